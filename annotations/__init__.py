@@ -1,0 +1,4 @@
+"""Sentence labels and span corrections: the scheme, the store, export and import.
+
+This package never imports Textual or ``tui``.
+"""

@@ -1,0 +1,119 @@
+"""The small frozen records that cross layers: articles, load errors and analyses.
+
+Every offset is a Python ``str`` index (a code point index) into ``Article.text``,
+the article text exactly as decoded from its file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal, Mapping
+
+SpanKind = Literal["entity", "figure", "date"]
+
+#: Entity labels shown as ``kind="entity"``.
+ENTITY_LABELS: frozenset[str] = frozenset(
+    {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "NORP",
+        "FAC",
+        "EVENT",
+        "PRODUCT",
+        "LAW",
+        "WORK_OF_ART",
+        "LANGUAGE",
+    }
+)
+#: Labels shown as ``kind="figure"`` (spaCy's numeric labels plus the rule layer's own).
+FIGURE_LABELS: frozenset[str] = frozenset(
+    {"CARDINAL", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "COUNT", "RANGE", "SCORE", "AGE"}
+)
+#: Labels shown as ``kind="date"``.
+DATE_LABELS: frozenset[str] = frozenset({"DATE", "TIME"})
+
+
+def kind_of(label: str) -> SpanKind:
+    """Return the highlight kind a span label belongs to (unknown labels are entities)."""
+    if label in FIGURE_LABELS:
+        return "figure"
+    if label in DATE_LABELS:
+        return "date"
+    return "entity"
+
+
+def text_hash(text: str) -> str:
+    """A stable hash of an article's text (hex SHA-256 of its UTF-8 bytes)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A paragraph or sentence: ``text[start:end]``."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A highlighted entity, figure or date: ``text[start:end]`` with a label."""
+
+    start: int
+    end: int
+    label: str
+    kind: SpanKind
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article read from a corpus.
+
+    ``id`` is the path relative to the corpus root, with ``/`` separators (plus
+    ``#N`` for the Nth record of a JSONL/JSON file), so it stays the same when the
+    text changes. ``body_start`` is where the article body begins inside ``text``
+    (after any recognised header lines); the text itself is never altered.
+    """
+
+    id: str
+    path: str
+    text: str
+    title: str
+    meta: Mapping[str, str] = field(default_factory=dict)
+    body_start: int = 0
+    body_end: int = -1  # -1: the end of the text
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def hash(self) -> str:
+        """The text hash that annotations use to notice changed articles."""
+        return text_hash(self.text)
+
+    @property
+    def body(self) -> tuple[int, int]:
+        """The ``(start, end)`` of the article body within ``text``."""
+        end = len(self.text) if self.body_end < 0 else self.body_end
+        return self.body_start, end
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleError:
+    """A file (or record) that could not be read; the rest of the corpus still loads."""
+
+    id: str
+    path: str
+    message: str  # one line: what went wrong and why, and what to do where it helps
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the NLP layer found in one article."""
+
+    paragraphs: tuple[Segment, ...]
+    sentences: tuple[Segment, ...]
+    spans: tuple[Span, ...]
+    model: str = ""
+    model_version: str = ""
