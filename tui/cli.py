@@ -146,6 +146,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(args_list)
         args.annotator = resolve_annotator(args.annotator)
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            # No terminal to draw on (a pipe, a script, CI): print the corpus table.
+            from tui.commands import listing
+
+            return int(listing.run(args) or 0)
         from tui.commands import open_app
 
         return int(open_app.run(args) or 0)
