@@ -141,6 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if rest and rest[0] in SUBCOMMANDS:
             parser, module = build_subcommand_parser(rest[0])
             args = parser.parse_args(global_args + rest[1:])
+            args.annotator_flag = args.annotator  # as given (None if not): `export` filters by it
             args.annotator = resolve_annotator(args.annotator)
             return int(module.run(args) or 0)  # type: ignore[attr-defined]
         parser = build_parser()

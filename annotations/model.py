@@ -1,0 +1,145 @@
+"""The records the annotation layer hands out: sentence labels, span corrections, changes.
+
+They are frozen dataclasses so the app can keep them without fear of them changing
+under it; the store replaces a record rather than mutating it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+SpanAction = Literal["add", "remove", "relabel"]
+ChangeField = Literal["label", "checkworthy", "note", "span"]
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with milliseconds (``2024-05-01T09:30:00.123Z``)."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceLabel:
+    """What one annotator said about one sentence.
+
+    ``label`` is a scheme label name, or ``None`` while the sentence is unreviewed
+    (a record can exist without a label when only a note or the checkworthy flag
+    was set). ``text``, ``start``/``end`` and ``article_hash`` are kept so the label
+    can be re-anchored when the article text changes.
+    """
+
+    article_id: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+    label: str | None
+    checkworthy: bool = False
+    note: str = ""
+    annotator: str = ""
+    created: str = ""
+    updated: str = ""
+    article_hash: str = ""
+    orphan: bool = False
+
+    @property
+    def reviewed(self) -> bool:
+        """True once the sentence has a label (a claim type or not-a-claim)."""
+        return self.label is not None
+
+    @property
+    def empty(self) -> bool:
+        """True when the record says nothing (no label, note or flag) and can be dropped."""
+        return self.label is None and not self.checkworthy and not self.note
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as stored in the article file."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SentenceLabel:
+        """Read a stored record, ignoring keys a newer version may have added."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(frozen=True, slots=True)
+class SpanCorrection:
+    """A change to the model's spans: add a span, remove one, or give one a new label.
+
+    ``start``/``end`` are offsets into the article text; ``text`` is the covered
+    text, kept for re-anchoring. ``label`` is the new label (``add``/``relabel``)
+    or the empty string (``remove``).
+    """
+
+    article_id: str
+    action: SpanAction
+    start: int
+    end: int
+    label: str
+    text: str
+    annotator: str = ""
+    created: str = ""
+    updated: str = ""
+    article_hash: str = ""
+    orphan: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as stored in the article file."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SpanCorrection:
+        """Read a stored record, ignoring unknown keys."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One undoable edit: what changed where, with the records before and after.
+
+    ``sentence_index`` is where the app should move the cursor after undo/redo
+    (for span corrections: the sentence holding the span, or ``None``).
+    ``before``/``after`` are :class:`SentenceLabel` or :class:`SpanCorrection`
+    records, ``None`` meaning "no record".
+    """
+
+    article_id: str
+    sentence_index: int | None
+    field: ChangeField
+    before: SentenceLabel | SpanCorrection | None
+    after: SentenceLabel | SpanCorrection | None
+    span: tuple[int, int] | None = None
+
+    @property
+    def description(self) -> str:
+        """A short human line, e.g. ``label of sentence 4: quantity -> none``."""
+        if self.field == "span" and self.span is not None:
+            return f"span {self.span[0]}-{self.span[1]} correction"
+        where = f"sentence {self.sentence_index}"
+        old = _field_value(self.before, self.field)
+        new = _field_value(self.after, self.field)
+        return f"{self.field} of {where}: {old} -> {new}"
+
+
+def _field_value(record: SentenceLabel | SpanCorrection | None, name: str) -> str:
+    if not isinstance(record, SentenceLabel):
+        return "–"
+    value = getattr(record, name)
+    return "–" if value in (None, "") else str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """Progress on one article, as shown in the article list and ``claimscope stats``."""
+
+    article_id: str
+    title: str = ""
+    reviewed: int = 0
+    claims: int = 0
+    total: int = 0  # sentences when the article was last opened; 0 if never opened
+    orphans: int = 0
+    updated: str = ""
+    error: str | None = None  # set when the article's store file cannot be read

@@ -1,0 +1,120 @@
+"""A TinyDB ``Storage`` that writes durably and atomically, in a stable JSON layout.
+
+Every write goes to a temporary file in the same folder, is fsynced, and replaces
+the old file with ``os.replace`` (atomic on POSIX and Windows); then the folder is
+fsynced so the rename itself survives a power cut. A process killed at any moment
+leaves the file either old or new, never half-written.
+
+The JSON is pretty, key-sorted and UTF-8 (``ensure_ascii=False``) with a trailing
+newline, so store files diff well under git.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from annotations.errors import CorruptStoreFileError, ReadOnlyStoreError
+
+
+def dump_json(data: Any) -> str:
+    """The store's canonical JSON text for ``data``."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (renames, new files) to disk; a no-op where unsupported."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # e.g. Windows cannot open folders
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via temp file + fsync + ``os.replace`` + folder fsync."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    data = text.encode("utf-8", "surrogatepass")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def read_json(path: Path) -> Any:
+    """Parse a store file; raises :class:`CorruptStoreFileError` naming it when it is not JSON."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise CorruptStoreFileError(
+            f"store file {path} cannot be read ({error.strerror}); check its permissions"
+        ) from None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        where = ""
+        if isinstance(error, json.JSONDecodeError):
+            where = f" at line {error.lineno} column {error.colno}"
+        raise CorruptStoreFileError(
+            f"store file {path} is not valid JSON{where}; it was left untouched: "
+            "repair it (e.g. from git or a backup) or move it away, then reopen"
+        ) from None
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage for one JSON file with atomic, durable writes.
+
+    ``read_only=True`` makes :meth:`write` raise :class:`ReadOnlyStoreError`.
+    A file that exists but is not valid JSON raises :class:`CorruptStoreFileError`
+    on read and is never written over.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.read_only = read_only
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        """The whole file as TinyDB's table dict, or None when the file does not exist yet."""
+        if not self.path.exists():
+            return None
+        data = read_json(self.path)
+        if not isinstance(data, dict):
+            raise CorruptStoreFileError(
+                f"store file {self.path} does not hold a JSON object; it was left untouched: "
+                "repair it or move it away, then reopen"
+            )
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """Replace the file with ``data``; returns once it is durable on disk."""
+        if self.read_only:
+            raise ReadOnlyStoreError(f"store file {self.path} is open read-only")
+        atomic_write_text(self.path, dump_json(data))
+
+    def close(self) -> None:
+        """Nothing to release: no file stays open between calls."""

@@ -1,0 +1,951 @@
+"""The annotation store: one TinyDB JSON file per article, a small index, one writer.
+
+Layout of a store folder (default ``<corpus>/.claimscope``)::
+
+    store.json            schema version, corpus path, creation time
+    index.json            per-article summaries (a cache, rebuilt from the files)
+    lock                  pid + host + start time of the writing process
+    articles/<slug>-<hash>.json   one TinyDB file per annotated article
+    backups/              copies made before a schema migration
+
+Saving a label rewrites only that article's small file (atomically, fsynced; see
+``storage.py``), so a keypress costs the same with 10 or 100,000 labels stored.
+The index is only a cache of per-article counts: it is written on ``close()``, and
+any file newer than its index entry is re-read, so a stale index is harmless.
+
+Article file tables (TinyDB JSON, ids as strings):
+
+- ``meta``  ``{"1": {schema, article_id, article_hash, title, sentences}}``
+- ``labels`` one :class:`SentenceLabel` per sentence, doc id = sentence index + 1
+- ``orphans`` labels that no longer fit any sentence (kept, reported)
+- ``spans`` :class:`SpanCorrection` records
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from corpus.model import Article, Segment, Span, kind_of
+
+from annotations import lock as lockfile
+from annotations.anchoring import anchor_labels, anchor_spans
+from annotations.errors import (
+    CorruptStoreFileError,
+    ReadOnlyStoreError,
+    StoreError,
+)
+from annotations.migrations import CURRENT_SCHEMA, migrate_article_data
+from annotations.model import ArticleSummary, Change, SentenceLabel, SpanCorrection, utc_now
+from annotations.scheme import Scheme, default_scheme
+from annotations.storage import AtomicJSONStorage, atomic_write_text, dump_json, read_json
+
+STORE_DIR_NAME = ".claimscope"
+STORE_META = "store.json"
+INDEX_FILE = "index.json"
+ARTICLES_DIR = "articles"
+BACKUPS_DIR = "backups"
+
+
+def default_store_dir(corpus_root: Path) -> Path:
+    """``<corpus>/.claimscope`` if the corpus folder is writable, else a per-corpus data folder.
+
+    The data folder is ``$CLAIMSCOPE_DATA_DIR`` or platformdirs'
+    ``user_data_dir("claimscope")``, then ``stores/<basename>-<hash of the path>``.
+    """
+    root = Path(corpus_root).expanduser().resolve()
+    folder = root if root.is_dir() else root.parent
+    local = folder / STORE_DIR_NAME
+    if _is_bundled_sample(folder):
+        return data_store_dir(folder)  # never write inside the installed package
+    if local.is_dir():
+        if os.access(local, os.W_OK | os.X_OK):
+            return local
+    elif os.access(folder, os.W_OK | os.X_OK):
+        return local
+    return data_store_dir(folder)
+
+
+def _is_bundled_sample(folder: Path) -> bool:
+    try:
+        from corpus.articles import sample_corpus_path
+
+        return folder == sample_corpus_path().resolve()
+    except (ImportError, OSError):  # pragma: no cover
+        return False
+
+
+def data_store_dir(folder: Path) -> Path:
+    """The per-corpus store folder inside the user data directory."""
+    env = os.environ.get("CLAIMSCOPE_DATA_DIR")
+    if env:
+        base = Path(env)
+    else:
+        from platformdirs import user_data_dir
+
+        base = Path(user_data_dir("claimscope"))
+    digest = hashlib.sha256(str(folder).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    name = _slug(folder.name) or "corpus"
+    return base / "stores" / f"{name}-{digest}"
+
+
+def article_file_name(article_id: str) -> str:
+    """A safe, stable file name for an article id: readable slug plus a short hash."""
+    digest = hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    slug = _slug(article_id)[:60].strip("-") or "article"
+    return f"{slug}-{digest}.json"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """Everything stored for one article, read straight from its file."""
+
+    article_id: str
+    title: str
+    article_hash: str
+    total: int
+    labels: tuple[SentenceLabel, ...]
+    orphans: tuple[SentenceLabel, ...]
+    spans: tuple[SpanCorrection, ...]
+    path: Path
+    error: str | None = None
+
+
+class Store:
+    """Labels of one corpus; see the module docstring for the layout.
+
+    Use :meth:`Store.open`. A store opened while another process holds the lock is
+    read-only: :attr:`read_only_reason` says why, and every change raises
+    :class:`ReadOnlyStoreError`.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        annotator: str,
+        scheme: Scheme,
+        corpus_root: Path | None,
+        lock: lockfile.Lock | None,
+        read_only_reason: str | None,
+    ) -> None:
+        self.path = path
+        self.annotator = annotator
+        self.scheme = scheme
+        self.corpus_root = corpus_root
+        self._lock = lock
+        self.read_only_reason = read_only_reason
+        self.notices: list[str] = []  # one-line facts worth showing (lock taken over, migration)
+        self._docs: dict[str, ArticleAnnotations] = {}
+        self._undo: list[Change] = []
+        self._redo: list[Change] = []
+        self._summary: dict[str, ArticleSummary] | None = None
+        self._index_entries: dict[str, dict[str, Any]] = {}
+        self._index_dirty = False
+        self._closed = False
+
+    # ----------------------------------------------------------------- opening
+
+    @classmethod
+    def open(
+        cls,
+        corpus_root: Path | None,
+        annotator: str = "annotator",
+        scheme: Scheme | None = None,
+        store_dir: Path | None = None,
+        *,
+        read_only: bool = False,
+    ) -> Store:
+        """Open (creating if needed) the store of ``corpus_root``.
+
+        Never raises because of a lock: a store locked by another live process opens
+        read-only with :attr:`read_only_reason` set. ``read_only=True`` opens without
+        taking the lock (export, stats). Raises :class:`StoreError` only when the
+        folder cannot be created at all.
+        """
+        if store_dir is None:
+            if corpus_root is None:
+                raise StoreError("no store folder: give a corpus folder or --store DIR")
+            store_dir = default_store_dir(Path(corpus_root))
+        path = Path(store_dir).expanduser().resolve()
+        scheme = scheme or default_scheme()
+        root = Path(corpus_root).expanduser().resolve() if corpus_root is not None else None
+        reason: str | None = None
+        lock: lockfile.Lock | None = None
+        notices: list[str] = []
+        if read_only:
+            reason = f"store {path} opened read-only"
+        else:
+            try:
+                (path / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                if not path.is_dir():
+                    raise StoreError(
+                        f"cannot create the store folder {path} ({error.strerror}); "
+                        "choose another with --store DIR"
+                    ) from None
+                reason = f"store {path} is not writable ({error.strerror}); opened read-only"
+            if reason is None:
+                try:
+                    lock = lockfile.acquire(path)
+                except lockfile.Locked as locked:
+                    who = locked.holder.describe() if locked.holder else "another process"
+                    reason = (
+                        f"store {path} is locked by {who}; opened read-only "
+                        f"(close the other claimscope, or delete {locked.path} if it is not running)"
+                    )
+                except OSError as error:
+                    reason = f"store {path} cannot be locked ({error.strerror}); opened read-only"
+                else:
+                    if lock.took_over is not None:
+                        notices.append(
+                            f"took over a stale lock left by {lock.took_over.describe()}"
+                        )
+        store = cls(
+            path,
+            annotator=annotator,
+            scheme=scheme,
+            corpus_root=root,
+            lock=lock,
+            read_only_reason=reason,
+        )
+        store.notices.extend(notices)
+        try:
+            store._prepare()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        """Check the schema (migrating when writable), tidy temp files, read the index."""
+        meta_path = self.path / STORE_META
+        schema = CURRENT_SCHEMA
+        if meta_path.exists():
+            try:
+                meta = read_json(meta_path)
+                schema = int(meta.get("schema", 0)) if isinstance(meta, dict) else -1
+            except (CorruptStoreFileError, ValueError, TypeError) as error:
+                self._make_read_only(f"{error}" if isinstance(error, CorruptStoreFileError) else
+                                     f"store file {meta_path} has a bad schema value; opened read-only")
+                return
+        elif self._article_dir().is_dir() and any(self._article_dir().glob("*.json")):
+            schema = 0  # files from before store.json existed
+        if schema > CURRENT_SCHEMA:
+            self._make_read_only(
+                f"store {self.path} was written by a newer claimscope (schema {schema}, this one "
+                f"knows {CURRENT_SCHEMA}); opened read-only: upgrade claimscope"
+            )
+            return
+        if self.read_only:
+            self._load_index()
+            return
+        self._remove_temp_files()
+        if schema < CURRENT_SCHEMA:
+            self._migrate(schema)
+        elif not meta_path.exists():
+            self._write_store_meta()
+        self._load_index()
+
+    def _write_store_meta(self) -> None:
+        data = {
+            "app": "claimscope",
+            "corpus": str(self.corpus_root) if self.corpus_root else None,
+            "created": utc_now(),
+            "schema": CURRENT_SCHEMA,
+        }
+        atomic_write_text(self.path / STORE_META, dump_json(data))
+
+    def _migrate(self, schema: int) -> None:
+        """Back up the store, then migrate every article file to the current schema."""
+        stamp = utc_now().replace(":", "").replace(".", "")
+        backup = self.path / BACKUPS_DIR / f"schema-{schema}-{stamp}"
+        backup.mkdir(parents=True, exist_ok=True)
+        if (self.path / STORE_META).exists():
+            shutil.copy2(self.path / STORE_META, backup / STORE_META)
+        if self._article_dir().is_dir():
+            shutil.copytree(self._article_dir(), backup / ARTICLES_DIR, dirs_exist_ok=True)
+        bad: list[str] = []
+        for file in sorted(self._article_dir().glob("*.json")):
+            try:
+                data = read_json(file)
+                migrated = migrate_article_data(data, source=str(file))
+            except StoreError as error:
+                bad.append(str(error))
+                continue
+            if migrated is data:
+                continue
+            article_id = migrated["meta"]["1"]["article_id"]
+            target = self._article_dir() / article_file_name(article_id)
+            atomic_write_text(target, dump_json(migrated))
+            if target != file:
+                file.unlink()
+        # store.json last: a crash before here re-runs the (idempotent) migration.
+        meta_path = self.path / STORE_META
+        meta: dict[str, Any] = {}
+        if meta_path.exists():
+            meta = read_json(meta_path)
+        meta.update(
+            {
+                "app": "claimscope",
+                "schema": CURRENT_SCHEMA,
+                "migrated": {"from": schema, "at": utc_now(), "backup": str(backup)},
+            }
+        )
+        meta.setdefault("created", utc_now())
+        meta.setdefault("corpus", str(self.corpus_root) if self.corpus_root else None)
+        atomic_write_text(meta_path, dump_json(meta))
+        self.notices.append(f"migrated store from schema {schema} to {CURRENT_SCHEMA}; backup in {backup}")
+        for message in bad:
+            self.notices.append(message)
+
+    def _remove_temp_files(self) -> None:
+        """Temp files left by a writer killed mid-write (the real files are intact)."""
+        for folder in (self.path, self._article_dir()):
+            for tmp in folder.glob(".*.tmp"):
+                try:
+                    tmp.unlink()
+                except OSError:
+                    pass
+
+    def _make_read_only(self, reason: str) -> None:
+        self.read_only_reason = reason
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    # ------------------------------------------------------------ properties
+
+    @property
+    def read_only(self) -> bool:
+        """True when changes are refused (see :attr:`read_only_reason`)."""
+        return self.read_only_reason is not None
+
+    def _article_dir(self) -> Path:
+        return self.path / ARTICLES_DIR
+
+    def file_for(self, article_id: str) -> Path:
+        """The file that holds (or will hold) an article's annotations."""
+        return self._article_dir() / article_file_name(article_id)
+
+    def check_writable(self) -> None:
+        """Raise :class:`ReadOnlyStoreError` when the store is read-only."""
+        if self.read_only:
+            raise ReadOnlyStoreError(f"cannot save: {self.read_only_reason}")
+
+    # -------------------------------------------------------------- articles
+
+    def article(self, article: Article, sentences: Sequence[Segment]) -> ArticleAnnotations:
+        """The annotations of ``article``, re-anchored to ``sentences``.
+
+        The same object is returned again while the article text and sentences are
+        unchanged, so undo/redo act on the instance the caller holds.
+        """
+        cached = self._docs.get(article.id)
+        sentences = tuple(sentences)
+        if cached is not None and cached.text is article.text and cached.sentences == sentences:
+            return cached
+        if cached is not None and cached.text == article.text and cached.sentences == sentences:
+            return cached
+        doc = ArticleAnnotations(self, article, sentences)
+        self._docs[article.id] = doc
+        self._note_summary(doc)
+        return doc
+
+    def undo(self) -> Change | None:
+        """Undo the last change of this session; returns it (None when nothing is left)."""
+        if not self._undo:
+            return None
+        self.check_writable()
+        change = self._undo.pop()
+        self._apply(change, change.before)
+        self._redo.append(change)
+        return change
+
+    def redo(self) -> Change | None:
+        """Redo the last undone change; returns it (None when nothing is left)."""
+        if not self._redo:
+            return None
+        self.check_writable()
+        change = self._redo.pop()
+        self._apply(change, change.after)
+        self._undo.append(change)
+        return change
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def _apply(self, change: Change, record: SentenceLabel | SpanCorrection | None) -> None:
+        doc = self._docs.get(change.article_id)
+        if doc is None:  # pragma: no cover - docs are kept for the whole session
+            raise StoreError(f"article {change.article_id} is no longer open; cannot undo")
+        if change.field == "span":
+            assert change.span is not None
+            doc._put_span(change.span, record if isinstance(record, SpanCorrection) else None)
+        else:
+            assert change.sentence_index is not None
+            doc._put_label(
+                change.sentence_index, record if isinstance(record, SentenceLabel) else None
+            )
+
+    def _record(self, change: Change) -> None:
+        self._undo.append(change)
+        self._redo.clear()
+
+    # --------------------------------------------------------------- reading
+
+    def stored_articles(self) -> Iterator[StoredArticle]:
+        """Every article file of the store, read as it is on disk (migrated in memory)."""
+        folder = self._article_dir()
+        if not folder.is_dir():
+            return
+        for file in sorted(folder.glob("*.json")):
+            yield self._read_stored(file)
+
+    def _read_stored(self, file: Path) -> StoredArticle:
+        try:
+            data = migrate_article_data(read_json(file), source=str(file))
+            meta = _first(data.get("meta"))
+            labels = tuple(
+                SentenceLabel.from_json(d) for d in _docs_of(data.get("labels"))
+            )
+            orphans = tuple(SentenceLabel.from_json(d) for d in _docs_of(data.get("orphans")))
+            spans = tuple(SpanCorrection.from_json(d) for d in _docs_of(data.get("spans")))
+        except StoreError as error:
+            return StoredArticle(file.stem, "", "", 0, (), (), (), file, str(error))
+        except (TypeError, ValueError, KeyError, AttributeError):
+            message = (
+                f"store file {file} does not have the expected tables; it was left untouched: "
+                "repair it or move it away, then reopen"
+            )
+            return StoredArticle(file.stem, "", "", 0, (), (), (), file, message)
+        return StoredArticle(
+            str(meta.get("article_id", file.stem)),
+            str(meta.get("title", "")),
+            str(meta.get("article_hash", "")),
+            int(meta.get("sentences", 0) or 0),
+            tuple(sorted(labels, key=lambda r: r.sentence_index)),
+            orphans,
+            spans,
+            file,
+        )
+
+    def summary(self, refresh: bool = False) -> dict[str, ArticleSummary]:
+        """Article id -> progress, for every article with a store file or opened this session.
+
+        The first call (or ``refresh=True``, or any call on a read-only store, whose
+        files another process may be changing) checks the files on disk against the
+        index; later calls only apply this session's own changes.
+        """
+        if self._summary is None or refresh or self.read_only:
+            self._summary = self._scan()
+            for doc in self._docs.values():
+                self._summary[doc.article_id] = doc.summary()
+        return dict(self._summary)
+
+    def _note_summary(self, doc: ArticleAnnotations) -> None:
+        if self._summary is not None:
+            self._summary[doc.article_id] = doc.summary()
+        self._index_dirty = True
+
+    def _scan(self) -> dict[str, ArticleSummary]:
+        result: dict[str, ArticleSummary] = {}
+        folder = self._article_dir()
+        seen: set[str] = set()
+        if folder.is_dir():
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if not entry.name.endswith(".json") or entry.name.startswith("."):
+                        continue
+                    seen.add(entry.name)
+                    st = entry.stat()
+                    cached = self._index_entries.get(entry.name)
+                    if not (
+                        cached
+                        and cached.get("mtime_ns") == st.st_mtime_ns
+                        and cached.get("size") == st.st_size
+                    ):
+                        cached = self._index_entry(Path(entry.path), st)
+                        self._index_entries[entry.name] = cached
+                        self._index_dirty = True
+                    summary = self._summary_from_entry(cached)
+                    result[summary.article_id] = summary
+        for name in list(self._index_entries):
+            if name not in seen:
+                del self._index_entries[name]
+                self._index_dirty = True
+        return result
+
+    def _index_entry(self, file: Path, st: os.stat_result) -> dict[str, Any]:
+        stored = self._read_stored(file)
+        counts: dict[str, int] = {}
+        annotators: dict[str, int] = {}
+        updated = ""
+        for record in stored.labels:
+            if record.label is not None:
+                counts[record.label] = counts.get(record.label, 0) + 1
+                annotators[record.annotator] = annotators.get(record.annotator, 0) + 1
+            updated = max(updated, record.updated)
+        return {
+            "annotators": annotators,
+            "article_id": stored.article_id,
+            "counts": counts,
+            "error": stored.error,
+            "mtime_ns": st.st_mtime_ns,
+            "orphans": len(stored.orphans),
+            "size": st.st_size,
+            "title": stored.title,
+            "total": stored.total,
+            "updated": updated,
+        }
+
+    def _summary_from_entry(self, entry: dict[str, Any]) -> ArticleSummary:
+        counts: dict[str, int] = entry.get("counts", {})
+        return ArticleSummary(
+            article_id=entry.get("article_id", ""),
+            title=entry.get("title", ""),
+            reviewed=sum(counts.values()),
+            claims=sum(n for name, n in counts.items() if self.scheme.is_claim(name)),
+            total=int(entry.get("total", 0)),
+            orphans=int(entry.get("orphans", 0)),
+            updated=entry.get("updated", ""),
+            error=entry.get("error"),
+        )
+
+    def _load_index(self) -> None:
+        path = self.path / INDEX_FILE
+        if not path.exists():
+            return
+        try:
+            data = read_json(path)
+            entries = data["articles"]
+            if not isinstance(entries, dict):
+                raise TypeError
+        except (CorruptStoreFileError, KeyError, TypeError):
+            if self.read_only:
+                return  # rebuilt in memory; the writer will deal with the file
+            # The index is only a cache; keep the bad copy for inspection and rebuild.
+            bad = path.with_name(f"{INDEX_FILE}.bad-{os.getpid()}")
+            try:
+                os.replace(path, bad)
+            except OSError:
+                pass
+            self.notices.append(f"index {path} was unreadable; kept as {bad.name} and rebuilt")
+            return
+        self._index_entries = entries
+
+    def _save_index(self) -> None:
+        """Write the index (refreshing entries of files this session changed)."""
+        if self.read_only or not self._index_dirty:
+            return
+        self._scan()
+        atomic_write_text(
+            self.path / INDEX_FILE,
+            dump_json({"schema": CURRENT_SCHEMA, "articles": self._index_entries}),
+        )
+        self._index_dirty = False
+
+    # --------------------------------------------------------------- closing
+
+    def close(self) -> None:
+        """Write the index and release the lock. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self._lock is not None:
+                self._save_index()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _docs_of(table: Any) -> list[dict[str, Any]]:
+    """The documents of a TinyDB table dict in doc-id order."""
+    if not table:
+        return []
+    if not isinstance(table, dict):
+        raise TypeError("table is not an object")
+    return [table[k] for k in sorted(table, key=lambda k: int(k))]
+
+
+def _first(table: Any) -> dict[str, Any]:
+    docs = _docs_of(table)
+    return docs[0] if docs else {}
+
+
+class ArticleAnnotations:
+    """The labels and span corrections of one article, re-anchored to its sentences.
+
+    ``labels`` maps sentence index -> :class:`SentenceLabel`; ``orphans`` lists
+    labels whose sentence is gone. Each setter returns once the change is durable
+    on disk and is recorded for undo. When the article's store file cannot be
+    read, ``error`` says why and the article is read-only.
+    """
+
+    def __init__(self, store: Store, article: Article, sentences: tuple[Segment, ...]) -> None:
+        self._store = store
+        self.article_id = article.id
+        self.title = article.title
+        self.text = article.text
+        self.article_hash = article.hash
+        self.sentences = sentences
+        self.path = store.file_for(article.id)
+        self.error: str | None = None
+        self.labels: dict[int, SentenceLabel] = {}
+        self.orphans: list[SentenceLabel] = []
+        self._spans: dict[tuple[int, int], SpanCorrection] = {}
+        self.span_orphans: list[SpanCorrection] = []
+        self._db: TinyDB | None = None
+        self._batch_depth = 0
+        self._batch_dirty = False
+        self._load()
+
+    # ---------------------------------------------------------------- loading
+
+    def _load(self) -> None:
+        storage_read_only = self._store.read_only
+        data: dict[str, Any] = {}
+        if self.path.exists():
+            try:
+                raw = read_json(self.path)
+                data = migrate_article_data(raw, source=str(self.path))
+                labels = [SentenceLabel.from_json(d) for d in _docs_of(data.get("labels"))]
+                orphans = [SentenceLabel.from_json(d) for d in _docs_of(data.get("orphans"))]
+                spans = [SpanCorrection.from_json(d) for d in _docs_of(data.get("spans"))]
+                meta = _first(data.get("meta"))
+            except StoreError as error:
+                self.error = str(error)
+                return
+            except (TypeError, ValueError, KeyError, AttributeError):
+                self.error = (
+                    f"store file {self.path} does not have the expected tables; it was left "
+                    "untouched: repair it or move it away, then reopen"
+                )
+                return
+        else:
+            labels, orphans, spans, meta = [], [], [], {}
+            raw = None
+        placed, lost, labels_changed = anchor_labels(
+            labels + orphans, self.text, self.sentences, self.article_hash
+        )
+        anchored_spans, spans_changed = anchor_spans(spans, self.text, self.article_hash)
+        self.labels = placed
+        self.orphans = lost
+        for c in anchored_spans:
+            key = (c.start, c.end)
+            if c.orphan or key in self._spans:
+                self.span_orphans.append(c if c.orphan else replace(c, orphan=True))
+            else:
+                self._spans[key] = c
+        new_meta = {
+            "article_hash": self.article_hash,
+            "article_id": self.article_id,
+            "schema": CURRENT_SCHEMA,
+            "sentences": len(self.sentences),
+            "title": self.title,
+        }
+        needs_rewrite = raw is not None and (
+            labels_changed or spans_changed or data is not raw or meta != new_meta
+        )
+        self._meta = new_meta
+        if not storage_read_only:
+            self._db = TinyDB(self.path, storage=AtomicJSONStorage)
+            if needs_rewrite:
+                # One atomic write with everything re-anchored (never a drop-then-insert).
+                self._write_full()
+                if lost and len(lost) != len(orphans):
+                    self._store.notices.append(
+                        f"{self.article_id}: {len(lost)} label(s) could not be re-anchored and are kept as orphans"
+                    )
+
+    def _full_data(self) -> dict[str, dict[str, Any]]:
+        spans = list(self._spans.values()) + self.span_orphans
+        return {
+            "labels": {str(i + 1): r.to_json() for i, r in sorted(self.labels.items())},
+            "meta": {"1": dict(self._meta)},
+            "orphans": {str(n + 1): r.to_json() for n, r in enumerate(self.orphans)},
+            "spans": {str(n + 1): c.to_json() for n, c in enumerate(spans)},
+        }
+
+    # -------------------------------------------------------------- queries
+
+    @property
+    def read_only(self) -> bool:
+        """True when this article cannot be changed (store read-only or file unreadable)."""
+        return self._store.read_only or self.error is not None
+
+    @property
+    def span_corrections(self) -> tuple[SpanCorrection, ...]:
+        """The placed span corrections, by position."""
+        return tuple(self._spans[k] for k in sorted(self._spans))
+
+    def label_of(self, index: int) -> str | None:
+        """The label name of sentence ``index`` (None when unreviewed)."""
+        record = self.labels.get(index)
+        return record.label if record else None
+
+    def sentence_of(self, offset: int) -> int | None:
+        """The index of the sentence holding character ``offset`` (None if outside all)."""
+        lo, hi = 0, len(self.sentences)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            seg = self.sentences[mid]
+            if offset < seg.start:
+                hi = mid
+            elif offset >= seg.end:
+                lo = mid + 1
+            else:
+                return mid
+        return None
+
+    def spans(self, model_spans: Sequence[Span]) -> tuple[Span, ...]:
+        """``model_spans`` with this article's corrections applied, sorted by position.
+
+        A correction owns its exact ``(start, end)`` range: ``remove`` drops the model
+        span there, ``add``/``relabel`` put a span with the corrected label there.
+        """
+        if not self._spans:
+            return tuple(model_spans)
+        out = [s for s in model_spans if (s.start, s.end) not in self._spans]
+        out.extend(
+            Span(c.start, c.end, c.label, kind_of(c.label))
+            for c in self._spans.values()
+            if c.action != "remove"
+        )
+        out.sort(key=lambda s: (s.start, -s.end))
+        return tuple(out)
+
+    def summary(self) -> ArticleSummary:
+        """Progress on this article."""
+        reviewed = sum(1 for r in self.labels.values() if r.label is not None)
+        claims = sum(1 for r in self.labels.values() if self._store.scheme.is_claim(r.label))
+        updated = max((r.updated for r in self.labels.values()), default="")
+        return ArticleSummary(
+            self.article_id,
+            self.title,
+            reviewed,
+            claims,
+            len(self.sentences),
+            len(self.orphans),
+            updated,
+            self.error,
+        )
+
+    # ------------------------------------------------------------- changes
+
+    # ``annotator`` defaults to the store's annotator; import passes the file's.
+
+    def set_label(
+        self, index: int, label: str | None, *, annotator: str | None = None
+    ) -> SentenceLabel | None:
+        """Label sentence ``index`` (a scheme label name, or None to clear); returns the record."""
+        if label is not None:
+            self._store.scheme.require(label)
+        return self._change_sentence(index, "label", annotator, label=label)
+
+    def set_checkworthy(
+        self, index: int, value: bool, *, annotator: str | None = None
+    ) -> SentenceLabel | None:
+        """Set or clear the checkworthy flag of sentence ``index``."""
+        return self._change_sentence(index, "checkworthy", annotator, checkworthy=bool(value))
+
+    def set_note(self, index: int, note: str, *, annotator: str | None = None) -> SentenceLabel | None:
+        """Set the free-text note of sentence ``index`` (empty to clear)."""
+        return self._change_sentence(index, "note", annotator, note=str(note))
+
+    def add_span(
+        self, start: int, end: int, label: str, *, annotator: str | None = None
+    ) -> SpanCorrection:
+        """Add a span ``text[start:end]`` with ``label`` (replacing any correction there)."""
+        return self._change_span(start, end, "add", _check_span_label(label), annotator)
+
+    def remove_span(self, start: int, end: int, *, annotator: str | None = None) -> SpanCorrection:
+        """Hide the model's span at exactly ``start:end``."""
+        return self._change_span(start, end, "remove", "", annotator)
+
+    def relabel_span(
+        self, start: int, end: int, label: str, *, annotator: str | None = None
+    ) -> SpanCorrection:
+        """Give the span at exactly ``start:end`` a new label."""
+        return self._change_span(start, end, "relabel", _check_span_label(label), annotator)
+
+    def _check_writable(self) -> None:
+        if self.error is not None:
+            raise CorruptStoreFileError(f"cannot save {self.article_id}: {self.error}")
+        self._store.check_writable()
+
+    def _change_sentence(
+        self, index: int, field: str, annotator: str | None, **values: Any
+    ) -> SentenceLabel | None:
+        self._check_writable()
+        if not isinstance(index, int) or not 0 <= index < len(self.sentences):
+            raise StoreError(
+                f"sentence {index} does not exist in {self.article_id} "
+                f"(it has {len(self.sentences)} sentences)"
+            )
+        before = self.labels.get(index)
+        if before is not None and all(getattr(before, k) == v for k, v in values.items()):
+            return before  # nothing changes: no write, no undo step
+        if before is None and not any(values.values()):
+            return None  # clearing what is not there
+        now = utc_now()
+        seg = self.sentences[index]
+        base = before or SentenceLabel(
+            article_id=self.article_id,
+            sentence_index=index,
+            start=seg.start,
+            end=seg.end,
+            text=self.text[seg.start : seg.end],
+            label=None,
+            created=now,
+            article_hash=self.article_hash,
+        )
+        after: SentenceLabel | None = replace(
+            base, annotator=annotator or self._store.annotator, updated=now, **values
+        )
+        assert after is not None
+        if after.empty:
+            after = None
+        self._put_label(index, after)
+        self._store._record(Change(self.article_id, index, field, before, after))  # type: ignore[arg-type]
+        return after
+
+    def _change_span(
+        self, start: int, end: int, action: str, label: str, annotator: str | None = None
+    ) -> SpanCorrection:
+        self._check_writable()
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(self.text)):
+            raise StoreError(
+                f"span {start}-{end} is outside {self.article_id} (its text has {len(self.text)} characters)"
+            )
+        key = (start, end)
+        before = self._spans.get(key)
+        now = utc_now()
+        after = SpanCorrection(
+            article_id=self.article_id,
+            action=action,  # type: ignore[arg-type]
+            start=start,
+            end=end,
+            label=label,
+            text=self.text[start:end],
+            annotator=annotator or self._store.annotator,
+            created=before.created if before else now,
+            updated=now,
+            article_hash=self.article_hash,
+        )
+        if before is not None and (before.action, before.label) == (action, label):
+            return before
+        self._put_span(key, after)
+        self._store._record(
+            Change(self.article_id, self.sentence_of(start), "span", before, after, span=key)
+        )
+        return after
+
+    @contextmanager
+    def batch(self) -> Iterator[ArticleAnnotations]:
+        """Group many changes into one write at the end (import, bulk edits).
+
+        Inside the block changes are kept in memory only; they become durable when
+        the block exits (also on an exception, for the changes made so far).
+        """
+        self._check_writable()
+        self._batch_depth += 1
+        try:
+            yield self
+        finally:
+            self._batch_depth -= 1
+            if self._batch_depth == 0 and self._batch_dirty:
+                self._batch_dirty = False
+                self._write_full()
+
+    # The two writers below are also what undo/redo use.
+
+    def _put_label(self, index: int, record: SentenceLabel | None) -> None:
+        self._check_writable()
+        assert self._db is not None
+        previous = self.labels.get(index)
+        if record is None:
+            self.labels.pop(index, None)
+        else:
+            self.labels[index] = record
+        try:
+            if self._batch_depth:
+                self._batch_dirty = True
+            elif not self.path.exists():
+                self._write_full()  # first change: meta and label in one write
+            elif record is None:
+                self._db.table("labels").remove(doc_ids=[index + 1])
+            else:
+                self._db.table("labels").upsert(Document(record.to_json(), doc_id=index + 1))
+        except BaseException:
+            if previous is None:
+                self.labels.pop(index, None)
+            else:
+                self.labels[index] = previous
+            raise
+        self._store._note_summary(self)
+
+    def _put_span(self, key: tuple[int, int], record: SpanCorrection | None) -> None:
+        self._check_writable()
+        previous = self._spans.get(key)
+        if record is None:
+            self._spans.pop(key, None)
+        else:
+            self._spans[key] = record
+        try:
+            if self._batch_depth:
+                self._batch_dirty = True
+            elif not self.path.exists():
+                self._write_full()
+            else:
+                # Span corrections are few per article: rewrite their table in one write.
+                self._write_table("spans", list(self._spans.values()) + self.span_orphans)
+        except BaseException:
+            if previous is None:
+                self._spans.pop(key, None)
+            else:
+                self._spans[key] = previous
+            raise
+        self._store._note_summary(self)
+
+    def _write_full(self) -> None:
+        assert self._db is not None
+        self._db.storage.write(self._full_data())
+
+    def _write_table(self, name: str, records: Sequence[SpanCorrection]) -> None:
+        assert self._db is not None
+        data = dict(self._db.storage.read() or {})
+        data[name] = {str(n + 1): r.to_json() for n, r in enumerate(records)}
+        self._db.storage.write(data)
+
+
+def _check_span_label(label: str) -> str:
+    if not isinstance(label, str) or not label.strip() or any(ch.isspace() for ch in label):
+        raise StoreError(f"span label {label!r} must be one word such as PERSON, MONEY or DATE")
+    return label

@@ -1,0 +1,139 @@
+"""Figure precision/recall: the plain spaCy model vs claimscope's figure layer, same run.
+
+Gold figure spans live in ``benchmarks/figures_gold.json``:
+
+* ``articles``: offsets + the short figure string for the real news articles in
+  ``../shared/corpus`` (the article text itself is not stored here);
+* ``dev``: short sentences the rules were tuned on;
+* ``heldout``: short sentences written before any rule existed and never tuned on.
+
+Both systems see the same text (the article body) through the same pipeline
+(``corpus.models.load_nlp``: the lemmatizer is disabled for both). "Exact" needs the
+same start and end; "lenient" counts any overlap. Dates are scored on the short
+sentences (which carry date gold too); entities are compared with the model's own.
+
+Run: ``python benchmarks/figures.py``
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from corpus.analysis import Analyzer  # noqa: E402
+from corpus.articles import read_file  # noqa: E402
+from corpus.model import Article, kind_of  # noqa: E402
+from corpus.models import load_nlp  # noqa: E402
+
+GOLD = REPO / "benchmarks" / "figures_gold.json"
+SHARED = REPO.parent / "shared" / "corpus"
+
+Pair = tuple[int, int]
+
+
+def score(predicted: list[Pair], gold: list[Pair], lenient: bool) -> tuple[int, int, int, int]:
+    """(predicted correct, predicted, gold found, gold)."""
+
+    def hit(a: Pair, b: Pair) -> bool:
+        return a[0] < b[1] and b[0] < a[1] if lenient else a == b
+
+    correct = sum(1 for p in predicted if any(hit(p, g) for g in gold))
+    found = sum(1 for g in gold if any(hit(p, g) for p in predicted))
+    return correct, len(predicted), found, len(gold)
+
+
+def main() -> None:
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as cache:
+        analyzer = Analyzer(cache_dir=Path(cache))
+        nlp = load_nlp(analyzer.model_name)
+
+        # (set name, article, gold figures, gold dates or None)
+        cases: list[tuple[str, Article, list[Pair], list[Pair] | None]] = []
+        for group in ("dev", "heldout"):
+            for n, item in enumerate(gold[group]):
+                article = Article(id=f"{group}-{n}", path="", text=item["text"], title="")
+                figures = [(s, e) for s, e, _ in item["figures"]]
+                dates = [(s, e) for s, e, _ in item["dates"]]
+                cases.append((group, article, figures, dates))
+        if SHARED.is_dir():
+            for name, item in gold["articles"].items():
+                article = next(a for a in read_file(SHARED / name, SHARED) if isinstance(a, Article))
+                for s, e, surface in item["figures"]:
+                    assert article.text[s:e] == surface, (name, s, e, surface)
+                cases.append(("real", article, [(s, e) for s, e, _ in item["figures"]], None))
+        else:
+            print(f"note: {SHARED} is absent; scoring the short sentences only")
+
+        # set -> system -> mode -> [correct, predicted, found, gold]
+        table: dict[str, dict[str, dict[str, list[int]]]] = {}
+        dates: dict[str, list[int]] = {"model": [0, 0, 0, 0], "claimscope": [0, 0, 0, 0]}
+        entity_same = entity_model = entity_ours = 0
+        for group, article, gold_figures, gold_dates in cases:
+            start, end = article.body
+            doc = nlp(article.text[start:end])
+            model_spans = [(e.start_char + start, e.end_char + start, e.label_) for e in doc.ents]
+            ours = analyzer.analyze(article).spans
+            predicted = {
+                "model": [(s, e) for s, e, label in model_spans if kind_of(label) == "figure"],
+                "claimscope": [(sp.start, sp.end) for sp in ours if sp.kind == "figure"],
+            }
+            for target in (group, "unseen" if group != "dev" else None):
+                if target is None:
+                    continue
+                for system, spans in predicted.items():
+                    for mode in ("exact", "lenient"):
+                        row = table.setdefault(target, {}).setdefault(system, {}).setdefault(mode, [0, 0, 0, 0])
+                        for k, value in enumerate(score(spans, gold_figures, mode == "lenient")):
+                            row[k] += value
+            if gold_dates is not None:
+                date_predicted = {
+                    "model": [(s, e) for s, e, label in model_spans if kind_of(label) == "date"],
+                    "claimscope": [(sp.start, sp.end) for sp in ours if sp.kind == "date"],
+                }
+                for system, spans in date_predicted.items():
+                    for k, value in enumerate(score(spans, gold_dates, True)):
+                        dates[system][k] += value
+            model_entities = {(s, e, label) for s, e, label in model_spans if kind_of(label) == "entity"}
+            our_entities = {(sp.start, sp.end, sp.label) for sp in ours if sp.kind == "entity"}
+            entity_model += len(model_entities)
+            entity_ours += len(our_entities)
+            entity_same += len(model_entities & our_entities)
+
+    def pct(a: int, b: int) -> str:
+        return f"{100 * a / b:5.1f}" if b else "  n/a"
+
+    print(f"figure spans, pipeline {analyzer.model_name} {analyzer.model_version}")
+    print(f"{'set':<8} {'system':<11} {'mode':<8} {'P %':>6} {'R %':>6} {'F1 %':>6}  predicted  gold")
+    for group in ("dev", "heldout", "real", "unseen"):
+        if group not in table:
+            continue
+        for system in ("model", "claimscope"):
+            for mode in ("exact", "lenient"):
+                correct, predicted_n, found, gold_n = table[group][system][mode]
+                p = correct / predicted_n if predicted_n else 0.0
+                r = found / gold_n if gold_n else 0.0
+                f1 = 2 * p * r / (p + r) if p + r else 0.0
+                print(
+                    f"{group:<8} {system:<11} {mode:<8} {pct(correct, predicted_n):>6} {pct(found, gold_n):>6} "
+                    f"{100 * f1:6.1f}  {predicted_n:>9}  {gold_n:>4}"
+                )
+    print("unseen = heldout + real (never used to tune the rules)")
+    for system, (correct, predicted_n, found, gold_n) in dates.items():
+        print(
+            f"dates (short sentences, lenient) {system:<11} P {pct(correct, predicted_n)}%  "
+            f"R {pct(found, gold_n)}%  ({predicted_n} predicted, {gold_n} gold)"
+        )
+    print(
+        f"entities: model {entity_model}, claimscope {entity_ours}, identical {entity_same} "
+        "(claimscope only drops 'entities' that are a bare number inside a figure)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,367 @@
+"""Articles in, analyses out: paragraphs, sentences and highlighted spans, cached on disk.
+
+The body of an article (``text[body_start:body_end]``) is split into paragraphs here,
+run through spaCy in chunks (a whole body for a normal article, pieces under the
+model's length limit for a huge one), and the parser's sentences are cut at paragraph
+edges. Entities come from the model; figures from the model merged with the rule layer
+in ``corpus.figures``. Every offset is absolute into ``Article.text``.
+
+``Analyzer.cached`` and ``Analyzer.counts`` read the cache without importing spaCy.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+from corpus.cache import AnalysisCache, Counts
+from corpus.model import Analysis, Article, Segment, Span, kind_of
+from corpus.models import load_nlp, model_version, resolve_model
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+#: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
+#: then live in another folder and are never read.
+ANALYSER_VERSION = 1
+
+#: Largest piece of text handed to spaCy at once. The parser needs memory in
+#: proportion to the doc, and nlp.max_length is 1,000,000 characters.
+CHUNK_CHARS = 100_000
+
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_BULLET = re.compile(r"[ \t\u00a0]*(?:[•·▪◦‣●○■□►▶➤✓✔*–—-]|\d{1,2}[.)])[ \t\u00a0]+")
+_SENTENCE_END = re.compile(r"[.!?:;…\"”’»)\]]\s*$")
+_ALNUM = re.compile(r"\w")
+
+
+@dataclass(slots=True)
+class RunStats:
+    """What the last ``analyze_many`` did (read by ``claimscope analyze``)."""
+
+    cached: int = 0
+    analysed: int = 0
+    tokens: int = 0
+    seconds: float = 0.0  # the whole call
+    load_seconds: float = 0.0  # of which loading the spaCy pipeline
+
+    @property
+    def tokens_per_second(self) -> float:
+        """Tokens analysed per second, not counting the pipeline load."""
+        busy = self.seconds - self.load_seconds
+        return self.tokens / busy if busy > 0 else 0.0
+
+
+# --- paragraphs ----------------------------------------------------------------------
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of every line in ``text[start:end]``, without its line break."""
+    lines = []
+    pos = start
+    for match in _LINE_BREAK.finditer(text, start, end):
+        lines.append((pos, match.start()))
+        pos = match.end()
+    lines.append((pos, end))
+    return lines
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_wrapped(text: str, blocks: list[list[tuple[int, int]]]) -> bool:
+    """Whether lines are hard-wrapped prose (breaks fall mid-sentence), not one per paragraph."""
+    breaks = continued = 0
+    for block in blocks:
+        for (s1, e1), (s2, e2) in zip(block, block[1:]):
+            breaks += 1
+            line, following = text[s1:e1], text[s2:e2].lstrip()
+            if not _SENTENCE_END.search(line) and following[:1].islower():
+                continued += 1
+    return breaks > 0 and continued * 5 >= breaks * 2
+
+
+def split_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Segment]:
+    """Paragraphs of ``text[start:end]``, trimmed of whitespace, absolute offsets.
+
+    News text comes either as one paragraph per line or as blank-line separated
+    blocks; a block of hard-wrapped lines is one paragraph, while a block of lines
+    that each end a sentence (or start with a bullet) is one paragraph per line.
+    """
+    end = len(text) if end is None else end
+    blocks: list[list[tuple[int, int]]] = [[]]
+    for line in _lines(text, start, end):
+        if text[line[0] : line[1]].strip():
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    blocks = [block for block in blocks if block]
+    wrapped = _is_wrapped(text, blocks)
+    paragraphs: list[Segment] = []
+    for block in blocks:
+        if not wrapped:
+            pieces = block
+        else:
+            pieces = []
+            for line in block:
+                new = not pieces or _BULLET.match(text, line[0], line[1]) is not None or (
+                    text[line[0]] in " \t" and text[pieces[-1][0]] not in " \t"
+                )
+                if new:
+                    pieces.append(line)
+                else:
+                    pieces[-1] = (pieces[-1][0], line[1])
+        for s, e in pieces:
+            s, e = _trim(text, s, e)
+            if s < e:
+                paragraphs.append(Segment(s, e))
+    return paragraphs
+
+
+def _content_start(text: str, paragraph: Segment) -> int:
+    """Where a paragraph's sentences begin: after a bullet marker, if any."""
+    match = _BULLET.match(text, paragraph.start, paragraph.end)
+    if match is None or match.end() >= paragraph.end:
+        return paragraph.start
+    return _trim(text, match.end(), paragraph.end)[0]
+
+
+# --- chunks --------------------------------------------------------------------------
+
+
+def _chunks(text: str, paragraphs: list[Segment], limit: int) -> list[tuple[int, int]]:
+    """Pieces of the body to parse, each under ``limit`` characters, on paragraph edges."""
+    if not paragraphs:
+        return []
+    chunks: list[tuple[int, int]] = []
+    start = end = paragraphs[0].start
+    for paragraph in paragraphs:
+        if paragraph.end - start <= limit:
+            end = paragraph.end
+            continue
+        if end > start:
+            chunks.append((start, end))
+        start, end = paragraph.start, paragraph.end
+        while end - start > limit:
+            # a paragraph too long on its own: cut at the last whitespace that fits
+            cut = start + limit
+            space = max(text.rfind(" ", start + limit // 2, cut), text.rfind("\n", start + limit // 2, cut))
+            if space > start:
+                cut = space
+            piece = _trim(text, start, cut)
+            if piece[0] < piece[1]:
+                chunks.append(piece)
+            start = _trim(text, cut, end)[0]
+    if end > start:
+        chunks.append((start, end))
+    return chunks
+
+
+# --- sentences and spans from docs --------------------------------------------------
+
+
+def _sentences(text: str, paragraphs: list[Segment], raw: list[tuple[int, int]]) -> list[Segment]:
+    """Cut the parser's sentences at paragraph edges, trim them, glue stray punctuation."""
+    result: list[Segment] = []
+    p = 0
+    n = len(paragraphs)
+    last_paragraph = -1
+    for s, e in raw:
+        while p < n and paragraphs[p].end <= s:
+            p += 1
+        q = p
+        while q < n and paragraphs[q].start < e:
+            paragraph = paragraphs[q]
+            lo, hi = _trim(text, max(s, _content_start(text, paragraph)), min(e, paragraph.end))
+            if lo < hi:
+                if _ALNUM.search(text, lo, hi) is None:
+                    # a lone quote mark or dash: belongs to the sentence before it
+                    if result and last_paragraph == q:
+                        result[-1] = Segment(result[-1].start, hi)
+                    else:
+                        result.append(Segment(lo, hi))
+                        last_paragraph = q
+                elif result and last_paragraph == q and _ALNUM.search(text, result[-1].start, result[-1].end) is None:
+                    result[-1] = Segment(result[-1].start, hi)
+                else:
+                    result.append(Segment(lo, hi))
+                    last_paragraph = q
+            q += 1
+    return result
+
+
+def _clip_spans(text: str, paragraphs: list[Segment], raw: list[tuple[int, int, str]]) -> list[Span]:
+    """Spans trimmed and kept inside one paragraph (a name never runs over a break)."""
+    spans: list[Span] = []
+    p = 0
+    n = len(paragraphs)
+    for s, e, label in raw:
+        while p < n and paragraphs[p].end <= s:
+            p += 1
+        if p == n:
+            break
+        lo, hi = _trim(text, max(s, paragraphs[p].start), min(e, paragraphs[p].end))
+        if lo < hi and (not spans or lo >= spans[-1].end):
+            spans.append(Span(lo, hi, label, kind_of(label)))
+    return spans
+
+
+def _doc_parts(doc: Doc, offset: int) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Sentences and merged spans of one chunk's doc, shifted to article offsets."""
+    from corpus.figures import doc_spans
+
+    sentences = [(sent.start_char + offset, sent.end_char + offset) for sent in doc.sents]
+    spans = [(f.start + offset, f.end + offset, f.label) for f in doc_spans(doc)]
+    return sentences, spans
+
+
+# --- the analyser --------------------------------------------------------------------
+
+
+class Analyzer:
+    """Analyses articles with one spaCy pipeline, through the on-disk cache."""
+
+    def __init__(
+        self,
+        model: str | None = None,
+        cache_dir: Path | None = None,
+        *,
+        chunk_chars: int = CHUNK_CHARS,
+    ) -> None:
+        self.model_name = resolve_model(model)
+        self.model_version = model_version(self.model_name)
+        self.cache = AnalysisCache(cache_dir, self.model_name, self.model_version, ANALYSER_VERSION)
+        self.chunk_chars = chunk_chars
+        self.stats = RunStats()
+
+    @property
+    def nlp(self) -> Language:
+        """The spaCy pipeline (loaded on first use, once per process)."""
+        return load_nlp(self.model_name)
+
+    def cached(self, article: Article) -> Analysis | None:
+        """The cached analysis of ``article`` or None; never imports spaCy."""
+        return self.cache.load(article)
+
+    def counts(self, article: Article) -> Counts | None:
+        """Word/entity/figure counts from the cache (one short read), or None."""
+        return self.cache.counts(article)
+
+    def analyze(self, article: Article) -> Analysis:
+        """The analysis of one article (from the cache when it is there)."""
+        for _, analysis in self.analyze_many([article]):
+            return analysis
+        raise AssertionError("analyze_many yields one result per article")  # pragma: no cover
+
+    def analyze_many(
+        self,
+        articles: Iterable[Article],
+        n_process: int = 1,
+        batch_size: int = 64,
+        progress: Callable[[Article, bool], None] | None = None,
+    ) -> Iterator[tuple[Article, Analysis]]:
+        """Analyse many articles with batched ``nlp.pipe``; cached ones come straight back.
+
+        Results arrive in input order for analysed articles, with cache hits yielded as
+        soon as they are found (so the overall order may differ from the input).
+        ``progress(article, from_cache)`` is called once per article. ``self.stats``
+        counts cache hits, analysed articles and tokens of this call.
+        """
+        self.stats = stats = RunStats()
+        began = time.perf_counter()
+        # finished without spaCy: (article, analysis, from_cache)
+        ready: deque[tuple[Article, Analysis, bool]] = deque()
+        pending: dict[int, tuple[Article, list[Segment], int]] = {}
+
+        def chunk_stream() -> Iterator[tuple[str, tuple[int, int, int]]]:
+            limit = 0
+            for number, article in enumerate(articles):
+                found = self.cache.load(article)
+                if found is not None:
+                    ready.append((article, found, True))
+                    continue
+                text = article.text
+                start, end = article.body
+                paragraphs = split_paragraphs(text, start, end)
+                if not limit:  # the first article that needs spaCy: load it now
+                    loading = time.perf_counter()
+                    limit = min(self.chunk_chars, self.nlp.max_length - 1)
+                    stats.load_seconds = time.perf_counter() - loading
+                chunks = _chunks(text, paragraphs, limit)
+                if not chunks:  # an empty body: nothing to parse
+                    ready.append((article, self._finish(article, paragraphs, [], [], 0), False))
+                    continue
+                pending[number] = (article, paragraphs, len(chunks))
+                for chunk_start, chunk_end in chunks:
+                    yield text[chunk_start:chunk_end], (number, chunk_start, len(chunks))
+
+        def drain() -> Iterator[tuple[Article, Analysis]]:
+            while ready:
+                article, analysis, from_cache = ready.popleft()
+                if from_cache:
+                    stats.cached += 1
+                else:
+                    stats.analysed += 1
+                if progress is not None:
+                    progress(article, from_cache)
+                yield article, analysis
+
+        stream = chunk_stream()
+        # Look for the first article that needs spaCy before loading it: a corpus that
+        # is all cached never pays for the import.
+        first = next(stream, None)
+        yield from drain()
+        if first is not None:
+            parts: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int, str]], int]] = {}
+            docs = self.nlp.pipe(
+                itertools.chain([first], stream), as_tuples=True, batch_size=batch_size, n_process=n_process
+            )
+            for doc, (number, offset, n_chunks) in docs:
+                yield from drain()
+                sentences, spans = _doc_parts(doc, offset)
+                got = parts.setdefault(number, ([], [], 0))
+                got[0].extend(sentences)
+                got[1].extend(spans)
+                parts[number] = (got[0], got[1], got[2] + len(doc))
+                article, paragraphs, left = pending[number]
+                if left > 1:
+                    pending[number] = (article, paragraphs, left - 1)
+                    continue
+                del pending[number]
+                raw_sentences, raw_spans, tokens = parts.pop(number)
+                analysis = self._finish(article, paragraphs, raw_sentences, raw_spans, tokens)
+                stats.tokens += tokens
+                ready.append((article, analysis, False))
+                yield from drain()
+            yield from drain()
+        stats.seconds = time.perf_counter() - began
+
+    def _finish(
+        self,
+        article: Article,
+        paragraphs: list[Segment],
+        raw_sentences: list[tuple[int, int]],
+        raw_spans: list[tuple[int, int, str]],
+        tokens: int,
+    ) -> Analysis:
+        text = article.text
+        analysis = Analysis(
+            paragraphs=tuple(paragraphs),
+            sentences=tuple(_sentences(text, paragraphs, raw_sentences)),
+            spans=tuple(_clip_spans(text, paragraphs, raw_spans)),
+            model=self.model_name,
+            model_version=self.model_version,
+        )
+        self.cache.save(article, analysis, tokens)
+        return analysis

@@ -1,0 +1,370 @@
+"""The figure layer: numbers, money, percentages, quantities, counts, ranges, scores, ages.
+
+spaCy's small English model finds most figures but misses or mislabels the shapes news
+leans on: ``several hundred thousand`` comes back as a DATE, ``38-year-old`` and the age
+in ``Maria Lopez, 34,`` as DATEs, ``40 per cent`` as MONEY, ``2 – 1`` as two numbers,
+``$600bn`` as a PERSON. This module runs surface rules (regular expressions over the
+doc text, checked against the doc's tokens and tags) and merges them with the model's
+entities:
+
+* entities stay, unless the rule span wholly covers an "entity" that is just a number;
+* a rule span replaces the model figure spans it overlaps (the rule is the more
+  precise reading: ``2 – 1`` is one score, not two cardinals);
+* a rule span replaces an overlapping DATE/TIME when the rule is a strong shape (age,
+  score, money, percent, count) or when the date span has no date word in it at all;
+* approximators (``about``, ``more than``, ``up to``...) join the figure they qualify;
+* ``first`` used as an adverb before a verb (``she first visited``) is not a figure.
+
+Everything works on character offsets into ``doc.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import TYPE_CHECKING, NamedTuple
+
+from corpus.model import kind_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+
+class Found(NamedTuple):
+    """A span in doc-text offsets with its label."""
+
+    start: int
+    end: int
+    label: str
+
+
+# --- the building blocks -----------------------------------------------------------
+
+_WORD_UNITS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen"
+)
+_WORD_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_WORDNUM = rf"(?:(?:{_WORD_TENS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|{_WORD_UNITS})"
+_SCALE = r"(?:hundred|thousand|million|billion|trillion)"
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# "3.5bn", "250m", "40k": scale letters glued to the digits
+_ABBR = r"(?:bn|mn|m|k|tn|trn)"
+_NUM = (
+    rf"(?:{_DIGITS}(?:\s?{_SCALE}(?:\s{_SCALE})?\b|{_ABBR}\b)?"
+    rf"|\b(?:{_WORDNUM}|a|an)(?:\s{_SCALE})+\b"
+    rf"|\b{_WORDNUM}\b)"
+)
+_CURRENCY_SIGN = r"(?:(?:US|AU|A|C|NZ|HK|S|NT|R)?[$£€¥₹₽₩₺])"
+_CURRENCY_WORD = (
+    r"(?:dollars?|pounds?|euros?|yen|yuan|renminbi|roubles?|rubles?|rupees?|francs?|pesos?|"
+    r"cents?|pence|hryvnias?|lira|kronor|krona|rand|shillings?)"
+)
+_UNIT = (
+    r"(?:(?:square|sq|cubic)\s)?(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|cm|mm|"
+    r"centimet(?:re|er)s?|millimet(?:re|er)s?|kg|kilos?|kilogram(?:me)?s?|grams?|grammes?|"
+    r"tonnes?|tons?|lbs?|ounces?|oz|feet|foot|ft|inch(?:es)?|acres?|hectares?|"
+    r"lit(?:re|er)s?|gallons?|barrels?|bpd|mph|km/h|kph|knots|degrees(?:\s(?:Celsius|Fahrenheit))?|"
+    r"°[CF]|MW|GW|kW|kWh|MWh|GWh|TWh|megawatts?|gigawatts?|kilowatts?|volts?|GB|TB|MB|"
+    r"calories|storeys?)"
+)
+_PERCENT = r"(?:%|\s?per\s?cent\b|\s?percent\b|\s?percentage\spoints?\b|\s?pc\b)"
+# Left edge: not inside a word, a decimal, a code like "Covid-19" or an amount.
+_L = r"(?<![\w.,/\-$£€¥])"
+# Right edge: not inside a word or a longer number.
+_R = r"(?![\w]|[.,]\d)"
+
+#: Approximators that belong to the figure they qualify (OntoNotes style).
+_APPROX = re.compile(
+    r"(?:\b(?:about|around|approximately|roughly|nearly|almost|some|over|under|more than|"
+    r"less than|fewer than|at least|at most|up to|as many as|as much as|as few as|close to|"
+    r"just over|just under|well over|upwards of))\s+$",
+    re.IGNORECASE,
+)
+
+_SCORE_CUES = re.compile(
+    r"\b(?:won|wins?|winning|winners?|beat|beats|beaten|lost|lose|loses|losing|defeat\w*|"
+    r"draw|drew|drawn|victory|victories|lead|leads|led|trail\w*|scor\w+|match\w*|game|games|"
+    r"final|ended|thrash\w*|edged|rout\w*|goals?|vote[sd]?|voting|tie|tied|series|season|"
+    r"half-time|halftime|full-time|minute|penalt\w+|league|cup|club|side)\b",
+    re.IGNORECASE,
+)
+
+#: Words that make a model DATE/TIME span a real date or duration.
+_DATE_WORD = re.compile(
+    r"\b(?:years?|yr|months?|weeks?|days?|decades?|centur(?:y|ies)|quarters?|q[1-4]|h[12]|"
+    r"seasons?|weekends?|ago|today|tomorrow|yesterday|tonight|now|morning|afternoon|evening|"
+    r"night|nights|noon|midnight|spring|summer|autumn|fall|winter|annual|annually|daily|"
+    r"weekly|monthly|hours?|minutes?|seconds|period|era|term|fiscal|fy\d*|am|pm|a\.m\.|p\.m\.|"
+    r"o'clock|christmas|easter|ramadan|eid|new year|hanukkah|diwali|thanksgiving|"
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|"
+    r"sat(?:urday)?|sun(?:day)?|1[0-9]\d\d|20\d\d|'\d\d|\d{2,4}s|\d{1,2}:\d\d)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"1[5-9]\d\d|20\d\d|21\d\d")
+_HAS_DIGIT = re.compile(r"\d")
+_HAS_NUMBER = re.compile(rf"\d|\b(?:{_WORD_UNITS}|{_WORD_TENS}|{_SCALE}|first|second|third|half)\b", re.I)
+
+# --- the rules ---------------------------------------------------------------------
+# (pattern, label, strong). Among overlapping rule matches the longest wins; a tie goes
+# to the earlier rule. "Strong" shapes also beat a model DATE/TIME that has date words.
+
+_RULES: list[tuple[re.Pattern[str], str, bool]] = [
+    # $250 million, £3.5bn, US$40, €1.2bn
+    (re.compile(rf"{_L}{_CURRENCY_SIGN}\s?{_NUM}{_R}", re.I), "MONEY", True),
+    # 250 million dollars, 10,000 euros, 50p
+    (re.compile(rf"{_L}{_NUM}\s{_CURRENCY_WORD}\b|{_L}\d+p\b", re.I), "MONEY", True),
+    # 40 per cent, 70%, 0.25 percentage points, 10-15%
+    (re.compile(rf"{_L}(?:{_NUM}\s?(?:-|–|to)\s?)?{_NUM}{_PERCENT}", re.I), "PERCENT", True),
+    # 38-year-old, six-month-old, 7 year old
+    (re.compile(rf"{_L}(?:\d{{1,3}}|{_WORDNUM})[\s-](?:year|month|week|day)s?[\s-]old\b", re.I), "AGE", True),
+    # 2.5 metres, 10-tonne, 41C, three tonnes
+    (re.compile(rf"{_L}{_NUM}(?:\s|-)?{_UNIT}(?![\w])", re.I), "QUANTITY", False),
+    (re.compile(rf"{_L}\d+(?:\.\d+)?°?[CF]\b"), "QUANTITY", False),
+    # between 10 and 15, between $5 and $10
+    (
+        re.compile(
+            rf"\bbetween\s{_CURRENCY_SIGN}?{_NUM}(?:{_PERCENT})?\sand\s{_CURRENCY_SIGN}?{_NUM}(?:{_PERCENT})?",
+            re.I,
+        ),
+        "RANGE",
+        False,
+    ),
+    # tens of thousands, several hundred thousand, dozens, a dozen
+    (
+        re.compile(
+            r"\b(?:(?:tens|hundreds)\sof\s(?:thousands|millions|billions)"
+            r"|(?:several|a\sfew|a\scouple\sof|many)\s(?:hundred|thousand|million|billion)s?(?:\s(?:thousand|million))?"
+            r"|dozens|hundreds|thousands|millions|billions|a\sdozen)\b",
+            re.I,
+        ),
+        "COUNT",
+        True,
+    ),
+    # two-thirds, a third of, three quarters of, one in five, half of
+    (
+        re.compile(
+            rf"\b(?:(?:one|two|three|four|five|six|seven|eight|nine)-(?:halves|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?)"
+            rf"|(?:a|one|two|three|four|five|six|seven|eight|nine)\s(?:third|thirds|quarter|quarters|fifth|fifths|sixth|sixths|eighth|eighths|tenth|tenths)(?=\sof\b)"
+            rf"|(?:{_WORD_UNITS}|\d{{1,2}})\sin\s(?:{_WORD_UNITS}|\d{{1,3}})\b"
+            rf"|(?<!first\s)(?<!second\s)half(?=\s(?:of|the|a|an|its|their|his|her|all|our|that|those|these|them)\b))",
+            re.I,
+        ),
+        "CARDINAL",
+        False,
+    ),
+    # a million, one hundred thousand
+    (re.compile(rf"\b(?:a|an|one)(?:\s{_SCALE})+\b", re.I), "CARDINAL", False),
+    # 80th, 21st
+    (re.compile(rf"{_L}\d+(?:st|nd|rd|th)\b", re.I), "ORDINAL", False),
+]
+
+# 2-1, 2 – 1, 112 – 104: a score with a sporting/voting cue nearby, else a range.
+_DASH_PAIR = re.compile(rf"{_L}(\d{{1,3}})\s?[-–—]\s?(\d{{1,3}}){_R}(?!\s?(?:%|per\b|-))")
+# Maria Lopez, 34, ... / his sister, 31, ...
+_AGE_AFTER_NOUN = re.compile(r",\s(\d{1,2}|1[01]\d),(?=\s)")
+# aged 92, age 34
+_AGED = re.compile(r"\bage[ds]?\s(\d{1,3})\b(?!\s?(?:-|%|per|years?\b))", re.I)
+# Any other number the model did not mark.
+_BARE = re.compile(rf"{_L}{_DIGITS}(?:\s?{_SCALE}\b|{_ABBR}\b)?(?![\w:/]|[.,]\d)", re.I)
+
+
+def _token_index(doc: Doc) -> list[int]:
+    return [token.idx for token in doc]
+
+
+def _token_at(doc: Doc, starts: list[int], char: int) -> int:
+    """Index of the token containing character ``char``."""
+    return max(0, bisect_right(starts, char) - 1)
+
+
+def _rule_matches(doc: Doc, covered: list[tuple[int, int]]) -> list[tuple[Found, bool]]:
+    """Every rule match in the doc, with its strong flag (overlapping each other)."""
+    text = doc.text
+    found: list[tuple[Found, bool]] = []
+    for pattern, label, strong in _RULES:
+        for match in pattern.finditer(text):
+            if label == "RANGE" and _only_years(match.group()):
+                continue  # "between 2010 and 2015" is a date range
+            found.append((Found(match.start(), match.end(), label), strong))
+
+    starts: list[int] | None = None
+    for match in _DASH_PAIR.finditer(text):
+        window = text[max(0, match.start() - 80) : match.end() + 40]
+        if _SCORE_CUES.search(window):
+            found.append((Found(match.start(), match.end(), "SCORE"), True))
+        else:
+            found.append((Found(match.start(), match.end(), "RANGE"), False))
+
+    for match in _AGED.finditer(text):
+        found.append((Found(match.start(1), match.end(1), "AGE"), True))
+
+    for match in _AGE_AFTER_NOUN.finditer(text):
+        # only after a noun: "Maria Lopez, 34," but not "in 2019, 12, ..." lists
+        if starts is None:
+            starts = _token_index(doc)
+        before = doc[_token_at(doc, starts, match.start() - 1)]
+        if before.tag_.startswith("NN") and not before.like_num:
+            found.append((Found(match.start(1), match.end(1), "AGE"), True))
+
+    for match in _BARE.finditer(text):
+        start, end = match.span()
+        if _overlaps_any(covered, start, end):
+            continue
+        digits = match.group()
+        if _YEAR.fullmatch(digits):
+            continue  # a year is a date, and the model's call
+        if starts is None:
+            starts = _token_index(doc)
+        i = _token_at(doc, starts, start)
+        j = _token_at(doc, starts, end - 1)
+        prev = doc[i - 1] if i > 0 else None
+        nxt = doc[j + 1] if j + 1 < len(doc) else None
+        # "Route 66", "Article 50", "737 Max": numbers that are part of a name
+        if prev is not None and prev.tag_ == "NNP" and prev.is_title:
+            continue
+        if nxt is not None and nxt.tag_ == "NNP" and nxt.is_title:
+            continue
+        found.append((Found(start, end, "CARDINAL"), False))
+    return found
+
+
+def _only_years(text: str) -> bool:
+    numbers = re.findall(r"\d[\d,.]*", text)
+    return bool(numbers) and all(_YEAR.fullmatch(number) for number in numbers)
+
+
+def _overlaps_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps any of the sorted, disjoint ``spans``."""
+    i = bisect_right(spans, (start, 1 << 62)) - 1
+    if i >= 0 and spans[i][1] > start:
+        return True
+    return i + 1 < len(spans) and spans[i + 1][0] < end
+
+
+def _overlap(a: Found, b: Found) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _pick_longest(candidates: list[tuple[Found, bool]]) -> list[tuple[Found, bool]]:
+    """Non-overlapping rule spans: longest first, then by rule order."""
+    order = sorted(range(len(candidates)), key=lambda k: (-(candidates[k][0].end - candidates[k][0].start), k))
+    chosen: list[tuple[Found, bool]] = []
+    for k in order:
+        span = candidates[k][0]
+        if not any(_overlap(span, other) for other, _ in chosen):
+            chosen.append(candidates[k])
+    chosen.sort(key=lambda item: item[0].start)
+    return chosen
+
+
+def _snap(doc: Doc, span: Found) -> Found:
+    """Widen a rule span to whole tokens so it can be exported as a token span."""
+    snapped = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if snapped is None:
+        return span
+    start, end = snapped.start_char, snapped.end_char
+    text = doc.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Found(start, end, span.label)
+
+
+def _is_real_date(text: str) -> bool:
+    return _DATE_WORD.search(text) is not None
+
+
+def _with_approximator(text: str, span: Found, taken_before: int) -> Found:
+    """Extend a figure left over "about", "more than", "up to"... when free."""
+    if span.label in {"ORDINAL", "SCORE", "AGE"}:
+        return span
+    left = max(taken_before, span.start - 24)
+    match = _APPROX.search(text, left, span.start)
+    if match is None:
+        return span
+    start = match.start()
+    # "some"/"over"/"under" only as approximators right before a number expression
+    return Found(start, span.end, span.label)
+
+
+def _adverbial_first(doc: Doc, starts: list[int], span: Found) -> bool:
+    """``first`` as an adverb of time before a verb (``she first visited``)."""
+    if doc.text[span.start : span.end].lower() not in {"first", "firstly"}:
+        return False
+    i = _token_at(doc, starts, span.start)
+    token = doc[i]
+    if token.tag_ != "RB":
+        return False
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    return nxt is not None and (nxt.tag_.startswith("VB") or nxt.tag_ == "MD" or nxt.tag_ == "RB")
+
+
+def merge_figures(doc: Doc, model: list[Found]) -> list[Found]:
+    """Combine the model's entities ``model`` with the rule layer; sorted, disjoint spans."""
+    text = doc.text
+    entities = [span for span in model if kind_of(span.label) == "entity"]
+    dates = [span for span in model if kind_of(span.label) == "date"]
+    figures = [span for span in model if kind_of(span.label) == "figure"]
+    fake_dates = {span for span in dates if not _is_real_date(text[span.start : span.end])}
+
+    covered = sorted((s.start, s.end) for s in model if s not in fake_dates)
+    rules = _pick_longest([(_snap(doc, f), strong) for f, strong in _rule_matches(doc, covered)])
+
+    dropped: set[Found] = set()
+    kept_rules: list[Found] = []
+    for rule, strong in rules:
+        blocked = False
+        for entity in entities:
+            if _overlap(rule, entity):
+                inside = rule.start <= entity.start and entity.end <= rule.end
+                if inside and _HAS_DIGIT.search(text[entity.start : entity.end]):
+                    dropped.add(entity)  # "$600bn" is money, not a PERSON "600bn"
+                else:
+                    blocked = True  # never cut through a name
+        for date in dates:
+            if _overlap(rule, date):
+                if strong or date in fake_dates:
+                    dropped.add(date)
+                else:
+                    blocked = True
+        if blocked:
+            continue
+        for figure in figures:
+            if _overlap(rule, figure):
+                dropped.add(figure)
+        kept_rules.append(rule)
+
+    # A model DATE with no date word but a number in it ("34" after a name) is a figure.
+    converted: list[Found] = []
+    for date in fake_dates:
+        if date in dropped or any(_overlap(date, rule) for rule in kept_rules):
+            dropped.add(date)
+            continue
+        if _HAS_NUMBER.search(text[date.start : date.end]):
+            dropped.add(date)
+            converted.append(Found(date.start, date.end, "CARDINAL"))
+
+    spans = [span for span in model if span not in dropped] + kept_rules + converted
+    spans.sort()
+
+    starts = _token_index(doc)
+    result: list[Found] = []
+    for span in spans:
+        if span.label == "ORDINAL" and _adverbial_first(doc, starts, span):
+            continue
+        if kind_of(span.label) == "figure":
+            span = _with_approximator(text, span, result[-1].end if result else 0)
+        if result and span.start < result[-1].end:
+            continue  # defensive: keep spans disjoint
+        result.append(span)
+    return result
+
+
+def doc_spans(doc: Doc) -> list[Found]:
+    """The model's entities for ``doc`` merged with the figure rules."""
+    model = [Found(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+    return merge_figures(doc, model)

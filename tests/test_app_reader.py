@@ -1,0 +1,398 @@
+"""The reader, driven like a person would: open an article, press keys, check the store.
+
+Everything is real: the spaCy pipeline (session fixture), TinyDB files in tmp_path and
+the Textual app under `run_test`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.notifications import Notify
+
+from annotations.scheme import find_scheme
+from annotations.store import Store
+from corpus.articles import load_corpus
+from tui.app import ClaimscopeApp
+from tui.config import Config
+from tui.screens.help import HelpScreen
+from tui.screens.note import NoteScreen
+from tui.screens.reader import ReaderScreen
+from tui.screens.span_label import SpanLabelScreen
+from tui.widgets.article_view import ArticleView
+from tui.widgets.legend import Legend
+from tui.widgets.side_panel import SidePanel
+
+pytestmark = pytest.mark.anyio
+
+# Fictional articles written for these tests.
+HARBOUR = """Harbour authority reports record cargo [provisional]
+
+The Port of Westhaven handled 4.2 million tonnes of cargo in 2023, up 12% on the year before, the Westhaven Harbour Authority said on Monday.
+
+Chief executive Maria Jensen said the new container terminal had cut waiting times by half. She expects traffic to grow again next year.
+
+Critics in the town council said the figures hid a fall in fishing jobs. Councillor Tom Reyes said 300 jobs had gone since 2019.
+
+The authority will publish its full accounts in March.
+"""
+
+LIBRARY = """Library opens late on Sundays
+
+Brookfield Library will open until 8pm on Sundays from April, the city council said.
+
+The change costs £45,000 a year. Visitor numbers rose by 9% last year.
+"""
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    (folder / "library.txt").write_text(LIBRARY, encoding="utf-8")
+    return folder
+
+
+def make_app(corpus_dir: Path, store_dir: Path, analyzer, **options) -> ClaimscopeApp:
+    corpus = load_corpus(corpus_dir)
+    scheme = find_scheme(corpus.root)
+    store = Store.open(corpus.root, annotator="tester", scheme=scheme, store_dir=store_dir)
+    options.setdefault("restore", False)
+    return ClaimscopeApp(corpus, store, scheme, analyzer, **options)
+
+
+def stored_labels(corpus_dir: Path, store_dir: Path, analyzer, article_id: str = "harbour.txt"):
+    """Open the store afresh (read-only) and return the article's labels by sentence."""
+    corpus = load_corpus(corpus_dir)
+    article = corpus.get(article_id)
+    assert article is not None
+    with Store.open(corpus.root, annotator="check", store_dir=store_dir, read_only=True) as store:
+        doc = store.article(article, analyzer.analyze(article).sentences)
+        return dict(doc.labels), doc.spans(analyzer.analyze(article).spans)
+
+
+async def open_reader(app: ClaimscopeApp, pilot, article_id: str = "harbour.txt") -> ReaderScreen:
+    app.open_article(article_id)
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen) and screen.analysis is not None
+    return screen
+
+
+async def test_label_keys_are_saved_in_the_store(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    store_dir = tmp_path / "store"
+    app = make_app(corpus_dir, store_dir, analyzer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        reader = await open_reader(app, pilot)
+        sentences = reader.analysis.sentences
+        assert len(sentences) >= 6
+        await pilot.press("1")          # s0 quantity
+        await pilot.press("j", "x")     # s1 not a claim
+        await pilot.press("down", "c")  # s2 default claim
+        await pilot.press("w")          # s2 check-worthy
+        await pilot.press("j", "2")     # s3 cause ...
+        await pilot.press("0")          # ... cleared again
+        await pilot.press("j", "3", "backspace", "4")  # s4 rule
+        await pilot.pause()
+        saved = reader.query_one("#save-indicator").render()
+        assert "saved" in str(saved)
+    app.store.close()
+    labels, _ = stored_labels(corpus_dir, store_dir, analyzer)
+    assert labels[0].label == "quantity"
+    assert labels[1].label == "none"
+    assert labels[2].label == "other" and labels[2].checkworthy
+    assert 3 not in labels or labels[3].label is None
+    assert labels[4].label == "rule"
+    assert all(record.annotator == "tester" for record in labels.values())
+
+
+async def test_movement_keys(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        view = reader.query_one(ArticleView)
+        last = len(reader.analysis.sentences) - 1
+        await pilot.press("G")
+        assert view.cursor == last
+        await pilot.press("g")
+        assert view.cursor == 0
+        await pilot.press("j", "j", "k")
+        assert view.cursor == 1
+        await pilot.press("up")
+        assert view.cursor == 0
+        await pilot.press("J")
+        paragraph_two = reader.analysis.paragraphs[1].start
+        assert reader.analysis.sentences[view.cursor].start >= paragraph_two
+        first_of_two = view.cursor
+        await pilot.press("j", "K")
+        assert view.cursor == first_of_two
+        await pilot.press("K")
+        assert view.cursor == 0
+        await pilot.press("1", "space")  # s0 labelled: space goes to the next unreviewed, s1
+        assert view.cursor == 1
+        await pilot.press("g", "space")
+        assert view.cursor == 1
+
+
+async def test_undo_and_redo(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    store_dir = tmp_path / "store"
+    app = make_app(corpus_dir, store_dir, analyzer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        await pilot.press("1", "j", "2", "u")
+        assert reader.doc.labels.get(1) is None or reader.doc.labels[1].label is None
+        assert reader.query_one(ArticleView).cursor == 1
+        await pilot.press("ctrl+r")
+        assert reader.doc.labels[1].label == "cause"
+        await pilot.press("u", "u")
+    app.store.close()
+    labels, _ = stored_labels(corpus_dir, store_dir, analyzer)
+    assert all(record.label is None for record in labels.values())
+
+
+async def test_note_editor_saves_text_with_brackets(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    store_dir = tmp_path / "store"
+    app = make_app(corpus_dir, store_dir, analyzer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("j", "n")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"check [source]")
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("j", "n", "escape")  # cancelled: nothing saved for s2
+        assert isinstance(app.screen, ReaderScreen)
+    app.store.close()
+    labels, _ = stored_labels(corpus_dir, store_dir, analyzer)
+    assert labels[1].note == "check [source]"
+    assert 2 not in labels
+
+
+async def test_layers_toggle_and_legend(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        view = reader.query_one(ArticleView)
+        assert any(span.kind == "entity" for span in view.spans)
+        assert any(span.kind == "figure" for span in view.spans)
+        await pilot.press("e", "f", "d")
+        assert app.layers == {"entities": False, "figures": False, "dates": False}
+        assert (view.show_entities, view.show_figures, view.show_dates) == (False, False, False)
+        legend = str(reader.query_one(Legend).render())
+        assert "entities off" in legend and "figures off" in legend and "dates off" in legend
+        await pilot.press("e")
+        assert view.show_entities and "entities on" in str(reader.query_one(Legend).render())
+
+
+async def test_span_mode_adds_relabels_and_removes_spans(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    store_dir = tmp_path / "store"
+    app = make_app(corpus_dir, store_dir, analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        text = reader.article.text
+        await pilot.press("v")
+        assert reader.span_cursor is not None
+        first = reader.span_cursor.token
+        assert text[first[0] : first[1]] == "The"
+        await pilot.press("l", "L", "L")  # "Port of Westhaven"
+        start, end = reader.span_cursor.selection
+        assert text[start:end] == "Port of Westhaven"
+        await pilot.press("enter")
+        assert isinstance(app.screen, SpanLabelScreen)
+        await pilot.press(*"FAC", "enter")
+        assert isinstance(app.screen, ReaderScreen)
+        assert any((s.start, s.end, s.label) == (start, end, "FAC") for s in reader.query_one(ArticleView).spans)
+        await pilot.press("enter", *"LOC", "enter")  # relabel the same selection
+        assert any((s.start, s.end, s.label) == (start, end, "LOC") for s in reader.query_one(ArticleView).spans)
+        await pilot.press("escape")
+        assert reader.span_cursor is None and isinstance(app.screen, ReaderScreen)
+        # remove a model span: "12%" in the same sentence
+        await pilot.press("v")
+        while text[slice(*reader.span_cursor.token)] != "12":
+            await pilot.press("l")
+        await pilot.press("D", "escape")
+        twelve = text.index("12%")
+        assert not any(s.start <= twelve < s.end for s in reader.query_one(ArticleView).spans)
+    app.store.close()
+    _, spans = stored_labels(corpus_dir, store_dir, analyzer)
+    assert any((s.start, s.end, s.label) == (start, end, "LOC") for s in spans)
+    assert not any(s.start <= twelve < s.end for s in spans)
+
+
+async def test_search_then_n_moves_between_hits_and_escape_restores_notes(
+    corpus_dir: Path, tmp_path: Path, analyzer
+) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        view = reader.query_one(ArticleView)
+        text = reader.article.text
+        await pilot.press("slash", *"said", "enter")
+        assert reader.search_query == "said" and len(reader.hits) == text.count("said")
+        first = view.cursor
+        assert "said" in text[reader.analysis.sentences[first].start : reader.analysis.sentences[first].end]
+        await pilot.press("n")
+        assert reader.hit_index == 1 and view.cursor > first
+        await pilot.press("N")
+        assert reader.hit_index == 0 and view.cursor == first
+        await pilot.press("escape")
+        assert reader.search_query is None and isinstance(app.screen, ReaderScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press("escape")
+        await pilot.press("slash", "escape")  # an abandoned search leaves the reader open
+        assert isinstance(app.screen, ReaderScreen) and reader.search_query is None
+
+
+async def test_articles_side_panel_help_and_back(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        await pilot.press("G", "c")  # a claim at the last sentence
+        await pilot.press("g", "p")
+        panel = reader.query_one(SidePanel)
+        assert panel.display
+        panel.focus()
+        await pilot.pause()
+        claim = next(i for i, option in enumerate(panel.options) if option.id == "claim:0")
+        panel.highlighted = claim
+        await pilot.press("enter")
+        assert reader.query_one(ArticleView).cursor == len(reader.analysis.sentences) - 1
+        entity = next(i for i, option in enumerate(panel.options) if (option.id or "").startswith("entity:"))
+        panel.highlighted = entity
+        await pilot.press("enter")
+        await pilot.press("p")
+        assert not panel.display
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is reader
+        await pilot.press("right_square_bracket")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and app.screen.article.id == "library.txt"
+        await pilot.press("right_square_bracket")  # no further article: stays
+        assert app.screen.article.id == "library.txt"
+        await pilot.press("left_square_bracket")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.article.id == "harbour.txt"
+        await pilot.press("q")
+        assert app.screen is app.list_screen
+        await pilot.press("q")
+    assert app.return_code in (0, None)
+
+
+async def test_unanalysed_article_shows_text_first_then_highlights(tmp_path: Path, analyzer) -> None:
+    folder = tmp_path / "fresh"
+    folder.mkdir()
+    # A text no other test analyses, so it is not in the session cache yet.
+    (folder / "new.txt").write_text(HARBOUR.replace("Westhaven", f"Eastmoor {tmp_path.name}"), encoding="utf-8")
+    app = make_app(folder, tmp_path / "store", analyzer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_article("new.txt")
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        view = reader.query_one(ArticleView)
+        assert "Eastmoor" in "".join(view.render_line(y).text for y in range(view.size.height))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert reader.analysis is not None and view.spans
+        await pilot.press("1")
+        assert reader.doc.labels[0].label == "quantity"
+
+
+async def test_keys_can_be_remapped_from_the_config(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    store_dir = tmp_path / "store"
+    config = Config(keys={"reader.claim": "C", "reader.next_sentence": "t"})
+    app = make_app(corpus_dir, store_dir, analyzer, config=config)
+    async with app.run_test(size=(100, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        await pilot.press("c")  # no longer bound
+        assert 0 not in reader.doc.labels
+        await pilot.press("C", "t")
+        assert reader.query_one(ArticleView).cursor == 1
+        await pilot.press("?")
+        assert "reader.claim" in str(app.screen.query_one("#help-keys").render())
+    app.store.close()
+    labels, _ = stored_labels(corpus_dir, store_dir, analyzer)
+    assert labels[0].label == "other"
+
+
+async def test_read_only_store_refuses_edits(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    store_dir = tmp_path / "store"
+    corpus = load_corpus(corpus_dir)
+    holder = Store.open(corpus.root, annotator="other", store_dir=store_dir)  # holds the lock
+    try:
+        app = make_app(corpus_dir, store_dir, analyzer)
+        assert app.store.read_only
+        notes: list[str] = []
+
+        def hook(message) -> None:
+            if isinstance(message, Notify):
+                notes.append(message.notification.message)
+
+        async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
+            header = str(app.list_screen.query_one("#list-header").render())
+            assert "READ-ONLY" in header
+            reader = await open_reader(app, pilot)
+            await pilot.press("1", "w", "n")
+            assert not any(record.label for record in reader.doc.labels.values())
+            assert isinstance(app.screen, ReaderScreen)
+            assert any("read-only" in note for note in notes)
+        app.store.close()
+    finally:
+        holder.close()
+    labels, _ = stored_labels(corpus_dir, store_dir, analyzer)
+    assert labels == {}
+
+
+async def test_reopens_at_the_last_article_and_sentence(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    store_dir = tmp_path / "store"
+    app = make_app(corpus_dir, store_dir, analyzer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_reader(app, pilot, "library.txt")
+        await pilot.press("j", "j")
+    app.store.close()
+    again = make_app(corpus_dir, store_dir, analyzer, restore=True)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        reader = again.screen
+        assert isinstance(reader, ReaderScreen) and reader.article.id == "library.txt"
+        assert reader.query_one(ArticleView).cursor == 2
+    again.store.close()
+
+
+async def test_palette_exports_and_toggles(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    store_dir = tmp_path / "store"
+    app = make_app(corpus_dir, store_dir, analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_reader(app, pilot)
+        await pilot.press("1")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Export labels as csv")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+p", *"turn figures off")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.layers["figures"] is False
+    app.store.close()
+    export = store_dir / "exports" / "labels-csv.csv"
+    content = export.read_text(encoding="utf-8")
+    assert "quantity" in content and "harbour.txt" in content

@@ -1,0 +1,167 @@
+"""The reader widget and the movement rules, with hand-made records (no spaCy needed)."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+from textual.app import App, ComposeResult
+
+from corpus.model import Analysis, Article, Segment, Span
+from tui import navigation
+from tui.widgets.article_view import GUTTER, ArticleView, Mark, paragraphs_of, wrap_offsets
+
+pytestmark = pytest.mark.anyio
+
+
+def build(paragraph_texts: list[list[str]], spans: list[tuple[str, str]] = ()) -> tuple[Article, Analysis]:
+    """An article from paragraphs of sentences, with spans found by their text."""
+    text = ""
+    paragraphs, sentences = [], []
+    for sentences_text in paragraph_texts:
+        if text:
+            text += "\n\n"
+        p_start = len(text)
+        for number, sentence in enumerate(sentences_text):
+            if number:
+                text += " "
+            sentences.append(Segment(len(text), len(text) + len(sentence)))
+            text += sentence
+        paragraphs.append(Segment(p_start, len(text)))
+    found = []
+    for surface, label in spans:
+        start = text.index(surface)
+        kind = "figure" if label in {"PERCENT", "MONEY", "CARDINAL"} else "date" if label == "DATE" else "entity"
+        found.append(Span(start, start + len(surface), label, kind))  # type: ignore[arg-type]
+    article = Article(id="a.txt", path="a.txt", text=text, title="A title")
+    return article, Analysis(tuple(paragraphs), tuple(sentences), tuple(found))
+
+
+class ViewApp(App[None]):
+    def __init__(self, article: Article, analysis: Analysis | None) -> None:
+        super().__init__()
+        self.article, self.analysis = article, analysis
+
+    def compose(self) -> ComposeResult:
+        yield ArticleView(self.article, self.analysis)
+
+
+def screen_text(app: App[None]) -> list[str]:
+    view = app.query_one(ArticleView)
+    return [view.render_line(y).text for y in range(view.size.height)]
+
+
+def test_wrap_offsets_keep_every_character_and_fit_the_width() -> None:
+    text = "Ünïcode 😀 wide 漢字漢字漢字 and combining e\u0301 marks, then averyveryverylongwordthatmustbecut here."
+    for width in (5, 8, 13, 30):
+        starts = wrap_offsets(text, width)
+        assert starts[0] == 0 and starts == sorted(starts)
+        ends = starts[1:] + [len(text)]
+        assert "".join(text[a:b] for a, b in zip(starts, ends)) == text
+        for a, b in zip(starts, ends):
+            assert cell_len(text[a:b].rstrip()) <= width
+
+
+def test_wrap_offsets_break_at_newlines() -> None:
+    text = "first line\nsecond\r\nthird"
+    starts = wrap_offsets(text, 40)
+    assert [text[s:].split("\n")[0] for s in starts] == ["first line", "second\r", "third"]
+
+
+def test_unanalysed_article_is_split_at_blank_lines() -> None:
+    text = "Title\n\nOne para\nstill one.\n\n\n  Two para.\n"
+    article = Article(id="x", path="x", text=text, title="Title", body_start=7)
+    segments = paragraphs_of(article)
+    assert [text[s.start : s.end].strip() for s in segments] == ["One para\nstill one.", "Two para."]
+
+
+def test_navigation_rules() -> None:
+    _, analysis = build([["A one.", "A two."], ["B one."], ["C one.", "C two.", "C three."]])
+    sentences, paragraphs = analysis.sentences, analysis.paragraphs
+    assert navigation.next_paragraph(sentences, paragraphs, 0) == 2
+    assert navigation.next_paragraph(sentences, paragraphs, 2) == 3
+    assert navigation.next_paragraph(sentences, paragraphs, 5) == 5
+    assert navigation.previous_paragraph(sentences, paragraphs, 5) == 3
+    assert navigation.previous_paragraph(sentences, paragraphs, 3) == 2
+    assert navigation.previous_paragraph(sentences, paragraphs, 1) == 0
+    assert navigation.next_unreviewed(6, {1, 2}, 0) == 3
+    assert navigation.next_unreviewed(6, {0, 1, 2, 3, 4, 5}, 0) is None
+    assert navigation.next_unreviewed(6, {5, 0}, 4) == 1
+
+
+def test_tokens_and_search_offsets_are_exact() -> None:
+    text = "Profits (😀) rose to £4.5m, up 1,200 — don't panic. PROFITS fell."
+    tokens = [text[a:b] for a, b in navigation.tokens(text, 0, len(text))]
+    assert "£" in tokens and "4.5m" in tokens and "1,200" in tokens and "don't" in tokens and "😀" in tokens
+    hits = navigation.find_all(text, "profits")
+    assert [text[a:b] for a, b in hits] == ["Profits", "PROFITS"]
+    assert navigation.find_all(text, "") == []
+
+
+async def test_view_renders_brackets_literally_and_marks_the_cursor() -> None:
+    article, analysis = build(
+        [["Acme [Corp] said [bold]sales[/bold] rose 12% in 2023.", "Second sentence here."], ["Next para."]],
+        spans=[("Acme", "ORG"), ("12%", "PERCENT"), ("2023", "DATE")],
+    )
+    app = ViewApp(article, analysis)
+    async with app.run_test(size=(60, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        view.set_mark(0, Mark(key="1", color="#4e9de0", checkworthy=True))
+        await pilot.pause()
+        lines = screen_text(app)
+        assert "[bold]sales[/bold]" in "".join(lines)
+        assert lines[0].startswith("▌1* Acme [Corp]")
+        view.cursor = 2
+        await pilot.pause()
+        lines = screen_text(app)
+        bars = [line[0] for line in lines if line.strip()]
+        assert bars.count("▌") == 1
+        assert next(line for line in lines if line.startswith("▌"))[GUTTER:].startswith("Next para.")
+        view.cursor = 99  # clamped
+        assert view.cursor == 2
+
+
+async def test_view_without_analysis_shows_text_and_no_cursor() -> None:
+    text = "Headline\n\nBody text [with brackets] and more.\n\nSecond paragraph."
+    article = Article(id="x", path="x", text=text, title="Headline", body_start=10)
+    app = ViewApp(article, None)
+    async with app.run_test(size=(50, 8)) as pilot:
+        await pilot.pause()
+        lines = screen_text(app)
+        assert lines[0][GUTTER:].startswith("Body text [with brackets]")
+        assert not any(line.startswith("▌") for line in lines)
+
+
+async def test_layers_change_styles_not_text() -> None:
+    article, analysis = build([["Acme rose 12% in 2023."]], spans=[("Acme", "ORG"), ("12%", "PERCENT"), ("2023", "DATE")])
+    app = ViewApp(article, analysis)
+    async with app.run_test(size=(40, 5)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        on = view.render_line(0)
+        view.set_layers(entities=False, figures=False, dates=False)
+        off = view.render_line(0)
+        assert on.text == off.text
+        styles_on = {seg.style for seg in on if seg.text.strip() in {"Acme", "12%", "2023"}}
+        assert any(style and style.bgcolor for style in styles_on)
+        assert not any(seg.style and seg.style.bgcolor and seg.style.color and seg.style.color.name == "#000000"
+                       for seg in off if seg.text.strip() == "Acme")
+
+
+async def test_long_article_scrolls_to_the_cursor() -> None:
+    paragraphs = [[f"Paragraph {n} sentence one.", f"Paragraph {n} sentence two."] for n in range(300)]
+    article, analysis = build(paragraphs)
+    app = ViewApp(article, analysis)
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(ArticleView)
+        view.cursor = 599
+        await pilot.pause()
+        assert view.scroll_y > 0
+        assert any(line.startswith("▌") and "Paragraph 299" in line for line in screen_text(app))
+        view.cursor = 0
+        await pilot.pause()
+        assert view.scroll_y == 0
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

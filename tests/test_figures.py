@@ -1,0 +1,111 @@
+"""The figure layer on the shapes news uses and the small model misses or mislabels."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.model import Article, kind_of
+
+
+def analyse(analyzer, text: str):
+    article = Article(id="t", path="t", text=text, title="")
+    return analyzer.analyze(article)
+
+
+def spans_by_text(text: str, analysis) -> dict[str, tuple[str, str]]:
+    return {text[s.start : s.end]: (s.label, s.kind) for s in analysis.spans}
+
+
+HARD_CASES = [
+    ("The army may need an additional several hundred thousand men.", "several hundred thousand", "COUNT"),
+    ("Tens of thousands of people fled across the border.", "Tens of thousands", "COUNT"),
+    ("The campaign could reach a million households.", "a million", "CARDINAL"),
+    ("Liverpool won 2 – 1 against Everton.", "2 – 1", "SCORE"),
+    ("City lost 2-1 at home on Saturday.", "2-1", "SCORE"),
+    ("Maria Lopez, 34, a nurse from Leeds, was among them.", "34", "AGE"),
+    ("A 38-year-old man has been charged.", "38-year-old", "AGE"),
+    ("The deal is worth $250 million.", "$250 million", "MONEY"),
+    ("Rents rose by 40 per cent in a decade.", "40 per cent", "PERCENT"),
+    ("The group raised 3.5bn in new debt.", "3.5bn", "CARDINAL"),
+    ("The council will borrow £3.5bn.", "£3.5bn", "MONEY"),
+    ("The firm expects to hire between 10 and 15 engineers.", "between 10 and 15", "RANGE"),
+    ("Some 70% of staff backed the strike.", "Some 70%", "PERCENT"),
+    ("Support fell slightly (31%) in the latest poll.", "31%", "PERCENT"),
+    ("Half of the families said they skipped meals.", "Half", "CARDINAL"),
+    ("Two-thirds of the forest has been cleared.", "Two-thirds", "CARDINAL"),
+    ("Dozens of flights were cancelled.", "Dozens", "COUNT"),
+    ("The plant employs nearly 900 people.", "nearly 900", "CARDINAL"),
+    ("The G7 leaders agreed a $600bn fund.", "$600bn", "MONEY"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "label"), HARD_CASES, ids=[c[1] for c in HARD_CASES])
+def test_hard_figures_are_found_with_their_label(analyzer, text, surface, label):
+    found = spans_by_text(text, analyse(analyzer, text))
+    assert found.get(surface) == (label, "figure"), found
+    assert kind_of(label) == "figure"
+
+
+def test_a_rule_replaces_the_models_wrong_date(analyzer, nlp):
+    text = "The army may need an additional several hundred thousand men."
+    model_labels = {e.text: e.label_ for e in nlp(text).ents}
+    ours = analyse(analyzer, text)
+    # Whatever the model said, no date covers the count any more.
+    assert not [s for s in ours.spans if s.kind == "date"], (model_labels, ours.spans)
+
+
+def test_ages_after_names_keep_the_name_whole(analyzer, nlp):
+    text = "Jon Park, 29, and his sister, 31, were rescued by Maria Lopez."
+    found = spans_by_text(text, analyse(analyzer, text))
+    model_people = {e.text for e in nlp(text).ents if e.label_ == "PERSON"}
+    assert found["29"] == ("AGE", "figure")
+    assert found["31"] == ("AGE", "figure")
+    for person in model_people:
+        assert found[person] == ("PERSON", "entity")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She first visited the island as a student.",
+        "The contract runs from 2021 to 2025.",
+        "He was mayor between 2004 and 2012.",
+        "Route 66 attracts tourists.",
+        "They waited for 45 minutes in the rain.",
+    ],
+)
+def test_no_figure_where_there_is_none(analyzer, text):
+    analysis = analyse(analyzer, text)
+    figures = [text[s.start : s.end] for s in analysis.spans if s.kind == "figure"]
+    assert figures == []
+
+
+def test_years_stay_dates(analyzer):
+    text = "The contract runs from 2021 to 2025."
+    analysis = analyse(analyzer, text)
+    dates = [text[s.start : s.end] for s in analysis.spans if s.kind == "date"]
+    assert dates and all("2021" in d or "2025" in d for d in dates)
+
+
+def test_ordinal_used_as_adjective_is_a_figure(analyzer):
+    text = "It was the first time the club had won the cup."
+    assert spans_by_text(text, analyse(analyzer, text)).get("first") == ("ORDINAL", "figure")
+
+
+def test_entities_match_the_model_outside_figures(analyzer, nlp):
+    text = (
+        "Russian President Vladimir Putin met Olaf Scholz in Berlin on Monday, "
+        "and the European Union pledged 40 per cent more aid to Ukraine."
+    )
+    model_entities = {
+        (e.start_char, e.end_char, e.label_) for e in nlp(text).ents if kind_of(e.label_) == "entity"
+    }
+    ours = {(s.start, s.end, s.label) for s in analyse(analyzer, text).spans if s.kind == "entity"}
+    assert ours == model_entities
+
+
+def test_spans_are_disjoint_and_sorted(analyzer):
+    text = "Between 10 and 15 per cent of the 2,000 staff, about half of them aged 40, won 3-2."
+    spans = analyse(analyzer, text).spans
+    for before, after in zip(spans, spans[1:]):
+        assert before.end <= after.start

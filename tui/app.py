@@ -1,0 +1,286 @@
+"""`ClaimscopeApp`: the article list, the reader and help, over one corpus and one store.
+
+The app is handed everything it works on (corpus, store, scheme, analyzer, config) so
+tests and the CLI build it the same way; `create_app` does that from a path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from corpus.errors import ClaimscopeError, ModelNotFoundError
+from corpus.model import Article
+from tui.config import Config, Position, PositionBook
+from tui.palette import ClaimscopeCommands
+from tui.screens.articles import ArticlesScreen
+from tui.screens.help import HelpScreen
+from tui.screens.reader import ReaderScreen
+
+if TYPE_CHECKING:
+    from annotations.scheme import Scheme
+    from annotations.store import Store
+    from corpus.analysis import Analyzer
+    from corpus.articles import Corpus
+
+LAYERS = ("entities", "figures", "dates")
+
+
+class ClaimscopeApp(App[None]):
+    """Read a corpus of news articles and tag claims, sentence by sentence."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "claimscope"
+    COMMANDS = App.COMMANDS | {ClaimscopeCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
+        Binding("question_mark", "help", "Help", id="app.help"),
+    ]
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        store: Store,
+        scheme: Scheme,
+        analyzer: Analyzer,
+        *,
+        annotator: str | None = None,
+        config: Config | None = None,
+        positions: PositionBook | None = None,
+        restore: bool = True,
+        notices: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.store = store
+        self.scheme = scheme
+        self.analyzer = analyzer
+        self.annotator = annotator or store.annotator
+        self.config = config or Config()
+        self.positions = positions or PositionBook()
+        self.restore = restore
+        self.notices = notices
+        self.layers: dict[str, bool] = {layer: True for layer in LAYERS}
+        self.show_panel = False
+        self.list_screen: ArticlesScreen | None = None
+        self._position: Position | None = None
+        self._position_saved: Position | None = None
+
+    # -------------------------------------------------------------- lifecycle
+    def on_mount(self) -> None:
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        if self.config.theme:
+            if self.config.theme in self.available_themes:
+                self.theme = self.config.theme
+            else:
+                known = ", ".join(sorted(self.available_themes))
+                self.notify(f"{self.config.path}: unknown theme {self.config.theme!r} (known: {known})", severity="warning")
+        self.sub_title = str(self.corpus.root)
+        self.list_screen = ArticlesScreen()
+        self.push_screen(self.list_screen)
+        for notice in (*self.notices, *getattr(self.store, "notices", ())):
+            self.notify(notice, timeout=8)
+        if self.restore:
+            position = self.positions.get(self.corpus.root)
+            if position is not None and self.corpus.get(position.article_id) is not None:
+                self.open_article(position.article_id, position.sentence)
+        # Reading positions are a convenience: write them every few seconds, not per key.
+        self.set_interval(2.0, self.save_position)
+
+    def on_unmount(self) -> None:
+        self.save_position()
+
+    # --------------------------------------------------------------- articles
+    def open_article(self, article_id: str, sentence: int | None = None) -> None:
+        """Show an article in the reader (replacing any reader already open)."""
+        article = self.corpus.get(article_id)
+        if article is None:
+            self.notify(f"no article {article_id!r} in {self.corpus.root}", severity="error")
+            return
+        while len(self.screen_stack) > 2 or isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        if isinstance(self.screen, ReaderScreen):
+            self.pop_screen()
+        if self.list_screen is not None:
+            self.list_screen.select(article_id)
+        self.push_screen(ReaderScreen(article, sentence))
+        self.remember(article_id, sentence or 0)
+
+    def step_article(self, article_id: str, step: int) -> None:
+        """Open the next (or previous) article in the list's current order."""
+        order = self.list_screen.order if self.list_screen else [a.id for a in self.corpus.articles]
+        if article_id not in order:
+            order = [a.id for a in self.corpus.articles]
+        index = order.index(article_id) + step
+        if not 0 <= index < len(order):
+            self.notify("no more articles that way")
+            return
+        self.open_article(order[index])
+
+    def article_changed(self, article_id: str) -> None:
+        """Labels of an article changed: refresh its row in the list."""
+        if self.list_screen is not None:
+            self.list_screen.refresh_progress(article_id)
+
+    def current_article(self) -> Article | None:
+        """The article open in the reader, if any."""
+        screen = self.screen
+        return screen.article if isinstance(screen, ReaderScreen) else None
+
+    # ------------------------------------------------------------ positions
+    def remember(self, article_id: str, sentence: int) -> None:
+        """Note the reading position (written to disk by `save_position`)."""
+        self._position = Position(article_id, sentence)
+
+    def save_position(self) -> None:
+        """Write the reading position if it changed."""
+        if self._position is not None and self._position != self._position_saved:
+            self.positions.set(self.corpus.root, self._position)
+            self._position_saved = self._position
+
+    # --------------------------------------------------------------- layers
+    def toggle_layer(self, layer: str) -> None:
+        """Switch the entity, figure or date highlights on or off."""
+        self.layers[layer] = not self.layers[layer]
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.layers_changed()
+        state = "on" if self.layers[layer] else "off"
+        self.notify(f"{layer} highlights {state}", timeout=1.5)
+
+    def toggle_dark(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    # ----------------------------------------------------------------- keys
+    def keys_for(self, binding: Binding) -> str:
+        """The keys a binding answers to, after the user's remapping."""
+        if binding.id and binding.id in self.config.keys:
+            return self.config.keys[binding.id]
+        return binding.key
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def run_reader_action(self, action: str) -> None:
+        """Run a reader action by name (used by the command palette)."""
+        screen = self.screen
+        if isinstance(screen, ReaderScreen):
+            self.call_later(screen.run_action, action)
+
+    # --------------------------------------------------------------- export
+    def export_labels(self, fmt: str) -> None:
+        """Export every label of the corpus into ``<store>/exports/`` (from the palette).
+
+        Rows are collected here, on the UI thread that owns the store; the file is
+        written by a thread worker (the spaCy format loads a tokenizer).
+        """
+        from annotations.export import collect_rows
+
+        suffix = {"prodigy": "jsonl", "doccano": "jsonl", "csv": "csv", "spacy": "spacy"}[fmt]
+        output = Path(self.store.path) / "exports" / f"labels-{fmt}.{suffix}"
+        try:
+            summary = self.store.summary()
+            items = []
+            for article in self.corpus.articles:
+                entry = summary.get(article.id)
+                if entry is None or not (entry.reviewed or entry.claims):
+                    continue
+                analysis = self.analyzer.cached(article)
+                if analysis is not None:
+                    items.append((article, analysis))
+            rows = list(collect_rows(self.store, items))
+            output.parent.mkdir(parents=True, exist_ok=True)
+        except ClaimscopeError as error:
+            self.notify(str(error), severity="error")
+            return
+        except OSError as error:
+            self.notify(f"cannot write {output.parent}: {error.strerror}", severity="error")
+            return
+        self._write_export(rows, fmt, output)
+
+    @work(thread=True, exit_on_error=False, group="export")
+    def _write_export(self, rows: list[Any], fmt: str, output: Path) -> None:
+        from annotations.export import write_export
+
+        try:
+            count = write_export(rows, fmt, output, self.scheme)
+        except ClaimscopeError as error:
+            self.call_from_thread(self.notify, str(error), severity="error")
+            return
+        except Exception as error:  # never let an export bug close the app
+            self.call_from_thread(self.notify, f"export failed: {error}", severity="error")
+            return
+        self.call_from_thread(self.notify, f"exported {count} sentences to {output}", timeout=8)
+
+
+class UnavailableAnalyzer:
+    """Stands in for `corpus.analysis.Analyzer` when the spaCy model is not installed.
+
+    Nothing is cached for a model that is not there, so `cached` finds nothing and
+    `analyze` raises the `ModelNotFoundError` (its message has the install command);
+    the reader shows the plain text and that one line.
+    """
+
+    def __init__(self, error: ClaimscopeError) -> None:
+        self.error = error
+        self.model_name = ""
+
+    def cached(self, article: Article) -> None:
+        return None
+
+    def counts(self, article: Article) -> None:
+        return None
+
+    def analyze(self, article: Article) -> Any:
+        raise self.error
+
+
+def create_app(
+    path: Path | None = None,
+    *,
+    model: str | None = None,
+    store_dir: Path | None = None,
+    annotator: str = "annotator",
+    labels: Path | None = None,
+    config: Config | None = None,
+    restore: bool = True,
+) -> ClaimscopeApp:
+    """Build the app for a corpus folder (or the bundled sample): what `claimscope PATH` runs.
+
+    The caller owns the store: close it with ``app.store.close()`` after the app exits.
+    """
+    from annotations.scheme import find_scheme
+    from annotations.store import Store
+    from corpus.analysis import Analyzer
+    from corpus.articles import load_corpus, sample_corpus_path
+    from tui.config import load_config
+
+    corpus = load_corpus(path if path is not None else sample_corpus_path())
+    scheme = find_scheme(corpus.root, labels)
+    config = config if config is not None else load_config()
+    notices: list[str] = []
+    analyzer: Any
+    try:
+        # Only finds the model package; spaCy is imported when an analysis first runs.
+        analyzer = Analyzer(model=model)
+    except ModelNotFoundError as error:
+        analyzer = UnavailableAnalyzer(error)
+        notices.append(f"{error} (articles open without highlights)")
+    store = Store.open(corpus.root, annotator=annotator, scheme=scheme, store_dir=store_dir)
+    return ClaimscopeApp(
+        corpus,
+        store,
+        scheme,
+        analyzer,
+        annotator=annotator,
+        config=config,
+        restore=restore,
+        notices=tuple(notices),
+    )

@@ -1,0 +1,94 @@
+"""``claimscope export PATH --format FORMAT -o OUT``: write labels for other tools."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``export``."""
+    from annotations.export import FORMATS
+
+    parser.add_argument("path", type=Path, help="the corpus folder (or one article file)")
+    parser.add_argument(
+        "--format", "-f", dest="format", required=True, choices=FORMATS,
+        help="prodigy JSONL, doccano (classification) JSONL, doccano-spans (sequence "
+        "labelling) JSONL, csv, or spacy DocBin",
+    )
+    parser.add_argument("-o", "--output", dest="output", required=True, type=Path, help="file to write")
+    parser.add_argument("--label", metavar="L", help="only sentences with this label")
+    parser.add_argument(
+        "--only-annotator", dest="only_annotator", metavar="A",
+        help="only labels by this annotator (same as the global --annotator A here)",
+    )
+    parser.add_argument(
+        "--include-unreviewed", action="store_true",
+        help="also export sentences without a label (label empty; Prodigy answer 'ignore')",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Export; returns 0 (errors are ClaimscopeErrors shown by the CLI)."""
+    from annotations.export import collect_rows, corpus_items, stored_outside, write_export
+    from annotations.scheme import find_scheme
+    from annotations.store import Store
+    from corpus.articles import load_corpus
+
+    console = Console(stderr=True)
+    corpus = load_corpus(args.path)
+    scheme = find_scheme(corpus.root, getattr(args, "labels", None))
+    # `--annotator A` (a global option) filters here; cli.py keeps the value as given.
+    annotator_filter = args.only_annotator or getattr(args, "annotator_flag", None)
+    store = Store.open(
+        corpus.root, annotator=args.annotator, scheme=scheme,
+        store_dir=getattr(args, "store", None), read_only=True,
+    )
+    try:
+        if args.label is not None:
+            scheme.require(args.label)
+        console.print(f"store: {store.path}", soft_wrap=True)
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=console, transient=False,
+        ) as progress:
+            wanted = len(corpus.articles) if args.include_unreviewed else sum(
+                1 for a in corpus.articles if store.file_for(a.id).exists()
+            )
+            reading = progress.add_task("analyses", total=wanted)
+            analyzer = None
+            if wanted:
+                from corpus.analysis import Analyzer
+
+                analyzer = Analyzer(model=getattr(args, "model", None))
+            items = corpus_items(
+                corpus, store, analyzer, include_unreviewed=args.include_unreviewed,
+                on_article=lambda _a: progress.advance(reading),
+            )
+            rows = list(
+                collect_rows(
+                    store, items, label=args.label, annotator=annotator_filter,
+                    include_unreviewed=args.include_unreviewed,
+                )
+            )
+            writing = progress.add_task(f"writing {args.format}", total=len(rows))
+            written = write_export(
+                rows, args.format, args.output, scheme,
+                progress=lambda n: progress.advance(writing, n),
+            )
+        orphans = sum(len(store.article(a, an.sentences).orphans) for a, an in items)
+        outside = stored_outside(corpus, store)
+    finally:
+        store.close()
+    console.print(f"wrote {written} sentences to {args.output} ({args.format})", soft_wrap=True)
+    if orphans:
+        console.print(f"[yellow]{orphans} orphaned labels (their sentence text changed) were not exported[/]")
+    if outside:
+        console.print(
+            f"[yellow]{len(outside)} stored articles are not in the corpus and were not exported: "
+            f"{', '.join(outside[:5])}{' ...' if len(outside) > 5 else ''}[/]"
+        )
+    return 0

@@ -1,0 +1,62 @@
+"""``claimscope import PATH FILE``: read Prodigy or doccano JSONL back into the store."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``import``."""
+    parser.add_argument("path", type=Path, help="the corpus folder (or one article file)")
+    parser.add_argument("file", type=Path, help="Prodigy or doccano JSONL to import")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import; returns 0 when every line was imported, 1 when some lines were rejected."""
+    from annotations.errors import ImportFileError, StoreError
+    from annotations.importing import import_file
+    from annotations.scheme import find_scheme
+    from annotations.store import Store
+    from corpus.analysis import Analyzer
+    from corpus.articles import load_corpus
+
+    if not args.file.is_file():
+        raise ImportFileError(f"{args.file} does not exist or is not a file")
+    console = Console(stderr=True)
+    corpus = load_corpus(args.path)
+    scheme = find_scheme(corpus.root, getattr(args, "labels", None))
+    by_id = {a.id: a for a in corpus.articles}
+    store = Store.open(
+        corpus.root, annotator=args.annotator, scheme=scheme, store_dir=getattr(args, "store", None)
+    )
+    try:
+        if store.read_only:
+            raise StoreError(f"cannot import: {store.read_only_reason}")
+        analyzer = Analyzer(model=getattr(args, "model", None))
+
+        def resolve(article_id: str):
+            article = by_id.get(article_id)
+            return None if article is None else (article, analyzer.analyze(article))
+
+        console.print(f"store: {store.path}", soft_wrap=True)
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+        ) as progress:
+            with args.file.open("rb") as fh:
+                total = sum(1 for line in fh if line.strip())
+            task = progress.add_task(f"importing {args.file.name}", total=total)
+            report = import_file(store, args.file, resolve, progress=lambda n: progress.advance(task, n))
+    finally:
+        store.close()
+    console.print(
+        f"{report.lines} lines: {report.imported} imported, {report.unchanged} unchanged, "
+        f"{len(report.errors)} rejected"
+    )
+    for error in report.errors:
+        console.print(Text(error, style="red"))
+    return 1 if report.errors else 0

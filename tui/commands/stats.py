@@ -1,0 +1,105 @@
+"""``claimscope stats PATH``: progress per article, counts per label and annotator, store path."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``stats`` takes the corpus folder."""
+    parser.add_argument("path", type=Path, help="the corpus folder (or one article file)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the stats tables; returns 0."""
+    from annotations.scheme import find_scheme
+    from annotations.stats import compute_stats
+    from annotations.store import Store
+    from corpus.articles import load_corpus
+
+    corpus = load_corpus(args.path)
+    scheme = find_scheme(corpus.root, getattr(args, "labels", None))
+    store = Store.open(
+        corpus.root,
+        annotator=args.annotator,
+        scheme=scheme,
+        store_dir=getattr(args, "store", None),
+        read_only=True,  # reading only: works while the app holds the lock
+    )
+    try:
+        totals = _cached_totals(corpus.articles, getattr(args, "model", None))
+        stats = compute_stats(store, corpus.articles, totals)
+    finally:
+        store.close()
+
+    console = Console(soft_wrap=False)
+    console.print(Text.assemble(("store: ", "bold"), str(stats.store_path)), soft_wrap=True)
+    if not stats.store_path.exists():
+        console.print("  (no store yet: nothing has been labelled in this corpus)")
+    table = Table(title="progress per article", title_justify="left")
+    # Fixed widths for the numbers; article and title share what is left.
+    rest = max(24, console.width - 75)
+    table.add_column("article", no_wrap=True, overflow="ellipsis", max_width=rest * 2 // 5)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=rest * 3 // 5)
+    for name in ("done", "of", "%", "claims", "orphans"):
+        table.add_column(name, justify="right", no_wrap=True, min_width=max(4, len(name)))
+    table.add_column("updated", no_wrap=True, width=16)
+    for a in stats.articles:
+        done = f"{100 * a.reviewed / a.total:.0f}%" if a.total else "–"
+        total = str(a.total) if a.total else "?"
+        title = Text(a.title)
+        if a.error:
+            title = Text(f"⚠ {a.error}", style="red")
+        elif a.article_id in stats.outside_corpus:
+            title.append("  (not in the corpus)", style="yellow")
+        table.add_row(
+            Text(a.article_id), title, str(a.reviewed), total, done, str(a.claims),
+            str(a.orphans) if a.orphans else "", a.updated[:16].replace("T", " "),
+        )
+    console.print(table)
+
+    labels = Table(title="labels", title_justify="left")
+    labels.add_column("label")
+    labels.add_column("key")
+    labels.add_column("count", justify="right")
+    for name, count in stats.per_label.items():
+        label = scheme.get(name)
+        style = f"bold {label.color}" if label else "red"
+        labels.add_row(Text(name, style=style), label.key if label else "(not in scheme)", str(count))
+    console.print(labels)
+
+    people = Table(title="annotators", title_justify="left")
+    people.add_column("annotator")
+    people.add_column("labels", justify="right")
+    for name, count in stats.per_annotator.items():
+        people.add_row(Text(name or "(unknown)"), str(count))
+    console.print(people)
+
+    console.print(
+        f"{stats.reviewed} sentences reviewed in {sum(1 for a in stats.articles if a.reviewed)} "
+        f"of {len(stats.articles)} articles; {stats.orphans} orphaned labels."
+    )
+    for error in stats.errors:
+        console.print(Text(f"⚠ {error}", style="red"))
+    return 0
+
+
+def _cached_totals(articles: list, model: str | None) -> dict[str, int]:
+    """Sentence counts from cached analyses (never runs spaCy); empty when unavailable."""
+    try:
+        from corpus.analysis import Analyzer
+
+        analyzer = Analyzer(model=model)
+    except Exception:  # no model installed: stats still work from the store alone
+        return {}
+    totals: dict[str, int] = {}
+    for article in articles:
+        analysis = analyzer.cached(article)
+        if analysis is not None:
+            totals[article.id] = len(analysis.sentences)
+    return totals

@@ -1,0 +1,85 @@
+"""Where the reader's movement keys go: pure functions over sentences, paragraphs and text.
+
+Kept apart from the screen so the rules (what "next paragraph" or "next unreviewed"
+means, what a token is in span mode, how search matches) are testable without a UI.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Container, Sequence
+
+from corpus.model import Segment
+
+# A token for span mode: a run of word characters (with inner apostrophes, dots and
+# commas, so "£4.5m", "1,200" and "don't" are one token) or any single other symbol.
+_TOKEN = re.compile(r"\w+(?:[.,'’]\w+)*|[^\w\s]", re.UNICODE)
+
+
+def paragraph_index(paragraphs: Sequence[Segment], offset: int) -> int:
+    """The paragraph holding ``offset`` (or the nearest one before it)."""
+    return max(0, bisect_right([p.start for p in paragraphs], offset) - 1)
+
+
+def sentence_index(sentences: Sequence[Segment], offset: int) -> int | None:
+    """The sentence holding ``offset`` (or the nearest before it); None if none."""
+    if not sentences:
+        return None
+    return max(0, bisect_right([s.start for s in sentences], offset) - 1)
+
+
+def next_paragraph(sentences: Sequence[Segment], paragraphs: Sequence[Segment], current: int) -> int:
+    """The first sentence of the paragraph after the current sentence's one."""
+    if not sentences or not paragraphs:
+        return current
+    here = paragraph_index(paragraphs, sentences[current].start)
+    if here + 1 >= len(paragraphs):
+        return len(sentences) - 1
+    target = sentence_index(sentences, paragraphs[here + 1].start)
+    return max(current, target if target is not None else current)
+
+
+def previous_paragraph(sentences: Sequence[Segment], paragraphs: Sequence[Segment], current: int) -> int:
+    """The first sentence of this paragraph, or of the previous one if already there."""
+    if not sentences or not paragraphs:
+        return current
+    here = paragraph_index(paragraphs, sentences[current].start)
+    first = sentence_index(sentences, paragraphs[here].start) or 0
+    if sentences[first].start < paragraphs[here].start:
+        first += 1  # the sentence found starts in an earlier paragraph
+    if first < current:
+        return first
+    if here == 0:
+        return 0
+    target = sentence_index(sentences, paragraphs[here - 1].start) or 0
+    if sentences[target].start < paragraphs[here - 1].start:
+        target += 1
+    return min(target, current)
+
+
+def next_unreviewed(total: int, reviewed: Container[int], current: int) -> int | None:
+    """The next sentence after ``current`` without a label, wrapping around; None if all are done."""
+    for step in range(1, total + 1):
+        index = (current + step) % total
+        if index not in reviewed:
+            return index
+    return None
+
+
+def tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Token offsets inside ``text[start:end]`` (absolute ``str`` offsets)."""
+    return [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+
+
+def find_all(text: str, query: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Every case-insensitive occurrence of ``query`` in ``text[start:end]``.
+
+    ``re.IGNORECASE`` matches on the text itself (no normalising copy), so the
+    offsets stay exact ``str`` indices into ``text``.
+    """
+    if not query:
+        return []
+    end = len(text) if end is None else end
+    pattern = re.compile(re.escape(query), re.IGNORECASE)
+    return [(m.start(), m.end()) for m in pattern.finditer(text, start, end) if m.end() > m.start()]

@@ -1,0 +1,75 @@
+"""The command palette (ctrl+p): open an article, export, toggle layers, switch theme,
+and every reader action by name, so nothing needs a key to be remembered."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+
+if TYPE_CHECKING:
+    from tui.app import ClaimscopeApp
+
+EXPORT_FORMATS = ("csv", "prodigy", "doccano", "spacy")
+
+
+class ClaimscopeCommands(Provider):
+    """claimscope's own commands for the palette."""
+
+    def _commands(self) -> Iterator[tuple[str, Callable[[], object], str]]:
+        from tui.screens.reader import READER_BINDINGS, ReaderScreen
+
+        app: ClaimscopeApp = self.app  # type: ignore[assignment]
+        for layer in ("entities", "figures", "dates"):
+            state = "off" if app.layers[layer] else "on"
+            yield (f"Highlights: turn {layer} {state}", partial(app.toggle_layer, layer), f"toggle the {layer} layer")
+        yield ("Theme: switch light/dark", app.toggle_dark, "toggle between textual-light and textual-dark")
+        for fmt in EXPORT_FORMATS:
+            yield (f"Export labels as {fmt}", partial(app.export_labels, fmt), "write every label of this corpus")
+        yield ("Help: keys and label guidelines", app.action_help, "show every binding and the scheme")
+        if isinstance(self.screen, ReaderScreen):
+            screen = self.screen
+            for binding in READER_BINDINGS:
+                if not binding.description or not binding.id:
+                    continue
+                action = binding.action
+                if "(" in action and not action.startswith(("label_number", "toggle_layer", "step_article", "span_")):
+                    continue
+                if binding.id.startswith("reader.label_"):
+                    number = int(binding.id.rsplit("_", 1)[1])
+                    names = app.scheme.claim_names
+                    if number > len(names):
+                        continue
+                    title = f"Label sentence: {names[number - 1]}"
+                else:
+                    title = f"Reader: {binding.description}"
+                keys = app.keys_for(binding)
+                yield (title, partial(screen.run_action, action), f"key: {keys}")
+        for article in app.corpus.articles:
+            title = article.title or article.id
+            yield (f"Open: {title}", partial(app.open_article, article.id), article.id)
+
+    async def discover(self) -> Hits:
+        for name, command, help_text in self._commands():
+            if not name.startswith("Open: "):
+                yield DiscoveryHit(Content(name), command, text=name, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, command, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, _highlight(matcher, query, name), command, text=name, help=help_text)
+
+
+def _highlight(matcher: Matcher, query: str, candidate: str) -> Content:
+    """Like ``Matcher.highlight`` but never parses the candidate as markup (titles may hold [brackets])."""
+    content = Content(candidate)
+    _score, offsets = matcher.fuzzy_search.match(query, candidate)
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style or "reverse", offset, offset + 1)
+    return content

@@ -1,0 +1,356 @@
+"""The article list: one row per article (and per file that failed to load).
+
+Counts that need an analysis (entities, figures) are read from the analysis cache in a
+thread worker after the list is shown, so a large corpus is interactive at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from corpus.model import Article, ArticleError
+
+if TYPE_CHECKING:
+    from tui.app import ClaimscopeApp
+
+#: (column key, heading) in display order.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("title", "Title"),
+    ("source", "Source"),
+    ("date", "Date"),
+    ("words", "Words"),
+    ("entities", "Entities"),
+    ("figures", "Figures"),
+    ("claims", "Claims"),
+    ("reviewed", "Reviewed"),
+)
+_NUMERIC = {"words", "entities", "figures", "claims", "reviewed"}
+ERROR_PREFIX = "error:"
+
+
+@dataclass
+class Row:
+    """What the list shows for one article or load error."""
+
+    id: str
+    title: str
+    source: str = ""
+    date: str = ""
+    words: int = 0
+    entities: int | None = None
+    figures: int | None = None
+    claims: int = 0
+    reviewed: int = 0
+    total: int = 0
+    error: str | None = None
+
+    @property
+    def reviewed_share(self) -> float | None:
+        return self.reviewed / self.total if self.total else None
+
+    def sort_value(self, column: str) -> Any:
+        if column == "reviewed":
+            share = self.reviewed_share
+            return -1.0 if share is None else share
+        value = getattr(self, column)
+        if value is None:
+            return -1
+        return value.casefold() if isinstance(value, str) else value
+
+    def cells(self, title_width: int = 60) -> list[Text]:
+        if self.error is not None:
+            message = Text(f"⚠ {self.id}: {self.error}", style="bold red")
+            message.truncate(title_width + 40, overflow="ellipsis")
+            return [message] + [Text("")] * 7
+        share = self.reviewed_share
+        title = Text(self.title)
+        title.truncate(title_width, overflow="ellipsis")
+        return [
+            title,
+            Text(self.source),
+            Text(self.date),
+            _number(self.words),
+            _number(self.entities),
+            _number(self.figures),
+            _number(self.claims),
+            Text("–" if share is None else f"{share:.0%}", justify="right"),
+        ]
+
+    def matches(self, query: str) -> bool:
+        haystack = " ".join((self.title, self.source, self.date, self.id, self.error or ""))
+        return all(word in haystack.casefold() for word in query.casefold().split())
+
+
+def display_path(path: Path | str) -> str:
+    """A path as a person would type it: relative to the working folder, or with ~."""
+    path = Path(path)
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            relative = path.resolve().relative_to(base.resolve())
+        except (ValueError, OSError):
+            continue
+        return prefix + str(relative) if str(relative) != "." else (prefix.rstrip("/") or ".")
+    return str(path)
+
+
+def _number(value: int | None) -> Text:
+    return Text("–" if value is None else str(value), justify="right")
+
+
+def article_row(article: Article) -> Row:
+    """A row for an article, before its counts are known."""
+    start, end = article.body
+    return Row(
+        id=article.id,
+        title=article.title or article.id,
+        source=article.meta.get("source", ""),
+        date=article.meta.get("date", ""),
+        words=len(article.text[start:end].split()),
+    )
+
+
+def error_row(error: ArticleError) -> Row:
+    """A row of its own for a file that could not be read."""
+    return Row(id=error.id, title=error.id, error=error.message)
+
+
+class CountsReady(Message):
+    """Entity and figure counts read from the analysis cache (article id -> counts)."""
+
+    def __init__(self, counts: dict[str, tuple[int, int]]) -> None:
+        self.counts = counts
+        super().__init__()
+
+
+class ArticlesScreen(Screen[None]):
+    """The corpus as a sortable, filterable table."""
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="list.filter"),
+        Binding("s", "sort_next", "Sort", id="list.sort"),
+        Binding("S", "sort_reverse", "Reverse", show=False, id="list.sort_reverse"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="list.clear_filter"),
+        Binding("q", "app.quit", "Quit", id="list.quit"),
+    ]
+    AUTO_FOCUS = "#articles"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Row] = []
+        self.order: list[str] = []
+        self.sort_column: str | None = None
+        self.sort_reverse = False
+        self.filter_text = ""
+
+    @property
+    def capp(self) -> ClaimscopeApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="list-header")
+        yield Input(placeholder="filter: words in title, source, date or file", id="filter")
+        yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        table = self.query_one(DataTable)
+        for key, heading in COLUMNS:
+            table.add_column(Text(heading, justify="right" if key in _NUMERIC else "left"), key=key)
+        corpus = self.capp.corpus
+        self.rows = [article_row(article) for article in corpus.articles]
+        self.rows += [error_row(error) for error in corpus.errors]
+        self.update_header()
+        self.refresh_progress()
+        self.rebuild()
+        self.read_counts(list(corpus.articles))
+
+    def update_header(self) -> None:
+        app = self.capp
+        store = app.store
+        parts: list[Any] = [
+            ("corpus ", "dim"),
+            Content(display_path(app.corpus.root)),
+            ("  store ", "dim"),
+            Content(display_path(store.path)),
+            ("  annotator ", "dim"),
+            Content(app.annotator),
+            ("  ", ""),
+            (f"{len(app.corpus.articles)} articles", "bold"),
+        ]
+        if app.corpus.errors:
+            parts.append((f", {len(app.corpus.errors)} unreadable", "bold $error"))
+        if store.read_only:
+            reason = store.read_only_reason or "another claimscope holds the lock"
+            parts += ["\n", (" READ-ONLY ", "bold reverse $warning"), " ", Content(reason)]
+        self.query_one("#list-header", Static).update(Content.assemble(*parts))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="counts")
+    def read_counts(self, articles: list[Article]) -> None:
+        """Read cached analyses in a thread (never spaCy) and send the counts back."""
+        analyzer = self.capp.analyzer
+        counts: dict[str, tuple[int, int]] = {}
+        for article in articles:
+            try:
+                found = analyzer.counts(article)
+            except Exception:  # a damaged cache entry only costs the counts of one row
+                continue
+            if found is not None:
+                counts[article.id] = (found.entities, found.figures)
+        self.post_message(CountsReady(counts))
+
+    def on_counts_ready(self, message: CountsReady) -> None:
+        table = self.query_one(DataTable)
+        visible = set(self.order)
+        for row in self.rows:
+            if row.id in message.counts and row.error is None:
+                row.entities, row.figures = message.counts[row.id]
+                if row.id in visible:
+                    table.update_cell(row.id, "entities", _number(row.entities))
+                    table.update_cell(row.id, "figures", _number(row.figures))
+
+    def refresh_progress(self, article_id: str | None = None) -> None:
+        """Read claims and reviewed counts from the store (all rows, or one)."""
+        try:
+            summary = self.capp.store.summary()
+        except Exception as error:  # a damaged store file must not hide the list
+            self.notify(f"could not read progress from the store: {error}", severity="error")
+            return
+        for row in self.rows:
+            if row.error is None and (article_id is None or row.id == article_id):
+                item = summary.get(row.id)
+                if item is not None:
+                    row.claims, row.reviewed, row.total = item.claims, item.reviewed, item.total
+        if article_id is not None and article_id in self.order and self.is_mounted:
+            row = next(r for r in self.rows if r.id == article_id)
+            table = self.query_one(DataTable)
+            cells = row.cells()
+            table.update_cell(article_id, "claims", cells[6])
+            table.update_cell(article_id, "reviewed", cells[7])
+
+    def rebuild(self) -> None:
+        """Refill the table from the rows, with the current filter and sort."""
+        table = self.query_one(DataTable)
+        current = self.current_id()
+        rows = [row for row in self.rows if row.matches(self.filter_text)]
+        if self.sort_column is not None:
+            column = self.sort_column
+            rows.sort(key=lambda row: (row.error is not None, row.sort_value(column)), reverse=self.sort_reverse)
+        table.clear()
+        width = self.title_width()
+        for row in rows:
+            table.add_row(*row.cells(width), key=row.id)
+        self.order = [row.id for row in rows if row.error is None]
+        if current is not None and current in {row.id for row in rows}:
+            table.move_cursor(row=table.get_row_index(current))
+        self._label_sort_column()
+
+    def title_width(self) -> int:
+        """Room for the title column: what the numeric columns leave of the screen."""
+        return max(20, (self.size.width or self.app.size.width) - 76)
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self.rebuild()
+
+    def _label_sort_column(self) -> None:
+        table = self.query_one(DataTable)
+        for key, heading in COLUMNS:
+            arrow = ""
+            if key == self.sort_column:
+                arrow = " ▼" if self.sort_reverse else " ▲"
+            table.columns[key].label = Text(heading + arrow)  # type: ignore[index]
+        table.refresh()
+
+    def current_id(self) -> str | None:
+        """The id of the row under the cursor."""
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:
+            return None
+        return str(key.value) if key.value is not None else None
+
+    def select(self, article_id: str) -> None:
+        """Move the cursor to an article's row (if shown)."""
+        table = self.query_one(DataTable)
+        try:
+            table.move_cursor(row=table.get_row_index(article_id))
+        except Exception:
+            pass
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        key = str(event.row_key.value)
+        row = next((r for r in self.rows if r.id == key), None)
+        if row is None:
+            return
+        if row.error is not None:
+            self.notify(row.error, title=f"cannot read {row.id}", severity="error", timeout=8)
+            return
+        self.capp.open_article(key)
+
+    @on(DataTable.HeaderSelected)
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        column = str(event.column_key.value)
+        if column == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = column, column in _NUMERIC
+        self.rebuild()
+
+    def action_sort_next(self) -> None:
+        keys = [key for key, _ in COLUMNS]
+        position = keys.index(self.sort_column) + 1 if self.sort_column in keys else 0
+        self.sort_column = keys[position % len(keys)]
+        self.sort_reverse = self.sort_column in _NUMERIC  # biggest numbers first
+        self.rebuild()
+        self.notify(f"sorted by {self.sort_column}", timeout=1.5)
+
+    def action_sort_reverse(self) -> None:
+        if self.sort_column is None:
+            self.sort_column = "title"
+        else:
+            self.sort_reverse = not self.sort_reverse
+        self.rebuild()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self.rebuild()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+        if not event.value.strip():
+            self.query_one("#filter", Input).display = False
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.display or self.filter_text:
+            field.value = ""
+            self.filter_text = ""
+            field.display = False
+            self.rebuild()
+            self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.update_header()

@@ -1,0 +1,122 @@
+"""Help: every key binding (as remapped by the user's config) and the label scheme."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+if TYPE_CHECKING:
+    from tui.app import ClaimscopeApp
+
+SEARCH_NOTE = (
+    "n edits the sentence's note. After a search (/ then enter), n and N move to the "
+    "next and previous hit instead, until escape ends the search; then n edits notes again."
+)
+SPAN_NOTE = (
+    "Span mode (v) works inside the current sentence: h/l move by token, H/L extend the "
+    "selection, enter picks a label (adding a span, or relabelling one that matches the "
+    "selection exactly), D removes the span under the cursor, escape leaves span mode."
+)
+
+
+def key_label(keys: str) -> str:
+    """Readable keys: 'j,down' -> 'j / ↓'."""
+    names = {
+        "down": "↓",
+        "up": "↑",
+        "left": "←",
+        "right": "→",
+        "space": "space",
+        "slash": "/",
+        "question_mark": "?",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+        "escape": "esc",
+        "backspace": "⌫",
+    }
+    return " / ".join(names.get(key.strip(), key.strip()) for key in keys.split(","))
+
+
+class HelpScreen(Screen[None]):
+    """All bindings and the label guidelines; escape or q closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "app.pop_screen", "Close", id="help.close")]
+
+    @property
+    def capp(self) -> ClaimscopeApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("claimscope help", style="bold"), id="help-title")
+            yield Static(self._keys_table(), id="help-keys")
+            yield Static(Group(Text(SEARCH_NOTE), Text(""), Text(SPAN_NOTE)), id="help-notes")
+            yield Static(self._scheme_table(), id="help-scheme")
+            config = self.capp.config
+            where = str(config.path) if config.path else "config.toml in the user config folder"
+            yield Static(
+                Text(
+                    f"Remap keys in {where} under [keys], by binding id "
+                    '(e.g. "reader.claim" = "C"). Theme: theme = "textual-light".',
+                    style="dim",
+                ),
+                id="help-config",
+            )
+        yield Footer()
+
+    def _keys_table(self) -> Table:
+        from tui.app import ClaimscopeApp
+        from tui.screens.articles import ArticlesScreen
+        from tui.screens.reader import READER_BINDINGS
+
+        table = Table(title="Keys", title_justify="left", expand=True, show_edge=False)
+        table.add_column("where", style="dim", no_wrap=True)
+        table.add_column("keys", style="bold", no_wrap=True)
+        table.add_column("does")
+        table.add_column("binding id", style="dim")
+        sections: list[tuple[str, Iterable[Binding]]] = [
+            ("reader", READER_BINDINGS),
+            ("list", ArticlesScreen.BINDINGS),  # type: ignore[arg-type]
+            ("anywhere", ClaimscopeApp.BINDINGS),  # type: ignore[arg-type]
+        ]
+        for where, bindings in sections:
+            for binding in bindings:
+                if not isinstance(binding, Binding):
+                    continue
+                keys = self.capp.keys_for(binding)
+                description = binding.description or binding.action
+                if binding.id and binding.id.startswith("reader.label_"):
+                    number = int(binding.id.rsplit("_", 1)[1])
+                    names = self.capp.scheme.claim_names
+                    if number > len(names):
+                        continue
+                    description = f"label: {names[number - 1]}"
+                table.add_row(where, Text(key_label(keys)), Text(description), Text(binding.id or ""))
+        table.add_row("anywhere", "ctrl+p", "command palette: open articles, export, layers, theme", "")
+        return table
+
+    def _scheme_table(self) -> Table:
+        scheme = self.capp.scheme
+        table = Table(
+            title=f"Labels ({scheme.source})", title_justify="left", expand=True, show_lines=True, show_edge=False
+        )
+        table.add_column("key", no_wrap=True)
+        table.add_column("label", no_wrap=True)
+        table.add_column("guideline")
+        for label in scheme.labels:
+            kind = "claim" if label.claim else "not a claim"
+            default = ", default for c" if label.name == scheme.default_claim else ""
+            table.add_row(
+                Text(label.key, style="bold"),
+                Text.assemble((f" {label.name} ", f"bold #000000 on {label.color}"), (f"\n{kind}{default}", "dim")),
+                Text(" ".join(label.guideline.split())),
+            )
+        return table

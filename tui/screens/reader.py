@@ -1,0 +1,722 @@
+"""The reader: one article with highlights, a sentence cursor, and the labelling keys.
+
+The screen owns the state of the open article (its analysis, its annotations from the
+store, the cursor, span mode and search); the widgets only draw what it hands them.
+Analysis runs in a thread worker so the text shows at once and keys keep working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from corpus.errors import ClaimscopeError
+from corpus.model import Analysis, Article, Span
+from tui import navigation
+from tui.widgets.article_view import ENTITY_COLORS, ArticleView, Mark, entity_style
+from tui.widgets.legend import Legend
+from tui.widgets.save_indicator import SaveIndicator
+from tui.widgets.search_box import SearchBox
+from tui.widgets.side_panel import ClaimEntry, EntityEntry, SidePanel
+
+if TYPE_CHECKING:
+    from tui.app import ClaimscopeApp
+
+_TYPE = Binding.Group("Type", compact=True)
+_SPAN = Binding.Group("Span")
+_MOVE = Binding.Group("Move", compact=True)
+
+READER_BINDINGS: list[Binding] = [
+    Binding("j,down", "next_sentence", "Next sentence", id="reader.next_sentence", key_display="j", group=_MOVE),
+    Binding("k,up", "previous_sentence", "Previous sentence", id="reader.previous_sentence", key_display="k", group=_MOVE),
+    Binding("J", "next_paragraph", "Next paragraph", show=False, id="reader.next_paragraph"),
+    Binding("K", "previous_paragraph", "Previous paragraph", show=False, id="reader.previous_paragraph"),
+    Binding("g", "first_sentence", "First sentence", show=False, id="reader.first_sentence"),
+    Binding("G", "last_sentence", "Last sentence", show=False, id="reader.last_sentence"),
+    Binding("space", "next_unreviewed", "Next unreviewed", id="reader.next_unreviewed"),
+    *[
+        Binding(str(n), f"label_number({n})", "Claim type", group=_TYPE, id=f"reader.label_{n}")
+        for n in range(1, 10)
+    ],
+    Binding("c", "claim", "Claim", id="reader.claim"),
+    Binding("x", "not_claim", "Not claim", id="reader.not_claim"),
+    Binding("0,backspace", "clear_label", "Clear", show=False, id="reader.clear"),
+    Binding("w", "toggle_checkworthy", "Check-worthy", show=False, id="reader.checkworthy"),
+    Binding("n", "note_or_next_hit", "Note", id="reader.note"),
+    Binding("N", "previous_hit", "Previous hit", show=False, id="reader.previous_hit"),
+    Binding("u", "undo", "Undo", id="reader.undo"),
+    Binding("ctrl+r", "redo", "Redo", show=False, id="reader.redo"),
+    Binding("e", "toggle_layer('entities')", "Entities", show=False, id="reader.toggle_entities"),
+    Binding("f", "toggle_layer('figures')", "Figures", show=False, id="reader.toggle_figures"),
+    Binding("d", "toggle_layer('dates')", "Dates", show=False, id="reader.toggle_dates"),
+    Binding("v", "span_mode", "Spans", show=False, id="reader.span_mode"),
+    Binding("h", "span_move(-1)", "Token left", group=_SPAN, id="reader.span_left"),
+    Binding("l", "span_move(1)", "Token right", group=_SPAN, id="reader.span_right"),
+    Binding("H", "span_extend(-1)", "Extend left", group=_SPAN, id="reader.span_extend_left"),
+    Binding("L", "span_extend(1)", "Extend right", group=_SPAN, id="reader.span_extend_right"),
+    Binding("enter", "span_label", "Label span", id="reader.span_label"),
+    Binding("D", "span_remove", "Remove span", id="reader.span_remove"),
+    Binding("right_square_bracket", "step_article(1)", "Next article", show=False, id="reader.next_article"),
+    Binding("left_square_bracket", "step_article(-1)", "Previous article", show=False, id="reader.previous_article"),
+    Binding("slash", "search", "Search", id="reader.search"),
+    Binding("p", "toggle_panel", "Side panel", show=False, id="reader.panel"),
+    Binding("escape,q", "back", "Back", id="reader.back", key_display="q"),
+]
+
+#: Actions that only make sense in span mode.
+_SPAN_ACTIONS = {"span_move", "span_extend", "span_label", "span_remove"}
+#: Actions that change the store.
+_EDIT_ACTIONS = {
+    "label_number",
+    "claim",
+    "not_claim",
+    "clear_label",
+    "toggle_checkworthy",
+    "undo",
+    "redo",
+    "span_label",
+    "span_remove",
+}
+
+
+class AnalysisReady(Message):
+    """The worker finished analysing an article."""
+
+    def __init__(self, article_id: str, analysis: Analysis) -> None:
+        self.article_id = article_id
+        self.analysis = analysis
+        super().__init__()
+
+
+class AnalysisFailed(Message):
+    """The worker could not analyse an article (one line for the user)."""
+
+    def __init__(self, article_id: str, message: str) -> None:
+        self.article_id = article_id
+        self.message = message
+        super().__init__()
+
+
+@dataclass
+class SpanCursor:
+    """Span mode state: the tokens of the sentence, the cursor and the selection anchor."""
+
+    tokens: list[tuple[int, int]]
+    cursor: int = 0
+    anchor: int = 0
+
+    @property
+    def selection(self) -> tuple[int, int]:
+        low, high = sorted((self.anchor, self.cursor))
+        return self.tokens[low][0], self.tokens[high][1]
+
+    @property
+    def token(self) -> tuple[int, int]:
+        return self.tokens[self.cursor]
+
+
+class ReaderScreen(Screen[None]):
+    """One article: read it, move by sentence, tag claims."""
+
+    BINDINGS = READER_BINDINGS
+    AUTO_FOCUS = "ArticleView"
+
+    def __init__(self, article: Article, sentence: int | None = None) -> None:
+        super().__init__()
+        self.article = article
+        self.start_sentence = sentence
+        self.analysis: Analysis | None = None
+        self.doc: Any = None  # annotations.store.ArticleAnnotations once analysed
+        self.model_spans: tuple[Span, ...] = ()
+        self.span_cursor: SpanCursor | None = None
+        self.search_query: str | None = None
+        self.hits: list[tuple[int, int]] = []
+        self.hit_index: int | None = None
+
+    @property
+    def capp(self) -> ClaimscopeApp:
+        return self.app  # type: ignore[return-value]
+
+    # ----------------------------------------------------------------- compose
+    def compose(self) -> ComposeResult:
+        yield Static(self._title_content(), id="reader-title")
+        with Horizontal(id="reader-body"):
+            yield ArticleView(self.article, id="article-view")
+            yield SidePanel(id="side-panel")
+        yield SearchBox(placeholder="search this article (enter: find, escape: cancel)", id="search")
+        with Horizontal(id="reader-status"):
+            yield Static(id="sentence-status")
+            yield ProgressBar(total=1, show_eta=False, id="progress")
+            yield SaveIndicator(id="save-indicator")
+        yield Legend(id="legend")
+        yield Footer()
+
+    def _title_content(self) -> Content:
+        meta = self.article.meta
+        details = [meta[key] for key in ("source", "date", "author") if meta.get(key)]
+        details.append(self.article.id)
+        return Content.assemble(
+            Content.styled(self.article.title or self.article.id, "bold"),
+            "\n",
+            Content.styled(" · ".join(details), "dim"),
+        )
+
+    def on_mount(self) -> None:
+        self.view = self.query_one(ArticleView)
+        self.panel = self.query_one(SidePanel)
+        self.save_indicator = self.query_one(SaveIndicator)
+        self.panel.display = self.capp.show_panel
+        self.query_one("#search", Input).display = False
+        self._apply_layers()
+        if self.capp.store.read_only:
+            self.save_indicator.read_only()
+        self._update_status()
+        cached = self.capp.analyzer.cached(self.article)
+        if cached is not None:
+            self.apply_analysis(cached)
+        else:
+            self.query_one("#sentence-status", Static).update(Content.styled("analysing…", "italic"))
+            self.analyse(self.article)
+
+    # ---------------------------------------------------------------- analysis
+    @work(thread=True, exclusive=True, exit_on_error=False, group="analysis")
+    def analyse(self, article: Article) -> None:
+        """Analyse in a thread; the result comes back as a message (never touching widgets)."""
+        try:
+            analysis = self.capp.analyzer.analyze(article)
+        except ClaimscopeError as error:
+            self.post_message(AnalysisFailed(article.id, str(error)))
+            return
+        except Exception as error:  # a bug or a broken model must not take the app down
+            self.post_message(AnalysisFailed(article.id, f"analysing {article.id} failed: {error}"))
+            return
+        self.post_message(AnalysisReady(article.id, analysis))
+
+    def on_analysis_ready(self, message: AnalysisReady) -> None:
+        if message.article_id == self.article.id:
+            self.apply_analysis(message.analysis)
+
+    def on_analysis_failed(self, message: AnalysisFailed) -> None:
+        if message.article_id == self.article.id:
+            self.notify(message.message, title="No highlights", severity="error", timeout=10)
+            self.query_one("#sentence-status", Static).update(
+                Content.styled("not analysed: reading only", "italic")
+            )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Errors are caught inside the worker; this is the last line of defence.
+        if event.state == WorkerState.ERROR:
+            self.notify(f"background task failed: {event.worker.error}", severity="error")
+
+    def apply_analysis(self, analysis: Analysis) -> None:
+        """Show highlights and sentences, and load this article's labels from the store."""
+        self.analysis = analysis
+        self.model_spans = analysis.spans
+        try:
+            self.doc = self.capp.store.article(self.article, analysis.sentences)
+        except ClaimscopeError as error:
+            self.doc = None
+            self.notify(str(error), title="Labels unavailable", severity="error", timeout=10)
+        self.view.load(self.article, analysis)
+        self._refresh_annotations()
+        if self.start_sentence is not None:
+            self.view.cursor = self.start_sentence
+            self.view.scroll_to_cursor(center=True)
+        else:
+            self.view.cursor = 0
+        self._update_legend()
+
+    def _refresh_annotations(self) -> None:
+        """Redraw everything that depends on the stored labels and span corrections."""
+        if self.doc is not None:
+            spans = self.doc.spans(self.model_spans)
+            marks = {i: self._mark(record) for i, record in self.doc.labels.items()}
+            self.view.set_spans(spans)
+            self.view.set_marks({i: m for i, m in marks.items() if m is not None})
+        else:
+            self.view.set_spans(self.model_spans)
+        self._update_panel()
+        self._update_progress()
+        self._update_status()
+        self._update_legend()
+
+    def _mark(self, record: Any) -> Mark | None:
+        scheme = self.capp.scheme
+        if record.label is None:
+            if record.checkworthy or record.note:
+                return Mark(key="·", color="#808080", checkworthy=record.checkworthy, claim=False)
+            return None
+        label = scheme.get(record.label)
+        if label is None:
+            return Mark(key="?", color="#ff0000", checkworthy=record.checkworthy)
+        return Mark(key=label.key, color=label.color, checkworthy=record.checkworthy, claim=label.claim)
+
+    # ------------------------------------------------------------ side widgets
+    def _update_progress(self) -> None:
+        total = len(self.analysis.sentences) if self.analysis else 0
+        reviewed = self._reviewed()
+        self.query_one(ProgressBar).update(total=max(1, total), progress=len(reviewed))
+
+    def _reviewed(self) -> set[int]:
+        if self.doc is None:
+            return set()
+        return {i for i, record in self.doc.labels.items() if record.label is not None}
+
+    def _update_status(self) -> None:
+        status = self.query_one("#sentence-status", Static)
+        if self.analysis is None:
+            return
+        total = len(self.analysis.sentences)
+        index = self.view.cursor
+        parts: list[Content | str | tuple[str, str]] = [
+            f"{len(self._reviewed())}/{total} reviewed · s{index + 1} "
+        ]
+        record = self.doc.labels.get(index) if self.doc is not None else None
+        if record is not None and record.label is not None:
+            label = self.capp.scheme.get(record.label)
+            color = label.color if label else "#ff0000"
+            parts.append((f" {record.label} ", f"bold #000000 on {color}"))
+        else:
+            parts.append(("unreviewed", "dim"))
+        if record is not None and record.checkworthy:
+            parts.append((" ★ check-worthy", "bold"))
+        if record is not None and record.note:
+            parts += [" ✎ ", Content(record.note)]
+        if self.span_cursor is not None:
+            parts.append((" SPAN MODE", "bold reverse"))
+        if self.search_query is not None:
+            found = f"{(self.hit_index or 0) + 1}/{len(self.hits)}" if self.hits else "no hits"
+            parts += [(" search ", "reverse"), Content(f" {self.search_query!s} "), f"{found} (n/N, esc)"]
+        status.update(Content.assemble(*parts))
+
+    def _update_panel(self) -> None:
+        if self.analysis is None:
+            return
+        text = self.article.text
+        claims: list[ClaimEntry] = []
+        if self.doc is not None:
+            for index in sorted(self.doc.labels):
+                record = self.doc.labels[index]
+                if record.label is None or not self.capp.scheme.is_claim(record.label):
+                    continue
+                sentence = self.analysis.sentences[index]
+                label = self.capp.scheme.get(record.label)
+                snippet = " ".join(text[sentence.start : sentence.end].split())
+                claims.append(
+                    ClaimEntry(index, sentence.start, record.label, label.color if label else "#ff0000", snippet)
+                )
+        groups: dict[str, dict[str, list[int]]] = {}
+        for span in self.view.spans:
+            if span.kind != "entity":
+                continue
+            surface = " ".join(text[span.start : span.end].split())
+            groups.setdefault(span.label, {}).setdefault(surface, []).append(span.start)
+        entities = {
+            label: sorted(
+                (EntityEntry(label, surface, tuple(offsets)) for surface, offsets in by_text.items()),
+                key=lambda entry: (-len(entry.offsets), entry.text.lower()),
+            )
+            for label, by_text in sorted(groups.items(), key=lambda item: -sum(map(len, item[1].values())))
+        }
+        self.panel.show_items(claims, entities, ENTITY_COLORS)
+
+    def _update_legend(self) -> None:
+        labels = sorted({span.label for span in self.view.spans if span.kind == "entity"})
+        palette = self.view.palette
+        self.query_one(Legend).show_legend(
+            labels,
+            {label: entity_style(label, palette.no_color) for label in labels},
+            palette.figure,
+            palette.date,
+            entities=self.capp.layers["entities"],
+            figures=self.capp.layers["figures"],
+            dates=self.capp.layers["dates"],
+        )
+
+    def _apply_layers(self) -> None:
+        layers = self.capp.layers
+        self.view.set_layers(entities=layers["entities"], figures=layers["figures"], dates=layers["dates"])
+        self._update_legend()
+
+    # ------------------------------------------------------------------ events
+    @on(ArticleView.CursorMoved)
+    def _cursor_moved(self, message: ArticleView.CursorMoved) -> None:
+        if self.span_cursor is not None and self.analysis is not None:
+            sentence = self.analysis.sentences[message.index]
+            if not (sentence.start <= self.span_cursor.token[0] < sentence.end):
+                self._leave_span_mode()
+        self._update_status()
+        self.capp.remember(self.article.id, message.index)
+
+    @on(ArticleView.SentenceClicked)
+    def _sentence_clicked(self, message: ArticleView.SentenceClicked) -> None:
+        self.view.cursor = message.index
+
+    @on(SidePanel.Jump)
+    def _jump(self, message: SidePanel.Jump) -> None:
+        index = self.view.sentence_at(message.offset)
+        if index is not None:
+            self.view.cursor = index
+        self.view.scroll_to_offsets(message.offset, message.offset, center=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in _SPAN_ACTIONS:
+            return self.span_cursor is not None
+        if action == "label_number":
+            number = int(parameters[0]) if parameters else 0  # type: ignore[call-overload]
+            return number <= len(self.capp.scheme.claim_names)
+        if action == "previous_hit":
+            return self.search_query is not None
+        return True
+
+    # ------------------------------------------------------------- navigation
+    def _ready(self) -> bool:
+        if self.analysis is None or not self.analysis.sentences:
+            self.notify("this article is still being analysed" if self.analysis is None else "no sentences")
+            return False
+        return True
+
+    def action_next_sentence(self) -> None:
+        if self._ready():
+            self.view.cursor += 1
+
+    def action_previous_sentence(self) -> None:
+        if self._ready():
+            self.view.cursor -= 1
+
+    def action_next_paragraph(self) -> None:
+        if self._ready():
+            assert self.analysis is not None
+            self.view.cursor = navigation.next_paragraph(
+                self.analysis.sentences, self.analysis.paragraphs, self.view.cursor
+            )
+
+    def action_previous_paragraph(self) -> None:
+        if self._ready():
+            assert self.analysis is not None
+            self.view.cursor = navigation.previous_paragraph(
+                self.analysis.sentences, self.analysis.paragraphs, self.view.cursor
+            )
+
+    def action_first_sentence(self) -> None:
+        if self._ready():
+            self.view.cursor = 0
+
+    def action_last_sentence(self) -> None:
+        if self._ready():
+            self.view.cursor = len(self.view.sentences) - 1
+
+    def action_next_unreviewed(self) -> None:
+        if self._ready():
+            target = navigation.next_unreviewed(len(self.view.sentences), self._reviewed(), self.view.cursor)
+            if target is None:
+                self.notify("every sentence in this article is reviewed")
+            else:
+                self.view.cursor = target
+
+    def action_step_article(self, step: int) -> None:
+        self.capp.step_article(self.article.id, step)
+
+    def action_back(self) -> None:
+        if self.search_query is not None:
+            self._end_search()
+        elif self.span_cursor is not None:
+            self._leave_span_mode()
+        else:
+            self.app.pop_screen()
+
+    def action_toggle_panel(self) -> None:
+        self.capp.show_panel = not self.capp.show_panel
+        self.panel.display = self.capp.show_panel
+
+    def action_toggle_layer(self, layer: str) -> None:
+        self.capp.toggle_layer(layer)
+
+    def layers_changed(self) -> None:
+        """The app's highlight switches changed (from a key or the palette)."""
+        self._apply_layers()
+
+    # ---------------------------------------------------------------- editing
+    def _editable(self) -> bool:
+        store = self.capp.store
+        if store.read_only:
+            reason = store.read_only_reason or "another claimscope holds the lock"
+            self.notify(f"the store is read-only ({reason}); labels cannot be changed", severity="warning")
+            return False
+        if not self._ready():
+            return False
+        if self.doc is None:
+            self.notify("this article's labels could not be loaded; editing is off", severity="error")
+            return False
+        return True
+
+    def _store_call(self, what: str, call: Any, *args: Any) -> bool:
+        """Run one store call; the indicator says "saved" only once it has returned."""
+        try:
+            call(*args)
+        except ClaimscopeError as error:
+            self.save_indicator.failed()
+            self.notify(str(error), severity="error")
+            return False
+        except OSError as error:
+            self.save_indicator.failed()
+            self.notify(f"could not save to {self.capp.store.path}: {error.strerror}", severity="error")
+            return False
+        self.save_indicator.saved(what)
+        return True
+
+    def set_label(self, name: str | None) -> None:
+        """Label the current sentence (``None`` clears it)."""
+        if not self._editable():
+            return
+        index = self.view.cursor
+        if self._store_call("saved" if name else "cleared", self.doc.set_label, index, name):
+            self._after_sentence_edit(index)
+
+    def _after_sentence_edit(self, index: int) -> None:
+        record = self.doc.labels.get(index)
+        self.view.set_mark(index, self._mark(record) if record is not None else None)
+        self._update_progress()
+        self._update_status()
+        self._update_panel()
+        self.capp.article_changed(self.article.id)
+
+    def action_label_number(self, number: int) -> None:
+        names = self.capp.scheme.claim_names
+        if 1 <= number <= len(names):
+            self.set_label(names[number - 1])
+
+    def action_claim(self) -> None:
+        self.set_label(self.capp.scheme.default_claim)
+
+    def action_not_claim(self) -> None:
+        scheme = self.capp.scheme
+        candidates = [label for label in scheme.labels if not label.claim]
+        if not candidates:
+            self.notify(f"the label scheme ({scheme.source}) has no not-a-claim label", severity="warning")
+            return
+        keyed = [label for label in candidates if label.key == "x"]
+        self.set_label((keyed or candidates)[0].name)
+
+    def action_clear_label(self) -> None:
+        self.set_label(None)
+
+    def action_toggle_checkworthy(self) -> None:
+        if not self._editable():
+            return
+        index = self.view.cursor
+        record = self.doc.labels.get(index)
+        value = not (record is not None and record.checkworthy)
+        if self._store_call("saved", self.doc.set_checkworthy, index, value):
+            self._after_sentence_edit(index)
+
+    def action_note_or_next_hit(self) -> None:
+        if self.search_query is not None:
+            self._step_hit(1)
+            return
+        if not self._editable():
+            return
+        from tui.screens.note import NoteScreen
+
+        index = self.view.cursor
+        record = self.doc.labels.get(index)
+
+        def save(note: str | None) -> None:
+            if note is not None and self._store_call("note saved", self.doc.set_note, index, note):
+                self._after_sentence_edit(index)
+
+        self.app.push_screen(NoteScreen(record.note if record else "", index), save)
+
+    def action_previous_hit(self) -> None:
+        self._step_hit(-1)
+
+    def action_undo(self) -> None:
+        self._history("undo")
+
+    def action_redo(self) -> None:
+        self._history("redo")
+
+    def _history(self, which: str) -> None:
+        store = self.capp.store
+        if store.read_only:
+            self._editable()
+            return
+        try:
+            change = store.undo() if which == "undo" else store.redo()
+        except ClaimscopeError as error:
+            self.save_indicator.failed()
+            self.notify(str(error), severity="error")
+            return
+        if change is None:
+            self.notify(f"nothing to {which}")
+            return
+        self.save_indicator.saved("undone" if which == "undo" else "redone")
+        self.notify(f"{which}: {change.description}", timeout=3)
+        self.capp.article_changed(change.article_id)
+        if change.article_id != self.article.id:
+            self.capp.open_article(change.article_id, change.sentence_index)
+            return
+        self.reload_annotations()
+        if change.sentence_index is not None:
+            self.view.cursor = change.sentence_index
+
+    def reload_annotations(self) -> None:
+        """Read this article's labels again from the store (after undo/redo)."""
+        if self.analysis is None:
+            return
+        try:
+            self.doc = self.capp.store.article(self.article, self.analysis.sentences)
+        except ClaimscopeError as error:
+            self.notify(str(error), severity="error")
+            return
+        self._refresh_annotations()
+
+    # -------------------------------------------------------------- span mode
+    def action_span_mode(self) -> None:
+        if not self._ready():
+            return
+        if self.span_cursor is not None:
+            self._leave_span_mode()
+            return
+        sentence = self.view.sentences[self.view.cursor]
+        tokens = navigation.tokens(self.article.text, sentence.start, sentence.end)
+        if not tokens:
+            self.notify("this sentence has no tokens to mark")
+            return
+        self.span_cursor = SpanCursor(tokens)
+        self._show_span_cursor()
+        self.notify("span mode: h/l move, H/L extend, enter label, D remove, escape done", timeout=4)
+
+    def _leave_span_mode(self) -> None:
+        self.span_cursor = None
+        self.view.set_selection(None, None)
+        self.refresh_bindings()
+        self._update_status()
+
+    def _show_span_cursor(self) -> None:
+        assert self.span_cursor is not None
+        self.view.set_selection(self.span_cursor.selection, self.span_cursor.token)
+        self.refresh_bindings()
+        self._update_status()
+
+    def action_span_move(self, step: int) -> None:
+        cursor = self.span_cursor
+        if cursor is not None:
+            cursor.cursor = min(max(0, cursor.cursor + step), len(cursor.tokens) - 1)
+            cursor.anchor = cursor.cursor
+            self._show_span_cursor()
+
+    def action_span_extend(self, step: int) -> None:
+        cursor = self.span_cursor
+        if cursor is not None:
+            cursor.cursor = min(max(0, cursor.cursor + step), len(cursor.tokens) - 1)
+            self._show_span_cursor()
+
+    def _span_under_cursor(self) -> Span | None:
+        if self.span_cursor is None:
+            return None
+        start, end = self.span_cursor.selection
+        overlapping = [span for span in self.view.spans if span.start < end and span.end > start]
+        exact = [span for span in overlapping if (span.start, span.end) == (start, end)]
+        return (exact or overlapping or [None])[0]
+
+    def action_span_label(self) -> None:
+        if self.span_cursor is None or not self._editable():
+            return
+        from tui.screens.span_label import SpanLabelScreen
+
+        start, end = self.span_cursor.selection
+        existing = self._span_under_cursor()
+        exact = existing is not None and (existing.start, existing.end) == (start, end)
+
+        def chosen(label: str | None) -> None:
+            if label is None:
+                return
+            if exact:
+                ok = self._store_call("span saved", self.doc.relabel_span, start, end, label)
+            else:
+                ok = self._store_call("span saved", self.doc.add_span, start, end, label)
+            if ok:
+                self._refresh_annotations()
+                self.capp.article_changed(self.article.id)
+
+        text = self.article.text[start:end]
+        self.app.push_screen(SpanLabelScreen(text, existing.label if exact and existing else None), chosen)
+
+    def action_span_remove(self) -> None:
+        if self.span_cursor is None or not self._editable():
+            return
+        span = self._span_under_cursor()
+        if span is None:
+            self.notify("no highlighted span under the cursor")
+            return
+        if self._store_call("span removed", self.doc.remove_span, span.start, span.end):
+            self._refresh_annotations()
+
+    # ----------------------------------------------------------------- search
+    def action_search(self) -> None:
+        field = self.query_one("#search", Input)
+        field.display = True
+        field.value = self.search_query or ""
+        field.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        field = self.query_one("#search", Input)
+        field.display = False
+        self.view.focus()
+        query = event.value.strip()
+        if not query:
+            self._end_search()
+            return
+        self.search_query = query
+        start, end = self.article.body
+        self.hits = navigation.find_all(self.article.text, query, start, end)
+        if not self.hits:
+            self.hit_index = None
+            self.view.set_hits([], None)
+            self.notify(f"no match for {query!r} in this article")
+            self._update_status()
+            self.refresh_bindings()
+            return
+        here = self.view.sentences[self.view.cursor].start if self.view.sentences else 0
+        self.hit_index = next((i for i, hit in enumerate(self.hits) if hit[0] >= here), 0)
+        self._show_hit()
+        self.refresh_bindings()
+
+    @on(SearchBox.Cancelled)
+    def _search_cancelled(self) -> None:
+        self.query_one("#search", Input).display = False
+        self.view.focus()
+
+    def _step_hit(self, step: int) -> None:
+        if not self.hits or self.hit_index is None:
+            return
+        self.hit_index = (self.hit_index + step) % len(self.hits)
+        self._show_hit()
+
+    def _show_hit(self) -> None:
+        assert self.hit_index is not None
+        self.view.set_hits(self.hits, self.hit_index)
+        index = self.view.sentence_at(self.hits[self.hit_index][0])
+        if index is not None and self.view.sentences:
+            self.view.cursor = index
+        self._update_status()
+
+    def _end_search(self) -> None:
+        self.search_query = None
+        self.hits, self.hit_index = [], None
+        self.view.set_hits([], None)
+        self.refresh_bindings()
+        self._update_status()

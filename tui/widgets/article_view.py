@@ -1,0 +1,562 @@
+"""The article body, drawn through Textual's line API.
+
+The widget wraps each paragraph itself (keeping the ``str`` offset where every screen
+line starts), so it can map any text offset to a screen line and back, and keeps the
+rendered ``Strip``s per paragraph in an LRU cache. Moving the cursor only drops the
+cache entries of the paragraphs holding the old and the new sentence, so a keypress
+costs the same in a 20-paragraph article and a 2,000-paragraph one.
+
+The widget knows nothing of stores or schemes: the screen hands it display records
+(`Mark` for a labelled sentence) and highlight switches, and reads `cursor` back.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+from rich.cells import cell_len, get_character_cell_size
+from rich.segment import Segment as RichSegment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from corpus.model import Analysis, Article, Segment, Span
+
+#: displaCy's entity palette (spaCy ``displacy/render.py`` DEFAULT_LABEL_COLORS).
+ENTITY_COLORS: dict[str, str] = {
+    "ORG": "#7aecec",
+    "PRODUCT": "#bfeeb7",
+    "GPE": "#feca74",
+    "LOC": "#ff9561",
+    "PERSON": "#aa9cfc",
+    "NORP": "#c887fb",
+    "FAC": "#9cc9cc",
+    "EVENT": "#ffeb80",
+    "LAW": "#ff8197",
+    "LANGUAGE": "#ff8197",
+    "WORK_OF_ART": "#f0d0ff",
+    "DATE": "#bfe1d9",
+    "TIME": "#bfe1d9",
+}
+#: displaCy draws labels it has no colour for in light grey.
+DEFAULT_ENTITY_COLOR = "#dddddd"
+
+GUTTER = 4  # cursor bar, label key, check-worthy star, space
+_CONTROL = {code: " " for code in [*range(0, 32), 127, *range(0x80, 0xA0), 0x2028, 0x2029]}
+_WORD = re.compile(r"\S+\s*|\s+")
+_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """How a labelled sentence is shown in the gutter."""
+
+    key: str  # one character, e.g. the label's key
+    color: str  # the label colour ("#rrggbb" or a colour name)
+    checkworthy: bool = False
+    claim: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """The reader's colours for one theme (and plain attributes under NO_COLOR)."""
+
+    base: Style
+    current: Style
+    cursor_bar: Style
+    figure: Style
+    date: Style
+    hit: Style
+    current_hit: Style
+    selection: Style
+    token: Style
+    dim: Style
+    no_color: bool = False
+
+    @classmethod
+    def make(cls, *, dark: bool, no_color: bool) -> Palette:
+        """The palette for a dark or light theme."""
+        if no_color:
+            # Monochrome: everything must still be told apart by attributes alone.
+            return cls(
+                base=Style(),
+                current=Style(bold=True),
+                cursor_bar=Style(bold=True),
+                figure=Style(bold=True, underline=True),
+                date=Style(italic=True),
+                hit=Style(reverse=True),
+                current_hit=Style(reverse=True, bold=True, underline=True),
+                selection=Style(reverse=True),
+                token=Style(reverse=True, underline=True),
+                dim=Style(dim=True),
+                no_color=True,
+            )
+        if dark:
+            return cls(
+                base=Style(),
+                current=Style(bgcolor="#2b3b5c"),
+                cursor_bar=Style(color="#ffb000", bold=True),
+                figure=Style(color="#ff9f1a", bold=True, underline=True),
+                date=Style(color="#8fdccb", italic=True),
+                hit=Style(color="#000000", bgcolor="#e8e36a"),
+                current_hit=Style(color="#000000", bgcolor="#ffd000", bold=True, underline=True),
+                selection=Style(color="#000000", bgcolor="#61afef", bold=True),
+                token=Style(color="#000000", bgcolor="#c0e0ff", underline=True),
+                dim=Style(color="#7f848e"),
+            )
+        return cls(
+            base=Style(),
+            current=Style(bgcolor="#dce7fb"),
+            cursor_bar=Style(color="#b35c00", bold=True),
+            figure=Style(color="#c2410c", bold=True, underline=True),
+            date=Style(color="#00695c", italic=True),
+            hit=Style(color="#000000", bgcolor="#fff59d"),
+            current_hit=Style(color="#000000", bgcolor="#ffca28", bold=True, underline=True),
+            selection=Style(color="#ffffff", bgcolor="#1565c0", bold=True),
+            token=Style(color="#000000", bgcolor="#90caf9", underline=True),
+            dim=Style(color="#6b7280"),
+        )
+
+
+def entity_style(label: str, no_color: bool = False) -> Style:
+    """The highlight of one entity label: displaCy's background, black text."""
+    if no_color:
+        return Style(reverse=True)
+    return Style(color="#000000", bgcolor=ENTITY_COLORS.get(label, DEFAULT_ENTITY_COLOR))
+
+
+def wrap_offsets(text: str, width: int) -> list[int]:
+    """Where each screen line starts (``str`` offsets into ``text``) at ``width`` cells.
+
+    Breaks at newlines and between words; a word wider than the line is cut by cells,
+    so wide (CJK, emoji) characters and zero-width combining marks are measured right.
+    """
+    width = max(1, width)
+    starts = [0]
+    line_start = 0
+    for hard in text.split("\n"):
+        if line_start:
+            starts.append(line_start)
+        column = 0
+        for match in _WORD.finditer(hard):
+            word = match.group()
+            word_cells = cell_len(word.rstrip())
+            start = line_start + match.start()
+            if column and column + word_cells > width:
+                starts.append(start)
+                column = 0
+            if word_cells > width:
+                for index, char in enumerate(word):
+                    size = get_character_cell_size(char)
+                    if column and column + size > width:
+                        starts.append(start + index)
+                        column = 0
+                    column += size
+                continue
+            column += cell_len(word)
+        line_start += len(hard) + 1
+    return starts
+
+
+def paragraphs_of(article: Article) -> tuple[Segment, ...]:
+    """Paragraphs of an article that is not analysed yet: the body split at blank lines."""
+    start, end = article.body
+    text = article.text
+    segments: list[Segment] = []
+    position = start
+    for match in _BLANK_LINES.finditer(text, start, end):
+        if text[position : match.start()].strip():
+            segments.append(Segment(position, match.start()))
+        position = match.end()
+    if text[position:end].strip():
+        segments.append(Segment(position, end))
+    return tuple(segments) or (Segment(start, end),)
+
+
+class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
+    """An article body with highlights, a sentence cursor and a label gutter."""
+
+    BINDINGS = [
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ArticleView {
+        height: 1fr;
+        overflow-x: hidden;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, layout=False)
+
+    class CursorMoved(Message):
+        """The current sentence changed."""
+
+        def __init__(self, index: int) -> None:
+            self.index = index
+            super().__init__()
+
+    class SentenceClicked(Message):
+        """The user clicked a sentence."""
+
+        def __init__(self, index: int) -> None:
+            self.index = index
+            super().__init__()
+
+    def __init__(
+        self,
+        article: Article,
+        analysis: Analysis | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._strips: LRUCache[int, list[Strip]] = LRUCache(512)
+        self._layout_width = -1
+        self._para_lines: list[list[int]] = []
+        self._para_y: list[int] = []
+        self.show_entities = True
+        self.show_figures = True
+        self.show_dates = True
+        self._marks: dict[int, Mark] = {}
+        self._hits: list[tuple[int, int]] = []
+        self._hit_index: int | None = None
+        self._selection: tuple[int, int] | None = None
+        self._token: tuple[int, int] | None = None
+        self._palette: Palette | None = None
+        self.load(article, analysis)
+
+    # ----------------------------------------------------------------- content
+    def load(self, article: Article, analysis: Analysis | None = None) -> None:
+        """Show an article (its highlights and sentences arrive with ``analysis``)."""
+        self.article = article
+        self.analysis = analysis
+        self._paragraphs: tuple[Segment, ...] = (
+            analysis.paragraphs if analysis and analysis.paragraphs else paragraphs_of(article)
+        )
+        self._para_starts = [segment.start for segment in self._paragraphs]
+        self.sentences: tuple[Segment, ...] = analysis.sentences if analysis else ()
+        self._sentence_starts = [segment.start for segment in self.sentences]
+        self.set_spans(analysis.spans if analysis else ())
+        self._marks = {}
+        self._hits, self._hit_index = [], None
+        self._selection = self._token = None
+        self._layout_width = -1
+        self._strips.clear()
+        self.set_reactive(ArticleView.cursor, 0)
+        if self.is_mounted:
+            self._relayout()
+            self.refresh()
+
+    def set_spans(self, spans: Sequence[Span]) -> None:
+        """Replace the highlighted spans (model spans with the user's corrections)."""
+        self.spans = tuple(sorted(spans, key=lambda span: (span.start, -span.end)))
+        self._span_starts = [span.start for span in self.spans]
+        self._strips.clear()
+        self.refresh()
+
+    def set_marks(self, marks: Mapping[int, Mark]) -> None:
+        """Replace all gutter marks (sentence index -> mark)."""
+        self._marks = dict(marks)
+        self._strips.clear()
+        self.refresh()
+
+    def set_mark(self, index: int, mark: Mark | None) -> None:
+        """Change one sentence's gutter mark, redrawing only its paragraph(s)."""
+        if mark is None:
+            self._marks.pop(index, None)
+        else:
+            self._marks[index] = mark
+        self._refresh_sentence(index)
+
+    def set_layers(self, *, entities: bool, figures: bool, dates: bool) -> None:
+        """Switch the entity, figure and date highlights on or off."""
+        self.show_entities, self.show_figures, self.show_dates = entities, figures, dates
+        self._strips.clear()
+        self.refresh()
+
+    def set_hits(self, hits: Sequence[tuple[int, int]], current: int | None) -> None:
+        """Mark search hits (text offsets); ``current`` is the index of the chosen hit."""
+        self._hits = list(hits)
+        self._hit_index = current
+        self._strips.clear()
+        self.refresh()
+        if current is not None and 0 <= current < len(self._hits):
+            self.scroll_to_offsets(*self._hits[current])
+
+    def set_selection(self, selection: tuple[int, int] | None, token: tuple[int, int] | None) -> None:
+        """Show the span-mode selection and the token under the cursor."""
+        before = [self._selection, self._token]
+        self._selection, self._token = selection, token
+        for item in [*before, selection, token]:
+            if item is not None:
+                self._refresh_offsets(*item)
+
+    @property
+    def palette(self) -> Palette:
+        """The colours for the current theme (rebuilt when the theme changes)."""
+        if self._palette is None:
+            app = self.app
+            self._palette = Palette.make(dark=app.current_theme.dark, no_color=app.no_color)
+        return self._palette
+
+    def _theme_changed(self, _theme: object) -> None:
+        self._palette = None
+        self._strips.clear()
+        self.refresh()
+
+    # ------------------------------------------------------------------ lookup
+    def paragraph_of(self, offset: int) -> int:
+        """The index of the paragraph holding ``offset`` (or the one before it)."""
+        return max(0, bisect_right(self._para_starts, offset) - 1)
+
+    def sentence_at(self, offset: int) -> int | None:
+        """The index of the sentence holding ``offset``."""
+        index = bisect_right(self._sentence_starts, offset) - 1
+        if index < 0:
+            return None
+        return index
+
+    def line_of(self, offset: int) -> int:
+        """The virtual screen line (y) showing ``offset``."""
+        self._ensure_layout()
+        paragraph = self.paragraph_of(offset)
+        lines = self._para_lines[paragraph]
+        return self._para_y[paragraph] + max(0, bisect_right(lines, offset) - 1)
+
+    # ------------------------------------------------------------------ layout
+    def _text_width(self) -> int:
+        return max(10, self.scrollable_content_region.width - GUTTER)
+
+    def _ensure_layout(self) -> None:
+        if self._layout_width != self._text_width():
+            self._relayout()
+
+    def _relayout(self) -> None:
+        width = self._text_width()
+        text = self.article.text
+        self._para_lines = []
+        self._para_y = []
+        y = 0
+        for segment in self._paragraphs:
+            starts = wrap_offsets(text[segment.start : segment.end], width)
+            self._para_lines.append([segment.start + start for start in starts])
+            self._para_y.append(y)
+            y += len(starts) + 1  # a blank line after each paragraph
+        self._layout_width = width
+        self._strips.clear()
+        self.virtual_size = Size(width + GUTTER, max(1, y - 1))
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._relayout()
+
+    def on_resize(self) -> None:
+        if self._layout_width != self._text_width():
+            self._relayout()
+            self.scroll_to_cursor(center=False)
+            self.refresh()
+
+    # ------------------------------------------------------------------ cursor
+    def validate_cursor(self, value: int) -> int:
+        if not self.sentences:
+            return 0
+        return min(max(0, value), len(self.sentences) - 1)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if self.sentences:
+            if old != new:
+                self._refresh_sentence(old)
+            self._refresh_sentence(new)
+            self.scroll_to_cursor()
+        self.post_message(self.CursorMoved(new))
+
+    def scroll_to_cursor(self, center: bool = False) -> None:
+        """Scroll so that the whole current sentence is visible."""
+        if self.sentences:
+            sentence = self.sentences[self.cursor]
+            self.scroll_to_offsets(sentence.start, max(sentence.start, sentence.end - 1), center)
+
+    def scroll_to_offsets(self, start: int, end: int, center: bool = False) -> None:
+        """Scroll the text between two offsets into view (with a little context)."""
+        top, bottom = self.line_of(start), self.line_of(end)
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        if center:
+            self.scroll_to(y=max(0, top - height // 3), animate=False)
+            return
+        margin = min(2, max(0, (height - (bottom - top + 1)) // 2))
+        if top - margin < self.scroll_y:
+            self.scroll_to(y=max(0, top - margin), animate=False)
+        elif bottom + margin >= self.scroll_y + height:
+            self.scroll_to(y=min(top - margin, bottom + margin - height + 1), animate=False)
+
+    def _refresh_sentence(self, index: int) -> None:
+        if 0 <= index < len(self.sentences):
+            sentence = self.sentences[index]
+            self._refresh_offsets(sentence.start, sentence.end)
+
+    def _refresh_offsets(self, start: int, end: int) -> None:
+        """Drop the cached strips of the paragraphs between two offsets and redraw them."""
+        if not self._para_y or self._layout_width < 0:
+            return
+        first, last = self.paragraph_of(start), self.paragraph_of(max(start, end - 1))
+        for paragraph in range(first, last + 1):
+            self._strips.discard(paragraph)
+        y0 = self._para_y[first]
+        y1 = self._para_y[last] + len(self._para_lines[last])
+        self.refresh_lines(y0, y1 - y0)
+
+    # --------------------------------------------------------------- rendering
+    def render_line(self, y: int) -> Strip:
+        self._ensure_layout()
+        width = self.scrollable_content_region.width
+        line = self.scroll_offset.y + y
+        if not self._para_y:
+            return Strip.blank(width, self.rich_style)
+        paragraph = max(0, bisect_right(self._para_y, line) - 1)
+        strips = self._strips.get(paragraph)
+        if strips is None:
+            strips = self._render_paragraph(paragraph)
+            self._strips.set(paragraph, strips)
+        row = line - self._para_y[paragraph]
+        if row >= len(strips):
+            return Strip.blank(width, self.rich_style)
+        return strips[row].crop_extend(0, width, self.rich_style)
+
+    def _styled_paragraph(self, paragraph: int) -> Text:
+        """The paragraph's text with every highlight applied (offsets relative to it)."""
+        segment = self._paragraphs[paragraph]
+        start, end = segment.start, segment.end
+        palette = self.palette
+        text = Text(self.article.text[start:end].translate(_CONTROL), style=self.rich_style)
+        if self.sentences:
+            current = self.sentences[self.cursor]
+            if current.start < end and current.end > start:
+                text.stylize(palette.current, max(0, current.start - start), current.end - start)
+        first_span = max(0, bisect_right(self._span_starts, start) - 1)
+        for span in self.spans[first_span:]:
+            if span.start >= end:
+                break
+            if span.end <= start:
+                continue
+            if span.kind == "entity" and self.show_entities:
+                style = entity_style(span.label, palette.no_color)
+            elif span.kind == "figure" and self.show_figures:
+                style = palette.figure
+            elif span.kind == "date" and self.show_dates:
+                style = palette.date
+            else:
+                continue
+            text.stylize(style, max(0, span.start - start), span.end - start)
+        for index, (hit_start, hit_end) in enumerate(self._hits):
+            if hit_start < end and hit_end > start:
+                style = palette.current_hit if index == self._hit_index else palette.hit
+                text.stylize(style, max(0, hit_start - start), hit_end - start)
+        for item, style in ((self._selection, palette.selection), (self._token, palette.token)):
+            if item is not None and item[0] < end and item[1] > start:
+                text.stylize(style, max(0, item[0] - start), item[1] - start)
+        return text
+
+    def _gutter(self, line_start: int, line_end: int) -> list[RichSegment]:
+        """The gutter cells for a screen line: cursor bar, label key, check-worthy star."""
+        palette = self.palette
+        if not self.sentences:
+            return [RichSegment(" " * GUTTER, self.rich_style)]
+        first = self.sentence_at(line_start)
+        last = self.sentence_at(max(line_start, line_end - 1))
+        first = 0 if first is None else first
+        last = first if last is None else last
+        current = first <= self.cursor <= last
+        bar = RichSegment("▌" if current else " ", self.rich_style + palette.cursor_bar)
+        mark = None
+        for index in ([self.cursor] if current else []) + list(range(first, last + 1)):
+            mark = self._marks.get(index)
+            if mark is not None:
+                break
+        if mark is None:
+            return [bar, RichSegment("   ", self.rich_style)]
+        if palette.no_color:
+            key_style = Style(reverse=mark.claim, bold=True)
+        else:
+            key_style = Style(color="#000000", bgcolor=mark.color, bold=True)
+        star = "*" if mark.checkworthy else " "
+        return [
+            bar,
+            RichSegment(mark.key[:1] or "?", key_style),
+            RichSegment(star + " ", self.rich_style + palette.cursor_bar),
+        ]
+
+    def _render_paragraph(self, paragraph: int) -> list[Strip]:
+        segment = self._paragraphs[paragraph]
+        starts = self._para_lines[paragraph]
+        text = self._styled_paragraph(paragraph)
+        cuts = [start - segment.start for start in starts[1:]]
+        pieces = text.divide(cuts) if cuts else [text]
+        console = self.app.console
+        width = self._layout_width
+        ends = starts[1:] + [segment.end]
+        strips = []
+        for line_start, line_end, piece in zip(starts, ends, pieces):
+            piece.rstrip()  # trailing spaces would only push the line past its width
+            segments = self._gutter(line_start, line_end)
+            segments += list(piece.render(console))
+            strip = Strip(segments).adjust_cell_length(width + GUTTER, self.rich_style)
+            strips.append(strip)
+        return strips
+
+    # ------------------------------------------------------------------- mouse
+    def on_click(self, event: Click) -> None:
+        """Clicking a sentence makes it current."""
+        offset = self._offset_at(event.x - GUTTER, event.y + int(self.scroll_y))
+        if offset is not None:
+            index = self.sentence_at(offset)
+            if index is not None:
+                self.post_message(self.SentenceClicked(index))
+
+    def _offset_at(self, x: int, y: int) -> int | None:
+        if not self._para_y:
+            return None
+        paragraph = max(0, bisect_right(self._para_y, y) - 1)
+        lines = self._para_lines[paragraph]
+        row = y - self._para_y[paragraph]
+        if row >= len(lines):
+            return None
+        segment = self._paragraphs[paragraph]
+        offset = lines[row]
+        end = lines[row + 1] if row + 1 < len(lines) else segment.end
+        column = 0
+        text = self.article.text
+        while offset < end - 1 and column + get_character_cell_size(text[offset]) <= max(0, x):
+            column += get_character_cell_size(text[offset])
+            offset += 1
+        return offset
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+
+def spans_by_label(spans: Iterable[Span], kind: str) -> dict[str, int]:
+    """Count spans of one kind per label (for the legend)."""
+    counts: dict[str, int] = {}
+    for span in spans:
+        if span.kind == kind:
+            counts[span.label] = counts.get(span.label, 0) + 1
+    return counts

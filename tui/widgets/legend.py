@@ -1,0 +1,51 @@
+"""The legend under the reader: entity colours present, figure and date styles, layer switches."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from textual.content import Content
+from textual.widgets import Static
+
+
+class Legend(Static):
+    """One line saying what each highlight means and which layers are on."""
+
+    def show_legend(
+        self,
+        entity_labels: list[str],
+        entity_styles: dict[str, Style],
+        figure_style: Style,
+        date_style: Style,
+        *,
+        entities: bool,
+        figures: bool,
+        dates: bool,
+    ) -> None:
+        """Redraw the legend for the labels in the open article."""
+        parts: list[Content | tuple[str, str | Style]] = []
+        for label in entity_labels:
+            style = entity_styles[label] if entities else Style(dim=True, strike=True)
+            parts += [Content.from_rich_text(_styled(label, style)), " "]
+        if not entity_labels:
+            parts.append(("no entities ", "dim"))
+        parts += [
+            Content.from_rich_text(_styled("figure", figure_style if figures else Style(dim=True, strike=True))),
+            " ",
+            Content.from_rich_text(_styled("date", date_style if dates else Style(dim=True, strike=True))),
+            ("  │ ", "dim"),
+            _switch("e", "entities", entities),
+            _switch("f", "figures", figures),
+            _switch("d", "dates", dates),
+        ]
+        self.update(Content.assemble(*parts))
+
+
+def _styled(text: str, style: Style):
+    from rich.text import Text
+
+    return Text(f" {text} " if style.bgcolor else text, style=style)
+
+
+def _switch(key: str, name: str, on: bool) -> Content:
+    state = "on" if on else "off"
+    return Content.assemble((key, "bold"), (f" {name} {state}  ", "" if on else "dim"))

@@ -1,0 +1,29 @@
+"""Says whether the last edit is on disk: "✓ saved 10:42:07", "✗ not saved", "read-only"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.content import Content
+from textual.widgets import Static
+
+
+class SaveIndicator(Static):
+    """A short status cell; the reader calls `saved()` after each durable store call."""
+
+    def on_mount(self) -> None:
+        self.update(Content.styled("no edits yet", "dim"))
+
+    def saved(self, what: str = "saved") -> None:
+        """The store call returned, so the change is on disk."""
+        self.set_class(False, "-failed")
+        self.update(Content.assemble(("✓ ", "bold $success"), f"{what} {datetime.now():%H:%M:%S}"))
+
+    def failed(self) -> None:
+        """The change did not reach the disk."""
+        self.set_class(True, "-failed")
+        self.update(Content.styled("✗ not saved", "bold $error"))
+
+    def read_only(self) -> None:
+        """The store is read-only: nothing will be saved."""
+        self.update(Content.styled("read-only", "bold $warning"))

@@ -1,0 +1,104 @@
+"""The reader's side panel: the article's claims, then its entities grouped by label.
+
+Choosing a claim posts `SidePanel.Jump` with its sentence start; choosing an entity
+jumps to its next occurrence (choosing it again cycles through them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimEntry:
+    """A labelled claim sentence as listed in the panel."""
+
+    sentence: int
+    offset: int
+    label: str
+    color: str
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityEntry:
+    """One distinct entity text under a label, with where it occurs."""
+
+    label: str
+    text: str
+    offsets: tuple[int, ...]
+
+
+class SidePanel(OptionList):
+    """Claims and entities of the open article; choosing one jumps to it."""
+
+    class Jump(Message):
+        """Move the reader to a text offset."""
+
+        def __init__(self, offset: int) -> None:
+            self.offset = offset
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._targets: dict[str, tuple[int, ...]] = {}
+        self._next: dict[str, int] = {}
+
+    def show_items(
+        self,
+        claims: list[ClaimEntry],
+        entities: dict[str, list[EntityEntry]],
+        entity_colors: dict[str, str],
+    ) -> None:
+        """Fill the panel (article text goes in as `Content`, never as markup)."""
+        highlighted = self.highlighted
+        self._targets = {}
+        options: list[Option | None] = [
+            Option(Content.styled(f"Claims ({len(claims)})", "bold"), disabled=True)
+        ]
+        for number, claim in enumerate(claims):
+            option_id = f"claim:{number}"
+            self._targets[option_id] = (claim.offset,)
+            prompt = Content.assemble(
+                (f" {claim.label} ", f"bold #000000 on {claim.color}"),
+                " ",
+                Content(claim.snippet),
+            )
+            options.append(Option(prompt, id=option_id))
+        if not claims:
+            options.append(Option(Content.styled("  none tagged yet", "dim"), disabled=True))
+        total = sum(len(entry.offsets) for group in entities.values() for entry in group)
+        options.append(None)
+        options.append(Option(Content.styled(f"Entities ({total})", "bold"), disabled=True))
+        for label, group in entities.items():
+            count = sum(len(entry.offsets) for entry in group)
+            color = entity_colors.get(label, "#dddddd")
+            options.append(
+                Option(
+                    Content.assemble((f" {label} ", f"#000000 on {color}"), f" {count}"),
+                    disabled=True,
+                )
+            )
+            for number, entry in enumerate(group):
+                option_id = f"entity:{label}:{number}"
+                self._targets[option_id] = entry.offsets
+                suffix = f" ×{len(entry.offsets)}" if len(entry.offsets) > 1 else ""
+                options.append(Option(Content.assemble("  ", Content(entry.text), suffix), id=option_id))
+        self.set_options(options)
+        if highlighted is not None and highlighted < self.option_count:
+            self.highlighted = highlighted
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id
+        if option_id is None or option_id not in self._targets:
+            return
+        offsets = self._targets[option_id]
+        index = self._next.get(option_id, 0) % len(offsets)
+        self._next[option_id] = index + 1
+        self.post_message(self.Jump(offsets[index]))
