@@ -60,8 +60,9 @@ class SentenceLabel:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SentenceLabel:
         """Read a stored record, ignoring keys a newer version may have added."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        if data.keys() <= _LABEL_FIELDS:
+            return cls(**data)
+        return cls(**{k: v for k, v in data.items() if k in _LABEL_FIELDS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +93,11 @@ class SpanCorrection:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SpanCorrection:
         """Read a stored record, ignoring unknown keys."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        return cls(**{k: v for k, v in data.items() if k in _SPAN_FIELDS})
+
+
+_LABEL_FIELDS = frozenset(f.name for f in fields(SentenceLabel))
+_SPAN_FIELDS = frozenset(f.name for f in fields(SpanCorrection))
 
 
 @dataclass(frozen=True, slots=True)

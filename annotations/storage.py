@@ -22,7 +22,7 @@ from annotations.errors import CorruptStoreFileError, ReadOnlyStoreError
 
 
 def dump_json(data: Any) -> str:
-    """The store's canonical JSON text for ``data``."""
+    """The store's canonical JSON text for ``data`` (pretty, key-sorted, UTF-8, final newline)."""
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

@@ -356,9 +356,13 @@ class Store:
         """
         cached = self._docs.get(article.id)
         sentences = tuple(sentences)
-        if cached is not None and cached.text is article.text and cached.sentences == sentences:
-            return cached
-        if cached is not None and cached.text == article.text and cached.sentences == sentences:
+        # A read-only store re-reads the file: the writing process may have changed it.
+        if (
+            cached is not None
+            and not self.read_only
+            and cached.text == article.text
+            and cached.sentences == sentences
+        ):
             return cached
         doc = ArticleAnnotations(self, article, sentences)
         self._docs[article.id] = doc
@@ -457,8 +461,9 @@ class Store:
         """
         if self._summary is None or refresh or self.read_only:
             self._summary = self._scan()
-            for doc in self._docs.values():
-                self._summary[doc.article_id] = doc.summary()
+            if not self.read_only:  # our own docs are newer than the index (same files)
+                for doc in self._docs.values():
+                    self._summary[doc.article_id] = doc.summary()
         return dict(self._summary)
 
     def _note_summary(self, doc: ArticleAnnotations) -> None:
@@ -901,8 +906,11 @@ class ArticleAnnotations:
                 self._write_full()  # first change: meta and label in one write
             elif record is None:
                 self._db.table("labels").remove(doc_ids=[index + 1])
+            elif previous is not None:
+                # update/insert rather than upsert: upsert of a new doc reads and writes twice.
+                self._db.table("labels").update(record.to_json(), doc_ids=[index + 1])
             else:
-                self._db.table("labels").upsert(Document(record.to_json(), doc_id=index + 1))
+                self._db.table("labels").insert(Document(record.to_json(), doc_id=index + 1))
         except BaseException:
             if previous is None:
                 self.labels.pop(index, None)

@@ -15,12 +15,28 @@ What ``Article.text`` holds, per format:
 * ``.html``: the main text that trafilatura extracts (the markup is not the article).
 * ``.jsonl`` / ``.json``: the record's ``text`` field.
 
+Text is never normalised (CRLF stays, no Unicode normalisation); a byte-order mark
+is not part of the text, so offsets count from the character after it (see
+``corpus/decoding.py``). Header shapes (date/section line, headline, caption,
+dateline, trailing cruft) set ``body_start``/``body_end`` and metadata; the dateline
+stays inside the body (see ``corpus/headers.py``).
+
+``Article.meta`` holds strings only: ``source``, ``date``
+(``YYYY-MM-DD`` when it can be read for sure), ``section``, ``url``, ``byline``
+(front matter ``author`` counts), ``dateline``, ``caption``, plus any other front
+matter or record ``meta`` keys. Title: the metadata title, else the headline, else
+the first body line (without its dateline, shortened), else the file name.
+
+Broken YAML front matter does not lose the article: it loads with the front matter
+left in its body and a warning in ``Article.warnings`` saying which line is wrong.
+
 Ids are the path relative to the corpus root with ``/`` separators, plus ``#N`` for
 records: N is the 1-based line number in a JSONL file, or the 1-based position in a
 JSON list (a JSON file holding one object has no ``#N``). Ids never depend on the text.
 
 Nothing a file contains stops the corpus from opening: every problem becomes an
-``ArticleError`` whose message is one line (file, what, why, what to do).
+``ArticleError`` whose message is one line (file, what, why, what to do). Articles
+of the bundled sample get ``source`` and ``fictional: "true"`` metadata by default.
 """
 
 from __future__ import annotations
@@ -31,13 +47,14 @@ import gc
 import json
 import os
 import stat
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from corpus.decoding import NotTextError, decode_bytes
 from corpus.errors import CorpusNotFoundError
-from corpus.headers import parse_header, shorten
+from corpus.headers import iso_date, parse_header, shorten
 from corpus.model import Article, ArticleError
 
 #: Files of these endings are articles; the value names the reader.
@@ -108,7 +125,8 @@ def _load(root: Path) -> Corpus:
         ) from None
     except OSError as error:
         raise CorpusNotFoundError(
-            f"{root}: cannot be opened ({error.strerror or error}); check the path and its permissions"
+            f"{root}: cannot be opened ({error.strerror or error}); "
+            "check the path and its permissions"
         ) from None
 
     if stat.S_ISREG(info.st_mode):
@@ -147,7 +165,7 @@ def _sort_key(article_id: str) -> tuple[str, int]:
 
 
 def _walk(root: Path):
-    """Yield ``(path, id, None)`` for article files and ``(path, id, problem)`` for unreadable folders.
+    """Yield ``(path, id, None)`` per article file, ``(path, id, problem)`` per unreadable folder.
 
     Plain strings, not ``Path`` objects: this loop runs once per file of a large corpus.
     """
@@ -158,8 +176,10 @@ def _walk(root: Path):
             with os.scandir(folder) as entries:
                 found = list(entries)
         except OSError as error:
-            yield folder, prefix.rstrip("/") or ".", (
-                f"folder cannot be read ({error.strerror or error}); check its permissions"
+            yield (
+                folder,
+                prefix.rstrip("/") or ".",
+                (f"folder cannot be read ({error.strerror or error}); check its permissions"),
             )
             continue
         for entry in found:
@@ -204,25 +224,44 @@ def read_file(path: Path, root: Path, *, any_suffix: bool = False) -> list[Artic
     return _read(str(path), rel, _kind(str(path), any_suffix=any_suffix), defaults)
 
 
-def _read(path: str, rel: str, kind: str | None, defaults: Mapping[str, str]) -> list[Article | ArticleError]:
+def _read(
+    path: str, rel: str, kind: str | None, defaults: Mapping[str, str]
+) -> list[Article | ArticleError]:
     """Read the file at ``path`` (id ``rel``) with the reader for ``kind``."""
     where = path
     if kind is None:
-        return [ArticleError(rel, where, f"{rel}: not an article file type; use .txt, .md, .html, .jsonl or .json")]
+        return [
+            ArticleError(
+                rel,
+                where,
+                f"{rel}: not an article file type; use .txt, .md, .html, .jsonl or .json",
+            )
+        ]
     try:
-        info = os.stat(path)
+        data = _read_bytes(path)
     except FileNotFoundError:
-        return [ArticleError(rel, where, f"{rel}: cannot be read (broken link or the file was removed); {_MOVE_IT}")]
+        return [
+            ArticleError(
+                rel,
+                where,
+                f"{rel}: cannot be read (broken link or the file was removed); {_MOVE_IT}",
+            )
+        ]
+    except _NotRegularFile:
+        return [
+            ArticleError(
+                rel, where, f"{rel}: not a regular file (a pipe, socket or device); {_MOVE_IT}"
+            )
+        ]
+    except PermissionError:
+        return [
+            ArticleError(
+                rel, where, f"{rel}: cannot be read (permission denied); check its permissions"
+            )
+        ]
     except OSError as error:
-        return [ArticleError(rel, where, f"{rel}: cannot be read ({error.strerror or error}); check its permissions")]
-    if not stat.S_ISREG(info.st_mode):
-        # Opening a FIFO would block until a writer appears: never open it.
-        return [ArticleError(rel, where, f"{rel}: not a regular file (a pipe, socket or device); {_MOVE_IT}")]
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        return [ArticleError(rel, where, f"{rel}: cannot be read ({error.strerror or error}); check its permissions")]
+        reason = (error.strerror or str(error)).lower()
+        return [ArticleError(rel, where, f"{rel}: cannot be read ({reason}); {_MOVE_IT}")]
 
     try:
         decoded = decode_bytes(data)
@@ -232,12 +271,44 @@ def _read(path: str, rel: str, kind: str | None, defaults: Mapping[str, str]) ->
     text = decoded.text
     warnings = (decoded.warning,) if decoded.warning else ()
     if not text or text.isspace():
-        return [ArticleError(rel, where, f"{rel}: the file is empty (no text); add the article text or {_MOVE_IT}")]
+        return [
+            ArticleError(
+                rel,
+                where,
+                f"{rel}: the file is empty (no text); add the article text or {_MOVE_IT}",
+            )
+        ]
 
     try:
         return _READERS[kind](text, rel, where, warnings, defaults)
     except Exception as error:  # a reader bug must not stop the corpus from opening
-        return [ArticleError(rel, where, f"{rel}: could not be read ({type(error).__name__}: {error})")]
+        return [
+            ArticleError(rel, where, f"{rel}: could not be read ({type(error).__name__}: {error})")
+        ]
+
+
+class _NotRegularFile(OSError):
+    """A FIFO, socket, device or folder where an article file was expected."""
+
+
+def _read_bytes(path: str) -> bytes:
+    """The whole file, refusing anything that is not a regular file.
+
+    ``O_NONBLOCK`` makes opening a FIFO return at once instead of waiting for a
+    writer (it changes nothing for regular files); one ``fstat`` on the open file
+    then tells what it is, with no race between checking and reading.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegularFile(path)
+        chunks = [os.read(fd, info.st_size + 1)]
+        while chunks[-1]:  # the file grew, or a huge file came back in parts
+            chunks.append(os.read(fd, 1 << 20))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 # --- metadata helpers -------------------------------------------------------------
@@ -286,17 +357,25 @@ def _build(
     start: int = 0,
     article_id: str | None = None,
     defaults: Mapping[str, str],
+    title: str | None = None,
 ) -> Article:
-    """Find header shapes in ``text[start:]`` and make the Article (title fallback chain)."""
-    known_title = meta.pop("title", None)
+    """Find header shapes in ``text[start:]`` and make the Article (title fallback chain).
+
+    ``title`` is used when ``meta`` has none (a title found some other way).
+    """
+    known_title = meta.pop("title", None) or title
     header = parse_header(text, start, known_title=known_title)
     merged = dict(defaults)
     merged.update(header.meta)
+    if "date" in meta:
+        # One shape in the article list: "Sep 29, 2022" and "2022-09-29T10:00" read alike
+        # (header dates are already ISO where they can be).
+        meta["date"] = iso_date(meta["date"]) or meta["date"]
     merged.update(meta)  # explicit metadata wins over what the header lines suggest
     title = (
         known_title
         or (shorten(header.headline, 200) if header.headline else None)
-        or (shorten(header.first_line) if header.first_line else None)
+        or _titled(header.first_line)
         or _first_line(text, start)
         or rel.rsplit("/", 1)[-1]
     )
@@ -312,10 +391,18 @@ def _build(
     )
 
 
+def _titled(line: str | None) -> str | None:
+    """A line as a title, or None when it has no letters or digits (``---``, ``* * *``)."""
+    if not line or not any(ch.isalnum() for ch in line[:200]):
+        return None
+    return shorten(line)
+
+
 def _first_line(text: str, start: int) -> str | None:
     for line in text[start : start + 2000].splitlines():
-        if line.strip():
-            return shorten(line.strip())
+        titled = _titled(line.strip())
+        if titled:
+            return titled
     return None
 
 
@@ -324,7 +411,9 @@ def _first_line(text: str, start: int) -> str | None:
 Reader = Callable[[str, str, str, tuple[str, ...], Mapping[str, str]], list[Article | ArticleError]]
 
 
-def _read_text(text: str, rel: str, where: str, warnings: tuple[str, ...], defaults: Mapping[str, str]):
+def _read_text(
+    text: str, rel: str, where: str, warnings: tuple[str, ...], defaults: Mapping[str, str]
+):
     return [_build(rel=rel, where=where, text=text, meta={}, warnings=warnings, defaults=defaults)]
 
 
@@ -349,38 +438,73 @@ def _front_matter(text: str) -> tuple[int, int, int] | None:
     return None
 
 
-def _read_markdown(text: str, rel: str, where: str, warnings: tuple[str, ...], defaults: Mapping[str, str]):
+def _read_markdown(
+    text: str, rel: str, where: str, warnings: tuple[str, ...], defaults: Mapping[str, str]
+):
     block = _front_matter(text)
     if block is None:
         if text.split("\n", 1)[0].rstrip() == "---":
             warnings += ("front matter has no closing '---' line; it is shown as text",)
-        return [_build(rel=rel, where=where, text=text, meta={}, warnings=warnings, defaults=defaults)]
+        return [
+            _build(rel=rel, where=where, text=text, meta={}, warnings=warnings, defaults=defaults)
+        ]
 
     import yaml
 
     yaml_start, yaml_end, body_start = block
     source = text[yaml_start:yaml_end]
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    problem: str | None = None
     try:
         fields = yaml.load(source, Loader=loader) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where_in = f"line {mark.line + 2}: " if mark is not None else ""
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        warnings += (f"front matter is not valid YAML ({where_in}{problem}); it is shown as text",)
-        return [_build(rel=rel, where=where, text=text, meta={}, warnings=warnings, defaults=defaults)]
-    if not isinstance(fields, dict):
-        warnings += ("front matter is not a set of 'key: value' lines; it is shown as text",)
-        return [_build(rel=rel, where=where, text=text, meta={}, warnings=warnings, defaults=defaults)]
+        reason = getattr(error, "problem", None) or "invalid YAML"
+        problem = f"front matter is not valid YAML ({where_in}{reason}); it is shown as text"
+        fields = None
+    if problem is None and not isinstance(fields, dict):
+        problem = "front matter is not a set of 'key: value' lines; it is shown as text"
+    if problem is not None:
+        # Keep the whole file as the body so the user sees (and can fix) the front
+        # matter, but take the title from what follows it.
+        after = parse_header(text, body_start)
+        return [
+            _build(
+                rel=rel,
+                where=where,
+                text=text,
+                meta={},
+                warnings=(*warnings, problem),
+                defaults=defaults,
+                title=after.headline or _titled(after.first_line),
+            )
+        ]
     if body_start >= len(text) or text[body_start:].isspace():
-        return [ArticleError(rel, where, f"{rel}: no article text after the front matter; add the text or {_MOVE_IT}")]
+        return [
+            ArticleError(
+                rel,
+                where,
+                f"{rel}: no article text after the front matter; add the text or {_MOVE_IT}",
+            )
+        ]
     meta = _collect_meta(fields)
     return [
-        _build(rel=rel, where=where, text=text, meta=meta, warnings=warnings, start=body_start, defaults=defaults)
+        _build(
+            rel=rel,
+            where=where,
+            text=text,
+            meta=meta,
+            warnings=warnings,
+            start=body_start,
+            defaults=defaults,
+        )
     ]
 
 
-def _read_html(text: str, rel: str, where: str, warnings: tuple[str, ...], defaults: Mapping[str, str]):
+def _read_html(
+    text: str, rel: str, where: str, warnings: tuple[str, ...], defaults: Mapping[str, str]
+):
     import trafilatura  # heavy: imported only when a corpus has HTML
 
     document = trafilatura.bare_extraction(
@@ -389,7 +513,12 @@ def _read_html(text: str, rel: str, where: str, warnings: tuple[str, ...], defau
     body = getattr(document, "text", None) if document is not None else None
     if not body or body.isspace():
         return [
-            ArticleError(rel, where, f"{rel}: no article text found in the HTML; save the article as .txt or {_MOVE_IT}")
+            ArticleError(
+                rel,
+                where,
+                f"{rel}: no article text found in the HTML; "
+                f"save the article text as .txt, or {_MOVE_IT}",
+            )
         ]
     fields = {
         "title": getattr(document, "title", None),
@@ -399,21 +528,37 @@ def _read_html(text: str, rel: str, where: str, warnings: tuple[str, ...], defau
         "source": getattr(document, "sitename", None),
     }
     meta = _collect_meta(fields)
-    return [_build(rel=rel, where=where, text=body, meta=meta, warnings=warnings, defaults=defaults)]
+    return [
+        _build(rel=rel, where=where, text=body, meta=meta, warnings=warnings, defaults=defaults)
+    ]
 
 
 def _record(
-    value: Any, rel: str, where: str, label: str, article_id: str, warnings: tuple[str, ...], defaults: Mapping[str, str]
+    value: Any,
+    rel: str,
+    where: str,
+    label: str,
+    article_id: str,
+    warnings: tuple[str, ...],
+    defaults: Mapping[str, str],
 ) -> Article | ArticleError:
     """One JSON record (``text``, optional ``title`` and ``meta``) as an Article or an error."""
     if not isinstance(value, dict):
-        return ArticleError(article_id, where, f"{label}: not a JSON object; each record needs a \"text\" field")
+        return ArticleError(
+            article_id, where, f'{label}: not a JSON object; each record needs a "text" field'
+        )
     text = value.get("text")
     if not isinstance(text, str):
-        what = "has no \"text\" field" if text is None else "has a \"text\" field that is not a string"
-        return ArticleError(article_id, where, f"{label}: record {what}; add the article text as \"text\"")
+        what = 'has no "text" field' if text is None else 'has a "text" field that is not a string'
+        return ArticleError(
+            article_id, where, f'{label}: record {what}; add the article text as "text"'
+        )
     if not text or text.isspace():
-        return ArticleError(article_id, where, f"{label}: record has an empty \"text\"; add the article text or remove the record")
+        return ArticleError(
+            article_id,
+            where,
+            f'{label}: record has an empty "text"; add the article text or remove the record',
+        )
     meta = _collect_meta(value, known_only=True)
     extra = value.get("meta")
     record_warnings = warnings
@@ -421,13 +566,21 @@ def _record(
         for key, item in _collect_meta(extra).items():
             meta.setdefault(key, item)
     elif extra is not None:
-        record_warnings += ("\"meta\" is not an object; it was ignored",)
+        record_warnings += ('"meta" is not an object; it was ignored',)
     return _build(
-        rel=rel, where=where, text=text, meta=meta, warnings=record_warnings, article_id=article_id, defaults=defaults
+        rel=rel,
+        where=where,
+        text=text,
+        meta=meta,
+        warnings=record_warnings,
+        article_id=article_id,
+        defaults=defaults,
     )
 
 
-def _read_jsonl(text: str, rel: str, where: str, warnings: tuple[str, ...], defaults: Mapping[str, str]):
+def _read_jsonl(
+    text: str, rel: str, where: str, warnings: tuple[str, ...], defaults: Mapping[str, str]
+):
     items: list[Article | ArticleError] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -438,21 +591,35 @@ def _read_jsonl(text: str, rel: str, where: str, warnings: tuple[str, ...], defa
             value = json.loads(line)
         except json.JSONDecodeError as error:
             items.append(
-                ArticleError(article_id, where, f"{label}: not valid JSON ({error.msg} at column {error.colno}); fix or remove the line")
+                ArticleError(
+                    article_id,
+                    where,
+                    f"{label}: not valid JSON ({error.msg} at column {error.colno}); "
+                    "fix or remove the line",
+                )
             )
             continue
         items.append(_record(value, rel, where, label, article_id, warnings, defaults))
     if not items:
-        items.append(ArticleError(rel, where, f"{rel}: no records (every line is blank); {_MOVE_IT}"))
+        items.append(
+            ArticleError(rel, where, f"{rel}: no records (every line is blank); {_MOVE_IT}")
+        )
     return items
 
 
-def _read_json(text: str, rel: str, where: str, warnings: tuple[str, ...], defaults: Mapping[str, str]):
+def _read_json(
+    text: str, rel: str, where: str, warnings: tuple[str, ...], defaults: Mapping[str, str]
+):
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
         return [
-            ArticleError(rel, where, f"{rel}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno}); fix the file")
+            ArticleError(
+                rel,
+                where,
+                f"{rel}: not valid JSON ({error.msg} at line {error.lineno}, "
+                f"column {error.colno}); fix the file",
+            )
         ]
     if isinstance(value, list):
         if not value:

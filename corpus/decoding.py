@@ -70,16 +70,28 @@ def decode_bytes(data: bytes) -> Decoded:
     controls = sum(1 for ch in sample if ch in _CONTROL)
     if controls > max(2, len(sample) // 100):
         raise NotTextError("not a text file (contains control bytes and is not valid UTF-8)")
-    return Decoded(
-        text, codec, f"decoded as {codec}; save the file as UTF-8 to silence this"
-    )
+    return Decoded(text, codec, f"decoded as {codec}; save the file as UTF-8 to silence this")
 
 
 #: Codecs a guess may never pick: UTF-16/32 need a BOM here, UTF-7 and EBCDIC are not
 #: what a news article saved on a PC is in, and they "decode" almost any bytes.
 _NEVER_GUESS = frozenset(
-    {"utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le", "utf_7",
-     "cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140"}
+    {
+        "utf_16",
+        "utf_16_be",
+        "utf_16_le",
+        "utf_32",
+        "utf_32_be",
+        "utf_32_le",
+        "utf_7",
+        "cp037",
+        "cp273",
+        "cp424",
+        "cp500",
+        "cp875",
+        "cp1026",
+        "cp1140",
+    }
 )
 #: How close (chaos and coherence, 0..1) another candidate must be to count as a tie.
 _TIE = 0.02
@@ -99,7 +111,9 @@ def _legacy(data: bytes) -> tuple[str, str]:
         matches = [m for m in from_bytes(data) if m.encoding not in _NEVER_GUESS]
         if matches and all(m.encoding != "cp1252" for m in matches):
             # The detector stops early once something fits; score cp1252 explicitly.
-            matches += [m for m in from_bytes(data, cp_isolation=["cp1252"]) if m.encoding == "cp1252"]
+            matches += [
+                m for m in from_bytes(data, cp_isolation=["cp1252"]) if m.encoding == "cp1252"
+            ]
     except Exception:  # a detector failure must never stop a corpus from opening
         matches = []
     if matches:

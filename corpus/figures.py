@@ -105,6 +105,7 @@ _DATE_WORD = re.compile(
 )
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d|21\d\d")
 _HAS_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
 _HAS_NUMBER = re.compile(rf"\d|\b(?:{_WORD_UNITS}|{_WORD_TENS}|{_SCALE}|first|second|third|half)\b", re.I)
 
 # --- the rules ---------------------------------------------------------------------
@@ -171,64 +172,100 @@ _AGED = re.compile(r"\bage[ds]?\s(\d{1,3})\b(?!\s?(?:-|%|per|years?\b))", re.I)
 _BARE = re.compile(rf"{_L}{_DIGITS}(?:\s?{_SCALE}\b|{_ABBR}\b)?(?![\w:/]|[.,]\d)", re.I)
 
 
-def _token_index(doc: Doc) -> list[int]:
-    return [token.idx for token in doc]
+class _Tokens:
+    """Token boundaries of a doc, read once, for cheap char -> token lookups."""
+
+    __slots__ = ("doc", "starts", "ends", "lowers")
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.starts = [token.idx for token in doc]
+        self.ends = [token.idx + len(token) for token in doc]
+        self.lowers = [token.lower_ for token in doc]
+
+    def at(self, char: int) -> int:
+        """Index of the token containing (or starting before) character ``char``."""
+        return max(0, bisect_right(self.starts, char) - 1)
 
 
-def _token_at(doc: Doc, starts: list[int], char: int) -> int:
-    """Index of the token containing character ``char``."""
-    return max(0, bisect_right(starts, char) - 1)
+#: Words a figure can start with (besides digits and currency signs).
+_START_WORDS = frozenset(
+    (_WORD_UNITS + "|" + _WORD_TENS).split("|")
+    + "between tens hundreds thousands millions billions dozens several many half".split()
+)
+#: After "a"/"an", these make a figure ("a million", "a third of", "a few hundred").
+_AFTER_A = frozenset("hundred thousand million billion trillion dozen few couple third quarter fifth sixth eighth tenth".split())
+_CURRENCY_CHARS = frozenset("$£€¥₹₽₩₺")
 
 
-def _rule_matches(doc: Doc, covered: list[tuple[int, int]]) -> list[tuple[Found, bool]]:
-    """Every rule match in the doc, with its strong flag (overlapping each other)."""
+def _starts_figure(tokens: _Tokens, i: int) -> bool:
+    lower = tokens.lowers[i]
+    first = lower[:1]
+    if first.isdigit() or first in _CURRENCY_CHARS or lower in _START_WORDS:
+        return True
+    if lower in {"a", "an"}:
+        return i + 1 < len(tokens.lowers) and tokens.lowers[i + 1] in _AFTER_A
+    return any(char in _CURRENCY_CHARS for char in lower)
+
+
+def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> list[tuple[Found, bool]]:
+    """Every rule match in the doc, with its strong flag (overlapping each other).
+
+    The patterns are tried only where a token can start a figure (a digit, a currency
+    sign, a number word...), which keeps the layer cheap next to the pipeline.
+    """
     text = doc.text
     found: list[tuple[Found, bool]] = []
-    for pattern, label, strong in _RULES:
-        for match in pattern.finditer(text):
+    for i, pos in enumerate(tokens.starts):
+        lower = tokens.lowers[i]
+        if lower in {"aged", "age", "ages"}:
+            match = _AGED.match(text, pos)
+            if match is not None:
+                found.append((Found(match.start(1), match.end(1), "AGE"), True))
+            continue
+        if not _starts_figure(tokens, i):
+            continue
+        for pattern, label, strong in _RULES:
+            match = pattern.match(text, pos)
+            if match is None:
+                continue
             if label == "RANGE" and _only_years(match.group()):
                 continue  # "between 2010 and 2015" is a date range
             found.append((Found(match.start(), match.end(), label), strong))
-
-    starts: list[int] | None = None
-    for match in _DASH_PAIR.finditer(text):
-        window = text[max(0, match.start() - 80) : match.end() + 40]
-        if _SCORE_CUES.search(window):
-            found.append((Found(match.start(), match.end(), "SCORE"), True))
-        else:
-            found.append((Found(match.start(), match.end(), "RANGE"), False))
-
-    for match in _AGED.finditer(text):
-        found.append((Found(match.start(1), match.end(1), "AGE"), True))
+        if not lower[:1].isdigit():
+            continue
+        match = _DASH_PAIR.match(text, pos)
+        if match is not None:
+            window = text[max(0, match.start() - 80) : match.end() + 40]
+            if _SCORE_CUES.search(window):
+                found.append((Found(match.start(), match.end(), "SCORE"), True))
+            else:
+                found.append((Found(match.start(), match.end(), "RANGE"), False))
+        match = _BARE.match(text, pos)
+        if match is not None and _bare_number(doc, tokens, match, covered):
+            found.append((Found(match.start(), match.end(), "CARDINAL"), False))
 
     for match in _AGE_AFTER_NOUN.finditer(text):
         # only after a noun: "Maria Lopez, 34," but not "in 2019, 12, ..." lists
-        if starts is None:
-            starts = _token_index(doc)
-        before = doc[_token_at(doc, starts, match.start() - 1)]
+        before = doc[tokens.at(match.start() - 1)]
         if before.tag_.startswith("NN") and not before.like_num:
             found.append((Found(match.start(1), match.end(1), "AGE"), True))
-
-    for match in _BARE.finditer(text):
-        start, end = match.span()
-        if _overlaps_any(covered, start, end):
-            continue
-        digits = match.group()
-        if _YEAR.fullmatch(digits):
-            continue  # a year is a date, and the model's call
-        if starts is None:
-            starts = _token_index(doc)
-        i = _token_at(doc, starts, start)
-        j = _token_at(doc, starts, end - 1)
-        prev = doc[i - 1] if i > 0 else None
-        nxt = doc[j + 1] if j + 1 < len(doc) else None
-        # "Route 66", "Article 50", "737 Max": numbers that are part of a name
-        if prev is not None and prev.tag_ == "NNP" and prev.is_title:
-            continue
-        if nxt is not None and nxt.tag_ == "NNP" and nxt.is_title:
-            continue
-        found.append((Found(start, end, "CARDINAL"), False))
     return found
+
+
+def _bare_number(doc: Doc, tokens: _Tokens, match: re.Match[str], covered: list[tuple[int, int]]) -> bool:
+    """Whether a number the other rules did not shape is a figure of its own."""
+    start, end = match.span()
+    if _overlaps_any(covered, start, end) or _YEAR.fullmatch(match.group()):
+        return False  # the model's call already, or a year (a date)
+    i = tokens.at(start)
+    j = tokens.at(end - 1)
+    prev = doc[i - 1] if i > 0 else None
+    nxt = doc[j + 1] if j + 1 < len(doc) else None
+    # "Route 66", "Article 50", "737 Max": numbers that are part of a name
+    if prev is not None and prev.tag_ == "NNP" and prev.is_title:
+        return False
+    return not (nxt is not None and nxt.tag_ == "NNP" and nxt.is_title)
 
 
 def _only_years(text: str) -> bool:
@@ -260,18 +297,40 @@ def _pick_longest(candidates: list[tuple[Found, bool]]) -> list[tuple[Found, boo
     return chosen
 
 
-def _snap(doc: Doc, span: Found) -> Found:
+def _snap(tokens: _Tokens, text: str, span: Found) -> Found:
     """Widen a rule span to whole tokens so it can be exported as a token span."""
-    snapped = doc.char_span(span.start, span.end, alignment_mode="expand")
-    if snapped is None:
-        return span
-    start, end = snapped.start_char, snapped.end_char
-    text = doc.text
+    first = tokens.at(span.start)
+    last = tokens.at(span.end - 1)
+    start = min(span.start, tokens.starts[first])
+    end = max(span.end, tokens.ends[last])
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     return Found(start, end, span.label)
+
+
+def _name_without(text: str, entity: Found, rule: Found) -> Found | None:
+    """The entity minus a number glued to its start or end, or None to leave it whole.
+
+    Only when the overlap has no letters (a number the model swallowed into a name)
+    and a word of the name is left over.
+    """
+    if _LETTER.search(text, max(entity.start, rule.start), min(entity.end, rule.end)):
+        return None
+    if rule.start > entity.start and rule.end >= entity.end:
+        start, end = entity.start, rule.start
+    elif rule.start <= entity.start and rule.end < entity.end:
+        start, end = rule.end, entity.end
+    else:
+        return None
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    if not _LETTER.search(text, start, end):
+        return None
+    return Found(start, end, entity.label)
 
 
 def _is_real_date(text: str) -> bool:
@@ -291,11 +350,11 @@ def _with_approximator(text: str, span: Found, taken_before: int) -> Found:
     return Found(start, span.end, span.label)
 
 
-def _adverbial_first(doc: Doc, starts: list[int], span: Found) -> bool:
+def _adverbial_first(doc: Doc, tokens: _Tokens, span: Found) -> bool:
     """``first`` as an adverb of time before a verb (``she first visited``)."""
     if doc.text[span.start : span.end].lower() not in {"first", "firstly"}:
         return False
-    i = _token_at(doc, starts, span.start)
+    i = tokens.at(span.start)
     token = doc[i]
     if token.tag_ != "RB":
         return False
@@ -312,19 +371,30 @@ def merge_figures(doc: Doc, model: list[Found]) -> list[Found]:
     fake_dates = {span for span in dates if not _is_real_date(text[span.start : span.end])}
 
     covered = sorted((s.start, s.end) for s in model if s not in fake_dates)
-    rules = _pick_longest([(_snap(doc, f), strong) for f, strong in _rule_matches(doc, covered)])
+    tokens = _Tokens(doc)
+    matches = _rule_matches(doc, tokens, covered)
+    rules = _pick_longest([(_snap(tokens, text, f), strong) for f, strong in matches])
 
     dropped: set[Found] = set()
+    trimmed: list[Found] = []
     kept_rules: list[Found] = []
     for rule, strong in rules:
         blocked = False
-        for entity in entities:
-            if _overlap(rule, entity):
-                inside = rule.start <= entity.start and entity.end <= rule.end
-                if inside and _HAS_DIGIT.search(text[entity.start : entity.end]):
-                    dropped.add(entity)  # "$600bn" is money, not a PERSON "600bn"
-                else:
-                    blocked = True  # never cut through a name
+        for k, entity in enumerate(entities):
+            if not _overlap(rule, entity):
+                continue
+            inside = rule.start <= entity.start and entity.end <= rule.end
+            if inside and _HAS_DIGIT.search(text[entity.start : entity.end]):
+                dropped.add(entity)  # "$600bn" is money, not a PERSON "600bn"
+                continue
+            rest = _name_without(text, entity, rule) if strong else None
+            if rest is None:
+                blocked = True  # never cut through a name
+            else:
+                # "Braga 2-1" as a PERSON: the name is "Braga", the score is a figure
+                dropped.add(entity)
+                entities[k] = rest
+                trimmed.append(rest)
         for date in dates:
             if _overlap(rule, date):
                 if strong or date in fake_dates:
@@ -348,13 +418,13 @@ def merge_figures(doc: Doc, model: list[Found]) -> list[Found]:
             dropped.add(date)
             converted.append(Found(date.start, date.end, "CARDINAL"))
 
-    spans = [span for span in model if span not in dropped] + kept_rules + converted
+    trimmed = [span for span in trimmed if span not in dropped]
+    spans = [span for span in model if span not in dropped] + trimmed + kept_rules + converted
     spans.sort()
 
-    starts = _token_index(doc)
     result: list[Found] = []
     for span in spans:
-        if span.label == "ORDINAL" and _adverbial_first(doc, starts, span):
+        if span.label == "ORDINAL" and _adverbial_first(doc, tokens, span):
             continue
         if kind_of(span.label) == "figure":
             span = _with_approximator(text, span, result[-1].end if result else 0)

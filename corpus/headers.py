@@ -22,10 +22,11 @@ as a short one.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
-#: At most this many non-blank lines are examined at the top and at the bottom.
+#: At most this many cruft lines are cut from the bottom.
 _MAX_LINES = 8
 #: Characters of a line that the patterns look at (header lines are short).
 _LINE_LIMIT = 400
@@ -36,15 +37,16 @@ TITLE_MAX = 80
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
 _WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+# Named parts so the date can be written as ISO without parsing it a second time.
 _DATE = (
     rf"{_WEEKDAY}(?:"
-    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # Sep 29, 2022
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"  # 29 September 2022
-    r"|\d{4}-\d{2}-\d{2}"  # 2022-09-29
-    r"|\d{1,2}/\d{1,2}/\d{4}"  # 09/29/2022
+    rf"(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"  # Sep 29, 2022
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})\.?,?\s+(?P<y2>\d{{4}})"  # 29 Sep 2022
+    r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"  # 2022-09-29
+    r"|\d{1,2}/\d{1,2}/\d{4}"  # 09/29/2022: day and month order unknown
     r")"
 )
 _TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)?"
@@ -110,13 +112,9 @@ def _lines_backward(text: str, start: int, end: int):
         stop = nl
 
 
-def _clip(text: str, a: int, b: int) -> str:
-    """A line's text, cut to the pattern limit, stripped."""
-    return text[a : min(b, a + _LINE_LIMIT)].strip()
-
-
 def _same_title(a: str, b: str) -> bool:
     """Headline and known title match, ignoring case, spacing and a leading ``#``."""
+
     def norm(s: str) -> str:
         return " ".join(s.lstrip("#").split()).casefold()
 
@@ -133,6 +131,59 @@ def shorten(line: str, limit: int = TITLE_MAX) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:–—-") + "…"
+
+
+_MONTHS = {
+    m: n
+    for n, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
+_DATE_PARTS = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})|(\d{4})|(\d{1,2})(?:st|nd|rd|th)?|([^\W\d_]{3,})"
+)
+
+
+def _iso_from(match: re.Match[str]) -> str | None:
+    """``YYYY-MM-DD`` from the named parts of a :data:`_DATE_LINE` match."""
+    parts = match.groupdict()
+    if parts["y3"]:
+        year, month, day = int(parts["y3"]), int(parts["m3"]), int(parts["d3"])
+    elif parts["y1"] or parts["y2"]:
+        year = int(parts["y1"] or parts["y2"])
+        day = int(parts["d1"] or parts["d2"])
+        month = _MONTHS[(parts["m1"] or parts["m2"])[:3].lower()]
+    else:
+        return None
+    try:
+        return _dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def iso_date(raw: str) -> str | None:
+    """``YYYY-MM-DD`` for a date line's date (``Sep 29, 2022``, ``29 September 2022``, ISO).
+
+    None when it cannot be read for sure (``09/10/2022`` could be either order).
+    """
+    day = month = year = None
+    for iso_y, iso_m, iso_d, four, number, word in _DATE_PARTS.findall(raw):
+        if iso_y:  # ISO date first: what follows is a time, not a day
+            year, month, day = int(iso_y), int(iso_m), int(iso_d)
+            break
+        if four:
+            year = int(four)
+        elif number:
+            day = int(number)
+        elif word and word[:3].lower() in _MONTHS and month is None:
+            month = _MONTHS[word[:3].lower()]
+    if day is None or month is None or year is None:
+        return None
+    try:
+        return _dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def dateline_of(line: str) -> tuple[str, int] | None:
@@ -227,7 +278,7 @@ def parse_header(
     if b - a <= 80:
         match = _DATE_LINE.fullmatch(line)
         if match:
-            meta["date"] = match.group("date").strip()
+            meta["date"] = _iso_from(match) or match.group("date").strip()
             if match.group("section"):
                 meta["section"] = " ".join(match.group("section").split())
             i = 1
@@ -274,7 +325,7 @@ def parse_header(
     cut = False
     seen = 0
     for a, b in _lines_backward(text, body_start, end):
-        if b - a > 60:
+        if b - a > 60:  # longer than any cruft line: the body has been reached
             break
         line = text[a:b].strip()
         if not line:

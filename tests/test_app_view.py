@@ -109,6 +109,9 @@ async def test_view_renders_brackets_literally_and_marks_the_cursor() -> None:
         await pilot.pause()
         lines = screen_text(app)
         assert "[bold]sales[/bold]" in "".join(lines)
+        # every cell carries a background (plain paragraphs too), so themes fill the view
+        for y in range(view.size.height):
+            assert all(seg.style is not None and seg.style.bgcolor is not None for seg in view.render_line(y))
         assert lines[0].startswith("▌1* Acme [Corp]")
         view.cursor = 2
         await pilot.pause()

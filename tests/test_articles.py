@@ -55,7 +55,7 @@ def test_txt_article_keeps_its_text_and_finds_its_header(tmp_path: Path) -> None
     assert article.path == str(tmp_path / "harbour.txt")
     assert article.text == NEWS
     assert article.title == "Harbour plan wins approval"
-    assert article.meta["date"] == "Mar 14, 2024"
+    assert article.meta["date"] == "2024-03-14"
     assert article.meta["section"] == "Business"
     assert article.meta["dateline"] == "LISBON"
     start, end = article.body
@@ -132,14 +132,19 @@ def test_html_main_text_and_metadata_come_from_trafilatura(tmp_path: Path) -> No
 
 
 def test_html_without_article_text_is_an_error(tmp_path: Path) -> None:
-    write(tmp_path / "empty.htm", "<html><head><title>x</title><script>var a = 1;</script></head><body><img src='a.png'></body></html>")
+    write(
+        tmp_path / "empty.htm",
+        "<html><head><title>x</title><script>var a = 1;</script></head><body><img src='a.png'></body></html>",
+    )
     error = only_error(load_corpus(tmp_path))
     assert error.message.startswith("empty.htm: no article text found in the HTML")
 
 
 def test_jsonl_records_are_articles_numbered_by_line(tmp_path: Path) -> None:
     lines = [
-        json.dumps({"text": "First record text.", "title": "First", "meta": {"source": "Wire", "n": 3}}),
+        json.dumps(
+            {"text": "First record text.", "title": "First", "meta": {"source": "Wire", "n": 3}}
+        ),
         "",
         json.dumps({"text": "Second record text.\r\nWith CRLF.", "meta": {"date": "2024-01-02"}}),
     ]
@@ -164,7 +169,9 @@ def test_json_single_object_and_list(tmp_path: Path) -> None:
     assert [a.title for a in corpus.articles] == ["A.", "Bee", "Only"]
 
 
-def test_title_falls_back_to_the_file_name_for_a_whitespace_first_line_only_text(tmp_path: Path) -> None:
+def test_title_falls_back_to_the_file_name_for_a_whitespace_first_line_only_text(
+    tmp_path: Path,
+) -> None:
     write(tmp_path / "sub" / "x.txt", "\n\n   \nA first sentence that is the title. More text.\n")
     article = only_article(load_corpus(tmp_path))
     assert article.title == "A first sentence that is the title. More text."
@@ -185,7 +192,10 @@ def test_id_is_the_relative_path_and_survives_text_changes(tmp_path: Path) -> No
 def test_articles_are_sorted_by_id_with_records_in_line_order(tmp_path: Path) -> None:
     write(tmp_path / "b.txt", "B text.\n")
     write(tmp_path / "a" / "z.txt", "Z text.\n")
-    write(tmp_path / "records.jsonl", "".join(json.dumps({"text": f"Record {n}."}) + "\n" for n in range(1, 12)))
+    write(
+        tmp_path / "records.jsonl",
+        "".join(json.dumps({"text": f"Record {n}."}) + "\n" for n in range(1, 12)),
+    )
     ids = [a.id for a in load_corpus(tmp_path).articles]
     assert ids[:2] == ["a/z.txt", "b.txt"]
     assert ids[2:] == [f"records.jsonl#{n}" for n in range(1, 12)]
@@ -264,6 +274,19 @@ def test_bad_files_become_one_line_errors_and_good_ones_still_load(tmp_path: Pat
         assert "\n" not in message
 
 
+def test_a_symlink_loop_is_reported_not_followed_forever(tmp_path: Path) -> None:
+    os.symlink(tmp_path / "b.txt", tmp_path / "a.txt")
+    os.symlink(tmp_path / "a.txt", tmp_path / "b.txt")
+    write(tmp_path / "good.txt", "Good.\n")
+    corpus = load_corpus(tmp_path)
+    assert [a.id for a in corpus.articles] == ["good.txt"]
+    messages = [e.message for e in corpus.errors]
+    assert messages == [
+        "a.txt: cannot be read (too many levels of symbolic links); remove it or move it out of the corpus folder",
+        "b.txt: cannot be read (too many levels of symbolic links); remove it or move it out of the corpus folder",
+    ]
+
+
 def test_control_bytes_that_are_not_utf8_are_not_text(tmp_path: Path) -> None:
     write(tmp_path / "noise.txt", bytes(range(1, 32)) * 40 + b"\xff\xfe\xfd")
     assert "not a text file" in only_error(load_corpus(tmp_path)).message
@@ -275,6 +298,7 @@ def test_broken_yaml_front_matter_keeps_the_article_with_a_warning(tmp_path: Pat
     article = only_article(load_corpus(tmp_path))
     assert article.text == content
     assert article.body_start == 0  # the front matter is shown so the user can fix it
+    assert article.title == "The body text."
     (warning,) = article.warnings
     assert warning.startswith("front matter is not valid YAML (line ")
     assert "source" not in article.meta
@@ -288,6 +312,7 @@ def test_front_matter_that_is_not_a_mapping_or_not_closed(tmp_path: Path) -> Non
     warnings = {a.id: a.warnings for a in corpus.articles}
     assert "not a set of 'key: value' lines" in warnings["list.md"][0]
     assert "no closing '---' line" in warnings["open.md"][0]
+    assert {a.title for a in corpus.articles} == {"Body.", "title: x"}
 
 
 def test_front_matter_without_a_body_is_an_error(tmp_path: Path) -> None:
@@ -324,7 +349,9 @@ def test_malformed_jsonl_lines_and_records_without_text(tmp_path: Path) -> None:
 def test_invalid_json_file_is_one_error(tmp_path: Path) -> None:
     write(tmp_path / "bad.json", '{"text": "x",,}')
     error = only_error(load_corpus(tmp_path))
-    assert re.match(r"bad\.json: not valid JSON \(.+ at line 1, column \d+\); fix the file$", error.message)
+    assert re.match(
+        r"bad\.json: not valid JSON \(.+ at line 1, column \d+\); fix the file$", error.message
+    )
 
 
 def test_a_20_mb_article_loads(tmp_path: Path) -> None:

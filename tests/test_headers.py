@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from corpus.articles import read_file
-from corpus.headers import dateline_of, is_caption, is_cruft, parse_header, shorten
+from corpus.headers import dateline_of, is_caption, is_cruft, iso_date, parse_header, shorten
 
 HEADED = (
     "Mar 14, 2024 - Business\n"
@@ -33,7 +33,7 @@ def body(text: str, header) -> str:
 
 def test_full_news_header_is_recognised_with_exact_offsets() -> None:
     header = parse_header(HEADED)
-    assert header.meta["date"] == "Mar 14, 2024"
+    assert header.meta["date"] == "2024-03-14"
     assert header.meta["section"] == "Business"
     assert header.headline == "Harbour plan wins approval despite cost fears"
     assert header.meta["caption"].endswith("via Getty Images")
@@ -58,11 +58,16 @@ def test_crlf_header_gives_the_same_shapes_and_exact_offsets() -> None:
 @pytest.mark.parametrize(
     "line, date, section",
     [
-        ("Sep 29, 2022 - World", "Sep 29, 2022", "World"),
-        ("29 September 2022 | Business", "29 September 2022", "Business"),
-        ("Thursday, September 29, 2022 — Politics & Policy", "Thursday, September 29, 2022", "Politics & Policy"),
+        ("Sep 29, 2022 - World", "2022-09-29", "World"),
+        ("29 September 2022 | Business", "2022-09-29", "Business"),
+        ("Thursday, September 29, 2022 — Politics & Policy", "2022-09-29", "Politics & Policy"),
         ("2022-09-29 · Science", "2022-09-29", "Science"),
-        ("Sept. 3, 2021", "Sept. 3, 2021", None),
+        ("Sept. 3, 2021", "2021-09-03", None),
+        (
+            "09/10/2022 - World",
+            "09/10/2022",
+            "World",
+        ),  # day and month order unknown: kept as written
     ],
 )
 def test_date_and_section_line_shapes(line: str, date: str, section: str | None) -> None:
@@ -72,6 +77,12 @@ def test_date_and_section_line_shapes(line: str, date: str, section: str | None)
     assert header.meta.get("section") == section
     assert header.headline == "A headline without a full stop"
     assert text[header.body_start :].startswith("The body sentence")
+
+
+def test_iso_date() -> None:
+    assert iso_date("Mon, 3rd June 2024") == "2024-06-03"
+    assert iso_date("Feb 30, 2022") is None
+    assert iso_date("2024-01-22T10:00:00+00:00") == "2024-01-22"
 
 
 def test_plain_text_without_a_header_is_all_body() -> None:
@@ -124,7 +135,13 @@ def test_datelines(line: str, place: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["I — for one — disagree", "The UN — which met — said", "Moscow — a city", "2024 — a year", "MOSCOW"],
+    [
+        "I — for one — disagree",
+        "The UN — which met — said",
+        "Moscow — a city",
+        "2024 — a year",
+        "MOSCOW",
+    ],
 )
 def test_not_datelines(line: str) -> None:
     assert dateline_of(line) is None
@@ -192,7 +209,7 @@ def test_real_article_with_date_section_headline_caption_and_cruft(shared_corpus
     if not path.is_file():
         pytest.skip(f"{path.name} is not in {shared_corpus}")
     (article,) = read_file(path, shared_corpus)
-    assert article.meta["date"] == "Sep 29, 2022"
+    assert article.meta["date"] == "2022-09-29"
     assert article.meta["section"] == "World"
     assert article.title.startswith("Putin says")
     assert "Getty Images" in article.meta["caption"]

@@ -44,9 +44,13 @@ ODD = st.characters(
     blacklist_categories=("Cs", "Cc", "Lu", "Ll"),
 ) | st.sampled_from("0123456789.,;:!?-–—()")
 
-CORE = st.lists(st.sampled_from(FRAGMENTS) | st.text(ODD, min_size=1, max_size=6), min_size=1, max_size=40).map(
-    "".join
-).filter(lambda s: s.strip() != "")
+CORE = (
+    st.lists(
+        st.sampled_from(FRAGMENTS) | st.text(ODD, min_size=1, max_size=6), min_size=1, max_size=40
+    )
+    .map("".join)
+    .filter(lambda s: s.strip() != "")
+)
 
 UTF_ENCODINGS = {
     "utf-8": lambda s: s.encode("utf-8"),
@@ -85,7 +89,9 @@ def check_offsets(article: Article) -> tuple[int, int]:
     newline=st.sampled_from(["\n", "\r\n"]),
     headed=st.booleans(),
 )
-def test_text_round_trips_and_body_offsets_are_exact(core: str, encoding: str, newline: str, headed: bool) -> None:
+def test_text_round_trips_and_body_offsets_are_exact(
+    core: str, encoding: str, newline: str, headed: bool
+) -> None:
     # A string that begins with U+FEFF cannot be told apart from a BOM: not this test's business.
     core = core.lstrip("\ufeff") or "x"
     if headed:

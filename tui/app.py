@@ -88,7 +88,8 @@ class ClaimscopeApp(App[None]):
         if self.restore:
             position = self.positions.get(self.corpus.root)
             if position is not None and self.corpus.get(position.article_id) is not None:
-                self.open_article(position.article_id, position.sentence)
+                # After the list has composed, so it can put its cursor on the article too.
+                self.call_after_refresh(self.open_article, position.article_id, position.sentence)
         # Reading positions are a convenience: write them every few seconds, not per key.
         self.set_interval(2.0, self.save_position)
 

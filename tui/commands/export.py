@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 
@@ -68,10 +69,11 @@ def run(args: argparse.Namespace) -> int:
                 corpus, store, analyzer, include_unreviewed=args.include_unreviewed,
                 on_article=lambda _a: progress.advance(reading),
             )
+            problems: list[str] = []
             rows = list(
                 collect_rows(
                     store, items, label=args.label, annotator=annotator_filter,
-                    include_unreviewed=args.include_unreviewed,
+                    include_unreviewed=args.include_unreviewed, problems=problems,
                 )
             )
             writing = progress.add_task(f"writing {args.format}", total=len(rows))
@@ -79,16 +81,20 @@ def run(args: argparse.Namespace) -> int:
                 rows, args.format, args.output, scheme,
                 progress=lambda n: progress.advance(writing, n),
             )
-        orphans = sum(len(store.article(a, an.sentences).orphans) for a, an in items)
         outside = stored_outside(corpus, store)
     finally:
         store.close()
     console.print(f"wrote {written} sentences to {args.output} ({args.format})", soft_wrap=True)
-    if orphans:
-        console.print(f"[yellow]{orphans} orphaned labels (their sentence text changed) were not exported[/]")
+    for problem in problems:
+        console.print(Text(f"warning: {problem}", style="yellow"), soft_wrap=True)
     if outside:
+        more = " ..." if len(outside) > 5 else ""
         console.print(
-            f"[yellow]{len(outside)} stored articles are not in the corpus and were not exported: "
-            f"{', '.join(outside[:5])}{' ...' if len(outside) > 5 else ''}[/]"
+            Text(
+                f"warning: {len(outside)} stored articles are not in the corpus and were not "
+                f"exported: {', '.join(outside[:5])}{more}",
+                style="yellow",
+            ),
+            soft_wrap=True,
         )
     return 0

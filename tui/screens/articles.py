@@ -24,17 +24,19 @@ from corpus.model import Article, ArticleError
 if TYPE_CHECKING:
     from tui.app import ClaimscopeApp
 
-#: (column key, heading) in display order.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("title", "Title"),
-    ("source", "Source"),
-    ("date", "Date"),
-    ("words", "Words"),
-    ("entities", "Entities"),
-    ("figures", "Figures"),
-    ("claims", "Claims"),
-    ("reviewed", "Reviewed"),
+#: (column key, heading, short heading for narrow terminals, fixed width) in display order.
+COLUMNS: tuple[tuple[str, str, str, int], ...] = (
+    ("title", "Title", "Title", 0),
+    ("source", "Source", "", 14),
+    ("date", "Date", "Date", 12),
+    ("words", "Words", "Words", 5),
+    ("entities", "Entities", "Ents", 8),
+    ("figures", "Figures", "Figs", 7),
+    ("claims", "Claims", "Clms", 6),
+    ("reviewed", "Reviewed", "Rev", 8),
 )
+#: Below this width the list drops the source column and uses the short headings.
+NARROW = 110
 _NUMERIC = {"words", "entities", "figures", "claims", "reviewed"}
 ERROR_PREFIX = "error:"
 
@@ -68,17 +70,20 @@ class Row:
             return -1
         return value.casefold() if isinstance(value, str) else value
 
-    def cells(self, title_width: int = 60) -> list[Text]:
+    def cells(self, title_width: int = 60, narrow: bool = False) -> list[Text]:
+        columns = len(COLUMNS) - (1 if narrow else 0)
         if self.error is not None:
-            message = Text(f"⚠ {self.id}: {self.error}", style="bold red")
-            message.truncate(title_width + 40, overflow="ellipsis")
-            return [message] + [Text("")] * 7
+            where = "" if self.error.startswith(self.id) else f"{self.id}: "
+            message = Text(f"⚠ {where}{self.error}", style="bold red")
+            message.truncate(title_width, overflow="ellipsis")
+            return [message] + [Text("")] * (columns - 1)
         share = self.reviewed_share
         title = Text(self.title)
         title.truncate(title_width, overflow="ellipsis")
+        source = [] if narrow else [Text(self.source)]
         return [
             title,
-            Text(self.source),
+            *source,
             Text(self.date),
             _number(self.words),
             _number(self.entities),
@@ -152,6 +157,7 @@ class ArticlesScreen(Screen[None]):
         self.sort_column: str | None = None
         self.sort_reverse = False
         self.filter_text = ""
+        self._narrow = False
 
     @property
     def capp(self) -> ClaimscopeApp:
@@ -165,9 +171,6 @@ class ArticlesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        table = self.query_one(DataTable)
-        for key, heading in COLUMNS:
-            table.add_column(Text(heading, justify="right" if key in _NUMERIC else "left"), key=key)
         corpus = self.capp.corpus
         self.rows = [article_row(article) for article in corpus.articles]
         self.rows += [error_row(error) for error in corpus.errors]
@@ -180,20 +183,25 @@ class ArticlesScreen(Screen[None]):
         app = self.capp
         store = app.store
         parts: list[Any] = [
-            ("corpus ", "dim"),
-            Content(display_path(app.corpus.root)),
-            ("  store ", "dim"),
-            Content(display_path(store.path)),
-            ("  annotator ", "dim"),
+            ("annotator ", "dim"),
             Content(app.annotator),
-            ("  ", ""),
+            ("  ·  ", "dim"),
             (f"{len(app.corpus.articles)} articles", "bold"),
         ]
         if app.corpus.errors:
             parts.append((f", {len(app.corpus.errors)} unreadable", "bold $error"))
         if store.read_only:
+            parts += ["  ", (" READ-ONLY ", "bold reverse $warning")]
+        parts += [
+            "\n",
+            ("corpus ", "dim"),
+            Content(display_path(app.corpus.root)),
+            ("  store ", "dim"),
+            Content(display_path(store.path)),
+        ]
+        if store.read_only:
             reason = store.read_only_reason or "another claimscope holds the lock"
-            parts += ["\n", (" READ-ONLY ", "bold reverse $warning"), " ", Content(reason)]
+            parts += ["\n", Content(reason)]
         self.query_one("#list-header", Static).update(Content.assemble(*parts))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="counts")
@@ -235,9 +243,9 @@ class ArticlesScreen(Screen[None]):
         if article_id is not None and article_id in self.order and self.is_mounted:
             row = next(r for r in self.rows if r.id == article_id)
             table = self.query_one(DataTable)
-            cells = row.cells()
-            table.update_cell(article_id, "claims", cells[6])
-            table.update_cell(article_id, "reviewed", cells[7])
+            cells = row.cells(narrow=self._narrow)
+            table.update_cell(article_id, "claims", cells[-2])
+            table.update_cell(article_id, "reviewed", cells[-1])
 
     def rebuild(self) -> None:
         """Refill the table from the rows, with the current filter and sort."""
@@ -246,19 +254,42 @@ class ArticlesScreen(Screen[None]):
         rows = [row for row in self.rows if row.matches(self.filter_text)]
         if self.sort_column is not None:
             column = self.sort_column
-            rows.sort(key=lambda row: (row.error is not None, row.sort_value(column)), reverse=self.sort_reverse)
-        table.clear()
+            articles = [row for row in rows if row.error is None]
+            articles.sort(key=lambda row: row.sort_value(column), reverse=self.sort_reverse)
+            rows = articles + [row for row in rows if row.error is not None]  # errors stay last
+        narrow = (self.size.width or self.app.size.width) < NARROW
+        if narrow != self._narrow or not table.columns:
+            self._narrow = narrow
+            table.clear(columns=True)
+            for key, heading, short, width in COLUMNS:
+                if narrow and not short:
+                    continue
+                table.add_column(Text(short if narrow else heading), key=key, width=self._width(key) or None)
+        else:
+            table.clear()
         width = self.title_width()
         for row in rows:
-            table.add_row(*row.cells(width), key=row.id)
+            table.add_row(*row.cells(width, narrow), key=row.id)
         self.order = [row.id for row in rows if row.error is None]
         if current is not None and current in {row.id for row in rows}:
             table.move_cursor(row=table.get_row_index(current))
         self._label_sort_column()
 
+    def _width(self, key: str) -> int:
+        """A column's fixed width: room for its heading (and sort arrow) and its values."""
+        for column, heading, short, width in COLUMNS:
+            if column == key:
+                if not width:
+                    return 0
+                return max(len(short) + 1, 5) if self._narrow and key != "date" else width
+        return 0
+
     def title_width(self) -> int:
-        """Room for the title column: what the numeric columns leave of the screen."""
-        return max(20, (self.size.width or self.app.size.width) - 76)
+        """Room for the title column: what the other columns leave of the screen."""
+        others = sum(
+            self._width(key) + 2 for key, _, short, _w in COLUMNS if key != "title" and (short or not self._narrow)
+        )
+        return max(16, (self.size.width or self.app.size.width) - others - 4)
 
     def on_resize(self) -> None:
         if self.rows:
@@ -266,11 +297,14 @@ class ArticlesScreen(Screen[None]):
 
     def _label_sort_column(self) -> None:
         table = self.query_one(DataTable)
-        for key, heading in COLUMNS:
+        for key, heading, short, _width in COLUMNS:
+            if key not in table.columns:  # type: ignore[operator]
+                continue
             arrow = ""
             if key == self.sort_column:
-                arrow = " ▼" if self.sort_reverse else " ▲"
-            table.columns[key].label = Text(heading + arrow)  # type: ignore[index]
+                arrow = "▼" if self.sort_reverse else "▲"
+            label = short if self._narrow else heading
+            table.columns[key].label = Text(label + arrow)  # type: ignore[index]
         table.refresh()
 
     def current_id(self) -> str | None:
@@ -286,11 +320,11 @@ class ArticlesScreen(Screen[None]):
 
     def select(self, article_id: str) -> None:
         """Move the cursor to an article's row (if shown)."""
+        if not self.is_mounted:
+            return
         table = self.query_one(DataTable)
-        try:
+        if table.is_valid_row_index(0) and article_id in self.order:
             table.move_cursor(row=table.get_row_index(article_id))
-        except Exception:
-            pass
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -313,7 +347,7 @@ class ArticlesScreen(Screen[None]):
         self.rebuild()
 
     def action_sort_next(self) -> None:
-        keys = [key for key, _ in COLUMNS]
+        keys = [key for key, *_ in COLUMNS if not (self._narrow and key == "source")]
         position = keys.index(self.sort_column) + 1 if self.sort_column in keys else 0
         self.sort_column = keys[position % len(keys)]
         self.sort_reverse = self.sort_column in _NUMERIC  # biggest numbers first

@@ -57,7 +57,7 @@ class HelpScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(Text("claimscope help", style="bold"), id="help-title")
-            yield Static(self._keys_table(), id="help-keys")
+            yield Static(self.keys_table(), id="help-keys")
             yield Static(Group(Text(SEARCH_NOTE), Text(""), Text(SPAN_NOTE)), id="help-notes")
             yield Static(self._scheme_table(), id="help-scheme")
             config = self.capp.config
@@ -72,7 +72,7 @@ class HelpScreen(Screen[None]):
             )
         yield Footer()
 
-    def _keys_table(self) -> Table:
+    def keys_table(self) -> Table:
         from tui.app import ClaimscopeApp
         from tui.screens.articles import ArticlesScreen
         from tui.screens.reader import READER_BINDINGS

@@ -443,7 +443,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         segment = self._paragraphs[paragraph]
         start, end = segment.start, segment.end
         palette = self.palette
-        text = Text(self.article.text[start:end].translate(_CONTROL), style=self.rich_style)
+        text = Text(self.article.text[start:end].translate(_CONTROL))
+        # As a span, not Text(style=...): Text.render drops the base style when it has no spans.
+        text.stylize(self.rich_style)
         if self.sentences:
             current = self.sentences[self.cursor]
             if current.start < end and current.end > start:
@@ -483,11 +485,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         last = first if last is None else last
         current = first <= self.cursor <= last
         bar = RichSegment("▌" if current else " ", self.rich_style + palette.cursor_bar)
-        mark = None
-        for index in ([self.cursor] if current else []) + list(range(first, last + 1)):
-            mark = self._marks.get(index)
-            if mark is not None:
-                break
+        # Prefer the labels of sentences that start on this line; else the one running on.
+        starting = [i for i in range(first, last + 1) if self.sentences[i].start >= line_start]
+        mark = next((self._marks[i] for i in [*starting, first] if i in self._marks), None)
         if mark is None:
             return [bar, RichSegment("   ", self.rich_style)]
         if palette.no_color:

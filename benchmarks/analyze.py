@@ -1,0 +1,162 @@
+"""Analysis throughput: claimscope's analysis vs raw ``nlp.pipe``, and the cached re-open.
+
+Generates a corpus of fictional news-like articles (~150 words each) in a temp dir,
+loads it with ``load_corpus``, then in the same run and process:
+
+1. raw ``nlp.pipe`` over the article bodies (tokens/s, the baseline);
+2. ``Analyzer.analyze_many`` over the same articles with a fresh cache dir: the same
+   pipeline (``load_nlp``: lemmatizer disabled for both), same batch size, plus
+   paragraphs, sentence cutting, the figure rules and the cache writes;
+3. re-opening: ``Analyzer.cached`` and ``Analyzer.counts`` for every article.
+
+Rounds alternate baseline and claimscope, and the best of each is reported, because
+the machine may be shared.
+
+Run: ``python benchmarks/analyze.py [--articles 2000] [--rounds 2] [--processes 1]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from corpus.analysis import Analyzer  # noqa: E402
+from corpus.articles import load_corpus  # noqa: E402
+from corpus.models import DISABLED_PIPES, load_nlp  # noqa: E402
+
+TOWNS = ["Lisbon", "Porto", "Valencia", "Nairobi", "Leeds", "Gdansk", "Tartu", "Bergen", "Turin", "Cork"]
+PEOPLE = ["Ana Ferreira", "Jon Park", "Maria Lopez", "Kofi Mensah", "Elena Sorokina", "Tom Reed", "Aiko Sato"]
+BODIES = ["the city council", "the port authority", "the health ministry", "the water board", "the rail operator"]
+TOPICS = ["flood defences", "a new clinic", "the tram line", "school meals", "the harbour wall", "bus fares"]
+MONTHS = ["January", "March", "May", "July", "September", "November"]
+
+SENTENCES = [
+    "{body} said on {day} that {topic} in {town} would cost {money}.",
+    "{person}, {age}, who has lived in {town} for {years} years, said the plan was overdue.",
+    "About {pct} per cent of residents backed the proposal in a survey of {n} households.",
+    "Officials expect between {lo} and {hi} workers to be hired by {month}.",
+    "The scheme follows a {pct2}% rise in complaints since {month} last year.",
+    "“We have waited long enough,” said {person}, a {age}-year-old shop owner.",
+    "Tens of thousands of visitors pass through {town} each summer, the tourism office says.",
+    "Critics argue that {topic} will benefit only a small part of the city.",
+    "The local team won {s1}-{s2} on {day}, and the mayor promised {n} new seats at the ground.",
+    "Work is due to start in {month} and last {years} months, according to {body}.",
+    "Nearly half of the budget, or {money}, comes from a national fund.",
+    "{person} told reporters that the first phase would be finished before {month}.",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+def fake_article(rng: random.Random, n: int) -> str:
+    """One fictional article: a headline and five or six one-line paragraphs."""
+    town = rng.choice(TOWNS)
+    values = lambda: dict(  # noqa: E731 - fresh numbers for every sentence
+        body=rng.choice(BODIES).capitalize() if rng.random() < 0.5 else rng.choice(BODIES),
+        town=town,
+        topic=rng.choice(TOPICS),
+        person=rng.choice(PEOPLE),
+        age=rng.randint(19, 88),
+        years=rng.randint(2, 40),
+        pct=rng.randint(5, 95),
+        pct2=rng.randint(2, 60),
+        n=f"{rng.randint(2, 90) * 100:,}",
+        lo=rng.randint(10, 50),
+        hi=rng.randint(60, 400),
+        month=rng.choice(MONTHS),
+        day=rng.choice(DAYS),
+        s1=rng.randint(0, 4),
+        s2=rng.randint(0, 4),
+        money=f"€{rng.randint(2, 900)} million" if rng.random() < 0.5 else f"£{rng.randint(1, 9)}.{rng.randint(1, 9)}bn",
+    )
+    paragraphs = []
+    for _ in range(rng.randint(5, 6)):
+        chosen = rng.sample(SENTENCES, 2)
+        paragraphs.append(" ".join(s.format(**values()) for s in chosen))
+    return f"{town}: {rng.choice(TOPICS)} plan number {n}\n\n" + "\n".join(paragraphs) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=64)
+    args = parser.parse_args()
+
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory(prefix="claimscope-bench-") as tmp:
+        root = Path(tmp) / "corpus"
+        root.mkdir()
+        for n in range(args.articles):
+            (root / f"article-{n:05d}.txt").write_text(fake_article(rng, n), encoding="utf-8")
+        corpus = load_corpus(root)
+        articles = corpus.articles
+        # claimscope parses each body trimmed of outer whitespace; give the baseline the same
+        bodies = [a.text[slice(*a.body)].strip() for a in articles]
+        words = sum(len(b.split()) for b in bodies)
+
+        probe = Analyzer(cache_dir=Path(tmp) / "probe")
+        nlp = load_nlp(probe.model_name)
+        for _ in nlp.pipe(bodies[:64], batch_size=args.batch_size):  # warm up
+            pass
+        print(
+            f"{len(articles)} generated articles, {words:,} words ({words / len(articles):.0f} per article); "
+            f"pipeline {probe.model_name} {probe.model_version}: {', '.join(nlp.pipe_names)} "
+            f"(disabled for both: {', '.join(DISABLED_PIPES)}); batch size {args.batch_size}, "
+            f"processes {args.processes}"
+        )
+
+        raw_times, our_times = [], []
+        tokens = 0
+        analyzer = probe
+        for round_no in range(args.rounds):
+            began = time.perf_counter()
+            tokens = 0
+            for doc in nlp.pipe(bodies, batch_size=args.batch_size, n_process=args.processes):
+                tokens += len(doc)
+            raw_times.append(time.perf_counter() - began)
+
+            analyzer = Analyzer(cache_dir=Path(tmp) / f"cache-{round_no}")
+            began = time.perf_counter()
+            done = sum(
+                1 for _ in analyzer.analyze_many(articles, n_process=args.processes, batch_size=args.batch_size)
+            )
+            our_times.append(time.perf_counter() - began)
+            assert done == len(articles) and analyzer.stats.analysed == len(articles)
+            assert analyzer.stats.tokens == tokens, (analyzer.stats.tokens, tokens)
+            print(
+                f"  round {round_no + 1}: raw nlp.pipe {raw_times[-1]:.2f} s, "
+                f"claimscope {our_times[-1]:.2f} s"
+            )
+
+        raw, ours = min(raw_times), min(our_times)
+        print(f"{'':<34}{'seconds':>9}{'tokens/s':>11}")
+        print(f"{'raw nlp.pipe (baseline)':<34}{raw:>9.2f}{tokens / raw:>11,.0f}")
+        print(f"{'claimscope analyze_many':<34}{ours:>9.2f}{tokens / ours:>11,.0f}")
+        print(f"overhead: {100 * (ours / raw - 1):+.1f} % (target <= 10 %)")
+
+        # Re-open: a new Analyzer reading what the last round cached.
+        reopened = Analyzer(cache_dir=analyzer.cache.root)
+        began = time.perf_counter()
+        hits = sum(1 for a in articles if reopened.cached(a) is not None)
+        cached_time = time.perf_counter() - began
+        began = time.perf_counter()
+        counted = sum(1 for a in articles if reopened.counts(a) is not None)
+        counts_time = time.perf_counter() - began
+        assert hits == counted == len(articles)
+        print(
+            f"cached re-open of {hits} articles: cached() {cached_time:.3f} s "
+            f"({ours / cached_time:,.0f}x faster than analysing), counts() {counts_time:.3f} s "
+            f"({ours / counts_time:,.0f}x) (target >= 50x)"
+        )
+
+
+if __name__ == "__main__":
+    main()

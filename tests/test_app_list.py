@@ -1,0 +1,229 @@
+"""The article list, startup and configuration: the app as it first appears."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from textual.notifications import Notify
+from textual.widgets import DataTable
+
+from annotations.scheme import find_scheme
+from annotations.store import Store
+from corpus.articles import load_corpus, sample_corpus_path
+from corpus.errors import ClaimscopeError
+from tui.app import ClaimscopeApp, create_app
+from tui.config import Config, ConfigError, Position, PositionBook, load_config
+from tui.screens.articles import ArticlesScreen
+from tui.screens.reader import ReaderScreen
+
+pytestmark = pytest.mark.anyio
+
+ARTICLES = {
+    "alpha.txt": "Alpha council [draft] budget\n\nThe council of Alpha will spend 3 million euros on roads in 2025.\n",
+    "beta.md": "---\ntitle: Beta river clean-up\nsource: Valley Post\ndate: 2024-05-02\n---\n\nVolunteers removed 2 tonnes of rubbish from the Beta river. They plan to return in June.\n",
+    "gamma.txt": "Gamma school wins prize\n\nGamma School won a national science prize on Friday. Pupils built a solar car.\n",
+}
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "broken.json").write_text("{not json", encoding="utf-8")
+    return folder
+
+
+def make_app(corpus_dir: Path, store_dir: Path, analyzer, **options) -> ClaimscopeApp:
+    corpus = load_corpus(corpus_dir)
+    scheme = find_scheme(corpus.root)
+    store = Store.open(corpus.root, annotator="tester", scheme=scheme, store_dir=store_dir)
+    options.setdefault("restore", False)
+    return ClaimscopeApp(corpus, store, scheme, analyzer, **options)
+
+
+def titles(table: DataTable) -> list[str]:
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def test_list_shows_articles_errors_and_header(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ArticlesScreen)
+        table = screen.query_one(DataTable)
+        shown = titles(table)
+        assert "Alpha council [draft] budget" in shown
+        assert "Beta river clean-up" in shown
+        assert any(title.startswith("⚠ broken.json") for title in shown)
+        header = str(screen.query_one("#list-header").render())
+        assert "tester" in header and "store" in header and "unreadable" in header
+        assert str((tmp_path / "store").name) in header
+        # the beta row knows its source and date
+        beta = table.get_row("beta.md")
+        assert str(beta[1]) == "Valley Post" and str(beta[2]) == "2024-05-02"
+    app.store.close()
+
+
+async def test_sort_filter_and_open(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ArticlesScreen)
+        table = screen.query_one(DataTable)
+        await pilot.press("s")  # sort by title
+        assert screen.sort_column == "title"
+        order = [t for t in titles(table) if not t.startswith("⚠")]
+        assert order == sorted(order, key=str.casefold)
+        await pilot.press("S")
+        assert [t for t in titles(table) if not t.startswith("⚠")] == order[::-1]
+        await pilot.press("s", "s", "s")  # words, largest first
+        assert screen.sort_column == "words"
+        words = [int(str(table.get_row_at(i)[3])) for i in range(len(order))]
+        assert words == sorted(words, reverse=True)
+        await pilot.press("slash", *"river")
+        assert titles(table) == ["Beta river clean-up"]
+        await pilot.press("q")  # typing in the filter, not quitting
+        assert app.is_running and titles(table) == []
+        await pilot.press("backspace", "enter")
+        assert titles(table) == ["Beta river clean-up"]
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and app.screen.article.id == "beta.md"
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("escape")  # clears the filter
+        assert len(titles(table)) == 4
+    app.store.close()
+
+
+async def test_error_row_says_why(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    notes: list[str] = []
+
+    def hook(message) -> None:
+        if isinstance(message, Notify):
+            notes.append(message.notification.message)
+
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index("broken.json"))
+        await pilot.press("enter")
+        assert isinstance(app.screen, ArticlesScreen)
+        assert notes and "json" in notes[-1].lower()
+    app.store.close()
+
+
+async def test_progress_columns_follow_labels(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.open_article("gamma.txt")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("1", "j", "x", "q")
+        row = app.list_screen.query_one(DataTable).get_row("gamma.txt")
+        assert str(row[6]) == "1"  # one claim
+        assert str(row[7]) == "100%"  # both sentences reviewed
+    app.store.close()
+
+
+async def test_missing_model_opens_and_reads(corpus_dir: Path, tmp_path: Path) -> None:
+    notes: list[str] = []
+
+    def hook(message) -> None:
+        if isinstance(message, Notify):
+            notes.append(message.notification.message)
+
+    app = create_app(
+        corpus_dir, model="no_such_pipeline_xyz", store_dir=tmp_path / "store", annotator="tester", restore=False
+    )
+    async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
+        app.open_article("alpha.txt")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert any("pip install" in note for note in notes)
+        await pilot.press("j", "1")  # keys answer; nothing to label without sentences
+        assert app.is_running
+    app.store.close()
+
+
+def test_config_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    assert load_config(path).keys == {}
+    path.write_text('theme = "textual-light"\n[keys]\n"reader.claim" = "C"\n"reader.next_sentence" = ["j", "t"]\n')
+    config = load_config(path)
+    assert config.theme == "textual-light"
+    assert config.keys == {"reader.claim": "C", "reader.next_sentence": "j,t"}
+    path.write_text("[keys\n")
+    with pytest.raises(ConfigError) as bad:
+        load_config(path)
+    assert isinstance(bad.value, ClaimscopeError) and str(path) in str(bad.value)
+    path.write_text("[keys]\n'reader.claim' = 3\n")
+    with pytest.raises(ConfigError, match="reader.claim"):
+        load_config(path)
+
+
+def test_positions_survive_a_damaged_file(tmp_path: Path) -> None:
+    book = PositionBook(tmp_path / "positions.json")
+    assert book.get(tmp_path) is None
+    book.set(tmp_path, Position("a.txt", 4))
+    assert book.get(tmp_path) == Position("a.txt", 4)
+    (tmp_path / "positions.json").write_text("{oops")
+    assert book.get(tmp_path) is None
+    book.set(tmp_path, Position("b.txt", 1))
+    assert json.loads((tmp_path / "positions.json").read_text())
+
+
+async def test_light_theme_from_config(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer, config=Config(theme="textual-light"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-light" and not app.current_theme.dark
+        app.toggle_dark()
+        assert app.current_theme.dark
+    app.store.close()
+
+
+def test_startup_does_not_import_spacy(tmp_path: Path) -> None:
+    """The list of a corpus comes up without spaCy in the process (checked in a fresh one)."""
+    script = f"""
+import asyncio, sys
+from pathlib import Path
+from tui.app import create_app
+
+async def main():
+    app = create_app(Path({str(sample_corpus_path())!r}), store_dir=Path({str(tmp_path / 'store')!r}),
+                     annotator="tester", restore=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        rows = app.list_screen.query_one("DataTable").row_count
+    app.store.close()
+    print(rows, "spacy" in sys.modules)
+
+asyncio.run(main())
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=dict(os.environ)
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows, spacy_loaded = result.stdout.split()[-2:]
+    assert int(rows) >= 5
+    assert spacy_loaded == "False"

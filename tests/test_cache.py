@@ -1,0 +1,158 @@
+"""The on-disk analysis cache: hits, misses, corrupt files, keys, and no spaCy to read it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from corpus import analysis as analysis_module
+from corpus.analysis import Analyzer
+from corpus.cache import AnalysisCache, cache_root
+from corpus.model import Article
+
+TEXT = "Officials in Leeds said 14 people, about 40 per cent of them children, left on Monday."
+
+
+def make(text: str = TEXT, **fields) -> Article:
+    return Article(id="a.txt", path="a.txt", text=text, title="", **fields)
+
+
+def test_miss_then_hit_with_counts(tmp_path, nlp):
+    analyzer = Analyzer(cache_dir=tmp_path)
+    article = make()
+    assert analyzer.cached(article) is None
+    assert analyzer.counts(article) is None
+    fresh = analyzer.analyze(article)
+    assert analyzer.cached(article) == fresh
+    counts = analyzer.counts(article)
+    assert counts is not None
+    assert counts.words == len(TEXT.split())
+    assert counts.sentences == len(fresh.sentences)
+    assert counts.figures == sum(1 for s in fresh.spans if s.kind == "figure") >= 2
+    assert counts.entities == sum(1 for s in fresh.spans if s.kind == "entity") >= 1
+    assert counts.dates == sum(1 for s in fresh.spans if s.kind == "date") >= 1
+    assert counts.tokens > counts.words - 1
+    assert fresh.model == analyzer.model_name and fresh.model_version == analyzer.model_version
+
+
+def test_one_small_file_per_article_and_no_temp_files_left(tmp_path, nlp):
+    analyzer = Analyzer(cache_dir=tmp_path)
+    analyzer.analyze(make())
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(files) == 1 and files[0].suffix == ".json"
+    assert files[0].stat().st_size < 1_000
+    header = json.loads(files[0].read_text(encoding="utf-8").partition("\n")[0])
+    assert header["len"] == len(TEXT)
+
+
+def test_key_covers_text_body_model_version_and_analyser_version(tmp_path, nlp, monkeypatch):
+    analyzer = Analyzer(cache_dir=tmp_path)
+    article = make()
+    analyzer.analyze(article)
+    assert analyzer.cached(make(TEXT + " ")) is None  # the text changed
+    assert analyzer.cached(make(body_start=5)) is None  # the body range changed
+    other_version = AnalysisCache(tmp_path, analyzer.model_name, "0.0.0-other", analysis_module.ANALYSER_VERSION)
+    assert other_version.load(article) is None
+    monkeypatch.setattr(analysis_module, "ANALYSER_VERSION", analysis_module.ANALYSER_VERSION + 1)
+    bumped = Analyzer(cache_dir=tmp_path)
+    assert bumped.cache.folder != analyzer.cache.folder
+    assert bumped.cached(article) is None
+
+
+def corrupt_variants(valid: str) -> list[str]:
+    head, _, body = valid.partition("\n")
+    data = json.loads(body)
+    beyond = dict(data, s=[0, len(TEXT) + 5])
+    bad_label = dict(data, x=[0, 3, 99])
+    odd = dict(data, p=[0])
+    return [
+        "",
+        "not json at all",
+        valid[: len(valid) // 2],
+        head,
+        head + "\n" + json.dumps(beyond),
+        head + "\n" + json.dumps(bad_label),
+        head + "\n" + json.dumps(odd),
+        head + "\n" + json.dumps(dict(data, s="nope")),
+        "\x00\xff garbage",
+    ]
+
+
+def test_corrupt_files_are_ignored_and_rewritten(tmp_path, nlp):
+    analyzer = Analyzer(cache_dir=tmp_path)
+    article = make()
+    good = analyzer.analyze(article)
+    path = analyzer.cache.path_for(article)
+    valid = path.read_text(encoding="utf-8")
+    for broken in corrupt_variants(valid):
+        path.write_text(broken, encoding="utf-8", errors="surrogateescape")
+        assert analyzer.cached(article) is None, broken[:40]
+        assert analyzer.analyze(article) == good  # analysed again and rewritten
+        assert analyzer.cached(article) == good
+    path.write_bytes(b"\xff\xfe\x00 binary")
+    assert analyzer.cached(article) is None
+    assert analyzer.counts(article) is None
+
+
+def test_unwritable_cache_dir_does_not_fail_analysis(tmp_path, nlp):
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("x")
+    analyzer = Analyzer(cache_dir=blocker)
+    assert analyzer.analyze(make()).sentences
+    assert analyzer.cached(make()) is None
+
+
+def test_cache_root_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMSCOPE_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert cache_root() == tmp_path / "elsewhere"
+    assert Analyzer().cache.root == tmp_path / "elsewhere"
+
+
+def test_reading_the_cache_never_imports_spacy(tmp_path, nlp):
+    Analyzer(cache_dir=tmp_path).analyze(make())
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from corpus.analysis import Analyzer\n"
+        "from corpus.model import Article\n"
+        f"article = Article(id='a.txt', path='a.txt', text={TEXT!r}, title='')\n"
+        f"analyzer = Analyzer(cache_dir=Path({str(tmp_path)!r}))\n"
+        "assert analyzer.cached(article) is not None, 'cache miss'\n"
+        "assert analyzer.counts(article) is not None, 'no counts'\n"
+        "assert 'spacy' not in sys.modules, 'spacy was imported'\n"
+        "print('ok')\n"
+    )
+    env = dict(os.environ)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_an_all_cached_corpus_never_loads_spacy(tmp_path, nlp):
+    articles = [make(f"{TEXT} Number {n}.") for n in range(3)]
+    list(Analyzer(cache_dir=tmp_path).analyze_many(articles))
+    texts = [a.text for a in articles]
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from corpus.analysis import Analyzer\n"
+        "from corpus.model import Article\n"
+        f"texts = {texts!r}\n"
+        "articles = [Article(id='a.txt', path='a.txt', text=t, title='') for t in texts]\n"
+        f"analyzer = Analyzer(cache_dir=Path({str(tmp_path)!r}))\n"
+        "assert len(list(analyzer.analyze_many(articles))) == 3\n"
+        "assert analyzer.stats.cached == 3 and analyzer.stats.analysed == 0\n"
+        "assert 'spacy' not in sys.modules, 'spacy was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_cache_folder_names_are_safe_for_odd_model_names(tmp_path):
+    cache = AnalysisCache(tmp_path, "../models/my model", "1.0/beta", 3)
+    assert cache.folder.parent == tmp_path / "analyses"
+    assert "/" not in cache.folder.name and " " not in cache.folder.name
+    assert isinstance(cache.path_for(make()), Path)

@@ -1,0 +1,110 @@
+"""End to end: the installed `claimscope` command in a real terminal (tmux).
+
+Opens a corpus, tags a claim with a key press, quits, and reads the label back through
+the annotations API. Skipped when tmux or the installed command is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from annotations.store import Store
+from corpus.articles import load_corpus
+
+pytestmark = pytest.mark.e2e
+
+ARTICLE = """Rail operator adds night trains
+
+Northline Rail will run four extra night trains between Carlow and Dunmore from 3 May, the company said on Wednesday. Tickets will cost £12.
+
+Passenger groups welcomed the plan.
+"""
+
+
+def _command() -> str | None:
+    found = shutil.which("claimscope")
+    if found:
+        return found
+    beside = Path(sys.executable).parent / "claimscope"
+    return str(beside) if beside.exists() else None
+
+
+def _capture(session: str) -> str:
+    result = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True)
+    return result.stdout
+
+
+def _wait_for(session: str, predicate, timeout: float = 60.0) -> str:
+    """Poll the pane until ``predicate(text)`` holds (no fixed sleeps)."""
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = _capture(session)
+        if predicate(screen):
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting in tmux; the screen was:\n{screen}")
+
+
+def _alive(session: str) -> bool:
+    return subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0
+
+
+def test_tag_a_claim_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed, so there is no real terminal to drive")
+    command = _command()
+    if command is None:
+        pytest.skip("the `claimscope` command is not installed in this environment")
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "rail.txt").write_text(ARTICLE, encoding="utf-8")
+    store_dir = tmp_path / "store"
+    article = load_corpus(corpus_dir).get("rail.txt")
+    assert article is not None
+    analysis = analyzer.analyze(article)  # cached, so the app shows highlights at once
+
+    env = {
+        name: os.environ[name]
+        for name in ("CLAIMSCOPE_CACHE_DIR", "CLAIMSCOPE_DATA_DIR", "CLAIMSCOPE_CONFIG_DIR", "CLAIMSCOPE_MODEL")
+        if name in os.environ
+    }
+    env_prefix = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
+    shell = (
+        f"env {env_prefix} {shlex.quote(command)} {shlex.quote(str(corpus_dir))} "
+        f"--store {shlex.quote(str(store_dir))} --annotator e2e"
+    )
+    session = f"claimscope-e2e-{os.getpid()}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", shell], check=True)
+    try:
+        # Some tmux servers keep 80x24 for detached sessions; ask again, and accept either
+        # size (the app must work at 80x24 too).
+        subprocess.run(["tmux", "resize-window", "-t", session, "-x", "120", "-y", "40"], capture_output=True)
+        _wait_for(session, lambda s: "Rail operator" in s and "annotator" in s)
+        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        _wait_for(session, lambda s: "reviewed" in s and "Northline Rail" in s)
+        subprocess.run(["tmux", "send-keys", "-t", session, "1"], check=True)
+        _wait_for(session, lambda s: "saved" in s)
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        _wait_for(session, lambda s: "Filter" in s and "Rail operator" in s)
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        deadline = time.monotonic() + 20
+        while _alive(session) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(session), "claimscope did not quit on q"
+    finally:
+        if _alive(session):
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+    with Store.open(corpus_dir, annotator="check", store_dir=store_dir, read_only=True) as store:
+        labels = store.article(article, analysis.sentences).labels
+    assert labels[0].label == "quantity"
+    assert labels[0].annotator == "e2e"

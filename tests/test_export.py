@@ -1,0 +1,283 @@
+"""Export to Prodigy, doccano, CSV and spaCy from a real store, with exact offsets."""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotations.errors import ExportError, UnknownLabelError
+from annotations.export import CSV_COLUMNS, FORMATS, collect_rows, write_export
+from annotations.scheme import default_scheme
+from annotations.store import Store
+from corpus.model import Analysis, Article, Segment, Span
+
+SCHEME = default_scheme()
+
+
+def build(sentences: list[str], sep: str, spans: list[tuple[int, int, int, str]], article_id: str = "news/a.txt"):
+    """Article + analysis; ``spans`` are (sentence, start, end, label) within a sentence."""
+    segments, pos = [], 0
+    for i, s in enumerate(sentences):
+        segments.append(Segment(pos, pos + len(s)))
+        pos += len(s) + (len(sep) if i < len(sentences) - 1 else 0)
+    text = sep.join(sentences)
+    model_spans = tuple(
+        Span(segments[i].start + a, segments[i].start + b, label, "figure" if label in ("PERCENT", "MONEY", "CARDINAL") else "entity")
+        for i, a, b, label in spans
+    )
+    article = Article(id=article_id, path=article_id, text=text, title="A title")
+    analysis = Analysis((Segment(0, len(text)),), tuple(segments), model_spans)
+    return article, analysis
+
+
+SENTENCES = [
+    "Inflation rose to 5.4% in Britain 🇬🇧 last month.",
+    "Ministers said it was regrettable.",
+    "The Bank of England will raise rates.",
+    "Nobody knows why.",
+]
+SPANS = [(0, 18, 22, "PERCENT"), (0, 26, 33, "GPE"), (2, 4, 20, "ORG"), (1, 0, 9, "NORP")]
+
+
+@pytest.fixture
+def labelled(tmp_path: Path):
+    article, analysis = build(SENTENCES, "\r\n", SPANS)
+    store = Store.open(tmp_path / "corpus", annotator="ana", store_dir=tmp_path / "store")
+    doc = store.article(article, analysis.sentences)
+    doc.set_label(0, "quantity")
+    doc.set_checkworthy(0, True)
+    doc.set_note(0, "ONS figure, check ✓")
+    doc.set_label(1, "none")
+    doc.set_label(2, "prediction", annotator="bea")
+    doc.relabel_span(analysis.sentences[1].start, analysis.sentences[1].start + 9, "ORG")
+    # an added span that does not sit on token boundaries ("ank of Eng")
+    doc.add_span(analysis.sentences[2].start + 5, analysis.sentences[2].start + 15, "ORG")
+    yield store, article, analysis, tmp_path
+    store.close()
+
+
+def export(store, items, fmt, out, **filters):
+    rows = list(collect_rows(store, items, **filters))
+    return write_export(rows, fmt, out, store.scheme), rows
+
+
+def test_prodigy_tasks(labelled) -> None:
+    store, article, analysis, tmp = labelled
+    n, _ = export(store, [(article, analysis)], "prodigy", tmp / "out.jsonl")
+    tasks = [json.loads(line) for line in (tmp / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert n == len(tasks) == 3
+    first, second, third = tasks
+    assert first["text"] == SENTENCES[0]
+    assert (first["label"], first["answer"], first["accept"]) == ("quantity", "accept", ["quantity"])
+    assert (second["answer"], second["accept"], second["label"]) == ("reject", [], "none")
+    assert first["options"] == [{"id": name, "text": name} for name in SCHEME.claim_names]
+    assert first["meta"] == {
+        "annotator": "ana", "article_id": "news/a.txt", "checkworthy": True, "end": len(SENTENCES[0]),
+        "note": "ONS figure, check ✓", "sentence_index": 0, "start": 0, "title": "A title",
+    }
+    assert third["meta"]["annotator"] == "bea"
+    assert [(s["start"], s["end"], s["label"]) for s in first["spans"]] == [(18, 22, "PERCENT"), (26, 33, "GPE")]
+    assert [s["label"] for s in second["spans"]] == ["ORG"]  # relabelled
+    for task in tasks:
+        tokens = task["tokens"]
+        assert [t["id"] for t in tokens] == list(range(len(tokens)))
+        for t in tokens:
+            assert task["text"][t["start"] : t["end"]] == t["text"]
+        for s in task["spans"]:
+            assert tokens[s["token_start"]]["start"] == s["start"]
+            assert tokens[s["token_end"]]["end"] == s["end"]
+        for key in ("_input_hash", "_task_hash"):
+            assert isinstance(task[key], int) and -(2**31) <= task[key] < 2**31
+    # the misaligned added span was widened to whole tokens: "Bank of England"
+    widened = [s for s in third["spans"] if s["label"] == "ORG"]
+    assert {third["text"][s["start"] : s["end"]] for s in widened} == {"Bank of England"}
+    # deterministic
+    export(store, [(article, analysis)], "prodigy", tmp / "again.jsonl")
+    assert (tmp / "again.jsonl").read_bytes() == (tmp / "out.jsonl").read_bytes()
+
+
+def test_doccano_both_shapes(labelled) -> None:
+    store, article, analysis, tmp = labelled
+    export(store, [(article, analysis)], "doccano", tmp / "d.jsonl")
+    records = [json.loads(x) for x in (tmp / "d.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["label"] for r in records] == [["quantity"], ["none"], ["prediction"]]
+    assert records[0]["meta"]["note"] == "ONS figure, check ✓"
+    export(store, [(article, analysis)], "doccano-spans", tmp / "s.jsonl")
+    records = [json.loads(x) for x in (tmp / "s.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert records[0]["label"] == [[18, 22, "PERCENT"], [26, 33, "GPE"]]
+    assert records[0]["meta"]["label"] == "quantity"
+    for r in records:
+        for s, e, _ in r["label"]:
+            assert 0 <= s < e <= len(r["text"])
+
+
+def test_csv_rows_and_filters(labelled) -> None:
+    store, article, analysis, tmp = labelled
+    out = tmp / "labels.csv"
+    export(store, [(article, analysis)], "csv", out, include_unreviewed=True)
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert len(rows) == 1 + len(SENTENCES)
+    for row in rows[1:]:
+        record = dict(zip(CSV_COLUMNS, row))
+        assert article.text[int(record["start"]) : int(record["end"])] == record["sentence"]
+    assert [r[6] for r in rows[1:]] == ["quantity", "none", "prediction", ""]
+    assert rows[1][7] == "true" and rows[2][7] == "false"
+    _, only = export(store, [(article, analysis)], "csv", out, label="none")
+    assert [r.sentence_index for r in only] == [1]
+    _, bea = export(store, [(article, analysis)], "csv", out, annotator="bea")
+    assert [r.sentence_index for r in bea] == [2]
+    with pytest.raises(UnknownLabelError):
+        export(store, [(article, analysis)], "csv", out, label="bogus")
+    with pytest.raises(ExportError, match="unknown export format"):
+        write_export([], "xml", out, SCHEME)
+
+
+def test_prodigy_unreviewed_is_ignore(labelled) -> None:
+    store, article, analysis, tmp = labelled
+    export(store, [(article, analysis)], "prodigy", tmp / "all.jsonl", include_unreviewed=True)
+    tasks = [json.loads(x) for x in (tmp / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [t["answer"] for t in tasks] == ["accept", "reject", "accept", "ignore"]
+    assert tasks[3]["label"] == ""
+
+
+def test_spacy_docbin_trains_a_textcat(labelled) -> None:
+    import spacy
+    from spacy.tokens import DocBin
+    from spacy.training import Example
+
+    store, article, analysis, tmp = labelled
+    out = tmp / "train.spacy"
+    n, _ = export(store, [(article, analysis)], "spacy", out)
+    nlp = spacy.blank("en")
+    docs = list(DocBin().from_disk(out).get_docs(nlp.vocab))
+    assert n == len(docs) == 3
+    assert docs[0].cats == {name: (1.0 if name == "quantity" else 0.0) for name in SCHEME.names}
+    assert [(e.text, e.label_) for e in docs[0].ents] == [("5.4%", "PERCENT"), ("Britain", "GPE")]
+
+    textcat = nlp.add_pipe("textcat")
+    for name in SCHEME.names:
+        textcat.add_label(name)
+    examples = [Example(nlp.make_doc(d.text), d) for d in docs]
+    optimizer = nlp.initialize(lambda: examples)
+    losses: dict[str, float] = {}
+    for _ in range(5):
+        nlp.update(examples, sgd=optimizer, losses=losses)
+    assert losses["textcat"] > 0
+    model_dir = tmp / "model"
+    nlp.to_disk(model_dir)
+    loaded = spacy.load(model_dir)
+    cats = loaded("Unemployment fell to 3.9% in May.").cats
+    assert set(cats) == set(SCHEME.names)
+    assert abs(sum(cats.values()) - 1.0) < 1e-4  # exclusive classes
+
+
+def test_spacy_ents_from_overlapping_spans_are_filtered(tmp_path: Path) -> None:
+    from spacy.tokens import DocBin
+    import spacy
+
+    article, analysis = build(["The Bank of England raised rates by 0.25 points."], " ", [(0, 4, 19, "ORG"), (0, 12, 19, "GPE"), (0, 36, 40, "CARDINAL")])
+    with Store.open(None, annotator="ana", store_dir=tmp_path / "s") as store:
+        store.article(article, analysis.sentences).set_label(0, "quantity")
+        export(store, [(article, analysis)], "spacy", tmp_path / "o.spacy")
+    doc = next(DocBin().from_disk(tmp_path / "o.spacy").get_docs(spacy.blank("en").vocab))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Bank of England", "ORG"), ("0.25", "CARDINAL")]
+
+
+def test_every_format_writes(labelled) -> None:
+    store, article, analysis, tmp = labelled
+    for fmt in FORMATS:
+        n, _ = export(store, [(article, analysis)], fmt, tmp / f"o.{fmt}")
+        assert n == 3 and (tmp / f"o.{fmt}").stat().st_size > 0
+
+
+# Text with emoji (astral code points), CRLF, combining marks, RTL and look-alike letters.
+PIECES = ["ab", "Zoë", "e\u0301", "👍🏽", "🇬🇧", "\r\n", " ", "مرحبا", "Ѕреаk", "42%", "£5m", "\t", "x"]
+sentence_text = st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map("".join)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    sentences=st.lists(sentence_text, min_size=1, max_size=4),
+    sep=st.sampled_from([" ", "\r\n", "\n\n"]),
+    data=st.data(),
+)
+def test_offsets_slice_exactly(sentences: list[str], sep: str, data) -> None:
+    spans = []
+    for i, s in enumerate(sentences):
+        if len(s) >= 2:
+            a = data.draw(st.integers(0, len(s) - 2))
+            b = data.draw(st.integers(a + 1, len(s)))
+            spans.append((i, a, b, "CARDINAL"))
+    article, analysis = build(sentences, sep, spans)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        with Store.open(None, annotator="h", store_dir=tmp_path / "s") as store:
+            doc = store.article(article, analysis.sentences)
+            with doc.batch():
+                for i in range(len(sentences)):
+                    doc.set_label(i, SCHEME.names[i % len(SCHEME.names)])
+            rows = list(collect_rows(store, [(article, analysis)]))
+            for row, seg in zip(rows, analysis.sentences):
+                assert row.text == article.text[seg.start : seg.end]
+            write_export(rows, "csv", tmp_path / "o.csv", SCHEME)
+            write_export(rows, "doccano-spans", tmp_path / "d.jsonl", SCHEME)
+            write_export(rows, "prodigy", tmp_path / "p.jsonl", SCHEME)
+        with (tmp_path / "o.csv").open(encoding="utf-8", newline="") as fh:
+            for record in list(csv.DictReader(fh)):
+                assert article.text[int(record["start"]) : int(record["end"])] == record["sentence"]
+        by_sentence = {i: [(a, b) for j, a, b, _ in spans if j == i] for i in range(len(sentences))}
+        for i, line in enumerate((tmp_path / "d.jsonl").read_text(encoding="utf-8").splitlines()):
+            record = json.loads(line)
+            assert record["text"] == sentences[i]
+            assert [(s, e) for s, e, _ in record["label"]] == by_sentence[i]
+        for line in (tmp_path / "p.jsonl").read_text(encoding="utf-8").splitlines():
+            task = json.loads(line)
+            text, tokens = task["text"], task["tokens"]
+            assert "".join(t["text"] + (" " if t["ws"] else "") for t in tokens) == text
+            for s in task["spans"]:
+                assert tokens[s["token_start"]]["start"] == s["start"]
+                assert tokens[s["token_end"]]["end"] == s["end"]
+                assert 0 <= s["start"] < s["end"] <= len(text)
+
+
+def test_unexportable_labels_are_reported(tmp_path: Path) -> None:
+    article, analysis = build(SENTENCES, " ", [])
+    broken, broken_analysis = build(SENTENCES, " ", [], article_id="broken.txt")
+    with Store.open(None, annotator="ana", store_dir=tmp_path / "s") as store:
+        doc = store.article(article, analysis.sentences)
+        doc.set_label(3, "other")
+        doc.set_label(0, "quantity")
+        store.article(broken, broken_analysis.sentences).set_label(0, "none")
+        store.file_for("broken.txt").write_text("{not json", encoding="utf-8")
+    changed, changed_analysis = build(SENTENCES[:3] + ["Something else entirely."], " ", [])
+    with Store.open(None, annotator="ana", store_dir=tmp_path / "s", read_only=True) as store:
+        problems: list[str] = []
+        rows = list(collect_rows(store, [(changed, changed_analysis), (broken, broken_analysis)], problems=problems))
+    assert [(r.article_id, r.sentence_index) for r in rows] == [("news/a.txt", 0)]
+    assert problems[0] == "news/a.txt: 1 orphaned label(s) (their sentence changed) not exported"
+    assert str(tmp_path / "s" / "articles") in problems[1] and "not valid JSON" in problems[1]
+
+
+def test_export_corpus_for_the_app(tmp_path: Path, analyzer) -> None:
+    from annotations.export import export_corpus
+    from corpus.articles import load_corpus, sample_corpus_path
+
+    corpus = load_corpus(sample_corpus_path())
+    article = corpus.articles[0]
+    with Store.open(corpus.root, annotator="ana", store_dir=tmp_path / "s") as store:
+        analysis = analyzer.analyze(article)
+        store.article(article, analysis.sentences).set_label(0, "quantity")
+        out = tmp_path / "exports" / "labels.jsonl"
+        assert export_corpus(corpus, store, "prodigy", out, analyzer=analyzer) == 1
+    task = json.loads(out.read_text(encoding="utf-8"))
+    seg = analysis.sentences[0]
+    assert task["text"] == article.text[seg.start : seg.end]
+    assert task["meta"]["article_id"] == article.id
