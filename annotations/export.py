@@ -48,7 +48,7 @@ CSV_COLUMNS: tuple[str, ...] = (
 Progress = Callable[[int], None]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and there are 100k
 class ExportRow:
     """One sentence to export. ``start``/``end`` locate it in the article text;
     ``spans`` are relative to the sentence ``text``."""
@@ -337,13 +337,16 @@ def _write_docbin(rows: Sequence[ExportRow], out: Path, scheme: Scheme, advance:
     from spacy.tokens import Span as SpacySpan
     from spacy.util import filter_spans
 
-    names = scheme.names
+    # One cats dict per label, shared by every Doc with that label (DocBin keeps them).
+    cats = {
+        label: {name: 1.0 if name == label else 0.0 for name in scheme.names} for label in scheme.names
+    }
     tok = tokenizer()
     doc_bin = _training_doc_bin(tok.vocab)
     n = 0
     for row, doc in zip(rows, tok.pipe(r.text for r in rows)):
         if row.label is not None:
-            doc.cats = {name: 1.0 if name == row.label else 0.0 for name in names}
+            doc.cats = cats.get(row.label) or {row.label: 1.0}
         if row.spans:
             ents = [SpacySpan(doc, s.start, s.end, label=label) for s, label in aligned_spans(doc, row.spans)]
             doc.ents = filter_spans(ents)

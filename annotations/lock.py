@@ -23,8 +23,10 @@ except ImportError:  # pragma: no cover
 from annotations.model import utc_now
 
 LOCK_FILE_NAME = "lock"
-#: A lock file younger than this with no readable content may still be being written.
-_FRESH_SECONDS = 2.0
+#: A lock file younger than this with no readable content may still be being written
+#: (its creator is between O_EXCL-creating it and writing pid/host); older ones are
+#: left by a process that died in that gap.
+_FRESH_SECONDS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +78,7 @@ def acquire(folder: Path) -> Lock:
     """Take the lock of ``folder``; raises :class:`Locked` when a live process holds it."""
     path = Path(folder) / LOCK_FILE_NAME
     me = LockInfo(os.getpid(), socket.gethostname(), utc_now())
-    for _ in range(5):
+    for _ in range(20):  # retries: a vanished file, or an empty one still being written
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
@@ -123,7 +125,8 @@ def _try_take_over(path: Path, me: LockInfo) -> Lock | None:
             age = 0.0
         if age < _FRESH_SECONDS:
             os.close(fd)
-            raise Locked(None, path)
+            time.sleep(0.05)  # let the creator write its pid, then look again
+            return None
     elif holder.host == me.host and holder.pid != me.pid and _pid_alive(holder.pid):
         os.close(fd)
         raise Locked(holder, path)

@@ -237,11 +237,17 @@ class Store:
         if meta_path.exists():
             try:
                 meta = read_json(meta_path)
-                schema = int(meta.get("schema", 0)) if isinstance(meta, dict) else -1
-            except (CorruptStoreFileError, ValueError, TypeError) as error:
-                self._make_read_only(f"{error}" if isinstance(error, CorruptStoreFileError) else
-                                     f"store file {meta_path} has a bad schema value; opened read-only")
+            except CorruptStoreFileError as error:
+                self._make_read_only(f"{error}; the store opened read-only")
                 return
+            value = meta.get("schema", 0) if isinstance(meta, dict) else None
+            if not isinstance(value, int) or value < 0:
+                self._make_read_only(
+                    f"store file {meta_path} has no valid schema number; it was left untouched "
+                    "and the store opened read-only: repair it"
+                )
+                return
+            schema = value
         elif self._article_dir().is_dir() and any(self._article_dir().glob("*.json")):
             schema = 0  # files from before store.json existed
         if schema > CURRENT_SCHEMA:
@@ -365,8 +371,9 @@ class Store:
         ):
             return cached
         doc = ArticleAnnotations(self, article, sentences)
-        self._docs[article.id] = doc
-        self._note_summary(doc)
+        if not self.read_only:  # kept for undo/redo; a read-only store has neither
+            self._docs[article.id] = doc
+            self._note_summary(doc)
         return doc
 
     def undo(self) -> Change | None:
@@ -374,9 +381,9 @@ class Store:
         if not self._undo:
             return None
         self.check_writable()
-        change = self._undo.pop()
-        self._apply(change, change.before)
-        self._redo.append(change)
+        change = self._undo[-1]
+        self._apply(change, change.before)  # may raise (e.g. the file became unreadable)
+        self._redo.append(self._undo.pop())
         return change
 
     def redo(self) -> Change | None:
@@ -384,9 +391,9 @@ class Store:
         if not self._redo:
             return None
         self.check_writable()
-        change = self._redo.pop()
+        change = self._redo[-1]
         self._apply(change, change.after)
-        self._undo.append(change)
+        self._undo.append(self._redo.pop())
         return change
 
     @property

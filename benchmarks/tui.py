@@ -242,7 +242,7 @@ async def bench_gil(paragraphs: int, presses: int) -> None:
         await app.workers.wait_for_complete()
     app.store.close()
     if busy:
-        print(f"[4] keypress while spaCy analyses {paragraphs} paragraphs in the thread worker "
+        print(f"[4] keypress while spaCy analyses {paragraphs} paragraphs (child process, waited on by the thread worker) "
               f"({analysing:.1f} s, {len(busy)} presses): median {ms(statistics.median(busy))}, "
               f"max {ms(max(busy))}; idle baseline median {ms(statistics.median(quiet))}")
     else:

@@ -114,14 +114,19 @@ def split_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[
             pieces = block
         else:
             pieces = []
+            previous = None
             for line in block:
-                new = not pieces or _BULLET.match(text, line[0], line[1]) is not None or (
-                    text[line[0]] in " \t" and text[pieces[-1][0]] not in " \t"
+                # a bullet, or a first-line indent after an unindented line, starts anew
+                new = (
+                    previous is None
+                    or _BULLET.match(text, line[0], line[1]) is not None
+                    or (text[line[0]] in " \t" and text[previous[0]] not in " \t")
                 )
                 if new:
                     pieces.append(line)
                 else:
                     pieces[-1] = (pieces[-1][0], line[1])
+                previous = line
         for s, e in pieces:
             s, e = _trim(text, s, e)
             if s < e:

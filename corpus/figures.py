@@ -21,7 +21,7 @@ Everything works on character offsets into ``doc.text``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from typing import TYPE_CHECKING, NamedTuple
 
 from corpus.model import kind_of
@@ -78,7 +78,7 @@ _R = r"(?![\w]|[.,]\d)"
 _APPROX = re.compile(
     r"(?:\b(?:about|around|approximately|roughly|nearly|almost|some|over|under|more than|"
     r"less than|fewer than|at least|at most|up to|as many as|as much as|as few as|close to|"
-    r"just over|just under|well over|upwards of))\s+$",
+    r"just over|just under|well over|upwards of))[ \t\u00a0]+$",
     re.IGNORECASE,
 )
 
@@ -179,9 +179,12 @@ class _Tokens:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.starts = [token.idx for token in doc]
-        self.ends = [token.idx + len(token) for token in doc]
-        self.lowers = [token.lower_ for token in doc]
+        # to_array reads the token fields in C; iterating Token objects costs far more.
+        array = doc.to_array(["IDX", "LENGTH"]).tolist() if len(doc) else []
+        self.starts = [start for start, _ in array]
+        self.ends = [start + length for start, length in array]
+        text = doc.text
+        self.lowers = [text[start : start + length].lower() for start, length in array]
 
     def at(self, char: int) -> int:
         """Index of the token containing (or starting before) character ``char``."""
@@ -216,6 +219,12 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
     """
     text = doc.text
     found: list[tuple[Found, bool]] = []
+    # First, so that an age wins over a bare number of the same length.
+    for match in _AGE_AFTER_NOUN.finditer(text):
+        # only after a noun: "Maria Lopez, 34," but not "in 2019, 12, ..." lists
+        before = doc[tokens.at(match.start() - 1)]
+        if before.tag_.startswith("NN") and not before.like_num:
+            found.append((Found(match.start(1), match.end(1), "AGE"), True))
     for i, pos in enumerate(tokens.starts):
         lower = tokens.lowers[i]
         if lower in {"aged", "age", "ages"}:
@@ -245,11 +254,6 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
         if match is not None and _bare_number(doc, tokens, match, covered):
             found.append((Found(match.start(), match.end(), "CARDINAL"), False))
 
-    for match in _AGE_AFTER_NOUN.finditer(text):
-        # only after a noun: "Maria Lopez, 34," but not "in 2019, 12, ..." lists
-        before = doc[tokens.at(match.start() - 1)]
-        if before.tag_.startswith("NN") and not before.like_num:
-            found.append((Found(match.start(1), match.end(1), "AGE"), True))
     return found
 
 
@@ -287,12 +291,18 @@ def _overlap(a: Found, b: Found) -> bool:
 
 def _pick_longest(candidates: list[tuple[Found, bool]]) -> list[tuple[Found, bool]]:
     """Non-overlapping rule spans: longest first, then by rule order."""
-    order = sorted(range(len(candidates)), key=lambda k: (-(candidates[k][0].end - candidates[k][0].start), k))
+    order = sorted(range(len(candidates)), key=lambda k: (candidates[k][0].start - candidates[k][0].end, k))
+    taken: list[tuple[int, int]] = []  # sorted, disjoint (start, end) of the chosen spans
     chosen: list[tuple[Found, bool]] = []
     for k in order:
         span = candidates[k][0]
-        if not any(_overlap(span, other) for other, _ in chosen):
-            chosen.append(candidates[k])
+        i = bisect_left(taken, (span.start, span.start))
+        if i > 0 and taken[i - 1][1] > span.start:
+            continue
+        if i < len(taken) and taken[i][0] < span.end:
+            continue
+        insort(taken, (span.start, span.end))
+        chosen.append(candidates[k])
     chosen.sort(key=lambda item: item[0].start)
     return chosen
 
@@ -345,9 +355,7 @@ def _with_approximator(text: str, span: Found, taken_before: int) -> Found:
     match = _APPROX.search(text, left, span.start)
     if match is None:
         return span
-    start = match.start()
-    # "some"/"over"/"under" only as approximators right before a number expression
-    return Found(start, span.end, span.label)
+    return Found(match.start(), span.end, span.label)
 
 
 def _adverbial_first(doc: Doc, tokens: _Tokens, span: Found) -> bool:
@@ -362,64 +370,73 @@ def _adverbial_first(doc: Doc, tokens: _Tokens, span: Found) -> bool:
     return nxt is not None and (nxt.tag_.startswith("VB") or nxt.tag_ == "MD" or nxt.tag_ == "RB")
 
 
+def _overlapping(spans: list[Found], starts: list[int], start: int, end: int) -> range:
+    """Indices of the sorted, disjoint ``spans`` that overlap [start, end)."""
+    i = bisect_left(starts, start)
+    if i > 0 and spans[i - 1].end > start:
+        i -= 1
+    j = bisect_left(starts, end, lo=i)
+    return range(i, j)
+
+
 def merge_figures(doc: Doc, model: list[Found]) -> list[Found]:
     """Combine the model's entities ``model`` with the rule layer; sorted, disjoint spans."""
     text = doc.text
-    entities = [span for span in model if kind_of(span.label) == "entity"]
-    dates = [span for span in model if kind_of(span.label) == "date"]
-    figures = [span for span in model if kind_of(span.label) == "figure"]
-    fake_dates = {span for span in dates if not _is_real_date(text[span.start : span.end])}
-
-    covered = sorted((s.start, s.end) for s in model if s not in fake_dates)
+    model = sorted(model)
+    starts = [span.start for span in model]
+    fake_dates = {
+        k for k, span in enumerate(model) if kind_of(span.label) == "date" and not _is_real_date(text[span.start : span.end])
+    }
+    covered = [(span.start, span.end) for k, span in enumerate(model) if k not in fake_dates]
     tokens = _Tokens(doc)
     matches = _rule_matches(doc, tokens, covered)
     rules = _pick_longest([(_snap(tokens, text, f), strong) for f, strong in matches])
 
-    dropped: set[Found] = set()
-    trimmed: list[Found] = []
+    current = list(model)  # an entity may be trimmed ("Braga 2-1" -> "Braga")
+    dropped: set[int] = set()
     kept_rules: list[Found] = []
     for rule, strong in rules:
         blocked = False
-        for k, entity in enumerate(entities):
-            if not _overlap(rule, entity):
+        drop: list[int] = []
+        trim: dict[int, Found] = {}
+        for k in _overlapping(model, starts, rule.start, rule.end):
+            span = current[k]
+            if k in dropped or not _overlap(span, rule):
                 continue
-            inside = rule.start <= entity.start and entity.end <= rule.end
-            if inside and _HAS_DIGIT.search(text[entity.start : entity.end]):
-                dropped.add(entity)  # "$600bn" is money, not a PERSON "600bn"
-                continue
-            rest = _name_without(text, entity, rule) if strong else None
-            if rest is None:
-                blocked = True  # never cut through a name
-            else:
-                # "Braga 2-1" as a PERSON: the name is "Braga", the score is a figure
-                dropped.add(entity)
-                entities[k] = rest
-                trimmed.append(rest)
-        for date in dates:
-            if _overlap(rule, date):
-                if strong or date in fake_dates:
-                    dropped.add(date)
+            kind = kind_of(span.label)
+            if kind == "entity":
+                inside = rule.start <= span.start and span.end <= rule.end
+                rest = None if inside or not strong else _name_without(text, span, rule)
+                if inside and _HAS_DIGIT.search(text[span.start : span.end]):
+                    drop.append(k)  # "$600bn" is money, not a PERSON "600bn"
+                elif rest is not None:
+                    trim[k] = rest  # "Braga 2-1" as a PERSON: "Braga" stays, the score is a figure
                 else:
-                    blocked = True
+                    blocked = True  # never cut through a name
+            elif kind == "date":
+                if strong or k in fake_dates:
+                    drop.append(k)
+                else:
+                    blocked = True  # "from 2021 to 2025", "10-12 March": the date stands
+            else:
+                drop.append(k)  # the rule is the more precise reading of the figure
         if blocked:
             continue
-        for figure in figures:
-            if _overlap(rule, figure):
-                dropped.add(figure)
+        dropped.update(drop)
+        for k, rest in trim.items():
+            current[k] = rest
         kept_rules.append(rule)
 
     # A model DATE with no date word but a number in it ("34" after a name) is a figure.
+    # (Any kept rule overlapping such a date has already dropped it.)
     converted: list[Found] = []
-    for date in fake_dates:
-        if date in dropped or any(_overlap(date, rule) for rule in kept_rules):
-            dropped.add(date)
-            continue
+    for k in sorted(fake_dates - dropped):
+        date = model[k]
         if _HAS_NUMBER.search(text[date.start : date.end]):
-            dropped.add(date)
+            dropped.add(k)
             converted.append(Found(date.start, date.end, "CARDINAL"))
 
-    trimmed = [span for span in trimmed if span not in dropped]
-    spans = [span for span in model if span not in dropped] + trimmed + kept_rules + converted
+    spans = [span for k, span in enumerate(current) if k not in dropped] + kept_rules + converted
     spans.sort()
 
     result: list[Found] = []

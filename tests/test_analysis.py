@@ -209,3 +209,11 @@ def test_analyze_many_with_two_processes(tmp_path, nlp):
     one = {a.id: x for a, x in Analyzer(cache_dir=tmp_path / "one").analyze_many(articles)}
     two = {a.id: x for a, x in Analyzer(cache_dir=tmp_path / "two").analyze_many(articles, n_process=2)}
     assert one == two
+
+
+def test_first_line_indents_start_paragraphs_in_wrapped_text():
+    text = (
+        "    The council said on Monday that the\nnew bridge would open in the spring,\n"
+        "later than planned.\n    Residents had waited for\nyears for the crossing and\nwere angry.\n"
+    )
+    assert len(split_paragraphs(text)) == 2

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from corpus.model import Article, kind_of
@@ -64,6 +67,14 @@ def test_ages_after_names_keep_the_name_whole(analyzer, nlp):
         assert found[person] == ("PERSON", "entity")
 
 
+def test_a_score_swallowed_into_a_name_is_split_off(analyzer, nlp):
+    text = "Porto beat Braga 2-1 on Sunday."
+    found = spans_by_text(text, analyse(analyzer, text))
+    assert found["2-1"] == ("SCORE", "figure")
+    # the name keeps its words, whatever label the model gave it
+    assert [t for t, (_, kind) in found.items() if kind == "entity" and "Braga" in t] == ["Braga"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -109,3 +120,23 @@ def test_spans_are_disjoint_and_sorted(analyzer):
     spans = analyse(analyzer, text).spans
     for before, after in zip(spans, spans[1:]):
         assert before.end <= after.start
+
+
+GOLD = json.loads((Path(__file__).resolve().parents[1] / "benchmarks" / "figures_gold.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("item", GOLD["dev"], ids=[item["text"][:30] for item in GOLD["dev"]])
+def test_dev_sentences_get_exactly_their_gold_figures(analyzer, item):
+    text = item["text"]
+    figures = [(s.start, s.end) for s in analyse(analyzer, text).spans if s.kind == "figure"]
+    assert figures == [(start, end) for start, end, _ in item["figures"]]
+
+
+def test_gold_offsets_point_at_their_figures_in_the_real_articles(shared_corpus):
+    for name, item in GOLD["articles"].items():
+        text = (shared_corpus / name).read_text(encoding="utf-8")
+        for start, end, surface in item["figures"]:
+            assert text[start:end] == surface
+    for item in GOLD["dev"] + GOLD["heldout"]:
+        for start, end, surface in item["figures"] + item["dates"]:
+            assert item["text"][start:end] == surface

@@ -65,3 +65,10 @@ def test_choosing_a_model_does_not_import_spacy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_analyzer_with_a_missing_model_raises_the_same_error(tmp_path):
+    from corpus.analysis import Analyzer
+
+    with pytest.raises(ModelNotFoundError, match="pip install"):
+        Analyzer(model="no_such_model", cache_dir=tmp_path)

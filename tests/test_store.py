@@ -391,3 +391,24 @@ def test_batch_writes_once_and_is_durable(corpus_dir: Path) -> None:
         assert doc.path.exists()
     with open_store(corpus_dir) as store:
         assert len(store.article(article, sentences).labels) == 4
+
+
+def test_corrupt_store_json_opens_read_only_and_is_kept(corpus_dir: Path) -> None:
+    store_dir = corpus_dir / ".claimscope"
+    store_dir.mkdir()
+    (store_dir / "store.json").write_text("[1, 2", encoding="utf-8")
+    with open_store(corpus_dir) as store:
+        assert store.read_only and "store.json" in store.read_only_reason
+        assert "read-only" in store.read_only_reason
+    assert (store_dir / "store.json").read_text(encoding="utf-8") == "[1, 2"
+
+
+def test_empty_lock_file_left_by_a_dead_process_is_taken_over(corpus_dir: Path) -> None:
+    store = open_store(corpus_dir)
+    store.close()
+    lock = store.path / "lock"
+    lock.write_text("", encoding="utf-8")  # killed between creating the lock and writing to it
+    old = lock.stat().st_mtime - 5
+    os.utime(lock, (old, old))
+    with open_store(corpus_dir) as again:
+        assert not again.read_only, again.read_only_reason

@@ -15,6 +15,7 @@ from textual.binding import Binding
 
 from corpus.errors import ClaimscopeError, ModelNotFoundError
 from corpus.model import Article
+from tui.background import AnalysisProcess, start_resource_tracker
 from tui.config import Config, Position, PositionBook
 from tui.palette import ClaimscopeCommands
 from tui.screens.articles import ArticlesScreen
@@ -67,6 +68,9 @@ class ClaimscopeApp(App[None]):
         self.layers: dict[str, bool] = {layer: True for layer in LAYERS}
         self.show_panel = False
         self.list_screen: ArticlesScreen | None = None
+        self.reader: ReaderScreen | None = None
+        self.analysis_process = AnalysisProcess()
+        start_resource_tracker()  # now, while stderr is still a real file
         self._position: Position | None = None
         self._position_saved: Position | None = None
 
@@ -95,22 +99,32 @@ class ClaimscopeApp(App[None]):
 
     def on_unmount(self) -> None:
         self.save_position()
+        self.analysis_process.close()
 
     # --------------------------------------------------------------- articles
     def open_article(self, article_id: str, sentence: int | None = None) -> None:
-        """Show an article in the reader (replacing any reader already open)."""
+        """Show an article in the reader.
+
+        One reader screen is made and installed the first time, then reused: showing an
+        article is a new text and analysis in existing widgets, not a new screen.
+        """
         article = self.corpus.get(article_id)
         if article is None:
             self.notify(f"no article {article_id!r} in {self.corpus.root}", severity="error")
             return
-        while len(self.screen_stack) > 2 or isinstance(self.screen, HelpScreen):
-            self.pop_screen()
-        if isinstance(self.screen, ReaderScreen):
-            self.pop_screen()
         if self.list_screen is not None:
             self.list_screen.select(article_id)
-        self.push_screen(ReaderScreen(article, sentence))
         self.remember(article_id, sentence or 0)
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, (ArticlesScreen, ReaderScreen)):
+            self.pop_screen()
+        if self.reader is None:
+            self.reader = ReaderScreen(article, sentence)
+            self.install_screen(self.reader, name="reader")
+            self.push_screen("reader")
+            return
+        if self.screen is not self.reader:
+            self.push_screen("reader")
+        self.reader.show_article(article, sentence)
 
     def step_article(self, article_id: str, step: int) -> None:
         """Open the next (or previous) article in the list's current order."""
@@ -148,9 +162,8 @@ class ClaimscopeApp(App[None]):
     def toggle_layer(self, layer: str) -> None:
         """Switch the entity, figure or date highlights on or off."""
         self.layers[layer] = not self.layers[layer]
-        for screen in self.screen_stack:
-            if isinstance(screen, ReaderScreen):
-                screen.layers_changed()
+        if self.reader is not None and self.reader.is_mounted:
+            self.reader.layers_changed()
         state = "on" if self.layers[layer] else "off"
         self.notify(f"{layer} highlights {state}", timeout=1.5)
 

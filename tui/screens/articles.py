@@ -158,6 +158,7 @@ class ArticlesScreen(Screen[None]):
         self.sort_reverse = False
         self.filter_text = ""
         self._narrow = False
+        self._built_for: tuple[bool, int] | None = None
 
     @property
     def capp(self) -> ClaimscopeApp:
@@ -268,6 +269,7 @@ class ArticlesScreen(Screen[None]):
         else:
             table.clear()
         width = self.title_width()
+        self._built_for = (narrow, width)
         for row in rows:
             table.add_row(*row.cells(width, narrow), key=row.id)
         self.order = [row.id for row in rows if row.error is None]
@@ -292,7 +294,9 @@ class ArticlesScreen(Screen[None]):
         return max(16, (self.size.width or self.app.size.width) - others - 4)
 
     def on_resize(self) -> None:
-        if self.rows:
+        # Rebuilding a thousand rows is not free: only when the columns must change.
+        narrow = (self.size.width or self.app.size.width) < NARROW
+        if self.rows and (narrow, self.title_width()) != self._built_for:
             self.rebuild()
 
     def _label_sort_column(self) -> None:

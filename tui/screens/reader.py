@@ -17,13 +17,14 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from corpus.errors import ClaimscopeError
 from corpus.model import Analysis, Article, Span
 from tui import navigation
 from tui.widgets.article_view import ENTITY_COLORS, ArticleView, Mark, entity_style
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.legend import Legend
 from tui.widgets.save_indicator import SaveIndicator
 from tui.widgets.search_box import SearchBox
@@ -43,7 +44,7 @@ READER_BINDINGS: list[Binding] = [
     Binding("K", "previous_paragraph", "Previous paragraph", show=False, id="reader.previous_paragraph"),
     Binding("g", "first_sentence", "First sentence", show=False, id="reader.first_sentence"),
     Binding("G", "last_sentence", "Last sentence", show=False, id="reader.last_sentence"),
-    Binding("space", "next_unreviewed", "Next unreviewed", id="reader.next_unreviewed"),
+    Binding("space", "next_unreviewed", "Unreviewed", id="reader.next_unreviewed", tooltip="next sentence without a label"),
     *[
         Binding(str(n), f"label_number({n})", "Claim type", group=_TYPE, id=f"reader.label_{n}")
         for n in range(1, 10)
@@ -159,7 +160,7 @@ class ReaderScreen(Screen[None]):
             yield ProgressBar(total=1, show_eta=False, id="progress")
             yield SaveIndicator(id="save-indicator")
         yield Legend(id="legend")
-        yield Footer()
+        yield KeyBar()
 
     def _title_content(self) -> Content:
         meta = self.article.meta
@@ -177,23 +178,46 @@ class ReaderScreen(Screen[None]):
         self.save_indicator = self.query_one(SaveIndicator)
         self.panel.display = self.capp.show_panel
         self.query_one("#search", Input).display = False
-        self._apply_layers()
         if self.capp.store.read_only:
             self.save_indicator.read_only()
-        self._update_status()
-        cached = self.capp.analyzer.cached(self.article)
+        self.show_article(self.article, self.start_sentence)
+
+    def show_article(self, article: Article, sentence: int | None = None) -> None:
+        """Show another article in this screen (the app keeps one reader and reuses it)."""
+        self.workers.cancel_group(self, "analysis")
+        self.article = article
+        self.start_sentence = sentence
+        self.analysis = None
+        self.doc = None
+        self.model_spans = ()
+        self.span_cursor = None
+        self.search_query, self.hits, self.hit_index = None, [], None
+        self.query_one("#reader-title", Static).update(self._title_content())
+        self.query_one("#search", Input).display = False
+        cached = self.capp.analyzer.cached(article)
+        self.view.load(article, cached)  # one layout: with the analysis when it is cached
+        self.view.scroll_to(y=0, animate=False)
+        self.view.focus()
+        self._apply_layers()
+        self._update_progress()
         if cached is not None:
             self.apply_analysis(cached)
         else:
-            self.query_one("#sentence-status", Static).update(Content.styled("analysing…", "italic"))
-            self.analyse(self.article)
+            status = self.query_one("#sentence-status", Static)
+            status.update(Content.styled("analysing…", "italic"), layout=False)
+            self.panel.clear_options()
+            self.analyse(article)
+        self.refresh_bindings()
 
     # ---------------------------------------------------------------- analysis
     @work(thread=True, exclusive=True, exit_on_error=False, group="analysis")
     def analyse(self, article: Article) -> None:
-        """Analyse in a thread; the result comes back as a message (never touching widgets)."""
+        """Analyse (in the child process, see `tui.background`) from a thread worker.
+
+        The result comes back as a message; the worker never touches widgets.
+        """
         try:
-            analysis = self.capp.analyzer.analyze(article)
+            analysis = self.capp.analysis_process.analyze(self.capp.analyzer, article)
         except ClaimscopeError as error:
             self.post_message(AnalysisFailed(article.id, str(error)))
             return
@@ -227,7 +251,8 @@ class ReaderScreen(Screen[None]):
         except ClaimscopeError as error:
             self.doc = None
             self.notify(str(error), title="Labels unavailable", severity="error", timeout=10)
-        self.view.load(self.article, analysis)
+        if self.view.analysis is not analysis:
+            self.view.load(self.article, analysis)
         self._refresh_annotations()
         if self.start_sentence is not None:
             self.view.cursor = self.start_sentence
@@ -297,11 +322,11 @@ class ReaderScreen(Screen[None]):
         if self.search_query is not None:
             found = f"{(self.hit_index or 0) + 1}/{len(self.hits)}" if self.hits else "no hits"
             parts += [(" search ", "reverse"), Content(f" {self.search_query!s} "), f"{found} (n/N, esc)"]
-        status.update(Content.assemble(*parts))
+        status.update(Content.assemble(*parts), layout=False)  # one fixed line: no relayout per key
 
     def _update_panel(self) -> None:
-        if self.analysis is None:
-            return
+        if self.analysis is None or not self.panel.display:
+            return  # filled when shown
         text = self.article.text
         claims: list[ClaimEntry] = []
         if self.doc is not None:
@@ -438,6 +463,7 @@ class ReaderScreen(Screen[None]):
     def action_toggle_panel(self) -> None:
         self.capp.show_panel = not self.capp.show_panel
         self.panel.display = self.capp.show_panel
+        self._update_panel()
 
     def action_toggle_layer(self, layer: str) -> None:
         self.capp.toggle_layer(layer)

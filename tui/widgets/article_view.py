@@ -237,6 +237,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._selection: tuple[int, int] | None = None
         self._token: tuple[int, int] | None = None
         self._palette: Palette | None = None
+        self._base_style: Style | None = None
         self.load(article, analysis)
 
     # ----------------------------------------------------------------- content
@@ -263,7 +264,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_spans(self, spans: Sequence[Span]) -> None:
         """Replace the highlighted spans (model spans with the user's corrections)."""
-        self.spans = tuple(sorted(spans, key=lambda span: (span.start, -span.end)))
+        spans = tuple(spans)
+        if any(a.start > b.start for a, b in zip(spans, spans[1:])):
+            spans = tuple(sorted(spans, key=lambda span: (span.start, -span.end)))
+        self.spans = spans
         self._span_starts = [span.start for span in self.spans]
         self._strips.clear()
         self.refresh()
@@ -306,6 +310,19 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 self._refresh_offsets(*item)
 
     @property
+    def _base(self) -> Style:
+        """The widget's own text style, computed once (``rich_style`` walks the DOM each time)."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base_style = None
+        self._palette = None
+        self._strips.clear()
+
+    @property
     def palette(self) -> Palette:
         """The colours for the current theme (rebuilt when the theme changes)."""
         if self._palette is None:
@@ -315,6 +332,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _theme_changed(self, _theme: object) -> None:
         self._palette = None
+        self._base_style = None
         self._strips.clear()
         self.refresh()
 
@@ -339,7 +357,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # ------------------------------------------------------------------ layout
     def _text_width(self) -> int:
-        return max(10, self.scrollable_content_region.width - GUTTER)
+        return max(10, self.size.width - GUTTER)
 
     def _ensure_layout(self) -> None:
         if self._layout_width != self._text_width():
@@ -401,9 +419,12 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         margin = min(2, max(0, (height - (bottom - top + 1)) // 2))
         if top - margin < self.scroll_y:
-            self.scroll_to(y=max(0, top - margin), animate=False)
+            # Going up past the top: bring the sentence to two thirds down, so the next
+            # few moves need no scrolling (a scroll repaints the whole view).
+            self.scroll_to(y=max(0, min(top - margin, bottom - (2 * height) // 3)), animate=False)
         elif bottom + margin >= self.scroll_y + height:
-            self.scroll_to(y=min(top - margin, bottom + margin - height + 1), animate=False)
+            # Going down past the bottom: bring it to a third from the top, likewise.
+            self.scroll_to(y=max(0, min(top - margin, top - height // 3)), animate=False)
 
     def _refresh_sentence(self, index: int) -> None:
         if 0 <= index < len(self.sentences):
@@ -423,11 +444,12 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # --------------------------------------------------------------- rendering
     def render_line(self, y: int) -> Strip:
-        self._ensure_layout()
-        width = self.scrollable_content_region.width
+        if self._layout_width < 0:
+            self._relayout()  # on_resize keeps it current after that
+        width = self.size.width
         line = self.scroll_offset.y + y
         if not self._para_y:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base)
         paragraph = max(0, bisect_right(self._para_y, line) - 1)
         strips = self._strips.get(paragraph)
         if strips is None:
@@ -435,8 +457,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._strips.set(paragraph, strips)
         row = line - self._para_y[paragraph]
         if row >= len(strips):
-            return Strip.blank(width, self.rich_style)
-        return strips[row].crop_extend(0, width, self.rich_style)
+            return Strip.blank(width, self._base)
+        strip = strips[row]
+        return strip if strip.cell_length == width else strip.crop_extend(0, width, self._base)
 
     def _styled_paragraph(self, paragraph: int) -> Text:
         """The paragraph's text with every highlight applied (offsets relative to it)."""
@@ -445,7 +468,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         palette = self.palette
         text = Text(self.article.text[start:end].translate(_CONTROL))
         # As a span, not Text(style=...): Text.render drops the base style when it has no spans.
-        text.stylize(self.rich_style)
+        text.stylize(self._base)
         if self.sentences:
             current = self.sentences[self.cursor]
             if current.start < end and current.end > start:
@@ -478,18 +501,18 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         """The gutter cells for a screen line: cursor bar, label key, check-worthy star."""
         palette = self.palette
         if not self.sentences:
-            return [RichSegment(" " * GUTTER, self.rich_style)]
+            return [RichSegment(" " * GUTTER, self._base)]
         first = self.sentence_at(line_start)
         last = self.sentence_at(max(line_start, line_end - 1))
         first = 0 if first is None else first
         last = first if last is None else last
         current = first <= self.cursor <= last
-        bar = RichSegment("▌" if current else " ", self.rich_style + palette.cursor_bar)
+        bar = RichSegment("▌" if current else " ", self._base + palette.cursor_bar)
         # Prefer the labels of sentences that start on this line; else the one running on.
         starting = [i for i in range(first, last + 1) if self.sentences[i].start >= line_start]
         mark = next((self._marks[i] for i in [*starting, first] if i in self._marks), None)
         if mark is None:
-            return [bar, RichSegment("   ", self.rich_style)]
+            return [bar, RichSegment("   ", self._base)]
         if palette.no_color:
             key_style = Style(reverse=mark.claim, bold=True)
         else:
@@ -498,7 +521,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return [
             bar,
             RichSegment(mark.key[:1] or "?", key_style),
-            RichSegment(star + " ", self.rich_style + palette.cursor_bar),
+            RichSegment(star + " ", self._base + palette.cursor_bar),
         ]
 
     def _render_paragraph(self, paragraph: int) -> list[Strip]:
@@ -515,7 +538,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             piece.rstrip()  # trailing spaces would only push the line past its width
             segments = self._gutter(line_start, line_end)
             segments += list(piece.render(console))
-            strip = Strip(segments).adjust_cell_length(width + GUTTER, self.rich_style)
+            strip = Strip(segments).adjust_cell_length(width + GUTTER, self._base)
             strips.append(strip)
         return strips
 

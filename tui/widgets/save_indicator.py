@@ -17,12 +17,12 @@ class SaveIndicator(Static):
     def saved(self, what: str = "saved") -> None:
         """The store call returned, so the change is on disk."""
         self.set_class(False, "-failed")
-        self.update(Content.assemble(("✓ ", "bold $success"), f"{what} {datetime.now():%H:%M:%S}"))
+        self.update(Content.assemble(("✓ ", "bold $success"), f"{what} {datetime.now():%H:%M:%S}"), layout=False)
 
     def failed(self) -> None:
         """The change did not reach the disk."""
         self.set_class(True, "-failed")
-        self.update(Content.styled("✗ not saved", "bold $error"))
+        self.update(Content.styled("✗ not saved", "bold $error"), layout=False)
 
     def read_only(self) -> None:
         """The store is read-only: nothing will be saved."""

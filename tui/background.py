@@ -1,0 +1,89 @@
+"""Analysis in a child process, so spaCy never holds the UI's GIL.
+
+spaCy's Cython loops keep the GIL for long stretches: analysed in a thread, a long
+article froze keys for seconds at a time (benchmarks/tui.py, part 4). The reader's
+thread worker therefore hands the article to one long-lived child process (started
+on first use with "spawn", which is safe beside Textual's threads) and only waits.
+The child loads the model once, writes the analysis cache as usual, and sends the
+`Analysis` back.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from corpus.model import Analysis, Article
+
+_ANALYZERS: dict[tuple[str, str], Any] = {}
+
+
+def _quiet_child() -> None:
+    """The child shares the terminal: its warnings must not scribble over the app."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+
+
+def start_resource_tracker() -> None:
+    """Start multiprocessing's helper process with a real stderr.
+
+    While Textual runs, ``sys.stderr`` is its capture object whose ``fileno()`` is -1,
+    and starting the tracker then fails ("bad value(s) in fds_to_keep"). Starting it
+    early, or with the real stderr put back for a moment, avoids that.
+    """
+    from multiprocessing import resource_tracker
+
+    saved = sys.stderr
+    try:
+        if sys.__stderr__ is not None:
+            sys.stderr = sys.__stderr__
+        resource_tracker.ensure_running()
+    except Exception:  # no tracker: the pool will say why when it is used
+        pass
+    finally:
+        sys.stderr = saved
+
+
+def _analyze_in_child(model: str, cache_root: str, article: Article) -> Analysis:
+    """Runs in the child: one Analyzer per model, kept for the child's life."""
+    from corpus.analysis import Analyzer
+
+    key = (model, cache_root)
+    if key not in _ANALYZERS:
+        _ANALYZERS[key] = Analyzer(model=model, cache_dir=Path(cache_root))
+    return _ANALYZERS[key].analyze(article)
+
+
+class AnalysisProcess:
+    """A one-worker process pool for `Analyzer.analyze`, created when first needed."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def analyze(self, analyzer: Any, article: Article) -> Analysis:
+        """Analyse ``article`` with ``analyzer``'s model and cache, in the child process.
+
+        Blocks the calling (worker) thread only; errors raised in the child, such as
+        `ModelNotFoundError`, are raised here.
+        """
+        cache = getattr(analyzer, "cache", None)
+        model = getattr(analyzer, "model_name", "")
+        if cache is None or not model:
+            return analyzer.analyze(article)  # no real pipeline to move out (no model)
+        if self._pool is None:
+            start_resource_tracker()
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_quiet_child)
+        future: Future[Analysis] = self._pool.submit(_analyze_in_child, model, str(cache.root), article)
+        return future.result()
+
+    def close(self) -> None:
+        """Stop the child (an analysis still running is abandoned)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
