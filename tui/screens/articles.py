@@ -37,6 +37,8 @@ COLUMNS: tuple[tuple[str, str, str, int], ...] = (
 )
 #: Below this width the list drops the source column and uses the short headings.
 NARROW = 110
+#: Rows added before the first paint (the rest follow at once after it).
+FIRST_ROWS = 100
 _NUMERIC = {"words", "entities", "figures", "claims", "reviewed"}
 ERROR_PREFIX = "error:"
 
@@ -159,6 +161,7 @@ class ArticlesScreen(Screen[None]):
         self.filter_text = ""
         self._narrow = False
         self._built_for: tuple[bool, int] | None = None
+        self._generation = 0
 
     @property
     def capp(self) -> ClaimscopeApp:
@@ -270,12 +273,27 @@ class ArticlesScreen(Screen[None]):
             table.clear()
         width = self.title_width()
         self._built_for = (narrow, width)
-        for row in rows:
+        self._generation += 1
+        # A screenful first, so a big corpus is on screen and answering keys at once;
+        # the rest right after the first paint.
+        first, rest = rows[:FIRST_ROWS], rows[FIRST_ROWS:]
+        for row in first:
             table.add_row(*row.cells(width, narrow), key=row.id)
         self.order = [row.id for row in rows if row.error is None]
-        if current is not None and current in {row.id for row in rows}:
+        if rest:
+            self.call_after_refresh(self._add_rows, self._generation, rest, width, narrow, current)
+        elif current is not None and current in {row.id for row in rows}:
             table.move_cursor(row=table.get_row_index(current))
         self._label_sort_column()
+
+    def _add_rows(self, generation: int, rows: list[Row], width: int, narrow: bool, current: str | None) -> None:
+        if generation != self._generation:
+            return  # the table was rebuilt meanwhile (filter or sort changed)
+        table = self.query_one(DataTable)
+        for row in rows:
+            table.add_row(*row.cells(width, narrow), key=row.id)
+        if current is not None and current in table.rows:
+            table.move_cursor(row=table.get_row_index(current))
 
     def _width(self, key: str) -> int:
         """A column's fixed width: room for its heading (and sort arrow) and its values."""
