@@ -24,6 +24,7 @@ Article file tables (TinyDB JSON, ids as strings):
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -44,7 +45,7 @@ from annotations.errors import (
     ReadOnlyStoreError,
     StoreError,
 )
-from annotations.migrations import CURRENT_SCHEMA, migrate_article_data
+from annotations.migrations import CURRENT_SCHEMA, file_schema, migrate_article_data
 from annotations.model import ArticleSummary, Change, SentenceLabel, SpanCorrection, utc_now
 from annotations.scheme import Scheme, default_scheme
 from annotations.storage import AtomicJSONStorage, atomic_write_text, dump_json, read_json
@@ -122,6 +123,53 @@ class StoredArticle:
     spans: tuple[SpanCorrection, ...]
     path: Path
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedLabels:
+    """An article's stored labels placed on its current sentences, for reading (export).
+
+    ``records`` maps sentence index -> the label's stored fields, as in the
+    ``labels`` table of the article file (``label``, ``annotator``, ``checkworthy``,
+    ``note``, ``updated``, ...; see docs/store.md). They are plain dicts because
+    export reads 100,000 of them and builds its own rows. ``corrections`` are the
+    placed span corrections by ``(start, end)``; ``orphans`` counts labels that fit
+    no sentence; ``error`` says why the file could not be read (then nothing else is set).
+    """
+
+    records: dict[int, dict[str, Any]]
+    corrections: dict[tuple[int, int], SpanCorrection]
+    orphans: int = 0
+    error: str | None = None
+
+    def spans(self, model_spans: Sequence[Span]) -> tuple[Span, ...]:
+        """``model_spans`` with the corrections applied (see :func:`apply_corrections`)."""
+        return apply_corrections(model_spans, self.corrections)
+
+
+def apply_corrections(
+    model_spans: Sequence[Span], corrections: dict[tuple[int, int], SpanCorrection]
+) -> tuple[Span, ...]:
+    """``model_spans`` with span ``corrections`` applied, sorted by position.
+
+    A correction owns its exact ``(start, end)`` range: ``remove`` drops the model
+    span there, ``add``/``relabel`` put a span with the corrected label there.
+    """
+    if not corrections:
+        return tuple(model_spans)
+    out = [s for s in model_spans if (s.start, s.end) not in corrections]
+    out.extend(
+        Span(c.start, c.end, c.label, kind_of(c.label))
+        for c in corrections.values()
+        if c.action != "remove"
+    )
+    out.sort(key=lambda s: (s.start, -s.end))
+    return tuple(out)
+
+
+# Fields every stored label has; a record without them takes the slow, checking path.
+_LABEL_KEYS = frozenset(("article_id", "sentence_index", "start", "end", "text", "label"))
+_NO_LABELS = PlacedLabels({}, {})
 
 
 class Store:
@@ -423,6 +471,41 @@ class Store:
 
     # --------------------------------------------------------------- reading
 
+    def placed_labels(self, article: Article, sentences: Sequence[Segment]) -> PlacedLabels:
+        """The labels of ``article`` placed on ``sentences``, read from disk; never writes.
+
+        The same placement as :meth:`article` gives. The file is parsed with a plain
+        ``json.loads``, and when every record still sits on its sentence (the usual
+        case: the article has not changed) the records are used as they are, without
+        building a :class:`SentenceLabel` per label: exporting 100,000 labels spends
+        its time on the formats, not here. Anything else (a changed article, orphans,
+        an old schema, an unreadable file) goes through :meth:`article`.
+        """
+        path = self.file_for(article.id)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return _NO_LABELS
+        except OSError:
+            raw = None  # the slow path words the error
+        if raw is not None:
+            try:
+                data = json.loads(raw.decode("utf-8"))
+            except ValueError:  # UnicodeDecodeError is a ValueError too
+                data = None
+            if data is not None:
+                placed = _place_unchanged(data, article.text, article.hash, sentences)
+                if placed is not None:
+                    return placed
+        doc = self.article(article, sentences)
+        if doc.error is not None:
+            return PlacedLabels({}, {}, 0, doc.error)
+        return PlacedLabels(
+            {i: r.to_json() for i, r in sorted(doc.labels.items())},
+            dict(doc._spans),
+            len(doc.orphans),
+        )
+
     def stored_articles(self) -> Iterator[StoredArticle]:
         """Every article file of the store, read as it is on disk (migrated in memory)."""
         folder = self._article_dir()
@@ -606,6 +689,53 @@ def _docs_of(table: Any) -> list[dict[str, Any]]:
     return [table[k] for k in sorted(table, key=lambda k: int(k))]
 
 
+def _place_unchanged(
+    data: Any, text: str, article_hash: str, sentences: Sequence[Segment]
+) -> PlacedLabels | None:
+    """The file's labels and corrections when all still fit where they were saved, else None.
+
+    "Fit" is what the first pass of :func:`~annotations.anchoring.anchor_labels` and
+    :func:`~annotations.anchoring.anchor_spans` accept without moving anything, so
+    the result equals theirs; None sends the caller to the full re-anchoring.
+    """
+    if not isinstance(data, dict) or file_schema(data) != CURRENT_SCHEMA or data.get("orphans"):
+        return None
+    labels = data.get("labels") or {}
+    spans = data.get("spans") or {}
+    if not isinstance(labels, dict) or not isinstance(spans, dict):
+        return None
+    count = len(sentences)
+    records: dict[int, dict[str, Any]] = {}
+    for record in labels.values():
+        if type(record) is not dict or not _LABEL_KEYS <= record.keys() or record.get("orphan"):
+            return None
+        i = record["sentence_index"]
+        if type(i) is not int or not 0 <= i < count or i in records:
+            return None
+        seg = sentences[i]
+        if (
+            record["start"] != seg.start
+            or record["end"] != seg.end
+            or record.get("article_hash") != article_hash
+            or record["text"] != text[seg.start : seg.end]
+        ):
+            return None
+        records[i] = record
+    corrections: dict[tuple[int, int], SpanCorrection] = {}
+    for record in spans.values():
+        try:
+            c = SpanCorrection.from_json(record)
+        except (TypeError, AttributeError):
+            return None
+        key = (c.start, c.end)
+        if c.orphan or key in corrections or c.article_hash != article_hash:
+            return None
+        if type(c.start) is not int or type(c.end) is not int or text[c.start : c.end] != c.text:
+            return None
+        corrections[key] = c
+    return PlacedLabels(records, corrections)
+
+
 def _first(table: Any) -> dict[str, Any]:
     docs = _docs_of(table)
     return docs[0] if docs else {}
@@ -742,16 +872,7 @@ class ArticleAnnotations:
         A correction owns its exact ``(start, end)`` range: ``remove`` drops the model
         span there, ``add``/``relabel`` put a span with the corrected label there.
         """
-        if not self._spans:
-            return tuple(model_spans)
-        out = [s for s in model_spans if (s.start, s.end) not in self._spans]
-        out.extend(
-            Span(c.start, c.end, c.label, kind_of(c.label))
-            for c in self._spans.values()
-            if c.action != "remove"
-        )
-        out.sort(key=lambda s: (s.start, -s.end))
-        return tuple(out)
+        return apply_corrections(model_spans, self._spans)
 
     def summary(self) -> ArticleSummary:
         """Progress on this article."""

@@ -9,8 +9,9 @@ loads it with ``load_corpus``, then in the same run and process:
    paragraphs, sentence cutting, the figure rules and the cache writes;
 3. re-opening: ``Analyzer.cached`` and ``Analyzer.counts`` for every article.
 
-Rounds alternate baseline and claimscope, and the best of each is reported, because
-the machine may be shared.
+Each round alternates blocks of articles between the baseline and claimscope (which
+goes first alternates too), so a change in the machine's load hits both alike; with
+several rounds the best of each is reported.
 
 Run: ``python benchmarks/analyze.py [--articles 2000] [--rounds 2] [--processes 1]``
 """
@@ -88,6 +89,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--block", type=int, default=250, help="articles per alternating block")
     args = parser.parse_args()
 
     rng = random.Random(7)
@@ -116,25 +118,43 @@ def main() -> None:
         raw_times, our_times = [], []
         tokens = 0
         analyzer = probe
+        block = args.block
         for round_no in range(args.rounds):
-            began = time.perf_counter()
-            tokens = 0
-            for doc in nlp.pipe(bodies, batch_size=args.batch_size, n_process=args.processes):
-                tokens += len(doc)
-            raw_times.append(time.perf_counter() - began)
-
             analyzer = Analyzer(cache_dir=Path(tmp) / f"cache-{round_no}")
-            began = time.perf_counter()
-            done = sum(
-                1 for _ in analyzer.analyze_many(articles, n_process=args.processes, batch_size=args.batch_size)
-            )
-            our_times.append(time.perf_counter() - began)
-            assert done == len(articles) and analyzer.stats.analysed == len(articles)
-            assert analyzer.stats.tokens == tokens, (analyzer.stats.tokens, tokens)
-            print(
-                f"  round {round_no + 1}: raw nlp.pipe {raw_times[-1]:.2f} s, "
-                f"claimscope {our_times[-1]:.2f} s"
-            )
+            raw_time = our_time = 0.0
+            tokens = analysed_tokens = 0
+            # Alternate small blocks (raw first, then claimscope first) so a change in
+            # the machine's load hits both sides alike.
+            for b, first in enumerate(range(0, len(articles), block)):
+                def raw_block() -> float:
+                    nonlocal tokens
+                    began = time.perf_counter()
+                    for doc in nlp.pipe(bodies[first : first + block], batch_size=args.batch_size, n_process=args.processes):
+                        tokens += len(doc)
+                    return time.perf_counter() - began
+
+                def our_block() -> float:
+                    nonlocal analysed_tokens
+                    began = time.perf_counter()
+                    for _ in analyzer.analyze_many(
+                        articles[first : first + block], n_process=args.processes, batch_size=args.batch_size
+                    ):
+                        pass
+                    spent = time.perf_counter() - began
+                    assert analyzer.stats.analysed == len(articles[first : first + block])
+                    analysed_tokens += analyzer.stats.tokens
+                    return spent
+
+                if b % 2 == 0:
+                    raw_time += raw_block()
+                    our_time += our_block()
+                else:
+                    our_time += our_block()
+                    raw_time += raw_block()
+            assert analysed_tokens == tokens, (analysed_tokens, tokens)
+            raw_times.append(raw_time)
+            our_times.append(our_time)
+            print(f"  round {round_no + 1}: raw nlp.pipe {raw_time:.2f} s, claimscope {our_time:.2f} s")
 
         raw, ours = min(raw_times), min(our_times)
         print(f"{'':<34}{'seconds':>9}{'tokens/s':>11}")

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
 #: then live in another folder and are never read.
-ANALYSER_VERSION = 1
+ANALYSER_VERSION = 2
 
 #: Largest piece of text handed to spaCy at once. The parser needs memory in
 #: proportion to the doc, and nlp.max_length is 1,000,000 characters.
@@ -222,12 +222,12 @@ def _clip_spans(text: str, paragraphs: list[Segment], raw: list[tuple[int, int, 
     return spans
 
 
-def _doc_parts(doc: Doc, offset: int) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
-    """Sentences and merged spans of one chunk's doc, shifted to article offsets."""
+def _doc_parts(doc: Doc, text: str, offset: int) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Sentences and merged spans of one chunk's doc (``text``), shifted to article offsets."""
     from corpus.figures import doc_spans
 
     sentences = [(sent.start_char + offset, sent.end_char + offset) for sent in doc.sents]
-    spans = [(f.start + offset, f.end + offset, f.label) for f in doc_spans(doc)]
+    spans = [(f.start + offset, f.end + offset, f.label) for f in doc_spans(doc, text)]
     return sentences, spans
 
 
@@ -290,6 +290,7 @@ class Analyzer:
         pending: dict[int, tuple[Article, list[Segment], int]] = {}
 
         def chunk_stream() -> Iterator[tuple[str, tuple[int, int, int]]]:
+            """(chunk text, (article number, chunk start, chunk end)) for uncached articles."""
             limit = 0
             for number, article in enumerate(articles):
                 found = self.cache.load(article)
@@ -309,7 +310,7 @@ class Analyzer:
                     continue
                 pending[number] = (article, paragraphs, len(chunks))
                 for chunk_start, chunk_end in chunks:
-                    yield text[chunk_start:chunk_end], (number, chunk_start, len(chunks))
+                    yield text[chunk_start:chunk_end], (number, chunk_start, chunk_end)
 
         def drain() -> Iterator[tuple[Article, Analysis]]:
             while ready:
@@ -332,14 +333,15 @@ class Analyzer:
             docs = self.nlp.pipe(
                 itertools.chain([first], stream), as_tuples=True, batch_size=batch_size, n_process=n_process
             )
-            for doc, (number, offset, n_chunks) in docs:
+            for doc, (number, offset, chunk_end) in docs:
                 yield from drain()
-                sentences, spans = _doc_parts(doc, offset)
+                article, paragraphs, left = pending[number]
+                # the chunk's text again, sliced (Doc.text would re-join every token)
+                sentences, spans = _doc_parts(doc, article.text[offset:chunk_end], offset)
                 got = parts.setdefault(number, ([], [], 0))
                 got[0].extend(sentences)
                 got[1].extend(spans)
                 parts[number] = (got[0], got[1], got[2] + len(doc))
-                article, paragraphs, left = pending[number]
                 if left > 1:
                     pending[number] = (article, paragraphs, left - 1)
                     continue

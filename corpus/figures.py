@@ -175,40 +175,49 @@ _BARE = re.compile(rf"{_L}{_DIGITS}(?:\s?{_SCALE}\b|{_ABBR}\b)?(?![\w:/]|[.,]\d)
 class _Tokens:
     """Token boundaries of a doc, read once, for cheap char -> token lookups."""
 
-    __slots__ = ("doc", "starts", "ends", "lowers")
+    __slots__ = ("doc", "text", "starts", "ends", "lowers")
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, text: str) -> None:
         self.doc = doc
+        self.text = text  # Doc.text joins every token's text on each access: read it once
         # to_array reads the token fields in C; iterating Token objects costs far more.
-        array = doc.to_array(["IDX", "LENGTH"]).tolist() if len(doc) else []
-        self.starts = [start for start, _ in array]
-        self.ends = [start + length for start, length in array]
-        text = doc.text
-        self.lowers = [text[start : start + length].lower() for start, length in array]
+        if len(doc):
+            array = doc.to_array(["IDX", "LENGTH"])
+            self.starts = array[:, 0].tolist()
+            self.ends = (array[:, 0] + array[:, 1]).tolist()
+        else:
+            self.starts, self.ends = [], []
+        self.lowers = [text[start:end].lower() for start, end in zip(self.starts, self.ends)]
+
+    def candidates(self) -> list[int]:
+        """Indices of the tokens a figure can start at (digits, currency, number words)."""
+        lowers = self.lowers
+        found = [
+            i
+            for i, lower in enumerate(lowers)
+            if lower[:1] in _FIRST_CHARS
+            or lower in _START_WORDS
+            or (lower in _A_AN and i + 1 < len(lowers) and lowers[i + 1] in _AFTER_A)
+        ]
+        # "US$40", "HK$3m": a currency sign inside the token
+        inside = {self.at(match.start()) for match in _CURRENCY_INSIDE.finditer(self.text)}
+        return sorted(inside.union(found)) if inside else found
 
     def at(self, char: int) -> int:
         """Index of the token containing (or starting before) character ``char``."""
         return max(0, bisect_right(self.starts, char) - 1)
 
 
-#: Words a figure can start with (besides digits and currency signs).
+#: Words a figure can start with (besides digits and currency signs); "aged" for ages.
 _START_WORDS = frozenset(
     (_WORD_UNITS + "|" + _WORD_TENS).split("|")
-    + "between tens hundreds thousands millions billions dozens several many half".split()
+    + "between tens hundreds thousands millions billions dozens several many half aged age ages".split()
 )
 #: After "a"/"an", these make a figure ("a million", "a third of", "a few hundred").
 _AFTER_A = frozenset("hundred thousand million billion trillion dozen few couple third quarter fifth sixth eighth tenth".split())
-_CURRENCY_CHARS = frozenset("$£€¥₹₽₩₺")
-
-
-def _starts_figure(tokens: _Tokens, i: int) -> bool:
-    lower = tokens.lowers[i]
-    first = lower[:1]
-    if first.isdigit() or first in _CURRENCY_CHARS or lower in _START_WORDS:
-        return True
-    if lower in {"a", "an"}:
-        return i + 1 < len(tokens.lowers) and tokens.lowers[i + 1] in _AFTER_A
-    return any(char in _CURRENCY_CHARS for char in lower)
+_A_AN = frozenset({"a", "an"})
+_FIRST_CHARS = frozenset("0123456789$£€¥₹₽₩₺")
+_CURRENCY_INSIDE = re.compile(r"\w[$£€¥₹₽₩₺]")
 
 
 def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> list[tuple[Found, bool]]:
@@ -217,7 +226,7 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
     The patterns are tried only where a token can start a figure (a digit, a currency
     sign, a number word...), which keeps the layer cheap next to the pipeline.
     """
-    text = doc.text
+    text = tokens.text
     found: list[tuple[Found, bool]] = []
     # First, so that an age wins over a bare number of the same length.
     for match in _AGE_AFTER_NOUN.finditer(text):
@@ -225,14 +234,13 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
         before = doc[tokens.at(match.start() - 1)]
         if before.tag_.startswith("NN") and not before.like_num:
             found.append((Found(match.start(1), match.end(1), "AGE"), True))
-    for i, pos in enumerate(tokens.starts):
+    for i in tokens.candidates():
+        pos = tokens.starts[i]
         lower = tokens.lowers[i]
         if lower in {"aged", "age", "ages"}:
             match = _AGED.match(text, pos)
             if match is not None:
                 found.append((Found(match.start(1), match.end(1), "AGE"), True))
-            continue
-        if not _starts_figure(tokens, i):
             continue
         for pattern, label, strong in _RULES:
             match = pattern.match(text, pos)
@@ -360,7 +368,7 @@ def _with_approximator(text: str, span: Found, taken_before: int) -> Found:
 
 def _adverbial_first(doc: Doc, tokens: _Tokens, span: Found) -> bool:
     """``first`` as an adverb of time before a verb (``she first visited``)."""
-    if doc.text[span.start : span.end].lower() not in {"first", "firstly"}:
+    if tokens.text[span.start : span.end].lower() not in {"first", "firstly"}:
         return False
     i = tokens.at(span.start)
     token = doc[i]
@@ -379,16 +387,19 @@ def _overlapping(spans: list[Found], starts: list[int], start: int, end: int) ->
     return range(i, j)
 
 
-def merge_figures(doc: Doc, model: list[Found]) -> list[Found]:
-    """Combine the model's entities ``model`` with the rule layer; sorted, disjoint spans."""
-    text = doc.text
+def merge_figures(doc: Doc, model: list[Found], text: str | None = None) -> list[Found]:
+    """Combine the model's entities ``model`` with the rule layer; sorted, disjoint spans.
+
+    ``text`` is ``doc.text`` when the caller already has it (it is rebuilt on each access).
+    """
+    text = doc.text if text is None else text
     model = sorted(model)
     starts = [span.start for span in model]
     fake_dates = {
         k for k, span in enumerate(model) if kind_of(span.label) == "date" and not _is_real_date(text[span.start : span.end])
     }
     covered = [(span.start, span.end) for k, span in enumerate(model) if k not in fake_dates]
-    tokens = _Tokens(doc)
+    tokens = _Tokens(doc, text)
     matches = _rule_matches(doc, tokens, covered)
     rules = _pick_longest([(_snap(tokens, text, f), strong) for f, strong in matches])
 
@@ -451,7 +462,7 @@ def merge_figures(doc: Doc, model: list[Found]) -> list[Found]:
     return result
 
 
-def doc_spans(doc: Doc) -> list[Found]:
-    """The model's entities for ``doc`` merged with the figure rules."""
+def doc_spans(doc: Doc, text: str | None = None) -> list[Found]:
+    """The model's entities for ``doc`` merged with the figure rules (``text``: ``doc.text``)."""
     model = [Found(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
-    return merge_figures(doc, model)
+    return merge_figures(doc, model, text)

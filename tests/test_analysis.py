@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.analysis import Analyzer, _chunks, split_paragraphs
-from corpus.model import Analysis, Article, Segment
+from corpus.model import Analysis, Article
 
 
 def make(text: str, body_start: int = 0, body_end: int = -1, name: str = "t") -> Article:

@@ -401,3 +401,21 @@ async def test_palette_exports_and_toggles(corpus_dir: Path, tmp_path: Path, ana
     export = store_dir / "exports" / "labels-csv.csv"
     content = export.read_text(encoding="utf-8")
     assert "quantity" in content and "harbour.txt" in content
+
+
+async def test_palette_opens_an_article_and_runs_reader_actions(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("ctrl+p", *"Open: Library opens")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and app.screen.article.id == "library.txt"
+        await pilot.press("ctrl+p", *"Label sentence: rule")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.doc.labels[0].label == "rule"
+    app.store.close()

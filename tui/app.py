@@ -78,6 +78,14 @@ class ClaimscopeApp(App[None]):
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
+            unknown = sorted(set(self.config.keys) - known_binding_ids())
+            if unknown:
+                self.notify(
+                    f"{self.config.path}: [keys] has unknown binding ids: {', '.join(unknown)} "
+                    "(see ? for the ids)",
+                    severity="warning",
+                    timeout=10,
+                )
         if self.config.theme:
             if self.config.theme in self.available_themes:
                 self.theme = self.config.theme
@@ -254,6 +262,14 @@ class UnavailableAnalyzer:
 
     def analyze(self, article: Article) -> Any:
         raise self.error
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id a user may remap in the config file."""
+    from tui.screens.reader import READER_BINDINGS
+
+    bindings = [*READER_BINDINGS, *ArticlesScreen.BINDINGS, *ClaimscopeApp.BINDINGS, *HelpScreen.BINDINGS]
+    return {binding.id for binding in bindings if isinstance(binding, Binding) and binding.id}
 
 
 def create_app(

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -75,12 +76,18 @@ class AnalysisProcess:
         model = getattr(analyzer, "model_name", "")
         if cache is None or not model:
             return analyzer.analyze(article)  # no real pipeline to move out (no model)
-        if self._pool is None:
-            start_resource_tracker()
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_quiet_child)
-        future: Future[Analysis] = self._pool.submit(_analyze_in_child, model, str(cache.root), article)
-        return future.result()
+        try:
+            if self._pool is None:
+                start_resource_tracker()
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_quiet_child)
+            future: Future[Analysis] = self._pool.submit(_analyze_in_child, model, str(cache.root), article)
+            return future.result()
+        except (BrokenProcessPool, OSError, RuntimeError):
+            # No child process here (sandbox, broken interpreter setup): analyse in this
+            # thread instead; slower keys while it runs beat no highlights at all.
+            self.close()
+            return analyzer.analyze(article)
 
     def close(self) -> None:
         """Stop the child (an analysis still running is abandoned)."""

@@ -27,6 +27,48 @@ SPAN_NOTE = (
 )
 
 
+#: Fuller descriptions than the key bar has room for, by binding id.
+LONG_HELP: dict[str, str] = {
+    "reader.next_sentence": "next sentence",
+    "reader.previous_sentence": "previous sentence",
+    "reader.next_paragraph": "first sentence of the next paragraph",
+    "reader.previous_paragraph": "first sentence of this paragraph, then of the previous one",
+    "reader.first_sentence": "first sentence of the article",
+    "reader.last_sentence": "last sentence of the article",
+    "reader.next_unreviewed": "next sentence without a label (wraps around)",
+    "reader.claim": "label the sentence with the default claim type",
+    "reader.not_claim": "label the sentence: not a claim",
+    "reader.clear": "remove the sentence's label",
+    "reader.checkworthy": "toggle check-worthy (★ in the gutter)",
+    "reader.note": "edit the sentence's note; after a search: next hit",
+    "reader.previous_hit": "previous search hit (while a search is active)",
+    "reader.undo": "undo the last change (this session, any article)",
+    "reader.redo": "redo what undo took back",
+    "reader.toggle_entities": "entity highlights on/off",
+    "reader.toggle_figures": "figure highlights on/off",
+    "reader.toggle_dates": "date highlights on/off",
+    "reader.span_mode": "span mode in the current sentence (see below)",
+    "reader.span_left": "span mode: move to the previous token",
+    "reader.span_right": "span mode: move to the next token",
+    "reader.span_extend_left": "span mode: extend the selection left",
+    "reader.span_extend_right": "span mode: extend the selection right",
+    "reader.span_label": "span mode: label the selection (add or relabel a span)",
+    "reader.span_remove": "span mode: remove the span under the cursor",
+    "reader.next_article": "next article in the list's order",
+    "reader.previous_article": "previous article in the list's order",
+    "reader.search": "search this article (enter: find, escape: cancel)",
+    "reader.panel": "side panel: claims and entities; enter jumps to one",
+    "reader.back": "end search or span mode, else back to the list",
+    "list.filter": "filter the list as you type (escape clears)",
+    "list.sort": "sort by the next column (or click a heading)",
+    "list.sort_reverse": "reverse the sort order",
+    "list.clear_filter": "clear the filter",
+    "list.quit": "quit",
+    "app.quit": "quit from anywhere",
+    "app.help": "this help",
+}
+
+
 def key_label(keys: str) -> str:
     """Readable keys: 'j,down' -> 'j / ↓'."""
     names = {
@@ -92,7 +134,7 @@ class HelpScreen(Screen[None]):
                 if not isinstance(binding, Binding):
                     continue
                 keys = self.capp.keys_for(binding)
-                description = binding.description or binding.action
+                description = LONG_HELP.get(binding.id or "", binding.description or binding.action)
                 if binding.id and binding.id.startswith("reader.label_"):
                     number = int(binding.id.rsplit("_", 1)[1])
                     names = self.capp.scheme.claim_names

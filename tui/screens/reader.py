@@ -143,6 +143,7 @@ class ReaderScreen(Screen[None]):
         self.search_query: str | None = None
         self.hits: list[tuple[int, int]] = []
         self.hit_index: int | None = None
+        self._status_for: int | None = None
 
     @property
     def capp(self) -> ClaimscopeApp:
@@ -192,6 +193,7 @@ class ReaderScreen(Screen[None]):
         self.model_spans = ()
         self.span_cursor = None
         self.search_query, self.hits, self.hit_index = None, [], None
+        self._status_for = None
         self.query_one("#reader-title", Static).update(self._title_content())
         self.query_one("#search", Input).display = False
         cached = self.capp.analyzer.cached(article)
@@ -255,10 +257,10 @@ class ReaderScreen(Screen[None]):
             self.view.load(self.article, analysis)
         self._refresh_annotations()
         if self.start_sentence is not None:
-            self.view.cursor = self.start_sentence
+            self._move(self.start_sentence)
             self.view.scroll_to_cursor(center=True)
         else:
-            self.view.cursor = 0
+            self._move(0)
         self._update_legend()
 
     def _refresh_annotations(self) -> None:
@@ -374,8 +376,16 @@ class ReaderScreen(Screen[None]):
         self._update_legend()
 
     # ------------------------------------------------------------------ events
+    def _move(self, index: int) -> None:
+        """Move the cursor and redraw the status line in the same frame."""
+        self.view.cursor = index
+        self._cursor_moved(ArticleView.CursorMoved(self.view.cursor))
+
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, message: ArticleView.CursorMoved) -> None:
+        if message.index == self._status_for:
+            return  # already handled by _move
+        self._status_for = message.index
         if self.span_cursor is not None and self.analysis is not None:
             sentence = self.analysis.sentences[message.index]
             if not (sentence.start <= self.span_cursor.token[0] < sentence.end):
@@ -385,13 +395,13 @@ class ReaderScreen(Screen[None]):
 
     @on(ArticleView.SentenceClicked)
     def _sentence_clicked(self, message: ArticleView.SentenceClicked) -> None:
-        self.view.cursor = message.index
+        self._move(message.index)
 
     @on(SidePanel.Jump)
     def _jump(self, message: SidePanel.Jump) -> None:
         index = self.view.sentence_at(message.offset)
         if index is not None:
-            self.view.cursor = index
+            self._move(index)
         self.view.scroll_to_offsets(message.offset, message.offset, center=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -413,33 +423,37 @@ class ReaderScreen(Screen[None]):
 
     def action_next_sentence(self) -> None:
         if self._ready():
-            self.view.cursor += 1
+            self._move(self.view.cursor + 1)
 
     def action_previous_sentence(self) -> None:
         if self._ready():
-            self.view.cursor -= 1
+            self._move(self.view.cursor - 1)
 
     def action_next_paragraph(self) -> None:
         if self._ready():
             assert self.analysis is not None
-            self.view.cursor = navigation.next_paragraph(
-                self.analysis.sentences, self.analysis.paragraphs, self.view.cursor
+            self._move(
+                navigation.next_paragraph(
+                    self.analysis.sentences, self.analysis.paragraphs, self.view.cursor
+                )
             )
 
     def action_previous_paragraph(self) -> None:
         if self._ready():
             assert self.analysis is not None
-            self.view.cursor = navigation.previous_paragraph(
-                self.analysis.sentences, self.analysis.paragraphs, self.view.cursor
+            self._move(
+                navigation.previous_paragraph(
+                    self.analysis.sentences, self.analysis.paragraphs, self.view.cursor
+                )
             )
 
     def action_first_sentence(self) -> None:
         if self._ready():
-            self.view.cursor = 0
+            self._move(0)
 
     def action_last_sentence(self) -> None:
         if self._ready():
-            self.view.cursor = len(self.view.sentences) - 1
+            self._move(len(self.view.sentences) - 1)
 
     def action_next_unreviewed(self) -> None:
         if self._ready():
@@ -447,7 +461,7 @@ class ReaderScreen(Screen[None]):
             if target is None:
                 self.notify("every sentence in this article is reviewed")
             else:
-                self.view.cursor = target
+                self._move(target)
 
     def action_step_article(self, step: int) -> None:
         self.capp.step_article(self.article.id, step)
@@ -594,7 +608,7 @@ class ReaderScreen(Screen[None]):
             return
         self.reload_annotations()
         if change.sentence_index is not None:
-            self.view.cursor = change.sentence_index
+            self._move(change.sentence_index)
 
     def reload_annotations(self) -> None:
         """Read this article's labels again from the store (after undo/redo)."""
@@ -737,7 +751,7 @@ class ReaderScreen(Screen[None]):
         self.view.set_hits(self.hits, self.hit_index)
         index = self.view.sentence_at(self.hits[self.hit_index][0])
         if index is not None and self.view.sentences:
-            self.view.cursor = index
+            self._move(index)
         self._update_status()
 
     def _end_search(self) -> None:

@@ -198,7 +198,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False, layout=False)
+    # repaint=False: watch_cursor redraws just the two paragraphs that change.
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, layout=False, repaint=False)
 
     class CursorMoved(Message):
         """The current sentence changed."""
