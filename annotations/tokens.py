@@ -17,15 +17,18 @@ whitespace ones, every sentence goes through the tokenizer whole.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-#: One token: ``(start, end, orth, ws)``; offsets into the sentence, ``orth`` the
-#: vocab hash of the token text, ``ws`` True when a space follows it.
+#: One token: ``(start, end, orth, ws)``; offsets into the text it was cut from,
+#: ``orth`` the vocab hash of the token text, ``ws`` True when a space follows it.
 Token = tuple[int, int, int, bool]
 
-# A chunk's tokens as (start, end, orth, ws) relative to the chunk: the first
-# form for a chunk followed by a space, the second for the sentence's last chunk.
-_Entry = tuple[tuple[Token, ...], tuple[Token, ...]]
+#: What a caller keeps per chunk: ``form(chunk_text, tokens)``, computed once per
+#: distinct chunk (twice: followed by a space, and last in its sentence).
+Form = Callable[[str, tuple[Token, ...]], Any]
+
+#: A tokenised sentence: ``(offset, form)`` per chunk, offsets into the sentence.
+Parts = list[tuple[int, Any]]
 
 _JOINED_CHARS = 200_000  # new chunks tokenised per call: bounds the temporary Doc
 
@@ -37,20 +40,30 @@ def load_tokenizer() -> Any:
     return spacy.blank("en").tokenizer
 
 
-class ChunkTokenizer:
-    """Tokenises sentences like ``tokenizer`` does, caching tokens per whitespace chunk."""
+def raw_tokens(text: str, tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """The simplest :data:`Form`: the tokens themselves."""
+    return tokens
 
-    def __init__(self, tokenizer: Any) -> None:
+
+class ChunkTokenizer:
+    """Tokenises sentences like ``tokenizer`` does, caching per whitespace chunk.
+
+    ``form`` turns a chunk's tokens into what the caller needs per token (JSON
+    fragments, vocab hashes), so that work is done once per distinct chunk too.
+    """
+
+    def __init__(self, tokenizer: Any, form: Form = raw_tokens) -> None:
         self.tokenizer = tokenizer
         self.vocab = tokenizer.vocab
+        self.form = form
         rules = getattr(tokenizer, "rules", None) or {}
         # Single whitespace characters are rules in English; they only ever match
         # whitespace tokens, which the split path never produces.
         self.chunked = not any(len(r) > 1 and any(ch.isspace() for ch in r) for r in rules)
-        self._cache: dict[str, _Entry | None] = {}
+        self._cache: dict[str, tuple[Any, Any] | None] = {}
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 2000) -> Iterator[list[Token]]:
-        """The tokens of each text, in order."""
+    def pipe(self, texts: Iterable[str], batch_size: int = 2000) -> Iterator[Parts]:
+        """The parts of each text, in order."""
         batch: list[str] = []
         for text in texts:
             batch.append(text)
@@ -60,7 +73,7 @@ class ChunkTokenizer:
         if batch:
             yield from self._batch(batch)
 
-    def _batch(self, texts: list[str]) -> Iterator[list[Token]]:
+    def _batch(self, texts: list[str]) -> Iterator[Parts]:
         cache = self._cache
         split: list[list[str] | None] = []
         new: dict[str, None] = {}
@@ -78,25 +91,23 @@ class ChunkTokenizer:
             self._learn(list(new))
         for text, pieces in zip(texts, split):
             if pieces is not None:
-                tokens = self._from_cache(pieces)
-                if tokens is not None:
-                    yield tokens
+                parts = self._from_cache(pieces)
+                if parts is not None:
+                    yield parts
                     continue
-            yield self.tokens_of(text)
+            yield [(0, self.form(text, self.tokens_of(text)))] if text else []
 
-    def _from_cache(self, pieces: list[str]) -> list[Token] | None:
+    def _from_cache(self, pieces: list[str]) -> Parts | None:
         cache = self._cache
-        out: list[Token] = []
-        append = out.append
+        out: Parts = []
         at = 0
-        last = len(pieces) - 1
-        for n, piece in enumerate(pieces):
+        for piece in pieces:
             entry = cache[piece]
             if entry is None:
                 return None
-            for start, end, orth, ws in entry[n == last]:
-                append((at + start, at + end, orth, ws))
+            out.append((at, entry[0]))
             at += len(piece) + 1
+        out[-1] = (out[-1][0], cache[pieces[-1]][1])  # type: ignore[index]
         return out
 
     def _learn(self, chunks: list[str]) -> None:
@@ -111,8 +122,7 @@ class ChunkTokenizer:
                 size += len(chunk) + 1
                 continue
             if group:
-                joined = " ".join(group)
-                rows = self.tokenizer(joined).to_array([IDX, LENGTH, ORTH]).tolist()
+                rows = self.tokenizer(" ".join(group)).to_array([IDX, LENGTH, ORTH]).tolist()
                 k = 0
                 at = 0
                 for piece in group:
@@ -140,13 +150,21 @@ class ChunkTokenizer:
             return
         inner = tuple((s, e, o, False) for s, e, o in tokens[:-1])
         s, e, o = tokens[-1]
-        self._cache[piece] = (inner + ((s, e, o, True),), inner + ((s, e, o, False),))
+        self._cache[piece] = (
+            self.form(piece, inner + ((s, e, o, True),)),
+            self.form(piece, inner + ((s, e, o, False),)),
+        )
 
-    def tokens_of(self, text: str) -> list[Token]:
+    def tokens_of(self, text: str) -> tuple[Token, ...]:
         """Tokens of one text straight from the tokenizer (the reference behaviour)."""
         from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 
         if not text:
-            return []
+            return ()
         rows = self.tokenizer(text).to_array([IDX, LENGTH, ORTH, SPACY]).tolist()
-        return [(i, i + n, o, bool(ws)) for i, n, o, ws in rows]
+        return tuple((i, i + n, o, bool(ws)) for i, n, o, ws in rows)
+
+
+def flatten(parts: Parts) -> list[Token]:
+    """The tokens of a sentence tokenised with the :func:`raw_tokens` form, offsets absolute."""
+    return [(at + s, at + e, o, ws) for at, tokens in parts for s, e, o, ws in tokens]

@@ -75,7 +75,7 @@ class AnalysisCache:
     """Analyses of one model + version + analyser version, stored under ``root``."""
 
     def __init__(self, root: Path | None, model: str, model_version: str, analyser_version: int) -> None:
-        self.root = root if root is not None else cache_root()
+        self.root = Path(root) if root is not None else cache_root()
         self.model = model
         self.model_version = model_version
         self.folder = self.root / "analyses" / f"{_safe(model)}-{_safe(model_version)}-a{analyser_version}"

@@ -23,10 +23,15 @@ def run(args: argparse.Namespace) -> int:
     """Print one row per article (and per load error); return 0."""
     from corpus.analysis import Analyzer
     from corpus.articles import load_corpus, sample_corpus_path
+    from corpus.errors import ModelNotFoundError
 
     root = args.path if args.path is not None else sample_corpus_path()
     corpus = load_corpus(root)
-    analyzer = Analyzer(model=getattr(args, "model", None))
+    try:
+        analyzer: Analyzer | None = Analyzer(model=getattr(args, "model", None))
+    except ModelNotFoundError as error:  # the list still shows; only the counts are missing
+        print(f"claimscope: warning: {error}")
+        analyzer = None
     console = Console(soft_wrap=False)
 
     table = Table(title=f"claimscope: {corpus.root}", title_justify="left")
@@ -40,18 +45,17 @@ def run(args: argparse.Namespace) -> int:
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for article in corpus.articles:
-        analysis = analyzer.cached(article)
-        words = len(article.text[slice(*article.body)].split())
-        if analysis is None:
+        counts = analyzer.counts(article) if analyzer is not None else None
+        if counts is None:
+            words = str(len(article.text[slice(*article.body)].split()))
             entities = figures = "–"
         else:
-            entities = str(sum(1 for span in analysis.spans if span.kind == "entity"))
-            figures = str(sum(1 for span in analysis.spans if span.kind == "figure"))
+            words, entities, figures = str(counts.words), str(counts.entities), str(counts.figures)
         table.add_row(
             Text(article.title),
             Text(article.meta.get("source", "")),
             Text(article.meta.get("date", "")),
-            str(words),
+            words,
             entities,
             figures,
         )
