@@ -11,7 +11,9 @@ Per line, by shape:
   else ``accept[0]`` when accepted, else the scheme's not-a-claim label when
   rejected; ``ignore`` leaves the stored label alone. ``spans`` (sentence offsets)
   become span corrections against the model's spans.
-- doccano classification (``label`` is a list of names): at most one name.
+- doccano classification (``label`` and/or ``cats`` a list of names): at most one
+  name; ``entities`` (``[start, end, LABEL]`` or doccano's ``{"start_offset",
+  "end_offset", "label"}``), when present, are the sentence's spans.
 - doccano sequence labelling (``label`` is a list of ``[start, end, LABEL]``): the
   spans; the sentence label comes from ``meta.label`` when present.
 
@@ -168,13 +170,14 @@ def _parse_line(line: str, store: Store) -> _Item:
     elif isinstance(raw_label, list) and raw_label and all(isinstance(x, list) for x in raw_label):
         spans = _parse_spans(raw_label, text, prodigy=False)
         label = meta.get("label") or None
-    elif isinstance(raw_label, list):
-        names = [x for x in raw_label if isinstance(x, str)]
-        if len(names) != len(raw_label):
-            raise LineError("\"label\" must list label names or [start, end, LABEL] spans")
-        if len(names) > 1:
-            raise LineError(f"several labels {names} for one sentence; claimscope keeps one")
+    elif isinstance(raw_label, list) or isinstance(obj.get("cats"), list):
+        names = _names(raw_label if isinstance(raw_label, list) else obj["cats"])
+        cats = obj.get("cats")
+        if isinstance(raw_label, list) and cats is not None and _names(cats) != names:
+            raise LineError(f"\"label\" {names} and \"cats\" {cats} disagree")
         label = names[0] if names else (meta.get("label") or None)
+        if "entities" in obj:
+            spans = _parse_spans(obj["entities"], text, prodigy=False)
     else:
         raise LineError("no \"label\" list and no Prodigy answer: not Prodigy or doccano JSONL")
     if label is not None:
@@ -197,6 +200,15 @@ def _parse_line(line: str, store: Store) -> _Item:
     )
 
 
+def _names(raw: Any) -> list[str]:
+    """The label names of a doccano ``label``/``cats`` list (at most one)."""
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        raise LineError("\"label\" must list label names or [start, end, LABEL] spans")
+    if len(raw) > 1:
+        raise LineError(f"several labels {raw} for one sentence; claimscope keeps one")
+    return list(raw)
+
+
 def _not_a_claim(store: Store) -> str:
     for label in store.scheme.labels:
         if not label.claim:
@@ -213,8 +225,10 @@ def _parse_spans(raw: Any, text: str, *, prodigy: bool) -> tuple[tuple[int, int,
             if not isinstance(entry, dict):
                 raise LineError("each span must be an object with start, end, label")
             start, end, label = entry.get("start"), entry.get("end"), entry.get("label")
+        elif isinstance(entry, dict):  # doccano's own export: start_offset/end_offset/label
+            start, end, label = entry.get("start_offset"), entry.get("end_offset"), entry.get("label")
         else:
-            if len(entry) != 3:
+            if not isinstance(entry, list) or len(entry) != 3:
                 raise LineError("each span must be [start, end, LABEL]")
             start, end, label = entry
         if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):

@@ -17,20 +17,22 @@ whitespace ones, every sentence goes through the tokenizer whole.
 
 from __future__ import annotations
 
+from itertools import accumulate, count
+from operator import add
 from typing import Any, Callable, Iterable, Iterator
 
 #: One token: ``(start, end, orth, ws)``; offsets into the text it was cut from,
 #: ``orth`` the vocab hash of the token text, ``ws`` True when a space follows it.
 Token = tuple[int, int, int, bool]
 
-#: What a caller keeps per chunk: ``form(chunk_text, tokens)``, computed once per
-#: distinct chunk (twice: followed by a space, and last in its sentence).
+#: What a caller keeps per chunk: ``form(chunk_text, tokens)`` with the tokens'
+#: offsets relative to the chunk, computed once per distinct chunk (twice: as
+#: followed by a space, and as the last chunk of its sentence). The caller works
+#: out where each chunk starts: one space follows every chunk but the last.
 Form = Callable[[str, tuple[Token, ...]], Any]
 
-#: A tokenised sentence: ``(offset, form)`` per chunk, offsets into the sentence.
-Parts = list[tuple[int, Any]]
-
 _JOINED_CHARS = 200_000  # new chunks tokenised per call: bounds the temporary Doc
+_BAD = object()
 
 
 def load_tokenizer() -> Any:
@@ -60,10 +62,14 @@ class ChunkTokenizer:
         # Single whitespace characters are rules in English; they only ever match
         # whitespace tokens, which the split path never produces.
         self.chunked = not any(len(r) > 1 and any(ch.isspace() for ch in r) for r in rules)
-        self._cache: dict[str, tuple[Any, Any] | None] = {}
+        # Per chunk: its form when a space follows, and when it ends the sentence.
+        # _BAD marks a chunk whose tokens did not tile it (never seen; kept safe).
+        self._mid: dict[str, Any] = {}
+        self._last: dict[str, Any] = {}
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 2000) -> Iterator[Parts]:
-        """The parts of each text, in order."""
+    def pipe(self, texts: Iterable[str], batch_size: int = 2000) -> Iterator[list[Any]]:
+        """Per text, in order, the forms of its chunks (one form for the whole text
+        when it had to go through the tokenizer whole; none for an empty text)."""
         batch: list[str] = []
         for text in texts:
             batch.append(text)
@@ -73,42 +79,37 @@ class ChunkTokenizer:
         if batch:
             yield from self._batch(batch)
 
-    def _batch(self, texts: list[str]) -> Iterator[Parts]:
-        cache = self._cache
+    def _batch(self, texts: list[str]) -> Iterator[list[Any]]:
+        mid, last = self._mid, self._last
         split: list[list[str] | None] = []
-        new: dict[str, None] = {}
+        forms: list[list[Any] | None] = []
+        new: set[str] = set()
         for text in texts:
-            pieces = text.split(" ")
-            # Equal only when single spaces are the sole whitespace and nothing is empty.
-            if self.chunked and text and pieces == text.split():
-                split.append(pieces)
-                for piece in pieces:
-                    if piece not in cache:
-                        new[piece] = None
-            else:
-                split.append(None)
-        if new:
-            self._learn(list(new))
-        for text, pieces in zip(texts, split):
-            if pieces is not None:
-                parts = self._from_cache(pieces)
-                if parts is not None:
-                    yield parts
+            # Single spaces must be the only whitespace: isprintable() is False for
+            # every other whitespace character (and for a few harmless ones, which
+            # the exact split() comparison then lets through).
+            if self.chunked and text and "  " not in text and text[0] != " " and text[-1] != " ":
+                pieces = text.split(" ")
+                if text.isprintable() or pieces == text.split():
+                    found = list(map(mid.get, pieces))
+                    if None in found:
+                        new.update(p for p in pieces if p not in mid)
+                    split.append(pieces)
+                    forms.append(found)
                     continue
-            yield [(0, self.form(text, self.tokens_of(text)))] if text else []
-
-    def _from_cache(self, pieces: list[str]) -> Parts | None:
-        cache = self._cache
-        out: Parts = []
-        at = 0
-        for piece in pieces:
-            entry = cache[piece]
-            if entry is None:
-                return None
-            out.append((at, entry[0]))
-            at += len(piece) + 1
-        out[-1] = (out[-1][0], cache[pieces[-1]][1])  # type: ignore[index]
-        return out
+            split.append(None)
+            forms.append(None)
+        if new:
+            self._learn(sorted(new))
+        for text, pieces, found in zip(texts, split, forms):
+            if pieces is not None and found is not None:
+                if None in found:
+                    found = list(map(mid.__getitem__, pieces))
+                if _BAD not in found:
+                    found[-1] = last[pieces[-1]]
+                    yield found
+                    continue
+            yield [self.form(text, self.tokens_of(text))] if text else []
 
     def _learn(self, chunks: list[str]) -> None:
         """Tokenise new chunks, many per tokenizer call, into the cache."""
@@ -142,18 +143,16 @@ class ChunkTokenizer:
         at = 0
         for start, end, _ in tokens:
             if start != at or end <= start:
-                self._cache[piece] = None
+                self._mid[piece] = self._last[piece] = _BAD
                 return
             at = end
         if at != len(piece) or not tokens:
-            self._cache[piece] = None
+            self._mid[piece] = self._last[piece] = _BAD
             return
         inner = tuple((s, e, o, False) for s, e, o in tokens[:-1])
         s, e, o = tokens[-1]
-        self._cache[piece] = (
-            self.form(piece, inner + ((s, e, o, True),)),
-            self.form(piece, inner + ((s, e, o, False),)),
-        )
+        self._mid[piece] = self.form(piece, inner + ((s, e, o, True),))
+        self._last[piece] = self.form(piece, inner + ((s, e, o, False),))
 
     def tokens_of(self, text: str) -> tuple[Token, ...]:
         """Tokens of one text straight from the tokenizer (the reference behaviour)."""
@@ -165,6 +164,11 @@ class ChunkTokenizer:
         return tuple((i, i + n, o, bool(ws)) for i, n, o, ws in rows)
 
 
-def flatten(parts: Parts) -> list[Token]:
-    """The tokens of a sentence tokenised with the :func:`raw_tokens` form, offsets absolute."""
-    return [(at + s, at + e, o, ws) for at, tokens in parts for s, e, o, ws in tokens]
+def flatten(forms: list[Any]) -> list[Token]:
+    """A sentence's tokens with offsets into it, from forms made by :func:`raw_tokens`."""
+    out: list[Token] = []
+    at = 0
+    for tokens in forms:
+        out.extend((at + s, at + e, o, ws) for s, e, o, ws in tokens)
+        at = at + tokens[-1][1] + 1
+    return out

@@ -253,6 +253,9 @@ class ReaderScreen(Screen[None]):
         except ClaimscopeError as error:
             self.doc = None
             self.notify(str(error), title="Labels unavailable", severity="error", timeout=10)
+        else:
+            if getattr(self.doc, "error", None):
+                self.notify(str(self.doc.error), title="Labels read-only", severity="warning", timeout=10)
         if self.view.analysis is not analysis:
             self.view.load(self.article, analysis)
         self._refresh_annotations()
@@ -497,6 +500,10 @@ class ReaderScreen(Screen[None]):
             return False
         if self.doc is None:
             self.notify("this article's labels could not be loaded; editing is off", severity="error")
+            return False
+        if getattr(self.doc, "read_only", False):
+            reason = getattr(self.doc, "error", None) or "its store file cannot be written"
+            self.notify(f"this article is read-only: {reason}", severity="warning")
             return False
         return True
 

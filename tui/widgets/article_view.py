@@ -195,6 +195,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     ArticleView {
         height: 1fr;
         overflow-x: hidden;
+        overflow-y: scroll;  /* always there, so the text width never changes under us */
     }
     """
 
@@ -358,7 +359,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # ------------------------------------------------------------------ layout
     def _text_width(self) -> int:
-        return max(10, self.size.width - GUTTER)
+        return max(10, self.scrollable_content_region.width - GUTTER)
 
     def _ensure_layout(self) -> None:
         if self._layout_width != self._text_width():
@@ -447,7 +448,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         if self._layout_width < 0:
             self._relayout()  # on_resize keeps it current after that
-        width = self.size.width
+        width = self._layout_width + GUTTER
         line = self.scroll_offset.y + y
         if not self._para_y:
             return Strip.blank(width, self._base)
