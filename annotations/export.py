@@ -26,12 +26,10 @@ per-token work is done by C-level iterators or numpy, not Python loops.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import zlib
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass
 from itertools import accumulate, chain, repeat
 from operator import add, itemgetter
 from pathlib import Path
@@ -65,10 +63,13 @@ Progress = Callable[[int], None]
 RowSpan = tuple[int, int, str]
 
 
-@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and there are 100k
-class ExportRow:
+class ExportRow(NamedTuple):
     """One sentence to export. ``start``/``end`` locate it in the article text;
-    ``spans`` are ``(start, end, label)`` relative to the sentence ``text``."""
+    ``spans`` are ``(start, end, label)`` relative to the sentence ``text``.
+
+    A named tuple: export makes 100,000 of them and a tuple is the cheapest record
+    Python builds (``collect_rows`` makes them with ``tuple.__new__``).
+    """
 
     article_id: str
     title: str
@@ -86,6 +87,9 @@ class ExportRow:
     def meta(self) -> dict[str, Any]:
         """The row's provenance, as carried in the ``meta`` of the JSONL formats."""
         return json.loads(_meta_json(self))
+
+
+_new_row = tuple.__new__
 
 
 def collect_rows(
@@ -106,6 +110,7 @@ def collect_rows(
     """
     if label is not None:
         store.scheme.require(label)
+    filtered = label is not None or annotator is not None
     for article, analysis in items:
         placed = store.placed_labels(article, analysis.sentences)
         if problems is not None:
@@ -117,47 +122,55 @@ def collect_rows(
                     "changed) not exported"
                 )
         records = placed.records
-        sentences = analysis.sentences
-        chosen: list[tuple[int, dict[str, Any] | None]] = []
-        if include_unreviewed:
-            chosen = [(i, records.get(i)) for i in range(len(sentences))]
-        else:
-            chosen = [(i, records[i]) for i in sorted(records) if records[i].get("label") is not None]
-        if label is not None:
-            chosen = [(i, r) for i, r in chosen if r is not None and r.get("label") == label]
-        if annotator is not None:
-            chosen = [(i, r) for i, r in chosen if r is not None and r.get("annotator") == annotator]
-        if not chosen:
+        if not records and (filtered or not include_unreviewed):
             continue
-        spans = sorted(placed.spans(analysis.spans), key=lambda s: (s.start, -s.end))
-        span_starts = [s.start for s in spans]
-        text = article.text
-        article_id, title = article.id, article.title
-        for index, record in chosen:
+        sentences = analysis.sentences
+        spans = [
+            (s.start, s.end, s.label)
+            for s in sorted(placed.spans(analysis.spans), key=lambda s: (s.start, -s.end))
+        ]
+        span_starts = [s for s, _, _ in spans]
+        text, article_id, title = article.text, article.id, article.title
+        for index in range(len(sentences)) if include_unreviewed else sorted(records):
+            record = records.get(index)
+            if record is None:
+                if filtered:
+                    continue
+                name = None
+            else:
+                name = record.get("label")
+                if name is None and not include_unreviewed:
+                    continue
+                if filtered and (
+                    (label is not None and name != label)
+                    or (annotator is not None and record.get("annotator") != annotator)
+                ):
+                    continue
             seg = sentences[index]
             a, b = seg.start, seg.end
-            inside = tuple(
-                (s.start - a, s.end - a, s.label)
-                for s in spans[bisect_right(span_starts, a - 1) : bisect_right(span_starts, b - 1)]
-                if s.end <= b
-            )
+            lo, hi = bisect_right(span_starts, a - 1), bisect_right(span_starts, b - 1)
+            inside = tuple([(s - a, e - a, n) for s, e, n in spans[lo:hi] if e <= b]) if lo < hi else ()
             if record is None:
-                yield ExportRow(article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside)
+                yield _new_row(
+                    ExportRow, (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside)
+                )
                 continue
-            name = record.get("label")
-            yield ExportRow(
-                article_id,
-                title,
-                index,
-                a,
-                b,
-                text[a:b],
-                None if name is None else str(name),
-                bool(record.get("checkworthy")),
-                str(record.get("note") or ""),
-                str(record.get("annotator") or ""),
-                str(record.get("updated") or ""),
-                inside,
+            yield _new_row(
+                ExportRow,
+                (
+                    article_id,
+                    title,
+                    index,
+                    a,
+                    b,
+                    text[a:b],
+                    None if name is None else str(name),
+                    bool(record.get("checkworthy")),
+                    str(record.get("note") or ""),
+                    str(record.get("annotator") or ""),
+                    str(record.get("updated") or ""),
+                    inside,
+                ),
             )
 
 
@@ -255,7 +268,7 @@ def tokenizer() -> Any:
 
 def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
     """Per chunk: token lengths, advances (length + following space) and the end of each
-    token's JSON object from ``"text"`` on; the offsets and ids are filled in per sentence."""
+    token's JSON object from ``"text"`` on; offsets and ids are filled in per sentence."""
     return (
         tuple(e - s for s, e, _, _ in tokens),
         tuple(e - s + ws for s, e, _, ws in tokens),
@@ -267,65 +280,74 @@ def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...]
 
 
 _LENS, _ADVANCES, _TAILS = itemgetter(0), itemgetter(1), itemgetter(2)
-_NUMBERS: list[str] = []
+_TABLE_LIMIT = 20_000  # longer sentences format their numbers one by one
 
 
-def _numbers(upto: int) -> list[str]:
-    """``str(i)`` for ``i < upto``, kept: looking a number up is cheaper than formatting it."""
-    if len(_NUMBERS) < upto:
-        _NUMBERS.extend(str(i) for i in range(len(_NUMBERS), max(upto, 4096)))
-    return _NUMBERS
-
-
-def align(starts: Sequence[int], lens: Sequence[int], start: int, end: int) -> tuple[int, int] | None:
-    """The tokens ``(first, last)`` covering characters ``start:end``, widened to whole tokens.
+def align(starts: Sequence[int], lens: Sequence[int], spans: Iterable[RowSpan]) -> list[tuple[int, int, str]]:
+    """``(first, last, label)`` token indices of each span, widened to whole tokens.
 
     ``starts`` holds each token's offset plus, last, the text length; ``lens`` the
-    token lengths. The same tokens as spaCy's ``doc.char_span(start, end,
-    alignment_mode="expand")``; None where that gives no token.
+    token lengths. The tokens are those of spaCy's ``doc.char_span(start, end,
+    alignment_mode="expand")``; spans for which that gives no token are left out.
     """
     n = len(lens)
-    if n == 0 or not 0 <= start < end <= starts[n]:
-        return None
-    first = bisect_right(starts, start, 0, n) - 1
-    last = bisect_right(starts, end - 1, 0, n) - 1
-    if start == starts[first] + lens[first]:  # starts on the space after a token
-        first += 1
-    return (first, last) if first <= last else None
+    out = []
+    if n == 0:
+        return out
+    size = starts[n]
+    for start, end, label in spans:
+        if not 0 <= start < end <= size:
+            continue
+        first = bisect_right(starts, start, 0, n) - 1
+        last = bisect_right(starts, end - 1, 0, n) - 1
+        if start == starts[first] + lens[first]:  # starts on the space after a token
+            first += 1
+        if first <= last:
+            out.append((first, last, label))
+    return out
 
 
 def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
     """Prodigy tasks for ``rows`` as JSON lines (the same JSON as ``json.dumps(task,
     ensure_ascii=False)`` of the task dict)."""
+    from murmurhash.mrmr import hash_bytes
+
+    def hash32(text: str) -> int:  # Prodigy's own hashes are 32-bit murmurhashes too
+        return hash_bytes(text.encode("utf-8", "surrogatepass"))
+
     options = _json([{"id": name, "text": name} for name in scheme.claim_names])
     options_key = ",".join(scheme.claim_names)
     chunker = ChunkTokenizer(tokenizer(), form=_prodigy_form)
-    head, mid_id, mid_start = repeat('{"end": '), repeat(', "id": '), repeat(', "start": ')
+    # '{"end": E' / ', "id": K' / ', "start": S' for every number a sentence can need:
+    # a token's JSON is then four looked-up strings, joined in C.
+    size = min(max((len(r.text) for r in rows), default=0), _TABLE_LIMIT) + 2
+    ends = [f'{{"end": {i}' for i in range(size)]
+    ids = [f', "id": {i}' for i in range(size)]
+    begins = [f', "start": {i}' for i in range(size)]
     for row, forms in zip(rows, chunker.pipe(r.text for r in rows)):
         text = row.text
         lens = list(chain.from_iterable(map(_LENS, forms)))
         starts = list(accumulate(chain.from_iterable(map(_ADVANCES, forms)), initial=0))
-        number = _numbers(len(text) + 2).__getitem__
-        # Each token's JSON from C-level iterators: '{"end": E, "id": K, "start": S' + tail.
-        tokens = "".join(
-            chain.from_iterable(
-                zip(
-                    head,
-                    map(number, map(add, starts, lens)),
-                    mid_id,
-                    map(number, range(len(lens))),
-                    mid_start,
-                    map(number, starts),
-                    chain.from_iterable(map(_TAILS, forms)),
-                )
+        tails = chain.from_iterable(map(_TAILS, forms))
+        if len(text) + 2 <= size:
+            pieces = zip(
+                map(ends.__getitem__, map(add, starts, lens)),
+                map(ids.__getitem__, range(len(lens))),
+                map(begins.__getitem__, starts),
+                tails,
             )
-        )[:-2]
-        spans = []
-        for s, e, label in row.spans:
-            found = align(starts, lens, s, e)
-            if found is not None:
-                first, last = found
-                spans.append((starts[first], starts[last] + lens[last], first, last, label))
+        else:
+            pieces = zip(
+                map('{{"end": {}'.format, map(add, starts, lens)),
+                map(', "id": {}'.format, range(len(lens))),
+                map(', "start": {}'.format, starts),
+                tails,
+            )
+        tokens = "".join(chain.from_iterable(pieces))[:-2]
+        spans = [
+            (starts[first], starts[last] + lens[last], first, last, label)
+            for first, last, label in align(starts, lens, row.spans)
+        ]
         spans_json = ", ".join(
             [
                 f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, '
@@ -340,23 +362,15 @@ def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
         else:
             answer, accept = "reject", "[]"
         label = row.label or ""
-        input_hash = _hash32(text)
-        span_key = ";".join(f"{s},{e},{label}" for s, e, _, _, label in spans)
-        task_hash = _hash32(f"{input_hash}|{label}|{span_key}|{options_key}")
+        input_hash = hash32(text)
+        span_key = ";".join([f"{s},{e},{name}" for s, e, _, _, name in spans])
+        task_hash = hash32(f"{input_hash}|{label}|{span_key}|{options_key}")
         yield (
             f'{{"text": {_json_str(text)}, "tokens": [{tokens}], "spans": [{spans_json}], '
             f'"label": {_json_str(label)}, "options": {options}, "accept": {accept}, '
             f'"answer": "{answer}", "meta": {_meta_json(row)}, '
             f'"_input_hash": {input_hash}, "_task_hash": {task_hash}}}'
         )
-
-
-def _hash32(text: str) -> int:
-    return int.from_bytes(
-        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).digest(),
-        "big",
-        signed=True,
-    )
 
 
 # ------------------------------------------------------------------ doccano
@@ -432,36 +446,44 @@ class _TokenSpan(NamedTuple):
 
     start: int
     end: int
-    label: str
+    index: int
 
 
-def _docbin_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...], bytes, tuple[int, ...], tuple[int, ...]]:
-    """Per chunk: vocab hashes, spaces (one byte per token), lengths, advances."""
+def _docbin_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Per chunk: the tokens' vocab hashes, and (length, advance, space) per token."""
     return (
         tuple(o for _, _, o, _ in tokens),
-        bytes(ws for _, _, _, ws in tokens),
-        tuple(e - s for s, e, _, _ in tokens),
-        tuple(e - s + ws for s, e, _, ws in tokens),
+        tuple(chain.from_iterable((e - s, e - s + ws, ws) for s, e, _, ws in tokens)),
     )
 
 
-_ORTHS, _SPACES, _DLENS, _DADVANCES = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+class _Ids(dict):  # type: ignore[type-arg]
+    """Label -> small number, numbering new labels as they come (C-speed lookups)."""
+
+    def __missing__(self, key: str) -> int:
+        self[key] = value = len(self)
+        return value
+
+
+_ORTHS, _SIZES = itemgetter(0), itemgetter(1)
+_SPAN_START, _SPAN_END, _SPAN_LABEL = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def _write_docbin(rows: Sequence[ExportRow], out: Path, scheme: Scheme, advance: Progress) -> int:
     """Write a DocBin of one Doc per row without making the Docs.
 
-    The token table (ORTH, ENT_IOB, ENT_TYPE per token) is filled straight from the
-    chunk tokenizer and the aligned spans, then written as ``DocBin.to_bytes`` lays
-    it out, streamed through zlib: holding a spaCy Doc, a per-Doc array and the
-    whole msgpack payload for 100,000 sentences is what cost 670 MB before.
+    The token table (ORTH, ENT_IOB, ENT_TYPE per token) is filled from the chunk
+    tokenizer, spans are aligned to tokens for all rows at once with numpy (as
+    ``doc.char_span(..., alignment_mode="expand")`` and ``filter_spans`` would), and
+    the result is written as ``DocBin.to_bytes`` lays it out, streamed through
+    zlib. Holding a Doc, a per-Doc array and the whole msgpack payload for 100,000
+    sentences is what made this slow and 670 MB big before.
     """
     import numpy
     from spacy.attrs import ENT_IOB, ENT_TYPE, ORTH
-    from spacy.util import filter_spans
+    from spacy.tokens import DocBin
 
     tok = tokenizer()
-    strings = tok.vocab.strings
     chunker = ChunkTokenizer(tok, form=_docbin_form)
     # One cats dict per label, shared by every Doc with that label (msgpack writes each).
     cats = {
@@ -469,65 +491,110 @@ def _write_docbin(rows: Sequence[ExportRow], out: Path, scheme: Scheme, advance:
     }
     no_cats: dict[str, float] = {}
     orths = array("Q")
-    spaces = bytearray()
-    lengths = array("i")
-    ent_first, ent_end, ent_type = array("q"), array("q"), array("Q")
-    labels: set[str] = set()
+    sizes = array("I")  # length, advance, space per token
+    lengths = array("i")  # tokens per row
+    span_row, span_start, span_end, span_label = array("q"), array("q"), array("q"), array("q")
+    label_ids = _Ids()
     doc_cats: list[dict[str, float]] = []
     total = 0
-    for n_row, (row, forms) in enumerate(zip(rows, chunker.pipe(r.text for r in rows)), start=1):
+    for n, (row, forms) in enumerate(zip(rows, chunker.pipe(r.text for r in rows))):
         orths.extend(chain.from_iterable(map(_ORTHS, forms)))
-        spaces.extend(chain.from_iterable(map(_SPACES, forms)))
-        n = len(orths) - total
+        sizes.extend(chain.from_iterable(map(_SIZES, forms)))
+        lengths.append(len(orths) - total)
+        total = len(orths)
         if row.spans:
-            lens = list(chain.from_iterable(map(_DLENS, forms)))
-            starts = list(accumulate(chain.from_iterable(map(_DADVANCES, forms)), initial=0))
-            found = []
-            for s, e, label in row.spans:
-                where = align(starts, lens, s, e)
-                if where is not None:
-                    found.append(_TokenSpan(where[0], where[1] + 1, label))
-            if len(found) > 1:
-                found = filter_spans(found)
-            for span in found:
-                ent_first.append(total + span.start)
-                ent_end.append(total + span.end)
-                ent_type.append(strings.add(span.label))
-                labels.add(span.label)
-        lengths.append(n)
-        total += n
+            span_row.extend(repeat(n, len(row.spans)))
+            span_start.extend(map(_SPAN_START, row.spans))
+            span_end.extend(map(_SPAN_END, row.spans))
+            span_label.extend(map(label_ids.__getitem__, map(_SPAN_LABEL, row.spans)))
         doc_cats.append(no_cats if row.label is None else cats.get(row.label) or {row.label: 1.0})
-        if n_row % _BATCH == 0:
+        if (n + 1) % _BATCH == 0:
             advance(_BATCH)
     advance(len(rows) % _BATCH)
 
-    from spacy.tokens import DocBin
-
+    # Spans first, while the per-token sizes are alive; then the table, once they are freed.
+    size = numpy.frombuffer(sizes, dtype="uint32").reshape((-1, 3))
+    spaces = size[:, 2].astype(bool).tobytes()
+    first = last = labels = None
+    if len(span_row):
+        first, last, labels = _align_all(
+            size[:, 0],
+            size[:, 1],
+            numpy.frombuffer(lengths, dtype="int32"),
+            numpy.frombuffer(span_row, dtype="int64"),
+            numpy.frombuffer(span_start, dtype="int64"),
+            numpy.frombuffer(span_end, dtype="int64"),
+            numpy.frombuffer(span_label, dtype="int64"),
+        )
+    del size, sizes
     attrs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False).attrs
-    table = numpy.zeros((total, len(attrs)), dtype="uint64")
     col = {attr: attrs.index(attr) for attr in (ORTH, ENT_IOB, ENT_TYPE)}
+    table = numpy.zeros((total, len(attrs)), dtype="uint64")
     table[:, col[ORTH]] = numpy.frombuffer(orths, dtype="uint64") if total else 0
     del orths
-    table[:, col[ENT_IOB]] = 2  # O: every token outside the spans
-    if len(ent_first):
-        first = numpy.frombuffer(ent_first, dtype="int64")
-        width = numpy.frombuffer(ent_end, dtype="int64") - first
-        # the token indices of every entity, and each one's label hash
+    table[:, col[ENT_IOB]] = 2  # O: every token outside the entities
+    strings = tok.vocab.strings
+    if first is not None and len(first):
+        hashes = numpy.array([strings.add(name) for name in label_ids], dtype="uint64")
+        width = last + 1 - first
+        # the token index of every entity token, and its label's hash
         inside = numpy.repeat(first - numpy.cumsum(width) + width, width) + numpy.arange(width.sum())
-        table[inside, col[ENT_TYPE]] = numpy.repeat(numpy.frombuffer(ent_type, dtype="uint64"), width)
+        table[inside, col[ENT_TYPE]] = numpy.repeat(hashes[labels], width)
         table[inside, col[ENT_IOB]] = 1  # I
         table[first, col[ENT_IOB]] = 3  # B
+        del inside
     words = numpy.unique(table[:, col[ORTH]]).tolist() if total else []
     _save_docbin(
         out,
         attrs=attrs,
         table=table,
-        spaces=bytes(spaces),
+        spaces=spaces,
         lengths=numpy.frombuffer(lengths, dtype="int32").tobytes() if len(lengths) else b"",
-        strings=sorted({strings[h] for h in words} | labels),
+        strings=sorted({strings[h] for h in words} | set(label_ids)),
         cats=doc_cats,
     )
     return len(rows)
+
+
+def _align_all(lens: Any, advances: Any, lengths: Any, rows: Any, starts: Any, ends: Any, labels: Any) -> tuple[Any, Any, Any]:
+    """Token ranges ``(first, last inclusive, label)`` of all spans, as numpy arrays.
+
+    Per row the same as :func:`align` then ``spacy.util.filter_spans``; done on the
+    concatenation of all sentences at once (tokens tile their sentence, so a
+    character offset plus its sentence's start finds its token by one search).
+    """
+    import numpy
+    from spacy.util import filter_spans
+
+    total = len(lens)
+    if total == 0:
+        return rows[:0], rows[:0], labels[:0]
+    token_at = numpy.zeros(total + 1, dtype="int64")  # where each token starts, all rows end to end
+    numpy.cumsum(advances, dtype="int64", out=token_at[1:])
+    row_first = numpy.zeros(len(lengths) + 1, dtype="int64")
+    numpy.cumsum(lengths, out=row_first[1:])
+    base = token_at[row_first[rows]]  # where each span's sentence starts
+    size = token_at[row_first[rows + 1]] - base
+    ok = (starts >= 0) & (starts < ends) & (ends <= size)
+    at = numpy.where(ok, base + starts, 0)
+    to = numpy.where(ok, base + ends - 1, 0)
+    first = numpy.searchsorted(token_at[:total], at, side="right") - 1
+    last = numpy.searchsorted(token_at[:total], to, side="right") - 1
+    first += at == token_at[first] + lens[first]  # starts on the space after a token
+    ok &= first <= last
+    first, last, labels, rows = first[ok], last[ok], labels[ok], rows[ok]
+    # Spans come sorted by start in each row, so overlaps are between neighbours;
+    # rows with any go through spaCy's own filter_spans.
+    clash = (rows[1:] == rows[:-1]) & (first[1:] <= last[:-1])
+    if clash.any():
+        keep = numpy.ones(len(first), dtype=bool)
+        for row in numpy.unique(rows[1:][clash]).tolist():
+            where = numpy.flatnonzero(rows == row).tolist()
+            kept = filter_spans(_TokenSpan(int(first[i]), int(last[i]) + 1, i) for i in where)
+            keep[where] = False
+            keep[[span.index for span in kept]] = True
+        first, last, labels = first[keep], last[keep], labels[keep]
+    return first, last, labels
 
 
 def _save_docbin(

@@ -1,7 +1,8 @@
 """Store benchmark: save latency at 1k/10k/100k labels, beside a plain single-file TinyDB,
 and the time and memory to export 100,000 labels to each format.
 
-Run: ``python benchmarks/store.py`` (about a minute; writes only to a temp folder).
+Run: ``python benchmarks/store.py`` (a few minutes; writes only to a temp folder);
+``--export-only`` skips the save latencies, ``--repeat N`` sets the runs per export.
 Targets: one save (durable on disk) p99 <= 10 ms at 100k labels over 2,000 articles;
 each export of 100k labels <= 5 s and <= 500 MB RSS.
 """
@@ -9,6 +10,7 @@ each export of 100k labels <= 5 s and <= 500 MB RSS.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
@@ -120,31 +122,94 @@ def bench_plain(root: Path, labels: int, inserts: int) -> tuple[float, float]:
 
 
 def export_one(fmt: str, store_dir: Path, n_articles: int, out: Path) -> int:
-    """Time one export the way the CLI does it: read-only store, rows, then the format."""
+    """Time one export the way the CLI does it: read-only store, rows, then the format.
+
+    Prints one JSON line for the parent process. ``fmt`` may also be one of the
+    baselines: ``tokenizer`` (spaCy's tokenizer over the same sentences) or
+    ``json`` (a plain ``json.loads`` of every store file).
+    """
     from annotations.export import tokenizer
 
     items = [make_article(n) for n in range(n_articles)]  # stands in for the cached analyses
-    if fmt in ("prodigy", "spacy"):
-        tokenizer()  # loading spaCy (~1 s) is a fixed cost, not part of the per-label time
+    if fmt in ("prodigy", "spacy", "tokenizer"):
+        tokenizer()  # loading spaCy (~0.5 s) is a fixed cost, not part of the per-label time
     base_rss = rss_mb()
     wall, cpu = time.perf_counter(), time.process_time()
-    store = Store.open(None, annotator="bench", store_dir=store_dir, read_only=True)
-    rows = list(collect_rows(store, items))
-    read = time.perf_counter() - wall
-    n = write_export(rows, fmt, out, store.scheme)
+    read = 0.0
+    size = 0
+    if fmt == "tokenizer":
+        texts = [a.text[s.start : s.end] for a, an in items for s in an.sentences]
+        wall, cpu = time.perf_counter(), time.process_time()
+        n = sum(1 for _ in tokenizer().pipe(texts))
+    elif fmt == "json":
+        files = sorted((store_dir / "articles").glob("*.json"))
+        n = sum(len(json.loads(f.read_bytes()).get("labels", {})) for f in files)
+    else:
+        store = Store.open(None, annotator="bench", store_dir=store_dir, read_only=True)
+        rows = list(collect_rows(store, items))
+        read = time.perf_counter() - wall
+        n = write_export(rows, fmt, out, store.scheme)
+        size = out.stat().st_size
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(
-        f"{fmt:>14}: {n} records in {wall:5.2f}s wall, {cpu:5.2f}s CPU (reading the store "
-        f"{read:.2f}s); {out.stat().st_size / 1e6:6.1f} MB file; peak RSS {rss_mb():4.0f} MB "
-        f"({base_rss:.0f} MB before the export)"
-    )
+    print(json.dumps({"n": n, "wall": wall, "cpu": cpu, "read": read, "size": size, "rss": rss_mb(), "base": base_rss}))
     return 0
+
+
+def fill_store(path: Path, articles: int) -> float:
+    """A store of ``articles`` x 50 labels (one batch write per article); returns seconds."""
+    store = Store.open(None, annotator="bench", store_dir=path)
+    began = time.perf_counter()
+    for n in range(articles):
+        article, analysis = make_article(n)
+        doc = store.article(article, analysis.sentences)
+        with doc.batch():
+            for k in range(SENTENCES_PER_ARTICLE):
+                doc.set_label(k, LABELS[(k + len(article.id)) % len(LABELS)])
+    store.close()
+    return time.perf_counter() - began
+
+
+def bench_exports(store_dir: Path, articles: int, out_dir: Path, repeat: int) -> None:
+    """Each format (and two baselines) ``repeat`` times, each run in a fresh process."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    print(
+        f"\nexport of {articles * SENTENCES_PER_ARTICLE} labels from {articles} article files, each "
+        f"run in a fresh process as `claimscope export` runs; best of {repeat} (load average "
+        f"{load} on {os.cpu_count()} CPUs). Target: <= 5 s and <= 500 MB RSS per format."
+    )
+    print(f"{'format':>14} | {'wall':>6} {'CPU':>6} {'(read)':>6} | {'file':>8} | {'peak RSS':>8} {'(before)':>8}")
+    for fmt in ("json", "tokenizer") + FORMATS:
+        runs = []
+        for _ in range(repeat):
+            result = subprocess.run(
+                [sys.executable, __file__, "--export", fmt, "--store", str(store_dir),
+                 "--articles", str(articles), "--out", str(out_dir / f"export.{fmt}")],
+                capture_output=True, text=True, check=False,
+            )
+            if result.returncode != 0:
+                print(f"{fmt:>14} | failed: {(result.stderr.strip().splitlines() or ['?'])[-1]}")
+                break
+            runs.append(json.loads(result.stdout.strip().splitlines()[-1]))
+        if not runs:
+            continue
+        best = min(runs, key=lambda r: r["wall"])
+        rss = max(r["rss"] for r in runs)
+        size = f"{best['size'] / 1e6:6.1f}MB" if best["size"] else "       -"
+        read = f"{best['read']:5.2f}s" if best["read"] else "     -"
+        note = {"json": "  baseline: json.loads of every store file",
+                "tokenizer": "  baseline: spaCy's tokenizer over the same sentences"}.get(fmt, "")
+        print(
+            f"{fmt:>14} | {best['wall']:5.2f}s {best['cpu']:5.2f}s {read} | {size} | "
+            f"{rss:6.0f}MB {best['base']:6.0f}MB{note}"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=500, help="timed saves per size")
     parser.add_argument("--quick", action="store_true", help="1k and 10k only, no export")
+    parser.add_argument("--export-only", action="store_true", help="only the export of 100k labels")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per export format (best is shown)")
     parser.add_argument("--export", metavar="FORMAT", help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--articles", type=int, help=argparse.SUPPRESS)
@@ -153,9 +218,15 @@ def main() -> int:
     if args.export:
         return export_one(args.export, args.store, args.articles, args.out)
     root = Path(tempfile.mkdtemp(prefix="claimscope-bench-"))
-    sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
-    plain_inserts = {1_000: 100, 10_000: 50, 100_000: 10}
     try:
+        if args.export_only:
+            articles = 100_000 // SENTENCES_PER_ARTICLE
+            fill = fill_store(root / "store-100000", articles)
+            print(f"filled a store with 100000 labels in {fill:.1f}s")
+            bench_exports(root / "store-100000", articles, root, args.repeat)
+            return 0
+        sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+        plain_inserts = {1_000: 100, 10_000: 50, 100_000: 10}
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
         print(f"save latency (one label, durable); folder {root}; load average {load} on {os.cpu_count()} CPUs")
         print(f"{'labels':>8} {'articles':>8} | {'store p50':>9} {'p99':>8} | {'plain TinyDB p50':>16} {'p99':>8} {'(inserts)':>9}")
@@ -177,17 +248,7 @@ def main() -> int:
             return 0
         writer, items = big
         writer.close()
-        print(
-            f"\nexport of {len(items) * SENTENCES_PER_ARTICLE} labels from {len(items)} article files, "
-            "each format in a fresh process as `claimscope export` runs (target <= 5 s, <= 500 MB RSS)"
-        )
-        for fmt in FORMATS:
-            result = subprocess.run(
-                [sys.executable, __file__, "--export", fmt, "--store", str(writer.path),
-                 "--articles", str(len(items)), "--out", str(root / f"export.{fmt}")],
-                capture_output=True, text=True, check=False,
-            )
-            print(result.stdout.rstrip() or result.stderr.strip().splitlines()[-1])
+        bench_exports(writer.path, len(items), root, args.repeat)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return 0

@@ -107,6 +107,13 @@ def test_doccano_both_shapes(labelled) -> None:
     export(store, [(article, analysis)], "doccano", tmp / "d.jsonl")
     records = [json.loads(x) for x in (tmp / "d.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["label"] for r in records] == [["quantity"], ["none"], ["prediction"]]
+    assert [r["cats"] for r in records] == [r["label"] for r in records]
+    # one file carries the label list and the sentence's spans
+    assert records[0]["entities"] == [[18, 22, "PERCENT"], [26, 33, "GPE"]]
+    assert records[1]["entities"] == [[0, 9, "ORG"]]  # relabelled
+    for r in records:
+        for s, e, _ in r["entities"]:
+            assert 0 <= s < e <= len(r["text"])
     assert records[0]["meta"]["note"] == "ONS figure, check ✓"
     export(store, [(article, analysis)], "doccano-spans", tmp / "s.jsonl")
     records = [json.loads(x) for x in (tmp / "s.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -281,3 +288,159 @@ def test_export_corpus_for_the_app(tmp_path: Path, analyzer) -> None:
     seg = analysis.sentences[0]
     assert task["text"] == article.text[seg.start : seg.end]
     assert task["meta"]["article_id"] == article.id
+
+
+# ------------------------------------------------- the same as spaCy's own objects
+
+# Chunks that exercise the tokenizer's prefixes, suffixes, infixes and special cases.
+WORDS = [
+    "a.m.", "U.S.", "don't", "Mr.", "e.g.", ":)", "(", ")", "\"", "'s", "£5m", "42%", "3.9%",
+    "1,000", "x", "Zoë", "e\u0301", "👍🏽", "🇬🇧", "مرحبا", "Ѕреаk", "—", "...", "co-op",
+    "https://example.org/a?b=c", "#tag", "@ana", "$", "5", "km", "soft\u00adhyphen", "zw\u200dj",
+]
+GAPS = [" ", " ", " ", "", "  ", "\n", "\r\n", "\t", "\xa0", " \n "]
+messy_text = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(GAPS)), min_size=1, max_size=12).map(
+    lambda parts: "".join(w + g for w, g in parts)
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(messy_text, min_size=1, max_size=6))
+def test_chunk_tokenizer_matches_spacy(texts: list[str]) -> None:
+    from annotations.export import tokenizer
+    from annotations.tokens import ChunkTokenizer, flatten
+
+    chunker = ChunkTokenizer(tokenizer())
+    expected = [[(t.idx, t.idx + len(t), t.orth, bool(t.whitespace_)) for t in tokenizer()(x)] for x in texts]
+    assert [flatten(forms) for forms in chunker.pipe(texts)] == expected
+    # and again, now from the chunk cache
+    assert [flatten(forms) for forms in chunker.pipe(texts)] == expected
+
+
+def test_chunk_tokenizer_on_real_news(shared_corpus: Path, nlp) -> None:
+    """On real articles: the same tokens as the pipeline's own tokenizer."""
+    from annotations.export import tokenizer
+    from annotations.tokens import ChunkTokenizer, flatten
+
+    texts = []
+    for file in sorted(shared_corpus.glob("*.txt")):
+        text = file.read_text(encoding="utf-8")
+        texts.extend(text.splitlines())
+        texts.extend(sent.text for sent in nlp(text).sents)
+    assert len(texts) > 20
+    got = [flatten(forms) for forms in ChunkTokenizer(tokenizer()).pipe(texts)]
+    for text, tokens in zip(texts, got):
+        assert [(s, e) for s, e, _, _ in tokens] == [(t.idx, t.idx + len(t)) for t in nlp.tokenizer(text)]
+
+
+def reference_doc(text: str, spans):
+    """A sentence Doc made the plain spaCy way: the tokenizer, then ents from
+    ``char_span(alignment_mode="expand")`` + ``filter_spans`` (tokens outside them O)."""
+    from spacy.util import filter_spans
+
+    from annotations.export import tokenizer
+
+    doc = tokenizer()(text)
+    ents = [doc.char_span(s, e, label=label, alignment_mode="expand") for s, e, label in spans]
+    doc.ents = filter_spans([x for x in ents if x is not None and len(x)])
+    return doc
+
+
+span_cases = st.lists(messy_text, min_size=1, max_size=5).flatmap(
+    lambda texts: st.tuples(
+        st.just(texts),
+        st.tuples(
+            *[
+                st.lists(
+                    st.tuples(st.integers(0, len(t)), st.integers(0, len(t)), st.sampled_from(["ORG", "MONEY", "DATE"]))
+                    .filter(lambda x: x[0] < x[1]),
+                    max_size=4,
+                )
+                for t in texts
+            ]
+        ),
+    )
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=span_cases, labels=st.lists(st.sampled_from([None, "quantity", "none"]), min_size=5, max_size=5))
+def test_docbin_and_prodigy_spans_match_spacy(case, labels) -> None:
+    """Tokens, spaces, ents and cats in the DocBin, and the Prodigy token spans, are
+    what spaCy's own Doc/char_span/filter_spans give, overlaps and odd offsets included."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    from annotations.export import ExportRow
+
+    texts, spans = case
+    rows = [
+        ExportRow("a", "T", i, 0, len(t), t, labels[i], False, "", "", "", tuple(sorted(sp, key=lambda x: (x[0], -x[1]))))
+        for i, (t, sp) in enumerate(zip(texts, spans))
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "o.spacy"
+        assert write_export(rows, "spacy", out, SCHEME) == len(rows)
+        vocab = spacy.blank("en").vocab
+        docs = list(DocBin().from_disk(out).get_docs(vocab))
+        write_export(rows, "prodigy", Path(tmp) / "p.jsonl", SCHEME)
+        tasks = [json.loads(x) for x in (Path(tmp) / "p.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(docs) == len(tasks) == len(rows)
+    for row, doc, task in zip(rows, docs, tasks):
+        ref = reference_doc(row.text, row.spans)
+        assert doc.text == row.text
+        assert [(t.text, t.whitespace_) for t in doc] == [(t.text, t.whitespace_) for t in ref]
+        assert [(e.start, e.end, e.label_) for e in doc.ents] == [(e.start, e.end, e.label_) for e in ref.ents]
+        assert [t.ent_iob_ for t in doc] == [t.ent_iob_ for t in ref]
+        assert doc.cats == ({} if row.label is None else {n: float(n == row.label) for n in SCHEME.names})
+        assert [(t["start"], t["end"], t["text"], t["ws"]) for t in task["tokens"]] == [
+            (t.idx, t.idx + len(t), t.text, bool(t.whitespace_)) for t in ref
+        ]
+        widened = [ref.char_span(s, e, alignment_mode="expand") for s, e, _ in row.spans]
+        assert [(s["start"], s["end"], s["token_start"], s["token_end"]) for s in task["spans"]] == [
+            (x.start_char, x.end_char, x.start, x.end - 1) for x in widened if x is not None and len(x)
+        ]
+
+
+def test_empty_and_spanless_rows(tmp_path: Path) -> None:
+    """No rows, empty sentences and rows without spans all write loadable files."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    from annotations.export import ExportRow
+
+    assert write_export([], "spacy", tmp_path / "none.spacy", SCHEME) == 0
+    assert list(DocBin().from_disk(tmp_path / "none.spacy").get_docs(spacy.blank("en").vocab)) == []
+    rows = [
+        ExportRow("a", "T", 0, 0, 0, "", "none", False, "", "", ""),
+        ExportRow("a", "T", 1, 1, 9, "No spans", "quantity", False, "", "", ""),
+    ]
+    assert write_export(rows, "spacy", tmp_path / "o.spacy", SCHEME) == 2
+    docs = list(DocBin().from_disk(tmp_path / "o.spacy").get_docs(spacy.blank("en").vocab))
+    assert [d.text for d in docs] == ["", "No spans"]
+    assert [t.ent_iob_ for t in docs[1]] == ["O", "O"]  # annotated: no entities here
+    for fmt in ("prodigy", "doccano", "doccano-spans", "csv"):
+        assert write_export(rows, fmt, tmp_path / f"o.{fmt}", SCHEME) == 2
+    task = json.loads((tmp_path / "o.prodigy").read_text(encoding="utf-8").splitlines()[0])
+    assert (task["text"], task["tokens"], task["spans"]) == ("", [], [])
+
+
+def test_fast_store_read_matches_the_full_one(tmp_path: Path) -> None:
+    """``Store.placed_labels`` (export's reader) places labels exactly as ``Store.article``,
+    for an unchanged article and for one whose sentences moved."""
+    article, analysis = build(SENTENCES, " ", [(0, 18, 22, "PERCENT"), (2, 4, 20, "ORG")])
+    with Store.open(None, annotator="ana", store_dir=tmp_path / "s") as store:
+        doc = store.article(article, analysis.sentences)
+        doc.set_label(0, "quantity")
+        doc.set_note(1, "only a note")
+        doc.set_label(3, "other")
+        doc.relabel_span(analysis.sentences[2].start + 4, analysis.sentences[2].start + 20, "FAC")
+    moved, moved_analysis = build(["New first sentence."] + SENTENCES[::-1], " ", [])
+    with Store.open(None, annotator="ana", store_dir=tmp_path / "s", read_only=True) as store:
+        for art, an in ((article, analysis), (moved, moved_analysis)):
+            fast = store.placed_labels(art, an.sentences)
+            full = store.article(art, an.sentences)
+            assert fast.records == {i: r.to_json() for i, r in full.labels.items()}
+            assert fast.corrections == {(c.start, c.end): c for c in full.span_corrections}
+            assert fast.orphans == len(full.orphans) and fast.error is None
+        assert store.placed_labels(moved, moved_analysis.sentences).records[4]["label"] == "quantity"
