@@ -125,11 +125,10 @@ def collect_rows(
         if not records and (filtered or not include_unreviewed):
             continue
         sentences = analysis.sentences
-        spans = [
-            (s.start, s.end, s.label)
-            for s in sorted(placed.spans(analysis.spans), key=lambda s: (s.start, -s.end))
-        ]
-        span_starts = [s for s, _, _ in spans]
+        # (start, -end, label) sorts by start, longest first, without a key function.
+        keyed = sorted([(s.start, -s.end, s.label) for s in placed.spans(analysis.spans)])
+        spans = [(s, -e, n) for s, e, n in keyed]
+        span_starts = [s for s, _, _ in keyed]
         text, article_id, title = article.text, article.id, article.title
         for index in range(len(sentences)) if include_unreviewed else sorted(records):
             record = records.get(index)
@@ -235,13 +234,22 @@ _json_str = json.encoder.encode_basestring  # JSON string literal, non-ASCII kep
 _json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _meta_json(row: ExportRow) -> str:
-    """``row``'s provenance as a JSON object (keys sorted, as ``json.dumps`` would order a dict)."""
+def _meta_json(row: ExportRow, strings: dict[str, str] | None = None) -> str:
+    """``row``'s provenance as a JSON object (keys sorted, as ``json.dumps`` would order a dict).
+
+    ``strings`` memoises JSON string literals across rows (ids, titles and
+    annotators repeat from row to row).
+    """
+    if strings is None:
+        strings = {}
+    js = strings.get
+    annotator, article_id, title = row.annotator, row.article_id, row.title
     return (
-        f'{{"annotator": {_json_str(row.annotator)}, "article_id": {_json_str(row.article_id)}, '
+        f'{{"annotator": {js(annotator) or strings.setdefault(annotator, _json_str(annotator))}, '
+        f'"article_id": {js(article_id) or strings.setdefault(article_id, _json_str(article_id))}, '
         f'"checkworthy": {"true" if row.checkworthy else "false"}, "end": {row.end}, '
         f'"note": {_json_str(row.note)}, "sentence_index": {row.sentence_index}, '
-        f'"start": {row.start}, "title": {_json_str(row.title)}}}'
+        f'"start": {row.start}, "title": {js(title) or strings.setdefault(title, _json_str(title))}}}'
     )
 
 
@@ -280,6 +288,7 @@ def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...]
 
 
 _LENS, _ADVANCES, _TAILS = itemgetter(0), itemgetter(1), itemgetter(2)
+_TEXT = itemgetter(5)  # ExportRow.text
 _TABLE_LIMIT = 20_000  # longer sentences format their numbers one by one
 
 
@@ -310,21 +319,19 @@ def align(starts: Sequence[int], lens: Sequence[int], spans: Iterable[RowSpan]) 
 def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
     """Prodigy tasks for ``rows`` as JSON lines (the same JSON as ``json.dumps(task,
     ensure_ascii=False)`` of the task dict)."""
-    from murmurhash.mrmr import hash_bytes
-
-    def hash32(text: str) -> int:  # Prodigy's own hashes are 32-bit murmurhashes too
-        return hash_bytes(text.encode("utf-8", "surrogatepass"))
+    from murmurhash.mrmr import hash_bytes  # 32-bit, as Prodigy's own hashes (a spaCy dependency)
 
     options = _json([{"id": name, "text": name} for name in scheme.claim_names])
     options_key = ",".join(scheme.claim_names)
     chunker = ChunkTokenizer(tokenizer(), form=_prodigy_form)
+    literals: dict[str, str] = {}
     # '{"end": E' / ', "id": K' / ', "start": S' for every number a sentence can need:
     # a token's JSON is then four looked-up strings, joined in C.
     size = min(max((len(r.text) for r in rows), default=0), _TABLE_LIMIT) + 2
     ends = [f'{{"end": {i}' for i in range(size)]
     ids = [f', "id": {i}' for i in range(size)]
     begins = [f', "start": {i}' for i in range(size)]
-    for row, forms in zip(rows, chunker.pipe(r.text for r in rows)):
+    for row, forms in zip(rows, chunker.pipe(map(_TEXT, rows))):
         text = row.text
         lens = list(chain.from_iterable(map(_LENS, forms)))
         starts = list(accumulate(chain.from_iterable(map(_ADVANCES, forms)), initial=0))
@@ -344,17 +351,15 @@ def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
                 tails,
             )
         tokens = "".join(chain.from_iterable(pieces))[:-2]
-        spans = [
-            (starts[first], starts[last] + lens[last], first, last, label)
-            for first, last, label in align(starts, lens, row.spans)
-        ]
-        spans_json = ", ".join(
-            [
+        spans_json = []
+        span_key = []
+        for first, last, name in align(starts, lens, row.spans) if row.spans else ():
+            s, e = starts[first], starts[last] + lens[last]
+            spans_json.append(
                 f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, '
-                f'"label": {_json_str(label)}}}'
-                for s, e, first, last, label in spans
-            ]
-        )
+                f'"label": {_json_str(name)}}}'
+            )
+            span_key.append(f"{s},{e},{name}")
         if row.label is None:
             answer, accept = "ignore", "[]"
         elif scheme.is_claim(row.label):
@@ -362,13 +367,13 @@ def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
         else:
             answer, accept = "reject", "[]"
         label = row.label or ""
-        input_hash = hash32(text)
-        span_key = ";".join([f"{s},{e},{name}" for s, e, _, _, name in spans])
-        task_hash = hash32(f"{input_hash}|{label}|{span_key}|{options_key}")
+        input_hash = hash_bytes(text.encode("utf-8", "surrogatepass"))
+        task_key = f"{input_hash}|{label}|{';'.join(span_key)}|{options_key}"
+        task_hash = hash_bytes(task_key.encode("utf-8", "surrogatepass"))
         yield (
-            f'{{"text": {_json_str(text)}, "tokens": [{tokens}], "spans": [{spans_json}], '
+            f'{{"text": {_json_str(text)}, "tokens": [{tokens}], "spans": [{", ".join(spans_json)}], '
             f'"label": {_json_str(label)}, "options": {options}, "accept": {accept}, '
-            f'"answer": "{answer}", "meta": {_meta_json(row)}, '
+            f'"answer": "{answer}", "meta": {_meta_json(row, literals)}, '
             f'"_input_hash": {input_hash}, "_task_hash": {task_hash}}}'
         )
 
@@ -497,7 +502,7 @@ def _write_docbin(rows: Sequence[ExportRow], out: Path, scheme: Scheme, advance:
     label_ids = _Ids()
     doc_cats: list[dict[str, float]] = []
     total = 0
-    for n, (row, forms) in enumerate(zip(rows, chunker.pipe(r.text for r in rows))):
+    for n, (row, forms) in enumerate(zip(rows, chunker.pipe(map(_TEXT, rows)))):
         orths.extend(chain.from_iterable(map(_ORTHS, forms)))
         sizes.extend(chain.from_iterable(map(_SIZES, forms)))
         lengths.append(len(orths) - total)
@@ -651,18 +656,23 @@ def corpus_items(
     analyzer: Any = None,
     *,
     include_unreviewed: bool = False,
+    label: str | None = None,
+    annotator: str | None = None,
     on_article: Callable[[Article], None] | None = None,
 ) -> list[tuple[Article, Analysis]]:
     """``(article, analysis)`` in corpus order for the articles an export needs.
 
-    Without ``include_unreviewed`` only articles with a store file are analysed.
-    Analyses come from the cache, else from ``analyzer`` (a
-    ``corpus.analysis.Analyzer``; created with the default model when None).
+    Only articles whose store file may hold exported labels are analysed (all of
+    them with ``include_unreviewed`` and no ``label``/``annotator`` filter): the
+    store's index says which, without reading the files (see
+    :meth:`Store.files_with_labels`). Analyses come from the cache, else from
+    ``analyzer`` (a ``corpus.analysis.Analyzer``; created with the default model when None).
     """
-    if include_unreviewed:
+    if include_unreviewed and label is None and annotator is None:
         wanted = list(corpus.articles)
     else:
-        wanted = [a for a in corpus.articles if store.file_for(a.id).exists()]
+        files = store.files_with_labels(label=label, annotator=annotator)
+        wanted = [a for a in corpus.articles if store.file_for(a.id).name in files]
     if not wanted:
         return []
     if analyzer is None:
@@ -700,7 +710,13 @@ def export_corpus(
         raise ExportError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     items = corpus_items(
-        corpus, store, analyzer, include_unreviewed=include_unreviewed, on_article=on_article
+        corpus,
+        store,
+        analyzer,
+        include_unreviewed=include_unreviewed,
+        label=label,
+        annotator=annotator,
+        on_article=on_article,
     )
     rows = list(
         collect_rows(

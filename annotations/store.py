@@ -506,6 +506,38 @@ class Store:
             len(doc.orphans),
         )
 
+    def files_with_labels(self, label: str | None = None, annotator: str | None = None) -> set[str]:
+        """Names of the article files that may hold labels (with ``label``, by ``annotator``).
+
+        Answered from the index without reading article files: a file whose index
+        entry is missing or older than the file is included (it may hold anything).
+        Export uses this to skip loading analyses of articles it would not export.
+        """
+        folder = self._article_dir()
+        names: set[str] = set()
+        if not folder.is_dir():
+            return names
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not entry.name.endswith(".json") or entry.name.startswith("."):
+                    continue
+                st = entry.stat()
+                cached = self._index_entries.get(entry.name)
+                if not (
+                    cached
+                    and cached.get("mtime_ns") == st.st_mtime_ns
+                    and cached.get("size") == st.st_size
+                ):
+                    names.add(entry.name)
+                    continue
+                counts = cached.get("counts") or {}
+                who = cached.get("annotators") or {}
+                if (counts if label is None else counts.get(label)) and (
+                    annotator is None or who.get(annotator)
+                ):
+                    names.add(entry.name)
+        return names
+
     def stored_articles(self) -> Iterator[StoredArticle]:
         """Every article file of the store, read as it is on disk (migrated in memory)."""
         folder = self._article_dir()

@@ -32,7 +32,6 @@ Token = tuple[int, int, int, bool]
 Form = Callable[[str, tuple[Token, ...]], Any]
 
 _JOINED_CHARS = 200_000  # new chunks tokenised per call: bounds the temporary Doc
-_BAD = object()
 
 
 def load_tokenizer() -> Any:
@@ -63,9 +62,9 @@ class ChunkTokenizer:
         # whitespace tokens, which the split path never produces.
         self.chunked = not any(len(r) > 1 and any(ch.isspace() for ch in r) for r in rules)
         # Per chunk: its form when a space follows, and when it ends the sentence.
-        # _BAD marks a chunk whose tokens did not tile it (never seen; kept safe).
-        self._mid: dict[str, Any] = {}
-        self._last: dict[str, Any] = {}
+        # None marks a chunk whose tokens did not tile it (never seen; kept safe).
+        self._mid: dict[str, Any | None] = {}
+        self._last: dict[str, Any | None] = {}
 
     def pipe(self, texts: Iterable[str], batch_size: int = 2000) -> Iterator[list[Any]]:
         """Per text, in order, the forms of its chunks (one form for the whole text
@@ -92,20 +91,21 @@ class ChunkTokenizer:
                 pieces = text.split(" ")
                 if text.isprintable() or pieces == text.split():
                     found = list(map(mid.get, pieces))
-                    if None in found:
-                        new.update(p for p in pieces if p not in mid)
+                    if None in found:  # new chunks (or ones that did not tile)
+                        new.update(pieces)
                     split.append(pieces)
                     forms.append(found)
                     continue
             split.append(None)
             forms.append(None)
+        new.difference_update(mid)
         if new:
             self._learn(sorted(new))
         for text, pieces, found in zip(texts, split, forms):
             if pieces is not None and found is not None:
                 if None in found:
-                    found = list(map(mid.__getitem__, pieces))
-                if _BAD not in found:
+                    found = list(map(mid.get, pieces))
+                if None not in found:
                     found[-1] = last[pieces[-1]]
                     yield found
                     continue
@@ -143,11 +143,11 @@ class ChunkTokenizer:
         at = 0
         for start, end, _ in tokens:
             if start != at or end <= start:
-                self._mid[piece] = self._last[piece] = _BAD
+                self._mid[piece] = self._last[piece] = None
                 return
             at = end
         if at != len(piece) or not tokens:
-            self._mid[piece] = self._last[piece] = _BAD
+            self._mid[piece] = self._last[piece] = None
             return
         inner = tuple((s, e, o, False) for s, e, o in tokens[:-1])
         s, e, o = tokens[-1]

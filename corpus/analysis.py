@@ -7,6 +7,13 @@ edges. Entities come from the model; figures from the model merged with the rule
 in ``corpus.figures``. Every offset is absolute into ``Article.text``.
 
 ``Analyzer.cached`` and ``Analyzer.counts`` read the cache without importing spaCy.
+
+Making an ``Analyzer`` never fails for a missing model: the article list, stats and
+the app can all start without it. ``ModelNotFoundError`` (one line with the install
+command) is raised only when the pipeline is needed (``nlp``, ``analyze``,
+``analyze_many`` with an uncached article); ``model_error`` tells beforehand. With the
+model package absent ``cached`` and ``counts`` find nothing: the cache key holds the
+model version, which only the installed package can tell.
 """
 
 from __future__ import annotations
@@ -21,7 +28,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from corpus.cache import AnalysisCache, Counts
 from corpus.model import Analysis, Article, Segment, Span, kind_of
-from corpus.models import load_nlp, model_version, resolve_model
+from corpus.errors import ModelNotFoundError
+from corpus.models import is_installed, load_nlp, missing_model, model_version, resolve_model
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -244,24 +252,42 @@ class Analyzer:
         *,
         chunk_chars: int = CHUNK_CHARS,
     ) -> None:
-        self.model_name = resolve_model(model)
-        self.model_version = model_version(self.model_name)
+        self.model_name = resolve_model(model, require=False)
+        #: Whether the pipeline is there; checked once (a package lookup, no spaCy).
+        self.installed = is_installed(self.model_name)
+        self.model_version = model_version(self.model_name) if self.installed else ""
         self.cache = AnalysisCache(cache_dir, self.model_name, self.model_version, ANALYSER_VERSION)
         self.chunk_chars = chunk_chars
         self.stats = RunStats()
 
     @property
+    def model_error(self) -> ModelNotFoundError | None:
+        """The error ``analyze`` will raise because the model is not installed, else None."""
+        return None if self.installed else missing_model(self.model_name)
+
+    @property
     def nlp(self) -> Language:
-        """The spaCy pipeline (loaded on first use, once per process)."""
+        """The spaCy pipeline (loaded on first use, once per process).
+
+        Raises ``ModelNotFoundError`` when the model is not installed.
+        """
+        if not self.installed:
+            raise missing_model(self.model_name)
         return load_nlp(self.model_name)
 
     def cached(self, article: Article) -> Analysis | None:
-        """The cached analysis of ``article`` or None; never imports spaCy."""
-        return self.cache.load(article)
+        """The cached analysis of ``article`` or None; never imports spaCy.
+
+        None when the model is not installed (nothing is cached for an absent model).
+        """
+        return self.cache.load(article) if self.installed else None
 
     def counts(self, article: Article) -> Counts | None:
-        """Word/entity/figure counts from the cache (one short read), or None."""
-        return self.cache.counts(article)
+        """Word/entity/figure counts from the cache, or None (also when the model is absent).
+
+        A warm cache answers from one in-memory table (see ``corpus.cache``).
+        """
+        return self.cache.counts(article) if self.installed else None
 
     def analyze(self, article: Article) -> Analysis:
         """The analysis of one article (from the cache when it is there)."""
@@ -293,7 +319,7 @@ class Analyzer:
             """(chunk text, (article number, chunk start, chunk end)) for uncached articles."""
             limit = 0
             for number, article in enumerate(articles):
-                found = self.cache.load(article)
+                found = self.cached(article)
                 if found is not None:
                     ready.append((article, found, True))
                     continue

@@ -34,6 +34,10 @@ Ids are the path relative to the corpus root with ``/`` separators, plus ``#N`` 
 records: N is the 1-based line number in a JSONL file, or the 1-based position in a
 JSON list (a JSON file holding one object has no ``#N``). Ids never depend on the text.
 
+A folder's second and later loads reuse what the first found for every file whose
+bytes are unchanged (``corpus/index.py``): the files are still read, the parsing is
+skipped, and the result is identical.
+
 Nothing a file contains stops the corpus from opening: every problem becomes an
 ``ArticleError`` whose message is one line (file, what, why, what to do). Articles
 of the bundled sample get ``source`` and ``fictional: "true"`` metadata by default.
@@ -55,6 +59,7 @@ from typing import Any
 from corpus.decoding import NotTextError, decode_bytes
 from corpus.errors import CorpusNotFoundError
 from corpus.headers import iso_date, parse_header, shorten
+from corpus.index import CorpusIndex, digest_of
 from corpus.model import Article, ArticleError
 
 #: Files of these endings are articles; the value names the reader.
@@ -98,11 +103,16 @@ def sample_corpus_path() -> Path:
     return Path(__file__).resolve().parent / "sample"
 
 
-def load_corpus(root: Path | str) -> Corpus:
+def load_corpus(
+    root: Path | str, *, index: bool = True, cache_dir: Path | str | None = None
+) -> Corpus:
     """Read every article under ``root`` (a folder, or one file: a corpus of one).
 
-    Raises :class:`CorpusNotFoundError` when ``root`` does not exist or cannot be read;
-    problems with single files become ``Corpus.errors`` instead.
+    With ``index`` (the default) a folder's metadata index in the cache dir
+    (``cache_dir``, else ``$CLAIMSCOPE_CACHE_DIR`` or the user cache dir) is used and
+    updated, so unchanged files are not parsed again; ``index=False`` reads everything
+    afresh and writes nothing. Raises :class:`CorpusNotFoundError` when ``root`` does
+    not exist or cannot be read; problems with single files become ``Corpus.errors``.
     """
     root = Path(root).expanduser()
     # Reading builds many small objects and no reference cycles; pausing the cyclic
@@ -110,13 +120,13 @@ def load_corpus(root: Path | str) -> Corpus:
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _load(root)
+        return _load(root, index, cache_dir)
     finally:
         if paused:
             gc.enable()
 
 
-def _load(root: Path) -> Corpus:
+def _load(root: Path, use_index: bool, cache_dir: Path | str | None) -> Corpus:
     try:
         info = root.stat()
     except FileNotFoundError:
@@ -139,12 +149,15 @@ def _load(root: Path) -> Corpus:
             )
         folder = root
         defaults = _SAMPLE_META if _is_sample(root) else {}
+        index = CorpusIndex.open(root, cache_dir) if use_index else None
         items = []
         for path, rel, problem in _walk(root):
             if problem is not None:
                 items.append(ArticleError(rel, path, f"{rel}: {problem}"))
             else:
-                items.extend(_read(path, rel, _kind(path, any_suffix=False), defaults))
+                items.extend(_read(path, rel, _kind(path, any_suffix=False), defaults, index))
+        if index is not None:
+            index.save()
     else:
         raise CorpusNotFoundError(
             f"{root}: not a folder or a regular file; give a folder of articles or one article file"
@@ -225,9 +238,17 @@ def read_file(path: Path, root: Path, *, any_suffix: bool = False) -> list[Artic
 
 
 def _read(
-    path: str, rel: str, kind: str | None, defaults: Mapping[str, str]
+    path: str,
+    rel: str,
+    kind: str | None,
+    defaults: Mapping[str, str],
+    index: CorpusIndex | None = None,
 ) -> list[Article | ArticleError]:
-    """Read the file at ``path`` (id ``rel``) with the reader for ``kind``."""
+    """Read the file at ``path`` (id ``rel``) with the reader for ``kind``.
+
+    With an ``index``, the items stored for these exact bytes are reused, and what a
+    fresh read finds is recorded.
+    """
     where = path
     if kind is None:
         return [
@@ -263,6 +284,23 @@ def _read(
         reason = (error.strerror or str(error)).lower()
         return [ArticleError(rel, where, f"{rel}: cannot be read ({reason}); {_MOVE_IT}")]
 
+    digest = ""
+    if index is not None:
+        digest = digest_of(data)
+        decoded_once: list[str] = []
+
+        def file_text() -> str:
+            if not decoded_once:
+                decoded_once.append(decode_bytes(data).text)
+            return decoded_once[0]
+
+        try:
+            known = index.lookup(rel, where, digest, file_text)
+        except NotTextError:  # cannot happen for bytes that decoded before; read afresh
+            known = None
+        if known is not None:
+            return known
+
     try:
         decoded = decode_bytes(data)
     except NotTextError as reason:
@@ -280,11 +318,14 @@ def _read(
         ]
 
     try:
-        return _READERS[kind](text, rel, where, warnings, defaults)
+        items = _READERS[kind](text, rel, where, warnings, defaults)
     except Exception as error:  # a reader bug must not stop the corpus from opening
         return [
             ArticleError(rel, where, f"{rel}: could not be read ({type(error).__name__}: {error})")
         ]
+    if index is not None:
+        index.record(rel, digest, items, text)
+    return items
 
 
 class _NotRegularFile(OSError):

@@ -6,9 +6,18 @@ where ``key`` hashes the article text and its body range. A file holds two lines
 1. a header: ``{"f": 1, "len": <text length>, "counts": {...}, "labels": [...]}``
 2. the data: ``{"p": [s, e, ...], "s": [s, e, ...], "x": [s, e, label index, ...]}``
 
-so the article list reads only the first line for its counts. Writes go to a temp file
-and ``os.replace`` so a crash never leaves half a file; a file that does not parse or
-does not fit its article is ignored (and rewritten by the next analysis).
+so a reader of counts needs only the first line. Writes go to a temp file and
+``os.replace`` so a crash never leaves half a file; a file that does not parse or does
+not fit its article is ignored (and rewritten by the next analysis).
+
+Listing 10,000 articles must not open 10,000 files, so the counts are also kept in
+one journal per folder, ``counts-<format>.log``: one line ``<key> <tokens> <words>
+<sentences> <entities> <figures> <dates>`` appended (``O_APPEND``, one ``write``) by
+every save and by every counts read that had to open an analysis file. It is read
+once, then only its new tail when a key is not found. A torn or foreign line is
+skipped; the last line for a key wins. Counts depend only on the key (text, body
+range, model, version, analyser), so a journal line never goes stale; deleting an
+analysis file leaves its counts listed until the journal is deleted too.
 """
 
 from __future__ import annotations
@@ -18,13 +27,15 @@ import json
 import os
 import re
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from corpus.model import Analysis, Article, Segment, Span, kind_of
 
 #: Bump when the file layout changes (the analyser's own version is part of the folder).
 FORMAT = 1
+#: The counts journal in each cache folder (see the module docstring).
+JOURNAL = f"counts-{FORMAT}.log"
 
 
 def cache_root() -> Path:
@@ -47,6 +58,10 @@ class Counts:
     entities: int = 0
     figures: int = 0
     dates: int = 0
+
+
+#: The journal's number columns, in ``Counts`` field order.
+_COUNT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Counts))
 
 
 def counts_of(article: Article, analysis: Analysis, tokens: int) -> Counts:
@@ -79,31 +94,94 @@ class AnalysisCache:
         self.model = model
         self.model_version = model_version
         self.folder = self.root / "analyses" / f"{_safe(model)}-{_safe(model_version)}-a{analyser_version}"
+        self.journal = self.folder / JOURNAL
+        self._journal: dict[str, Counts] = {}
+        self._journal_read = 0  # bytes of the journal parsed so far
+        self._journal_file: tuple[int, int] | None = None  # (device, inode) parsed
+
+    @staticmethod
+    def key_for(article: Article) -> str:
+        """The cache key of ``article``: its text hash and body range, hashed."""
+        start, end = article.body
+        return hashlib.sha256(f"{article.hash}:{start}:{end}".encode()).hexdigest()[:40]
 
     def path_for(self, article: Article) -> Path:
         """Where the analysis of ``article`` (its text and body range) is kept."""
-        start, end = article.body
-        key = hashlib.sha256(f"{article.hash}:{start}:{end}".encode()).hexdigest()[:40]
-        return self.folder / f"{key}.json"
+        return self.folder / f"{self.key_for(article)}.json"
 
-    def _read(self, article: Article) -> str | None:
+    def _read(self, article: Article, key: str | None = None) -> str | None:
         try:
-            return self.path_for(article).read_text(encoding="utf-8")
+            return (self.folder / f"{key or self.key_for(article)}.json").read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
 
     def counts(self, article: Article) -> Counts | None:
-        """The stored counts of ``article``, or None when not cached (reads one line)."""
-        raw = self._read(article)
+        """The stored counts of ``article``, or None when not cached.
+
+        From the journal when it has the key (no file opened), else from the first
+        line of the analysis file, which is then added to the journal.
+        """
+        key = self.key_for(article)
+        found = self._journal.get(key)
+        if found is None and self._refresh_journal():
+            found = self._journal.get(key)
+        if found is not None:
+            return found
+        raw = self._read(article, key)
         if raw is None:
             return None
         try:
             header = json.loads(raw.partition("\n")[0])
             if header.get("f") != FORMAT or header.get("len") != len(article.text):
                 return None
-            return Counts(**{name: int(value) for name, value in header["counts"].items()})
+            found = Counts(**{name: int(value) for name, value in header["counts"].items()})
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
+        self._append_journal(key, found)
+        return found
+
+    def _refresh_journal(self) -> bool:
+        """Parse what was appended to the journal since the last look; True when it grew."""
+        try:
+            info = os.stat(self.journal)  # cheaper than opening: asked on every unknown key
+            if (info.st_dev, info.st_ino) != self._journal_file:
+                # a new journal (first look, or the cache was cleared): start over
+                self._journal_file = (info.st_dev, info.st_ino)
+                self._journal.clear()
+                self._journal_read = 0
+            if info.st_size <= self._journal_read:
+                return False
+            with open(self.journal, "rb") as handle:
+                handle.seek(self._journal_read)
+                tail = handle.read(info.st_size - self._journal_read)
+        except OSError:
+            return False
+        complete = tail.rfind(b"\n") + 1  # a line still being written is read next time
+        self._journal_read += complete
+        names = _COUNT_FIELDS
+        for line in tail[:complete].split(b"\n"):
+            parts = line.split()
+            if len(parts) != len(names) + 1:
+                continue
+            try:
+                values = [int(part) for part in parts[1:]]
+            except ValueError:
+                continue
+            self._journal[parts[0].decode("ascii", "replace")] = Counts(*values)
+        return complete > 0
+
+    def _append_journal(self, key: str, counts: Counts) -> None:
+        """Add one line to the journal; one ``write`` with ``O_APPEND`` keeps lines whole."""
+        line = " ".join([key, *(str(getattr(counts, name)) for name in _COUNT_FIELDS)]) + "\n"
+        try:
+            fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, line.encode("ascii"))
+            finally:
+                os.close(fd)
+        except OSError:
+            return  # a read-only cache dir only costs file reads next time
+        self._journal[key] = counts
 
     def load(self, article: Article) -> Analysis | None:
         """The cached analysis of ``article``, or None if absent or unusable."""
@@ -151,6 +229,7 @@ class AnalysisCache:
                 labels.append(span.label)
             flat_spans += (span.start, span.end, k)
         counts = counts_of(article, analysis, tokens)
+        key = self.key_for(article)
         header = {
             "f": FORMAT,
             "len": len(article.text),
@@ -165,7 +244,7 @@ class AnalysisCache:
             "x": flat_spans,
         }
         payload = json.dumps(header, separators=(",", ":")) + "\n" + json.dumps(data, separators=(",", ":"))
-        target = self.path_for(article)
+        target = self.folder / f"{key}.json"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
@@ -180,4 +259,5 @@ class AnalysisCache:
                     pass
                 raise
         except OSError:
-            pass  # a read-only or full cache dir only costs a re-analysis next time
+            return  # a read-only or full cache dir only costs a re-analysis next time
+        self._append_journal(key, counts)

@@ -56,17 +56,20 @@ def install_hint(name: str) -> str:
     return f"python -m spacy download {name} (or use the default: {FALLBACK_INSTALL})"
 
 
-def _missing(name: str) -> ModelNotFoundError:
+def missing_model(name: str) -> ModelNotFoundError:
+    """The one-line error for a pipeline that is not installed (with the install command)."""
     return ModelNotFoundError(
         f"spaCy pipeline '{name}' is not installed; install it with: {install_hint(name)}"
     )
 
 
-def resolve_model(name: str | None = None) -> str:
+def resolve_model(name: str | None = None, *, require: bool = True) -> str:
     """The pipeline to use: ``name`` (``--model``), ``$CLAIMSCOPE_MODEL``, then the defaults.
 
-    Raises ``ModelNotFoundError`` (one line with the install command) when the chosen
-    pipeline is not installed.
+    With no name and no variable, the first installed default wins (the last default
+    when none is installed). Raises ``ModelNotFoundError`` (one line with the install
+    command) when the chosen pipeline is not installed, unless ``require`` is False:
+    then the name comes back unchecked (``Analyzer`` checks only when it needs spaCy).
     """
     chosen = name or os.environ.get("CLAIMSCOPE_MODEL") or ""
     if not chosen:
@@ -74,8 +77,8 @@ def resolve_model(name: str | None = None) -> str:
             if is_installed(candidate):
                 return candidate
         chosen = DEFAULT_MODELS[-1]
-    if not is_installed(chosen):
-        raise _missing(chosen)
+    if require and not is_installed(chosen):
+        raise missing_model(chosen)
     return chosen
 
 
@@ -101,7 +104,7 @@ def model_version(name: str) -> str:
 def load_nlp(name: str) -> Language:
     """Load pipeline ``name`` once per process (spaCy is imported here, not before)."""
     if not is_installed(name):
-        raise _missing(name)
+        raise missing_model(name)
     import spacy
 
     try:

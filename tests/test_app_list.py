@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.notifications import Notify
-from textual.widgets import DataTable
+from tui.widgets.article_table import ArticleTable
 
 from annotations.scheme import find_scheme
 from annotations.store import Store
@@ -53,7 +53,7 @@ def make_app(corpus_dir: Path, store_dir: Path, analyzer, **options) -> Claimsco
     return ClaimscopeApp(corpus, store, scheme, analyzer, **options)
 
 
-def titles(table: DataTable) -> list[str]:
+def titles(table: ArticleTable) -> list[str]:
     return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
 
 
@@ -64,7 +64,7 @@ async def test_list_shows_articles_errors_and_header(corpus_dir: Path, tmp_path:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ArticlesScreen)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(ArticleTable)
         shown = titles(table)
         assert "Alpha council [draft] budget" in shown
         assert "Beta river clean-up" in shown
@@ -83,7 +83,7 @@ async def test_sort_filter_and_open(corpus_dir: Path, tmp_path: Path, analyzer) 
     async with app.run_test(size=(120, 30)) as pilot:
         screen = app.screen
         assert isinstance(screen, ArticlesScreen)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(ArticleTable)
         await pilot.press("s")  # sort by title
         assert screen.sort_column == "title"
         order = [t for t in titles(table) if not t.startswith("⚠")]
@@ -120,7 +120,7 @@ async def test_error_row_says_why(corpus_dir: Path, tmp_path: Path, analyzer) ->
 
     app = make_app(corpus_dir, tmp_path / "store", analyzer)
     async with app.run_test(size=(120, 30), message_hook=hook) as pilot:
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(ArticleTable)
         table.move_cursor(row=table.get_row_index("broken.json"))
         await pilot.press("enter")
         assert isinstance(app.screen, ArticlesScreen)
@@ -136,7 +136,7 @@ async def test_progress_columns_follow_labels(corpus_dir: Path, tmp_path: Path, 
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("1", "j", "x", "q")
-        row = app.list_screen.query_one(DataTable).get_row("gamma.txt")
+        row = app.list_screen.query_one(ArticleTable).get_row("gamma.txt")
         assert str(row[6]) == "1"  # one claim
         assert str(row[7]) == "100%"  # both sentences reviewed
     app.store.close()
@@ -214,7 +214,7 @@ async def main():
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        rows = app.list_screen.query_one("DataTable").row_count
+        rows = app.list_screen.query_one("ArticleTable").row_count
     app.store.close()
     print(rows, "spacy" in sys.modules)
 

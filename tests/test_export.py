@@ -444,3 +444,30 @@ def test_fast_store_read_matches_the_full_one(tmp_path: Path) -> None:
             assert fast.corrections == {(c.start, c.end): c for c in full.span_corrections}
             assert fast.orphans == len(full.orphans) and fast.error is None
         assert store.placed_labels(moved, moved_analysis.sentences).records[4]["label"] == "quantity"
+
+
+def test_export_reads_analyses_only_for_articles_it_exports(tmp_path: Path, analyzer) -> None:
+    from annotations.export import corpus_items
+    from corpus.articles import load_corpus, sample_corpus_path
+
+    corpus = load_corpus(sample_corpus_path())
+    first, second, third = corpus.articles[:3]
+    with Store.open(corpus.root, annotator="ana", store_dir=tmp_path / "s") as store:
+        store.article(first, analyzer.analyze(first).sentences).set_label(0, "quantity")
+        store.article(second, analyzer.analyze(second).sentences).set_label(0, "none", annotator="bea")
+        store.article(third, analyzer.analyze(third).sentences).set_note(0, "only a note")
+    with Store.open(corpus.root, store_dir=tmp_path / "s", read_only=True) as store:
+        def ids(**filters) -> list[str]:
+            return [a.id for a, _ in corpus_items(corpus, store, analyzer, **filters)]
+
+        assert ids() == [first.id, second.id]  # the note-only article has nothing to export
+        assert ids(label="quantity") == [first.id]
+        assert ids(annotator="bea") == [second.id]
+        assert ids(label="cause") == []
+        assert ids(include_unreviewed=True, label="none") == [second.id]
+        assert len(ids(include_unreviewed=True)) == len(corpus.articles)
+    # A file changed behind the index's back is read, not trusted to the index.
+    with Store.open(corpus.root, annotator="ana", store_dir=tmp_path / "s") as store:
+        store.article(third, analyzer.analyze(third).sentences).set_label(1, "cause")
+        with Store.open(corpus.root, store_dir=tmp_path / "s", read_only=True) as reader:
+            assert third.id in [a.id for a, _ in corpus_items(corpus, reader, analyzer, label="cause")]

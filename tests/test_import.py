@@ -147,3 +147,52 @@ def test_cli_round_trip_on_the_sample_corpus(tmp_path: Path, analyzer, capsys) -
     assert "line 1: unknown label 'nonsense'" in capsys.readouterr().err
     assert main(["import", root, str(tmp_path / "missing.jsonl"), "--store", str(tmp_path / "b")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_doccano_entities_and_cats_are_imported(tmp_path: Path) -> None:
+    """doccano's intent-detection shape (``cats`` + ``entities``, its own dict form too)."""
+    article, analysis = build()
+    seg = analysis.sentences[2]
+    offset_of = SENTENCES[2].index("rates")
+    lines = [
+        json.dumps(
+            {
+                "text": SENTENCES[2],
+                "cats": ["prediction"],
+                "entities": [
+                    {"start_offset": 4, "end_offset": 20, "label": "FAC"},
+                    {"start_offset": offset_of, "end_offset": offset_of + 5, "label": "MISC"},
+                ],
+                "meta": {"article_id": article.id, "sentence_index": 2, "annotator": "bea"},
+            }
+        ),
+        json.dumps(
+            {
+                "text": SENTENCES[1],
+                "label": ["none"],
+                "cats": ["cause"],
+                "meta": {"article_id": article.id, "sentence_index": 1},
+            }
+        ),
+        json.dumps(
+            {
+                "text": SENTENCES[0],
+                "label": ["quantity"],
+                "entities": [[0, 9, "EVENT"]],
+                "meta": {"article_id": article.id},
+            }
+        ),
+    ]
+    with Store.open(None, annotator="ana", store_dir=tmp_path / "s") as store:
+        report = import_lines(store, lines, {article.id: (article, analysis)}.get)
+        doc = store.article(article, analysis.sentences)
+        assert report.imported == 2
+        assert report.errors == ["line 2: \"label\" ['none'] and \"cats\" ['cause'] disagree"]
+        assert (doc.labels[2].label, doc.labels[2].annotator) == ("prediction", "bea")
+        assert doc.labels[0].label == "quantity"
+        spans = {(s.start, s.end, s.label) for s in doc.spans(analysis.spans)}
+        assert (seg.start + 4, seg.start + 20, "FAC") in spans  # relabelled from ORG
+        assert (seg.start + offset_of, seg.start + offset_of + 5, "MISC") in spans  # added
+        # the entities list is the sentence's whole span set: the model's two spans in
+        # sentence 0 are replaced by the one given
+        assert {s for s in spans if s[1] <= analysis.sentences[0].end} == {(0, 9, "EVENT")}

@@ -19,14 +19,13 @@ from tui.background import AnalysisProcess, start_resource_tracker
 from tui.config import Config, Position, PositionBook
 from tui.palette import ClaimscopeCommands
 from tui.screens.articles import ArticlesScreen
-from tui.screens.help import HelpScreen
-from tui.screens.reader import ReaderScreen
 
 if TYPE_CHECKING:
     from annotations.scheme import Scheme
     from annotations.store import Store
     from corpus.analysis import Analyzer
     from corpus.articles import Corpus
+    from tui.screens.reader import ReaderScreen
 
 LAYERS = ("entities", "figures", "dates")
 
@@ -104,6 +103,9 @@ class ClaimscopeApp(App[None]):
                 self.call_after_refresh(self.open_article, position.article_id, position.sentence)
         # Reading positions are a convenience: write them every few seconds, not per key.
         self.set_interval(2.0, self.save_position)
+        # The reader's code is not needed for the list: load it once the list is up, so
+        # start-up does not wait for it and the first article opens as fast as the next.
+        self.set_timer(0.2, _import_reader)
 
     def on_unmount(self) -> None:
         self.save_position()
@@ -123,9 +125,11 @@ class ClaimscopeApp(App[None]):
         if self.list_screen is not None:
             self.list_screen.select(article_id)
         self.remember(article_id, sentence or 0)
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, (ArticlesScreen, ReaderScreen)):
+        while len(self.screen_stack) > 1 and not (self.screen is self.reader or isinstance(self.screen, ArticlesScreen)):
             self.pop_screen()
         if self.reader is None:
+            from tui.screens.reader import ReaderScreen
+
             self.reader = ReaderScreen(article, sentence)
             self.install_screen(self.reader, name="reader")
             self.push_screen("reader")
@@ -152,8 +156,7 @@ class ClaimscopeApp(App[None]):
 
     def current_article(self) -> Article | None:
         """The article open in the reader, if any."""
-        screen = self.screen
-        return screen.article if isinstance(screen, ReaderScreen) else None
+        return self.reader.article if self.reader is not None and self.screen is self.reader else None
 
     # ------------------------------------------------------------ positions
     def remember(self, article_id: str, sentence: int) -> None:
@@ -187,13 +190,15 @@ class ClaimscopeApp(App[None]):
         return binding.key
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def run_reader_action(self, action: str) -> None:
         """Run a reader action by name (used by the command palette)."""
         screen = self.screen
-        if isinstance(screen, ReaderScreen):
+        if screen is self.reader:
             self.call_later(screen.run_action, action)
 
     # --------------------------------------------------------------- export
@@ -227,7 +232,7 @@ class ClaimscopeApp(App[None]):
             return
         self._write_export(rows, fmt, output)
 
-    @work(thread=True, exit_on_error=False, group="export")
+    @work(thread=True, exit_on_error=False, group="export", description="write an export")
     def _write_export(self, rows: list[Any], fmt: str, output: Path) -> None:
         from annotations.export import write_export
 
@@ -264,8 +269,13 @@ class UnavailableAnalyzer:
         raise self.error
 
 
+def _import_reader() -> None:
+    import tui.screens.reader  # noqa: F401  (a warm-up: later imports are free)
+
+
 def known_binding_ids() -> set[str]:
     """Every binding id a user may remap in the config file."""
+    from tui.screens.help import HelpScreen
     from tui.screens.reader import READER_BINDINGS
 
     bindings = [*READER_BINDINGS, *ArticlesScreen.BINDINGS, *ClaimscopeApp.BINDINGS, *HelpScreen.BINDINGS]

@@ -22,16 +22,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print one row per article (and per load error); return 0."""
     from corpus.analysis import Analyzer
-    from corpus.articles import load_corpus, sample_corpus_path
-    from corpus.errors import ModelNotFoundError
+    from corpus.articles import sample_corpus_path
+    from corpus.listing import list_corpus
 
     root = args.path if args.path is not None else sample_corpus_path()
-    corpus = load_corpus(root)
-    try:
-        analyzer: Analyzer | None = Analyzer(model=getattr(args, "model", None))
-    except ModelNotFoundError as error:  # the list still shows; only the counts are missing
-        print(f"claimscope: warning: {error}")
-        analyzer = None
+    # Never raises for a missing model: the list still shows, only the counts are missing.
+    analyzer = Analyzer(model=getattr(args, "model", None))
+    if analyzer.model_error is not None:
+        print(f"claimscope: warning: {analyzer.model_error}")
+    listing = list_corpus(root, analyzer)
+    corpus = listing.corpus
     console = Console(soft_wrap=False)
 
     table = Table(title=f"claimscope: {corpus.root}", title_justify="left")
@@ -44,23 +44,18 @@ def run(args: argparse.Namespace) -> int:
         ("figures", "right"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for article in corpus.articles:
-        counts = analyzer.counts(article) if analyzer is not None else None
-        if counts is None:
-            words = str(len(article.text[slice(*article.body)].split()))
-            entities = figures = "–"
-        else:
-            words, entities, figures = str(counts.words), str(counts.entities), str(counts.figures)
+    for row in listing.rows:
+        if row.error is not None:
+            table.add_row(Text(f"⚠ {row.error}", style="red"), "", "", "", "", "")
+            continue
         table.add_row(
-            Text(article.title),
-            Text(article.meta.get("source", "")),
-            Text(article.meta.get("date", "")),
-            words,
-            entities,
-            figures,
+            Text(row.title),
+            Text(row.source),
+            Text(row.date),
+            str(row.words),
+            "–" if row.entities is None else str(row.entities),
+            "–" if row.figures is None else str(row.figures),
         )
-    for error in corpus.errors:
-        table.add_row(Text(f"⚠ {error.message}", style="red"), "", "", "", "", "")
     console.print(table)
     console.print(
         f"{len(corpus.articles)} articles, {len(corpus.errors)} could not be read. "

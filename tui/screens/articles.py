@@ -1,12 +1,14 @@
 """The article list: one row per article (and per file that failed to load).
 
 Counts that need an analysis (entities, figures) are read from the analysis cache in a
-thread worker after the list is shown, so a large corpus is interactive at once.
+thread worker after the list is shown, so a large corpus is interactive at once. The
+table draws only the rows on screen (`tui.widgets.article_table`), so filling, sorting
+and filtering a thousand rows costs no more than ten.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,9 +19,11 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Input, Static
 
 from corpus.model import Article, ArticleError
+from tui.widgets.article_table import ArticleTable, Column
+from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from tui.app import ClaimscopeApp
@@ -37,8 +41,6 @@ COLUMNS: tuple[tuple[str, str, str, int], ...] = (
 )
 #: Below this width the list drops the source column and uses the short headings.
 NARROW = 110
-#: Rows added before the first paint (the rest follow at once after it).
-FIRST_ROWS = 100
 _NUMERIC = {"words", "entities", "figures", "claims", "reviewed"}
 ERROR_PREFIX = "error:"
 
@@ -51,13 +53,21 @@ class Row:
     title: str
     source: str = ""
     date: str = ""
-    words: int = 0
+    words: int | None = None  # counted when first shown or sorted on (see `word_count`)
     entities: int | None = None
     figures: int | None = None
     claims: int = 0
     reviewed: int = 0
     total: int = 0
     error: str | None = None
+    body: tuple[str, int, int] = field(default=("", 0, 0), repr=False)  # text, start, end
+
+    def word_count(self) -> int:
+        """Words in the article's body (counted once, when first needed)."""
+        if self.words is None:
+            text, start, end = self.body
+            self.words = len(text[start:end].split())
+        return self.words
 
     @property
     def reviewed_share(self) -> float | None:
@@ -67,27 +77,27 @@ class Row:
         if column == "reviewed":
             share = self.reviewed_share
             return -1.0 if share is None else share
+        if column == "words":
+            return self.word_count()
         value = getattr(self, column)
         if value is None:
             return -1
         return value.casefold() if isinstance(value, str) else value
 
-    def cells(self, title_width: int = 60, narrow: bool = False) -> list[Text]:
+    def cells(self, narrow: bool = False) -> list[Text]:
+        """The row's cells in column order (the table cuts them to their column's width)."""
         columns = len(COLUMNS) - (1 if narrow else 0)
         if self.error is not None:
             where = "" if self.error.startswith(self.id) else f"{self.id}: "
             message = Text(f"⚠ {where}{self.error}", style="bold red")
-            message.truncate(title_width, overflow="ellipsis")
             return [message] + [Text("")] * (columns - 1)
         share = self.reviewed_share
-        title = Text(self.title)
-        title.truncate(title_width, overflow="ellipsis")
         source = [] if narrow else [Text(self.source)]
         return [
-            title,
+            Text(self.title),
             *source,
             Text(self.date),
-            _number(self.words),
+            _number(self.word_count()),
             _number(self.entities),
             _number(self.figures),
             _number(self.claims),
@@ -117,13 +127,12 @@ def _number(value: int | None) -> Text:
 
 def article_row(article: Article) -> Row:
     """A row for an article, before its counts are known."""
-    start, end = article.body
     return Row(
         id=article.id,
         title=article.title or article.id,
         source=article.meta.get("source", ""),
         date=article.meta.get("date", ""),
-        words=len(article.text[start:end].split()),
+        body=(article.text, *article.body),
     )
 
 
@@ -155,13 +164,12 @@ class ArticlesScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Row] = []
+        self._by_id: dict[str, Row] = {}
         self.order: list[str] = []
         self.sort_column: str | None = None
         self.sort_reverse = False
         self.filter_text = ""
-        self._narrow = False
-        self._built_for: tuple[bool, int] | None = None
-        self._generation = 0
+        self._narrow: bool | None = None
 
     @property
     def capp(self) -> ClaimscopeApp:
@@ -170,14 +178,15 @@ class ArticlesScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="list-header")
         yield Input(placeholder="filter: words in title, source, date or file", id="filter")
-        yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield ArticleTable(id="articles")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         corpus = self.capp.corpus
         self.rows = [article_row(article) for article in corpus.articles]
         self.rows += [error_row(error) for error in corpus.errors]
+        self._by_id = {row.id: row for row in self.rows}
         self.update_header()
         self.refresh_progress()
         self.rebuild()
@@ -208,7 +217,7 @@ class ArticlesScreen(Screen[None]):
             parts += ["\n", Content(reason)]
         self.query_one("#list-header", Static).update(Content.assemble(*parts))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="counts")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="counts", description="read cached counts")
     def read_counts(self, articles: list[Article]) -> None:
         """Read cached analyses in a thread (never spaCy) and send the counts back."""
         analyzer = self.capp.analyzer
@@ -223,14 +232,10 @@ class ArticlesScreen(Screen[None]):
         self.post_message(CountsReady(counts))
 
     def on_counts_ready(self, message: CountsReady) -> None:
-        table = self.query_one(DataTable)
-        visible = set(self.order)
         for row in self.rows:
             if row.id in message.counts and row.error is None:
                 row.entities, row.figures = message.counts[row.id]
-                if row.id in visible:
-                    table.update_cell(row.id, "entities", _number(row.entities))
-                    table.update_cell(row.id, "figures", _number(row.figures))
+        self.query_one(ArticleTable).refresh_rows()  # one repaint for the lot
 
     def refresh_progress(self, article_id: str | None = None) -> None:
         """Read claims and reviewed counts from the store (all rows, or one)."""
@@ -244,56 +249,35 @@ class ArticlesScreen(Screen[None]):
                 item = summary.get(row.id)
                 if item is not None:
                     row.claims, row.reviewed, row.total = item.claims, item.reviewed, item.total
-        if article_id is not None and article_id in self.order and self.is_mounted:
-            row = next(r for r in self.rows if r.id == article_id)
-            table = self.query_one(DataTable)
-            cells = row.cells(narrow=self._narrow)
-            table.update_cell(article_id, "claims", cells[-2])
-            table.update_cell(article_id, "reviewed", cells[-1])
+        if article_id is not None and self.is_mounted:
+            self.query_one(ArticleTable).refresh_row(article_id)
 
     def rebuild(self) -> None:
         """Refill the table from the rows, with the current filter and sort."""
-        table = self.query_one(DataTable)
-        current = self.current_id()
-        rows = [row for row in self.rows if row.matches(self.filter_text)]
+        table = self.query_one(ArticleTable)
+        current = table.cursor_key
+        rows = [row for row in self.rows if row.matches(self.filter_text)] if self.filter_text.strip() else list(self.rows)
         if self.sort_column is not None:
             column = self.sort_column
             articles = [row for row in rows if row.error is None]
             articles.sort(key=lambda row: row.sort_value(column), reverse=self.sort_reverse)
             rows = articles + [row for row in rows if row.error is not None]  # errors stay last
         narrow = (self.size.width or self.app.size.width) < NARROW
-        if narrow != self._narrow or not table.columns:
+        if narrow != self._narrow:
             self._narrow = narrow
-            table.clear(columns=True)
-            for key, heading, short, width in COLUMNS:
-                if narrow and not short:
-                    continue
-                table.add_column(Text(short if narrow else heading), key=key, width=self._width(key) or None)
-        else:
-            table.clear()
-        width = self.title_width()
-        self._built_for = (narrow, width)
-        self._generation += 1
-        # A screenful first, so a big corpus is on screen and answering keys at once;
-        # the rest right after the first paint.
-        first, rest = rows[:FIRST_ROWS], rows[FIRST_ROWS:]
-        for row in first:
-            table.add_row(*row.cells(width, narrow), key=row.id)
+            table.set_columns(
+                [
+                    Column(key, short if narrow else heading, self._width(key), "right" if key in _NUMERIC else "left")
+                    for key, heading, short, _width in COLUMNS
+                    if short or not narrow
+                ]
+            )
+        table.set_rows([row.id for row in rows], self._cells_of, cursor_key=current)
         self.order = [row.id for row in rows if row.error is None]
-        if rest:
-            self.call_after_refresh(self._add_rows, self._generation, rest, width, narrow, current)
-        elif current is not None and current in {row.id for row in rows}:
-            table.move_cursor(row=table.get_row_index(current))
         self._label_sort_column()
 
-    def _add_rows(self, generation: int, rows: list[Row], width: int, narrow: bool, current: str | None) -> None:
-        if generation != self._generation:
-            return  # the table was rebuilt meanwhile (filter or sort changed)
-        table = self.query_one(DataTable)
-        for row in rows:
-            table.add_row(*row.cells(width, narrow), key=row.id)
-        if current is not None and current in table.rows:
-            table.move_cursor(row=table.get_row_index(current))
+    def _cells_of(self, article_id: str) -> list[Text]:
+        return self._by_id[article_id].cells(bool(self._narrow))
 
     def _width(self, key: str) -> int:
         """A column's fixed width: room for its heading (and sort arrow) and its values."""
@@ -304,53 +288,35 @@ class ArticlesScreen(Screen[None]):
                 return max(len(short) + 1, 5) if self._narrow and key != "date" else width
         return 0
 
-    def title_width(self) -> int:
-        """Room for the title column: what the other columns leave of the screen."""
-        others = sum(
-            self._width(key) + 2 for key, _, short, _w in COLUMNS if key != "title" and (short or not self._narrow)
-        )
-        return max(16, (self.size.width or self.app.size.width) - others - 4)
-
     def on_resize(self) -> None:
-        # Rebuilding a thousand rows is not free: only when the columns must change.
+        # The table fits its columns to any width itself; only the narrow layout changes them.
         narrow = (self.size.width or self.app.size.width) < NARROW
-        if self.rows and (narrow, self.title_width()) != self._built_for:
+        if self.rows and narrow != self._narrow:
             self.rebuild()
 
     def _label_sort_column(self) -> None:
-        table = self.query_one(DataTable)
-        for key, heading, short, _width in COLUMNS:
-            if key not in table.columns:  # type: ignore[operator]
-                continue
+        table = self.query_one(ArticleTable)
+        for column in table.columns:
             arrow = ""
-            if key == self.sort_column:
+            if column.key == self.sort_column:
                 arrow = "▼" if self.sort_reverse else "▲"
-            label = short if self._narrow else heading
-            table.columns[key].label = Text(label + arrow)  # type: ignore[index]
-        table.refresh()
+            table.set_heading(column.key, column.label + arrow)
 
     def current_id(self) -> str | None:
         """The id of the row under the cursor."""
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return str(key.value) if key.value is not None else None
+        return self.query_one(ArticleTable).cursor_key
 
     def select(self, article_id: str) -> None:
         """Move the cursor to an article's row (if shown)."""
         if not self.is_mounted:
             return
-        table = self.query_one(DataTable)
-        if table.is_valid_row_index(0) and article_id in self.order:
+        table = self.query_one(ArticleTable)
+        if article_id in self.order:
             table.move_cursor(row=table.get_row_index(article_id))
 
-    @on(DataTable.RowSelected)
-    def _open(self, event: DataTable.RowSelected) -> None:
-        key = str(event.row_key.value)
+    @on(ArticleTable.RowSelected)
+    def _open(self, event: ArticleTable.RowSelected) -> None:
+        key = event.row_key
         row = next((r for r in self.rows if r.id == key), None)
         if row is None:
             return
@@ -359,9 +325,9 @@ class ArticlesScreen(Screen[None]):
             return
         self.capp.open_article(key)
 
-    @on(DataTable.HeaderSelected)
-    def _header(self, event: DataTable.HeaderSelected) -> None:
-        column = str(event.column_key.value)
+    @on(ArticleTable.HeaderSelected)
+    def _header(self, event: ArticleTable.HeaderSelected) -> None:
+        column = event.column_key
         if column == self.sort_column:
             self.sort_reverse = not self.sort_reverse
         else:
@@ -395,7 +361,7 @@ class ArticlesScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(ArticleTable).focus()
         if not event.value.strip():
             self.query_one("#filter", Input).display = False
 
@@ -406,7 +372,7 @@ class ArticlesScreen(Screen[None]):
             self.filter_text = ""
             field.display = False
             self.rebuild()
-            self.query_one(DataTable).focus()
+            self.query_one(ArticleTable).focus()
 
     def on_screen_resume(self) -> None:
         self.update_header()

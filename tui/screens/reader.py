@@ -212,7 +212,7 @@ class ReaderScreen(Screen[None]):
         self.refresh_bindings()
 
     # ---------------------------------------------------------------- analysis
-    @work(thread=True, exclusive=True, exit_on_error=False, group="analysis")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="analysis", description="analyse the open article")
     def analyse(self, article: Article) -> None:
         """Analyse (in the child process, see `tui.background`) from a thread worker.
 

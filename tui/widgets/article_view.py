@@ -54,6 +54,7 @@ DEFAULT_ENTITY_COLOR = "#dddddd"
 GUTTER = 4  # cursor bar, label key, check-worthy star, space
 _CONTROL = {code: " " for code in [*range(0, 32), 127, *range(0x80, 0xA0), 0x2028, 0x2029]}
 _WORD = re.compile(r"\S+\s*|\s+")
+_NON_SPACE = re.compile(r"\S+")
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 
@@ -147,25 +148,74 @@ def wrap_offsets(text: str, width: int) -> list[int]:
     for hard in text.split("\n"):
         if line_start:
             starts.append(line_start)
-        column = 0
-        for match in _WORD.finditer(hard):
-            word = match.group()
-            word_cells = cell_len(word.rstrip())
-            start = line_start + match.start()
-            if column and column + word_cells > width:
-                starts.append(start)
-                column = 0
-            if word_cells > width:
-                for index, char in enumerate(word):
-                    size = get_character_cell_size(char)
-                    if column and column + size > width:
-                        starts.append(start + index)
-                        column = 0
-                    column += size
-                continue
-            column += cell_len(word)
+        if not _single_cells(hard):
+            _wrap_by_cells(hard, width, line_start, starts)
+        elif len(hard) > width:  # else the whole line fits
+            _wrap_narrow(hard, width, line_start, starts)
         line_start += len(hard) + 1
     return starts
+
+
+def _wrap_by_cells(line: str, width: int, base: int, starts: list[int]) -> None:
+    """Wrap one line (no newline in it) measuring every word; appends line starts."""
+    column = 0
+    for match in _WORD.finditer(line):
+        word = match.group()
+        word_cells = cell_len(word.rstrip())
+        start = base + match.start()
+        if column and column + word_cells > width:
+            starts.append(start)
+            column = 0
+        if word_cells > width:
+            for index, char in enumerate(word):
+                size = get_character_cell_size(char)
+                if column and column + size > width:
+                    starts.append(start + index)
+                    column = 0
+                column += size
+            continue
+        column += cell_len(word)
+
+
+def _wrap_narrow(line: str, width: int, base: int, starts: list[int]) -> None:
+    """`_wrap_by_cells` for a line whose characters are one cell each, a line at a time.
+
+    A line starting at word ``s`` breaks before the first word that ends past
+    ``s + width`` (trailing spaces hang): found by bisection, not word by word. This is
+    what keeps opening a long article cheap.
+    """
+    words = [(match.start(), match.end()) for match in _NON_SPACE.finditer(line)]
+    ends = [end for _start, end in words]
+    start = 0
+    while True:
+        index = bisect_right(ends, start + width)
+        if index >= len(words):
+            return
+        word_start = words[index][0]
+        if word_start <= start:  # one word wider than the line: cut it as the general rule does
+            _wrap_by_cells(line[start:], width, base + start, starts)
+            return
+        starts.append(base + word_start)
+        start = word_start
+
+
+#: Characters one terminal cell wide (Latin, Greek, Cyrillic, box drawing, and the
+#: general punctuation news text is full of: dashes, curly quotes, ellipsis, per mille).
+#: tests/test_app_view.py checks every one against Rich's measure.
+SINGLE_CELLS = frozenset(
+    chr(code)
+    for first, last in (
+        (0x20, 0x7E),
+        (0xA0, 0xAC),
+        (0xAE, 0x2FF),
+        (0x370, 0x482),
+        (0x2010, 0x2027),
+        (0x2030, 0x205E),
+        (0x2500, 0x25FC),
+    )
+    for code in range(first, last + 1)
+)
+_single_cells = SINGLE_CELLS.issuperset
 
 
 def paragraphs_of(article: Article) -> tuple[Segment, ...]:
