@@ -234,20 +234,21 @@ _json_str = json.encoder.encode_basestring  # JSON string literal, non-ASCII kep
 _json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _meta_json(row: ExportRow, strings: dict[str, str] | None = None) -> str:
+def _meta_json(row: ExportRow, strings: dict[str, str] | None = None, *, with_label: bool = False) -> str:
     """``row``'s provenance as a JSON object (keys sorted, as ``json.dumps`` would order a dict).
 
-    ``strings`` memoises JSON string literals across rows (ids, titles and
-    annotators repeat from row to row).
+    ``with_label`` adds the sentence label (``""`` when unreviewed). ``strings``
+    memoises JSON string literals across rows (ids, titles and annotators repeat).
     """
     if strings is None:
         strings = {}
     js = strings.get
     annotator, article_id, title = row.annotator, row.article_id, row.title
+    label = f'"label": {_json_str(row.label or "")}, ' if with_label else ""
     return (
         f'{{"annotator": {js(annotator) or strings.setdefault(annotator, _json_str(annotator))}, '
         f'"article_id": {js(article_id) or strings.setdefault(article_id, _json_str(article_id))}, '
-        f'"checkworthy": {"true" if row.checkworthy else "false"}, "end": {row.end}, '
+        f'"checkworthy": {"true" if row.checkworthy else "false"}, "end": {row.end}, {label}'
         f'"note": {_json_str(row.note)}, "sentence_index": {row.sentence_index}, '
         f'"start": {row.start}, "title": {js(title) or strings.setdefault(title, _json_str(title))}}}'
     )
@@ -396,10 +397,7 @@ def doccano_line(row: ExportRow) -> str:
 
 def doccano_spans_line(row: ExportRow) -> str:
     """A doccano sequence-labelling line; the claim label rides in ``meta.label``."""
-    meta = _meta_json(row)
-    # "label" sorts between "end" and "note" in the meta keys.
-    at = meta.index(', "note": ')
-    meta = f'{meta[:at]}, "label": {_json_str(row.label or "")}{meta[at:]}'
+    meta = _meta_json(row, with_label=True)
     return f'{{"text": {_json_str(row.text)}, "label": {_spans_json(row.spans)}, "meta": {meta}}}'
 
 
@@ -451,7 +449,7 @@ class _TokenSpan(NamedTuple):
 
     start: int
     end: int
-    index: int
+    position: int  # in the span arrays
 
 
 def _docbin_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -597,7 +595,7 @@ def _align_all(lens: Any, advances: Any, lengths: Any, rows: Any, starts: Any, e
             where = numpy.flatnonzero(rows == row).tolist()
             kept = filter_spans(_TokenSpan(int(first[i]), int(last[i]) + 1, i) for i in where)
             keep[where] = False
-            keep[[span.index for span in kept]] = True
+            keep[[span.position for span in kept]] = True
         first, last, labels = first[keep], last[keep], labels[keep]
     return first, last, labels
 

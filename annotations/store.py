@@ -169,7 +169,6 @@ def apply_corrections(
 
 # Fields every stored label has; a record without them takes the slow, checking path.
 _LABEL_KEYS = frozenset(("article_id", "sentence_index", "start", "end", "text", "label"))
-_NO_LABELS = PlacedLabels({}, {})
 
 
 class Store:
@@ -485,7 +484,7 @@ class Store:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            return _NO_LABELS
+            return PlacedLabels({}, {})
         except OSError:
             raw = None  # the slow path words the error
         if raw is not None:

@@ -17,8 +17,6 @@ whitespace ones, every sentence goes through the tokenizer whole.
 
 from __future__ import annotations
 
-from itertools import accumulate, count
-from operator import add
 from typing import Any, Callable, Iterable, Iterator
 
 #: One token: ``(start, end, orth, ws)``; offsets into the text it was cut from,
@@ -55,7 +53,6 @@ class ChunkTokenizer:
 
     def __init__(self, tokenizer: Any, form: Form = raw_tokens) -> None:
         self.tokenizer = tokenizer
-        self.vocab = tokenizer.vocab
         self.form = form
         rules = getattr(tokenizer, "rules", None) or {}
         # Single whitespace characters are rules in English; they only ever match

@@ -151,11 +151,11 @@ def _load(root: Path, use_index: bool, cache_dir: Path | str | None) -> Corpus:
         defaults = _SAMPLE_META if _is_sample(root) else {}
         index = CorpusIndex.open(root, cache_dir) if use_index else None
         items = []
-        for path, rel, problem in _walk(root):
+        for path, rel, kind, problem in _walk(root):
             if problem is not None:
                 items.append(ArticleError(rel, path, f"{rel}: {problem}"))
             else:
-                items.extend(_read(path, rel, _kind(path, any_suffix=False), defaults, index))
+                items.extend(_read(path, rel, kind, defaults, index))
         if index is not None:
             index.save()
     else:
@@ -178,7 +178,7 @@ def _sort_key(article_id: str) -> tuple[str, int]:
 
 
 def _walk(root: Path):
-    """Yield ``(path, id, None)`` per article file, ``(path, id, problem)`` per unreadable folder.
+    """Yield ``(path, id, kind, None)`` per article file, ``(path, id, None, problem)`` per unreadable folder.
 
     Plain strings, not ``Path`` objects: this loop runs once per file of a large corpus.
     """
@@ -192,6 +192,7 @@ def _walk(root: Path):
             yield (
                 folder,
                 prefix.rstrip("/") or ".",
+                None,
                 (f"folder cannot be read ({error.strerror or error}); check its permissions"),
             )
             continue
@@ -207,11 +208,12 @@ def _walk(root: Path):
                 if name != "__pycache__":
                     stack.append((entry.path, f"{prefix}{name}/"))
                 continue
-            if os.path.splitext(name)[1].lower() not in SUFFIXES:
+            kind = SUFFIXES.get(os.path.splitext(name)[1].lower())
+            if kind is None:
                 continue
             # Regular files and symlinks to them are read; a dangling link, a FIFO
             # or a socket is reported by _read without ever being opened.
-            yield entry.path, prefix + name, None
+            yield entry.path, prefix + name, kind, None
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -287,17 +289,7 @@ def _read(
     digest = ""
     if index is not None:
         digest = digest_of(data)
-        decoded_once: list[str] = []
-
-        def file_text() -> str:
-            if not decoded_once:
-                decoded_once.append(decode_bytes(data).text)
-            return decoded_once[0]
-
-        try:
-            known = index.lookup(rel, where, digest, file_text)
-        except NotTextError:  # cannot happen for bytes that decoded before; read afresh
-            known = None
+        known = index.lookup(rel, where, data, digest)
         if known is not None:
             return known
 
@@ -305,7 +297,7 @@ def _read(
         decoded = decode_bytes(data)
     except NotTextError as reason:
         return [ArticleError(rel, where, f"{rel}: {reason}; {_MOVE_IT}")]
-    del data
+    del data  # a 20 MB article need not be held twice while it is parsed
     text = decoded.text
     warnings = (decoded.warning,) if decoded.warning else ()
     if not text or text.isspace():
@@ -324,7 +316,7 @@ def _read(
             ArticleError(rel, where, f"{rel}: could not be read ({type(error).__name__}: {error})")
         ]
     if index is not None:
-        index.record(rel, digest, items, text)
+        index.record(rel, digest, items, text, decoded.encoding)
     return items
 
 

@@ -158,16 +158,15 @@ class AnalysisCache:
             return False
         complete = tail.rfind(b"\n") + 1  # a line still being written is read next time
         self._journal_read += complete
-        names = _COUNT_FIELDS
-        for line in tail[:complete].split(b"\n"):
-            parts = line.split()
-            if len(parts) != len(names) + 1:
-                continue
-            try:
-                values = [int(part) for part in parts[1:]]
-            except ValueError:
-                continue
-            self._journal[parts[0].decode("ascii", "replace")] = Counts(*values)
+        width = len(_COUNT_FIELDS) + 1
+        journal = self._journal
+        for line in tail[:complete].decode("ascii", "replace").split("\n"):
+            parts = line.split(" ")
+            if len(parts) == width:
+                try:
+                    journal[parts[0]] = Counts(*map(int, parts[1:]))
+                except ValueError:
+                    continue
         return complete > 0
 
     def _append_journal(self, key: str, counts: Counts) -> None:

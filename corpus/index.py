@@ -10,8 +10,9 @@ always noticed, whatever the file times say, and ids, offsets and metadata come 
 exactly as a fresh read gives them.
 
 An article whose text is the whole decoded file (``.txt``, ``.md``) is stored without
-its text, which is decoded again from the bytes; any other text (HTML extracts, JSON
-records) is stored in the index. Problems that stop a file from being read at all
+its text, which is decoded again from the bytes with the codec found the first time
+(no second guess for a legacy encoding); any other text (HTML extracts, JSON records)
+is stored in the index. Problems that stop a file from being read at all
 (permissions, broken links) are never stored: they are looked at every time.
 
 One JSON file per corpus folder under ``<cache dir>/corpora/``. It is valid only for
@@ -25,6 +26,7 @@ changes or the index is deleted.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import hashlib
 import json
@@ -43,6 +45,14 @@ INDEX_FORMAT = 1
 _PARSER_MODULES = ("articles.py", "headers.py", "decoding.py", "index.py")
 
 Item = Article | ArticleError
+#: Bytes to skip before decoding, for each codec that ``decode_bytes`` found after a BOM.
+_BOM_SIZES = {
+    "utf-8": len(codecs.BOM_UTF8),
+    "utf-16-le": len(codecs.BOM_UTF16_LE),
+    "utf-16-be": len(codecs.BOM_UTF16_BE),
+    "utf-32-le": len(codecs.BOM_UTF32_LE),
+    "utf-32-be": len(codecs.BOM_UTF32_BE),
+}
 
 
 @functools.cache
@@ -80,8 +90,9 @@ class CorpusIndex:
     def __init__(self, path: Path | None, root: Path) -> None:
         self.path = path
         self.root = str(root.resolve())
-        self._old: dict[str, list[Any]] = {}  # id -> [digest, items] from the file
-        self._new: dict[str, list[Any]] = {}  # the same, for every file of this load
+        # file id -> [bytes digest, stored items, [codec, BOM bytes to skip]]
+        self._old: dict[str, list[Any]] = {}  # as read from the index file
+        self._new: dict[str, list[Any]] = {}  # for every file of this load: what to save
         self.hits = 0
         self.misses = 0
 
@@ -103,28 +114,39 @@ class CorpusIndex:
             pass
         return index
 
-    def lookup(
-        self, rel: str, where: str, digest: str, file_text: Callable[[], str]
-    ) -> list[Item] | None:
-        """The items of file ``rel`` when its bytes still have ``digest``, else None.
+    def lookup(self, rel: str, where: str, data: bytes, digest: str) -> list[Item] | None:
+        """The items of file ``rel`` when its bytes ``data`` still have ``digest``, else None.
 
-        ``file_text()`` gives the decoded file text, asked for only when an article's
-        text is the whole file. ``where`` is the path the items carry.
+        ``where`` is the path the items carry. An article whose text is the whole file
+        gets it decoded from ``data`` with the codec found the first time.
         """
         entry = self._old.get(rel)
-        if not isinstance(entry, list) or len(entry) != 2 or entry[0] != digest:
+        if not isinstance(entry, list) or len(entry) != 3 or entry[0] != digest:
             return None
+        decoded: list[str] = []
+
+        def file_text() -> str:
+            if not decoded:
+                codec, skip = entry[2]
+                decoded.append((data[skip:] if skip else data).decode(codec))
+            return decoded[0]
+
         try:
-            items = [_item(stored, rel, where, file_text) for stored in entry[1]]
-        except (ValueError, TypeError, KeyError, AttributeError):
-            return None  # a damaged entry: read the file afresh
+            items = [_item(stored, where, file_text) for stored in entry[1]]
+        except (ValueError, TypeError, KeyError, IndexError, LookupError, AttributeError):
+            return None  # a damaged entry (or codec): read the file afresh
         self._new[rel] = entry
         self.hits += 1
         return items
 
-    def record(self, rel: str, digest: str, items: list[Item], file_text: str) -> None:
-        """Keep what reading file ``rel`` (bytes with ``digest``) gave, for the next load."""
-        self._new[rel] = [digest, [_stored(item, rel, file_text) for item in items]]
+    def record(
+        self, rel: str, digest: str, items: list[Item], file_text: str, encoding: str
+    ) -> None:
+        """Keep what reading file ``rel`` (bytes with ``digest``, decoded with ``encoding``) gave."""
+        codec = encoding.removesuffix(" (BOM)")
+        skip = _BOM_SIZES.get(codec, 0) if codec != encoding else 0
+        stored = [_stored(item, file_text) for item in items]
+        self._new[rel] = [digest, stored, [codec, skip]]
         self.misses += 1
 
     @property
@@ -161,7 +183,7 @@ class CorpusIndex:
             pass  # a read-only cache dir: the next load reads everything again
 
 
-def _stored(item: Item, rel: str, file_text: str) -> dict[str, Any]:
+def _stored(item: Item, file_text: str) -> dict[str, Any]:
     """One item as JSON; the path is left out (it depends on how the root was spelled)."""
     if isinstance(item, ArticleError):
         return {"i": item.id, "error": item.message}
@@ -179,25 +201,35 @@ def _stored(item: Item, rel: str, file_text: str) -> dict[str, Any]:
     return stored
 
 
-def _item(stored: Mapping[str, Any], rel: str, where: str, file_text: Callable[[], str]) -> Item:
-    """An item back from its JSON form (raises on anything malformed)."""
-    article_id = str(stored["i"])
+def _item(stored: Mapping[str, Any], where: str, file_text: Callable[[], str]) -> Item:
+    """An item back from its JSON form (raises on anything malformed).
+
+    Runs once per article of a warm load: the checks are few and cheap.
+    """
     if "error" in stored:
-        return ArticleError(article_id, where, str(stored["error"]))
-    text = stored["x"] if "x" in stored else file_text()
-    meta = stored["m"]
-    if not isinstance(text, str) or not isinstance(meta, dict):
-        raise TypeError("malformed index entry")
-    start, end = int(stored["b"]), int(stored["e"])
-    if not (0 <= start <= len(text) and -1 <= end <= len(text)):
-        raise ValueError("offsets outside the text")
+        return ArticleError(stored["i"], where, stored["error"])
+    text = stored.get("x")
+    if text is None:
+        text = file_text()
+    start, end, meta, title = stored["b"], stored["e"], stored["m"], stored["t"]
+    if (
+        type(text) is not str
+        or type(title) is not str
+        or type(meta) is not dict
+        or type(start) is not int
+        or type(end) is not int
+        or not 0 <= start <= len(text)
+        or not -1 <= end <= len(text)
+    ):
+        raise ValueError("malformed index entry")
+    warnings = stored.get("w")
     return Article(
-        id=article_id,
-        path=where,
-        text=text,
-        title=str(stored["t"]),
-        meta=meta,
-        body_start=start,
-        body_end=end,
-        warnings=tuple(str(w) for w in stored.get("w", ())),
+        stored["i"],
+        where,
+        text,
+        title,
+        meta,
+        start,
+        end,
+        tuple(warnings) if warnings else (),
     )

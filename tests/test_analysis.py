@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -214,3 +215,14 @@ def test_first_line_indents_start_paragraphs_in_wrapped_text():
         "later than planned.\n    Residents had waited for\nyears for the crossing and\nwere angry.\n"
     )
     assert len(split_paragraphs(text)) == 2
+
+
+def test_a_missing_model_is_only_an_error_once_spacy_is_needed(tmp_path):
+    from corpus.errors import ModelNotFoundError
+
+    analyzer = Analyzer(model="no_such_model", cache_dir=tmp_path)  # no error yet
+    assert list(analyzer.analyze_many([])) == []
+    article = Article(id="a.txt", path="a.txt", text="Officials in Leeds said 14 people left.", title="")
+    with pytest.raises(ModelNotFoundError, match="'no_such_model' is not installed"):
+        list(analyzer.analyze_many([article]))
+    assert not any(tmp_path.rglob("*.json"))  # nothing was cached for the absent model

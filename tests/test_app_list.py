@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from textual.notifications import Notify
-from tui.widgets.article_table import ArticleTable
 
 from annotations.scheme import find_scheme
 from annotations.store import Store
@@ -20,6 +19,7 @@ from tui.app import ClaimscopeApp, create_app
 from tui.config import Config, ConfigError, Position, PositionBook, load_config
 from tui.screens.articles import ArticlesScreen
 from tui.screens.reader import ReaderScreen
+from tui.widgets.article_table import ArticleTable
 
 pytestmark = pytest.mark.anyio
 
@@ -108,6 +108,46 @@ async def test_sort_filter_and_open(corpus_dir: Path, tmp_path: Path, analyzer) 
         assert app.screen is screen
         await pilot.press("escape")  # clears the filter
         assert len(titles(table)) == 4
+    app.store.close()
+
+
+async def test_escape_leaves_the_filter_field(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = app.screen
+        table = screen.query_one(ArticleTable)
+        await pilot.press("slash", "q")  # q is typed into the field, not "quit"
+        assert app.is_running and screen.query_one("#filter").has_focus and screen.filter_text == "q"
+        await pilot.press("escape")
+        assert table.has_focus and not screen.query_one("#filter").display
+        assert screen.filter_text == "" and table.row_count == 4
+        await pilot.press("down", "end", "home", "enter")  # the table answers keys again
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and app.screen.article.id == table.row_keys[0]
+    app.store.close()
+
+
+async def test_table_draws_only_what_is_on_screen(tmp_path: Path, analyzer) -> None:
+    """A thousand rows: cells are made for the rows drawn, not for every row."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(1000):
+        (folder / f"a{n:04d}.txt").write_text(f"Title {n:04d}\n\nBody {n} words here.\n", encoding="utf-8")
+    app = make_app(folder, tmp_path / "store", analyzer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ArticlesScreen)
+        table = screen.query_one(ArticleTable)
+        assert table.row_count == 1000
+        made = [row for row in screen.rows if row.words is not None]
+        assert 0 < len(made) < 100  # words counted only for the rows drawn so far
+        await pilot.press("end")
+        assert table.cursor_key == "a0999.txt" and table.scroll_y > 900
+        await pilot.press("s")  # sort by title: every row is ordered, still without drawing them all
+        assert table.get_row_at(0)[0].plain == "Title 0000"
     app.store.close()
 
 

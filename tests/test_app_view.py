@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 from textual.app import App, ComposeResult
 
 from corpus.model import Analysis, Article, Segment, Span
 from tui import navigation
-from tui.widgets.article_view import GUTTER, ArticleView, Mark, paragraphs_of, wrap_offsets
+from tui.widgets.article_view import (
+    GUTTER,
+    SINGLE_CELLS,
+    ArticleView,
+    Mark,
+    _wrap_by_cells,
+    _wrap_narrow,
+    paragraphs_of,
+    wrap_offsets,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -59,6 +68,25 @@ def test_wrap_offsets_keep_every_character_and_fit_the_width() -> None:
         assert "".join(text[a:b] for a, b in zip(starts, ends)) == text
         for a, b in zip(starts, ends):
             assert cell_len(text[a:b].rstrip()) <= width
+
+
+def test_single_cell_characters_are_one_cell_for_rich() -> None:
+    assert all(get_character_cell_size(char) == 1 for char in SINGLE_CELLS)
+
+
+@pytest.mark.parametrize("width", [1, 3, 7, 12, 31, 60])
+def test_line_at_a_time_wrap_matches_word_by_word(width: int) -> None:
+    """The fast wrap of one-cell text breaks exactly where measuring every word does."""
+    words = ["a", "to", "the", "“quoted”", "—", "figures…", "averyveryverylongwordthatmustbecut", "x" * 61, "é", ""]
+    for seed in range(40):
+        line = " ".join(words[(seed * 7 + n * n) % len(words)] for n in range(seed * 3))
+        line = ("  " if seed % 3 == 0 else "") + line + ("   " if seed % 4 == 0 else "")
+        slow: list[int] = []
+        fast: list[int] = []
+        _wrap_by_cells(line, width, 100, slow)
+        if len(line) > width:
+            _wrap_narrow(line, width, 100, fast)
+        assert fast == slow, (line, width)
 
 
 def test_wrap_offsets_break_at_newlines() -> None:

@@ -432,3 +432,157 @@ def test_sample_corpus_has_the_shapes_the_app_highlights() -> None:
     assert "LISBON" in datelines
     dated = [a for a in corpus.articles if a.id.endswith(".txt")]
     assert all("date" in a.meta and "section" in a.meta for a in dated)
+
+
+# --- the metadata index: a second load reuses the first one's parsing ----------------------
+
+
+def mixed_corpus(folder: Path) -> None:
+    """One file of every shape the readers know, good and bad, with awkward text."""
+    write(folder / "news.txt", NEWS)
+    write(folder / "crlf.txt", NEWS.replace("\n", "\r\n"))
+    write(folder / "emoji.txt", "Mar 1, 2024\n\nFlags 🇵🇹 and e\u0301 rise\n\nשלום said 5% more 👍🏽.\n")
+    write(folder / "bom16.txt", b"\xff\xfe" + "Plain UTF-16 text, 12 items.\n".encode("utf-16-le"))
+    write(folder / "bom8.txt", b"\xef\xbb\xbf" + NEWS.encode("utf-8"))
+    write(folder / "old.txt", "Café prices “rose 5%” – officials said.\r\n".encode("cp1252"))
+    write(folder / "front.md", "---\ntitle: Front matter title\nauthor: Ana\n---\n\nBody here.\n")
+    write(folder / "broken.md", "---\ntitle: [unclosed\n---\n\n# Heading after\n\nBody.\n")
+    write(
+        folder / "sub" / "records.jsonl",
+        '{"text": "A record."}\nnot json\n{"text": "B \\ud83d\\ude00."}\n{"text": "Lone \\ud800 half."}\n',
+    )
+    write(folder / "list.json", json.dumps([{"text": "One.", "title": "T"}, {"no": "text"}]))
+    write(folder / "empty.txt", "")
+    write(folder / "binary.txt", b"\x00\x01\x02 not text")
+    write(
+        folder / "page.html",
+        "<html><head><title>Page title</title></head><body><article>"
+        "<p>LISBON — The council approved 40 new homes on Monday after a long debate.</p>"
+        "<p>Residents said the plan would cost about 12 million euros over five years.</p>"
+        "</article></body></html>",
+    )
+
+
+def index_files(cache: Path) -> list[Path]:
+    return sorted((cache / "corpora").glob("*.json"))
+
+
+def test_a_warm_load_gives_exactly_what_a_fresh_read_gives(tmp_path: Path) -> None:
+    folder, cache = tmp_path / "corpus", tmp_path / "cache"
+    mixed_corpus(folder)
+    fresh = load_corpus(folder, index=False)
+    assert not (cache / "corpora").exists()
+    cold = load_corpus(folder, cache_dir=cache)
+    assert len(index_files(cache)) == 1
+    warm = load_corpus(folder, cache_dir=cache)
+    assert len(fresh.articles) >= 10 and len(fresh.errors) >= 4
+    for loaded in (cold, warm):
+        assert loaded.articles == fresh.articles  # ids, texts, titles, meta, offsets, warnings
+        assert loaded.errors == fresh.errors
+        assert [a.hash for a in loaded.articles] == [a.hash for a in fresh.articles]
+
+    # Every kind of file is served from the index: mark each stored title and look.
+    (index,) = index_files(cache)
+    data = json.loads(index.read_text(encoding="ascii"))
+    for _digest, items, _codec in data["files"].values():
+        for item in items:
+            if "t" in item:
+                item["t"] = "MARK " + item["t"]
+    index.write_text(json.dumps(data), encoding="ascii")
+    marked = load_corpus(folder, cache_dir=cache)
+    assert [a.title for a in marked.articles] == ["MARK " + a.title for a in fresh.articles]
+    assert [a.text for a in marked.articles] == [a.text for a in fresh.articles]
+
+
+def test_the_index_is_really_reused_and_edits_are_noticed_whatever_the_file_times(
+    tmp_path: Path,
+) -> None:
+    folder, cache = tmp_path / "corpus", tmp_path / "cache"
+    path = write(folder / "news.txt", NEWS)
+    write(folder / "other.txt", "Other story.\n")
+    load_corpus(folder, cache_dir=cache)
+    (index,) = index_files(cache)
+    # Mark the stored title: a load that shows the mark took it from the index.
+    index.write_text(index.read_text(encoding="ascii").replace("Harbour plan wins approval", "FROM INDEX"))
+    assert load_corpus(folder, cache_dir=cache).get("news.txt").title == "FROM INDEX"
+
+    # Same size, same modification time, other bytes: still read afresh.
+    times = os.stat(path)
+    edited = NEWS.replace("Harbour plan wins approval", "Harbour plan gets approval")
+    assert len(edited) == len(NEWS)
+    path.write_bytes(edited.encode("utf-8"))
+    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+    corpus = load_corpus(folder, cache_dir=cache)
+    assert corpus.get("news.txt").title == "Harbour plan gets approval"
+    assert corpus.get("news.txt") == load_corpus(folder, index=False).get("news.txt")
+
+
+def test_added_and_removed_files_and_records_show_at_once(tmp_path: Path) -> None:
+    folder, cache = tmp_path / "corpus", tmp_path / "cache"
+    write(folder / "a.txt", NEWS)
+    records = write(folder / "r.jsonl", '{"text": "One."}\n')
+    assert [a.id for a in load_corpus(folder, cache_dir=cache).articles] == ["a.txt", "r.jsonl#1"]
+    write(folder / "b.txt", "Another story.\n")
+    records.write_text('{"text": "One."}\n{"text": "Two."}\n', encoding="utf-8")
+    (folder / "a.txt").unlink()
+    corpus = load_corpus(folder, cache_dir=cache)
+    assert [a.id for a in corpus.articles] == ["b.txt", "r.jsonl#1", "r.jsonl#2"]
+    stored = json.loads(index_files(cache)[0].read_text(encoding="ascii"))
+    assert sorted(stored["files"]) == ["b.txt", "r.jsonl"]  # a.txt dropped out
+
+
+def test_paths_follow_how_the_root_was_spelled_with_one_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, cache = tmp_path / "corpus", tmp_path / "cache"
+    write(folder / "sub" / "a.txt", NEWS)
+    absolute = load_corpus(folder, cache_dir=cache).articles[0]
+    monkeypatch.chdir(tmp_path)
+    relative = load_corpus("corpus", cache_dir=cache).articles[0]
+    assert len(index_files(cache)) == 1
+    assert absolute.path == str(folder / "sub" / "a.txt")
+    assert relative.path == os.path.join("corpus", "sub", "a.txt")
+    assert (relative.id, relative.title, relative.body) == (absolute.id, absolute.title, absolute.body)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["", "not json", "[1, 2]", '{"format": 1}', "stale parser", "bad entry"],
+)
+def test_a_damaged_or_stale_index_costs_only_a_full_read(tmp_path: Path, damage: str) -> None:
+    folder, cache = tmp_path / "corpus", tmp_path / "cache"
+    mixed_corpus(folder)
+    fresh = load_corpus(folder, index=False)
+    load_corpus(folder, cache_dir=cache)
+    (index,) = index_files(cache)
+    if damage == "stale parser":
+        data = json.loads(index.read_text(encoding="ascii"))
+        data["parser"] = "0" * 24
+        damage = json.dumps(data).replace("Harbour plan wins approval", "STALE")
+    elif damage == "bad entry":
+        data = json.loads(index.read_text(encoding="ascii"))
+        data["files"]["news.txt"][1][0]["b"] = 10**9  # an offset beyond the text
+        data["files"]["crlf.txt"][1] = "nonsense"
+        damage = json.dumps(data)
+    index.write_text(damage, encoding="ascii")
+    again = load_corpus(folder, cache_dir=cache)
+    assert again.articles == fresh.articles and again.errors == fresh.errors
+    assert load_corpus(folder, cache_dir=cache).articles == fresh.articles  # rewritten
+
+
+def test_an_unwritable_cache_dir_still_loads(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    write(folder / "a.txt", NEWS)
+    blocker = write(tmp_path / "not-a-folder", "x")
+    assert only_article(load_corpus(folder, cache_dir=blocker)).text == NEWS
+
+
+def test_the_index_lives_in_the_cache_dir_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAIMSCOPE_CACHE_DIR", str(tmp_path / "env-cache"))
+    write(tmp_path / "corpus" / "a.txt", NEWS)
+    load_corpus(tmp_path / "corpus")
+    assert len(index_files(tmp_path / "env-cache")) == 1
+    load_corpus(tmp_path / "corpus" / "a.txt")  # a single file is not indexed
+    assert len(index_files(tmp_path / "env-cache")) == 1

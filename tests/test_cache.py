@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from corpus import analysis as analysis_module
 from corpus.analysis import Analyzer
-from corpus.cache import AnalysisCache, cache_root
-from corpus.model import Article
+from corpus.cache import JOURNAL, AnalysisCache, Counts, cache_root
+from corpus.errors import ModelNotFoundError
+from corpus.model import Analysis, Article, Segment, Span
 
 TEXT = "Officials in Leeds said 14 people, about 40 per cent of them children, left on Monday."
 
@@ -38,14 +41,16 @@ def test_miss_then_hit_with_counts(tmp_path, nlp):
     assert fresh.model == analyzer.model_name and fresh.model_version == analyzer.model_version
 
 
-def test_one_small_file_per_article_and_no_temp_files_left(tmp_path, nlp):
+def test_one_small_file_per_article_plus_the_counts_journal_and_no_temp_files_left(tmp_path, nlp):
     analyzer = Analyzer(cache_dir=tmp_path)
     analyzer.analyze(make())
-    files = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert len(files) == 1 and files[0].suffix == ".json"
-    assert files[0].stat().st_size < 1_000
-    header = json.loads(files[0].read_text(encoding="utf-8").partition("\n")[0])
+    files = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    assert [p.name for p in files if p.suffix != ".json"] == [JOURNAL]
+    (analysis_file,) = [p for p in files if p.suffix == ".json"]
+    assert analysis_file.stat().st_size < 1_000
+    header = json.loads(analysis_file.read_text(encoding="utf-8").partition("\n")[0])
     assert header["len"] == len(TEXT)
+    assert len(analyzer.cache.journal.read_text(encoding="ascii").splitlines()) == 1
 
 
 def test_key_covers_text_body_model_version_and_analyser_version(tmp_path, nlp, monkeypatch):
@@ -94,7 +99,10 @@ def test_corrupt_files_are_ignored_and_rewritten(tmp_path, nlp):
         assert analyzer.cached(article) == good
     path.write_bytes(b"\xff\xfe\x00 binary")
     assert analyzer.cached(article) is None
-    assert analyzer.counts(article) is None
+    # The counts journal still knows the counts: they depend only on the key.
+    assert analyzer.counts(article) == Analyzer(cache_dir=tmp_path).counts(article) is not None
+    analyzer.cache.journal.unlink()
+    assert Analyzer(cache_dir=tmp_path).counts(article) is None  # nothing left to read them from
 
 
 def test_unwritable_cache_dir_does_not_fail_analysis(tmp_path, nlp):
@@ -156,3 +164,95 @@ def test_cache_folder_names_are_safe_for_odd_model_names(tmp_path):
     assert cache.folder.parent == tmp_path / "analyses"
     assert "/" not in cache.folder.name and " " not in cache.folder.name
     assert isinstance(cache.path_for(make()), Path)
+
+
+# --- the counts journal ------------------------------------------------------------------
+
+
+def synthetic(cache: AnalysisCache, article: Article, entities: int) -> Analysis:
+    """Store an analysis with ``entities`` entity spans (no spaCy needed to write one)."""
+    spans = tuple(Span(n, n + 1, "ORG", "entity") for n in range(entities))
+    analysis = Analysis(paragraphs=(Segment(0, len(article.text)),), sentences=(), spans=spans)
+    cache.save(article, analysis, tokens=7)
+    return analysis
+
+
+def test_counts_come_from_the_journal_without_opening_analysis_files(tmp_path):
+    writer = AnalysisCache(tmp_path, "model", "1.0", 1)
+    articles = [make(f"{TEXT} {n}") for n in range(5)]
+    for n, article in enumerate(articles):
+        synthetic(writer, article, entities=n)
+    for article in articles:  # the analysis files go; the journal alone answers
+        writer.path_for(article).unlink()
+    reader = AnalysisCache(tmp_path, "model", "1.0", 1)
+    assert [reader.counts(a).entities for a in articles] == [0, 1, 2, 3, 4]
+    assert reader.counts(articles[0]) == Counts(tokens=7, words=len(articles[0].text.split()))
+    assert reader.load(articles[0]) is None
+
+
+def test_counts_read_from_a_file_are_added_to_the_journal(tmp_path):
+    cache = AnalysisCache(tmp_path, "model", "1.0", 1)
+    article = make()
+    synthetic(cache, article, entities=2)
+    cache.journal.unlink()  # as a cache written before the journal existed
+    assert AnalysisCache(tmp_path, "model", "1.0", 1).counts(article).entities == 2
+    assert cache.journal.read_text(encoding="ascii").split()[0] == cache.key_for(article)
+    cache.path_for(article).unlink()
+    assert AnalysisCache(tmp_path, "model", "1.0", 1).counts(article).entities == 2
+
+
+def test_a_reader_sees_what_another_process_appended_later(tmp_path):
+    reader = AnalysisCache(tmp_path, "model", "1.0", 1)
+    first, second = make("First text."), make("Second text.")
+    synthetic(AnalysisCache(tmp_path, "model", "1.0", 1), first, entities=1)
+    assert reader.counts(first).entities == 1
+    assert reader.counts(second) is None
+    synthetic(AnalysisCache(tmp_path, "model", "1.0", 1), second, entities=3)
+    reader_file = reader.path_for(second)
+    reader_file.unlink()  # so the answer can only come from the journal's new tail
+    assert reader.counts(second).entities == 3
+
+
+def test_torn_and_foreign_journal_lines_are_skipped_and_the_last_line_wins(tmp_path):
+    cache = AnalysisCache(tmp_path, "model", "1.0", 1)
+    article = make()
+    synthetic(cache, article, entities=1)
+    synthetic(cache, article, entities=4)  # analysed again: a second line for the key
+    cache.path_for(article).unlink()
+    key = cache.key_for(article)
+    with cache.journal.open("a", encoding="ascii") as journal:
+        journal.write("garbage line\n")
+        journal.write(f"{key} 1 2 x 4 5 6\n")
+        journal.write(f"{key} 1 2 3")  # torn: no newline yet
+    assert AnalysisCache(tmp_path, "model", "1.0", 1).counts(article).entities == 4
+
+
+def test_a_cleared_journal_is_read_afresh(tmp_path):
+    reader = AnalysisCache(tmp_path, "model", "1.0", 1)
+    article, other = make("One."), make("Two.")
+    synthetic(AnalysisCache(tmp_path, "model", "1.0", 1), article, entities=1)
+    assert reader.counts(article).entities == 1
+    cache_folder = reader.folder
+    for path in cache_folder.iterdir():
+        path.unlink()
+    synthetic(AnalysisCache(tmp_path, "model", "1.0", 1), other, entities=2)
+    assert reader.counts(other).entities == 2
+
+
+# --- a missing model -------------------------------------------------------------------
+
+
+def test_a_missing_model_finds_nothing_cached_and_raises_only_when_analysing(tmp_path, nlp):
+    Analyzer(cache_dir=tmp_path).analyze(make())  # something is cached, for another model
+    missing = Analyzer(model="no_such_model", cache_dir=tmp_path)  # does not raise
+    assert missing.model_name == "no_such_model" and missing.model_version == ""
+    error = missing.model_error
+    assert isinstance(error, ModelNotFoundError)
+    assert "\n" not in str(error) and "pip install" in str(error)
+    assert missing.cached(make()) is None
+    assert missing.counts(make()) is None
+    with pytest.raises(ModelNotFoundError, match="no_such_model"):
+        missing.analyze(make())
+    with pytest.raises(ModelNotFoundError, match="no_such_model"):
+        missing.nlp
+    assert Analyzer(cache_dir=tmp_path).model_error is None

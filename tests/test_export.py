@@ -383,8 +383,14 @@ def test_docbin_and_prodigy_spans_match_spacy(case, labels) -> None:
         assert write_export(rows, "spacy", out, SCHEME) == len(rows)
         vocab = spacy.blank("en").vocab
         docs = list(DocBin().from_disk(out).get_docs(vocab))
-        write_export(rows, "prodigy", Path(tmp) / "p.jsonl", SCHEME)
-        tasks = [json.loads(x) for x in (Path(tmp) / "p.jsonl").read_text(encoding="utf-8").splitlines()]
+        lines = {}
+        for fmt in ("prodigy", "doccano", "doccano-spans"):
+            write_export(rows, fmt, Path(tmp) / f"{fmt}.jsonl", SCHEME)
+            lines[fmt] = (Path(tmp) / f"{fmt}.jsonl").read_text(encoding="utf-8").splitlines()
+        tasks = [json.loads(x) for x in lines["prodigy"]]
+    # The lines are put together by hand; they must be exactly what json.dumps writes.
+    for fmt, written in lines.items():
+        assert [json.dumps(json.loads(x), ensure_ascii=False) for x in written] == written, fmt
     assert len(docs) == len(tasks) == len(rows)
     for row, doc, task in zip(rows, docs, tasks):
         ref = reference_doc(row.text, row.spans)

@@ -67,8 +67,27 @@ def test_choosing_a_model_does_not_import_spacy():
     assert result.returncode == 0, result.stderr
 
 
-def test_analyzer_with_a_missing_model_raises_the_same_error(tmp_path):
+def test_resolving_without_requiring_returns_the_name_unchecked(monkeypatch):
+    assert resolve_model("no_such_model", require=False) == "no_such_model"
+    monkeypatch.setenv("CLAIMSCOPE_MODEL", "no_such_model_from_env")
+    assert resolve_model(require=False) == "no_such_model_from_env"
+
+
+def test_analyzer_with_a_missing_model_is_made_and_raises_the_same_error_when_used(tmp_path):
     from corpus.analysis import Analyzer
 
+    analyzer = Analyzer(model="no_such_model", cache_dir=tmp_path)
+    with pytest.raises(ModelNotFoundError) as caught:
+        resolve_model("no_such_model")
+    assert str(analyzer.model_error) == str(caught.value)
     with pytest.raises(ModelNotFoundError, match="pip install"):
-        Analyzer(model="no_such_model", cache_dir=tmp_path)
+        analyzer.nlp
+
+
+def test_analyzer_takes_the_model_from_the_environment_without_checking(monkeypatch, tmp_path):
+    from corpus.analysis import Analyzer
+
+    monkeypatch.setenv("CLAIMSCOPE_MODEL", "no_such_model_from_env")
+    analyzer = Analyzer(cache_dir=tmp_path)
+    assert analyzer.model_name == "no_such_model_from_env"
+    assert "no_such_model_from_env" in str(analyzer.model_error)

@@ -103,13 +103,26 @@ class ClaimscopeApp(App[None]):
                 self.call_after_refresh(self.open_article, position.article_id, position.sentence)
         # Reading positions are a convenience: write them every few seconds, not per key.
         self.set_interval(2.0, self.save_position)
-        # The reader's code is not needed for the list: load it once the list is up, so
-        # start-up does not wait for it and the first article opens as fast as the next.
-        self.set_timer(0.2, _import_reader)
+        # The reader is not needed for the list: build it once the list is up, so start-up
+        # does not wait for it and the first article opens about as fast as the next.
+        self.set_timer(0.3, self._prepare_reader)
 
     def on_unmount(self) -> None:
         self.save_position()
         self.analysis_process.close()
+
+    def _prepare_reader(self) -> None:
+        """Make and start (compose, mount) the reader screen without showing it."""
+        if self.reader is not None or not self.corpus.articles or not self.is_running:
+            return
+        from tui.screens.reader import ReaderScreen
+
+        self.reader = ReaderScreen(self.corpus.articles[0], shown=False)
+        self.install_screen(self.reader, name="reader")
+        # What push_screen does first for a screen that is not running yet; the screen
+        # stays off the stack until `open_article` pushes it.
+        self._load_screen_css(self.reader)
+        self._get_screen(self.reader)
 
     # --------------------------------------------------------------- articles
     def open_article(self, article_id: str, sentence: int | None = None) -> None:
@@ -136,7 +149,7 @@ class ClaimscopeApp(App[None]):
             return
         if self.screen is not self.reader:
             self.push_screen("reader")
-        self.reader.show_article(article, sentence)
+        self.reader.open(article, sentence)
 
     def step_article(self, article_id: str, step: int) -> None:
         """Open the next (or previous) article in the list's current order."""
@@ -267,10 +280,6 @@ class UnavailableAnalyzer:
 
     def analyze(self, article: Article) -> Any:
         raise self.error
-
-
-def _import_reader() -> None:
-    import tui.screens.reader  # noqa: F401  (a warm-up: later imports are free)
 
 
 def known_binding_ids() -> set[str]:

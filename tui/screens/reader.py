@@ -3,6 +3,11 @@
 The screen owns the state of the open article (its analysis, its annotations from the
 store, the cursor, span mode and search); the widgets only draw what it hands them.
 Analysis runs in a thread worker so the text shows at once and keys keep working.
+
+Opening an article must stay well under 100 ms (benchmarks/tui.py, part 2), and Textual
+restyles every widget of a screen each time it comes back: so the screen holds few
+widgets (the progress bar is text in the status line) and mounts the side panel and
+the search field only when first asked for.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, ProgressBar, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from corpus.errors import ClaimscopeError
@@ -126,16 +131,25 @@ class SpanCursor:
         return self.tokens[self.cursor]
 
 
+def progress_bar(done: int, total: int, width: int = 10) -> Content:
+    """A short bar of reviewed sentences; full and empty cells differ in shape too (NO_COLOR)."""
+    filled = round(width * done / total) if total else 0
+    return Content.assemble(("█" * filled, "$success"), ("░" * (width - filled), "dim"))
+
+
 class ReaderScreen(Screen[None]):
     """One article: read it, move by sentence, tag claims."""
 
     BINDINGS = READER_BINDINGS
     AUTO_FOCUS = "ArticleView"
 
-    def __init__(self, article: Article, sentence: int | None = None) -> None:
+    def __init__(self, article: Article, sentence: int | None = None, *, shown: bool = True) -> None:
+        """``shown=False`` builds the screen ahead of time: mounting it then loads no article."""
         super().__init__()
         self.article = article
         self.start_sentence = sentence
+        self._shown_on_mount = shown
+        self._built = False  # set once mounted: the widgets exist
         self.analysis: Analysis | None = None
         self.doc: Any = None  # annotations.store.ArticleAnnotations once analysed
         self.model_spans: tuple[Span, ...] = ()
@@ -144,6 +158,8 @@ class ReaderScreen(Screen[None]):
         self.hits: list[tuple[int, int]] = []
         self.hit_index: int | None = None
         self._status_for: int | None = None
+        self.panel: SidePanel | None = None
+        self.search_box: SearchBox | None = None
 
     @property
     def capp(self) -> ClaimscopeApp:
@@ -154,11 +170,8 @@ class ReaderScreen(Screen[None]):
         yield Static(self._title_content(), id="reader-title")
         with Horizontal(id="reader-body"):
             yield ArticleView(self.article, id="article-view")
-            yield SidePanel(id="side-panel")
-        yield SearchBox(placeholder="search this article (enter: find, escape: cancel)", id="search")
         with Horizontal(id="reader-status"):
             yield Static(id="sentence-status")
-            yield ProgressBar(total=1, show_eta=False, id="progress")
             yield SaveIndicator(id="save-indicator")
         yield Legend(id="legend")
         yield KeyBar()
@@ -175,13 +188,36 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.view = self.query_one(ArticleView)
-        self.panel = self.query_one(SidePanel)
         self.save_indicator = self.query_one(SaveIndicator)
-        self.panel.display = self.capp.show_panel
-        self.query_one("#search", Input).display = False
+        self._built = True
         if self.capp.store.read_only:
             self.save_indicator.read_only()
-        self.show_article(self.article, self.start_sentence)
+        if self.capp.show_panel:
+            self._mount_panel()
+        if self._shown_on_mount:
+            self.show_article(self.article, self.start_sentence)
+
+    def _mount_panel(self) -> SidePanel:
+        """The side panel, mounted the first time it is shown."""
+        if self.panel is None:
+            self.panel = SidePanel(id="side-panel")
+            self.query_one("#reader-body").mount(self.panel)
+        return self.panel
+
+    def _search_field(self) -> SearchBox:
+        """The search field, mounted the first time it is asked for."""
+        if self.search_box is None:
+            self.search_box = SearchBox(placeholder="search this article (enter: find, escape: cancel)", id="search")
+            self.search_box.display = False
+            self.mount(self.search_box, before="#reader-status")
+        return self.search_box
+
+    def open(self, article: Article, sentence: int | None = None) -> None:
+        """Show an article now, or as soon as the screen is mounted (if built ahead of time)."""
+        if self._built:
+            self.show_article(article, sentence)
+        else:
+            self.article, self.start_sentence, self._shown_on_mount = article, sentence, True
 
     def show_article(self, article: Article, sentence: int | None = None) -> None:
         """Show another article in this screen (the app keeps one reader and reuses it)."""
@@ -194,8 +230,9 @@ class ReaderScreen(Screen[None]):
         self.span_cursor = None
         self.search_query, self.hits, self.hit_index = None, [], None
         self._status_for = None
-        self.query_one("#reader-title", Static).update(self._title_content())
-        self.query_one("#search", Input).display = False
+        self.query_one("#reader-title", Static).update(self._title_content(), layout=False)  # fixed height
+        if self.search_box is not None:
+            self.search_box.display = False
         cached = self.capp.analyzer.cached(article)
         self.view.load(article, cached)  # one layout: with the analysis when it is cached
         self.view.scroll_to(y=0, animate=False)
@@ -207,7 +244,8 @@ class ReaderScreen(Screen[None]):
         else:
             status = self.query_one("#sentence-status", Static)
             status.update(Content.styled("analysing…", "italic"), layout=False)
-            self.panel.clear_options()
+            if self.panel is not None:
+                self.panel.clear_options()
             self.analyse(article)
         self.refresh_bindings()
 
@@ -293,9 +331,7 @@ class ReaderScreen(Screen[None]):
 
     # ------------------------------------------------------------ side widgets
     def _update_progress(self) -> None:
-        total = len(self.analysis.sentences) if self.analysis else 0
-        reviewed = self._reviewed()
-        self.query_one(ProgressBar).update(total=max(1, total), progress=len(reviewed))
+        self._update_status()  # the progress bar is part of the status line
 
     def _reviewed(self) -> set[int]:
         if self.doc is None:
@@ -308,8 +344,10 @@ class ReaderScreen(Screen[None]):
             return
         total = len(self.analysis.sentences)
         index = self.view.cursor
+        reviewed = len(self._reviewed())
         parts: list[Content | str | tuple[str, str]] = [
-            f"{len(self._reviewed())}/{total} reviewed · s{index + 1} "
+            progress_bar(reviewed, total),
+            f" {reviewed}/{total} reviewed · s{index + 1} ",
         ]
         record = self.doc.labels.get(index) if self.doc is not None else None
         if record is not None and record.label is not None:
@@ -330,7 +368,7 @@ class ReaderScreen(Screen[None]):
         status.update(Content.assemble(*parts), layout=False)  # one fixed line: no relayout per key
 
     def _update_panel(self) -> None:
-        if self.analysis is None or not self.panel.display:
+        if self.analysis is None or self.panel is None or not self.panel.display:
             return  # filled when shown
         text = self.article.text
         claims: list[ClaimEntry] = []
@@ -479,7 +517,7 @@ class ReaderScreen(Screen[None]):
 
     def action_toggle_panel(self) -> None:
         self.capp.show_panel = not self.capp.show_panel
-        self.panel.display = self.capp.show_panel
+        self._mount_panel().display = self.capp.show_panel
         self._update_panel()
 
     def action_toggle_layer(self, layer: str) -> None:
@@ -712,7 +750,7 @@ class ReaderScreen(Screen[None]):
 
     # ----------------------------------------------------------------- search
     def action_search(self) -> None:
-        field = self.query_one("#search", Input)
+        field = self._search_field()
         field.display = True
         field.value = self.search_query or ""
         field.focus()
@@ -720,7 +758,7 @@ class ReaderScreen(Screen[None]):
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        field = self.query_one("#search", Input)
+        field = self._search_field()
         field.display = False
         self.view.focus()
         query = event.value.strip()
@@ -744,7 +782,7 @@ class ReaderScreen(Screen[None]):
 
     @on(SearchBox.Cancelled)
     def _search_cancelled(self) -> None:
-        self.query_one("#search", Input).display = False
+        self._search_field().display = False
         self.view.focus()
 
     def _step_hit(self, step: int) -> None:

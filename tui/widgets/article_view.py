@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from rich.cells import cell_len, get_character_cell_size
@@ -129,8 +130,9 @@ class Palette:
         )
 
 
+@lru_cache(maxsize=256)
 def entity_style(label: str, no_color: bool = False) -> Style:
-    """The highlight of one entity label: displaCy's background, black text."""
+    """The highlight of one entity label: displaCy's background, black text (made once per label)."""
     if no_color:
         return Style(reverse=True)
     return Style(color="#000000", bgcolor=ENTITY_COLORS.get(label, DEFAULT_ENTITY_COLOR))

@@ -10,6 +10,9 @@ from textual.widgets import Static
 class Legend(Static):
     """One line saying what each highlight means and which layers are on."""
 
+    _shown: Content | None = None
+    _lines = 0
+
     def show_legend(
         self,
         entity_labels: list[str],
@@ -37,7 +40,14 @@ class Legend(Static):
             _switch("f", "figures", figures),
             _switch("d", "dates", dates),
         ]
-        self.update(Content.assemble(*parts))
+        content = Content.assemble(*parts)
+        if content == self._shown:
+            return
+        # The legend is one line, or two when it wraps: only a change of that needs a new layout.
+        width = max(1, self.content_region.width)
+        lines = 1 if content.cell_length <= width else 2
+        self.update(content, layout=lines != self._lines)
+        self._shown, self._lines = content, lines
 
 
 def _styled(text: str, style: Style):
