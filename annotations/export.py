@@ -355,7 +355,7 @@ def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
         spans_json = []
         span_key = []
         for first, last, name in align(starts, lens, row.spans) if row.spans else ():
-            s, e = starts[first], starts[last] + lens[last]
+            s, e = starts[first], starts[last] + lens[last]  # widened to whole tokens
             spans_json.append(
                 f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, '
                 f'"label": {_json_str(name)}}}'
@@ -452,11 +452,12 @@ class _TokenSpan(NamedTuple):
     position: int  # in the span arrays
 
 
-def _docbin_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Per chunk: the tokens' vocab hashes, and (length, advance, space) per token."""
+def _docbin_form(text: str, tokens: tuple[Token, ...]) -> tuple[bytes, bytes]:
+    """Per chunk, packed for the token table: the tokens' vocab hashes (uint64), and
+    (length, advance, space) per token (uint32); appending bytes costs no per-token work."""
     return (
-        tuple(o for _, _, o, _ in tokens),
-        tuple(chain.from_iterable((e - s, e - s + ws, ws) for s, e, _, ws in tokens)),
+        array("Q", [o for _, _, o, _ in tokens]).tobytes(),
+        array("I", chain.from_iterable((e - s, e - s + ws, ws) for s, e, _, ws in tokens)).tobytes(),
     )
 
 
@@ -493,18 +494,17 @@ def _write_docbin(rows: Sequence[ExportRow], out: Path, scheme: Scheme, advance:
         label: {name: 1.0 if name == label else 0.0 for name in scheme.names} for label in scheme.names
     }
     no_cats: dict[str, float] = {}
-    orths = array("Q")
-    sizes = array("I")  # length, advance, space per token
+    orths = bytearray()  # uint64 per token
+    sizes = bytearray()  # uint32 length, advance, space per token
     lengths = array("i")  # tokens per row
     span_row, span_start, span_end, span_label = array("q"), array("q"), array("q"), array("q")
     label_ids = _Ids()
     doc_cats: list[dict[str, float]] = []
-    total = 0
     for n, (row, forms) in enumerate(zip(rows, chunker.pipe(map(_TEXT, rows)))):
-        orths.extend(chain.from_iterable(map(_ORTHS, forms)))
-        sizes.extend(chain.from_iterable(map(_SIZES, forms)))
-        lengths.append(len(orths) - total)
-        total = len(orths)
+        packed = b"".join(map(_ORTHS, forms))
+        orths += packed
+        sizes += b"".join(map(_SIZES, forms))
+        lengths.append(len(packed) >> 3)
         if row.spans:
             span_row.extend(repeat(n, len(row.spans)))
             span_start.extend(map(_SPAN_START, row.spans))
@@ -514,6 +514,7 @@ def _write_docbin(rows: Sequence[ExportRow], out: Path, scheme: Scheme, advance:
         if (n + 1) % _BATCH == 0:
             advance(_BATCH)
     advance(len(rows) % _BATCH)
+    total = len(orths) >> 3
 
     # Spans first, while the per-token sizes are alive; then the table, once they are freed.
     size = numpy.frombuffer(sizes, dtype="uint32").reshape((-1, 3))

@@ -123,7 +123,7 @@ class Frames:
         from textual._compositor import CompositorUpdate
 
         self.app = app
-        self._waiting: list[tuple[Callable[[], bool], asyncio.Future[float]]] = []
+        self._waiting: list[tuple[Callable[[], bool], asyncio.Future[tuple[float, float]]]] = []
         display = app._display
 
         def display_and_note(screen, renderable) -> None:
@@ -132,7 +132,7 @@ class Frames:
                 return  # nothing was shown
             if app.is_headless and isinstance(renderable, CompositorUpdate):
                 renderable.render_segments(app.console)  # the terminal bytes a real session writes
-            now = time.perf_counter()
+            now = (time.perf_counter(), time.process_time())  # taken here: work queued after the frame is not counted
             for check, future in self._waiting:
                 if not future.done() and check():
                     future.set_result(now)
@@ -140,9 +140,9 @@ class Frames:
 
         app._display = display_and_note
 
-    def expect(self, check: Callable[[], bool]) -> asyncio.Future[float]:
-        """A future set to the end time of the first frame painted while ``check()`` holds."""
-        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+    def expect(self, check: Callable[[], bool]) -> asyncio.Future[tuple[float, float]]:
+        """A future set to the (wall, cpu) clocks at the end of the first frame painted while ``check()`` holds."""
+        future: asyncio.Future[tuple[float, float]] = asyncio.get_running_loop().create_future()
         self._waiting.append((check, future))
         return future
 
@@ -151,8 +151,8 @@ class Frames:
         future = self.expect(check)
         wall, cpu = time.perf_counter(), time.process_time()
         act()
-        end = await asyncio.wait_for(future, timeout)
-        return end - wall, time.process_time() - cpu
+        end_wall, end_cpu = await asyncio.wait_for(future, timeout)
+        return end_wall - wall, end_cpu - cpu
 
 
 def send_key(app, key: str, char: str | None = None) -> None:
@@ -207,12 +207,17 @@ async def bench_cursor(paragraphs: int, presses: int) -> None:
         print(f"[1] cursor moves in a {paragraphs}-paragraph article ({len(view.sentences)} sentences, "
               f"{view.virtual_size.height} screen lines), {presses} presses each; load {load()}")
 
+        scrolled: list[bool] = []
+
         async def series(act: Callable[[], Any], check_after: Callable[[], Callable[[], bool]], before=None):
             pairs = []
+            scrolled.clear()
             for _ in range(presses):
                 if before:
                     before()
+                top = view.scroll_y
                 pairs.append(await frames.timed(act, check_after()))
+                scrolled.append(view.scroll_y != top)
                 await pilot.pause()
             return pairs
 
@@ -230,6 +235,8 @@ async def bench_cursor(paragraphs: int, presses: int) -> None:
             return lambda: view.cursor == target
 
         moves = await series(lambda: send_key(app, "j"), j_check)
+        plain = [pair for pair, moved in zip(moves, scrolled) if not moved]
+        scrolls = [pair for pair, moved in zip(moves, scrolled) if moved]
 
         def naive() -> None:
             view._strips.clear()  # redraw as if nothing were cached
@@ -247,6 +254,9 @@ async def bench_cursor(paragraphs: int, presses: int) -> None:
             await pilot.pause()
         print(line("baseline: a frame repainting 1 line, no key", repaint))
         print(line("j: next sentence, key to painted", moves))
+        print(line(f"  of which {len(plain)} redraw two paragraphs", plain))
+        if scrolls:
+            print(line(f"  and {len(scrolls)} scroll the view", scrolls))
         print(line("j with a naive full redraw", naive_moves))
         print(line("j's draw alone (action + render_line)", draws))
         print(f"    => j, key to painted: cpu p50 {ms(pct([c for _w, c in moves], .5))} p99 "
@@ -427,22 +437,31 @@ async def bench_gil(paragraphs: int, presses: int) -> None:
         await pilot.pause()
         view = app.screen.query_one(ArticleView)
 
-        async def press(key: str) -> tuple[float, float]:
+        dropped = 0
+
+        async def press(into: list[tuple[float, float]]) -> None:
+            nonlocal dropped
             before = view.scroll_y
-            pair = await frames.timed(lambda: send_key(app, key), lambda: view.scroll_y != before, timeout=60)
+            key = "pagedown" if before == 0 else "pageup"  # between the top and one page down
+            try:
+                into.append(await frames.timed(lambda: send_key(app, key), lambda: view.scroll_y != before, timeout=5))
+            except asyncio.TimeoutError:
+                dropped += 1  # the analysis arrived and put the view back at the top meanwhile
             await asyncio.sleep(0.02)
-            return pair
 
         busy: list[tuple[float, float]] = []
         started = time.perf_counter()
         while view.analysis is None and len(busy) < presses * 10:
-            busy.append(await press("pagedown" if len(busy) % 2 == 0 else "pageup"))
+            await press(busy)
         analysing = time.perf_counter() - started
         await app.workers.wait_for_complete()
         await pilot.pause()
-        quiet = [await press("pagedown" if n % 2 == 0 else "pageup") for n in range(presses)]
+        quiet: list[tuple[float, float]] = []
+        for _ in range(presses):
+            await press(quiet)
     app.store.close()
-    print(f"[4] page down/up while spaCy analyses {paragraphs} paragraphs ({analysing:.1f} s, {len(busy)} presses); load {load()}")
+    print(f"[4] page down/up while spaCy analyses {paragraphs} paragraphs ({analysing:.1f} s, {len(busy)} presses, "
+          f"{dropped} dropped); load {load()}")
     if busy:
         print(line("while analysing", busy))
     else:

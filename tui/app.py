@@ -117,12 +117,15 @@ class ClaimscopeApp(App[None]):
             return
         from tui.screens.reader import ReaderScreen
 
+        start = getattr(self, "_get_screen", None)
+        if start is None:  # a Textual without it: the first open builds the reader instead
+            return
         self.reader = ReaderScreen(self.corpus.articles[0], shown=False)
         self.install_screen(self.reader, name="reader")
-        # What push_screen does first for a screen that is not running yet; the screen
-        # stays off the stack until `open_article` pushes it.
+        # What push_screen does first for a screen that is not running yet (Textual 8);
+        # the screen stays off the stack until `open_article` pushes it.
         self._load_screen_css(self.reader)
-        self._get_screen(self.reader)
+        start(self.reader)
 
     # --------------------------------------------------------------- articles
     def open_article(self, article_id: str, sentence: int | None = None) -> None:

@@ -292,6 +292,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._token: tuple[int, int] | None = None
         self._palette: Palette | None = None
         self._base_style: Style | None = None
+        self._warm_pending = False
         self.load(article, analysis)
 
     # ----------------------------------------------------------------- content
@@ -454,7 +455,27 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 self._refresh_sentence(old)
             self._refresh_sentence(new)
             self.scroll_to_cursor()
+            if not self._warm_pending:
+                self._warm_pending = True
+                self.call_after_refresh(self._warm_nearby)
         self.post_message(self.CursorMoved(new))
+
+    def _warm_nearby(self) -> None:
+        """Draw the paragraphs up to a screen above and below the view into the strip cache.
+
+        Runs after the frame is out, between keys: when the cursor next scrolls the
+        view, the lines it brings in are already drawn and that frame only composes them.
+        """
+        self._warm_pending = False
+        if not self._para_y or self._layout_width < 0 or not self.is_mounted:
+            return
+        height = self.scrollable_content_region.height
+        top = int(self.scroll_y)
+        first = max(0, bisect_right(self._para_y, top - height) - 1)
+        last = min(bisect_right(self._para_y, top + 2 * height), len(self._paragraphs))
+        for paragraph in range(first, last):
+            if self._strips.get(paragraph) is None:
+                self._strips.set(paragraph, self._render_paragraph(paragraph))
 
     def scroll_to_cursor(self, center: bool = False) -> None:
         """Scroll so that the whole current sentence is visible."""
