@@ -18,6 +18,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from corpus.files import fsync_dir, replace_file  # noqa: F401  (fsync_dir is re-exported)
 from annotations.errors import CorruptStoreFileError, ReadOnlyStoreError
 
 
@@ -26,43 +27,9 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def fsync_dir(folder: Path) -> None:
-    """Flush a folder's entries (renames, new files) to disk; a no-op where unsupported."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # e.g. Windows cannot open folders
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via temp file + fsync + ``os.replace`` + folder fsync."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    data = text.encode("utf-8", "surrogatepass")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    fsync_dir(path.parent)
+    replace_file(Path(path), text.encode("utf-8", "surrogatepass"), durable=True)
 
 
 def read_json(path: Path) -> Any:

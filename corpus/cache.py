@@ -26,10 +26,10 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from corpus.files import replace_file
 from corpus.model import Analysis, Article, Segment, Span, kind_of
 
 #: Bump when the file layout changes (the analyser's own version is part of the folder).
@@ -246,17 +246,7 @@ class AnalysisCache:
         target = self.folder / f"{key}.json"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(payload)
-                os.replace(temp, target)
-            except BaseException:
-                try:
-                    os.unlink(temp)
-                except OSError:
-                    pass
-                raise
+            replace_file(target, payload.encode("utf-8", "surrogatepass"))
         except OSError:
             return  # a read-only or full cache dir only costs a re-analysis next time
         self._append_journal(key, counts)

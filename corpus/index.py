@@ -32,11 +32,11 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from corpus.files import replace_file
 from corpus.model import Article, ArticleError
 
 #: Bump when the layout of an index file changes.
@@ -168,17 +168,7 @@ class CorpusIndex:
         data = json.dumps(payload, separators=(",", ":"))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="ascii") as handle:
-                    handle.write(data)
-                os.replace(temp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(temp)
-                except OSError:
-                    pass
-                raise
+            replace_file(self.path, data.encode("ascii"))
         except (OSError, UnicodeError):
             pass  # a read-only cache dir: the next load reads everything again
 
