@@ -6,6 +6,7 @@ the annotations API. Skipped when tmux or the installed command is missing.
 
 from __future__ import annotations
 
+import csv
 import os
 import shlex
 import shutil
@@ -103,6 +104,21 @@ def test_tag_a_claim_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
     finally:
         if _alive(session):
             subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+    # What leaves the tool: the installed command exports the label just tagged.
+    exported = tmp_path / "labels.csv"
+    result = subprocess.run(
+        [command, "export", str(corpus_dir), "--store", str(store_dir), "--format", "csv", "-o", str(exported)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    with exported.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["sentence_index"], row["label"], row["annotator"]) for row in rows] == [("0", "quantity", "e2e")]
+    assert rows[0]["sentence"].startswith("Northline Rail will run four extra night trains")
 
     with Store.open(corpus_dir, annotator="check", store_dir=store_dir, read_only=True) as store:
         labels = store.article(article, analysis.sentences).labels

@@ -477,3 +477,21 @@ def test_export_reads_analyses_only_for_articles_it_exports(tmp_path: Path, anal
         store.article(third, analyzer.analyze(third).sentences).set_label(1, "cause")
         with Store.open(corpus.root, store_dir=tmp_path / "s", read_only=True) as reader:
             assert third.id in [a.id for a, _ in corpus_items(corpus, reader, analyzer, label="cause")]
+
+
+def test_prodigy_written_by_two_processes_is_the_same_file(labelled) -> None:
+    """The forked writer (used for big exports) gives the same bytes as one process,
+    and a failure in the child fails the export with its reason and leaves no temp file."""
+    from annotations.export import ExportRow
+
+    store, article, analysis, tmp = labelled
+    rows = list(collect_rows(store, [(article, analysis)], include_unreviewed=True)) * 7
+    assert write_export(rows, "prodigy", tmp / "one.jsonl", SCHEME, processes=1) == len(rows)
+    seen: list[int] = []
+    assert write_export(rows, "prodigy", tmp / "two.jsonl", SCHEME, processes=2, progress=seen.append) == len(rows)
+    assert (tmp / "two.jsonl").read_bytes() == (tmp / "one.jsonl").read_bytes()
+    assert sum(seen) == len(rows)
+    broken = rows + [ExportRow("a", "T", 0, 0, 1, None, None, False, "", "", "")]  # type: ignore[arg-type]
+    with pytest.raises(ExportError, match="cannot write"):
+        write_export(broken, "prodigy", tmp / "three.jsonl", SCHEME, processes=2)
+    assert not [p for p in tmp.iterdir() if p.name.endswith(".part")]

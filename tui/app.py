@@ -13,7 +13,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from corpus.errors import ClaimscopeError, ModelNotFoundError
+from corpus.errors import ClaimscopeError
 from corpus.model import Article
 from tui.background import AnalysisProcess, start_resource_tracker
 from tui.config import Config, Position, PositionBook
@@ -263,28 +263,6 @@ class ClaimscopeApp(App[None]):
         self.call_from_thread(self.notify, f"exported {count} sentences to {output}", timeout=8)
 
 
-class UnavailableAnalyzer:
-    """Stands in for `corpus.analysis.Analyzer` when the spaCy model is not installed.
-
-    Nothing is cached for a model that is not there, so `cached` finds nothing and
-    `analyze` raises the `ModelNotFoundError` (its message has the install command);
-    the reader shows the plain text and that one line.
-    """
-
-    def __init__(self, error: ClaimscopeError) -> None:
-        self.error = error
-        self.model_name = ""
-
-    def cached(self, article: Article) -> None:
-        return None
-
-    def counts(self, article: Article) -> None:
-        return None
-
-    def analyze(self, article: Article) -> Any:
-        raise self.error
-
-
 def known_binding_ids() -> set[str]:
     """Every binding id a user may remap in the config file."""
     from tui.screens.help import HelpScreen
@@ -318,13 +296,10 @@ def create_app(
     scheme = find_scheme(corpus.root, labels)
     config = config if config is not None else load_config()
     notices: list[str] = []
-    analyzer: Any
-    try:
-        # Only finds the model package; spaCy is imported when an analysis first runs.
-        analyzer = Analyzer(model=model)
-    except ModelNotFoundError as error:
-        analyzer = UnavailableAnalyzer(error)
-        notices.append(f"{error} (articles open without highlights)")
+    # Never raises for a missing model: spaCy is imported when an analysis first runs.
+    analyzer = Analyzer(model=model)
+    if analyzer.model_error is not None:
+        notices.append(f"{analyzer.model_error} (articles open without highlights)")
     store = Store.open(corpus.root, annotator=annotator, scheme=scheme, store_dir=store_dir)
     return ClaimscopeApp(
         corpus,

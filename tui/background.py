@@ -72,6 +72,8 @@ class AnalysisProcess:
         Blocks the calling (worker) thread only; errors raised in the child, such as
         `ModelNotFoundError`, are raised here.
         """
+        if getattr(analyzer, "model_error", None) is not None:
+            raise analyzer.model_error  # no child process just to find the model missing
         cache = getattr(analyzer, "cache", None)
         model = getattr(analyzer, "model_name", "")
         if cache is None or not model:
