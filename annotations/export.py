@@ -20,7 +20,8 @@ Speed: 100,000 sentences export in a few seconds. The JSON lines are put togethe
 from pieces instead of ``json.dumps`` of dicts (they are the same JSON that
 ``json.dumps(record, ensure_ascii=False)`` gives); tokens come from
 :class:`annotations.tokens.ChunkTokenizer`, which tokenises each distinct word once;
-per-token work is done by C-level iterators or numpy, not Python loops.
+per-token work is done by C-level iterators or numpy, not Python loops. A big
+Prodigy export from the CLI writes its second half in a forked process.
 """
 
 from __future__ import annotations
