@@ -226,7 +226,7 @@ class ClaimscopeApp(App[None]):
         """
         from annotations.export import collect_rows
 
-        suffix = {"prodigy": "jsonl", "doccano": "jsonl", "csv": "csv", "spacy": "spacy"}[fmt]
+        suffix = {"prodigy": "jsonl", "doccano": "jsonl", "doccano-spans": "jsonl", "csv": "csv", "spacy": "spacy"}[fmt]
         output = Path(self.store.path) / "exports" / f"labels-{fmt}.{suffix}"
         try:
             summary = self.store.summary()

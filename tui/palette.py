@@ -13,7 +13,7 @@ from textual.fuzzy import Matcher
 if TYPE_CHECKING:
     from tui.app import ClaimscopeApp
 
-EXPORT_FORMATS = ("csv", "prodigy", "doccano", "spacy")
+EXPORT_FORMATS = ("csv", "prodigy", "doccano", "doccano-spans", "spacy")
 
 
 class ClaimscopeCommands(Provider):

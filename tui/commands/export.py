@@ -56,9 +56,11 @@ def run(args: argparse.Namespace) -> int:
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), console=console, transient=False,
         ) as progress:
-            wanted = len(corpus.articles) if args.include_unreviewed else sum(
-                1 for a in corpus.articles if store.file_for(a.id).exists()
-            )
+            if args.include_unreviewed and args.label is None and annotator_filter is None:
+                wanted = len(corpus.articles)
+            else:  # the same choice corpus_items makes, from the store's index
+                files = store.files_with_labels(label=args.label, annotator=annotator_filter)
+                wanted = sum(1 for a in corpus.articles if store.file_for(a.id).name in files)
             reading = progress.add_task("analyses", total=wanted)
             analyzer = None
             if wanted:
@@ -67,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
                 analyzer = Analyzer(model=getattr(args, "model", None))
             items = corpus_items(
                 corpus, store, analyzer, include_unreviewed=args.include_unreviewed,
+                label=args.label, annotator=annotator_filter,
                 on_article=lambda _a: progress.advance(reading),
             )
             problems: list[str] = []
