@@ -119,10 +119,13 @@ class Change:
 
     @property
     def description(self) -> str:
-        """A short human line, e.g. ``label of sentence 4: quantity -> none``."""
+        """A short human line, e.g. ``label of sentence 4: quantity -> none``.
+
+        Sentences are numbered from 1 here, as the app shows them (``s4``).
+        """
         if self.field == "span" and self.span is not None:
             return f"span {self.span[0]}-{self.span[1]} correction"
-        where = f"sentence {self.sentence_index}"
+        where = f"sentence {self.sentence_index + 1}"
         old = _field_value(self.before, self.field)
         new = _field_value(self.after, self.field)
         return f"{self.field} of {where}: {old} -> {new}"
