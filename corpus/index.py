@@ -30,7 +30,6 @@ import codecs
 import functools
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path

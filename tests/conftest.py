@@ -41,3 +41,9 @@ def shared_corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip(f"the real news articles in {SHARED_CORPUS} are not beside this checkout")
     return SHARED_CORPUS
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """The app tests run on asyncio (Textual's loop)."""
+    return "asyncio"

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from textual.notifications import Notify
 
-from annotations.scheme import find_scheme
-from annotations.store import Store
-from corpus.articles import load_corpus, sample_corpus_path
+from corpus.articles import sample_corpus_path
 from corpus.errors import ClaimscopeError
-from tui.app import ClaimscopeApp, create_app
+from tui.app import create_app
 from tui.config import Config, ConfigError, Position, PositionBook, load_config
 from tui.screens.articles import ArticlesScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article_table import ArticleTable
+
+from apps import make_app
 
 pytestmark = pytest.mark.anyio
 
@@ -29,10 +29,6 @@ ARTICLES = {
     "gamma.txt": "Gamma school wins prize\n\nGamma School won a national science prize on Friday. Pupils built a solar car.\n",
 }
 
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture
@@ -44,13 +40,6 @@ def corpus_dir(tmp_path: Path) -> Path:
     (folder / "broken.json").write_text("{not json", encoding="utf-8")
     return folder
 
-
-def make_app(corpus_dir: Path, store_dir: Path, analyzer, **options) -> ClaimscopeApp:
-    corpus = load_corpus(corpus_dir)
-    scheme = find_scheme(corpus.root)
-    store = Store.open(corpus.root, annotator="tester", scheme=scheme, store_dir=store_dir)
-    options.setdefault("restore", False)
-    return ClaimscopeApp(corpus, store, scheme, analyzer, **options)
 
 
 def titles(table: ArticleTable) -> list[str]:

@@ -12,10 +12,11 @@ import pytest
 from rich.console import Console
 from textual.notifications import Notify
 
-from annotations.scheme import find_scheme
 from annotations.store import Store
 from corpus.articles import load_corpus
 from tui.app import ClaimscopeApp
+
+from apps import make_app
 from tui.config import Config
 from tui.screens.help import HelpScreen
 from tui.screens.note import NoteScreen
@@ -47,10 +48,6 @@ The change costs £45,000 a year. Visitor numbers rose by 9% last year.
 """
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
 
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
@@ -60,13 +57,6 @@ def corpus_dir(tmp_path: Path) -> Path:
     (folder / "library.txt").write_text(LIBRARY, encoding="utf-8")
     return folder
 
-
-def make_app(corpus_dir: Path, store_dir: Path, analyzer, **options) -> ClaimscopeApp:
-    corpus = load_corpus(corpus_dir)
-    scheme = find_scheme(corpus.root)
-    store = Store.open(corpus.root, annotator="tester", scheme=scheme, store_dir=store_dir)
-    options.setdefault("restore", False)
-    return ClaimscopeApp(corpus, store, scheme, analyzer, **options)
 
 
 def stored_labels(corpus_dir: Path, store_dir: Path, analyzer, article_id: str = "harbour.txt"):

@@ -192,7 +192,3 @@ async def test_long_article_scrolls_to_the_cursor() -> None:
         await pilot.pause()
         assert view.scroll_y == 0
 
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"

@@ -1,0 +1,19 @@
+"""Building the real app over a corpus folder and a store folder, for the app tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotations.scheme import find_scheme
+from annotations.store import Store
+from corpus.articles import load_corpus
+from tui.app import ClaimscopeApp
+
+
+def make_app(corpus_dir: Path, store_dir: Path, analyzer, **options) -> ClaimscopeApp:
+    """The app over ``corpus_dir`` with a real store in ``store_dir`` (no position restore)."""
+    corpus = load_corpus(corpus_dir)
+    scheme = find_scheme(corpus.root)
+    store = Store.open(corpus.root, annotator="tester", scheme=scheme, store_dir=store_dir)
+    options.setdefault("restore", False)
+    return ClaimscopeApp(corpus, store, scheme, analyzer, **options)
