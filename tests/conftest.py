@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 
 # Tests (and the subprocesses they start) never touch the user's real folders.
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="claimscope-tests-"))
+atexit.register(shutil.rmtree, _SESSION_DIR, ignore_errors=True)
 os.environ["CLAIMSCOPE_CACHE_DIR"] = str(_SESSION_DIR / "cache")
 os.environ["CLAIMSCOPE_DATA_DIR"] = str(_SESSION_DIR / "data")
 os.environ["CLAIMSCOPE_CONFIG_DIR"] = str(_SESSION_DIR / "config")
