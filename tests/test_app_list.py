@@ -189,7 +189,10 @@ async def test_missing_model_opens_and_reads(corpus_dir: Path, tmp_path: Path) -
         assert isinstance(app.screen, ReaderScreen)
         assert any("pip install" in note for note in notes)
         await pilot.press("j", "1")  # keys answer; nothing to label without sentences
+        await pilot.pause()
         assert app.is_running
+        assert any("could not be analysed" in note for note in notes)
+        assert not any("still being analysed" in note for note in notes)
     app.store.close()
 
 

@@ -151,6 +151,7 @@ class ReaderScreen(Screen[None]):
         self._shown_on_mount = shown
         self._built = False  # set once mounted: the widgets exist
         self.analysis: Analysis | None = None
+        self.analysis_failed = False
         self.doc: Any = None  # annotations.store.ArticleAnnotations once analysed
         self.model_spans: tuple[Span, ...] = ()
         self.span_cursor: SpanCursor | None = None
@@ -225,6 +226,7 @@ class ReaderScreen(Screen[None]):
         self.article = article
         self.start_sentence = sentence
         self.analysis = None
+        self.analysis_failed = False
         self.doc = None
         self.model_spans = ()
         self.span_cursor = None
@@ -272,6 +274,7 @@ class ReaderScreen(Screen[None]):
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
         if message.article_id == self.article.id:
+            self.analysis_failed = True
             self.notify(message.message, title="No highlights", severity="error", timeout=10)
             self.query_one("#sentence-status", Static).update(
                 Content.styled("not analysed: reading only", "italic")
@@ -458,7 +461,12 @@ class ReaderScreen(Screen[None]):
     # ------------------------------------------------------------- navigation
     def _ready(self) -> bool:
         if self.analysis is None or not self.analysis.sentences:
-            self.notify("this article is still being analysed" if self.analysis is None else "no sentences")
+            if self.analysis is not None:
+                self.notify("no sentences")
+            elif self.analysis_failed:
+                self.notify("this article could not be analysed, so it has no sentences to move between")
+            else:
+                self.notify("this article is still being analysed")
             return False
         return True
 
