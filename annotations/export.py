@@ -736,6 +736,26 @@ def _save_docbin(
 # ------------------------------------------------------------ whole corpus
 
 
+def articles_to_export(
+    corpus: Any,
+    store: Store,
+    *,
+    include_unreviewed: bool = False,
+    label: str | None = None,
+    annotator: str | None = None,
+) -> list[Article]:
+    """The articles whose store file may hold exported labels, in corpus order.
+
+    All of them with ``include_unreviewed`` and no ``label``/``annotator`` filter;
+    otherwise the store's index says which, without reading the files (see
+    :meth:`Store.files_with_labels`).
+    """
+    if include_unreviewed and label is None and annotator is None:
+        return list(corpus.articles)
+    files = store.files_with_labels(label=label, annotator=annotator)
+    return [a for a in corpus.articles if store.file_for(a.id).name in files]
+
+
 def corpus_items(
     corpus: Any,
     store: Store,
@@ -748,17 +768,12 @@ def corpus_items(
 ) -> list[tuple[Article, Analysis]]:
     """``(article, analysis)`` in corpus order for the articles an export needs.
 
-    Only articles whose store file may hold exported labels are analysed (all of
-    them with ``include_unreviewed`` and no ``label``/``annotator`` filter): the
-    store's index says which, without reading the files (see
-    :meth:`Store.files_with_labels`). Analyses come from the cache, else from
+    Only :func:`articles_to_export` are analysed. Analyses come from the cache, else from
     ``analyzer`` (a ``corpus.analysis.Analyzer``; created with the default model when None).
     """
-    if include_unreviewed and label is None and annotator is None:
-        wanted = list(corpus.articles)
-    else:
-        files = store.files_with_labels(label=label, annotator=annotator)
-        wanted = [a for a in corpus.articles if store.file_for(a.id).name in files]
+    wanted = articles_to_export(
+        corpus, store, include_unreviewed=include_unreviewed, label=label, annotator=annotator
+    )
     if not wanted:
         return []
     if analyzer is None:

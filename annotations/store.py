@@ -1053,11 +1053,7 @@ class ArticleAnnotations:
     def _put_label(self, index: int, record: SentenceLabel | None) -> None:
         self._check_writable()
         assert self._db is not None
-        previous = self.labels.get(index)
-        if record is None:
-            self.labels.pop(index, None)
-        else:
-            self.labels[index] = record
+        previous = _replace_entry(self.labels, index, record)
         try:
             if self._batch_depth:
                 self._batch_dirty = True
@@ -1071,20 +1067,13 @@ class ArticleAnnotations:
             else:
                 self._db.table("labels").insert(Document(record.to_json(), doc_id=index + 1))
         except BaseException:
-            if previous is None:
-                self.labels.pop(index, None)
-            else:
-                self.labels[index] = previous
+            _replace_entry(self.labels, index, previous)  # memory stays as the file is
             raise
         self._store._note_summary(self)
 
     def _put_span(self, key: tuple[int, int], record: SpanCorrection | None) -> None:
         self._check_writable()
-        previous = self._spans.get(key)
-        if record is None:
-            self._spans.pop(key, None)
-        else:
-            self._spans[key] = record
+        previous = _replace_entry(self._spans, key, record)
         try:
             if self._batch_depth:
                 self._batch_dirty = True
@@ -1094,10 +1083,7 @@ class ArticleAnnotations:
                 # Span corrections are few per article: rewrite their table in one write.
                 self._write_table("spans", list(self._spans.values()) + self.span_orphans)
         except BaseException:
-            if previous is None:
-                self._spans.pop(key, None)
-            else:
-                self._spans[key] = previous
+            _replace_entry(self._spans, key, previous)  # memory stays as the file is
             raise
         self._store._note_summary(self)
 
@@ -1110,6 +1096,16 @@ class ArticleAnnotations:
         data = dict(self._db.storage.read() or {})
         data[name] = {str(n + 1): r.to_json() for n, r in enumerate(records)}
         self._db.storage.write(data)
+
+
+def _replace_entry(mapping: dict[Any, Any], key: Any, value: Any) -> Any:
+    """Set ``mapping[key]`` to ``value`` (remove it for None); return what was there."""
+    previous = mapping.get(key)
+    if value is None:
+        mapping.pop(key, None)
+    else:
+        mapping[key] = value
+    return previous
 
 
 def _check_span_label(label: str) -> str:

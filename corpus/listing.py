@@ -48,11 +48,16 @@ class Listing:
     rows: list[Row]
 
 
+def body_words(article: Article) -> int:
+    """Words (whitespace-separated) in the article's body: the list's count before analysis."""
+    start, end = article.body
+    return len(article.text[start:end].split())
+
+
 def article_row(article: Article, counts: Counts | None) -> Row:
     """The row of one article, with its cached counts when there are any."""
     if counts is None:
-        start, end = article.body
-        words, entities, figures = len(article.text[start:end].split()), None, None
+        words, entities, figures = body_words(article), None, None
     else:
         words, entities, figures = counts.words, counts.entities, counts.figures
     meta = article.meta

@@ -222,22 +222,16 @@ class ClaimscopeApp(App[None]):
         """Export every label of the corpus into ``<store>/exports/`` (from the palette).
 
         Rows are collected here, on the UI thread that owns the store; the file is
-        written by a thread worker (the spaCy format loads a tokenizer).
+        written by a thread worker (the spaCy format loads a tokenizer). Labelled
+        articles were analysed when they were labelled, so their analyses come from
+        the cache; one whose cache entry is gone is analysed again rather than left out.
         """
-        from annotations.export import collect_rows
+        from annotations.export import collect_rows, corpus_items
 
         suffix = {"prodigy": "jsonl", "doccano": "jsonl", "doccano-spans": "jsonl", "csv": "csv", "spacy": "spacy"}[fmt]
         output = Path(self.store.path) / "exports" / f"labels-{fmt}.{suffix}"
         try:
-            summary = self.store.summary()
-            items = []
-            for article in self.corpus.articles:
-                entry = summary.get(article.id)
-                if entry is None or not (entry.reviewed or entry.claims):
-                    continue
-                analysis = self.analyzer.cached(article)
-                if analysis is not None:
-                    items.append((article, analysis))
+            items = corpus_items(self.corpus, self.store, self.analyzer)
             rows = list(collect_rows(self.store, items))
             output.parent.mkdir(parents=True, exist_ok=True)
         except ClaimscopeError as error:

@@ -34,7 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export; returns 0 (errors are ClaimscopeErrors shown by the CLI)."""
-    from annotations.export import collect_rows, corpus_items, stored_outside, write_export
+    from annotations.export import (
+        articles_to_export, collect_rows, corpus_items, stored_outside, write_export,
+    )
     from annotations.scheme import find_scheme
     from annotations.store import Store
     from corpus.articles import load_corpus
@@ -56,11 +58,12 @@ def run(args: argparse.Namespace) -> int:
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), console=console, transient=False,
         ) as progress:
-            if args.include_unreviewed and args.label is None and annotator_filter is None:
-                wanted = len(corpus.articles)
-            else:  # the same choice corpus_items makes, from the store's index
-                files = store.files_with_labels(label=args.label, annotator=annotator_filter)
-                wanted = sum(1 for a in corpus.articles if store.file_for(a.id).name in files)
+            wanted = len(
+                articles_to_export(
+                    corpus, store, include_unreviewed=args.include_unreviewed,
+                    label=args.label, annotator=annotator_filter,
+                )
+            )
             reading = progress.add_task("analyses", total=wanted)
             analyzer = None
             if wanted:

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from corpus.listing import body_words
 from corpus.model import Article, ArticleError
 from tui.widgets.article_table import ArticleTable, Column
 from tui.widgets.key_bar import KeyBar
@@ -60,13 +61,12 @@ class Row:
     reviewed: int = 0
     total: int = 0
     error: str | None = None
-    body: tuple[str, int, int] = field(default=("", 0, 0), repr=False)  # text, start, end
+    article: Article | None = field(default=None, repr=False)
 
     def word_count(self) -> int:
         """Words in the article's body (counted once, when first needed)."""
         if self.words is None:
-            text, start, end = self.body
-            self.words = len(text[start:end].split())
+            self.words = body_words(self.article) if self.article is not None else 0
         return self.words
 
     @property
@@ -132,7 +132,7 @@ def article_row(article: Article) -> Row:
         title=article.title or article.id,
         source=article.meta.get("source", ""),
         date=article.meta.get("date", ""),
-        body=(article.text, *article.body),
+        article=article,
     )
 
 
