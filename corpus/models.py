@@ -44,9 +44,21 @@ def _package_dir(name: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def _is_pipeline(folder: Path) -> bool:
+    """Whether a package or folder holds a spaCy pipeline (not just any Python package).
+
+    A pipeline package has a ``meta.json`` beside its ``__init__.py`` and the pipeline
+    (``config.cfg``) in a subfolder; a pipeline folder has ``config.cfg`` itself.
+    """
+    if (folder / "config.cfg").is_file():
+        return True
+    return (folder / "meta.json").is_file() and any(folder.glob("*/config.cfg"))
+
+
 def is_installed(name: str) -> bool:
-    """Whether ``name`` is an installed pipeline package or a pipeline folder."""
-    return _package_dir(name) is not None
+    """Whether ``name`` is an installed spaCy pipeline package or a pipeline folder."""
+    folder = _package_dir(name)
+    return folder is not None and _is_pipeline(folder)
 
 
 def install_hint(name: str) -> str:
@@ -57,7 +69,16 @@ def install_hint(name: str) -> str:
 
 
 def missing_model(name: str) -> ModelNotFoundError:
-    """The one-line error for a pipeline that is not installed (with the install command)."""
+    """The one-line error for a pipeline that is not installed (with the install command).
+
+    An installed package that is not a pipeline (``--model numpy``) is said to be so.
+    """
+    if _package_dir(name) is not None:
+        return ModelNotFoundError(
+            f"'{name}' is an installed Python package but not a spaCy pipeline; choose a "
+            f"pipeline with --model NAME or CLAIMSCOPE_MODEL (the default installs with: "
+            f"{FALLBACK_INSTALL})"
+        )
     return ModelNotFoundError(
         f"spaCy pipeline '{name}' is not installed; install it with: {install_hint(name)}"
     )
