@@ -8,7 +8,7 @@ the corpus folder or ``--labels FILE``. File layout::
 
     [[labels]]
     name = "quantity"                # lowercase identifier
-    key = "1"                        # one character, unique, not a reserved key
+    key = "1"                        # one character, unique; the reader binds exactly this key
     color = "#4e9de0"                # #rrggbb, #rgb, or a colour name ("red")
     claim = true                     # false for the not-a-claim label
     guideline = "..."                # one paragraph shown in the help panel
@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
 
 from annotations.errors import SchemeError, UnknownLabelError
 
-#: Keys the app keeps for itself: `c` (claim of the default type), `0` (clear).
-RESERVED_KEYS: frozenset[str] = frozenset({"c", "0"})
 #: The file a corpus folder may hold to replace the built-in scheme.
 SCHEME_FILE_NAME = "claimscope.toml"
 
@@ -45,6 +43,9 @@ class Label:
     color: str  # always "#rrggbb"
     guideline: str
     claim: bool = True
+    #: The line of ``key = ...`` in the scheme file, so the app can name it when the key
+    #: clashes with one of its own bindings (None for a label made in code).
+    key_line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,10 +170,11 @@ def parse_scheme(text: str, *, source: str) -> Scheme:
                 locate.field(index, "name"),
             )
         if label.key in seen_keys:
-            other = labels[seen_keys[label.key]].name
+            other = labels[seen_keys[label.key]]
+            where = f" (line {other.key_line})" if other.key_line else ""
             raise fail(
-                f"duplicate key {label.key!r}: already used by label {other!r}",
-                locate.field(index, "key"),
+                f"duplicate key {label.key!r}: already used by label {other.name!r}{where}; give each label its own key",
+                label.key_line,
             )
         seen_names[label.name] = index
         seen_keys[label.key] = index
@@ -194,11 +196,11 @@ def parse_scheme(text: str, *, source: str) -> Scheme:
 
 def _parse_label(entry: dict[str, Any], index: int, fail: Any, locate: _Locator) -> Label:
     allowed = {"name", "key", "color", "colour", "guideline", "claim"}
-    for field in entry:
-        if field not in allowed:
+    for setting in entry:
+        if setting not in allowed:
             raise fail(
-                f"unknown field {field!r} in label entry {index + 1} (allowed: name, key, color, claim, guideline)",
-                locate.field(index, field),
+                f"unknown field {setting!r} in label entry {index + 1} (allowed: name, key, color, claim, guideline)",
+                locate.field(index, setting),
             )
     name = entry.get("name")
     if not isinstance(name, str) or not _NAME_RE.match(name):
@@ -209,11 +211,6 @@ def _parse_label(entry: dict[str, Any], index: int, fail: Any, locate: _Locator)
     key = entry.get("key")
     if not isinstance(key, str) or len(key) != 1 or key.isspace():
         raise fail(f"key {key!r} of label {name!r} must be one character", locate.field(index, "key"))
-    if key in RESERVED_KEYS:
-        raise fail(
-            f"key {key!r} of label {name!r} is reserved by the app (reserved: {', '.join(sorted(RESERVED_KEYS))})",
-            locate.field(index, "key"),
-        )
     color_field = "color" if "color" in entry else "colour"
     raw_color = entry.get(color_field, "#9aa5b1")
     color = _normalise_color(raw_color)
@@ -228,7 +225,7 @@ def _parse_label(entry: dict[str, Any], index: int, fail: Any, locate: _Locator)
     claim = entry.get("claim", name != "none")
     if not isinstance(claim, bool):
         raise fail(f"claim of label {name!r} must be true or false", locate.field(index, "claim"))
-    return Label(name, key, color, " ".join(guideline.split()), claim)
+    return Label(name, key, color, " ".join(guideline.split()), claim, locate.field(index, "key"))
 
 
 def _normalise_color(value: Any) -> str | None:

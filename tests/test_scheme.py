@@ -86,7 +86,6 @@ def test_toml_syntax_error_names_file_and_line(tmp_path: Path) -> None:
         (('key = "n"', 'key = "s"'), 'key = "s"', 2, "duplicate key 's'"),
         (('color = "grey50"', 'color = "blurple"'), "blurple", 1, "unknown colour 'blurple'"),
         (('name = "nope"', 'name = "stat"'), 'name = "stat"', 2, "duplicate label name 'stat'"),
-        (('key = "n"', 'key = "c"'), 'key = "c"', 1, "reserved"),
         (('key = "n"', 'key = "no"'), 'key = "no"', 1, "one character"),
         (('claim = false', 'claim = "no"'), 'claim = "no"', 1, "true or false"),
         (('guideline = "Not a claim."', 'shortcut = "q"'), "shortcut", 1, "unknown field 'shortcut'"),
