@@ -4,6 +4,16 @@ The decoded text is never normalised (CRLF stays CRLF, no Unicode normalisation)
 so offsets stay valid against the file. A byte-order mark is not part of the text:
 offsets count from the first character *after* the BOM.
 
+A UTF-8 file with a few stray bytes (one cp1252 "é" pasted into a UTF-8 article)
+stays UTF-8: when valid multi-byte characters outnumber the invalid bytes, each
+invalid byte becomes U+FFFD (one byte, one character) and the warning names its
+line; decoding the whole file as a legacy code page would garble every accent
+instead. A file with no valid multi-byte character (or more bad bytes than good
+characters) is a legacy file and gets the legacy guess.
+
+:func:`decode_again` repeats a decoding by the ``encoding`` name it reported, for
+the corpus index.
+
 A file that is not text (NUL bytes without a BOM, or mostly control bytes) raises
 :class:`NotTextError` with a short reason; the caller turns it into an ``ArticleError``.
 """
@@ -11,6 +21,7 @@ A file that is not text (NUL bytes without a BOM, or mostly control bytes) raise
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 #: (BOM, codec) pairs, longest first: the UTF-32 LE BOM begins with the UTF-16 LE one.
@@ -65,12 +76,77 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        _check_controls(mostly.text)
+        return mostly
     text, codec = _legacy(data)
+    _check_controls(text)
+    return Decoded(text, codec, f"decoded as {codec}; save the file as UTF-8 to silence this")
+
+
+#: The ``encoding`` of UTF-8 with invalid bytes replaced by U+FFFD.
+UTF8_REPLACED = "utf-8 (bad bytes replaced)"
+#: Bytes that are not UTF-8, as ``surrogateescape`` decodes them.
+_ESCAPED = re.compile("[\udc80-\udcff]")
+#: Non-ASCII characters (valid multi-byte UTF-8 characters, once the escapes are left out).
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _replace_bad_bytes(data: bytes) -> tuple[str, list[int]]:
+    """UTF-8 text with every invalid byte as U+FFFD, and the offsets of those characters."""
+    escaped = data.decode("utf-8", "surrogateescape")
+    bad = [m.start() for m in _ESCAPED.finditer(escaped)]
+    return _ESCAPED.sub("\ufffd", escaped), bad
+
+
+def _mostly_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 with replacement, when valid multi-byte characters outnumber the invalid bytes."""
+    text, bad = _replace_bad_bytes(data)
+    good = len(_NON_ASCII.findall(text)) - len(bad)  # the U+FFFDs are not good
+    if good <= len(bad):
+        return None
+    lines: list[int] = []
+    line, pos = 1, 0
+    for offset in bad:
+        line += text.count("\n", pos, offset)
+        pos = offset
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    shown = ", ".join(map(str, lines[:5]))
+    if len(lines) > 5:
+        shown += f" and {len(lines) - 5} more"
+    where = f"line {shown}" if len(lines) == 1 else f"lines {shown}"
+    what = (
+        "1 byte that is not UTF-8 was"
+        if len(bad) == 1
+        else f"{len(bad)} bytes that are not UTF-8 were"
+    )
+    return Decoded(
+        text,
+        UTF8_REPLACED,
+        f"{where}: {what} replaced with U+FFFD; fix the text there and save the file as UTF-8",
+    )
+
+
+def _check_controls(text: str) -> None:
     sample = text[:_SNIFF]
     controls = sum(1 for ch in sample if ch in _CONTROL)
     if controls > max(2, len(sample) // 100):
         raise NotTextError("not a text file (contains control bytes and is not valid UTF-8)")
-    return Decoded(text, codec, f"decoded as {codec}; save the file as UTF-8 to silence this")
+
+
+def decode_again(data: bytes, encoding: str) -> str:
+    """Decode ``data`` the way :func:`decode_bytes` did when it reported ``encoding``."""
+    if encoding == UTF8_REPLACED:
+        return _replace_bad_bytes(data)[0]
+    codec = encoding.removesuffix(" (BOM)")
+    if codec != encoding:
+        bom = {c: b for b, c in _BOMS}.get(codec)
+        if bom is None:
+            raise LookupError(f"no byte-order mark for {codec}")
+        data = data[len(bom) :]
+    return data.decode(codec)
 
 
 #: Codecs a guess may never pick: UTF-16/32 need a BOM here, UTF-7 and EBCDIC are not

@@ -26,7 +26,6 @@ changes or the index is deleted.
 
 from __future__ import annotations
 
-import codecs
 import functools
 import hashlib
 import json
@@ -35,23 +34,17 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from corpus.decoding import decode_again
 from corpus.files import replace_file
 from corpus.model import Article, ArticleError
 
-#: Bump when the layout of an index file changes.
-INDEX_FORMAT = 1
+#: Bump when the layout of an index file or the meaning of what it holds changes
+#: (2: record ids of JSONL/JSON files are their own ids or text hashes, not positions).
+INDEX_FORMAT = 2
 #: Modules whose code decides what reading a file gives (their source is part of the key).
 _PARSER_MODULES = ("articles.py", "headers.py", "decoding.py", "index.py")
 
 Item = Article | ArticleError
-#: Bytes to skip before decoding, for each codec that ``decode_bytes`` found after a BOM.
-_BOM_SIZES = {
-    "utf-8": len(codecs.BOM_UTF8),
-    "utf-16-le": len(codecs.BOM_UTF16_LE),
-    "utf-16-be": len(codecs.BOM_UTF16_BE),
-    "utf-32-le": len(codecs.BOM_UTF32_LE),
-    "utf-32-be": len(codecs.BOM_UTF32_BE),
-}
 
 
 @functools.cache
@@ -89,7 +82,7 @@ class CorpusIndex:
     def __init__(self, path: Path | None, root: Path) -> None:
         self.path = path
         self.root = str(root.resolve())
-        # file id -> [bytes digest, stored items, [codec, BOM bytes to skip]]
+        # file id -> [bytes digest, stored items, encoding (as decode_bytes reported it)]
         self._old: dict[str, list[Any]] = {}  # as read from the index file
         self._new: dict[str, list[Any]] = {}  # for every file of this load: what to save
         self.hits = 0
@@ -126,8 +119,7 @@ class CorpusIndex:
 
         def file_text() -> str:
             if not decoded:
-                codec, skip = entry[2]
-                decoded.append((data[skip:] if skip else data).decode(codec))
+                decoded.append(decode_again(data, entry[2]))
             return decoded[0]
 
         try:
@@ -142,10 +134,8 @@ class CorpusIndex:
         self, rel: str, digest: str, items: list[Item], file_text: str, encoding: str
     ) -> None:
         """Keep what reading file ``rel`` (bytes with ``digest``, decoded with ``encoding``) gave."""
-        codec = encoding.removesuffix(" (BOM)")
-        skip = _BOM_SIZES.get(codec, 0) if codec != encoding else 0
         stored = [_stored(item, file_text) for item in items]
-        self._new[rel] = [digest, stored, [codec, skip]]
+        self._new[rel] = [digest, stored, encoding]
         self.misses += 1
 
     @property
