@@ -513,6 +513,14 @@ def _wait(session: str, predicate, timeout: float = 60) -> str:
     raise AssertionError(f"timed out in tmux; the screen was:\n{screen}")
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 @pytest.mark.e2e
 def test_sigkill_while_labelling_in_the_app_loses_nothing(labelled, tmp_path: Path) -> None:
     if shutil.which("tmux") is None:
@@ -544,6 +552,9 @@ def test_sigkill_while_labelling_in_the_app_loses_nothing(labelled, tmp_path: Pa
             acked.append(name)
             pid = int(_tmux("display-message", "-p", "-t", session, "#{pane_pid}").stdout.strip())
             os.kill(pid, signal.SIGKILL)
+            deadline = time.monotonic() + 10
+            while _pid_alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)  # tmux reaps the killed app
         finally:
             _tmux("kill-session", "-t", session)
         with Store.open(corpus_dir, annotator="check", store_dir=store_dir) as store:
