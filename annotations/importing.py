@@ -1,11 +1,13 @@
-"""Read Prodigy or doccano JSONL back into the store.
+"""Read Prodigy or doccano JSONL, or claimscope's own CSV export, back into the store.
 
-Each line is matched to a sentence by ``meta.article_id`` and the sentence text
-(``meta.sentence_index`` first, then the nearest sentence with the same text, then
-ignoring whitespace). Bad lines are reported one by one (``line 7: unknown label
-'foo' (known: ...)``) and the rest are imported.
+Each record is matched to a sentence by its article id and the sentence text
+(the sentence index first, then the nearest sentence with the same text, then
+ignoring whitespace). Bad records are reported one by one (``line 7: unknown label
+'foo' (known: ...)``) and the rest are imported. Line numbers are true line numbers
+of the file: JSONL is split at ``\n`` only, so sentences holding U+2028, U+2029 or
+U+0085 stay one record.
 
-Per line, by shape:
+JSONL, per line, by shape:
 
 - Prodigy (has ``answer``, ``tokens`` or ``_input_hash``): the label is ``label``,
   else ``accept[0]`` when accepted, else the scheme's not-a-claim label when
@@ -18,10 +20,17 @@ Per line, by shape:
   spans; the sentence label comes from ``meta.label`` when present.
 
 ``meta.annotator``, ``meta.checkworthy`` and ``meta.note`` are kept when present.
+
+CSV (what ``claimscope export --format csv`` writes, see :data:`CSV_COLUMNS`):
+``article_id``, ``sentence_index``, ``sentence`` and ``label`` are needed; an empty
+``label`` leaves the stored label alone; ``checkworthy``, ``note`` and ``annotator``
+are kept when their columns are there. Spans are not in the CSV and stay as they are.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,9 +40,17 @@ from corpus.model import Analysis, Article, Span
 
 from annotations.anchoring import squash
 from annotations.errors import ClaimscopeError, ImportFileError
+from annotations.export import CSV_COLUMNS
 from annotations.store import ArticleAnnotations, Store
 
 Resolver = Callable[[str], "tuple[Article, Analysis] | None"]
+
+#: The CSV columns an import cannot do without (the rest are kept when present).
+CSV_REQUIRED: tuple[str, ...] = ("article_id", "sentence_index", "sentence", "label")
+
+_WHAT_FITS = (
+    "import Prodigy or doccano JSONL, or a CSV written by `claimscope export --format csv`"
+)
 
 
 class LineError(Exception):
@@ -42,11 +59,12 @@ class LineError(Exception):
 
 @dataclass(slots=True)
 class ImportReport:
-    """What an import did: counts and one message per rejected line."""
+    """What an import did: counts, and one message per rejected line (or skipped article)."""
 
     lines: int = 0
     imported: int = 0
     unchanged: int = 0
+    rejected: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -62,23 +80,36 @@ class _Item:
     note: str | None
 
 
+Numbered = list[tuple[int, _Item]]
+
+
 def import_file(
     store: Store,
     path: Path,
     resolve: Resolver,
     *,
     progress: Callable[[int], None] | None = None,
+    on_records: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import a JSONL file into ``store``; ``resolve(article_id)`` gives the article and analysis."""
+    """Import a JSONL or CSV file into ``store``; ``resolve(article_id)`` gives the article
+    and analysis. ``on_records(n)`` is told how many records were read, before any is
+    applied; ``progress(k)`` then advances by the records of each article done.
+
+    Raises :class:`ImportFileError` (one line naming the file) when the file cannot be
+    imported at all: missing, a folder, binary, not UTF-8, or CSV without the columns.
+    """
     path = Path(path)
     store.check_writable()
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError as error:
-        raise ImportFileError(f"cannot read {path} ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise ImportFileError(f"{path} is not UTF-8 text; export it again as JSONL") from None
-    return import_lines(store, lines, resolve, progress=progress)
+    text = _read_text(path)
+    report = ImportReport()
+    if _is_csv(path, text):
+        items = _csv_items(path, text, store, report)
+    else:
+        items = _jsonl_items(text.split("\n"), store, report)
+    if on_records:
+        on_records(len(items))
+    _apply_all(store, items, resolve, report, progress)
+    return report
 
 
 def import_lines(
@@ -88,42 +119,203 @@ def import_lines(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import JSONL ``lines`` (see :func:`import_file`)."""
+    """Import JSONL ``lines`` (line ``n`` of the iterable is reported as line ``n``)."""
     report = ImportReport()
-    grouped: dict[str, list[tuple[int, _Item]]] = {}
+    _apply_all(store, _jsonl_items(lines, store, report), resolve, report, progress)
+    return report
+
+
+def _read_text(path: Path) -> str:
+    if path.is_dir():
+        raise ImportFileError(f"{path} is a folder, not a file; {_WHAT_FITS}")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(f"{path} does not exist; {_WHAT_FITS}") from None
+    except OSError as error:
+        raise ImportFileError(f"cannot read {path} ({error.strerror})") from None
+    if raw.startswith(b"PK\x03\x04"):
+        raise ImportFileError(
+            f"{path} is a zip file (a spreadsheet such as .xlsx?), not text; save it as CSV "
+            f"or {_WHAT_FITS}"
+        )
+    if b"\x00" in raw[:65536]:
+        raise ImportFileError(f"{path} is binary data, not text; {_WHAT_FITS}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ImportFileError(
+            f"{path} is not UTF-8 text (line {line}); {_WHAT_FITS}"
+        ) from None
+
+
+def _is_csv(path: Path, text: str) -> bool:
+    """CSV by content first (a JSON object on the first line is JSONL), then by name or header.
+
+    Anything that is neither is refused in one line rather than reported line by line.
+    """
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    if first.startswith("{"):
+        return False
+    if path.suffix.lower() == ".csv" or first.startswith(("article_id,", '"article_id"')):
+        return True
+    if first.startswith("["):
+        raise ImportFileError(
+            f"{path} holds one JSON array, not JSON lines (one object per line); {_WHAT_FITS}"
+        )
+    if not any(line.lstrip().startswith("{") for line in text.split("\n")):
+        if not first:
+            return False  # empty: nothing to import, nothing wrong
+        raise ImportFileError(
+            f"{path} is neither JSON lines nor a claimscope CSV export (no line is a JSON "
+            f"object); {_WHAT_FITS}"
+        )
+    return False
+
+
+def _jsonl_items(lines: Iterable[str], store: Store, report: ImportReport) -> Numbered:
+    items: Numbered = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         report.lines += 1
         try:
-            item = _parse_line(line, store)
+            items.append((number, _parse_line(line.removesuffix("\r"), store)))
         except LineError as error:
-            report.errors.append(f"line {number}: {error}")
+            _reject(report, number, str(error))
+    return items
+
+
+def _reject(report: ImportReport, number: int, message: str) -> None:
+    report.rejected += 1
+    report.errors.append(f"line {number}: {message}")
+
+
+def _csv_items(path: Path, text: str, store: Store, report: ImportReport) -> Numbered:
+    # newline="": quoted cells keep their own line breaks, and only \r and \n end a row.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise ImportFileError(f"{path} is not a claimscope CSV export ({error}); {_WHAT_FITS}") from None
+    if header is None:
+        return []
+    header = [name.strip() for name in header]
+    missing = [name for name in CSV_REQUIRED if name not in header]
+    if missing:
+        raise ImportFileError(
+            f"{path} is not a claimscope CSV export (missing columns {', '.join(missing)}; "
+            f"expected {','.join(CSV_COLUMNS)}); {_WHAT_FITS}"
+        )
+    column = {name: header.index(name) for name in CSV_COLUMNS if name in header}
+    items: Numbered = []
+    number = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as error:
+            report.lines += 1
+            _reject(report, number, f"not valid CSV ({error})")
+            number = reader.line_num + 1
             continue
+        if row is None:
+            break
+        at, number = number, reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        report.lines += 1
+        try:
+            items.append((at, _csv_item(row, column, store)))
+        except LineError as error:
+            _reject(report, at, str(error))
+    return items
+
+
+_TRUE = {"true", "1", "yes", "y", "x"}
+_FALSE = {"false", "0", "no", "n", ""}
+
+
+def _csv_item(row: list[str], column: dict[str, int], store: Store) -> _Item:
+    def cell(name: str) -> str | None:
+        at = column.get(name)
+        if at is None:
+            return None
+        return row[at] if at < len(row) else ""  # spreadsheets drop empty trailing cells
+
+    article_id = (cell("article_id") or "").strip()
+    if not article_id:
+        raise LineError("no article_id: cannot tell which article the sentence is from")
+    raw_index = (cell("sentence_index") or "").strip()
+    try:
+        index = int(raw_index) if raw_index else None
+    except ValueError:
+        raise LineError(f"sentence_index {raw_index!r} is not a whole number") from None
+    label = (cell("label") or "").strip() or None
+    if label is not None and store.scheme.get(label) is None:
+        raise LineError(f"unknown label {label!r} (known: {', '.join(store.scheme.names)})")
+    checkworthy = cell("checkworthy")
+    flag: bool | None = None
+    if checkworthy is not None:
+        value = checkworthy.strip().lower()
+        if value not in _TRUE | _FALSE:
+            raise LineError(f"checkworthy {checkworthy!r} is not true or false")
+        flag = value in _TRUE
+    annotator = (cell("annotator") or "").strip()
+    return _Item(
+        article_id=article_id,
+        sentence_index=index,
+        text=cell("sentence") or "",
+        label=label,
+        spans=None,
+        annotator=annotator or None,
+        checkworthy=flag,
+        note=cell("note"),
+    )
+
+
+def _apply_all(
+    store: Store,
+    items: Numbered,
+    resolve: Resolver,
+    report: ImportReport,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Apply parsed records article by article; an article that cannot take them is skipped."""
+    grouped: dict[str, Numbered] = {}
+    for number, item in items:
         grouped.setdefault(item.article_id, []).append((number, item))
-    for article_id, items in grouped.items():
+    for article_id, numbered in grouped.items():
         found = resolve(article_id)
         if found is None:
-            for number, _ in items:
-                report.errors.append(f"line {number}: unknown article {article_id!r} (not in the corpus)")
+            for number, _ in numbered:
+                _reject(report, number, f"unknown article {article_id!r} (not in the corpus)")
             continue
         article, analysis = found
         doc = store.article(article, analysis.sentences)
+        if doc.error is not None:
+            # A corrupt store file is never written over: skip this article, go on.
+            first, more = numbered[0][0], len(numbered) - 1
+            lines = f"line {first}" + (f" and {more} more" if more else "")
+            report.rejected += len(numbered)
+            report.errors.append(
+                f"{lines}: article {article_id!r} skipped, its labels not imported: {doc.error}"
+            )
+            continue
         with doc.batch():
-            for number, item in items:
+            for number, item in numbered:
                 try:
                     changed = _apply(doc, article, analysis, item)
                 except (LineError, ClaimscopeError) as error:
-                    report.errors.append(f"line {number}: {error}")
+                    _reject(report, number, str(error))
                     continue
                 if changed:
                     report.imported += 1
                 else:
                     report.unchanged += 1
         if progress:
-            progress(len(items))
+            progress(len(numbered))
     report.errors.sort(key=lambda message: int(message.split(":", 1)[0].split()[1]))
-    return report
 
 
 def _parse_line(line: str, store: Store) -> _Item:

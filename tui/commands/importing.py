@@ -1,4 +1,4 @@
-"""``claimscope import PATH FILE``: read Prodigy or doccano JSONL back into the store."""
+"""``claimscope import PATH FILE``: read Prodigy/doccano JSONL or claimscope CSV back into the store."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``import``."""
     parser.add_argument("path", type=Path, help="the corpus folder (or one article file)")
-    parser.add_argument("file", type=Path, help="Prodigy or doccano JSONL to import")
+    parser.add_argument("file", type=Path, help="Prodigy or doccano JSONL, or a CSV from `claimscope export --format csv`")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from corpus.analysis import Analyzer
     from corpus.articles import load_corpus
 
-    if not args.file.is_file():
+    if not args.file.is_file():  # checked before the store is opened (or created)
         raise ImportFileError(f"{args.file} does not exist or is not a file")
     console = Console(stderr=True)
     corpus = load_corpus(args.path)
@@ -47,16 +47,19 @@ def run(args: argparse.Namespace) -> int:
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
         ) as progress:
-            with args.file.open("rb") as fh:
-                total = sum(1 for line in fh if line.strip())
-            task = progress.add_task(f"importing {args.file.name}", total=total)
-            report = import_file(store, args.file, resolve, progress=lambda n: progress.advance(task, n))
+            task = progress.add_task(f"importing {args.file.name}", total=None)
+            report = import_file(
+                store, args.file, resolve,
+                progress=lambda n: progress.advance(task, n),
+                on_records=lambda n: progress.update(task, total=n),
+            )
     finally:
         store.close()
     console.print(
         f"{report.lines} lines: {report.imported} imported, {report.unchanged} unchanged, "
-        f"{len(report.errors)} rejected"
+        f"{report.rejected} rejected",
+        soft_wrap=True,
     )
     for error in report.errors:
-        console.print(Text(error, style="red"))
+        console.print(Text(error, style="red"), soft_wrap=True)
     return 1 if report.errors else 0
