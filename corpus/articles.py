@@ -30,9 +30,30 @@ the first body line (without its dateline, shortened), else the file name.
 Broken YAML front matter does not lose the article: it loads with the front matter
 left in its body and a warning in ``Article.warnings`` saying which line is wrong.
 
-Ids are the path relative to the corpus root with ``/`` separators, plus ``#N`` for
-records: N is the 1-based line number in a JSONL file, or the 1-based position in a
-JSON list (a JSON file holding one object has no ``#N``). Ids never depend on the text.
+Ids are the path relative to the corpus root with ``/`` separators. A record of a
+JSONL file or a JSON list adds ``#`` and a part that does not depend on where the
+record sits, so labels stay on it when records are inserted, deleted or reordered:
+
+* ``feed.jsonl#id:<value>`` when the record has its own id: the first of the fields
+  :data:`ID_FIELDS` (``id``, ``_id``, ``uuid``, ``article_id``, ``doc_id``) that it
+  has, a string or an integer (``7`` and ``"7"`` are the same id).
+* ``feed.jsonl#t:<12 hex digits>`` otherwise: the start of the SHA-256 of the
+  record's ``text`` (so it changes when the text does). A second record with the
+  same text gets ``-2``, a third ``-3`` ..., in file order, with a warning.
+* A record whose own id is already taken in the file (a duplicate) is known by its
+  text instead, with a warning naming both lines: two records never share an id.
+* Rows for records that could not be read are ``#line:N`` (JSONL, the true line
+  number: lines end at ``\n`` only, never at U+2028 or U+0085 inside a string) or
+  ``#record:N`` (the 1-based position in a JSON list). They hold no labels.
+
+A JSON file holding one object has no ``#`` part. Ids never look like the ``#N``
+line numbers of claimscope 0.1, so old store files are never mistaken for new ones
+(``annotations/relocate.py`` moves them to the new ids by text). The corpus lists
+files by id and the records of a file in file order.
+
+A JSON string may hold a lone surrogate (``"\ud83d"``), which no file can encode;
+each is read as U+FFFD (one character for one, so offsets are unchanged) with a
+warning naming the record's line.
 
 A folder's second and later loads reuse what the first found for every file whose
 bytes are unchanged (``corpus/index.py``): the files are still read, the parsing is
@@ -50,6 +71,7 @@ import functools
 import gc
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -60,7 +82,7 @@ from corpus.decoding import NotTextError, decode_bytes
 from corpus.errors import CorpusNotFoundError
 from corpus.headers import iso_date, parse_header, shorten
 from corpus.index import CorpusIndex, digest_of
-from corpus.model import Article, ArticleError
+from corpus.model import Article, ArticleError, text_hash
 
 #: Files of these endings are articles; the value names the reader.
 SUFFIXES: dict[str, str] = {
@@ -78,13 +100,15 @@ IGNORED_NAMES = frozenset({"claimscope.toml"})
 #: Metadata keys read from front matter, HTML metadata and JSON records.
 META_KEYS = ("title", "source", "date", "section", "url", "byline")
 _ALIASES = {"author": "byline", "authors": "byline", "sitename": "source", "link": "url"}
+#: Fields that hold a JSON record's own id, tried in this order.
+ID_FIELDS = ("id", "_id", "uuid", "article_id", "doc_id")
 
 _MOVE_IT = "remove it or move it out of the corpus folder"
 
 
 @dataclass(slots=True)
 class Corpus:
-    """The articles of a corpus, sorted by id, and the files or records that failed."""
+    """The articles of a corpus (by file, records in file order), and what failed to load."""
 
     root: Path
     articles: list[Article] = field(default_factory=list)
@@ -166,15 +190,14 @@ def _load(root: Path, use_index: bool, cache_dir: Path | str | None) -> Corpus:
     corpus = Corpus(root=folder)
     for item in items:
         (corpus.articles if isinstance(item, Article) else corpus.errors).append(item)
-    # Stable order: by id, with JSONL records in line order ("#10" after "#9").
-    corpus.articles.sort(key=lambda a: _sort_key(a.id))
-    corpus.errors.sort(key=lambda e: _sort_key(e.id))
+    # By file; a stable sort keeps the records of a file in file order.
+    corpus.articles.sort(key=_file_of)
+    corpus.errors.sort(key=_file_of)
     return corpus
 
 
-def _sort_key(article_id: str) -> tuple[str, int]:
-    path, _, record = article_id.partition("#")
-    return path, int(record) if record.isdigit() else 0
+def _file_of(item: Article | ArticleError) -> str:
+    return item.id.partition("#")[0]
 
 
 def _walk(root: Path):
@@ -521,6 +544,7 @@ def _read_markdown(
                 f"{rel}: no article text after the front matter; add the text or {_MOVE_IT}",
             )
         ]
+    fields, replaced = _surrogates_replaced(fields, "front matter")  # YAML "\ud83d" too
     meta = _collect_meta(fields)
     return [
         _build(
@@ -528,7 +552,7 @@ def _read_markdown(
             where=where,
             text=text,
             meta=meta,
-            warnings=warnings,
+            warnings=warnings + replaced,
             start=body_start,
             defaults=defaults,
         )
@@ -566,48 +590,137 @@ def _read_html(
     ]
 
 
+#: A lone surrogate: what json.loads makes of an escape like "\ud83d" without its pair.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: The JSON escape of a surrogate, to skip the search in the usual file without any.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+
+
+def _without_surrogates(value: Any) -> tuple[Any, int]:
+    """``value`` with every lone surrogate in its strings (keys too) as U+FFFD, and how many."""
+    if isinstance(value, str):
+        return _SURROGATE.subn("\ufffd", value)
+    if isinstance(value, list):
+        items = [_without_surrogates(v) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    if isinstance(value, dict):
+        out: dict[Any, Any] = {}
+        count = 0
+        for key, item in value.items():
+            key, n = _without_surrogates(key)
+            out[key], m = _without_surrogates(item)
+            count += n + m
+        return out, count
+    return value, 0
+
+
+class _RecordIds:
+    """Hands out the ids of the records of one file (see the module docstring)."""
+
+    def __init__(self, rel: str) -> None:
+        self.rel = rel
+        self.taken: dict[str, str] = {}  # id -> where its record is ("line 3")
+
+    def assign(self, value: dict[str, Any], text: str, place: str) -> tuple[str, tuple[str, ...]]:
+        """The id of the record at ``place`` and warnings about how it was chosen."""
+        warnings: list[str] = []
+        own = None
+        for name in ID_FIELDS:
+            raw = value.get(name)
+            if raw is None:
+                continue
+            if isinstance(raw, bool) or not isinstance(raw, (str, int)) or not str(raw).strip():
+                warnings.append(
+                    f'{place}: "{name}" is not a usable id (a string or an integer); '
+                    "the record is known by its text"
+                )
+            else:
+                own = f"{self.rel}#id:{raw}"
+                if own in self.taken:
+                    warnings.append(
+                        f'{place}: "{name}" {str(raw)!r} is also the id of the record on '
+                        f"{self.taken[own]}; this one is known by its text (give each record "
+                        "its own id)"
+                    )
+                    own = None
+            break
+        if own is None:
+            base = f"{self.rel}#t:{text_hash(text)[:12]}"
+            own, copy = base, 1
+            while own in self.taken:
+                copy += 1
+                own = f"{base}-{copy}"
+            if copy > 1:
+                warnings.append(
+                    f"{place}: same text as the record on {self.taken[base]}; "
+                    f"copy {copy} in file order"
+                )
+        self.taken[own] = place
+        return own, tuple(warnings)
+
+
 def _record(
     value: Any,
+    *,
     rel: str,
     where: str,
-    label: str,
-    article_id: str,
+    place: str | None,
+    ids: _RecordIds | None,
     warnings: tuple[str, ...],
     defaults: Mapping[str, str],
 ) -> Article | ArticleError:
-    """One JSON record (``text``, optional ``title`` and ``meta``) as an Article or an error."""
+    """One JSON record (``text``, optional ``title``, ``meta``, id) as an Article or an error.
+
+    ``place`` says where the record is in its file ("line 3", "record 2"; None for a
+    file of one object, which takes the file's id); ``ids`` hands out record ids.
+    """
+    label = f"{rel} {place}" if place else rel
+    error_id = f"{rel}#{place.replace(' ', ':')}" if place else rel
     if not isinstance(value, dict):
         return ArticleError(
-            article_id, where, f'{label}: not a JSON object; each record needs a "text" field'
+            error_id, where, f'{label}: not a JSON object; each record needs a "text" field'
         )
     text = value.get("text")
     if not isinstance(text, str):
         what = 'has no "text" field' if text is None else 'has a "text" field that is not a string'
-        return ArticleError(
-            article_id, where, f'{label}: record {what}; add the article text as "text"'
-        )
+        return ArticleError(error_id, where, f'{label}: record {what}; add the article text as "text"')
     if not text or text.isspace():
         return ArticleError(
-            article_id,
+            error_id,
             where,
             f'{label}: record has an empty "text"; add the article text or remove the record',
         )
+    article_id = rel
+    if ids is not None and place is not None:
+        article_id, id_warnings = ids.assign(value, text, place)
+        warnings += id_warnings
     meta = _collect_meta(value, known_only=True)
     extra = value.get("meta")
-    record_warnings = warnings
     if isinstance(extra, dict):
         for key, item in _collect_meta(extra).items():
             meta.setdefault(key, item)
     elif extra is not None:
-        record_warnings += ('"meta" is not an object; it was ignored',)
+        warnings += ('"meta" is not an object; it was ignored',)
     return _build(
         rel=rel,
         where=where,
         text=text,
         meta=meta,
-        warnings=record_warnings,
+        warnings=warnings,
         article_id=article_id,
         defaults=defaults,
+    )
+
+
+def _surrogates_replaced(value: Any, place: str | None) -> tuple[Any, tuple[str, ...]]:
+    """``value`` without lone surrogates, and the warning saying how many were replaced."""
+    value, count = _without_surrogates(value)
+    if not count:
+        return value, ()
+    where = f"{place}: " if place else ""
+    return value, (
+        f"{where}{count} lone surrogate escape(s) such as \\ud83d (half of an emoji) "
+        "replaced with U+FFFD; fix the record",
     )
 
 
@@ -615,24 +728,39 @@ def _read_jsonl(
     text: str, rel: str, where: str, warnings: tuple[str, ...], defaults: Mapping[str, str]
 ):
     items: list[Article | ArticleError] = []
+    ids = _RecordIds(rel)
+    # Lines end at "\n" only: U+2028 or U+0085 inside a JSON string is not a line break.
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        article_id = f"{rel}#{number}"
-        label = f"{rel} line {number}"
+        place = f"line {number}"
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
             items.append(
                 ArticleError(
-                    article_id,
+                    f"{rel}#line:{number}",
                     where,
-                    f"{label}: not valid JSON ({error.msg} at column {error.colno}); "
+                    f"{rel} {place}: not valid JSON ({error.msg} at column {error.colno}); "
                     "fix or remove the line",
                 )
             )
             continue
-        items.append(_record(value, rel, where, label, article_id, warnings, defaults))
+        record_warnings = warnings
+        if _SURROGATE_ESCAPE.search(line):
+            value, replaced = _surrogates_replaced(value, place)
+            record_warnings += replaced
+        items.append(
+            _record(
+                value,
+                rel=rel,
+                where=where,
+                place=place,
+                ids=ids,
+                warnings=record_warnings,
+                defaults=defaults,
+            )
+        )
     if not items:
         items.append(
             ArticleError(rel, where, f"{rel}: no records (every line is blank); {_MOVE_IT}")
@@ -654,14 +782,39 @@ def _read_json(
                 f"column {error.colno}); fix the file",
             )
         ]
-    if isinstance(value, list):
-        if not value:
-            return [ArticleError(rel, where, f"{rel}: an empty JSON list (no records); {_MOVE_IT}")]
+    escapes = _SURROGATE_ESCAPE.search(text) is not None
+    if not isinstance(value, list):
+        if escapes:
+            value, replaced = _surrogates_replaced(value, None)
+            warnings += replaced
         return [
-            _record(item, rel, where, f"{rel} record {n}", f"{rel}#{n}", warnings, defaults)
-            for n, item in enumerate(value, start=1)
+            _record(
+                value, rel=rel, where=where, place=None, ids=None, warnings=warnings,
+                defaults=defaults,
+            )
         ]
-    return [_record(value, rel, where, rel, rel, warnings, defaults)]
+    if not value:
+        return [ArticleError(rel, where, f"{rel}: an empty JSON list (no records); {_MOVE_IT}")]
+    ids = _RecordIds(rel)
+    items: list[Article | ArticleError] = []
+    for n, item in enumerate(value, start=1):
+        place = f"record {n}"
+        record_warnings = warnings
+        if escapes:
+            item, replaced = _surrogates_replaced(item, place)
+            record_warnings += replaced
+        items.append(
+            _record(
+                item,
+                rel=rel,
+                where=where,
+                place=place,
+                ids=ids,
+                warnings=record_warnings,
+                defaults=defaults,
+            )
+        )
+    return items
 
 
 _READERS: dict[str, Reader] = {

@@ -73,8 +73,8 @@ class Article:
     """One article read from a corpus.
 
     ``id`` is the path relative to the corpus root, with ``/`` separators (plus
-    ``#N`` for the Nth record of a JSONL/JSON file), so it stays the same when the
-    text changes. ``body_start`` is where the article body begins inside ``text``
+    ``#id:<its id>`` or ``#t:<text hash>`` for a record of a JSONL/JSON file; see
+    ``corpus/articles.py``), so it stays the same when the text of a file changes. ``body_start`` is where the article body begins inside ``text``
     (after any recognised header lines); the text itself is never altered.
     """
 

@@ -11,7 +11,7 @@ import pytest
 
 from corpus.articles import Corpus, load_corpus, read_file, sample_corpus_path
 from corpus.errors import ClaimscopeError, CorpusNotFoundError
-from corpus.model import Article, ArticleError
+from corpus.model import Article, ArticleError, text_hash
 
 NEWS = (
     "Mar 14, 2024 - Business\n\n"
@@ -29,6 +29,11 @@ def write(path: Path, content: str | bytes) -> Path:
     else:
         path.write_bytes(content.encode("utf-8"))
     return path
+
+
+def record_id(rel: str, text: str) -> str:
+    """The id of a record without an id field: the file, then a hash of its text."""
+    return f"{rel}#t:{text_hash(text)[:12]}"
 
 
 def only_article(corpus: Corpus) -> Article:
@@ -152,7 +157,10 @@ def test_jsonl_records_are_articles_numbered_by_line(tmp_path: Path) -> None:
     corpus = load_corpus(tmp_path)
     assert corpus.errors == []
     first, second = corpus.articles
-    assert (first.id, second.id) == ("batch.jsonl#1", "batch.jsonl#3")
+    assert (first.id, second.id) == (
+        record_id("batch.jsonl", "First record text."),
+        record_id("batch.jsonl", "Second record text.\r\nWith CRLF."),
+    )
     assert first.title == "First"
     assert first.meta == {"source": "Wire", "n": "3"}
     assert second.text == "Second record text.\r\nWith CRLF."
@@ -165,7 +173,11 @@ def test_json_single_object_and_list(tmp_path: Path) -> None:
     write(tmp_path / "many.json", json.dumps([{"text": "A."}, {"text": "B.", "title": "Bee"}]))
     corpus = load_corpus(tmp_path)
     assert corpus.errors == []
-    assert [a.id for a in corpus.articles] == ["many.json#1", "many.json#2", "one.json"]
+    assert [a.id for a in corpus.articles] == [
+        record_id("many.json", "A."),
+        record_id("many.json", "B."),
+        "one.json",
+    ]
     assert [a.title for a in corpus.articles] == ["A.", "Bee", "Only"]
 
 
@@ -189,7 +201,7 @@ def test_id_is_the_relative_path_and_survives_text_changes(tmp_path: Path) -> No
     assert before.hash != after.hash
 
 
-def test_articles_are_sorted_by_id_with_records_in_line_order(tmp_path: Path) -> None:
+def test_articles_are_sorted_by_file_with_records_in_file_order(tmp_path: Path) -> None:
     write(tmp_path / "b.txt", "B text.\n")
     write(tmp_path / "a" / "z.txt", "Z text.\n")
     write(
@@ -198,7 +210,7 @@ def test_articles_are_sorted_by_id_with_records_in_line_order(tmp_path: Path) ->
     )
     ids = [a.id for a in load_corpus(tmp_path).articles]
     assert ids[:2] == ["a/z.txt", "b.txt"]
-    assert ids[2:] == [f"records.jsonl#{n}" for n in range(1, 12)]
+    assert ids[2:] == [record_id("records.jsonl", f"Record {n}.") for n in range(1, 12)]
 
 
 def test_hidden_folders_config_and_other_file_types_are_left_alone(tmp_path: Path) -> None:
@@ -333,17 +345,20 @@ def test_malformed_jsonl_lines_and_records_without_text(tmp_path: Path) -> None:
     ]
     write(tmp_path / "mixed.jsonl", "\n".join(lines))
     corpus = load_corpus(tmp_path)
-    assert [a.id for a in corpus.articles] == ["mixed.jsonl#1", "mixed.jsonl#7"]
+    assert [a.id for a in corpus.articles] == [
+        record_id("mixed.jsonl", "Good one."),
+        record_id("mixed.jsonl", "Good two."),
+    ]
     assert corpus.articles[1].warnings == ('"meta" is not an object; it was ignored',)
     messages = {e.id: e.message for e in corpus.errors}
-    assert set(messages) == {f"mixed.jsonl#{n}" for n in (2, 3, 4, 5, 6)}
-    assert messages["mixed.jsonl#2"].startswith("mixed.jsonl line 2: not valid JSON (")
-    assert messages["mixed.jsonl#3"] == (
+    assert set(messages) == {f"mixed.jsonl#line:{n}" for n in (2, 3, 4, 5, 6)}
+    assert messages["mixed.jsonl#line:2"].startswith("mixed.jsonl line 2: not valid JSON (")
+    assert messages["mixed.jsonl#line:3"] == (
         'mixed.jsonl line 3: record has no "text" field; add the article text as "text"'
     )
-    assert "not a string" in messages["mixed.jsonl#4"]
-    assert "not a JSON object" in messages["mixed.jsonl#5"]
-    assert "empty" in messages["mixed.jsonl#6"]
+    assert "not a string" in messages["mixed.jsonl#line:4"]
+    assert "not a JSON object" in messages["mixed.jsonl#line:5"]
+    assert "empty" in messages["mixed.jsonl#line:6"]
 
 
 def test_invalid_json_file_is_one_error(tmp_path: Path) -> None:
@@ -401,7 +416,7 @@ def test_sample_corpus_loads_cleanly_and_is_labelled_fictional() -> None:
     suffixes = [a.id.split("#")[0].rsplit(".", 1)[1] for a in corpus.articles]
     assert suffixes.count("txt") >= 3
     assert {"md", "html", "jsonl"} <= set(suffixes)
-    assert sum(1 for a in corpus.articles if a.id.endswith(("#1", "#2"))) == 2
+    assert sum(1 for a in corpus.articles if "#t:" in a.id) == 2
     for article in corpus.articles:
         assert article.meta["fictional"] == "true"
         assert "fictional" in article.meta["source"]
@@ -521,12 +536,13 @@ def test_added_and_removed_files_and_records_show_at_once(tmp_path: Path) -> Non
     folder, cache = tmp_path / "corpus", tmp_path / "cache"
     write(folder / "a.txt", NEWS)
     records = write(folder / "r.jsonl", '{"text": "One."}\n')
-    assert [a.id for a in load_corpus(folder, cache_dir=cache).articles] == ["a.txt", "r.jsonl#1"]
+    one, two = record_id("r.jsonl", "One."), record_id("r.jsonl", "Two.")
+    assert [a.id for a in load_corpus(folder, cache_dir=cache).articles] == ["a.txt", one]
     write(folder / "b.txt", "Another story.\n")
     records.write_text('{"text": "One."}\n{"text": "Two."}\n', encoding="utf-8")
     (folder / "a.txt").unlink()
     corpus = load_corpus(folder, cache_dir=cache)
-    assert [a.id for a in corpus.articles] == ["b.txt", "r.jsonl#1", "r.jsonl#2"]
+    assert [a.id for a in corpus.articles] == ["b.txt", one, two]
     stored = json.loads(index_files(cache)[0].read_text(encoding="ascii"))
     assert sorted(stored["files"]) == ["b.txt", "r.jsonl"]  # a.txt dropped out
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.articles import read_file
-from corpus.model import Article
+from corpus.model import Article, text_hash
 
 #: Awkward pieces: emoji (with skin tone and ZWJ), CRLF, RTL scripts, combining marks,
 #: Cyrillic look-alikes of Latin letters, curly quotes, tabs, brackets.
@@ -152,6 +152,6 @@ def test_markdown_body_starts_exactly_after_the_front_matter(core: str, newline:
 def test_jsonl_record_text_is_kept_exactly(core: str, ascii_only: bool) -> None:
     line = json.dumps({"text": core, "title": "T"}, ensure_ascii=ascii_only)
     article = load_one("batch.jsonl", (line + "\n").encode("utf-8"))
-    assert article.id == "batch.jsonl#1"
+    assert article.id == f"batch.jsonl#t:{text_hash(core)[:12]}"
     assert article.text == core
     check_offsets(article)
