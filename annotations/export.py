@@ -45,6 +45,7 @@ from corpus.model import Analysis, Article
 
 from annotations.errors import ExportError
 from annotations.scheme import Scheme
+from annotations.stats import corrupt_message
 from annotations.store import Store
 from annotations.tokens import ChunkTokenizer, Token, load_tokenizer
 
@@ -121,7 +122,7 @@ def collect_rows(
         placed = store.placed_labels(article, analysis.sentences)
         if problems is not None:
             if placed.error:
-                problems.append(placed.error)
+                problems.append(corrupt_message(article.id, placed.error, "its labels are not exported"))
             if placed.orphans:
                 problems.append(
                     f"{article.id}: {placed.orphans} orphaned label(s) (their sentence "
@@ -788,9 +789,15 @@ def corpus_items(
 
 
 def stored_outside(corpus: Any, store: Store) -> list[str]:
-    """Ids of stored articles that are not in the corpus (their labels cannot be exported)."""
+    """Ids of stored articles that are not in the corpus (their labels cannot be exported).
+
+    Unreadable store files are not among them: they are reported as corrupt
+    (:func:`annotations.stats.corrupt_articles`), since their article id cannot be read.
+    """
     ids = {a.id for a in corpus.articles}
-    return sorted(s.article_id for s in store.summary().values() if s.article_id not in ids)
+    return sorted(
+        s.article_id for s in store.summary().values() if s.article_id not in ids and not s.error
+    )
 
 
 def export_corpus(

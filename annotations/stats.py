@@ -1,13 +1,25 @@
-"""Progress numbers for ``claimscope stats``: per article, per label, per annotator."""
+"""Progress numbers for ``claimscope stats``: per article, per label, per annotator.
+
+The numbers follow the article text: an article whose text changed since it was
+labelled has its labels placed on its current sentences (as export does), so
+re-anchored labels and orphans are counted as export will see them. Unchanged
+articles are counted straight from their store files.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
+from corpus.model import Analysis, Article
+
+from annotations.errors import ClaimscopeError
 from annotations.model import ArticleSummary
 from annotations.store import Store
+
+#: Gives an article's current analysis (cached or made now); may raise ClaimscopeError.
+AnalysisOf = Callable[[Article], Analysis]
 
 
 @dataclass(slots=True)
@@ -32,48 +44,114 @@ class StoreStats:
         return sum(a.total for a in self.articles)
 
 
+def corrupt_message(article_id: str | None, error: str, consequence: str) -> str:
+    """One line for an unreadable store file: which article, what it means, the file's error
+    (which names the file and says to repair it or move it away)."""
+    who = f"article {article_id!r}" if article_id else "a stored article"
+    return f"corrupt store file for {who} ({consequence}): {error}"
+
+
+def corrupt_articles(store: Store, articles: Iterable[Article]) -> dict[str, str]:
+    """Article id -> :func:`corrupt_message` for every unreadable store file (for export).
+
+    Read from the store's summary (its index), so it costs no more than a listing. An
+    unreadable file has no readable article id: it is matched to a corpus article by
+    its file name, else keyed by that name.
+    """
+    broken = {s.article_id: s.error for s in store.summary().values() if s.error}
+    if not broken:
+        return {}
+    ids = {a.id for a in articles}
+    by_stem = {store.file_for(i).stem: i for i in ids}
+    found: dict[str, str] = {}
+    for key, error in sorted(broken.items()):
+        article_id = key if key in ids else by_stem.get(key)
+        found[article_id or key] = corrupt_message(article_id, error, "its labels are not exported")
+    return found
+
+
 def compute_stats(
     store: Store,
-    articles: Sequence[Any] | None = None,
+    articles: Sequence[Article] | None = None,
     totals: dict[str, int] | None = None,
+    analysis_of: AnalysisOf | None = None,
 ) -> StoreStats:
-    """Stats of ``store``; ``articles`` (corpus ``Article``s) add articles not yet annotated.
+    """Stats of ``store``; ``articles`` (the corpus) add articles not yet annotated.
 
     ``totals`` maps article id -> sentence count for articles never opened (e.g. from
     cached analyses), so their progress shows as 0 of N rather than 0 of ?.
+    ``analysis_of`` gives the current sentences of an article whose text changed since
+    it was labelled; without it (or when it fails) the article's stored numbers are
+    shown with a warning saying they may be out of date.
     """
     stats = StoreStats(store.path, store.read_only_reason)
-    summary = store.summary(refresh=True)
+    totals = totals or {}
+    by_id = {a.id: a for a in articles or ()}
+    by_file = {store.file_for(a.id).name: a for a in articles or ()}
     per_label = {name: 0 for name in store.scheme.names}
     per_annotator: dict[str, int] = {}
+    found: dict[str, ArticleSummary] = {}
     for stored in store.stored_articles():
         if stored.error:
-            stats.errors.append(stored.error)
+            article = by_file.get(stored.path.name)
+            key = article.id if article else stored.article_id
+            message = corrupt_message(article and article.id, stored.error, "its labels are not counted")
+            stats.errors.append(message)
+            title = article.title if article else ""
+            found[key] = ArticleSummary(key, title, total=totals.get(key, 0), error=message)
             continue
-        stats.orphans += len(stored.orphans)
-        for record in stored.labels:
-            if record.label is None:
+        article = by_id.get(stored.article_id)
+        # (label, annotator, updated) of each stored record, where it sits now.
+        records: Iterable[tuple[Any, Any, Any]] = (
+            (r.label, r.annotator, r.updated) for r in stored.labels
+        )
+        orphans, total = len(stored.orphans), stored.total or totals.get(stored.article_id, 0)
+        if article is not None and _changed(stored.article_hash, stored.total, article, totals):
+            try:
+                if analysis_of is None:
+                    raise ClaimscopeError("no analysis available")
+                analysis = analysis_of(article)
+            except ClaimscopeError as error:
+                stats.errors.append(
+                    f"article {article.id!r} changed since it was labelled and could not be "
+                    f"analysed, so its numbers are as stored and may be out of date: {error}"
+                )
+            else:
+                placed = store.placed_labels(article, analysis.sentences)
+                records = ((r.get("label"), r.get("annotator", ""), r.get("updated", "")) for r in placed.records.values())
+                orphans, total = placed.orphans, len(analysis.sentences)
+        reviewed = claims = 0
+        updated = ""
+        for label, annotator, when in records:
+            updated = max(updated, str(when or ""))
+            if label is None:
                 continue
-            per_label[record.label] = per_label.get(record.label, 0) + 1
-            per_annotator[record.annotator] = per_annotator.get(record.annotator, 0) + 1
+            reviewed += 1
+            claims += store.scheme.is_claim(label)
+            per_label[label] = per_label.get(label, 0) + 1
+            per_annotator[annotator] = per_annotator.get(annotator, 0) + 1
+        stats.orphans += orphans
+        title = article.title if article is not None else stored.title
+        found[stored.article_id] = ArticleSummary(
+            stored.article_id, title, reviewed, claims, total, orphans, updated
+        )
     stats.per_label = per_label
     stats.per_annotator = dict(sorted(per_annotator.items(), key=lambda kv: (-kv[1], kv[0])))
-    totals = totals or {}
-    if articles is not None:
-        known = set()
-        for article in articles:
-            known.add(article.id)
-            found = summary.get(article.id)
-            if found is None:
-                found = ArticleSummary(article.id, article.title, total=totals.get(article.id, 0))
-            elif found.total == 0 and article.id in totals:
-                found = ArticleSummary(
-                    found.article_id, found.title or article.title, found.reviewed, found.claims,
-                    totals[article.id], found.orphans, found.updated, found.error,
-                )
-            stats.articles.append(found)
-        stats.outside_corpus = sorted(k for k in summary if k not in known)
-        stats.articles.extend(summary[k] for k in stats.outside_corpus)
-    else:
-        stats.articles = [summary[k] for k in sorted(summary)]
+    if articles is None:
+        stats.articles = [found[k] for k in sorted(found)]
+        return stats
+    for article in articles:
+        stats.articles.append(
+            found.get(article.id) or ArticleSummary(article.id, article.title, total=totals.get(article.id, 0))
+        )
+    stats.outside_corpus = sorted(k for k in found if k not in by_id)
+    stats.articles.extend(found[k] for k in stats.outside_corpus)
     return stats
+
+
+def _changed(stored_hash: str, stored_total: int, article: Article, totals: dict[str, int]) -> bool:
+    """True when the stored labels may no longer sit on the article's sentences: its text
+    changed, or its cached analysis splits it into a different number of sentences."""
+    if stored_hash != article.hash:
+        return True
+    return article.id in totals and stored_total not in (0, totals[article.id])

@@ -38,11 +38,13 @@ def run(args: argparse.Namespace) -> int:
         articles_to_export, collect_rows, corpus_items, stored_outside, write_export,
     )
     from annotations.scheme import find_scheme
+    from annotations.stats import corrupt_articles
     from annotations.store import Store
     from corpus.articles import load_corpus
 
     console = Console(stderr=True)
     corpus = load_corpus(args.path)
+    _check_output(args.output, args.path, corpus.root)
     scheme = find_scheme(corpus.root, getattr(args, "labels", None))
     # `--annotator A` (a global option) filters here; cli.py keeps the value as given.
     annotator_filter = args.only_annotator or getattr(args, "annotator_flag", None)
@@ -88,10 +90,11 @@ def run(args: argparse.Namespace) -> int:
                 progress=lambda n: progress.advance(writing, n),
             )
         outside = stored_outside(corpus, store)
+        problems.extend(corrupt_articles(store, corpus.articles).values())
     finally:
         store.close()
     console.print(f"wrote {written} sentences to {args.output} ({args.format})", soft_wrap=True)
-    for problem in problems:
+    for problem in dict.fromkeys(problems):  # a corrupt file can be met twice
         console.print(Text(f"warning: {problem}", style="yellow"), soft_wrap=True)
     if outside:
         more = " ..." if len(outside) > 5 else ""
@@ -104,3 +107,20 @@ def run(args: argparse.Namespace) -> int:
             soft_wrap=True,
         )
     return 0
+
+
+def _check_output(output: Path, path: Path, root: Path) -> None:
+    """Refuse to write inside the corpus folder (the next listing would read the export
+    as articles), or over the article file itself."""
+    from annotations.errors import ExportError
+
+    out = output.expanduser().resolve()
+    if path.is_dir():
+        folder = root.resolve()
+        if out == folder or folder in out.parents:
+            raise ExportError(
+                f"{output} is inside the corpus folder {folder}; exported files would be read "
+                "as articles. Write it elsewhere."
+            )
+    elif out == path.expanduser().resolve():
+        raise ExportError(f"{output} is the article file itself; write the export elsewhere.")

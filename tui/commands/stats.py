@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -32,8 +33,18 @@ def run(args: argparse.Namespace) -> int:
         read_only=True,  # reading only: works while the app holds the lock
     )
     try:
-        totals = _cached_totals(corpus.articles, getattr(args, "model", None))
-        stats = compute_stats(store, corpus.articles, totals)
+        from corpus.analysis import Analyzer
+        from corpus.errors import ClaimscopeError
+
+        try:
+            analyzer = Analyzer(model=getattr(args, "model", None))
+        except ClaimscopeError:  # a bad --model: stats still work from the store alone
+            analyzer = None
+        totals = _cached_totals(corpus.articles, analyzer) if analyzer else {}
+        # Only articles changed since they were labelled are analysed (cache first).
+        stats = compute_stats(
+            store, corpus.articles, totals, analysis_of=analyzer.analyze if analyzer else None
+        )
     finally:
         store.close()
 
@@ -85,18 +96,12 @@ def run(args: argparse.Namespace) -> int:
         f"of {len(stats.articles)} articles; {stats.orphans} orphaned labels."
     )
     for error in stats.errors:
-        console.print(Text(f"⚠ {error}", style="red"))
+        console.print(Text(f"⚠ {error}", style="red"), soft_wrap=True)
     return 0
 
 
-def _cached_totals(articles: list, model: str | None) -> dict[str, int]:
-    """Sentence counts from cached analyses (never runs spaCy); empty when unavailable."""
-    try:
-        from corpus.analysis import Analyzer
-
-        analyzer = Analyzer(model=model)
-    except Exception:  # no model installed: stats still work from the store alone
-        return {}
+def _cached_totals(articles: list, analyzer: Any) -> dict[str, int]:
+    """Sentence counts from cached analyses (never runs spaCy)."""
     totals: dict[str, int] = {}
     for article in articles:
         analysis = analyzer.cached(article)
