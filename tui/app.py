@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from corpus.errors import ClaimscopeError
 from corpus.model import Article
@@ -61,6 +62,10 @@ class ClaimscopeApp(App[None]):
         self.analyzer = analyzer
         self.annotator = annotator or store.annotator
         self.config = config or Config()
+        from tui.screens.reader import reader_bindings
+
+        # Before anything runs: a label key that is already a reader key is a SchemeError.
+        self.reader_keys = reader_bindings(scheme, self.config, also=self.BINDINGS)
         self.positions = positions or PositionBook()
         self.restore = restore
         self.notices = notices
@@ -76,7 +81,9 @@ class ClaimscopeApp(App[None]):
     # -------------------------------------------------------------- lifecycle
     def on_mount(self) -> None:
         if self.config.keys:
-            self.set_keymap(self.config.keys)
+            # The reader's keys have the remaps in them already (beside the scheme's label
+            # keys, which Textual's keymap would drop when a remapped binding left their key).
+            self.set_keymap({bid: keys for bid, keys in self.config.keys.items() if not bid.startswith("reader.")})
             unknown = sorted(set(self.config.keys) - known_binding_ids())
             if unknown:
                 self.notify(
@@ -120,7 +127,7 @@ class ClaimscopeApp(App[None]):
         start = getattr(self, "_get_screen", None)
         if start is None:  # a Textual without it: the first open builds the reader instead
             return
-        self.reader = ReaderScreen(self.corpus.articles[0], shown=False)
+        self.reader = ReaderScreen(self.corpus.articles[0], bindings=self.reader_keys, shown=False)
         self.install_screen(self.reader, name="reader")
         # What push_screen does first for a screen that is not running yet (Textual 8);
         # the screen stays off the stack until `open_article` pushes it.
@@ -146,7 +153,7 @@ class ClaimscopeApp(App[None]):
         if self.reader is None:
             from tui.screens.reader import ReaderScreen
 
-            self.reader = ReaderScreen(article, sentence)
+            self.reader = ReaderScreen(article, sentence, bindings=self.reader_keys)
             self.install_screen(self.reader, name="reader")
             self.push_screen("reader")
             return
@@ -199,6 +206,23 @@ class ClaimscopeApp(App[None]):
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
     # ----------------------------------------------------------------- keys
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification, always as plain text.
+
+        Messages carry file names, titles, notes and error text, any of which may hold
+        [brackets]: as markup they vanish or raise `MarkupError`. Every `notify` of a
+        screen or widget lands here, so ``markup`` is ignored.
+        """
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def keys_for(self, binding: Binding) -> str:
         """The keys a binding answers to, after the user's remapping."""
         if binding.id and binding.id in self.config.keys:
@@ -289,6 +313,9 @@ def create_app(
     corpus = load_corpus(path if path is not None else sample_corpus_path())
     scheme = find_scheme(corpus.root, labels)
     config = config if config is not None else load_config()
+    from tui.screens.reader import reader_bindings
+
+    reader_bindings(scheme, config, also=ClaimscopeApp.BINDINGS)  # a key clash: one line before the store is locked
     notices: list[str] = []
     # Never raises for a missing model: spaCy is imported when an analysis first runs.
     analyzer = Analyzer(model=model)

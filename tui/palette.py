@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.markup import escape
 
 if TYPE_CHECKING:
     from tui.app import ClaimscopeApp
@@ -20,7 +21,7 @@ class ClaimscopeCommands(Provider):
     """claimscope's own commands for the palette."""
 
     def _commands(self) -> Iterator[tuple[str, Callable[[], object], str]]:
-        from tui.screens.reader import READER_BINDINGS, ReaderScreen
+        from tui.screens.reader import ReaderScreen
 
         app: ClaimscopeApp = self.app  # type: ignore[assignment]
         for layer in ("entities", "figures", "dates"):
@@ -32,21 +33,17 @@ class ClaimscopeCommands(Provider):
         yield ("Help: keys and label guidelines", app.action_help, "show every binding and the scheme")
         if isinstance(self.screen, ReaderScreen):
             screen = self.screen
-            for binding in READER_BINDINGS:
+            for binding in app.reader_keys:
                 if not binding.description or not binding.id:
                     continue
                 action = binding.action
-                if "(" in action and not action.startswith(("label_number", "toggle_layer", "step_article", "span_")):
+                if "(" in action and not action.startswith(("label(", "toggle_layer", "step_article", "span_")):
                     continue
-                if binding.id.startswith("reader.label_"):
-                    number = int(binding.id.rsplit("_", 1)[1])
-                    names = app.scheme.claim_names
-                    if number > len(names):
-                        continue
-                    title = f"Label sentence: {names[number - 1]}"
+                label = app.scheme.get(binding.id.removeprefix("label."))
+                if binding.id.startswith("label.") and label is not None:
+                    title, keys = f"Label sentence: {label.name}", label.key
                 else:
-                    title = f"Reader: {binding.description}"
-                keys = app.keys_for(binding)
+                    title, keys = f"Reader: {binding.description}", app.keys_for(binding)
                 yield (title, partial(screen.run_action, action), f"key: {keys}")
         for article in app.corpus.articles:
             title = article.title or article.id
@@ -55,14 +52,15 @@ class ClaimscopeCommands(Provider):
     async def discover(self) -> Hits:
         for name, command, help_text in self._commands():
             if not name.startswith("Open: "):
-                yield DiscoveryHit(Content(name), command, text=name, help=help_text)
+                # The palette reads `help` as markup; it may hold a file name or a "[" key.
+                yield DiscoveryHit(Content(name), command, text=name, help=escape(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, command, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, _highlight(matcher, query, name), command, text=name, help=help_text)
+                yield Hit(score, _highlight(matcher, query, name), command, text=name, help=escape(help_text))
 
 
 def _highlight(matcher: Matcher, query: str, candidate: str) -> Content:

@@ -37,7 +37,6 @@ LONG_HELP: dict[str, str] = {
     "reader.last_sentence": "last sentence of the article",
     "reader.next_unreviewed": "next sentence without a label (wraps around)",
     "reader.claim": "label the sentence with the default claim type",
-    "reader.not_claim": "label the sentence: not a claim",
     "reader.clear": "remove the sentence's label",
     "reader.checkworthy": "toggle check-worthy (★ in the gutter)",
     "reader.note": "edit the sentence's note; after a search: next hit",
@@ -117,7 +116,6 @@ class HelpScreen(Screen[None]):
     def keys_table(self) -> Table:
         from tui.app import ClaimscopeApp
         from tui.screens.articles import ArticlesScreen
-        from tui.screens.reader import READER_BINDINGS
 
         table = Table(title="Keys", title_justify="left", expand=True, show_edge=False)
         table.add_column("where", style="dim", no_wrap=True)
@@ -125,7 +123,7 @@ class HelpScreen(Screen[None]):
         table.add_column("does")
         table.add_column("binding id", style="dim")
         sections: list[tuple[str, Iterable[Binding]]] = [
-            ("reader", READER_BINDINGS),
+            ("reader", self.capp.reader_keys),
             ("list", ArticlesScreen.BINDINGS),  # type: ignore[arg-type]
             ("anywhere", ClaimscopeApp.BINDINGS),  # type: ignore[arg-type]
         ]
@@ -133,29 +131,37 @@ class HelpScreen(Screen[None]):
             for binding in bindings:
                 if not isinstance(binding, Binding):
                     continue
-                keys = self.capp.keys_for(binding)
+                keys = key_label(self.capp.keys_for(binding))
                 description = LONG_HELP.get(binding.id or "", binding.description or binding.action)
-                if binding.id and binding.id.startswith("reader.label_"):
-                    number = int(binding.id.rsplit("_", 1)[1])
-                    names = self.capp.scheme.claim_names
-                    if number > len(names):
-                        continue
-                    description = f"label: {names[number - 1]}"
-                table.add_row(where, Text(key_label(keys)), Text(description), Text(binding.id or ""))
-        table.add_row("anywhere", "ctrl+p", "command palette: open articles, export, layers, theme", "")
+                binding_id = binding.id or ""
+                label = self.capp.scheme.get(binding_id.removeprefix("label."))
+                if binding_id.startswith("label.") and label is not None:
+                    # The scheme's key, as typed there; remapped by editing the scheme.
+                    keys, binding_id = label.key, f"scheme, line {label.key_line}" if label.key_line else "scheme"
+                    description = f"label: {label.name}"
+                table.add_row(Text(where), Text(keys), Text(description), Text(binding_id))
+        table.add_row(
+            Text("anywhere"), Text("ctrl+p"), Text("command palette: open articles, export, layers, theme"), Text("")
+        )
         return table
 
     def _scheme_table(self) -> Table:
         scheme = self.capp.scheme
         table = Table(
-            title=f"Labels ({scheme.source})", title_justify="left", expand=True, show_lines=True, show_edge=False
+            title=Text(f"Labels ({scheme.source})"),  # a path: may hold [brackets]
+            title_justify="left",
+            expand=True,
+            show_lines=True,
+            show_edge=False,
         )
+        claim = next(binding for binding in self.capp.reader_keys if binding.id == "reader.claim")
+        claim_keys = key_label(self.capp.keys_for(claim))
         table.add_column("key", no_wrap=True)
         table.add_column("label", no_wrap=True)
         table.add_column("guideline")
         for label in scheme.labels:
             kind = "claim" if label.claim else "not a claim"
-            default = ", default for c" if label.name == scheme.default_claim else ""
+            default = f", default for {claim_keys}" if label.name == scheme.default_claim else ""
             table.add_row(
                 Text(label.key, style="bold"),
                 Text.assemble((f" {label.name} ", f"bold #000000 on {label.color}"), (f"\n{kind}{default}", "dim")),

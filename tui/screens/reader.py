@@ -13,11 +13,11 @@ the search field only when first asked for.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
+from annotations.errors import SchemeError
 from corpus.errors import ClaimscopeError
 from corpus.model import Analysis, Article, Span
 from tui import navigation
@@ -36,7 +37,9 @@ from tui.widgets.search_box import SearchBox
 from tui.widgets.side_panel import ClaimEntry, EntityEntry, SidePanel
 
 if TYPE_CHECKING:
+    from annotations.scheme import Scheme
     from tui.app import ClaimscopeApp
+    from tui.config import Config
 
 _TYPE = Binding.Group("Type", compact=True)
 _SPAN = Binding.Group("Span")
@@ -50,12 +53,8 @@ READER_BINDINGS: list[Binding] = [
     Binding("g", "first_sentence", "First sentence", show=False, id="reader.first_sentence"),
     Binding("G", "last_sentence", "Last sentence", show=False, id="reader.last_sentence"),
     Binding("space", "next_unreviewed", "Unreviewed", id="reader.next_unreviewed", tooltip="next sentence without a label"),
-    *[
-        Binding(str(n), f"label_number({n})", "Claim type", group=_TYPE, id=f"reader.label_{n}")
-        for n in range(1, 10)
-    ],
+    # The scheme's labels are bound here, each on its own key (see `reader_bindings`).
     Binding("c", "claim", "Claim", id="reader.claim"),
-    Binding("x", "not_claim", "Not claim", id="reader.not_claim"),
     Binding("0,backspace", "clear_label", "Clear", show=False, id="reader.clear"),
     Binding("w", "toggle_checkworthy", "Check-worthy", show=False, id="reader.checkworthy"),
     Binding("n", "note_or_next_hit", "Note", id="reader.note"),
@@ -83,9 +82,8 @@ READER_BINDINGS: list[Binding] = [
 _SPAN_ACTIONS = {"span_move", "span_extend", "span_label", "span_remove"}
 #: Actions that change the store.
 _EDIT_ACTIONS = {
-    "label_number",
+    "label",
     "claim",
-    "not_claim",
     "clear_label",
     "toggle_checkworthy",
     "undo",
@@ -93,6 +91,54 @@ _EDIT_ACTIONS = {
     "span_label",
     "span_remove",
 }
+
+
+
+def reader_bindings(scheme: Scheme, config: Config, also: Iterable[Binding] = ()) -> list[Binding]:
+    """The reader's keys for this scheme and this user.
+
+    `READER_BINDINGS` with the remaps of ``config`` applied, plus one binding per label
+    on exactly the key the scheme gives it (claim types before `c`, not-a-claim after,
+    as the key bar shows them). ``also`` are other bindings live in the reader (the
+    app's). A label key that is already one of those keys raises `SchemeError` naming
+    the scheme's line, the binding, and how to free the key.
+    """
+    own = [_remapped(binding, config) for binding in READER_BINDINGS]
+    taken = BindingsMap([*own, *(_remapped(binding, config) for binding in also)]).key_to_bindings
+    claims: list[Binding] = []
+    others: list[Binding] = []
+    for label in scheme:
+        binding = Binding(
+            _character_to_key(label.key),
+            f"label({label.name!r})",
+            "Claim type" if label.claim else "Not claim",
+            key_display=label.key,
+            group=_TYPE if label.claim else None,
+            id=f"label.{label.name}",
+        )
+        for clash in taken.get(binding.key, ()):
+            where = f", line {label.key_line}" if label.key_line else ""
+            config_file = config.path or "config.toml"
+            raise SchemeError(
+                f"label scheme {scheme.source}{where}: label {label.name!r} key {label.key!r} is already "
+                f"{clash.id or clash.action} ({(clash.description or clash.action).lower()}); pick another key for "
+                f"{label.name!r}, or remap {clash.id or clash.action} in {config_file}"
+            )
+        (claims if label.claim else others).append(binding)
+    at = next(i for i, binding in enumerate(own) if binding.id == "reader.claim")
+    return [*own[:at], *claims, own[at], *others, *own[at + 1 :]]
+
+
+def _remapped(binding: Binding, config: Config) -> Binding:
+    keys = config.keys.get(binding.id or "")
+    return binding.with_key(keys, key_display=None) if keys else binding
+
+
+def _character_to_key(character: str) -> str:
+    """Textual's key name for a character ("," is "comma": a bare comma would split the key list)."""
+    from textual.keys import _character_to_key as to_key  # what Binding does for one-character keys
+
+    return to_key(character)
 
 
 class AnalysisReady(Message):
@@ -140,12 +186,19 @@ def progress_bar(done: int, total: int, width: int = 10) -> Content:
 class ReaderScreen(Screen[None]):
     """One article: read it, move by sentence, tag claims."""
 
-    BINDINGS = READER_BINDINGS
     AUTO_FOCUS = "ArticleView"
 
-    def __init__(self, article: Article, sentence: int | None = None, *, shown: bool = True) -> None:
-        """``shown=False`` builds the screen ahead of time: mounting it then loads no article."""
+    def __init__(
+        self, article: Article, sentence: int | None = None, *, bindings: Sequence[Binding], shown: bool = True
+    ) -> None:
+        """``bindings`` come from `reader_bindings` (they depend on the scheme and the config).
+
+        ``shown=False`` builds the screen ahead of time: mounting it then loads no article.
+        """
         super().__init__()
+        # Per instance, not BINDINGS: the label keys are the scheme's. The user's remaps are
+        # already in them, so the app leaves reader ids out of Textual's keymap.
+        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(bindings)])
         self.article = article
         self.start_sentence = sentence
         self._shown_on_mount = shown
@@ -404,6 +457,7 @@ class ReaderScreen(Screen[None]):
     def _update_legend(self) -> None:
         labels = sorted({span.label for span in self.view.spans if span.kind == "entity"})
         palette = self.view.palette
+        keys = {binding.id: binding.key.split(",")[0] for binding in self.capp.reader_keys}
         self.query_one(Legend).show_legend(
             labels,
             {label: entity_style(label, palette.no_color) for label in labels},
@@ -412,6 +466,10 @@ class ReaderScreen(Screen[None]):
             entities=self.capp.layers["entities"],
             figures=self.capp.layers["figures"],
             dates=self.capp.layers["dates"],
+            keys=tuple(
+                self.app.get_key_display(Binding(keys[f"reader.toggle_{layer}"], ""))
+                for layer in ("entities", "figures", "dates")
+            ),
         )
 
     def _apply_layers(self) -> None:
@@ -451,9 +509,6 @@ class ReaderScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in _SPAN_ACTIONS:
             return self.span_cursor is not None
-        if action == "label_number":
-            number = int(parameters[0]) if parameters else 0  # type: ignore[call-overload]
-            return number <= len(self.capp.scheme.claim_names)
         if action == "previous_hit":
             return self.search_query is not None
         return True
@@ -557,16 +612,23 @@ class ReaderScreen(Screen[None]):
         """Run one store call; the indicator says "saved" only once it has returned."""
         try:
             call(*args)
-        except ClaimscopeError as error:
-            self.save_indicator.failed()
-            self.notify(str(error), severity="error")
-            return False
-        except OSError as error:
-            self.save_indicator.failed()
-            self.notify(f"could not save to {self.capp.store.path}: {error.strerror}", severity="error")
+        except (ClaimscopeError, OSError) as error:
+            self._not_saved(error)
             return False
         self.save_indicator.saved(what)
         return True
+
+    def _not_saved(self, error: ClaimscopeError | OSError) -> None:
+        """A change did not reach the disk: say so in one line, show what the store holds."""
+        if isinstance(error, OSError):  # the store words its own errors; this is a last resort
+            reason = f"cannot write {self.capp.store.path} ({error.strerror or error})"
+        else:
+            reason = str(error)
+        self.save_indicator.failed()
+        self.notify(reason if reason.startswith("not saved") else f"not saved: {reason}", severity="error", timeout=10)
+        if self.doc is not None:
+            # The store keeps memory as the file is: redraw from it, not from what was asked.
+            self._refresh_annotations()
 
     def set_label(self, name: str | None) -> None:
         """Label the current sentence (``None`` clears it)."""
@@ -584,22 +646,11 @@ class ReaderScreen(Screen[None]):
         self._update_panel()
         self.capp.article_changed(self.article.id)
 
-    def action_label_number(self, number: int) -> None:
-        names = self.capp.scheme.claim_names
-        if 1 <= number <= len(names):
-            self.set_label(names[number - 1])
+    def action_label(self, name: str) -> None:
+        self.set_label(name)
 
     def action_claim(self) -> None:
         self.set_label(self.capp.scheme.default_claim)
-
-    def action_not_claim(self) -> None:
-        scheme = self.capp.scheme
-        candidates = [label for label in scheme.labels if not label.claim]
-        if not candidates:
-            self.notify(f"the label scheme ({scheme.source}) has no not-a-claim label", severity="warning")
-            return
-        keyed = [label for label in candidates if label.key == "x"]
-        self.set_label((keyed or candidates)[0].name)
 
     def action_clear_label(self) -> None:
         self.set_label(None)
@@ -646,9 +697,8 @@ class ReaderScreen(Screen[None]):
             return
         try:
             change = store.undo() if which == "undo" else store.redo()
-        except ClaimscopeError as error:
-            self.save_indicator.failed()
-            self.notify(str(error), severity="error")
+        except (ClaimscopeError, OSError) as error:
+            self._not_saved(error)
             return
         if change is None:
             self.notify(f"nothing to {which}")

@@ -23,8 +23,9 @@ class Legend(Static):
         entities: bool,
         figures: bool,
         dates: bool,
+        keys: tuple[str, str, str] = ("e", "f", "d"),
     ) -> None:
-        """Redraw the legend for the labels in the open article."""
+        """Redraw the legend for the labels in the open article; ``keys`` switch the three layers."""
         parts: list[Content | tuple[str, str | Style]] = []
         for label in entity_labels:
             style = entity_styles[label] if entities else Style(dim=True, strike=True)
@@ -36,9 +37,9 @@ class Legend(Static):
             " ",
             Content.from_rich_text(_styled("date", date_style if dates else Style(dim=True, strike=True))),
             ("  │ ", "dim"),
-            _switch("e", "entities", entities),
-            _switch("f", "figures", figures),
-            _switch("d", "dates", dates),
+            _switch(keys[0], "entities", entities),
+            _switch(keys[1], "figures", figures),
+            _switch(keys[2], "dates", dates),
         ]
         content = Content.assemble(*parts)
         if content == self._shown:
