@@ -25,6 +25,18 @@ class CorruptStoreFileError(StoreError):
     """A store file cannot be parsed; it is left untouched."""
 
 
+class StoreWriteError(StoreError):
+    """A store file could not be written (disk full, I/O error); the old file is intact.
+
+    ``path`` is the file, ``errno`` the OS error number (``errno.ENOSPC`` for a full disk).
+    """
+
+    def __init__(self, message: str, path: object = None, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.errno = errno
+
+
 class ExportError(ClaimscopeError):
     """An export cannot be written (unknown format, bad output path, ...)."""
 

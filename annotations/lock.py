@@ -3,17 +3,24 @@
 The file is created with ``O_CREAT | O_EXCL`` so only one process can create it, and
 the creator also holds ``fcntl.flock`` on it for as long as it lives. The kernel drops
 that flock when the process dies (even by SIGKILL), so a lock file that nobody holds a
-flock on, whose pid is gone, is stale and is taken over.
+flock on, whose pid is gone (or now belongs to a process started after the lock was
+taken), is stale and is taken over at once. :func:`exit_on_signals` turns SIGHUP and
+SIGTERM into ``SystemExit`` so that a closed terminal or a ``kill`` still runs the
+``finally`` that releases the lock.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 try:  # POSIX; on Windows the pid check alone decides staleness
     import fcntl
@@ -49,6 +56,7 @@ class Lock:
     fd: int
     info: LockInfo
     took_over: LockInfo | None = None  # the stale holder this lock replaced
+    stale_because: str = ""  # why that holder's lock was stale, for the notice
 
     def release(self) -> None:
         """Remove the lock file (if it is still ours) and drop the flock."""
@@ -128,13 +136,21 @@ def _try_take_over(path: Path, me: LockInfo) -> Lock | None:
             time.sleep(0.05)  # let the creator write its pid, then look again
             return None
     elif holder.host == me.host and holder.pid != me.pid and _pid_alive(holder.pid):
-        os.close(fd)
-        raise Locked(holder, path)
+        if not _started_after(holder.pid, holder.started):
+            os.close(fd)
+            raise Locked(holder, path)
+        why = f"pid {holder.pid} is now another process, started after the lock was taken"
     elif holder.host != me.host and fcntl is None:  # pragma: no cover
         os.close(fd)
         raise Locked(holder, path)
+    elif holder.host == me.host and holder.pid != me.pid:
+        why = "that process is gone"
+    else:
+        why = "nobody holds it any more"
+    if holder is None:
+        why = "the lock file was empty and nobody holds it"
     _write_info(fd, me)
-    return Lock(path, fd, me, took_over=holder)
+    return Lock(path, fd, me, took_over=holder, stale_because=why)
 
 
 def _flock(fd: int) -> bool:
@@ -162,6 +178,53 @@ def _same_file(fd: int, path: Path) -> bool:
     except OSError:
         return False
     return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def _started_after(pid: int, started: str) -> bool:
+    """True when process ``pid`` started clearly after ``started`` (so it reuses the pid).
+
+    Reads Linux's ``/proc``; False wherever the start time cannot be known, so a live
+    holder is never mistaken for a stale one.
+    """
+    try:
+        lock_time = datetime.fromisoformat(started.replace("Z", "+00:00")).timestamp()
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        ticks = int(stat[stat.rindex(")") + 2 :].split()[19])  # field 22: starttime
+        boot = next(
+            int(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+        begun = boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration, AttributeError):
+        return False
+    return begun > lock_time + 2.0  # boot time has one-second steps; leave a margin
+
+
+@contextmanager
+def exit_on_signals() -> Iterator[None]:
+    """Within the block, SIGHUP and SIGTERM raise ``SystemExit(128 + signal)``.
+
+    So a closed terminal or a plain ``kill`` unwinds through ``finally`` blocks and
+    ``with`` exits (closing the store releases its lock). The old handlers come back
+    after the block. A no-op outside the main thread.
+    """
+    wanted = [getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name)]
+    previous: dict[int, object] = {}
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        for signum in wanted:
+            previous[signum] = signal.signal(signum, leave)
+    except ValueError:  # not the main thread: signals go to the main thread anyway
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
 
 
 def _pid_alive(pid: int) -> bool:

@@ -11,6 +11,7 @@ newline, so store files diff well under git.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from corpus.files import fsync_dir, replace_file  # noqa: F401  (fsync_dir is re-exported)
-from annotations.errors import CorruptStoreFileError, ReadOnlyStoreError
+from annotations.errors import CorruptStoreFileError, ReadOnlyStoreError, StoreWriteError
 
 
 def dump_json(data: Any) -> str:
@@ -27,9 +28,25 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via temp file + fsync + ``os.replace`` + folder fsync."""
-    replace_file(Path(path), text.encode("utf-8", "surrogatepass"), durable=True)
+def atomic_write_text(
+    path: Path, text: str, *, what: str = "not saved", retry: str = "try again"
+) -> None:
+    """Write ``text`` to ``path`` via temp file + fsync + ``os.replace`` + folder fsync.
+
+    Any OS error (a full disk above all) becomes a one-line :class:`StoreWriteError`
+    that starts with ``what`` and ends with ``retry``; the old file is left as it was
+    and no temp file stays (``replace_file`` removes it).
+    """
+    try:
+        replace_file(Path(path), text.encode("utf-8", "surrogatepass"), durable=True)
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            full = "disk full" if error.errno == errno.ENOSPC else "disk quota exceeded"
+            message = f"{what}: {full} writing {path}; free space and {retry}"
+        else:
+            reason = error.strerror or str(error)
+            message = f"{what}: cannot write {path} ({reason}); fix that and {retry}"
+        raise StoreWriteError(message, path, error.errno) from None
 
 
 def read_json(path: Path) -> Any:
@@ -81,7 +98,9 @@ class AtomicJSONStorage(Storage):
         """Replace the file with ``data``; returns once it is durable on disk."""
         if self.read_only:
             raise ReadOnlyStoreError(f"store file {self.path} is open read-only")
-        atomic_write_text(self.path, dump_json(data))
+        atomic_write_text(
+            self.path, dump_json(data), what="label not saved", retry="press the key again"
+        )
 
     def close(self) -> None:
         """Nothing to release: no file stays open between calls."""

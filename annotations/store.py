@@ -58,22 +58,67 @@ BACKUPS_DIR = "backups"
 
 
 def default_store_dir(corpus_root: Path) -> Path:
-    """``<corpus>/.claimscope`` if the corpus folder is writable, else a per-corpus data folder.
+    """``<corpus>/.claimscope``, or a per-corpus data folder when that cannot be used.
 
-    The data folder is ``$CLAIMSCOPE_DATA_DIR`` or platformdirs'
-    ``user_data_dir("claimscope")``, then ``stores/<basename>-<hash of the path>``.
+    An existing store with labels is always used where it is, even when it cannot be
+    written (it then opens read-only, saying why): swapping it for an empty one would
+    hide its labels. The data folder (``$CLAIMSCOPE_DATA_DIR`` or platformdirs'
+    ``user_data_dir("claimscope")``, then ``stores/<basename>-<hash of the path>``)
+    is only for a corpus with no store yet whose folder cannot be written, and for
+    the bundled sample.
     """
-    root = Path(corpus_root).expanduser().resolve()
-    folder = root if root.is_dir() else root.parent
+    folder = corpus_folder(corpus_root)
     local = folder / STORE_DIR_NAME
     if _is_bundled_sample(folder):
         return data_store_dir(folder)  # never write inside the installed package
     if local.is_dir():
-        if os.access(local, os.W_OK | os.X_OK):
+        if _has_data(local) or unwritable_reason(local) is None:
             return local
-    elif os.access(folder, os.W_OK | os.X_OK):
+    elif unwritable_reason(folder) is None:
         return local
     return data_store_dir(folder)
+
+
+def corpus_folder(corpus_root: Path) -> Path:
+    """The folder a corpus's store belongs to (the parent of a one-file corpus)."""
+    root = Path(corpus_root).expanduser().resolve()
+    return root if root.is_dir() else root.parent
+
+
+def unwritable_reason(folder: Path) -> str | None:
+    """Why ``folder`` cannot be written (``read-only file system``, ...), None when it can."""
+    if os.access(folder, os.W_OK | os.X_OK):
+        return None
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "read-only file system"
+    except (OSError, AttributeError):  # no statvfs on Windows
+        pass
+    return "no permission to write there" if folder.exists() else "folder missing"
+
+
+def _has_data(store_dir: Path) -> bool:
+    """True when a store folder holds a store (its meta file or any article file)."""
+    return (store_dir / STORE_META).exists() or any((store_dir / ARTICLES_DIR).glob("*.json"))
+
+
+def store_fingerprint(store_dir: Path) -> str | None:
+    """A digest of the names, sizes and times of a store's article files (None: no files).
+
+    Cheap (no file is read): it tells whether a fallback store changed since it was merged.
+    """
+    folder = Path(store_dir) / ARTICLES_DIR
+    try:
+        entries = sorted(
+            (e.name, e.stat().st_size, e.stat().st_mtime_ns)
+            for e in os.scandir(folder)
+            if e.name.endswith(".json") and not e.name.startswith(".")
+        )
+    except OSError:
+        return None
+    if not entries:
+        return None
+    return hashlib.sha256(repr(entries).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _is_bundled_sample(folder: Path) -> bool:
@@ -188,6 +233,9 @@ class Store:
         corpus_root: Path | None,
         lock: lockfile.Lock | None,
         read_only_reason: str | None,
+        unwritable: str | None = None,
+        asked_read_only: bool = False,
+        fallback: bool = False,
     ) -> None:
         self.path = path
         self.annotator = annotator
@@ -195,6 +243,11 @@ class Store:
         self.corpus_root = corpus_root
         self._lock = lock
         self.read_only_reason = read_only_reason
+        #: why the store folder cannot be written (``read-only file system``), else None
+        self.unwritable = unwritable
+        #: True when this is the data-folder store of a corpus whose folder is not writable
+        self.fallback = fallback
+        self._asked_read_only = asked_read_only  # read-only by choice (stats), not a problem
         self.notices: list[str] = []  # one-line facts worth showing (lock taken over, migration)
         self._docs: dict[str, ArticleAnnotations] = {}
         self._undo: list[Change] = []
@@ -223,6 +276,7 @@ class Store:
         taking the lock (export, stats). Raises :class:`StoreError` only when the
         folder cannot be created at all.
         """
+        chosen = store_dir is not None
         if store_dir is None:
             if corpus_root is None:
                 raise StoreError("no store folder: give a corpus folder or --store DIR")
@@ -233,7 +287,11 @@ class Store:
         reason: str | None = None
         lock: lockfile.Lock | None = None
         notices: list[str] = []
-        if read_only:
+        # An existing store that cannot be written opens read-only where it is, saying why.
+        unwritable = unwritable_reason(path) if path.is_dir() else None
+        if unwritable is not None:
+            reason = f"store {path} cannot be written ({unwritable}); opened read-only"
+        elif read_only:
             reason = f"store {path} opened read-only"
         else:
             try:
@@ -259,8 +317,10 @@ class Store:
                 else:
                     if lock.took_over is not None:
                         notices.append(
-                            f"took over a stale lock left by {lock.took_over.describe()}"
+                            f"took over a stale lock left by {lock.took_over.describe()}: "
+                            f"{lock.stale_because}"
                         )
+        local = root is not None and path == corpus_folder(root) / STORE_DIR_NAME
         store = cls(
             path,
             annotator=annotator,
@@ -268,14 +328,71 @@ class Store:
             corpus_root=root,
             lock=lock,
             read_only_reason=reason,
+            unwritable=unwritable,
+            asked_read_only=read_only and unwritable is None,
+            fallback=not chosen and root is not None and not local,
         )
         store.notices.extend(notices)
         try:
             store._prepare()
+            if local and unwritable is None:
+                assert root is not None
+                store._note_fallback(data_store_dir(corpus_folder(root)))
         except BaseException:
             store.close()
             raise
         return store
+
+    def _note_fallback(self, fallback: Path) -> None:
+        """Say so when the corpus's fallback store holds labels not merged here yet."""
+        fingerprint = store_fingerprint(fallback)
+        if fingerprint is None or self._merged().get(str(fallback)) == fingerprint:
+            return
+        count = 0
+        for file in (fallback / ARTICLES_DIR).glob("*.json"):
+            try:
+                data = read_json(file)
+                count += len(_docs_of(data.get("labels"))) + len(_docs_of(data.get("orphans")))
+            except (StoreError, TypeError, ValueError, AttributeError):
+                continue  # merge names the unreadable files
+        if count:
+            self.notices.append(
+                f"{count} labels in fallback store {fallback}; run "
+                f"`claimscope merge {self.corpus_root} {fallback}` to bring them in"
+            )
+
+    def _merged(self) -> dict[str, str]:
+        """Store folders merged into this one: path -> their fingerprint when merged."""
+        try:
+            meta = read_json(self.path / STORE_META)
+        except StoreError:
+            return {}
+        merged = meta.get("merged_stores") if isinstance(meta, dict) else None
+        return merged if isinstance(merged, dict) else {}
+
+    def remember_merge(self, source: Path) -> None:
+        """Record that ``source`` was merged as it is now (silences the fallback notice)."""
+        self.check_writable()
+        meta_path = self.path / STORE_META
+        meta = read_json(meta_path) if meta_path.exists() else {}
+        merged = self._merged()
+        fingerprint = store_fingerprint(source)
+        if fingerprint is None or merged.get(str(source)) == fingerprint:
+            return
+        merged[str(source)] = fingerprint
+        meta["merged_stores"] = merged
+        atomic_write_text(meta_path, dump_json(meta))
+
+    def describe(self) -> str:
+        """One line naming the store and, when it cannot be written, why.
+
+        ``store: /c/.claimscope (read-only: read-only file system)``; every command prints it.
+        """
+        why = self.unwritable or (None if self._asked_read_only else self.read_only_reason)
+        line = f"store: {self.path}"
+        if self.fallback:
+            line += " (fallback: the corpus folder cannot be written)"
+        return line + (f" (read-only: {why})" if why else "")
 
     def _prepare(self) -> None:
         """Check the schema (migrating when writable), tidy temp files, read the index."""
@@ -376,6 +493,7 @@ class Store:
 
     def _make_read_only(self, reason: str) -> None:
         self.read_only_reason = reason
+        self._asked_read_only = False
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -398,6 +516,8 @@ class Store:
         """Raise :class:`ReadOnlyStoreError` when the store is read-only."""
         if self.read_only:
             raise ReadOnlyStoreError(f"cannot save: {self.read_only_reason}")
+        if self._closed:  # e.g. closed by a hang-up signal: its lock is gone
+            raise ReadOnlyStoreError(f"cannot save: store {self.path} is closed")
 
     # -------------------------------------------------------------- articles
 
@@ -663,7 +783,10 @@ class Store:
         try:
             data = read_json(path)
             entries = data["articles"]
-            if not isinstance(entries, dict):
+            if not isinstance(entries, dict) or not all(
+                isinstance(name, str) and _valid_index_entry(entry)
+                for name, entry in entries.items()
+            ):
                 raise TypeError
         except (CorruptStoreFileError, KeyError, TypeError):
             if self.read_only:
@@ -675,6 +798,7 @@ class Store:
             except OSError:
                 pass
             self.notices.append(f"index {path} was unreadable; kept as {bad.name} and rebuilt")
+            self._index_dirty = True
             return
         self._index_entries = entries
 
@@ -683,10 +807,13 @@ class Store:
         if self.read_only or not self._index_dirty:
             return
         self._scan()
-        atomic_write_text(
-            self.path / INDEX_FILE,
-            dump_json({"schema": CURRENT_SCHEMA, "articles": self._index_entries}),
-        )
+        try:
+            atomic_write_text(
+                self.path / INDEX_FILE,
+                dump_json({"schema": CURRENT_SCHEMA, "articles": self._index_entries}),
+            )
+        except StoreError:
+            return  # only a cache (e.g. the disk is full): the next open rebuilds it
         self._index_dirty = False
 
     # --------------------------------------------------------------- closing
@@ -709,6 +836,35 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+#: index.json entry field -> the types it may hold (bool is not an int here)
+_INDEX_FIELDS: dict[str, tuple[type, ...]] = {
+    "annotators": (dict,),
+    "article_id": (str,),
+    "counts": (dict,),
+    "error": (str, type(None)),
+    "mtime_ns": (int,),
+    "orphans": (int,),
+    "size": (int,),
+    "title": (str,),
+    "total": (int,),
+    "updated": (str,),
+}
+
+
+def _valid_index_entry(entry: Any) -> bool:
+    """True when an index entry has every field with the type the store writes."""
+    if type(entry) is not dict:
+        return False
+    for name, types in _INDEX_FIELDS.items():
+        if name not in entry or type(entry[name]) not in types:
+            return False
+    return all(
+        isinstance(key, str) and type(n) is int
+        for table in (entry["counts"], entry["annotators"])
+        for key, n in table.items()
+    )
 
 
 def _docs_of(table: Any) -> list[dict[str, Any]]:
@@ -851,7 +1007,11 @@ class ArticleAnnotations:
             self._db = TinyDB(self.path, storage=AtomicJSONStorage)
             if needs_rewrite:
                 # One atomic write with everything re-anchored (never a drop-then-insert).
-                self._write_full()
+                try:
+                    self._write_full()
+                except StoreError as error:
+                    # The old file stays; the same re-anchoring runs again next time.
+                    self._store.notices.append(f"{self.article_id}: re-anchored labels {error}")
                 if lost and len(lost) != len(orphans):
                     self._store.notices.append(
                         f"{self.article_id}: {len(lost)} label(s) could not be re-anchored and are kept as orphans"
@@ -1039,6 +1199,8 @@ class ArticleAnnotations:
         the block exits (also on an exception, for the changes made so far).
         """
         self._check_writable()
+        store = self._store
+        undo_mark, redo_before = len(store._undo), list(store._redo)
         self._batch_depth += 1
         try:
             yield self
@@ -1046,7 +1208,62 @@ class ArticleAnnotations:
             self._batch_depth -= 1
             if self._batch_depth == 0 and self._batch_dirty:
                 self._batch_dirty = False
+                try:
+                    self._write_full()
+                except BaseException:
+                    # Nothing of the batch reached the disk: show what is there instead,
+                    # and forget undo steps for changes that were never saved.
+                    del store._undo[undo_mark:]
+                    store._redo[:] = redo_before
+                    self._reload()
+                    raise
+
+    def _reload(self) -> None:
+        """Drop the in-memory state and read the article's file again."""
+        self.labels, self.orphans, self._spans, self.span_orphans = {}, [], {}, []
+        self.error = None
+        self._load()
+        self._store._note_summary(self)
+
+    # Merging (``annotations/merge.py``): records keep their annotator and times, and
+    # are not undo steps. Use inside ``batch()``.
+
+    def keep_label(self, index: int, record: SentenceLabel) -> SentenceLabel:
+        """Put ``record`` (from another store) on sentence ``index`` as it is."""
+        self._check_writable()
+        seg = self.sentences[index]
+        record = replace(
+            record,
+            article_id=self.article_id,
+            sentence_index=index,
+            start=seg.start,
+            end=seg.end,
+            text=self.text[seg.start : seg.end],
+            article_hash=self.article_hash,
+            orphan=False,
+        )
+        self._put_label(index, record)
+        return record
+
+    def keep_orphan(self, record: SentenceLabel | SpanCorrection) -> None:
+        """Keep a label or span correction (from another store) that fits nowhere here."""
+        self._check_writable()
+        record = replace(record, article_id=self.article_id, orphan=True)
+        kept: list[Any] = self.orphans if isinstance(record, SentenceLabel) else self.span_orphans
+        kept.append(record)
+        if self._batch_depth:
+            self._batch_dirty = True
+        else:
+            try:
                 self._write_full()
+            except BaseException:
+                kept.pop()  # memory stays as the file is
+                raise
+        self._store._note_summary(self)
+
+    def keep_span(self, record: SpanCorrection) -> None:
+        """Put a placed span correction (from another store) at its offsets as it is."""
+        self._put_span((record.start, record.end), replace(record, article_id=self.article_id))
 
     # The two writers below are also what undo/redo use.
 
