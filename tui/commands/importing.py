@@ -16,13 +16,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="Prodigy or doccano JSONL, or a CSV from `claimscope export --format csv`")
 
 
+def article_resolver(corpus, model: str | None):
+    """Article id -> (article, analysis) for the corpus (analysing when not cached), or None.
+
+    What ``import`` and ``merge`` use to put stored records on the current sentences.
+    """
+    from corpus.analysis import Analyzer
+
+    by_id = {a.id: a for a in corpus.articles}
+    analyzer = Analyzer(model=model)
+
+    def resolve(article_id: str):
+        article = by_id.get(article_id)
+        return None if article is None else (article, analyzer.analyze(article))
+
+    return resolve
+
+
 def run(args: argparse.Namespace) -> int:
     """Import; returns 0 when every line was imported, 1 when some lines were rejected."""
     from annotations.errors import ImportFileError, StoreError
     from annotations.importing import import_file
     from annotations.scheme import find_scheme
+    from contextlib import ExitStack
+
+    from annotations.lock import exit_on_signals
     from annotations.store import Store
-    from corpus.analysis import Analyzer
     from corpus.articles import load_corpus
 
     if not args.file.is_file():  # checked before the store is opened (or created)
@@ -30,20 +49,18 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     corpus = load_corpus(args.path)
     scheme = find_scheme(corpus.root, getattr(args, "labels", None))
-    by_id = {a.id: a for a in corpus.articles}
+    stack = ExitStack()  # closes the store also on a hang-up or kill (releasing its lock)
+    stack.enter_context(exit_on_signals())
     store = Store.open(
         corpus.root, annotator=args.annotator, scheme=scheme, store_dir=getattr(args, "store", None)
     )
     try:
+        console.print(Text(store.describe()), soft_wrap=True)
+        for notice in store.notices:
+            console.print(Text(notice, style="yellow"), soft_wrap=True)
         if store.read_only:
             raise StoreError(f"cannot import: {store.read_only_reason}")
-        analyzer = Analyzer(model=getattr(args, "model", None))
-
-        def resolve(article_id: str):
-            article = by_id.get(article_id)
-            return None if article is None else (article, analyzer.analyze(article))
-
-        console.print(f"store: {store.path}", soft_wrap=True)
+        resolve = article_resolver(corpus, getattr(args, "model", None))
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
         ) as progress:
@@ -55,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
             )
     finally:
         store.close()
+        stack.close()
     console.print(
         f"{report.lines} lines: {report.imported} imported, {report.unchanged} unchanged, "
         f"{report.rejected} rejected",
