@@ -13,8 +13,10 @@ A store file whose article id is no longer an id of the corpus, while its file
 
 A match moves the file to the new id (``meta.article_id``, the ``article_id`` of
 every record, the file name): the new file is written durably first, then the old
-one removed. Anything else is left untouched and reported as orphaned, and so is
-everything on a read-only store (which only says what would move). Labels never
+one removed. Anything else is left untouched and reported as orphaned. A store
+opened read-only by choice (``stats``, ``export``) moves them through a short-lived
+writer when the lock is free; a store that cannot be written, or whose lock another
+process holds, only says what would move. Labels never
 move to another file of the corpus: a single-file corpus must not adopt the labels
 of the folder's other files.
 """
@@ -25,6 +27,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from corpus.articles import Corpus
+from corpus.errors import ClaimscopeError
 from corpus.files import fsync_dir
 from corpus.model import Article
 
@@ -34,10 +37,16 @@ from annotations.storage import atomic_write_text, dump_json, read_json
 from annotations.store import Store
 
 _TABLES = ("labels", "orphans", "spans")
+#: Notices beyond this many are summed up in one line (a whole corpus may move at once).
+MAX_NOTICES = 8
 
 
 def relocate_labels(store: Store, corpus: Corpus) -> list[str]:
-    """Move store files of ids missing from ``corpus`` to their article; one-line notices."""
+    """Move store files of ids missing from ``corpus`` to their article; one-line notices.
+
+    Call once after the corpus is loaded and the store opened, before anything reads
+    labels (the store's summary is refreshed when files moved).
+    """
     known = {a.id for a in corpus.articles} | {e.id for e in corpus.errors}
     by_file: dict[str, list[Article]] = {}
     for article in corpus.articles:
@@ -51,22 +60,55 @@ def relocate_labels(store: Store, corpus: Corpus) -> list[str]:
         and _file_part(summary.article_id) in files
     ]
     notices: list[str] = []
-    moved = False
+    states: list[str] = []
     for old_id in sorted(lost):
-        notice, did_move = _relocate(store, old_id, by_file.get(_file_part(old_id), []))
+        notice, state = _relocate(store, old_id, by_file.get(_file_part(old_id), []))
         notices.append(notice)
-        moved = moved or did_move
+        states.append(state)
+    if "movable" in states:
+        writer = _writer_for(store)
+        if writer is not None:
+            try:
+                return relocate_labels(writer, corpus)
+            finally:
+                writer.close()
+    moved = states.count("moved")
     if moved:
         store.summary(refresh=True)  # the summary read above still has the old ids
+    if len(notices) > MAX_NOTICES:
+        rest = len(notices) - MAX_NOTICES + 1
+        notices[MAX_NOTICES - 1 :] = [
+            f"... and {rest} more store files of records whose id changed "
+            f"({moved} moved in all, {len(notices) - moved} not)"
+        ]
     return notices
+
+
+def _writer_for(store: Store) -> Store | None:
+    """A short-lived writable opening of a store opened read-only by choice (stats, export).
+
+    None when the store cannot be written or another process holds its lock: then
+    the read-only notices stand.
+    """
+    try:
+        writer = Store.open(
+            store.corpus_root, annotator=store.annotator, scheme=store.scheme, store_dir=store.path
+        )
+    except ClaimscopeError:
+        return None
+    if writer.read_only:
+        writer.close()
+        return None
+    return writer
 
 
 def _file_part(article_id: str) -> str:
     return article_id.partition("#")[0]
 
 
-def _relocate(store: Store, old_id: str, candidates: list[Article]) -> tuple[str, bool]:
-    """Move one store file; the notice saying what happened, and whether it moved."""
+def _relocate(store: Store, old_id: str, candidates: list[Article]) -> tuple[str, str]:
+    """Move one store file; the notice saying what happened, and "moved", "movable"
+    (the store is read-only) or "kept"."""
     old = store.file_for(old_id)
     try:
         data = migrate_article_data(read_json(old), source=str(old))
@@ -78,20 +120,20 @@ def _relocate(store: Store, old_id: str, candidates: list[Article]) -> tuple[str
             if isinstance(r.get("text"), str) and r["text"]
         }
     except (StoreError, TypeError, KeyError, ValueError, AttributeError):
-        return f"{old_id}: store file {old} could not be read to find its article; kept as is", False
+        return f"{old_id}: store file {old} could not be read to find its article; kept as is", "kept"
 
     target, how = _match(store, meta.get("article_hash"), texts, candidates)
     if target is None:
         return (
             f"{old_id}: labels in {old.name} kept but orphaned: no article of the corpus "
             f"matches by text ({how}); they reappear when the record is back",
-            False,
+            "kept",
         )
     if store.read_only:
         return (
             f"{old_id}: labels in {old.name} belong to {target.id} ({how}); not moved: "
             f"{store.read_only_reason}",
-            False,
+            "movable",
         )
     meta["article_id"] = target.id
     for table in _TABLES:
@@ -99,10 +141,20 @@ def _relocate(store: Store, old_id: str, candidates: list[Article]) -> tuple[str
             if "article_id" in record:
                 record["article_id"] = target.id
     new = store.file_for(target.id)
-    atomic_write_text(new, dump_json(data))  # durable before the old file goes
-    old.unlink()
-    fsync_dir(old.parent)
-    return f"labels of {old_id} moved to {target.id} ({how})", True
+    try:
+        atomic_write_text(new, dump_json(data))  # durable before the old file goes
+    except OSError as error:
+        return (
+            f"{old_id}: labels in {old.name} belong to {target.id} ({how}) but could not be "
+            f"moved ({error.strerror or error}); kept as is",
+            "kept",
+        )
+    try:
+        old.unlink()
+        fsync_dir(old.parent)
+    except OSError:
+        pass  # both files hold the same labels; the next run reports the old one
+    return f"labels of {old_id} moved to {target.id} ({how})", "moved"
 
 
 def _match(

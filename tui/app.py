@@ -322,6 +322,9 @@ def create_app(
     if analyzer.model_error is not None:
         notices.append(f"{analyzer.model_error} (articles open without highlights)")
     store = Store.open(corpus.root, annotator=annotator, scheme=scheme, store_dir=store_dir)
+    from annotations.relocate import relocate_labels
+
+    notices.extend(relocate_labels(store, corpus))  # labels of records whose id changed
     return ClaimscopeApp(
         corpus,
         store,

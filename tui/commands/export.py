@@ -53,6 +53,10 @@ def run(args: argparse.Namespace) -> int:
         store_dir=getattr(args, "store", None), read_only=True,
     )
     try:
+        from annotations.relocate import relocate_labels
+
+        for notice in relocate_labels(store, corpus):  # labels of records whose id changed
+            console.print(f"claimscope: {notice}", markup=False, highlight=False, soft_wrap=True)
         if args.label is not None:
             scheme.require(args.label)
         console.print(f"store: {store.path}", soft_wrap=True)

@@ -33,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
         read_only=True,  # reading only: works while the app holds the lock
     )
     try:
+        from annotations.relocate import relocate_labels
+
+        for notice in relocate_labels(store, corpus):  # labels of records whose id changed
+            print(f"claimscope: {notice}")
         from corpus.analysis import Analyzer
         from corpus.errors import ClaimscopeError
 
