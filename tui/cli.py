@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export", "export labels as prodigy, doccano, csv or spacy"),
     "import": ("importing", "read Prodigy or doccano JSONL back into the store"),
     "stats": ("stats", "progress per article, counts per label and annotator"),
+    "merge": ("merge", "bring in the labels of another store (a fallback store, a colleague's)"),
 }
 
 
