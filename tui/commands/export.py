@@ -59,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"claimscope: {notice}", markup=False, highlight=False, soft_wrap=True)
         if args.label is not None:
             scheme.require(args.label)
-        console.print(f"store: {store.path}", soft_wrap=True)
+        console.print(Text(store.describe()), soft_wrap=True)  # stderr: names the store, and why read-only
+        for notice in store.notices:
+            console.print(Text(notice, style="yellow"), soft_wrap=True)
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), console=console, transient=False,

@@ -53,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
         store.close()
 
     console = Console(soft_wrap=False)
-    console.print(Text.assemble(("store: ", "bold"), str(stats.store_path)), soft_wrap=True)
+    console.print(Text(store.describe()), soft_wrap=True)  # names the store, and why read-only
+    for notice in store.notices:
+        console.print(Text(notice, style="yellow"), soft_wrap=True)
     if not stats.store_path.exists():
         console.print("  (no store yet: nothing has been labelled in this corpus)")
     table = Table(title="progress per article", title_justify="left")
