@@ -1,9 +1,12 @@
 """Articles in, analyses out: paragraphs, sentences and highlighted spans, cached on disk.
 
 The body of an article (``text[body_start:body_end]``) is split into paragraphs here,
-run through spaCy in chunks (a whole body for a normal article, pieces under the
-model's length limit for a huge one), and the parser's sentences are cut at paragraph
-edges. Entities come from the model; figures from the model merged with the rule layer
+run through spaCy in pieces (a whole body for a normal article; for a long one, runs of
+paragraphs of at most ``CHUNK_CHARS``, a huge paragraph cut at a line break, a
+sentence end or a space), and the parser's sentences are cut at paragraph edges.
+Pieces go to ``nlp.pipe`` in batches of at most ``BATCH_CHARS`` characters, since the
+pipeline's memory grows with the text in flight: memory stays flat however long the
+article, and each piece's offsets are shifted back by where it starts. Entities come from the model; figures from the model merged with the rule layer
 in ``corpus.figures``. Every offset is absolute into ``Article.text``.
 
 ``Analyzer.cached`` and ``Analyzer.counts`` read the cache without importing spaCy.
@@ -21,8 +24,9 @@ from __future__ import annotations
 import itertools
 import re
 import time
+import unicodedata
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
@@ -37,16 +41,26 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
 #: then live in another folder and are never read.
-ANALYSER_VERSION = 2
+ANALYSER_VERSION = 3  # 3: a paragraph over CHUNK_CHARS is cut at a line or sentence end first
 
-#: Largest piece of text handed to spaCy at once. The parser needs memory in
-#: proportion to the doc, and nlp.max_length is 1,000,000 characters.
+#: Largest piece of text handed to spaCy as one doc (a body up to this is parsed
+#: whole). nlp.max_length is 1,000,000 characters.
 CHUNK_CHARS = 100_000
+#: Most characters in one ``nlp.pipe`` batch. spaCy's memory grows with the text of a
+#: batch (about 3 GB for 1 MB), so batches are cut by size as well as by count.
+BATCH_CHARS = 100_000
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BULLET = re.compile(r"[ \t\u00a0]*(?:[•·▪◦‣●○■□►▶➤✓✔*–—-]|\d{1,2}[.)])[ \t\u00a0]+")
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’»)\]]\s*$")
 _ALNUM = re.compile(r"\w")
+#: Where a paragraph too long for one piece is best cut, best first: after a line
+#: break, after a sentence end, at any whitespace.
+_CUTS = (
+    _LINE_BREAK,
+    re.compile(r"(?<=[.!?…][\"”’»)\]])\s|(?<=[.!?…])\s"),
+    re.compile(r"\s"),
+)
 
 
 @dataclass(slots=True)
@@ -167,11 +181,7 @@ def _chunks(text: str, paragraphs: list[Segment], limit: int) -> list[tuple[int,
             chunks.append((start, end))
         start, end = paragraph.start, paragraph.end
         while end - start > limit:
-            # a paragraph too long on its own: cut at the last whitespace that fits
-            cut = start + limit
-            space = max(text.rfind(" ", start + limit // 2, cut), text.rfind("\n", start + limit // 2, cut))
-            if space > start:
-                cut = space
+            cut = _cut_point(text, start + limit // 2, start + limit)
             piece = _trim(text, start, cut)
             if piece[0] < piece[1]:
                 chunks.append(piece)
@@ -179,6 +189,37 @@ def _chunks(text: str, paragraphs: list[Segment], limit: int) -> list[tuple[int,
     if end > start:
         chunks.append((start, end))
     return chunks
+
+
+def _cut_point(text: str, lo: int, hi: int) -> int:
+    """Where to cut a paragraph too long for one piece, in ``(lo, hi]``: the last line
+    break, else sentence end, else whitespace in that window; as a last resort ``hi``
+    moved back off a combining mark or a joiner, so no character sequence is torn."""
+    for pattern in _CUTS:
+        last = None
+        for last in pattern.finditer(text, lo, hi):
+            pass
+        if last is not None:
+            return last.start()
+    cut = hi
+    while cut > lo and (unicodedata.combining(text[cut]) or text[cut] in "\u200d\ufe0e\ufe0f" or text[cut - 1] == "\u200d"):
+        cut -= 1
+    return cut
+
+
+def _batches(pieces: Iterable[tuple[str, object]], count: int, chars: int) -> Iterator[list[tuple[str, object]]]:
+    """``(text, context)`` pieces in lists of at most ``count`` pieces and ``chars``
+    characters (a single longer piece makes a list of its own)."""
+    batch: list[tuple[str, object]] = []
+    size = 0
+    for piece in pieces:
+        if batch and (len(batch) >= count or size + len(piece[0]) > chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(piece)
+        size += len(piece[0])
+    if batch:
+        yield batch
 
 
 # --- sentences and spans from docs --------------------------------------------------
@@ -242,6 +283,20 @@ def _doc_parts(doc: Doc, text: str, offset: int) -> tuple[list[tuple[int, int]],
 # --- the analyser --------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Pending:
+    """An article whose pieces are in spaCy: what came back so far."""
+
+    article: Article
+    paragraphs: list[Segment]
+    pieces: int
+    done: int = 0
+    tokens: int = 0
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+
 class Analyzer:
     """Analyses articles with one spaCy pipeline, through the on-disk cache."""
 
@@ -251,6 +306,7 @@ class Analyzer:
         cache_dir: Path | None = None,
         *,
         chunk_chars: int = CHUNK_CHARS,
+        batch_chars: int = BATCH_CHARS,
     ) -> None:
         self.model_name = resolve_model(model, require=False)
         #: Whether the pipeline is there; checked once (a package lookup, no spaCy).
@@ -258,6 +314,7 @@ class Analyzer:
         self.model_version = model_version(self.model_name) if self.installed else ""
         self.cache = AnalysisCache(cache_dir, self.model_name, self.model_version, ANALYSER_VERSION)
         self.chunk_chars = chunk_chars
+        self.batch_chars = batch_chars
         self.stats = RunStats()
 
     @property
@@ -289,9 +346,13 @@ class Analyzer:
         """
         return self.cache.counts(article) if self.installed else None
 
-    def analyze(self, article: Article) -> Analysis:
-        """The analysis of one article (from the cache when it is there)."""
-        for _, analysis in self.analyze_many([article]):
+    def analyze(self, article: Article, progress: Callable[[int, int], None] | None = None) -> Analysis:
+        """The analysis of one article (from the cache when it is there).
+
+        ``progress(done, pieces)`` is called after each piece spaCy finishes.
+        """
+        pieces = None if progress is None else (lambda _article, done, total: progress(done, total))
+        for _, analysis in self.analyze_many([article], pieces=pieces):
             return analysis
         raise AssertionError("analyze_many yields one result per article")  # pragma: no cover
 
@@ -301,22 +362,27 @@ class Analyzer:
         n_process: int = 1,
         batch_size: int = 64,
         progress: Callable[[Article, bool], None] | None = None,
+        pieces: Callable[[Article, int, int], None] | None = None,
     ) -> Iterator[tuple[Article, Analysis]]:
         """Analyse many articles with batched ``nlp.pipe``; cached ones come straight back.
 
         Results arrive in input order for analysed articles, with cache hits yielded as
         soon as they are found (so the overall order may differ from the input).
-        ``progress(article, from_cache)`` is called once per article. ``self.stats``
-        counts cache hits, analysed articles and tokens of this call.
+        ``progress(article, from_cache)`` is called once per article, and
+        ``pieces(article, done, total)`` after each piece of an analysed article.
+        ``self.stats`` counts cache hits, analysed articles and tokens of this call.
+
+        A batch holds at most ``batch_size`` pieces and ``batch_chars`` characters in
+        this process; with ``n_process`` > 1 spaCy's workers batch by count only.
         """
         self.stats = stats = RunStats()
         began = time.perf_counter()
         # finished without spaCy: (article, analysis, from_cache)
         ready: deque[tuple[Article, Analysis, bool]] = deque()
-        pending: dict[int, tuple[Article, list[Segment], int]] = {}
+        pending: dict[int, _Pending] = {}
 
-        def chunk_stream() -> Iterator[tuple[str, tuple[int, int, int]]]:
-            """(chunk text, (article number, chunk start, chunk end)) for uncached articles."""
+        def piece_stream() -> Iterator[tuple[str, tuple[int, int, int]]]:
+            """(piece text, (article number, piece start, piece end)) for uncached articles."""
             limit = 0
             for number, article in enumerate(articles):
                 found = self.cached(article)
@@ -334,7 +400,7 @@ class Analyzer:
                 if not chunks:  # an empty body: nothing to parse
                     ready.append((article, self._finish(article, paragraphs, [], [], 0), False))
                     continue
-                pending[number] = (article, paragraphs, len(chunks))
+                pending[number] = _Pending(article, paragraphs, len(chunks))
                 for chunk_start, chunk_end in chunks:
                     yield text[chunk_start:chunk_end], (number, chunk_start, chunk_end)
 
@@ -349,33 +415,39 @@ class Analyzer:
                     progress(article, from_cache)
                 yield article, analysis
 
-        stream = chunk_stream()
+        stream = piece_stream()
         # Look for the first article that needs spaCy before loading it: a corpus that
         # is all cached never pays for the import.
         first = next(stream, None)
         yield from drain()
         if first is not None:
-            parts: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int, str]], int]] = {}
-            docs = self.nlp.pipe(
-                itertools.chain([first], stream), as_tuples=True, batch_size=batch_size, n_process=n_process
-            )
+            texts = itertools.chain([first], stream)
+            if n_process == 1:
+                docs = (
+                    pair
+                    for batch in _batches(texts, batch_size, self.batch_chars)
+                    for pair in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+                )
+            else:
+                docs = self.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process)
             for doc, (number, offset, chunk_end) in docs:
                 yield from drain()
-                article, paragraphs, left = pending[number]
-                # the chunk's text again, sliced (Doc.text would re-join every token)
-                sentences, spans = _doc_parts(doc, article.text[offset:chunk_end], offset)
-                got = parts.setdefault(number, ([], [], 0))
-                got[0].extend(sentences)
-                got[1].extend(spans)
-                parts[number] = (got[0], got[1], got[2] + len(doc))
-                if left > 1:
-                    pending[number] = (article, paragraphs, left - 1)
+                got = pending[number]
+                # the piece's text again, sliced (Doc.text would re-join every token)
+                sentences, spans = _doc_parts(doc, got.article.text[offset:chunk_end], offset)
+                got.sentences += sentences
+                got.spans += spans
+                got.tokens += len(doc)
+                got.done += 1
+                del doc, sentences, spans  # nothing of the piece outlives it but its offsets
+                if pieces is not None:
+                    pieces(got.article, got.done, got.pieces)
+                if got.done < got.pieces:
                     continue
                 del pending[number]
-                raw_sentences, raw_spans, tokens = parts.pop(number)
-                analysis = self._finish(article, paragraphs, raw_sentences, raw_spans, tokens)
-                stats.tokens += tokens
-                ready.append((article, analysis, False))
+                analysis = self._finish(got.article, got.paragraphs, got.sentences, got.spans, got.tokens)
+                stats.tokens += got.tokens
+                ready.append((got.article, analysis, False))
                 yield from drain()
             yield from drain()
         stats.seconds = time.perf_counter() - began
