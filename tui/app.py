@@ -80,6 +80,7 @@ class ClaimscopeApp(App[None]):
 
     # -------------------------------------------------------------- lifecycle
     def on_mount(self) -> None:
+        self._hang_up_signals = _on_hang_up(self._hang_up)
         if self.config.keys:
             # The reader's keys have the remaps in them already (beside the scheme's label
             # keys, which Textual's keymap would drop when a remapped binding left their key).
@@ -117,6 +118,12 @@ class ClaimscopeApp(App[None]):
     def on_unmount(self) -> None:
         self.save_position()
         self.analysis_process.close()
+        _on_hang_up(None, self._hang_up_signals)
+
+    def _hang_up(self, signum: int) -> None:
+        """The terminal closed (SIGHUP) or a kill (SIGTERM): release the store now, then quit."""
+        self.store.close()  # the lock goes at once, even if quitting stalls on a dead terminal
+        self.exit(return_code=128 + signum)
 
     def _prepare_reader(self) -> None:
         """Make and start (compose, mount) the reader screen without showing it."""
@@ -288,6 +295,34 @@ def known_binding_ids() -> set[str]:
 
     bindings = [*READER_BINDINGS, *ArticlesScreen.BINDINGS, *ClaimscopeApp.BINDINGS, *HelpScreen.BINDINGS]
     return {binding.id for binding in bindings if isinstance(binding, Binding) and binding.id}
+
+
+def _on_hang_up(handler: Any, installed: tuple[int, ...] = ()) -> tuple[int, ...]:
+    """Call ``handler(signum)`` on SIGHUP/SIGTERM in the event loop; returns the signals set.
+
+    ``handler=None`` removes the ``installed`` ones. Where the loop cannot take signal
+    handlers (Windows, not the main thread) nothing is set: a lock whose process is
+    gone is taken over by the next start anyway.
+    """
+    import asyncio
+    import signal
+
+    loop = asyncio.get_running_loop()
+    if handler is None:
+        for signum in installed:
+            loop.remove_signal_handler(signum)
+        return ()
+    done: list[int] = []
+    for name in ("SIGHUP", "SIGTERM"):
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        try:
+            loop.add_signal_handler(signum, handler, signum)
+        except (NotImplementedError, RuntimeError, ValueError):
+            break
+        done.append(signum)
+    return tuple(done)
 
 
 def create_app(
