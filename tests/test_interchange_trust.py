@@ -39,9 +39,11 @@ ARTICLE_B = (
 LABELS = ("quantity", "prediction", "none")
 
 
-def make_corpus(root: Path) -> Path:
+def make_corpus(root: Path, *, separators: bool = True) -> Path:
+    """Articles a.txt and b.txt; ``separators=False`` puts spaces for U+2028, U+2029, U+0085."""
     root.mkdir()
-    (root / "a.txt").write_text(ARTICLE_A, encoding="utf-8")
+    text = ARTICLE_A if separators else re.sub("[\u2028\u2029\u0085]", " ", ARTICLE_A)
+    (root / "a.txt").write_text(text, encoding="utf-8")
     (root / "b.txt").write_text(ARTICLE_B, encoding="utf-8")
     return root
 
@@ -211,7 +213,7 @@ def test_import_of_an_empty_file_imports_nothing(tmp_path: Path) -> None:
 
 def test_a_corrupt_store_file_is_skipped_by_import_and_named_by_stats_and_export(tmp_path: Path, analyzer, capsys, monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "400")
-    root = make_corpus(tmp_path / "corpus")
+    root = make_corpus(tmp_path / "corpus", separators=False)
     label_corpus(root, analyzer)
     out = tmp_path / "labels.jsonl"
     assert main(["export", str(root), "-f", "prodigy", "-o", str(out)]) == 0
