@@ -47,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
                     console.print(Text(notice, style="yellow"), soft_wrap=True)
             if store.read_only:
                 raise StoreError(f"cannot merge: {store.read_only_reason}")
+            from annotations.relocate import relocate_labels
+
+            for notice in relocate_labels(store, corpus):  # labels of records whose id changed
+                console.print(Text(f"claimscope: {notice}"), soft_wrap=True)
             resolve = article_resolver(corpus, getattr(args, "model", None))
             with Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
