@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from corpus.articles import _SURROGATE_ESCAPE, _without_surrogates  # the reader's own rule
 from corpus.model import Analysis, Article, Span
 
 from annotations.anchoring import squash
@@ -66,6 +67,7 @@ class ImportReport:
     unchanged: int = 0
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # imported, with a change worth knowing
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,9 +183,17 @@ def _jsonl_items(lines: Iterable[str], store: Store, report: ImportReport) -> Nu
             continue
         report.lines += 1
         try:
-            items.append((number, _parse_line(line.removesuffix("\r"), store)))
+            item, replaced = _parse_line(line.removesuffix("\r"), store)
         except LineError as error:
             _reject(report, number, str(error))
+            continue
+        items.append((number, item))
+        if replaced:
+            # A lone surrogate is no character; stored as is it would make the store file unreadable.
+            report.warnings.append(
+                f"line {number}: {replaced} lone surrogate escape(s) (\\ud800-\\udfff without "
+                "a pair) read as U+FFFD"
+            )
     return items
 
 
@@ -318,11 +328,17 @@ def _apply_all(
     report.errors.sort(key=lambda message: int(message.split(":", 1)[0].split()[1]))
 
 
-def _parse_line(line: str, store: Store) -> _Item:
+def _parse_line(line: str, store: Store) -> tuple[_Item, int]:
+    """The line's record, and how many lone surrogates in it were replaced by U+FFFD."""
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as error:
         raise LineError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    except RecursionError:
+        raise LineError("not valid JSON here (nested too deeply)") from None
+    replaced = 0
+    if _SURROGATE_ESCAPE.search(line):
+        obj, replaced = _without_surrogates(obj)
     if not isinstance(obj, dict):
         raise LineError("not a JSON object")
     text = obj.get("text")
@@ -389,7 +405,7 @@ def _parse_line(line: str, store: Store) -> _Item:
         annotator=annotator if isinstance(annotator, str) and annotator else None,
         checkworthy=checkworthy if isinstance(checkworthy, bool) else None,
         note=note if isinstance(note, str) else None,
-    )
+    ), replaced
 
 
 def _names(raw: Any) -> list[str]:
@@ -423,7 +439,7 @@ def _parse_spans(raw: Any, text: str, *, prodigy: bool) -> tuple[tuple[int, int,
             if not isinstance(entry, list) or len(entry) != 3:
                 raise LineError("each span must be [start, end, LABEL]")
             start, end, label = entry
-        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+        if type(start) is not int or type(end) is not int:  # bool is an int too
             raise LineError(f"span offsets {start!r}-{end!r} are not whole numbers")
         if not 0 <= start < end <= len(text):
             raise LineError(

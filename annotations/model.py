@@ -59,10 +59,15 @@ class SentenceLabel:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SentenceLabel:
-        """Read a stored record, ignoring keys a newer version may have added."""
-        if data.keys() <= _LABEL_FIELDS:
-            return cls(**data)
-        return cls(**{k: v for k, v in data.items() if k in _LABEL_FIELDS})
+        """Read a stored record, ignoring keys a newer version may have added.
+
+        Raises ``TypeError`` when a field has the wrong type (a hand-edited file), which
+        the store reports as a file without the expected tables.
+        """
+        if not data.keys() <= _LABEL_FIELDS:
+            data = {k: v for k, v in data.items() if k in _LABEL_FIELDS}
+        _check_types(data, _LABEL_TYPES)
+        return cls(**data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +97,35 @@ class SpanCorrection:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SpanCorrection:
-        """Read a stored record, ignoring unknown keys."""
-        return cls(**{k: v for k, v in data.items() if k in _SPAN_FIELDS})
+        """Read a stored record, ignoring unknown keys (``TypeError`` on a wrong type)."""
+        data = {k: v for k, v in data.items() if k in _SPAN_FIELDS}
+        _check_types(data, _SPAN_TYPES)
+        return cls(**data)
 
 
 _LABEL_FIELDS = frozenset(f.name for f in fields(SentenceLabel))
 _SPAN_FIELDS = frozenset(f.name for f in fields(SpanCorrection))
+
+# The JSON types each stored field may have (bool is an int too, so types are compared exactly).
+_LABEL_TYPES: dict[str, tuple[type, ...]] = {
+    **{name: (str,) for name in ("article_id", "text", "note", "annotator", "created", "updated", "article_hash")},
+    **{name: (int,) for name in ("sentence_index", "start", "end")},
+    "label": (str, type(None)),
+    "checkworthy": (bool,),
+    "orphan": (bool,),
+}
+_SPAN_TYPES: dict[str, tuple[type, ...]] = {
+    **{name: (str,) for name in ("article_id", "action", "label", "text", "annotator", "created", "updated", "article_hash")},
+    "start": (int,),
+    "end": (int,),
+    "orphan": (bool,),
+}
+
+
+def _check_types(data: dict[str, Any], types: dict[str, tuple[type, ...]]) -> None:
+    for name, value in data.items():
+        if type(value) not in types[name]:
+            raise TypeError(f"{name} is {type(value).__name__}")
 
 
 @dataclass(frozen=True, slots=True)

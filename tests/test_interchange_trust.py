@@ -314,3 +314,51 @@ def test_export_beside_the_corpus_folder_is_fine(tmp_path: Path, analyzer) -> No
     out = tmp_path / "corpus-exports" / "x.jsonl"  # a sibling whose name starts like the corpus
     assert main(["export", str(root), "-f", "prodigy", "-o", str(out)]) == 0
     assert len(out.read_text(encoding="utf-8").split("\n")) == 7
+
+
+# ------------------------------------------------------------- bad input, no traceback
+
+
+def test_import_survives_deep_nesting_and_lone_surrogates(tmp_path: Path, analyzer) -> None:
+    root = make_corpus(tmp_path / "corpus", separators=False)
+    corpus = load_corpus(root)
+    article = corpus.get("b.txt")
+    analysis = analyzer.analyze(article)
+    first, second = (article.text[s.start : s.end] for s in analysis.sentences[:2])
+    lines = [
+        '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        # json.dumps writes a lone surrogate as the escape \ud83d, as other tools do
+        json.dumps({"text": first, "label": ["quantity"], "meta": {"article_id": "b.txt", "note": "see \ud83d"}}),
+        json.dumps({"text": second, "label": ["none"], "meta": {"article_id": "b.txt", "annotator": "\udc00x"}}),
+    ]
+    path = tmp_path / "odd.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("import", str(root), str(path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "line 1: not valid JSON here (nested too deeply)" in result.stderr
+    assert "line 2: 1 lone surrogate escape(s)" in result.stderr and "line 3: 1 lone surrogate" in result.stderr
+    # the store file stays readable UTF-8 and holds both labels
+    with Store.open(root, annotator="x", read_only=True) as store:
+        store.file_for("b.txt").read_bytes().decode("utf-8")
+        doc = store.article(article, analysis.sentences)
+        assert doc.error is None
+        assert (doc.labels[0].label, doc.labels[0].note) == ("quantity", "see \ufffd")
+        assert (doc.labels[1].label, doc.labels[1].annotator) == ("none", "\ufffdx")
+
+
+@pytest.mark.parametrize("field, value", [("label", ["quantity"]), ("sentence_index", "0"), ("updated", 3), ("annotator", 7)])
+def test_a_store_record_with_a_wrong_type_is_named_as_corrupt(tmp_path: Path, analyzer, field: str, value) -> None:
+    root = make_corpus(tmp_path / "corpus", separators=False)
+    label_corpus(root, analyzer)
+    with Store.open(root, annotator="x", read_only=True) as store:
+        broken = store.file_for("b.txt")
+    data = json.loads(broken.read_text(encoding="utf-8"))
+    data["labels"]["1"][field] = value
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    for command in (["stats", str(root)], ["export", str(root), "-f", "csv", "-o", str(tmp_path / "x.csv")]):
+        result = run_cli(*command)
+        output = result.stdout + result.stderr
+        assert result.returncode == 0 and "Traceback" not in output, output
+        assert f"corrupt store file for article 'b.txt'" in output and str(broken) in output
+    rows = list(csv.DictReader((tmp_path / "x.csv").open(encoding="utf-8", newline="")))
+    assert {r["article_id"] for r in rows} == {"a.txt"}  # a.txt's labels still exported

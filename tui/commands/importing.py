@@ -82,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
         f"{report.rejected} rejected",
         soft_wrap=True,
     )
+    for warning in report.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"), soft_wrap=True)
     for error in report.errors:
         console.print(Text(error, style="red"), soft_wrap=True)
     return 1 if report.errors else 0
