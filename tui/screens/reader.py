@@ -625,7 +625,8 @@ class ReaderScreen(Screen[None]):
         else:
             reason = str(error)
         self.save_indicator.failed()
-        self.notify(reason if reason.startswith("not saved") else f"not saved: {reason}", severity="error", timeout=10)
+        # The store's own messages already say what was not saved ("label not saved: disk full ...").
+        self.notify(reason if "not saved" in reason else f"not saved: {reason}", severity="error", timeout=10)
         if self.doc is not None:
             # The store keeps memory as the file is: redraw from it, not from what was asked.
             self._refresh_annotations()
