@@ -4,9 +4,11 @@ The body of an article (``text[body_start:body_end]``) is split into paragraphs 
 run through spaCy in pieces (a whole body for a normal article; for a long one, runs of
 paragraphs of at most ``CHUNK_CHARS``, a huge paragraph cut at a line break, a
 sentence end or a space), and the parser's sentences are cut at paragraph edges.
+Each piece is parsed with up to ``CONTEXT_CHARS`` of the text around it, so it gets
+what one doc would give; sentences and spans are kept by the piece they start in.
 Pieces go to ``nlp.pipe`` in batches of at most ``BATCH_CHARS`` characters, since the
 pipeline's memory grows with the text in flight: memory stays flat however long the
-article, and each piece's offsets are shifted back by where it starts. Entities come from the model; figures from the model merged with the rule layer
+article, and each piece's offsets are shifted back by where its text starts. Entities come from the model; figures from the model merged with the rule layer
 in ``corpus.figures``. Every offset is absolute into ``Article.text``.
 
 ``Analyzer.cached`` and ``Analyzer.counts`` read the cache without importing spaCy.
@@ -49,17 +51,21 @@ CHUNK_CHARS = 100_000
 #: Most characters in one ``nlp.pipe`` batch. spaCy's memory grows with the text of a
 #: batch (about 3 GB for 1 MB), so batches are cut by size as well as by count.
 BATCH_CHARS = 100_000
+#: Text parsed on each side of a piece (not kept): the model's view of a word reaches
+#: a few tokens past a paragraph edge, so a piece parsed without it could differ.
+CONTEXT_CHARS = 1_000
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BULLET = re.compile(r"[ \t\u00a0]*(?:[•·▪◦‣●○■□►▶➤✓✔*–—-]|\d{1,2}[.)])[ \t\u00a0]+")
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’»)\]]\s*$")
 _ALNUM = re.compile(r"\w")
+_WHITESPACE = re.compile(r"\s+")
 #: Where a paragraph too long for one piece is best cut, best first: after a line
 #: break, after a sentence end, at any whitespace.
 _CUTS = (
     _LINE_BREAK,
     re.compile(r"(?<=[.!?…][\"”’»)\]])\s|(?<=[.!?…])\s"),
-    re.compile(r"\s"),
+    _WHITESPACE,
 )
 
 
@@ -191,16 +197,42 @@ def _chunks(text: str, paragraphs: list[Segment], limit: int) -> list[tuple[int,
     return chunks
 
 
-def _cut_point(text: str, lo: int, hi: int) -> int:
+def _in_context(text: str, chunks: list[tuple[int, int]], context: int) -> list[tuple[int, int, int, int]]:
+    """``(doc start, doc end, piece start, piece end)``: each piece widened by up to
+    ``context`` characters of the other pieces, to whole words. One piece is parsed as it is."""
+    if len(chunks) < 2:
+        return [(start, end, start, end) for start, end in chunks]
+    first, last = chunks[0][0], chunks[-1][1]
+    result = []
+    for start, end in chunks:
+        lo, hi = start, end
+        if start - context <= first:
+            lo = first
+        else:
+            space = _WHITESPACE.search(text, start - context, start)
+            if space is not None:
+                lo = space.end()
+        if end + context >= last:
+            hi = last
+        else:
+            hi = _cut_point(text, end, end + context, hard=False)
+        result.append((lo, hi, start, end))
+    return result
+
+
+def _cut_point(text: str, lo: int, hi: int, hard: bool = True) -> int:
     """Where to cut a paragraph too long for one piece, in ``(lo, hi]``: the last line
     break, else sentence end, else whitespace in that window; as a last resort ``hi``
-    moved back off a combining mark or a joiner, so no character sequence is torn."""
+    moved back off a combining mark or a joiner, so no character sequence is torn
+    (or ``lo`` when not ``hard``: the cut must fall between words)."""
     for pattern in _CUTS:
         last = None
         for last in pattern.finditer(text, lo, hi):
             pass
         if last is not None:
             return last.start()
+    if not hard:
+        return lo
     cut = hi
     while cut > lo and (unicodedata.combining(text[cut]) or text[cut] in "\u200d\ufe0e\ufe0f" or text[cut - 1] == "\u200d"):
         cut -= 1
@@ -271,12 +303,29 @@ def _clip_spans(text: str, paragraphs: list[Segment], raw: list[tuple[int, int, 
     return spans
 
 
-def _doc_parts(doc: Doc, text: str, offset: int) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
-    """Sentences and merged spans of one chunk's doc (``text``), shifted to article offsets."""
+def _doc_parts(
+    doc: Doc, text: str, offset: int, piece: tuple[int, int], after: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Sentences and merged spans of one piece, from its doc (of ``text``, which starts
+    at ``offset``), in article offsets: those that start inside ``piece`` (a sentence
+    running on into the next piece is kept whole), and the rest of a sentence that
+    started in the piece before but ends after ``after`` (where that piece stopped)."""
     from corpus.figures import doc_spans
 
-    sentences = [(sent.start_char + offset, sent.end_char + offset) for sent in doc.sents]
-    spans = [(f.start + offset, f.end + offset, f.label) for f in doc_spans(doc, text)]
+    start, end = piece
+    sentences = []
+    for sent in doc.sents:
+        s, e = sent.start_char + offset, sent.end_char + offset
+        if s >= end:
+            break
+        s = max(s, after)
+        if s < e and e > start:
+            sentences.append((s, e))
+    spans = []
+    for found in doc_spans(doc, text):
+        s = found.start + offset
+        if start <= s < end:
+            spans.append((s, found.end + offset, found.label))
     return sentences, spans
 
 
@@ -381,8 +430,8 @@ class Analyzer:
         ready: deque[tuple[Article, Analysis, bool]] = deque()
         pending: dict[int, _Pending] = {}
 
-        def piece_stream() -> Iterator[tuple[str, tuple[int, int, int]]]:
-            """(piece text, (article number, piece start, piece end)) for uncached articles."""
+        def piece_stream() -> Iterator[tuple[str, tuple[int, int, int, int, int]]]:
+            """(text, (article number, text start, text end, piece start, piece end)) for uncached articles."""
             limit = 0
             for number, article in enumerate(articles):
                 found = self.cached(article)
@@ -401,8 +450,8 @@ class Analyzer:
                     ready.append((article, self._finish(article, paragraphs, [], [], 0), False))
                     continue
                 pending[number] = _Pending(article, paragraphs, len(chunks))
-                for chunk_start, chunk_end in chunks:
-                    yield text[chunk_start:chunk_end], (number, chunk_start, chunk_end)
+                for doc_start, doc_end, piece_start, piece_end in _in_context(text, chunks, CONTEXT_CHARS):
+                    yield text[doc_start:doc_end], (number, doc_start, doc_end, piece_start, piece_end)
 
         def drain() -> Iterator[tuple[Article, Analysis]]:
             while ready:
@@ -430,11 +479,14 @@ class Analyzer:
                 )
             else:
                 docs = self.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process)
-            for doc, (number, offset, chunk_end) in docs:
+            for doc, (number, offset, doc_end, piece_start, piece_end) in docs:
                 yield from drain()
                 got = pending[number]
-                # the piece's text again, sliced (Doc.text would re-join every token)
-                sentences, spans = _doc_parts(doc, got.article.text[offset:chunk_end], offset)
+                # the doc's text again, sliced (Doc.text would re-join every token)
+                after = got.sentences[-1][1] if got.sentences else 0
+                sentences, spans = _doc_parts(
+                    doc, got.article.text[offset:doc_end], offset, (piece_start, piece_end), after
+                )
                 got.sentences += sentences
                 got.spans += spans
                 got.tokens += len(doc)
