@@ -18,17 +18,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Open the app; returns the exit status once the user quits."""
+    from annotations.lock import exit_on_signals
     from tui.app import create_app
 
-    app = create_app(
-        getattr(args, "path", None),
-        model=getattr(args, "model", None),
-        store_dir=getattr(args, "store", None),
-        annotator=getattr(args, "annotator", None) or "annotator",
-        labels=getattr(args, "labels", None),
-    )
-    try:
-        app.run()
-    finally:
-        app.store.close()
+    # Until the app's own handlers are up (and after), a hang-up still closes the store.
+    with exit_on_signals():
+        app = create_app(
+            getattr(args, "path", None),
+            model=getattr(args, "model", None),
+            store_dir=getattr(args, "store", None),
+            annotator=getattr(args, "annotator", None) or "annotator",
+            labels=getattr(args, "labels", None),
+        )
+        try:
+            app.run()
+        finally:
+            app.store.close()
     return app.return_code or 0
