@@ -23,8 +23,8 @@ JSONL, per line, by shape:
 
 CSV (what ``claimscope export --format csv`` writes, see :data:`CSV_COLUMNS`):
 ``article_id``, ``sentence_index``, ``sentence`` and ``label`` are needed; an empty
-``label`` leaves the stored label alone; ``checkworthy``, ``note`` and ``annotator``
-are kept when their columns are there. Spans are not in the CSV and stay as they are.
+``label`` leaves the stored label alone; ``checkworthy``, ``note``, ``annotator`` and
+``updated`` are kept when their columns are there. Spans are not in the CSV and stay as they are.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -80,6 +80,7 @@ class _Item:
     annotator: str | None
     checkworthy: bool | None
     note: str | None
+    updated: str | None = None  # when the label was made (CSV); None: now
 
 
 Numbered = list[tuple[int, _Item]]
@@ -281,6 +282,7 @@ def _csv_item(row: list[str], column: dict[str, int], store: Store) -> _Item:
         annotator=annotator or None,
         checkworthy=flag,
         note=cell("note"),
+        updated=(cell("updated") or "").strip() or None,
     )
 
 
@@ -478,7 +480,11 @@ def _apply(doc: ArticleAnnotations, article: Article, analysis: Analysis, item: 
         doc.set_note(index, item.note, annotator=who)
     if item.spans is not None:
         _apply_spans(doc, analysis, index, item.spans, who)
-    return doc.labels.get(index) != before or doc.span_corrections != before_spans
+    after = doc.labels.get(index)
+    if item.updated and after is not None and after != before:
+        # The export's time of the label, not the import's (keep_label: no extra undo step).
+        doc.keep_label(index, replace(after, updated=item.updated))
+    return after != before or doc.span_corrections != before_spans
 
 
 def _apply_spans(
