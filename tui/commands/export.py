@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         problems.extend(corrupt_articles(store, corpus.articles).values())
     finally:
         store.close()
-    console.print(f"wrote {written} sentences to {args.output} ({args.format})", soft_wrap=True)
+    console.print(Text(f"wrote {written} sentences to {args.output} ({args.format})"), soft_wrap=True)
     for problem in dict.fromkeys(problems):  # a corrupt file can be met twice
         console.print(Text(f"warning: {problem}", style="yellow"), soft_wrap=True)
     if outside:

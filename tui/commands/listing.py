@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     corpus = listing.corpus
     console = Console(soft_wrap=False)
 
-    table = Table(title=f"claimscope: {corpus.root}", title_justify="left")
+    table = Table(title=Text(f"claimscope: {corpus.root}"), title_justify="left")  # a path, not markup
     for name, justify in (
         ("title", "left"),
         ("source", "left"),
