@@ -47,11 +47,9 @@ def merge_store(
     Raises :class:`StoreError` when ``store`` is read-only, ``source`` is not a store
     or is ``store`` itself.
     """
-    source = Path(source).expanduser().resolve()
+    source = source_store(source)
     if source == store.path:
         raise StoreError(f"{source} is the store being merged into; give another store folder")
-    if not (source / ARTICLES_DIR).is_dir():
-        raise StoreError(f"{source} is not a claimscope store (it has no {ARTICLES_DIR}/ folder)")
     store.check_writable()
     report = MergeReport()
     other = Store.open(None, scheme=store.scheme, store_dir=source, read_only=True)
@@ -64,6 +62,14 @@ def merge_store(
         other.close()
     store.remember_merge(source)
     return report
+
+
+def source_store(source: Path) -> Path:
+    """``source`` resolved; raises :class:`StoreError` when it is not a store folder."""
+    source = Path(source).expanduser().resolve()
+    if not (source / ARTICLES_DIR).is_dir():
+        raise StoreError(f"{source} is not a claimscope store (it has no {ARTICLES_DIR}/ folder)")
+    return source
 
 
 def count_articles(source: Path) -> int:

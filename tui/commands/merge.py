@@ -26,13 +26,14 @@ def run(args: argparse.Namespace) -> int:
     """Merge; returns 0, or 1 when some files were skipped."""
     from annotations.errors import StoreError
     from annotations.lock import exit_on_signals
-    from annotations.merge import count_articles, merge_store
+    from annotations.merge import count_articles, merge_store, source_store
     from annotations.scheme import find_scheme
     from annotations.store import Store
     from corpus.articles import load_corpus
     from tui.commands.importing import article_resolver
 
     console = Console(stderr=True)
+    other = source_store(args.other)  # before the store is opened (or created)
     corpus = load_corpus(args.path)
     scheme = find_scheme(corpus.root, getattr(args, "labels", None))
     with exit_on_signals():  # a hang-up or kill still closes the store (its lock)
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             console.print(Text(store.describe()), soft_wrap=True)
             for notice in store.notices:
-                if str(Path(args.other).expanduser().resolve()) not in notice:
+                if str(other) not in notice:  # the fallback notice about this very store
                     console.print(Text(notice, style="yellow"), soft_wrap=True)
             if store.read_only:
                 raise StoreError(f"cannot merge: {store.read_only_reason}")
@@ -56,10 +57,10 @@ def run(args: argparse.Namespace) -> int:
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
             ) as progress:
                 task = progress.add_task(
-                    f"merging {args.other}", total=count_articles(args.other.expanduser())
+                    f"merging {other}", total=count_articles(other)
                 )
                 report = merge_store(
-                    store, args.other, resolve, progress=lambda n: progress.advance(task, n)
+                    store, other, resolve, progress=lambda n: progress.advance(task, n)
                 )
         finally:
             store.close()
