@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.text import Text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from corpus.model import Article
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,11 +61,26 @@ def run(args: argparse.Namespace) -> int:
     )
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("analysing", total=len(corpus.articles))
+        finished = 0
+
+        def article_done(_article: object, _cached: bool) -> None:
+            nonlocal finished
+            finished += 1
+            progress.update(task, completed=finished, description="analysing")
+
+        def piece_done(article: Article, done: int, total: int) -> None:
+            # a long article moves the bar piece by piece, and says which one it is
+            if total > 1:
+                progress.update(
+                    task, completed=finished + done / total, description=f"analysing {escape(article.id)} ({done}/{total} pieces)"
+                )
+
         results = analyzer.analyze_many(
             corpus.articles,
             n_process=args.processes,
             batch_size=args.batch_size,
-            progress=lambda _article, _cached: progress.advance(task),
+            progress=article_done,
+            pieces=piece_done,
         )
         for _article, analysis in results:
             sentences += len(analysis.sentences)
