@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.notifications import Notify
 
 from annotations.errors import SchemeError
 from annotations.scheme import default_scheme, parse_scheme
@@ -113,6 +114,7 @@ async def test_each_label_answers_to_the_key_its_scheme_gives(tmp_path: Path, an
         quantity_row = next(line for line in keys.splitlines() if "label: quantity" in line)
         quantity_line = line_of(SCHEME, 'key = "2"')
         assert f"scheme, line {quantity_line}" in quantity_row
+    app.store.close()
 
 
 async def test_default_scheme_keeps_the_documented_keys(tmp_path: Path, analyzer) -> None:
@@ -123,6 +125,7 @@ async def test_default_scheme_keeps_the_documented_keys(tmp_path: Path, analyzer
         await pilot.press("1", "j", "6", "j", "x", "j", "c", "j", "3", "0")
         labels = {i: record.label for i, record in reader.doc.labels.items() if record.label}
         assert labels == {0: "quantity", 1: "other", 2: "none", 3: "other"}
+    app.store.close()
 
 
 @pytest.mark.parametrize(
@@ -157,6 +160,24 @@ async def test_remapping_the_reader_binding_frees_its_key_for_a_label(tmp_path: 
         await pilot.press("down", "j")
         labels = {i: record.label for i, record in reader.doc.labels.items()}
         assert labels == {0: "quantity", 1: "cause", 2: "quantity"}
+    app.store.close()
+
+
+async def test_an_old_label_remap_in_the_config_says_where_label_keys_are(tmp_path: Path, analyzer) -> None:
+    notes: list[str] = []
+
+    def hook(message) -> None:
+        if isinstance(message, Notify):
+            notes.append(message.notification.message)
+
+    config = Config(keys={"reader.label_1": "q"}, path=tmp_path / "config.toml")
+    app = make_app(make_corpus(tmp_path, scheme=None), tmp_path / "store", analyzer, config=config)
+    async with app.run_test(size=(140, 36), message_hook=hook) as pilot:
+        await pilot.pause()
+    warning = next(note for note in notes if "unknown binding ids" in note)
+    assert "[keys] has unknown binding ids: reader.label_1" in warning
+    assert "each label's `key` in the label scheme" in warning
+    app.store.close()
 
 
 def test_a_remap_onto_a_label_key_is_refused_naming_both(tmp_path: Path) -> None:

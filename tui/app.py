@@ -87,9 +87,12 @@ class ClaimscopeApp(App[None]):
             self.set_keymap({bid: keys for bid, keys in self.config.keys.items() if not bid.startswith("reader.")})
             unknown = sorted(set(self.config.keys) - known_binding_ids())
             if unknown:
+                # Older versions had reader.label_1..9 and reader.not_claim: say where those keys went.
+                labels = any(bid.startswith(("reader.label_", "label.")) or bid == "reader.not_claim" for bid in unknown)
+                where = "; label keys are each label's `key` in the label scheme" if labels else ""
                 self.notify(
                     f"{self.config.path}: [keys] has unknown binding ids: {', '.join(unknown)} "
-                    "(see ? for the ids)",
+                    f"(see ? for the ids){where}",
                     severity="warning",
                     timeout=10,
                 )
