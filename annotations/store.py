@@ -674,6 +674,7 @@ class Store:
             )
             orphans = tuple(SentenceLabel.from_json(d) for d in _docs_of(data.get("orphans")))
             spans = tuple(SpanCorrection.from_json(d) for d in _docs_of(data.get("spans")))
+            total = int(meta.get("sentences", 0) or 0)
         except StoreError as error:
             return StoredArticle(file.stem, "", "", 0, (), (), (), file, str(error))
         except (TypeError, ValueError, KeyError, AttributeError):
@@ -686,7 +687,7 @@ class Store:
             str(meta.get("article_id", file.stem)),
             str(meta.get("title", "")),
             str(meta.get("article_hash", "")),
-            int(meta.get("sentences", 0) or 0),
+            total,
             tuple(sorted(labels, key=lambda r: r.sentence_index)),
             orphans,
             spans,

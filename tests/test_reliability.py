@@ -567,3 +567,29 @@ def test_sigkill_while_labelling_in_the_app_loses_nothing(labelled, tmp_path: Pa
         last[round_no % 2] = name
     assert sorted(got.values()) == sorted(last.values()), (got, acked)
     assert len(sentences) == len(last)
+
+
+def test_a_lone_surrogate_in_a_note_does_not_make_the_store_file_unreadable(labelled, tmp_path: Path) -> None:
+    corpus_dir, store_dir, acked = labelled
+    article = load_corpus(corpus_dir).get("ferry.txt")
+    assert article is not None
+    from corpus.analysis import Analyzer
+
+    sentences = Analyzer().analyze(article).sentences
+    with Store.open(corpus_dir, annotator="chaos", store_dir=store_dir) as store:
+        store.article(article, sentences).set_note(0, "pasted half an emoji: \ud83d")
+    with Store.open(corpus_dir, annotator="check", store_dir=store_dir, read_only=True) as store:
+        doc = store.article(article, sentences)
+        assert doc.error is None
+        assert doc.labels[0].note == "pasted half an emoji: \ufffd"
+    assert exported_labels(corpus_dir, store_dir, tmp_path) == acked
+
+
+def test_a_store_file_with_a_wrong_sentence_count_type_is_named_as_corrupt(labelled, tmp_path: Path) -> None:
+    corpus_dir, store_dir, acked = labelled
+    bad = _article_file(store_dir, "rail")
+    data = json.loads(bad.read_text(encoding="utf-8"))
+    data["meta"]["1"]["sentences"] = "many"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    stats = assert_clean(run_cli("stats", corpus_dir, "--store", store_dir))
+    assert bad.name in stats and "corrupt" in stats.lower(), stats
