@@ -56,7 +56,7 @@ def test_bad_scheme_file_is_one_line_with_the_line_number(sample_store, tmp_path
     bad.write_text('[[labels]]\nname = "a"\nkey = "1"\n\n[[labels]]\nname = "b"\nkey = "1"\n', encoding="utf-8")
     assert main(["stats", str(corpus.root), "--store", str(store_dir), "--labels", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == f"claimscope: error: label scheme {bad}, line 7: duplicate key '1': already used by label 'a'"
+    assert err == f"claimscope: error: label scheme {bad}, line 7: duplicate key '1': already used by label 'a' (line 3); give each label its own key"
 
 
 def test_export_cli_filters_by_annotator_and_label(sample_store, tmp_path: Path, capsys) -> None:
