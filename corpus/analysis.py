@@ -443,7 +443,8 @@ class Analyzer:
                 paragraphs = split_paragraphs(text, start, end)
                 if not limit:  # the first article that needs spaCy: load it now
                     loading = time.perf_counter()
-                    limit = min(self.chunk_chars, self.nlp.max_length - 1)
+                    # a piece and its context on both sides stay under spaCy's limit
+                    limit = min(self.chunk_chars, self.nlp.max_length - 1 - 2 * CONTEXT_CHARS)
                     stats.load_seconds = time.perf_counter() - loading
                 chunks = _chunks(text, paragraphs, limit)
                 if not chunks:  # an empty body: nothing to parse

@@ -157,3 +157,17 @@ def test_a_300_kb_article_without_blank_lines_is_cut_and_analysed(tmp_path, nlp)
     found = [text[s.start : s.end] for s in analysis.spans]
     assert found.count("Lisbon") >= n // 3 - 2  # every piece's entities, at their own offsets
     assert found.count("Ana Ferreira") >= n // 3 - 2
+
+
+@pytest.mark.parametrize("chunk_chars", [301, 302, 303])  # a hard cut would land on the mark, the joiner, the emoji
+def test_a_long_run_without_spaces_is_never_cut_inside_a_character_sequence(tmp_path, nlp, chunk_chars):
+    run = "e\u0301\u200d\U0001f469" * 400  # 1,600 characters, no whitespace at all
+    text = f"Officials in Lisbon said 14 people had died.\n\n{run}\n\nMaria Lopez, 34, left Porto on Monday."
+    article = make(text)
+    analysis = pieced(tmp_path, "pieces", chunk_chars=chunk_chars).analyze(article)
+    check_exact(article, analysis)
+    for s in analysis.sentences:
+        first = text[s.start]
+        assert first not in "\u0301\u200d\U0001f469", s  # not torn off its base or joiner
+    found = [text[s.start : s.end] for s in analysis.spans]
+    assert "Lisbon" in found and "Porto" in found
