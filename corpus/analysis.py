@@ -8,7 +8,8 @@ Each piece is parsed with up to ``CONTEXT_CHARS`` of the text around it, so it g
 what one doc would give; sentences and spans are kept by the piece they start in.
 Pieces go to ``nlp.pipe`` in batches of at most ``BATCH_CHARS`` characters, since the
 pipeline's memory grows with the text in flight: memory stays flat however long the
-article, and each piece's offsets are shifted back by where its text starts. Entities come from the model; figures from the model merged with the rule layer
+article, and each piece's offsets are shifted back by where its text starts.
+Entities come from the model; figures from the model merged with the rule layer
 in ``corpus.figures``. Every offset is absolute into ``Article.text``.
 
 ``Analyzer.cached`` and ``Analyzer.counts`` read the cache without importing spaCy.
@@ -305,11 +306,12 @@ def _clip_spans(text: str, paragraphs: list[Segment], raw: list[tuple[int, int, 
 
 def _doc_parts(
     doc: Doc, text: str, offset: int, piece: tuple[int, int], after: int
-) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
-    """Sentences and merged spans of one piece, from its doc (of ``text``, which starts
-    at ``offset``), in article offsets: those that start inside ``piece`` (a sentence
-    running on into the next piece is kept whole), and the rest of a sentence that
-    started in the piece before but ends after ``after`` (where that piece stopped)."""
+) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]], int]:
+    """Sentences, merged spans and token count of one piece, from its doc (of ``text``,
+    which starts at ``offset``), in article offsets: those that start inside ``piece``
+    (a sentence running on into the next piece is kept whole), and the rest of a
+    sentence that started in the piece before but ends after ``after`` (where that
+    piece stopped)."""
     from corpus.figures import doc_spans
 
     start, end = piece
@@ -326,7 +328,10 @@ def _doc_parts(
         s = found.start + offset
         if start <= s < end:
             spans.append((s, found.end + offset, found.label))
-    return sentences, spans
+    if (offset, offset + len(text)) == piece:
+        return sentences, spans, len(doc)
+    tokens = sum(1 for token in doc if start <= token.idx + offset < end)  # not the context's
+    return sentences, spans, tokens
 
 
 # --- the analyser --------------------------------------------------------------------
@@ -485,12 +490,12 @@ class Analyzer:
                 got = pending[number]
                 # the doc's text again, sliced (Doc.text would re-join every token)
                 after = got.sentences[-1][1] if got.sentences else 0
-                sentences, spans = _doc_parts(
+                sentences, spans, tokens = _doc_parts(
                     doc, got.article.text[offset:doc_end], offset, (piece_start, piece_end), after
                 )
                 got.sentences += sentences
                 got.spans += spans
-                got.tokens += len(doc)
+                got.tokens += tokens
                 got.done += 1
                 del doc, sentences, spans  # nothing of the piece outlives it but its offsets
                 if pieces is not None:
