@@ -309,6 +309,9 @@ def _article_file(store_dir: Path, stem_part: str) -> Path:
 
 def test_a_corrupt_store_file_is_named_and_the_rest_goes_on(labelled, tmp_path: Path) -> None:
     corpus_dir, store_dir, acked = labelled
+    # Labels of both articles, exported before the damage, to import afterwards.
+    out = tmp_path / "all.jsonl"
+    assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "--format", "prodigy", "-o", out))
     bad = _article_file(store_dir, "rail")
     bad.write_bytes(b'{"labels": {"1": {"label": "quan')
     rest = {t: l for t, l in acked.items() if "Passenger" not in t and "regulator" not in t}
@@ -318,8 +321,6 @@ def test_a_corrupt_store_file_is_named_and_the_rest_goes_on(labelled, tmp_path: 
     assert exported_labels(corpus_dir, store_dir, tmp_path) == rest
 
     # An import that touches both articles skips the corrupt one in one line.
-    out = tmp_path / "all.jsonl"
-    assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "--format", "prodigy", "-o", out))
     fresh = tmp_path / "fresh-store"
     shutil.copytree(store_dir, fresh)
     imported = assert_clean(run_cli("import", corpus_dir, out, "--store", fresh), codes=(0, 1))
