@@ -462,14 +462,36 @@ def test_a_full_disk_keeps_every_acknowledged_label(tmp_path: Path, analyzer) ->
 # ---------------------------------------------------------------------- SIGKILL loops
 
 
-def test_sigkill_during_import_loses_nothing(labelled, tmp_path: Path) -> None:
-    corpus_dir, store_dir, acked = labelled
+def test_sigkill_during_import_loses_nothing(tmp_path: Path, analyzer) -> None:
+    # Enough articles that the import spends a while writing store files.
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    for n in range(60):
+        (corpus_dir / f"depot-{n:02d}.txt").write_text(
+            f"Depot {n} report\n\n"
+            + " ".join(f"Depot {n} sent {n * 13 + k} parcels to town {k} on Monday." for k in range(6))
+            + "\n",
+            encoding="utf-8",
+        )
+    store_dir = tmp_path / "store"
+    acked: dict[str, str] = {}
+    corpus = load_corpus(corpus_dir)
+    with Store.open(corpus.root, annotator="chaos", store_dir=store_dir) as store:
+        for n, article in enumerate(corpus.articles):
+            analysis = analyzer.analyze(article)
+            doc = store.article(article, analysis.sentences)
+            with doc.batch():
+                for i, sentence in enumerate(analysis.sentences):
+                    doc.set_label(i, LABELS[(n + i) % len(LABELS)])
+                    acked[article.text[sentence.start : sentence.end]] = LABELS[(n + i) % len(LABELS)]
     labels_file = tmp_path / "labels.jsonl"
     assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "--format", "prodigy", "-o", labels_file))
+
     target = tmp_path / "target"
     rng = random.Random(7)
     kills = 0
     for _ in range(6):
+        before = len(list((target / "articles").glob("*.json")))
         child = subprocess.Popen(
             [*_command(), "import", str(corpus_dir), str(labels_file), "--store", str(target)],
             stdout=subprocess.DEVNULL,
@@ -477,7 +499,13 @@ def test_sigkill_during_import_loses_nothing(labelled, tmp_path: Path) -> None:
             stdin=subprocess.DEVNULL,
             text=True,
         )
-        time.sleep(rng.uniform(0.3, 2.5))
+        # Kill once the import has started writing article files (or at once if it is done).
+        deadline = time.monotonic() + 60
+        while child.poll() is None and time.monotonic() < deadline:
+            if len(list((target / "articles").glob("*.json"))) > before:
+                break
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.05))
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
             kills += 1
@@ -485,10 +513,11 @@ def test_sigkill_during_import_loses_nothing(labelled, tmp_path: Path) -> None:
         assert "Traceback" not in err, err
         for path in target.rglob("*.json"):
             json.loads(path.read_text(encoding="utf-8"))  # every store file parses
+    assert kills >= 2, "the import should have been killed mid-write in most rounds"
     final = assert_clean(run_cli("import", corpus_dir, labels_file, "--store", target))
     assert "read-only" not in final.lower(), final
     assert exported_labels(corpus_dir, target, tmp_path) == acked
-    assert kills >= 1
+    assert len(acked) == 360
 
 
 # The app, driven in a real terminal, killed with SIGKILL after each acknowledged label.
