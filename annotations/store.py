@@ -250,8 +250,11 @@ class Store:
         self._asked_read_only = asked_read_only  # read-only by choice (stats), not a problem
         self.notices: list[str] = []  # one-line facts worth showing (lock taken over, migration)
         self._docs: dict[str, ArticleAnnotations] = {}
-        self._undo: list[Change] = []
-        self._redo: list[Change] = []
+        # One undo step is a tuple of changes: one for a key, all of a `batch()` together.
+        self._undo: list[tuple[Change, ...]] = []
+        self._redo: list[tuple[Change, ...]] = []
+        #: the changes the last undo/redo took back or made again (several for a batch)
+        self.last_step: tuple[Change, ...] = ()
         self._summary: dict[str, ArticleSummary] | None = None
         self._index_entries: dict[str, dict[str, Any]] = {}
         self._index_dirty = False
@@ -544,24 +547,37 @@ class Store:
         return doc
 
     def undo(self) -> Change | None:
-        """Undo the last change of this session; returns it (None when nothing is left)."""
+        """Undo the last step of this session; returns its first change (None when nothing
+        is left). A step made in one `batch()` is undone whole, in one write; all of its
+        changes are in `last_step`."""
         if not self._undo:
             return None
         self.check_writable()
-        change = self._undo[-1]
-        self._apply(change, change.before)  # may raise (e.g. the file became unreadable)
+        step = self._undo[-1]
+        self._apply_step(step, undo=True)  # may raise (e.g. the file became unreadable)
         self._redo.append(self._undo.pop())
-        return change
+        self.last_step = step
+        return step[0]
 
     def redo(self) -> Change | None:
-        """Redo the last undone change; returns it (None when nothing is left)."""
+        """Redo the last undone step; returns its first change (None when nothing is left)."""
         if not self._redo:
             return None
         self.check_writable()
-        change = self._redo[-1]
-        self._apply(change, change.after)
+        step = self._redo[-1]
+        self._apply_step(step, undo=False)
         self._undo.append(self._redo.pop())
-        return change
+        self.last_step = step
+        return step[0]
+
+    def _apply_step(self, step: tuple[Change, ...], *, undo: bool) -> None:
+        if len(step) == 1:
+            self._apply(step[0], step[0].before if undo else step[0].after)
+            return
+        doc = self._docs[step[0].article_id]  # a batch is one article's
+        with doc.batch():
+            for change in reversed(step) if undo else step:
+                self._apply(change, change.before if undo else change.after)
 
     @property
     def can_undo(self) -> bool:
@@ -585,7 +601,7 @@ class Store:
             )
 
     def _record(self, change: Change) -> None:
-        self._undo.append(change)
+        self._undo.append((change,))
         self._redo.clear()
 
     # --------------------------------------------------------------- reading
@@ -1218,6 +1234,10 @@ class ArticleAnnotations:
                     store._redo[:] = redo_before
                     self._reload()
                     raise
+                # The batch is one undo step (one `u` takes back a labelled range).
+                steps = store._undo[undo_mark:]
+                if len(steps) > 1:
+                    store._undo[undo_mark:] = [tuple(change for step in steps for change in step)]
 
     def _reload(self) -> None:
         """Drop the in-memory state and read the article's file again."""

@@ -4,14 +4,15 @@ Settings live in ``config.toml`` in the user config dir (``$CLAIMSCOPE_CONFIG_DI
 overrides it)::
 
     theme = "textual-light"
+    advance = "next-unreviewed"   # after a label key: "next-unreviewed", "next" or "stay"
 
     [keys]
     "reader.next_sentence" = "j,down,ctrl+n"
     "reader.claim" = "C"
 
-The reading position ("last article and sentence", per corpus) is small state, not a
-setting, so it lives in ``positions.json`` in the user data dir
-(``$CLAIMSCOPE_DATA_DIR`` overrides it).
+The reading positions (per corpus: the last article, and the last sentence of every
+article) are small state, not settings, so they live in ``positions.json`` in the user
+data dir (``$CLAIMSCOPE_DATA_DIR`` overrides it).
 """
 
 from __future__ import annotations
@@ -21,10 +22,14 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from corpus.errors import ClaimscopeError
+from corpus.files import replace_file
 
 APP_NAME = "claimscope"
+#: Where the cursor goes after a label key, in the order the palette cycles them.
+ADVANCE = ("next-unreviewed", "next", "stay")
 
 
 class ConfigError(ClaimscopeError):
@@ -37,6 +42,7 @@ class Config:
 
     keys: dict[str, str] = field(default_factory=dict)
     theme: str | None = None
+    advance: str = ADVANCE[0]
     path: Path | None = None
 
 
@@ -101,11 +107,15 @@ def load_config(path: Path | None = None) -> Config:
     theme = data.get("theme")
     if theme is not None and not isinstance(theme, str):
         raise ConfigError(f'{path}: theme must be a string such as "textual-dark"')
-    return Config(keys=remap, theme=theme, path=path)
+    advance = data.get("advance", ADVANCE[0])
+    if advance not in ADVANCE:
+        choices = ", ".join(f'"{choice}"' for choice in ADVANCE)
+        raise ConfigError(f"{path}: unknown advance {advance!r} (use one of {choices})")
+    return Config(keys=remap, theme=theme, advance=advance, path=path)
 
 
 class PositionBook:
-    """Remembers, per corpus root, the last article and sentence read."""
+    """Remembers, per corpus root, the last article read and the last sentence of each article."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or data_dir() / "positions.json"
@@ -118,25 +128,36 @@ class PositionBook:
             return {}
         return data if isinstance(data, dict) else {}
 
+    def _entry(self, corpus_root: Path) -> dict[str, object]:
+        entry = self._read().get(str(Path(corpus_root).resolve()))
+        return entry if isinstance(entry, dict) else {}
+
     def get(self, corpus_root: Path) -> Position | None:
         """The remembered position for a corpus, if any."""
-        entry = self._read().get(str(Path(corpus_root).resolve()))
-        if not isinstance(entry, dict) or not isinstance(entry.get("article"), str):
+        entry = self._entry(corpus_root)
+        if not isinstance(entry.get("article"), str):
             return None
         sentence = entry.get("sentence", 0)
         return Position(str(entry["article"]), sentence if isinstance(sentence, int) else 0)
 
-    def set(self, corpus_root: Path, position: Position) -> None:
-        """Store the position (atomically; failures are ignored, it is only a convenience)."""
+    def sentences(self, corpus_root: Path) -> dict[str, int]:
+        """Article id -> the sentence it was left at, for a corpus (files from before: empty)."""
+        articles = self._entry(corpus_root).get("articles")
+        if not isinstance(articles, dict):
+            return {}
+        return {str(key): value for key, value in articles.items() if isinstance(value, int) and value >= 0}
+
+    def set(self, corpus_root: Path, position: Position, sentences: Mapping[str, int] | None = None) -> None:
+        """Store the position and, if given, every article's sentence (atomically; failures are
+        ignored, it is only a convenience)."""
         data = self._read()
         data[str(Path(corpus_root).resolve())] = {
             "article": position.article_id,
             "sentence": position.sentence,
+            "articles": dict(sentences if sentences is not None else self.sentences(corpus_root)),
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.path.with_suffix(".tmp")
-            temp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-            os.replace(temp, self.path)
+            replace_file(self.path, json.dumps(data, indent=1).encode("utf-8"))
         except OSError:
             pass
