@@ -32,7 +32,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -41,7 +41,8 @@ from corpus.model import Analysis, Article, Span
 
 from annotations.anchoring import squash
 from annotations.errors import ClaimscopeError, ImportFileError
-from annotations.export import CSV_COLUMNS
+from annotations.formats import FORMATS, ImportReport, ImportRow, LineError
+from annotations.formats.table import CSV_COLUMNS
 from annotations.store import ArticleAnnotations, Store
 
 Resolver = Callable[[str], "tuple[Article, Analysis] | None"]
@@ -54,35 +55,7 @@ _WHAT_FITS = (
 )
 
 
-class LineError(Exception):
-    """One bad input line; the message is shown after ``line N: ``."""
-
-
-@dataclass(slots=True)
-class ImportReport:
-    """What an import did: counts, and one message per rejected line (or skipped article)."""
-
-    lines: int = 0
-    imported: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # imported, with a change worth knowing
-
-
-@dataclass(frozen=True, slots=True)
-class _Item:
-    article_id: str
-    sentence_index: int | None
-    text: str
-    label: str | None  # None: leave the stored label alone
-    spans: tuple[tuple[int, int, str], ...] | None  # None: leave spans alone
-    annotator: str | None
-    checkworthy: bool | None
-    note: str | None
-    updated: str | None = None  # when the label was made (CSV); None: now
-
-
+_Item = ImportRow  # the name used below
 Numbered = list[tuple[int, _Item]]
 
 
@@ -105,7 +78,10 @@ def import_file(
     store.check_writable()
     text = _read_text(path)
     report = ImportReport()
-    if _is_csv(path, text):
+    reader = next((f.read for f in FORMATS.values() if f.read and f.sniff and f.sniff(path, text)), None)
+    if reader is not None:  # a registered format that reads its own files
+        items = reader(path, text, store.scheme, report)
+    elif _is_csv(path, text):
         items = _csv_items(path, text, store, report)
     else:
         items = _jsonl_items(text.split("\n"), store, report)
@@ -199,8 +175,7 @@ def _jsonl_items(lines: Iterable[str], store: Store, report: ImportReport) -> Nu
 
 
 def _reject(report: ImportReport, number: int, message: str) -> None:
-    report.rejected += 1
-    report.errors.append(f"line {number}: {message}")
+    report.reject(number, message)
 
 
 def _csv_items(path: Path, text: str, store: Store, report: ImportReport) -> Numbered:

@@ -17,7 +17,8 @@ whitespace ones, every sentence goes through the tokenizer whole.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Iterator
+from bisect import bisect_right
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 #: One token: ``(start, end, orth, ws)``; offsets into the text it was cut from,
 #: ``orth`` the vocab hash of the token text, ``ws`` True when a space follows it.
@@ -37,6 +38,17 @@ def load_tokenizer() -> Any:
     import spacy
 
     return spacy.blank("en").tokenizer
+
+
+_TOKENIZER: Any = None
+
+
+def tokenizer() -> Any:
+    """:func:`load_tokenizer`, loaded once per process (the token formats share it)."""
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        _TOKENIZER = load_tokenizer()
+    return _TOKENIZER
 
 
 def raw_tokens(text: str, tokens: tuple[Token, ...]) -> tuple[Token, ...]:
@@ -168,4 +180,28 @@ def flatten(forms: list[Any]) -> list[Token]:
     for tokens in forms:
         out.extend((at + s, at + e, o, ws) for s, e, o, ws in tokens)
         at = at + tokens[-1][1] + 1
+    return out
+
+
+def align(starts: Sequence[int], lens: Sequence[int], spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``(first, last, label)`` token indices of each span, widened to whole tokens.
+
+    ``starts`` holds each token's offset plus, last, the text length; ``lens`` the
+    token lengths. The tokens are those of spaCy's ``doc.char_span(start, end,
+    alignment_mode="expand")``; spans for which that gives no token are left out.
+    """
+    n = len(lens)
+    out = []
+    if n == 0:
+        return out
+    size = starts[n]
+    for start, end, label in spans:
+        if not 0 <= start < end <= size:
+            continue
+        first = bisect_right(starts, start, 0, n) - 1
+        last = bisect_right(starts, end - 1, 0, n) - 1
+        if start == starts[first] + lens[first]:  # starts on the space after a token
+            first += 1
+        if first <= last:
+            out.append((first, last, label))
     return out

@@ -180,7 +180,7 @@ def bench_exports(store_dir: Path, articles: int, out_dir: Path, repeat: int) ->
         f"{load} on {os.cpu_count()} CPUs). Target: <= 5 s and <= 500 MB RSS per format."
     )
     print(f"{'format':>14} | {'wall':>6} {'CPU':>6} {'(read)':>6} | {'file':>8} | {'peak RSS':>8} {'(before)':>8} {'(child)':>8}")
-    for fmt in ("json", "tokenizer") + FORMATS:
+    for fmt in ("json", "tokenizer", *FORMATS):
         runs = []
         for _ in range(repeat):
             result = subprocess.run(

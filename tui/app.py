@@ -260,10 +260,9 @@ class ClaimscopeApp(App[None]):
         articles were analysed when they were labelled, so their analyses come from
         the cache; one whose cache entry is gone is analysed again rather than left out.
         """
-        from annotations.export import collect_rows, corpus_items
+        from annotations.export import collect_rows, corpus_items, format_named
 
-        suffix = {"prodigy": "jsonl", "doccano": "jsonl", "doccano-spans": "jsonl", "csv": "csv", "spacy": "spacy"}[fmt]
-        output = Path(self.store.path) / "exports" / f"labels-{fmt}.{suffix}"
+        output = Path(self.store.path) / "exports" / format_named(fmt).output_name(f"labels-{fmt}")
         try:
             items = corpus_items(self.corpus, self.store, self.analyzer)
             rows = list(collect_rows(self.store, items))

@@ -16,9 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("path", type=Path, help="the corpus folder (or one article file)")
     parser.add_argument(
-        "--format", "-f", dest="format", required=True, choices=FORMATS,
-        help="prodigy JSONL, doccano (classification) JSONL, doccano-spans (sequence "
-        "labelling) JSONL, csv, or spacy DocBin",
+        "--format", "-f", dest="format", required=True, choices=list(FORMATS),
+        help=", ".join(fmt.help for fmt in FORMATS.values()),
     )
     parser.add_argument("-o", "--output", dest="output", required=True, type=Path, help="file to write")
     parser.add_argument("--label", metavar="L", help="only sentences with this label")

@@ -1,0 +1,18 @@
+"""The export (and import) formats: one module per format behind one registry.
+
+``FORMATS`` maps each name to its :class:`~annotations.formats.registry.Format`;
+importing this package imports every format module, which registers itself.
+"""
+
+from __future__ import annotations
+
+from annotations.formats.registry import FORMATS, Format, WriteContext, register
+from annotations.formats.rows import ExportRow, ImportReport, ImportRow, LineError, collect_rows
+
+# The order here is the order `--format` offers them. A new format: one line here.
+from annotations.formats import prodigy, doccano, table, spacy_docbin  # noqa: E402,F401  (register)
+
+__all__ = [
+    "FORMATS", "ExportRow", "Format", "ImportReport", "ImportRow", "LineError", "WriteContext",
+    "collect_rows", "register",
+]

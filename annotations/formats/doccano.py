@@ -1,0 +1,60 @@
+"""doccano JSONL, two formats.
+
+- ``doccano``: ``{"text", "label": [name], "entities": [[s, e, L]], "cats": [name], "meta"}``:
+  doccano's text-classification import reads ``label`` (and keeps the rest as
+  metadata), its intent-detection/slot-filling import reads ``cats`` + ``entities``.
+- ``doccano-spans``: doccano sequence-labelling JSONL, ``{"text", "label": [[s, e, L]], "meta"}``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Sequence
+
+from annotations.formats.jsonl import json_str, meta_json, spans_json, write_jsonl
+from annotations.formats.registry import Format, WriteContext, register
+from annotations.formats.rows import ExportRow
+
+
+def doccano_line(row: ExportRow) -> str:
+    """One doccano JSONL line: ``{"text", "label": [name], "entities": [[s, e, L]], "cats": [name], "meta"}``.
+
+    ``label`` is what doccano's text-classification import reads; ``entities`` +
+    ``cats`` what its intent-detection (classification + spans) import reads.
+    """
+    names = f"[{json_str(row.label)}]" if row.label else "[]"
+    return (
+        f'{{"text": {json_str(row.text)}, "label": {names}, "entities": {spans_json(row.spans)}, '
+        f'"cats": {names}, "meta": {meta_json(row)}}}'
+    )
+
+
+def doccano_spans_line(row: ExportRow) -> str:
+    """A doccano sequence-labelling line; the claim label rides in ``meta.label``."""
+    meta = meta_json(row, with_label=True)
+    return f'{{"text": {json_str(row.text)}, "label": {spans_json(row.spans)}, "meta": {meta}}}'
+
+
+def doccano_record(row: ExportRow) -> dict[str, Any]:
+    """The ``doccano`` record of ``row`` as a dict."""
+    return json.loads(doccano_line(row))
+
+
+def doccano_spans_record(row: ExportRow) -> dict[str, Any]:
+    """The ``doccano-spans`` record of ``row`` as a dict."""
+    return json.loads(doccano_spans_line(row))
+
+
+def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
+    """The ``doccano`` file."""
+    return write_jsonl(map(doccano_line, rows), out, context.advance)
+
+
+def write_spans(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
+    """The ``doccano-spans`` file."""
+    return write_jsonl(map(doccano_spans_line, rows), out, context.advance)
+
+
+FORMAT = register(Format("doccano", write, ".jsonl", "doccano (classification) JSONL"))
+SPANS_FORMAT = register(Format("doccano-spans", write_spans, ".jsonl", "doccano-spans (sequence labelling) JSONL"))

@@ -1,0 +1,150 @@
+"""Writing JSON lines fast: JSON put together from pieces, batched writes, and an
+optional second writer process for the big CPU-bound formats.
+
+The pieces give the same JSON that ``json.dumps(record, ensure_ascii=False)`` gives
+for the same dict (keys in the order written).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import IO, Callable, Iterable, Sequence
+
+from annotations.errors import ExportError
+from annotations.formats.registry import Progress
+from annotations.formats.rows import ExportRow, RowSpan
+
+json_str = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept (C version)
+dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def meta_json(row: ExportRow, strings: dict[str, str] | None = None, *, with_label: bool = False) -> str:
+    """``row``'s provenance as a JSON object (keys sorted, as ``json.dumps`` would order a dict).
+
+    ``with_label`` adds the sentence label (``""`` when unreviewed). ``strings``
+    memoises JSON string literals across rows (ids, titles and annotators repeat).
+    """
+    if strings is None:
+        strings = {}
+    js = strings.get
+    annotator, article_id, title = row.annotator, row.article_id, row.title
+    label = f'"label": {json_str(row.label or "")}, ' if with_label else ""
+    return (
+        f'{{"annotator": {js(annotator) or strings.setdefault(annotator, json_str(annotator))}, '
+        f'"article_id": {js(article_id) or strings.setdefault(article_id, json_str(article_id))}, '
+        f'"checkworthy": {"true" if row.checkworthy else "false"}, "end": {row.end}, {label}'
+        f'"note": {json_str(row.note)}, "sentence_index": {row.sentence_index}, '
+        f'"start": {row.start}, "title": {js(title) or strings.setdefault(title, json_str(title))}}}'
+    )
+
+
+def spans_json(spans: Sequence[RowSpan]) -> str:
+    """``[[start, end, "LABEL"], ...]``."""
+    if not spans:
+        return "[]"
+    return "[" + ", ".join([f"[{s}, {e}, {json_str(label)}]" for s, e, label in spans]) + "]"
+
+
+BATCH = 1000  # lines per write() call and per progress step
+FORK_ROWS = 20_000  # below this a second process costs more than it saves
+
+
+def cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Forking is only done where it is well-behaved: Linux, from the main thread (the
+    app exports from a worker thread, and never forks)."""
+    return (
+        sys.platform.startswith("linux")
+        and hasattr(os, "fork")
+        and threading.current_thread() is threading.main_thread()
+    )
+
+
+def write_lines_forked(
+    rows: Sequence[ExportRow],
+    make_lines: Callable[[Sequence[ExportRow]], Iterable[str]],
+    out: Path,
+    advance: Progress,
+) -> int:
+    """Write ``make_lines(rows)`` to ``out``, the second half from a forked child.
+
+    Formatting Prodigy tasks is CPU-bound Python; a forked child inherits the rows
+    and the loaded tokenizer for free, writes its half to a temp file beside ``out``,
+    and the parent appends it after writing its own half: the same bytes as one
+    process writes. The child only formats and writes (no progress, no output) and
+    leaves with ``os._exit``; on any failure the export fails with its message.
+    """
+    half = len(rows) // 2
+    part = out.with_name(f".{out.name}.{os.getpid()}.part")
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 1
+        try:
+            os.close(read_end)
+            with part.open("w", encoding="utf-8", newline="\n") as fh:
+                write_text_lines(make_lines(rows[half:]), fh, lambda n: None)
+            code = 0
+        except BaseException as error:  # reported by the parent
+            try:
+                os.write(write_end, str(error).encode("utf-8", "replace")[:2000])
+            except BaseException:
+                pass
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        with out.open("w", encoding="utf-8", newline="\n") as fh:
+            write_text_lines(make_lines(rows[:half]), fh, advance)
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+        message = os.read(read_end, 2000).decode("utf-8", "replace")
+        if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+            raise ExportError(f"cannot write {out}: {message or 'the second writer process failed'}")
+        with out.open("ab") as fh, part.open("rb") as src:
+            shutil.copyfileobj(src, fh, 1 << 22)
+        advance(len(rows) - half)
+        return len(rows)
+    finally:
+        if pid:  # the parent failed or was interrupted: stop the child
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(read_end)
+        part.unlink(missing_ok=True)
+
+
+def write_text_lines(lines: Iterable[str], fh: IO[str], advance: Progress) -> int:
+    n = 0
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == BATCH:
+            batch.append("")
+            fh.write("\n".join(batch))
+            n += BATCH
+            advance(BATCH)
+            batch = []
+    if batch:
+        batch.append("")
+        fh.write("\n".join(batch))
+        n += len(batch) - 1
+        advance(len(batch) - 1)
+    return n
+
+
+def write_jsonl(lines: Iterable[str], out: Path, advance: Progress) -> int:
+    """Write ``lines`` to ``out``, each ended by ``\\n``; returns how many."""
+    with out.open("w", encoding="utf-8", newline="\n") as fh:
+        return write_text_lines(lines, fh, advance)

@@ -1,0 +1,118 @@
+"""Prodigy JSONL: one task per sentence for the ``choice`` interface, with tokens
+and spans (token-aligned); ``answer`` accept (claim) / reject (none) / ignore (unreviewed).
+
+Tokens come from :class:`annotations.tokens.ChunkTokenizer`, which tokenises each
+distinct word once; a token's JSON is four looked-up strings joined in C. A big
+export from the CLI writes its second half in a forked process.
+"""
+
+from __future__ import annotations
+
+from itertools import accumulate, chain
+from operator import add, itemgetter
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from annotations.formats.jsonl import (
+    FORK_ROWS, can_fork, cpus, dumps, json_str, meta_json, write_jsonl, write_lines_forked,
+)
+from annotations.formats.registry import Format, WriteContext, register
+from annotations.formats.rows import ExportRow
+from annotations.scheme import Scheme
+from annotations.tokens import ChunkTokenizer, Token, align, tokenizer
+
+def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
+    """Per chunk: token lengths, advances (length + following space) and the end of each
+    token's JSON object from ``"text"`` on; offsets and ids are filled in per sentence."""
+    return (
+        tuple(e - s for s, e, _, _ in tokens),
+        tuple(e - s + ws for s, e, _, ws in tokens),
+        tuple(
+            f', "text": {json_str(text[s:e])}, "ws": {"true" if ws else "false"}}}, '
+            for s, e, _, ws in tokens
+        ),
+    )
+
+
+_LENS, _ADVANCES, _TAILS = itemgetter(0), itemgetter(1), itemgetter(2)
+_TEXT = itemgetter(5)  # ExportRow.text
+_TABLE_LIMIT = 20_000  # longer sentences format their numbers one by one
+
+
+def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
+    """Prodigy tasks for ``rows`` as JSON lines (the same JSON as ``json.dumps(task,
+    ensure_ascii=False)`` of the task dict)."""
+    from murmurhash.mrmr import hash_bytes  # 32-bit, as Prodigy's own hashes (a spaCy dependency)
+
+    options = dumps([{"id": name, "text": name} for name in scheme.claim_names])
+    options_key = ",".join(scheme.claim_names)
+    chunker = ChunkTokenizer(tokenizer(), form=_prodigy_form)
+    literals: dict[str, str] = {}
+    # '{"end": E' / ', "id": K' / ', "start": S' for every number a sentence can need:
+    # a token's JSON is then four looked-up strings, joined in C.
+    size = min(max((len(r.text) for r in rows), default=0), _TABLE_LIMIT) + 2
+    ends = [f'{{"end": {i}' for i in range(size)]
+    ids = [f', "id": {i}' for i in range(size)]
+    begins = [f', "start": {i}' for i in range(size)]
+    for row, forms in zip(rows, chunker.pipe(map(_TEXT, rows))):
+        text = row.text
+        lens = list(chain.from_iterable(map(_LENS, forms)))
+        starts = list(accumulate(chain.from_iterable(map(_ADVANCES, forms)), initial=0))
+        tails = chain.from_iterable(map(_TAILS, forms))
+        if len(text) + 2 <= size:
+            pieces = zip(
+                map(ends.__getitem__, map(add, starts, lens)),
+                map(ids.__getitem__, range(len(lens))),
+                map(begins.__getitem__, starts),
+                tails,
+            )
+        else:
+            pieces = zip(
+                map('{{"end": {}'.format, map(add, starts, lens)),
+                map(', "id": {}'.format, range(len(lens))),
+                map(', "start": {}'.format, starts),
+                tails,
+            )
+        tokens = "".join(chain.from_iterable(pieces))[:-2]
+        spans_json = []
+        span_key = []
+        for first, last, name in align(starts, lens, row.spans) if row.spans else ():
+            s, e = starts[first], starts[last] + lens[last]  # widened to whole tokens
+            spans_json.append(
+                f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, '
+                f'"label": {json_str(name)}}}'
+            )
+            span_key.append(f"{s},{e},{name}")
+        if row.label is None:
+            answer, accept = "ignore", "[]"
+        elif scheme.is_claim(row.label):
+            answer, accept = "accept", f"[{json_str(row.label)}]"
+        else:
+            answer, accept = "reject", "[]"
+        label = row.label or ""
+        input_hash = hash_bytes(text.encode("utf-8", "surrogatepass"))
+        task_key = f"{input_hash}|{label}|{';'.join(span_key)}|{options_key}"
+        task_hash = hash_bytes(task_key.encode("utf-8", "surrogatepass"))
+        yield (
+            f'{{"text": {json_str(text)}, "tokens": [{tokens}], "spans": [{", ".join(spans_json)}], '
+            f'"label": {json_str(label)}, "options": {options}, "accept": {accept}, '
+            f'"answer": "{answer}", "meta": {meta_json(row, literals)}, '
+            f'"_input_hash": {input_hash}, "_task_hash": {task_hash}}}'
+        )
+
+
+def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
+    """Write the tasks; the second half from a forked process where that pays (see
+    :func:`~annotations.formats.jsonl.write_lines_forked`): at least 20,000 rows, two
+    CPUs, Linux, called from the main thread, unless ``context.processes`` says."""
+    processes = context.processes
+    if processes is None:
+        processes = 2 if len(rows) >= FORK_ROWS and cpus() >= 2 else 1
+    if processes >= 2 and len(rows) >= 2 and can_fork():
+        return write_lines_forked(
+            rows, lambda part: prodigy_lines(part, context.scheme), out, context.advance
+        )
+    return write_jsonl(prodigy_lines(rows, context.scheme), out, context.advance)
+
+
+FORMAT = register(Format("prodigy", write, ".jsonl", "Prodigy JSONL"))

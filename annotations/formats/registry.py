@@ -1,0 +1,74 @@
+"""The export formats, by name: one :class:`Format` per module of this package.
+
+As spaCy's registries: a format module builds its :class:`Format` and calls
+:func:`register`; ``annotations.formats`` imports every module, so :data:`FORMATS`
+is complete once the package is imported. A new format is a new module plus one
+import line in ``annotations/formats/__init__.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+if TYPE_CHECKING:
+    from annotations.formats.rows import ExportRow, ImportReport, ImportRow
+    from annotations.scheme import Scheme
+
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class WriteContext:
+    """What a writer gets besides the rows and the output path.
+
+    ``advance(n)`` reports ``n`` more rows written; ``processes`` is the caller's wish
+    for a second writer process (None: the format decides); ``notes`` collects
+    one-line warnings for the user (what happened to overlapping spans, ...).
+    """
+
+    scheme: Scheme
+    advance: Progress
+    processes: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+#: ``write(rows, out, context)`` writes ``out`` (a file, or a folder for ``folder``
+#: formats) and returns the number of records written.
+Writer = Callable[["Sequence[ExportRow]", Path, WriteContext], int]
+#: ``read(path, text, scheme, report)``: the records of an import file with their line
+#: numbers; a bad record is reported with ``report.reject(line, message)`` and skipped.
+Reader = Callable[[Path, str, "Scheme", "ImportReport"], "list[tuple[int, ImportRow]]"]
+#: ``sniff(path, text)``: True when the import file is in this format.
+Sniffer = Callable[[Path, str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One export format: its name, how it writes and (optionally) reads."""
+
+    name: str
+    write: Writer
+    suffix: str  # of the file written ("" for a folder format)
+    help: str  # a few words for `--format`'s help
+    folder: bool = False  # writes a folder of files rather than one file
+    overlaps: str = ""  # what the format does with overlapping spans, said after their count
+    read: Reader | None = None
+    sniff: Sniffer | None = None
+
+    def output_name(self, stem: str) -> str:
+        """``stem`` plus this format's suffix (a folder format's folder keeps ``stem``)."""
+        return stem + self.suffix
+
+
+#: Every format by name, in the order they are offered.
+FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    """Add ``fmt`` to :data:`FORMATS` (a name is registered once)."""
+    if fmt.name in FORMATS:
+        raise ValueError(f"export format {fmt.name!r} is registered twice")
+    FORMATS[fmt.name] = fmt
+    return fmt

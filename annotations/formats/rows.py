@@ -1,0 +1,170 @@
+"""The records that cross between the store and the formats.
+
+Export: :func:`collect_rows` turns the store plus the corpus analyses into
+:class:`ExportRow` records (one per sentence, spans already corrected and made
+relative to the sentence). Import: a format's reader turns a file into
+:class:`ImportRow` records, rejecting bad lines into an :class:`ImportReport`.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, NamedTuple
+
+from corpus.model import Analysis, Article
+
+from annotations.stats import corrupt_message
+from annotations.store import Store
+
+#: A span inside a sentence: ``(start, end, label)``, offsets into the sentence text.
+RowSpan = tuple[int, int, str]
+
+
+class ExportRow(NamedTuple):
+    """One sentence to export. ``start``/``end`` locate it in the article text;
+    ``spans`` are ``(start, end, label)`` relative to the sentence ``text``.
+
+    A named tuple: export makes 100,000 of them and a tuple is the cheapest record
+    Python builds (``collect_rows`` makes them with ``tuple.__new__``).
+    """
+
+    article_id: str
+    title: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+    label: str | None
+    checkworthy: bool
+    note: str
+    annotator: str
+    updated: str
+    spans: tuple[RowSpan, ...] = ()
+
+    def meta(self) -> dict[str, Any]:
+        """The row's provenance, as carried in the ``meta`` of the JSONL formats."""
+        from annotations.formats.jsonl import meta_json
+
+        return json.loads(meta_json(self))
+
+
+_new_row = tuple.__new__
+
+
+def collect_rows(
+    store: Store,
+    items: Iterable[tuple[Article, Analysis]],
+    *,
+    label: str | None = None,
+    annotator: str | None = None,
+    include_unreviewed: bool = False,
+    problems: list[str] | None = None,
+) -> Iterator[ExportRow]:
+    """The rows to export, article by article, sentence by sentence.
+
+    Without ``include_unreviewed`` only sentences with a label are exported.
+    ``label`` and ``annotator`` filter (an unknown label raises
+    :class:`~annotations.errors.UnknownLabelError`). Unreadable store files and
+    orphaned labels, which cannot be exported, are described in ``problems``.
+    """
+    if label is not None:
+        store.scheme.require(label)
+    filtered = label is not None or annotator is not None
+    for article, analysis in items:
+        placed = store.placed_labels(article, analysis.sentences)
+        if problems is not None:
+            if placed.error:
+                problems.append(corrupt_message(article.id, placed.error, "its labels are not exported"))
+            if placed.orphans:
+                problems.append(
+                    f"{article.id}: {placed.orphans} orphaned label(s) (their sentence "
+                    "changed) not exported"
+                )
+        records = placed.records
+        if not records and (filtered or not include_unreviewed):
+            continue
+        sentences = analysis.sentences
+        # (start, -end, label) sorts by start, longest first, without a key function.
+        keyed = sorted([(s.start, -s.end, s.label) for s in placed.spans(analysis.spans)])
+        spans = [(s, -e, n) for s, e, n in keyed]
+        span_starts = [s for s, _, _ in keyed]
+        text, article_id, title = article.text, article.id, article.title
+        for index in range(len(sentences)) if include_unreviewed else sorted(records):
+            record = records.get(index)
+            if record is None:
+                if filtered:
+                    continue
+                name = None
+            else:
+                name = record.get("label")
+                if name is None and not include_unreviewed:
+                    continue
+                if filtered and (
+                    (label is not None and name != label)
+                    or (annotator is not None and record.get("annotator") != annotator)
+                ):
+                    continue
+            seg = sentences[index]
+            a, b = seg.start, seg.end
+            lo, hi = bisect_right(span_starts, a - 1), bisect_right(span_starts, b - 1)
+            inside = tuple([(s - a, e - a, n) for s, e, n in spans[lo:hi] if e <= b]) if lo < hi else ()
+            if record is None:
+                yield _new_row(
+                    ExportRow, (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside)
+                )
+                continue
+            yield _new_row(
+                ExportRow,
+                (
+                    article_id,
+                    title,
+                    index,
+                    a,
+                    b,
+                    text[a:b],
+                    None if name is None else str(name),
+                    bool(record.get("checkworthy")),
+                    str(record.get("note") or ""),
+                    str(record.get("annotator") or ""),
+                    str(record.get("updated") or ""),
+                    inside,
+                ),
+            )
+
+
+class LineError(Exception):
+    """One bad input line; the message is shown after ``line N: ``."""
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did: counts, and one message per rejected line (or skipped article)."""
+
+    lines: int = 0
+    imported: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # imported, with a change worth knowing
+
+    def reject(self, number: int, message: str) -> None:
+        """Line ``number`` is not imported, because of ``message``."""
+        self.rejected += 1
+        self.errors.append(f"line {number}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRow:
+    """One record of an import file, before it is matched to a sentence."""
+
+    article_id: str
+    sentence_index: int | None
+    text: str
+    label: str | None  # None: leave the stored label alone
+    spans: tuple[tuple[int, int, str], ...] | None  # None: leave spans alone
+    annotator: str | None
+    checkworthy: bool | None
+    note: str | None
+    updated: str | None = None  # when the label was made (CSV); None: now
