@@ -12,7 +12,7 @@ Speed: 100,000 sentences export in a few seconds (see each format's module).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from corpus.model import Analysis, Article
 
@@ -50,18 +50,20 @@ def write_export(
     progress: Progress | None = None,
     processes: int | None = None,
     notes: list[str] | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> int:
     """Write ``rows`` to ``out`` in format ``fmt``; returns the number of records written.
 
     ``processes=2`` writes a Prodigy file's second half in a forked process; None lets
     the format decide. One-line warnings for the user (what became of overlapping
-    spans, ...) are appended to ``notes``.
+    spans, ...) are appended to ``notes``. ``texts`` (article id -> article text) is
+    needed by formats that write whole articles (brat).
     """
     chosen = format_named(fmt)
     out = Path(out)
     if out.parent and not out.parent.exists():
         raise ExportError(f"cannot write {out}: folder {out.parent} does not exist")
-    context = WriteContext(scheme, progress or (lambda n: None), processes)
+    context = WriteContext(scheme, progress or (lambda n: None), processes, texts=texts or {})
     try:
         written = chosen.write(rows, out, context)
     except OSError as error:
@@ -168,4 +170,5 @@ def export_corpus(
             store, items, label=label, annotator=annotator, include_unreviewed=include_unreviewed
         )
     )
-    return write_export(rows, fmt, out, store.scheme, progress=on_rows)
+    texts = {article.id: article.text for article, _ in items}
+    return write_export(rows, fmt, out, store.scheme, progress=on_rows, texts=texts)

@@ -273,14 +273,14 @@ class ClaimscopeApp(App[None]):
         except OSError as error:
             self.notify(f"cannot write {output.parent}: {error.strerror}", severity="error")
             return
-        self._write_export(rows, fmt, output)
+        self._write_export(rows, fmt, output, {article.id: article.text for article, _ in items})
 
     @work(thread=True, exit_on_error=False, group="export", description="write an export")
-    def _write_export(self, rows: list[Any], fmt: str, output: Path) -> None:
+    def _write_export(self, rows: list[Any], fmt: str, output: Path, texts: dict[str, str]) -> None:
         from annotations.export import write_export
 
         try:
-            count = write_export(rows, fmt, output, self.scheme)
+            count = write_export(rows, fmt, output, self.scheme, texts=texts)
         except ClaimscopeError as error:
             self.call_from_thread(self.notify, str(error), severity="error")
             return

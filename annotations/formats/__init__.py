@@ -11,6 +11,7 @@ from annotations.formats.rows import ExportRow, ImportReport, ImportRow, LineErr
 
 # The order here is the order `--format` offers them. A new format: one line here.
 from annotations.formats import prodigy, doccano, table, spacy_docbin  # noqa: E402,F401  (register)
+from annotations.formats import conll, label_studio, brat  # noqa: E402,F401  (register)
 
 __all__ = [
     "FORMATS", "ExportRow", "Format", "ImportReport", "ImportRow", "LineError", "WriteContext",

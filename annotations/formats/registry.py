@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 if TYPE_CHECKING:
     from annotations.formats.rows import ExportRow, ImportReport, ImportRow
@@ -25,13 +25,16 @@ class WriteContext:
 
     ``advance(n)`` reports ``n`` more rows written; ``processes`` is the caller's wish
     for a second writer process (None: the format decides); ``notes`` collects
-    one-line warnings for the user (what happened to overlapping spans, ...).
+    one-line warnings for the user (what happened to overlapping spans, ...);
+    ``texts`` maps article ids to their whole text, for formats that write articles
+    (brat).
     """
 
     scheme: Scheme
     advance: Progress
     processes: int | None = None
     notes: list[str] = field(default_factory=list)
+    texts: Mapping[str, str] = field(default_factory=dict)
 
 
 #: ``write(rows, out, context)`` writes ``out`` (a file, or a folder for ``folder``

@@ -1,0 +1,133 @@
+"""brat standoff (also read by INCEpTION): ``--format brat -o DIR``.
+
+Per article with exported sentences, ``DIR/<name>.txt`` holds the article text exactly
+(written with no newline translation, so ``\\r\\n`` stays two characters) and
+``DIR/<name>.ann`` its annotations, with character offsets into that text
+(``<name>`` is the store's safe file name for the article id):
+
+- a labelled sentence is ``T<n>\\tSentence START END\\tTEXT`` with ``A<k>\\tClaim T<n>
+  LABEL``, ``A<k>\\tCheckworthy T<n>`` when flagged, and its note as ``#<k>\\tAnnotatorNotes
+  T<n>\\tNOTE`` (line breaks and tabs in the note become spaces: brat notes are one line);
+- a span is ``T<n>\\tLABEL START END\\tTEXT`` (characters outside ``A-Za-z0-9_-`` in a
+  label become ``_``, which brat type names need).
+
+A brat annotation cannot run across a line break, so one that does is written as
+brat's discontinuous fragments, ``START END;START END``, one per line of it (the line
+break characters of ``str.splitlines`` left out), its text the fragments joined by a
+space as brat shows it. Overlapping spans are all kept (``annotation.conf`` allows
+overlaps). ``DIR/annotation.conf`` declares the types and the ``Claim`` values.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import groupby
+from operator import attrgetter
+from pathlib import Path
+from typing import Sequence
+
+from annotations.errors import ExportError
+from annotations.formats.conll import span_labels
+from annotations.formats.registry import Format, WriteContext, register
+from annotations.formats.rows import ExportRow
+from annotations.scheme import Scheme
+from annotations.store import article_file_name
+
+SENTENCE, CLAIM, CHECKWORTHY = "Sentence", "Claim", "Checkworthy"
+CONF = "annotation.conf"
+_BREAK = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")  # what str.splitlines splits at
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def brat_type(label: str) -> str:
+    """A span label as a brat type name."""
+    return _UNSAFE.sub("_", label) or "_"
+
+
+def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut at line breaks into the pieces brat can mark."""
+    out = []
+    at = start
+    for found in _BREAK.finditer(text, start, end):
+        if found.start() > at:
+            out.append((at, found.start()))
+        at = found.end()
+    if end > at:
+        out.append((at, end))
+    return out
+
+
+def _standoff(text: str, start: int, end: int) -> str | None:
+    """``START END[;START END...]\\tTEXT`` of a region, or None when it is only line breaks."""
+    pieces = fragments(text, start, end)
+    if not pieces:
+        return None
+    where = ";".join(f"{s} {e}" for s, e in pieces)
+    return f"{where}\t{' '.join(text[s:e] for s, e in pieces)}"
+
+
+def ann_lines(text: str, rows: Sequence[ExportRow]) -> list[str]:
+    """The ``.ann`` lines of one article's rows."""
+    lines: list[str] = []
+    t = a = k = 0
+    for row in rows:
+        if row.label is not None:
+            where = _standoff(text, row.start, row.end)
+            if where is not None:
+                t += 1
+                lines.append(f"T{t}\t{SENTENCE} {where}")
+                a += 1
+                lines.append(f"A{a}\t{CLAIM} T{t} {row.label}")
+                if row.checkworthy:
+                    a += 1
+                    lines.append(f"A{a}\t{CHECKWORTHY} T{t}")
+                if row.note:
+                    k += 1
+                    lines.append(f"#{k}\tAnnotatorNotes T{t}\t{' '.join(row.note.split())}")
+        for s, e, label in row.spans:
+            where = _standoff(text, row.start + s, row.start + e)
+            if where is not None:
+                t += 1
+                lines.append(f"T{t}\t{brat_type(label)} {where}")
+    return lines
+
+
+def annotation_conf(scheme: Scheme, labels: Sequence[str]) -> str:
+    """brat's type declarations for the export."""
+    entities = "\n".join([SENTENCE, *sorted({brat_type(label) for label in labels})])
+    return (
+        f"[entities]\n{entities}\n\n"
+        "[relations]\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n"
+        "[events]\n\n"
+        f"[attributes]\n{CLAIM}\tArg:{SENTENCE}, Value:{'|'.join(scheme.names)}\n"
+        f"{CHECKWORTHY}\tArg:{SENTENCE}\n"
+    )
+
+
+def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
+    """One ``.txt`` + ``.ann`` per article, and ``annotation.conf``; returns the sentences written."""
+    out.mkdir(exist_ok=True)
+    for article_id, group in groupby(rows, key=attrgetter("article_id")):
+        mine = list(group)
+        text = context.texts.get(article_id)
+        if text is None:
+            raise ExportError(f"cannot write brat: the text of article {article_id!r} was not given")
+        stem = article_file_name(article_id).removesuffix(".json")
+        (out / f"{stem}.txt").write_text(text, encoding="utf-8", newline="")
+        lines = ann_lines(text, mine)
+        (out / f"{stem}.ann").write_text(
+            "".join(line + "\n" for line in lines), encoding="utf-8", newline="\n"
+        )
+        context.advance(len(mine))
+    (out / CONF).write_text(
+        annotation_conf(context.scheme, span_labels(rows)), encoding="utf-8", newline="\n"
+    )
+    return len(rows)
+
+
+FORMAT = register(
+    Format(
+        "brat", write, "", "brat standoff folder (.txt + .ann per article)", folder=True,
+        overlaps="all kept (annotation.conf allows overlaps)",
+    )
+)

@@ -1,0 +1,302 @@
+"""Label Studio: tasks and a labeling config to import, and Label Studio's JSON export to read back.
+
+``--format label-studio -o DIR`` writes two files:
+
+- ``DIR/config.xml``: the labeling config, a ``<Text name="text">`` with ``<Labels
+  name="spans">`` (every span label claimscope knows, plus any other in the export)
+  and ``<Choices name="claim">`` (the scheme's labels, one per sentence);
+- ``DIR/tasks.json``: a JSON array, one task per line: ``data.text`` (the sentence)
+  and ``data.meta`` (article id, sentence index, offsets, title, annotator,
+  check-worthy, note and the exported ``label``); a reviewed sentence has one
+  annotation whose ``result`` holds a ``choices`` result for its label and a
+  ``labels`` result per span (``start``/``end`` in the sentence, ``text``,
+  ``labels``); an unreviewed one has no annotation and its spans as a prediction.
+
+Offsets are Python ``str`` indices, which is what Label Studio 1.x stores (code
+points; older releases counted UTF-16 units, which the reader also accepts when the
+span's ``text`` shows it). Overlapping spans are all kept: Label Studio shows them.
+
+Reading (``claimscope import PATH tasks.json``) takes Label Studio's "Export → JSON"
+(or the file written here): per task the newest annotation that was not cancelled
+(skipped); tasks without one change nothing. The sentence is found by
+``data.meta.article_id`` and the text; ``checkworthy`` and ``note`` come from
+``data.meta``. The label's annotator is ``data.meta.annotator`` when the label is the
+one exported, else the Label Studio user who made the annotation.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+from xml.sax.saxutils import quoteattr
+
+from corpus.articles import _SURROGATE_ESCAPE, _without_surrogates  # the reader's own rule
+
+from annotations.errors import ImportFileError
+from annotations.formats.conll import span_labels
+from annotations.formats.jsonl import BATCH, dumps
+from annotations.formats.registry import Format, WriteContext, register
+from annotations.formats.rows import ExportRow, ImportReport, ImportRow, LineError
+from annotations.scheme import Scheme
+
+TASKS, CONFIG = "tasks.json", "config.xml"
+#: The names tying results to the config: ``from_name`` of the label and the spans, ``to_name``.
+CLAIM, SPANS, TEXT = "claim", "spans", "text"
+
+
+def config_xml(scheme: Scheme, labels: Sequence[str]) -> str:
+    """The labeling config: span ``labels`` over the text, and the scheme's labels as choices."""
+    spans = "".join(f"    <Label value={quoteattr(name)}/>\n" for name in labels)
+    choices = "".join(f"    <Choice value={quoteattr(name)}/>\n" for name in scheme.names)
+    return (
+        "<View>\n"
+        f'  <Labels name="{SPANS}" toName="{TEXT}">\n{spans}  </Labels>\n'
+        f'  <Text name="{TEXT}" value="$text"/>\n'
+        f'  <Header value="Claim label"/>\n'
+        f'  <Choices name="{CLAIM}" toName="{TEXT}" choice="single" showInline="true">\n'
+        f"{choices}  </Choices>\n"
+        "</View>\n"
+    )
+
+
+def task(row: ExportRow) -> dict[str, Any]:
+    """The Label Studio task of ``row``."""
+    meta = {
+        "annotator": row.annotator,
+        "article_id": row.article_id,
+        "checkworthy": row.checkworthy,
+        "end": row.end,
+        "label": row.label or "",
+        "note": row.note,
+        "sentence_index": row.sentence_index,
+        "start": row.start,
+        "title": row.title,
+    }
+    spans = [
+        {
+            "id": f"s{n}",
+            "from_name": SPANS,
+            "to_name": TEXT,
+            "type": "labels",
+            "value": {"start": s, "end": e, "text": row.text[s:e], "labels": [label]},
+        }
+        for n, (s, e, label) in enumerate(row.spans, start=1)
+    ]
+    data = {"text": row.text, "meta": meta}
+    if row.label is None:
+        predictions = [{"model_version": "claimscope", "result": spans}] if spans else []
+        return {"data": data, "annotations": [], "predictions": predictions}
+    choice = {
+        "id": CLAIM,
+        "from_name": CLAIM,
+        "to_name": TEXT,
+        "type": "choices",
+        "value": {"choices": [row.label]},
+    }
+    return {"data": data, "annotations": [{"result": [choice, *spans]}], "predictions": []}
+
+
+def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
+    """``out/tasks.json`` and ``out/config.xml``; returns the number of tasks."""
+    out.mkdir(exist_ok=True)
+    with (out / TASKS).open("w", encoding="utf-8", newline="\n") as fh:
+        fh.write("[")
+        for at in range(0, len(rows), BATCH):
+            batch = rows[at : at + BATCH]
+            fh.write(("," if at else "") + ",".join(["\n" + dumps(task(row)) for row in batch]))
+            context.advance(len(batch))
+        fh.write("\n]\n" if rows else "]\n")
+    config = config_xml(context.scheme, span_labels(rows))
+    (out / CONFIG).write_text(config, encoding="utf-8", newline="\n")
+    return len(rows)
+
+
+# ------------------------------------------------------------------ reading
+
+
+def sniff(path: Path, text: str) -> bool:
+    """A JSON array of Label Studio tasks (objects with ``data``)."""
+    head = text.lstrip()[:1000]
+    return head.startswith("[") and (head[1:].lstrip()[:1] in ("", "]") or '"data"' in text)
+
+
+def read(path: Path, text: str, scheme: Scheme, report: ImportReport) -> list[tuple[int, ImportRow]]:
+    """The annotated tasks of a Label Studio JSON export, numbered by the line each starts on."""
+    out: list[tuple[int, ImportRow]] = []
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    for line, obj in _tasks(path, text):
+        report.lines += 1
+        replaced = 0
+        if surrogates:
+            obj, replaced = _without_surrogates(obj)
+        try:
+            row = _task_row(obj, scheme, report, line)
+        except LineError as error:
+            report.reject(line, str(error))
+            continue
+        if row is None:
+            report.lines -= 1  # nothing annotated: not a record
+            continue
+        if replaced:
+            report.warnings.append(
+                f"line {line}: {replaced} lone surrogate escape(s) (\\ud800-\\udfff without a pair) "
+                "read as U+FFFD"
+            )
+        out.append((line, row))
+    return out
+
+
+def _tasks(path: Path, text: str) -> Iterator[tuple[int, Any]]:
+    """Each element of the top-level JSON array, with the line it starts on."""
+    decoder = json.JSONDecoder()
+    line, seen = 1, 0
+
+    def skip(at: int) -> int:
+        while at < len(text) and text[at] in " \t\r\n":
+            at += 1
+        return at
+
+    def broken(at: int, what: str) -> ImportFileError:
+        row = text.count("\n", 0, at) + 1
+        column = at - text.rfind("\n", 0, at)
+        return ImportFileError(
+            f"{path} is not a Label Studio JSON export ({what} at line {row} column {column}); "
+            "export the project again with Export -> JSON"
+        )
+
+    at = skip(0)
+    if text[at : at + 1] != "[":
+        raise broken(at, "expected a JSON array")
+    at = skip(at + 1)
+    if text[at : at + 1] == "]":
+        return
+    while True:
+        try:
+            obj, end = decoder.raw_decode(text, at)
+        except json.JSONDecodeError as error:
+            raise broken(error.pos, error.msg) from None
+        except RecursionError:
+            raise broken(at, "nested too deeply") from None
+        line += text.count("\n", seen, at)
+        seen = at
+        yield line, obj
+        at = skip(end)
+        if text[at : at + 1] == ",":
+            at = skip(at + 1)
+        elif text[at : at + 1] == "]":
+            return
+        else:
+            raise broken(at, "expected ',' or ']'")
+
+
+def _task_row(obj: Any, scheme: Scheme, report: ImportReport, line: int) -> ImportRow | None:
+    """The record of one task; None when it holds no annotation to import."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("data"), dict):
+        raise LineError("not a Label Studio task (no \"data\" object)")
+    data = obj["data"]
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise LineError("no data.text string")
+    meta = data.get("meta")
+    meta = meta if isinstance(meta, dict) else data  # a project made elsewhere: fields in data
+    article_id = meta.get("article_id")
+    if not isinstance(article_id, str) or not article_id:
+        raise LineError("no data.meta.article_id: cannot tell which article the sentence is from")
+    annotations = [
+        a for a in obj.get("annotations") or []
+        if isinstance(a, dict) and not a.get("was_cancelled") and isinstance(a.get("result"), list)
+    ]
+    if not annotations:
+        return None
+    # The newest (ISO 8601 times sort as text); the last one when they carry no times.
+    chosen = max(enumerate(annotations), key=lambda p: (str(p[1].get("updated_at") or ""), p[0]))[1]
+    label, spans = _result(chosen["result"], text, scheme)
+    if len(annotations) > 1:
+        report.warnings.append(
+            f"line {line}: {len(annotations)} annotations; the newest, by {_user(chosen)}, imported"
+        )
+    index = meta.get("sentence_index")
+    exported = meta.get("label")
+    annotator = meta.get("annotator") if label == (exported or None) else _user(chosen)
+    checkworthy, note = meta.get("checkworthy"), meta.get("note")
+    return ImportRow(
+        article_id=article_id,
+        sentence_index=index if type(index) is int else None,
+        text=text,
+        label=label,
+        spans=spans,
+        annotator=annotator if isinstance(annotator, str) and annotator else None,
+        checkworthy=checkworthy if isinstance(checkworthy, bool) else None,
+        note=note if isinstance(note, str) else None,
+    )
+
+
+def _result(result: list[Any], text: str, scheme: Scheme) -> tuple[str | None, tuple[tuple[int, int, str], ...]]:
+    """The claim label (None: no choice made) and the spans of one annotation's results."""
+    choices: list[tuple[bool, list[Any]]] = []
+    spans: list[tuple[int, int, str]] = []
+    for item in result:
+        if not isinstance(item, dict) or not isinstance(item.get("value"), dict):
+            raise LineError("a result without a \"value\" object")
+        value, kind = item["value"], item.get("type")
+        if kind == "choices":
+            picked = value.get("choices")
+            if not isinstance(picked, list):
+                raise LineError("a choices result without a \"choices\" list")
+            choices.append((item.get("from_name") == CLAIM, picked))
+        elif kind == "labels":
+            names = value.get("labels")
+            if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+                raise LineError("a labels result without label names")
+            start, end = _offsets(value, text)
+            spans.extend((start, end, name) for name in names)
+    # The claim control when it is there; else the only choices control of the project.
+    claim = [picked for is_claim, picked in choices if is_claim] or [picked for _, picked in choices]
+    picked = [name for names in claim for name in names]
+    if len(picked) > 1:
+        raise LineError(f"several labels {picked} for one sentence; claimscope keeps one")
+    label = picked[0] if picked else None
+    if label is not None and (not isinstance(label, str) or scheme.get(label) is None):
+        raise LineError(f"unknown label {label!r} (known: {', '.join(scheme.names)})")
+    return label, tuple(spans)
+
+
+def _offsets(value: dict[str, Any], text: str) -> tuple[int, int]:
+    """A span's ``start``/``end`` as ``str`` indices, checked against its ``text``."""
+    start, end, said = value.get("start"), value.get("end"), value.get("text")
+    if type(start) is not int or type(end) is not int:
+        raise LineError(f"span offsets {start!r}-{end!r} are not whole numbers")
+    if isinstance(said, str) and text[start:end] != said:
+        # Label Studio before 1.x's code-point fix counted UTF-16 units (an emoji is two).
+        units = text.encode("utf-16-le", "surrogatepass")
+        s = len(units[: 2 * start].decode("utf-16-le", "replace"))
+        e = len(units[: 2 * end].decode("utf-16-le", "replace"))
+        if text[s:e] != said:
+            raise LineError(f"span {start}-{end} holds {text[start:end]!r}, but Label Studio says {said!r}")
+        start, end = s, e
+    if not 0 <= start < end <= len(text):
+        raise LineError(f"span {start}-{end} is outside the sentence (it has {len(text)} characters)")
+    return start, end
+
+
+def _user(annotation: dict[str, Any]) -> str:
+    """Who made an annotation in Label Studio: the e-mail it shows, else the user id."""
+    who = annotation.get("completed_by")
+    if isinstance(who, dict):
+        for key in ("email", "username"):
+            if isinstance(who.get(key), str) and who[key]:
+                return who[key]
+        who = who.get("id")
+    named = annotation.get("created_username")  # " ana@example.com, 1" in Label Studio's export
+    if isinstance(named, str) and named.strip(" ,"):
+        return named.rsplit(",", 1)[0].strip() if "," in named else named.strip()
+    return f"label-studio user {who}"
+
+
+FORMAT = register(
+    Format(
+        "label-studio", write, "", "Label Studio tasks + config folder", folder=True,
+        overlaps="all kept (Label Studio shows overlapping regions)", read=read, sniff=sniff,
+    )
+)
