@@ -163,6 +163,19 @@ def _flock(fd: int) -> bool:
     return True
 
 
+def _zombie(pid: int) -> bool:
+    """True when ``pid`` has exited and only waits for its parent to reap it (Linux).
+
+    A killed process whose parent has not yet collected it still answers ``kill(pid, 0)``,
+    but it holds nothing: its lock is as stale as one whose pid is gone.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2 :].split()[0] in ("Z", "X")
+    except (OSError, ValueError, IndexError):
+        return False
+
+
 def _write_info(fd: int, info: LockInfo) -> None:
     data = json.dumps({"pid": info.pid, "host": info.host, "started": info.started}) + "\n"
     os.ftruncate(fd, 0)
@@ -238,4 +251,17 @@ def _pid_alive(pid: int) -> bool:
         return True
     except OSError:
         return False
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """True when ``pid`` has exited and only waits for its parent to reap it (Linux).
+
+    A killed process whose parent has not yet collected it still answers ``kill(pid, 0)``,
+    but it holds nothing: its lock is as stale as one whose pid is gone.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2 :].split()[0] in ("Z", "X")
+    except (OSError, ValueError, IndexError):
+        return False

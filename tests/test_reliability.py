@@ -83,6 +83,24 @@ def exported_labels(corpus_dir: Path, store_dir: Path, tmp_path: Path) -> dict[s
         return {row["sentence"]: row["label"] for row in csv.DictReader(handle) if row["label"]}
 
 
+def label_every_sentence(corpus_dir: Path, store_dir: Path, analyzer) -> dict[str, str]:
+    """Label each sentence of the corpus through the store; returns sentence text -> label.
+
+    Every label is acknowledged (``set_label`` returned, so it is on disk).
+    """
+    acked: dict[str, str] = {}
+    corpus = load_corpus(corpus_dir)
+    with Store.open(corpus.root, annotator="chaos", store_dir=store_dir) as store:
+        for n, article in enumerate(corpus.articles):
+            analysis = analyzer.analyze(article)
+            doc = store.article(article, analysis.sentences)
+            with doc.batch():
+                for i, sentence in enumerate(analysis.sentences):
+                    doc.set_label(i, LABELS[(n + i) % len(LABELS)])
+                    acked[article.text[sentence.start : sentence.end]] = LABELS[(n + i) % len(LABELS)]
+    return acked
+
+
 # ----------------------------------------------------------------------------- bad files
 
 GOOD = (
@@ -231,17 +249,7 @@ def test_labels_stay_on_their_sentences_through_jsonl_edits(tmp_path: Path, anal
     feed = corpus_dir / "feed.jsonl"
     _write_jsonl(feed, RECORDS)
     store_dir = tmp_path / "store"
-
-    acked: dict[str, str] = {}
-    corpus = load_corpus(corpus_dir)
-    with Store.open(corpus.root, annotator="chaos", store_dir=store_dir) as store:
-        for n, article in enumerate(corpus.articles):
-            analysis = analyzer.analyze(article)
-            doc = store.article(article, analysis.sentences)
-            for i, sentence in enumerate(analysis.sentences):
-                label = LABELS[(n + i) % len(LABELS)]
-                doc.set_label(i, label)
-                acked[article.text[sentence.start : sentence.end]] = label
+    acked = label_every_sentence(corpus_dir, store_dir, analyzer)
     assert len(acked) == 8
     assert exported_labels(corpus_dir, store_dir, tmp_path) == acked
 
@@ -290,16 +298,7 @@ def labelled(tmp_path: Path, analyzer):
         encoding="utf-8",
     )
     store_dir = tmp_path / "store"
-    acked: dict[str, str] = {}
-    corpus = load_corpus(corpus_dir)
-    with Store.open(corpus.root, annotator="chaos", store_dir=store_dir) as store:
-        for n, article in enumerate(corpus.articles):
-            analysis = analyzer.analyze(article)
-            doc = store.article(article, analysis.sentences)
-            for i, sentence in enumerate(analysis.sentences):
-                doc.set_label(i, LABELS[(n + i) % len(LABELS)])
-                acked[article.text[sentence.start : sentence.end]] = LABELS[(n + i) % len(LABELS)]
-    return corpus_dir, store_dir, acked
+    return corpus_dir, store_dir, label_every_sentence(corpus_dir, store_dir, analyzer)
 
 
 def _article_file(store_dir: Path, stem_part: str) -> Path:
@@ -474,16 +473,7 @@ def test_sigkill_during_import_loses_nothing(tmp_path: Path, analyzer) -> None:
             encoding="utf-8",
         )
     store_dir = tmp_path / "store"
-    acked: dict[str, str] = {}
-    corpus = load_corpus(corpus_dir)
-    with Store.open(corpus.root, annotator="chaos", store_dir=store_dir) as store:
-        for n, article in enumerate(corpus.articles):
-            analysis = analyzer.analyze(article)
-            doc = store.article(article, analysis.sentences)
-            with doc.batch():
-                for i, sentence in enumerate(analysis.sentences):
-                    doc.set_label(i, LABELS[(n + i) % len(LABELS)])
-                    acked[article.text[sentence.start : sentence.end]] = LABELS[(n + i) % len(LABELS)]
+    acked = label_every_sentence(corpus_dir, store_dir, analyzer)
     labels_file = tmp_path / "labels.jsonl"
     assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "--format", "prodigy", "-o", labels_file))
 
@@ -564,7 +554,8 @@ def test_sigkill_while_labelling_in_the_app_loses_nothing(labelled, tmp_path: Pa
         if name in os.environ
     )
     command = " ".join(shlex.quote(part) for part in _command())
-    shell = f"env {env} {command} {shlex.quote(str(corpus_dir))} --store {shlex.quote(str(store_dir))}"
+    # exec: the pane's own process is the app, so SIGKILL reaches it and not a shell.
+    shell = f"exec env {env} {command} {shlex.quote(str(corpus_dir))} --store {shlex.quote(str(store_dir))}"
     acked: list[str] = []
     for round_no in range(APP_ROUNDS):
         session = f"claimscope-chaos-{os.getpid()}-{round_no}"
@@ -581,6 +572,7 @@ def test_sigkill_while_labelling_in_the_app_loses_nothing(labelled, tmp_path: Pa
             _wait(session, lambda s: "saved" in s and "not saved" not in s)
             acked.append(name)
             pid = int(_tmux("display-message", "-p", "-t", session, "#{pane_pid}").stdout.strip())
+            assert str(pid) in (store_dir / "lock").read_text(encoding="utf-8"), "the app holds the lock"
             os.kill(pid, signal.SIGKILL)
             deadline = time.monotonic() + 10
             while _pid_alive(pid) and time.monotonic() < deadline:
@@ -623,3 +615,36 @@ def test_a_store_file_with_a_wrong_sentence_count_type_is_named_as_corrupt(label
     bad.write_text(json.dumps(data), encoding="utf-8")
     stats = assert_clean(run_cli("stats", corpus_dir, "--store", store_dir))
     assert bad.name in stats and "corrupt" in stats.lower(), stats
+
+
+def test_a_lock_held_by_a_killed_but_unreaped_process_is_taken_over(tmp_path: Path) -> None:
+    # A parent that has not collected its killed child (tmux, a supervisor) leaves a
+    # zombie: it still answers kill(pid, 0), but it holds nothing any more.
+    store_dir = tmp_path / "store"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from annotations.store import Store;"
+            "s = Store.open(None, annotator='zombie', store_dir=sys.argv[1]);"
+            "print('locked', s.read_only, flush=True); time.sleep(60)",
+            str(store_dir),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().split() == ["locked", "False"]
+        os.kill(holder.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{holder.pid}/stat").read_text().split(") ")[1][0] != "Z":
+            assert time.monotonic() < deadline, "the killed child never became a zombie"
+            time.sleep(0.02)
+        with Store.open(None, annotator="next", store_dir=store_dir) as store:
+            assert not store.read_only, store.read_only_reason
+            assert any("took over" in notice for notice in store.notices), store.notices
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
