@@ -7,8 +7,8 @@ means, what a token is in span mode, how search matches) are testable without a 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from typing import Container, Sequence
+from bisect import bisect_left, bisect_right
+from typing import Callable, Container, Sequence
 
 from corpus.model import Segment
 
@@ -64,6 +64,35 @@ def next_unreviewed(total: int, reviewed: Container[int], current: int) -> int |
         index = (current + step) % total
         if index not in reviewed:
             return index
+    return None
+
+
+def next_in(indices: Sequence[int], current: int, step: int = 1, wrap: bool = False) -> int | None:
+    """The nearest of the sorted ``indices`` after ``current`` (before it when ``step`` < 0).
+
+    With ``wrap`` the search goes round the ends; None when there is nothing that way.
+    """
+    if step > 0:
+        at = bisect_right(indices, current)
+        if at < len(indices):
+            return indices[at]
+        return indices[0] if wrap and indices and indices[0] != current else None
+    at = bisect_left(indices, current)
+    if at > 0:
+        return indices[at - 1]
+    return indices[-1] if wrap and indices and indices[-1] != current else None
+
+
+def next_article_to_review(
+    order: Sequence[str], current: str, unfinished: Callable[[str], bool]
+) -> str | None:
+    """The first article after ``current`` in ``order`` (going round) for which ``unfinished``
+    holds, other than ``current``; None when there is none."""
+    at = order.index(current) if current in order else -1
+    for step in range(1, len(order) + 1):
+        candidate = order[(at + step) % len(order)]
+        if candidate != current and unfinished(candidate):
+            return candidate
     return None
 
 
