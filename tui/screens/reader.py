@@ -53,6 +53,11 @@ READER_BINDINGS: list[Binding] = [
     Binding("g", "first_sentence", "First sentence", show=False, id="reader.first_sentence"),
     Binding("G", "last_sentence", "Last sentence", show=False, id="reader.last_sentence"),
     Binding("space", "next_unreviewed", "Unreviewed", id="reader.next_unreviewed", tooltip="next sentence without a label"),
+    Binding("asterisk", "jump('checkworthy')", "Next check-worthy", show=False, id="reader.next_checkworthy"),
+    Binding("apostrophe", "jump('noted')", "Next note", show=False, id="reader.next_noted"),
+    Binding("T", "jump_to_label", "Next with label", show=False, id="reader.next_labelled"),
+    Binding("R", "review", "Review a label", show=False, id="reader.review"),
+    Binding("V", "select_range", "Select sentences", show=False, id="reader.select"),
     # The scheme's labels are bound here, each on its own key (see `reader_bindings`).
     Binding("c", "claim", "Claim", id="reader.claim"),
     Binding("0,backspace", "clear_label", "Clear", show=False, id="reader.clear"),
@@ -71,7 +76,7 @@ READER_BINDINGS: list[Binding] = [
     Binding("L", "span_extend(1)", "Extend right", group=_SPAN, id="reader.span_extend_right"),
     Binding("enter", "span_label", "Label span", id="reader.span_label"),
     Binding("D", "span_remove", "Remove span", id="reader.span_remove"),
-    Binding("right_square_bracket", "step_article(1)", "Next article", show=False, id="reader.next_article"),
+    Binding("right_square_bracket", "next_to_review", "Next article to review", show=False, id="reader.next_article"),
     Binding("left_square_bracket", "step_article(-1)", "Previous article", show=False, id="reader.previous_article"),
     Binding("slash", "search", "Search", id="reader.search"),
     Binding("p", "toggle_panel", "Side panel", show=False, id="reader.panel"),
@@ -214,6 +219,9 @@ class ReaderScreen(Screen[None]):
         self._status_for: int | None = None
         self.panel: SidePanel | None = None
         self.search_box: SearchBox | None = None
+        self.range_anchor: int | None = None  # V: the sentence the range selection started at
+        self.review_label: str | None = None  # review mode: j/k visit only sentences with it
+        self.status_note: str | None = None  # a one-line message in the status line, until the next move
 
     @property
     def capp(self) -> ClaimscopeApp:
@@ -237,8 +245,26 @@ class ReaderScreen(Screen[None]):
         return Content.assemble(
             Content.styled(self.article.title or self.article.id, "bold"),
             "\n",
+            self._session_content(),
             Content.styled(" · ".join(details), "dim"),
         )
+
+    def _session_content(self) -> Content:
+        """``12 left here · 286 in corpus · 42 labelled · 310/h · `` (the session's pace)."""
+        parts: list[str] = []
+        if self.analysis is not None:
+            parts.append(f"{len(self.analysis.sentences) - len(self._reviewed())} left here")
+        screen = self.capp.list_screen
+        if screen is not None:
+            # The other articles from the list, this one from its labels now (the list's row may lag).
+            reviewed, total, unknown = screen.progress(leave_out=self.article.id)
+            here = len(self.analysis.sentences) - len(self._reviewed()) if self.analysis is not None else 0
+            parts.append(f"{total - reviewed + here}{'+' if unknown or self.analysis is None else ''} in corpus")
+        parts.append(self.capp.pace.describe() if self.capp.pace.labelled else "no labels yet")
+        return Content.styled(" · ".join(parts) + "  │  ", "bold")
+
+    def _update_title(self) -> None:
+        self.query_one("#reader-title", Static).update(self._title_content(), layout=False)  # fixed height
 
     def on_mount(self) -> None:
         self.view = self.query_one(ArticleView)
@@ -284,6 +310,7 @@ class ReaderScreen(Screen[None]):
         self.model_spans = ()
         self.span_cursor = None
         self.search_query, self.hits, self.hit_index = None, [], None
+        self.range_anchor, self.status_note = None, None  # review mode stays on: a second pass spans articles
         self._status_for = None
         self.query_one("#reader-title", Static).update(self._title_content(), layout=False)  # fixed height
         if self.search_box is not None:
@@ -388,6 +415,7 @@ class ReaderScreen(Screen[None]):
     # ------------------------------------------------------------ side widgets
     def _update_progress(self) -> None:
         self._update_status()  # the progress bar is part of the status line
+        self._update_title()  # what is left, and the pace
 
     def _reviewed(self) -> set[int]:
         if self.doc is None:
@@ -405,6 +433,7 @@ class ReaderScreen(Screen[None]):
             progress_bar(reviewed, total),
             f" {reviewed}/{total} reviewed · s{index + 1} ",
         ]
+        parts += self._flow_status()
         record = self.doc.labels.get(index) if self.doc is not None else None
         if record is not None and record.label is not None:
             label = self.capp.scheme.get(record.label)
@@ -422,6 +451,25 @@ class ReaderScreen(Screen[None]):
             found = f"{(self.hit_index or 0) + 1}/{len(self.hits)}" if self.hits else "no hits"
             parts += [(" search ", "reverse"), Content(f" {self.search_query!s} "), f"{found} (n/N, esc)"]
         status.update(Content.assemble(*parts), layout=False)  # one fixed line: no relayout per key
+
+    def _flow_status(self) -> list[Content | str | tuple[str, str]]:
+        """The status line's part for the range selection, review mode and the last message."""
+        parts: list[Content | str | tuple[str, str]] = []
+        if self.status_note is not None:
+            parts += [(f"{self.status_note}", "bold"), " "]
+        if self.range_anchor is not None:
+            low, high = sorted((self.range_anchor, self.view.cursor))
+            parts += [(f" SELECT s{low + 1}–s{high + 1} ", "bold reverse"), " label key: all · esc cancels "]
+        if self.review_label is not None:
+            matching = self._with_label(self.review_label)
+            here = f"{matching.index(self.view.cursor) + 1}/{len(matching)}" if self.view.cursor in matching else f"–/{len(matching)}"
+            parts += [(" REVIEW ", "bold reverse"), Content(f" {self.review_label} {here} "), "j/k: only these · R/esc leaves "]
+        return parts
+
+    def _say(self, note: str) -> None:
+        """A one-line message in the status line (kept until the cursor moves)."""
+        self.status_note = note
+        self._update_status()
 
     def _update_panel(self) -> None:
         if self.analysis is None or self.panel is None or not self.panel.display:
@@ -488,6 +536,9 @@ class ReaderScreen(Screen[None]):
         if message.index == self._status_for:
             return  # already handled by _move
         self._status_for = message.index
+        self.status_note = None
+        if self.range_anchor is not None:
+            self._show_range()
         if self.span_cursor is not None and self.analysis is not None:
             sentence = self.analysis.sentences[message.index]
             if not (sentence.start <= self.span_cursor.token[0] < sentence.end):
@@ -507,6 +558,8 @@ class ReaderScreen(Screen[None]):
         self.view.scroll_to_offsets(message.offset, message.offset, center=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.range_anchor is not None and action in _SPAN_ACTIONS | {"span_mode"}:
+            return False  # one selection at a time
         if action in _SPAN_ACTIONS:
             return self.span_cursor is not None
         if action == "previous_hit":
@@ -527,11 +580,113 @@ class ReaderScreen(Screen[None]):
 
     def action_next_sentence(self) -> None:
         if self._ready():
-            self._move(self.view.cursor + 1)
+            self._step(1)
 
     def action_previous_sentence(self) -> None:
         if self._ready():
-            self._move(self.view.cursor - 1)
+            self._step(-1)
+
+    def _step(self, step: int) -> None:
+        """j/k: the next sentence, or in review mode the next one with the reviewed label."""
+        if self.review_label is None:
+            self._move(self.view.cursor + step)
+            return
+        target = navigation.next_in(self._with_label(self.review_label), self.view.cursor, step)
+        if target is None:
+            self._say(f"no more {self.review_label} sentences that way in this article")
+        else:
+            self._move(target)
+
+    def _with_label(self, name: str) -> list[int]:
+        """The sentences labelled ``name``, in reading order."""
+        labels = self.doc.labels if self.doc is not None else {}
+        return sorted(i for i, record in labels.items() if record.label == name)
+
+    def action_jump(self, what: str) -> None:
+        """Go to the next check-worthy (★) or noted sentence (going round the end)."""
+        if not self._ready():
+            return
+        labels = self.doc.labels if self.doc is not None else {}
+        if what == "checkworthy":
+            found, name = sorted(i for i, r in labels.items() if r.checkworthy), "check-worthy (★)"
+        else:
+            found, name = sorted(i for i, r in labels.items() if r.note), "noted (✎)"
+        self._jump_to(found, name)
+
+    def _jump_to(self, found: list[int], name: str) -> None:
+        target = navigation.next_in(found, self.view.cursor, wrap=True)
+        if target is None:
+            here = " other" if self.view.cursor in found else ""
+            self._say(f"no{here} {name} sentence in this article")
+        else:
+            self._move(target)
+
+    def action_jump_to_label(self) -> None:
+        """Pick a label (one key), then go to the next sentence that has it."""
+        if not self._ready():
+            return
+        from tui.screens.label_picker import LabelPickerScreen
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self._jump_to(self._with_label(name), f"{name!r}")
+
+        self.app.push_screen(LabelPickerScreen(self.capp.scheme, "Go to the next sentence labelled:"), chosen)
+
+    def action_review(self) -> None:
+        """Review mode: pick a label; j/k then visit only its sentences. R again leaves."""
+        if self.review_label is not None:
+            self._leave_review()
+            return
+        if not self._ready():
+            return
+        from tui.screens.label_picker import LabelPickerScreen
+
+        def chosen(name: str | None) -> None:
+            if name is None:
+                return
+            found = self._with_label(name)
+            if not found:
+                self._say(f"no sentence is labelled {name} in this article")
+                return
+            self.review_label = name
+            target = navigation.next_in(found, self.view.cursor - 1, wrap=True)
+            self._move(target if target is not None else found[0])
+            self._update_status()
+
+        self.app.push_screen(LabelPickerScreen(self.capp.scheme, "Review the sentences labelled:"), chosen)
+
+    def _leave_review(self) -> None:
+        self.review_label = None
+        self._say("review mode off")
+
+    def action_select_range(self) -> None:
+        """V: select sentences from here (j/k extend); a label key labels them all."""
+        if not self._ready():
+            return
+        if self.range_anchor is not None:
+            self._end_range()
+            return
+        if self.span_cursor is not None:
+            self._leave_span_mode()
+        self.range_anchor = self.view.cursor
+        self._show_range()
+
+    def _selected(self) -> range:
+        assert self.range_anchor is not None
+        low, high = sorted((self.range_anchor, self.view.cursor))
+        return range(low, high + 1)
+
+    def _show_range(self) -> None:
+        sentences = self.view.sentences
+        chosen = self._selected()
+        self.view.set_selection((sentences[chosen.start].start, sentences[chosen[-1]].end), None)
+        self._update_status()
+
+    def _end_range(self) -> None:
+        self.range_anchor = None
+        self.view.set_selection(None, None)
+        self._update_status()
 
     def action_next_paragraph(self) -> None:
         if self._ready():
@@ -570,11 +725,18 @@ class ReaderScreen(Screen[None]):
     def action_step_article(self, step: int) -> None:
         self.capp.step_article(self.article.id, step)
 
+    def action_next_to_review(self) -> None:
+        self.capp.open_next_to_review(self.article.id)
+
     def action_back(self) -> None:
         if self.search_query is not None:
             self._end_search()
         elif self.span_cursor is not None:
             self._leave_span_mode()
+        elif self.range_anchor is not None:
+            self._end_range()
+        elif self.review_label is not None:
+            self._leave_review()
         else:
             self.app.pop_screen()
 
@@ -635,9 +797,55 @@ class ReaderScreen(Screen[None]):
         """Label the current sentence (``None`` clears it)."""
         if not self._editable():
             return
+        if self.range_anchor is not None:
+            self._label_range(name)
+            return
         index = self.view.cursor
         if self._store_call("saved" if name else "cleared", self.doc.set_label, index, name):
             self._after_sentence_edit(index)
+            if name is not None:
+                self.capp.pace.add(1)
+                self._advance(index)
+
+    def _label_range(self, name: str | None) -> None:
+        """Label every selected sentence: one write, one undo step."""
+        chosen = self._selected()
+
+        def label_all() -> None:
+            with self.doc.batch():
+                for index in chosen:
+                    self.doc.set_label(index, name)
+
+        if not self._store_call("saved" if name else "cleared", label_all):
+            return
+        self._end_range()
+        self._refresh_annotations()
+        self.capp.article_changed(self.article.id)
+        if name is not None:
+            self.capp.pace.add(len(chosen))
+            self._advance(chosen[-1])
+        if self.status_note is None:
+            self._say(f"{len(chosen)} sentences {'labelled ' + name if name else 'cleared'} (u undoes all)")
+
+    def _advance(self, after: int) -> None:
+        """After a label key: move as the `advance` setting says; say when the article is done."""
+        mode = self.capp.advance
+        total = len(self.view.sentences)
+        reviewed = self._reviewed()
+        target: int | None = None
+        if mode != "stay":
+            if self.review_label is not None:
+                target = navigation.next_in(self._with_label(self.review_label), after)
+            elif mode == "next":
+                target = after + 1 if after + 1 < total else None
+            else:
+                target = navigation.next_unreviewed(total, reviewed, after)
+        if target is not None:
+            self._move(target)
+        elif self.review_label is not None and mode != "stay":
+            self._say(f"last {self.review_label} sentence in this article")
+        if len(reviewed) >= total:
+            self._say("article reviewed · ] opens the next article to review")
 
     def _after_sentence_edit(self, index: int) -> None:
         record = self.doc.labels.get(index)
@@ -713,6 +921,8 @@ class ReaderScreen(Screen[None]):
         self.reload_annotations()
         if change.sentence_index is not None:
             self._move(change.sentence_index)
+        if len(store.last_step) > 1:
+            self._say(f"{which}: {len(store.last_step)} sentences at once")
 
     def reload_annotations(self) -> None:
         """Read this article's labels again from the store (after undo/redo)."""
