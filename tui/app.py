@@ -17,9 +17,10 @@ from textual.notifications import SeverityLevel
 from corpus.errors import ClaimscopeError
 from corpus.model import Article
 from tui.background import AnalysisProcess, start_resource_tracker
-from tui.config import Config, Position, PositionBook
+from tui.config import Config, Position, PositionBook, next_advance
 from tui.palette import ClaimscopeCommands
 from tui.screens.articles import ArticlesScreen
+from tui.session import Pace
 
 if TYPE_CHECKING:
     from annotations.scheme import Scheme
@@ -67,6 +68,10 @@ class ClaimscopeApp(App[None]):
         # Before anything runs: a label key that is already a reader key is a SchemeError.
         self.reader_keys = reader_bindings(scheme, self.config, also=self.BINDINGS)
         self.positions = positions or PositionBook()
+        #: article id -> the sentence it was left at (this corpus), saved with the position
+        self.article_positions = self.positions.sentences(corpus.root)
+        self.advance = self.config.advance  # where a label key moves the cursor; the palette cycles it
+        self.pace = Pace()
         self.restore = restore
         self.notices = notices
         self.layers: dict[str, bool] = {layer: True for layer in LAYERS}
@@ -76,7 +81,7 @@ class ClaimscopeApp(App[None]):
         self.analysis_process = AnalysisProcess()
         start_resource_tracker()  # now, while stderr is still a real file
         self._position: Position | None = None
-        self._position_saved: Position | None = None
+        self._positions_changed = False
 
     # -------------------------------------------------------------- lifecycle
     def on_mount(self) -> None:
@@ -157,6 +162,8 @@ class ClaimscopeApp(App[None]):
             return
         if self.list_screen is not None:
             self.list_screen.select(article_id)
+        if sentence is None:
+            sentence = self.article_positions.get(article_id)  # where this article was left
         self.remember(article_id, sentence or 0)
         while len(self.screen_stack) > 1 and not (self.screen is self.reader or isinstance(self.screen, ArticlesScreen)):
             self.pop_screen()
@@ -182,6 +189,23 @@ class ClaimscopeApp(App[None]):
             return
         self.open_article(order[index])
 
+    def open_next_to_review(self, article_id: str) -> None:
+        """Open the next article in the list's order that still has unreviewed sentences."""
+        from tui.navigation import next_article_to_review
+
+        order = self.list_screen.order if self.list_screen else [a.id for a in self.corpus.articles]
+        unfinished = self.list_screen.unfinished if self.list_screen else (lambda _article_id: True)
+        target = next_article_to_review(order, article_id, unfinished)
+        if target is None:
+            self.notify("no other article has unreviewed sentences")
+            return
+        self.open_article(target)
+
+    def cycle_advance(self) -> None:
+        """Switch where a label key moves the cursor: next unreviewed, next, stay."""
+        self.advance = next_advance(self.advance)
+        self.notify(f"after a label: {self.advance} (set advance in config.toml to keep it)", timeout=3)
+
     def article_changed(self, article_id: str) -> None:
         """Labels of an article changed: refresh its row in the list."""
         if self.list_screen is not None:
@@ -195,12 +219,14 @@ class ClaimscopeApp(App[None]):
     def remember(self, article_id: str, sentence: int) -> None:
         """Note the reading position (written to disk by `save_position`)."""
         self._position = Position(article_id, sentence)
+        self.article_positions[article_id] = sentence
+        self._positions_changed = True
 
     def save_position(self) -> None:
-        """Write the reading position if it changed."""
-        if self._position is not None and self._position != self._position_saved:
-            self.positions.set(self.corpus.root, self._position)
-            self._position_saved = self._position
+        """Write the reading positions if they changed."""
+        if self._position is not None and self._positions_changed:
+            self.positions.set(self.corpus.root, self._position, self.article_positions)
+            self._positions_changed = False
 
     # --------------------------------------------------------------- layers
     def toggle_layer(self, layer: str) -> None:

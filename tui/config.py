@@ -36,6 +36,11 @@ class ConfigError(ClaimscopeError):
     """The user config file cannot be read or holds a bad value."""
 
 
+def next_advance(current: str) -> str:
+    """The `advance` setting after ``current``, as the palette cycles them."""
+    return ADVANCE[(ADVANCE.index(current) + 1) % len(ADVANCE)]
+
+
 @dataclass(frozen=True)
 class Config:
     """What the user set in ``config.toml`` (everything optional)."""

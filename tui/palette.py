@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
+from tui.config import next_advance
+
 if TYPE_CHECKING:
     from tui.app import ClaimscopeApp
 
@@ -28,6 +30,11 @@ class ClaimscopeCommands(Provider):
             state = "off" if app.layers[layer] else "on"
             yield (f"Highlights: turn {layer} {state}", partial(app.toggle_layer, layer), f"toggle the {layer} layer")
         yield ("Theme: switch light/dark", app.toggle_dark, "toggle between textual-light and textual-dark")
+        yield (
+            f"After a label: {next_advance(app.advance)} (now {app.advance})",
+            app.cycle_advance,
+            "where a label key moves the cursor: next-unreviewed, next, stay",
+        )
         for fmt in EXPORT_FORMATS:
             yield (f"Export labels as {fmt}", partial(app.export_labels, fmt), "write every label of this corpus")
         yield ("Help: keys and label guidelines", app.action_help, "show every binding and the scheme")
@@ -37,7 +44,7 @@ class ClaimscopeCommands(Provider):
                 if not binding.description or not binding.id:
                     continue
                 action = binding.action
-                if "(" in action and not action.startswith(("label(", "toggle_layer", "step_article", "span_")):
+                if "(" in action and not action.startswith(("label(", "toggle_layer", "step_article", "span_", "jump(")):
                     continue
                 label = app.scheme.get(binding.id.removeprefix("label."))
                 if binding.id.startswith("label.") and label is not None:

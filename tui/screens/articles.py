@@ -91,7 +91,6 @@ class Row:
             where = "" if self.error.startswith(self.id) else f"{self.id}: "
             message = Text(f"⚠ {where}{self.error}", style="bold red")
             return [message] + [Text("")] * (columns - 1)
-        share = self.reviewed_share
         source = [] if narrow else [Text(self.source)]
         return [
             Text(self.title),
@@ -101,7 +100,7 @@ class Row:
             _number(self.entities),
             _number(self.figures),
             _number(self.claims),
-            Text("–" if share is None else f"{share:.0%}", justify="right"),
+            Text(f"{self.reviewed}/{self.total}" if self.total else "–", justify="right"),
         ]
 
     def matches(self, query: str) -> bool:
@@ -142,9 +141,9 @@ def error_row(error: ArticleError) -> Row:
 
 
 class CountsReady(Message):
-    """Entity and figure counts read from the analysis cache (article id -> counts)."""
+    """Entity, figure and sentence counts read from the analysis cache (article id -> counts)."""
 
-    def __init__(self, counts: dict[str, tuple[int, int]]) -> None:
+    def __init__(self, counts: dict[str, tuple[int, int, int]]) -> None:
         self.counts = counts
         super().__init__()
 
@@ -201,6 +200,11 @@ class ArticlesScreen(Screen[None]):
             ("  ·  ", "dim"),
             (f"{len(app.corpus.articles)} articles", "bold"),
         ]
+        reviewed, total, unknown = self.progress()
+        if total:
+            parts += [("  ·  ", "dim"), (f"{reviewed}/{total} reviewed", "bold")]
+            if unknown:
+                parts.append((f" ({unknown} not analysed yet)", "dim"))
         if app.corpus.errors:
             parts.append((f", {len(app.corpus.errors)} unreadable", "bold $error"))
         if store.read_only:
@@ -221,20 +225,22 @@ class ArticlesScreen(Screen[None]):
     def read_counts(self, articles: list[Article]) -> None:
         """Read cached analyses in a thread (never spaCy) and send the counts back."""
         analyzer = self.capp.analyzer
-        counts: dict[str, tuple[int, int]] = {}
+        counts: dict[str, tuple[int, int, int]] = {}
         for article in articles:
             try:
                 found = analyzer.counts(article)
             except Exception:  # a damaged cache entry only costs the counts of one row
                 continue
             if found is not None:
-                counts[article.id] = (found.entities, found.figures)
+                counts[article.id] = (found.entities, found.figures, found.sentences)
         self.post_message(CountsReady(counts))
 
     def on_counts_ready(self, message: CountsReady) -> None:
         for row in self.rows:
             if row.id in message.counts and row.error is None:
-                row.entities, row.figures = message.counts[row.id]
+                row.entities, row.figures, sentences = message.counts[row.id]
+                row.total = row.total or sentences  # the store's count wins: it is of the opened text
+        self.update_header()
         self.query_one(ArticleTable).refresh_rows()  # one repaint for the lot
 
     def refresh_progress(self, article_id: str | None = None) -> None:
@@ -248,9 +254,24 @@ class ArticlesScreen(Screen[None]):
             if row.error is None and (article_id is None or row.id == article_id):
                 item = summary.get(row.id)
                 if item is not None:
-                    row.claims, row.reviewed, row.total = item.claims, item.reviewed, item.total
-        if article_id is not None and self.is_mounted:
-            self.query_one(ArticleTable).refresh_row(article_id)
+                    row.claims, row.reviewed = item.claims, item.reviewed
+                    row.total = item.total or row.total  # 0: never opened, the cache may know
+        if self.is_mounted:
+            self.update_header()
+            if article_id is not None:
+                self.query_one(ArticleTable).refresh_row(article_id)
+
+    def progress(self, leave_out: str | None = None) -> tuple[int, int, int]:
+        """Corpus progress: (sentences reviewed, sentences known, articles whose count is unknown),
+        without the article ``leave_out``."""
+        articles = [row for row in self.rows if row.error is None and row.id != leave_out]
+        unknown = sum(1 for row in articles if not row.total)
+        return sum(row.reviewed for row in articles), sum(row.total for row in articles), unknown
+
+    def unfinished(self, article_id: str) -> bool:
+        """Whether an article may still have unreviewed sentences (unknown counts as yes)."""
+        row = self._by_id.get(article_id)
+        return row is not None and row.error is None and (not row.total or row.reviewed < row.total)
 
     def rebuild(self) -> None:
         """Refill the table from the rows, with the current filter and sort."""
@@ -285,7 +306,9 @@ class ArticlesScreen(Screen[None]):
             if column == key:
                 if not width:
                     return 0
-                return max(len(short) + 1, 5) if self._narrow and key != "date" else width
+                if self._narrow and key not in ("date", "reviewed"):  # "12/18" needs its room
+                    return max(len(short) + 1, 5)
+                return width
         return 0
 
     def on_resize(self) -> None:
