@@ -93,18 +93,18 @@ async def test_brackets_in_titles_notes_and_messages_are_shown_literally(
         # A note with a closing tag: saved, shown, then undone and redone (the old crash).
         await pilot.press("j", "n")
         assert isinstance(app.screen, NoteScreen)
-        await pilot.press(*NOTE, "enter")
+        await pilot.press(*NOTE, "ctrl+s")
         await pilot.pause()
         assert reader.doc.labels[1].note == NOTE
         assert f"✎ {NOTE}" in screen_text(app)
         await pilot.press("1", "u", "u")
         await pilot.pause()
         assert reader.doc.labels.get(1) is None
-        assert f"undo: note of sentence 2: – -> {NOTE}" in screen_text(app)
+        assert f"undo: note on sentence 2 back to none" in screen_text(app)
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert reader.doc.labels[1].note == NOTE
-        assert f"redo: note of sentence 2: – -> {NOTE}" in screen_text(app)
+        assert f"redo: note on sentence 2 to “{NOTE}”" in screen_text(app)
 
         # The side panel lists the claim with its bracketed text.
         await pilot.press("g", "1", "p")

@@ -158,7 +158,7 @@ async def test_note_editor_saves_text_with_brackets(corpus_dir: Path, tmp_path: 
         await pilot.press("j", "n")
         assert isinstance(app.screen, NoteScreen)
         await pilot.press(*"check [source]")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # enter is a new line in the note
         assert isinstance(app.screen, ReaderScreen)
         await pilot.press("j", "n", "escape")  # cancelled: nothing saved for s2
         assert isinstance(app.screen, ReaderScreen)

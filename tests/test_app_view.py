@@ -140,7 +140,7 @@ async def test_view_renders_brackets_literally_and_marks_the_cursor() -> None:
         # every cell carries a background (plain paragraphs too), so themes fill the view
         for y in range(view.size.height):
             assert all(seg.style is not None and seg.style.bgcolor is not None for seg in view.render_line(y))
-        assert lines[0].startswith("▌1* Acme [Corp]")
+        assert lines[0].startswith("▌1    ★  Acme [Corp]")  # no name given: the key is the chip
         view.cursor = 2
         await pilot.pause()
         lines = screen_text(app)

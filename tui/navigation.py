@@ -29,6 +29,15 @@ def sentence_index(sentences: Sequence[Segment], offset: int) -> int | None:
     return max(0, bisect_right([s.start for s in sentences], offset) - 1)
 
 
+def first_sentence_in(sentences: Sequence[Segment], offset: int) -> int:
+    """The first sentence starting at or after ``offset`` (``len(sentences)`` if none).
+
+    A paragraph "  • Text." starts at its bullet, before its first sentence: the
+    sentence holding that offset is the previous paragraph's last one, not this.
+    """
+    return bisect_left([s.start for s in sentences], offset)
+
+
 def next_paragraph(sentences: Sequence[Segment], paragraphs: Sequence[Segment], current: int) -> int:
     """The first sentence of the paragraph after the current sentence's one."""
     if not sentences or not paragraphs:
@@ -36,8 +45,7 @@ def next_paragraph(sentences: Sequence[Segment], paragraphs: Sequence[Segment], 
     here = paragraph_index(paragraphs, sentences[current].start)
     if here + 1 >= len(paragraphs):
         return len(sentences) - 1
-    target = sentence_index(sentences, paragraphs[here + 1].start)
-    return max(current, target if target is not None else current)
+    return max(current, min(first_sentence_in(sentences, paragraphs[here + 1].start), len(sentences) - 1))
 
 
 def previous_paragraph(sentences: Sequence[Segment], paragraphs: Sequence[Segment], current: int) -> int:
@@ -45,17 +53,12 @@ def previous_paragraph(sentences: Sequence[Segment], paragraphs: Sequence[Segmen
     if not sentences or not paragraphs:
         return current
     here = paragraph_index(paragraphs, sentences[current].start)
-    first = sentence_index(sentences, paragraphs[here].start) or 0
-    if sentences[first].start < paragraphs[here].start:
-        first += 1  # the sentence found starts in an earlier paragraph
+    first = first_sentence_in(sentences, paragraphs[here].start)
     if first < current:
         return first
     if here == 0:
         return 0
-    target = sentence_index(sentences, paragraphs[here - 1].start) or 0
-    if sentences[target].start < paragraphs[here - 1].start:
-        target += 1
-    return min(target, current)
+    return min(first_sentence_in(sentences, paragraphs[here - 1].start), current)
 
 
 def next_unreviewed(total: int, reviewed: Container[int], current: int) -> int | None:

@@ -23,7 +23,18 @@ SEARCH_NOTE = (
 SPAN_NOTE = (
     "Span mode (v) works inside the current sentence: h/l move by token, H/L extend the "
     "selection, enter picks a label (adding a span, or relabelling one that matches the "
-    "selection exactly), D removes the span under the cursor, escape leaves span mode."
+    "selection exactly), D removes the span under the cursor, escape leaves span mode. "
+    "The status line names the span under the cursor and where it comes from (model, "
+    "rule, or corrected). In the label picker each label has one key (letters for "
+    "entities and dates, 1-9 for figures); a capital letter or / filters by name."
+)
+MARKS_NOTE = (
+    "The gutter shows the label of the sentence that starts each line (its name in the "
+    "label's colour), ★ for check-worthy and ✎ for a note; a line continuing a labelled "
+    "sentence shows │. A labelled sentence starting mid-line shows its label key in the "
+    "space before it, and its text is tinted in the label's colour. The label bar under "
+    "the status line lists key → label. Notes: n opens the editor (enter: new line, "
+    "ctrl+s: save, escape: cancel)."
 )
 
 
@@ -89,7 +100,13 @@ def key_label(keys: str) -> str:
 class HelpScreen(Screen[None]):
     """All bindings and the label guidelines; escape or q closes it."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "app.pop_screen", "Close", id="help.close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "app.pop_screen", "Close", id="help.close"),
+        Binding("j,down", "scroll(1)", "Down", show=False, id="help.down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
+        Binding("space,pagedown", "scroll(0)", "Page down", show=False, id="help.page_down"),
+        Binding("g", "top", "Top", show=False, id="help.top"),
+    ]
 
     @property
     def capp(self) -> ClaimscopeApp:
@@ -99,7 +116,9 @@ class HelpScreen(Screen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(Text("claimscope help", style="bold"), id="help-title")
             yield Static(self.keys_table(), id="help-keys")
-            yield Static(Group(Text(SEARCH_NOTE), Text(""), Text(SPAN_NOTE)), id="help-notes")
+            yield Static(
+                Group(Text(SEARCH_NOTE), Text(""), Text(SPAN_NOTE), Text(""), Text(MARKS_NOTE)), id="help-notes"
+            )
             yield Static(self._scheme_table(), id="help-scheme")
             config = self.capp.config
             where = str(config.path) if config.path else "config.toml in the user config folder"
@@ -112,6 +131,17 @@ class HelpScreen(Screen[None]):
                 id="help-config",
             )
         yield Footer()
+
+    def action_scroll(self, step: int) -> None:
+        """Scroll the help: ``step`` lines, or a page when 0."""
+        body = self.query_one("#help-body", VerticalScroll)
+        if step:
+            body.scroll_relative(y=step, animate=False)
+        else:
+            body.scroll_page_down(animate=False)
+
+    def action_top(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_home(animate=False)
 
     def keys_table(self) -> Table:
         from tui.app import ClaimscopeApp

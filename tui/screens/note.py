@@ -1,4 +1,4 @@
-"""A small dialog to write the note on the current sentence."""
+"""The note editor: the sentence it annotates above, a multi-line note below."""
 
 from __future__ import annotations
 
@@ -7,28 +7,39 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static, TextArea
 
 
 class NoteScreen(ModalScreen[str | None]):
-    """Edit a note: enter saves (an empty note removes it), escape cancels."""
+    """Edit a note: ctrl+s saves (an empty note removes it), escape cancels; enter is a new line."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="note.cancel", priority=True),
+    ]
 
-    def __init__(self, note: str, sentence: int) -> None:
+    def __init__(self, note: str, sentence: int, sentence_text: str = "") -> None:
         super().__init__()
         self.note = note
         self.sentence = sentence
+        self.sentence_text = sentence_text
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog", classes="dialog"):
             yield Static(Content.styled(f"Note on sentence {self.sentence + 1}", "bold"))
-            yield Input(value=self.note, placeholder="a note for this sentence", id="note-input")
-            yield Static(Content.styled("enter: save · empty: remove · escape: cancel", "dim"))
+            if self.sentence_text:
+                # Article text: Content, never markup.
+                yield Static(Content(" ".join(self.sentence_text.split())), id="note-sentence")
+            yield TextArea(self.note, id="note-input", soft_wrap=True, show_line_numbers=False)
+            yield Static(Content.styled("ctrl+s: save · empty: remove · escape: cancel · enter: new line", "dim"))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value.strip())
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -31,7 +31,7 @@ from corpus.model import Analysis, Article, Span
 from tui import navigation
 from tui.widgets.article_view import ENTITY_COLORS, ArticleView, Mark, entity_style
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.legend import Legend
+from tui.widgets.legend import LabelBar, Legend
 from tui.widgets.save_indicator import SaveIndicator
 from tui.widgets.search_box import SearchBox
 from tui.widgets.side_panel import ClaimEntry, EntityEntry, SidePanel
@@ -182,6 +182,53 @@ class SpanCursor:
         return self.tokens[self.cursor]
 
 
+#: Figure labels only the rule layer gives (corpus/figures.py); the model gives the others too.
+RULE_ONLY_LABELS = frozenset({"COUNT", "RANGE", "SCORE", "AGE"})
+
+
+def _span_chip(span: Span, no_color: bool) -> Any:
+    """A span's label drawn as the reader draws the span."""
+    from rich.text import Text
+
+    style = entity_style(span.label, no_color) if span.kind == "entity" else "bold underline"
+    return Text(f" {span.label} ", style=style)
+
+
+def history_message(which: str, change: Any, model_spans: Sequence[Span] = ()) -> str:
+    """What undo or redo did, in its direction: "undo: sentence 11 back to prediction",
+    "redo: sentence 11 to quantity", "undo: span “Marrow Island” back to GPE (model)".
+    """
+    record = change.before if which == "undo" else change.after
+    to = "back to" if which == "undo" else "to"
+    if change.field == "span" and change.span is not None:
+        start, end = change.span
+        other = change.after if which == "undo" else change.before
+        text = getattr(record, "text", "") or getattr(other, "text", "")
+        if record is None:
+            model = next((s for s in model_spans if (s.start, s.end) == (start, end)), None)
+            state = f"{model.label} (model)" if model else "no span"
+        elif record.action == "remove":
+            state = "removed"
+        else:
+            state = record.label
+        return f"{which}: span “{_short(text)}” {to} {state}"
+    where = f"sentence {change.sentence_index + 1}"
+    if change.field == "label":
+        return f"{which}: {where} {to} {getattr(record, 'label', None) or 'unreviewed'}"
+    if change.field == "checkworthy":
+        return f"{which}: {where} {to} {'check-worthy' if getattr(record, 'checkworthy', False) else 'not check-worthy'}"
+    if change.field == "note":
+        note = getattr(record, "note", "")
+        return f"{which}: note on {where} {to} “{_short(note)}”" if note else f"{which}: note on {where} {to} none"
+    return f"{which}: {change.description}"
+
+
+def _short(text: str, width: int = 40) -> str:
+    """One line of at most ``width`` characters (notes may hold newlines)."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
 def progress_bar(done: int, total: int, width: int = 10) -> Content:
     """A short bar of reviewed sentences; full and empty cells differ in shape too (NO_COLOR)."""
     filled = round(width * done / total) if total else 0
@@ -235,6 +282,7 @@ class ReaderScreen(Screen[None]):
         with Horizontal(id="reader-status"):
             yield Static(id="sentence-status")
             yield SaveIndicator(id="save-indicator")
+        yield LabelBar(id="label-bar")
         yield Legend(id="legend")
         yield KeyBar()
 
@@ -270,6 +318,7 @@ class ReaderScreen(Screen[None]):
         self.view = self.query_one(ArticleView)
         self.save_indicator = self.query_one(SaveIndicator)
         self._built = True
+        self.query_one(LabelBar).show_labels([(label.key, label.name, label.color) for label in self.capp.scheme])
         if self.capp.store.read_only:
             self.save_indicator.read_only()
         if self.capp.show_panel:
@@ -403,14 +452,17 @@ class ReaderScreen(Screen[None]):
 
     def _mark(self, record: Any) -> Mark | None:
         scheme = self.capp.scheme
+        star, note = record.checkworthy, bool(record.note)
         if record.label is None:
-            if record.checkworthy or record.note:
-                return Mark(key="·", color="#808080", checkworthy=record.checkworthy, claim=False)
+            if star or note:
+                return Mark(key="·", color="#808080", checkworthy=star, claim=False, note=note, labelled=False)
             return None
         label = scheme.get(record.label)
-        if label is None:
-            return Mark(key="?", color="#ff0000", checkworthy=record.checkworthy)
-        return Mark(key=label.key, color=label.color, checkworthy=record.checkworthy, claim=label.claim)
+        if label is None:  # a label the scheme no longer has: shown, named, in red
+            return Mark(key="?", color="#ff5555", checkworthy=star, name=record.label, note=note)
+        return Mark(
+            key=label.key, color=label.color, checkworthy=star, claim=label.claim, name=label.name, note=note
+        )
 
     # ------------------------------------------------------------ side widgets
     def _update_progress(self) -> None:
@@ -446,11 +498,58 @@ class ReaderScreen(Screen[None]):
         if record is not None and record.note:
             parts += [" ✎ ", Content(record.note)]
         if self.span_cursor is not None:
-            parts.append((" SPAN MODE", "bold reverse"))
+            parts = [(" SPAN ", "bold reverse"), f" s{index + 1} ", *self._span_status()]
         if self.search_query is not None:
             found = f"{(self.hit_index or 0) + 1}/{len(self.hits)}" if self.hits else "no hits"
             parts += [(" search ", "reverse"), Content(f" {self.search_query!s} "), f"{found} (n/N, esc)"]
         status.update(Content.assemble(*parts), layout=False)  # one fixed line: no relayout per key
+
+    def _flow_status(self) -> list[Content | str | tuple[str, str]]:
+        """The status line's part for the range selection, review mode and the last message."""
+        parts: list[Content | str | tuple[str, str]] = []
+        if self.status_note is not None:
+            parts += [(f"{self.status_note}", "bold"), " "]
+        if self.range_anchor is not None:
+            low, high = sorted((self.range_anchor, self.view.cursor))
+            parts += [(f" SELECT s{low + 1}–s{high + 1} ", "bold reverse"), " label key: all · esc cancels "]
+        if self.review_label is not None:
+            matching = self._with_label(self.review_label)
+            here = f"{matching.index(self.view.cursor) + 1}/{len(matching)}" if self.view.cursor in matching else f"–/{len(matching)}"
+            parts += [(" REVIEW ", "bold reverse"), Content(f" {self.review_label} {here} "), "j/k: only these · R/esc leaves "]
+        return parts
+
+    def _say(self, note: str) -> None:
+        """A one-line message in the status line (kept until the cursor moves)."""
+        self.status_note = note
+        self._update_status()
+
+    def _span_status(self) -> list[Content | str | tuple[str, str]]:
+        """What the token cursor is on: the span's label, its text, where it comes from."""
+        span = self._span_under_cursor()
+        if span is None:
+            return [("no span here", "dim"), "  enter: add one"]
+        text = " ".join(self.article.text[span.start : span.end].split())
+        return [
+            Content.from_rich_text(_span_chip(span, self.view.palette.no_color)),
+            " ",
+            Content(f"“{text}”"),
+            (f" · {self._span_source(span)}", "dim" if not self.view.palette.no_color else "italic"),
+        ]
+
+    def _span_source(self, span: Span) -> str:
+        """``corrected`` (by a reader, in the store), ``rule`` or ``model``.
+
+        `Span` records do not say which of the model and the figure rules found a
+        figure, so a figure label both can give is "model or rule"; the labels only
+        the rules give (and entities and dates, only the model) are exact.
+        """
+        if self.doc is not None and any(
+            (c.start, c.end) == (span.start, span.end) for c in self.doc.span_corrections if c.action != "remove"
+        ):
+            return "corrected"
+        if span.kind != "figure":
+            return "model"
+        return "rule" if span.label in RULE_ONLY_LABELS else "model or rule"
 
     def _flow_status(self) -> list[Content | str | tuple[str, str]]:
         """The status line's part for the range selection, review mode and the last message."""
@@ -801,7 +900,7 @@ class ReaderScreen(Screen[None]):
             self._label_range(name)
             return
         index = self.view.cursor
-        if self._store_call("saved" if name else "cleared", self.doc.set_label, index, name):
+        if self._store_call(f"s{index + 1} {name} saved" if name else f"s{index + 1} cleared", self.doc.set_label, index, name):
             self._after_sentence_edit(index)
             if name is not None:
                 self.capp.pace.add(1)
@@ -888,7 +987,9 @@ class ReaderScreen(Screen[None]):
             if note is not None and self._store_call("note saved", self.doc.set_note, index, note):
                 self._after_sentence_edit(index)
 
-        self.app.push_screen(NoteScreen(record.note if record else "", index), save)
+        sentence = self.analysis.sentences[index] if self.analysis else None
+        text = self.article.text[sentence.start : sentence.end] if sentence else ""
+        self.app.push_screen(NoteScreen(record.note if record else "", index, text), save)
 
     def action_previous_hit(self) -> None:
         self._step_hit(-1)
@@ -912,8 +1013,8 @@ class ReaderScreen(Screen[None]):
         if change is None:
             self.notify(f"nothing to {which}")
             return
-        self.save_indicator.saved("undone" if which == "undo" else "redone")
-        self.notify(f"{which}: {change.description}", timeout=3)
+        # The feedback goes to the status line (a toast would cover the text or the legends).
+        self.save_indicator.saved(history_message(which, change, self.model_spans if change.article_id == self.article.id else ()))
         self.capp.article_changed(change.article_id)
         if change.article_id != self.article.id:
             self.capp.open_article(change.article_id, change.sentence_index)
@@ -996,16 +1097,18 @@ class ReaderScreen(Screen[None]):
         def chosen(label: str | None) -> None:
             if label is None:
                 return
+            what = f"span “{_short(text, 24)}” {label} saved"
             if exact:
-                ok = self._store_call("span saved", self.doc.relabel_span, start, end, label)
+                ok = self._store_call(what, self.doc.relabel_span, start, end, label)
             else:
-                ok = self._store_call("span saved", self.doc.add_span, start, end, label)
+                ok = self._store_call(what, self.doc.add_span, start, end, label)
             if ok:
                 self._refresh_annotations()
                 self.capp.article_changed(self.article.id)
 
         text = self.article.text[start:end]
-        self.app.push_screen(SpanLabelScreen(text, existing.label if exact and existing else None), chosen)
+        current = (existing.label, self._span_source(existing)) if existing is not None else None
+        self.app.push_screen(SpanLabelScreen(text, current, exact=exact), chosen)
 
     def action_span_remove(self) -> None:
         if self.span_cursor is None or not self._editable():
@@ -1014,7 +1117,8 @@ class ReaderScreen(Screen[None]):
         if span is None:
             self.notify("no highlighted span under the cursor")
             return
-        if self._store_call("span removed", self.doc.remove_span, span.start, span.end):
+        removed = f"span “{_short(self.article.text[span.start : span.end], 24)}” removed"
+        if self._store_call(removed, self.doc.remove_span, span.start, span.end):
             self._refresh_annotations()
 
     # ----------------------------------------------------------------- search

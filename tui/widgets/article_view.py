@@ -32,6 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from corpus.model import Analysis, Article, Segment, Span
+from tui import contrast
 
 #: displaCy's entity palette (spaCy ``displacy/render.py`` DEFAULT_LABEL_COLORS).
 ENTITY_COLORS: dict[str, str] = {
@@ -52,7 +53,10 @@ ENTITY_COLORS: dict[str, str] = {
 #: displaCy draws labels it has no colour for in light grey.
 DEFAULT_ENTITY_COLOR = "#dddddd"
 
-GUTTER = 4  # cursor bar, label key, check-worthy star, space
+CHIP = 5  # cells of the label name in the gutter ("quant", "cause", "none ")
+GUTTER = 1 + CHIP + 3  # cursor bar, label chip, check-worthy star, note mark, space
+#: How strongly a labelled sentence's background leans toward its label colour.
+TINT = 0.3
 _CONTROL = {code: " " for code in [*range(0, 32), 127, *range(0x80, 0xA0), 0x2028, 0x2029]}
 _WORD = re.compile(r"\S+\s*|\s+")
 _NON_SPACE = re.compile(r"\S+")
@@ -61,12 +65,25 @@ _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    """How a labelled sentence is shown in the gutter."""
+    """How a labelled (or starred, or noted) sentence is shown.
+
+    ``name`` goes in the gutter when the sentence starts a screen line; ``key`` (one
+    cell) is drawn in the space before a sentence that starts mid-line; ``labelled``
+    is False for a sentence that only has a star or a note (no chip, no tint).
+    """
 
     key: str  # one character, e.g. the label's key
     color: str  # the label colour ("#rrggbb" or a colour name)
     checkworthy: bool = False
     claim: bool = True
+    name: str = ""  # the label's name (the key when empty)
+    note: bool = False
+    labelled: bool = True
+
+    @property
+    def chip(self) -> str:
+        """The gutter text: the name cut to `CHIP` cells, padded."""
+        return (self.name or self.key)[:CHIP].ljust(CHIP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +309,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._token: tuple[int, int] | None = None
         self._palette: Palette | None = None
         self._base_style: Style | None = None
+        self._chip_styles: dict[str, tuple[Style, Style]] = {}
         self._warm_pending = False
         self.load(article, analysis)
 
@@ -306,6 +324,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._para_starts = [segment.start for segment in self._paragraphs]
         self.sentences: tuple[Segment, ...] = analysis.sentences if analysis else ()
         self._sentence_starts = [segment.start for segment in self.sentences]
+        self._sentence_ends = [segment.end for segment in self.sentences]
         self.set_spans(analysis.spans if analysis else ())
         self._marks = {}
         self._hits, self._hit_index = [], None
@@ -375,6 +394,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._base_style = None
         self._palette = None
+        self._chip_styles.clear()
         self._strips.clear()
 
     @property
@@ -388,6 +408,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def _theme_changed(self, _theme: object) -> None:
         self._palette = None
         self._base_style = None
+        self._chip_styles.clear()
         self._strips.clear()
         self.refresh()
 
@@ -402,6 +423,33 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if index < 0:
             return None
         return index
+
+    def first_sentence_from(self, offset: int) -> int:
+        """The first sentence that ends after ``offset``: the one holding it, or the next.
+
+        A line "  • Text." starts before its sentence does: this is the sentence that
+        line shows, not the one before the bullet (`sentence_at` gives that one).
+        """
+        return bisect_right(self._sentence_ends, offset)
+
+    def chip_styles(self, color: str) -> tuple[Style, Style]:
+        """The gutter chip style and the sentence tint for a label colour in this theme."""
+        styles = self._chip_styles.get(color)
+        if styles is None:
+            if self.palette.no_color:
+                styles = (Style(reverse=True, bold=True), Style())
+            else:
+                base = self._base
+                background = base.bgcolor.get_truecolor() if base.bgcolor else None
+                foreground = base.color.get_truecolor() if base.color else None
+                back = contrast.hex_of(tuple(background)) if background else "#121212"
+                fore = contrast.hex_of(tuple(foreground)) if foreground else contrast.text_on(back)
+                styles = (
+                    Style(color=contrast.text_on(color), bgcolor=color, bold=True),
+                    Style(bgcolor=contrast.tint(color, back, fore, TINT)),
+                )
+            self._chip_styles[color] = styles
+        return styles
 
     def line_of(self, offset: int) -> int:
         """The virtual screen line (y) showing ``offset``."""
@@ -541,9 +589,27 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         segment = self._paragraphs[paragraph]
         start, end = segment.start, segment.end
         palette = self.palette
-        text = Text(self.article.text[start:end].translate(_CONTROL))
+        plain = self.article.text[start:end].translate(_CONTROL)
+        chips = self._inline_chips(paragraph)
+        if chips:
+            # The space before a labelled sentence that starts mid-line shows its key.
+            cells = list(plain)
+            for at, mark, _style in chips:
+                cells[at - start] = mark.key
+            plain = "".join(cells)
+        text = Text(plain)
         # As a span, not Text(style=...): Text.render drops the base style when it has no spans.
         text.stylize(self._base)
+        for index in range(self.first_sentence_from(start), len(self.sentences)):
+            sentence = self.sentences[index]
+            if sentence.start >= end:
+                break
+            mark = self._marks.get(index)
+            if mark is not None and mark.labelled and not palette.no_color:
+                tint = self.chip_styles(mark.color)[1]
+                text.stylize(tint, max(0, sentence.start - start), sentence.end - start)
+        for at, _mark, style in chips:
+            text.stylize(style, at - start, at - start + 1)
         if self.sentences:
             current = self.sentences[self.cursor]
             if current.start < end and current.end > start:
@@ -572,32 +638,71 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 text.stylize(style, max(0, item[0] - start), item[1] - start)
         return text
 
+    def _inline_chips(self, paragraph: int) -> list[tuple[int, Mark, Style]]:
+        """Labelled sentences of a paragraph that start mid-line after another sentence.
+
+        Each gets its key in the space before it (offset, mark, style): with the gutter
+        chip of the sentence starting each line, every sentence shows its own mark.
+        """
+        if not self._marks or not self.sentences:
+            return []
+        segment = self._paragraphs[paragraph]
+        lines = self._para_lines[paragraph]
+        text = self.article.text
+        chips = []
+        for index in range(self.first_sentence_from(segment.start) + 1, len(self.sentences)):
+            sentence = self.sentences[index]
+            if sentence.start >= segment.end:
+                break
+            mark = self._marks.get(index)
+            if mark is None or not mark.labelled:
+                continue
+            line_start = lines[max(0, bisect_right(lines, sentence.start) - 1)]
+            at = sentence.start - 1
+            if (
+                sentence.start > line_start
+                and self.sentences[index - 1].end > line_start  # another sentence is on the line first
+                and at >= segment.start
+                and text[at] == " "
+                and get_character_cell_size(mark.key[:1] or " ") == 1
+            ):
+                chips.append((at, mark, self.chip_styles(mark.color)[0]))
+        return chips
+
     def _gutter(self, line_start: int, line_end: int) -> list[RichSegment]:
-        """The gutter cells for a screen line: cursor bar, label key, check-worthy star."""
+        """The gutter of a screen line: cursor bar, label name, ★ and ✎ of its sentences.
+
+        The name is that of the sentence starting the line; a line that continues a
+        labelled sentence shows a bar in its colour; sentences starting later on the
+        line carry their own mark in the text (`_inline_chips`).
+        """
         palette = self.palette
+        base = self._base
         if not self.sentences:
-            return [RichSegment(" " * GUTTER, self._base)]
-        first = self.sentence_at(line_start)
-        last = self.sentence_at(max(line_start, line_end - 1))
-        first = 0 if first is None else first
-        last = first if last is None else last
-        current = first <= self.cursor <= last
-        bar = RichSegment("▌" if current else " ", self._base + palette.cursor_bar)
-        # Prefer the labels of sentences that start on this line; else the one running on.
-        starting = [i for i in range(first, last + 1) if self.sentences[i].start >= line_start]
-        mark = next((self._marks[i] for i in [*starting, first] if i in self._marks), None)
-        if mark is None:
-            return [bar, RichSegment("   ", self._base)]
-        if palette.no_color:
-            key_style = Style(reverse=mark.claim, bold=True)
+            return [RichSegment(" " * GUTTER, base)]
+        first = self.first_sentence_from(line_start)
+        on_line = []
+        index = first
+        while index < len(self.sentences) and self.sentences[index].start < line_end:
+            on_line.append(index)
+            index += 1
+        if not on_line:  # a line between sentences: the bar follows the sentence before it
+            on_line = [min(first, len(self.sentences) - 1)]
+        current = on_line[0] <= self.cursor <= on_line[-1]
+        bar = RichSegment("▌" if current else " ", base + palette.cursor_bar)
+        head = on_line[0]
+        mark = self._marks.get(head)
+        if mark is None or not mark.labelled:
+            chip = RichSegment(" " * CHIP, base)
+        elif self.sentences[head].start < line_start:  # the line continues this sentence
+            continued = Style(bold=True) if palette.no_color else Style(color=mark.color, bold=True)
+            chip = RichSegment("│".ljust(CHIP), base + continued)
         else:
-            key_style = Style(color="#000000", bgcolor=mark.color, bold=True)
-        star = "*" if mark.checkworthy else " "
-        return [
-            bar,
-            RichSegment(mark.key[:1] or "?", key_style),
-            RichSegment(star + " ", self._base + palette.cursor_bar),
-        ]
+            chip = RichSegment(mark.chip, self.chip_styles(mark.color)[0])
+        starting = [self._marks.get(i) for i in on_line if self.sentences[i].start >= line_start]
+        star = "★" if any(m is not None and m.checkworthy for m in starting) else " "
+        note = "✎" if any(m is not None and m.note for m in starting) else " "
+        return [bar, chip, RichSegment(star + note + " ", base + palette.cursor_bar)]
 
     def _render_paragraph(self, paragraph: int) -> list[Strip]:
         segment = self._paragraphs[paragraph]

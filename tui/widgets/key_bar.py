@@ -14,7 +14,11 @@ from textual.widgets import Static
 
 
 class KeyBar(Static):
-    """The keys of the bindings marked ``show``, grouped like the footer groups them."""
+    """The keys of the bindings marked ``show``, grouped like the footer groups them.
+
+    Entries are never cut: those that do not fit on one line go on a second, and what
+    does not fit on two is left to "? all keys" (the help screen lists every key).
+    """
 
     DEFAULT_CSS = """
     KeyBar {
@@ -22,13 +26,18 @@ class KeyBar(Static):
         background: $footer-background;
         color: $footer-foreground;
         text-wrap: nowrap;
-        text-overflow: ellipsis;
     }
     """
+
+    _entries: list[Content] = []
+    _shown: tuple[int, Content] | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._bindings_changed(self.screen)
+
+    def on_resize(self) -> None:
+        self._lay_out()
 
     def _bindings_changed(self, screen: Screen) -> None:
         seen: dict[str, list[str]] = {}
@@ -44,13 +53,41 @@ class KeyBar(Static):
                 order.append(label)
             if key not in seen[label]:
                 seen[label].append(key)
-        parts: list[Content | tuple[str, str] | str] = []
+        entries = []
         for label in order:
             keys = seen[label]
             if len(keys) > 2 and all(k.isdigit() and len(k) == 1 for k in keys):
                 shown = f"{keys[0]}-{keys[-1]}"  # 1-6, not 123456
             else:
                 shown = "".join(keys) if all(len(k) == 1 for k in keys) else "/".join(keys)
-            parts += [(f" {shown}", "bold $footer-key-foreground"), f" {label} "]
-        parts += [(" ^p", "bold $footer-key-foreground"), " palette"]
-        self.update(Content.assemble(*parts), layout=False)
+            entries.append(Content.assemble((f" {shown}", "bold $footer-key-foreground"), f" {label} "))
+        entries.append(Content.assemble((" ^p", "bold $footer-key-foreground"), " palette "))
+        self._entries = entries
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        width = self.size.width or self.app.size.width
+        lines: list[list[Content]] = [[]]
+        used = 0
+        more = Content.assemble((" ?", "bold $footer-key-foreground"), " all keys")
+        for entry in self._entries:
+            if used + entry.cell_length > width and lines[-1]:
+                if len(lines) == 2:
+                    # No room left: end with the way to the full list.
+                    while lines[-1] and used + more.cell_length > width:
+                        used -= lines[-1].pop().cell_length
+                    lines[-1].append(more)
+                    break
+                lines.append([])
+                used = 0
+            lines[-1].append(entry)
+            used += entry.cell_length
+        content = Content("\n").join(Content.assemble(*line) for line in lines)
+        shown = (len(lines), content)
+        if shown == self._shown:
+            return
+        relayout = self._shown is None or self._shown[0] != len(lines)
+        self._shown = shown
+        if relayout:
+            self.styles.height = len(lines)
+        self.update(content, layout=relayout)

@@ -1,17 +1,67 @@
-"""The legend under the reader: entity colours present, figure and date styles, layer switches."""
+"""The two legend lines under the reader.
+
+`LabelBar`: the scheme's keys and labels in their colours (what the gutter chips mean).
+`Legend`: the entity colours present, the figure and date styles, the layer switches.
+Each is one line at any width: long forms when they fit, short forms when not.
+"""
 
 from __future__ import annotations
 
 from rich.style import Style
+from rich.text import Text
 from textual.content import Content
 from textual.widgets import Static
+
+from tui import contrast
+
+
+class LabelBar(Static):
+    """Key → label, as chips in the label colours; always one line."""
+
+    DEFAULT_CSS = """
+    LabelBar {
+        height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    _labels: tuple[tuple[str, str, str], ...] = ()
+
+    def show_labels(self, labels: list[tuple[str, str, str]]) -> None:
+        """``labels``: (key, name, colour) per label, in scheme order."""
+        self._labels = tuple(labels)
+        self.refresh()
+
+    def render(self) -> Content:
+        width = max(1, self.content_region.width)
+        for cut in (None, 5, 3, 1):
+            content = self._line(cut)
+            if content.cell_length <= width:
+                return content
+        return content
+
+    def _line(self, cut: int | None) -> Content:
+        parts: list[Content | tuple[str, str] | str] = []
+        for key, name, color in self._labels:
+            shown = name if cut is None else name[:cut]
+            chip = f"bold {contrast.text_on(color)} on {color}"
+            parts += [(key, "bold"), (f" {shown} ", chip), " "]
+        return Content.assemble(*parts).rstrip()
 
 
 class Legend(Static):
     """One line saying what each highlight means and which layers are on."""
 
-    _shown: Content | None = None
-    _lines = 0
+    DEFAULT_CSS = """
+    Legend {
+        height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    _parts: tuple[Content, Content, Content] | None = None
 
     def show_legend(
         self,
@@ -26,37 +76,43 @@ class Legend(Static):
         keys: tuple[str, str, str] = ("e", "f", "d"),
     ) -> None:
         """Redraw the legend for the labels in the open article; ``keys`` switch the three layers."""
-        parts: list[Content | tuple[str, str | Style]] = []
+        off = Style(dim=True, strike=True)
+        chips: list[Content | tuple[str, str] | str] = []
         for label in entity_labels:
-            style = entity_styles[label] if entities else Style(dim=True, strike=True)
-            parts += [Content.from_rich_text(_styled(label, style)), " "]
+            chips += [Content.from_rich_text(_styled(label, entity_styles[label] if entities else off)), " "]
         if not entity_labels:
-            parts.append(("no entities ", "dim"))
-        parts += [
-            Content.from_rich_text(_styled("figure", figure_style if figures else Style(dim=True, strike=True))),
+            chips.append(("no entities ", "dim"))
+        chips += [
+            Content.from_rich_text(_styled("figure", figure_style if figures else off)),
             " ",
-            Content.from_rich_text(_styled("date", date_style if dates else Style(dim=True, strike=True))),
-            ("  │ ", "dim"),
-            _switch(keys[0], "entities", entities),
-            _switch(keys[1], "figures", figures),
-            _switch(keys[2], "dates", dates),
+            Content.from_rich_text(_styled("date", date_style if dates else off)),
         ]
-        content = Content.assemble(*parts)
-        if content == self._shown:
-            return
-        # The legend is one line, or two when it wraps: only a change of that needs a new layout.
+        states = tuple(zip(keys, ("entities", "figures", "dates"), (entities, figures, dates)))
+        long = Content.assemble(("  │ ", "dim"), *(_switch(key, name, on) for key, name, on in states))
+        short = Content.assemble(("  │ ", "dim"), *(_switch(key, "", on) for key, _name, on in states))
+        parts = (Content.assemble(*chips), long, short)
+        if parts != self._parts:
+            self._parts = parts
+            self.refresh()
+
+    def render(self) -> Content:
+        if self._parts is None:
+            return Content("")
+        chips, long, short = self._parts
         width = max(1, self.content_region.width)
-        lines = 1 if content.cell_length <= width else 2
-        self.update(content, layout=lines != self._lines)
-        self._shown, self._lines = content, lines
+        # The switches stay whole; the entity chips give way (cut with an ellipsis).
+        switches = long if chips.cell_length + long.cell_length <= width else short
+        room = max(0, width - switches.cell_length)
+        if chips.cell_length > room:
+            chips = chips.truncate(room, ellipsis=True)
+        return chips + switches
 
 
-def _styled(text: str, style: Style):
-    from rich.text import Text
-
+def _styled(text: str, style: Style) -> Text:
     return Text(f" {text} " if style.bgcolor else text, style=style)
 
 
 def _switch(key: str, name: str, on: bool) -> Content:
     state = "on" if on else "off"
-    return Content.assemble((key, "bold"), (f" {name} {state}  ", "" if on else "dim"))
+    label = f" {name} {state}  " if name else f":{state} "
+    return Content.assemble((key, "bold"), (label, "" if on else "dim"))

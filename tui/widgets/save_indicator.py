@@ -17,7 +17,8 @@ class SaveIndicator(Static):
     def saved(self, what: str = "saved") -> None:
         """The store call returned, so the change is on disk."""
         self.set_class(False, "-failed")
-        self.update(Content.assemble(("✓ ", "bold $success"), f"{what} {datetime.now():%H:%M:%S}"), layout=False)
+        # ``what`` is the action's feedback ("s3 quantity saved", "undo: sentence 3 back to cause").
+        self.update(Content.assemble(("✓ ", "bold $success"), Content(what), f" {datetime.now():%H:%M:%S}"), layout=False)
 
     def failed(self) -> None:
         """The change did not reach the disk."""
