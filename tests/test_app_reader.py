@@ -271,11 +271,11 @@ async def test_articles_side_panel_help_and_back(corpus_dir: Path, tmp_path: Pat
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen) and app.screen.article.id == "library.txt"
-        await pilot.press("right_square_bracket")  # no further article: stays
-        assert app.screen.article.id == "library.txt"
         await pilot.press("left_square_bracket")
         await app.workers.wait_for_complete()
         await pilot.pause()
+        assert app.screen.article.id == "harbour.txt"
+        await pilot.press("left_square_bracket")  # no article before the first: stays
         assert app.screen.article.id == "harbour.txt"
         await pilot.press("q")
         assert app.screen is app.list_screen
@@ -305,7 +305,7 @@ async def test_unanalysed_article_shows_text_first_then_highlights(tmp_path: Pat
 
 async def test_keys_can_be_remapped_from_the_config(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
     store_dir = tmp_path / "store"
-    config = Config(keys={"reader.claim": "C", "reader.next_sentence": "t"})
+    config = Config(keys={"reader.claim": "C", "reader.next_sentence": "t"}, advance="stay")
     app = make_app(corpus_dir, store_dir, analyzer, config=config)
     async with app.run_test(size=(100, 30)) as pilot:
         reader = await open_reader(app, pilot)
