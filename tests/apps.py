@@ -8,12 +8,18 @@ from annotations.scheme import find_scheme
 from annotations.store import Store
 from corpus.articles import load_corpus
 from tui.app import ClaimscopeApp
+from tui.config import Config
 
 
 def make_app(corpus_dir: Path, store_dir: Path, analyzer, **options) -> ClaimscopeApp:
-    """The app over ``corpus_dir`` with a real store in ``store_dir`` (no position restore)."""
+    """The app over ``corpus_dir`` with a real store in ``store_dir`` (no position restore).
+
+    The cursor stays after a label key unless ``config`` says otherwise: these tests move
+    with j themselves; tests/test_session_flow.py drives the default (advance on label).
+    """
     corpus = load_corpus(corpus_dir)
     scheme = find_scheme(corpus.root)
     store = Store.open(corpus.root, annotator="tester", scheme=scheme, store_dir=store_dir)
     options.setdefault("restore", False)
+    options.setdefault("config", Config(advance="stay"))
     return ClaimscopeApp(corpus, store, scheme, analyzer, **options)

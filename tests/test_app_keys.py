@@ -151,7 +151,7 @@ def test_a_label_key_that_is_a_reader_key_is_one_line_naming_the_scheme_line(
 
 async def test_remapping_the_reader_binding_frees_its_key_for_a_label(tmp_path: Path, analyzer) -> None:
     scheme = SCHEME.replace('key = "2"', 'key = "j"')
-    config = Config(keys={"reader.next_sentence": "down,ctrl+n"})
+    config = Config(keys={"reader.next_sentence": "down,ctrl+n"}, advance="stay")
     app = make_app(make_corpus(tmp_path, scheme), tmp_path / "store", analyzer, config=config)
     async with app.run_test(size=(140, 36)) as pilot:
         reader = await open_reader(app, pilot)

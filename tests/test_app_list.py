@@ -167,7 +167,7 @@ async def test_progress_columns_follow_labels(corpus_dir: Path, tmp_path: Path, 
         await pilot.press("1", "j", "x", "q")
         row = app.list_screen.query_one(ArticleTable).get_row("gamma.txt")
         assert str(row[6]) == "1"  # one claim
-        assert str(row[7]) == "100%"  # both sentences reviewed
+        assert str(row[7]) == "2/2"  # both sentences reviewed
     app.store.close()
 
 
