@@ -21,7 +21,7 @@ from annotations.formats import FORMATS, ExportRow, WriteContext, collect_rows
 from annotations.formats.doccano import doccano_line, doccano_record, doccano_spans_line, doccano_spans_record
 from annotations.formats.prodigy import prodigy_lines
 from annotations.formats.registry import Format, Progress
-from annotations.formats.rows import RowSpan
+from annotations.formats.rows import RowSpan, overlapping
 from annotations.formats.table import CSV_COLUMNS
 from annotations.store import Store
 from annotations.tokens import align, tokenizer
@@ -69,6 +69,9 @@ def write_export(
     except OSError as error:
         raise ExportError(f"cannot write {out} ({error.strerror})") from None
     if notes is not None:
+        overlaps = overlapping(rows) if chosen.overlaps else 0
+        if overlaps:
+            notes.append(f"{overlaps} overlapping spans: {chosen.overlaps}")
         notes.extend(context.notes)
     return written
 

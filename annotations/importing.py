@@ -42,7 +42,7 @@ from corpus.model import Analysis, Article, Span
 from annotations.anchoring import squash
 from annotations.errors import ClaimscopeError, ImportFileError
 from annotations.formats import FORMATS, ImportReport, ImportRow, LineError
-from annotations.formats.table import CSV_COLUMNS
+from annotations.formats.table import CSV_COLUMNS, unguard
 from annotations.store import ArticleAnnotations, Store
 
 Resolver = Callable[[str], "tuple[Article, Analysis] | None"]
@@ -84,7 +84,7 @@ def import_file(
     elif _is_csv(path, text):
         items = _csv_items(path, text, store, report)
     else:
-        items = _jsonl_items(text.split("\n"), store, report)
+        items = _jsonl_items(text.split("\n"), store, report, path)
     if on_records:
         on_records(len(items))
     _apply_all(store, items, resolve, report, progress)
@@ -153,14 +153,18 @@ def _is_csv(path: Path, text: str) -> bool:
     return False
 
 
-def _jsonl_items(lines: Iterable[str], store: Store, report: ImportReport) -> Numbered:
+def _jsonl_items(
+    lines: Iterable[str], store: Store, report: ImportReport, path: Path | None = None
+) -> Numbered:
     items: Numbered = []
+    # doccano's per-user export: <username>.jsonl (all.jsonl: collaborative, no one user)
+    user = path.stem if path is not None and path.stem not in ("", "all") else None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         report.lines += 1
         try:
-            item, replaced = _parse_line(line.removesuffix("\r"), store)
+            item, replaced = _parse_line(line.removesuffix("\r"), store, user)
         except LineError as error:
             _reject(report, number, str(error))
             continue
@@ -227,7 +231,7 @@ def _csv_item(row: list[str], column: dict[str, int], store: Store) -> _Item:
         at = column.get(name)
         if at is None:
             return None
-        return row[at] if at < len(row) else ""  # spreadsheets drop empty trailing cells
+        return unguard(row[at]) if at < len(row) else ""  # spreadsheets drop empty trailing cells
 
     article_id = (cell("article_id") or "").strip()
     if not article_id:
@@ -305,8 +309,11 @@ def _apply_all(
     report.errors.sort(key=lambda message: int(message.split(":", 1)[0].split()[1]))
 
 
-def _parse_line(line: str, store: Store) -> tuple[_Item, int]:
-    """The line's record, and how many lone surrogates in it were replaced by U+FFFD."""
+def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tuple[_Item, int]:
+    """The line's record, and how many lone surrogates in it were replaced by U+FFFD.
+
+    ``doccano_user`` is who made a label changed in doccano (see :func:`_doccano_label`).
+    """
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as error:
@@ -335,32 +342,18 @@ def _parse_line(line: str, store: Store) -> tuple[_Item, int]:
     label: str | None
     spans: tuple[tuple[int, int, str], ...] | None = None
     raw_label = obj.get("label")
+    annotator = meta.get("annotator")
     if any(k in obj for k in ("answer", "tokens", "_input_hash", "accept")):
-        answer = obj.get("answer", "accept")
-        if answer not in ("accept", "reject", "ignore"):
-            raise LineError(f"unknown answer {answer!r} (expected accept, reject or ignore)")
-        accept = obj.get("accept") or []
-        if answer == "ignore":
-            label = None
-        elif isinstance(raw_label, str) and raw_label:
-            label = raw_label
-        elif answer == "accept" and isinstance(accept, list) and accept:
-            label = str(accept[0])
-        elif answer == "reject":
-            label = _not_a_claim(store)
-        else:
-            raise LineError("accepted task without a label or accept list")
+        label = _prodigy_label(obj, store)
         if "spans" in obj:
             spans = _parse_spans(obj["spans"], text, prodigy=True)
     elif isinstance(raw_label, list) and raw_label and all(isinstance(x, list) for x in raw_label):
         spans = _parse_spans(raw_label, text, prodigy=False)
         label = meta.get("label") or None
     elif isinstance(raw_label, list) or isinstance(obj.get("cats"), list):
-        names = _names(raw_label if isinstance(raw_label, list) else obj["cats"])
-        cats = obj.get("cats")
-        if isinstance(raw_label, list) and cats is not None and _names(cats) != names:
-            raise LineError(f"\"label\" {names} and \"cats\" {cats} disagree")
-        label = names[0] if names else (meta.get("label") or None)
+        label, edited = _doccano_label(obj, meta)
+        if edited:  # changed in doccano: by doccano's user (None: whoever imports)
+            annotator = _doccano_user(obj, doccano_user)
         if "entities" in obj:
             spans = _parse_spans(obj["entities"], text, prodigy=False)
     else:
@@ -372,7 +365,6 @@ def _parse_line(line: str, store: Store) -> tuple[_Item, int]:
             raise LineError(f"unknown label {label!r} (known: {', '.join(scheme.names)})")
     checkworthy = meta.get("checkworthy")
     note = meta.get("note")
-    annotator = meta.get("annotator")
     return _Item(
         article_id=article_id,
         sentence_index=index,
@@ -383,6 +375,76 @@ def _parse_line(line: str, store: Store) -> tuple[_Item, int]:
         checkworthy=checkworthy if isinstance(checkworthy, bool) else None,
         note=note if isinstance(note, str) else None,
     ), replaced
+
+
+def _prodigy_label(obj: dict[str, Any], store: Store) -> str | None:
+    """The label of a Prodigy task; None leaves the stored one alone.
+
+    The choice interface's ``accept`` is the truth (a top-level ``label`` may be a
+    stale copy). ``ignore`` leaves the label alone, and so does ``reject``, which in
+    Prodigy discards the example, except in the shape claimscope wrote before issue
+    11 (``label: "none"``, ``answer: "reject"``, ``accept: []``).
+    """
+    answer = obj.get("answer", "accept")
+    if answer not in ("accept", "reject", "ignore"):
+        raise LineError(f"unknown answer {answer!r} (expected accept, reject or ignore)")
+    accept = obj.get("accept") or []
+    raw_label = obj.get("label")
+    if answer == "ignore":
+        return None
+    if answer == "accept" and accept:
+        if not isinstance(accept, list) or not all(isinstance(x, str) for x in accept):
+            raise LineError("\"accept\" must list label names")
+        if len(accept) > 1:
+            raise LineError(f"several labels {accept} for one sentence; claimscope keeps one")
+        return accept[0]
+    if isinstance(raw_label, str) and raw_label:
+        return raw_label
+    if answer == "reject":
+        return _not_a_claim(store) if obj.get("_view_id") is None and "label" in obj else None
+    raise LineError("accepted task without a label or accept list")
+
+
+def _doccano_label(obj: dict[str, Any], meta: dict[str, Any]) -> tuple[str | None, bool]:
+    """The label of a doccano classification record, and whether doccano changed it.
+
+    claimscope writes the label three times: ``label`` (what a text-classification
+    project reads and exports), ``cats`` (what an intent-detection project reads and
+    exports) and ``meta.label`` (as exported). A project edits one of the two and
+    keeps the other as metadata, so when ``label`` and ``cats`` disagree the edited
+    one is the one that differs from ``meta.label``. Without ``meta.label`` (files
+    from elsewhere, or claimscope before issue 11) a disagreement cannot be settled
+    and the line is rejected. An empty edited list leaves the stored label alone.
+    """
+    raw_label, cats = obj.get("label"), obj.get("cats")
+    exported = meta.get("label") if isinstance(meta.get("label"), str) else None
+    fields = [_names(x) for x in (raw_label, cats) if isinstance(x, list)]
+    if cats is not None and not isinstance(cats, list):
+        raise LineError("\"cats\" must list label names")
+    if len(fields) == 2 and fields[0] != fields[1]:
+        as_exported = [exported] if exported else []
+        edited = [names for names in fields if names != as_exported]
+        if exported is None or len(edited) != 1:
+            raise LineError(f"\"label\" {fields[0]} and \"cats\" {fields[1]} disagree")
+        names = edited[0]
+    else:
+        names = fields[0]
+    if not names:  # a sequence-labelling record without spans, or a label taken off in doccano
+        return exported or None, False
+    return names[0], exported is not None and names[0] != exported
+
+
+def _doccano_user(obj: dict[str, Any], from_file: str | None) -> str | None:
+    """Who made a change in doccano: the record's own ``user``/``annotator`` name when
+    it has one, else the user whose file it is (doccano 1.x exports a project without
+    collaborative annotation as one ``<username>.jsonl`` per user, with doccano's
+    ``id`` on each record); None (whoever imports) for ``all.jsonl`` or unknown."""
+    for key in ("annotator", "user"):
+        if isinstance(obj.get(key), str) and obj[key].strip():
+            return obj[key].strip()
+    if from_file and isinstance(obj.get("id"), int) and not isinstance(obj.get("id"), bool):
+        return from_file
+    return None
 
 
 def _names(raw: Any) -> list[str]:
@@ -410,6 +472,10 @@ def _parse_spans(raw: Any, text: str, *, prodigy: bool) -> tuple[tuple[int, int,
             if not isinstance(entry, dict):
                 raise LineError("each span must be an object with start, end, label")
             start, end, label = entry.get("start"), entry.get("end"), entry.get("label")
+            exact = entry.get("meta")
+            if isinstance(exact, dict) and _exact_inside(exact, start, end):
+                # claimscope's export widened the span to tokens; its true offsets are these
+                start, end = exact["start"], exact["end"]
         elif isinstance(entry, dict):  # doccano's own export: start_offset/end_offset/label
             start, end, label = entry.get("start_offset"), entry.get("end_offset"), entry.get("label")
         else:
@@ -426,6 +492,17 @@ def _parse_spans(raw: Any, text: str, *, prodigy: bool) -> tuple[tuple[int, int,
             raise LineError(f"span {start}-{end} has no label")
         out.append((start, end, label))
     return tuple(out)
+
+
+def _exact_inside(exact: dict[str, Any], start: Any, end: Any) -> bool:
+    """Whether a Prodigy span's ``meta`` holds exact offsets of its (token) ``start``-``end``:
+    they overlap it (widening to tokens can also drop an edge space). A span moved
+    away in Prodigy no longer overlaps them, and its own offsets count."""
+    a, b = exact.get("start"), exact.get("end")
+    return (
+        type(a) is int and type(b) is int and type(start) is int and type(end) is int
+        and a < b and a < end and start < b
+    )
 
 
 def _find_sentence(doc: ArticleAnnotations, article: Article, item: _Item) -> int:

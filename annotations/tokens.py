@@ -190,12 +190,20 @@ def align(starts: Sequence[int], lens: Sequence[int], spans: Iterable[tuple[int,
     token lengths. The tokens are those of spaCy's ``doc.char_span(start, end,
     alignment_mode="expand")``; spans for which that gives no token are left out.
     """
+    return [(first, last, span[2]) for first, last, span in aligned(starts, lens, spans)]
+
+
+def aligned(
+    starts: Sequence[int], lens: Sequence[int], spans: Iterable[tuple[int, int, str]]
+) -> list[tuple[int, int, tuple[int, int, str]]]:
+    """As :func:`align`, with each span itself in place of its label (its exact offsets)."""
     n = len(lens)
-    out = []
+    out: list[tuple[int, int, tuple[int, int, str]]] = []
     if n == 0:
         return out
     size = starts[n]
-    for start, end, label in spans:
+    for span in spans:
+        start, end = span[0], span[1]
         if not 0 <= start < end <= size:
             continue
         first = bisect_right(starts, start, 0, n) - 1
@@ -203,5 +211,5 @@ def align(starts: Sequence[int], lens: Sequence[int], spans: Iterable[tuple[int,
         if start == starts[first] + lens[first]:  # starts on the space after a token
             first += 1
         if first <= last:
-            out.append((first, last, label))
+            out.append((first, last, span))
     return out

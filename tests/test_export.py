@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from annotations.errors import ExportError, UnknownLabelError
 from annotations.export import CSV_COLUMNS, FORMATS, collect_rows, write_export
+from annotations.formats.table import unguard
 from annotations.scheme import default_scheme
 from annotations.store import Store
 from corpus.model import Analysis, Article, Segment, Span
@@ -64,7 +65,7 @@ def labelled(tmp_path: Path):
 
 def export(store, items, fmt, out, **filters):
     rows = list(collect_rows(store, items, **filters))
-    return write_export(rows, fmt, out, store.scheme), rows
+    return write_export(rows, fmt, out, store.scheme, texts={a.id: a.text for a, _ in items}), rows
 
 
 def test_prodigy_tasks(labelled) -> None:
@@ -74,9 +75,11 @@ def test_prodigy_tasks(labelled) -> None:
     assert n == len(tasks) == 3
     first, second, third = tasks
     assert first["text"] == SENTENCES[0]
-    assert (first["label"], first["answer"], first["accept"]) == ("quantity", "accept", ["quantity"])
-    assert (second["answer"], second["accept"], second["label"]) == ("reject", [], "none")
-    assert first["options"] == [{"id": name, "text": name} for name in SCHEME.claim_names]
+    # claim typing as Prodigy's choice interface writes it (issue 11), "none" included
+    assert (first["answer"], first["accept"], first["_view_id"]) == ("accept", ["quantity"], "choice")
+    assert (second["answer"], second["accept"]) == ("accept", ["none"])
+    assert "label" not in first
+    assert first["options"] == [{"id": name, "text": name} for name in SCHEME.names]
     assert first["meta"] == {
         "annotator": "ana", "article_id": "news/a.txt", "checkworthy": True, "end": len(SENTENCES[0]),
         "note": "ONS figure, check ✓", "sentence_index": 0, "start": 0, "title": "A title",
@@ -94,9 +97,11 @@ def test_prodigy_tasks(labelled) -> None:
             assert tokens[s["token_end"]]["end"] == s["end"]
         for key in ("_input_hash", "_task_hash"):
             assert isinstance(task[key], int) and -(2**31) <= task[key] < 2**31
-    # the misaligned added span was widened to whole tokens: "Bank of England"
+    # the misaligned added span was widened to whole tokens: "Bank of England";
+    # its exact offsets ride in the span's meta
     widened = [s for s in third["spans"] if s["label"] == "ORG"]
     assert {third["text"][s["start"] : s["end"]] for s in widened} == {"Bank of England"}
+    assert (5, 15) in {(s["meta"]["start"], s["meta"]["end"]) for s in widened if "meta" in s}
     # deterministic
     export(store, [(article, analysis)], "prodigy", tmp / "again.jsonl")
     assert (tmp / "again.jsonl").read_bytes() == (tmp / "out.jsonl").read_bytes()
@@ -151,8 +156,8 @@ def test_prodigy_unreviewed_is_ignore(labelled) -> None:
     store, article, analysis, tmp = labelled
     export(store, [(article, analysis)], "prodigy", tmp / "all.jsonl", include_unreviewed=True)
     tasks = [json.loads(x) for x in (tmp / "all.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [t["answer"] for t in tasks] == ["accept", "reject", "accept", "ignore"]
-    assert tasks[3]["label"] == ""
+    assert [t["answer"] for t in tasks] == ["accept", "accept", "accept", "ignore"]
+    assert tasks[3]["accept"] == []
 
 
 def test_spacy_docbin_trains_a_textcat(labelled) -> None:
@@ -239,7 +244,8 @@ def test_offsets_slice_exactly(sentences: list[str], sep: str, data) -> None:
             write_export(rows, "prodigy", tmp_path / "p.jsonl", SCHEME)
         with (tmp_path / "o.csv").open(encoding="utf-8", newline="") as fh:
             for record in list(csv.DictReader(fh)):
-                assert article.text[int(record["start"]) : int(record["end"])] == record["sentence"]
+                # a cell a spreadsheet would run as a formula has a ' in front (unguard takes it off)
+                assert article.text[int(record["start"]) : int(record["end"])] == unguard(record["sentence"])
         by_sentence = {i: [(a, b) for j, a, b, _ in spans if j == i] for i in range(len(sentences))}
         for i, line in enumerate((tmp_path / "d.jsonl").read_text(encoding="utf-8").splitlines()):
             record = json.loads(line)
@@ -396,13 +402,22 @@ def test_docbin_and_prodigy_spans_match_spacy(case, labels) -> None:
         ref = reference_doc(row.text, row.spans)
         assert doc.text == row.text
         assert [(t.text, t.whitespace_) for t in doc] == [(t.text, t.whitespace_) for t in ref]
-        assert [(e.start, e.end, e.label_) for e in doc.ents] == [(e.start, e.end, e.label_) for e in ref.ents]
-        assert [t.ent_iob_ for t in doc] == [t.ent_iob_ for t in ref]
+        widened = [ref.char_span(s, e, alignment_mode="expand") for s, e, _ in row.spans]
+        if row.label is None:  # nobody reviewed its spans: missing (-), not O; no sc spans
+            assert not doc.ents and [t.ent_iob_ for t in doc] == [""] * len(doc)
+            assert not doc.spans.get("sc")
+        else:
+            assert [(e.start, e.end, e.label_) for e in doc.ents] == [(e.start, e.end, e.label_) for e in ref.ents]
+            assert [t.ent_iob_ for t in doc] == [t.ent_iob_ for t in ref]
+            # every span, overlaps included, in doc.spans["sc"] (widened to tokens)
+            assert [(x.start, x.end, x.label_, x.start_char, x.end_char) for x in doc.spans.get("sc", [])] == [
+                (x.start, x.end, label, x.start_char, x.end_char)
+                for x, (_, _, label) in zip(widened, row.spans) if x is not None and len(x)
+            ]
         assert doc.cats == ({} if row.label is None else {n: float(n == row.label) for n in SCHEME.names})
         assert [(t["start"], t["end"], t["text"], t["ws"]) for t in task["tokens"]] == [
             (t.idx, t.idx + len(t), t.text, bool(t.whitespace_)) for t in ref
         ]
-        widened = [ref.char_span(s, e, alignment_mode="expand") for s, e, _ in row.spans]
         assert [(s["start"], s["end"], s["token_start"], s["token_end"]) for s in task["spans"]] == [
             (x.start_char, x.end_char, x.start, x.end - 1) for x in widened if x is not None and len(x)
         ]

@@ -306,7 +306,8 @@ class ClaimscopeApp(App[None]):
         from annotations.export import write_export
 
         try:
-            count = write_export(rows, fmt, output, self.scheme, texts=texts)
+            notes: list[str] = []  # what became of overlapping spans, ...
+            count = write_export(rows, fmt, output, self.scheme, texts=texts, notes=notes)
         except ClaimscopeError as error:
             self.call_from_thread(self.notify, str(error), severity="error")
             return
@@ -314,6 +315,8 @@ class ClaimscopeApp(App[None]):
             self.call_from_thread(self.notify, f"export failed: {error}", severity="error")
             return
         self.call_from_thread(self.notify, f"exported {count} sentences to {output}", timeout=8)
+        for note in notes:
+            self.call_from_thread(self.notify, note, severity="warning", timeout=12)
 
 
 def known_binding_ids() -> set[str]:

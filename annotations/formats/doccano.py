@@ -3,6 +3,9 @@
 - ``doccano``: ``{"text", "label": [name], "entities": [[s, e, L]], "cats": [name], "meta"}``:
   doccano's text-classification import reads ``label`` (and keeps the rest as
   metadata), its intent-detection/slot-filling import reads ``cats`` + ``entities``.
+  ``meta.label`` keeps the label as exported: after a round trip through doccano
+  the field doccano edited is the one that differs from it (see
+  ``annotations.importing``).
 - ``doccano-spans``: doccano sequence-labelling JSONL, ``{"text", "label": [[s, e, L]], "meta"}``.
 """
 
@@ -26,7 +29,7 @@ def doccano_line(row: ExportRow) -> str:
     names = f"[{json_str(row.label)}]" if row.label else "[]"
     return (
         f'{{"text": {json_str(row.text)}, "label": {names}, "entities": {spans_json(row.spans)}, '
-        f'"cats": {names}, "meta": {meta_json(row)}}}'
+        f'"cats": {names}, "meta": {meta_json(row, with_label=True)}}}'
     )
 
 
@@ -56,5 +59,16 @@ def write_spans(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> 
     return write_jsonl(map(doccano_spans_line, rows), out, context.advance)
 
 
-FORMAT = register(Format("doccano", write, ".jsonl", "doccano (classification) JSONL"))
-SPANS_FORMAT = register(Format("doccano-spans", write_spans, ".jsonl", "doccano-spans (sequence labelling) JSONL"))
+_OVERLAPS = (
+    "written as they are; doccano's import keeps overlapping spans only in a project "
+    "with \"Allow overlapping spans\" ticked, and drops them silently otherwise"
+)
+FORMAT = register(
+    Format("doccano", write, ".jsonl", "doccano (classification) JSONL", overlaps=_OVERLAPS)
+)
+SPANS_FORMAT = register(
+    Format(
+        "doccano-spans", write_spans, ".jsonl", "doccano-spans (sequence labelling) JSONL",
+        overlaps=_OVERLAPS,
+    )
+)

@@ -1,5 +1,12 @@
-"""Prodigy JSONL: one task per sentence for the ``choice`` interface, with tokens
-and spans (token-aligned); ``answer`` accept (claim) / reject (none) / ignore (unreviewed).
+"""Prodigy JSONL: one task per sentence for the ``choice`` interface, with tokens and spans.
+
+Claim typing as Prodigy's choice interface writes it: ``options`` lists every scheme
+label (``none`` too), a labelled sentence is ``accept: [label]``, ``answer: "accept"``,
+``_view_id: "choice"``; an unreviewed one is ``accept: []``, ``answer: "ignore"``.
+(Exports before issue 11 wrote not-a-claim as ``label: "none"``, ``answer: "reject"``;
+import still reads that.) A span's ``start``/``end`` cover whole tokens (Prodigy's
+interfaces select tokens); when that widened a span, its exact character offsets
+ride in the span's ``meta`` (``{"start", "end"}``), which import prefers.
 
 Tokens come from :class:`annotations.tokens.ChunkTokenizer`, which tokenises each
 distinct word once; a token's JSON is four looked-up strings joined in C. A big
@@ -19,7 +26,7 @@ from annotations.formats.jsonl import (
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
 from annotations.scheme import Scheme
-from annotations.tokens import ChunkTokenizer, Token, align, tokenizer
+from annotations.tokens import ChunkTokenizer, Token, aligned, tokenizer
 
 def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
     """Per chunk: token lengths, advances (length + following space) and the end of each
@@ -44,8 +51,8 @@ def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
     ensure_ascii=False)`` of the task dict)."""
     from murmurhash.mrmr import hash_bytes  # 32-bit, as Prodigy's own hashes (a spaCy dependency)
 
-    options = dumps([{"id": name, "text": name} for name in scheme.claim_names])
-    options_key = ",".join(scheme.claim_names)
+    options = dumps([{"id": name, "text": name} for name in scheme.names])
+    options_key = ",".join(scheme.names)
     chunker = ChunkTokenizer(tokenizer(), form=_prodigy_form)
     literals: dict[str, str] = {}
     # '{"end": E' / ', "id": K' / ', "start": S' for every number a sentence can need:
@@ -76,28 +83,29 @@ def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
         tokens = "".join(chain.from_iterable(pieces))[:-2]
         spans_json = []
         span_key = []
-        for first, last, name in align(starts, lens, row.spans) if row.spans else ():
+        for first, last, (exact_start, exact_end, name) in aligned(starts, lens, row.spans) if row.spans else ():
             s, e = starts[first], starts[last] + lens[last]  # widened to whole tokens
+            exact = "" if (s, e) == (exact_start, exact_end) else (
+                f', "meta": {{"start": {exact_start}, "end": {exact_end}}}'
+            )
             spans_json.append(
                 f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, '
-                f'"label": {json_str(name)}}}'
+                f'"label": {json_str(name)}{exact}}}'
             )
             span_key.append(f"{s},{e},{name}")
         if row.label is None:
             answer, accept = "ignore", "[]"
-        elif scheme.is_claim(row.label):
-            answer, accept = "accept", f"[{json_str(row.label)}]"
         else:
-            answer, accept = "reject", "[]"
+            answer, accept = "accept", f"[{json_str(row.label)}]"
         label = row.label or ""
         input_hash = hash_bytes(text.encode("utf-8", "surrogatepass"))
         task_key = f"{input_hash}|{label}|{';'.join(span_key)}|{options_key}"
         task_hash = hash_bytes(task_key.encode("utf-8", "surrogatepass"))
         yield (
             f'{{"text": {json_str(text)}, "tokens": [{tokens}], "spans": [{", ".join(spans_json)}], '
-            f'"label": {json_str(label)}, "options": {options}, "accept": {accept}, '
-            f'"answer": "{answer}", "meta": {meta_json(row, literals)}, '
-            f'"_input_hash": {input_hash}, "_task_hash": {task_hash}}}'
+            f'"options": {options}, "accept": {accept}, "answer": "{answer}", '
+            f'"meta": {meta_json(row, literals)}, "_input_hash": {input_hash}, '
+            f'"_task_hash": {task_hash}, "_view_id": "choice"}}'
         )
 
 
@@ -115,4 +123,10 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     return write_jsonl(prodigy_lines(rows, context.scheme), out, context.advance)
 
 
-FORMAT = register(Format("prodigy", write, ".jsonl", "Prodigy JSONL"))
+FORMAT = register(
+    Format(
+        "prodigy", write, ".jsonl", "Prodigy JSONL",
+        overlaps="kept in \"spans\" (Prodigy's spans interfaces show them; ner.manual and "
+        "spaCy's ner cannot hold overlapping spans)",
+    )
+)

@@ -42,6 +42,15 @@ class ExportRow(NamedTuple):
     annotator: str
     updated: str
     spans: tuple[RowSpan, ...] = ()
+    #: A person corrected a span inside this sentence (its spans are reviewed even
+    #: without a sentence label; see :attr:`spans_reviewed`).
+    corrected: bool = False
+
+    @property
+    def spans_reviewed(self) -> bool:
+        """A person looked at this sentence's spans: it has a label or a span correction.
+        The model's spans on other sentences are guesses, not gold."""
+        return self.label is not None or self.corrected
 
     def meta(self) -> dict[str, Any]:
         """The row's provenance, as carried in the ``meta`` of the JSONL formats."""
@@ -90,6 +99,8 @@ def collect_rows(
         keyed = sorted([(s.start, -s.end, s.label) for s in placed.spans(analysis.spans)])
         spans = [(s, -e, n) for s, e, n in keyed]
         span_starts = [s for s, _, _ in keyed]
+        # Where the person's span corrections are; a sentence holding one is reviewed.
+        fixed = sorted(placed.corrections)
         text, article_id, title = article.text, article.id, article.title
         for index in range(len(sentences)) if include_unreviewed else sorted(records):
             record = records.get(index)
@@ -110,9 +121,11 @@ def collect_rows(
             a, b = seg.start, seg.end
             lo, hi = bisect_right(span_starts, a - 1), bisect_right(span_starts, b - 1)
             inside = tuple([(s - a, e - a, n) for s, e, n in spans[lo:hi] if e <= b]) if lo < hi else ()
+            corrected = bool(fixed) and _holds(fixed, a, b)
             if record is None:
                 yield _new_row(
-                    ExportRow, (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside)
+                    ExportRow,
+                    (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside, corrected),
                 )
                 continue
             yield _new_row(
@@ -130,8 +143,40 @@ def collect_rows(
                     str(record.get("annotator") or ""),
                     str(record.get("updated") or ""),
                     inside,
+                    corrected,
                 ),
             )
+
+
+def _holds(ranges: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Whether a ``(start, end)`` of the sorted ``ranges`` lies inside ``[a, b]``."""
+    at = bisect_right(ranges, (a, -1))
+    while at < len(ranges) and ranges[at][0] < b:
+        if ranges[at][1] <= b:
+            return True
+        at += 1
+    return False
+
+
+def overlapping(rows: Iterable[ExportRow]) -> int:
+    """How many spans share a character with another span of their sentence."""
+    count = 0
+    for row in rows:
+        spans = row.spans
+        if len(spans) < 2:
+            continue
+        # Spans come sorted by start: one overlaps an earlier one when it starts
+        # before the furthest end so far; that earlier one is marked too.
+        marked = [False] * len(spans)
+        furthest, owner = spans[0][1], 0
+        for i in range(1, len(spans)):
+            start, end, _ = spans[i]
+            if start < furthest:
+                marked[i] = marked[owner] = True
+            if end > furthest:
+                furthest, owner = end, i
+        count += sum(marked)
+    return count
 
 
 class LineError(Exception):

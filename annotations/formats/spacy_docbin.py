@@ -1,5 +1,15 @@
-"""spaCy DocBin: one Doc per sentence, exclusive ``cats`` over the scheme and
-``ents`` from the corrected spans, ready for ``spacy train``.
+"""spaCy DocBin: one Doc per sentence, ready for ``spacy train`` (textcat, ner, spancat).
+
+- ``cats``: exclusive over the scheme (empty for an unreviewed sentence).
+- ``ents``: the corrected spans, widened to whole tokens; where spans overlap, the
+  longest of each group (spaCy's ``filter_spans``). On a sentence whose spans nobody
+  reviewed (no label, no span correction: the spans are the model's guesses) every
+  token's entity tag is missing (``-``), not ``O``, so they are not trained as gold.
+- ``spans["sc"]``: every span of a reviewed sentence, overlaps included, widened to
+  whole tokens, for ``spancat``.
+- ``user_data``: ``article_id``, ``sentence_index``, ``annotator``, ``label_source``
+  (``"annotator"``: a person labelled the sentence; ``"unreviewed"``) and
+  ``spans_reviewed``. Read with ``DocBin(store_user_data=True)``.
 
 The Docs are never made: the token table comes from the chunk tokenizer, spans are
 aligned for all rows at once with numpy, and the bytes are those ``DocBin.to_bytes``
@@ -63,6 +73,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     sentences is what made this slow and 670 MB big before.
     """
     import numpy
+    import srsly
     from spacy.attrs import ENT_IOB, ENT_TYPE, ORTH
     from spacy.tokens import DocBin
 
@@ -80,12 +91,27 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     span_row, span_start, span_end, span_label = array("q"), array("q"), array("q"), array("q")
     label_ids = _Ids()
     doc_cats: list[dict[str, float]] = []
+    reviewed = bytearray()  # per row: 1 when its spans are gold
+    user_data: list[bytes] = []
+    dumps, literals = srsly.msgpack_dumps, _Literals()
     for n, (row, forms) in enumerate(zip(rows, chunker.pipe(map(_TEXT, rows)))):
         packed = b"".join(map(_ORTHS, forms))
         orths += packed
         sizes += b"".join(map(_SIZES, forms))
         lengths.append(len(packed) >> 3)
-        if row.spans:
+        gold = row.label is not None or row.corrected
+        reviewed.append(gold)
+        # msgpack of {"article_id", "sentence_index", "annotator", "label_source", "spans_reviewed"}
+        user_data.append(
+            b"".join((
+                b"\x85\xaaarticle_id", literals[row.article_id],
+                b"\xaesentence_index", dumps(row.sentence_index),
+                b"\xa9annotator", literals[row.annotator],
+                b"\xaclabel_source", _ANNOTATOR if row.label is not None else _UNREVIEWED,
+                b"\xaespans_reviewed", b"\xc3" if gold else b"\xc2",
+            ))
+        )
+        if row.spans and gold:
             span_row.extend(repeat(n, len(row.spans)))
             span_start.extend(map(_SPAN_START, row.spans))
             span_end.extend(map(_SPAN_END, row.spans))
@@ -100,8 +126,9 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     size = numpy.frombuffer(sizes, dtype="uint32").reshape((-1, 3))
     spaces = size[:, 2].astype(bool).tobytes()
     first = last = labels = None
+    groups: list[bytes] | None = None
     if len(span_row):
-        first, last, labels = _align_all(
+        first, last, labels, keep, starts_at, ends_at, owners = _align_all(
             size[:, 0],
             size[:, 1],
             numpy.frombuffer(lengths, dtype="int32"),
@@ -111,15 +138,25 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
             numpy.frombuffer(span_label, dtype="int64"),
         )
     del size, sizes
+    row_first = numpy.zeros(len(lengths) + 1, dtype="int64")
+    numpy.cumsum(numpy.frombuffer(lengths, dtype="int32"), out=row_first[1:])
     attrs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False).attrs
     col = {attr: attrs.index(attr) for attr in (ORTH, ENT_IOB, ENT_TYPE)}
     table = numpy.zeros((total, len(attrs)), dtype="uint64")
     table[:, col[ORTH]] = numpy.frombuffer(orths, dtype="uint64") if total else 0
     del orths
     table[:, col[ENT_IOB]] = 2  # O: every token outside the entities
+    if total and not all(reviewed):  # missing (-): nobody reviewed these spans
+        gold_tokens = numpy.repeat(numpy.frombuffer(reviewed, dtype="uint8"), numpy.diff(row_first))
+        table[gold_tokens == 0, col[ENT_IOB]] = 0
     strings = tok.vocab.strings
     if first is not None and len(first):
         hashes = numpy.array([strings.add(name) for name in label_ids], dtype="uint64")
+        groups = _span_groups(
+            len(rows), owners, first - row_first[owners], last + 1 - row_first[owners],
+            hashes[labels], starts_at, ends_at,
+        )
+        first, last, labels = first[keep], last[keep], labels[keep]
         width = last + 1 - first
         # the token index of every entity token, and its label's hash
         inside = numpy.repeat(first - numpy.cumsum(width) + width, width) + numpy.arange(width.sum())
@@ -136,23 +173,93 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         lengths=numpy.frombuffer(lengths, dtype="int32").tobytes() if len(lengths) else b"",
         strings=sorted({strings[h] for h in words} | set(label_ids)),
         cats=doc_cats,
+        span_groups=groups,
+        user_data=user_data,
     )
     return len(rows)
 
 
-def _align_all(lens: Any, advances: Any, lengths: Any, rows: Any, starts: Any, ends: Any, labels: Any) -> tuple[Any, Any, Any]:
-    """Token ranges ``(first, last inclusive, label)`` of all spans, as numpy arrays.
+_ANNOTATOR, _UNREVIEWED = b"\xa9annotator", b"\xaaunreviewed"  # msgpack strings
 
-    Per row the same as :func:`align` then ``spacy.util.filter_spans``; done on the
-    concatenation of all sentences at once (tokens tile their sentence, so a
-    character offset plus its sentence's start finds its token by one search).
+
+class _Literals(dict):  # type: ignore[type-arg]
+    """String -> its msgpack bytes, packed once (ids and annotators repeat)."""
+
+    def __missing__(self, key: str) -> bytes:
+        import srsly
+
+        self[key] = value = srsly.msgpack_dumps(key)
+        return value
+
+
+#: One span of a SpanGroup as spaCy packs it (``struct ">QQQllll"``: id, kb_id,
+#: label, start, end, start_char, end_char), behind its msgpack ``bin 8`` header.
+_PACKED_SPAN = [
+    ("bin", ">u2"), ("id", ">u8"), ("kb_id", ">u8"), ("label", ">u8"),
+    ("start", ">i4"), ("end", ">i4"), ("start_char", ">i4"), ("end_char", ">i4"),
+]
+_GROUP_HEAD = b"\x83\xa4name\xa2sc\xa5attrs\x80\xa5spans"  # {"name": "sc", "attrs": {}, "spans": [
+_NO_GROUPS = b"\x90"  # msgpack [] (SpanGroups' own empty value)
+
+
+def _msgpack_head(kind: str, n: int) -> bytes:
+    """The msgpack header of an array (``kind="array"``) or a bin of ``n`` items/bytes."""
+    if kind == "array":
+        if n < 16:
+            return bytes([0x90 | n])
+        return (b"\xdc" + n.to_bytes(2, "big")) if n < 65536 else (b"\xdd" + n.to_bytes(4, "big"))
+    if n < 256:
+        return b"\xc4" + bytes([n])
+    return (b"\xc5" + n.to_bytes(2, "big")) if n < 65536 else (b"\xc6" + n.to_bytes(4, "big"))
+
+
+def _span_groups(
+    count: int, owners: Any, starts: Any, ends: Any, labels: Any, start_chars: Any, end_chars: Any
+) -> list[bytes]:
+    """Per doc, what ``doc.spans.to_bytes()`` gives for ``doc.spans["sc"]`` holding the
+    spans (token ``starts``/``ends`` in the doc, exclusive end) of its ``owners`` rows.
+
+    Packed for all spans at once by numpy; each doc then takes its slice.
+    """
+    import numpy
+
+    packed = numpy.zeros(len(owners), dtype=_PACKED_SPAN)
+    packed["bin"] = 0xC428  # bin 8 of 40 bytes
+    packed["label"], packed["start"], packed["end"] = labels, starts, ends
+    packed["start_char"], packed["end_char"] = start_chars, end_chars
+    data = packed.tobytes()
+    width = packed.itemsize
+    groups = [_NO_GROUPS] * count
+    if not len(owners):
+        return groups
+    bounds = numpy.flatnonzero(numpy.diff(owners)) + 1
+    cuts = [0, *bounds.tolist(), len(owners)]
+    head = _msgpack_head
+    for row, a, b in zip(owners[numpy.array(cuts[:-1], dtype="int64")].tolist(), cuts, cuts[1:]):
+        inner = b"".join((_GROUP_HEAD, head("array", b - a), data[a * width : b * width]))
+        # {<the group's bytes>: ["sc"]}: SpanGroups keeps the keys each group is under
+        groups[row] = b"".join((b"\x81", head("bin", len(inner)), inner, b"\x91\xa2sc"))
+    return groups
+
+
+def _align_all(
+    lens: Any, advances: Any, lengths: Any, rows: Any, starts: Any, ends: Any, labels: Any
+) -> tuple[Any, Any, Any, Any, Any, Any, Any]:
+    """All spans widened to whole tokens, as numpy arrays: ``(first, last inclusive,
+    label, keep, start_char, end_char, row)``; ``keep`` marks those ``doc.ents`` keeps.
+
+    Per row the same as :func:`align` then (for ``keep``) ``spacy.util.filter_spans``;
+    done on the concatenation of all sentences at once (tokens tile their sentence,
+    so a character offset plus its sentence's start finds its token by one search).
+    ``start_char``/``end_char`` are the widened offsets in the row's sentence.
     """
     import numpy
     from spacy.util import filter_spans
 
     total = len(lens)
     if total == 0:
-        return rows[:0], rows[:0], labels[:0]
+        empty = rows[:0]
+        return empty, empty, labels[:0], numpy.zeros(0, dtype=bool), empty, empty, empty
     token_at = numpy.zeros(total + 1, dtype="int64")  # where each token starts, all rows end to end
     numpy.cumsum(advances, dtype="int64", out=token_at[1:])
     row_first = numpy.zeros(len(lengths) + 1, dtype="int64")
@@ -166,19 +273,20 @@ def _align_all(lens: Any, advances: Any, lengths: Any, rows: Any, starts: Any, e
     last = numpy.searchsorted(token_at[:total], to, side="right") - 1
     first += at == token_at[first] + lens[first]  # starts on the space after a token
     ok &= first <= last
-    first, last, labels, rows = first[ok], last[ok], labels[ok], rows[ok]
+    first, last, labels, rows, base = first[ok], last[ok], labels[ok], rows[ok], base[ok]
+    keep = numpy.ones(len(first), dtype=bool)
     # Spans come sorted by start in each row, so overlaps are between neighbours;
     # rows with any go through spaCy's own filter_spans.
     clash = (rows[1:] == rows[:-1]) & (first[1:] <= last[:-1])
     if clash.any():
-        keep = numpy.ones(len(first), dtype=bool)
         for row in numpy.unique(rows[1:][clash]).tolist():
             where = numpy.flatnonzero(rows == row).tolist()
             kept = filter_spans(_TokenSpan(int(first[i]), int(last[i]) + 1, i) for i in where)
             keep[where] = False
             keep[[span.position for span in kept]] = True
-        first, last, labels = first[keep], last[keep], labels[keep]
-    return first, last, labels
+    start_char = token_at[first] - base
+    end_char = token_at[last] + lens[last] - base
+    return first, last, labels, keep, start_char, end_char, rows
 
 
 def _save_docbin(
@@ -190,6 +298,8 @@ def _save_docbin(
     lengths: bytes,
     strings: list[str],
     cats: list[dict[str, float]],
+    span_groups: list[bytes] | None,
+    user_data: list[bytes],
 ) -> None:
     """Write what ``DocBin.to_bytes`` writes (zlib of a msgpack map), in pieces.
 
@@ -209,7 +319,8 @@ def _save_docbin(
         ("strings", strings),
         ("cats", cats),
         ("flags", [{"has_unknown_spaces": False}] * count),
-        ("span_groups", [SpanGroups._EMPTY_BYTES] * count),
+        ("span_groups", span_groups or [SpanGroups._EMPTY_BYTES] * count),
+        ("user_data", user_data),
     ]
     compressor = zlib.compressobj(1)  # level 1: as small as the default on these tables, 3x faster
     with out.open("wb") as fh:
@@ -226,4 +337,10 @@ def _save_docbin(
         fh.write(compressor.flush())
 
 
-FORMAT = register(Format("spacy", write, ".spacy", "spacy DocBin"))
+FORMAT = register(
+    Format(
+        "spacy", write, ".spacy", "spacy DocBin",
+        overlaps="all in doc.spans[\"sc\"] (for spancat); doc.ents keeps the longest of "
+        "each overlapping group (entities cannot overlap)",
+    )
+)

@@ -1,5 +1,11 @@
 """CSV: one row per sentence with the columns of :data:`CSV_COLUMNS` (spans are not in it).
 
+A text cell that a spreadsheet would run as a formula (it starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) is written with a ``'`` in front, as OWASP
+recommends against CSV injection; :func:`unguard` takes exactly that ``'`` off again
+on import. A cell already starting with ``'`` before such a character gets one more,
+so every cell reads back as it was.
+
 Named ``table`` so that it does not hide the standard library's ``csv`` module.
 """
 
@@ -12,6 +18,24 @@ from typing import IO, Sequence
 from annotations.formats.jsonl import BATCH
 from annotations.formats.registry import Format, Progress, WriteContext, register
 from annotations.formats.rows import ExportRow
+
+_RISKY = frozenset("=+-@\t\r'")
+_TRIGGERS = frozenset("=+-@\t\r")
+
+
+def guard(cell: str) -> str:
+    """``cell`` as written: ``'`` in front when a spreadsheet would run it as a formula."""
+    if cell[:1] not in _RISKY:
+        return cell
+    return "'" + cell if cell.lstrip("'")[:1] in _TRIGGERS else cell
+
+
+def unguard(cell: str) -> str:
+    """The cell :func:`guard` was given: one ``'`` off a guarded cell."""
+    if cell[:1] == "'" and cell.lstrip("'")[:1] in _TRIGGERS:
+        return cell[1:]
+    return cell
+
 
 CSV_COLUMNS: tuple[str, ...] = (
     "article_id",
@@ -31,23 +55,24 @@ CSV_COLUMNS: tuple[str, ...] = (
 def write_rows(rows: Sequence[ExportRow], fh: IO[str], advance: Progress) -> int:
     """The header and one row per sentence to ``fh`` (opened with ``newline=\"\"``)."""
     writer = csv.writer(fh)
+    g = guard
     writer.writerow(CSV_COLUMNS)
     for at in range(0, len(rows), BATCH):
         batch = rows[at : at + BATCH]
         writer.writerows(
             [
                 (
-                    r.article_id,
-                    r.title,
+                    g(r.article_id),
+                    g(r.title),
                     r.sentence_index,
                     r.start,
                     r.end,
-                    r.text,
-                    r.label or "",
+                    g(r.text),
+                    g(r.label or ""),
                     "true" if r.checkworthy else "false",
-                    r.note,
-                    r.annotator,
-                    r.updated,
+                    g(r.note),
+                    g(r.annotator),
+                    g(r.updated),
                 )
                 for r in batch
             ]
@@ -62,4 +87,4 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         return write_rows(rows, fh, context.advance)
 
 
-FORMAT = register(Format("csv", write, ".csv", "csv"))
+FORMAT = register(Format("csv", write, ".csv", "csv", overlaps="not written: CSV holds no spans"))

@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
             written = write_export(
                 rows, args.format, args.output, scheme,
                 progress=lambda n: progress.advance(writing, n),
-                texts={article.id: article.text for article, _ in items},
+                texts={article.id: article.text for article, _ in items}, notes=problems,
             )
         outside = stored_outside(corpus, store)
         problems.extend(corrupt_articles(store, corpus.articles).values())
