@@ -901,9 +901,10 @@ class ReaderScreen(Screen[None]):
             return
         index = self.view.cursor
         if self._store_call(f"s{index + 1} {name} saved" if name else f"s{index + 1} cleared", self.doc.set_label, index, name):
+            if name is not None:
+                self.capp.pace.add(1)  # before the header is redrawn
             self._after_sentence_edit(index)
             if name is not None:
-                self.capp.pace.add(1)
                 self._advance(index)
 
     def _label_range(self, name: str | None) -> None:
@@ -917,11 +918,12 @@ class ReaderScreen(Screen[None]):
 
         if not self._store_call("saved" if name else "cleared", label_all):
             return
-        self._end_range()
-        self._refresh_annotations()
-        self.capp.article_changed(self.article.id)
         if name is not None:
-            self.capp.pace.add(len(chosen))
+            self.capp.pace.add(len(chosen))  # before the header is redrawn
+        self._end_range()
+        self.capp.article_changed(self.article.id)
+        self._refresh_annotations()
+        if name is not None:
             self._advance(chosen[-1])
         if self.status_note is None:
             self._say(f"{len(chosen)} sentences {'labelled ' + name if name else 'cleared'} (u undoes all)")
