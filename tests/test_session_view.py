@@ -300,3 +300,20 @@ async def test_no_color_keeps_the_state_readable(
         plain = reader.view.rich_style.bgcolor
         assert all(seg.style.bgcolor == plain for seg in segments if "Officials" in seg.text or "handled" in seg.text)
     app.store.close()
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_every_chip_and_highlight_meets_wcag_aa(theme: str, tmp_path: Path, analyzer) -> None:
+    """The colours read back from the drawn lines (benchmarks/contrast.py prints them all)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("contrast_bench", Path(__file__).parents[1] / "benchmarks" / "contrast.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "port.txt").write_text(bench.ARTICLE, encoding="utf-8")
+    bench._ANALYZER = analyzer
+    pairs = await bench.measure(theme, tmp_path)
+    assert len(pairs) > 15  # chips of every label, tints, highlights, cursor, search, selection
+    low = [pair for pair in pairs if pair[0] < 4.5]
+    assert not low, low

@@ -7,6 +7,8 @@ choose freely, so the text on them is picked here rather than fixed.
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from rich.color import Color as RichColor
 
 BLACK = "#000000"
@@ -53,15 +55,15 @@ def blend(color: str, background: str, alpha: float) -> str:
     return hex_of(tuple(round(alpha * t + (1 - alpha) * b) for t, b in zip(top, bottom)))  # type: ignore[arg-type]
 
 
-def tint(color: str, background: str, foreground: str, alpha: float = 0.3) -> str:
-    """A background for text in ``foreground`` that leans toward ``color``.
+def tint(color: str, background: str, foregrounds: Sequence[str], alpha: float = 0.3) -> str:
+    """A background that leans toward ``color``, for text in any of ``foregrounds``.
 
-    Starts at ``alpha`` and backs off toward ``background`` until the text keeps AA
-    contrast, so a scheme colour close to the text colour still gives readable text.
+    Starts at ``alpha`` and backs off toward ``background`` until every foreground
+    keeps AA contrast, so a scheme colour close to a text colour stays readable.
     """
     while alpha > 0.05:
         candidate = blend(color, background, alpha)
-        if contrast(foreground, candidate) >= AA:
+        if all(contrast(foreground, candidate) >= AA for foreground in foregrounds):
             return candidate
         alpha -= 0.05
     return background

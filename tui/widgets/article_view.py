@@ -136,14 +136,15 @@ class Palette:
         return cls(
             base=Style(),
             current=Style(bgcolor="#dce7fb"),
-            cursor_bar=Style(color="#b35c00", bold=True),
-            figure=Style(color="#c2410c", bold=True, underline=True),
-            date=Style(color="#00695c", italic=True),
+            # Darker than a white page needs: textual-light's page is #e0e0e0.
+            cursor_bar=Style(color="#8a4500", bold=True),
+            figure=Style(color="#9a3412", bold=True, underline=True),
+            date=Style(color="#004d40", italic=True),
             hit=Style(color="#000000", bgcolor="#fff59d"),
             current_hit=Style(color="#000000", bgcolor="#ffca28", bold=True, underline=True),
             selection=Style(color="#ffffff", bgcolor="#1565c0", bold=True),
             token=Style(color="#000000", bgcolor="#90caf9", underline=True),
-            dim=Style(color="#6b7280"),
+            dim=Style(color="#4b5563"),
         )
 
 
@@ -444,9 +445,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 foreground = base.color.get_truecolor() if base.color else None
                 back = contrast.hex_of(tuple(background)) if background else "#121212"
                 fore = contrast.hex_of(tuple(foreground)) if foreground else contrast.text_on(back)
+                # Figures and dates keep their own text colour on the tint: it must suit them too.
+                drawn = [fore, *(str(style.color.name) for style in (self.palette.figure, self.palette.date) if style.color)]
                 styles = (
                     Style(color=contrast.text_on(color), bgcolor=color, bold=True),
-                    Style(bgcolor=contrast.tint(color, back, fore, TINT)),
+                    Style(bgcolor=contrast.tint(color, back, drawn, TINT)),
                 )
             self._chip_styles[color] = styles
         return styles
@@ -693,16 +696,15 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         head = on_line[0]
         mark = self._marks.get(head)
         if mark is None or not mark.labelled:
-            chip = RichSegment(" " * CHIP, base)
+            chip = [RichSegment(" " * CHIP, base)]
         elif self.sentences[head].start < line_start:  # the line continues this sentence
-            continued = Style(bold=True) if palette.no_color else Style(color=mark.color, bold=True)
-            chip = RichSegment("│".ljust(CHIP), base + continued)
+            chip = [RichSegment("│", self.chip_styles(mark.color)[0]), RichSegment(" " * (CHIP - 1), base)]
         else:
-            chip = RichSegment(mark.chip, self.chip_styles(mark.color)[0])
+            chip = [RichSegment(mark.chip, self.chip_styles(mark.color)[0])]
         starting = [self._marks.get(i) for i in on_line if self.sentences[i].start >= line_start]
         star = "★" if any(m is not None and m.checkworthy for m in starting) else " "
         note = "✎" if any(m is not None and m.note for m in starting) else " "
-        return [bar, chip, RichSegment(star + note + " ", base + palette.cursor_bar)]
+        return [bar, *chip, RichSegment(star + note + " ", base + palette.cursor_bar)]
 
     def _render_paragraph(self, paragraph: int) -> list[Strip]:
         segment = self._paragraphs[paragraph]
