@@ -110,3 +110,37 @@ def test_list_80x24(snap_compare, snapshot_app) -> None:
 def test_reader_light_theme(snap_compare, snapshot_app) -> None:
     app = snapshot_app(config=Config(theme="textual-light"))
     assert snap_compare(app, terminal_size=(100, 30), run_before=_open_ferry(panel=False))
+
+
+def _every_label(pilot) -> None:
+    """Every label of the scheme on the ferry article, a star, a note and a corrected span."""
+    reader = pilot.app.screen
+    for index, label in enumerate(pilot.app.scheme):
+        if index < len(reader.analysis.sentences):
+            reader.doc.set_label(index, label.name)
+    reader.doc.set_checkworthy(3, True)
+    reader.doc.set_note(4, "ask the [company] for the\nfuel figures")
+    text = reader.article.text
+    start = text.index("Ruth Okafor")
+    reader.doc.relabel_span(start, start + len("Ruth Okafor"), "ORG")
+    reader._refresh_annotations()
+
+
+def _open_every_label(size_note: str):
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        pilot.app.open_article("ferry.txt")
+        await _settle(pilot)
+        _every_label(pilot)
+        await pilot.press("G")
+        await _settle(pilot)
+
+    return run_before
+
+
+def test_reader_every_label_80x24(snap_compare, snapshot_app) -> None:
+    assert snap_compare(snapshot_app(), terminal_size=(80, 24), run_before=_open_every_label("80x24"))
+
+
+def test_reader_every_label_120x40(snap_compare, snapshot_app) -> None:
+    assert snap_compare(snapshot_app(), terminal_size=(120, 40), run_before=_open_every_label("120x40"))
