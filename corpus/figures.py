@@ -13,7 +13,12 @@ entities:
 * a rule span replaces an overlapping DATE/TIME when the rule is a strong shape (age,
   score, money, percent, count) or when the date span has no date word in it at all;
 * approximators (``about``, ``more than``, ``up to``...) join the figure they qualify;
-* ``first`` used as an adverb before a verb (``she first visited``) is not a figure.
+* ``first`` used as an adverb before a verb (``she first visited``) is not a figure,
+  nor ``first`` in ``the first half`` of a match, a number glued into a word or name
+  (``high-five``, ``#1``, ``4chan``) or one that ends or starts a name (``Internet
+  Explorer 6``, ``737 Max``: the digits join the name when the model marked it);
+* a DATE the model found stays unless a rule proves a figure there (money, percent,
+  an age, a score, ``1709 schoolchildren``): ``May 7, 2015`` and ``8–10 years`` stay.
 
 Everything works on character offsets into ``doc.text``.
 """
@@ -70,7 +75,7 @@ _UNIT = (
 )
 _PERCENT = r"(?:%|\s?per\s?cent\b|\s?percent\b|\s?percentage\spoints?\b|\s?pc\b)"
 # Left edge: not inside a word, a decimal, a code like "Covid-19" or an amount.
-_L = r"(?<![\w.,/\-$£€¥])"
+_L = r"(?<![\w.,/\-$£€¥#])"
 # Right edge: not inside a word or a longer number.
 _R = r"(?![\w]|[.,]\d)"
 
@@ -105,6 +110,8 @@ _DATE_WORD = re.compile(
 )
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d|21\d\d")
 _HAS_DIGIT = re.compile(r"\d")
+#: "the first half" of a match: a stretch of time, not a figure.
+_HALF_OF_MATCH = re.compile(r"\b(?:first|second)[\s-]half\b", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
 _HAS_NUMBER = re.compile(rf"\d|\b(?:{_WORD_UNITS}|{_WORD_TENS}|{_SCALE}|first|second|third|half)\b", re.I)
 
@@ -142,13 +149,14 @@ _RULES: list[tuple[re.Pattern[str], str, bool]] = [
             re.I,
         ),
         "COUNT",
-        True,
+        False,
     ),
     # two-thirds, a third of, three quarters of, one in five, half of
     (
         re.compile(
             rf"\b(?:(?:one|two|three|four|five|six|seven|eight|nine)-(?:halves|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?)"
-            rf"|(?:a|one|two|three|four|five|six|seven|eight|nine)\s(?:third|thirds|quarter|quarters|fifth|fifths|sixth|sixths|eighth|eighths|tenth|tenths)(?=\sof\b)"
+            rf"|(?:a|one|two|three|four|five|six|seven|eight|nine)\s(?:third|thirds|quarter|quarters|fifth|fifths|sixth|sixths|eighth|eighths|tenth|tenths)(?=\sof\b|\s?[.,;:!?)]|\s*$)"
+            rf"|(?<=\bby\s)(?:a|one|two|three)\s(?:third|thirds|quarter|quarters|fifth|fifths|tenth|tenths)\b"
             rf"|(?:{_WORD_UNITS}|\d{{1,2}})\sin\s(?:{_WORD_UNITS}|\d{{1,3}})\b"
             rf"|(?<!first\s)(?<!second\s)half(?=\s(?:of|the|a|an|its|their|his|her|all|our|that|those|these|them)\b))",
             re.I,
@@ -160,6 +168,10 @@ _RULES: list[tuple[re.Pattern[str], str, bool]] = [
     (re.compile(rf"\b(?:a|an|one)(?:\s{_SCALE})+\b", re.I), "CARDINAL", False),
     # 80th, 21st
     (re.compile(rf"{_L}\d+(?:st|nd|rd|th)\b", re.I), "ORDINAL", False),
+    # 4.2m, 3.5bn, 12 million: a number and its scale, where the model kept only the number
+    (re.compile(rf"{_L}{_DIGITS}(?:{_ABBR}\b|\s?{_SCALE}\b(?:\s{_SCALE}\b)?){_R}", re.I), "CARDINAL", False),
+    # doubled, tripled, halved, twofold
+    (re.compile(r"\b(?:doubled|tripled|trebled|quadrupled|halved|(?:two|three|four|ten)-?fold)\b", re.I), "CARDINAL", False),
 ]
 
 # 2-1, 2 – 1, 112 – 104: a score with a sporting/voting cue nearby, else a range.
@@ -167,7 +179,28 @@ _DASH_PAIR = re.compile(rf"{_L}(\d{{1,3}})\s?[-–—]\s?(\d{{1,3}}){_R}(?!\s?(?
 # Maria Lopez, 34, ... / his sister, 31, ...
 _AGE_AFTER_NOUN = re.compile(r",\s(\d{1,2}|1[01]\d),(?=\s)")
 # aged 92, age 34
-_AGED = re.compile(r"\bage[ds]?\s(\d{1,3})\b(?!\s?(?:-|%|per|years?\b))", re.I)
+_AGED = re.compile(
+    rf"\bage[ds]?\s(\d{{1,3}}|{_WORDNUM})\b(?!\s?(?:-|–|—|%|per\b|to\s|and\s\d|years?\b|months?\b))", re.I
+)
+# at the age of four months, at the age of 12
+_AGE_OF = re.compile(rf"\bage\sof\s((?:\d{{1,3}}|{_WORDNUM})(?:\s(?:years?|months?|weeks?|days?))?)\b", re.I)
+# 1709 schoolchildren: a count that looks like a year, before a plural noun
+_YEAR_LIKE_COUNT = re.compile(rf"{_L}(\d{{4}})\s(?=[^\W\d_]{{3,}}\b)")
+#: Words before a four-digit number that make it a year ("the 2019 elections").
+_YEAR_BEFORE = frozenset(
+    "the this that these those its their his her our my your a an in since of from by until till before "
+    "after during for between 's".split()
+)
+#: Words after a digit that are part of the figure ("4.2m", "21st", "50p"), not of a name.
+_GLUED_OK = re.compile(
+    r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s|bn|mn|m|k|tn|trn|p|km|kg|cm|mm|mph|kph|mw|gw|kw|kwh|mwh|gwh|twh|gb|tb|mb|"
+    r"ft|lbs?|oz|c|f|pc|x)?",
+    re.I,
+)
+_NOT_NAME_BEFORE = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december".split()
+)
 # Any other number the model did not mark.
 _BARE = re.compile(rf"{_L}{_DIGITS}(?:\s?{_SCALE}\b|{_ABBR}\b)?(?![\w:/]|[.,]\d)", re.I)
 
@@ -212,6 +245,7 @@ class _Tokens:
 _START_WORDS = frozenset(
     (_WORD_UNITS + "|" + _WORD_TENS).split("|")
     + "between tens hundreds thousands millions billions dozens several many half aged age ages".split()
+    + "doubled tripled trebled quadrupled halved twofold threefold fourfold tenfold".split()
 )
 #: After "a"/"an", these make a figure ("a million", "a third of", "a few hundred").
 _AFTER_A = frozenset("hundred thousand million billion trillion dozen few couple third quarter fifth sixth eighth tenth".split())
@@ -238,7 +272,7 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
         pos = tokens.starts[i]
         lower = tokens.lowers[i]
         if lower in {"aged", "age", "ages"}:
-            match = _AGED.match(text, pos)
+            match = _AGED.match(text, pos) or _AGE_OF.match(text, pos)
             if match is not None:
                 found.append((Found(match.start(1), match.end(1), "AGE"), True))
             continue
@@ -251,6 +285,9 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
             found.append((Found(match.start(), match.end(), label), strong))
         if not lower[:1].isdigit():
             continue
+        match = _YEAR_LIKE_COUNT.match(text, pos)
+        if match is not None and _counted_not_year(doc, i):
+            found.append((Found(match.start(1), match.end(1), "CARDINAL"), True))
         match = _DASH_PAIR.match(text, pos)
         if match is not None:
             window = text[max(0, match.start() - 80) : match.end() + 40]
@@ -278,6 +315,41 @@ def _bare_number(doc: Doc, tokens: _Tokens, match: re.Match[str], covered: list[
     if prev is not None and prev.tag_ == "NNP" and prev.is_title:
         return False
     return not (nxt is not None and nxt.tag_ == "NNP" and nxt.is_title)
+
+
+def _counted_not_year(doc: Doc, i: int) -> bool:
+    """Whether the four-digit token ``i`` counts the plural noun after it (``1709 schoolchildren``)."""
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    if nxt is None or nxt.tag_ != "NNS" or _DATE_WORD.fullmatch(nxt.text):
+        return False
+    return i == 0 or doc[i - 1].lower_ not in _YEAR_BEFORE
+
+
+def _not_a_figure(doc: Doc, tokens: _Tokens, span: Found) -> bool:
+    """A model figure that is not one: ``first`` of ``the first half``, a number glued into a
+    word (``high-five``, ``#1``, ``4chan``) or a bare number beside a name (``Explorer 6``)."""
+    text = tokens.text
+    surface = text[span.start : span.end]
+    lower = surface.lower()
+    if lower in {"first", "second"} and re.match(r"[\s-]half\b", text[span.end : span.end + 6], re.I):
+        return True
+    before = text[max(0, span.start - 2) : span.start]
+    if before.endswith("#") or re.fullmatch(r"[^\W\d_]-", before) or (before and before[-1].isalnum()):
+        return True
+    if span.end < len(text) and (text[span.end].isalpha() or text[span.end] == "#"):
+        return True
+    if re.fullmatch(r"\d[\d.,]*[^\W\d_]\w*", surface) and not _GLUED_OK.fullmatch(surface):
+        return True  # "4chan", "3D": the digits belong to the word
+    if span.label == "CARDINAL" and re.fullmatch(r"\d+", surface):
+        i = tokens.at(span.start)
+        j = tokens.at(span.end - 1)
+        prev = doc[i - 1] if i > 0 else None
+        nxt = doc[j + 1] if j + 1 < len(doc) else None
+        if prev is not None and prev.tag_ == "NNP" and prev.is_title and prev.lower_ not in _NOT_NAME_BEFORE:
+            return True
+        if nxt is not None and nxt.tag_ == "NNP" and nxt.is_title and nxt.lower_ not in _NOT_NAME_BEFORE:
+            return True
+    return False
 
 
 def _only_years(text: str) -> bool:
@@ -443,11 +515,12 @@ def merge_figures(doc: Doc, model: list[Found], text: str | None = None) -> list
     converted: list[Found] = []
     for k in sorted(fake_dates - dropped):
         date = model[k]
-        if _HAS_NUMBER.search(text[date.start : date.end]):
+        if _HAS_NUMBER.search(text[date.start : date.end]) and not _HALF_OF_MATCH.search(text, date.start, date.end):
             dropped.add(k)
             converted.append(Found(date.start, date.end, "CARDINAL"))
 
     spans = [span for k, span in enumerate(current) if k not in dropped] + kept_rules + converted
+    spans = [span for span in spans if kind_of(span.label) != "figure" or not _not_a_figure(doc, tokens, span)]
     spans.sort()
 
     result: list[Found] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal, Mapping
+from typing import Literal, Mapping, Union
 
 SpanKind = Literal["entity", "figure", "date"]
 
@@ -58,14 +58,42 @@ class Segment:
     end: int
 
 
+#: A figure's value: a number, or ``(low, high)`` for a range (a score keeps its two sides in order).
+Value = Union[int, float, tuple[Union[int, float], Union[int, float]]]
+#: How a figure relates to its value: ``=`` exact, ``~`` approximate, ``>``/``<`` bounds
+#: ("more than", "up to"), ``up``/``down`` a rise or fall by that much ("rose 5%").
+Change = Literal["=", "~", ">", "<", "up", "down"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The normalised reading of a figure (or of a duration date such as ``48 hours``).
+
+    ``unit`` is normalised (``percent``, ``USD``, ``km``, ``year``, ``people``, or the
+    counted noun in the singular); ``counted`` is the noun phrase counted, where clear
+    (``new recruits`` in ``300,000 new recruits``). See ``corpus/readings.py``.
+    """
+
+    value: Value | None
+    unit: str | None = None
+    change: Change = "="
+    counted: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A highlighted entity, figure or date: ``text[start:end]`` with a label."""
+    """A highlighted entity, figure or date: ``text[start:end]`` with a label.
+
+    ``reading`` is the figure's value, unit and change (None for entities, dates that
+    are not durations, and spans added by hand); it does not take part in equality,
+    so a span is still known by its offsets and label.
+    """
 
     start: int
     end: int
     label: str
     kind: SpanKind
+    reading: Reading | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

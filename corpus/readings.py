@@ -1,0 +1,481 @@
+"""The reading of a figure: its value, normalised unit, change and the thing counted.
+
+``read_span(text, start, end, label)`` reads ``text[start:end]`` (a figure span of
+the figure layer, or a duration date such as ``48 hours``) with a little of the text
+around it: ``rose 5%`` is a rise, ``40 per cent of staff`` counts staff. The noun
+phrase counted is best taken from the parse; :func:`counted_from_doc` does that while
+the analyser has the spaCy doc, and passes it in.
+
+Conventions (the benchmark's gold follows them, ``benchmarks/figure_readings_dev.jsonl``):
+
+* values as written, scaled: ``3.5bn`` is 3_500_000_000, ``4.2m`` 4_200_000, ``50p``
+  0.5 GBP; units are not converted (``200 metres`` stays 200 ``m``);
+* proportions are percentages: ``half`` 50, ``a fifth`` 20, ``one in five`` 20,
+  ``two-thirds`` 66.67 (``percent``); ``doubled`` is 2 ``times``, ``halved`` 0.5;
+* vague counts are ranges read approximately (``~``): ``dozens`` [24, 144],
+  ``hundreds`` [100, 1000], ``tens of thousands`` [10_000, 100_000], ``several
+  hundred thousand`` [300_000, 900_000], ``a few hundred`` [200, 500];
+* ages are in ``year`` (or ``month``/``week``/``day`` when said), scores are
+  ``(home, away)`` with unit ``score``, ordinals have unit ``ordinal``;
+* a count's unit is its counted noun in the singular (``recruit``), ``people`` for
+  people and persons.
+
+The number words are a closed set, so they are read here: the libraries for them
+(word2number, text2num) read neither ``3.5bn`` nor ``tens of thousands`` nor ``a
+fifth``, and a unit library (pint, quantulum3) knows nothing of news counts.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from corpus.model import Change, Reading, Value
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+_UNITS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {w: 10 * n for n, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if n > 1}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
+_ABBREVIATIONS = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000, "tn": 10**12, "trn": 10**12}
+_ORDINALS = {
+    w: n
+    for n, w in enumerate(
+        "_ first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
+    )
+    if n
+}
+#: Denominators of fractions said in words ("a fifth", "two-thirds").
+_PARTS = {"half": 2, "halves": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
+          "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+_MULTIPLES = {"doubled": 2, "doubling": 2, "tripled": 3, "trebled": 3, "quadrupled": 4, "halved": 0.5,
+              "twofold": 2, "threefold": 3, "fourfold": 4, "tenfold": 10}
+
+_SIGNS = {
+    "us$": "USD", "$": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "nz$": "NZD", "hk$": "HKD",
+    "s$": "SGD", "nt$": "TWD", "r$": "BRL", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
+    "₽": "RUB", "₩": "KRW", "₺": "TRY",
+}
+#: Currency words: (code, factor) so cents and pence come out in whole units.
+_CURRENCY_WORDS = {
+    "dollar": ("USD", 1), "pound": ("GBP", 1), "euro": ("EUR", 1), "yen": ("JPY", 1), "yuan": ("CNY", 1),
+    "renminbi": ("CNY", 1), "rouble": ("RUB", 1), "ruble": ("RUB", 1), "rupee": ("INR", 1),
+    "franc": ("CHF", 1), "peso": ("MXN", 1), "cent": ("USD", 0.01), "pence": ("GBP", 0.01),
+    "p": ("GBP", 0.01), "hryvnia": ("UAH", 1), "lira": ("TRY", 1), "kronor": ("SEK", 1),
+    "krona": ("SEK", 1), "rand": ("ZAR", 1), "shilling": ("KES", 1), "koruna": ("CZK", 1),
+}
+_MEASURES = {
+    "km": "km", "kilometre": "km", "kilometer": "km", "mile": "mile", "metre": "m", "meter": "m",
+    "cm": "cm", "centimetre": "cm", "centimeter": "cm", "mm": "mm", "millimetre": "mm", "millimeter": "mm",
+    "kg": "kg", "kilo": "kg", "kilogram": "kg", "kilogramme": "kg", "gram": "g", "gramme": "g",
+    "tonne": "tonne", "ton": "tonne", "lb": "lb", "ounce": "oz", "oz": "oz", "feet": "ft", "foot": "ft",
+    "ft": "ft", "inch": "inch", "inche": "inch", "acre": "acre", "hectare": "hectare", "litre": "litre",
+    "liter": "litre", "gallon": "gallon", "barrel": "barrel", "bpd": "barrel/day", "mph": "mph",
+    "km/h": "km/h", "kph": "km/h", "knot": "knot", "degree": "degree", "c": "°C", "°c": "°C",
+    "degrees celsius": "°C", "f": "°F", "°f": "°F", "degrees fahrenheit": "°F", "mw": "MW", "gw": "GW",
+    "kw": "kW", "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "twh": "TWh", "megawatt": "MW",
+    "gigawatt": "GW", "kilowatt": "kW", "volt": "V", "gb": "GB", "tb": "TB", "mb": "MB",
+    "calorie": "calorie", "storey": "storey",
+}
+_DURATIONS = {"second": "second", "minute": "minute", "hour": "hour", "day": "day", "week": "week",
+              "month": "month", "year": "year", "decade": "decade", "century": "century", "centurie": "century"}
+_PEOPLE = {"people", "person", "persons", "individuals", "individual"}
+
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_WORD = re.compile(r"[^\W\d_]+(?:[/°][^\W\d_]+)?|°[CF]|\d+(?:[.,]\d+)*|[$£€¥₹₽₩₺%]|-|–|—", re.I)
+_SIGN = re.compile(r"(?:US|AU|A|C|NZ|HK|S|NT|R)?[$£€¥₹₽₩₺]")
+_PERCENT = re.compile(r"%|\bper\s?cent\b|\bpercent\b|\bpc\b", re.I)
+_POINTS = re.compile(r"\bpercentage\s+points?\b", re.I)
+_ONE_IN = re.compile(r"\b(\w+)\s+in\s+(\w+)\b", re.I)
+_DASH = re.compile(r"\s?(?:-|–|—|to)\s?")
+
+_ABOUT = re.compile(r"^(?:about|around|approximately|roughly|some|close to|an estimated|almost|nearly)\b", re.I)
+_MORE = re.compile(r"^(?:more than|over|at least|upwards of|just over|well over|in excess of)\b", re.I)
+_LESS = re.compile(r"^(?:less than|under|fewer than|up to|at most|as many as|as much as|just under)\b", re.I)
+_RISE_BEFORE = re.compile(
+    r"\b(?:rose|rise|rises|risen|rising|increased?|increases|increasing|grew|grow|grows|grown|growing|"
+    r"climbed?|climbs|jumped|jumps?|soared|surged|gained|gains?|up|boosted|higher)"
+    r"(?:\s+by)?\s+$",
+    re.I,
+)
+_FALL_BEFORE = re.compile(
+    r"\b(?:fell|fall|falls|fallen|falling|dropped|drops?|declined|declines?|decreased?|decreases|down|"
+    r"cut|cuts|slumped|plunged|lost|loses|shrank|shrunk|slid|dipped|reduced|lowered|lower|sank)"
+    r"(?:\s+by)?\s+$",
+    re.I,
+)
+_RISE_AFTER = re.compile(r"^[\s-]*(?:rise|increase|jump|gain|growth|hike|uplift|surge|higher|more)\b", re.I)
+_FALL_AFTER = re.compile(r"^[\s-]*(?:fall|drop|decline|decrease|cut|reduction|loss|slump|lower|fewer|less)\b", re.I)
+#: "m" after a number is metres, not million, before these words.
+_METRE_CUES = re.compile(r"^\s*(?:sprint|race|hurdles|freestyle|tall|high|deep|long|wide|away|below|above|drop)\b", re.I)
+
+
+def _clean(number: str) -> float:
+    return float(number.replace(",", ""))
+
+
+def tidy(value: float) -> int | float:
+    """An integral float as an int, others rounded to 6 significant digits."""
+    if value == int(value) and abs(value) < 1e15:
+        return int(value)
+    return float(f"{value:.6g}")
+
+
+def words_value(words: list[str]) -> float | None:
+    """The value of number words (``one hundred and twenty``, ``a million``, ``3.5 billion``)."""
+    total = current = 0.0
+    seen = False
+    for word in words:
+        word = word.lower()
+        if word in {"and", "-"} and seen:
+            continue
+        if word in {"a", "an"} and not seen:
+            current, seen = 1.0, True
+        elif word in _UNITS:
+            current += _UNITS[word]
+            seen = True
+        elif word in _TENS:
+            current += _TENS[word]
+            seen = True
+        elif _NUMBER.fullmatch(word):
+            current += _clean(word)
+            seen = True
+        elif word in _SCALES and seen:
+            scale = _SCALES[word]
+            if scale == 100:
+                current *= 100
+            else:
+                total += (current or 1) * scale
+                current = 0.0
+        elif word in _ABBREVIATIONS and seen:
+            total += (current or 1) * _ABBREVIATIONS[word]
+            current = 0.0
+        else:
+            return None
+    return total + current if seen else None
+
+
+def _tokens(text: str) -> list[str]:
+    """Words, numbers and signs; glued scale letters split off (``3.5bn`` -> ``3.5``, ``bn``)."""
+    out: list[str] = []
+    for match in re.finditer(r"\d[\d,.]*\d|\d|[^\W\d_]+|[$£€¥₹₽₩₺%°]|[-–—]", text):
+        out.append(match.group().rstrip("."))
+    return out
+
+
+def _vague(lower: str) -> tuple[float, float] | None:
+    """The range a vague count stands for (see the module docstring), or None."""
+    match = re.fullmatch(r"(tens|hundreds) of (thousands|millions|billions)", lower)
+    if match:
+        low = (10 if match.group(1) == "tens" else 100) * _SCALES[match.group(2)[:-1]]
+        return low, low * 10
+    match = re.fullmatch(r"(several|a few|many|a couple of) ((?:hundred|thousand|million|billion)s?(?: (?:thousand|million))?)", lower)
+    if match:
+        scale = 1.0
+        for word in match.group(2).split():
+            scale *= _SCALES[word.rstrip("s")]
+        low, high = {"several": (3, 9), "a few": (2, 5), "many": (2, 9), "a couple of": (2, 2)}[match.group(1)]
+        return low * scale, high * scale
+    if lower in {"dozens"}:
+        return 24, 144
+    if lower in {"hundreds", "thousands", "millions", "billions"}:
+        scale = _SCALES[lower[:-1]]
+        return scale, scale * 10
+    return None
+
+
+def _fraction(lower: str) -> float | None:
+    """A proportion said in words, as a percentage (``a fifth`` 20, ``two-thirds`` 66.67)."""
+    lower = lower.replace("-", " ")
+    match = _ONE_IN.fullmatch(lower)
+    if match:
+        top, bottom = words_value([match.group(1)]), words_value([match.group(2)])
+        if top is not None and bottom:
+            return 100 * top / bottom
+        return None
+    parts = lower.split()
+    if not parts:
+        return None
+    part = parts[-1]
+    if part not in _PARTS and part.rstrip("s") not in _PARTS:
+        return None
+    bottom = _PARTS.get(part) or _PARTS[part.rstrip("s")]
+    top = words_value(parts[:-1]) if parts[:-1] else 1.0
+    if top is None:
+        return None
+    return 100 * top / bottom
+
+
+def _number_of(core: str, after: str) -> tuple[float | None, str | None]:
+    """(value, unit from the words of ``core``) for one figure without range or sign handling."""
+    tokens = _tokens(core)
+    unit: str | None = None
+    numeric: list[str] = []
+    rest: list[str] = []
+    for token in tokens:
+        lower = token.lower()
+        if not rest and (
+            lower in _UNITS or lower in _TENS or lower in _SCALES or lower in {"a", "an", "and", "-"}
+            or _NUMBER.fullmatch(token) or (lower in _ABBREVIATIONS and numeric)
+        ):
+            if lower == "m" and numeric and _METRE_CUES.match(after):
+                rest.append(token)
+                continue
+            numeric.append(token)
+        else:
+            rest.append(token)
+    while numeric and numeric[-1] in {"-", "and"}:
+        numeric.pop()
+    value = words_value(numeric)
+    if rest:
+        unit = _unit_words(" ".join(rest).lower())
+    return value, unit
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    irregular = {"children": "child", "men": "man", "women": "woman", "feet": "ft", "teeth": "tooth",
+                 "mice": "mouse", "geese": "goose", "lives": "life", "wives": "wife", "staff": "staff",
+                 "series": "series", "species": "species", "news": "news"}
+    if word in irregular:
+        return irregular[word]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _unit_words(words: str) -> str | None:
+    """The normalised unit of the words after a number (``per cent``, ``square km``, ``tonnes``)."""
+    words = words.strip(" -")
+    if not words:
+        return None
+    if _POINTS.search(words):
+        return "percentage point"
+    if _PERCENT.search(words):
+        return "percent"
+    square = re.match(r"(?:square|sq)\s+(.*)", words)
+    if square:
+        inner = _unit_words(square.group(1))
+        return f"{inner}²" if inner else None
+    if words in _MEASURES:
+        return _MEASURES[words]
+    singular = _singular(words.split()[-1]) if words.split() else words
+    if words.startswith("degrees"):
+        return _MEASURES.get(words, "degree")
+    for table in (_MEASURES, _DURATIONS):
+        if singular in table:
+            return table[singular]
+    if singular in _CURRENCY_WORDS:
+        return _CURRENCY_WORDS[singular][0]
+    return None
+
+
+def _currency(core: str) -> tuple[str, float] | None:
+    sign = _SIGN.search(core)
+    if sign is not None:
+        return _SIGNS.get(sign.group().lower(), "USD"), 1.0
+    for word in reversed(_tokens(core)):
+        lower = _singular(word)
+        if lower in _CURRENCY_WORDS:
+            return _CURRENCY_WORDS[lower]
+        if re.fullmatch(r"\d+p", core.strip()):
+            return _CURRENCY_WORDS["p"]
+    if re.fullmatch(r"\d+(?:\.\d+)?p", core.strip(), re.I):
+        return _CURRENCY_WORDS["p"]
+    return None
+
+
+def _change(text: str, start: int, end: int, surface: str) -> Change | None:
+    """The change a figure's own words or its neighbours say; None when nothing does."""
+    before = text[max(0, start - 30) : start]
+    after = text[end : end + 20]
+    if _RISE_BEFORE.search(before) or _RISE_AFTER.match(after):
+        return "up"
+    if _FALL_BEFORE.search(before) or _FALL_AFTER.match(after):
+        return "down"
+    if _MORE.match(surface):
+        return ">"
+    if _LESS.match(surface):
+        return "<"
+    if _ABOUT.match(surface):
+        return "~"
+    return None
+
+
+def _strip_approximator(surface: str) -> str:
+    for pattern in (_MORE, _LESS, _ABOUT):
+        match = pattern.match(surface)
+        if match is not None:
+            return surface[match.end() :].lstrip()
+    return surface
+
+
+def _range_parts(core: str) -> tuple[str, str] | None:
+    """``between X and Y``, ``X-Y``, ``X to Y``: the two sides, or None."""
+    match = re.fullmatch(r"between\s+(.+?)\s+and\s+(.+)", core, re.I)
+    if match:
+        return match.group(1), match.group(2)
+    match = re.fullmatch(r"(.*?\d[\d,.]*\s?(?:[^\W\d_]{1,3})?)\s?(?:-|–|—|to)\s?([$£€¥₹₽₩₺]?\s?\d.*)", core)
+    if match and not re.search(r"(?:year|month|week|day)s?[\s-]old", core, re.I):
+        return match.group(1), match.group(2)
+    return None
+
+
+def read_value(surface: str, label: str, after: str = "") -> tuple[Value | None, str | None, bool]:
+    """(value, unit, vague) of a figure's words; ``after`` is the text right after it."""
+    core = _strip_approximator(surface.strip())
+    lower = " ".join(core.lower().split())
+    vague = _vague(lower)
+    if vague is not None:
+        return (tidy(vague[0]), tidy(vague[1])), None, True
+    if lower == "a dozen" or lower == "dozen":
+        return 12, None, False
+    for word, times in _MULTIPLES.items():
+        if lower.replace("-", "") == word:
+            return tidy(times), "times", False
+    if label == "ORDINAL":
+        number = re.match(r"(\d+)(?:st|nd|rd|th)$", lower)
+        if number:
+            return int(number.group(1)), "ordinal", False
+        return _ORDINALS.get(lower), "ordinal", False
+    if label == "SCORE":
+        sides = re.findall(r"\d+", core)
+        return (int(sides[0]), int(sides[1])) if len(sides) == 2 else None, "score", False
+    fraction = _fraction(lower)
+    if fraction is not None:
+        return tidy(round(fraction, 2)), "percent", False
+    if label == "AGE":
+        match = re.match(r"(.+?)[\s-]+(year|month|week|day)s?(?:[\s-]+old)?$", lower)
+        number, unit = (match.group(1), match.group(2)) if match else (lower, "year")
+        value = words_value(_tokens(number))
+        return (tidy(value) if value is not None else None), unit, False
+    parts = _range_parts(core)
+    if parts is not None:
+        low, high = (read_value(part, "CARDINAL", after) for part in parts)
+        if isinstance(low[0], (int, float)) and isinstance(high[0], (int, float)):
+            unit = high[1] or low[1]
+            if unit is None or low[1] is None:
+                # "£5 to £10" has its sign on both sides; "10-15%" only after the second
+                currency = _currency(core)
+                if currency is not None:
+                    unit = currency[0]
+            low_value, high_value = low[0], high[0]
+            # "3 to 4 million": a scale said once, after the second side, belongs to both
+            bare = _NUMBER.search(parts[1])
+            scale = high_value / _clean(bare.group()) if bare is not None and _clean(bare.group()) else 1
+            if scale >= 1000 and _NUMBER.fullmatch(parts[0].strip().lstrip("$£€")) and low_value * scale <= high_value:
+                low_value *= scale
+            return (tidy(low_value), tidy(high_value)), unit, False
+    currency = None if _PERCENT.search(core) else _currency(core)
+    stripped = _SIGN.sub(" ", core)
+    value, unit = _number_of(stripped, after)
+    if currency is not None and value is not None:
+        return tidy(value * currency[1]), currency[0], False
+    if currency is not None and re.fullmatch(r"\s*\d+(?:\.\d+)?p\s*", core):
+        return tidy(float(core.strip()[:-1]) * 0.01), "GBP", False
+    if value is None:
+        return None, unit, False
+    return tidy(value), unit, False
+
+
+def read_span(
+    text: str, start: int, end: int, label: str, counted: str | None = None, head: str | None = None
+) -> Reading | None:
+    """The reading of ``text[start:end]`` with label ``label``, or None when it has no value.
+
+    ``counted`` is the noun phrase counted and ``head`` its head noun, from the parse
+    (see :func:`counted_from_doc`); a count takes its unit from ``head``.
+    """
+    surface = text[start:end]
+    after = text[end : end + 24]
+    if label in {"DATE", "TIME"}:
+        return _duration(surface)
+    value, unit, vague = read_value(surface, label, after)
+    if value is None:
+        return None
+    change = _change(text, start, end, surface)
+    if unit == "times" and isinstance(value, (int, float)):
+        change = "up" if value > 1 else "down"  # "doubled", "halved"
+    if change is None:
+        change = "~" if vague else "="
+    if unit is None and head is not None:
+        unit = "people" if head.lower() in _PEOPLE else _singular(head)
+    if label not in {"CARDINAL", "COUNT", "RANGE", "PERCENT"}:
+        counted = None  # money, measures, ages, scores and ranks count nothing
+    return Reading(value=value, unit=unit, change=change, counted=counted)
+
+
+_DURATION = re.compile(
+    r"(?:^|\b)(?:(?P<approx>about|around|almost|nearly|more than|over|at least|up to|less than|some|roughly)\s+)?"
+    r"(?P<number>\d+(?:\.\d+)?|(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred)[\s-]?)+)[\s-]*(?P<unit>second|minute|hour|day|week|month|year|decade|centur(?:y|ies))s?\b",
+    re.I,
+)
+
+
+def _duration(surface: str) -> Reading | None:
+    """The reading of a date or time span that is a duration (``48 hours``, ``the last 30 years``)."""
+    match = _DURATION.search(surface)
+    if match is None:
+        return None
+    number = match.group("number").strip(" -").lower()
+    if number in {"a", "an"}:
+        return None  # "a year ago" is a point in time, not a stated figure
+    value = words_value(_tokens(number))
+    if value is None:
+        return None
+    unit = _DURATIONS[_singular(match.group("unit"))] if _singular(match.group("unit")) in _DURATIONS else "century"
+    approx = (match.group("approx") or "").lower()
+    change: Change = ">" if approx in {"more than", "over", "at least"} else "<" if approx in {
+        "almost", "nearly", "up to", "less than"} else "~" if approx else "="
+    if re.search(r"\b(?:last|past)\b", surface, re.I):
+        change = "=" if not approx else change
+    return Reading(value=tidy(value), unit=unit, change=change)
+
+
+def counted_from_doc(doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
+    """(counted noun phrase, its head noun) for the figure at doc offsets [start, end).
+
+    The noun the figure modifies (``300,000 new recruits``: ``new recruits``), else the
+    noun phrase of an ``of`` right after it (``tens of thousands of people``).
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None, None
+    last = span[-1]
+    head = last.head
+    if head.i >= span.end and head.pos_ in {"NOUN", "PROPN"} and last.dep_ in {"nummod", "quantmod", "amod", "compound", "nmod"}:
+        return _phrase(doc, head, span.end), head.text
+    following = doc[span.end] if span.end < len(doc) else None
+    if following is not None and following.lower_ == "of" and following.i + 1 < len(doc):
+        for token in doc[following.i + 1 : following.i + 6]:
+            if token.pos_ in {"NOUN", "PROPN"} and token.head.i <= token.i and token.dep_ not in {"compound"}:
+                return _phrase(doc, token, following.i + 1), token.text
+            if token.pos_ in {"VERB", "AUX", "PUNCT", "ADP"}:
+                break
+    if following is not None and following.pos_ == "NOUN" and following.tag_ == "NNS":
+        # the parser left "1709 schoolchildren" unattached: the next plural noun is counted
+        return following.text, following.text
+    return None, None
+
+
+def _phrase(doc: Doc, head, first: int) -> str:
+    """The words from ``first`` up to and including ``head``, without leading determiners."""
+    words = [t for t in doc[first : head.i + 1]]
+    while words and (words[0].pos_ in {"DET", "ADP", "PRON"} or words[0].dep_ == "poss" or words[0].is_punct):
+        words = words[1:]
+    if not words:
+        return head.text
+    return doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
