@@ -102,6 +102,23 @@ async def test_sentences_sharing_a_line_each_show_their_own_mark(port_dir: Path,
     app.store.close()
 
 
+async def test_header_lines_before_the_first_sentence_carry_no_label(
+    port_dir: Path, tmp_path: Path, analyzer
+) -> None:
+    app = make_app(port_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(app, pilot, "port.txt")
+        label(reader, 0, "quantity")
+        await pilot.pause()
+        lines = view_lines(reader.view)
+        headline = next(line for line in lines if "Port of Westhaven" in line)
+        first = next(line for line in lines if "The port handled" in line)
+        assert "quant" in first
+        # The headline is not part of sentence 1: no chip, no cursor bar beside it.
+        assert headline[: headline.index("Port")].strip() == "", headline
+    app.store.close()
+
+
 async def test_gutter_names_and_label_bar_fit_at_80x24(port_dir: Path, tmp_path: Path, analyzer) -> None:
     from tui.widgets.key_bar import KeyBar
     from tui.widgets.legend import LabelBar, Legend

@@ -689,8 +689,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         while index < len(self.sentences) and self.sentences[index].start < line_end:
             on_line.append(index)
             index += 1
-        if not on_line:  # a line between sentences: the bar follows the sentence before it
-            on_line = [min(first, len(self.sentences) - 1)]
+        if not on_line:  # no sentence on this line (a header, a caption before the body)
+            return [RichSegment(" " * GUTTER, base)]
         current = on_line[0] <= self.cursor <= on_line[-1]
         bar = RichSegment("▌" if current else " ", base + palette.cursor_bar)
         head = on_line[0]
