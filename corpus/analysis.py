@@ -10,7 +10,13 @@ Pieces go to ``nlp.pipe`` in batches of at most ``BATCH_CHARS`` characters, sinc
 pipeline's memory grows with the text in flight: memory stays flat however long the
 article, and each piece's offsets are shifted back by where its text starts.
 Entities come from the model; figures from the model merged with the rule layer
-in ``corpus.figures``. Every offset is absolute into ``Article.text``.
+in ``corpus.figures``, each figure (and each duration date, ``48 hours``) with its
+reading from ``corpus.readings`` (the counted noun taken from the parse while the doc
+is at hand). Every offset is absolute into ``Article.text``.
+
+Header lines above the body (``Sep 29, 2022 - World``, the headline, a caption) get
+the layers too: each is parsed on its own and becomes a paragraph with spans but no
+sentences, so sentence numbers (and the labels on them) stay those of the body.
 
 ``Analyzer.cached`` and ``Analyzer.counts`` read the cache without importing spaCy.
 
@@ -34,7 +40,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from corpus.cache import AnalysisCache, Counts
-from corpus.model import Analysis, Article, Segment, Span, kind_of
+from corpus.headers import header_date, header_lines
+from corpus.model import Analysis, Article, Reading, Segment, Span, kind_of
 from corpus.errors import ModelNotFoundError
 from corpus.models import is_installed, load_nlp, missing_model, model_version, resolve_model
 
@@ -44,7 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
 #: then live in another folder and are never read.
-ANALYSER_VERSION = 3  # 3: a paragraph over CHUNK_CHARS is cut at a line or sentence end first
+ANALYSER_VERSION = 4  # 4: figure readings, header lines analysed, figure rule fixes
 
 #: Largest piece of text handed to spaCy as one doc (a body up to this is parsed
 #: whole). nlp.max_length is 1,000,000 characters.
@@ -288,31 +295,36 @@ def _sentences(text: str, paragraphs: list[Segment], raw: list[tuple[int, int]])
     return result
 
 
-def _clip_spans(text: str, paragraphs: list[Segment], raw: list[tuple[int, int, str]]) -> list[Span]:
+#: A span from a piece: (start, end, label, reading or None), article offsets.
+RawSpan = tuple[int, int, str, "Reading | None"]
+
+
+def _clip_spans(text: str, paragraphs: list[Segment], raw: list[RawSpan]) -> list[Span]:
     """Spans trimmed and kept inside one paragraph (a name never runs over a break)."""
     spans: list[Span] = []
     p = 0
     n = len(paragraphs)
-    for s, e, label in raw:
+    for s, e, label, reading in raw:
         while p < n and paragraphs[p].end <= s:
             p += 1
         if p == n:
             break
         lo, hi = _trim(text, max(s, paragraphs[p].start), min(e, paragraphs[p].end))
         if lo < hi and (not spans or lo >= spans[-1].end):
-            spans.append(Span(lo, hi, label, kind_of(label)))
+            spans.append(Span(lo, hi, label, kind_of(label), reading))
     return spans
 
 
 def _doc_parts(
     doc: Doc, text: str, offset: int, piece: tuple[int, int], after: int
-) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]], int]:
+) -> tuple[list[tuple[int, int]], list[RawSpan], int]:
     """Sentences, merged spans and token count of one piece, from its doc (of ``text``,
     which starts at ``offset``), in article offsets: those that start inside ``piece``
     (a sentence running on into the next piece is kept whole), and the rest of a
     sentence that started in the piece before but ends after ``after`` (where that
     piece stopped)."""
     from corpus.figures import doc_spans
+    from corpus.readings import counted_from_doc, read_span
 
     start, end = piece
     sentences = []
@@ -327,7 +339,14 @@ def _doc_parts(
     for found in doc_spans(doc, text):
         s = found.start + offset
         if start <= s < end:
-            spans.append((s, found.end + offset, found.label))
+            reading = None
+            kind = kind_of(found.label)
+            if kind == "figure":
+                counted, head = counted_from_doc(doc, found.start, found.end)
+                reading = read_span(text, found.start, found.end, found.label, counted, head)
+            elif kind == "date":
+                reading = read_span(text, found.start, found.end, found.label)
+            spans.append((s, found.end + offset, found.label, reading))
     if (offset, offset + len(text)) == piece:
         return sentences, spans, len(doc)
     tokens = sum(1 for token in doc if start <= token.idx + offset < end)  # not the context's
@@ -347,7 +366,7 @@ class _Pending:
     done: int = 0
     tokens: int = 0
     sentences: list[tuple[int, int]] = field(default_factory=list)
-    spans: list[tuple[int, int, str]] = field(default_factory=list)
+    spans: list[RawSpan] = field(default_factory=list)
 
 
 
@@ -455,8 +474,11 @@ class Analyzer:
                 if not chunks:  # an empty body: nothing to parse
                     ready.append((article, self._finish(article, paragraphs, [], [], 0), False))
                     continue
-                pending[number] = _Pending(article, paragraphs, len(chunks))
-                for doc_start, doc_end, piece_start, piece_end in _in_context(text, chunks, CONTEXT_CHARS):
+                # header lines: each parsed alone (a date line is no sentence of the body)
+                headers = [(s, e, s, e) for s, e in header_lines(text, start)]
+                paragraphs = [Segment(s, e) for s, e, _, _ in headers] + paragraphs
+                pending[number] = _Pending(article, paragraphs, len(chunks) + len(headers))
+                for doc_start, doc_end, piece_start, piece_end in headers + _in_context(text, chunks, CONTEXT_CHARS):
                     yield text[doc_start:doc_end], (number, doc_start, doc_end, piece_start, piece_end)
 
         def drain() -> Iterator[tuple[Article, Analysis]]:
@@ -515,13 +537,25 @@ class Analyzer:
         article: Article,
         paragraphs: list[Segment],
         raw_sentences: list[tuple[int, int]],
-        raw_spans: list[tuple[int, int, str]],
+        raw_spans: list[RawSpan],
         tokens: int,
     ) -> Analysis:
         text = article.text
+        body_start = article.body_start
+        for paragraph in paragraphs:
+            if paragraph.start >= body_start:
+                break
+            date = header_date(text, paragraph.start, paragraph.end)
+            if date is not None:
+                # the header parser knows this date for sure; the model often reads
+                # "Mar 14," as a name or keeps only the year
+                raw_spans = [r for r in raw_spans if r[1] <= date[0] or r[0] >= date[1]]
+                raw_spans.append((date[0], date[1], "DATE", None))
+                raw_spans.sort(key=lambda r: (r[0], r[1]))
         analysis = Analysis(
             paragraphs=tuple(paragraphs),
-            sentences=tuple(_sentences(text, paragraphs, raw_sentences)),
+            # header paragraphs have spans but no sentences
+            sentences=tuple(_sentences(text, [p for p in paragraphs if p.start >= body_start], raw_sentences)),
             spans=tuple(_clip_spans(text, paragraphs, raw_spans)),
             model=self.model_name,
             model_version=self.model_version,

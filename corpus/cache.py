@@ -4,7 +4,9 @@ Layout: ``<cache dir>/analyses/<model>-<model version>-a<analyser version>/<key>
 where ``key`` hashes the article text and its body range. A file holds two lines:
 
 1. a header: ``{"f": 1, "len": <text length>, "counts": {...}, "labels": [...]}``
-2. the data: ``{"p": [s, e, ...], "s": [s, e, ...], "x": [s, e, label index, ...]}``
+2. the data: ``{"p": [s, e, ...], "s": [s, e, ...], "x": [s, e, label index, ...],
+   "r": [[span index, value, unit, change, counted], ...]}`` (``r``: figure readings;
+   a range value is a two-number list)
 
 so a reader of counts needs only the first line. Writes go to a temp file and
 ``os.replace`` so a crash never leaves half a file; a file that does not parse or does
@@ -30,7 +32,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from corpus.files import replace_file
-from corpus.model import Analysis, Article, Segment, Span, kind_of
+from corpus.model import Analysis, Article, Reading, Segment, Span, kind_of
 
 #: Bump when the file layout changes (the analyser's own version is part of the folder).
 FORMAT = 1
@@ -84,6 +86,20 @@ def _safe(part: str) -> str:
     if cleaned != part:
         cleaned += "-" + hashlib.sha1(part.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return cleaned or "_"
+
+
+def _reading(value: object, unit: object, change: object, counted: object) -> Reading:
+    """A reading from its cached fields (a bad one raises, and the entry is ignored)."""
+    if isinstance(value, list):
+        low, high = value
+        if not isinstance(low, (int, float)) or not isinstance(high, (int, float)):
+            raise ValueError("range value")
+        value = (low, high)
+    elif value is not None and not isinstance(value, (int, float)):
+        raise ValueError("value")
+    if change not in {"=", "~", ">", "<", "up", "down"}:
+        raise ValueError("change")
+    return Reading(value, None if unit is None else str(unit), change, None if counted is None else str(counted))  # type: ignore[arg-type]
 
 
 class AnalysisCache:
@@ -204,11 +220,13 @@ class AnalysisCache:
             if spans and (min(spans[2::3]) < 0 or max(spans[2::3]) >= len(labels)):
                 return None
             label_kinds = [(label, kind_of(label)) for label in labels]
+            readings = {int(k): _reading(value, unit, change, counted) for k, value, unit, change, counted in data.get("r", ())}
             return Analysis(
                 paragraphs=tuple(Segment(s, e) for s, e in zip(paragraphs[0::2], paragraphs[1::2])),
                 sentences=tuple(Segment(s, e) for s, e in zip(sentences[0::2], sentences[1::2])),
                 spans=tuple(
-                    Span(s, e, *label_kinds[k]) for s, e, k in zip(spans[0::3], spans[1::3], spans[2::3])
+                    Span(s, e, *label_kinds[k], readings.get(n))
+                    for n, (s, e, k) in enumerate(zip(spans[0::3], spans[1::3], spans[2::3]))
                 ),
                 model=self.model,
                 model_version=self.model_version,
@@ -221,12 +239,17 @@ class AnalysisCache:
         labels: list[str] = []
         index: dict[str, int] = {}
         flat_spans: list[int] = []
-        for span in analysis.spans:
+        readings: list[list[object]] = []
+        for n, span in enumerate(analysis.spans):
             k = index.get(span.label)
             if k is None:
                 k = index[span.label] = len(labels)
                 labels.append(span.label)
             flat_spans += (span.start, span.end, k)
+            if span.reading is not None:
+                r = span.reading
+                value = list(r.value) if isinstance(r.value, tuple) else r.value
+                readings.append([n, value, r.unit, r.change, r.counted])
         counts = counts_of(article, analysis, tokens)
         key = self.key_for(article)
         header = {
@@ -241,6 +264,7 @@ class AnalysisCache:
             "p": [n for seg in analysis.paragraphs for n in (seg.start, seg.end)],
             "s": [n for seg in analysis.sentences for n in (seg.start, seg.end)],
             "x": flat_spans,
+            "r": readings,
         }
         payload = json.dumps(header, separators=(",", ":")) + "\n" + json.dumps(data, separators=(",", ":"))
         target = self.folder / f"{key}.json"

@@ -350,3 +350,39 @@ def parse_header(
         first_line=first_line,
         meta=meta,
     )
+
+
+#: At most this many header lines sit above the body (date line, headline, caption).
+_MAX_HEADER_LINES = 3
+
+
+def header_lines(text: str, body_start: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of the non-blank header lines just above ``body_start``, trimmed.
+
+    Header recognition only adds metadata: these lines are still text that gets the
+    entity, figure and date layers (``Sep 29, 2022 - World`` has a date). The walk
+    back stops at a front matter fence (``---``) and after the few lines a header has.
+    """
+    lines: list[tuple[int, int]] = []
+    for a, b in _lines_backward(text, max(0, body_start - 3 * _LINE_LIMIT), body_start):
+        line = text[a:b].strip()
+        if not line:
+            continue
+        if line in {"---", "..."} or len(lines) >= _MAX_HEADER_LINES or b - a > _LINE_LIMIT:
+            break
+        start = a + (len(text[a:b]) - len(text[a:b].lstrip()))
+        end = b - (len(text[a:b]) - len(text[a:b].rstrip()))
+        lines.append((start, end))
+    lines.reverse()
+    return lines
+
+
+def header_date(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Absolute ``(start, end)`` of the date in a date line ``text[start:end]``
+    (``Sep 29, 2022`` in ``Sep 29, 2022 - World``), or None when it is no date line."""
+    if end - start > 80:
+        return None
+    match = _DATE_LINE.fullmatch(text, start, end)
+    if match is None:
+        return None
+    return match.start("date"), match.end("date")

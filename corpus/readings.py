@@ -96,9 +96,9 @@ _POINTS = re.compile(r"\bpercentage\s+points?\b", re.I)
 _ONE_IN = re.compile(r"\b(\w+)\s+in\s+(\w+)\b", re.I)
 _DASH = re.compile(r"\s?(?:-|–|—|to)\s?")
 
-_ABOUT = re.compile(r"^(?:about|around|approximately|roughly|some|close to|an estimated|almost|nearly)\b", re.I)
+_ABOUT = re.compile(r"^(?:about|around|approximately|roughly|some|close to|an estimated)\b", re.I)
 _MORE = re.compile(r"^(?:more than|over|at least|upwards of|just over|well over|in excess of)\b", re.I)
-_LESS = re.compile(r"^(?:less than|under|fewer than|up to|at most|as many as|as much as|just under)\b", re.I)
+_LESS = re.compile(r"^(?:less than|under|fewer than|up to|at most|as many as|as much as|just under|almost|nearly)\b", re.I)
 _RISE_BEFORE = re.compile(
     r"\b(?:rose|rise|rises|risen|rising|increased?|increases|increasing|grew|grow|grows|grown|growing|"
     r"climbed?|climbs|jumped|jumps?|soared|surged|gained|gains?|up|boosted|higher)"
@@ -246,6 +246,8 @@ def _singular(word: str) -> str:
                  "series": "series", "species": "species", "news": "news"}
     if word in irregular:
         return irregular[word]
+    if word.endswith(("children", "men")) and word not in {"specimen", "specimens"}:
+        return word[:-3] + ("" if word.endswith("children") else "an")
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith(("sses", "shes", "ches", "xes", "zes")):

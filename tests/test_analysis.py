@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.analysis import Analyzer, _chunks, split_paragraphs
+from corpus.headers import header_lines
 from corpus.model import Analysis, Article
 
 
@@ -15,12 +16,15 @@ def make(text: str, body_start: int = 0, body_end: int = -1, name: str = "t") ->
 
 
 def check_offsets(article: Article, analysis: Analysis) -> None:
-    """Everything sits in the body, trimmed, with sentences and spans inside paragraphs."""
+    """Sentences sit in the body, paragraphs and spans in the body or the header lines
+    above it (which get the layers too), all trimmed, sentences and spans inside paragraphs."""
     text = article.text
     lo, hi = article.body
+    header = header_lines(text, lo)
+    top = header[0][0] if header else lo
     for group in (analysis.paragraphs, analysis.sentences, analysis.spans):
         for item in group:
-            assert lo <= item.start < item.end <= hi
+            assert (lo if group is analysis.sentences else top) <= item.start < item.end <= hi
             piece = text[item.start : item.end]
             assert piece == piece.strip(), repr(piece)
         for before, after in zip(group, group[1:]):
@@ -97,7 +101,11 @@ def test_offsets_are_absolute_with_a_header(analyzer):
     found = {text[s.start : s.end]: s.label for s in analysis.spans}
     assert found["14"] == "CARDINAL"
     assert found["About 40 per cent"] == "PERCENT"
-    assert "99" not in found and "5" not in found  # outside the body
+    assert "99" not in found  # trailing cruft is not text of the article
+    # the header lines get the layers too, as paragraphs without sentences
+    assert found["Sep 29, 2022"] == "DATE" and found["5"] == "CARDINAL"
+    assert texts(analysis.paragraphs, text)[:2] == ["Sep 29, 2022 - World", "A headline with 5 words"]
+    assert texts(analysis.sentences, text)[0].startswith("Officials said")
 
 
 def test_empty_and_blank_bodies(analyzer):
@@ -117,7 +125,7 @@ def test_real_articles_have_clean_offsets(analyzer, shared_corpus):
         # one paragraph per non-blank body line in both real articles
         lo, hi = article.body
         lines = [line for line in article.text[lo:hi].splitlines() if line.strip()]
-        assert len(analysis.paragraphs) == len(lines)
+        assert len(analysis.paragraphs) == len(lines) + len(header_lines(article.text, lo))
         assert len(analysis.sentences) >= len(lines)
 
 
