@@ -73,7 +73,6 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     sentences is what made this slow and 670 MB big before.
     """
     import numpy
-    import srsly
     from spacy.attrs import ENT_IOB, ENT_TYPE, ORTH
     from spacy.tokens import DocBin
 
@@ -93,7 +92,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     doc_cats: list[dict[str, float]] = []
     reviewed = bytearray()  # per row: 1 when its spans are gold
     user_data: list[bytes] = []
-    dumps, literals = srsly.msgpack_dumps, _Literals()
+    literals, numbers = _Literals(), _Numbers()
     for n, (row, forms) in enumerate(zip(rows, chunker.pipe(map(_TEXT, rows)))):
         packed = b"".join(map(_ORTHS, forms))
         orths += packed
@@ -105,7 +104,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         user_data.append(
             b"".join((
                 b"\x85\xaaarticle_id", literals[row.article_id],
-                b"\xaesentence_index", dumps(row.sentence_index),
+                b"\xaesentence_index", numbers[row.sentence_index],
                 b"\xa9annotator", literals[row.annotator],
                 b"\xaclabel_source", _ANNOTATOR if row.label is not None else _UNREVIEWED,
                 b"\xaespans_reviewed", b"\xc3" if gold else b"\xc2",
@@ -183,12 +182,39 @@ _ANNOTATOR, _UNREVIEWED = b"\xa9annotator", b"\xaaunreviewed"  # msgpack strings
 
 
 class _Literals(dict):  # type: ignore[type-arg]
-    """String -> its msgpack bytes, packed once (ids and annotators repeat)."""
+    """String -> its msgpack bytes, packed once (ids and annotators repeat). Packed
+    here: srsly builds a packer per call, which costs a millisecond."""
 
     def __missing__(self, key: str) -> bytes:
-        import srsly
+        data = key.encode("utf-8", "surrogatepass")
+        n = len(data)
+        if n < 32:
+            head = bytes([0xA0 | n])
+        elif n < 256:
+            head = b"\xd9" + bytes([n])
+        else:
+            head = (b"\xda" + n.to_bytes(2, "big")) if n < 65536 else (b"\xdb" + n.to_bytes(4, "big"))
+        self[key] = value = head + data
+        return value
 
-        self[key] = value = srsly.msgpack_dumps(key)
+
+class _Numbers(dict):  # type: ignore[type-arg]
+    """Whole number -> its msgpack bytes (as srsly packs it), packed once."""
+
+    def __missing__(self, n: int) -> bytes:
+        if 0 <= n < 128:
+            value = bytes([n])
+        elif 0 <= n < 256:
+            value = b"\xcc" + bytes([n])
+        elif 0 <= n < 65536:
+            value = b"\xcd" + n.to_bytes(2, "big")
+        elif 0 <= n < 1 << 32:
+            value = b"\xce" + n.to_bytes(4, "big")
+        else:
+            import srsly
+
+            value = srsly.msgpack_dumps(n)
+        self[n] = value
         return value
 
 
