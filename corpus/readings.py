@@ -28,9 +28,11 @@ fifth``, and a unit library (pint, quantulum3) knows nothing of news counts.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
 
-from corpus.model import Change, Reading, Value
+from corpus.model import Analysis, Article, Change, Reading, Value
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -407,6 +409,8 @@ def read_span(
     if value is None:
         return None
     change = _change(text, start, end, surface)
+    if change == "up" and label not in {"PERCENT", "MONEY"} and re.search(r"\bup\s+$", text[max(0, start - 6) : start]):
+        change = None  # "set up four screens": a particle, not a rise
     if unit == "times" and isinstance(value, (int, float)):
         change = "up" if value > 1 else "down"  # "doubled", "halved"
     if change is None:
@@ -476,8 +480,72 @@ def counted_from_doc(doc: Doc, start: int, end: int) -> tuple[str | None, str | 
 def _phrase(doc: Doc, head, first: int) -> str:
     """The words from ``first`` up to and including ``head``, without leading determiners."""
     words = [t for t in doc[first : head.i + 1]]
-    while words and (words[0].pos_ in {"DET", "ADP", "PRON"} or words[0].dep_ == "poss" or words[0].is_punct):
+    while words and (
+        words[0].pos_ in {"DET", "ADP", "PRON", "NUM"} or words[0].like_num or words[0].dep_ == "poss" or words[0].is_punct
+    ):
         words = words[1:]
     if not words:
         return head.text
     return doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+
+
+# --- the corpus-wide figures table (``claimscope figures``; the app's figures view) ----
+
+
+@dataclass(frozen=True, slots=True)
+class FigureRow:
+    """One figure of a corpus with its reading and the sentence it stands in."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    reading: Reading | None
+    sentence: str
+
+
+def figure_rows(pairs: Iterable[tuple[Article, Analysis]]) -> list[FigureRow]:
+    """Every figure span of the analysed articles, in article and text order."""
+    rows: list[FigureRow] = []
+    for article, analysis in pairs:
+        text = article.text
+        sentences = analysis.sentences
+        starts = [s.start for s in sentences]
+        for span in analysis.spans:
+            if span.kind != "figure":
+                continue
+            k = bisect_right(starts, span.start) - 1
+            inside = k >= 0 and sentences[k].end >= span.end
+            sentence = text[sentences[k].start : sentences[k].end] if inside else text[span.start : span.end]
+            rows.append(
+                FigureRow(article.id, span.start, span.end, text[span.start : span.end], span.label, span.reading, sentence)
+            )
+    return rows
+
+
+def select_rows(
+    rows: Iterable[FigureRow], unit: str | None = None, counted: str | None = None, sort: str | None = None
+) -> list[FigureRow]:
+    """Rows with exactly ``unit`` and ``counted`` containing the given text (any case),
+    sorted by ``value`` (ranges by their low end; no value last), ``unit`` or ``article``."""
+    chosen = [
+        row
+        for row in rows
+        if (unit is None or (row.reading is not None and (row.reading.unit or "").lower() == unit.lower()))
+        and (counted is None or (row.reading is not None and counted.lower() in (row.reading.counted or "").lower()))
+    ]
+    if sort == "value":
+        chosen.sort(key=lambda row: (_sort_value(row) is None, _sort_value(row) or 0))
+    elif sort == "unit":
+        chosen.sort(key=lambda row: ((row.reading and row.reading.unit) is None, (row.reading and row.reading.unit) or ""))
+    elif sort == "article":
+        chosen.sort(key=lambda row: (row.article_id, row.start))
+    return chosen
+
+
+def _sort_value(row: FigureRow) -> float | None:
+    if row.reading is None or row.reading.value is None:
+        return None
+    value = row.reading.value
+    return float(value[0] if isinstance(value, tuple) else value)

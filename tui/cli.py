@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "import": ("importing", "read Prodigy or doccano JSONL back into the store"),
     "stats": ("stats", "progress per article, counts per label and annotator"),
     "merge": ("merge", "bring in the labels of another store (a fallback store, a colleague's)"),
+    "figures": ("figures", "every figure of a corpus with its value, unit and sentence (table or --json)"),
 }
 
 

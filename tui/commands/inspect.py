@@ -1,7 +1,8 @@
 """``claimscope inspect FILE``: one article's analysis, highlighted or as JSON.
 
 ``--json`` prints ``{"id", "title", "meta", "text", "paragraphs", "sentences",
-"spans"}`` with every offset a Python ``str`` index into ``text``. A JSONL/JSON file
+"spans"}`` with every offset a Python ``str`` index into ``text``; each span also has
+``value``, ``unit``, ``change`` and ``counted`` (its figure reading, or nulls). A JSONL/JSON file
 with several records shows the first, or the one chosen with ``--record N``.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from corpus.model import Analysis, Article
+from corpus.model import Analysis, Article, Reading
 
 #: Span styles for the readable rendering, by kind (figure/date) or entity label.
 KIND_STYLES = {"figure": "bold magenta", "date": "cyan"}
@@ -52,9 +53,19 @@ def analysis_json(article: Article, analysis: Analysis) -> dict[str, object]:
         "paragraphs": [{"start": p.start, "end": p.end} for p in analysis.paragraphs],
         "sentences": [{"start": s.start, "end": s.end} for s in analysis.sentences],
         "spans": [
-            {"start": s.start, "end": s.end, "label": s.label, "kind": s.kind} for s in analysis.spans
+            {"start": s.start, "end": s.end, "label": s.label, "kind": s.kind, **reading_json(s.reading)}
+            for s in analysis.spans
         ],
     }
+
+
+def reading_json(reading: Reading | None) -> dict[str, object]:
+    """``value`` (a number or ``[low, high]``), ``unit``, ``change``, ``counted``; all null
+    for a span without a reading."""
+    if reading is None:
+        return {"value": None, "unit": None, "change": None, "counted": None}
+    value = list(reading.value) if isinstance(reading.value, tuple) else reading.value
+    return {"value": value, "unit": reading.unit, "change": reading.change, "counted": reading.counted}
 
 
 def run(args: argparse.Namespace) -> int:
