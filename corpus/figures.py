@@ -63,7 +63,7 @@ _NUM = (
 _CURRENCY_SIGN = r"(?:(?:US|AU|A|C|NZ|HK|S|NT|R)?[$£€¥₹₽₩₺])"
 _CURRENCY_WORD = (
     r"(?:dollars?|pounds?|euros?|yen|yuan|renminbi|roubles?|rubles?|rupees?|francs?|pesos?|"
-    r"cents?|pence|hryvnias?|lira|kronor|krona|rand|shillings?)"
+    r"cents?|pence|hryvnias?|lira|kronor|krona|koruna|rand|shillings?)"
 )
 _UNIT = (
     r"(?:(?:square|sq|cubic)\s)?(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|cm|mm|"
