@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -144,14 +145,21 @@ def spacy_rows(files: dict[str, Path], work: Path) -> list[Row]:
     return rows
 
 
+#: spaCy's size check, about the amount of data rather than its format.
+SMALL = "Low number of examples"
+
+
 def debug_data(cfg: Path, data: Path) -> str:
     proc = run([sys.executable, "-m", "spacy", "debug", "data", str(cfg),
-                "--paths.train", str(data), "--paths.dev", str(data)])
-    summary = [l for l in proc.stdout.splitlines() if "checks passed" in l or "errors" in l.lower() and "✘" in l]
-    failed = [l.strip() for l in proc.stdout.splitlines() if l.startswith("✘")]
-    if proc.returncode != 0 or failed:
-        return f"failed: {(failed or [last_line(proc)])[0][:150]}"
-    return "ok: " + (summary[-1].strip() if summary else "no errors")
+                "--paths.train", str(data), "--paths.dev", str(data)], env={**os.environ, "NO_COLOR": "1"})
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", l).strip() for l in proc.stdout.splitlines()]
+    passed = next((l for l in lines if "checks passed" in l), "")
+    errors = [l for l in lines if l.startswith("✘") and not re.match(r"✘ \d+ errors?$", l)]
+    if proc.returncode not in (0, 1) or not passed:
+        return f"failed: {last_line(proc)}"
+    if any(SMALL not in l for l in errors):
+        return "failed: " + "; ".join(errors)[:150]
+    return f"ok: {passed}" + (f"; only {errors[0][2:]}" if errors else "")
 
 
 def train(cfg: Path, data: Path, out: Path) -> str:
