@@ -260,3 +260,25 @@ def test_brat_offsets_slice_the_txt_exactly(corpus: Path, tmp_path: Path) -> Non
         assert claims == list(LABELS)
     assert seen_fragments >= 3  # the sentence and the span across CRLF, the sentence with U+2028
     assert seen_emoji == 2  # the sentence and the ORG span
+
+
+@pytest.mark.anyio
+async def test_the_palette_exports_every_registered_format(tmp_path: Path, analyzer) -> None:
+    # The palette lists the registry, not a hand-kept tuple: brat and the others show up.
+    from apps import make_app
+    from tui.palette import ClaimscopeCommands
+
+    from annotations.export import FORMATS
+
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "a.txt").write_text("Fares rose 8% in May. Riders complained.\n", encoding="utf-8")
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        provider = ClaimscopeCommands(app.screen)
+        titles = [title for title, _, _ in provider._commands()]
+    app.store.close()
+    for fmt in FORMATS:
+        assert f"Export labels as {fmt}" in titles, fmt

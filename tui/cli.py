@@ -20,8 +20,8 @@ from corpus.errors import ClaimscopeError
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("analyze", "analyse a corpus (with a progress bar) and fill the cache"),
     "inspect": ("inspect", "show one article's analysis (readable, or --json)"),
-    "export": ("export", "export labels as prodigy, doccano, csv or spacy"),
-    "import": ("importing", "read Prodigy or doccano JSONL back into the store"),
+    "export": ("export", "export labels (prodigy, doccano, csv, spacy, label-studio, conll, hf-tokens, brat, ...)"),
+    "import": ("importing", "read Prodigy, doccano or Label Studio exports, or claimscope CSV, back into the store"),
     "stats": ("stats", "progress per article, counts per label and annotator"),
     "merge": ("merge", "bring in the labels of another store (a fallback store, a colleague's)"),
     "figures": ("figures", "every figure of a corpus with its value, unit and sentence (table or --json)"),

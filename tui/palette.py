@@ -16,9 +16,6 @@ from tui.config import next_advance
 if TYPE_CHECKING:
     from tui.app import ClaimscopeApp
 
-EXPORT_FORMATS = ("csv", "prodigy", "doccano", "doccano-spans", "spacy")
-
-
 class ClaimscopeCommands(Provider):
     """claimscope's own commands for the palette."""
 
@@ -35,7 +32,9 @@ class ClaimscopeCommands(Provider):
             app.cycle_advance,
             "where a label key moves the cursor: next-unreviewed, next, stay",
         )
-        for fmt in EXPORT_FORMATS:
+        from annotations.export import FORMATS  # the registry: every format, new ones included
+
+        for fmt in FORMATS:
             yield (f"Export labels as {fmt}", partial(app.export_labels, fmt), "write every label of this corpus")
         yield ("Help: keys and label guidelines", app.action_help, "show every binding and the scheme")
         if isinstance(self.screen, ReaderScreen):
