@@ -37,13 +37,14 @@ import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from corpus.cache import AnalysisCache, Counts
 from corpus.headers import header_date, header_lines
 from corpus.model import Analysis, Article, Reading, Segment, Span, kind_of
 from corpus.errors import ModelNotFoundError
 from corpus.models import is_installed, load_nlp, missing_model, model_version, resolve_model
+from corpus.non_sentences import finite_verbs, mark_non_sentences
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -51,7 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
 #: then live in another folder and are never read.
-ANALYSER_VERSION = 4  # 4: figure readings, header lines analysed, figure rule fixes
+ANALYSER_VERSION = 5  # 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
 
 #: Largest piece of text handed to spaCy as one doc (a body up to this is parsed
 #: whole). nlp.max_length is 1,000,000 characters.
@@ -367,6 +368,7 @@ class _Pending:
     tokens: int = 0
     sentences: list[tuple[int, int]] = field(default_factory=list)
     spans: list[RawSpan] = field(default_factory=list)
+    finite: list[int] = field(default_factory=list)  # offsets of finite verbs (non-sentences)
 
 
 
@@ -517,6 +519,7 @@ class Analyzer:
                 )
                 got.sentences += sentences
                 got.spans += spans
+                got.finite += finite_verbs(doc, offset, piece_start, piece_end)
                 got.tokens += tokens
                 got.done += 1
                 del doc, sentences, spans  # nothing of the piece outlives it but its offsets
@@ -525,7 +528,9 @@ class Analyzer:
                 if got.done < got.pieces:
                     continue
                 del pending[number]
-                analysis = self._finish(got.article, got.paragraphs, got.sentences, got.spans, got.tokens)
+                analysis = self._finish(
+                    got.article, got.paragraphs, got.sentences, got.spans, got.tokens, sorted(got.finite)
+                )
                 stats.tokens += got.tokens
                 ready.append((got.article, analysis, False))
                 yield from drain()
@@ -539,6 +544,7 @@ class Analyzer:
         raw_sentences: list[tuple[int, int]],
         raw_spans: list[RawSpan],
         tokens: int,
+        finite: Sequence[int] = (),
     ) -> Analysis:
         text = article.text
         body_start = article.body_start
@@ -552,10 +558,11 @@ class Analyzer:
                 raw_spans = [r for r in raw_spans if r[1] <= date[0] or r[0] >= date[1]]
                 raw_spans.append((date[0], date[1], "DATE", None))
                 raw_spans.sort(key=lambda r: (r[0], r[1]))
+        body = [p for p in paragraphs if p.start >= body_start]  # header paragraphs have no sentences
+        sentences = mark_non_sentences(text, body, _sentences(text, body, raw_sentences), finite)
         analysis = Analysis(
             paragraphs=tuple(paragraphs),
-            # header paragraphs have spans but no sentences
-            sentences=tuple(_sentences(text, [p for p in paragraphs if p.start >= body_start], raw_sentences)),
+            sentences=tuple(sentences),
             spans=tuple(_clip_spans(text, paragraphs, raw_spans)),
             model=self.model_name,
             model_version=self.model_version,

@@ -5,8 +5,9 @@ where ``key`` hashes the article text and its body range. A file holds two lines
 
 1. a header: ``{"f": 1, "len": <text length>, "counts": {...}, "labels": [...]}``
 2. the data: ``{"p": [s, e, ...], "s": [s, e, ...], "x": [s, e, label index, ...],
-   "r": [[span index, value, unit, change, counted], ...]}`` (``r``: figure readings;
-   a range value is a two-number list)
+   "r": [[span index, value, unit, change, counted], ...], "n": [sentence index, ...]}``
+   (``r``: figure readings, a range value is a two-number list; ``n``: the sentences
+   that are headings, captions or credits)
 
 so a reader of counts needs only the first line. Writes go to a temp file and
 ``os.replace`` so a crash never leaves half a file; a file that does not parse or does
@@ -220,10 +221,14 @@ class AnalysisCache:
             if spans and (min(spans[2::3]) < 0 or max(spans[2::3]) >= len(labels)):
                 return None
             label_kinds = [(label, kind_of(label)) for label in labels]
+            non_sentences = {int(i) for i in data.get("n", ())}
             readings = {int(k): _reading(value, unit, change, counted) for k, value, unit, change, counted in data.get("r", ())}
             return Analysis(
                 paragraphs=tuple(Segment(s, e) for s, e in zip(paragraphs[0::2], paragraphs[1::2])),
-                sentences=tuple(Segment(s, e) for s, e in zip(sentences[0::2], sentences[1::2])),
+                sentences=tuple(
+                    Segment(s, e, i in non_sentences)
+                    for i, (s, e) in enumerate(zip(sentences[0::2], sentences[1::2]))
+                ),
                 spans=tuple(
                     Span(s, e, *label_kinds[k], readings.get(n))
                     for n, (s, e, k) in enumerate(zip(spans[0::3], spans[1::3], spans[2::3]))
@@ -265,6 +270,7 @@ class AnalysisCache:
             "s": [n for seg in analysis.sentences for n in (seg.start, seg.end)],
             "x": flat_spans,
             "r": readings,
+            "n": [i for i, seg in enumerate(analysis.sentences) if seg.non_sentence],
         }
         payload = json.dumps(header, separators=(",", ":")) + "\n" + json.dumps(data, separators=(",", ":"))
         target = self.folder / f"{key}.json"

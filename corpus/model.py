@@ -52,10 +52,16 @@ def text_hash(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A paragraph or sentence: ``text[start:end]``."""
+    """A paragraph or sentence: ``text[start:end]``.
+
+    ``non_sentence`` marks a sentence that is a heading, caption or credit inside the
+    body (``corpus/non_sentences.py``); it does not take part in equality, so a
+    sentence is still known by its offsets.
+    """
 
     start: int
     end: int
+    non_sentence: bool = field(default=False, compare=False)
 
 
 #: A figure's value: a number, or ``(low, high)`` for a range (a score keeps its two sides in order).
