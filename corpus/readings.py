@@ -489,6 +489,43 @@ def _phrase(doc: Doc, head, first: int) -> str:
     return doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
 
 
+# --- a reading as data and as words (inspect --json, exports, the app) ------------------
+
+
+def reading_json(reading: Reading | None) -> dict[str, object]:
+    """``value`` (a number or ``[low, high]``), ``unit``, ``change``, ``counted``; all null
+    for a span without a reading."""
+    if reading is None:
+        return {"value": None, "unit": None, "change": None, "counted": None}
+    value = list(reading.value) if isinstance(reading.value, tuple) else reading.value
+    return {"value": value, "unit": reading.unit, "change": reading.change, "counted": reading.counted}
+
+
+def value_text(value: Value | None) -> str:
+    """``300,000``, ``10–15`` (a range), or ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return f"{value[0]:,}–{value[1]:,}"
+    return f"{value:,}"
+
+
+def describe(surface: str, reading: Reading | None) -> str:
+    """One line for a figure: ``300,000 new recruits · value 300000 · unit recruit · change =``."""
+    words = " ".join(surface.split())
+    if reading is None:
+        return f"{words} · no value read"
+    if reading.counted and reading.counted.lower() not in words.lower():
+        words = f"{words} {reading.counted}"
+    value = reading.value
+    shown = f"{value[0]}–{value[1]}" if isinstance(value, tuple) else "" if value is None else str(value)
+    parts = [words, f"value {shown}"]
+    if reading.unit:
+        parts.append(f"unit {reading.unit}")
+    parts.append(f"change {reading.change}")
+    return " · ".join(parts)
+
+
 # --- the corpus-wide figures table (``claimscope figures``; the app's figures view) ----
 
 

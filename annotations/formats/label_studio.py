@@ -11,6 +11,9 @@
   annotation whose ``result`` holds a ``choices`` result for its label and a
   ``labels`` result per span (``start``/``end`` in the sentence, ``text``,
   ``labels``); an unreviewed one has no annotation and its spans as a prediction.
+  A figure's result also has ``meta`` with its reading (``value``, ``unit``,
+  ``change``, ``counted``): the region's own metadata, which Label Studio keeps
+  with the region; import ignores it.
 
 Offsets are Python ``str`` indices, which is what Label Studio 1.x stores (code
 points; older releases counted UTF-16 units, which the reader also accepts when the
@@ -32,6 +35,7 @@ from typing import Any, Iterator, Sequence
 from xml.sax.saxutils import quoteattr
 
 from corpus.articles import _SURROGATE_ESCAPE, _without_surrogates  # the reader's own rule
+from corpus.readings import reading_json
 
 from annotations.errors import ImportFileError
 from annotations.formats.conll import span_labels
@@ -83,6 +87,11 @@ def task(row: ExportRow) -> dict[str, Any]:
         }
         for n, (s, e, label) in enumerate(row.spans, start=1)
     ]
+    if row.readings:
+        for span, result in zip(row.spans, spans):
+            reading = row.reading(span)
+            if reading is not None:
+                result["meta"] = reading_json(reading)  # the region's meta: kept by Label Studio
     data = {"text": row.text, "meta": meta}
     if row.label is None:
         predictions = [{"model_version": "claimscope", "result": spans}] if spans else []

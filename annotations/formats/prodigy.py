@@ -6,7 +6,9 @@ label (``none`` too), a labelled sentence is ``accept: [label]``, ``answer: "acc
 (Exports before issue 11 wrote not-a-claim as ``label: "none"``, ``answer: "reject"``;
 import still reads that.) A span's ``start``/``end`` cover whole tokens (Prodigy's
 interfaces select tokens); when that widened a span, its exact character offsets
-ride in the span's ``meta`` (``{"start", "end"}``), which import prefers.
+ride in the span's ``meta`` (``{"start", "end"}``), which import prefers. A figure's
+``meta`` also carries its reading (``value``, ``unit``, ``change``, ``counted``), which
+import ignores.
 
 Tokens come from :class:`annotations.tokens.ChunkTokenizer`, which tokenises each
 distinct word once; a token's JSON is four looked-up strings joined in C. A big
@@ -25,6 +27,7 @@ from annotations.formats.jsonl import (
 )
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
+from corpus.readings import reading_json
 from annotations.scheme import Scheme
 from annotations.tokens import ChunkTokenizer, Token, aligned, tokenizer
 
@@ -85,9 +88,11 @@ def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
         span_key = []
         for first, last, (exact_start, exact_end, name) in aligned(starts, lens, row.spans) if row.spans else ():
             s, e = starts[first], starts[last] + lens[last]  # widened to whole tokens
-            exact = "" if (s, e) == (exact_start, exact_end) else (
-                f', "meta": {{"start": {exact_start}, "end": {exact_end}}}'
-            )
+            meta = {} if (s, e) == (exact_start, exact_end) else {"start": exact_start, "end": exact_end}
+            reading = row.reading((exact_start, exact_end, name)) if row.readings else None
+            if reading is not None:
+                meta.update(reading_json(reading))
+            exact = f', "meta": {dumps(meta)}' if meta else ""
             spans_json.append(
                 f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, '
                 f'"label": {json_str(name)}{exact}}}'

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
-from corpus.model import Analysis, Article
+from corpus.model import Analysis, Article, Reading, Span
+from corpus.readings import read_span
 
 from annotations.stats import corrupt_message
 from annotations.store import Store
@@ -45,6 +46,14 @@ class ExportRow(NamedTuple):
     #: A person corrected a span inside this sentence (its spans are reviewed even
     #: without a sentence label; see :attr:`spans_reviewed`).
     corrected: bool = False
+    #: The article's figure readings by ``(start, end, label)`` in article offsets:
+    #: one mapping shared by every row of the article (see :meth:`reading`).
+    readings: Mapping[tuple[int, int, str], Reading] = {}
+
+    def reading(self, span: RowSpan) -> Reading | None:
+        """The reading of one of this row's ``spans`` (None: not a figure, or no value)."""
+        start, end, label = span
+        return self.readings.get((self.start + start, self.start + end, label))
 
     @property
     def spans_reviewed(self) -> bool:
@@ -96,7 +105,9 @@ def collect_rows(
             continue
         sentences = analysis.sentences
         # (start, -end, label) sorts by start, longest first, without a key function.
-        keyed = sorted([(s.start, -s.end, s.label) for s in placed.spans(analysis.spans)])
+        shown = placed.spans(analysis.spans)
+        keyed = sorted([(s.start, -s.end, s.label) for s in shown])
+        readings = _readings(article.text, shown, placed.corrections)
         spans = [(s, -e, n) for s, e, n in keyed]
         span_starts = [s for s, _, _ in keyed]
         # Where the person's span corrections are; a sentence holding one is reviewed.
@@ -125,7 +136,7 @@ def collect_rows(
             if record is None:
                 yield _new_row(
                     ExportRow,
-                    (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside, corrected),
+                    (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside, corrected, readings),
                 )
                 continue
             yield _new_row(
@@ -144,8 +155,24 @@ def collect_rows(
                     str(record.get("updated") or ""),
                     inside,
                     corrected,
+                    readings,
                 ),
             )
+
+
+def _readings(
+    text: str, spans: Iterable[Span], corrections: Mapping[tuple[int, int], object]
+) -> dict[tuple[int, int, str], Reading]:
+    """The readings of an article's shown spans: the analysis's own, and for a span a
+    person added or relabelled, one read from the text (no parse, so no counted noun)."""
+    out: dict[tuple[int, int, str], Reading] = {}
+    for span in spans:
+        reading = span.reading
+        if (span.start, span.end) in corrections and span.kind == "figure":
+            reading = read_span(text, span.start, span.end, span.label)
+        if reading is not None:
+            out[(span.start, span.end, span.label)] = reading
+    return out
 
 
 def _holds(ranges: list[tuple[int, int]], a: int, b: int) -> bool:

@@ -1,5 +1,9 @@
 """CSV: one row per sentence with the columns of :data:`CSV_COLUMNS` (spans are not in it).
 
+The last column, ``figures``, lists the sentence's figures as compact JSON, one
+``{"text", "value", "unit", "change", "counted"}`` per figure span (``[]`` when it has
+none); import ignores it.
+
 A text cell that a spreadsheet would run as a formula (it starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) is written with a ``'`` in front, as OWASP
 recommends against CSV injection; :func:`unguard` takes exactly that ``'`` off again
@@ -12,8 +16,12 @@ Named ``table`` so that it does not hide the standard library's ``csv`` module.
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from typing import IO, Sequence
+
+from corpus.model import kind_of
+from corpus.readings import reading_json
 
 from annotations.formats.jsonl import BATCH
 from annotations.formats.registry import Format, Progress, WriteContext, register
@@ -49,6 +57,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "note",
     "annotator",
     "updated",
+    "figures",  # last, so the columns before it keep their places
 )
 
 
@@ -73,12 +82,27 @@ def write_rows(rows: Sequence[ExportRow], fh: IO[str], advance: Progress) -> int
                     g(r.note),
                     g(r.annotator),
                     g(r.updated),
+                    _figures(r),
                 )
                 for r in batch
             ]
         )
         advance(len(batch))
     return len(rows)
+
+
+def _figures(row: ExportRow) -> str:
+    """The ``figures`` cell: the sentence's figure spans with their readings, compact JSON."""
+    if not row.spans:
+        return "[]"
+    text = row.text
+    found = [
+        {"text": text[s:e], **reading_json(row.reading((s, e, label)))}
+        for s, e, label in row.spans
+        if kind_of(label) == "figure"
+    ]
+    # starts with "[": never a spreadsheet formula, so it needs no guard
+    return json.dumps(found, ensure_ascii=False, separators=(",", ":"))
 
 
 def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:

@@ -28,20 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _value_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, tuple):
-        return f"{value[0]:,}–{value[1]:,}"
-    return f"{value:,}"
-
-
 def run(args: argparse.Namespace) -> int:
     """Analyse the corpus (through the cache) and print its figures; return 0."""
     from corpus.analysis import Analyzer
     from corpus.articles import load_corpus, sample_corpus_path
-    from corpus.readings import figure_rows, select_rows
-    from tui.commands.inspect import reading_json
+    from corpus.readings import figure_rows, reading_json, select_rows, value_text
 
     root = args.path if args.path is not None else sample_corpus_path()
     corpus = load_corpus(root)
@@ -79,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         # every cell is a Text: article words never go through rich markup
         table.add_row(
             Text(row.text),
-            Text(_value_text(reading.value if reading else None)),
+            Text(value_text(reading.value if reading else None)),
             Text((reading.unit or "") if reading else ""),
             Text(reading.change if reading else ""),
             Text((reading.counted or "") if reading else ""),

@@ -16,7 +16,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from corpus.model import Analysis, Article, Reading
+from corpus.model import Analysis, Article
+from corpus.readings import reading_json
 
 #: Span styles for the readable rendering, by kind (figure/date) or entity label.
 KIND_STYLES = {"figure": "bold magenta", "date": "cyan"}
@@ -57,15 +58,6 @@ def analysis_json(article: Article, analysis: Analysis) -> dict[str, object]:
             for s in analysis.spans
         ],
     }
-
-
-def reading_json(reading: Reading | None) -> dict[str, object]:
-    """``value`` (a number or ``[low, high]``), ``unit``, ``change``, ``counted``; all null
-    for a span without a reading."""
-    if reading is None:
-        return {"value": None, "unit": None, "change": None, "counted": None}
-    value = list(reading.value) if isinstance(reading.value, tuple) else reading.value
-    return {"value": value, "unit": reading.unit, "change": reading.change, "counted": reading.counted}
 
 
 def run(args: argparse.Namespace) -> int:
