@@ -334,6 +334,22 @@ async def test_header_shows_pace_and_what_is_left(corpus_dir: Path, tmp_path: Pa
         here = sentences["a-harbour.txt"] - 3
         assert f"{here} left here" in title
         assert f"{sum(sentences.values()) - 3} in corpus" in title
-        assert "3 labelled" in title and "/h" in title
-        assert app.pace.labelled == 3 and app.pace.per_hour() > 0
+        # Three quick keys are no pace yet: the rate waits for a minute of labelling.
+        assert "3 labelled" in title and "/h" not in title
+        assert app.pace.labelled == 3 and app.pace.per_hour() is None
     app.store.close()
+
+
+def test_pace_is_a_rate_only_after_a_minute() -> None:
+    from tui.session import Pace
+
+    now = [1000.0]
+    pace = Pace(clock=lambda: now[0])
+    for seconds in (0, 2, 4):
+        now[0] = 1000.0 + seconds
+        pace.add()
+    assert pace.per_hour() is None and pace.describe() == "3 labelled"
+    now[0] = 1000.0 + 120
+    pace.add(2)
+    # 4 labels after the first, over two minutes: 120 an hour.
+    assert pace.per_hour() == 120 and pace.describe() == "5 labelled · 120/h"

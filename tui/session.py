@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 
+#: Labelling time before a rate is shown.
+MIN_SECONDS = 60.0
+
+
 @dataclass
 class Pace:
     """Sentences labelled this session, timed from the first label."""
@@ -26,8 +30,12 @@ class Pace:
         self.labelled += sentences
 
     def per_hour(self) -> float | None:
-        """Labels per hour from the first label to the latest; None until there are two moments."""
-        if self.first is None or self.last is None or self.last <= self.first:
+        """Labels per hour from the first label to the latest; None for the first minute.
+
+        A rate over a few seconds says nothing (four quick keys would read as
+        400,000/h), so it waits until a minute of labelling lies behind it.
+        """
+        if self.first is None or self.last is None or self.last - self.first < MIN_SECONDS:
             return None
         return (self.labelled - self.at_first) * 3600 / (self.last - self.first)
 
