@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("stats", "progress per article, counts per label and annotator"),
     "merge": ("merge", "bring in the labels of another store (a fallback store, a colleague's)"),
     "figures": ("figures", "every figure of a corpus with its value, unit and sentence (table or --json)"),
+    "serve": ("serve", "serve the app to browsers (one session per tab, each with its annotator name)"),
 }
 
 
@@ -149,7 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(args_list)
         args.annotator = resolve_annotator(args.annotator)
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # textual-serve (`claimscope serve`) runs each session over pipes with its web driver.
+        if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("TEXTUAL_DRIVER"):
             # No terminal to draw on (a pipe, a script, CI): print the corpus table.
             from tui.commands import listing
 

@@ -1,0 +1,302 @@
+"""`claimscope serve`: the app in a real headless browser (Debian's Chromium).
+
+The browser is driven over the Chrome DevTools protocol (aiohttp's websocket client,
+which textual-serve brings): it types an annotator name into the page, opens an article
+and labels a sentence by key; the label is then read from the store. Every request the
+page made is recorded and must have gone to the server. Skipped when Chromium is missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import itertools
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from annotations.store import Store
+from corpus.articles import load_corpus
+
+pytestmark = pytest.mark.slow
+
+ARTICLE = """Rail operator adds night trains
+
+Northline Rail will run four extra night trains between Carlow and Dunmore from 3 May, the company said on Wednesday. Tickets will cost £12.
+
+Passenger groups welcomed the plan.
+"""
+
+#: the flags Chromium needs on this machine's closed network (no calls home, no sandbox as root)
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1200,800",
+    "--remote-debugging-port=0",
+)
+
+ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(predicate, timeout: float, what: str) -> Any:
+    """Poll ``predicate()`` until it returns something true (an outside process: no events)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _start_server(corpus: Path, store: Path, port: int, *extra: str) -> subprocess.Popen[str]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "serve", str(corpus), "--store", str(store), "--port", str(port), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+    def listening() -> bool:
+        assert server.poll() is None, f"the server exited: {server.stdout.read() if server.stdout else ''}"
+        with socket.socket() as sock:
+            return sock.connect_ex(("127.0.0.1", port)) == 0
+
+    _wait(listening, 30, "the server to listen")
+    return server
+
+
+def _stop(process: subprocess.Popen[Any], timeout: float = 15) -> int:
+    """SIGTERM, then wait; returns the exit status (kills only if it hangs)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise AssertionError("the process did not stop on SIGTERM")
+    return process.returncode
+
+
+class DevTools:
+    """A Chrome DevTools protocol connection: commands by id, events kept in order."""
+
+    def __init__(self, websocket: Any) -> None:
+        self.websocket = websocket
+        self.ids = itertools.count(1)
+        self.replies: dict[int, asyncio.Future[Any]] = {}
+        self.events: list[dict[str, Any]] = []
+        self.changed = asyncio.Event()
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        async for message in self.websocket:
+            data = json.loads(message.data)
+            if "id" in data:
+                future = self.replies.pop(data["id"])
+                if "error" in data:
+                    future.set_exception(AssertionError(f"DevTools: {data['error']}"))
+                else:
+                    future.set_result(data.get("result", {}))
+            else:
+                self.events.append(data)
+                self.changed.set()
+
+    async def send(self, method: str, session: str | None = None, **params: Any) -> Any:
+        number = next(self.ids)
+        message: dict[str, Any] = {"id": number, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        self.replies[number] = asyncio.get_running_loop().create_future()
+        await self.websocket.send_str(json.dumps(message))
+        return await asyncio.wait_for(self.replies[number], 20)
+
+    async def until(self, predicate, timeout: float, what: str) -> Any:
+        """Wait for events until ``predicate()`` returns something true."""
+        async def loop() -> Any:
+            while not (value := predicate()):
+                self.changed.clear()
+                await self.changed.wait()
+            return value
+
+        try:
+            return await asyncio.wait_for(loop(), timeout)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}") from None
+
+    def named(self, method: str) -> list[dict[str, Any]]:
+        return [event["params"] for event in self.events if event.get("method") == method]
+
+    def screen(self) -> str:
+        """Every byte the app sent to the page so far, as text without escape sequences."""
+        chunks = []
+        for frame in self.named("Network.webSocketFrameReceived"):
+            response = frame["response"]
+            data = response["payloadData"]
+            if response["opcode"] == 2:  # binary: the app's terminal output
+                chunks.append(base64.b64decode(data).decode("utf-8", "replace"))
+        return ANSI.sub("", "".join(chunks))
+
+
+async def _key(devtools: DevTools, session: str, key: str, code: str, keycode: int, text: str) -> None:
+    for kind in ("keyDown", "keyUp"):
+        params: dict[str, Any] = {"type": kind, "key": key, "code": code, "windowsVirtualKeyCode": keycode}
+        if kind == "keyDown":
+            params["text"] = text
+        await devtools.send("Input.dispatchKeyEvent", session, **params)
+
+
+async def _label_in_browser(browser_ws: str, page_url: str, *, close_tab: bool = True, held=None) -> tuple[list[str], str]:
+    """Name, open, label, close the tab; returns every URL the page asked for and the screen.
+
+    ``held()`` is asserted while the session is open (before the tab closes).
+    """
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http, http.ws_connect(browser_ws, max_msg_size=0) as websocket:
+        devtools = DevTools(websocket)
+        target = (await devtools.send("Target.createTarget", url="about:blank"))["targetId"]
+        session = (await devtools.send("Target.attachToTarget", targetId=target, flatten=True))["sessionId"]
+        await devtools.send("Network.enable", session)
+        await devtools.send("Page.enable", session)
+        await devtools.send("Page.navigate", session, url=page_url)
+        await devtools.until(lambda: devtools.named("Page.loadEventFired"), 20, "the name page")
+
+        # The page asks for the annotator name: type it and press Enter, as a person would.
+        await devtools.send("Runtime.evaluate", session, expression="document.getElementById('annotator').focus()")
+        await devtools.send("Input.insertText", session, text="ana")
+        await _key(devtools, session, "Enter", "Enter", 13, "\r")
+        await devtools.until(lambda: devtools.named("Network.webSocketCreated"), 20, "the session's websocket")
+        await devtools.until(lambda: "Rail operator" in devtools.screen(), 40, "the article list in the page")
+
+        # Keys go to the terminal's input, as after a click on it.
+        focus = "document.querySelector('.xterm-helper-textarea').focus()"
+        await devtools.send("Runtime.evaluate", session, expression=focus)
+        seen = len(devtools.screen())
+        await _key(devtools, session, "Enter", "Enter", 13, "\r")
+        await devtools.until(lambda: "Northline Rail" in devtools.screen()[seen:], 30, "the article to open")
+        seen = len(devtools.screen())
+        await _key(devtools, session, "1", "Digit1", 49, "1")
+        await devtools.until(lambda: "saved" in devtools.screen()[seen:], 20, "the label to be saved")
+        screen = devtools.screen()
+        if held is not None:
+            assert held(), "the open session does not hold its annotator's store"
+        if close_tab:
+            # Closing the tab ends the session: its app quits and releases the store.
+            await devtools.send("Target.closeTarget", targetId=target)
+        urls = [params["request"]["url"] for params in devtools.named("Network.requestWillBeSent")]
+        urls += [params["url"] for params in devtools.named("Network.webSocketCreated")]
+        devtools.reader.cancel()
+    return urls, screen
+
+
+def test_label_a_sentence_in_a_browser(tmp_path: Path, analyzer) -> None:
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("Chromium is not installed (Debian package `chromium`), so there is no browser to drive")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "rail.txt").write_text(ARTICLE, encoding="utf-8")
+    store_dir = tmp_path / "store"
+    article = load_corpus(corpus).get("rail.txt")
+    assert article is not None
+    analysis = analyzer.analyze(article)  # cached, so the session opens it at once
+
+    port = _free_port()
+    server = _start_server(corpus, store_dir, port)
+    profile = tmp_path / "chromium-profile"
+    browser = subprocess.Popen(
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        active = profile / "DevToolsActivePort"
+        lines = _wait(lambda: active.exists() and active.read_text().split(), 30, "Chromium's DevTools port")
+        browser_ws = f"ws://127.0.0.1:{lines[0]}{lines[1]}"
+
+        def released() -> bool:
+            with Store.open(corpus, annotator="ana", store_dir=store_dir) as store:
+                return not store.read_only
+
+        urls, screen = asyncio.run(
+            _label_in_browser(browser_ws, f"http://127.0.0.1:{port}/", held=lambda: not released())
+        )
+        # The tab is closed: the session's app quits and the lock on ana's labels goes.
+        _wait(released, 20, "the session to release the store after its tab closed")
+    finally:
+        _stop(browser)
+        status = _stop(server)
+    output = server.stdout.read() if server.stdout else ""
+    assert status == 0, output
+    assert "warning" not in output  # loopback: no warning about authentication
+
+    with Store.open(corpus, annotator="ana", store_dir=store_dir, read_only=True) as store:
+        labels = store.article(article, analysis.sentences).labels
+    assert labels[0].label == "quantity", screen
+    assert labels[0].annotator == "ana"
+
+    # The page asked for its script, styles and fonts, and opened its session, all here.
+    assert any(url.endswith("/static/js/textual.js") for url in urls), urls
+    assert any(url.startswith("ws://") and urlsplit(url).path == "/ws/ana" for url in urls), urls
+    outside = [url for url in urls if urlsplit(url).netloc != f"127.0.0.1:{port}"]
+    assert outside == [], f"the page made requests outside the server: {outside}"
+
+
+def test_any_other_host_warns_that_there_is_no_authentication(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "rail.txt").write_text(ARTICLE, encoding="utf-8")
+    port = _free_port()
+    server = _start_server(corpus, tmp_path / "store", port, "--host", "0.0.0.0")
+    try:
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/?annotator=%20") as response:
+            page = response.read().decode()
+    finally:
+        status = _stop(server)
+    output = server.stdout.read() if server.stdout else ""
+    assert status == 0, output
+    assert "warning: serving on 0.0.0.0" in output and "no authentication" in output
+    # A blank name is asked for again, with the reason.
+    assert 'id="annotator"' in page and "Please give a name" in page
+
+
+def test_a_missing_corpus_is_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "serve", str(tmp_path / "nowhere"), "--port", str(_free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("claimscope: error:") and len(result.stderr.splitlines()) == 1
