@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal
 
 SpanAction = Literal["add", "remove", "relabel"]
-ChangeField = Literal["label", "checkworthy", "note", "span"]
+ChangeField = Literal["label", "checkworthy", "note", "span", "boundary"]
 
 
 def utc_now() -> str:
@@ -42,6 +42,8 @@ class SentenceLabel:
     updated: str = ""
     article_hash: str = ""
     orphan: bool = False
+    #: Where the label came from: "" (typed by the annotator) or "suggestion" (accepted with enter).
+    source: str = ""
 
     @property
     def reviewed(self) -> bool:
@@ -108,7 +110,7 @@ _SPAN_FIELDS = frozenset(f.name for f in fields(SpanCorrection))
 
 # The JSON types each stored field may have (bool is an int too, so types are compared exactly).
 _LABEL_TYPES: dict[str, tuple[type, ...]] = {
-    **{name: (str,) for name in ("article_id", "text", "note", "annotator", "created", "updated", "article_hash")},
+    **{name: (str,) for name in ("article_id", "text", "note", "annotator", "created", "updated", "article_hash", "source")},
     **{name: (int,) for name in ("sentence_index", "start", "end")},
     "label": (str, type(None)),
     "checkworthy": (bool,),
@@ -135,14 +137,15 @@ class Change:
     ``sentence_index`` is where the app should move the cursor after undo/redo
     (for span corrections: the sentence holding the span, or ``None``).
     ``before``/``after`` are :class:`SentenceLabel` or :class:`SpanCorrection`
-    records, ``None`` meaning "no record".
+    records, ``None`` meaning "no record"; for a ``boundary`` change (a merge or a
+    split) they are ``annotations.boundaries.BoundaryState``s.
     """
 
     article_id: str
     sentence_index: int | None
     field: ChangeField
-    before: SentenceLabel | SpanCorrection | None
-    after: SentenceLabel | SpanCorrection | None
+    before: Any
+    after: Any
     span: tuple[int, int] | None = None
 
     @property
@@ -153,6 +156,10 @@ class Change:
         """
         if self.field == "span" and self.span is not None:
             return f"span {self.span[0]}-{self.span[1]} correction"
+        if self.field == "boundary" and self.sentence_index is not None:
+            from annotations.boundaries import describe
+
+            return describe(self.before, self.after, self.sentence_index)
         where = f"sentence {self.sentence_index + 1}"
         old = _field_value(self.before, self.field)
         new = _field_value(self.after, self.field)

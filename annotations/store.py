@@ -40,6 +40,15 @@ from corpus.model import Article, Segment, Span, kind_of
 
 from annotations import lock as lockfile
 from annotations.anchoring import anchor_labels, anchor_spans
+from annotations.boundaries import (
+    BoundaryCorrection,
+    BoundaryState,
+    anchor_boundaries,
+    apply_boundaries,
+    countable,
+    merged_state,
+    split_state,
+)
 from annotations.errors import (
     CorruptStoreFileError,
     ReadOnlyStoreError,
@@ -180,12 +189,15 @@ class PlacedLabels:
     export reads 100,000 of them and builds its own rows. ``corrections`` are the
     placed span corrections by ``(start, end)``; ``orphans`` counts labels that fit
     no sentence; ``error`` says why the file could not be read (then nothing else is set).
+    ``sentences`` is the corrected sentence list (``annotations/boundaries.py``) the
+    indices refer to, None when it is the one given.
     """
 
     records: dict[int, dict[str, Any]]
     corrections: dict[tuple[int, int], SpanCorrection]
     orphans: int = 0
     error: str | None = None
+    sentences: tuple[Segment, ...] | None = None
 
     def spans(self, model_spans: Sequence[Span]) -> tuple[Span, ...]:
         """``model_spans`` with the corrections applied (see :func:`apply_corrections`)."""
@@ -537,7 +549,7 @@ class Store:
             cached is not None
             and not self.read_only
             and cached.text == article.text
-            and cached.sentences == sentences
+            and cached.base_sentences == sentences
         ):
             return cached
         doc = ArticleAnnotations(self, article, sentences)
@@ -594,6 +606,8 @@ class Store:
         if change.field == "span":
             assert change.span is not None
             doc._put_span(change.span, record if isinstance(record, SpanCorrection) else None)
+        elif isinstance(record, BoundaryState):
+            doc._put_boundaries(record)
         else:
             assert change.sentence_index is not None
             doc._put_label(
@@ -639,6 +653,7 @@ class Store:
             {i: r.to_json() for i, r in sorted(doc.labels.items())},
             dict(doc._spans),
             len(doc.orphans),
+            sentences=None if doc.sentences == tuple(sentences) else doc.sentences,
         )
 
     def files_with_labels(self, label: str | None = None, annotator: str | None = None) -> set[str]:
@@ -691,6 +706,8 @@ class Store:
             orphans = tuple(SentenceLabel.from_json(d) for d in _docs_of(data.get("orphans")))
             spans = tuple(SpanCorrection.from_json(d) for d in _docs_of(data.get("spans")))
             total = int(meta.get("sentences", 0) or 0)
+            # headings and captions count toward progress only once labelled
+            total -= len(set(meta.get("non_sentences") or ()) - {r.sentence_index for r in labels if r.reviewed})
         except StoreError as error:
             return StoredArticle(file.stem, "", "", 0, (), (), (), file, str(error))
         except (TypeError, ValueError, KeyError, AttributeError):
@@ -902,7 +919,7 @@ def _place_unchanged(
     :func:`~annotations.anchoring.anchor_spans` accept without moving anything, so
     the result equals theirs; None sends the caller to the full re-anchoring.
     """
-    if not isinstance(data, dict) or file_schema(data) != CURRENT_SCHEMA or data.get("orphans"):
+    if not isinstance(data, dict) or file_schema(data) != CURRENT_SCHEMA or data.get("orphans") or data.get("boundaries"):
         return None
     labels = data.get("labels") or {}
     spans = data.get("spans") or {}
@@ -960,7 +977,10 @@ class ArticleAnnotations:
         self.title = article.title
         self.text = article.text
         self.article_hash = article.hash
+        self.base_sentences = sentences  # the model's; `sentences` has the boundary corrections
         self.sentences = sentences
+        self.boundaries: dict[int, BoundaryCorrection] = {}  # by cut (annotations/boundaries.py)
+        self.boundary_orphans: list[BoundaryCorrection] = []
         self.path = store.file_for(article.id)
         self.error: str | None = None
         self.labels: dict[int, SentenceLabel] = {}
@@ -984,6 +1004,7 @@ class ArticleAnnotations:
                 labels = [SentenceLabel.from_json(d) for d in _docs_of(data.get("labels"))]
                 orphans = [SentenceLabel.from_json(d) for d in _docs_of(data.get("orphans"))]
                 spans = [SpanCorrection.from_json(d) for d in _docs_of(data.get("spans"))]
+                bounds = [BoundaryCorrection.from_json(d) for d in _docs_of(data.get("boundaries"))]
                 meta = _first(data.get("meta"))
             except StoreError as error:
                 self.error = str(error)
@@ -995,8 +1016,13 @@ class ArticleAnnotations:
                 )
                 return
         else:
-            labels, orphans, spans, meta = [], [], [], {}
+            labels, orphans, spans, bounds, meta = [], [], [], [], {}
             raw = None
+        # Boundary corrections first: labels are placed on the corrected sentences.
+        self.boundaries, self.boundary_orphans, bounds_changed = anchor_boundaries(
+            bounds, self.text, self.article_hash
+        )
+        self.sentences = apply_boundaries(self.base_sentences, self.boundaries.values())
         placed, lost, labels_changed = anchor_labels(
             labels + orphans, self.text, self.sentences, self.article_hash
         )
@@ -1009,15 +1035,16 @@ class ArticleAnnotations:
                 self.span_orphans.append(c if c.orphan else replace(c, orphan=True))
             else:
                 self._spans[key] = c
-        new_meta = {
-            "article_hash": self.article_hash,
-            "article_id": self.article_id,
-            "schema": CURRENT_SCHEMA,
-            "sentences": len(self.sentences),
-            "title": self.title,
-        }
+        new_meta = self._counted(
+            {
+                "article_hash": self.article_hash,
+                "article_id": self.article_id,
+                "schema": CURRENT_SCHEMA,
+                "title": self.title,
+            }
+        )
         needs_rewrite = raw is not None and (
-            labels_changed or spans_changed or data is not raw or meta != new_meta
+            labels_changed or spans_changed or bounds_changed or data is not raw or meta != new_meta
         )
         self._meta = new_meta
         if not storage_read_only:
@@ -1041,7 +1068,23 @@ class ArticleAnnotations:
             "meta": {"1": dict(self._meta)},
             "orphans": {str(n + 1): r.to_json() for n, r in enumerate(self.orphans)},
             "spans": {str(n + 1): c.to_json() for n, c in enumerate(spans)},
+            **self._boundary_table(),
         }
+
+    def _counted(self, meta: dict[str, Any]) -> dict[str, Any]:
+        """``meta`` with the sentence count and, when there are any, the indices of the
+        non-sentences (headings, captions: progress leaves them out unless labelled)."""
+        meta = {k: v for k, v in meta.items() if k != "non_sentences"}
+        meta["sentences"] = len(self.sentences)
+        skipped = [i for i, s in enumerate(self.sentences) if s.non_sentence]
+        if skipped:
+            meta["non_sentences"] = skipped
+        return meta
+
+    def _boundary_table(self) -> dict[str, dict[str, Any]]:
+        """The ``boundaries`` table, left out of files that have none (they stay as they were)."""
+        bounds = [self.boundaries[k] for k in sorted(self.boundaries)] + self.boundary_orphans
+        return {"boundaries": {str(n + 1): b.to_json() for n, b in enumerate(bounds)}} if bounds else {}
 
     # -------------------------------------------------------------- queries
 
@@ -1092,7 +1135,7 @@ class ArticleAnnotations:
             self.title,
             reviewed,
             claims,
-            len(self.sentences),
+            countable(self.sentences, [i for i, r in self.labels.items() if r.label is not None]),
             len(self.orphans),
             updated,
             self.error,
@@ -1244,6 +1287,46 @@ class ArticleAnnotations:
         self.labels, self.orphans, self._spans, self.span_orphans = {}, [], {}, []
         self.error = None
         self._load()
+        self._store._note_summary(self)
+
+    # Sentence boundaries (``annotations/boundaries.py``): a merge or split is one
+    # undo step that puts the boundaries and every sentence record back in one write.
+
+    def merge_sentences(self, index: int, *, annotator: str | None = None) -> None:
+        """Merge sentence ``index`` with the next one (``m``); labels as boundaries.py says."""
+        self._check_writable()
+        self._change_boundaries(index, merged_state(self, index, annotator or self._store.annotator))
+
+    def split_sentence(self, index: int, at: int, *, annotator: str | None = None) -> None:
+        """Split sentence ``index`` before the character offset ``at`` (``S`` in span mode)."""
+        self._check_writable()
+        self._change_boundaries(index, split_state(self, index, at, annotator or self._store.annotator))
+
+    def _change_boundaries(self, index: int, after: BoundaryState) -> None:
+        before = BoundaryState(
+            tuple(self.boundaries[k] for k in sorted(self.boundaries)),
+            tuple(self.labels[i] for i in sorted(self.labels)),
+            tuple(self.orphans),
+        )
+        self._put_boundaries(after)
+        self._store._record(Change(self.article_id, index, "boundary", before, after))
+
+    def _put_boundaries(self, state: BoundaryState) -> None:
+        self._check_writable()
+        previous = (self.boundaries, self.sentences, self.labels, self.orphans, self._meta)
+        self.boundaries = {c.cut: c for c in state.corrections}
+        self.sentences = apply_boundaries(self.base_sentences, state.corrections)
+        self.labels = {r.sentence_index: r for r in state.labels}
+        self.orphans = list(state.orphans)
+        self._meta = self._counted(self._meta)
+        try:
+            if self._batch_depth:
+                self._batch_dirty = True
+            else:
+                self._write_full()
+        except BaseException:
+            self.boundaries, self.sentences, self.labels, self.orphans, self._meta = previous
+            raise
         self._store._note_summary(self)
 
     # Merging (``annotations/merge.py``): records keep their annotator and times, and
