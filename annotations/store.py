@@ -1146,12 +1146,15 @@ class ArticleAnnotations:
     # ``annotator`` defaults to the store's annotator; import passes the file's.
 
     def set_label(
-        self, index: int, label: str | None, *, annotator: str | None = None
+        self, index: int, label: str | None, *, annotator: str | None = None, source: str = ""
     ) -> SentenceLabel | None:
-        """Label sentence ``index`` (a scheme label name, or None to clear); returns the record."""
+        """Label sentence ``index`` (a scheme label name, or None to clear); returns the record.
+
+        ``source="suggestion"`` records that the label is an accepted suggestion.
+        """
         if label is not None:
             self._store.scheme.require(label)
-        return self._change_sentence(index, "label", annotator, label=label)
+        return self._change_sentence(index, "label", annotator, label=label, source=source if label else "")
 
     def set_checkworthy(
         self, index: int, value: bool, *, annotator: str | None = None

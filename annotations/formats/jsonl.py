@@ -35,12 +35,14 @@ def meta_json(row: ExportRow, strings: dict[str, str] | None = None, *, with_lab
     js = strings.get
     annotator, article_id, title = row.annotator, row.article_id, row.title
     label = f'"label": {json_str(row.label or "")}, ' if with_label else ""
+    # Only an accepted suggestion says where its label came from: typed labels export as before.
+    source = f'"source": {json_str(row.source)}, ' if row.source else ""
     return (
         f'{{"annotator": {js(annotator) or strings.setdefault(annotator, json_str(annotator))}, '
         f'"article_id": {js(article_id) or strings.setdefault(article_id, json_str(article_id))}, '
         f'"checkworthy": {"true" if row.checkworthy else "false"}, "end": {row.end}, {label}'
         f'"note": {json_str(row.note)}, "sentence_index": {row.sentence_index}, '
-        f'"start": {row.start}, "title": {js(title) or strings.setdefault(title, json_str(title))}}}'
+        f'{source}"start": {row.start}, "title": {js(title) or strings.setdefault(title, json_str(title))}}}'
     )
 
 

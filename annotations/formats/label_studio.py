@@ -77,6 +77,8 @@ def task(row: ExportRow) -> dict[str, Any]:
         "start": row.start,
         "title": row.title,
     }
+    if row.source:  # an accepted suggestion, as in the JSONL formats' meta
+        meta["source"] = row.source
     spans = [
         {
             "id": f"s{n}",

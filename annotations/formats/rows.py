@@ -49,6 +49,8 @@ class ExportRow(NamedTuple):
     #: The article's figure readings by ``(start, end, label)`` in article offsets:
     #: one mapping shared by every row of the article (see :meth:`reading`).
     readings: Mapping[tuple[int, int, str], Reading] = {}
+    #: "suggestion" when the label is an accepted claim suggestion, else "".
+    source: str = ""
 
     def reading(self, span: RowSpan) -> Reading | None:
         """The reading of one of this row's ``spans`` (None: not a figure, or no value)."""
@@ -136,7 +138,7 @@ def collect_rows(
             if record is None:
                 yield _new_row(
                     ExportRow,
-                    (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside, corrected, readings),
+                    (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside, corrected, readings, ""),
                 )
                 continue
             yield _new_row(
@@ -156,6 +158,7 @@ def collect_rows(
                     inside,
                     corrected,
                     readings,
+                    str(record.get("source") or ""),
                 ),
             )
 
