@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import itertools
 import json
 import os
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -173,7 +174,7 @@ async def _key(devtools: DevTools, session: str, key: str, code: str, keycode: i
         await devtools.send("Input.dispatchKeyEvent", session, **params)
 
 
-async def _label_in_browser(browser_ws: str, page_url: str, *, close_tab: bool = True, held=None) -> tuple[list[str], str]:
+async def _label_in_browser(browser_ws: str, page_url: str, *, held=None) -> tuple[list[str], str]:
     """Name, open, label, close the tab; returns every URL the page asked for and the screen.
 
     ``held()`` is asserted while the session is open (before the tab closes).
@@ -208,18 +209,35 @@ async def _label_in_browser(browser_ws: str, page_url: str, *, close_tab: bool =
         screen = devtools.screen()
         if held is not None:
             assert held(), "the open session does not hold its annotator's store"
-        if close_tab:
-            # Closing the tab ends the session: its app quits and releases the store.
-            await devtools.send("Target.closeTarget", targetId=target)
+        # Closing the tab ends the session: its app quits and releases the store.
+        await devtools.send("Target.closeTarget", targetId=target)
         urls = [params["request"]["url"] for params in devtools.named("Network.requestWillBeSent")]
         urls += [params["url"] for params in devtools.named("Network.webSocketCreated")]
         devtools.reader.cancel()
     return urls, screen
 
 
-def test_label_a_sentence_in_a_browser(tmp_path: Path, analyzer) -> None:
+@contextlib.contextmanager
+def _chromium_devtools(profile: Path) -> Iterator[str]:
+    """A headless Chromium; yields its browser-wide DevTools websocket URL."""
     chromium = _chromium()
     if chromium is None:
+        pytest.skip("Chromium is not installed (Debian package `chromium`), so there is no browser to drive")
+    browser = subprocess.Popen(
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        active = profile / "DevToolsActivePort"
+        lines = _wait(lambda: active.exists() and active.read_text().split(), 30, "Chromium's DevTools port")
+        yield f"ws://127.0.0.1:{lines[0]}{lines[1]}"
+    finally:
+        _stop(browser)
+
+
+def test_label_a_sentence_in_a_browser(tmp_path: Path, analyzer) -> None:
+    if _chromium() is None:
         pytest.skip("Chromium is not installed (Debian package `chromium`), so there is no browser to drive")
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -229,30 +247,20 @@ def test_label_a_sentence_in_a_browser(tmp_path: Path, analyzer) -> None:
     assert article is not None
     analysis = analyzer.analyze(article)  # cached, so the session opens it at once
 
+    def released() -> bool:
+        with Store.open(corpus, annotator="ana", store_dir=store_dir) as store:
+            return not store.read_only
+
     port = _free_port()
     server = _start_server(corpus, store_dir, port)
-    profile = tmp_path / "chromium-profile"
-    browser = subprocess.Popen(
-        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        active = profile / "DevToolsActivePort"
-        lines = _wait(lambda: active.exists() and active.read_text().split(), 30, "Chromium's DevTools port")
-        browser_ws = f"ws://127.0.0.1:{lines[0]}{lines[1]}"
-
-        def released() -> bool:
-            with Store.open(corpus, annotator="ana", store_dir=store_dir) as store:
-                return not store.read_only
-
-        urls, screen = asyncio.run(
-            _label_in_browser(browser_ws, f"http://127.0.0.1:{port}/", held=lambda: not released())
-        )
-        # The tab is closed: the session's app quits and the lock on ana's labels goes.
-        _wait(released, 20, "the session to release the store after its tab closed")
+        with _chromium_devtools(tmp_path / "chromium-profile") as browser_ws:
+            urls, screen = asyncio.run(
+                _label_in_browser(browser_ws, f"http://127.0.0.1:{port}/", held=lambda: not released())
+            )
+            # The tab is closed: the session's app quits and the lock on ana's labels goes.
+            _wait(released, 20, "the session to release the store after its tab closed")
     finally:
-        _stop(browser)
         status = _stop(server)
     output = server.stdout.read() if server.stdout else ""
     assert status == 0, output
@@ -268,6 +276,49 @@ def test_label_a_sentence_in_a_browser(tmp_path: Path, analyzer) -> None:
     assert any(url.startswith("ws://") and urlsplit(url).path == "/ws/ana" for url in urls), urls
     outside = [url for url in urls if urlsplit(url).netloc != f"127.0.0.1:{port}"]
     assert outside == [], f"the page made requests outside the server: {outside}"
+
+
+async def _open_session(browser_ws: str, page_url: str) -> None:
+    """Open the page (the name in its URL) and wait for the app's article list."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http, http.ws_connect(browser_ws, max_msg_size=0) as websocket:
+        devtools = DevTools(websocket)
+        target = (await devtools.send("Target.createTarget", url="about:blank"))["targetId"]
+        session = (await devtools.send("Target.attachToTarget", targetId=target, flatten=True))["sessionId"]
+        await devtools.send("Network.enable", session)
+        await devtools.send("Page.navigate", session, url=page_url)
+        await devtools.until(lambda: "Rail operator" in devtools.screen(), 40, "the article list in the page")
+        devtools.reader.cancel()
+
+
+def test_stopping_the_server_ends_open_sessions(tmp_path: Path) -> None:
+    if _chromium() is None:
+        pytest.skip("Chromium is not installed (Debian package `chromium`), so there is no browser to drive")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "rail.txt").write_text(ARTICLE, encoding="utf-8")
+    store_dir = tmp_path / "store"
+
+    def released() -> bool:
+        with Store.open(corpus, annotator="bo", store_dir=store_dir) as store:
+            return not store.read_only
+
+    port = _free_port()
+    server = _start_server(corpus, store_dir, port)
+    try:
+        with _chromium_devtools(tmp_path / "chromium-profile") as browser_ws:
+            # The name from the URL: no name page.
+            asyncio.run(_open_session(browser_ws, f"http://127.0.0.1:{port}/?annotator=bo"))
+            assert not released(), "the open session does not hold bo's store"
+            started = time.monotonic()
+            status = _stop(server)  # SIGTERM with the tab still open
+            stopped = time.monotonic() - started
+            assert released(), "the server stopped but bo's session still holds the store"
+    finally:
+        _stop(server)
+    assert status == 0
+    assert stopped < 10, f"the server took {stopped:.1f} s to stop"
 
 
 def test_any_other_host_warns_that_there_is_no_authentication(tmp_path: Path) -> None:
