@@ -37,6 +37,7 @@ class ClaimscopeCommands(Provider):
         for fmt in FORMATS:
             yield (f"Export labels as {fmt}", partial(app.export_labels, fmt), "write every label of this corpus")
         yield ("Help: keys and label guidelines", app.action_help, "show every binding and the scheme")
+        yield ("Figures: every figure in the corpus", _show_figures(app), "value, unit and sentence; filter, sort, open")
         if isinstance(self.screen, ReaderScreen):
             screen = self.screen
             for binding in app.reader_keys:
@@ -67,6 +68,15 @@ class ClaimscopeCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, _highlight(matcher, query, name), command, text=name, help=escape(help_text))
+
+
+def _show_figures(app: ClaimscopeApp) -> Callable[[], object]:
+    def show() -> None:
+        from tui.screens.figures import FiguresScreen
+
+        app.push_screen(FiguresScreen())
+
+    return show
 
 
 def _highlight(matcher: Matcher, query: str, candidate: str) -> Content:

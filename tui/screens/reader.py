@@ -12,6 +12,7 @@ the search field only when first asked for.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
@@ -27,14 +28,15 @@ from textual.worker import Worker, WorkerState
 
 from annotations.errors import SchemeError
 from corpus.errors import ClaimscopeError
-from corpus.model import Analysis, Article, Span
+from corpus.model import Analysis, Article, Reading, Span
+from corpus.readings import describe, read_span, value_text
 from tui import navigation
 from tui.widgets.article_view import ENTITY_COLORS, ArticleView, Mark, entity_style
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.legend import LabelBar, Legend
 from tui.widgets.save_indicator import SaveIndicator
 from tui.widgets.search_box import SearchBox
-from tui.widgets.side_panel import ClaimEntry, EntityEntry, SidePanel
+from tui.widgets.side_panel import ClaimEntry, EntityEntry, FigureEntry, SidePanel
 
 if TYPE_CHECKING:
     from annotations.scheme import Scheme
@@ -221,6 +223,14 @@ def history_message(which: str, change: Any, model_spans: Sequence[Span] = ()) -
         note = getattr(record, "note", "")
         return f"{which}: note on {where} {to} “{_short(note)}”" if note else f"{which}: note on {where} {to} none"
     return f"{which}: {change.description}"
+
+
+def _reading_words(reading: Reading | None) -> str:
+    """``300,000 recruit``, ``~10–15 percent``: a figure's value and unit for the side panel."""
+    if reading is None or reading.value is None:
+        return ""
+    sign = "" if reading.change == "=" else f"{reading.change} "
+    return f"{sign}{value_text(reading.value)} {reading.unit or ''}".rstrip()
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -497,6 +507,8 @@ class ReaderScreen(Screen[None]):
             parts.append((" ★ check-worthy", "bold"))
         if record is not None and record.note:
             parts += [" ✎ ", Content(record.note)]
+        if self.span_cursor is None:
+            parts += self._figure_status(self._first_figure(index))
         if self.span_cursor is not None:
             parts = [(" SPAN ", "bold reverse"), f" s{index + 1} ", *self._span_status()]
         if self.search_query is not None:
@@ -534,7 +546,28 @@ class ReaderScreen(Screen[None]):
             " ",
             Content(f"“{text}”"),
             (f" · {self._span_source(span)}", "dim" if not self.view.palette.no_color else "italic"),
+            *self._figure_status(span if span.kind == "figure" else None),
         ]
+
+    def _first_figure(self, index: int) -> Span | None:
+        """The first figure span of sentence ``index``."""
+        if self.analysis is None or not 0 <= index < len(self.analysis.sentences):
+            return None
+        sentence = self.analysis.sentences[index]
+        spans = self.view.spans  # sorted by start: a huge article is not walked per key
+        at = bisect_left(spans, sentence.start, key=lambda span: span.start)
+        for span in spans[at : bisect_left(spans, sentence.end, key=lambda span: span.start)]:
+            if span.kind == "figure" and span.end <= sentence.end:
+                return span
+        return None
+
+    def _figure_status(self, span: Span | None) -> list[Content | str | tuple[str, str]]:
+        """`` · 300,000 new recruits · value 300000 · unit recruit · change =`` for a figure
+        (a span added by hand is read from the text here; it has no reading of its own)."""
+        if span is None:
+            return []
+        reading = span.reading or read_span(self.article.text, span.start, span.end, span.label)
+        return ["  ", Content(describe(self.article.text[span.start : span.end], reading))]
 
     def _span_source(self, span: Span) -> str:
         """``corrected`` (by a reader, in the store), ``rule`` or ``model``.
@@ -599,7 +632,13 @@ class ReaderScreen(Screen[None]):
             )
             for label, by_text in sorted(groups.items(), key=lambda item: -sum(map(len, item[1].values())))
         }
-        self.panel.show_items(claims, entities, ENTITY_COLORS)
+        figures = [
+            FigureEntry(span.start, " ".join(text[span.start : span.end].split()), _reading_words(reading))
+            for span in self.view.spans
+            if span.kind == "figure"
+            for reading in (span.reading or read_span(text, span.start, span.end, span.label),)
+        ]
+        self.panel.show_items(claims, entities, ENTITY_COLORS, figures)
 
     def _update_legend(self) -> None:
         labels = sorted({span.label for span in self.view.spans if span.kind == "entity"})

@@ -1,12 +1,14 @@
-"""The reader's side panel: the article's claims, then its entities grouped by label.
+"""The reader's side panel: the article's claims, its figures with their values, then
+its entities grouped by label.
 
-Choosing a claim posts `SidePanel.Jump` with its sentence start; choosing an entity
+Choosing a claim or a figure posts `SidePanel.Jump` with its offset; choosing an entity
 jumps to its next occurrence (choosing it again cycles through them).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from textual.content import Content
 from textual.message import Message
@@ -26,6 +28,15 @@ class ClaimEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class FigureEntry:
+    """A figure of the article as listed in the panel: its words and its reading in words."""
+
+    offset: int
+    text: str
+    reading: str  # "300000 recruit", "" when no value was read
+
+
+@dataclass(frozen=True, slots=True)
 class EntityEntry:
     """One distinct entity text under a label, with where it occurs."""
 
@@ -35,7 +46,7 @@ class EntityEntry:
 
 
 class SidePanel(OptionList):
-    """Claims and entities of the open article; choosing one jumps to it."""
+    """Claims, figures and entities of the open article; choosing one jumps to it."""
 
     class Jump(Message):
         """Move the reader to a text offset."""
@@ -54,6 +65,7 @@ class SidePanel(OptionList):
         claims: list[ClaimEntry],
         entities: dict[str, list[EntityEntry]],
         entity_colors: dict[str, str],
+        figures: Sequence[FigureEntry] = (),
     ) -> None:
         """Fill the panel (article text goes in as `Content`, never as markup)."""
         highlighted = self.highlighted
@@ -72,6 +84,13 @@ class SidePanel(OptionList):
             options.append(Option(prompt, id=option_id))
         if not claims:
             options.append(Option(Content.styled("  none tagged yet", "dim"), disabled=True))
+        options.append(None)
+        options.append(Option(Content.styled(f"Figures ({len(figures)})", "bold"), disabled=True))
+        for number, figure in enumerate(figures):
+            option_id = f"figure:{number}"
+            self._targets[option_id] = (figure.offset,)
+            reading = Content.styled(f" = {figure.reading}", "dim") if figure.reading else Content("")
+            options.append(Option(Content.assemble("  ", Content(figure.text), reading), id=option_id))
         total = sum(len(entry.offsets) for group in entities.values() for entry in group)
         options.append(None)
         options.append(Option(Content.styled(f"Entities ({total})", "bold"), disabled=True))
