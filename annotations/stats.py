@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from corpus.model import Analysis, Article
 
+from annotations.boundaries import countable
 from annotations.errors import ClaimscopeError
 from annotations.model import ArticleSummary
 from annotations.store import Store
@@ -119,7 +120,9 @@ def compute_stats(
             else:
                 placed = store.placed_labels(article, analysis.sentences)
                 records = ((r.get("label"), r.get("annotator", ""), r.get("updated", "")) for r in placed.records.values())
-                orphans, total = placed.orphans, len(analysis.sentences)
+                sentences = placed.sentences if placed.sentences is not None else analysis.sentences
+                reviewed_here = [i for i, r in placed.records.items() if r.get("label") is not None]
+                orphans, total = placed.orphans, countable(sentences, reviewed_here)
         reviewed = claims = 0
         updated = ""
         for label, annotator, when in records:

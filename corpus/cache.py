@@ -74,7 +74,7 @@ def counts_of(article: Article, analysis: Analysis, tokens: int) -> Counts:
     return Counts(
         tokens=tokens,
         words=len(article.text[start:end].split()),
-        sentences=len(analysis.sentences),
+        sentences=sum(1 for s in analysis.sentences if not s.non_sentence),  # what progress counts
         entities=kinds.count("entity"),
         figures=kinds.count("figure"),
         dates=kinds.count("date"),

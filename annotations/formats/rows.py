@@ -105,7 +105,8 @@ def collect_rows(
         records = placed.records
         if not records and (filtered or not include_unreviewed):
             continue
-        sentences = analysis.sentences
+        # the corrected sentences when a person merged or split some (annotations/boundaries.py)
+        sentences = placed.sentences if placed.sentences is not None else analysis.sentences
         # (start, -end, label) sorts by start, longest first, without a key function.
         shown = placed.spans(analysis.spans)
         keyed = sorted([(s.start, -s.end, s.label) for s in shown])

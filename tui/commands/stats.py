@@ -112,5 +112,5 @@ def _cached_totals(articles: list, analyzer: Any) -> dict[str, int]:
     for article in articles:
         analysis = analyzer.cached(article)
         if analysis is not None:
-            totals[article.id] = len(analysis.sentences)
+            totals[article.id] = sum(1 for s in analysis.sentences if not s.non_sentence)  # progress leaves headings out
     return totals
