@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -51,6 +51,9 @@ CHROMIUM_FLAGS = (
     "--window-size=1200,800",
     "--remote-debugging-port=0",
 )
+
+#: a name that needs quoting in a URL and in a shell command
+NAME = "Ana Lee-Ç"
 
 ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 
@@ -192,7 +195,7 @@ async def _label_in_browser(browser_ws: str, page_url: str, *, held=None) -> tup
 
         # The page asks for the annotator name: type it and press Enter, as a person would.
         await devtools.send("Runtime.evaluate", session, expression="document.getElementById('annotator').focus()")
-        await devtools.send("Input.insertText", session, text="ana")
+        await devtools.send("Input.insertText", session, text=NAME)
         await _key(devtools, session, "Enter", "Enter", 13, "\r")
         await devtools.until(lambda: devtools.named("Network.webSocketCreated"), 20, "the session's websocket")
         await devtools.until(lambda: "Rail operator" in devtools.screen(), 40, "the article list in the page")
@@ -248,7 +251,7 @@ def test_label_a_sentence_in_a_browser(tmp_path: Path, analyzer) -> None:
     analysis = analyzer.analyze(article)  # cached, so the session opens it at once
 
     def released() -> bool:
-        with Store.open(corpus, annotator="ana", store_dir=store_dir) as store:
+        with Store.open(corpus, annotator=NAME, store_dir=store_dir) as store:
             return not store.read_only
 
     port = _free_port()
@@ -258,7 +261,7 @@ def test_label_a_sentence_in_a_browser(tmp_path: Path, analyzer) -> None:
             urls, screen = asyncio.run(
                 _label_in_browser(browser_ws, f"http://127.0.0.1:{port}/", held=lambda: not released())
             )
-            # The tab is closed: the session's app quits and the lock on ana's labels goes.
+            # The tab is closed: the session's app quits and the lock on the annotator's labels goes.
             _wait(released, 20, "the session to release the store after its tab closed")
     finally:
         status = _stop(server)
@@ -266,14 +269,14 @@ def test_label_a_sentence_in_a_browser(tmp_path: Path, analyzer) -> None:
     assert status == 0, output
     assert "warning" not in output  # loopback: no warning about authentication
 
-    with Store.open(corpus, annotator="ana", store_dir=store_dir, read_only=True) as store:
+    with Store.open(corpus, annotator=NAME, store_dir=store_dir, read_only=True) as store:
         labels = store.article(article, analysis.sentences).labels
     assert labels[0].label == "quantity", screen
-    assert labels[0].annotator == "ana"
+    assert labels[0].annotator == NAME
 
     # The page asked for its script, styles and fonts, and opened its session, all here.
     assert any(url.endswith("/static/js/textual.js") for url in urls), urls
-    assert any(url.startswith("ws://") and urlsplit(url).path == "/ws/ana" for url in urls), urls
+    assert any(url.startswith("ws://") and unquote(urlsplit(url).path) == f"/ws/{NAME}" for url in urls), urls
     outside = [url for url in urls if urlsplit(url).netloc != f"127.0.0.1:{port}"]
     assert outside == [], f"the page made requests outside the server: {outside}"
 
@@ -351,3 +354,22 @@ def test_a_missing_corpus_is_one_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.startswith("claimscope: error:") and len(result.stderr.splitlines()) == 1
+
+
+def test_a_port_in_use_is_one_line(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "rail.txt").write_text(ARTICLE, encoding="utf-8")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "tui.cli", "serve", str(corpus), "--store", str(tmp_path / "store"), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"claimscope: error: cannot listen on 127.0.0.1:{port}: address already in use" in result.stderr

@@ -63,8 +63,16 @@ def run(args: argparse.Namespace) -> int:
             "there is no authentication (anyone can read the corpus and label under any name)",
             file=sys.stderr,
         )
+    if getattr(args, "annotator_flag", None):
+        print("claimscope: --annotator is not used by serve: each browser tab gives its own name", file=sys.stderr)
     server = make_server(session, args.host, args.port, corpus_root=corpus.root)
-    server.serve()
+    try:
+        server.serve()
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        from corpus.errors import ClaimscopeError
+
+        reason = str(error).rsplit(": ", 1)[-1]  # "address already in use", without the socket tuple
+        raise ClaimscopeError(f"cannot listen on {args.host}:{args.port}: {reason}; choose another --port or --host") from error
     return 0
 
 
