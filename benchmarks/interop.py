@@ -1,6 +1,7 @@
 """Every export format through the tool that reads it (issue 11, "Interchange"): a proof, not a test.
 
-    python benchmarks/interop.py [--label-studio-venv DIR] [--datasets-venv DIR] [--keep]
+    python benchmarks/interop.py [--label-studio-venv DIR] [--datasets-venv DIR]
+        [--doccano-venv DIR] [--only CONSUMER ...] [--keep]
 
 Labels the bundled sample corpus plus one article with CRLF, an emoji, U+2028 and
 overlapping spans (every sentence gets a label by a simple rule, so each class has
@@ -15,10 +16,17 @@ examples), exports it with the real ``claimscope export`` command, then runs:
 - ``label-studio``: a Label Studio server from ``--label-studio-venv`` on 127.0.0.1:
   a project made with ``config.xml`` and ``tasks.json`` through the REST API, its JSON
   export imported back (then exported again: byte-identical ``tasks.json``), then one
-  label changed through the API and imported (annotator: the Label Studio user).
+  label changed through the API and imported (annotator: the Label Studio user);
+- ``doccano`` and ``doccano-spans``: a doccano server from ``--doccano-venv`` on
+  127.0.0.1 (web app and task worker), the files imported into a text-classification,
+  an intent-detection and a sequence-labelling project through the REST API; each
+  project's JSONL export imported back and exported again (compared byte for byte),
+  then one label changed (one span taken off) through the API and imported.
 
 A tool that is not there is a row saying ``not run: <why>``. Set the environments
-up with ``python -m venv DIR && DIR/bin/pip install label-studio`` (or ``datasets``);
+up with ``python -m venv DIR && DIR/bin/pip install label-studio`` (or ``datasets``,
+or ``doccano==1.8.4 "marshmallow<4" "numpy<2"``: doccano 1.8.4's own ranges now let
+in a marshmallow its environs cannot import and a numpy its pandas 1.5 cannot);
 they stay out of claimscope's own dependencies. Servers are stopped on exit.
 """
 
@@ -102,7 +110,8 @@ def export_all(root: Path, out: Path) -> dict[str, Path]:
     """Each format written by the real CLI; format -> what it wrote."""
     made = {}
     names = {"spacy": "labels.spacy", "conll": "labels.conll", "csv": "labels.csv",
-             "hf-tokens": "hf", "label-studio": "ls", "brat": "brat"}
+             "hf-tokens": "hf", "label-studio": "ls", "brat": "brat",
+             "doccano": "doccano.jsonl", "doccano-spans": "doccano-spans.jsonl"}
     for fmt, name in names.items():
         target = out / name
         proc = run([sys.executable, "-m", "tui.cli", "export", str(root), "-f", fmt, "-o", str(target)], cwd=ROOT)
@@ -224,53 +233,79 @@ def python_rows(files: dict[str, Path], venv: Path | None) -> list[Row]:
 # ------------------------------------------------------------- Label Studio
 
 
-class LabelStudio:
-    """A Label Studio server of ``venv`` on 127.0.0.1, stopped by :meth:`stop`."""
+class Server:
+    """REST servers on 127.0.0.1: commands started in their own process groups (stopped
+    by :meth:`stop`), called with a token."""
 
-    TOKEN = "claimscope-interop-token"
+    def __init__(self, data: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.token = ""
+        self.data = data
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.logs: list[Any] = []
 
-    def __init__(self, venv: Path, data: Path) -> None:
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
-               "LABEL_STUDIO_BASE_DATA_DIR": str(data), "DJANGO_DB": "sqlite"}
-        self.log = (data / "server.log").open("w")
-        self.proc = subprocess.Popen(
-            [str(venv / "bin" / "label-studio"), "start", "--no-browser", "--internal-host", "127.0.0.1",
-             "--port", str(port), "--data-dir", str(data), "--username", "interop@example.com",
-             "--password", "interop-pass-1", "--user-token", self.TOKEN],
-            stdout=self.log, stderr=subprocess.STDOUT, env=env, start_new_session=True, cwd=data,
-        )
+    def start(self, command: list[str], log: str, env: dict[str, str]) -> None:
+        self.logs.append((self.data / log).open("w"))
+        self.procs.append(subprocess.Popen(command, stdout=self.logs[-1], stderr=subprocess.STDOUT,
+                                           env=env, start_new_session=True, cwd=self.data))
 
-    def wait(self, timeout: float = 300) -> None:
+    def wait(self, probe: Callable[[], Any], timeout: float = 300) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited ({self.proc.returncode})")
+            for proc in self.procs:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{proc.args[0]} exited ({proc.returncode})")
             try:
-                self.call("GET", "/api/projects")
+                probe()
                 return
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(2)
         raise RuntimeError(f"server not up after {timeout:.0f} s")
 
-    def call(self, method: str, path: str, body: Any = None) -> Any:
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        request = urllib.request.Request(self.url + path, data=data, method=method, headers={
-            "Authorization": f"Token {self.TOKEN}", "Content-Type": "application/json"})
+    def send(self, method: str, path: str, data: bytes | None = None,
+             content_type: str = "application/json") -> bytes:
+        headers = {"Content-Type": content_type}
+        if self.token:
+            headers["Authorization"] = f"Token {self.token}"
+        request = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
         with urllib.request.urlopen(request, timeout=120) as response:
-            raw = response.read()
+            return response.read()
+
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        raw = self.send(method, path, None if body is None else json.dumps(body).encode("utf-8"))
         return json.loads(raw) if raw else None
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # the server and its workers, all ours
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        self.log.close()
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)  # the server and its workers, all ours
+                try:
+                    proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+        for log in self.logs:
+            log.close()
+
+
+class LabelStudio(Server):
+    """A Label Studio server of ``venv``."""
+
+    TOKEN = "claimscope-interop-token"
+
+    def __init__(self, venv: Path, data: Path) -> None:
+        super().__init__(data)
+        self.token = self.TOKEN
+        env = {**os.environ, "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+               "LABEL_STUDIO_BASE_DATA_DIR": str(data), "DJANGO_DB": "sqlite"}
+        self.start(
+            [str(venv / "bin" / "label-studio"), "start", "--no-browser", "--internal-host", "127.0.0.1",
+             "--port", str(self.port), "--data-dir", str(data), "--username", "interop@example.com",
+             "--password", "interop-pass-1", "--user-token", self.TOKEN], "server.log", env)
+
+    def up(self, timeout: float = 300) -> None:
+        self.wait(lambda: self.call("GET", "/api/projects"), timeout)
 
 
 def free_port() -> int:
@@ -295,7 +330,7 @@ def label_studio_rows(root: Path, files: dict[str, Path], venv: Path | None, wor
     rows: list[Row] = []
     try:
         started = time.monotonic()
-        server.wait()
+        server.up()
         up = time.monotonic() - started
         folder = files["label-studio"]
         tasks = json.loads((folder / "tasks.json").read_text(encoding="utf-8"))
@@ -310,14 +345,12 @@ def label_studio_rows(root: Path, files: dict[str, Path], venv: Path | None, wor
         back = work / "ls-export.json"
         back.write_text(json.dumps(exported, ensure_ascii=False, indent=2), encoding="utf-8")
         fresh = work / "fresh-store"
-        proc = claimscope("import", str(root), str(back), "--store", str(fresh))
-        summary = next((l for l in proc.stderr.splitlines() if "imported," in l), last_line(proc))
+        worked, summary = import_into(root, back, fresh)
         again = work / "ls-again"
         claimscope("export", str(root), "--store", str(fresh), "-f", "label-studio", "-o", str(again))
         same = (again / "tasks.json").read_bytes() == (folder / "tasks.json").read_bytes()
         rows.append(("label-studio", "claimscope import of Label Studio's JSON export",
-                     f"{'ok' if proc.returncode == 0 and same else 'FAILED'}: {summary.strip()}; "
-                     f"export again byte-identical: {same}"))
+                     f"{'ok' if worked and same else 'FAILED'}: {summary}; export again byte-identical: {same}"))
         # A label changed in Label Studio comes back with the Label Studio user as annotator.
         task = next(t for t in exported if t["annotations"] and t["data"]["meta"]["label"] == "quantity")
         annotation = task["annotations"][0]
@@ -325,24 +358,237 @@ def label_studio_rows(root: Path, files: dict[str, Path], venv: Path | None, wor
         server.call("PATCH", f"/api/annotations/{annotation['id']}", {"result": result})
         exported = server.call("GET", f"/api/projects/{project['id']}/export?exportType=JSON&download_all_tasks=true")
         back.write_text(json.dumps(exported, ensure_ascii=False, indent=2), encoding="utf-8")
-        proc = claimscope("import", str(root), str(back), "--store", str(fresh))
-        summary = next((l for l in proc.stderr.splitlines() if "imported," in l), last_line(proc))
-        csv_out = work / "after-change.csv"
-        claimscope("export", str(root), "--store", str(fresh), "-f", "csv", "-o", str(csv_out))
+        worked, summary = import_into(root, back, fresh)
         meta = task["data"]["meta"]
-        import csv as csv_lib
-
-        with csv_out.open(encoding="utf-8", newline="") as fh:
-            row = next(r for r in csv_lib.DictReader(fh)
-                       if r["article_id"] == meta["article_id"] and int(r["sentence_index"]) == meta["sentence_index"])
+        row = csv_rows(root, fresh, work / "after-change.csv")[(meta["article_id"], meta["sentence_index"])]
         rows.append(("label-studio", "label changed in Label Studio, imported",
-                     f"{'ok' if row['label'] == 'prediction' else 'FAILED'}: {summary.strip()}; "
+                     f"{'ok' if worked and row['label'] == 'prediction' else 'FAILED'}: {summary}; "
                      f"label {row['label']!r} by {row['annotator']!r}"))
     except Exception as error:  # a row, not a traceback: the other rows still print
         rows.append(("label-studio", consumer, f"failed: {type(error).__name__}: {str(error)[:150]}"))
     finally:
         server.stop()
     return rows
+
+
+# ------------------------------------------------------------------ doccano
+
+
+class Doccano(Server):
+    """A doccano server of ``venv``: its database set up in ``data``, its web app and its
+    task worker (imports and exports run there)."""
+
+    USER, PASSWORD = "admin", "interop-pass-1"
+
+    def __init__(self, venv: Path, data: Path) -> None:
+        super().__init__(data)
+        self.venv = venv
+
+    def up(self, timeout: float = 300) -> None:
+        """Set up the database and the admin, start both processes, log in."""
+        data, bin = self.data, self.venv / "bin"
+        env = {**os.environ, "DOCCANO_HOME": str(data), "DATABASE_URL": f"sqlite:///{data}/db.sqlite3",
+               "MEDIA_ROOT": str(data / "media"), "STANDALONE": "True",
+               "DJANGO_SETTINGS_MODULE": "config.settings.production"}
+        for step in (["init"], ["createuser", "--username", self.USER, "--password", self.PASSWORD]):
+            proc = run([str(bin / "doccano"), *step], timeout=300, env=env, cwd=data)
+            if proc.returncode != 0:
+                raise RuntimeError(f"doccano {step[0]}: {last_line(proc)}")
+        backend = run([str(bin / "python"), "-c", "import backend; print(backend.__path__[0])"]).stdout.strip()
+        # `doccano webserver` binds 0.0.0.0; its gunicorn app runs here on 127.0.0.1 only
+        self.start([str(bin / "gunicorn"), "--chdir", backend, "--bind", f"127.0.0.1:{self.port}",
+                    "--workers", "2", "config.wsgi"], "web.log", env)
+        self.start([str(bin / "doccano"), "task", "--concurrency", "1"], "task.log", env)
+
+        def login() -> None:
+            self.token = self.call("POST", "/v1/auth/login/", {"username": self.USER, "password": self.PASSWORD})["key"]
+
+        self.wait(login, timeout)
+
+    def task(self, task_id: str, timeout: float = 300) -> Any:
+        """The result of doccano's background task ``task_id`` once it is done."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.call("GET", f"/v1/tasks/status/{task_id}")
+            if status["error"]:
+                raise RuntimeError(f"doccano task: {status['error']['text'][:150]}")
+            if status["ready"]:
+                return status["result"]
+            time.sleep(1)
+        raise RuntimeError(f"doccano task not done after {timeout:.0f} s")
+
+    def upload(self, project: int, path: Path, task: str) -> list[Any]:
+        """Import the JSONL file ``path`` as doccano's web page does; doccano's errors."""
+        boundary = "claimscope-interop-boundary"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"filepond\"; "
+                f"filename=\"{path.name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").encode()
+        body += path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+        upload_id = self.send("POST", "/v1/fp/process/", body, f"multipart/form-data; boundary={boundary}").decode()
+        started = self.call("POST", f"/v1/projects/{project}/upload", {
+            "uploadIds": [upload_id], "format": "JSONL", "task": task, "encoding": "utf_8",
+            "column_data": "text", "column_label": "label"})
+        return self.task(started["task_id"])["error"]
+
+    def export(self, project: int, folder: Path) -> Path:
+        """doccano's JSONL export of ``project``, unzipped into ``folder``: the admin's file."""
+        started = self.call("POST", f"/v1/projects/{project}/download", {"format": "JSONL", "exportApproved": False})
+        self.task(started["task_id"])
+        archive = folder.with_suffix(".zip")
+        archive.write_bytes(self.send("GET", f"/v1/projects/{project}/download?taskId={started['task_id']}"))
+        shutil.unpack_archive(archive, folder)
+        return folder / f"{self.USER}.jsonl"  # one file per member: a project without shared annotation
+
+    def examples(self, project: int) -> list[dict[str, Any]]:
+        return self.call("GET", f"/v1/projects/{project}/examples?limit=100000")["results"]
+
+    def set_category(self, project: int, example: int, name: str) -> None:
+        """Label ``example`` ``name`` as the admin (single-class: the old label goes)."""
+        types = {t["text"]: t["id"] for t in self.call("GET", f"/v1/projects/{project}/category-types")}
+        if name not in types:
+            types[name] = self.call("POST", f"/v1/projects/{project}/category-types", {"text": name})["id"]
+        self.call("POST", f"/v1/projects/{project}/examples/{example}/categories", {"label": types[name]})
+
+
+#: format, doccano project type (task), its resource type, its options
+DOCCANO_PROJECTS = (
+    ("doccano", "DocumentClassification", "TextClassificationProject", {"single_class_classification": True}),
+    ("doccano", "IntentDetectionAndSlotFilling", "IntentDetectionAndSlotFillingProject",
+     {"single_class_classification": True}),
+    ("doccano-spans", "SequenceLabeling", "SequenceLabelingProject", {"allow_overlapping": True}),
+)
+
+
+def doccano_rows(root: Path, files: dict[str, Path], venv: Path | None, work: Path) -> list[Row]:
+    consumer = "doccano server (REST API)"
+    if venv is None or not (venv / "bin" / "doccano").exists():
+        return [("doccano", consumer, "not run: no --doccano-venv with doccano installed")]
+    version = run([str(venv / "bin" / "python"), "-c",
+                   "from importlib.metadata import version; print(version('doccano'))"]).stdout.strip()
+    consumer = f"doccano {version} server (REST API)"
+    data = work / "doccano-data"
+    data.mkdir()
+    rows: list[Row] = []
+    server = Doccano(venv, data)
+    try:
+        started = time.monotonic()
+        server.up()
+        rows.append(("doccano", consumer, f"ok: up in {time.monotonic() - started:.0f} s (database, admin user, "
+                     "web app, task worker)"))
+        for fmt, task, resource, options in DOCCANO_PROJECTS:
+            rows.extend(doccano_project(server, root, files[fmt], fmt, task, resource, options, work / task))
+    except Exception as error:  # a row, not a traceback: the other rows still print
+        rows.append(("doccano", consumer, f"failed: {type(error).__name__}: {str(error)[:150]}"))
+    finally:
+        server.stop()
+    return rows
+
+
+def doccano_project(server: Doccano, root: Path, exported: Path, fmt: str, task: str, resource: str,
+                    options: dict[str, Any], work: Path) -> list[Row]:
+    """``exported`` through one doccano project and back, then one edit made in doccano
+    (a label changed, or for sequence labelling a span taken off) and imported."""
+    work.mkdir()
+    project = server.call("POST", "/v1/projects", {
+        "name": f"claimscope {task}", "description": "claimscope interop", "project_type": task,
+        "resourcetype": resource, "guideline": "", **options})["id"]
+    errors = server.upload(project, exported, task)
+    examples = server.examples(project)
+    records = jsonl_records(exported)
+    rows: list[Row] = [(fmt, f"doccano {task} project: import",
+                        f"{'ok' if len(examples) == len(records) and not errors else 'FAILED'}: "
+                        f"{len(examples)} examples from {len(records)} lines"
+                        + (f", {len(errors)} errors: {json.dumps(errors[:2])[:100]}" if errors else ""))]
+    fresh = work / "store"
+    worked, summary = import_into(root, server.export(project, work / "export"), fresh)
+    same, how = compare(exported, export_store(root, fresh, fmt, work / "again.jsonl"), task)
+    rows.append((fmt, f"claimscope import of doccano's {task} export",
+                 f"{'ok' if worked and same else 'FAILED'}: {summary}; {how}"))
+    if fmt == "doccano":
+        rows.append(changed_label(server, root, project, examples, fresh, task, work))
+    else:
+        rows.append(removed_span(server, root, project, examples, fresh, work))
+    return rows
+
+
+def changed_label(server: Doccano, root: Path, project: int, examples: list[dict[str, Any]], store: Path,
+                  task: str, work: Path) -> Row:
+    """A label changed in doccano comes back with the doccano user as annotator, the rest as it was."""
+    before = csv_rows(root, store, work / "before.csv")
+    example = next(e for e in examples if e["meta"]["meta"]["label"] == "quantity")
+    server.set_category(project, example["id"], "prediction")
+    worked, summary = import_into(root, server.export(project, work / "export-changed"), store)
+    after = csv_rows(root, store, work / "after.csv")
+    changed = [key for key in after if after[key] != before.get(key)]
+    key = (example["meta"]["meta"]["article_id"], example["meta"]["meta"]["sentence_index"])
+    row = after[key]
+    good = worked and changed == [key] and row["label"] == "prediction" and row["annotator"] == server.USER
+    return ("doccano", f"label changed in doccano ({task}), imported",
+            f"{'ok' if good else 'FAILED'}: {summary}; label {row['label']!r} by {row['annotator']!r}; "
+            f"{len(changed)} of {len(after)} CSV rows changed")
+
+
+def removed_span(server: Doccano, root: Path, project: int, examples: list[dict[str, Any]], store: Path,
+                 work: Path) -> Row:
+    """A span taken off in doccano is gone after the import; nothing else changed."""
+    before = jsonl_records(export_store(root, store, "doccano-spans", work / "before.jsonl"))
+    spans = next(s for e in examples if (s := server.call("GET", f"/v1/projects/{project}/examples/{e['id']}/spans")))
+    span = spans[0]
+    server.send("DELETE", f"/v1/projects/{project}/examples/{span['example']}/spans/{span['id']}")
+    worked, summary = import_into(root, server.export(project, work / "export-changed"), store)
+    after = jsonl_records(export_store(root, store, "doccano-spans", work / "after.jsonl"))
+    changed = [(a["label"], b["label"]) for a, b in zip(before, after) if a != b]
+    gone = len(changed) == 1 and len(changed[0][1]) == len(changed[0][0]) - 1 and all(
+        s in changed[0][0] for s in changed[0][1]
+    ) and [s[:2] for s in changed[0][0] if s not in changed[0][1]] == [[span["start_offset"], span["end_offset"]]]
+    return ("doccano-spans", "span taken off in doccano (SequenceLabeling), imported",
+            f"{'ok' if worked and gone and len(after) == len(before) else 'FAILED'}: {summary}; span "
+            f"{span['start_offset']}-{span['end_offset']} gone: {gone}; {len(changed)} of {len(after)} lines changed")
+
+
+def jsonl_records(path: Path) -> list[dict[str, Any]]:
+    # split on "\n" only: str.splitlines() would also split at a U+2028 inside a text
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+
+
+def compare(first: Path, again: Path, task: str) -> tuple[bool, str]:
+    """Whether exporting again gave ``first`` back, except for overlapping spans doccano
+    dropped (a project keeps them only with "allow overlapping", which only sequence
+    labelling has); what differed."""
+    if again.read_bytes() == first.read_bytes():
+        return True, "export again byte-identical"
+    old, new = jsonl_records(first), jsonl_records(again)
+    differ = [(a, b) for a, b in zip(old, new) if a != b]
+    lost = 0
+    for a, b in differ:
+        key = "entities" if "entities" in a else "label"
+        dropped = [s for s in a[key] if s not in b[key]]
+        overlapping = all(any(o is not s and o[0] < s[1] and s[0] < o[1] for o in a[key]) for s in dropped)
+        if {**a, key: None} != {**b, key: None} or any(s not in a[key] for s in b[key]) or not overlapping:
+            return False, f"export again differs beyond overlapping spans, e.g. {json.dumps(a)[:60]}"
+        lost += len(dropped)
+    if len(old) != len(new):
+        return False, f"export again has {len(new)} lines, not {len(old)}"
+    return True, (f"export again byte-identical but for the {len(differ)} lines with overlapping spans: "
+                  f"doccano dropped {lost} of them ({task} projects have no \"allow overlapping\")")
+
+
+def export_store(root: Path, store: Path, fmt: str, out: Path) -> Path:
+    claimscope("export", str(root), "--store", str(store), "-f", fmt, "-o", str(out))
+    return out
+
+
+def import_into(root: Path, path: Path, store: Path) -> tuple[bool, str]:
+    """``claimscope import`` of ``path`` into ``store``: whether it worked, its summary line."""
+    proc = claimscope("import", str(root), str(path), "--store", str(store))
+    return proc.returncode == 0, next((l for l in proc.stderr.splitlines() if "imported," in l), last_line(proc)).strip()
+
+
+def csv_rows(root: Path, store: Path, out: Path) -> dict[tuple[str, int], dict[str, str]]:
+    """The rows of a CSV export of ``store``, by (article id, sentence index)."""
+    import csv as csv_lib
+
+    with export_store(root, store, "csv", out).open(encoding="utf-8", newline="") as fh:
+        return {(r["article_id"], int(r["sentence_index"])): r for r in csv_lib.DictReader(fh)}
 
 
 # --------------------------------------------------------------------- main
@@ -352,26 +598,35 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--label-studio-venv", type=Path, default=Path("/tmp/interop-ls"))
     parser.add_argument("--datasets-venv", type=Path, default=Path("/tmp/interop-hf"))
+    parser.add_argument("--doccano-venv", type=Path, default=Path("/tmp/interop-doccano"))
+    parser.add_argument("--only", action="append", choices=STEPS_NAMES, metavar="CONSUMER",
+                        help=f"run only these consumers ({', '.join(STEPS_NAMES)}); repeatable")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="claimscope-interop-"))
     for name in ("CACHE", "DATA", "CONFIG"):  # never the user's own folders
         os.environ[f"CLAIMSCOPE_{name}_DIR"] = str(work / name.lower())
+
+    def venv(path: Path) -> Path | None:
+        return path if path.exists() else None
+
     try:
         root = make_corpus(work)
         (work / "exports").mkdir()
         files = export_all(root, work / "exports")
         rows: list[Row] = []
-        steps: list[Callable[[], list[Row]]] = [
-            lambda: spacy_rows(files, work),
-            lambda: python_rows(files, args.datasets_venv if args.datasets_venv.exists() else None),
-            lambda: label_studio_rows(root, files, args.label_studio_venv if args.label_studio_venv.exists() else None, work),
-            lambda: [("brat", "brat / INCEpTION", "not run: brat is a Python 2 web app not on PyPI and "
-                      "INCEpTION a Java server; offsets are checked against the .txt by tests/test_formats_new.py")],
-            lambda: [("prodigy", "Prodigy", "not run: Prodigy is licensed software, not on a public registry")],
-        ]
-        for step in steps:
-            rows.extend(step())
+        steps: dict[str, Callable[[], list[Row]]] = {
+            "spacy": lambda: spacy_rows(files, work),
+            "python": lambda: python_rows(files, venv(args.datasets_venv)),
+            "label-studio": lambda: label_studio_rows(root, files, venv(args.label_studio_venv), work),
+            "doccano": lambda: doccano_rows(root, files, venv(args.doccano_venv), work),
+            "brat": lambda: [("brat", "brat / INCEpTION", "not run: brat is a Python 2 web app not on PyPI and "
+                              "INCEpTION a Java server; offsets are checked against the .txt by tests/test_formats_new.py")],
+            "prodigy": lambda: [("prodigy", "Prodigy", "not run: Prodigy is licensed software, not on a public registry")],
+        }
+        for name, step in steps.items():
+            if not args.only or name in args.only:
+                rows.extend(step())
         print_table(rows)
     finally:
         if args.keep:
@@ -379,6 +634,10 @@ def main() -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+#: the consumers main() runs, in order (``python``: datasets and pandas)
+STEPS_NAMES = ("spacy", "python", "label-studio", "doccano", "brat", "prodigy")
 
 
 def print_table(rows: list[Row]) -> None:
