@@ -96,7 +96,6 @@ def annotator_name(value: str | None) -> str | None:
 
 def make_server(session: list[str], host: str, port: int, *, corpus_root: Path) -> Any:
     """A textual-serve server running ``session + ["--annotator", NAME]`` per browser tab."""
-    import asyncio
     import logging
 
     from aiohttp import web
