@@ -1,7 +1,9 @@
 """``claimscope analyze PATH``: analyse a corpus with a progress bar and fill the cache.
 
 A second run finds every article in the cache ("N cached, 0 analysed") and never
-loads spaCy.
+loads spaCy. ``--dask SCHEDULER`` (``tcp://HOST:PORT`` or ``local:N``) parses on a Dask
+cluster instead and fills the same cache (see ``corpus/cluster.py``); without it Dask
+is never imported.
 """
 
 from __future__ import annotations
@@ -33,6 +35,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--batch-size", type=int, default=64, metavar="N", help="texts per nlp.pipe batch (default 64)"
     )
+    parser.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="analyse on a Dask cluster: a scheduler address (tcp://HOST:PORT) or local:N for N local "
+        "worker processes (needs pip install 'claimscope[dask]')",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,6 +51,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.processes < 1 or args.batch_size < 1:
         raise ClaimscopeError("--processes and --batch-size must be 1 or more")
+    scheduler = None
+    if getattr(args, "dask", None):
+        from corpus.cluster import parse_scheduler
+
+        scheduler = parse_scheduler(args.dask)  # a bad address fails before the corpus is read
     root = args.path if args.path is not None else sample_corpus_path()
     corpus = load_corpus(root)
     analyzer = Analyzer(model=getattr(args, "model", None))
@@ -75,13 +88,20 @@ def run(args: argparse.Namespace) -> int:
                     task, completed=finished + done / total, description=f"analysing {escape(article.id)} ({done}/{total} pieces)"
                 )
 
-        results = analyzer.analyze_many(
-            corpus.articles,
-            n_process=args.processes,
-            batch_size=args.batch_size,
-            progress=article_done,
-            pieces=piece_done,
-        )
+        if scheduler is not None:
+            from corpus.cluster import analyze_on_dask
+
+            results = analyze_on_dask(
+                analyzer, corpus.articles, scheduler, batch_size=args.batch_size, progress=article_done
+            )
+        else:
+            results = analyzer.analyze_many(
+                corpus.articles,
+                n_process=args.processes,
+                batch_size=args.batch_size,
+                progress=article_done,
+                pieces=piece_done,
+            )
         for _article, analysis in results:
             sentences += len(analysis.sentences)
             for span in analysis.spans:
