@@ -5,11 +5,13 @@ on the current sentences by their text (the store's re-anchoring); those that fi
 no sentence are kept as orphans. When both stores labelled the same sentence
 differently, the record with the newer ``updated`` wins (the store's own on a
 tie) and the conflict is reported. Merging the same store twice adds nothing.
+Each record goes to the shard of its annotator (whose lock is taken for it: an
+annotator labelling right now keeps their shard, and the merge says so).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -18,7 +20,14 @@ from corpus.model import Analysis, Article
 from annotations.anchoring import anchor_labels, anchor_spans
 from annotations.errors import StoreError
 from annotations.model import SentenceLabel, SpanCorrection
-from annotations.store import ARTICLES_DIR, ArticleAnnotations, Store, StoredArticle
+from annotations.store import (
+    ANNOTATORS_DIR,
+    ARTICLES_DIR,
+    ArticleAnnotations,
+    Store,
+    StoredArticle,
+    article_files,
+)
 
 #: article id -> (article, its analysis), or None when the corpus has no such article
 Resolver = Callable[[str], "tuple[Article, Analysis] | None"]
@@ -53,28 +62,73 @@ def merge_store(
     store.check_writable()
     report = MergeReport()
     other = Store.open(None, scheme=store.scheme, store_dir=source, read_only=True)
+    writers: dict[str, Store | None] = {store.annotator: store}
     try:
-        for stored in other.stored_articles():
-            _merge_article(store, stored, resolve, report)
-            if progress is not None:
-                progress(1)
+        for shard in other.shards():
+            for stored in shard.stored_articles():
+                for annotator, part in _by_annotator(stored).items():
+                    writer = _writer(store, annotator, writers, report)
+                    if writer is not None:
+                        _merge_article(writer, part, resolve, report)
+                if progress is not None:
+                    progress(1)
     finally:
         other.close()
+        for writer in writers.values():
+            if writer is not None and writer is not store:
+                writer.close()
     store.remember_merge(source)
     return report
+
+
+def _by_annotator(stored: StoredArticle) -> dict[str, StoredArticle]:
+    """``stored`` cut into one part per annotator of its records (an unreadable file: one
+    part, so the merge reports it)."""
+    if stored.error is not None:
+        return {"": stored}
+    names = {r.annotator for r in (*stored.labels, *stored.orphans, *stored.spans)}
+    return {
+        name: replace(
+            stored,
+            labels=tuple(r for r in stored.labels if r.annotator == name),
+            orphans=tuple(r for r in stored.orphans if r.annotator == name),
+            spans=tuple(r for r in stored.spans if r.annotator == name),
+        )
+        for name in sorted(names)
+    }
+
+
+def _writer(
+    store: Store, annotator: str, writers: dict[str, Store | None], report: MergeReport
+) -> Store | None:
+    """The writable shard of ``annotator`` in ``store`` (opened once; None when busy)."""
+    if annotator not in writers:
+        writer = Store.open(
+            store.corpus_root, annotator=annotator, scheme=store.scheme, store_dir=store.path
+        )
+        if writer.read_only:
+            report.skipped.append(
+                f"labels by {annotator!r} not merged: {writer.read_only_reason}"
+            )
+            writer.close()
+            writer = None
+        writers[annotator] = writer
+    return writers[annotator]
 
 
 def source_store(source: Path) -> Path:
     """``source`` resolved; raises :class:`StoreError` when it is not a store folder."""
     source = Path(source).expanduser().resolve()
-    if not (source / ARTICLES_DIR).is_dir():
-        raise StoreError(f"{source} is not a claimscope store (it has no {ARTICLES_DIR}/ folder)")
+    if not ((source / ARTICLES_DIR).is_dir() or (source / ANNOTATORS_DIR).is_dir()):
+        raise StoreError(
+            f"{source} is not a claimscope store (it has no {ANNOTATORS_DIR}/ or {ARTICLES_DIR}/ folder)"
+        )
     return source
 
 
 def count_articles(source: Path) -> int:
     """How many article files a store folder holds (for a progress bar)."""
-    return sum(1 for _ in (Path(source) / ARTICLES_DIR).glob("*.json"))
+    return len(article_files(Path(source)))
 
 
 def _merge_article(

@@ -8,6 +8,12 @@ run it in memory.
 Version 0 is the layout before schema numbers existed: one TinyDB ``_default``
 table of ``{"article", "sentence", "text", "label", "annotator", "time"}`` records.
 Version 1 (current) has ``meta`` (with ``schema``), ``labels``, ``orphans``, ``spans``.
+
+The store as a whole has its own version in ``store.json`` (:data:`STORE_SCHEMA`):
+store schema 1 kept every annotator's labels in one ``articles/`` folder (a second
+annotator's label replaced the first); store schema 2 keeps one shard per annotator
+(``annotators/<name>/articles/``). :func:`split_by_annotator` cuts an article file of
+the old layout into one file per annotator.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from typing import Any, Callable
 from annotations.errors import StoreError
 
 CURRENT_SCHEMA = 1
+#: the layout version written to ``store.json`` (2: one shard per annotator)
+STORE_SCHEMA = 2
 
 
 def file_schema(data: dict[str, Any]) -> int:
@@ -92,3 +100,25 @@ def migrate_article_data(data: Any, *, source: str) -> dict[str, Any]:
             ) from None
         version += 1
     return data
+
+
+def split_by_annotator(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A current-schema article file cut into one file per annotator (by each record's
+    ``annotator``); every other table (``meta``, and any a newer module adds) is copied
+    to each. An article file with no record gives ``{}``."""
+    per: dict[str, dict[str, dict[str, Any]]] = {}
+    for table in ("labels", "orphans", "spans"):
+        docs = data.get(table) or {}
+        for key in sorted(docs, key=int):
+            record = docs[key]
+            tables = per.setdefault(str(record.get("annotator", "")), {})
+            rows = tables.setdefault(table, {})
+            # Sentence labels keep their doc id (sentence index + 1); the others are renumbered.
+            rows[key if table == "labels" else str(len(rows) + 1)] = record
+    out: dict[str, dict[str, Any]] = {}
+    for annotator, tables in per.items():
+        copy = {name: value for name, value in data.items() if name not in ("labels", "orphans", "spans")}
+        for table in ("labels", "orphans", "spans"):
+            copy[table] = tables.get(table, {})
+        out[annotator] = copy
+    return out

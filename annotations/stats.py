@@ -3,7 +3,8 @@
 The numbers follow the article text: an article whose text changed since it was
 labelled has its labels placed on its current sentences (as export does), so
 re-anchored labels and orphans are counted as export will see them. Unchanged
-articles are counted straight from their store files.
+articles are counted straight from their store files. Every annotator's shard counts: a
+sentence is reviewed when anyone labelled it; per label and per annotator, every label.
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ def corrupt_articles(store: Store, articles: Iterable[Article]) -> dict[str, str
     unreadable file has no readable article id: it is matched to a corpus article by
     its file name, else keyed by that name.
     """
-    broken = {s.article_id: s.error for s in store.summary().values() if s.error}
+    broken = {
+        s.article_id: s.error for shard in store.shards() for s in shard.summary().values() if s.error
+    }
     if not broken:
         return {}
     ids = {a.id for a in articles}
@@ -92,7 +95,10 @@ def compute_stats(
     per_label = {name: 0 for name in store.scheme.names}
     per_annotator: dict[str, int] = {}
     found: dict[str, ArticleSummary] = {}
-    for stored in store.stored_articles():
+    # article id -> sentences reviewed / claimed by anyone (labels of several annotators)
+    reviewed_by_id: dict[str, set[int]] = {}
+    claims_by_id: dict[str, set[int]] = {}
+    for shard, stored in ((s, a) for s in store.shards() for a in s.stored_articles()):
         if stored.error:
             article = by_file.get(stored.path.name)
             key = article.id if article else stored.article_id
@@ -102,9 +108,9 @@ def compute_stats(
             found[key] = ArticleSummary(key, title, total=totals.get(key, 0), error=message)
             continue
         article = by_id.get(stored.article_id)
-        # (label, annotator, updated) of each stored record, where it sits now.
-        records: Iterable[tuple[Any, Any, Any]] = (
-            (r.label, r.annotator, r.updated) for r in stored.labels
+        # (sentence, label, annotator, updated) of each stored record, where it sits now.
+        records: Iterable[tuple[Any, Any, Any, Any]] = (
+            (r.sentence_index, r.label, r.annotator, r.updated) for r in stored.labels
         )
         orphans, total = len(stored.orphans), stored.total or totals.get(stored.article_id, 0)
         if article is not None and _changed(stored.article_hash, stored.total, article, totals):
@@ -118,25 +124,34 @@ def compute_stats(
                     f"analysed, so its numbers are as stored and may be out of date: {error}"
                 )
             else:
-                placed = store.placed_labels(article, analysis.sentences)
-                records = ((r.get("label"), r.get("annotator", ""), r.get("updated", "")) for r in placed.records.values())
+                placed = shard.placed_labels(article, analysis.sentences)
+                records = (
+                    (i, r.get("label"), r.get("annotator", ""), r.get("updated", ""))
+                    for i, r in placed.records.items()
+                )
                 sentences = placed.sentences if placed.sentences is not None else analysis.sentences
                 reviewed_here = [i for i, r in placed.records.items() if r.get("label") is not None]
                 orphans, total = placed.orphans, countable(sentences, reviewed_here)
-        reviewed = claims = 0
-        updated = ""
-        for label, annotator, when in records:
+        reviewed = reviewed_by_id.setdefault(stored.article_id, set())
+        claims = claims_by_id.setdefault(stored.article_id, set())
+        before = found.get(stored.article_id)
+        updated = before.updated if before else ""
+        for index, label, annotator, when in records:
             updated = max(updated, str(when or ""))
             if label is None:
                 continue
-            reviewed += 1
-            claims += store.scheme.is_claim(label)
+            reviewed.add(index)
+            if store.scheme.is_claim(label):
+                claims.add(index)
             per_label[label] = per_label.get(label, 0) + 1
             per_annotator[annotator] = per_annotator.get(annotator, 0) + 1
         stats.orphans += orphans
+        if before is not None:
+            orphans += before.orphans
+            total = max(total, before.total)
         title = article.title if article is not None else stored.title
         found[stored.article_id] = ArticleSummary(
-            stored.article_id, title, reviewed, claims, total, orphans, updated
+            stored.article_id, title, len(reviewed), len(claims), total, orphans, updated
         )
     stats.per_label = per_label
     stats.per_annotator = dict(sorted(per_annotator.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -3,10 +3,15 @@
 Layout of a store folder (default ``<corpus>/.claimscope``)::
 
     store.json            schema version, corpus path, creation time
-    index.json            per-article summaries (a cache, rebuilt from the files)
-    lock                  pid + host + start time of the writing process
-    articles/<slug>-<hash>.json   one TinyDB file per annotated article
+    annotators/<name>/    one shard per annotator (``_gold``: adjudicated labels)
+        index.json        per-article summaries (a cache, rebuilt from the files)
+        lock              pid + host + start time of the process writing this shard
+        articles/<slug>-<hash>.json   one TinyDB file per annotated article
     backups/              copies made before a schema migration
+
+A :class:`Store` writes its annotator's shard only, under that shard's lock, so two
+annotators work on one corpus at once; :meth:`Store.shards` gives every reader
+(stats, export, agreement, merge) read-only views of the others.
 
 Saving a label rewrites only that article's small file (atomically, fsynced; see
 ``storage.py``), so a keypress costs the same with 10 or 100,000 labels stored.
@@ -28,6 +33,7 @@ import json
 import os
 import re
 import shutil
+from urllib.parse import quote, unquote
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -54,7 +60,13 @@ from annotations.errors import (
     ReadOnlyStoreError,
     StoreError,
 )
-from annotations.migrations import CURRENT_SCHEMA, file_schema, migrate_article_data
+from annotations.migrations import (
+    CURRENT_SCHEMA,
+    STORE_SCHEMA,
+    file_schema,
+    migrate_article_data,
+    split_by_annotator,
+)
 from annotations.model import ArticleSummary, Change, SentenceLabel, SpanCorrection, utc_now
 from annotations.scheme import Scheme, default_scheme
 from annotations.storage import AtomicJSONStorage, atomic_write_text, dump_json, read_json
@@ -64,6 +76,32 @@ STORE_META = "store.json"
 INDEX_FILE = "index.json"
 ARTICLES_DIR = "articles"
 BACKUPS_DIR = "backups"
+ANNOTATORS_DIR = "annotators"
+#: the shard holding adjudicated (gold) labels; each record's ``annotator`` is who decided
+GOLD_SHARD = "_gold"
+
+
+def shard_folder_name(annotator: str) -> str:
+    """The folder of an annotator's shard: the name percent-encoded, so any name maps to
+    one safe folder and back (:func:`annotator_of_folder`); a leading ``.`` or ``_`` is
+    encoded too, keeping hidden names and ``_gold`` for the store."""
+    name = quote(annotator, safe="") or "%00"
+    if name[0] in "._":
+        name = f"%{ord(name[0]):02X}{name[1:]}"
+    return name
+
+
+def annotator_of_folder(folder: str) -> str:
+    """The annotator whose shard is ``folder`` (see :func:`shard_folder_name`)."""
+    return "" if folder == "%00" else unquote(folder)
+
+
+def article_files(store_dir: Path) -> list[Path]:
+    """Every article file of a store folder, old layout (``articles/``) and shards alike."""
+    store_dir = Path(store_dir)
+    files = list((store_dir / ARTICLES_DIR).glob("*.json"))
+    files.extend(store_dir.glob(f"{ANNOTATORS_DIR}/*/{ARTICLES_DIR}/*.json"))
+    return sorted(f for f in files if not f.name.startswith("."))
 
 
 def default_store_dir(corpus_root: Path) -> Path:
@@ -108,7 +146,7 @@ def unwritable_reason(folder: Path) -> str | None:
 
 def _has_data(store_dir: Path) -> bool:
     """True when a store folder holds a store (its meta file or any article file)."""
-    return (store_dir / STORE_META).exists() or any((store_dir / ARTICLES_DIR).glob("*.json"))
+    return (store_dir / STORE_META).exists() or bool(article_files(store_dir))
 
 
 def store_fingerprint(store_dir: Path) -> str | None:
@@ -116,13 +154,14 @@ def store_fingerprint(store_dir: Path) -> str | None:
 
     Cheap (no file is read): it tells whether a fallback store changed since it was merged.
     """
-    folder = Path(store_dir) / ARTICLES_DIR
     try:
-        entries = sorted(
-            (e.name, e.stat().st_size, e.stat().st_mtime_ns)
-            for e in os.scandir(folder)
-            if e.name.endswith(".json") and not e.name.startswith(".")
-        )
+        entries = [
+            # Old-layout files by name alone, as before shards: merged stores stay merged.
+            (f.name if f.parent.parent == Path(store_dir) else str(f.relative_to(store_dir)),
+             st.st_size, st.st_mtime_ns)
+            for f in article_files(Path(store_dir))
+            for st in (f.stat(),)
+        ]
     except OSError:
         return None
     if not entries:
@@ -248,9 +287,13 @@ class Store:
         unwritable: str | None = None,
         asked_read_only: bool = False,
         fallback: bool = False,
+        shard: Path | None = None,
     ) -> None:
         self.path = path
         self.annotator = annotator
+        #: the folder this store writes: ``annotators/<name>`` (the store folder itself for
+        #: a store of the old single-folder layout that could not be migrated)
+        self.shard = shard or path / ANNOTATORS_DIR / shard_folder_name(annotator)
         self.scheme = scheme
         self.corpus_root = corpus_root
         self._lock = lock
@@ -283,13 +326,16 @@ class Store:
         store_dir: Path | None = None,
         *,
         read_only: bool = False,
+        gold: bool = False,
     ) -> Store:
-        """Open (creating if needed) the store of ``corpus_root``.
+        """Open (creating if needed) ``annotator``'s shard of the store of ``corpus_root``.
 
-        Never raises because of a lock: a store locked by another live process opens
-        read-only with :attr:`read_only_reason` set. ``read_only=True`` opens without
-        taking the lock (export, stats). Raises :class:`StoreError` only when the
-        folder cannot be created at all.
+        Never raises because of a lock: a shard locked by another live process (the
+        same annotator in another terminal) opens read-only with
+        :attr:`read_only_reason` set; other annotators' shards have their own locks.
+        ``read_only=True`` opens without taking the lock (export, stats). ``gold=True``
+        opens the adjudicated-label shard, ``annotator`` being who decides. Raises
+        :class:`StoreError` only when the folder cannot be created at all.
         """
         chosen = store_dir is not None
         if store_dir is None:
@@ -302,6 +348,7 @@ class Store:
         reason: str | None = None
         lock: lockfile.Lock | None = None
         notices: list[str] = []
+        shard = path / ANNOTATORS_DIR / (GOLD_SHARD if gold else shard_folder_name(annotator))
         # An existing store that cannot be written opens read-only where it is, saying why.
         unwritable = unwritable_reason(path) if path.is_dir() else None
         if unwritable is not None:
@@ -310,7 +357,7 @@ class Store:
             reason = f"store {path} opened read-only"
         else:
             try:
-                (path / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
+                (shard / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 if not path.is_dir():
                     raise StoreError(
@@ -320,12 +367,15 @@ class Store:
                 reason = f"store {path} is not writable ({error.strerror}); opened read-only"
             if reason is None:
                 try:
-                    lock = lockfile.acquire(path)
+                    lock = lockfile.acquire(shard)
                 except lockfile.Locked as locked:
                     who = locked.holder.describe() if locked.holder else "another process"
+                    whose = "the gold labels" if gold else f"annotator {annotator!r}"
                     reason = (
-                        f"store {path} is locked by {who}; opened read-only "
-                        f"(close the other claimscope, or delete {locked.path} if it is not running)"
+                        f"store {path} is locked by {who} for {whose}; opened read-only "
+                        f"(the same annotator cannot write from two places: close the other "
+                        f"claimscope, use another --annotator, or delete {locked.path} if it "
+                        "is not running)"
                     )
                 except OSError as error:
                     reason = f"store {path} cannot be locked ({error.strerror}); opened read-only"
@@ -346,6 +396,7 @@ class Store:
             unwritable=unwritable,
             asked_read_only=read_only and unwritable is None,
             fallback=not chosen and root is not None and not local,
+            shard=shard,
         )
         store.notices.extend(notices)
         try:
@@ -364,7 +415,7 @@ class Store:
         if fingerprint is None or self._merged().get(str(fallback)) == fingerprint:
             return
         count = 0
-        for file in (fallback / ARTICLES_DIR).glob("*.json"):
+        for file in article_files(fallback):
             try:
                 data = read_json(file)
                 count += len(_docs_of(data.get("labels"))) + len(_docs_of(data.get("orphans")))
@@ -412,7 +463,8 @@ class Store:
     def _prepare(self) -> None:
         """Check the schema (migrating when writable), tidy temp files, read the index."""
         meta_path = self.path / STORE_META
-        schema = CURRENT_SCHEMA
+        schema = STORE_SCHEMA
+        legacy = self._legacy_files()
         if meta_path.exists():
             try:
                 meta = read_json(meta_path)
@@ -427,79 +479,120 @@ class Store:
                 )
                 return
             schema = value
-        elif self._article_dir().is_dir() and any(self._article_dir().glob("*.json")):
+        elif legacy:
             schema = 0  # files from before store.json existed
-        if schema > CURRENT_SCHEMA:
+        if schema > STORE_SCHEMA:
             self._make_read_only(
                 f"store {self.path} was written by a newer claimscope (schema {schema}, this one "
-                f"knows {CURRENT_SCHEMA}); opened read-only: upgrade claimscope"
+                f"knows {STORE_SCHEMA}); opened read-only: upgrade claimscope"
             )
             return
-        if self.read_only:
-            self._load_index()
-            return
-        self._remove_temp_files()
-        if schema < CURRENT_SCHEMA:
-            self._migrate(schema)
-        elif not meta_path.exists():
-            self._write_store_meta()
+        if not self.read_only:
+            self._remove_temp_files()
+            if schema < STORE_SCHEMA or legacy:
+                self._migrate(schema, legacy)
+            elif not meta_path.exists():
+                self._write_store_meta()
+        if self.read_only and self._legacy_files():
+            self.shard = self.path  # not migrated (read-only): read the old layout as it is
         self._load_index()
+
+    def _legacy_files(self) -> list[Path]:
+        """Article files of the old single-folder layout (``articles/`` beside store.json)."""
+        return sorted(f for f in (self.path / ARTICLES_DIR).glob("*.json") if not f.name.startswith("."))
 
     def _write_store_meta(self) -> None:
         data = {
             "app": "claimscope",
             "corpus": str(self.corpus_root) if self.corpus_root else None,
             "created": utc_now(),
-            "schema": CURRENT_SCHEMA,
+            "schema": STORE_SCHEMA,
         }
         atomic_write_text(self.path / STORE_META, dump_json(data))
 
-    def _migrate(self, schema: int) -> None:
-        """Back up the store, then migrate every article file to the current schema."""
+    def _migrate(self, schema: int, legacy: list[Path]) -> None:
+        """Back up the store, then move every old-layout article file into the shards of
+        its records' annotators (migrating the file's schema on the way).
+
+        Runs under a lock on the store folder itself, the lock older claimscopes take:
+        while one of them (or another migration) holds it, this store opens read-only.
+        """
+        try:
+            guard = lockfile.acquire(self.path)
+        except (lockfile.Locked, OSError):
+            self._make_read_only(
+                f"store {self.path} is in use by an older claimscope or being migrated; opened "
+                "read-only (close the other claimscope and reopen)"
+            )
+            return
+        try:
+            self._migrate_files(schema, legacy)
+        finally:
+            guard.release()
+
+    def _migrate_files(self, schema: int, legacy: list[Path]) -> None:
         stamp = utc_now().replace(":", "").replace(".", "")
         backup = self.path / BACKUPS_DIR / f"schema-{schema}-{stamp}"
         backup.mkdir(parents=True, exist_ok=True)
         if (self.path / STORE_META).exists():
             shutil.copy2(self.path / STORE_META, backup / STORE_META)
-        if self._article_dir().is_dir():
-            shutil.copytree(self._article_dir(), backup / ARTICLES_DIR, dirs_exist_ok=True)
+        if legacy:
+            shutil.copytree(self.path / ARTICLES_DIR, backup / ARTICLES_DIR, dirs_exist_ok=True)
         bad: list[str] = []
-        for file in sorted(self._article_dir().glob("*.json")):
+        for file in legacy:
             try:
-                data = read_json(file)
-                migrated = migrate_article_data(data, source=str(file))
+                migrated = migrate_article_data(read_json(file), source=str(file))
+                name = article_file_name(str(migrated["meta"]["1"]["article_id"]))
+                parts = split_by_annotator(migrated)
             except StoreError as error:
-                bad.append(str(error))
+                bad.append(f"{error} (kept in {self.path / ARTICLES_DIR})")
                 continue
-            if migrated is data:
+            except (TypeError, ValueError, KeyError, AttributeError):
+                bad.append(
+                    f"store file {file} does not have the expected tables; it was left in "
+                    f"{self.path / ARTICLES_DIR}: repair it, then reopen"
+                )
                 continue
-            article_id = migrated["meta"]["1"]["article_id"]
-            target = self._article_dir() / article_file_name(article_id)
-            atomic_write_text(target, dump_json(migrated))
-            if target != file:
-                file.unlink()
+            for annotator, part in parts.items():
+                folder = self.path / ANNOTATORS_DIR / shard_folder_name(annotator) / ARTICLES_DIR
+                folder.mkdir(parents=True, exist_ok=True)
+                atomic_write_text(folder / name, dump_json(part))
+            file.unlink()  # every shard file is durable first; a crash here re-runs this
+        try:
+            (self.path / INDEX_FILE).unlink()  # the old layout's cache
+        except OSError:
+            pass
         # store.json last: a crash before here re-runs the (idempotent) migration.
         meta_path = self.path / STORE_META
         meta: dict[str, Any] = {}
         if meta_path.exists():
             meta = read_json(meta_path)
-        meta.update(
-            {
-                "app": "claimscope",
-                "schema": CURRENT_SCHEMA,
-                "migrated": {"from": schema, "at": utc_now(), "backup": str(backup)},
-            }
-        )
+        if schema < STORE_SCHEMA:
+            meta.update(
+                {
+                    "app": "claimscope",
+                    "schema": STORE_SCHEMA,
+                    "migrated": {"from": schema, "at": utc_now(), "backup": str(backup)},
+                }
+            )
         meta.setdefault("created", utc_now())
         meta.setdefault("corpus", str(self.corpus_root) if self.corpus_root else None)
         atomic_write_text(meta_path, dump_json(meta))
-        self.notices.append(f"migrated store from schema {schema} to {CURRENT_SCHEMA}; backup in {backup}")
-        for message in bad:
-            self.notices.append(message)
+        if schema < STORE_SCHEMA:
+            self.notices.append(
+                f"migrated store from schema {schema} to {STORE_SCHEMA} (one folder per "
+                f"annotator); backup in {backup}"
+            )
+        self.notices.extend(bad)
+        if not bad:
+            try:
+                (self.path / ARTICLES_DIR).rmdir()
+            except OSError:
+                pass
 
     def _remove_temp_files(self) -> None:
         """Temp files left by a writer killed mid-write (the real files are intact)."""
-        for folder in (self.path, self._article_dir()):
+        for folder in (self.path, self.shard, self._article_dir()):
             for tmp in folder.glob(".*.tmp"):
                 try:
                     tmp.unlink()
@@ -521,11 +614,53 @@ class Store:
         return self.read_only_reason is not None
 
     def _article_dir(self) -> Path:
-        return self.path / ARTICLES_DIR
+        return self.shard / ARTICLES_DIR
 
     def file_for(self, article_id: str) -> Path:
         """The file that holds (or will hold) an article's annotations."""
         return self._article_dir() / article_file_name(article_id)
+
+    def shards(self, *, gold: bool = False) -> list[Store]:
+        """Every annotator's labels: this store for its own shard and a read-only view of
+        each other annotator's, sorted by annotator (``gold=True``: the gold shard's view
+        too, last). A store of the old layout, not migrated, is one shard: itself."""
+        if self.shard == self.path:
+            return [self]
+        views: dict[str, Store] = {}
+        own = None if self.shard.name == GOLD_SHARD else self.annotator
+        folder = self.path / ANNOTATORS_DIR
+        names = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+        for name in names:
+            if name == GOLD_SHARD:
+                continue
+            annotator = annotator_of_folder(name)
+            views[annotator] = self if annotator == own else self._view(annotator, folder / name)
+        if own is not None and own not in views and self._article_dir().is_dir():
+            views[own] = self
+        out = [views[k] for k in sorted(views)]
+        if gold:
+            out.append(self if own is None else self._view(self.annotator, folder / GOLD_SHARD))
+        return out
+
+    def gold(self) -> Store:
+        """A read-only view of the gold shard (adjudicated labels)."""
+        if self.shard.name == GOLD_SHARD:
+            return self
+        return self._view(self.annotator, self.path / ANNOTATORS_DIR / GOLD_SHARD)
+
+    def _view(self, annotator: str, shard: Path) -> Store:
+        view = Store(
+            self.path,
+            annotator=annotator,
+            scheme=self.scheme,
+            corpus_root=self.corpus_root,
+            lock=None,
+            read_only_reason=f"{shard} is another annotator's shard (read-only here)",
+            asked_read_only=True,
+            shard=shard,
+        )
+        view._load_index()
+        return view
 
     def check_writable(self) -> None:
         """Raise :class:`ReadOnlyStoreError` when the store is read-only."""
@@ -662,7 +797,14 @@ class Store:
         Answered from the index without reading article files: a file whose index
         entry is missing or older than the file is included (it may hold anything).
         Export uses this to skip loading analyses of articles it would not export.
+        Every annotator's shard (and the gold shard) counts.
         """
+        names: set[str] = set()
+        for shard in self.shards(gold=True):
+            names |= shard._files_with_labels(label, annotator)
+        return names
+
+    def _files_with_labels(self, label: str | None, annotator: str | None) -> set[str]:
         folder = self._article_dir()
         names: set[str] = set()
         if not folder.is_dir():
@@ -811,7 +953,7 @@ class Store:
         )
 
     def _load_index(self) -> None:
-        path = self.path / INDEX_FILE
+        path = self.shard / INDEX_FILE
         if not path.exists():
             return
         try:
@@ -843,7 +985,7 @@ class Store:
         self._scan()
         try:
             atomic_write_text(
-                self.path / INDEX_FILE,
+                self.shard / INDEX_FILE,
                 dump_json({"schema": CURRENT_SCHEMA, "articles": self._index_entries}),
             )
         except StoreError:

@@ -63,7 +63,7 @@ def test_a_saved_label_is_on_disk_with_provenance(corpus_dir: Path) -> None:
     record = doc.set_label(0, "quantity")
     assert record is not None and record.label == "quantity"
     # Durable before close: a fresh reader sees it.
-    reader = Store.open(corpus_dir, annotator="other", read_only=True)
+    reader = Store.open(corpus_dir, annotator="ana", read_only=True)  # labels are per annotator
     again = reader.article(article, sentences)
     assert again.labels[0].label == "quantity"
     stored = again.labels[0]
@@ -82,11 +82,11 @@ def test_files_are_pretty_sorted_json_with_safe_names(corpus_dir: Path) -> None:
         article, sentences = make_article(article_id, SENTENCES)
         store.article(article, sentences).set_label(1, "none")
     store.close()
-    names = sorted(p.name for p in (store.path / "articles").iterdir())
+    names = sorted(p.name for p in (store.shard / "articles").iterdir())
     assert len(names) == 3
     for name in names:
         assert re.fullmatch(r"[a-z0-9-]+-[0-9a-f]{10}\.json", name), name
-        raw = (store.path / "articles" / name).read_text(encoding="utf-8")
+        raw = (store.shard / "articles" / name).read_text(encoding="utf-8")
         data = json.loads(raw)
         assert raw == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         assert data["meta"]["1"]["schema"] == 1
@@ -94,7 +94,9 @@ def test_files_are_pretty_sorted_json_with_safe_names(corpus_dir: Path) -> None:
     assert article_file_name("a/b") != article_file_name("a-b")
     assert article_file_name("world/putin.txt").startswith("world-putin-txt-")
     # The store folder holds nothing but the documented files.
-    assert sorted(p.name for p in store.path.iterdir()) == ["articles", "index.json", "store.json"]
+    assert sorted(p.name for p in store.path.iterdir()) == ["annotators", "store.json"]
+    assert sorted(p.name for p in store.shard.iterdir()) == ["articles", "index.json"]
+    assert store.shard == store.path / "annotators" / "ana"
 
 
 def test_unknown_label_and_bad_index_are_clear_errors(corpus_dir: Path) -> None:
@@ -130,8 +132,12 @@ def test_clearing_and_notes_and_flags(corpus_dir: Path) -> None:
 def test_second_store_is_read_only_with_reason(corpus_dir: Path) -> None:
     article, sentences = make_article("a.txt", SENTENCES)
     first = open_store(corpus_dir)
-    second = open_store(corpus_dir, annotator="bob")
+    other = open_store(corpus_dir, annotator="bob")
+    assert not other.read_only  # another annotator writes a shard of their own
+    other.close()
+    second = open_store(corpus_dir)  # the same annotator twice
     assert second.read_only
+    assert "the same annotator cannot write from two places" in second.read_only_reason
     assert f"locked by pid {os.getpid()}" in second.read_only_reason
     assert str(second.path) in second.read_only_reason
     assert "opened read-only" in second.read_only_reason
@@ -145,7 +151,7 @@ def test_second_store_is_read_only_with_reason(corpus_dir: Path) -> None:
     third = open_store(corpus_dir)
     assert not third.read_only
     third.close()
-    assert not (third.path / "lock").exists()
+    assert not (third.shard / "lock").exists()
 
 
 def test_stale_lock_of_a_dead_process_is_taken_over(corpus_dir: Path) -> None:
@@ -155,14 +161,14 @@ def test_stale_lock_of_a_dead_process_is_taken_over(corpus_dir: Path) -> None:
     dead_pid = int(child.stdout)
     import socket
 
-    (store.path / "lock").write_text(
+    (store.shard / "lock").write_text(
         json.dumps({"pid": dead_pid, "host": socket.gethostname(), "started": "2020-01-01T00:00:00Z"}),
         encoding="utf-8",
     )
     again = open_store(corpus_dir)
     assert not again.read_only
     assert any(f"stale lock left by pid {dead_pid}" in n for n in again.notices)
-    info = json.loads((again.path / "lock").read_text(encoding="utf-8"))
+    info = json.loads((again.shard / "lock").read_text(encoding="utf-8"))
     assert info["pid"] == os.getpid()
     again.close()
 
@@ -245,19 +251,19 @@ def test_migration_from_schema_0_with_backup(corpus_dir: Path) -> None:
     }
     old_file = store_dir / "articles" / "legacy.json"
     old_file.write_text(json.dumps(v0), encoding="utf-8")
-    with open_store(corpus_dir) as store:
-        assert any("migrated store from schema 0 to 1" in n for n in store.notices)
+    with open_store(corpus_dir, annotator="zed") as store:  # each label moves to its annotator's shard
+        assert any("migrated store from schema 0 to 2" in n for n in store.notices)
         doc = store.article(article, sentences)
         assert doc.labels[0].label == "quantity" and doc.labels[0].annotator == "zed"
         assert doc.labels[2].label == "prediction"
         assert doc.labels[0].start == sentences[0].start  # offsets filled in by re-anchoring
     meta = json.loads((store_dir / "store.json").read_text(encoding="utf-8"))
-    assert meta["schema"] == 1 and meta["migrated"]["from"] == 0
+    assert meta["schema"] == 2 and meta["migrated"]["from"] == 0
     backups = list((store_dir / "backups").iterdir())
     assert len(backups) == 1
     assert json.loads((backups[0] / "articles" / "legacy.json").read_text(encoding="utf-8")) == v0
     assert not old_file.exists()
-    assert (store_dir / "articles" / article_file_name("old/a.txt")).exists()
+    assert (store_dir / "annotators" / "zed" / "articles" / article_file_name("old/a.txt")).exists()
 
 
 def test_newer_schema_opens_read_only(corpus_dir: Path) -> None:
@@ -337,7 +343,7 @@ def test_summary_uses_index_and_sees_changes(corpus_dir: Path) -> None:
         assert [summary[f"a{n}.txt"].reviewed for n in range(3)] == [1, 2, 3]
         assert [summary[f"a{n}.txt"].claims for n in range(3)] == [0, 1, 2]
         assert summary["a0.txt"].total == 4 and summary["a0.txt"].title == "Title of a0.txt"
-    index = json.loads((store.path / "index.json").read_text(encoding="utf-8"))
+    index = json.loads((store.shard / "index.json").read_text(encoding="utf-8"))
     assert len(index["articles"]) == 3
     with open_store(corpus_dir) as store:
         assert store.summary()["a2.txt"].reviewed == 3  # from the index, no article opened
@@ -376,7 +382,7 @@ def test_store_dir_override(corpus_dir: Path, tmp_path: Path) -> None:
         assert store.path == elsewhere.resolve()
         article, sentences = make_article("a.txt", SENTENCES)
         store.article(article, sentences).set_label(0, "rule")
-    assert (elsewhere / "articles").is_dir()
+    assert (elsewhere / "annotators" / "ana" / "articles").is_dir()
     assert not (corpus_dir / ".claimscope").exists()
 
 

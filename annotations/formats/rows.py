@@ -8,6 +8,7 @@ relative to the sentence). Import: a format's reader turns a file into
 
 from __future__ import annotations
 
+import heapq
 import json
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from corpus.model import Analysis, Article, Reading, Span
 from corpus.readings import read_span
 
 from annotations.stats import corrupt_message
-from annotations.store import Store
+from annotations.store import PlacedLabels, Store
 
 #: A span inside a sentence: ``(start, end, label)``, offsets into the sentence text.
 RowSpan = tuple[int, int, str]
@@ -81,6 +82,7 @@ def collect_rows(
     annotator: str | None = None,
     include_unreviewed: bool = False,
     problems: list[str] | None = None,
+    gold: bool = False,
 ) -> Iterator[ExportRow]:
     """The rows to export, article by article, sentence by sentence.
 
@@ -88,95 +90,144 @@ def collect_rows(
     ``label`` and ``annotator`` filter (an unknown label raises
     :class:`~annotations.errors.UnknownLabelError`). Unreadable store files and
     orphaned labels, which cannot be exported, are described in ``problems``.
+    Every annotator's label is a row of its own (by sentence, then annotator), so a
+    store with one annotator exports as before. ``gold=True`` exports one row per
+    sentence instead: the adjudicated label, else the label every annotator gave
+    when at least two labelled it alike (see :func:`gold_records`).
     """
     if label is not None:
         store.scheme.require(label)
-    filtered = label is not None or annotator is not None
+    shards = store.shards()
+    gold_shard = store.gold() if gold else None
     for article, analysis in items:
-        placed = store.placed_labels(article, analysis.sentences)
+        placed_all = [shard.placed_labels(article, analysis.sentences) for shard in shards]
         if problems is not None:
-            if placed.error:
-                problems.append(corrupt_message(article.id, placed.error, "its labels are not exported"))
-            if placed.orphans:
-                problems.append(
-                    f"{article.id}: {placed.orphans} orphaned label(s) (their sentence "
-                    "changed) not exported"
-                )
-        records = placed.records
-        if not records and (filtered or not include_unreviewed):
+            for placed in placed_all:
+                if placed.error:
+                    problems.append(corrupt_message(article.id, placed.error, "its labels are not exported"))
+                if placed.orphans:
+                    problems.append(
+                        f"{article.id}: {placed.orphans} orphaned label(s) (their sentence "
+                        "changed) not exported"
+                    )
+        if gold_shard is not None:
+            decided = gold_shard.placed_labels(article, analysis.sentences)
+            records = gold_records(decided.records, [p.records for p in placed_all])
+            fixes = decided.corrections or (placed_all[0].corrections if placed_all else {})
+            placed_all = [PlacedLabels(records, fixes)]
+        if not placed_all:
+            placed_all = [PlacedLabels({}, {})]
+        if len(placed_all) == 1:
+            yield from _article_rows(
+                article, analysis, placed_all[0], label, annotator, include_unreviewed, None
+            )
             continue
-        # the corrected sentences when a person merged or split some (annotations/boundaries.py)
-        sentences = placed.sentences if placed.sentences is not None else analysis.sentences
-        # (start, -end, label) sorts by start, longest first, without a key function.
-        shown = placed.spans(analysis.spans)
-        keyed = sorted([(s.start, -s.end, s.label) for s in shown])
-        readings = _readings(article.text, shown, placed.corrections)
-        spans = [(s, -e, n) for s, e, n in keyed]
-        span_starts = [s for s, _, _ in keyed]
-        # Where the person's span corrections are; a sentence holding one is reviewed.
-        fixed = sorted(placed.corrections)
-        text, article_id, title = article.text, article.id, article.title
-        for index in range(len(sentences)) if include_unreviewed else sorted(records):
-            record = records.get(index)
-            if record is None:
-                if filtered:
-                    continue
-                name = None
-            else:
-                name = record.get("label")
-                if name is None and not include_unreviewed:
-                    continue
-                if filtered and (
-                    (label is not None and name != label)
-                    or (annotator is not None and record.get("annotator") != annotator)
-                ):
-                    continue
-            seg = sentences[index]
-            a, b = seg.start, seg.end
-            lo, hi = bisect_right(span_starts, a - 1), bisect_right(span_starts, b - 1)
-            inside = tuple([(s - a, e - a, n) for s, e, n in spans[lo:hi] if e <= b]) if lo < hi else ()
-            corrected = bool(fixed) and _holds(fixed, a, b)
-            if record is None:
-                yield _new_row(
-                    ExportRow,
-                    (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside, corrected, readings, ""),
-                )
+        labelled = set().union(*(p.records for p in placed_all))
+        per_shard = [
+            _article_rows(
+                article, analysis, placed, label, annotator, include_unreviewed,
+                labelled if n == 0 else set(range(len(analysis.sentences))),
+            )
+            for n, placed in enumerate(placed_all)
+        ]
+        # Shards come sorted by annotator; a stable merge by sentence keeps that order.
+        yield from heapq.merge(*per_shard, key=_sentence_of)
+
+
+def _sentence_of(row: ExportRow) -> int:
+    return row.sentence_index
+
+
+def gold_records(
+    decided: dict[int, dict[str, Any]], labels: list[dict[int, dict[str, Any]]]
+) -> dict[int, dict[str, Any]]:
+    """Sentence index -> the gold record: the adjudicated one, else (two or more annotators
+    gave the same label, none another) a record of that label by all of them."""
+    out = dict(decided)
+    indices = set().union(*labels) if labels else set()
+    for index in sorted(indices - decided.keys()):
+        given = [r[index] for r in labels if index in r and r[index].get("label") is not None]
+        names = {r.get("label") for r in given}
+        if len(given) < 2 or len(names) != 1:
+            continue
+        first = given[0]
+        out[index] = {
+            **first,
+            "annotator": "+".join(sorted(str(r.get("annotator") or "") for r in given)),
+            "checkworthy": all(bool(r.get("checkworthy")) for r in given),
+            "note": "",
+            "updated": max(str(r.get("updated") or "") for r in given),
+        }
+    return dict(sorted(out.items()))
+
+
+def _article_rows(
+    article: Article,
+    analysis: Analysis,
+    placed: PlacedLabels,
+    label: str | None,
+    annotator: str | None,
+    include_unreviewed: bool,
+    labelled_elsewhere: set[int] | None,
+) -> Iterator[ExportRow]:
+    """The rows of one article from one shard's ``placed`` labels; unreviewed sentences
+    (with ``include_unreviewed``) only where no shard in ``labelled_elsewhere`` has one."""
+    filtered = label is not None or annotator is not None
+    records = placed.records
+    if not records and (filtered or not include_unreviewed):
+        return
+    sentences = analysis.sentences
+    # (start, -end, label) sorts by start, longest first, without a key function.
+    keyed = sorted([(s.start, -s.end, s.label) for s in placed.spans(analysis.spans)])
+    spans = [(s, -e, n) for s, e, n in keyed]
+    span_starts = [s for s, _, _ in keyed]
+    # Where the person's span corrections are; a sentence holding one is reviewed.
+    fixed = sorted(placed.corrections)
+    text, article_id, title = article.text, article.id, article.title
+    for index in range(len(sentences)) if include_unreviewed else sorted(records):
+        record = records.get(index)
+        if record is None:
+            if filtered or (labelled_elsewhere is not None and index in labelled_elsewhere):
                 continue
+            name = None
+        else:
+            name = record.get("label")
+            if name is None and not include_unreviewed:
+                continue
+            if filtered and (
+                (label is not None and name != label)
+                or (annotator is not None and record.get("annotator") != annotator)
+            ):
+                continue
+        seg = sentences[index]
+        a, b = seg.start, seg.end
+        lo, hi = bisect_right(span_starts, a - 1), bisect_right(span_starts, b - 1)
+        inside = tuple([(s - a, e - a, n) for s, e, n in spans[lo:hi] if e <= b]) if lo < hi else ()
+        corrected = bool(fixed) and _holds(fixed, a, b)
+        if record is None:
             yield _new_row(
                 ExportRow,
-                (
-                    article_id,
-                    title,
-                    index,
-                    a,
-                    b,
-                    text[a:b],
-                    None if name is None else str(name),
-                    bool(record.get("checkworthy")),
-                    str(record.get("note") or ""),
-                    str(record.get("annotator") or ""),
-                    str(record.get("updated") or ""),
-                    inside,
-                    corrected,
-                    readings,
-                    str(record.get("source") or ""),
-                ),
+                (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside, corrected),
             )
-
-
-def _readings(
-    text: str, spans: Iterable[Span], corrections: Mapping[tuple[int, int], object]
-) -> dict[tuple[int, int, str], Reading]:
-    """The readings of an article's shown spans: the analysis's own, and for a span a
-    person added or relabelled, one read from the text (no parse, so no counted noun)."""
-    out: dict[tuple[int, int, str], Reading] = {}
-    for span in spans:
-        reading = span.reading
-        if (span.start, span.end) in corrections and span.kind == "figure":
-            reading = read_span(text, span.start, span.end, span.label)
-        if reading is not None:
-            out[(span.start, span.end, span.label)] = reading
-    return out
+            continue
+        yield _new_row(
+            ExportRow,
+            (
+                article_id,
+                title,
+                index,
+                a,
+                b,
+                text[a:b],
+                None if name is None else str(name),
+                bool(record.get("checkworthy")),
+                str(record.get("note") or ""),
+                str(record.get("annotator") or ""),
+                str(record.get("updated") or ""),
+                inside,
+                corrected,
+            ),
+        )
 
 
 def _holds(ranges: list[tuple[int, int]], a: int, b: int) -> bool:
