@@ -38,10 +38,10 @@ PRIOR_BIAS = -1.0
 
 #: Which cue points to which claim type of the built-in scheme, strongest first.
 TYPE_CUES: tuple[tuple[str, str], ...] = (
-    ("legal", "rule"),
     ("prediction", "prediction"),
-    ("causal", "cause"),
     ("figure", "quantity"),
+    ("causal", "cause"),
+    ("legal", "rule"),
     ("comparative", "quantity"),
     ("experience", "experience"),
 )

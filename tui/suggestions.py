@@ -1,0 +1,178 @@
+"""The app's claim suggestions: the current model, retraining in the background, scores per article.
+
+The model is read from the store's ``models/`` at start. After every `RETRAIN_EVERY`
+labels (and on demand from the palette) a thread worker gathers the store's labels
+and hands them to the training child process (`tui.background.TrainingProcess`), so
+neither the fit nor scikit-learn's import ever holds the UI's GIL; the new model is
+used as soon as it comes back. Scores for every analysed article of the corpus
+(cached analyses only: nothing is parsed for this) feed the list's expected-claims
+column and "most useful next" across the corpus.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+from annotations.suggest.features import sentence_inputs
+from annotations.suggest.model import ClaimModel, Suggester, Suggestion, load_model, models_dir
+from annotations.suggest.ranking import expected_claims, most_useful, uncertainty
+from corpus.errors import ClaimscopeError
+from tui.config import ORDER
+
+if TYPE_CHECKING:
+    from corpus.model import Analysis, Article
+
+#: Retrain after this many new labels.
+RETRAIN_EVERY = 5
+
+
+class Suggestions:
+    """Holds the suggester for one app; every method runs on the UI thread except `_train`."""
+
+    def __init__(self, app: Any, order: str = ORDER[0]) -> None:
+        self.app = app
+        self.order = order
+        model = load_model(models_dir(app.store.path))
+        self.suggester = Suggester(app.scheme, model)
+        self.version = 0  # goes up with every new model: cached scores of older ones are stale
+        self.pending = 0  # labels since the last training started
+        self.training = False
+        self.announce = False
+        #: article id -> (model version, article hash, suggestions)
+        self._scores: dict[str, tuple[int, str, list[Suggestion]]] = {}
+        #: article id -> sentence indexes with a label, for the articles scored across the corpus
+        self._reviewed: dict[str, set[int]] = {}
+        self.listeners: list[Callable[[], None]] = []  # called when a new model is in use
+
+    @property
+    def model(self) -> ClaimModel | None:
+        return self.suggester.model
+
+    def describe(self) -> str:
+        """``model of 120 labels`` or ``rules only``, for the status line and notices."""
+        model = self.model
+        return f"model of {model.trained_on} labels" if model is not None else "rules only"
+
+    # ------------------------------------------------------------------ scores
+    def for_article(self, article: Article, analysis: Analysis) -> list[Suggestion]:
+        """One suggestion per sentence (kept until the article or the model changes)."""
+        kept = self._scores.get(article.id)
+        if kept is not None and kept[0] == self.version and kept[1] == article.hash and len(kept[2]) == len(analysis.sentences):
+            return kept[2]
+        scores = self.suggester.suggest_many(sentence_inputs(article, analysis))
+        self._scores[article.id] = (self.version, article.hash, scores)
+        return scores
+
+    def expected(self, article_id: str) -> float | None:
+        """The expected number of claims of an article scored so far, else None."""
+        kept = self._scores.get(article_id)
+        return expected_claims(kept[2]) if kept is not None else None
+
+    def score_corpus(self) -> None:
+        """Score every article with a cached analysis, in a thread worker (`corpus_scored` after)."""
+        self.app.run_worker(self._score_corpus, thread=True, exclusive=True, group="suggest-corpus",
+                            exit_on_error=False, description="score the corpus for suggestions")
+
+    def _score_corpus(self) -> None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        app = self.app
+        version, suggester = self.version, self.suggester
+        found: dict[str, tuple[list[Suggestion], set[int], str]] = {}
+        for article in app.corpus.articles:
+            if worker.is_cancelled:
+                return
+            analysis = app.analyzer.cached(article)
+            if analysis is None:
+                continue
+            scores = suggester.suggest_many(sentence_inputs(article, analysis))
+            try:
+                reviewed = {i for i, r in app.store.placed_labels(article, analysis.sentences).records.items() if r.get("label")}
+            except (ClaimscopeError, OSError):
+                reviewed = set()
+            found[article.id] = (scores, reviewed, article.hash)
+        app.call_from_thread(self._corpus_scored, version, found)
+
+    def _corpus_scored(self, version: int, found: dict[str, tuple[list[Suggestion], set[int], str]]) -> None:
+        if version != self.version:
+            return  # a newer model arrived meanwhile; its own scoring follows
+        for article_id, (scores, reviewed, digest) in found.items():
+            self._scores[article_id] = (version, digest, scores)
+            self._reviewed[article_id] = reviewed
+        screen = getattr(self.app, "list_screen", None)
+        if screen is not None and hasattr(screen, "expected_changed"):
+            screen.expected_changed()
+
+    def note_reviewed(self, article_id: str, reviewed: set[int]) -> None:
+        """The reader's labels of an article now (for "most useful next" across the corpus)."""
+        self._reviewed[article_id] = set(reviewed)
+
+    def most_useful_article(self, leave_out: str | None = None) -> tuple[str, int] | None:
+        """Across the scored corpus: (article id, sentence) of the unreviewed sentence closest to the boundary."""
+        best: tuple[float, str, int] | None = None
+        for article_id, (_, _, scores) in self._scores.items():
+            if article_id == leave_out:
+                continue
+            index = most_useful(scores, self._reviewed.get(article_id, set()))
+            if index is not None and (best is None or uncertainty(scores[index]) < best[0]):
+                best = (uncertainty(scores[index]), article_id, index)
+        return (best[1], best[2]) if best is not None else None
+
+    # ---------------------------------------------------------------- training
+    def labelled(self, count: int = 1) -> None:
+        """A person labelled ``count`` sentences: retrain once enough have come in."""
+        self.pending += count
+        if self.pending >= RETRAIN_EVERY and not self.training:
+            self.retrain()
+
+    def retrain(self, announce: bool = False) -> None:
+        """Train a new model from the store's labels in the background (never waits).
+
+        ``announce``: say in a notification what came of it (a retrain asked for by name).
+        """
+        self.announce = announce
+        self.pending = 0
+        self.training = True
+        self.app.run_worker(self._train, thread=True, exclusive=True, group="retrain", exit_on_error=False,
+                            description="retrain claim suggestions")
+
+    def _train(self) -> None:
+        """Thread worker: gather the labels (reads only), fit in the child process, hand back."""
+        from annotations.suggest.training import examples_from_store
+
+        from annotations.suggest.model import save_model
+
+        app = self.app
+        error = None
+        try:
+            examples = examples_from_store(app.store, app.corpus, app.analyzer)
+            model = app.training_process.train(examples, app.scheme)
+        except Exception as failure:  # a failed training keeps the previous model
+            model, error = None, f"retraining suggestions failed: {failure}"
+        if model is not None and not app.store.read_only:
+            try:
+                save_model(model, models_dir(app.store.path))
+            except OSError as failure:  # used now all the same; only the next start goes without it
+                error = f"suggestion model not saved in {models_dir(app.store.path)}: {failure.strerror or failure}"
+        app.call_from_thread(self._trained, model, error)
+
+    def _trained(self, model: ClaimModel | None, error: str | None) -> None:
+        self.training = False
+        if error is not None:
+            self.app.notify(error, severity="warning")
+        if model is not None:
+            self.suggester = Suggester(self.app.scheme, model)
+            self.version += 1
+            for listener in list(self.listeners):
+                listener()
+            self.score_corpus()
+        if self.announce and error is None:
+            self.app.notify(f"suggestions: {self.describe()}" if model else "suggestions: rules only until both claims and not-claims are labelled", timeout=4)
+        if self.pending >= RETRAIN_EVERY:
+            self.retrain()  # labels that came in while this one trained
+
+    def cycle_order(self) -> str:
+        """Switch `space` between reading order and most useful next; returns the new order."""
+        self.order = ORDER[(ORDER.index(self.order) + 1) % len(ORDER)]
+        return self.order
