@@ -16,7 +16,7 @@ from textual.notifications import SeverityLevel
 
 from corpus.errors import ClaimscopeError
 from corpus.model import Article
-from tui.background import AnalysisProcess, start_resource_tracker
+from tui.background import AnalysisProcess, TrainingProcess, start_resource_tracker
 from tui.config import Config, Position, PositionBook, next_advance
 from tui.palette import ClaimscopeCommands
 from tui.screens.articles import ArticlesScreen
@@ -79,6 +79,10 @@ class ClaimscopeApp(App[None]):
         self.list_screen: ArticlesScreen | None = None
         self.reader: ReaderScreen | None = None
         self.analysis_process = AnalysisProcess()
+        self.training_process = TrainingProcess()  # claim suggestions are fitted there
+        from tui.suggestions import Suggestions
+
+        self.suggestions = Suggestions(self, order=self.config.order)
         start_resource_tracker()  # now, while stderr is still a real file
         self._position: Position | None = None
         self._positions_changed = False
@@ -122,10 +126,12 @@ class ClaimscopeApp(App[None]):
         # The reader is not needed for the list: build it once the list is up, so start-up
         # does not wait for it and the first article opens about as fast as the next.
         self.set_timer(0.3, self._prepare_reader)
+        self.suggestions.score_corpus()  # expected claims per article, from cached analyses
 
     def on_unmount(self) -> None:
         self.save_position()
         self.analysis_process.close()
+        self.training_process.close()
         _on_hang_up(None, self._hang_up_signals)
 
     def _hang_up(self, signum: int) -> None:

@@ -5,7 +5,8 @@ article froze keys for seconds at a time (benchmarks/tui.py, part 4). The reader
 thread worker therefore hands the article to one long-lived child process (started
 on first use with "spawn", which is safe beside Textual's threads) and only waits.
 The child loads the model once, writes the analysis cache as usual, and sends the
-`Analysis` back.
+`Analysis` back. Claim-suggestion models are fitted in a second child the same way
+(`TrainingProcess`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus.model import Analysis, Article
+
+if TYPE_CHECKING:
+    from annotations.scheme import Scheme
+    from annotations.suggest.model import ClaimModel, Example
 
 _ANALYZERS: dict[tuple[str, str], Any] = {}
 
@@ -60,6 +65,13 @@ def _analyze_in_child(model: str, cache_root: str, article: Article) -> Analysis
     return _ANALYZERS[key].analyze(article)
 
 
+def _child_pool() -> ProcessPoolExecutor:
+    """One quiet "spawn" worker process."""
+    start_resource_tracker()
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_quiet_child)
+
+
 class AnalysisProcess:
     """A one-worker process pool for `Analyzer.analyze`, created when first needed."""
 
@@ -80,9 +92,7 @@ class AnalysisProcess:
             return analyzer.analyze(article)  # no real pipeline to move out (no model)
         try:
             if self._pool is None:
-                start_resource_tracker()
-                context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_quiet_child)
+                self._pool = _child_pool()
             future: Future[Analysis] = self._pool.submit(_analyze_in_child, model, str(cache.root), article)
             return future.result()
         except (BrokenProcessPool, OSError, RuntimeError):
@@ -93,6 +103,41 @@ class AnalysisProcess:
 
     def close(self) -> None:
         """Stop the child (an analysis still running is abandoned)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def _fit_in_child(examples: list[Example], scheme: Scheme) -> ClaimModel | None:
+    """Runs in the training child: scikit-learn is imported there, never in the UI process."""
+    from annotations.suggest.model import fit
+
+    return fit(examples, scheme)
+
+
+class TrainingProcess:
+    """A second one-worker pool that fits claim-suggestion models.
+
+    Apart from the analysis child, so a retraining never delays the analysis of the
+    article just opened (nor the other way round).
+    """
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def train(self, examples: list[Example], scheme: Scheme) -> ClaimModel | None:
+        """Fit a model on ``examples`` in the child; blocks the calling (worker) thread only."""
+        try:
+            if self._pool is None:
+                self._pool = _child_pool()
+            future: Future[ClaimModel | None] = self._pool.submit(_fit_in_child, examples, scheme)
+            return future.result()
+        except (BrokenProcessPool, OSError, RuntimeError):
+            self.close()  # no child process here: fit in this thread (keys may stutter meanwhile)
+            return _fit_in_child(examples, scheme)
+
+    def close(self) -> None:
+        """Stop the child (a training still running is abandoned)."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None

@@ -25,6 +25,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("stats", "progress per article, counts per label and annotator"),
     "merge": ("merge", "bring in the labels of another store (a fallback store, a colleague's)"),
     "figures": ("figures", "every figure of a corpus with its value, unit and sentence (table or --json)"),
+    "suggest": ("suggest", "rank every sentence of a corpus by check-worthiness (JSONL or CSV with scores)"),
+    "train": ("train", "write the store's claim model as a spaCy pipeline that sets doc.cats"),
     "serve": ("serve", "serve the app to browsers (one session per tab, each with its annotator name)"),
 }
 

@@ -5,6 +5,7 @@ overrides it)::
 
     theme = "textual-light"
     advance = "next-unreviewed"   # after a label key: "next-unreviewed", "next" or "stay"
+    order = "reading"             # space/advance visit unreviewed sentences: "reading" or "most-useful"
 
     [keys]
     "reader.next_sentence" = "j,down,ctrl+n"
@@ -30,6 +31,8 @@ from corpus.files import replace_file
 APP_NAME = "claimscope"
 #: Where the cursor goes after a label key, in the order the palette cycles them.
 ADVANCE = ("next-unreviewed", "next", "stay")
+#: The order unreviewed sentences are visited in ("most-useful": closest to the claim/not-claim boundary).
+ORDER = ("reading", "most-useful")
 
 
 class ConfigError(ClaimscopeError):
@@ -48,6 +51,7 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     theme: str | None = None
     advance: str = ADVANCE[0]
+    order: str = ORDER[0]
     path: Path | None = None
 
 
@@ -116,7 +120,11 @@ def load_config(path: Path | None = None) -> Config:
     if advance not in ADVANCE:
         choices = ", ".join(f'"{choice}"' for choice in ADVANCE)
         raise ConfigError(f"{path}: unknown advance {advance!r} (use one of {choices})")
-    return Config(keys=remap, theme=theme, advance=advance, path=path)
+    order = data.get("order", ORDER[0])
+    if order not in ORDER:
+        choices = ", ".join(f'"{choice}"' for choice in ORDER)
+        raise ConfigError(f"{path}: unknown order {order!r} (use one of {choices})")
+    return Config(keys=remap, theme=theme, advance=advance, order=order, path=path)
 
 
 class PositionBook:

@@ -32,6 +32,14 @@ class ClaimscopeCommands(Provider):
             app.cycle_advance,
             "where a label key moves the cursor: next-unreviewed, next, stay",
         )
+        suggestions = app.suggestions
+        other = "reading" if suggestions.order == "most-useful" else "most-useful"
+        yield (
+            f"Order of unreviewed sentences: {other} (now {suggestions.order})",
+            partial(_cycle_order, app),
+            "space and advance: reading order, or most useful next (closest to claim/not claim)",
+        )
+        yield ("Retrain suggestions", partial(_retrain, app), f"learn from this store's labels now ({suggestions.describe()})")
         from annotations.export import FORMATS  # the registry: every format, new ones included
 
         for fmt in FORMATS:
@@ -87,3 +95,13 @@ def _highlight(matcher: Matcher, query: str, candidate: str) -> Content:
         if not candidate[offset].isspace():
             content = content.stylize(matcher.match_style or "reverse", offset, offset + 1)
     return content
+
+
+def _cycle_order(app: ClaimscopeApp) -> None:
+    order = app.suggestions.cycle_order()
+    app.notify(f"unreviewed sentences: {order} order (set order in config.toml to keep it)", timeout=3)
+
+
+def _retrain(app: ClaimscopeApp) -> None:
+    app.suggestions.retrain(announce=True)
+    app.notify("retraining suggestions in the background", timeout=2)

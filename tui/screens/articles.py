@@ -38,11 +38,12 @@ COLUMNS: tuple[tuple[str, str, str, int], ...] = (
     ("entities", "Entities", "Ents", 8),
     ("figures", "Figures", "Figs", 7),
     ("claims", "Claims", "Clms", 6),
+    ("expected", "Expected", "Exp", 8),  # expected claims, from the suggestions
     ("reviewed", "Reviewed", "Rev", 8),
 )
 #: Below this width the list drops the source column and uses the short headings.
 NARROW = 110
-_NUMERIC = {"words", "entities", "figures", "claims", "reviewed"}
+_NUMERIC = {"words", "entities", "figures", "claims", "expected", "reviewed"}
 ERROR_PREFIX = "error:"
 
 
@@ -58,6 +59,7 @@ class Row:
     entities: int | None = None
     figures: int | None = None
     claims: int = 0
+    expected: float | None = None  # the sum of the sentences' claim scores (analysed articles)
     reviewed: int = 0
     total: int = 0
     error: str | None = None
@@ -100,6 +102,7 @@ class Row:
             _number(self.entities),
             _number(self.figures),
             _number(self.claims),
+            Text("–" if self.expected is None else f"{self.expected:.1f}", justify="right"),
             Text(f"{self.reviewed}/{self.total}" if self.total else "–", justify="right"),
         ]
 
@@ -260,6 +263,19 @@ class ArticlesScreen(Screen[None]):
             self.update_header()
             if article_id is not None:
                 self.query_one(ArticleTable).refresh_row(article_id)
+
+    def expected_changed(self) -> None:
+        """The suggestions scored the corpus (again): show each article's expected claims."""
+        suggestions = self.capp.suggestions
+        for row in self.rows:
+            if row.error is None:
+                row.expected = suggestions.expected(row.id)
+        if not self.is_mounted:
+            return
+        if self.sort_column == "expected":
+            self.rebuild()
+        else:
+            self.query_one(ArticleTable).refresh_rows()
 
     def progress(self, leave_out: str | None = None) -> tuple[int, int, int]:
         """Corpus progress: (sentences reviewed, sentences known, articles whose count is unknown),
