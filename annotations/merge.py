@@ -66,6 +66,8 @@ def merge_store(
     try:
         for shard in other.shards():
             for stored in shard.stored_articles():
+                if stored.error is not None:
+                    report.skipped.append(stored.error)
                 for annotator, part in _by_annotator(stored).items():
                     writer = _writer(store, annotator, writers, report)
                     if writer is not None:
@@ -82,10 +84,9 @@ def merge_store(
 
 
 def _by_annotator(stored: StoredArticle) -> dict[str, StoredArticle]:
-    """``stored`` cut into one part per annotator of its records (an unreadable file: one
-    part, so the merge reports it)."""
+    """``stored`` cut into one part per annotator of its records (an unreadable file: none)."""
     if stored.error is not None:
-        return {"": stored}
+        return {}
     names = {r.annotator for r in (*stored.labels, *stored.orphans, *stored.spans)}
     return {
         name: replace(

@@ -276,7 +276,7 @@ def test_unexportable_labels_are_reported(tmp_path: Path) -> None:
         rows = list(collect_rows(store, [(changed, changed_analysis), (broken, broken_analysis)], problems=problems))
     assert [(r.article_id, r.sentence_index) for r in rows] == [("news/a.txt", 0)]
     assert problems[0] == "news/a.txt: 1 orphaned label(s) (their sentence changed) not exported"
-    assert str(tmp_path / "s" / "articles") in problems[1] and "not valid JSON" in problems[1]
+    assert str(tmp_path / "s" / "annotators" / "ana" / "articles") in problems[1] and "not valid JSON" in problems[1]
 
 
 def test_export_corpus_for_the_app(tmp_path: Path, analyzer) -> None:

@@ -22,7 +22,7 @@ def corpus_dir(tmp_path: Path, shared_corpus: Path) -> Path:
 
 def records(store_dir: Path, article_id: str) -> dict[int, dict]:
     """The stored label records of an article, by sentence index, straight from disk."""
-    with Store.open(None, store_dir=store_dir, read_only=True) as store:
+    with Store.open(None, annotator="ana", store_dir=store_dir, read_only=True) as store:
         for stored in store.stored_articles():
             if stored.article_id == article_id:
                 return {r.sentence_index: r.to_json() for r in stored.labels}
@@ -43,7 +43,9 @@ def test_merge_brings_in_everything_keeps_provenance_reports_conflicts_and_is_id
     with Store.open(corpus.root, annotator="ana") as mine:
         doc = mine.article(article, sentences)
         doc.set_label(1, "none")
-    # The colleague's store (an older sentence split: one extra sentence at the top).
+    # ana's store from another machine (an older sentence split: one extra sentence at the
+    # top). Labels are per annotator, so conflicts are between two records of one annotator
+    # (a colleague's labels go to their own shard: tests/test_team.py).
     moved = article.__class__(
         id=article.id, path=article.path, title=article.title,
         text="A sentence that is gone now. " + article.text,
@@ -52,7 +54,7 @@ def test_merge_brings_in_everything_keeps_provenance_reports_conflicts_and_is_id
     old_sentences = (sentences[0].__class__(0, shift - 1),) + tuple(
         s.__class__(s.start + shift, s.end + shift) for s in sentences
     )
-    with Store.open(None, annotator="bob", store_dir=other) as theirs:
+    with Store.open(None, annotator="ana", store_dir=other) as theirs:
         doc = theirs.article(moved, old_sentences)
         doc.set_label(0, "quantity")  # the gone sentence: an orphan after the merge
         doc.set_label(1, "prediction")  # = sentence 0 now
@@ -66,7 +68,7 @@ def test_merge_brings_in_everything_keeps_provenance_reports_conflicts_and_is_id
         theirs.article(ghost, (sentences[0].__class__(0, 5),)).set_label(0, "quantity")
     with Store.open(corpus.root, annotator="ana") as mine:
         mine.article(article, sentences).set_label(2, "experience")  # newer than bob's 'rule'
-    corrupt = other / "articles" / "broken-0000000000.json"
+    corrupt = other / "annotators" / "ana" / "articles" / "broken-0000000000.json"
     corrupt.write_text("{not json", "utf-8")
     bob = records(other, article.id)
 
@@ -94,18 +96,18 @@ def test_merge_brings_in_everything_keeps_provenance_reports_conflicts_and_is_id
     with Store.open(corpus.root, annotator="ana", read_only=True) as mine:
         doc = mine.article(article, sentences)
         assert [o.label for o in doc.orphans] == ["quantity"]
-        assert doc.orphans[0].annotator == "bob"
+        assert doc.orphans[0].annotator == "ana"
         assert [(c.start, c.end, c.label, c.annotator) for c in doc.span_corrections] == [
-            (sentences[0].start, sentences[0].start + 4, "ORG", "bob")
+            (sentences[0].start, sentences[0].start + 4, "ORG", "ana")
         ]
         assert mine.article(second, analyzer.analyze(second).sentences).label_of(0) == "other"
-    before_files = {p.name: p.read_bytes() for p in (target / "articles").glob("*.json")}
+    before_files = {p.name: p.read_bytes() for p in (target / "annotators" / "ana" / "articles").glob("*.json")}
 
     # Twice: nothing new, files byte-identical.
     assert main(["merge", str(corpus_dir), str(other)]) == 1
     err = " ".join(capsys.readouterr().err.split())
     assert "merged 0 labels and 0 span corrections into 0 articles" in err
-    assert {p.name: p.read_bytes() for p in (target / "articles").glob("*.json")} == before_files
+    assert {p.name: p.read_bytes() for p in (target / "annotators" / "ana" / "articles").glob("*.json")} == before_files
 
 
 def test_merge_refuses_a_folder_that_is_not_a_store_and_the_store_itself(
@@ -116,7 +118,7 @@ def test_merge_refuses_a_folder_that_is_not_a_store_and_the_store_itself(
     err = capsys.readouterr().err
     assert err.strip() == (
         f"claimscope: error: {(tmp_path / 'empty').resolve()} is not a claimscope store "
-        "(it has no articles/ folder)"
+        "(it has no annotators/ or articles/ folder)"
     )
     Store.open(corpus_dir).close()
     assert main(["merge", str(corpus_dir), str(corpus_dir / ".claimscope")]) == 2
@@ -130,7 +132,7 @@ def test_merge_into_a_locked_store_is_refused_in_one_line(
     (other / "articles").mkdir(parents=True)
     holder = Store.open(corpus_dir, annotator="ana")
     try:
-        assert main(["merge", str(corpus_dir), str(other)]) == 2
+        assert main(["merge", str(corpus_dir), str(other), "--annotator", "ana"]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert err[-1].startswith("claimscope: error: cannot merge: store ")
         assert "locked by" in err[-1]

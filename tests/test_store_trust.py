@@ -4,6 +4,7 @@ index, a full disk, a killed or hung-up writer."""
 from __future__ import annotations
 
 import errno
+import getpass
 import json
 import os
 import shutil
@@ -20,7 +21,7 @@ import pytest
 
 from annotations import errors
 from annotations.errors import ReadOnlyStoreError, StoreError
-from annotations.store import Store, data_store_dir
+from annotations.store import Store, data_store_dir, shard_folder_name
 from corpus.articles import load_corpus
 from tui.cli import main
 
@@ -204,7 +205,7 @@ def test_an_index_with_wrong_types_is_kept_aside_and_rebuilt(
     sentences = (Segment(0, 4), Segment(5, 9))
     with Store.open(None, annotator="ana", store_dir=store_dir) as store:
         store.article(article, sentences).set_label(0, "quantity")
-    index_file = store_dir / "index.json"
+    index_file = store_dir / "annotators" / "ana" / "index.json"  # each annotator's shard has its index
     if index == "mtime_ns":
         data = json.loads(index_file.read_text("utf-8"))
         for entry in data["articles"].values():
@@ -212,14 +213,14 @@ def test_an_index_with_wrong_types_is_kept_aside_and_rebuilt(
         index = data
     index_file.write_text(json.dumps(index), "utf-8")
 
-    reader = Store.open(None, store_dir=store_dir, read_only=True)  # stats, export
+    reader = Store.open(None, annotator="ana", store_dir=store_dir, read_only=True)  # stats, export
     assert reader.summary()["a.txt"].reviewed == 1
     reader.close()
     with Store.open(None, annotator="ana", store_dir=store_dir) as store:
         assert store.summary()["a.txt"].reviewed == 1
         notices = [n for n in store.notices if "index" in n]
         assert len(notices) == 1 and "rebuilt" in notices[0]
-    kept = list(store_dir.glob("index.json.bad-*"))
+    kept = list(index_file.parent.glob("index.json.bad-*"))
     assert len(kept) == 1 and json.loads(kept[0].read_text("utf-8")) == index
     rebuilt = json.loads(index_file.read_text("utf-8"))
     assert isinstance(rebuilt["articles"], dict) and len(rebuilt["articles"]) == 1
@@ -280,7 +281,7 @@ def test_a_full_disk_refuses_the_label_in_one_line_and_keeps_file_and_memory(
             store.redo(), store.redo()
         finally:
             store.close()
-        with Store.open(None, store_dir=disk / "store", read_only=True) as reader:
+        with Store.open(None, annotator="ana", store_dir=disk / "store", read_only=True) as reader:
             again = reader.article(article, sentences)
             assert {i: r.label for i, r in again.labels.items()} == {0: "quantity", 1: "prediction"}
 
@@ -301,13 +302,16 @@ with exit_on_signals():
 """
 
 
+CHILD_LOCK = Path("annotators", "child", "lock")  # the lock of the child's shard
+
+
 def start_writer(store_dir: Path) -> subprocess.Popen[str]:
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(store_dir)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=store_dir.parent,
     )
     assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-    assert (store_dir / "lock").exists()
+    assert (store_dir / CHILD_LOCK).exists()
     return child
 
 
@@ -317,8 +321,8 @@ def test_a_hang_up_or_kill_releases_the_lock(tmp_path: Path, signum: int) -> Non
     child = start_writer(store_dir)
     child.send_signal(signum)
     assert child.wait(timeout=30) == 128 + signum
-    assert not (store_dir / "lock").exists()
-    with Store.open(None, store_dir=store_dir) as store:
+    assert not (store_dir / CHILD_LOCK).exists()
+    with Store.open(None, annotator="child", store_dir=store_dir) as store:
         assert not store.read_only
         assert not any("lock" in n for n in store.notices)  # nothing stale to take over
 
@@ -333,13 +337,13 @@ def test_the_lock_of_a_killed_writer_is_taken_over_at_once_and_import_says_so(
     child = start_writer(store_dir)
     child.kill()  # SIGKILL: no handler runs, the lock file stays
     child.wait(timeout=30)
-    assert (store_dir / "lock").exists()
+    assert (store_dir / CHILD_LOCK).exists()
     capsys.readouterr()
-    assert main(["import", str(corpus_dir), str(exported)]) == 0
+    assert main(["import", str(corpus_dir), str(exported), "--annotator", "child"]) == 0
     err = " ".join(capsys.readouterr().err.split())
     assert f"took over a stale lock left by pid {child.pid}" in err
     assert "that process is gone" in err
-    assert not (store_dir / "lock").exists()
+    assert not (store_dir / CHILD_LOCK).exists()
 
 
 def test_a_lock_whose_pid_now_belongs_to_a_newer_process_is_taken_over(tmp_path: Path) -> None:
@@ -350,7 +354,7 @@ def test_a_lock_whose_pid_now_belongs_to_a_newer_process_is_taken_over(tmp_path:
     # A live process that started long after the lock was taken: the pid was reused.
     other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     try:
-        (store_dir / "lock").write_text(
+        (store_dir / "annotators" / "annotator" / "lock").write_text(
             json.dumps({"pid": other.pid, "host": socket.gethostname(), "started": "2020-01-01T00:00:00.000Z"})
         )
         with Store.open(None, store_dir=store_dir) as store:
@@ -359,7 +363,7 @@ def test_a_lock_whose_pid_now_belongs_to_a_newer_process_is_taken_over(tmp_path:
                 f"pid {other.pid} is now another process" in n for n in store.notices
             ), store.notices
         # The same live process named with a start time after its own start: a real holder.
-        (store_dir / "lock").write_text(
+        (store_dir / "annotators" / "annotator" / "lock").write_text(
             json.dumps({"pid": other.pid, "host": socket.gethostname(), "started": "2999-01-01T00:00:00.000Z"})
         )
         with Store.open(None, store_dir=store_dir) as store:
@@ -373,7 +377,8 @@ def test_closing_the_terminal_of_the_app_releases_the_lock(corpus_dir: Path) -> 
     claimscope = shutil.which("claimscope") or str(Path(sys.executable).parent / "claimscope")
     if shutil.which("tmux") is None or not Path(claimscope).exists():
         pytest.skip("tmux or the installed claimscope command is missing: no terminal to close")
-    lock = corpus_dir / ".claimscope" / "lock"
+    user = os.environ.get("CLAIMSCOPE_ANNOTATOR") or getpass.getuser()
+    lock = corpus_dir / ".claimscope" / "annotators" / shard_folder_name(user) / "lock"
     session = f"trust-{os.getpid()}"
     env = " ".join(
         f"{name}={os.environ[name]}"

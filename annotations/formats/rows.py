@@ -114,7 +114,8 @@ def collect_rows(
             decided = gold_shard.placed_labels(article, analysis.sentences)
             records = gold_records(decided.records, [p.records for p in placed_all])
             fixes = decided.corrections or (placed_all[0].corrections if placed_all else {})
-            placed_all = [PlacedLabels(records, fixes)]
+            cut = placed_all[0].sentences if placed_all else None
+            placed_all = [PlacedLabels(records, fixes, sentences=cut)]
         if not placed_all:
             placed_all = [PlacedLabels({}, {})]
         if len(placed_all) == 1:
@@ -126,12 +127,22 @@ def collect_rows(
         per_shard = [
             _article_rows(
                 article, analysis, placed, label, annotator, include_unreviewed,
-                labelled if n == 0 else set(range(len(analysis.sentences))),
+                labelled if n == 0 else _EVERY_SENTENCE,
             )
             for n, placed in enumerate(placed_all)
         ]
         # Shards come sorted by annotator; a stable merge by sentence keeps that order.
         yield from heapq.merge(*per_shard, key=_sentence_of)
+
+
+class _Every:
+    """Holds every sentence index: the other shards leave unreviewed rows to the first."""
+
+    def __contains__(self, index: object) -> bool:
+        return True
+
+
+_EVERY_SENTENCE: Any = _Every()
 
 
 def _sentence_of(row: ExportRow) -> int:
@@ -176,9 +187,12 @@ def _article_rows(
     records = placed.records
     if not records and (filtered or not include_unreviewed):
         return
-    sentences = analysis.sentences
+    # the corrected sentences when a person merged or split some (annotations/boundaries.py)
+    sentences = placed.sentences if placed.sentences is not None else analysis.sentences
     # (start, -end, label) sorts by start, longest first, without a key function.
-    keyed = sorted([(s.start, -s.end, s.label) for s in placed.spans(analysis.spans)])
+    shown = placed.spans(analysis.spans)
+    keyed = sorted([(s.start, -s.end, s.label) for s in shown])
+    readings = _readings(article.text, shown, placed.corrections)
     spans = [(s, -e, n) for s, e, n in keyed]
     span_starts = [s for s, _, _ in keyed]
     # Where the person's span corrections are; a sentence holding one is reviewed.
@@ -207,7 +221,7 @@ def _article_rows(
         if record is None:
             yield _new_row(
                 ExportRow,
-                (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside, corrected),
+                (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside, corrected, readings, ""),
             )
             continue
         yield _new_row(
@@ -226,8 +240,25 @@ def _article_rows(
                 str(record.get("updated") or ""),
                 inside,
                 corrected,
+                readings,
+                str(record.get("source") or ""),
             ),
         )
+
+
+def _readings(
+    text: str, spans: Iterable[Span], corrections: Mapping[tuple[int, int], object]
+) -> dict[tuple[int, int, str], Reading]:
+    """The readings of an article's shown spans: the analysis's own, and for a span a
+    person added or relabelled, one read from the text (no parse, so no counted noun)."""
+    out: dict[tuple[int, int, str], Reading] = {}
+    for span in spans:
+        reading = span.reading
+        if (span.start, span.end) in corrections and span.kind == "figure":
+            reading = read_span(text, span.start, span.end, span.label)
+        if reading is not None:
+            out[(span.start, span.end, span.label)] = reading
+    return out
 
 
 def _holds(ranges: list[tuple[int, int]], a: int, b: int) -> bool:
