@@ -213,7 +213,7 @@ def test_an_ambiguous_store_file_stays_orphaned_and_is_reported(tmp_path: Path, 
     assert notices[0].startswith(f"feed.jsonl#1: labels in {old.name} kept but orphaned")
     assert "2 records contain its labelled sentences" in notices[0]
     assert old.read_bytes() == before
-    assert sorted(p.name for p in (store_dir / "articles").glob("*.json")) == [old.name]
+    assert sorted(p.name for p in (store_dir / "annotators" / "ana" / "articles").glob("*.json")) == [old.name]
 
 
 def test_a_store_locked_by_another_process_only_reports(tmp_path: Path, analyzer) -> None:
@@ -263,7 +263,7 @@ def test_the_app_moves_old_labels_and_says_so(tmp_path: Path, analyzer) -> None:
     with Store.open(folder, annotator="ana", store_dir=store_dir) as store:
         old_store_file(store, "feed.jsonl#1", STORIES["floods"], analyzer, "prediction")
     write_feed(folder, ["", record("floods")])
-    app = create_app(folder, store_dir=store_dir, restore=False)
+    app = create_app(folder, store_dir=store_dir, restore=False, annotator="ana")  # ana's labels
     try:
         (article,) = app.corpus.articles
         assert f"labels of feed.jsonl#1 moved to {article.id} (same text)" in app.notices

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from annotations.store import Store
+from annotations.store import Store, annotator_of_folder
 from corpus.articles import load_corpus
 
 pytestmark = pytest.mark.slow
@@ -302,7 +302,8 @@ def labelled(tmp_path: Path, analyzer):
 
 
 def _article_file(store_dir: Path, stem_part: str) -> Path:
-    [path] = [p for p in (store_dir / "articles").glob("*.json") if stem_part in p.name]
+    # Labels are kept per annotator: annotators/<name>/articles/.
+    [path] = [p for p in store_dir.glob("annotators/*/articles/*.json") if stem_part in p.name]
     return path
 
 
@@ -322,7 +323,9 @@ def test_a_corrupt_store_file_is_named_and_the_rest_goes_on(labelled, tmp_path: 
     # An import that touches both articles skips the corrupt one in one line.
     fresh = tmp_path / "fresh-store"
     shutil.copytree(store_dir, fresh)
-    imported = assert_clean(run_cli("import", corpus_dir, out, "--store", fresh), codes=(0, 1))
+    imported = assert_clean(
+        run_cli("import", corpus_dir, out, "--store", fresh, "--annotator", "chaos"), codes=(0, 1)
+    )  # into chaos's shard, which holds the corrupt file
     assert bad.name in imported, imported
     assert exported_labels(corpus_dir, fresh, tmp_path) == rest
     assert bad.read_bytes() == b'{"labels": {"1": {"label": "quan'  # left untouched
@@ -371,7 +374,8 @@ def test_a_lock_left_by_a_dead_process_is_taken_over_at_once(labelled, tmp_path:
 
     out = tmp_path / "labels.jsonl"
     assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "--format", "prodigy", "-o", out))
-    imported = assert_clean(run_cli("import", corpus_dir, out, "--store", store_dir))
+    # The dead holder's shard is annotator 'dead''s: importing as 'dead' meets its lock.
+    imported = assert_clean(run_cli("import", corpus_dir, out, "--store", store_dir, "--annotator", "dead"))
     assert "took over" in imported, imported
     assert exported_labels(corpus_dir, store_dir, tmp_path) == acked
 
@@ -451,7 +455,7 @@ def test_a_full_disk_keeps_every_acknowledged_label(tmp_path: Path, analyzer) ->
             assert failures == 1, "the tiny file system should fill up"
             # In memory, the failed label is not shown as saved.
             assert all(doc.labels[i].label == label for i, label in acked.items())
-        with Store.open(corpus_dir, annotator="check", store_dir=store_dir, read_only=True) as store:
+        with Store.open(corpus_dir, annotator="chaos", store_dir=store_dir, read_only=True) as store:
             doc = store.article(article, sentences)
             assert {i: doc.labels[i].label for i in acked} == acked
     finally:
@@ -481,7 +485,7 @@ def test_sigkill_during_import_loses_nothing(tmp_path: Path, analyzer) -> None:
     rng = random.Random(7)
     kills = 0
     for _ in range(6):
-        before = len(list((target / "articles").glob("*.json")))
+        before = len(list(target.glob("annotators/*/articles/*.json")))
         child = subprocess.Popen(
             [*_command(), "import", str(corpus_dir), str(labels_file), "--store", str(target)],
             stdout=subprocess.DEVNULL,
@@ -492,7 +496,7 @@ def test_sigkill_during_import_loses_nothing(tmp_path: Path, analyzer) -> None:
         # Kill once the import has started writing article files (or at once if it is done).
         deadline = time.monotonic() + 60
         while child.poll() is None and time.monotonic() < deadline:
-            if len(list((target / "articles").glob("*.json"))) > before:
+            if len(list(target.glob("annotators/*/articles/*.json"))) > before:
                 break
             time.sleep(0.01)
         time.sleep(rng.uniform(0.0, 0.05))
@@ -572,14 +576,16 @@ def test_sigkill_while_labelling_in_the_app_loses_nothing(labelled, tmp_path: Pa
             _wait(session, lambda s: "saved" in s and "not saved" not in s)
             acked.append(name)
             pid = int(_tmux("display-message", "-p", "-t", session, "#{pane_pid}").stdout.strip())
-            assert str(pid) in (store_dir / "lock").read_text(encoding="utf-8"), "the app holds the lock"
+            [lock] = store_dir.glob("annotators/*/lock")  # the app's annotator's shard
+            assert str(pid) in lock.read_text(encoding="utf-8"), "the app holds the lock"
             os.kill(pid, signal.SIGKILL)
             deadline = time.monotonic() + 10
             while _pid_alive(pid) and time.monotonic() < deadline:
                 time.sleep(0.05)  # tmux reaps the killed app
         finally:
             _tmux("kill-session", "-t", session)
-        with Store.open(corpus_dir, annotator="check", store_dir=store_dir) as store:
+        app_annotator = annotator_of_folder(lock.parent.name)
+        with Store.open(corpus_dir, annotator=app_annotator, store_dir=store_dir) as store:
             assert not store.read_only, store.read_only_reason  # the dead app's lock is taken over
     got = exported_labels(corpus_dir, store_dir, tmp_path)
     sentences = list(got)
@@ -600,7 +606,7 @@ def test_a_lone_surrogate_in_a_note_does_not_make_the_store_file_unreadable(labe
     sentences = Analyzer().analyze(article).sentences
     with Store.open(corpus_dir, annotator="chaos", store_dir=store_dir) as store:
         store.article(article, sentences).set_note(0, "pasted half an emoji: \ud83d")
-    with Store.open(corpus_dir, annotator="check", store_dir=store_dir, read_only=True) as store:
+    with Store.open(corpus_dir, annotator="chaos", store_dir=store_dir, read_only=True) as store:
         doc = store.article(article, sentences)
         assert doc.error is None
         assert doc.labels[0].note == "pasted half an emoji: \ufffd"
@@ -642,7 +648,7 @@ def test_a_lock_held_by_a_killed_but_unreaped_process_is_taken_over(tmp_path: Pa
         while Path(f"/proc/{holder.pid}/stat").read_text().split(") ")[1][0] != "Z":
             assert time.monotonic() < deadline, "the killed child never became a zombie"
             time.sleep(0.02)
-        with Store.open(None, annotator="next", store_dir=store_dir) as store:
+        with Store.open(None, annotator="zombie", store_dir=store_dir) as store:  # its shard's lock
             assert not store.read_only, store.read_only_reason
             assert any("took over" in notice for notice in store.notices), store.notices
     finally:
