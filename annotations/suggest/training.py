@@ -16,14 +16,16 @@ if TYPE_CHECKING:
 
 
 def examples_from_store(store: Store, corpus: Corpus | None = None, analyzer: Analyzer | None = None) -> list[Example]:
-    """Every labelled sentence of the store, with the spans of its cached analysis.
+    """Every labelled sentence of the store (all annotators), with the spans of its cached analysis.
 
     Only reads: article files from disk and analyses from the cache (never spaCy), so it
     can run off the UI thread. A sentence whose article is gone or not analysed is
     still an example, by its text alone.
     """
     examples: list[Example] = []
-    for stored in store.stored_articles():
+    # Every annotator's shard (and the adjudicated gold one): the model learns from the team.
+    shards = store.shards(gold=True) if hasattr(store, "shards") else [store]
+    for stored in (stored for shard in shards for stored in shard.stored_articles()):
         if stored.error is not None:
             continue
         article = corpus.get(stored.article_id) if corpus is not None else None

@@ -38,7 +38,7 @@ COLUMNS: tuple[tuple[str, str, str, int], ...] = (
     ("entities", "Entities", "Ents", 8),
     ("figures", "Figures", "Figs", 7),
     ("claims", "Claims", "Clms", 6),
-    ("expected", "Expected", "Exp", 8),  # expected claims, from the suggestions
+    ("expected", "Expected", "Exp", 9),  # expected claims, from the suggestions (room for the sort arrow)
     ("reviewed", "Reviewed", "Rev", 8),
 )
 #: Below this width the list drops the source column and uses the short headings.
@@ -192,6 +192,7 @@ class ArticlesScreen(Screen[None]):
         self.update_header()
         self.refresh_progress()
         self.rebuild()
+        self.expected_changed()  # the suggestions may have scored the corpus before the list was up
         self.read_counts(list(corpus.articles))
 
     def update_header(self) -> None:
