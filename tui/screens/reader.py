@@ -13,7 +13,7 @@ the search field only when first asked for.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from textual import on, work
@@ -78,6 +78,8 @@ READER_BINDINGS: list[Binding] = [
     Binding("L", "span_extend(1)", "Extend right", group=_SPAN, id="reader.span_extend_right"),
     Binding("enter", "span_label", "Label span", id="reader.span_label"),
     Binding("D", "span_remove", "Remove span", id="reader.span_remove"),
+    Binding("S", "span_split", "Split sentence here", show=False, group=_SPAN, id="reader.split"),
+    Binding("m", "merge_sentence", "Merge with next", show=False, id="reader.merge"),
     Binding("right_square_bracket", "next_to_review", "Next article to review", show=False, id="reader.next_article"),
     Binding("left_square_bracket", "step_article(-1)", "Previous article", show=False, id="reader.previous_article"),
     Binding("slash", "search", "Search", id="reader.search"),
@@ -86,7 +88,7 @@ READER_BINDINGS: list[Binding] = [
 ]
 
 #: Actions that only make sense in span mode.
-_SPAN_ACTIONS = {"span_move", "span_extend", "span_label", "span_remove"}
+_SPAN_ACTIONS = {"span_move", "span_extend", "span_label", "span_remove", "span_split"}
 #: Actions that change the store.
 _EDIT_ACTIONS = {
     "label",
@@ -97,6 +99,8 @@ _EDIT_ACTIONS = {
     "redo",
     "span_label",
     "span_remove",
+    "span_split",
+    "merge_sentence",
 }
 
 
@@ -265,7 +269,8 @@ class ReaderScreen(Screen[None]):
         self.start_sentence = sentence
         self._shown_on_mount = shown
         self._built = False  # set once mounted: the widgets exist
-        self.analysis: Analysis | None = None
+        self.analysis: Analysis | None = None  # with the store's boundary corrections applied
+        self.model_analysis: Analysis | None = None  # as the analyser gave it
         self.analysis_failed = False
         self.doc: Any = None  # annotations.store.ArticleAnnotations once analysed
         self.model_spans: tuple[Span, ...] = ()
@@ -311,12 +316,12 @@ class ReaderScreen(Screen[None]):
         """``12 left here · 286 in corpus · 42 labelled · 310/h · `` (the session's pace)."""
         parts: list[str] = []
         if self.analysis is not None:
-            parts.append(f"{len(self.analysis.sentences) - len(self._reviewed())} left here")
+            parts.append(f"{self._total() - len(self._reviewed())} left here")
         screen = self.capp.list_screen
         if screen is not None:
             # The other articles from the list, this one from its labels now (the list's row may lag).
             reviewed, total, unknown = screen.progress(leave_out=self.article.id)
-            here = len(self.analysis.sentences) - len(self._reviewed()) if self.analysis is not None else 0
+            here = self._total() - len(self._reviewed()) if self.analysis is not None else 0
             parts.append(f"{total - reviewed + here}{'+' if unknown or self.analysis is None else ''} in corpus")
         parts.append(self.capp.pace.describe() if self.capp.pace.labelled else "no labels yet")
         return Content.styled(" · ".join(parts) + "  │  ", "bold")
@@ -363,7 +368,7 @@ class ReaderScreen(Screen[None]):
         self.workers.cancel_group(self, "analysis")
         self.article = article
         self.start_sentence = sentence
-        self.analysis = None
+        self.analysis = self.model_analysis = None
         self.analysis_failed = False
         self.doc = None
         self.model_spans = ()
@@ -426,7 +431,7 @@ class ReaderScreen(Screen[None]):
 
     def apply_analysis(self, analysis: Analysis) -> None:
         """Show highlights and sentences, and load this article's labels from the store."""
-        self.analysis = analysis
+        self.model_analysis = self.analysis = analysis
         self.model_spans = analysis.spans
         try:
             self.doc = self.capp.store.article(self.article, analysis.sentences)
@@ -436,6 +441,7 @@ class ReaderScreen(Screen[None]):
         else:
             if getattr(self.doc, "error", None):
                 self.notify(str(self.doc.error), title="Labels read-only", severity="warning", timeout=10)
+        analysis = self.analysis = self._corrected(analysis)
         if self.view.analysis is not analysis:
             self.view.load(self.article, analysis)
         self._refresh_annotations()
@@ -445,6 +451,23 @@ class ReaderScreen(Screen[None]):
         else:
             self._move(0)
         self._update_legend()
+
+    def _corrected(self, analysis: Analysis) -> Analysis:
+        """``analysis`` with the sentences the store holds (a person merged or split some)."""
+        if self.doc is None or self.doc.sentences is analysis.sentences:
+            return analysis
+        return replace(analysis, sentences=self.doc.sentences)
+
+    def _skipped(self) -> set[int]:
+        """Headings, captions and credits nobody labelled: progress and advance pass them by."""
+        if self.analysis is None:
+            return set()
+        reviewed = self._reviewed()
+        return {i for i, s in enumerate(self.analysis.sentences) if s.non_sentence and i not in reviewed}
+
+    def _total(self) -> int:
+        """The sentences that count toward this article's progress."""
+        return len(self.analysis.sentences) - len(self._skipped()) if self.analysis is not None else 0
 
     def _refresh_annotations(self) -> None:
         """Redraw everything that depends on the stored labels and span corrections."""
@@ -488,7 +511,7 @@ class ReaderScreen(Screen[None]):
         status = self.query_one("#sentence-status", Static)
         if self.analysis is None:
             return
-        total = len(self.analysis.sentences)
+        total = self._total()
         index = self.view.cursor
         reviewed = len(self._reviewed())
         parts: list[Content | str | tuple[str, str]] = [
@@ -501,6 +524,8 @@ class ReaderScreen(Screen[None]):
             label = self.capp.scheme.get(record.label)
             color = label.color if label else "#ff0000"
             parts.append((f" {record.label} ", f"bold #000000 on {color}"))
+        elif self.analysis.sentences and self.analysis.sentences[index].non_sentence:
+            parts.append(("heading or caption: not counted (label it if it is a sentence)", "dim"))
         else:
             parts.append(("unreviewed", "dim"))
         if record is not None and record.checkworthy:
@@ -972,6 +997,7 @@ class ReaderScreen(Screen[None]):
         mode = self.capp.advance
         total = len(self.view.sentences)
         reviewed = self._reviewed()
+        skipped = self._skipped()  # headings and captions: advance passes them by
         target: int | None = None
         if mode != "stay":
             if self.review_label is not None:
@@ -979,12 +1005,12 @@ class ReaderScreen(Screen[None]):
             elif mode == "next":
                 target = after + 1 if after + 1 < total else None
             else:
-                target = navigation.next_unreviewed(total, reviewed, after)
+                target = navigation.next_unreviewed(total, reviewed | skipped, after)
         if target is not None:
             self._move(target)
         elif self.review_label is not None and mode != "stay":
             self._say(f"last {self.review_label} sentence in this article")
-        if len(reviewed) >= total:
+        if len(reviewed) >= self._total():
             self._say("article reviewed · ] opens the next article to review")
 
     def _after_sentence_edit(self, index: int) -> None:
@@ -1068,14 +1094,52 @@ class ReaderScreen(Screen[None]):
 
     def reload_annotations(self) -> None:
         """Read this article's labels again from the store (after undo/redo)."""
-        if self.analysis is None:
+        if self.model_analysis is None:
             return
         try:
-            self.doc = self.capp.store.article(self.article, self.analysis.sentences)
+            self.doc = self.capp.store.article(self.article, self.model_analysis.sentences)
         except ClaimscopeError as error:
             self.notify(str(error), severity="error")
             return
+        self._show_sentences()
         self._refresh_annotations()
+
+    def _show_sentences(self) -> None:
+        """Redraw with the store's sentence list when a merge or split (or its undo) changed it."""
+        assert self.model_analysis is not None
+        analysis = self._corrected(self.model_analysis)
+        if self.analysis is not None and analysis.sentences == self.analysis.sentences:
+            return
+        self.analysis = analysis
+        scroll = self.view.scroll_y
+        self.range_anchor = None
+        self.view.load(self.article, analysis)
+        self._apply_layers()
+        self.view.scroll_to(y=scroll, animate=False)
+        self._status_for = None
+
+    def action_merge_sentence(self) -> None:
+        """m: merge the sentence with the next one (a quote cut from its attribution)."""
+        if not self._editable():
+            return
+        index = self.view.cursor
+        if self._store_call(f"s{index + 1} and s{index + 2} merged (u undoes)", self.doc.merge_sentences, index):
+            self._boundaries_changed(index)
+
+    def action_span_split(self) -> None:
+        """S in span mode: split the sentence before the token under the cursor."""
+        if self.span_cursor is None or not self._editable():
+            return
+        index, at = self.view.cursor, self.span_cursor.token[0]
+        self._leave_span_mode()
+        if self._store_call(f"s{index + 1} split in two (u undoes)", self.doc.split_sentence, index, at):
+            self._boundaries_changed(index)
+
+    def _boundaries_changed(self, index: int) -> None:
+        self._show_sentences()
+        self._refresh_annotations()
+        self._move(index)
+        self.capp.article_changed(self.article.id)
 
     # -------------------------------------------------------------- span mode
     def action_span_mode(self) -> None:

@@ -55,6 +55,8 @@ DEFAULT_ENTITY_COLOR = "#dddddd"
 
 CHIP = 5  # cells of the label name in the gutter ("quant", "cause", "none ")
 GUTTER = 1 + CHIP + 3  # cursor bar, label chip, check-worthy star, note mark, space
+#: The gutter of a heading, caption or credit (a non-sentence: not counted until labelled).
+NON_SENTENCE_CHIP = "¶skip"
 #: How strongly a labelled sentence's background leans toward its label colour.
 TINT = 0.3
 _CONTROL = {code: " " for code in [*range(0, 32), 127, *range(0x80, 0xA0), 0x2028, 0x2029]}
@@ -611,6 +613,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             if mark is not None and mark.labelled and not palette.no_color:
                 tint = self.chip_styles(mark.color)[1]
                 text.stylize(tint, max(0, sentence.start - start), sentence.end - start)
+            elif sentence.non_sentence and (mark is None or not mark.labelled):
+                # a heading or caption: dimmed, it does not count until someone labels it
+                text.stylize(palette.dim, max(0, sentence.start - start), sentence.end - start)
         for at, _mark, style in chips:
             text.stylize(style, at - start, at - start + 1)
         if self.sentences:
@@ -695,7 +700,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         bar = RichSegment("▌" if current else " ", base + palette.cursor_bar)
         head = on_line[0]
         mark = self._marks.get(head)
-        if mark is None or not mark.labelled:
+        if (mark is None or not mark.labelled) and self.sentences[head].non_sentence:
+            chip = [RichSegment(NON_SENTENCE_CHIP, base + palette.dim)]  # not counted: a heading or caption
+        elif mark is None or not mark.labelled:
             chip = [RichSegment(" " * CHIP, base)]
         elif self.sentences[head].start < line_start:  # the line continues this sentence
             chip = [RichSegment("│", self.chip_styles(mark.color)[0]), RichSegment(" " * (CHIP - 1), base)]
