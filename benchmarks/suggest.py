@@ -1,0 +1,255 @@
+"""Claim suggestions against ClaimBuster: how well they learn, how fast they retrain,
+and what a retraining costs a label key.
+
+    python benchmarks/suggest.py [--data ../shared/data/claimbuster/train.json] [--no-spans] [--no-latency]
+
+1. Quality. The 7,976 labelled debate sentences (label 1 = check-worthy) are split
+   once (seed 0): 2,000 held out, the rest a pool a simulated reader labels, as
+   claim (`quantity`) or not (`none`). ROC AUC and F1 (score >= 0.5) on the held-out
+   part with 0 labels (the rule prior alone), then after 50, 100, 200, 500, 1,000
+   and all labels, in reading order (debate order) and in "most useful next" order
+   (uncertainty sampling: the unlabelled sentences closest to 0.5, retraining after
+   every batch), beside a TF-IDF (words + word pairs) + logistic-regression baseline
+   fitted on the same labels in the same run. Targets: AUC >= 0.75 at 0 labels,
+   >= 0.85 after 200, >= 0.90 with all; above the baseline at every point.
+   Sentences are analysed with the project's pipeline (cached) so the cues see
+   entities and figures as in the app; --no-spans scores text alone.
+2. Retrain time at each size (one core, as in the training child process);
+   target <= 5 s for 2,000 labels.
+3. Label-key latency in the app while a retraining runs, against the same keys
+   with no retraining, in one run (the frame-timing helpers of benchmarks/tui.py),
+   over a store of 2,000 labels. Target: no extra latency.
+
+The data is read from its path only: nothing of it is copied into the repository,
+and no model fitted on it is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(_HERE.parent))
+# benchmarks/tui.py: frame timing helpers and private cache/data/config folders.
+_spec = importlib.util.spec_from_file_location("bench_tui", _HERE / "tui.py")
+bench_tui = importlib.util.module_from_spec(_spec)
+assert _spec.loader is not None
+_spec.loader.exec_module(bench_tui)
+
+from annotations.scheme import default_scheme  # noqa: E402
+from annotations.suggest.features import SentenceInput  # noqa: E402
+from annotations.suggest.model import Example, Suggester, fit  # noqa: E402
+
+DATA = _HERE.parent.parent / "shared" / "data" / "claimbuster" / "train.json"
+POINTS = (0, 50, 100, 200, 500, 1000)
+HELD_OUT = 2000
+SCHEME = default_scheme()
+
+
+def load(path: Path) -> tuple[list[dict], list[dict]]:
+    """(pool in debate order, held-out) from one seeded split."""
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    order = list(range(len(rows)))
+    random.Random(0).shuffle(order)
+    held = [rows[i] for i in order[:HELD_OUT]]
+    pool = sorted((rows[i] for i in order[HELD_OUT:]), key=lambda row: row["sentence_id"])
+    return pool, held
+
+
+def with_spans(rows: list[dict], use_spans: bool) -> list[SentenceInput]:
+    """Each sentence with the spans the project's analysis finds in it (cached after the first run)."""
+    if not use_spans:
+        return [SentenceInput(row["text"]) for row in rows]
+    from corpus.analysis import Analyzer
+    from corpus.model import Article
+
+    analyzer = Analyzer(cache_dir=Path.home() / ".cache" / "claimscope-bench-suggest")
+    articles = [Article(id=f"cb/{row['sentence_id']}", path="", text=row["text"], title="") for row in rows]
+    found: dict[str, SentenceInput] = {}
+    began = time.perf_counter()
+    for article, analysis in analyzer.analyze_many(articles, batch_size=256):
+        found[article.id] = SentenceInput(article.text, tuple((s.start, s.end, s.label) for s in analysis.spans))
+    print(f"  analysed {len(rows)} sentences in {time.perf_counter() - began:.1f} s ({analyzer.stats.cache_hits if hasattr(analyzer.stats, 'cache_hits') else '?'} cached)")
+    return [found[article.id] for article in articles]
+
+
+def examples(sentences: list[SentenceInput], rows: list[dict]) -> list[Example]:
+    return [Example(s, "quantity" if row["label"] else "none") for s, row in zip(sentences, rows)]
+
+
+def evaluate(scores: list[float], truth: list[int]) -> tuple[float, float]:
+    from sklearn.metrics import f1_score, roc_auc_score
+
+    return roc_auc_score(truth, scores), f1_score(truth, [s >= 0.5 for s in scores])
+
+
+def claimscope_scores(model, held: list[SentenceInput]) -> list[float]:
+    suggester = Suggester(SCHEME, model)
+    return [s.score for s in suggester.suggest_many(held)]
+
+
+def baseline_scores(texts: list[str], labels: list[int], held_texts: list[str]) -> list[float] | None:
+    """TF-IDF (words and word pairs) + logistic regression, scikit-learn defaults."""
+    if len(set(labels)) < 2:
+        return None
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    model = LogisticRegression(max_iter=1000).fit(vectorizer.fit_transform(texts), labels)
+    return model.predict_proba(vectorizer.transform(held_texts))[:, 1].tolist()
+
+
+def most_useful_order(pool: list[SentenceInput], rows: list[dict], stops: list[int]) -> dict[int, list[int]]:
+    """The pool indexes a reader labels in "most useful next" order, at each stop."""
+    chosen: list[int] = []
+    left = set(range(len(pool)))
+    model = None
+    taken: dict[int, list[int]] = {}
+    for stop in stops:
+        while len(chosen) < stop:
+            batch = 10 if len(chosen) < 200 else 50 if len(chosen) < 1000 else 500
+            suggester = Suggester(SCHEME, model)
+            ranked = sorted(left, key=lambda i: (abs(suggester.suggest(pool[i]).score - 0.5), i))
+            for i in ranked[: min(batch, stop - len(chosen))]:
+                chosen.append(i)
+                left.discard(i)
+            model = fit(examples([pool[i] for i in chosen], [rows[i] for i in chosen]), SCHEME) or model
+        taken[stop] = list(chosen)
+    return taken
+
+
+def quality(pool_rows: list[dict], held_rows: list[dict], use_spans: bool) -> None:
+    print("1. Quality on 2,000 held-out ClaimBuster sentences (label 1 = check-worthy)")
+    pool = with_spans(pool_rows, use_spans)
+    held = with_spans(held_rows, use_spans)
+    truth = [row["label"] for row in held_rows]
+    held_texts = [row["text"] for row in held_rows]
+    stops = [p for p in POINTS if p] + [len(pool)]
+    print("  choosing sentences in most-useful-next order (retraining after every batch)...")
+    useful = most_useful_order(pool, pool_rows, stops)
+    header = f"  {'labels':>6} {'order':<12} {'AUC':>6} {'F1':>6} | {'baseline AUC':>12} {'F1':>6} | {'retrain s':>9}"
+    print(header)
+    print("  " + "-" * (len(header) - 2))
+    auc, f1 = evaluate(claimscope_scores(None, held), truth)
+    print(f"  {0:>6} {'(prior)':<12} {auc:6.3f} {f1:6.3f} | {'– (no labels)':>12} {'–':>6} | {'–':>9}")
+    for stop in stops:
+        for order, picked in (("reading", list(range(stop))), ("most-useful", useful[stop])):
+            if order == "most-useful" and stop == len(pool):
+                continue  # the same labels as reading order
+            chosen = examples([pool[i] for i in picked], [pool_rows[i] for i in picked])
+            began = time.perf_counter()
+            model = fit(chosen, SCHEME)
+            seconds = time.perf_counter() - began
+            auc, f1 = evaluate(claimscope_scores(model, held), truth)
+            base = baseline_scores([pool_rows[i]["text"] for i in picked], [pool_rows[i]["label"] for i in picked], held_texts)
+            b = f"{evaluate(base, truth)[0]:12.3f} {evaluate(base, truth)[1]:6.3f}" if base else f"{'one class':>12} {'–':>6}"
+            name = "all" if stop == len(pool) else str(stop)
+            print(f"  {name:>6} {order:<12} {auc:6.3f} {f1:6.3f} | {b} | {seconds:9.2f}")
+    print(f"  (all = {len(pool)} labels; F1 at score >= 0.5)")
+
+
+def retrain_time(pool_rows: list[dict]) -> None:
+    print("2. Retrain time (one process, as in the training child)")
+    pool = with_spans(pool_rows, False)
+    for size in (500, 1000, 2000, len(pool)):
+        chosen = examples(pool[:size], pool_rows[:size])
+        runs = []
+        for _ in range(3):
+            began = time.perf_counter()
+            fit(chosen, SCHEME)
+            runs.append(time.perf_counter() - began)
+        print(f"  {size:>5} labels: best {min(runs):.2f} s, worst {max(runs):.2f} s (target <= 5 s at 2,000)")
+
+
+async def latency(pool_rows: list[dict]) -> None:
+    """Label keys in the app with and without a retraining of 2,000 labels in flight."""
+    import shutil
+
+    from annotations.store import Store
+    from corpus.articles import load_corpus
+
+    print(f"3. Label-key latency while retraining (store of 2,000 labels; load {bench_tui.load()})")
+    folder = bench_tui._TMP / "suggest-corpus"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    per, articles = 50, 41  # 40 labelled articles, the last one for the keys
+    for n in range(articles):
+        chunk = pool_rows[n * per : (n + 1) * per]
+        text = f"Debate part {n}\n\n" + "\n\n".join(row["text"] for row in chunk) + "\n"
+        (folder / f"part-{n:03d}.txt").write_text(text, encoding="utf-8")
+    store_dir = bench_tui._TMP / "suggest-store"
+    shutil.rmtree(store_dir, ignore_errors=True)
+    app = bench_tui.build_app(folder, store_dir)
+    corpus = load_corpus(folder)
+    bench_tui.fill_cache(app.analyzer, corpus)
+    app.store.close()
+    with Store.open(corpus.root, annotator="bench", scheme=SCHEME, store_dir=store_dir) as store:
+        labelled = 0
+        for n, article in enumerate(corpus.articles[:-1]):
+            analysis = app.analyzer.cached(article)
+            doc = store.article(article, analysis.sentences)
+            with doc.batch():
+                for i, sentence in enumerate(analysis.sentences):
+                    text = article.text[sentence.start : sentence.end].lower()
+                    doc.set_label(i, "quantity" if any(ch.isdigit() for ch in text) else "none")
+                    labelled += 1
+    app = bench_tui.build_app(folder, store_dir)
+    idle: list[tuple[float, float]] = []
+    busy: list[tuple[float, float]] = []
+    keys = ("1", "x")
+    async with app.run_test(size=bench_tui.SIZE) as pilot:
+        frames = bench_tui.Frames(app)
+        app.open_article(corpus.articles[-1].id)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        reader = app.screen
+        app.suggestions.pending = -10_000  # keys of the idle round start no retraining
+        for n in range(30):
+            await pilot.press("j")
+            index = reader.view.cursor
+            idle.append(await frames.timed(lambda: bench_tui.send_key(app, keys[n % 2]), lambda: reader.doc.label_of(index) is not None))
+            await pilot.pause()
+        retrains = 0
+        began = time.perf_counter()
+        for n in range(30):
+            if not app.suggestions.training:
+                app.suggestions.retrain()
+                retrains += 1
+            await pilot.press("j")
+            index = reader.view.cursor
+            busy.append(await frames.timed(lambda: bench_tui.send_key(app, keys[n % 2]), lambda: reader.doc.label_of(index) is not None))
+            await asyncio.sleep(0.05)  # a fast reader: about 10 keys a second
+        await app.workers.wait_for_complete()
+        model = app.suggestions.model
+        print(f"  {retrains} retrainings of {model.trained_on if model else '?'} labels in {time.perf_counter() - began:.1f} s of keys")
+    app.store.close()
+    print(bench_tui.line("label key, no retraining", idle))
+    print(bench_tui.line("label key, retraining in flight", busy))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DATA, help="ClaimBuster train.json (read by path only)")
+    parser.add_argument("--no-spans", action="store_true", help="score text alone (no spaCy analysis)")
+    parser.add_argument("--no-latency", action="store_true", help="skip the app latency part")
+    args = parser.parse_args()
+    if not args.data.is_file():
+        sys.exit(f"benchmarks/suggest.py: {args.data} not found; pass --data PATH to ClaimBuster's train.json")
+    pool, held = load(args.data)
+    quality(pool, held, not args.no_spans)
+    retrain_time(pool)
+    if not args.no_latency:
+        asyncio.run(latency(pool))
+
+
+if __name__ == "__main__":
+    main()
