@@ -44,6 +44,9 @@ class SentenceLabel:
     orphan: bool = False
     #: Where the label came from: "" (typed by the annotator) or "suggestion" (accepted with enter).
     source: str = ""
+    #: A gold label's provenance (annotations/adjudication.py): the labels it was decided
+    #: from, ``"ana=quantity; bob=cause"``; ``annotator`` is who decided, ``updated`` when.
+    decided_from: str = ""
 
     @property
     def reviewed(self) -> bool:
@@ -110,7 +113,7 @@ _SPAN_FIELDS = frozenset(f.name for f in fields(SpanCorrection))
 
 # The JSON types each stored field may have (bool is an int too, so types are compared exactly).
 _LABEL_TYPES: dict[str, tuple[type, ...]] = {
-    **{name: (str,) for name in ("article_id", "text", "note", "annotator", "created", "updated", "article_hash", "source")},
+    **{name: (str,) for name in ("article_id", "text", "note", "annotator", "created", "updated", "article_hash", "source", "decided_from")},
     **{name: (int,) for name in ("sentence_index", "start", "end")},
     "label": (str, type(None)),
     "checkworthy": (bool,),

@@ -1298,6 +1298,12 @@ class ArticleAnnotations:
             self._store.scheme.require(label)
         return self._change_sentence(index, "label", annotator, label=label, source=source if label else "")
 
+    def decide(self, index: int, label: str, decided_from: str) -> SentenceLabel | None:
+        """Record the gold ``label`` of sentence ``index`` (in the gold shard), with the
+        labels it was decided from (see :attr:`SentenceLabel.decided_from`); undoable."""
+        self._store.scheme.require(label)
+        return self._change_sentence(index, "label", None, label=label, decided_from=decided_from)
+
     def set_checkworthy(
         self, index: int, value: bool, *, annotator: str | None = None
     ) -> SentenceLabel | None:

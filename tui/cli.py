@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "import": ("importing", "read Prodigy, doccano or Label Studio exports, or claimscope CSV, back into the store"),
     "stats": ("stats", "progress per article, counts per label and annotator"),
     "merge": ("merge", "bring in the labels of another store (a fallback store, a colleague's)"),
+    "agree": ("agree", "agreement between annotators: kappas, alpha, AC1, confusion (tables or --json)"),
     "figures": ("figures", "every figure of a corpus with its value, unit and sentence (table or --json)"),
     "suggest": ("suggest", "rank every sentence of a corpus by check-worthiness (JSONL or CSV with scores)"),
     "train": ("train", "write the store's claim model as a spaCy pipeline that sets doc.cats"),
