@@ -29,6 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--include-unreviewed", action="store_true",
         help="also export sentences without a label (label empty; Prodigy answer 'ignore')",
     )
+    parser.add_argument(
+        "--gold", action="store_true",
+        help="one label per sentence: the adjudicated one, else the one every annotator gave "
+        "(at least two); without it every annotator's label is a row of its own",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
                 collect_rows(
                     store, items, label=args.label, annotator=annotator_filter,
                     include_unreviewed=args.include_unreviewed, problems=problems,
+                    gold=args.gold,
                 )
             )
             writing = progress.add_task(f"writing {args.format}", total=len(rows))
