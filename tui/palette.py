@@ -46,6 +46,8 @@ class ClaimscopeCommands(Provider):
             yield (f"Export labels as {fmt}", partial(app.export_labels, fmt), "write every label of this corpus")
         yield ("Help: keys and label guidelines", app.action_help, "show every binding and the scheme")
         yield ("Figures: every figure in the corpus", _show_figures(app), "value, unit and sentence; filter, sort, open")
+        yield ("Agreement", partial(_push_team_screen, app, "agreement"), "kappas, alpha, AC1 and confusion between annotators")
+        yield ("Adjudicate", partial(_push_team_screen, app, "adjudicate"), "decide gold labels where annotators disagree")
         if isinstance(self.screen, ReaderScreen):
             screen = self.screen
             for binding in app.reader_keys:
@@ -76,6 +78,18 @@ class ClaimscopeCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, _highlight(matcher, query, name), command, text=name, help=escape(help_text))
+
+
+def _push_team_screen(app: ClaimscopeApp, which: str) -> None:
+    """Open the agreement tables or the adjudication review."""
+    if which == "agreement":
+        from tui.screens.agreement import AgreementScreen
+
+        app.push_screen(AgreementScreen(app.store))
+    else:
+        from tui.screens.adjudicate import AdjudicateScreen
+
+        app.push_screen(AdjudicateScreen(app))
 
 
 def _show_figures(app: ClaimscopeApp) -> Callable[[], object]:

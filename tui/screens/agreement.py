@@ -1,0 +1,45 @@
+"""The agreement view (palette: "Agreement"): the tables of `claimscope agree`, computed
+off the UI thread from every annotator's shard. Names and labels are rich `Text`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from corpus.errors import ClaimscopeError
+
+
+class AgreementScreen(Screen[None]):
+    """Agreement between the store's annotators; escape closes."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+
+    def __init__(self, store: Any) -> None:
+        super().__init__()
+        self.store = store
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Text("computing agreement..."), id="agreement")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.compute()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def compute(self) -> None:
+        from tui.commands.agree import compute, tables
+
+        try:
+            shown: Any = Group(*tables(compute(self.store)))
+        except ClaimscopeError as error:
+            shown = Text(str(error))
+        self.app.call_from_thread(self.query_one("#agreement", Static).update, shown)
