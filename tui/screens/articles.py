@@ -38,8 +38,8 @@ COLUMNS: tuple[tuple[str, str, str, int], ...] = (
     ("entities", "Entities", "Ents", 8),
     ("figures", "Figures", "Figs", 7),
     ("claims", "Claims", "Clms", 6),
-    ("expected", "Expected", "Exp", 9),  # expected claims, from the suggestions (room for the sort arrow)
     ("reviewed", "Reviewed", "Rev", 8),
+    ("expected", "Expected", "Exp", 9),  # expected claims, from the suggestions (room for the sort arrow)
 )
 #: Below this width the list drops the source column and uses the short headings.
 NARROW = 110
@@ -102,8 +102,8 @@ class Row:
             _number(self.entities),
             _number(self.figures),
             _number(self.claims),
-            Text("–" if self.expected is None else f"{self.expected:.1f}", justify="right"),
             Text(f"{self.reviewed}/{self.total}" if self.total else "–", justify="right"),
+            Text("–" if self.expected is None else f"{self.expected:.1f}", justify="right"),
         ]
 
     def matches(self, query: str) -> bool:
