@@ -76,7 +76,7 @@ def with_spans(rows: list[dict], use_spans: bool) -> list[SentenceInput]:
     began = time.perf_counter()
     for article, analysis in analyzer.analyze_many(articles, batch_size=256):
         found[article.id] = SentenceInput(article.text, tuple((s.start, s.end, s.label) for s in analysis.spans))
-    print(f"  analysed {len(rows)} sentences in {time.perf_counter() - began:.1f} s ({analyzer.stats.cache_hits if hasattr(analyzer.stats, 'cache_hits') else '?'} cached)")
+    print(f"  analysed {len(rows)} sentences in {time.perf_counter() - began:.1f} s ({analyzer.stats.cached} from the cache)")
     return [found[article.id] for article in articles]
 
 
