@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from textual import on, work
@@ -77,6 +78,8 @@ READER_BINDINGS: list[Binding] = [
     Binding("H", "span_extend(-1)", "Extend left", group=_SPAN, id="reader.span_extend_left"),
     Binding("L", "span_extend(1)", "Extend right", group=_SPAN, id="reader.span_extend_right"),
     Binding("enter", "span_label", "Label span", id="reader.span_label"),
+    # Outside span mode enter accepts the suggested label (check_action picks one of the two).
+    Binding("enter", "accept_suggestion", "Accept suggestion", id="reader.accept_suggestion"),
     Binding("D", "span_remove", "Remove span", id="reader.span_remove"),
     Binding("S", "span_split", "Split sentence here", show=False, group=_SPAN, id="reader.split"),
     Binding("m", "merge_sentence", "Merge with next", show=False, id="reader.merge"),
@@ -158,6 +161,16 @@ class AnalysisReady(Message):
     def __init__(self, article_id: str, analysis: Analysis) -> None:
         self.article_id = article_id
         self.analysis = analysis
+        super().__init__()
+
+
+class SuggestionsReady(Message):
+    """The worker scored the sentences of an analysis for claim suggestions."""
+
+    def __init__(self, article_id: str, analysis: Analysis, suggestions: list[Any]) -> None:
+        self.article_id = article_id
+        self.analysis = analysis
+        self.suggestions = suggestions
         super().__init__()
 
 
@@ -284,6 +297,8 @@ class ReaderScreen(Screen[None]):
         self.range_anchor: int | None = None  # V: the sentence the range selection started at
         self.review_label: str | None = None  # review mode: j/k visit only sentences with it
         self.status_note: str | None = None  # a one-line message in the status line, until the next move
+        self.suggestions: list[Any] = []  # a Suggestion per sentence of `_suggested_for`, once scored
+        self._suggested_for: Analysis | None = None
 
     @property
     def capp(self) -> ClaimscopeApp:
@@ -333,6 +348,7 @@ class ReaderScreen(Screen[None]):
         self.view = self.query_one(ArticleView)
         self.save_indicator = self.query_one(SaveIndicator)
         self._built = True
+        self.capp.suggestions.listeners.append(self._model_changed)
         self.query_one(LabelBar).show_labels([(label.key, label.name, label.color) for label in self.capp.scheme])
         if self.capp.store.read_only:
             self.save_indicator.read_only()
@@ -376,6 +392,7 @@ class ReaderScreen(Screen[None]):
         self.search_query, self.hits, self.hit_index = None, [], None
         self.range_anchor, self.status_note = None, None  # review mode stays on: a second pass spans articles
         self._status_for = None
+        self.suggestions, self._suggested_for = [], None
         self.query_one("#reader-title", Static).update(self._title_content(), layout=False)  # fixed height
         if self.search_box is not None:
             self.search_box.display = False
@@ -478,6 +495,8 @@ class ReaderScreen(Screen[None]):
             self.view.set_marks({i: m for i, m in marks.items() if m is not None})
         else:
             self.view.set_spans(self.model_spans)
+        if self.analysis is not None and self._suggested_for is not self.analysis:
+            self._load_suggestions()
         self._update_panel()
         self._update_progress()
         self._update_status()
@@ -527,7 +546,7 @@ class ReaderScreen(Screen[None]):
         elif self.analysis.sentences and self.analysis.sentences[index].non_sentence:
             parts.append(("heading or caption: not counted (label it if it is a sentence)", "dim"))
         else:
-            parts.append(("unreviewed", "dim"))
+            parts += [("unreviewed", "dim"), *self._suggestion_status(index)]
         if record is not None and record.checkworthy:
             parts.append((" ★ check-worthy", "bold"))
         if record is not None and record.note:
@@ -723,6 +742,8 @@ class ReaderScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.range_anchor is not None and action in _SPAN_ACTIONS | {"span_mode"}:
             return False  # one selection at a time
+        if action == "accept_suggestion":
+            return self.span_cursor is None  # enter labels the span in span mode
         if action in _SPAN_ACTIONS:
             return self.span_cursor is not None
         if action == "previous_hit":
@@ -879,7 +900,7 @@ class ReaderScreen(Screen[None]):
 
     def action_next_unreviewed(self) -> None:
         if self._ready():
-            target = navigation.next_unreviewed(len(self.view.sentences), self._reviewed(), self.view.cursor)
+            target = self._next_open(self._reviewed() | self._skipped() | {self.view.cursor}, self.view.cursor)
             if target is None:
                 self.notify("every sentence in this article is reviewed")
             else:
@@ -889,6 +910,10 @@ class ReaderScreen(Screen[None]):
         self.capp.step_article(self.article.id, step)
 
     def action_next_to_review(self) -> None:
+        found = self.capp.suggestions.most_useful_article(self.article.id) if self._most_useful() else None
+        if found is not None:  # most useful next across the corpus: that article, at that sentence
+            self.capp.open_article(*found)
+            return
         self.capp.open_next_to_review(self.article.id)
 
     def action_back(self) -> None:
@@ -914,6 +939,92 @@ class ReaderScreen(Screen[None]):
     def layers_changed(self) -> None:
         """The app's highlight switches changed (from a key or the palette)."""
         self._apply_layers()
+
+    # ------------------------------------------------------------ suggestions
+    def _load_suggestions(self) -> None:
+        """Score this article's sentences off the UI thread; ghost labels follow."""
+        self._suggested_for = self.analysis
+        self.suggestions = []
+        self.view.set_ghosts({})
+        if self.analysis is not None and self.analysis.sentences:
+            self._score_article(self.article, self.analysis)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="suggest", description="score sentences")
+    def _score_article(self, article: Article, analysis: Analysis) -> None:
+        scores = self.capp.suggestions.for_article(article, analysis)
+        self.post_message(SuggestionsReady(article.id, analysis, scores))
+
+    def on_suggestions_ready(self, message: SuggestionsReady) -> None:
+        if message.article_id != self.article.id or message.analysis is not self.analysis:
+            return  # another article, or the sentences changed since (a merge or split)
+        self.suggestions = message.suggestions
+        self.view.set_ghosts({i: s.label for i, s in enumerate(self.suggestions) if s.label})
+        self.capp.suggestions.note_reviewed(self.article.id, self._reviewed())
+        self._update_status()
+        if self.capp.list_screen is not None:
+            self.capp.list_screen.expected_changed()  # this article may not have been scored before
+
+    def _model_changed(self) -> None:
+        """A newer suggestion model is in use: score this article again."""
+        if self.analysis is not None:
+            self._load_suggestions()
+
+    def _suggestion(self, index: int) -> Any:
+        """The suggestion for sentence ``index``, once scored."""
+        if self.analysis is None or len(self.suggestions) != len(self.analysis.sentences):
+            return None
+        return self.suggestions[index]
+
+    def _suggestion_status(self, index: int) -> list[Content | str | tuple[str, str]]:
+        """`` · suggested quantity 0.82 (enter)`` for an unreviewed sentence."""
+        suggestion = self._suggestion(index)
+        if suggestion is None or suggestion.label is None:
+            return []
+        key = self.app.get_key_display(Binding(self._key_of("reader.accept_suggestion"), ""))
+        return [(f" · suggested ", "dim"), Content(suggestion.label), (f" {suggestion.score:.2f} ({key} accepts)", "dim")]
+
+    def _key_of(self, binding_id: str) -> str:
+        return next((b.key.split(",")[0] for b in self.capp.reader_keys if b.id == binding_id), "enter")
+
+    def _most_useful(self) -> bool:
+        return self.capp.suggestions.order == "most-useful"
+
+    def _next_open(self, done: set[int], after: int) -> int | None:
+        """The next unreviewed sentence: in reading order, or the most useful one next
+        (closest to the claim/not-claim boundary) when that order is chosen."""
+        if self._most_useful() and self._suggestion(0) is not None:
+            from annotations.suggest.ranking import most_useful
+
+            return most_useful(self.suggestions, done)
+        return navigation.next_unreviewed(len(self.view.sentences), done, after)
+
+    def _learn(self, count: int) -> None:
+        """Labels were added: tell the suggestions (they retrain after every few)."""
+        self.capp.suggestions.note_reviewed(self.article.id, self._reviewed())
+        self.capp.suggestions.labelled(count)
+
+    def action_accept_suggestion(self) -> None:
+        """enter: give the sentence under the cursor its suggested label (kept as ``source: suggestion``)."""
+        if not self._editable():
+            return
+        if self.range_anchor is not None:
+            self._say("enter accepts one sentence's suggestion; a label key labels the selection")
+            return
+        index = self.view.cursor
+        record = self.doc.labels.get(index)
+        if record is not None and record.label is not None:
+            self._say(f"s{index + 1} is labelled {record.label} already")
+            return
+        suggestion = self._suggestion(index)
+        if suggestion is None or suggestion.label is None:
+            self._say("no suggestion for this sentence yet")
+            return
+        accept = partial(self.doc.set_label, source="suggestion")
+        if self._store_call(f"s{index + 1} {suggestion.label} saved (suggestion)", accept, index, suggestion.label):
+            self.capp.pace.add(1)
+            self._learn(1)
+            self._after_sentence_edit(index)
+            self._advance(index)
 
     # ---------------------------------------------------------------- editing
     def _editable(self) -> bool:
@@ -967,6 +1078,7 @@ class ReaderScreen(Screen[None]):
         if self._store_call(f"s{index + 1} {name} saved" if name else f"s{index + 1} cleared", self.doc.set_label, index, name):
             if name is not None:
                 self.capp.pace.add(1)  # before the header is redrawn
+                self._learn(1)
             self._after_sentence_edit(index)
             if name is not None:
                 self._advance(index)
@@ -984,6 +1096,7 @@ class ReaderScreen(Screen[None]):
             return
         if name is not None:
             self.capp.pace.add(len(chosen))  # before the header is redrawn
+            self._learn(len(chosen))
         self._end_range()
         self.capp.article_changed(self.article.id)
         self._refresh_annotations()
@@ -1003,9 +1116,9 @@ class ReaderScreen(Screen[None]):
             if self.review_label is not None:
                 target = navigation.next_in(self._with_label(self.review_label), after)
             elif mode == "next":
-                target = after + 1 if after + 1 < total else None
+                target = next((i for i in range(after + 1, total) if i not in skipped), None)
             else:
-                target = navigation.next_unreviewed(total, reviewed | skipped, after)
+                target = self._next_open(reviewed | skipped, after)
         if target is not None:
             self._move(target)
         elif self.review_label is not None and mode != "stay":

@@ -306,6 +306,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.show_figures = True
         self.show_dates = True
         self._marks: dict[int, Mark] = {}
+        self._ghosts: dict[int, str] = {}
         self._hits: list[tuple[int, int]] = []
         self._hit_index: int | None = None
         self._selection: tuple[int, int] | None = None
@@ -330,6 +331,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._sentence_ends = [segment.end for segment in self.sentences]
         self.set_spans(analysis.spans if analysis else ())
         self._marks = {}
+        self._ghosts = {}
         self._hits, self._hit_index = [], None
         self._selection = self._token = None
         self._layout_width = -1
@@ -354,6 +356,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._marks = dict(marks)
         self._strips.clear()
         self.refresh()
+
+    def set_ghosts(self, ghosts: Mapping[int, str]) -> None:
+        """Replace the suggested labels (sentence index -> label name), drawn dim in the
+        gutter of sentences without a mark."""
+        if ghosts != self._ghosts:
+            self._ghosts = dict(ghosts)
+            self._strips.clear()
+            self.refresh()
 
     def set_mark(self, index: int, mark: Mark | None) -> None:
         """Change one sentence's gutter mark, redrawing only its paragraph(s)."""
@@ -702,6 +712,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         mark = self._marks.get(head)
         if (mark is None or not mark.labelled) and self.sentences[head].non_sentence:
             chip = [RichSegment(NON_SENTENCE_CHIP, base + palette.dim)]  # not counted: a heading or caption
+        elif (mark is None or not mark.labelled) and head in self._ghosts and self.sentences[head].start >= line_start:
+            # a suggestion, not a label: dim italic name, no chip colour (NO_COLOR keeps the italic)
+            chip = [RichSegment(self._ghosts[head][:CHIP].ljust(CHIP), base + palette.dim + Style(italic=True))]
         elif mark is None or not mark.labelled:
             chip = [RichSegment(" " * CHIP, base)]
         elif self.sentences[head].start < line_start:  # the line continues this sentence
