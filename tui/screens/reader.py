@@ -79,7 +79,8 @@ READER_BINDINGS: list[Binding] = [
     Binding("L", "span_extend(1)", "Extend right", group=_SPAN, id="reader.span_extend_right"),
     Binding("enter", "span_label", "Label span", id="reader.span_label"),
     # Outside span mode enter accepts the suggested label (check_action picks one of the two).
-    Binding("enter", "accept_suggestion", "Accept suggestion", id="reader.accept_suggestion"),
+    # The status line names the key beside the suggestion, so the key bar stays as it was.
+    Binding("enter", "accept_suggestion", "Accept suggestion", show=False, id="reader.accept_suggestion"),
     Binding("D", "span_remove", "Remove span", id="reader.span_remove"),
     Binding("S", "span_split", "Split sentence here", show=False, group=_SPAN, id="reader.split"),
     Binding("m", "merge_sentence", "Merge with next", show=False, id="reader.merge"),
