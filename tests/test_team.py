@@ -1,0 +1,234 @@
+"""Team annotation: two annotators on one corpus at once (real apps, one store folder),
+agreement and exports from the CLI, adjudication in the app, export --gold, merge and
+the migration of a store from before per-annotator shards."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from annotations.scheme import default_scheme
+from annotations.store import Store, article_file_name
+from corpus.articles import load_corpus
+from tui.app import ClaimscopeApp
+from tui.cli import main
+from tui.config import Config
+from tui.screens.adjudicate import AdjudicateScreen
+from tui.screens.reader import ReaderScreen
+
+pytestmark = pytest.mark.anyio
+
+ARTICLE = (
+    "Ferry fares rise\n\n"
+    "Ferry fares will rise by 12% next year. The council blamed higher fuel costs. "
+    "Passengers said the service was often late. The operator expects 2 million journeys in 2026.\n"
+)
+# default scheme keys: 1 quantity, 2 cause, x none
+
+
+def make_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "ferry.txt").write_text(ARTICLE, encoding="utf-8")
+    return folder
+
+
+def app_for(corpus_dir: Path, store_dir: Path, annotator: str, analyzer) -> ClaimscopeApp:
+    corpus = load_corpus(corpus_dir)
+    store = Store.open(corpus.root, annotator=annotator, scheme=default_scheme(), store_dir=store_dir)
+    return ClaimscopeApp(corpus, store, default_scheme(), analyzer, restore=False, config=Config(advance="stay"))
+
+
+async def open_reader(app: ClaimscopeApp, pilot) -> ReaderScreen:
+    app.open_article("ferry.txt")
+    for _ in range(2000):  # the analysis comes from the app's analysis process
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        if isinstance(app.screen, ReaderScreen) and app.screen.analysis is not None:
+            break
+    assert isinstance(app.screen, ReaderScreen) and app.screen.analysis is not None
+    return app.screen
+
+
+async def label_together(tmp_path: Path, analyzer) -> tuple[Path, Path]:
+    """ana and bob label the article in two apps whose stores are open at the same time.
+
+    The apps run one after the other (two Textual apps in one test task share its
+    active-app context), but both hold their store (and its lock) throughout.
+    """
+    corpus_dir, store_dir = make_corpus(tmp_path), tmp_path / "store"
+    ana, bob = app_for(corpus_dir, store_dir, "ana", analyzer), app_for(corpus_dir, store_dir, "bob", analyzer)
+    try:
+        assert not ana.store.read_only and not bob.store.read_only  # no lock conflict
+        async with ana.run_test(size=(120, 36)) as pilot:
+            reader = await open_reader(ana, pilot)
+            await pilot.press("1", "j", "2", "j", "x")  # s0 quantity, s1 cause, s2 none
+            await pilot.pause()
+            assert {i: r.label for i, r in reader.doc.labels.items()} == {0: "quantity", 1: "cause", 2: "none"}
+        async with bob.run_test(size=(120, 36)) as pilot:
+            reader = await open_reader(bob, pilot)
+            await pilot.press("1", "j", "1", "j", "j", "2")  # s0 quantity, s1 quantity, s3 cause
+            await pilot.pause()
+            # bob's app shows bob's labels, not ana's (s2 is ana's only).
+            assert {i: r.label for i, r in reader.doc.labels.items()} == {0: "quantity", 1: "quantity", 3: "cause"}
+        # The same annotator a second time is read-only, and told why.
+        again = Store.open(corpus_dir, annotator="ana", store_dir=store_dir)
+        assert again.read_only and "the same annotator cannot write from two places" in again.read_only_reason
+        again.close()
+    finally:
+        ana.store.close()
+        bob.store.close()
+    return corpus_dir, store_dir
+
+
+async def test_two_annotators_label_one_corpus_at_once_and_both_labels_are_kept(
+    tmp_path: Path, analyzer, capsys
+) -> None:
+    corpus_dir, store_dir = await label_together(tmp_path, analyzer)
+    name = article_file_name("ferry.txt")
+    for who, labels in (("ana", {0: "quantity", 1: "cause", 2: "none"}), ("bob", {0: "quantity", 1: "quantity", 3: "cause"})):
+        data = json.loads((store_dir / "annotators" / who / "articles" / name).read_text("utf-8"))
+        assert {r["sentence_index"]: r["label"] for r in data["labels"].values()} == labels
+        assert {r["annotator"] for r in data["labels"].values()} == {who}
+
+    capsys.readouterr()
+    assert main(["agree", str(corpus_dir), "--store", str(store_dir), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["annotators"] == ["ana", "bob"] and figures["sentences"] == 2
+    assert figures["overall"]["percent"]["value"] == 0.5
+    (pair,) = figures["pairs"]
+    labels = pair["confusion"]["labels"]
+    q, c = labels.index("quantity"), labels.index("cause")
+    assert pair["confusion"]["matrix"][q][q] == 1 and pair["confusion"]["matrix"][c][q] == 1
+    assert main(["agree", str(corpus_dir), "--store", str(store_dir)]) == 0
+    shown = capsys.readouterr().out
+    assert "Krippendorff's alpha" in shown and "ana / bob" in shown
+    assert main(["agree", str(corpus_dir), "--store", str(store_dir), "--annotators", "ana,zed"]) == 2
+    assert "no labels by 'zed'" in capsys.readouterr().err
+
+    # Without --gold every annotator's label is a row, with its annotator.
+    out = tmp_path / "all.csv"
+    assert main(["export", str(corpus_dir), "--store", str(store_dir), "-f", "csv", "-o", str(out)]) == 0
+    rows = [(int(r["sentence_index"]), r["annotator"], r["label"]) for r in csv.DictReader(out.open(encoding="utf-8"))]
+    assert rows == [
+        (0, "ana", "quantity"), (0, "bob", "quantity"), (1, "ana", "cause"),
+        (1, "bob", "quantity"), (2, "ana", "none"), (3, "bob", "cause"),
+    ]
+    # stats counts every annotator's labels.
+    assert main(["stats", str(corpus_dir), "--store", str(store_dir)]) == 0
+    stats = capsys.readouterr().out
+    assert "4 sentences reviewed" in " ".join(stats.split())
+
+
+async def test_adjudication_in_the_app_is_undoable_resumable_and_export_gold_uses_it(
+    tmp_path: Path, analyzer, capsys
+) -> None:
+    corpus_dir, store_dir = await label_together(tmp_path, analyzer)
+    cy = app_for(corpus_dir, store_dir, "cy", analyzer)
+    try:
+        async with cy.run_test(size=(120, 36)) as pilot:
+            screen = AdjudicateScreen(cy)
+            cy.push_screen(screen)
+            await pilot.pause()
+            await cy.workers.wait_for_complete()
+            await pilot.pause()
+            assert screen.work is not None
+            assert [(c.index, [r.label for r in c.labels]) for c in screen.work.cases] == [(1, ["cause", "quantity"])]
+            assert "0 decided, 1 to go" in screen.render_case().plain
+            await pilot.press("2")  # the scheme key of cause
+            gold = screen.work.decision(screen.work.cases[0])
+            assert gold is not None and gold.label == "cause" and gold.annotator == "cy"
+            assert gold.decided_from == "ana=cause; bob=quantity"
+            await pilot.press("u")  # undo
+            assert screen.work.decision(screen.work.cases[0]) is None
+            await pilot.press("tab", "enter")  # take bob's label
+            assert screen.work.decision(screen.work.cases[0]).label == "quantity"
+            assert "1 decided, 0 to go" in screen.render_case().plain
+    finally:
+        cy.store.close()
+    gold_file = store_dir / "annotators" / "_gold" / "articles" / article_file_name("ferry.txt")
+    record = json.loads(gold_file.read_text("utf-8"))["labels"]["2"]
+    assert (record["label"], record["annotator"], record["decided_from"]) == ("quantity", "cy", "ana=cause; bob=quantity")
+
+    # Reopened, the review resumes (everything is decided) and shows the decision.
+    again = app_for(corpus_dir, store_dir, "cy", analyzer)
+    try:
+        async with again.run_test(size=(120, 36)) as pilot:
+            screen = AdjudicateScreen(again, include_single=True)
+            again.push_screen(screen)
+            await pilot.pause()
+            await again.workers.wait_for_complete()
+            await pilot.pause()
+            assert screen.work is not None and len(screen.work.cases) == 3  # + s2, s3 (one label each)
+            assert screen.case is not None and screen.case.index == 2  # the first undecided
+            assert screen.work.progress() == (1, 3)
+    finally:
+        again.store.close()
+
+    out = tmp_path / "gold.csv"
+    assert main(["export", str(corpus_dir), "--store", str(store_dir), "-f", "csv", "-o", str(out), "--gold"]) == 0
+    rows = [(int(r["sentence_index"]), r["annotator"], r["label"]) for r in csv.DictReader(out.open(encoding="utf-8"))]
+    # s0: both said quantity (unanimous); s1: adjudicated; s2, s3: one annotator only, not gold.
+    assert rows == [(0, "ana+bob", "quantity"), (1, "cy", "quantity")]
+
+
+def test_merge_puts_a_colleagues_labels_in_their_shard_with_times_kept(tmp_path: Path, analyzer, capsys) -> None:
+    corpus_dir = make_corpus(tmp_path)
+    corpus = load_corpus(corpus_dir)
+    article = corpus.articles[0]
+    sentences = analyzer.analyze(article).sentences
+    with Store.open(corpus.root, annotator="ana") as mine:
+        mine.article(article, sentences).set_label(0, "quantity")
+    other = tmp_path / "colleague"
+    with Store.open(None, annotator="dan", store_dir=other) as theirs:
+        theirs.article(article, sentences).set_label(0, "cause")
+        theirs.article(article, sentences).set_label(1, "none")
+    dan = {r.sentence_index: r for s in Store.open(None, annotator="dan", store_dir=other, read_only=True).shards() for a in s.stored_articles() for r in a.labels}
+    assert main(["merge", str(corpus_dir), str(other), "--annotator", "ana"]) == 0
+    with Store.open(corpus.root, annotator="dan", read_only=True) as merged:
+        doc = merged.article(article, sentences)
+        assert doc.labels[0].label == "cause" and doc.labels[0].updated == dan[0].updated
+        assert doc.labels[1].created == dan[1].created
+    with Store.open(corpus.root, annotator="ana", read_only=True) as mine:
+        assert mine.article(article, sentences).labels[0].label == "quantity"  # no conflict: two annotators
+        assert [s.annotator for s in mine.shards()] == ["ana", "dan"]
+
+
+def test_a_store_from_before_shards_is_split_by_annotator_with_a_backup(tmp_path: Path, analyzer) -> None:
+    corpus_dir = make_corpus(tmp_path)
+    corpus = load_corpus(corpus_dir)
+    article = corpus.articles[0]
+    sentences = analyzer.analyze(article).sentences
+    store_dir = corpus_dir / ".claimscope"
+    (store_dir / "articles").mkdir(parents=True)
+
+    def record(index: int, label: str, who: str) -> dict:
+        seg = sentences[index]
+        return {
+            "annotator": who, "article_hash": article.hash, "article_id": article.id, "checkworthy": False,
+            "created": "2024-01-01T00:00:00.000Z", "end": seg.end, "label": label, "note": "", "orphan": False,
+            "sentence_index": index, "start": seg.start, "text": article.text[seg.start : seg.end],
+            "updated": "2024-01-02T00:00:00.000Z",
+        }
+
+    old = {
+        "labels": {"1": record(0, "quantity", "ana"), "2": record(1, "cause", "bob")},
+        "meta": {"1": {"article_hash": article.hash, "article_id": article.id, "schema": 1, "sentences": len(sentences), "title": article.title}},
+        "orphans": {},
+        "spans": {},
+    }
+    name = article_file_name(article.id)
+    (store_dir / "articles" / name).write_text(json.dumps(old), "utf-8")
+    (store_dir / "store.json").write_text(json.dumps({"schema": 1}), "utf-8")
+    with Store.open(corpus.root, annotator="ana") as store:
+        assert any("migrated store from schema 1 to 2" in n for n in store.notices)
+        assert {i: r.label for i, r in store.article(article, sentences).labels.items()} == {0: "quantity"}
+    with Store.open(corpus.root, annotator="bob", read_only=True) as store:
+        assert {i: r.label for i, r in store.article(article, sentences).labels.items()} == {1: "cause"}
+    assert not (store_dir / "articles").exists()
+    [backup] = (store_dir / "backups").iterdir()
+    assert json.loads((backup / "articles" / name).read_text("utf-8")) == old
+    assert json.loads((store_dir / "store.json").read_text("utf-8"))["schema"] == 2
