@@ -982,7 +982,7 @@ class ReaderScreen(Screen[None]):
         if suggestion is None or suggestion.label is None:
             return []
         key = self.app.get_key_display(Binding(self._key_of("reader.accept_suggestion"), ""))
-        return [(f" · suggested ", "dim"), Content(suggestion.label), (f" {suggestion.score:.2f} ({key} accepts)", "dim")]
+        return [(" · suggested ", "dim"), Content(suggestion.label), (f" {suggestion.score:.2f} ({key} accepts)", "dim")]
 
     def _key_of(self, binding_id: str) -> str:
         return next((b.key.split(",")[0] for b in self.capp.reader_keys if b.id == binding_id), "enter")
