@@ -642,6 +642,20 @@ class Store:
             out.append(self if own is None else self._view(self.annotator, folder / GOLD_SHARD))
         return out
 
+    def others_labels(
+        self, article: Article, sentences: Sequence[Segment]
+    ) -> dict[int, list[SentenceLabel]]:
+        """Sentence index -> the other annotators' labels of it (by annotator), read-only:
+        for showing a colleague's labels beside one's own (side panel, review mode)."""
+        out: dict[int, list[SentenceLabel]] = {}
+        for shard in self.shards():
+            if shard is self or not shard.file_for(article.id).exists():
+                continue
+            for index, record in sorted(shard.article(article, sentences).labels.items()):
+                if record.label is not None:
+                    out.setdefault(index, []).append(replace(record, annotator=shard.annotator))
+        return out
+
     def gold(self) -> Store:
         """A read-only view of the gold shard (adjudicated labels)."""
         if self.shard.name == GOLD_SHARD:

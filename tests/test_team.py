@@ -74,6 +74,12 @@ async def label_together(tmp_path: Path, analyzer) -> tuple[Path, Path]:
             await pilot.pause()
             # bob's app shows bob's labels, not ana's (s2 is ana's only).
             assert {i: r.label for i, r in reader.doc.labels.items()} == {0: "quantity", 1: "quantity", 3: "cause"}
+        # Each sees the other's labels read-only beside their own (side panel, review).
+        article = ana.corpus.articles[0]
+        others = ana.store.others_labels(article, reader.doc.sentences)
+        assert {i: [(r.annotator, r.label) for r in rs] for i, rs in others.items()} == {
+            0: [("bob", "quantity")], 1: [("bob", "quantity")], 3: [("bob", "cause")]
+        }
         # The same annotator a second time is read-only, and told why.
         again = Store.open(corpus_dir, annotator="ana", store_dir=store_dir)
         assert again.read_only and "the same annotator cannot write from two places" in again.read_only_reason
