@@ -808,10 +808,9 @@ class Store:
     def files_with_labels(self, label: str | None = None, annotator: str | None = None) -> set[str]:
         """Names of the article files that may hold labels (with ``label``, by ``annotator``).
 
-        Answered from the index without reading article files: a file whose index
-        entry is missing or older than the file is included (it may hold anything).
-        Export uses this to skip loading analyses of articles it would not export.
-        Every annotator's shard (and the gold shard) counts.
+        Answered from the index: only a file whose index entry is missing or older
+        than the file is read. Export uses this to skip loading analyses of articles it
+        would not export. Every annotator's shard (and the gold shard) counts.
         """
         names: set[str] = set()
         for shard in self.shards(gold=True):
@@ -834,8 +833,11 @@ class Store:
                     and cached.get("mtime_ns") == st.st_mtime_ns
                     and cached.get("size") == st.st_size
                 ):
-                    names.add(entry.name)
-                    continue
+                    # Changed since the index was written: read this one file now (an
+                    # unreadable one holds nothing to export).
+                    cached = self._index_entry(Path(entry.path), st)
+                    self._index_entries[entry.name] = cached
+                    self._index_dirty = True
                 counts = cached.get("counts") or {}
                 who = cached.get("annotators") or {}
                 if (counts if label is None else counts.get(label)) and (

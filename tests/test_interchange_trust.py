@@ -68,11 +68,12 @@ def label_corpus(root: Path, analyzer, notes: dict[int, str] | None = None) -> d
 
 
 def labels_in(root: Path, store_dir: Path | None, analyzer) -> dict[str, dict[str, str]]:
-    """What a store holds, read back through the store: article id -> sentence text -> label."""
+    """What a store holds, read back through the store: article id -> sentence text -> label
+    (every annotator's shard: an import goes to the importing annotator's)."""
     corpus = load_corpus(root)
     found: dict[str, dict[str, str]] = {}
-    with Store.open(corpus.root, annotator="x", store_dir=store_dir, read_only=True) as store:
-        for article in corpus.articles:
+    with Store.open(corpus.root, annotator="x", store_dir=store_dir, read_only=True) as reader:
+        for store, article in ((s, a) for s in reader.shards() for a in corpus.articles):
             analysis = analyzer.analyze(article)
             doc = store.article(article, analysis.sentences)
             assert not doc.orphans
@@ -218,13 +219,13 @@ def test_a_corrupt_store_file_is_skipped_by_import_and_named_by_stats_and_export
     out = tmp_path / "labels.jsonl"
     assert main(["export", str(root), "-f", "prodigy", "-o", str(out)]) == 0
     capsys.readouterr()
-    with Store.open(root, annotator="x", read_only=True) as store:
+    with Store.open(root, annotator="ana", read_only=True) as store:  # ana's shard
         broken = store.file_for("a.txt")
         fine = store.file_for("b.txt")
     broken.write_text('{"labels": {"1": {"label": "quan', encoding="utf-8")
     fine.unlink()  # b's labels must come back from the import
 
-    result = run_cli("import", str(root), str(out))
+    result = run_cli("import", str(root), str(out), "--annotator", "ana")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "6 lines: 3 imported, 0 unchanged, 3 rejected" in result.stderr
     skipped = [line for line in result.stderr.splitlines() if "skipped" in line]
@@ -249,9 +250,13 @@ def labels_in_article(root: Path, article_id: str, analyzer) -> dict[int, str]:
     corpus = load_corpus(root)
     article = corpus.get(article_id)
     analysis = analyzer.analyze(article)
-    with Store.open(corpus.root, annotator="x", read_only=True) as store:
-        doc = store.article(article, analysis.sentences)
-        return {i: r.label for i, r in doc.labels.items() if r.label}
+    with Store.open(corpus.root, annotator="x", read_only=True) as reader:
+        return {
+            i: r.label
+            for store in reader.shards()
+            for i, r in store.article(article, analysis.sentences).labels.items()
+            if r.label
+        }
 
 
 # ------------------------------------------------------------- stats follow the text
@@ -284,7 +289,7 @@ def test_stats_follow_an_edited_article_like_export(tmp_path: Path, analyzer, ca
     rows = list(csv.DictReader(out_csv.open(encoding="utf-8", newline="")))
     assert len(rows) == 2 and {r["label"] for r in rows} == {"quantity", "none"}
     # stats read only: the store file still holds the old placement
-    with Store.open(root, annotator="x", read_only=True) as store:
+    with Store.open(root, annotator="ana", read_only=True) as store:
         assert {s.article_id: len(s.labels) for s in store.stored_articles()} == {"a.txt": 3}
 
 
@@ -338,7 +343,7 @@ def test_import_survives_deep_nesting_and_lone_surrogates(tmp_path: Path, analyz
     assert "line 1: not valid JSON here (nested too deeply)" in result.stderr
     assert "line 2: 1 lone surrogate escape(s)" in result.stderr and "line 3: 1 lone surrogate" in result.stderr
     # the store file stays readable UTF-8 and holds both labels
-    with Store.open(root, annotator="x", read_only=True) as store:
+    with Store.open(root, annotator="tester", read_only=True) as store:  # the importing annotator
         store.file_for("b.txt").read_bytes().decode("utf-8")
         doc = store.article(article, analysis.sentences)
         assert doc.error is None
@@ -350,7 +355,7 @@ def test_import_survives_deep_nesting_and_lone_surrogates(tmp_path: Path, analyz
 def test_a_store_record_with_a_wrong_type_is_named_as_corrupt(tmp_path: Path, analyzer, field: str, value) -> None:
     root = make_corpus(tmp_path / "corpus", separators=False)
     label_corpus(root, analyzer)
-    with Store.open(root, annotator="x", read_only=True) as store:
+    with Store.open(root, annotator="ana", read_only=True) as store:  # label_corpus's shard
         broken = store.file_for("b.txt")
     data = json.loads(broken.read_text(encoding="utf-8"))
     data["labels"]["1"][field] = value
