@@ -170,7 +170,8 @@ async def test_every_edit_on_a_full_disk_says_not_saved_and_shows_the_stored_sta
 
     corpus = load_corpus(corpus_dir)
     article = corpus.get("harbour.txt")
-    with Store.open(corpus.root, annotator="check", store_dir=disk.folder, read_only=True) as store:
+    # The app's annotator's shard (tests/apps.py: "tester"); labels are per annotator.
+    with Store.open(corpus.root, annotator="tester", store_dir=disk.folder, read_only=True) as store:
         analysis = analyzer.analyze(article)
         doc = store.article(article, analysis.sentences)
         labels = {i: (r.label, r.checkworthy, r.note) for i, r in doc.labels.items()}

@@ -75,8 +75,8 @@ def stored(root: Path, store_dir: Path | None, analyzer) -> dict[tuple[str, int]
     """(article id, sentence index) -> (label, annotator, checkworthy, note), read through a store."""
     loaded = load_corpus(root)
     found = {}
-    with Store.open(loaded.root, annotator="x", store_dir=store_dir, read_only=True) as store:
-        for article in loaded.articles:
+    with Store.open(loaded.root, annotator="x", store_dir=store_dir, read_only=True) as reader:
+        for store, article in ((s, a) for s in reader.shards() for a in loaded.articles):  # every annotator's shard
             doc = store.article(article, analyzer.analyze(article).sentences)
             for i, r in doc.labels.items():
                 found[(article.id, i)] = (r.label, r.annotator, r.checkworthy, r.note)
