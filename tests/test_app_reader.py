@@ -64,7 +64,7 @@ def stored_labels(corpus_dir: Path, store_dir: Path, analyzer, article_id: str =
     corpus = load_corpus(corpus_dir)
     article = corpus.get(article_id)
     assert article is not None
-    with Store.open(corpus.root, annotator="check", store_dir=store_dir, read_only=True) as store:
+    with Store.open(corpus.root, annotator="tester", store_dir=store_dir, read_only=True) as store:
         doc = store.article(article, analyzer.analyze(article).sentences)
         return dict(doc.labels), doc.spans(analyzer.analyze(article).spans)
 
@@ -327,7 +327,7 @@ async def test_keys_can_be_remapped_from_the_config(corpus_dir: Path, tmp_path: 
 async def test_read_only_store_refuses_edits(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
     store_dir = tmp_path / "store"
     corpus = load_corpus(corpus_dir)
-    holder = Store.open(corpus.root, annotator="other", store_dir=store_dir)  # holds the lock
+    holder = Store.open(corpus.root, annotator="tester", store_dir=store_dir)  # holds the lock of the app annotator's shard
     try:
         app = make_app(corpus_dir, store_dir, analyzer)
         assert app.store.read_only

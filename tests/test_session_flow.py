@@ -85,7 +85,7 @@ def stored(corpus_dir: Path, store_dir: Path, analyzer, article_id: str) -> dict
     corpus = load_corpus(corpus_dir)
     article = corpus.get(article_id)
     assert article is not None
-    with Store.open(corpus.root, annotator="check", store_dir=store_dir, read_only=True) as store:
+    with Store.open(corpus.root, annotator="tester", store_dir=store_dir, read_only=True) as store:
         return dict(store.article(article, analyzer.analyze(article).sentences).labels)
 
 
@@ -179,7 +179,7 @@ async def test_article_reviewed_then_bracket_opens_the_next_to_review(corpus_dir
     store_dir = tmp_path / "store"
     corpus = load_corpus(corpus_dir)
     library = corpus.get("b-library.txt")
-    with Store.open(corpus.root, annotator="earlier", store_dir=store_dir) as store:  # the library is done
+    with Store.open(corpus.root, annotator="tester", store_dir=store_dir) as store:  # the library is done (earlier, by the same annotator)
         doc = store.article(library, analyzer.analyze(library).sentences)
         with doc.batch():
             for index in range(len(doc.sentences)):
