@@ -120,7 +120,7 @@ def test_tag_a_claim_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
     assert [(row["sentence_index"], row["label"], row["annotator"]) for row in rows] == [("0", "quantity", "e2e")]
     assert rows[0]["sentence"].startswith("Northline Rail will run four extra night trains")
 
-    with Store.open(corpus_dir, annotator="check", store_dir=store_dir, read_only=True) as store:
+    with Store.open(corpus_dir, annotator="e2e", store_dir=store_dir, read_only=True) as store:
         labels = store.article(article, analysis.sentences).labels
     assert labels[0].label == "quantity"
     assert labels[0].annotator == "e2e"
