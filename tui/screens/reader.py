@@ -540,6 +540,7 @@ class ReaderScreen(Screen[None]):
         ]
         parts += self._flow_status()
         record = self.doc.labels.get(index) if self.doc is not None else None
+        suggestion: list[Content | str | tuple[str, str]] = []
         if record is not None and record.label is not None:
             label = self.capp.scheme.get(record.label)
             color = label.color if label else "#ff0000"
@@ -547,11 +548,14 @@ class ReaderScreen(Screen[None]):
         elif self.analysis.sentences and self.analysis.sentences[index].non_sentence:
             parts.append(("heading or caption: not counted (label it if it is a sentence)", "dim"))
         else:
-            parts += [("unreviewed", "dim"), *self._suggestion_status(index)]
+            parts.append(("unreviewed", "dim"))
+            suggestion = self._suggestion_status(index)
+        # The reader's own marks come before what the machine offers: the line is short.
         if record is not None and record.checkworthy:
             parts.append((" ★ check-worthy", "bold"))
         if record is not None and record.note:
             parts += [" ✎ ", Content(record.note)]
+        parts += suggestion
         if self.span_cursor is None:
             parts += self._figure_status(self._first_figure(index))
         if self.span_cursor is not None:
@@ -628,25 +632,6 @@ class ReaderScreen(Screen[None]):
         if span.kind != "figure":
             return "model"
         return "rule" if span.label in RULE_ONLY_LABELS else "model or rule"
-
-    def _flow_status(self) -> list[Content | str | tuple[str, str]]:
-        """The status line's part for the range selection, review mode and the last message."""
-        parts: list[Content | str | tuple[str, str]] = []
-        if self.status_note is not None:
-            parts += [(f"{self.status_note}", "bold"), " "]
-        if self.range_anchor is not None:
-            low, high = sorted((self.range_anchor, self.view.cursor))
-            parts += [(f" SELECT s{low + 1}–s{high + 1} ", "bold reverse"), " label key: all · esc cancels "]
-        if self.review_label is not None:
-            matching = self._with_label(self.review_label)
-            here = f"{matching.index(self.view.cursor) + 1}/{len(matching)}" if self.view.cursor in matching else f"–/{len(matching)}"
-            parts += [(" REVIEW ", "bold reverse"), Content(f" {self.review_label} {here} "), "j/k: only these · R/esc leaves "]
-        return parts
-
-    def _say(self, note: str) -> None:
-        """A one-line message in the status line (kept until the cursor moves)."""
-        self.status_note = note
-        self._update_status()
 
     def _update_panel(self) -> None:
         if self.analysis is None or self.panel is None or not self.panel.display:
