@@ -80,11 +80,20 @@ def test_sigkill_never_loses_an_acknowledged_label(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(rng.uniform(0.05, 0.6))
+        # Kill after a random number of acknowledged labels (of 90 a round), not after a
+        # random time: how fast a child writes depends on the machine, where it stops must not.
+        target = rng.randint(1, 80)
+        seen: list[str] = []
+        assert child.stdout is not None
+        for line in child.stdout:
+            seen.append(line)
+            if line.startswith("ack") and sum(1 for x in seen if x.startswith("ack")) >= target:
+                break
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
             killed += 1
         out, err = child.communicate(timeout=30)
+        out = "".join(seen) + out
         assert child.returncode in (0, -signal.SIGKILL), err
         for line in out.splitlines():
             parts = line.split()

@@ -499,7 +499,7 @@ def test_sigkill_during_import_loses_nothing(tmp_path: Path, analyzer) -> None:
             if len(list(target.glob("annotators/*/articles/*.json"))) > before:
                 break
             time.sleep(0.01)
-        time.sleep(rng.uniform(0.0, 0.05))
+        time.sleep(rng.uniform(0.0, 0.02))
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
             kills += 1
