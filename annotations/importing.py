@@ -43,7 +43,7 @@ from annotations.anchoring import squash
 from annotations.errors import ClaimscopeError, ImportFileError
 from annotations.formats import FORMATS, ImportReport, ImportRow, LineError
 from annotations.formats.table import CSV_COLUMNS, unguard
-from annotations.store import ArticleAnnotations, Store
+from annotations.store import ArticleAnnotations, ShardWriters, Store
 
 Resolver = Callable[[str], "tuple[Article, Analysis] | None"]
 
@@ -272,41 +272,71 @@ def _apply_all(
     report: ImportReport,
     progress: Callable[[int], None] | None,
 ) -> None:
-    """Apply parsed records article by article; an article that cannot take them is skipped."""
-    grouped: dict[str, Numbered] = {}
+    """Apply parsed records article by article, each in the shard of its annotator (the
+    importing annotator's when it names none); an article that cannot take them, or a
+    shard another process writes, is skipped."""
+    grouped: dict[tuple[str, str], Numbered] = {}
     for number, item in items:
-        grouped.setdefault(item.article_id, []).append((number, item))
-    for article_id, numbered in grouped.items():
-        found = resolve(article_id)
-        if found is None:
-            for number, _ in numbered:
-                _reject(report, number, f"unknown article {article_id!r} (not in the corpus)")
-            continue
-        article, analysis = found
-        doc = store.article(article, analysis.sentences)
-        if doc.error is not None:
-            # A corrupt store file is never written over: skip this article, go on.
-            first, more = numbered[0][0], len(numbered) - 1
-            lines = f"line {first}" + (f" and {more} more" if more else "")
-            report.rejected += len(numbered)
-            report.errors.append(
-                f"{lines}: article {article_id!r} skipped, its labels not imported: {doc.error}"
-            )
-            continue
-        with doc.batch():
-            for number, item in numbered:
-                try:
-                    changed = _apply(doc, article, analysis, item)
-                except (LineError, ClaimscopeError) as error:
-                    _reject(report, number, str(error))
-                    continue
-                if changed:
-                    report.imported += 1
-                else:
-                    report.unchanged += 1
-        if progress:
-            progress(len(numbered))
+        who = item.annotator or store.annotator
+        grouped.setdefault((who, item.article_id), []).append((number, item))
+    with ShardWriters(store) as writers:
+        refused: dict[str, list[int]] = {}
+        for (who, article_id), numbered in grouped.items():
+            writer = writers.get(who)
+            if writer is None:
+                refused.setdefault(who, []).extend(number for number, _ in numbered)
+                if progress:
+                    progress(len(numbered))
+                continue
+            _apply_article(writer, article_id, numbered, resolve, report, progress)
+    for who, numbers in refused.items():
+        more = len(numbers) - 1
+        report.rejected += len(numbers)
+        report.errors.append(
+            f"line {min(numbers)}" + (f" and {more} more" if more else "")
+            + f": {writers.refused[f'labels by {who!r}']}; those labels were not imported"
+        )
     report.errors.sort(key=lambda message: int(message.split(":", 1)[0].split()[1]))
+
+
+def _apply_article(
+    store: Store,
+    article_id: str,
+    numbered: Numbered,
+    resolve: Resolver,
+    report: ImportReport,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Apply one article's records to ``store`` (skipped when its file cannot be read)."""
+    found = resolve(article_id)
+    if found is None:
+        for number, _ in numbered:
+            _reject(report, number, f"unknown article {article_id!r} (not in the corpus)")
+        return
+    article, analysis = found
+    doc = store.article(article, analysis.sentences)
+    if doc.error is not None:
+        # A corrupt store file is never written over: skip this article, go on.
+        first, more = numbered[0][0], len(numbered) - 1
+        lines = f"line {first}" + (f" and {more} more" if more else "")
+        report.rejected += len(numbered)
+        report.errors.append(
+            f"{lines}: article {article_id!r} skipped, its labels not imported: {doc.error}"
+        )
+        return
+    with doc.batch():
+        for number, item in numbered:
+            try:
+                changed = _apply(doc, article, analysis, item)
+            except (LineError, ClaimscopeError) as error:
+                _reject(report, number, str(error))
+                continue
+            if changed:
+                report.imported += 1
+            else:
+                report.unchanged += 1
+    if progress:
+        progress(len(numbered))
 
 
 def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tuple[_Item, int]:

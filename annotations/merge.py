@@ -6,7 +6,8 @@ no sentence are kept as orphans. When both stores labelled the same sentence
 differently, the record with the newer ``updated`` wins (the store's own on a
 tie) and the conflict is reported. Merging the same store twice adds nothing.
 Each record goes to the shard of its annotator (whose lock is taken for it: an
-annotator labelling right now keeps their shard, and the merge says so).
+annotator labelling right now keeps their shard, and the merge says so); the gold
+shard's records go to the gold shard, with their provenance.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from annotations.model import SentenceLabel, SpanCorrection
 from annotations.store import (
     ANNOTATORS_DIR,
     ARTICLES_DIR,
+    GOLD_SHARD,
     ArticleAnnotations,
+    ShardWriters,
     Store,
     StoredArticle,
     article_files,
@@ -62,23 +65,25 @@ def merge_store(
     store.check_writable()
     report = MergeReport()
     other = Store.open(None, scheme=store.scheme, store_dir=source, read_only=True)
-    writers: dict[str, Store | None] = {store.annotator: store}
+    writers = ShardWriters(store)
     try:
-        for shard in other.shards():
+        for shard in other.shards(gold=True):
+            gold = shard.shard.name == GOLD_SHARD
             for stored in shard.stored_articles():
                 if stored.error is not None:
                     report.skipped.append(stored.error)
-                for annotator, part in _by_annotator(stored).items():
-                    writer = _writer(store, annotator, writers, report)
+                # Gold records go to the gold shard whole: their annotator is who decided.
+                parts = {"": stored} if gold and stored.error is None else _by_annotator(stored)
+                for annotator, part in parts.items():
+                    writer = writers.get(annotator, gold=gold)
                     if writer is not None:
                         _merge_article(writer, part, resolve, report)
                 if progress is not None:
                     progress(1)
     finally:
         other.close()
-        for writer in writers.values():
-            if writer is not None and writer is not store:
-                writer.close()
+        writers.close()
+    report.skipped.extend(f"{what} not merged: {why}" for what, why in writers.refused.items())
     store.remember_merge(source)
     return report
 
@@ -97,24 +102,6 @@ def _by_annotator(stored: StoredArticle) -> dict[str, StoredArticle]:
         )
         for name in sorted(names)
     }
-
-
-def _writer(
-    store: Store, annotator: str, writers: dict[str, Store | None], report: MergeReport
-) -> Store | None:
-    """The writable shard of ``annotator`` in ``store`` (opened once; None when busy)."""
-    if annotator not in writers:
-        writer = Store.open(
-            store.corpus_root, annotator=annotator, scheme=store.scheme, store_dir=store.path
-        )
-        if writer.read_only:
-            report.skipped.append(
-                f"labels by {annotator!r} not merged: {writer.read_only_reason}"
-            )
-            writer.close()
-            writer = None
-        writers[annotator] = writer
-    return writers[annotator]
 
 
 def source_store(source: Path) -> Path:

@@ -14,9 +14,10 @@ A store file whose article id is no longer an id of the corpus, while its file
 A match moves the file to the new id (``meta.article_id``, the ``article_id`` of
 every record, the file name): the new file is written durably first, then the old
 one removed. Anything else is left untouched and reported as orphaned. A store
-opened read-only by choice (``stats``, ``export``) moves them through a short-lived
-writer when the lock is free; a store that cannot be written, or whose lock another
-process holds, only says what would move. Labels never
+opened read-only by choice (``stats``, ``export``), another annotator's shard and the
+gold shard move them through a short-lived writer when the shard's lock is free; a
+store that cannot be written, or a shard whose lock another process holds, only says
+what would move. Labels never
 move to another file of the corpus: a single-file corpus must not adopt the labels
 of the folder's other files.
 """
@@ -34,7 +35,7 @@ from corpus.model import Article
 from annotations.errors import StoreError
 from annotations.migrations import migrate_article_data
 from annotations.storage import atomic_write_text, dump_json, read_json
-from annotations.store import Store
+from annotations.store import GOLD_SHARD, Store
 
 _TABLES = ("labels", "orphans", "spans")
 #: Notices beyond this many are summed up in one line (a whole corpus may move at once).
@@ -42,37 +43,31 @@ MAX_NOTICES = 8
 
 
 def relocate_labels(store: Store, corpus: Corpus) -> list[str]:
-    """Move store files of ids missing from ``corpus`` to their article; one-line notices.
+    """Move store files of ids missing from ``corpus`` to their article, in every shard
+    (each annotator's and the gold one); one-line notices.
 
     Call once after the corpus is loaded and the store opened, before anything reads
     labels (the store's summary is refreshed when files moved).
     """
-    known = {a.id for a in corpus.articles} | {e.id for e in corpus.errors}
     by_file: dict[str, list[Article]] = {}
     for article in corpus.articles:
         by_file.setdefault(_file_part(article.id), []).append(article)
-    files = set(by_file) | {_file_part(e.id) for e in corpus.errors}
-    lost = [
-        summary.article_id
-        for summary in store.summary().values()
-        if summary.error is None
-        and summary.article_id not in known
-        and _file_part(summary.article_id) in files
-    ]
     notices: list[str] = []
-    states: list[str] = []
-    for old_id in sorted(lost):
-        notice, state = _relocate(store, old_id, by_file.get(_file_part(old_id), []))
-        notices.append(notice)
-        states.append(state)
-    if "movable" in states:
-        writer = _writer_for(store)
-        if writer is not None:
-            try:
-                return relocate_labels(writer, corpus)
-            finally:
+    moved = 0
+    for shard in store.shards(gold=True):
+        lost = _lost_ids(shard, corpus, by_file)
+        if not lost:
+            continue
+        writer, why = _writer_for(shard) if shard.read_only else (None, None)
+        try:
+            for old_id in lost:
+                candidates = by_file.get(_file_part(old_id), [])
+                notice, state = _relocate(writer or shard, old_id, candidates, why)
+                notices.append(notice)
+                moved += state == "moved"
+        finally:
+            if writer is not None:
                 writer.close()
-    moved = states.count("moved")
     if moved:
         store.summary(refresh=True)  # the summary read above still has the old ids
     if len(notices) > MAX_NOTICES:
@@ -84,31 +79,51 @@ def relocate_labels(store: Store, corpus: Corpus) -> list[str]:
     return notices
 
 
-def _writer_for(store: Store) -> Store | None:
-    """A short-lived writable opening of a store opened read-only by choice (stats, export).
+def _lost_ids(shard: Store, corpus: Corpus, by_file: dict[str, list[Article]]) -> list[str]:
+    """The article ids of ``shard``'s files that the corpus no longer has while their
+    file (``feed.jsonl``) still is in it."""
+    known = {a.id for a in corpus.articles} | {e.id for e in corpus.errors}
+    files = set(by_file) | {_file_part(e.id) for e in corpus.errors}
+    return sorted(
+        summary.article_id
+        for summary in shard.summary().values()
+        if summary.error is None
+        and summary.article_id not in known
+        and _file_part(summary.article_id) in files
+    )
 
-    None when the store cannot be written or another process holds its lock: then
-    the read-only notices stand.
+
+def _writer_for(shard: Store) -> tuple[Store | None, str | None]:
+    """A short-lived writable opening of a shard read here read-only (a store opened by
+    choice read-only, stats or export; another annotator's shard; the gold shard).
+
+    (None, why) when it cannot be written or another process holds its lock: then the
+    notices say what would move, and why not.
     """
+    gold = shard.shard.name == GOLD_SHARD
     try:
         writer = Store.open(
-            store.corpus_root, annotator=store.annotator, scheme=store.scheme, store_dir=store.path
+            shard.corpus_root, annotator=shard.annotator, scheme=shard.scheme,
+            store_dir=shard.path, gold=gold,
         )
-    except ClaimscopeError:
-        return None
+    except ClaimscopeError as error:
+        return None, str(error)
     if writer.read_only:
+        why = writer.read_only_reason
         writer.close()
-        return None
-    return writer
+        return None, why
+    return writer, None
 
 
 def _file_part(article_id: str) -> str:
     return article_id.partition("#")[0]
 
 
-def _relocate(store: Store, old_id: str, candidates: list[Article]) -> tuple[str, str]:
+def _relocate(
+    store: Store, old_id: str, candidates: list[Article], why: str | None = None
+) -> tuple[str, str]:
     """Move one store file; the notice saying what happened, and "moved", "movable"
-    (the store is read-only) or "kept"."""
+    (the store is read-only: ``why``, else its own reason) or "kept"."""
     old = store.file_for(old_id)
     try:
         data = migrate_article_data(read_json(old), source=str(old))
@@ -132,7 +147,7 @@ def _relocate(store: Store, old_id: str, candidates: list[Article]) -> tuple[str
     if store.read_only:
         return (
             f"{old_id}: labels in {old.name} belong to {target.id} ({how}); not moved: "
-            f"{store.read_only_reason}",
+            f"{why or store.read_only_reason}",
             "movable",
         )
     meta["article_id"] = target.id

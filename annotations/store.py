@@ -81,19 +81,53 @@ ANNOTATORS_DIR = "annotators"
 GOLD_SHARD = "_gold"
 
 
+#: longest shard folder name kept whole; longer ones become a prefix plus a hash (the
+#: percent-encoding of a 64-character non-ASCII name is over the 255-byte name limit)
+MAX_SHARD_NAME = 100
+#: in a shard folder: the annotator's name as given (``{"annotator": ...}``)
+SHARD_META = "annotator.json"
+
+
 def shard_folder_name(annotator: str) -> str:
     """The folder of an annotator's shard: the name percent-encoded, so any name maps to
     one safe folder and back (:func:`annotator_of_folder`); a leading ``.`` or ``_`` is
-    encoded too, keeping hidden names and ``_gold`` for the store."""
+    encoded too, keeping hidden names and ``_gold`` for the store. A name longer than
+    :data:`MAX_SHARD_NAME` encoded is cut (never inside an escape) and a hash added; the
+    shard's ``annotator.json`` then names its annotator."""
     name = quote(annotator, safe="") or "%00"
     if name[0] in "._":
         name = f"%{ord(name[0]):02X}{name[1:]}"
+    if len(name) > MAX_SHARD_NAME:
+        digest = hashlib.sha256(annotator.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        head = name[:60]
+        cut = head.rfind("%", len(head) - 2)
+        name = f"{head[:cut] if cut >= 0 else head}~{digest}"
     return name
 
 
-def annotator_of_folder(folder: str) -> str:
-    """The annotator whose shard is ``folder`` (see :func:`shard_folder_name`)."""
+def annotator_of_folder(folder: str | Path) -> str:
+    """The annotator whose shard is ``folder`` (see :func:`shard_folder_name`): a folder
+    path's ``annotator.json`` when it has one, else its name decoded."""
+    if isinstance(folder, Path):
+        try:
+            name = read_json(folder / SHARD_META).get("annotator")
+        except (OSError, StoreError, AttributeError):
+            name = None
+        if isinstance(name, str):
+            return name
+        folder = folder.name
     return "" if folder == "%00" else unquote(folder)
+
+
+def check_annotator(annotator: str) -> str:
+    """``annotator`` when it can name a shard; raises :class:`StoreError` (one line) when
+    it is empty or only spaces."""
+    if not annotator.strip():
+        raise StoreError(
+            f"annotator name {annotator!r} is blank; give a name with --annotator NAME "
+            "or $CLAIMSCOPE_ANNOTATOR"
+        )
+    return annotator
 
 
 def article_files(store_dir: Path) -> list[Path]:
@@ -348,6 +382,8 @@ class Store:
         reason: str | None = None
         lock: lockfile.Lock | None = None
         notices: list[str] = []
+        if not gold and not read_only:
+            check_annotator(annotator)
         shard = path / ANNOTATORS_DIR / (GOLD_SHARD if gold else shard_folder_name(annotator))
         # An existing store that cannot be written opens read-only where it is, saying why.
         unwritable = unwritable_reason(path) if path.is_dir() else None
@@ -380,6 +416,8 @@ class Store:
                 except OSError as error:
                     reason = f"store {path} cannot be locked ({error.strerror}); opened read-only"
                 else:
+                    if not gold:
+                        _name_shard(shard, annotator)
                     if lock.took_over is not None:
                         notices.append(
                             f"took over a stale lock left by {lock.took_over.describe()}: "
@@ -556,6 +594,7 @@ class Store:
             for annotator, part in parts.items():
                 folder = self.path / ANNOTATORS_DIR / shard_folder_name(annotator) / ARTICLES_DIR
                 folder.mkdir(parents=True, exist_ok=True)
+                _name_shard(folder.parent, annotator)
                 atomic_write_text(folder / name, dump_json(part))
             file.unlink()  # every shard file is durable first; a crash here re-runs this
         try:
@@ -633,7 +672,7 @@ class Store:
         for name in names:
             if name == GOLD_SHARD:
                 continue
-            annotator = annotator_of_folder(name)
+            annotator = annotator_of_folder(folder / name)
             views[annotator] = self if annotator == own else self._view(annotator, folder / name)
         if own is not None and own not in views and self._article_dir().is_dir():
             views[own] = self
@@ -1043,6 +1082,67 @@ _INDEX_FIELDS: dict[str, tuple[type, ...]] = {
     "total": (int,),
     "updated": (str,),
 }
+
+
+def _name_shard(shard: Path, annotator: str) -> None:
+    """Write the shard's ``annotator.json`` once (its folder name may be cut, see
+    :func:`shard_folder_name`); a failure only leaves the folder name to go by."""
+    meta = shard / SHARD_META
+    if not meta.exists():
+        try:
+            atomic_write_text(meta, dump_json({"annotator": annotator}))
+        except OSError:
+            pass
+
+
+class ShardWriters:
+    """Writable shards of one store, each opened (and locked) once, for writing records
+    into the shard of their annotator (merge, import); close them with :meth:`close`.
+
+    :meth:`get` gives None for a shard that cannot be written now (another process
+    holds its lock) and keeps the one-line reason in :attr:`refused`.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        own = (store.shard.name == GOLD_SHARD, "" if store.shard.name == GOLD_SHARD else store.annotator)
+        self._open: dict[tuple[bool, str], Store | None] = {own: store}
+        #: what could not be opened -> why (``labels by 'bob'``, ``gold labels``)
+        self.refused: dict[str, str] = {}
+
+    def get(self, annotator: str, *, gold: bool = False) -> Store | None:
+        """The writable shard of ``annotator`` (``gold``: the gold shard), or None."""
+        key = (gold, "" if gold else annotator)
+        if key not in self._open:
+            store = self.store
+            what = "gold labels" if gold else f"labels by {annotator!r}"
+            try:
+                writer: Store | None = Store.open(
+                    store.corpus_root, annotator=store.annotator if gold else annotator,
+                    scheme=store.scheme, store_dir=store.path, gold=gold,
+                )
+            except StoreError as error:
+                self.refused[what] = str(error)
+                writer = None
+            else:
+                if writer.read_only:
+                    self.refused[what] = str(writer.read_only_reason)
+                    writer.close()
+                    writer = None
+            self._open[key] = writer
+        return self._open[key]
+
+    def close(self) -> None:
+        """Close every shard opened here (never the store it was made from)."""
+        for writer in self._open.values():
+            if writer is not None and writer is not self.store:
+                writer.close()
+
+    def __enter__(self) -> ShardWriters:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _valid_index_entry(entry: Any) -> bool:

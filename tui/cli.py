@@ -103,12 +103,15 @@ def build_subcommand_parser(name: str) -> tuple[argparse.ArgumentParser, object]
 
 
 def resolve_annotator(value: str | None) -> str:
-    """The annotator name: the flag, then ``$CLAIMSCOPE_ANNOTATOR``, then the OS user."""
-    if value:
-        return value
+    """The annotator name: the flag, then ``$CLAIMSCOPE_ANNOTATOR``, then the OS user;
+    an empty or blank name given either way is refused (one line)."""
+    from annotations.store import check_annotator
+
+    if value is not None:
+        return check_annotator(value)
     env = os.environ.get("CLAIMSCOPE_ANNOTATOR")
-    if env:
-        return env
+    if env:  # set but empty: as if unset
+        return check_annotator(env)
     try:
         import getpass
 

@@ -300,6 +300,7 @@ class ReaderScreen(Screen[None]):
         self.status_note: str | None = None  # a one-line message in the status line, until the next move
         self.suggestions: list[Any] = []  # a Suggestion per sentence of `_suggested_for`, once scored
         self._suggested_for: Analysis | None = None
+        self.others: dict[int, list[Any]] = {}  # sentence -> other annotators' labels (see _load_others)
 
     @property
     def capp(self) -> ClaimscopeApp:
@@ -394,6 +395,7 @@ class ReaderScreen(Screen[None]):
         self.range_anchor, self.status_note = None, None  # review mode stays on: a second pass spans articles
         self._status_for = None
         self.suggestions, self._suggested_for = [], None
+        self.others = {}
         self.query_one("#reader-title", Static).update(self._title_content(), layout=False)  # fixed height
         if self.search_box is not None:
             self.search_box.display = False
@@ -462,6 +464,7 @@ class ReaderScreen(Screen[None]):
         analysis = self.analysis = self._corrected(analysis)
         if self.view.analysis is not analysis:
             self.view.load(self.article, analysis)
+        self._load_others()
         self._refresh_annotations()
         if self.start_sentence is not None:
             self._move(self.start_sentence)
@@ -486,6 +489,24 @@ class ReaderScreen(Screen[None]):
     def _total(self) -> int:
         """The sentences that count toward this article's progress."""
         return len(self.analysis.sentences) - len(self._skipped()) if self.analysis is not None else 0
+
+    def _load_others(self) -> None:
+        """Read the other annotators' labels of this article (once per opening and reload,
+        never per key: the side panel and review mode show them for the cursor)."""
+        self.others = {}
+        if self.analysis is None:
+            return
+        try:
+            self.others = self.capp.store.others_labels(self.article, self.analysis.sentences)
+        except ClaimscopeError as error:  # a colleague's unreadable file: their labels stay unseen
+            self.notify(str(error), title="Other annotators' labels", severity="warning", timeout=10)
+
+    def _others_here(self) -> list[tuple[str, str, str]]:
+        """``(annotator, label, note)`` of the other annotators for the cursor sentence."""
+        return [
+            (record.annotator, record.label or "", " ".join((record.note or "").split()))
+            for record in self.others.get(self.view.cursor, ())
+        ]
 
     def _refresh_annotations(self) -> None:
         """Redraw everything that depends on the stored labels and span corrections."""
@@ -577,6 +598,9 @@ class ReaderScreen(Screen[None]):
             matching = self._with_label(self.review_label)
             here = f"{matching.index(self.view.cursor) + 1}/{len(matching)}" if self.view.cursor in matching else f"–/{len(matching)}"
             parts += [(" REVIEW ", "bold reverse"), Content(f" {self.review_label} {here} "), "j/k: only these · R/esc leaves "]
+            others = [Content(f"{name}: {label}") for name, label, _ in self._others_here()]
+            if others:
+                parts += [Content(" · ").join(others), " "]
         return parts
 
     def _say(self, note: str) -> None:
@@ -669,6 +693,12 @@ class ReaderScreen(Screen[None]):
             for reading in (span.reading or read_span(text, span.start, span.end, span.label),)
         ]
         self.panel.show_items(claims, entities, ENTITY_COLORS, figures)
+        self._update_panel_others()
+
+    def _update_panel_others(self) -> None:
+        """The side panel's "Other annotators" part, for the cursor sentence."""
+        if self.panel is not None and self.panel.display and self.analysis is not None:
+            self.panel.show_others(self.view.cursor, self._others_here())
 
     def _update_legend(self) -> None:
         labels = sorted({span.label for span in self.view.spans if span.kind == "entity"})
@@ -712,6 +742,7 @@ class ReaderScreen(Screen[None]):
             if not (sentence.start <= self.span_cursor.token[0] < sentence.end):
                 self._leave_span_mode()
         self._update_status()
+        self._update_panel_others()
         self.capp.remember(self.article.id, message.index)
 
     @on(ArticleView.SentenceClicked)
@@ -1201,6 +1232,7 @@ class ReaderScreen(Screen[None]):
             self.notify(str(error), severity="error")
             return
         self._show_sentences()
+        self._load_others()
         self._refresh_annotations()
 
     def _show_sentences(self) -> None:

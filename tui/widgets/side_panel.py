@@ -1,5 +1,5 @@
-"""The reader's side panel: the article's claims, its figures with their values, then
-its entities grouped by label.
+"""The reader's side panel: other annotators' labels of the cursor sentence, the
+article's claims, its figures with their values, then its entities grouped by label.
 
 Choosing a claim or a figure posts `SidePanel.Jump` with its offset; choosing an entity
 jumps to its next occurrence (choosing it again cycles through them).
@@ -59,6 +59,9 @@ class SidePanel(OptionList):
         super().__init__(id=id, classes=classes)
         self._targets: dict[str, tuple[int, ...]] = {}
         self._next: dict[str, int] = {}
+        self._items: list[Option | None] = []  # claims, figures, entities (see show_items)
+        self._others: tuple[int | None, tuple[tuple[str, str, str], ...]] = (None, ())
+        self._head = 0  # options before the claims: the highlight keeps its item when it changes
 
     def show_items(
         self,
@@ -68,7 +71,6 @@ class SidePanel(OptionList):
         figures: Sequence[FigureEntry] = (),
     ) -> None:
         """Fill the panel (article text goes in as `Content`, never as markup)."""
-        highlighted = self.highlighted
         self._targets = {}
         options: list[Option | None] = [
             Option(Content.styled(f"Claims ({len(claims)})", "bold"), disabled=True)
@@ -108,7 +110,35 @@ class SidePanel(OptionList):
                 self._targets[option_id] = entry.offsets
                 suffix = f" ×{len(entry.offsets)}" if len(entry.offsets) > 1 else ""
                 options.append(Option(Content.assemble("  ", Content(entry.text), suffix), id=option_id))
-        self.set_options(options)
+        self._items = options
+        self._show()
+
+    def show_others(self, sentence: int | None, others: Sequence[tuple[str, str, str]]) -> None:
+        """Show the other annotators' ``(name, label, note)`` of sentence ``sentence`` at
+        the top (redrawn only when they differ from what is shown)."""
+        if (sentence, tuple(others)) != self._others:
+            self._others = (sentence, tuple(others))
+            self._show()
+
+    def _show(self) -> None:
+        highlighted = self.highlighted
+        sentence, others = self._others
+        where = f" (s{sentence + 1})" if sentence is not None else ""
+        options: list[Option | None] = [
+            Option(Content.styled(f"Other annotators{where}", "bold"), disabled=True)
+        ]
+        for name, label, note in others:
+            line = Content.assemble("  ", Content(name), ": ", Content(label))
+            if note:
+                line = Content.assemble(line, Content.styled(" (", "dim"), Content(note).stylize("dim"), Content.styled(")", "dim"))
+            options.append(Option(line, disabled=True))
+        if not others:
+            options.append(Option(Content.styled("  none for this sentence", "dim"), disabled=True))
+        options.append(None)
+        if highlighted is not None and highlighted >= self._head:
+            highlighted += len(options) - self._head
+        self._head = len(options)
+        self.set_options([*options, *self._items])
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
 
