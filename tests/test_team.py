@@ -13,6 +13,7 @@ import pytest
 from annotations.scheme import default_scheme
 from annotations.store import Store, article_file_name
 from corpus.articles import load_corpus
+from corpus.model import Article
 from tui.app import ClaimscopeApp
 from tui.cli import main
 from tui.config import Config
@@ -238,3 +239,126 @@ def test_a_store_from_before_shards_is_split_by_annotator_with_a_backup(tmp_path
     [backup] = (store_dir / "backups").iterdir()
     assert json.loads((backup / "articles" / name).read_text("utf-8")) == old
     assert json.loads((store_dir / "store.json").read_text("utf-8"))["schema"] == 2
+
+
+def status_of(reader: ReaderScreen) -> str:
+    return str(reader.query_one("#sentence-status").render())
+
+
+def panel_lines(reader: ReaderScreen) -> list[str]:
+    panel = reader.panel
+    assert panel is not None
+    return [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+
+
+async def test_the_reader_shows_other_annotators_labels_in_the_side_panel_and_review_mode(
+    tmp_path: Path, analyzer
+) -> None:
+    corpus_dir, store_dir = make_corpus(tmp_path), tmp_path / "store"
+    corpus = load_corpus(corpus_dir)
+    article = corpus.articles[0]
+    sentences = analyzer.analyze(article).sentences
+    with Store.open(corpus.root, annotator="bob", store_dir=store_dir) as bob:
+        doc = bob.article(article, sentences)
+        doc.set_label(0, "cause")
+        doc.set_note(0, "[b]fuel[/b]\nmaybe")  # markup-like text shows as typed
+    with Store.open(corpus.root, annotator="dan", store_dir=store_dir) as dan:
+        dan.article(article, sentences).set_label(0, "none")
+    ana = app_for(corpus_dir, store_dir, "ana", analyzer)
+    try:
+        async with ana.run_test(size=(140, 40)) as pilot:
+            reader = await open_reader(ana, pilot)
+            await pilot.press("1")  # ana: quantity on s0 (the cursor stays)
+            await pilot.press("p")
+            await pilot.pause()
+            lines = panel_lines(reader)
+            assert lines[:3] == ["Other annotators (s1)", "  bob: cause ([b]fuel[/b] maybe)", "  dan: none"]
+            await pilot.press("j")
+            await pilot.pause()
+            assert panel_lines(reader)[:2] == ["Other annotators (s2)", "  none for this sentence"]
+            assert any(line.startswith("Claims") for line in panel_lines(reader))  # the rest stays
+            # Review mode: the status line names the others' labels of the cursor sentence.
+            await pilot.press("R", "1")  # review ana's quantity sentences: the cursor goes to s0
+            await pilot.pause()
+            assert reader.review_label == "quantity" and reader.view.cursor == 0
+            assert "bob: cause · dan: none" in status_of(reader)
+    finally:
+        ana.store.close()
+
+
+def test_import_writes_each_record_into_its_annotators_shard(tmp_path: Path, analyzer, capsys) -> None:
+    corpus_dir, store_dir = make_corpus(tmp_path), tmp_path / "store"
+    corpus = load_corpus(corpus_dir)
+    article = corpus.articles[0]
+    sentences = analyzer.analyze(article).sentences
+    text = [article.text[s.start : s.end] for s in sentences]
+
+    def line(index: int, label: str, who: str | None) -> str:
+        meta = {"article_id": article.id, "sentence_index": index, **({"annotator": who} if who else {})}
+        return json.dumps({"text": text[index], "label": [label], "meta": meta})
+
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        "\n".join([line(0, "cause", "cy"), line(1, "quantity", None), line(2, "none", "bob"), line(3, "cause", "bob")]) + "\n",
+        encoding="utf-8",
+    )
+    busy = Store.open(corpus.root, annotator="bob", store_dir=store_dir)  # bob is labelling right now
+    try:
+        assert not busy.read_only
+        code = main(["import", str(corpus_dir), str(path), "--store", str(store_dir), "--annotator", "ana"])
+        err = capsys.readouterr().err
+        assert code == 1
+        (said,) = [l for l in err.splitlines() if "bob" in l]  # one line for bob's two records
+        assert "line 3 and 1 more:" in said and "locked by" in said and "not imported" in said
+        assert busy.article(article, sentences).labels == {}  # bob's shard untouched
+    finally:
+        busy.close()
+    shards = {s.annotator: s for s in Store.open(corpus.root, annotator="ana", store_dir=store_dir, read_only=True).shards()}
+    assert {i: (r.label, r.annotator) for i, r in shards["cy"].article(article, sentences).labels.items()} == {0: ("cause", "cy")}
+    assert {i: (r.label, r.annotator) for i, r in shards["ana"].article(article, sentences).labels.items()} == {1: ("quantity", "ana")}
+    # With bob's shard free again, the same file brings bob's records into bob's shard.
+    assert main(["import", str(corpus_dir), str(path), "--store", str(store_dir), "--annotator", "ana"]) == 0
+    with Store.open(corpus.root, annotator="bob", store_dir=store_dir, read_only=True) as bob:
+        assert {i: r.label for i, r in bob.article(article, sentences).labels.items()} == {2: "none", 3: "cause"}
+
+
+def test_relocating_labels_of_changed_record_ids_walks_every_shard(tmp_path: Path, analyzer) -> None:
+    from annotations.relocate import relocate_labels
+
+    folder, store_dir = tmp_path / "corpus", tmp_path / "store"
+    folder.mkdir()
+    texts = ["The clinic saw 1,200 patients in March. Waiting times fell by 12 per cent. Staff were hired.",
+             "Floods closed 30 schools on Monday. Repairs will take six weeks. The mayor visited."]
+    (folder / "feed.jsonl").write_text("".join(json.dumps({"title": f"t{i}", "text": t}) + "\n" for i, t in enumerate(texts)), "utf-8")
+    corpus = load_corpus(folder)
+
+    def old_file(store: Store, number: int, label: str) -> Path:
+        """A claimscope 0.1 positional id (feed.jsonl#N) labelled in ``store``'s shard."""
+        article = Article(id=f"feed.jsonl#{number}", path="", text=texts[number - 1], title="old")
+        doc = store.article(article, analyzer.analyze(article).sentences)
+        doc.decide(1, label, "ana=cause") if store.shard.name == "_gold" else doc.set_label(1, label)
+        return store.file_for(article.id)
+
+    with Store.open(folder, annotator="bob", store_dir=store_dir) as bob:
+        bobs = old_file(bob, 2, "quantity")
+    with Store.open(folder, annotator="cy", store_dir=store_dir, gold=True) as gold:
+        golds = old_file(gold, 1, "cause")
+    dan = Store.open(folder, annotator="dan", store_dir=store_dir)  # dan is labelling right now
+    try:
+        dans = old_file(dan, 1, "none")
+        with Store.open(folder, annotator="ana", store_dir=store_dir) as ana:
+            anas = old_file(ana, 1, "cause")
+            notices = relocate_labels(ana, corpus)
+        clinic, floods = (a.id for a in corpus.articles)
+        assert sorted(n for n in notices if "moved to" in n) == sorted(
+            [f"labels of feed.jsonl#1 moved to {clinic} (same text)"] * 2
+            + [f"labels of feed.jsonl#2 moved to {floods} (same text)"]
+        )
+        (held,) = [n for n in notices if "not moved" in n]
+        assert held.startswith(f"feed.jsonl#1: labels in {dans.name} belong to {clinic}") and "locked by" in held
+        assert not anas.exists() and not bobs.exists() and not golds.exists() and dans.exists()
+        assert (bobs.parent / article_file_name(floods)).exists() and (golds.parent / article_file_name(clinic)).exists()
+        record = json.loads((golds.parent / article_file_name(clinic)).read_text("utf-8"))["labels"]["2"]
+        assert (record["article_id"], record["decided_from"]) == (clinic, "ana=cause")
+    finally:
+        dan.close()
