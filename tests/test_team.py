@@ -362,3 +362,44 @@ def test_relocating_labels_of_changed_record_ids_walks_every_shard(tmp_path: Pat
         assert (record["article_id"], record["decided_from"]) == (clinic, "ana=cause")
     finally:
         dan.close()
+
+
+def test_merge_brings_the_gold_shard_with_its_provenance(tmp_path: Path, analyzer) -> None:
+    corpus_dir = make_corpus(tmp_path)
+    corpus = load_corpus(corpus_dir)
+    article = corpus.articles[0]
+    sentences = analyzer.analyze(article).sentences
+    other = tmp_path / "colleague"
+    with Store.open(None, annotator="dan", store_dir=other) as theirs:
+        theirs.article(article, sentences).set_label(1, "cause")
+    with Store.open(None, annotator="cy", store_dir=other, gold=True) as gold:
+        decided = gold.article(article, sentences).decide(1, "quantity", "dan=cause; eve=quantity")
+    assert main(["merge", str(corpus_dir), str(other), "--annotator", "ana"]) == 0
+    with Store.open(corpus.root, annotator="ana", read_only=True) as mine:
+        assert "cy" not in [s.annotator for s in mine.shards()]  # cy decided: no label of cy's own
+        record = mine.gold().article(article, sentences).labels[1]
+    assert (record.label, record.annotator, record.decided_from) == ("quantity", "cy", "dan=cause; eve=quantity")
+    assert (record.created, record.updated) == (decided.created, decided.updated)
+
+
+def test_a_long_annotator_name_gets_a_short_folder_and_a_blank_one_is_refused(
+    tmp_path: Path, analyzer, capsys
+) -> None:
+    corpus_dir = make_corpus(tmp_path)
+    corpus = load_corpus(corpus_dir)
+    article = corpus.articles[0]
+    sentences = analyzer.analyze(article).sentences
+    long = "Ærøskøbing-Ångström-Łódź-" * 3  # 75 characters, ~250 bytes percent-encoded
+    with Store.open(corpus.root, annotator=long) as store:
+        store.article(article, sentences).set_label(0, "cause")
+        folder = store.shard
+    assert len(folder.name.encode()) <= 100 and folder.name.startswith("%C3%86r%C3%B8sk")
+    assert json.loads((folder / "annotator.json").read_text("utf-8")) == {"annotator": long}
+    with Store.open(corpus.root, annotator="ana") as store:
+        assert store.shard.name == "ana"  # short names keep their folder: existing stores still work
+        (theirs,) = [s for s in store.shards() if s is not store]
+        assert theirs.annotator == long and theirs.article(article, sentences).labels[0].label == "cause"
+    for blank in ("", "   "):
+        assert main(["stats", str(corpus_dir), "--annotator", blank]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and "is blank" in err and "Traceback" not in err
