@@ -424,7 +424,7 @@ def read_span(
 
 _DURATION = re.compile(
     r"(?:^|\b)(?:(?P<approx>about|around|almost|nearly|more than|over|at least|up to|less than|some|roughly)\s+)?"
-    r"(?P<number>\d+(?:\.\d+)?|(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?P<number>\d+(?:\.\d+)?|several|a few|few|a couple of|(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|hundred)[\s-]?)+)[\s-]*(?P<unit>second|minute|hour|day|week|month|year|decade|centur(?:y|ies))s?\b",
     re.I,
@@ -439,7 +439,8 @@ def _duration(surface: str) -> Reading | None:
     number = match.group("number").strip(" -").lower()
     if number in {"a", "an"}:
         return None  # "a year ago" is a point in time, not a stated figure
-    value = words_value(_tokens(number))
+    vague = _VAGUE_DURATIONS.get(number)
+    value = vague or words_value(_tokens(number))
     if value is None:
         return None
     unit = _DURATIONS[_singular(match.group("unit"))] if _singular(match.group("unit")) in _DURATIONS else "century"
@@ -448,7 +449,13 @@ def _duration(surface: str) -> Reading | None:
         "almost", "nearly", "up to", "less than"} else "~" if approx else "="
     if re.search(r"\b(?:last|past)\b", surface, re.I):
         change = "=" if not approx else change
+    if vague:
+        return Reading(value=(vague[0], vague[1]), unit=unit, change="~")
     return Reading(value=tidy(value), unit=unit, change=change)
+
+
+#: "several months", "the next few weeks": the vague counts of the module docstring.
+_VAGUE_DURATIONS = {"several": (3, 9), "a few": (2, 5), "few": (2, 5), "a couple of": (2, 2)}
 
 
 def counted_from_doc(doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
@@ -470,6 +477,19 @@ def counted_from_doc(doc: Doc, start: int, end: int) -> tuple[str | None, str | 
             if token.pos_ in {"NOUN", "PROPN"} and token.head.i <= token.i and token.dep_ not in {"compound"}:
                 return _phrase(doc, token, following.i + 1), token.text
             if token.pos_ in {"VERB", "AUX", "PUNCT", "ADP"}:
+                break
+    if following is not None and following.lower_ in {"to", "-", "–", "—", "or"}:
+        # "several hundred thousand to up to a million more men": the parser hangs the
+        # noun on the second side only; the first counts the same thing
+        for token in doc[following.i + 1 : following.i + 6]:
+            if token.is_punct or token.pos_ in {"VERB", "AUX"}:
+                break
+            if token.like_num:
+                noun = token.head
+                for _ in range(3):
+                    if noun.i > token.i and noun.pos_ in {"NOUN", "PROPN"}:
+                        return _phrase(doc, noun, token.i + 1), noun.text
+                    noun = noun.head
                 break
     if following is not None and following.pos_ == "NOUN" and following.tag_ == "NNS":
         # the parser left "1709 schoolchildren" unattached: the next plural noun is counted

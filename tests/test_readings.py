@@ -162,3 +162,35 @@ def test_figures_command_table_json_filter_and_sort(small_corpus):
 
     percent = json.loads(_claimscope("figures", str(small_corpus), "--json", "--unit", "percent", "--sort", "value").stdout)
     assert [row["text"] for row in percent] == ["12%", "40 per cent"]
+
+
+# Shapes the real-news check (benchmarks/figure_readings_real.json) showed were missed;
+# the sentences are the project's own.
+@pytest.mark.parametrize(
+    "text, surface, value, unit",
+    [
+        # the parser hangs the noun on the second side of "X to (up to) Y nouns" only
+        ("The rebuilt stadium could seat several thousand to up to twenty thousand more fans.",
+         "several thousand", (3_000, 9_000), "fan"),
+        ("Organisers expect a few hundred to as many as a thousand extra volunteers.",
+         "a few hundred", (200, 500), "volunteer"),
+    ],
+)
+def test_first_side_of_a_split_range_counts_the_same_noun(analyzer, text, surface, value, unit):
+    reading = reading_of(analyzer, text, surface)
+    assert (reading.value, reading.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    "text, words, value, unit",
+    [
+        ("The talks dragged on for several months before a deal.", "several months", (3, 9), "month"),
+        ("Repairs to the bridge should finish within the next few weeks.", "few weeks", (2, 5), "week"),
+        ("The drought lasted a couple of years in the south.", "a couple of years", (2, 2), "year"),
+    ],
+)
+def test_vague_durations_have_a_range_reading(analyzer, text, words, value, unit):
+    at = text.index(words)
+    span = next(s for s in analyse(analyzer, text).spans if s.start <= at < s.end)
+    assert span.kind == "date"  # still a date for the reader; the value layer reads it
+    assert (span.reading.value, span.reading.unit, span.reading.change) == (value, unit, "~")
