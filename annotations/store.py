@@ -94,14 +94,22 @@ def shard_folder_name(annotator: str) -> str:
     encoded too, keeping hidden names and ``_gold`` for the store. A name longer than
     :data:`MAX_SHARD_NAME` encoded is cut (never inside an escape) and a hash added; the
     shard's ``annotator.json`` then names its annotator."""
+    name = _encoded(annotator)
+    if len(name) > MAX_SHARD_NAME:
+        digest = hashlib.sha256(annotator.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        head = ""  # whole characters, so the prefix stays readable
+        for char in annotator:
+            if len(_encoded(head + char)) > 60:
+                break
+            head += char
+        name = f"{_encoded(head)}~{digest}"
+    return name
+
+
+def _encoded(annotator: str) -> str:
     name = quote(annotator, safe="") or "%00"
     if name[0] in "._":
         name = f"%{ord(name[0]):02X}{name[1:]}"
-    if len(name) > MAX_SHARD_NAME:
-        digest = hashlib.sha256(annotator.encode("utf-8", "surrogatepass")).hexdigest()[:12]
-        head = name[:60]
-        cut = head.rfind("%", len(head) - 2)
-        name = f"{head[:cut] if cut >= 0 else head}~{digest}"
     return name
 
 

@@ -389,11 +389,11 @@ def test_a_long_annotator_name_gets_a_short_folder_and_a_blank_one_is_refused(
     corpus = load_corpus(corpus_dir)
     article = corpus.articles[0]
     sentences = analyzer.analyze(article).sentences
-    long = "Ærøskøbing-Ångström-Łódź-" * 3  # 75 characters, ~250 bytes percent-encoded
+    long = "Łódź-" + "名" * 59  # 64 characters, 550 bytes percent-encoded: over the 255-byte name limit
     with Store.open(corpus.root, annotator=long) as store:
         store.article(article, sentences).set_label(0, "cause")
         folder = store.shard
-    assert len(folder.name.encode()) <= 100 and folder.name.startswith("%C3%86r%C3%B8sk")
+    assert len(folder.name.encode()) <= 100 and folder.name.startswith("%C5%81%C3%B3d%C5%BA-%E5%90%8D")
     assert json.loads((folder / "annotator.json").read_text("utf-8")) == {"annotator": long}
     with Store.open(corpus.root, annotator="ana") as store:
         assert store.shard.name == "ana"  # short names keep their folder: existing stores still work
