@@ -18,8 +18,11 @@ value, unit]`` (figures, and durations such as ``48 hours`` that the reader show
 dates) and gold dates. Reported beside the plain model, same run: span F1 of both
 (lenient), claimscope's value F1 (a reading overlapping a gold one with the same
 value, 0.5% tolerance) and value+unit F1 (the unit too), and date recall of both.
-This is the development set: a held-out check on news the project has not seen is
-still owed.
+This is the development set. ``benchmarks/figure_readings_real.json`` holds gold
+readings, hand-annotated by offset (the text is not stored; its sha256 is checked), for
+the two real articles in ``../shared/corpus``; reported the same way, skipped when that
+folder is absent. Those articles were looked at during development, so a check on news
+nobody has read is still owed.
 
 Run: ``python benchmarks/figures.py``
 """
