@@ -698,7 +698,7 @@ class ReaderScreen(Screen[None]):
     def _update_panel_others(self) -> None:
         """The side panel's "Other annotators" part, for the cursor sentence."""
         if self.panel is not None and self.panel.display and self.analysis is not None:
-            self.panel.show_others(self.view.cursor, self._others_here())
+            self.panel.show_others(self.view.cursor if self.others else None, self._others_here())
 
     def _update_legend(self) -> None:
         labels = sorted({span.label for span in self.view.spans if span.kind == "entity"})

@@ -115,7 +115,8 @@ class SidePanel(OptionList):
 
     def show_others(self, sentence: int | None, others: Sequence[tuple[str, str, str]]) -> None:
         """Show the other annotators' ``(name, label, note)`` of sentence ``sentence`` at
-        the top (redrawn only when they differ from what is shown)."""
+        the top (None: no such part, nobody else labelled this article); redrawn only
+        when they differ from what is shown."""
         if (sentence, tuple(others)) != self._others:
             self._others = (sentence, tuple(others))
             self._show()
@@ -123,18 +124,18 @@ class SidePanel(OptionList):
     def _show(self) -> None:
         highlighted = self.highlighted
         sentence, others = self._others
-        where = f" (s{sentence + 1})" if sentence is not None else ""
-        options: list[Option | None] = [
-            Option(Content.styled(f"Other annotators{where}", "bold"), disabled=True)
-        ]
+        options: list[Option | None] = []
+        if sentence is not None:
+            options.append(Option(Content.styled(f"Other annotators (s{sentence + 1})", "bold"), disabled=True))
         for name, label, note in others:
             line = Content.assemble("  ", Content(name), ": ", Content(label))
             if note:
                 line = Content.assemble(line, Content.styled(" (", "dim"), Content(note).stylize("dim"), Content.styled(")", "dim"))
             options.append(Option(line, disabled=True))
-        if not others:
+        if sentence is not None and not others:
             options.append(Option(Content.styled("  none for this sentence", "dim"), disabled=True))
-        options.append(None)
+        if options:
+            options.append(None)
         if highlighted is not None and highlighted >= self._head:
             highlighted += len(options) - self._head
         self._head = len(options)
