@@ -294,7 +294,7 @@ def _apply_all(
         report.rejected += len(numbers)
         report.errors.append(
             f"line {min(numbers)}" + (f" and {more} more" if more else "")
-            + f": {writers.refused[f'labels by {who!r}']}; those labels were not imported"
+            + f": labels by {who!r} not imported: {writers.refused[f'labels by {who!r}']}"
         )
     report.errors.sort(key=lambda message: int(message.split(":", 1)[0].split()[1]))
 
