@@ -5,8 +5,8 @@ article froze keys for seconds at a time (benchmarks/tui.py, part 4). The reader
 thread worker therefore hands the article to one long-lived child process (started
 on first use with "spawn", which is safe beside Textual's threads) and only waits.
 The child loads the model once, writes the analysis cache as usual, and sends the
-`Analysis` back. Claim-suggestion models are fitted in a second child the same way
-(`TrainingProcess`).
+`Analysis` back. Claim-suggestion models are trained in a second child the same way
+(`TrainingProcess`), which also reads the labels it learns from.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from corpus.model import Analysis, Article
 
 if TYPE_CHECKING:
     from annotations.scheme import Scheme
-    from annotations.suggest.model import ClaimModel, Example
+    from annotations.suggest.model import ClaimModel
+    from annotations.suggest.training import TrainingRequest
 
 _ANALYZERS: dict[tuple[str, str], Any] = {}
 
@@ -108,33 +109,44 @@ class AnalysisProcess:
             self._pool = None
 
 
-def _fit_in_child(examples: list[Example], scheme: Scheme) -> ClaimModel | None:
-    """Runs in the training child: scikit-learn is imported there, never in the UI process."""
-    from annotations.suggest.model import fit
+def _train_in_child(request: TrainingRequest, scheme: Scheme) -> tuple[ClaimModel | None, str | None]:
+    """Runs in the training child: reading the labels, featurising and scikit-learn all happen there."""
+    from annotations.suggest.training import train_from_files
 
-    return fit(examples, scheme)
+    return train_from_files(request, scheme)
 
 
 class TrainingProcess:
-    """A second one-worker pool that fits claim-suggestion models.
+    """A second one-worker pool that gathers the store's labels and fits claim-suggestion models.
 
     Apart from the analysis child, so a retraining never delays the analysis of the
-    article just opened (nor the other way round).
+    article just opened (nor the other way round). The app sends only a
+    `TrainingRequest` (paths): every file the training reads is read here, so the
+    app's GIL is free for keys while it runs.
     """
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    def train(self, examples: list[Example], scheme: Scheme) -> ClaimModel | None:
-        """Fit a model on ``examples`` in the child; blocks the calling (worker) thread only."""
+    def train(self, request: TrainingRequest, scheme: Scheme) -> tuple[ClaimModel | None, str | None]:
+        """Train (and save) from the store's files in the child; blocks the calling (worker) thread only.
+
+        Returns what `annotations.suggest.training.train_from_files` returns.
+        """
+        future: Future[tuple[ClaimModel | None, str | None]] | None
         try:
             if self._pool is None:
                 self._pool = _child_pool()
-            future: Future[ClaimModel | None] = self._pool.submit(_fit_in_child, examples, scheme)
-            return future.result()
+            future = self._pool.submit(_train_in_child, request, scheme)
         except (BrokenProcessPool, OSError, RuntimeError):
-            self.close()  # no child process here: fit in this thread (keys may stutter meanwhile)
-            return _fit_in_child(examples, scheme)
+            future = None
+        if future is not None:
+            try:
+                return future.result()  # an error of the training itself is raised here, as it is
+            except BrokenProcessPool:
+                pass
+        self.close()  # no child process here: train in this thread (keys may stutter meanwhile)
+        return _train_in_child(request, scheme)
 
     def close(self) -> None:
         """Stop the child (a training still running is abandoned)."""

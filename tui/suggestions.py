@@ -1,12 +1,13 @@
 """The app's claim suggestions: the current model, retraining in the background, scores per article.
 
 The model is read from the store's ``models/`` at start. After every `RETRAIN_EVERY`
-labels (and on demand from the palette) a thread worker gathers the store's labels
-and hands them to the training child process (`tui.background.TrainingProcess`), so
-neither the fit nor scikit-learn's import ever holds the UI's GIL; the new model is
-used as soon as it comes back. Scores for every analysed article of the corpus
-(cached analyses only: nothing is parsed for this) feed the list's expected-claims
-column and "most useful next" across the corpus.
+labels (and on demand from the palette) a thread worker posts a `TrainingRequest`
+(paths only) to the training child process (`tui.background.TrainingProcess`), which
+reads the store's labels, featurises, fits and saves the model with the store, so
+none of that ever holds the UI's GIL; the new model is used as soon as it comes back.
+Scores for every analysed article of the corpus (cached analyses only: nothing is
+parsed for this) feed the list's expected-claims column and "most useful next"
+across the corpus.
 """
 
 from __future__ import annotations
@@ -138,23 +139,24 @@ class Suggestions:
                             description="retrain claim suggestions")
 
     def _train(self) -> None:
-        """Thread worker: gather the labels (reads only), fit in the child process, hand back."""
-        from annotations.suggest.training import examples_from_store
-
-        from annotations.suggest.model import save_model
+        """Thread worker: post a request to the training child, which reads the labels, fits
+        and saves; this thread only waits (without the GIL) and hands the model back."""
+        from annotations.suggest.training import TrainingRequest
 
         app = self.app
-        error = None
+        cache = getattr(app.analyzer, "cache", None)
+        request = TrainingRequest(
+            store_dir=app.store.path,
+            annotator=app.store.annotator,
+            corpus_root=app.corpus.root,
+            analysis_model=getattr(app.analyzer, "model_name", "") if cache is not None else "",
+            cache_dir=cache.root if cache is not None else None,
+            save=not app.store.read_only,
+        )
         try:
-            examples = examples_from_store(app.store, app.corpus, app.analyzer)
-            model = app.training_process.train(examples, app.scheme)
+            model, error = app.training_process.train(request, app.scheme)
         except Exception as failure:  # a failed training keeps the previous model
             model, error = None, f"retraining suggestions failed: {failure}"
-        if model is not None and not app.store.read_only:
-            try:
-                save_model(model, models_dir(app.store.path))
-            except OSError as failure:  # used now all the same; only the next start goes without it
-                error = f"suggestion model not saved in {models_dir(app.store.path)}: {failure.strerror or failure}"
         app.call_from_thread(self._trained, model, error)
 
     def _trained(self, model: ClaimModel | None, error: str | None) -> None:

@@ -1,9 +1,15 @@
-"""The store's labels as training examples, and one training run from them."""
+"""The store's labels as training examples, and one training run from the store's files.
+
+`train_from_files` is what the app's training child process runs: it reads the store
+(read-only), the labelled articles' files and their cached analyses itself, so the
+app process only sends a `TrainingRequest` of a few paths and gets the model back.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from annotations.suggest.features import SentenceInput, spans_in
 from annotations.suggest.model import ClaimModel, Example, fit, models_dir, save_model
@@ -12,23 +18,25 @@ if TYPE_CHECKING:
     from annotations.scheme import Scheme
     from annotations.store import Store
     from corpus.analysis import Analyzer
-    from corpus.articles import Corpus
+    from corpus.model import Article
 
 
-def examples_from_store(store: Store, corpus: Corpus | None = None, analyzer: Analyzer | None = None) -> list[Example]:
+def examples_from_store(
+    store: Store, article_of: Callable[[str], Article | None] | None = None, analyzer: Analyzer | None = None
+) -> list[Example]:
     """Every labelled sentence of the store (all annotators), with the spans of its cached analysis.
 
-    Only reads: article files from disk and analyses from the cache (never spaCy), so it
-    can run off the UI thread. A sentence whose article is gone or not analysed is
-    still an example, by its text alone.
+    ``article_of`` finds an article by id (see `articles_by_file`). Only reads: article
+    files and analyses from the cache (never spaCy). A sentence whose article is gone
+    or not analysed is still an example, by its text alone.
     """
     examples: list[Example] = []
     # Every annotator's shard (and the adjudicated gold one): the model learns from the team.
     shards = store.shards(gold=True) if hasattr(store, "shards") else [store]
     for stored in (stored for shard in shards for stored in shard.stored_articles()):
-        if stored.error is not None:
+        if stored.error is not None or not any(record.label is not None for record in stored.labels):
             continue
-        article = corpus.get(stored.article_id) if corpus is not None else None
+        article = article_of(stored.article_id) if article_of is not None else None
         analysis = analyzer.cached(article) if article is not None and analyzer is not None else None
         spans = [(s.start, s.end, s.label) for s in analysis.spans] if analysis is not None else []
         for record in stored.labels:
@@ -40,9 +48,62 @@ def examples_from_store(store: Store, corpus: Corpus | None = None, analyzer: An
     return examples
 
 
-def train_and_save(examples: list[Example], scheme: Scheme, store_path: Path) -> ClaimModel | None:
-    """Fit on ``examples`` and save into the store's ``models/`` (None: not enough labels yet)."""
+def articles_by_file(root: Path) -> Callable[[str], Article | None]:
+    """Find an article of the corpus at ``root`` by id, reading only its own file (once).
+
+    An id is the file's path under the root (plus ``#...`` for a record of a JSONL/JSON
+    file), so only the labelled articles' files are read, not the whole corpus.
+    """
+    from corpus.articles import read_file
+    from corpus.model import Article
+
+    files: dict[str, dict[str, Article]] = {}
+
+    def article_of(article_id: str) -> Article | None:
+        rel = article_id.partition("#")[0]
+        if rel not in files:
+            path = root / rel
+            items = read_file(path, root, any_suffix=True) if path.is_file() else []
+            files[rel] = {item.id: item for item in items if isinstance(item, Article)}
+        return files[rel].get(article_id)
+
+    return article_of
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingRequest:
+    """What a training run needs to find the labels itself: paths and names only."""
+
+    store_dir: Path
+    annotator: str
+    corpus_root: Path | None  # the corpus folder the article ids are relative to
+    analysis_model: str = ""  # the analyser's model name ("": no cached analyses to use)
+    cache_dir: Path | None = None  # the analysis cache of that model
+    save: bool = True  # write the model into the store's models/ (False: a read-only store)
+
+
+def train_from_files(request: TrainingRequest, scheme: Scheme) -> tuple[ClaimModel | None, str | None]:
+    """Gather the examples from the store's files, fit, and save with the store.
+
+    Returns (model, None), (None, None) while the labels hold only one side, or the model
+    with a one-line warning when it could not be saved (it is still good to use now).
+    """
+    from annotations.store import Store
+
+    analyzer = None
+    if request.analysis_model and request.cache_dir is not None:
+        from corpus.analysis import Analyzer
+
+        analyzer = Analyzer(model=request.analysis_model, cache_dir=request.cache_dir)
+    article_of = articles_by_file(request.corpus_root) if request.corpus_root is not None else None
+    with Store.open(None, annotator=request.annotator, scheme=scheme, store_dir=request.store_dir, read_only=True) as store:
+        examples = examples_from_store(store, article_of, analyzer)
     model = fit(examples, scheme)
-    if model is not None:
-        save_model(model, models_dir(store_path))
-    return model
+    if model is None or not request.save:
+        return model, None
+    folder = models_dir(request.store_dir)
+    try:
+        save_model(model, folder)
+    except OSError as failure:  # used now all the same; only the next start goes without it
+        return model, f"suggestion model not saved in {folder}: {failure.strerror or failure}"
+    return model, None
