@@ -23,8 +23,7 @@ from corpus.model import Analysis, Article
 
 if TYPE_CHECKING:
     from annotations.scheme import Scheme
-    from annotations.suggest.model import ClaimModel
-    from annotations.suggest.training import TrainingRequest
+    from annotations.suggest.training import TrainingRequest, TrainingResult
 
 _ANALYZERS: dict[tuple[str, str], Any] = {}
 
@@ -109,7 +108,7 @@ class AnalysisProcess:
             self._pool = None
 
 
-def _train_in_child(request: TrainingRequest, scheme: Scheme) -> tuple[ClaimModel | None, str | None]:
+def _train_in_child(request: TrainingRequest, scheme: Scheme) -> TrainingResult:
     """Runs in the training child: reading the labels, featurising and scikit-learn all happen there."""
     from annotations.suggest.training import train_from_files
 
@@ -121,19 +120,19 @@ class TrainingProcess:
 
     Apart from the analysis child, so a retraining never delays the analysis of the
     article just opened (nor the other way round). The app sends only a
-    `TrainingRequest` (paths): every file the training reads is read here, so the
+    `TrainingRequest` (paths and article ids): every file the training reads is read here, so the
     app's GIL is free for keys while it runs.
     """
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    def train(self, request: TrainingRequest, scheme: Scheme) -> tuple[ClaimModel | None, str | None]:
+    def train(self, request: TrainingRequest, scheme: Scheme) -> TrainingResult:
         """Train (and save) from the store's files in the child; blocks the calling (worker) thread only.
 
         Returns what `annotations.suggest.training.train_from_files` returns.
         """
-        future: Future[tuple[ClaimModel | None, str | None]] | None
+        future: Future[TrainingResult] | None
         try:
             if self._pool is None:
                 self._pool = _child_pool()

@@ -3,8 +3,9 @@
 The model is read from the store's ``models/`` at start. After every `RETRAIN_EVERY`
 labels (and on demand from the palette) a thread worker posts a `TrainingRequest`
 (paths only) to the training child process (`tui.background.TrainingProcess`), which
-reads the store's labels, featurises, fits and saves the model with the store, so
-none of that ever holds the UI's GIL; the new model is used as soon as it comes back.
+reads the store's labels, featurises, fits, saves the model with the store and
+scores the corpus with it, so none of that ever holds the UI's GIL; the new model is
+used as soon as it comes back.
 Scores for every analysed article of the corpus (cached analyses only: nothing is
 parsed for this) feed the list's expected-claims column and "most useful next"
 across the corpus.
@@ -21,6 +22,7 @@ from corpus.errors import ClaimscopeError
 from tui.config import ORDER
 
 if TYPE_CHECKING:
+    from annotations.suggest.training import ArticleScores, TrainingResult
     from corpus.model import Analysis, Article
 
 #: Retrain after this many new labels.
@@ -77,10 +79,12 @@ class Suggestions:
     def _score_corpus(self) -> None:
         from textual.worker import get_current_worker
 
+        from annotations.suggest.training import ArticleScores
+
         worker = get_current_worker()
         app = self.app
         version, suggester = self.version, self.suggester
-        found: dict[str, tuple[list[Suggestion], set[int], str]] = {}
+        found: dict[str, ArticleScores] = {}
         for article in app.corpus.articles:
             if worker.is_cancelled:
                 return
@@ -89,18 +93,18 @@ class Suggestions:
                 continue
             scores = suggester.suggest_many(sentence_inputs(article, analysis))
             try:
-                reviewed = {i for i, r in app.store.placed_labels(article, analysis.sentences).records.items() if r.get("label")}
+                reviewed = frozenset(i for i, r in app.store.placed_labels(article, analysis.sentences).records.items() if r.get("label"))
             except (ClaimscopeError, OSError):
-                reviewed = set()
-            found[article.id] = (scores, reviewed, article.hash)
+                reviewed = frozenset()
+            found[article.id] = ArticleScores(article.hash, scores, reviewed)
         app.call_from_thread(self._corpus_scored, version, found)
 
-    def _corpus_scored(self, version: int, found: dict[str, tuple[list[Suggestion], set[int], str]]) -> None:
+    def _corpus_scored(self, version: int, found: dict[str, ArticleScores]) -> None:
         if version != self.version:
-            return  # a newer model arrived meanwhile; its own scoring follows
-        for article_id, (scores, reviewed, digest) in found.items():
-            self._scores[article_id] = (version, digest, scores)
-            self._reviewed[article_id] = reviewed
+            return  # a newer model arrived meanwhile; its own scores follow
+        for article_id, scored in found.items():
+            self._scores[article_id] = (version, scored.digest, scored.suggestions)
+            self._reviewed[article_id] = set(scored.reviewed)
         screen = getattr(self.app, "list_screen", None)
         if screen is not None and hasattr(screen, "expected_changed"):
             screen.expected_changed()
@@ -139,9 +143,9 @@ class Suggestions:
                             description="retrain claim suggestions")
 
     def _train(self) -> None:
-        """Thread worker: post a request to the training child, which reads the labels, fits
-        and saves; this thread only waits (without the GIL) and hands the model back."""
-        from annotations.suggest.training import TrainingRequest
+        """Thread worker: post a request to the training child, which reads the labels, fits,
+        saves and scores the corpus; this thread only waits (without the GIL) and hands back."""
+        from annotations.suggest.training import TrainingRequest, TrainingResult
 
         app = self.app
         cache = getattr(app.analyzer, "cache", None)
@@ -152,23 +156,29 @@ class Suggestions:
             analysis_model=getattr(app.analyzer, "model_name", "") if cache is not None else "",
             cache_dir=cache.root if cache is not None else None,
             save=not app.store.read_only,
+            score=tuple(article.id for article in app.corpus.articles),
         )
+        error = None
         try:
-            model, error = app.training_process.train(request, app.scheme)
+            result = app.training_process.train(request, app.scheme)
         except Exception as failure:  # a failed training keeps the previous model
-            model, error = None, f"retraining suggestions failed: {failure}"
-        app.call_from_thread(self._trained, model, error)
+            result, error = TrainingResult(None), f"retraining suggestions failed: {failure}"
+        app.call_from_thread(self._trained, result, error)
 
-    def _trained(self, model: ClaimModel | None, error: str | None) -> None:
+    def _trained(self, result: TrainingResult, error: str | None) -> None:
         self.training = False
+        error = error or result.warning
         if error is not None:
             self.app.notify(error, severity="warning")
+        model = result.model
         if model is not None:
+            self.app.workers.cancel_group(self.app, "suggest-corpus")  # scores of an older model
             self.suggester = Suggester(self.app.scheme, model)
             self.version += 1
+            # The child scored the corpus already: the listeners' articles are found scored.
+            self._corpus_scored(self.version, result.scores)
             for listener in list(self.listeners):
                 listener()
-            self.score_corpus()
         if self.announce and error is None:
             self.app.notify(f"suggestions: {self.describe()}" if model else "suggestions: rules only until both claims and not-claims are labelled", timeout=4)
         if self.pending >= RETRAIN_EVERY:

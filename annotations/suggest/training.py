@@ -1,18 +1,19 @@
 """The store's labels as training examples, and one training run from the store's files.
 
 `train_from_files` is what the app's training child process runs: it reads the store
-(read-only), the labelled articles' files and their cached analyses itself, so the
-app process only sends a `TrainingRequest` of a few paths and gets the model back.
+(read-only), the labelled articles' files and their cached analyses itself, and
+scores the corpus with the new model, so the app process only sends a
+`TrainingRequest` (paths and article ids) and gets a `TrainingResult` back.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from annotations.suggest.features import SentenceInput, spans_in
-from annotations.suggest.model import ClaimModel, Example, fit, models_dir, save_model
+from annotations.suggest.model import ClaimModel, Example, Suggester, Suggestion, fit, models_dir, save_model
 
 if TYPE_CHECKING:
     from annotations.scheme import Scheme
@@ -80,14 +81,33 @@ class TrainingRequest:
     analysis_model: str = ""  # the analyser's model name ("": no cached analyses to use)
     cache_dir: Path | None = None  # the analysis cache of that model
     save: bool = True  # write the model into the store's models/ (False: a read-only store)
+    score: tuple[str, ...] = ()  # article ids to score with the new model (cached analyses only)
 
 
-def train_from_files(request: TrainingRequest, scheme: Scheme) -> tuple[ClaimModel | None, str | None]:
-    """Gather the examples from the store's files, fit, and save with the store.
+@dataclass(frozen=True, slots=True)
+class ArticleScores:
+    """An article scored by a model: its text hash, one suggestion per sentence, and the
+    sentences the store's annotator has labelled."""
 
-    Returns (model, None), (None, None) while the labels hold only one side, or the model
-    with a one-line warning when it could not be saved (it is still good to use now).
-    """
+    digest: str
+    suggestions: list[Suggestion]
+    reviewed: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingResult:
+    """A training run: the model (None while the labels hold only one side), a one-line
+    ``warning`` (the model could not be saved; it is still good to use now), and the
+    requested articles scored by the new model (those with a cached analysis)."""
+
+    model: ClaimModel | None
+    warning: str | None = None
+    scores: dict[str, ArticleScores] = field(default_factory=dict)
+
+
+def train_from_files(request: TrainingRequest, scheme: Scheme) -> TrainingResult:
+    """Gather the examples from the store's files, fit, save with the store, and score
+    the requested articles with the new model."""
     from annotations.store import Store
 
     analyzer = None
@@ -97,13 +117,43 @@ def train_from_files(request: TrainingRequest, scheme: Scheme) -> tuple[ClaimMod
         analyzer = Analyzer(model=request.analysis_model, cache_dir=request.cache_dir)
     article_of = articles_by_file(request.corpus_root) if request.corpus_root is not None else None
     with Store.open(None, annotator=request.annotator, scheme=scheme, store_dir=request.store_dir, read_only=True) as store:
-        examples = examples_from_store(store, article_of, analyzer)
-    model = fit(examples, scheme)
-    if model is None or not request.save:
-        return model, None
-    folder = models_dir(request.store_dir)
-    try:
-        save_model(model, folder)
-    except OSError as failure:  # used now all the same; only the next start goes without it
-        return model, f"suggestion model not saved in {folder}: {failure.strerror or failure}"
-    return model, None
+        model = fit(examples_from_store(store, article_of, analyzer), scheme)
+        if model is None:
+            return TrainingResult(None)
+        scores = _score(Suggester(scheme, model), request.score, article_of, analyzer, store)
+    warning = None
+    if request.save:
+        folder = models_dir(request.store_dir)
+        try:
+            save_model(model, folder)
+        except OSError as failure:
+            warning = f"suggestion model not saved in {folder}: {failure.strerror or failure}"
+    return TrainingResult(model, warning, scores)
+
+
+def _score(
+    suggester: Suggester,
+    article_ids: tuple[str, ...],
+    article_of: Callable[[str], Article | None] | None,
+    analyzer: Analyzer | None,
+    store: Store,
+) -> dict[str, ArticleScores]:
+    """The articles among ``article_ids`` with a cached analysis, scored (never parses)."""
+    from annotations.suggest.features import sentence_inputs
+    from corpus.errors import ClaimscopeError
+
+    found: dict[str, ArticleScores] = {}
+    if article_of is None or analyzer is None:
+        return found
+    for article_id in article_ids:
+        article = article_of(article_id)
+        analysis = analyzer.cached(article) if article is not None else None
+        if article is None or analysis is None:
+            continue
+        try:
+            placed = store.placed_labels(article, analysis.sentences).records
+            reviewed = frozenset(i for i, record in placed.items() if record.get("label"))
+        except (ClaimscopeError, OSError):
+            reviewed = frozenset()
+        found[article_id] = ArticleScores(article.hash, suggester.suggest_many(sentence_inputs(article, analysis)), reviewed)
+    return found
