@@ -86,8 +86,8 @@ class Suggestions:
         version, suggester = self.version, self.suggester
         found: dict[str, ArticleScores] = {}
         for article in app.corpus.articles:
-            if worker.is_cancelled:
-                return
+            if worker.is_cancelled or version != self.version:
+                return  # a newer model came with its own scores
             analysis = app.analyzer.cached(article)
             if analysis is None:
                 continue
@@ -139,7 +139,9 @@ class Suggestions:
         self.announce = announce
         self.pending = 0
         self.training = True
-        self.app.run_worker(self._train, thread=True, exclusive=True, group="retrain", exit_on_error=False,
+        # Not exclusive: `training` keeps it to one at a time, and a retrain chained from
+        # `_trained` must not cancel the worker that is still handing its model over.
+        self.app.run_worker(self._train, thread=True, group="retrain", exit_on_error=False,
                             description="retrain claim suggestions")
 
     def _train(self) -> None:
@@ -172,7 +174,6 @@ class Suggestions:
             self.app.notify(error, severity="warning")
         model = result.model
         if model is not None:
-            self.app.workers.cancel_group(self.app, "suggest-corpus")  # scores of an older model
             self.suggester = Suggester(self.app.scheme, model)
             self.version += 1
             # The child scored the corpus already: the listeners' articles are found scored.
