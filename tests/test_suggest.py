@@ -275,3 +275,54 @@ def test_train_writes_a_pipeline_that_spacy_loads_in_another_process(tmp_path: P
     claim, thanks = json.loads(done.stdout)
     assert set(claim) == set(scheme.names) and sum(claim.values()) == pytest.approx(1.0)
     assert claim["none"] < 0.5 < thanks["none"]
+
+
+def test_the_training_child_reads_the_store_itself_saves_and_scores_the_corpus(
+    corpus_dir: Path, tmp_path: Path, analyzer
+) -> None:
+    """The app sends only paths and ids; the child finds the labels, articles and cached
+    analyses on its own, fits, saves with the store and scores every analysed article."""
+    from annotations.suggest.training import TrainingRequest, articles_by_file, examples_from_store
+    from tui.background import TrainingProcess
+
+    corpus = load_corpus(corpus_dir)
+    scheme = default_scheme()
+    budget, market = corpus.get("budget.txt"), corpus.get("market.txt")
+    analyses = {article.id: analyzer.analyze(article) for article in (budget, market)}  # cached for the child
+    store_dir = tmp_path / "store"
+    labelled = {0: "quantity", 1: "quantity", 2: "none", 4: "none"}
+    with Store.open(corpus.root, annotator="tester", scheme=scheme, store_dir=store_dir) as store:
+        doc = store.article(budget, analyses[budget.id].sentences)
+        for index, label in labelled.items():
+            doc.set_label(index, label)
+    with Store.open(corpus.root, annotator="tester", scheme=scheme, store_dir=store_dir, read_only=True) as store:
+        examples = examples_from_store(store, articles_by_file(corpus.root), analyzer)
+    figure = next(e for e in examples if "7%" in e.sentence.text)
+    assert {label for _, _, label in figure.sentence.spans} >= {"PERCENT"}  # spans from the cached analysis
+
+    request = TrainingRequest(
+        store_dir=store_dir,
+        annotator="tester",
+        corpus_root=corpus.root,
+        analysis_model=analyzer.model_name,
+        cache_dir=analyzer.cache.root,
+        score=(budget.id, market.id, "gone.txt"),
+    )
+    process = TrainingProcess()
+    try:
+        result = process.train(request, scheme)
+        assert result.model is not None and result.model.trained_on == len(labelled) and result.warning is None
+        assert load_model(models_dir(store_dir)).trained_on == len(labelled)  # saved with the store
+        assert set(result.scores) == {budget.id, market.id}  # an id not in the corpus is left out
+        scored = result.scores[budget.id]
+        assert scored.digest == budget.hash and scored.reviewed == frozenset(labelled)
+        assert len(scored.suggestions) == len(analyses[budget.id].sentences)
+        assert {s.source for s in scored.suggestions} == {"model"}
+        # A read-only store: the model is used, nothing is written.
+        other = tmp_path / "other"
+        shutil.copytree(store_dir, other, ignore=shutil.ignore_patterns("models"))
+        result = process.train(TrainingRequest(other, "tester", corpus.root, save=False), scheme)
+        assert result.model is not None and result.scores == {}
+        assert not models_dir(other).exists()
+    finally:
+        process.close()
