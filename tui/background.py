@@ -70,7 +70,7 @@ def _background_child() -> None:
     competing at equal priority delayed label keys by a few milliseconds."""
     _quiet_child()
     try:
-        os.nice(10)
+        os.nice(5)
     except (AttributeError, OSError):  # no nice() here: equal priority, still apart from the GIL
         pass
 
