@@ -95,7 +95,7 @@ def test_files_are_pretty_sorted_json_with_safe_names(corpus_dir: Path) -> None:
     assert article_file_name("world/putin.txt").startswith("world-putin-txt-")
     # The store folder holds nothing but the documented files.
     assert sorted(p.name for p in store.path.iterdir()) == ["annotators", "store.json"]
-    assert sorted(p.name for p in store.shard.iterdir()) == ["articles", "index.json"]
+    assert sorted(p.name for p in store.shard.iterdir()) == ["annotator.json", "articles", "index.json"]
     assert store.shard == store.path / "annotators" / "ana"
 
 
