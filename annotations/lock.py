@@ -163,19 +163,6 @@ def _flock(fd: int) -> bool:
     return True
 
 
-def _zombie(pid: int) -> bool:
-    """True when ``pid`` has exited and only waits for its parent to reap it (Linux).
-
-    A killed process whose parent has not yet collected it still answers ``kill(pid, 0)``,
-    but it holds nothing: its lock is as stale as one whose pid is gone.
-    """
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat[stat.rindex(")") + 2 :].split()[0] in ("Z", "X")
-    except (OSError, ValueError, IndexError):
-        return False
-
-
 def _write_info(fd: int, info: LockInfo) -> None:
     data = json.dumps({"pid": info.pid, "host": info.host, "started": info.started}) + "\n"
     os.ftruncate(fd, 0)
@@ -201,8 +188,10 @@ def _started_after(pid: int, started: str) -> bool:
     """
     try:
         lock_time = datetime.fromisoformat(started.replace("Z", "+00:00")).timestamp()
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        ticks = int(stat[stat.rindex(")") + 2 :].split()[19])  # field 22: starttime
+        fields = _proc_stat(pid)
+        if fields is None:
+            return False
+        ticks = int(fields[19])  # field 22: starttime
         boot = next(
             int(line.split()[1])
             for line in Path("/proc/stat").read_text().splitlines()
@@ -260,8 +249,14 @@ def _zombie(pid: int) -> bool:
     A killed process whose parent has not yet collected it still answers ``kill(pid, 0)``,
     but it holds nothing: its lock is as stale as one whose pid is gone.
     """
+    fields = _proc_stat(pid)
+    return fields is not None and fields[0] in ("Z", "X")
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name (state first), or None."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat[stat.rindex(")") + 2 :].split()[0] in ("Z", "X")
-    except (OSError, ValueError, IndexError):
-        return False
+        return stat[stat.rindex(")") + 2 :].split()
+    except (OSError, ValueError):
+        return None
