@@ -257,7 +257,7 @@ def _short(text: str, width: int = 40) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def progress_bar(done: int, total: int, width: int = 10) -> Content:
+def progress_bar(done: int, total: int, width: int = 6) -> Content:
     """A short bar of reviewed sentences; full and empty cells differ in shape too (NO_COLOR)."""
     filled = round(width * done / total) if total else 0
     return Content.assemble(("█" * filled, "$success"), ("░" * (width - filled), "dim"))
