@@ -9,6 +9,7 @@ from annotations.store import Store
 from corpus.articles import load_corpus
 from tui.app import ClaimscopeApp
 from tui.config import Config
+from tui.screens.reader import ReaderScreen
 
 
 def make_app(corpus_dir: Path, store_dir: Path, analyzer, **options) -> ClaimscopeApp:
@@ -23,3 +24,15 @@ def make_app(corpus_dir: Path, store_dir: Path, analyzer, **options) -> Claimsco
     options.setdefault("restore", False)
     options.setdefault("config", Config(advance="stay"))
     return ClaimscopeApp(corpus, store, scheme, analyzer, **options)
+
+
+async def open_reader(app: ClaimscopeApp, pilot, article_id: str) -> ReaderScreen:
+    """Open ``article_id`` in the reader and wait until its analysis is shown."""
+    app.open_article(article_id)
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ReaderScreen) and screen.analysis is not None
+    assert screen.article.id == article_id
+    return screen

@@ -20,7 +20,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.key_bar import KeyBar
 
-from apps import make_app
+from apps import make_app, open_reader as _open_article
 
 pytestmark = pytest.mark.anyio
 
@@ -74,12 +74,7 @@ def line_of(text: str, needle: str) -> int:
 
 
 async def open_reader(app, pilot) -> ReaderScreen:
-    app.open_article("ferry.txt")
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    assert isinstance(app.screen, ReaderScreen) and app.screen.analysis is not None
-    return app.screen
+    return await _open_article(app, pilot, "ferry.txt")
 
 
 def screen_text(renderable) -> str:

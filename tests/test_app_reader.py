@@ -16,7 +16,7 @@ from annotations.store import Store
 from corpus.articles import load_corpus
 from tui.app import ClaimscopeApp
 
-from apps import make_app
+from apps import make_app, open_reader as _open_article
 from tui.config import Config
 from tui.screens.help import HelpScreen
 from tui.screens.note import NoteScreen
@@ -70,13 +70,7 @@ def stored_labels(corpus_dir: Path, store_dir: Path, analyzer, article_id: str =
 
 
 async def open_reader(app: ClaimscopeApp, pilot, article_id: str = "harbour.txt") -> ReaderScreen:
-    app.open_article(article_id)
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen) and screen.analysis is not None
-    return screen
+    return await _open_article(app, pilot, article_id)
 
 
 async def test_label_keys_are_saved_in_the_store(corpus_dir: Path, tmp_path: Path, analyzer) -> None:

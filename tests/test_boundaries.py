@@ -19,7 +19,7 @@ from corpus.articles import load_corpus
 from tui.config import Config
 from tui.screens.reader import ReaderScreen
 
-from apps import make_app
+from apps import make_app, open_reader as _open_article
 
 pytestmark = pytest.mark.anyio
 
@@ -42,13 +42,7 @@ def texts(doc) -> list[str]:
 
 
 async def open_reader(app, pilot) -> ReaderScreen:
-    app.open_article(ARTICLE)
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen) and screen.analysis is not None
-    return screen
+    return await _open_article(app, pilot, ARTICLE)
 
 
 async def go_to(pilot, reader: ReaderScreen, index: int) -> None:

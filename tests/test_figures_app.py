@@ -23,7 +23,7 @@ from tui.screens.figures import FiguresScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.side_panel import SidePanel
 
-from apps import make_app
+from apps import make_app, open_reader as _open_article
 
 pytestmark = pytest.mark.anyio
 
@@ -55,13 +55,7 @@ def corpus_dir(tmp_path: Path) -> Path:
 
 
 async def open_reader(app, pilot, article_id: str = "army.txt") -> ReaderScreen:
-    app.open_article(article_id)
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen) and screen.analysis is not None
-    return screen
+    return await _open_article(app, pilot, article_id)
 
 
 def status_of(reader: ReaderScreen) -> str:

@@ -18,7 +18,7 @@ from tui.config import Config, ConfigError, PositionBook, load_config
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article_table import ArticleTable
 
-from apps import make_app
+from apps import make_app, open_reader as _open_article
 
 pytestmark = pytest.mark.anyio
 
@@ -67,13 +67,7 @@ def advancing(**options) -> dict:
 
 
 async def open_reader(app: ClaimscopeApp, pilot, article_id: str = "a-harbour.txt") -> ReaderScreen:
-    app.open_article(article_id)
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen) and screen.analysis is not None and screen.article.id == article_id
-    return screen
+    return await _open_article(app, pilot, article_id)
 
 
 def status(reader: ReaderScreen) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from apps import make_app
+from apps import make_app, open_reader
 from corpus.articles import load_corpus
 from tui.screens.help import HelpScreen
 from tui.screens.note import NoteScreen
@@ -56,17 +56,6 @@ def bullets_dir(tmp_path: Path, shared_corpus: Path) -> Path:
     folder.mkdir()
     shutil.copy(shared_corpus / BULLETS, folder / BULLETS)
     return folder
-
-
-async def open_reader(app, pilot, article_id: str) -> ReaderScreen:
-    await app.workers.wait_for_complete()
-    app.open_article(article_id)
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    reader = app.screen
-    assert isinstance(reader, ReaderScreen) and reader.analysis is not None
-    return reader
 
 
 def label(reader: ReaderScreen, index: int, name: str | None) -> None:
