@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import IO, Iterable, Iterator, Sequence
 
 from corpus.model import DATE_LABELS, ENTITY_LABELS, FIGURE_LABELS
 
@@ -87,25 +87,38 @@ def _conll_word(word: str) -> str:
     return "".join("_" if ch.isspace() else ch for ch in word)
 
 
+def _write_per_row(fh: IO[str], pieces: Iterable[str], context: WriteContext) -> None:
+    """Write one piece of text per export row (maybe empty), in batches of rows."""
+    batch: list[str] = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) == BATCH:
+            fh.write("".join(batch))
+            context.advance(BATCH)
+            batch = []
+    fh.write("".join(batch))
+    context.advance(len(batch))
+
+
 def write_conll(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     """The CoNLL file; returns the number of sentences written."""
     written = 0
-    article = None
-    with out.open("w", encoding="utf-8", newline="\n") as fh:
-        lines: list[str] = []
-        for n, (row, tagged) in enumerate(zip(rows, tagged_sentences(rows)), start=1):
+
+    def pieces() -> Iterator[str]:
+        nonlocal written
+        article = None
+        for row, tagged in zip(rows, tagged_sentences(rows)):
+            piece = ""
             if row.article_id != article:
                 article = row.article_id
-                lines.append(f"{DOCSTART}\n\n")
+                piece = f"{DOCSTART}\n\n"
             if tagged:
-                lines.append("".join([f"{_conll_word(w)} _ _ {t}\n" for w, t in tagged]) + "\n")
+                piece += "".join([f"{_conll_word(w)} _ _ {t}\n" for w, t in tagged]) + "\n"
                 written += 1
-            if n % BATCH == 0:
-                fh.write("".join(lines))
-                lines = []
-                context.advance(BATCH)
-        fh.write("".join(lines))
-        context.advance(len(rows) % BATCH)
+            yield piece
+
+    with out.open("w", encoding="utf-8", newline="\n") as fh:
+        _write_per_row(fh, pieces(), context)
     _say_dropped(rows, written, context)
     return written
 
@@ -116,26 +129,26 @@ def write_hf(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int
     names = ["O"] + [f"{p}-{label}" for label in span_labels(rows) for p in ("B", "I")]
     number = {name: i for i, name in enumerate(names)}
     written = 0
+
+    def pieces() -> Iterator[str]:
+        nonlocal written
+        for row, tagged in zip(rows, tagged_sentences(rows)):
+            if not tagged:
+                yield ""
+                continue
+            tokens = ", ".join([json_str(w) for w, _ in tagged])
+            tags = ", ".join([str(number[t]) for _, t in tagged])
+            label = "null" if row.label is None else json_str(row.label)
+            written += 1
+            yield (
+                f'{{"id": {json_str(f"{row.article_id}#{row.sentence_index}")}, '
+                f'"tokens": [{tokens}], "ner_tags": [{tags}], '
+                f'"article_id": {json_str(row.article_id)}, '
+                f'"sentence_index": {row.sentence_index}, "label": {label}}}\n'
+            )
+
     with (out / HF_DATA).open("w", encoding="utf-8", newline="\n") as fh:
-        lines: list[str] = []
-        for n, (row, tagged) in enumerate(zip(rows, tagged_sentences(rows)), start=1):
-            if tagged:
-                tokens = ", ".join([json_str(w) for w, _ in tagged])
-                tags = ", ".join([str(number[t]) for _, t in tagged])
-                label = "null" if row.label is None else json_str(row.label)
-                lines.append(
-                    f'{{"id": {json_str(f"{row.article_id}#{row.sentence_index}")}, '
-                    f'"tokens": [{tokens}], "ner_tags": [{tags}], '
-                    f'"article_id": {json_str(row.article_id)}, '
-                    f'"sentence_index": {row.sentence_index}, "label": {label}}}\n'
-                )
-                written += 1
-            if n % BATCH == 0:
-                fh.write("".join(lines))
-                lines = []
-                context.advance(BATCH)
-        fh.write("".join(lines))
-        context.advance(len(rows) % BATCH)
+        _write_per_row(fh, pieces(), context)
     (out / HF_TAGS).write_text(json.dumps(names, indent=2) + "\n", encoding="utf-8", newline="\n")
     _say_dropped(rows, written, context)
     return written
