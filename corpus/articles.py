@@ -668,12 +668,18 @@ def _record(
     ids: _RecordIds | None,
     warnings: tuple[str, ...],
     defaults: Mapping[str, str],
+    surrogates: bool = False,
 ) -> Article | ArticleError:
     """One JSON record (``text``, optional ``title``, ``meta``, id) as an Article or an error.
 
     ``place`` says where the record is in its file ("line 3", "record 2"; None for a
     file of one object, which takes the file's id); ``ids`` hands out record ids.
+    ``surrogates``: its JSON source holds ``\\udXXX`` escapes, so lone surrogates are
+    replaced (with a warning) before anything reads the record.
     """
+    if surrogates:
+        value, replaced = _surrogates_replaced(value, place)
+        warnings += replaced
     label = f"{rel} {place}" if place else rel
     error_id = f"{rel}#{place.replace(' ', ':')}" if place else rel
     if not isinstance(value, dict):
@@ -746,10 +752,6 @@ def _read_jsonl(
                 )
             )
             continue
-        record_warnings = warnings
-        if _SURROGATE_ESCAPE.search(line):
-            value, replaced = _surrogates_replaced(value, place)
-            record_warnings += replaced
         items.append(
             _record(
                 value,
@@ -757,8 +759,9 @@ def _read_jsonl(
                 where=where,
                 place=place,
                 ids=ids,
-                warnings=record_warnings,
+                warnings=warnings,
                 defaults=defaults,
+                surrogates=_SURROGATE_ESCAPE.search(line) is not None,
             )
         )
     if not items:
@@ -784,37 +787,28 @@ def _read_json(
         ]
     escapes = _SURROGATE_ESCAPE.search(text) is not None
     if not isinstance(value, list):
-        if escapes:
-            value, replaced = _surrogates_replaced(value, None)
-            warnings += replaced
         return [
             _record(
                 value, rel=rel, where=where, place=None, ids=None, warnings=warnings,
-                defaults=defaults,
+                defaults=defaults, surrogates=escapes,
             )
         ]
     if not value:
         return [ArticleError(rel, where, f"{rel}: an empty JSON list (no records); {_MOVE_IT}")]
     ids = _RecordIds(rel)
-    items: list[Article | ArticleError] = []
-    for n, item in enumerate(value, start=1):
-        place = f"record {n}"
-        record_warnings = warnings
-        if escapes:
-            item, replaced = _surrogates_replaced(item, place)
-            record_warnings += replaced
-        items.append(
-            _record(
-                item,
-                rel=rel,
-                where=where,
-                place=place,
-                ids=ids,
-                warnings=record_warnings,
-                defaults=defaults,
-            )
+    return [
+        _record(
+            item,
+            rel=rel,
+            where=where,
+            place=f"record {n}",
+            ids=ids,
+            warnings=warnings,
+            defaults=defaults,
+            surrogates=escapes,
         )
-    return items
+        for n, item in enumerate(value, start=1)
+    ]
 
 
 _READERS: dict[str, Reader] = {
