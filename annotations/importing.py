@@ -36,7 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from corpus.articles import _SURROGATE_ESCAPE, _without_surrogates  # the reader's own rule
+from corpus.decoding import SURROGATE_ESCAPE, without_surrogates  # the reader's own rule
 from corpus.model import Analysis, Article, Span
 
 from annotations.anchoring import squash
@@ -351,8 +351,8 @@ def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tup
     except RecursionError:
         raise LineError("not valid JSON here (nested too deeply)") from None
     replaced = 0
-    if _SURROGATE_ESCAPE.search(line):
-        obj, replaced = _without_surrogates(obj)
+    if SURROGATE_ESCAPE.search(line):
+        obj, replaced = without_surrogates(obj)
     if not isinstance(obj, dict):
         raise LineError("not a JSON object")
     text = obj.get("text")

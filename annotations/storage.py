@@ -14,17 +14,14 @@ from __future__ import annotations
 import errno
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
+from corpus.decoding import LONE_SURROGATE
 from corpus.files import fsync_dir, replace_file  # noqa: F401  (fsync_dir is re-exported)
 from annotations.errors import CorruptStoreFileError, ReadOnlyStoreError, StoreWriteError
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def dump_json(data: Any) -> str:
@@ -44,7 +41,7 @@ def atomic_write_text(
     try:
         # A lone surrogate (a pasted half of an emoji) cannot be UTF-8: written with
         # "surrogatepass" it would make the whole file unreadable, so it becomes U+FFFD.
-        replace_file(Path(path), _LONE_SURROGATE.sub("\ufffd", text).encode("utf-8"), durable=True)
+        replace_file(Path(path), LONE_SURROGATE.sub("\ufffd", text).encode("utf-8"), durable=True)
     except OSError as error:
         if error.errno in (errno.ENOSPC, errno.EDQUOT):
             full = "disk full" if error.errno == errno.ENOSPC else "disk quota exceeded"

@@ -71,14 +71,13 @@ import functools
 import gc
 import json
 import os
-import re
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus.decoding import NotTextError, decode_bytes
+from corpus.decoding import SURROGATE_ESCAPE, NotTextError, decode_bytes, without_surrogates
 from corpus.errors import CorpusNotFoundError
 from corpus.headers import iso_date, parse_header, shorten
 from corpus.index import CorpusIndex, digest_of
@@ -590,30 +589,6 @@ def _read_html(
     ]
 
 
-#: A lone surrogate: what json.loads makes of an escape like "\ud83d" without its pair.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-#: The JSON escape of a surrogate, to skip the search in the usual file without any.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
-
-
-def _without_surrogates(value: Any) -> tuple[Any, int]:
-    """``value`` with every lone surrogate in its strings (keys too) as U+FFFD, and how many."""
-    if isinstance(value, str):
-        return _SURROGATE.subn("\ufffd", value)
-    if isinstance(value, list):
-        items = [_without_surrogates(v) for v in value]
-        return [v for v, _ in items], sum(n for _, n in items)
-    if isinstance(value, dict):
-        out: dict[Any, Any] = {}
-        count = 0
-        for key, item in value.items():
-            key, n = _without_surrogates(key)
-            out[key], m = _without_surrogates(item)
-            count += n + m
-        return out, count
-    return value, 0
-
-
 class _RecordIds:
     """Hands out the ids of the records of one file (see the module docstring)."""
 
@@ -720,7 +695,7 @@ def _record(
 
 def _surrogates_replaced(value: Any, place: str | None) -> tuple[Any, tuple[str, ...]]:
     """``value`` without lone surrogates, and the warning saying how many were replaced."""
-    value, count = _without_surrogates(value)
+    value, count = without_surrogates(value)
     if not count:
         return value, ()
     where = f"{place}: " if place else ""
@@ -761,7 +736,7 @@ def _read_jsonl(
                 ids=ids,
                 warnings=warnings,
                 defaults=defaults,
-                surrogates=_SURROGATE_ESCAPE.search(line) is not None,
+                surrogates=SURROGATE_ESCAPE.search(line) is not None,
             )
         )
     if not items:
@@ -785,7 +760,7 @@ def _read_json(
                 f"column {error.colno}); fix the file",
             )
         ]
-    escapes = _SURROGATE_ESCAPE.search(text) is not None
+    escapes = SURROGATE_ESCAPE.search(text) is not None
     if not isinstance(value, list):
         return [
             _record(

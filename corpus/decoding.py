@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from typing import Any
 
 #: (BOM, codec) pairs, longest first: the UTF-32 LE BOM begins with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -208,3 +209,30 @@ def _legacy(data: bytes) -> tuple[str, str]:
                 pass
     # cp1252 leaves five bytes undefined; latin-1 maps every byte.
     return data.decode("latin-1"), "latin-1"
+
+
+# --- lone surrogates: text that cannot be UTF-8 ---------------------------------------
+
+#: A lone surrogate (half of a pair): what json.loads makes of an escape like "\ud83d"
+#: without its other half. Such text cannot be written as UTF-8.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: The JSON escape of a surrogate, to skip the search in the usual file without any.
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+
+
+def without_surrogates(value: Any) -> tuple[Any, int]:
+    """``value`` with every lone surrogate in its strings (keys too) as U+FFFD, and how many."""
+    if isinstance(value, str):
+        return LONE_SURROGATE.subn("\ufffd", value)
+    if isinstance(value, list):
+        items = [without_surrogates(v) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    if isinstance(value, dict):
+        out: dict[Any, Any] = {}
+        count = 0
+        for key, item in value.items():
+            key, n = without_surrogates(key)
+            out[key], m = without_surrogates(item)
+            count += n + m
+        return out, count
+    return value, 0

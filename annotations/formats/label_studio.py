@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 from xml.sax.saxutils import quoteattr
 
-from corpus.articles import _SURROGATE_ESCAPE, _without_surrogates  # the reader's own rule
+from corpus.decoding import SURROGATE_ESCAPE, without_surrogates  # the reader's own rule
 from corpus.readings import reading_json
 
 from annotations.errors import ImportFileError
@@ -135,12 +135,12 @@ def sniff(path: Path, text: str) -> bool:
 def read(path: Path, text: str, scheme: Scheme, report: ImportReport) -> list[tuple[int, ImportRow]]:
     """The annotated tasks of a Label Studio JSON export, numbered by the line each starts on."""
     out: list[tuple[int, ImportRow]] = []
-    surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    surrogates = SURROGATE_ESCAPE.search(text) is not None
     for line, obj in _tasks(path, text):
         report.lines += 1
         replaced = 0
         if surrogates:
-            obj, replaced = _without_surrogates(obj)
+            obj, replaced = without_surrogates(obj)
         try:
             row = _task_row(obj, scheme, report, line)
         except LineError as error:
