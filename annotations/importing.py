@@ -55,8 +55,7 @@ _WHAT_FITS = (
 )
 
 
-_Item = ImportRow  # the name used below
-Numbered = list[tuple[int, _Item]]
+Numbered = list[tuple[int, ImportRow]]
 
 
 def import_file(
@@ -226,7 +225,7 @@ _TRUE = {"true", "1", "yes", "y", "x"}
 _FALSE = {"false", "0", "no", "n", ""}
 
 
-def _csv_item(row: list[str], column: dict[str, int], store: Store) -> _Item:
+def _csv_item(row: list[str], column: dict[str, int], store: Store) -> ImportRow:
     def cell(name: str) -> str | None:
         at = column.get(name)
         if at is None:
@@ -252,7 +251,7 @@ def _csv_item(row: list[str], column: dict[str, int], store: Store) -> _Item:
             raise LineError(f"checkworthy {checkworthy!r} is not true or false")
         flag = value in _TRUE
     annotator = (cell("annotator") or "").strip()
-    return _Item(
+    return ImportRow(
         article_id=article_id,
         sentence_index=index,
         text=cell("sentence") or "",
@@ -339,7 +338,7 @@ def _apply_article(
         progress(len(numbered))
 
 
-def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tuple[_Item, int]:
+def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tuple[ImportRow, int]:
     """The line's record, and how many lone surrogates in it were replaced by U+FFFD.
 
     ``doccano_user`` is who made a label changed in doccano (see :func:`_doccano_label`).
@@ -393,17 +392,14 @@ def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tup
             raise LineError(f"label {label!r} is not a name")
         if scheme.get(label) is None:
             raise LineError(f"unknown label {label!r} (known: {', '.join(scheme.names)})")
-    checkworthy = meta.get("checkworthy")
-    note = meta.get("note")
-    return _Item(
+    return ImportRow.from_meta(
         article_id=article_id,
         sentence_index=index,
         text=text,
         label=label,
         spans=spans,
-        annotator=annotator if isinstance(annotator, str) and annotator else None,
-        checkworthy=checkworthy if isinstance(checkworthy, bool) else None,
-        note=note if isinstance(note, str) else None,
+        meta=meta,
+        annotator=annotator,
     ), replaced
 
 
@@ -535,7 +531,7 @@ def _exact_inside(exact: dict[str, Any], start: Any, end: Any) -> bool:
     )
 
 
-def _find_sentence(doc: ArticleAnnotations, article: Article, item: _Item) -> int:
+def _find_sentence(doc: ArticleAnnotations, article: Article, item: ImportRow) -> int:
     texts = [article.text[s.start : s.end] for s in doc.sentences]
     i = item.sentence_index
     if i is not None and 0 <= i < len(texts) and texts[i] == item.text:
@@ -548,7 +544,7 @@ def _find_sentence(doc: ArticleAnnotations, article: Article, item: _Item) -> in
     raise LineError(f"sentence not found in article {item.article_id!r} (has its text changed?)")
 
 
-def _apply(doc: ArticleAnnotations, article: Article, analysis: Analysis, item: _Item) -> bool:
+def _apply(doc: ArticleAnnotations, article: Article, analysis: Analysis, item: ImportRow) -> bool:
     """Apply one line; True when the store changed."""
     index = _find_sentence(doc, article, item)
     before = doc.labels.get(index)

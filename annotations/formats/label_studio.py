@@ -230,16 +230,14 @@ def _task_row(obj: Any, scheme: Scheme, report: ImportReport, line: int) -> Impo
     index = meta.get("sentence_index")
     exported = meta.get("label")
     annotator = meta.get("annotator") if label == (exported or None) else _user(chosen)
-    checkworthy, note = meta.get("checkworthy"), meta.get("note")
-    return ImportRow(
+    return ImportRow.from_meta(
         article_id=article_id,
         sentence_index=index if type(index) is int else None,
         text=text,
         label=label,
         spans=spans,
-        annotator=annotator if isinstance(annotator, str) and annotator else None,
-        checkworthy=checkworthy if isinstance(checkworthy, bool) else None,
-        note=note if isinstance(note, str) else None,
+        meta=meta,
+        annotator=annotator,
     )
 
 

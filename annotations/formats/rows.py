@@ -326,3 +326,29 @@ class ImportRow:
     checkworthy: bool | None
     note: str | None
     updated: str | None = None  # when the label was made (CSV); None: now
+
+    @classmethod
+    def from_meta(
+        cls,
+        *,
+        article_id: str,
+        sentence_index: int | None,
+        text: str,
+        label: str | None,
+        spans: tuple[tuple[int, int, str], ...] | None,
+        meta: dict[str, Any],
+        annotator: Any,
+    ) -> ImportRow:
+        """A record from a JSON line: ``meta``'s check-worthy flag and note, and the
+        annotator, are kept only when they have the right type (a file may hold anything)."""
+        checkworthy, note = meta.get("checkworthy"), meta.get("note")
+        return cls(
+            article_id=article_id,
+            sentence_index=sentence_index,
+            text=text,
+            label=label,
+            spans=spans,
+            annotator=annotator if isinstance(annotator, str) and annotator else None,
+            checkworthy=checkworthy if isinstance(checkworthy, bool) else None,
+            note=note if isinstance(note, str) else None,
+        )
