@@ -52,6 +52,9 @@ DATA = _HERE.parent.parent / "shared" / "data" / "claimbuster" / "train.json"
 POINTS = (0, 50, 100, 200, 500, 1000)
 HELD_OUT = 2000
 KEYS = 100  # label keys per round of the latency part (p99 of 30 was just the slowest key)
+ROUNDS = 3  # rounds without and with retraining, alternating
+PACE = 0.05  # seconds between label keys, the same in both kinds of round
+KEY_SENTENCES = 60  # the length of the article the keys label (a long news article)
 SCHEME = default_scheme()
 
 
@@ -171,8 +174,13 @@ def retrain_time(pool_rows: list[dict]) -> None:
         print(f"  {size:>5} labels: best {min(runs):.2f} s, worst {max(runs):.2f} s (target <= 5 s at 2,000)")
 
 
-async def latency(pool_rows: list[dict]) -> None:
-    """Label keys in the app with and without a retraining of 2,000 labels in flight."""
+async def latency(pool_rows: list[dict], rounds: int = ROUNDS) -> None:
+    """Label keys in the app with and without a retraining of 2,000 labels in flight.
+
+    Rounds without and with retraining alternate (``rounds`` of each, `KEYS` keys a
+    round, the same pace), so drift in the machine's load falls on both sides alike.
+    The keys go to a long article, one new sentence each, so scrolling is part of both.
+    """
     import shutil
 
     from annotations.store import Store
@@ -182,60 +190,77 @@ async def latency(pool_rows: list[dict]) -> None:
     folder = bench_tui._TMP / "suggest-corpus"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    per, articles = 50, 41  # 40 labelled articles, the last one for the keys
-    for n in range(articles):
+    per, labelled_articles = 50, 40
+    for n in range(labelled_articles):
         chunk = pool_rows[n * per : (n + 1) * per]
         text = f"Debate part {n}\n\n" + "\n\n".join(row["text"] for row in chunk) + "\n"
         (folder / f"part-{n:03d}.txt").write_text(text, encoding="utf-8")
+    # The article the keys label: a news-length one, gone through again and again.
+    rest = pool_rows[labelled_articles * per :]
+    key_rows = [row["text"].strip() for row in rest if bench_tui._SENTENCE.fullmatch(row["text"].strip())][:KEY_SENTENCES]
+    (folder / "part-keys.txt").write_text("Debate part keys\n\n" + "\n\n".join(key_rows) + "\n", encoding="utf-8")
     store_dir = bench_tui._TMP / "suggest-store"
     shutil.rmtree(store_dir, ignore_errors=True)
     app = bench_tui.build_app(folder, store_dir)
     corpus = load_corpus(folder)
     bench_tui.fill_cache(app.analyzer, corpus)
     app.store.close()
+    keys_article = next(article for article in corpus.articles if article.id == "part-keys.txt")
     with Store.open(corpus.root, annotator="bench", scheme=SCHEME, store_dir=store_dir) as store:
-        labelled = 0
-        for n, article in enumerate(corpus.articles[:-1]):
+        for article in corpus.articles:
+            if article is keys_article:
+                continue
             analysis = app.analyzer.cached(article)
             doc = store.article(article, analysis.sentences)
             with doc.batch():
                 for i, sentence in enumerate(analysis.sentences):
                     text = article.text[sentence.start : sentence.end].lower()
                     doc.set_label(i, "quantity" if any(ch.isdigit() for ch in text) else "none")
-                    labelled += 1
     app = bench_tui.build_app(folder, store_dir)
     idle: list[tuple[float, float]] = []
     busy: list[tuple[float, float]] = []
     keys = ("1", "x")
+    keys_label = next(label.name for label in SCHEME if label.key == keys[0])
+    retrains = 0
     async with app.run_test(size=bench_tui.SIZE) as pilot:
         frames = bench_tui.Frames(app)
-        app.open_article(corpus.articles[-1].id)
+        app.open_article(keys_article.id)
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
         reader = app.screen
-        app.suggestions.pending = -10_000  # keys of the idle round start no retraining
-        for n in range(KEYS):
-            await pilot.press("j")
-            index = reader.view.cursor
-            idle.append(await frames.timed(lambda: bench_tui.send_key(app, keys[n % 2]), lambda: reader.doc.label_of(index) is not None))
-            await pilot.pause()
-        retrains = 0
+        # A person reads the first sentence before the first key (the app's full garbage
+        # collection waits for such a pause, tui/collector.py); after it, no pause at all.
+        await asyncio.sleep(1.5)
+        app.advance = "next"  # each label key moves on; at the end the keys start again at the top
+        last = len(reader.analysis.sentences) - 1
+        first_version = app.suggestions.version
         began = time.perf_counter()
-        for n in range(KEYS):
-            if not app.suggestions.training:
-                app.suggestions.retrain()
-                retrains += 1
-            await pilot.press("j")
-            index = reader.view.cursor
-            busy.append(await frames.timed(lambda: bench_tui.send_key(app, keys[n % 2]), lambda: reader.doc.label_of(index) is not None))
-            await asyncio.sleep(0.05)  # a fast reader: about 10 keys a second
-        await app.workers.wait_for_complete()
+        for _ in range(rounds):
+            for retraining, into in ((False, idle), (True, busy)):
+                app.suggestions.pending = 0 if retraining else -1_000_000  # no retraining from the keys themselves
+                for n in range(KEYS):
+                    if retraining and not app.suggestions.training:
+                        app.suggestions.retrain()
+                        retrains += 1
+                    if reader.view.cursor >= last:  # untimed: back to the first sentence
+                        await pilot.press("g")
+                    index = reader.view.cursor
+                    before = reader.doc.label_of(index)
+                    key = keys[1] if before == keys_label else keys[0]  # always a change, so always a write
+                    into.append(await frames.timed(lambda: bench_tui.send_key(app, key), lambda: reader.doc.label_of(index) != before))
+                    await asyncio.sleep(PACE)  # a fast reader: about 15 keys a second
+                await app.workers.wait_for_complete()
         model = app.suggestions.model
-        print(f"  {retrains} retrainings of {model.trained_on if model else '?'} labels in {time.perf_counter() - began:.1f} s of keys")
+        print(f"  {app.suggestions.version - first_version} new models ({retrains} retrainings started by the benchmark, "
+              f"the rest by the keys) of {model.trained_on if model else '?'} labels; "
+              f"{len(idle)} + {len(busy)} keys in {rounds} alternating rounds, {time.perf_counter() - began:.1f} s")
     app.store.close()
     print(bench_tui.line("label key, no retraining", idle))
     print(bench_tui.line("label key, retraining in flight", busy))
+    for name, q in (("p90", 0.9), ("p99", 0.99)):
+        extra = bench_tui.pct([w for w, _ in busy], q) - bench_tui.pct([w for w, _ in idle], q)
+        print(f"    extra wall {name} while retraining: {extra * 1000:+.2f} ms")
 
 
 def main() -> None:
@@ -244,6 +269,7 @@ def main() -> None:
     parser.add_argument("--no-spans", action="store_true", help="score text alone (no spaCy analysis)")
     parser.add_argument("--no-latency", action="store_true", help="skip the app latency part")
     parser.add_argument("--only", choices=("quality", "retrain", "latency"), help="run one part only")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"latency: rounds of {KEYS} keys each way (default {ROUNDS})")
     args = parser.parse_args()
     if not args.data.is_file():
         sys.exit(f"benchmarks/suggest.py: {args.data} not found; pass --data PATH to ClaimBuster's train.json")
@@ -253,7 +279,7 @@ def main() -> None:
     if args.only in (None, "retrain"):
         retrain_time(pool)
     if args.only == "latency" or (args.only is None and not args.no_latency):
-        asyncio.run(latency(pool))
+        asyncio.run(latency(pool, args.rounds))
 
 
 if __name__ == "__main__":

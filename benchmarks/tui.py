@@ -56,6 +56,10 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 _CHILD = os.environ.get("CLAIMSCOPE_BENCH_CHILD") == "1"
 if not _CHILD:  # a child of this script inherits the parent's private folders
     _TMP = Path(tempfile.mkdtemp(prefix="claimscope-bench-"))
+    import atexit
+    import shutil
+
+    atexit.register(shutil.rmtree, _TMP, True)  # the private folders go with the run
     for _name in ("CACHE", "DATA", "CONFIG"):
         os.environ[f"CLAIMSCOPE_{_name}_DIR"] = str(_TMP / _name.lower())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -86,6 +86,9 @@ class ClaimscopeApp(App[None]):
         start_resource_tracker()  # now, while stderr is still a real file
         self._position: Position | None = None
         self._positions_changed = False
+        from tui.collector import IdleCollector
+
+        self.collector = IdleCollector()  # full garbage collections wait for a pause in the keys
 
     # -------------------------------------------------------------- lifecycle
     def on_mount(self) -> None:
@@ -123,12 +126,20 @@ class ClaimscopeApp(App[None]):
                 self.call_after_refresh(self.open_article, position.article_id, position.sentence)
         # Reading positions are a convenience: write them every few seconds, not per key.
         self.set_interval(2.0, self.save_position)
+        self.set_interval(0.5, self.collector.tick)
         # The reader is not needed for the list: build it once the list is up, so start-up
         # does not wait for it and the first article opens about as fast as the next.
         self.set_timer(0.3, self._prepare_reader)
         self.suggestions.score_corpus()  # expected claims per article, from cached analyses
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.collector.input()
+            self.suggestions.input()
+        await super().on_event(event)
+
     def on_unmount(self) -> None:
+        self.collector.release()
         self.save_position()
         self.analysis_process.close()
         self.training_process.close()

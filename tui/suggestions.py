@@ -5,7 +5,9 @@ labels (and on demand from the palette) a thread worker posts a `TrainingRequest
 (paths only) to the training child process (`tui.background.TrainingProcess`), which
 reads the store's labels, featurises, fits, saves the model with the store and
 scores the corpus with it, so none of that ever holds the UI's GIL; the new model is
-used as soon as it comes back.
+used as soon as it comes back, and drawn (ghost labels, the list's expected claims)
+with the reader's next key, or after `SHOW_AFTER` seconds without a key, so it never
+costs a key a frame of its own.
 Scores for every analysed article of the corpus (cached analyses only: nothing is
 parsed for this) feed the list's expected-claims column and "most useful next"
 across the corpus.
@@ -13,7 +15,8 @@ across the corpus.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+import time
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from annotations.suggest.features import sentence_inputs
 from annotations.suggest.model import ClaimModel, Suggester, Suggestion, load_model, models_dir
@@ -27,6 +30,8 @@ if TYPE_CHECKING:
 
 #: Retrain after this many new labels.
 RETRAIN_EVERY = 5
+#: A new model's ghost labels are drawn with the next key, or after this many seconds without one.
+SHOW_AFTER = 0.25
 
 
 class Suggestions:
@@ -45,7 +50,10 @@ class Suggestions:
         self._scores: dict[str, tuple[int, str, list[Suggestion]]] = {}
         #: article id -> sentence indexes with a label, for the articles scored across the corpus
         self._reviewed: dict[str, set[int]] = {}
-        self.listeners: list[Callable[[], None]] = []  # called when a new model is in use
+        self.listeners: list[Callable[[], None]] = []  # called when a new model is shown
+        self.unshown = False  # a new model is in use whose suggestions are not drawn yet
+        self._last_input = 0.0
+        self._show_timer: Any = None
 
     @property
     def model(self) -> ClaimModel | None:
@@ -57,11 +65,18 @@ class Suggestions:
         return f"model of {model.trained_on} labels" if model is not None else "rules only"
 
     # ------------------------------------------------------------------ scores
-    def for_article(self, article: Article, analysis: Analysis) -> list[Suggestion]:
-        """One suggestion per sentence (kept until the article or the model changes)."""
+    def scored(self, article: Article, analysis: Analysis) -> Sequence[Suggestion] | None:
+        """The current model's suggestions for an article if they are at hand (no scoring), else None."""
         kept = self._scores.get(article.id)
         if kept is not None and kept[0] == self.version and kept[1] == article.hash and len(kept[2]) == len(analysis.sentences):
             return kept[2]
+        return None
+
+    def for_article(self, article: Article, analysis: Analysis) -> Sequence[Suggestion]:
+        """One suggestion per sentence (kept until the article or the model changes)."""
+        kept = self.scored(article, analysis)
+        if kept is not None:
+            return kept
         scores = self.suggester.suggest_many(sentence_inputs(article, analysis))
         self._scores[article.id] = (self.version, article.hash, scores)
         return scores
@@ -99,12 +114,16 @@ class Suggestions:
             found[article.id] = ArticleScores(article.hash, scores, reviewed)
         app.call_from_thread(self._corpus_scored, version, found)
 
-    def _corpus_scored(self, version: int, found: dict[str, ArticleScores]) -> None:
+    def _corpus_scored(self, version: int, found: dict[str, ArticleScores], show: bool = True) -> None:
         if version != self.version:
             return  # a newer model arrived meanwhile; its own scores follow
         for article_id, scored in found.items():
             self._scores[article_id] = (version, scored.digest, scored.suggestions)
             self._reviewed[article_id] = set(scored.reviewed)
+        if show:
+            self._expected_changed()
+
+    def _expected_changed(self) -> None:
         screen = getattr(self.app, "list_screen", None)
         if screen is not None and hasattr(screen, "expected_changed"):
             screen.expected_changed()
@@ -174,16 +193,52 @@ class Suggestions:
             self.app.notify(error, severity="warning")
         model = result.model
         if model is not None:
+            # In use at once (accepting, ordering, scoring); drawn with the next key or pause.
             self.suggester = Suggester(self.app.scheme, model)
             self.version += 1
             # The child scored the corpus already: the listeners' articles are found scored.
-            self._corpus_scored(self.version, result.scores)
-            for listener in list(self.listeners):
-                listener()
+            self._corpus_scored(self.version, result.scores, show=False)
+            self.unshown = True
+            self._show_when_quiet()
         if self.announce and error is None:
             self.app.notify(f"suggestions: {self.describe()}" if model else "suggestions: rules only until both claims and not-claims are labelled", timeout=4)
         if self.pending >= RETRAIN_EVERY:
             self.retrain()  # labels that came in while this one trained
+
+    # ---------------------------------------------------------------- drawing
+    def input(self) -> None:
+        """A key or click came in (the app calls this for every one): the quiet timer restarts."""
+        self._last_input = time.monotonic()
+
+    def draw_waiting(self) -> None:
+        """Draw a new model now if one is waiting: the reader calls this as it redraws its
+        status line for a key, so the new ghost labels reach the screen in the frame that key
+        paints. Drawn in a frame of their own just before a key, they made that key wait for
+        Textual's next frame slot, up to 17 ms."""
+        if self.unshown:
+            self.show()
+
+    def show(self) -> None:
+        """Draw the current model's suggestions: the reader's ghost labels, the list's expected claims."""
+        self.unshown = False
+        self._expected_changed()
+        for listener in list(self.listeners):
+            listener()
+
+    def _show_when_quiet(self) -> None:
+        """Draw a new model once `SHOW_AFTER` seconds pass without a key (if no key draws it first)."""
+        if self._show_timer is not None or not self.unshown:
+            return
+        wait = SHOW_AFTER - (time.monotonic() - self._last_input)
+        if wait <= 0:
+            self.show()
+            return
+
+        def again() -> None:
+            self._show_timer = None
+            self._show_when_quiet()
+
+        self._show_timer = self.app.set_timer(wait, again)
 
     def cycle_order(self) -> str:
         """Switch `space` between reading order and most useful next; returns the new order."""

@@ -19,8 +19,10 @@ import json
 import math
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from array import array
+from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Sequence as SequenceABC
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from corpus.files import replace_file
@@ -48,6 +50,55 @@ class Suggestion:
     source: str = "prior"  # "prior" (rules only) or "model" (learnt from labels)
 
 
+class ScoredSentences(SequenceABC[Suggestion]):
+    """One `Suggestion` per sentence of an article, kept as a float and a small index each.
+
+    Scores of a whole corpus come back from the training process with every new
+    model; as thousands of objects their unpickling held the app's GIL long enough
+    to delay a key. Here they are a few byte strings, and a `Suggestion` is made only
+    when one is looked at.
+    """
+
+    __slots__ = ("scores", "_picks", "_kinds")
+
+    def __init__(self, suggestions: Iterable[Suggestion] = ()) -> None:
+        kinds: dict[tuple[str | None, str], int] = {}
+        self.scores = array("d")  # the claim probability of each sentence
+        self._picks = array("H")  # each sentence's (label, source) as an index into _kinds
+        for suggestion in suggestions:
+            self.scores.append(suggestion.score)
+            self._picks.append(kinds.setdefault((suggestion.label, suggestion.source), len(kinds)))
+        self._kinds = tuple(kinds)
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        label, source = self._kinds[self._picks[index]]
+        return Suggestion(self.scores[index], label, source)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ScoredSentences):
+            return self.scores == other.scores and list(self) == list(other)
+        return isinstance(other, SequenceABC) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"ScoredSentences({list(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (_unpack_scores, (self.scores.tobytes(), self._picks.tobytes(), self._kinds))
+
+
+def _unpack_scores(scores: bytes, picks: bytes, kinds: tuple[tuple[str | None, str], ...]) -> ScoredSentences:
+    found = ScoredSentences()
+    found.scores.frombytes(scores)
+    found._picks.frombytes(picks)
+    found._kinds = kinds
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Example:
     """A labelled sentence to learn from; ``label`` is a scheme label name."""
@@ -56,35 +107,70 @@ class Example:
     label: str
 
 
-@dataclass
 class ClaimModel:
     """A fitted model as plain numbers.
 
     ``terms`` and ``idf`` define the TF-IDF space; ``claim`` holds the claim/not-claim
     weights (term weights, then one per cue, then the prior's, then the bias);
     ``types`` maps each claim type to weights of the same shape without the prior.
+
+    A model crosses from the training process to the app pickled as a few byte
+    strings (`__reduce__`): unpickling tens of thousands of term strings and floats
+    held the app's GIL for several milliseconds, a label key's worth. The term list
+    and its index are rebuilt only when the model first scores a sentence.
     """
 
-    terms: list[str]
-    idf: list[float]
-    claim: list[float]
-    types: dict[str, list[float]] = field(default_factory=dict)
-    trained_on: int = 0
-    trained_at: str = ""
-    seconds: float = 0.0
+    def __init__(
+        self,
+        terms: Sequence[str],
+        idf: Sequence[float],
+        claim: Sequence[float],
+        types: dict[str, Sequence[float]] | None = None,
+        trained_on: int = 0,
+        trained_at: str = "",
+        seconds: float = 0.0,
+    ) -> None:
+        self._terms: list[str] | None = list(terms)
+        self._joined: str | None = None  # the terms, one per line, until first needed
+        self._width = len(self._terms)
+        self._index: dict[str, int] | None = None
+        self.idf = idf
+        self.claim = claim
+        self.types: dict[str, Sequence[float]] = dict(types or {})
+        self.trained_on = trained_on
+        self.trained_at = trained_at
+        self.seconds = seconds
 
-    def __post_init__(self) -> None:
-        self._index = {term: i for i, term in enumerate(self.terms)}
+    @property
+    def terms(self) -> list[str]:
+        if self._terms is None:
+            self._terms = self._joined.split("\n") if self._width else []
+            self._joined = None
+        return self._terms
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        if self._terms is None:
+            joined = self._joined or ""
+        else:
+            joined = "\n".join(self._terms)
+            if joined.count("\n") != max(0, self._width - 1):  # a term with a line break: send the list
+                return (ClaimModel, (self._terms, list(self.idf), list(self.claim), {k: list(v) for k, v in self.types.items()},
+                                     self.trained_on, self.trained_at, self.seconds))
+        packed = {name: _packed(weights) for name, weights in self.types.items()}
+        return (_unpack_model, (joined, self._width, _packed(self.idf), _packed(self.claim), packed,
+                                self.trained_on, self.trained_at, self.seconds))
 
     def _tfidf(self, text: str) -> list[tuple[int, float]]:
         """Sublinear TF-IDF of the known terms, L2-normalised."""
+        if self._index is None:
+            self._index = {term: i for i, term in enumerate(self.terms)}
         counts = Counter(i for i in map(self._index.get, terms(text)) if i is not None)
         row = [(i, (1.0 + math.log(n)) * self.idf[i]) for i, n in counts.items()]
         norm = math.sqrt(sum(v * v for _, v in row)) or 1.0
         return [(i, v / norm) for i, v in row]
 
-    def _logit(self, weights: list[float], row: list[tuple[int, float]], dense: list[float]) -> float:
-        n = len(self.terms)
+    def _logit(self, weights: Sequence[float], row: list[tuple[int, float]], dense: list[float]) -> float:
+        n = self._width
         total = weights[-1] + sum(weights[i] * v for i, v in row)
         return total + sum(w * x for w, x in zip(weights[n:-1], dense))
 
@@ -132,6 +218,25 @@ class ClaimModel:
             str(data.get("trained_at", "")),
             float(data.get("seconds", 0.0)),
         )
+
+
+def _packed(values: Sequence[float]) -> bytes:
+    return values.tobytes() if isinstance(values, array) and values.typecode == "d" else array("d", values).tobytes()
+
+
+def _floats(data: bytes) -> array:
+    values = array("d")
+    values.frombytes(data)
+    return values
+
+
+def _unpack_model(
+    joined: str, width: int, idf: bytes, claim: bytes, types: dict[str, bytes], trained_on: int, trained_at: str, seconds: float
+) -> ClaimModel:
+    """The other half of `ClaimModel.__reduce__`: weights as float arrays, the terms still one string."""
+    model = ClaimModel((), _floats(idf), _floats(claim), {name: _floats(w) for name, w in types.items()}, trained_on, trained_at, seconds)
+    model._terms, model._joined, model._width = None, joined, width
+    return model
 
 
 def fit(examples: Sequence[Example], scheme: Scheme) -> ClaimModel | None:
@@ -233,6 +338,6 @@ class Suggester:
             kind = prior_type(values, self.scheme)
         return Suggestion(score, kind, source)
 
-    def suggest_many(self, sentences: Iterable[SentenceInput]) -> list[Suggestion]:
-        """`suggest` for each sentence."""
-        return [self.suggest(sentence) for sentence in sentences]
+    def suggest_many(self, sentences: Iterable[SentenceInput]) -> ScoredSentences:
+        """`suggest` for each sentence, kept compactly (a sequence of `Suggestion`)."""
+        return ScoredSentences(self.suggest(sentence) for sentence in sentences)

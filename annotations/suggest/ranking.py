@@ -10,17 +10,22 @@ from typing import IO, Callable, Collection, Iterable, Sequence
 from corpus.model import Analysis, Article
 
 from annotations.suggest.features import sentence_inputs
-from annotations.suggest.model import Suggester, Suggestion
+from annotations.suggest.model import ScoredSentences, Suggester, Suggestion
 
 
-def article_suggestions(suggester: Suggester, article: Article, analysis: Analysis) -> list[Suggestion]:
+def article_suggestions(suggester: Suggester, article: Article, analysis: Analysis) -> ScoredSentences:
     """One suggestion per sentence of an analysed article, in reading order."""
     return suggester.suggest_many(sentence_inputs(article, analysis))
 
 
+def _scores(suggestions: Sequence[Suggestion]) -> Sequence[float]:
+    """The claim probabilities alone (read straight from a `ScoredSentences`, no objects made)."""
+    return suggestions.scores if isinstance(suggestions, ScoredSentences) else [s.score for s in suggestions]
+
+
 def expected_claims(suggestions: Sequence[Suggestion]) -> float:
     """The expected number of claims: the sum of the claim probabilities."""
-    return sum(s.score for s in suggestions)
+    return float(sum(_scores(suggestions)))
 
 
 def uncertainty(suggestion: Suggestion) -> float:
@@ -30,8 +35,9 @@ def uncertainty(suggestion: Suggestion) -> float:
 
 def most_useful(suggestions: Sequence[Suggestion], reviewed: Collection[int]) -> int | None:
     """The unreviewed sentence whose score is closest to the boundary (earliest on a tie)."""
-    open_ = [i for i in range(len(suggestions)) if i not in reviewed]
-    return min(open_, key=lambda i: (uncertainty(suggestions[i]), i)) if open_ else None
+    scores = _scores(suggestions)
+    open_ = [i for i in range(len(scores)) if i not in reviewed]
+    return min(open_, key=lambda i: (abs(scores[i] - 0.5), i)) if open_ else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from annotations.suggest.features import SentenceInput, spans_in
-from annotations.suggest.model import ClaimModel, Example, Suggester, Suggestion, fit, models_dir, save_model
+from annotations.suggest.model import ClaimModel, Example, ScoredSentences, Suggester, fit, models_dir, save_model
 
 if TYPE_CHECKING:
     from annotations.scheme import Scheme
@@ -90,7 +90,7 @@ class ArticleScores:
     sentences the store's annotator has labelled."""
 
     digest: str
-    suggestions: list[Suggestion]
+    suggestions: ScoredSentences
     reviewed: frozenset[int]
 
 

@@ -166,6 +166,7 @@ class ArticlesScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Row] = []
+        self._expected_stale = False  # new expected claims came while the list was hidden
         self._by_id: dict[str, Row] = {}
         self.order: list[str] = []
         self.sort_column: str | None = None
@@ -266,7 +267,15 @@ class ArticlesScreen(Screen[None]):
                 self.query_one(ArticleTable).refresh_row(article_id)
 
     def expected_changed(self) -> None:
-        """The suggestions scored the corpus (again): show each article's expected claims."""
+        """The suggestions scored the corpus (again): show each article's expected claims.
+
+        Under the reader this waits until the list is shown again: a new model comes
+        every few labels, and the hidden table need not follow each one.
+        """
+        if self.is_mounted and self.app.screen is not self:
+            self._expected_stale = True
+            return
+        self._expected_stale = False
         suggestions = self.capp.suggestions
         for row in self.rows:
             if row.error is None:
@@ -415,4 +424,6 @@ class ArticlesScreen(Screen[None]):
             self.query_one(ArticleTable).focus()
 
     def on_screen_resume(self) -> None:
+        if self._expected_stale:
+            self.expected_changed()
         self.update_header()

@@ -552,6 +552,7 @@ class ReaderScreen(Screen[None]):
         status = self.query_one("#sentence-status", Static)
         if self.analysis is None:
             return
+        self.capp.suggestions.draw_waiting()  # a new model's ghosts: in this key's frame
         total = self._total()
         index = self.view.cursor
         reviewed = len(self._reviewed())
@@ -958,11 +959,22 @@ class ReaderScreen(Screen[None]):
         self._apply_layers()
 
     # ------------------------------------------------------------ suggestions
-    def _load_suggestions(self) -> None:
-        """Score this article's sentences off the UI thread; ghost labels follow."""
+    def _load_suggestions(self, keep_ghosts: bool = False) -> None:
+        """Score this article's sentences off the UI thread; ghost labels follow.
+
+        ``keep_ghosts``: a newer model for the same sentences; the old ghosts stay until
+        the new ones are in, so nothing blinks, and scores the training process already
+        made are shown at once (no worker, no extra frame).
+        """
         self._suggested_for = self.analysis
-        self.suggestions = []
-        self.view.set_ghosts({})
+        if self.analysis is not None and keep_ghosts:
+            ready = self.capp.suggestions.scored(self.article, self.analysis)
+            if ready is not None:
+                self._show_suggestions(ready)
+                return
+        if not keep_ghosts:
+            self.suggestions = []
+            self.view.set_ghosts({})
         if self.analysis is not None and self.analysis.sentences:
             self._score_article(self.article, self.analysis)
 
@@ -974,7 +986,10 @@ class ReaderScreen(Screen[None]):
     def on_suggestions_ready(self, message: SuggestionsReady) -> None:
         if message.article_id != self.article.id or message.analysis is not self.analysis:
             return  # another article, or the sentences changed since (a merge or split)
-        self.suggestions = message.suggestions
+        self._show_suggestions(message.suggestions)
+
+    def _show_suggestions(self, suggestions: Any) -> None:
+        self.suggestions = suggestions
         self.view.set_ghosts({i: s.label for i, s in enumerate(self.suggestions) if s.label})
         self.capp.suggestions.note_reviewed(self.article.id, self._reviewed())
         self._update_status()
@@ -984,7 +999,7 @@ class ReaderScreen(Screen[None]):
     def _model_changed(self) -> None:
         """A newer suggestion model is in use: score this article again."""
         if self.analysis is not None:
-            self._load_suggestions()
+            self._load_suggestions(keep_ghosts=True)
 
     def _suggestion(self, index: int) -> Any:
         """The suggestion for sentence ``index``, once scored."""

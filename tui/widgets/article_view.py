@@ -360,10 +360,16 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def set_ghosts(self, ghosts: Mapping[int, str]) -> None:
         """Replace the suggested labels (sentence index -> label name), drawn dim in the
         gutter of sentences without a mark."""
-        if ghosts != self._ghosts:
-            self._ghosts = dict(ghosts)
+        if ghosts == self._ghosts:
+            return
+        old, self._ghosts = self._ghosts, dict(ghosts)
+        changed = [i for i in old.keys() | self._ghosts.keys() if old.get(i) != self._ghosts.get(i)]
+        if len(changed) > 64:  # most of the article: one full redraw beats many partial ones
             self._strips.clear()
             self.refresh()
+            return
+        for index in changed:  # a new model moves a few ghosts: redraw only their paragraphs
+            self._refresh_sentence(index)
 
     def set_mark(self, index: int, mark: Mark | None) -> None:
         """Change one sentence's gutter mark, redrawing only its paragraph(s)."""

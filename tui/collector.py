@@ -1,0 +1,55 @@
+"""Python's full garbage collections, moved into the pauses between a person's keys.
+
+A full collection (the oldest generation) walks every object the app holds: the
+corpus, the analyses, the store's records, Textual's widgets and caches. In the
+reader it took 30 to 40 ms (measured with ``gc.callbacks`` under
+benchmarks/suggest.py), two frames, and while someone labelled it came every few
+seconds, whenever enough objects had survived the younger collections; a label key
+that met one was late by that much.
+
+`IdleCollector` runs that collection itself once input has paused for `IDLE`
+seconds, and then freezes what survived (`gc.freeze`): the automatic collections
+that follow walk only the objects made since, which takes a millisecond or two.
+The next pause thaws everything first, so garbage among the frozen objects is
+still found, just never in the middle of a burst of keys.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from typing import Callable
+
+#: Seconds without input before the full collection runs.
+IDLE = 1.0
+
+
+class IdleCollector:
+    """Call `input` on every key or click and `tick` from a timer; `release` when the app ends."""
+
+    def __init__(self, idle: float = IDLE, clock: Callable[[], float] = time.monotonic) -> None:
+        self.idle = idle
+        self.clock = clock
+        self.last_input = clock()
+        self.due = True  # start-up made a lot of objects: collect at the first pause
+        self.runs = 0
+
+    def input(self) -> None:
+        """A person pressed a key or clicked: a collection is due at the next pause."""
+        self.last_input = self.clock()
+        self.due = True
+
+    def tick(self) -> bool:
+        """Collect and freeze if one is due and input has paused; True when it ran."""
+        if not self.due or self.clock() - self.last_input < self.idle:
+            return False
+        self.due = False
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self.runs += 1
+        return True
+
+    def release(self) -> None:
+        """Hand every frozen object back to the collector (the app is closing)."""
+        gc.unfreeze()
