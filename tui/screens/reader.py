@@ -299,6 +299,7 @@ class ReaderScreen(Screen[None]):
         self.review_label: str | None = None  # review mode: j/k visit only sentences with it
         self.status_note: str | None = None  # a one-line message in the status line, until the next move
         self.suggestions: list[Any] = []  # a Suggestion per sentence of `_suggested_for`, once scored
+        self._non_sentences: tuple[Any, tuple[int, ...]] = (None, ())  # (sentences, indexes of headings etc.)
         self._suggested_for: Analysis | None = None
         self.others: dict[int, list[Any]] = {}  # sentence -> other annotators' labels (see _load_others)
 
@@ -483,8 +484,11 @@ class ReaderScreen(Screen[None]):
         """Headings, captions and credits nobody labelled: progress and advance pass them by."""
         if self.analysis is None:
             return set()
-        reviewed = self._reviewed()
-        return {i for i, s in enumerate(self.analysis.sentences) if s.non_sentence and i not in reviewed}
+        sentences = self.analysis.sentences
+        if self._non_sentences[0] is not sentences:  # found once per set of sentences, not per key
+            self._non_sentences = (sentences, tuple(i for i, s in enumerate(sentences) if s.non_sentence))
+        labels = self.doc.labels if self.doc is not None else {}
+        return {i for i in self._non_sentences[1] if i not in labels or labels[i].label is None}
 
     def _total(self) -> int:
         """The sentences that count toward this article's progress."""
