@@ -12,6 +12,15 @@ from tui.config import Config
 from tui.screens.reader import ReaderScreen
 
 
+def corpus_folder(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A corpus folder ``tmp_path/corpus`` holding ``files`` (name -> UTF-8 text)."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 def make_app(corpus_dir: Path, store_dir: Path, analyzer, **options) -> ClaimscopeApp:
     """The app over ``corpus_dir`` with a real store in ``store_dir`` (no position restore).
 

@@ -16,7 +16,7 @@ from annotations.store import Store
 from corpus.articles import load_corpus
 from tui.app import ClaimscopeApp
 
-from apps import make_app, open_reader as _open_article
+from apps import corpus_folder, make_app, open_reader as _open_article
 from tui.config import Config
 from tui.screens.help import HelpScreen
 from tui.screens.note import NoteScreen
@@ -51,11 +51,7 @@ The change costs £45,000 a year. Visitor numbers rose by 9% last year.
 
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
-    (folder / "library.txt").write_text(LIBRARY, encoding="utf-8")
-    return folder
+    return corpus_folder(tmp_path, {"harbour.txt": HARBOUR, "library.txt": LIBRARY})
 
 
 

@@ -23,7 +23,7 @@ from tui.screens.figures import FiguresScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.side_panel import SidePanel
 
-from apps import make_app, open_reader as _open_article
+from apps import corpus_folder, make_app, open_reader as _open_article
 
 pytestmark = pytest.mark.anyio
 
@@ -47,11 +47,7 @@ The council will hire 150 new recruits for its youth service.
 
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "army.txt").write_text(ARMY, encoding="utf-8")
-    (folder / "schools.txt").write_text(SCHOOLS, encoding="utf-8")
-    return folder
+    return corpus_folder(tmp_path, {"army.txt": ARMY, "schools.txt": SCHOOLS})
 
 
 async def open_reader(app, pilot, article_id: str = "army.txt") -> ReaderScreen:

@@ -25,7 +25,8 @@ from tui.cli import main
 from tui.config import Config
 from tui.screens.reader import ReaderScreen
 
-from apps import make_app
+from apps import corpus_folder, make_app
+from suggest_examples import small_model
 
 # Fictional articles written for these tests.
 BUDGET = """City budget adds 200 teachers
@@ -61,11 +62,7 @@ Honestly, who does not like a market?
 
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "budget.txt").write_text(BUDGET, encoding="utf-8")
-    (folder / "market.txt").write_text(MARKET, encoding="utf-8")
-    return folder
+    return corpus_folder(tmp_path, {"budget.txt": BUDGET, "market.txt": MARKET})
 
 
 def test_prior_scores_checkable_sentences_above_opinions_and_names_a_type() -> None:
@@ -84,17 +81,8 @@ def test_prior_scores_checkable_sentences_above_opinions_and_names_a_type() -> N
 
 def test_fit_learns_from_labels_and_survives_a_save_and_load(tmp_path: Path) -> None:
     scheme = default_scheme()
-    texts = [
-        ("Exports rose 12% last year, the ministry said.", "quantity"),
-        ("The court ruled the ban illegal.", "rule"),
-        ("We are so proud of our team.", "none"),
-        ("Good evening and welcome.", "none"),
-        ("Inflation hit 9% in May.", "quantity"),
-        ("The law requires a licence for drones.", "rule"),
-        ("Let me be clear about that.", "none"),
-    ]
-    model = fit([Example(SentenceInput(text), label) for text, label in texts], scheme)
-    assert model is not None and model.trained_on == 7 and set(model.types) == {"quantity", "rule"}
+    model = small_model()
+    assert model.trained_on == 7 and set(model.types) == {"quantity", "rule"}
     from annotations.suggest.model import save_model
 
     save_model(model, models_dir(tmp_path))

@@ -20,25 +20,16 @@ import pytest
 
 from annotations.scheme import default_scheme
 from annotations.suggest.features import SentenceInput
-from annotations.suggest.model import ClaimModel, Example, ScoredSentences, Suggester, Suggestion, fit
+from annotations.suggest.model import ClaimModel, ScoredSentences, Suggester, Suggestion
 from annotations.suggest.ranking import expected_claims, most_useful
 from tui import suggestions as suggestions_module
 from tui.collector import IdleCollector
 from tui.config import Config
 
-from apps import make_app, open_reader
+from apps import corpus_folder, make_app, open_reader
+from suggest_examples import LABELLED, small_model
 
-# Fictional sentences and articles written for these tests.
-LABELLED = [
-    ("Exports rose 12% last year, the ministry said.", "quantity"),
-    ("The court ruled the ban illegal.", "rule"),
-    ("We are so proud of our team.", "none"),
-    ("Good evening and welcome.", "none"),
-    ("Inflation hit 9% in May.", "quantity"),
-    ("The law requires a licence for drones.", "rule"),
-    ("Let me be clear about that.", "none"),
-]
-
+# Fictional articles written for these tests.
 HARBOUR = """Harbour works begin
 
 The port authority said on Monday that dredging will cost £12 million.
@@ -62,14 +53,8 @@ Fares rose 5% in January.
 """
 
 
-def _model() -> ClaimModel:
-    model = fit([Example(SentenceInput(text), label) for text, label in LABELLED], default_scheme())
-    assert model is not None
-    return model
-
-
 def test_a_model_crosses_processes_as_a_few_byte_strings_and_scores_the_same() -> None:
-    model = _model()
+    model = small_model()
     again = pickle.loads(pickle.dumps(model))
     # The term list stays one string until the model scores something.
     assert again._terms is None and isinstance(again._joined, str)
@@ -86,7 +71,7 @@ def test_a_model_crosses_processes_as_a_few_byte_strings_and_scores_the_same() -
 
 
 def test_suggestions_of_an_article_are_compact_and_behave_as_a_list() -> None:
-    suggester = Suggester(default_scheme(), _model())
+    suggester = Suggester(default_scheme(), small_model())
     sentences = [SentenceInput(text) for text, _ in LABELLED]
     scored = suggester.suggest_many(sentences)
     plain = [suggester.suggest(sentence) for sentence in sentences]
@@ -140,14 +125,19 @@ def test_child_processes_keep_numeric_libraries_to_one_thread() -> None:
 
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
-    (folder / "ferry.txt").write_text(FERRY, encoding="utf-8")
-    return folder
+    return corpus_folder(tmp_path, {"harbour.txt": HARBOUR, "ferry.txt": FERRY})
 
 
-async def _retrained(app, pilot, keys: tuple[str, ...]) -> None:
+def _app(corpus_dir: Path, tmp_path: Path, analyzer, monkeypatch, show_after: float):
+    """The app, with a new model drawn after ``show_after`` seconds without keys."""
+    monkeypatch.setattr(suggestions_module, "SHOW_AFTER", show_after)
+    return make_app(corpus_dir, tmp_path / "store", analyzer, config=Config(advance="stay"))
+
+
+FIVE_LABELS = ("1", "j", "1", "j", "x", "j", "x", "j", "x")
+
+
+async def _retrained(app, pilot, keys: tuple[str, ...] = FIVE_LABELS) -> None:
     """Type ``keys`` (five labels among them) and wait for the retraining they start."""
     version = app.suggestions.version
     for key in keys:
@@ -159,21 +149,28 @@ async def _retrained(app, pilot, keys: tuple[str, ...]) -> None:
 
 
 @pytest.mark.anyio
-async def test_a_new_model_is_drawn_with_the_next_key_not_in_a_frame_of_its_own(
-    corpus_dir: Path, tmp_path: Path, analyzer, monkeypatch
+@pytest.mark.parametrize("drawn_by", ["the next key", "a pause"])
+async def test_a_new_model_is_drawn_with_the_next_key_or_after_a_pause_not_in_a_frame_of_its_own(
+    corpus_dir: Path, tmp_path: Path, analyzer, monkeypatch, drawn_by: str
 ) -> None:
-    monkeypatch.setattr(suggestions_module, "SHOW_AFTER", 600.0)  # only a key can draw it here
-    app = make_app(corpus_dir, tmp_path / "store", analyzer, config=Config(advance="stay"))
+    by_key = drawn_by == "the next key"
+    app = _app(corpus_dir, tmp_path, analyzer, monkeypatch, 600.0 if by_key else 0.2)
     async with app.run_test(size=(100, 30)) as pilot:
         reader = await open_reader(app, pilot, "harbour.txt")
         prior_scores = [s.score for s in reader.suggestions]
         assert {s.source for s in reader.suggestions} == {"prior"}
-        await _retrained(app, pilot, ("1", "j", "1", "j", "x", "j", "x", "j", "x"))
-        # In use at once, drawn not yet: the reader still shows the rules' ghosts.
-        assert app.suggestions.model is not None and app.suggestions.unshown
-        assert [s.score for s in reader.suggestions] == prior_scores
-        assert app.suggestions.scored(reader.article, reader.analysis) is not None
-        await pilot.press("j")  # the next key draws it, in the frame it paints
+        await _retrained(app, pilot)
+        if by_key:
+            # In use at once, drawn not yet: the reader still shows the rules' ghosts.
+            assert app.suggestions.model is not None and app.suggestions.unshown
+            assert [s.score for s in reader.suggestions] == prior_scores
+            assert app.suggestions.scored(reader.article, reader.analysis) is not None
+            await pilot.press("j")  # the next key draws it, in the frame it paints
+        else:
+            for _ in range(40):  # the show timer: at most 0.2 s after the last key
+                if not app.suggestions.unshown:
+                    break
+                await pilot.pause(0.05)
         assert not app.suggestions.unshown
         assert {s.source for s in reader.suggestions} == {"model"}
         assert [s.score for s in reader.suggestions] != prior_scores
@@ -183,29 +180,10 @@ async def test_a_new_model_is_drawn_with_the_next_key_not_in_a_frame_of_its_own(
 
 
 @pytest.mark.anyio
-async def test_a_new_model_is_drawn_after_a_pause_without_keys(
-    corpus_dir: Path, tmp_path: Path, analyzer, monkeypatch
-) -> None:
-    monkeypatch.setattr(suggestions_module, "SHOW_AFTER", 0.2)
-    app = make_app(corpus_dir, tmp_path / "store", analyzer, config=Config(advance="stay"))
-    async with app.run_test(size=(100, 30)) as pilot:
-        reader = await open_reader(app, pilot, "harbour.txt")
-        await _retrained(app, pilot, ("1", "j", "1", "j", "x", "j", "x", "j", "x"))
-        for _ in range(40):  # the show timer: at most 0.2 s after the last key
-            if not app.suggestions.unshown:
-                break
-            await pilot.pause(0.05)
-        assert not app.suggestions.unshown
-        assert {s.source for s in reader.suggestions} == {"model"}
-    app.store.close()
-
-
-@pytest.mark.anyio
 async def test_the_hidden_list_takes_new_expected_claims_when_it_is_shown_again(
     corpus_dir: Path, tmp_path: Path, analyzer, monkeypatch
 ) -> None:
-    monkeypatch.setattr(suggestions_module, "SHOW_AFTER", 600.0)
-    app = make_app(corpus_dir, tmp_path / "store", analyzer, config=Config(advance="stay"))
+    app = _app(corpus_dir, tmp_path, analyzer, monkeypatch, 600.0)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_reader(app, pilot, "ferry.txt")
         await open_reader(app, pilot, "harbour.txt")  # both analysed: both scored by the child
@@ -216,7 +194,7 @@ async def test_the_hidden_list_takes_new_expected_claims_when_it_is_shown_again(
         before = {row.id: row.expected for row in listing.rows}
         assert all(value is not None for value in before.values())
         await open_reader(app, pilot, "harbour.txt")
-        await _retrained(app, pilot, ("1", "j", "1", "j", "x", "j", "x", "j", "x"))
+        await _retrained(app, pilot)
         await pilot.press("j")  # draws the model; the list under the reader only notes it
         assert listing._expected_stale
         assert {row.id: row.expected for row in listing.rows} == before
