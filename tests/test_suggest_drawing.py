@@ -165,7 +165,8 @@ async def test_a_new_model_is_drawn_with_the_next_key_or_after_a_pause_not_in_a_
             assert app.suggestions.model is not None and app.suggestions.unshown
             assert [s.score for s in reader.suggestions] == prior_scores
             assert app.suggestions.scored(reader.article, reader.analysis) is not None
-            await pilot.press("j")  # the next key draws it, in the frame it paints
+            await pilot.press("j")  # the next key draws it, right after the frame it paints
+            await pilot.pause()
         else:
             for _ in range(40):  # the show timer: at most 0.2 s after the last key
                 if not app.suggestions.unshown:
@@ -196,6 +197,7 @@ async def test_the_hidden_list_takes_new_expected_claims_when_it_is_shown_again(
         await open_reader(app, pilot, "harbour.txt")
         await _retrained(app, pilot)
         await pilot.press("j")  # draws the model; the list under the reader only notes it
+        await pilot.pause()
         assert listing._expected_stale
         assert {row.id: row.expected for row in listing.rows} == before
         await pilot.press("escape")  # back to the list

@@ -6,8 +6,8 @@ labels (and on demand from the palette) a thread worker posts a `TrainingRequest
 reads the store's labels, featurises, fits, saves the model with the store and
 scores the corpus with it, so none of that ever holds the UI's GIL; the new model is
 used as soon as it comes back, and drawn (ghost labels, the list's expected claims)
-with the reader's next key, or after `SHOW_AFTER` seconds without a key, so it never
-costs a key a frame of its own.
+right after the frame of the reader's next key, or after `SHOW_AFTER` seconds without
+a key, so that drawing it never delays a key.
 Scores for every analysed article of the corpus (cached analyses only: nothing is
 parsed for this) feed the list's expected-claims column and "most useful next"
 across the corpus.
@@ -54,6 +54,7 @@ class Suggestions:
         self.unshown = False  # a new model is in use whose suggestions are not drawn yet
         self._last_input = 0.0
         self._show_timer: Any = None
+        self._after_frame = False  # a draw is queued for right after the current frame
 
     @property
     def model(self) -> ClaimModel | None:
@@ -211,11 +212,19 @@ class Suggestions:
         self._last_input = time.monotonic()
 
     def draw_waiting(self) -> None:
-        """Draw a new model now if one is waiting: the reader calls this as it redraws its
-        status line for a key, so the new ghost labels reach the screen in the frame that key
-        paints. Drawn in a frame of their own just before a key, they made that key wait for
-        Textual's next frame slot, up to 17 ms."""
-        if self.unshown:
+        """Draw a waiting new model right after the frame of the key being handled: the
+        reader calls this as it redraws its status line for a key. Drawn in a frame of its
+        own at any moment, a model made the next key wait for Textual's next frame slot (up
+        to 17 ms) whenever it landed just before that key; drawn inside the key's own frame,
+        it made that frame longer. Right after a key's frame, the next key is still tens of
+        milliseconds away."""
+        if self.unshown and not self._after_frame:
+            self._after_frame = True
+            self.app.call_after_refresh(self._draw_after_frame)
+
+    def _draw_after_frame(self) -> None:
+        self._after_frame = False
+        if self.unshown and self.app.is_running:
             self.show()
 
     def show(self) -> None:
@@ -236,7 +245,8 @@ class Suggestions:
 
         def again() -> None:
             self._show_timer = None
-            self._show_when_quiet()
+            if self.app.is_running:
+                self._show_when_quiet()
 
         self._show_timer = self.app.set_timer(wait, again)
 

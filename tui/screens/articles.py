@@ -272,7 +272,7 @@ class ArticlesScreen(Screen[None]):
         Under the reader this waits until the list is shown again: a new model comes
         every few labels, and the hidden table need not follow each one.
         """
-        if self.is_mounted and self.app.screen is not self:
+        if self.is_mounted and self.app.screen_stack[-1:] != [self]:
             self._expected_stale = True
             return
         self._expected_stale = False

@@ -556,7 +556,7 @@ class ReaderScreen(Screen[None]):
         status = self.query_one("#sentence-status", Static)
         if self.analysis is None:
             return
-        self.capp.suggestions.draw_waiting()  # a new model's ghosts: in this key's frame
+        self.capp.suggestions.draw_waiting()  # a new model's ghosts: right after this key's frame
         total = self._total()
         index = self.view.cursor
         reviewed = len(self._reviewed())
