@@ -66,7 +66,10 @@ def decode_bytes(data: bytes) -> Decoded:
             try:
                 return Decoded(data[len(bom) :].decode(codec), codec + " (BOM)")
             except UnicodeDecodeError:
-                # Only UTF-32 can fail here on a UTF-16 file that starts with an empty
+                if codec == "utf-8":
+                    # The BOM says UTF-8: a stray byte is a slip, not another encoding.
+                    return _replaced(*_replace_bad_bytes(data[len(bom) :]), UTF8_BOM_REPLACED)
+                # UTF-32 can fail here on a UTF-16 file that starts with an empty
                 # character; let the next (shorter) BOM have a go.
                 continue
     if b"\x00" in data:
@@ -88,6 +91,8 @@ def decode_bytes(data: bytes) -> Decoded:
 
 #: The ``encoding`` of UTF-8 with invalid bytes replaced by U+FFFD.
 UTF8_REPLACED = "utf-8 (bad bytes replaced)"
+#: The same after a UTF-8 byte-order mark (offsets count from after it).
+UTF8_BOM_REPLACED = "utf-8 (BOM, bad bytes replaced)"
 #: Bytes that are not UTF-8, as ``surrogateescape`` decodes them.
 _ESCAPED = re.compile("[\udc80-\udcff]")
 #: Non-ASCII characters (valid multi-byte UTF-8 characters, once the escapes are left out).
@@ -107,6 +112,11 @@ def _mostly_utf8(data: bytes) -> Decoded | None:
     good = len(_NON_ASCII.findall(text)) - len(bad)  # the U+FFFDs are not good
     if good <= len(bad):
         return None
+    return _replaced(text, bad, UTF8_REPLACED)
+
+
+def _replaced(text: str, bad: list[int], encoding: str) -> Decoded:
+    """UTF-8 text with U+FFFD at ``bad``, with a warning naming their lines."""
     lines: list[int] = []
     line, pos = 1, 0
     for offset in bad:
@@ -125,7 +135,7 @@ def _mostly_utf8(data: bytes) -> Decoded | None:
     )
     return Decoded(
         text,
-        UTF8_REPLACED,
+        encoding,
         f"{where}: {what} replaced with U+FFFD; fix the text there and save the file as UTF-8",
     )
 
@@ -141,6 +151,8 @@ def decode_again(data: bytes, encoding: str) -> str:
     """Decode ``data`` the way :func:`decode_bytes` did when it reported ``encoding``."""
     if encoding == UTF8_REPLACED:
         return _replace_bad_bytes(data)[0]
+    if encoding == UTF8_BOM_REPLACED:
+        return _replace_bad_bytes(data[len(codecs.BOM_UTF8) :])[0]
     codec = encoding.removesuffix(" (BOM)")
     if codec != encoding:
         bom = {c: b for b, c in _BOMS}.get(codec)

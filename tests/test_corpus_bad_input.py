@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import shutil
@@ -91,6 +92,23 @@ def test_one_stray_cp1252_byte_keeps_the_rest_of_a_utf8_file(tmp_path: Path) -> 
         "fix the text there and save the file as UTF-8",
     )
     # The index gives the same text again (it re-decodes by the encoding found).
+    cache = tmp_path.parent / f"{tmp_path.name}-cache"
+    first = load_corpus(tmp_path, cache_dir=cache).articles[0]
+    assert load_corpus(tmp_path, cache_dir=cache).articles[0] == first == article
+
+
+def test_a_stray_byte_after_a_utf8_bom_is_replaced_not_guessed(tmp_path: Path) -> None:
+    # Only one other non-ASCII character: without the BOM this reads as a legacy file,
+    # but a UTF-8 byte-order mark says what the file is meant to be.
+    text = "The café\nreopened on line two: it cost 12 pounds\n"
+    data = codecs.BOM_UTF8 + text.encode("utf-8").replace(b"pounds", b"\xa3 pounds")
+    (tmp_path / "story.txt").write_bytes(data)
+    article = load_corpus(tmp_path, index=False).articles[0]
+    assert article.text == text.replace("pounds", "\ufffd pounds")  # offsets from after the BOM
+    assert article.warnings == (
+        "line 2: 1 byte that is not UTF-8 was replaced with U+FFFD; "
+        "fix the text there and save the file as UTF-8",
+    )
     cache = tmp_path.parent / f"{tmp_path.name}-cache"
     first = load_corpus(tmp_path, cache_dir=cache).articles[0]
     assert load_corpus(tmp_path, cache_dir=cache).articles[0] == first == article
