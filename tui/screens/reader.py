@@ -574,8 +574,9 @@ class ReaderScreen(Screen[None]):
         elif self.analysis.sentences and self.analysis.sentences[index].non_sentence:
             parts.append(("heading or caption: not counted (label it if it is a sentence)", "dim"))
         else:
-            parts.append(("unreviewed", "dim"))
             suggestion = self._suggestion_status(index)
+            if not suggestion:  # a suggestion is only offered for an unreviewed sentence: it says so
+                parts.append(("unreviewed", "dim"))
         # The reader's own marks come before what the machine offers: the line is short.
         if record is not None and record.checkworthy:
             parts.append((" ★ check-worthy", "bold"))
@@ -1012,12 +1013,12 @@ class ReaderScreen(Screen[None]):
         return self.suggestions[index]
 
     def _suggestion_status(self, index: int) -> list[Content | str | tuple[str, str]]:
-        """`` · suggested quantity 0.82 (enter)`` for an unreviewed sentence."""
+        """``suggested quantity 0.82 (enter)`` for an unreviewed sentence (the key accepts it)."""
         suggestion = self._suggestion(index)
         if suggestion is None or suggestion.label is None:
             return []
         key = self.app.get_key_display(Binding(self._key_of("reader.accept_suggestion"), ""))
-        return [(" · suggested ", "dim"), Content(suggestion.label), (f" {suggestion.score:.2f} ({key} accepts)", "dim")]
+        return [("suggested ", "dim"), Content(suggestion.label), (f" {suggestion.score:.2f} ({key})", "dim")]
 
     def _key_of(self, binding_id: str) -> str:
         return next((b.key.split(",")[0] for b in self.capp.reader_keys if b.id == binding_id), "enter")
