@@ -20,6 +20,8 @@ import pytest
 from annotations.store import Store
 from corpus.articles import load_corpus
 
+from terminal import env_prefix
+
 pytestmark = pytest.mark.e2e
 
 ARTICLE = """Rail operator adds night trains
@@ -73,14 +75,8 @@ def test_tag_a_claim_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
     assert article is not None
     analysis = analyzer.analyze(article)  # cached, so the app shows highlights at once
 
-    env = {
-        name: os.environ[name]
-        for name in ("CLAIMSCOPE_CACHE_DIR", "CLAIMSCOPE_DATA_DIR", "CLAIMSCOPE_CONFIG_DIR", "CLAIMSCOPE_MODEL")
-        if name in os.environ
-    }
-    env_prefix = " ".join(f"{name}={shlex.quote(value)}" for name, value in env.items())
     shell = (
-        f"env {env_prefix} {shlex.quote(command)} {shlex.quote(str(corpus_dir))} "
+        f"env {env_prefix()} {shlex.quote(command)} {shlex.quote(str(corpus_dir))} "
         f"--store {shlex.quote(str(store_dir))} --annotator e2e"
     )
     session = f"claimscope-e2e-{os.getpid()}"
@@ -111,7 +107,7 @@ def test_tag_a_claim_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
         [command, "export", str(corpus_dir), "--store", str(store_dir), "--format", "csv", "-o", str(exported)],
         capture_output=True,
         text=True,
-        env={**os.environ, **env},
+        env=os.environ,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr

@@ -30,6 +30,8 @@ import pytest
 from annotations.store import Store, annotator_of_folder
 from corpus.articles import load_corpus
 
+from terminal import env_prefix
+
 pytestmark = pytest.mark.slow
 
 LABELS = ("quantity", "cause", "prediction", "rule", "experience", "other", "none")
@@ -552,11 +554,7 @@ def test_sigkill_while_labelling_in_the_app_loses_nothing(labelled, tmp_path: Pa
     corpus_dir, _, _ = labelled
     store_dir = tmp_path / "app-store"
     keys = {"quantity": "1", "cause": "2", "prediction": "3", "none": "x"}
-    env = " ".join(
-        f"{name}={shlex.quote(os.environ[name])}"
-        for name in ("CLAIMSCOPE_CACHE_DIR", "CLAIMSCOPE_DATA_DIR", "CLAIMSCOPE_CONFIG_DIR", "CLAIMSCOPE_MODEL")
-        if name in os.environ
-    )
+    env = env_prefix()
     command = " ".join(shlex.quote(part) for part in _command())
     # exec: the pane's own process is the app, so SIGKILL reaches it and not a shell.
     shell = f"exec env {env} {command} {shlex.quote(str(corpus_dir))} --store {shlex.quote(str(store_dir))}"

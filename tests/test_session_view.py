@@ -334,8 +334,8 @@ async def test_every_chip_and_highlight_meets_wcag_aa(theme: str, tmp_path: Path
 
 async def test_the_status_line_is_cut_not_wrapped_at_80x24(port_dir: Path, tmp_path: Path, analyzer) -> None:
     # A wrapped status line put "unreviewed" into a hidden second row, so an unlabelled
-    # sentence said nothing of its state; and with the save cell always half the row,
-    # the suggestion and its score were cut off at 80 columns.
+    # sentence said nothing of its state; and with the save cell half the row, the
+    # suggestion and its score were cut off at 80 columns.
     app = make_app(port_dir, tmp_path / "store", analyzer)
     async with app.run_test(size=(80, 24)) as pilot:
         reader = await open_reader(app, pilot, "port.txt")
@@ -345,5 +345,9 @@ async def test_the_status_line_is_cut_not_wrapped_at_80x24(port_dir: Path, tmp_p
         suggestion = reader.suggestions[0]
         assert "reviewed · s1" in line, line
         assert f"suggested {suggestion.label} {suggestion.score:.2f}" in line, line
-        assert line.rstrip().endswith("no edits yet"), line  # the save cell: as wide as its message
+        assert line.rstrip().endswith("no edits yet"), line
+        await pilot.press("1")  # the save cell shows what was saved, in full
+        await pilot.pause()
+        line = screen_lines(app)[status.region.y]
+        assert "✓ s1 quantity saved" in line, line
     app.store.close()

@@ -25,6 +25,8 @@ from annotations.store import Store, data_store_dir, shard_folder_name
 from corpus.articles import load_corpus
 from tui.cli import main
 
+from terminal import env_prefix
+
 # ----------------------------------------------------------------- helpers
 
 
@@ -380,11 +382,7 @@ def test_closing_the_terminal_of_the_app_releases_the_lock(corpus_dir: Path) -> 
     user = os.environ.get("CLAIMSCOPE_ANNOTATOR") or getpass.getuser()
     lock = corpus_dir / ".claimscope" / "annotators" / shard_folder_name(user) / "lock"
     session = f"trust-{os.getpid()}"
-    env = " ".join(
-        f"{name}={os.environ[name]}"
-        for name in ("CLAIMSCOPE_CACHE_DIR", "CLAIMSCOPE_DATA_DIR", "CLAIMSCOPE_CONFIG_DIR", "PYTHONPATH")
-        if name in os.environ
-    )
+    env = env_prefix()
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
          f"env {env} {claimscope} {corpus_dir}"],

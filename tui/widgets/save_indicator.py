@@ -1,4 +1,4 @@
-"""Says whether the last edit is on disk: "✓ saved 10:42:07", "✗ not saved", "read-only"."""
+"""Says whether the last edit is on disk: "✓ s3 quantity saved 10:42", "✗ not saved", "read-only"."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ class SaveIndicator(Static):
         """The store call returned, so the change is on disk."""
         self.set_class(False, "-failed")
         # ``what`` is the action's feedback ("s3 quantity saved", "undo: sentence 3 back to cause").
-        self.update(Content.assemble(("✓ ", "bold $success"), Content(what), f" {datetime.now():%H:%M:%S}"), layout=False)
+        # Hours and minutes: at 80 columns the seconds cost the sentence's status its suggestion.
+        self.update(Content.assemble(("✓ ", "bold $success"), Content(what), f" {datetime.now():%H:%M}"), layout=False)
 
     def failed(self) -> None:
         """The change did not reach the disk."""
