@@ -22,12 +22,16 @@ from corpus.model import Article, Segment
 
 ROUNDS = 24
 LABELS = ["quantity", "cause", "prediction", "rule", "experience", "other", "none"]
+#: Articles a child would write if never killed: far more than the kill point (at most 80
+#: labels), so a child is still writing when the kill comes even when the test reads its
+#: output slowly (a busy machine let fast children finish all 3 articles first).
+ARTICLES = 20
 
 CHILD = r"""
 import sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
-from tests.test_crash import build_article, LABELS
+from tests.test_crash import ARTICLES, build_article, LABELS
 from annotations.store import Store
 
 store = Store.open(None, annotator="crash", store_dir=Path(sys.argv[1]))
@@ -36,7 +40,7 @@ if store.read_only:
     sys.exit(3)
 print("open", flush=True)
 round_no = int(sys.argv[2])
-for a in range(3):
+for a in range(ARTICLES):
     article, sentences = build_article(round_no, a)
     doc = store.article(article, sentences)
     for k in range(len(sentences)):
@@ -80,7 +84,7 @@ def test_sigkill_never_loses_an_acknowledged_label(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
             text=True,
         )
-        # Kill after a random number of acknowledged labels (of 90 a round), not after a
+        # Kill after a random number of acknowledged labels (of 600 a round), not after a
         # random time: how fast a child writes depends on the machine, where it stops must not.
         target = rng.randint(1, 80)
         seen: list[str] = []
@@ -115,7 +119,7 @@ def test_sigkill_never_loses_an_acknowledged_label(tmp_path: Path) -> None:
         assert not list(store_dir.rglob(".*.tmp")), "temp files are cleaned up on open"
         docs = {}
         for (aid, k), label in sorted(acked.items()):
-            round_no, a = int(aid.split("/")[0][5:]), int(aid.split("article")[1][0])
+            round_no, a = int(aid.split("/")[0][5:]), int(aid.split("article")[1].split(".")[0])
             if aid not in docs:
                 article, sentences = build_article(round_no, a)
                 docs[aid] = store.article(article, sentences)
