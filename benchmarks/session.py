@@ -83,8 +83,8 @@ async def labelling_pass(folder: Path, store_dir: Path, advance: str) -> dict:
                 await pilot.pause()
                 reader = app.screen
                 assert reader.article.id == article.id, (reader.article.id, article.id)
-                total = len(reader.analysis.sentences)
-                while len(reader._reviewed()) < total:
+                # Headings and captions nobody labels do not count (advance passes them by).
+                while len(reader._reviewed()) < reader._total():
                     index = reader.view.cursor
                     if reader.doc.label_of(index) is None:
                         key = KEYS[index % len(KEYS)]
