@@ -81,34 +81,32 @@ def test_every_command_reads_a_corpus_with_lone_surrogates(
         assert any("Fans cheered \ufffd as 40,000" in json.loads(line)["text"] for line in lines)
 
 
-def test_one_stray_cp1252_byte_keeps_the_rest_of_a_utf8_file(tmp_path: Path) -> None:
-    text = "Málaga — the café reopened.\nSão Paulo sent 12 señoras.\nThe caf\xe9 on line three.\n"
-    data = text.encode("utf-8").replace("caf\xe9 on".encode("utf-8"), b"caf\xe9 on")
+STRAY_BYTES = {
+    # One stray cp1252 byte among many good UTF-8 characters.
+    "among UTF-8": (
+        "Málaga — the café reopened.\nSão Paulo sent 12 señoras.\nThe caf\xe9 on line three.\n",
+        b"", "\xe9 on", 3,
+    ),
+    # Only one other non-ASCII character: without the BOM this would read as a legacy
+    # file, but a UTF-8 byte-order mark says what the file is meant to be (and offsets
+    # count from after it).
+    "after a UTF-8 BOM": ("The café\nreopened on line two: it cost 12 \xa3 pounds\n", codecs.BOM_UTF8, "\xa3 pounds", 2),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STRAY_BYTES))
+def test_one_stray_byte_keeps_the_rest_of_a_utf8_file(tmp_path: Path, case: str) -> None:
+    text, bom, stray, line = STRAY_BYTES[case]
+    at = text.index(stray)  # the stray's first character is written as one cp1252 byte
+    data = bom + text[:at].encode("utf-8") + stray[0].encode("cp1252") + text[at + 1 :].encode("utf-8")
     (tmp_path / "story.txt").write_bytes(data)
     article = load_corpus(tmp_path, index=False).articles[0]
-    assert article.text == text.replace("caf\xe9 on", "caf\ufffd on")
+    assert article.text == text[:at] + "\ufffd" + text[at + 1 :]
     assert article.warnings == (
-        "line 3: 1 byte that is not UTF-8 was replaced with U+FFFD; "
+        f"line {line}: 1 byte that is not UTF-8 was replaced with U+FFFD; "
         "fix the text there and save the file as UTF-8",
     )
     # The index gives the same text again (it re-decodes by the encoding found).
-    cache = tmp_path.parent / f"{tmp_path.name}-cache"
-    first = load_corpus(tmp_path, cache_dir=cache).articles[0]
-    assert load_corpus(tmp_path, cache_dir=cache).articles[0] == first == article
-
-
-def test_a_stray_byte_after_a_utf8_bom_is_replaced_not_guessed(tmp_path: Path) -> None:
-    # Only one other non-ASCII character: without the BOM this reads as a legacy file,
-    # but a UTF-8 byte-order mark says what the file is meant to be.
-    text = "The café\nreopened on line two: it cost 12 pounds\n"
-    data = codecs.BOM_UTF8 + text.encode("utf-8").replace(b"pounds", b"\xa3 pounds")
-    (tmp_path / "story.txt").write_bytes(data)
-    article = load_corpus(tmp_path, index=False).articles[0]
-    assert article.text == text.replace("pounds", "\ufffd pounds")  # offsets from after the BOM
-    assert article.warnings == (
-        "line 2: 1 byte that is not UTF-8 was replaced with U+FFFD; "
-        "fix the text there and save the file as UTF-8",
-    )
     cache = tmp_path.parent / f"{tmp_path.name}-cache"
     first = load_corpus(tmp_path, cache_dir=cache).articles[0]
     assert load_corpus(tmp_path, cache_dir=cache).articles[0] == first == article
