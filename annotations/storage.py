@@ -73,7 +73,8 @@ def _entry(doc_id: str, document: Any) -> tuple[Any, tuple[type, ...] | None, st
     text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n    ")
     types = tuple(map(type, document.values())) if isinstance(document, dict) else None
     flat = types is not None and not any(t in _DEEP for t in types)
-    return (copy.deepcopy(document), types if flat else None, f"    {_key(doc_id)}: {text}")
+    kept = dict(document) if flat else copy.deepcopy(document)  # a flat record holds only immutable values
+    return (kept, types if flat else None, f"    {_key(doc_id)}: {text}")
 
 
 def _unchanged(entry: tuple[Any, tuple[type, ...] | None, str], document: Any) -> bool:
@@ -93,13 +94,13 @@ def _same(kept: Any, now: Any) -> bool:
         return False
     if isinstance(now, dict):
         return list(kept) == list(now) and all(_same(kept[k], v) for k, v in now.items())
-    if isinstance(now, list):
+    if isinstance(now, (list, tuple)):
         return all(map(_same, kept, now))
     return type(now) is not float or repr(kept) == repr(now)
 
 
 #: Values whose equality does not settle their text.
-_DEEP = (dict, list, float)
+_DEEP = (dict, list, tuple, float)
 
 
 def _key(name: str) -> str:

@@ -134,8 +134,7 @@ class ClaimscopeApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
-            self.collector.input()
-            self.suggestions.input()
+            self.collector.input()  # also when the last key came, for the suggestions' quiet timer
         await super().on_event(event)
 
     def on_unmount(self) -> None:

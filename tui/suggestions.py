@@ -15,7 +15,6 @@ across the corpus.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from annotations.suggest.features import sentence_inputs
@@ -52,7 +51,6 @@ class Suggestions:
         self._reviewed: dict[str, set[int]] = {}
         self.listeners: list[Callable[[], None]] = []  # called when a new model is shown
         self.unshown = False  # a new model is in use whose suggestions are not drawn yet
-        self._last_input = 0.0
         self._show_timer: Any = None
         self._after_frame = False  # a draw is queued for right after the current frame
 
@@ -140,8 +138,11 @@ class Suggestions:
             if article_id == leave_out:
                 continue
             index = most_useful(scores, self._reviewed.get(article_id, set()))
-            if index is not None and (best is None or uncertainty(scores[index]) < best[0]):
-                best = (uncertainty(scores[index]), article_id, index)
+            if index is None:
+                continue
+            distance = uncertainty(scores[index])
+            if best is None or distance < best[0]:
+                best = (distance, article_id, index)
         return (best[1], best[2]) if best is not None else None
 
     # ---------------------------------------------------------------- training
@@ -207,10 +208,6 @@ class Suggestions:
             self.retrain()  # labels that came in while this one trained
 
     # ---------------------------------------------------------------- drawing
-    def input(self) -> None:
-        """A key or click came in (the app calls this for every one): the quiet timer restarts."""
-        self._last_input = time.monotonic()
-
     def draw_waiting(self) -> None:
         """Draw a waiting new model right after the frame of the key being handled: the
         reader calls this as it redraws its status line for a key. Drawn in a frame of its
@@ -238,17 +235,18 @@ class Suggestions:
         """Draw a new model once `SHOW_AFTER` seconds pass without a key (if no key draws it first)."""
         if self._show_timer is not None or not self.unshown:
             return
-        wait = SHOW_AFTER - (time.monotonic() - self._last_input)
+        collector = self.app.collector  # it notes the time of every key and click
+        wait = SHOW_AFTER - (collector.clock() - collector.last_input)
         if wait <= 0:
             self.show()
             return
 
-        def again() -> None:
-            self._show_timer = None
-            if self.app.is_running:
-                self._show_when_quiet()
+        self._show_timer = self.app.set_timer(wait, self._quiet_timer)
 
-        self._show_timer = self.app.set_timer(wait, again)
+    def _quiet_timer(self) -> None:
+        self._show_timer = None
+        if self.app.is_running:
+            self._show_when_quiet()
 
     def cycle_order(self) -> str:
         """Switch `space` between reading order and most useful next; returns the new order."""

@@ -80,8 +80,6 @@ class ScoredSentences(SequenceABC[Suggestion]):
         return Suggestion(self.scores[index], label, source)
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, ScoredSentences):
-            return self.scores == other.scores and list(self) == list(other)
         return isinstance(other, SequenceABC) and list(self) == list(other)
 
     def __repr__(self) -> str:

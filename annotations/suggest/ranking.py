@@ -30,14 +30,18 @@ def expected_claims(suggestions: Sequence[Suggestion]) -> float:
 
 def uncertainty(suggestion: Suggestion) -> float:
     """How far a score is from the claim/not-claim boundary (0: a toss-up)."""
-    return abs(suggestion.score - 0.5)
+    return _from_boundary(suggestion.score)
+
+
+def _from_boundary(score: float) -> float:
+    return abs(score - 0.5)
 
 
 def most_useful(suggestions: Sequence[Suggestion], reviewed: Collection[int]) -> int | None:
     """The unreviewed sentence whose score is closest to the boundary (earliest on a tie)."""
     scores = _scores(suggestions)
     open_ = [i for i in range(len(scores)) if i not in reviewed]
-    return min(open_, key=lambda i: (abs(scores[i] - 0.5), i)) if open_ else None
+    return min(open_, key=lambda i: (_from_boundary(scores[i]), i)) if open_ else None
 
 
 @dataclass(frozen=True, slots=True)
