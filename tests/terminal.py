@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 import shlex
 
+#: every tmux call of the tests goes to a private server of this test run, never the
+#: default one: on a shared machine, keys sent to the default server can reach someone
+#: else's session with the same name.
+TMUX = ("tmux", "-L", f"claimscope-test-{os.getpid()}")
+
 
 def env_prefix() -> str:
     """``NAME=value ...`` for every CLAIMSCOPE_* variable and PYTHONPATH of this process.

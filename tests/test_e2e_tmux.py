@@ -20,7 +20,7 @@ import pytest
 from annotations.store import Store
 from corpus.articles import load_corpus
 
-from terminal import env_prefix
+from terminal import TMUX, env_prefix
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +41,7 @@ def _command() -> str | None:
 
 
 def _capture(session: str) -> str:
-    result = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True)
+    result = subprocess.run([*TMUX, "capture-pane", "-p", "-t", session], capture_output=True, text=True)
     return result.stdout
 
 
@@ -58,7 +58,7 @@ def _wait_for(session: str, predicate, timeout: float = 60.0) -> str:
 
 
 def _alive(session: str) -> bool:
-    return subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0
+    return subprocess.run([*TMUX, "has-session", "-t", session], capture_output=True).returncode == 0
 
 
 def test_tag_a_claim_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
@@ -80,26 +80,26 @@ def test_tag_a_claim_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
         f"--store {shlex.quote(str(store_dir))} --annotator e2e"
     )
     session = f"claimscope-e2e-{os.getpid()}"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", shell], check=True)
+    subprocess.run([*TMUX, "new-session", "-d", "-s", session, "-x", "120", "-y", "40", shell], check=True)
     try:
         # Some tmux servers keep 80x24 for detached sessions; ask again, and accept either
         # size (the app must work at 80x24 too).
-        subprocess.run(["tmux", "resize-window", "-t", session, "-x", "120", "-y", "40"], capture_output=True)
+        subprocess.run([*TMUX, "resize-window", "-t", session, "-x", "120", "-y", "40"], capture_output=True)
         _wait_for(session, lambda s: "Rail operator" in s and "annotator" in s)
-        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", session, "Enter"], check=True)
         _wait_for(session, lambda s: "reviewed" in s and "Northline Rail" in s)
-        subprocess.run(["tmux", "send-keys", "-t", session, "1"], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", session, "1"], check=True)
         _wait_for(session, lambda s: "saved" in s)
-        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", session, "q"], check=True)
         _wait_for(session, lambda s: "Filter" in s and "Rail operator" in s)
-        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", session, "q"], check=True)
         deadline = time.monotonic() + 20
         while _alive(session) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not _alive(session), "claimscope did not quit on q"
     finally:
         if _alive(session):
-            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+            subprocess.run([*TMUX, "kill-session", "-t", session], capture_output=True)
 
     # What leaves the tool: the installed command exports the label just tagged.
     exported = tmp_path / "labels.csv"

@@ -30,7 +30,7 @@ import pytest
 from annotations.store import Store, annotator_of_folder
 from corpus.articles import load_corpus
 
-from terminal import env_prefix
+from terminal import TMUX, env_prefix
 
 pytestmark = pytest.mark.slow
 
@@ -521,7 +521,7 @@ APP_ROUNDS = 5
 
 
 def _tmux(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True)
+    return subprocess.run([*TMUX, *args], capture_output=True, text=True)
 
 
 def _screen(session: str) -> str:

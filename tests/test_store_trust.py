@@ -25,39 +25,10 @@ from annotations.store import Store, data_store_dir, shard_folder_name
 from corpus.articles import load_corpus
 from tui.cli import main
 
-from terminal import env_prefix
+from folders import mount as _mount, read_only
+from terminal import TMUX, env_prefix
 
 # ----------------------------------------------------------------- helpers
-
-
-def _mount(*args: str) -> bool:
-    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
-
-
-@contextmanager
-def read_only(folder: Path) -> Iterator[str]:
-    """Make ``folder`` read-only for the block: a read-only bind mount, else chmod.
-
-    Yields how it was done; skips (saying why) when neither stops writes.
-    """
-    if _mount("--bind", str(folder), str(folder)):
-        try:
-            if not _mount("-o", "remount,bind,ro", str(folder)):
-                pytest.skip("a bind mount was possible but not a read-only remount")
-            yield "read-only bind mount"
-        finally:
-            subprocess.run(["umount", str(folder)], capture_output=True)
-        return
-    if os.geteuid() == 0:
-        pytest.skip("cannot mount here and root writes through chmod: no read-only folder")
-    modes = {p: p.stat().st_mode for p in [folder, *folder.rglob("*")] if p.is_dir()}
-    for p in modes:
-        p.chmod(0o555)
-    try:
-        yield "chmod"
-    finally:
-        for p, mode in modes.items():
-            p.chmod(mode)
 
 
 @contextmanager
@@ -384,7 +355,7 @@ def test_closing_the_terminal_of_the_app_releases_the_lock(corpus_dir: Path) -> 
     session = f"trust-{os.getpid()}"
     env = env_prefix()
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
+        [*TMUX, "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
          f"env {env} {claimscope} {corpus_dir}"],
         check=True,
     )
@@ -394,7 +365,7 @@ def test_closing_the_terminal_of_the_app_releases_the_lock(corpus_dir: Path) -> 
             assert time.monotonic() < deadline, "the app never came up: " + _screen(session)
             time.sleep(0.1)
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)  # SIGHUP
+        subprocess.run([*TMUX, "kill-session", "-t", session], capture_output=True)  # SIGHUP
     deadline = time.monotonic() + 30
     while lock.exists():
         assert time.monotonic() < deadline, "the lock was left behind after the terminal closed"
@@ -403,5 +374,5 @@ def test_closing_the_terminal_of_the_app_releases_the_lock(corpus_dir: Path) -> 
 
 def _screen(session: str) -> str:
     return subprocess.run(
-        ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+        [*TMUX, "capture-pane", "-p", "-t", session], capture_output=True, text=True
     ).stdout
