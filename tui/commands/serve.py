@@ -26,7 +26,15 @@ from typing import Any
 from urllib.parse import quote
 
 from corpus.errors import ClaimscopeError
-from tui.serve_access import Gate, add_user, is_loopback, make_hint, read_users, start_url, valid_user_name
+from tui.serve_access import (
+    Gate,
+    add_user,
+    is_loopback,
+    make_hint,
+    read_users,
+    start_url,
+    valid_user_name,
+)
 
 #: the longest annotator name a page accepts (it lands in file names and table columns)
 MAX_NAME = 64
@@ -130,8 +138,8 @@ def _add_user(args: argparse.Namespace) -> int:
         )
     password = _ask_password(name)
     new = add_user(args.users, name, password)
-    done = "added" if new else "changed the password of"
-    print(f"claimscope: {done} {name} in {args.users}", file=sys.stderr)
+    done = f"added {name} to" if new else f"changed the password of {name} in"
+    print(f"claimscope: {done} {args.users}", file=sys.stderr)
     return 0
 
 
@@ -207,7 +215,7 @@ def make_server(session: list[str], gate: Gate, *, corpus_root: Path, users_file
         response = await handler(request)
         if not response.prepared:
             response.headers.setdefault("X-Frame-Options", "DENY")
-            response.headers.setdefault("Referrer-Policy", "no-referrer")
+            response.headers.setdefault("Referrer-Policy", "same-origin")  # "no-referrer" makes a form's Origin "null"
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
