@@ -172,7 +172,8 @@ class Gate:
         """A session cookie's value binding ``name`` (signed with this start's key)."""
         raw = name.encode("utf-8")
         signature = hmac.new(self.key, raw, hashlib.sha256).hexdigest()
-        return base64.urlsafe_b64encode(raw).decode("ascii") + "." + signature
+        # Without "=" padding, so the value needs no quoting in a Set-Cookie header.
+        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=") + "." + signature
 
     def session_name(self, value: str | None) -> str | None:
         """The annotator a session cookie binds, or None when it is missing or forged."""
@@ -180,7 +181,7 @@ class Gate:
             return None
         encoded, _, signature = value.rpartition(".")
         try:
-            raw = base64.urlsafe_b64decode(encoded.encode("ascii"))
+            raw = base64.urlsafe_b64decode(encoded.encode("ascii") + b"=" * (-len(encoded) % 4))
             name = raw.decode("utf-8")
         except (ValueError, UnicodeError):
             return None
