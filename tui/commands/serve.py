@@ -42,6 +42,8 @@ MAX_NAME = 64
 QUIT_TIMEOUT = 10.0
 #: the longest password a sign-in form may send (scrypt reads all of it)
 MAX_PASSWORD = 1024
+#: seconds a wrong password waits before its answer
+FAILED_SIGN_IN_PAUSE = 1.0
 
 #: what a request without the start token is told
 NO_TOKEN = "claimscope: missing or wrong token: open the URL printed by claimscope serve (it carries the token)\n"
@@ -285,6 +287,7 @@ def make_server(session: list[str], gate: Gate, *, corpus_root: Path, users_file
                 return name_page("Wrong name or password.", "", status=403)
             loop = asyncio.get_running_loop()
             if not await loop.run_in_executor(None, gate.sign_in, name, password):
+                await asyncio.sleep(FAILED_SIGN_IN_PAUSE)  # guessing goes slowly
                 return name_page("Wrong name or password.", name, status=403)
             response = web.Response(status=303, headers={"Location": f"/?annotator={quote(name, safe='')}"})
             set_cookie(response, request, gate.session_cookie, gate.session_value(name))
