@@ -59,7 +59,7 @@ def stop(process: subprocess.Popen[Any], timeout: float = 15) -> int:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-            raise AssertionError("the process did not stop on SIGTERM")
+            raise AssertionError("the process did not stop on SIGTERM") from None
     return process.returncode
 
 
@@ -153,8 +153,12 @@ def start_server(corpus: Path, store: Path, port: int, *extra: str) -> Served:
         with socket.socket() as sock:
             return sock.connect_ex(("127.0.0.1", port)) == 0
 
-    wait(listening, 30, "the server to listen")
-    match = wait(lambda: STARTED.search(served.output), 10, "the server's start line")
+    try:
+        wait(listening, 30, "the server to listen")
+        match = wait(lambda: STARTED.search(served.output), 10, "the server's start line")
+    except BaseException:
+        stop(process)
+        raise
     served.url = match.group(1)
     served.token = parse_qs(urlsplit(served.url).query).get("token", [None])[0]
     return served

@@ -719,9 +719,9 @@ def test_serve_refuses_a_wrong_host(tmp_path: Path) -> None:
 
 def test_serve_needs_the_start_token(tmp_path: Path) -> None:
     server = _serve(tmp_path)
-    assert server.token and len(server.token) >= 32, server.output
-    assert f"http://127.0.0.1:{server.port}/?token={server.token}" in server.output
     try:
+        assert server.token and len(server.token) >= 32, server.output
+        assert f"http://127.0.0.1:{server.port}/?token={server.token}" in server.output
         bare = server.request("/")
         wrong_query = server.request("/?token=" + "x" * len(server.token))
         wrong_cookie = server.request("/", headers={"Cookie": server.cookie("x" * len(server.token))})
