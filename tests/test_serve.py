@@ -220,9 +220,9 @@ def _label_and_check(tmp_path: Path, analyzer, *extra: str, password: str | None
 
     port = free_port()
     server = start_server(corpus, store_dir, port, *extra)
-    # The URL it printed, token and all, as the annotator would open it.
-    assert server.token and server.url == f"http://127.0.0.1:{port}/?token={server.token}", server.output
     try:
+        # The URL it printed, token and all, as the annotator would open it.
+        assert server.token and server.url == f"http://127.0.0.1:{port}/?token={server.token}", server.output
         with _chromium_devtools(tmp_path / "chromium-profile") as browser_ws:
             urls, screen = asyncio.run(
                 _label_in_browser(browser_ws, server.url, held=lambda: not released(), password=password)
