@@ -652,3 +652,202 @@ def test_a_lock_held_by_a_killed_but_unreaped_process_is_taken_over(tmp_path: Pa
     finally:
         holder.kill()
         holder.wait(timeout=10)
+
+
+# --- issue 16: serve security ---
+# A real `claimscope serve` on a free port, sent requests built by hand (tests/served.py),
+# so each test sets the headers a hostile page or a rebound name would send.
+
+
+def _serve(tmp_path: Path, *extra: str):
+    from served import corpus_with_one_article, free_port, start_server
+
+    corpus = corpus_with_one_article(tmp_path)
+    return start_server(corpus, tmp_path / "store", free_port(), *extra)
+
+
+def _add_user(users: Path, name: str, password: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*_command(), "serve", "--users", str(users), "--add-user", name],
+        input=password + "\n", capture_output=True, text=True, timeout=60, check=False,
+    )
+
+
+def test_serve_refuses_a_websocket_from_another_origin(tmp_path: Path) -> None:
+    # Any page the annotator has open could open ws://127.0.0.1:PORT/ws/NAME: a page of
+    # evil.example sends its own Origin (and the browser would add the cookie, were it Lax).
+    server = _serve(tmp_path)
+    try:
+        cookie = {"Cookie": server.cookie()}
+        hostile = server.handshake("/ws/ana", {**cookie, "Origin": "http://evil.example"})
+        spoofed_port = server.handshake("/ws/ana", {**cookie, "Origin": f"http://127.0.0.1:{server.port + 1}"})
+        no_origin = server.handshake("/ws/ana", cookie)
+        own = server.handshake("/ws/ana", {**cookie, "Origin": server.origin})
+        # Cross-origin requests are refused too, not only sockets (a form posted from elsewhere).
+        page = server.request("/?annotator=ana", headers={**cookie, "Origin": "http://evil.example"})
+    finally:
+        server.stop()
+    assert hostile[0] == 403 and "cross-origin" in hostile[1], hostile
+    assert spoofed_port[0] == 403, spoofed_port
+    assert no_origin[0] == 403, no_origin
+    assert own[0] == 101, own  # the server's own page still opens its session
+    assert page.status == 403 and "cross-origin" in page.text
+
+
+def test_serve_refuses_a_wrong_host(tmp_path: Path) -> None:
+    # DNS rebinding: evil.example resolves to 127.0.0.1, so the browser sends
+    # Host: evil.example:PORT, and the page (same origin for the browser) reads the answer.
+    server = _serve(tmp_path)
+    try:
+        cookie = {"Cookie": server.cookie()}
+        rebound = f"evil.example:{server.port}"
+        page = server.request("/?annotator=ana", headers={**cookie, "Host": rebound})
+        script = server.request("/static/js/textual.js", headers={**cookie, "Host": rebound})
+        socket_ = server.handshake("/ws/ana", {**cookie, "Host": rebound, "Origin": f"http://{rebound}"})
+        other_port = server.request("/", headers={**cookie, "Host": f"127.0.0.1:{server.port + 1}"})
+        no_host = server.request("/", headers={**cookie, "Host": ""})
+        right = [server.request("/", headers={**cookie, "Host": f"{name}:{server.port}"}) for name in ("127.0.0.1", "localhost", "LOCALHOST")]
+    finally:
+        server.stop()
+    for response in (page, script, other_port, no_host):
+        assert response.status in (403, 421), response.status
+        assert response.getheader("Content-Type", "").startswith("text/plain")
+        assert "Host" in response.text and len(response.text.strip().splitlines()) == 1, response.text
+    assert socket_[0] in (403, 421), socket_
+    assert [response.status for response in right] == [200, 200, 200]
+
+
+def test_serve_needs_the_start_token(tmp_path: Path) -> None:
+    server = _serve(tmp_path)
+    try:
+        assert server.token and len(server.token) >= 32, server.output
+        assert f"http://127.0.0.1:{server.port}/?token={server.token}" in server.output
+        bare = server.request("/")
+        wrong_query = server.request("/?token=" + "x" * len(server.token))
+        wrong_cookie = server.request("/", headers={"Cookie": server.cookie("x" * len(server.token))})
+        script = server.request("/static/js/textual.js")
+        socket_ = server.handshake("/ws/ana", {"Origin": server.origin})
+        # The printed URL sets the cookie and sends the tab on without the token in its address.
+        opened = server.request(f"/?token={server.token}&annotator=ana")
+        cookie = {"Cookie": opened.getheader("Set-Cookie", "").split(";")[0]}
+        page = server.request("/?annotator=ana", headers=cookie)
+        script_ok = server.request("/static/js/textual.js", headers=cookie)
+        socket_ok = server.handshake("/ws/ana", {**cookie, "Origin": server.origin})
+    finally:
+        server.stop()
+    for response in (bare, wrong_query, wrong_cookie, script):
+        assert response.status == 403, response.status
+        assert response.text.strip() == (
+            "claimscope: missing or wrong token: open the URL printed by claimscope serve (it carries the token)"
+        )
+    assert socket_[0] == 403 and "open the URL printed by claimscope serve" in socket_[1]
+    assert opened.status in (302, 303) and opened.getheader("Location") == "/?annotator=ana"
+    set_cookie = opened.getheader("Set-Cookie", "")
+    attributes = {part.strip().lower() for part in set_cookie.split(";")}
+    assert set_cookie.startswith(f"claimscope-{server.port}={server.token};"), set_cookie
+    assert "httponly" in attributes and "samesite=strict" in attributes, set_cookie
+    assert page.status == 200 and "data-session-websocket-url" in page.text
+    assert script_ok.status == 200
+    assert socket_ok[0] == 101, socket_ok
+
+
+def test_serve_off_this_machine_needs_a_users_file(tmp_path: Path) -> None:
+    from served import corpus_with_one_article, free_port
+
+    corpus = corpus_with_one_article(tmp_path)
+    port = free_port()
+    process = subprocess.Popen(
+        [*_command(), "serve", str(corpus), "--store", str(tmp_path / "store"), "--host", "0.0.0.0", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+    )
+    try:
+        out, err = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        out, err = process.communicate(timeout=15)
+        raise AssertionError(f"claimscope serve --host 0.0.0.0 started without --users: {err}") from None
+    assert process.returncode == 2, err
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("claimscope: error:") and "--users FILE" in err, err
+    assert "claimscope serve --users FILE --add-user NAME" in err, err
+
+
+def test_serve_users_sign_in_and_a_name_cannot_be_claimed(tmp_path: Path) -> None:
+    users = tmp_path / "users.txt"
+    for name, password in (("ana", "ana's secret"), ("bo", "bo's secret")):
+        added = _add_user(users, name, password)
+        assert added.returncode == 0 and f"added {name} to {users}" in added.stderr, added.stderr
+    lines = [line for line in users.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert [line.split(":", 1)[0] for line in lines] == ["ana", "bo"]
+    assert all(line.split(":", 1)[1].startswith("scrypt$") for line in lines), lines
+    assert "secret" not in users.read_text(encoding="utf-8")
+    assert users.stat().st_mode & 0o077 == 0  # hashes for this server only
+
+    server = _serve(tmp_path, "--users", str(users))
+    try:
+        token = {"Cookie": server.cookie(), "Origin": server.origin}
+        form = {**token, "Content-Type": "application/x-www-form-urlencoded"}
+        asked = server.request("/?annotator=ana", headers=token)
+        wrong = server.request("/login", method="POST", headers=form, body="annotator=ana&password=bo%27s+secret")
+        nobody = server.request("/login", method="POST", headers=form, body="annotator=cy&password=x")
+        right = server.request("/login", method="POST", headers=form, body="annotator=ana&password=ana%27s+secret")
+        session = right.getheader("Set-Cookie", "").split(";")[0]
+        signed = {"Cookie": f"{server.cookie()}; {session}", "Origin": server.origin}
+        page = server.request("/?annotator=ana", headers=signed)
+        other_page = server.request("/?annotator=bo", headers=signed)
+        own = server.handshake("/ws/ana", signed)
+        claimed = server.handshake("/ws/bo", signed)
+        unsigned = server.handshake("/ws/ana", token)
+        forged = server.handshake("/ws/bo", {**token, "Cookie": f"{server.cookie()}; {session.split('=')[0]}=Ym8.{'0' * 64}"})
+    finally:
+        server.stop()
+    # Without signing in, the page asks for the name and password, not the terminal.
+    assert asked.status == 200 and 'type="password"' in asked.text and "data-session-websocket-url" not in asked.text
+    for refused in (wrong, nobody):
+        assert refused.status == 403 and "Wrong name or password" in refused.text
+        assert refused.getheader("Set-Cookie") is None
+    assert right.status == 303 and right.getheader("Location") == "/?annotator=ana"
+    attributes = {part.strip().lower() for part in right.getheader("Set-Cookie", "").split(";")}
+    assert "httponly" in attributes and "samesite=strict" in attributes
+    assert page.status == 200 and "data-session-websocket-url" in page.text
+    assert "data-session-websocket-url" not in other_page.text and 'type="password"' in other_page.text
+    assert own[0] == 101, own
+    for refused_socket in (claimed, unsigned, forged):
+        assert refused_socket[0] == 403, refused_socket
+
+
+def test_serve_users_file_problems_are_one_line(tmp_path: Path) -> None:
+    from served import corpus_with_one_article
+
+    corpus = corpus_with_one_article(tmp_path)
+    broken = tmp_path / "broken.txt"
+    broken.write_text("ana:plaintext-password\n", encoding="utf-8")
+    cases = {
+        "missing": ["serve", str(corpus), "--users", str(tmp_path / "none.txt")],
+        "broken": ["serve", str(corpus), "--users", str(broken)],
+        "no file": ["serve", "--add-user", "ana"],
+        "blank name": ["serve", "--users", str(tmp_path / "u.txt"), "--add-user", " "],
+    }
+    for case, args in cases.items():
+        result = subprocess.run([*_command(), *args], input="\n", capture_output=True, text=True, timeout=60, check=False)
+        assert result.returncode == 2, (case, result.stderr)
+        assert result.stderr.startswith("claimscope: error:") and len(result.stderr.splitlines()) == 1, (case, result.stderr)
+    empty = _add_user(tmp_path / "u.txt", "ana", "")
+    assert empty.returncode == 2 and "no password" in empty.stderr and not (tmp_path / "u.txt").exists()
+
+
+def test_serve_a_tab_named_dash_h_gets_a_session(tmp_path: Path) -> None:
+    # The name reached the child as `--annotator -h`, and argparse printed its help there.
+    import asyncio
+
+    from served import session_screen
+
+    server = _serve(tmp_path)
+    try:
+        page = server.request("/?annotator=-h", headers={"Cookie": server.cookie()})
+        screen = asyncio.run(session_screen(server, "-h", until="Rail operator"))
+    finally:
+        server.stop()
+    assert page.status == 200 and "/ws/-h" in page.text
+    assert "Rail operator" in screen, screen[-2000:]
+    assert "usage:" not in screen

@@ -3,7 +3,9 @@
 The browser is driven over the Chrome DevTools protocol (aiohttp's websocket client,
 which textual-serve brings): it types an annotator name into the page, opens an article
 and labels a sentence by key; the label is then read from the store. Every request the
-page made is recorded and must have gone to the server. Skipped when Chromium is missing.
+page made is recorded and must have gone to the server. The page is opened at the URL the
+server printed (with its start token), as an annotator would. Skipped when Chromium is
+missing, except under CI (``$CI`` set), where that fails.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import contextlib
 import itertools
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -29,14 +30,10 @@ import pytest
 from annotations.store import Store
 from corpus.articles import load_corpus
 
+from served import ANSI, corpus_with_one_article, free_port, start_server, stop, wait
+
 pytestmark = pytest.mark.slow
 
-ARTICLE = """Rail operator adds night trains
-
-Northline Rail will run four extra night trains between Carlow and Dunmore from 3 May, the company said on Wednesday. Tickets will cost £12.
-
-Passenger groups welcomed the plan.
-"""
 
 #: the flags Chromium needs on this machine's closed network (no calls home, no sandbox as root)
 CHROMIUM_FLAGS = (
@@ -55,58 +52,21 @@ CHROMIUM_FLAGS = (
 #: a name that needs quoting in a URL and in a shell command
 NAME = "Ana Lee-Ç"
 
-ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 
 
 def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait(predicate, timeout: float, what: str) -> Any:
-    """Poll ``predicate()`` until it returns something true (an outside process: no events)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def _start_server(corpus: Path, store: Path, port: int, *extra: str) -> subprocess.Popen[str]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "serve", str(corpus), "--store", str(store), "--port", str(port), *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-    def listening() -> bool:
-        assert server.poll() is None, f"the server exited: {server.stdout.read() if server.stdout else ''}"
-        with socket.socket() as sock:
-            return sock.connect_ex(("127.0.0.1", port)) == 0
-
-    _wait(listening, 30, "the server to listen")
-    return server
-
-
-def _stop(process: subprocess.Popen[Any], timeout: float = 15) -> int:
-    """SIGTERM, then wait; returns the exit status (kills only if it hangs)."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            raise AssertionError("the process did not stop on SIGTERM")
-    return process.returncode
+def _need_chromium() -> None:
+    """Skip without Chromium, with the reason; under CI (``$CI`` set) fail instead: the
+    browser tests are the only end-to-end check of serve, and CI must not pass without them."""
+    if _chromium() is not None:
+        return
+    reason = "Chromium is not installed (Debian package `chromium`), so there is no browser to drive"
+    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail(f"{reason}; CI needs it for the browser tests of claimscope serve")
+    pytest.skip(reason)
 
 
 class DevTools:
@@ -177,8 +137,11 @@ async def _key(devtools: DevTools, session: str, key: str, code: str, keycode: i
         await devtools.send("Input.dispatchKeyEvent", session, **params)
 
 
-async def _label_in_browser(browser_ws: str, page_url: str, *, held=None) -> tuple[list[str], str]:
-    """Name, open, label, close the tab; returns every URL the page asked for and the screen.
+async def _label_in_browser(
+    browser_ws: str, page_url: str, *, held=None, password: str | None = None
+) -> tuple[list[str], str]:
+    """Name (and password), open, label, close the tab; returns every URL the page asked
+    for and the screen.
 
     ``held()`` is asserted while the session is open (before the tab closes).
     """
@@ -196,6 +159,9 @@ async def _label_in_browser(browser_ws: str, page_url: str, *, held=None) -> tup
         # The page asks for the annotator name: type it and press Enter, as a person would.
         await devtools.send("Runtime.evaluate", session, expression="document.getElementById('annotator').focus()")
         await devtools.send("Input.insertText", session, text=NAME)
+        if password is not None:
+            await devtools.send("Runtime.evaluate", session, expression="document.getElementById('password').focus()")
+            await devtools.send("Input.insertText", session, text=password)
         await _key(devtools, session, "Enter", "Enter", 13, "\r")
         await devtools.until(lambda: devtools.named("Network.webSocketCreated"), 20, "the session's websocket")
         await devtools.until(lambda: "Rail operator" in devtools.screen(), 40, "the article list in the page")
@@ -223,9 +189,9 @@ async def _label_in_browser(browser_ws: str, page_url: str, *, held=None) -> tup
 @contextlib.contextmanager
 def _chromium_devtools(profile: Path) -> Iterator[str]:
     """A headless Chromium; yields its browser-wide DevTools websocket URL."""
+    _need_chromium()
     chromium = _chromium()
-    if chromium is None:
-        pytest.skip("Chromium is not installed (Debian package `chromium`), so there is no browser to drive")
+    assert chromium is not None
     browser = subprocess.Popen(
         [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
         stdout=subprocess.DEVNULL,
@@ -233,18 +199,16 @@ def _chromium_devtools(profile: Path) -> Iterator[str]:
     )
     try:
         active = profile / "DevToolsActivePort"
-        lines = _wait(lambda: active.exists() and active.read_text().split(), 30, "Chromium's DevTools port")
+        lines = wait(lambda: active.exists() and active.read_text().split(), 30, "Chromium's DevTools port")
         yield f"ws://127.0.0.1:{lines[0]}{lines[1]}"
     finally:
-        _stop(browser)
+        stop(browser)
 
 
-def test_label_a_sentence_in_a_browser(tmp_path: Path, analyzer) -> None:
-    if _chromium() is None:
-        pytest.skip("Chromium is not installed (Debian package `chromium`), so there is no browser to drive")
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "rail.txt").write_text(ARTICLE, encoding="utf-8")
+def _label_and_check(tmp_path: Path, analyzer, *extra: str, password: str | None = None) -> str:
+    """Serve, label a sentence in the browser through the printed URL, check the store and
+    the page's requests; returns what the server printed."""
+    corpus = corpus_with_one_article(tmp_path)
     store_dir = tmp_path / "store"
     article = load_corpus(corpus).get("rail.txt")
     assert article is not None
@@ -254,20 +218,20 @@ def test_label_a_sentence_in_a_browser(tmp_path: Path, analyzer) -> None:
         with Store.open(corpus, annotator=NAME, store_dir=store_dir) as store:
             return not store.read_only
 
-    port = _free_port()
-    server = _start_server(corpus, store_dir, port)
+    port = free_port()
+    server = start_server(corpus, store_dir, port, *extra)
     try:
+        # The URL it printed, token and all, as the annotator would open it.
+        assert server.token and server.url == f"http://127.0.0.1:{port}/?token={server.token}", server.output
         with _chromium_devtools(tmp_path / "chromium-profile") as browser_ws:
             urls, screen = asyncio.run(
-                _label_in_browser(browser_ws, f"http://127.0.0.1:{port}/", held=lambda: not released())
+                _label_in_browser(browser_ws, server.url, held=lambda: not released(), password=password)
             )
             # The tab is closed: the session's app quits and the lock on the annotator's labels goes.
-            _wait(released, 20, "the session to release the store after its tab closed")
+            wait(released, 20, "the session to release the store after its tab closed")
     finally:
-        status = _stop(server)
-    output = server.stdout.read() if server.stdout else ""
-    assert status == 0, output
-    assert "warning" not in output  # loopback: no warning about authentication
+        status = server.stop()
+    assert status == 0, server.output
 
     with Store.open(corpus, annotator=NAME, store_dir=store_dir, read_only=True) as store:
         labels = store.article(article, analysis.sentences).labels
@@ -279,6 +243,26 @@ def test_label_a_sentence_in_a_browser(tmp_path: Path, analyzer) -> None:
     assert any(url.startswith("ws://") and unquote(urlsplit(url).path) == f"/ws/{NAME}" for url in urls), urls
     outside = [url for url in urls if urlsplit(url).netloc != f"127.0.0.1:{port}"]
     assert outside == [], f"the page made requests outside the server: {outside}"
+    return server.output
+
+
+def test_label_a_sentence_in_a_browser(tmp_path: Path, analyzer) -> None:
+    _need_chromium()
+    output = _label_and_check(tmp_path, analyzer)
+    assert "warning" not in output  # loopback: nothing to warn about
+
+
+def test_sign_in_and_label_in_a_browser(tmp_path: Path, analyzer) -> None:
+    # With a users file the page asks for a password too; the browser posts the form,
+    # keeps the session cookie and opens the socket of the name it signed in with.
+    _need_chromium()
+    users = tmp_path / "users.txt"
+    added = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "serve", "--users", str(users), "--add-user", NAME],
+        input="correct horse\n", capture_output=True, text=True, timeout=60,
+    )
+    assert added.returncode == 0, added.stderr
+    _label_and_check(tmp_path, analyzer, "--users", str(users), password="correct horse")
 
 
 async def _open_session(browser_ws: str, page_url: str) -> None:
@@ -296,57 +280,56 @@ async def _open_session(browser_ws: str, page_url: str) -> None:
 
 
 def test_stopping_the_server_ends_open_sessions(tmp_path: Path) -> None:
-    if _chromium() is None:
-        pytest.skip("Chromium is not installed (Debian package `chromium`), so there is no browser to drive")
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "rail.txt").write_text(ARTICLE, encoding="utf-8")
+    _need_chromium()
+    corpus = corpus_with_one_article(tmp_path)
     store_dir = tmp_path / "store"
 
     def released() -> bool:
         with Store.open(corpus, annotator="bo", store_dir=store_dir) as store:
             return not store.read_only
 
-    port = _free_port()
-    server = _start_server(corpus, store_dir, port)
+    port = free_port()
+    server = start_server(corpus, store_dir, port)
     try:
         with _chromium_devtools(tmp_path / "chromium-profile") as browser_ws:
             # The name from the URL: no name page.
-            asyncio.run(_open_session(browser_ws, f"http://127.0.0.1:{port}/?annotator=bo"))
+            asyncio.run(_open_session(browser_ws, f"{server.url}&annotator=bo"))
             assert not released(), "the open session does not hold bo's store"
             started = time.monotonic()
-            status = _stop(server)  # SIGTERM with the tab still open
+            status = server.stop()  # SIGTERM with the tab still open
             stopped = time.monotonic() - started
             assert released(), "the server stopped but bo's session still holds the store"
     finally:
-        _stop(server)
+        server.stop()
     assert status == 0
     assert stopped < 10, f"the server took {stopped:.1f} s to stop"
 
 
-def test_any_other_host_warns_that_there_is_no_authentication(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "rail.txt").write_text(ARTICLE, encoding="utf-8")
-    port = _free_port()
-    server = _start_server(corpus, tmp_path / "store", port, "--host", "0.0.0.0")
+def test_any_other_host_signs_in_and_warns_of_plain_http(tmp_path: Path) -> None:
+    corpus = corpus_with_one_article(tmp_path)
+    users = tmp_path / "users.txt"
+    added = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "serve", "--users", str(users), "--add-user", "bo"],
+        input="pw\n", capture_output=True, text=True, timeout=60,
+    )
+    assert added.returncode == 0, added.stderr
+    port = free_port()
+    server = start_server(corpus, tmp_path / "store", port, "--host", "0.0.0.0", "--users", str(users))
     try:
-        import urllib.request
-
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/?annotator=%20") as response:
-            page = response.read().decode()
+        page = server.request("/?annotator=%20", headers={"Cookie": server.cookie()})
     finally:
-        status = _stop(server)
-    output = server.stdout.read() if server.stdout else ""
-    assert status == 0, output
-    assert "warning: serving on 0.0.0.0" in output and "no authentication" in output
-    # A blank name is asked for again, with the reason.
-    assert 'id="annotator"' in page and "Please give a name" in page
+        status = server.stop()
+    assert status == 0, server.output
+    assert "warning: serving on 0.0.0.0" in server.output and "unencrypted" in server.output
+    assert "no authentication" not in server.output
+    # A blank name is asked for again, with the reason, and a password with it.
+    assert page.status == 200, page.text
+    assert 'id="annotator"' in page.text and 'type="password"' in page.text and "Please give a name" in page.text
 
 
 def test_a_missing_corpus_is_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "serve", str(tmp_path / "nowhere"), "--port", str(_free_port())],
+        [sys.executable, "-m", "tui.cli", "serve", str(tmp_path / "nowhere"), "--port", str(free_port())],
         capture_output=True,
         text=True,
         timeout=60,
@@ -357,9 +340,7 @@ def test_a_missing_corpus_is_one_line(tmp_path: Path) -> None:
 
 
 def test_a_port_in_use_is_one_line(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "rail.txt").write_text(ARTICLE, encoding="utf-8")
+    corpus = corpus_with_one_article(tmp_path)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
