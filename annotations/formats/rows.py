@@ -273,6 +273,19 @@ def _chosen_corrections(
     if not records:
         return {}
     out: dict[tuple[int, int], Any] = {}
+    keys: dict[int, list[tuple[int, int]]] = {}  # id(pool) -> its ranges, sorted
+
+    def inside(pool: dict[tuple[int, int], Any], start: int, end: int) -> list[tuple[int, int]]:
+        ranges = keys.get(id(pool))
+        if ranges is None:
+            ranges = keys[id(pool)] = sorted(pool)
+        at, found = bisect_right(ranges, (start, -1)), []
+        while at < len(ranges) and ranges[at][0] < end:
+            if ranges[at][1] <= end:
+                found.append(ranges[at])
+            at += 1
+        return found
+
     for index in records:
         if index >= len(sentences):
             continue
@@ -288,9 +301,9 @@ def _chosen_corrections(
             )
             pools.append(placed_all[first].corrections)
         for pool in pools:
-            inside = {k: v for k, v in pool.items() if seg.start <= k[0] and k[1] <= seg.end}
-            if inside:
-                out.update(inside)
+            found = inside(pool, seg.start, seg.end) if pool else []
+            if found:
+                out.update((k, pool[k]) for k in found)
                 break
     return out
 
