@@ -27,10 +27,10 @@ from annotations.store import Store
 from annotations.tokens import align, tokenizer
 
 __all__ = [
-    "CSV_COLUMNS", "FORMATS", "ExportRow", "RowSpan", "align", "articles_to_export", "collect_rows",
-    "corpus_items", "doccano_line", "doccano_record", "doccano_spans_line", "doccano_spans_record",
-    "export_corpus", "format_named", "prodigy_lines", "stored_outside", "summary_lines", "tokenizer",
-    "Withheld", "write_export", "write_outputs",
+    "CSV_COLUMNS", "FORMATS", "ExportRow", "RowSpan", "Withheld", "align", "articles_to_export",
+    "collect_rows", "corpus_items", "doccano_line", "doccano_record", "doccano_spans_line",
+    "doccano_spans_record", "export_corpus", "format_named", "prodigy_lines", "stored_outside",
+    "summary_lines", "tokenizer", "write_export", "write_outputs",
 ]
 
 
