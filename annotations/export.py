@@ -21,15 +21,16 @@ from annotations.formats import FORMATS, ExportRow, WriteContext, collect_rows
 from annotations.formats.doccano import doccano_line, doccano_record, doccano_spans_line, doccano_spans_record
 from annotations.formats.prodigy import prodigy_lines
 from annotations.formats.registry import Format, Progress
-from annotations.formats.rows import RowSpan, overlapping
+from annotations.formats.rows import RowSpan, Withheld, overlapping
 from annotations.formats.table import CSV_COLUMNS
 from annotations.store import Store
 from annotations.tokens import align, tokenizer
 
 __all__ = [
-    "CSV_COLUMNS", "FORMATS", "ExportRow", "RowSpan", "align", "articles_to_export", "collect_rows",
-    "corpus_items", "doccano_line", "doccano_record", "doccano_spans_line", "doccano_spans_record",
-    "export_corpus", "format_named", "prodigy_lines", "stored_outside", "tokenizer", "write_export",
+    "CSV_COLUMNS", "FORMATS", "ExportRow", "RowSpan", "Withheld", "align", "articles_to_export",
+    "collect_rows", "corpus_items", "doccano_line", "doccano_record", "doccano_spans_line",
+    "doccano_spans_record", "export_corpus", "format_named", "prodigy_lines", "stored_outside",
+    "summary_lines", "tokenizer", "write_export", "write_outputs",
 ]
 
 
@@ -74,6 +75,56 @@ def write_export(
             notes.append(f"{overlaps} overlapping spans: {chosen.overlaps}")
         notes.extend(context.notes)
     return written
+
+
+def write_outputs(
+    rows: Sequence[ExportRow],
+    fmt: str,
+    out: Path,
+    scheme: Any,
+    *,
+    include_unreviewed: bool = False,
+    progress: Progress | None = None,
+    processes: int | None = None,
+    notes: list[str] | None = None,
+    texts: Mapping[str, str] | None = None,
+) -> list[tuple[Path, int]]:
+    """:func:`write_export`, plus the second file of a format that keeps unreviewed
+    sentences apart (``spacy``: ``OUT.unreviewed.spacy``, written whenever
+    ``include_unreviewed`` asks for them, even empty, so that it never lies stale
+    beside a new export). Returns ``(path, records written)`` per file, ``out`` first.
+    """
+    chosen = format_named(fmt)
+    if not chosen.unreviewed_apart:
+        return [(Path(out), write_export(
+            rows, fmt, out, scheme, progress=progress, processes=processes, notes=notes, texts=texts
+        ))]
+    labelled = [row for row in rows if row.label is not None]
+    unreviewed = [row for row in rows if row.label is None]
+    written = [(Path(out), write_export(
+        labelled, fmt, out, scheme, progress=progress, processes=processes, notes=notes, texts=texts
+    ))]
+    if include_unreviewed or unreviewed:
+        second = chosen.unreviewed_path(Path(out))
+        said: list[str] = []
+        written.append((second, write_export(
+            unreviewed, fmt, second, scheme, progress=progress, processes=processes, notes=said, texts=texts
+        )))
+        if notes is not None:
+            notes.extend(f"{second.name}: {note}" for note in said)
+    return written
+
+
+def summary_lines(written: Sequence[tuple[Path, int]], fmt: str) -> list[str]:
+    """What an export wrote, one line per file (the CLI and the app say the same)."""
+    (out, count), *rest = written
+    lines = [f"wrote {count} sentences to {out} ({fmt})"]
+    for path, n in rest:
+        lines.append(
+            f"wrote {n} unreviewed sentences to {path} (kept apart: in {out.name} spaCy would "
+            "read them as labelled with no class and no spans)"
+        )
+    return lines
 
 
 # ------------------------------------------------------------ whole corpus
@@ -154,8 +205,13 @@ def export_corpus(
     include_unreviewed: bool = False,
     on_article: Callable[[Article], None] | None = None,
     on_rows: Progress | None = None,
+    withheld: Withheld | None = None,
 ) -> int:
-    """Export a whole corpus's labels to ``out``; returns the number of records written."""
+    """Export a whole corpus's labels to ``out``; returns the number of records written
+    to ``out`` (a spacy export with ``include_unreviewed`` also writes
+    ``OUT.unreviewed.spacy``; see :func:`write_outputs`). A training format's export of
+    several annotators holds one label per sentence; what it left out is counted in
+    ``withheld``."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     Path(out).parent.mkdir(parents=True, exist_ok=True)
@@ -170,8 +226,12 @@ def export_corpus(
     )
     rows = list(
         collect_rows(
-            store, items, label=label, annotator=annotator, include_unreviewed=include_unreviewed
+            store, items, label=label, annotator=annotator, include_unreviewed=include_unreviewed,
+            agreed=FORMATS[fmt].training, withheld=withheld,
         )
     )
     texts = {article.id: article.text for article, _ in items}
-    return write_export(rows, fmt, out, store.scheme, progress=on_rows, texts=texts)
+    written = write_outputs(
+        rows, fmt, out, store.scheme, include_unreviewed=include_unreviewed, progress=on_rows, texts=texts
+    )
+    return written[0][1]

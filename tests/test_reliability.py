@@ -851,3 +851,182 @@ def test_serve_a_tab_named_dash_h_gets_a_session(tmp_path: Path) -> None:
     assert page.status == 200 and "/ws/-h" in page.text
     assert "Rail operator" in screen, screen[-2000:]
     assert "usage:" not in screen
+# --- issue 16: exports of several annotators, unreviewed sentences, gold notes ---
+
+#: A ferry article: five sentences of interest, then 104 that ana and bob agree on (so
+#: that spaCy's debug data has the 100 examples it asks of a new pipeline), then 3 that
+#: nobody labelled.
+_TEAM_HEAD = (
+    "Ferry fares will rise by 12% next year. The council blamed higher fuel costs. "
+    "Passengers said the service was often late. The operator expects 2 million journeys in 2026. "
+)
+_TEAM_AGREED = 104
+_TEAM_TAIL = 3
+
+
+def _team_text() -> str:
+    body = [_TEAM_HEAD.strip()]
+    for n in range(_TEAM_AGREED):
+        body.append(f"Route {n + 1} carried {1000 + 37 * n} passengers in {1990 + n % 30}.")
+    body += ["Nobody asked the crew.", "The harbour was quiet.", "Gulls circled the pier."]
+    return "Ferry fares rise\n\n" + " ".join(body) + "\n"
+
+
+@pytest.fixture(scope="module")
+def team_store(tmp_path_factory, analyzer):
+    """ana, bob and cy label one article: s0 all say quantity (ana stars it and notes it),
+    s1 ana cause / bob quantity (bob stars and notes it; cy adjudicates: cause), s2 ana
+    none / bob cause / cy none (never adjudicated), s3 bob alone says prediction, then
+    ana and bob agree on 104 sentences; the last 3 sentences are unreviewed."""
+    root = tmp_path_factory.mktemp("team")
+    corpus_dir, store_dir = root / "corpus", root / "store"
+    corpus_dir.mkdir()
+    (corpus_dir / "ferry.txt").write_text(_team_text(), encoding="utf-8")
+    article = load_corpus(corpus_dir).articles[0]
+    sentences = analyzer.analyze(article).sentences
+    assert len(sentences) == 4 + _TEAM_AGREED + _TEAM_TAIL, [article.text[s.start : s.end] for s in sentences]
+    agreed = {4 + n: ("quantity" if n % 3 else "cause") for n in range(_TEAM_AGREED)}
+    plan = {
+        "ana": {0: "quantity", 1: "cause", 2: "none", **agreed},
+        "bob": {0: "quantity", 1: "quantity", 2: "cause", 3: "prediction", **agreed},
+        "cy": {0: "quantity", 2: "none"},
+    }
+    for who, labels in plan.items():
+        with Store.open(corpus_dir, annotator=who, store_dir=store_dir) as store:
+            doc = store.article(article, sentences)
+            with doc.batch():
+                for index, name in labels.items():
+                    doc.set_label(index, name)
+                if who == "ana":
+                    doc.set_note(0, "twelve percent of what?")
+                    doc.set_checkworthy(0, True)
+                if who == "bob":
+                    doc.set_note(1, "fuel or wages?")
+                    doc.set_checkworthy(1, True)
+    with Store.open(corpus_dir, annotator="cy", store_dir=store_dir, gold=True) as gold:
+        gold.article(article, sentences).decide(1, "cause", "ana=cause; bob=quantity")
+    return corpus_dir, store_dir
+
+
+def _team_export(team_store, out: Path, fmt: str, *extra: str) -> str:
+    corpus_dir, store_dir = team_store
+    return assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "-f", fmt, "-o", out, *extra))
+
+
+def _docbin(path: Path) -> list:
+    import spacy
+    from spacy.tokens import DocBin
+
+    vocab = spacy.blank("en").vocab
+    return list(DocBin(store_user_data=True).from_disk(path).get_docs(vocab))
+
+
+def _cat(doc) -> str | None:
+    return max(doc.cats, key=doc.cats.get) if doc.cats else None
+
+
+def test_training_formats_of_several_annotators_hold_one_label_per_sentence(team_store, tmp_path: Path) -> None:
+    expected = {0: "quantity", 1: "cause", 3: "prediction"}  # agreed, adjudicated, bob's alone
+    expected.update({4 + n: ("quantity" if n % 3 else "cause") for n in range(_TEAM_AGREED)})
+
+    said = _team_export(team_store, tmp_path / "team.spacy", "spacy")
+    docs = _docbin(tmp_path / "team.spacy")
+    by_sentence = [(d.user_data["sentence_index"], _cat(d)) for d in docs]
+    assert sorted(by_sentence) == sorted(expected.items())  # one Doc per sentence, s2 left out
+    assert "wrote 107 sentences" in said and "left out 1 sentence where the annotators disagree" in said, said
+    assert "ferry.txt#2" in said
+    annotators = {d.user_data["sentence_index"]: d.user_data["annotator"] for d in docs}
+    assert (annotators[0], annotators[1], annotators[3]) == ("ana+bob+cy", "cy", "bob")
+
+    said = _team_export(team_store, tmp_path / "team.conll", "conll")
+    blocks = [b for b in (tmp_path / "team.conll").read_text(encoding="utf-8").split("\n\n") if b.strip()]
+    sentences = [b for b in blocks if not b.startswith("-DOCSTART-")]
+    assert len(sentences) == len(expected), len(sentences)
+    assert sentences[2].split("\n")[0].startswith("The _ _"), sentences[2]  # s3 follows s1: s2 left out
+    assert "left out 1 sentence" in said
+
+    said = _team_export(team_store, tmp_path / "team-hf", "hf-tokens")
+    lines = [json.loads(x) for x in (tmp_path / "team-hf" / "train.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {r["sentence_index"]: r["label"] for r in lines} == expected
+    assert len(lines) == len(expected)  # no sentence twice
+    assert "left out 1 sentence" in said
+
+    # One annotator chosen: that annotator's labels, disagreements and all, nothing left out.
+    said = _team_export(team_store, tmp_path / "bob.spacy", "spacy", "--annotator", "bob")
+    bob = {d.user_data["sentence_index"]: _cat(d) for d in _docbin(tmp_path / "bob.spacy")}
+    assert (bob[1], bob[2]) == ("quantity", "cause") and "left out" not in said
+
+
+def test_annotation_tool_formats_keep_each_annotator_in_the_tools_own_fields(team_store, tmp_path: Path) -> None:
+    _team_export(team_store, tmp_path / "p.jsonl", "prodigy")
+    tasks = [json.loads(x) for x in (tmp_path / "p.jsonl").read_text(encoding="utf-8").splitlines()]
+    first = [t for t in tasks if t["meta"]["sentence_index"] == 0]
+    assert [(t["_annotator_id"], t["_session_id"], t["meta"]["annotator"]) for t in first] == [
+        ("ana", "ana", "ana"), ("bob", "bob", "bob"), ("cy", "cy", "cy")
+    ]
+    assert all(t["_annotator_id"] == t["meta"]["annotator"] for t in tasks)
+
+    # Label Studio: one task per sentence, an annotation per annotator, whose in data.meta.
+    _team_export(team_store, tmp_path / "ls", "label-studio")
+    ls = json.loads((tmp_path / "ls" / "tasks.json").read_text(encoding="utf-8"))
+    assert len(ls) == 4 + _TEAM_AGREED
+    s2 = next(t for t in ls if t["data"]["meta"]["sentence_index"] == 2)
+    assert [a["annotator"] for a in s2["data"]["meta"]["annotations"]] == ["ana", "bob", "cy"]
+    assert [a["result"][0]["value"]["choices"] for a in s2["annotations"]] == [["none"], ["cause"], ["none"]]
+
+    # brat: every sentence annotation says whose it is, and loads as standoff.
+    _team_export(team_store, tmp_path / "brat", "brat")
+    (ann,) = (tmp_path / "brat").glob("*.ann")
+    lines = ann.read_text(encoding="utf-8").splitlines()
+    ids = {line.split("\t")[0] for line in lines}
+    sentence_ids = [line.split("\t")[0] for line in lines if line.split("\t")[1].startswith("Sentence ")]
+    whose = {line.split("\t")[1].split()[1]: line.split()[-1] for line in lines if "\tAnnotator " in line}
+    assert set(sentence_ids) <= whose.keys()  # each sentence annotation has its Annotator
+    for line in lines:  # every attribute and note points at an annotation of the file
+        if line[0] in "A#":
+            assert line.split("\t")[1].split()[1] in ids, line
+    conf = (tmp_path / "brat" / "annotation.conf").read_text(encoding="utf-8")
+    assert "Annotator\tArg:<ENTITY>, Value:ana|bob|cy" in conf
+
+
+def test_unreviewed_sentences_go_to_their_own_docbin_and_spacy_debug_data_passes(team_store, tmp_path: Path) -> None:
+    out = tmp_path / "train.spacy"
+    said = _team_export(team_store, out, "spacy", "--include-unreviewed")
+    apart = tmp_path / "train.unreviewed.spacy"
+    assert f"wrote {_TEAM_TAIL} unreviewed sentences to {apart}" in said, said
+    labelled, unreviewed = _docbin(out), _docbin(apart)
+    assert labelled and all(_cat(d) is not None for d in labelled)
+    assert len(unreviewed) == _TEAM_TAIL
+    assert {d.user_data["label_source"] for d in unreviewed} == {"unreviewed"}
+    assert {d.text for d in unreviewed} == {"Nobody asked the crew.", "The harbour was quiet.", "Gulls circled the pier."}
+    assert not any(d.cats for d in unreviewed)
+    for pipeline in ("textcat", "spancat"):
+        config = tmp_path / f"{pipeline}.cfg"
+        made = subprocess.run(
+            [sys.executable, "-m", "spacy", "init", "config", str(config), "--pipeline", pipeline, "--lang", "en"],
+            capture_output=True, text=True, timeout=240,
+        )
+        assert made.returncode == 0, made.stderr
+        debug = subprocess.run(
+            [sys.executable, "-m", "spacy", "debug", "data", str(config),
+             "--paths.train", str(out), "--paths.dev", str(out)],
+            capture_output=True, text=True, timeout=240, env={**os.environ, "NO_COLOR": "1"},
+        )
+        report = debug.stdout + debug.stderr
+        assert debug.returncode == 0, (pipeline, report)
+        assert "mutually-exclusive" not in report, report
+
+
+def test_gold_export_keeps_the_annotators_notes_and_marks(team_store, tmp_path: Path) -> None:
+    out = tmp_path / "gold.csv"
+    _team_export(team_store, out, "csv", "--gold")
+    rows = {int(r["sentence_index"]): r for r in csv.DictReader(out.open(encoding="utf-8", newline=""))}
+    assert (rows[0]["label"], rows[0]["annotator"], rows[0]["checkworthy"]) == ("quantity", "ana+bob+cy", "true")
+    assert rows[0]["note"] == "ana: twelve percent of what?"
+    assert (rows[1]["label"], rows[1]["annotator"], rows[1]["checkworthy"]) == ("cause", "cy", "true")
+    assert rows[1]["note"] == "bob: fuel or wages?"
+    assert 2 not in rows and 3 not in rows  # a disagreement nobody decided; one annotator only
+    # The same in a format with its own place for them.
+    _team_export(team_store, tmp_path / "gold.jsonl", "prodigy", "--gold")
+    tasks = {t["meta"]["sentence_index"]: t for t in map(json.loads, (tmp_path / "gold.jsonl").read_text("utf-8").splitlines())}
+    assert tasks[1]["meta"]["checkworthy"] is True and tasks[1]["meta"]["note"] == "bob: fuel or wages?"

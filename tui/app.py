@@ -302,12 +302,14 @@ class ClaimscopeApp(App[None]):
         articles were analysed when they were labelled, so their analyses come from
         the cache; one whose cache entry is gone is analysed again rather than left out.
         """
-        from annotations.export import collect_rows, corpus_items, format_named
+        from annotations.export import Withheld, collect_rows, corpus_items, format_named
 
-        output = Path(self.store.path) / "exports" / format_named(fmt).output_name(f"labels-{fmt}")
+        chosen = format_named(fmt)
+        output = Path(self.store.path) / "exports" / chosen.output_name(f"labels-{fmt}")
+        withheld = Withheld()  # training formats: one label per sentence (see collect_rows)
         try:
             items = corpus_items(self.corpus, self.store, self.analyzer)
-            rows = list(collect_rows(self.store, items))
+            rows = list(collect_rows(self.store, items, agreed=chosen.training, withheld=withheld))
             output.parent.mkdir(parents=True, exist_ok=True)
         except ClaimscopeError as error:
             self.notify(str(error), severity="error")
@@ -315,14 +317,19 @@ class ClaimscopeApp(App[None]):
         except OSError as error:
             self.notify(f"cannot write {output.parent}: {error.strerror}", severity="error")
             return
-        self._write_export(rows, fmt, output, {article.id: article.text for article, _ in items})
+        left_out = withheld.message()
+        self._write_export(
+            rows, fmt, output, {article.id: article.text for article, _ in items}, [left_out] if left_out else []
+        )
 
     @work(thread=True, exit_on_error=False, group="export", description="write an export")
-    def _write_export(self, rows: list[Any], fmt: str, output: Path, texts: dict[str, str]) -> None:
+    def _write_export(
+        self, rows: list[Any], fmt: str, output: Path, texts: dict[str, str], said: list[str] | None = None
+    ) -> None:
         from annotations.export import write_export
 
         try:
-            notes: list[str] = []  # what became of overlapping spans, ...
+            notes: list[str] = list(said or [])  # what was left out, what became of overlapping spans, ...
             count = write_export(rows, fmt, output, self.scheme, texts=texts, notes=notes)
         except ClaimscopeError as error:
             self.call_from_thread(self.notify, str(error), severity="error")

@@ -9,7 +9,11 @@ Per article with exported sentences, ``DIR/<name>.txt`` holds the article text e
   LABEL``, ``A<k>\\tCheckworthy T<n>`` when flagged, and its note as ``#<k>\\tAnnotatorNotes
   T<n>\\tNOTE`` (line breaks and tabs in the note become spaces: brat notes are one line);
 - a span is ``T<n>\\tLABEL START END\\tTEXT`` (characters outside ``A-Za-z0-9_-`` in a
-  label become ``_``, which brat type names need).
+  label become ``_``, which brat type names need);
+- when the export holds several annotators, each sentence annotation has an
+  ``A<k>\\tAnnotator T<n> NAME`` (brat shows it on the annotation's box); a span all
+  annotators of its sentence share is written once, any other once per annotator with
+  its ``Annotator``. ``annotation.conf`` then declares ``Annotator`` with their names.
 
 A brat annotation cannot run across a line break, so one that does is written as
 brat's discontinuous fragments, ``START END;START END``, one per line of it (the line
@@ -33,10 +37,11 @@ from annotations.formats.rows import ExportRow
 from annotations.scheme import Scheme
 from annotations.store import article_file_name
 
-SENTENCE, CLAIM, CHECKWORTHY = "Sentence", "Claim", "Checkworthy"
+SENTENCE, CLAIM, CHECKWORTHY, ANNOTATOR = "Sentence", "Claim", "Checkworthy", "Annotator"
 CONF = "annotation.conf"
 _BREAK = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")  # what str.splitlines splits at
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+_VALUE_UNSAFE = re.compile(r"[\s|,:=]")
 
 
 def brat_type(label: str) -> str:
@@ -66,47 +71,85 @@ def _standoff(text: str, start: int, end: int) -> str | None:
     return f"{where}\t{' '.join(text[s:e] for s, e in pieces)}"
 
 
-def ann_lines(text: str, rows: Sequence[ExportRow]) -> list[str]:
-    """The ``.ann`` lines of one article's rows."""
+def annotator_value(name: str) -> str:
+    """An annotator's name as a brat attribute value (one word, none of ``|,:=``)."""
+    return _VALUE_UNSAFE.sub("_", name) or "_"
+
+
+def ann_lines(text: str, rows: Sequence[ExportRow], *, annotators: bool = False) -> list[str]:
+    """The ``.ann`` lines of one article's rows.
+
+    With ``annotators`` (the export holds several), each sentence annotation says whose
+    it is (``A<k>\tAnnotator T<n> NAME``); a span that every annotator of its sentence
+    has is written once, one that only some have is written per annotator with theirs.
+    """
     lines: list[str] = []
     t = a = k = 0
-    for row in rows:
-        if row.label is not None:
+    at = 0
+    while at < len(rows):
+        end = at + 1
+        while end < len(rows) and rows[end].sentence_index == rows[at].sentence_index:
+            end += 1
+        group = rows[at:end]
+        at = end
+        for row in group:
+            if row.label is None:
+                continue
             where = _standoff(text, row.start, row.end)
-            if where is not None:
-                t += 1
-                lines.append(f"T{t}\t{SENTENCE} {where}")
+            if where is None:
+                continue
+            t += 1
+            lines.append(f"T{t}\t{SENTENCE} {where}")
+            a += 1
+            lines.append(f"A{a}\t{CLAIM} T{t} {row.label}")
+            if row.checkworthy:
                 a += 1
-                lines.append(f"A{a}\t{CLAIM} T{t} {row.label}")
-                if row.checkworthy:
-                    a += 1
-                    lines.append(f"A{a}\t{CHECKWORTHY} T{t}")
-                if row.note:
-                    k += 1
-                    lines.append(f"#{k}\tAnnotatorNotes T{t}\t{' '.join(row.note.split())}")
-        for s, e, label in row.spans:
-            where = _standoff(text, row.start + s, row.start + e)
-            if where is not None:
+                lines.append(f"A{a}\t{CHECKWORTHY} T{t}")
+            if annotators and row.annotator:
+                a += 1
+                lines.append(f"A{a}\t{ANNOTATOR} T{t} {annotator_value(row.annotator)}")
+            if row.note:
+                k += 1
+                lines.append(f"#{k}\tAnnotatorNotes T{t}\t{' '.join(row.note.split())}")
+        shared = set(group[0].spans).intersection(*(r.spans for r in group[1:]))
+        written: set[tuple[int, int, str]] = set()
+        for row in group:
+            for span in row.spans:
+                if span in shared and span in written:
+                    continue
+                written.add(span)
+                s, e, label = span
+                where = _standoff(text, row.start + s, row.start + e)
+                if where is None:
+                    continue
                 t += 1
                 lines.append(f"T{t}\t{brat_type(label)} {where}")
+                if span not in shared and row.annotator:
+                    a += 1
+                    lines.append(f"A{a}\t{ANNOTATOR} T{t} {annotator_value(row.annotator)}")
     return lines
 
 
-def annotation_conf(scheme: Scheme, labels: Sequence[str]) -> str:
-    """brat's type declarations for the export."""
+def annotation_conf(scheme: Scheme, labels: Sequence[str], annotators: Sequence[str] = ()) -> str:
+    """brat's type declarations for the export (and the ``Annotator`` values when
+    several annotators are in it)."""
     entities = "\n".join([SENTENCE, *sorted({brat_type(label) for label in labels})])
+    who = sorted({annotator_value(name) for name in annotators})
+    annotator = f"{ANNOTATOR}\tArg:<ENTITY>, Value:{'|'.join(who)}\n" if who else ""
     return (
         f"[entities]\n{entities}\n\n"
         "[relations]\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n"
         "[events]\n\n"
         f"[attributes]\n{CLAIM}\tArg:{SENTENCE}, Value:{'|'.join(scheme.names)}\n"
-        f"{CHECKWORTHY}\tArg:{SENTENCE}\n"
+        f"{CHECKWORTHY}\tArg:{SENTENCE}\n{annotator}"
     )
 
 
 def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     """One ``.txt`` + ``.ann`` per article, and ``annotation.conf``; returns the sentences written."""
     out.mkdir(exist_ok=True)
+    names = sorted({row.annotator for row in rows if row.annotator})
+    several = len(names) > 1
     for article_id, group in groupby(rows, key=attrgetter("article_id")):
         mine = list(group)
         text = context.texts.get(article_id)
@@ -114,13 +157,14 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
             raise ExportError(f"cannot write brat: the text of article {article_id!r} was not given")
         stem = article_file_name(article_id).removesuffix(".json")
         (out / f"{stem}.txt").write_text(text, encoding="utf-8", newline="")
-        lines = ann_lines(text, mine)
+        lines = ann_lines(text, mine, annotators=several)
         (out / f"{stem}.ann").write_text(
             "".join(line + "\n" for line in lines), encoding="utf-8", newline="\n"
         )
         context.advance(len(mine))
     (out / CONF).write_text(
-        annotation_conf(context.scheme, span_labels(rows)), encoding="utf-8", newline="\n"
+        annotation_conf(context.scheme, span_labels(rows), names if several else ()),
+        encoding="utf-8", newline="\n",
     )
     return len(rows)
 

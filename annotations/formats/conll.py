@@ -163,11 +163,14 @@ def _say_dropped(rows: Sequence[ExportRow], written: int, context: WriteContext)
 
 OVERLAPS = "tagged as the longest of each overlapping group (IOB tags cannot overlap; spaCy's filter_spans rule)"
 CONLL = register(
-    Format("conll", write_conll, ".conll", "CoNLL-2003 IOB (spans widened to tokens)", overlaps=OVERLAPS)
+    Format(
+        "conll", write_conll, ".conll", "CoNLL-2003 IOB (spans widened to tokens)", overlaps=OVERLAPS,
+        training=True,
+    )
 )
 HF_TOKENS = register(
     Format(
         "hf-tokens", write_hf, "", "Hugging Face token-classification JSONL folder",
-        folder=True, overlaps=OVERLAPS,
+        folder=True, overlaps=OVERLAPS, training=True,
     )
 )

@@ -11,6 +11,8 @@
   annotation whose ``result`` holds a ``choices`` result for its label and a
   ``labels`` result per span (``start``/``end`` in the sentence, ``text``,
   ``labels``); an unreviewed one has no annotation and its spans as a prediction.
+  A sentence several annotators labelled is one task with an annotation each, and
+  ``data.meta.annotations`` saying whose each is (see :func:`shared_task`).
   A figure's result also has ``meta`` with its reading (``value``, ``unit``,
   ``change``, ``counted``): the region's own metadata, which Label Studio keeps
   with the region; import ignores it.
@@ -108,19 +110,66 @@ def task(row: ExportRow) -> dict[str, Any]:
     return {"data": data, "annotations": [{"result": [choice, *spans]}], "predictions": []}
 
 
+def shared_task(rows: Sequence[ExportRow]) -> dict[str, Any]:
+    """One task for a sentence several annotators labelled: one annotation each, in
+    ``rows``' order (by annotator), as Label Studio keeps several annotators' work.
+
+    Label Studio takes an annotation's ``completed_by`` only as one of its own users
+    (an unknown one fails the whole import), and keeps nothing else of an imported
+    annotation but its ``result``; so who made each annotation is in the task's data,
+    which it keeps: ``data.meta.annotations`` lists, per annotation in order, its
+    ``annotator``, ``label``, ``checkworthy`` and ``note``. The rest of ``data.meta``
+    describes the last annotation, the one a reader that takes one annotation imports.
+    """
+    tasks = [task(row) for row in rows]
+    merged = tasks[-1]
+    merged["data"]["meta"]["annotations"] = [
+        {"annotator": row.annotator, "label": row.label or "", "checkworthy": row.checkworthy, "note": row.note}
+        for row in rows
+    ]
+    merged["annotations"] = [a for t in tasks for a in t["annotations"]]
+    return merged
+
+
+def grouped_tasks(rows: Sequence[ExportRow]) -> Iterator[tuple[dict[str, Any], int]]:
+    """``(task, rows in it)``: one task per sentence (rows of one sentence are adjacent)."""
+    at = 0
+    while at < len(rows):
+        row = rows[at]
+        end = at + 1
+        while (
+            end < len(rows)
+            and rows[end].sentence_index == row.sentence_index
+            and rows[end].article_id == row.article_id
+        ):
+            end += 1
+        yield (task(row) if end == at + 1 else shared_task(rows[at:end])), end - at
+        at = end
+
+
 def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
-    """``out/tasks.json`` and ``out/config.xml``; returns the number of tasks."""
+    """``out/tasks.json`` and ``out/config.xml``; returns the number of tasks (one per
+    sentence: several annotators' labels of it are annotations of one task)."""
     out.mkdir(exist_ok=True)
+    written = 0
     with (out / TASKS).open("w", encoding="utf-8", newline="\n") as fh:
         fh.write("[")
-        for at in range(0, len(rows), BATCH):
-            batch = rows[at : at + BATCH]
-            fh.write(("," if at else "") + ",".join(["\n" + dumps(task(row)) for row in batch]))
-            context.advance(len(batch))
+        batch: list[str] = []
+        done = 0
+        for item, n in grouped_tasks(rows):
+            batch.append(("," if written else "") + "\n" + dumps(item))
+            written += 1
+            done += n
+            if len(batch) == BATCH:
+                fh.write("".join(batch))
+                context.advance(done)
+                batch, done = [], 0
+        fh.write("".join(batch))
+        context.advance(done)
         fh.write("\n]\n" if rows else "]\n")
     config = config_xml(context.scheme, span_labels(rows))
     (out / CONFIG).write_text(config, encoding="utf-8", newline="\n")
-    return len(rows)
+    return written
 
 
 # ------------------------------------------------------------------ reading
@@ -136,7 +185,9 @@ def read(path: Path, text: str, scheme: Scheme, report: ImportReport) -> list[tu
     """The annotated tasks of a Label Studio JSON export, numbered by the line each starts on."""
     out: list[tuple[int, ImportRow]] = []
     surrogates = SURROGATE_ESCAPE.search(text) is not None
-    for line, obj in _tasks(path, text):
+    for line, obj in (
+        (line, one) for line, whole in _tasks(path, text) for one in per_annotation(whole)
+    ):
         report.lines += 1
         replaced = 0
         if surrogates:
@@ -155,6 +206,33 @@ def read(path: Path, text: str, scheme: Scheme, report: ImportReport) -> list[tu
                 "read as U+FFFD"
             )
         out.append((line, row))
+    return out
+
+
+def per_annotation(obj: Any) -> list[Any]:
+    """A task of several annotators (written by :func:`shared_task`) as one task per
+    annotation, each with its annotator's ``data.meta``; any other task as it is.
+
+    Only when ``data.meta.annotations`` still pairs with the annotations one to one
+    (Label Studio exports them in the order they were imported); a task that gained
+    or lost annotations in Label Studio is read as a whole.
+    """
+    data = obj.get("data") if isinstance(obj, dict) else None
+    meta = data.get("meta") if isinstance(data, dict) else None
+    whose = meta.get("annotations") if isinstance(meta, dict) else None
+    annotations = obj.get("annotations")
+    if (
+        not isinstance(whose, list)
+        or not isinstance(annotations, list)
+        or len(whose) != len(annotations)
+        or not all(isinstance(w, dict) for w in whose)
+    ):
+        return [obj]
+    out = []
+    for who, annotation in zip(whose, annotations):
+        own = {k: v for k, v in meta.items() if k != "annotations"}
+        own.update({k: who[k] for k in ("annotator", "label", "checkworthy", "note") if k in who})
+        out.append({**obj, "data": {**data, "meta": own}, "annotations": [annotation]})
     return out
 
 

@@ -8,7 +8,9 @@ import still reads that.) A span's ``start``/``end`` cover whole tokens (Prodigy
 interfaces select tokens); when that widened a span, its exact character offsets
 ride in the span's ``meta`` (``{"start", "end"}``), which import prefers. A figure's
 ``meta`` also carries its reading (``value``, ``unit``, ``change``, ``counted``), which
-import ignores.
+import ignores. Who answered is in Prodigy's own ``_annotator_id`` and ``_session_id``
+(the annotator's name; ``ana+bob`` for a ``--gold`` label they agreed on), besides
+``meta.annotator``; an unreviewed task has neither.
 
 Tokens come from :class:`annotations.tokens.ChunkTokenizer`, which tokenises each
 distinct word once; a token's JSON is four looked-up strings joined in C. A big
@@ -58,6 +60,7 @@ def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
     options_key = ",".join(scheme.names)
     chunker = ChunkTokenizer(tokenizer(), form=_prodigy_form)
     literals: dict[str, str] = {}
+    sessions: dict[str, str] = {}
     # '{"end": E' / ', "id": K' / ', "start": S' for every number a sentence can need:
     # a token's JSON is then four looked-up strings, joined in C.
     size = min(max((len(r.text) for r in rows), default=0), _TABLE_LIMIT) + 2
@@ -106,11 +109,17 @@ def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
         input_hash = hash_bytes(text.encode("utf-8", "surrogatepass"))
         task_key = f"{input_hash}|{label}|{';'.join(span_key)}|{options_key}"
         task_hash = hash_bytes(task_key.encode("utf-8", "surrogatepass"))
+        who = row.annotator
+        # Prodigy's own fields for who answered (its review recipe groups by them); an
+        # unreviewed task has no answer, so no annotator.
+        session = sessions.get(who) or sessions.setdefault(
+            who, f', "_annotator_id": {json_str(who)}, "_session_id": {json_str(who)}' if who else ""
+        )
         yield (
             f'{{"text": {json_str(text)}, "tokens": [{tokens}], "spans": [{", ".join(spans_json)}], '
             f'"options": {options}, "accept": {accept}, "answer": "{answer}", '
             f'"meta": {meta_json(row, literals)}, "_input_hash": {input_hash}, '
-            f'"_task_hash": {task_hash}, "_view_id": "choice"}}'
+            f'"_task_hash": {task_hash}, "_view_id": "choice"{session}}}'
         )
 
 

@@ -59,10 +59,22 @@ class Format:
     overlaps: str = ""  # what the format does with overlapping spans, said after their count
     read: Reader | None = None
     sniff: Sniffer | None = None
+    #: Training data (spacy, conll, hf-tokens): one label per sentence, so several
+    #: annotators' labels are resolved (gold, else agreed) rather than written side by side.
+    training: bool = False
+    #: Sentences without a label go to a file of their own (see ``unreviewed_name``):
+    #: spaCy would read them as labelled with no class and no spans.
+    unreviewed_apart: bool = False
 
     def output_name(self, stem: str) -> str:
         """``stem`` plus this format's suffix (a folder format's folder keeps ``stem``)."""
         return stem + self.suffix
+
+    def unreviewed_path(self, out: Path) -> Path:
+        """Where the unreviewed sentences go beside ``out``: ``OUT.unreviewed.spacy``
+        for ``OUT.spacy`` (any other name: the name plus ``.unreviewed`` + suffix)."""
+        stem = out.name[: -len(self.suffix)] if self.suffix and out.name.endswith(self.suffix) else out.name
+        return out.with_name(f"{stem}.unreviewed{self.suffix}")
 
 
 #: Every format by name, in the order they are offered.

@@ -365,7 +365,7 @@ def _save_docbin(
 
 FORMAT = register(
     Format(
-        "spacy", write, ".spacy", "spacy DocBin",
+        "spacy", write, ".spacy", "spacy DocBin", training=True, unreviewed_apart=True,
         overlaps="all in doc.spans[\"sc\"] (for spancat); doc.ents keeps the longest of "
         "each overlapping group (entities cannot overlap)",
     )

@@ -27,19 +27,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--include-unreviewed", action="store_true",
-        help="also export sentences without a label (label empty; Prodigy answer 'ignore')",
+        help="also export sentences without a label (label empty; Prodigy answer 'ignore'; "
+        "spacy: in a second file, OUT.unreviewed.spacy)",
     )
     parser.add_argument(
         "--gold", action="store_true",
         help="one label per sentence: the adjudicated one, else the one every annotator gave "
-        "(at least two); without it every annotator's label is a row of its own",
+        "(at least two); without it every annotator's label is a row of its own, except in "
+        "the training formats (spacy, conll, hf-tokens): there the adjudicated label, else "
+        "the one everybody who labelled the sentence gave (sentences they disagree on are "
+        "left out and counted)",
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Export; returns 0 (errors are ClaimscopeErrors shown by the CLI)."""
     from annotations.export import (
-        articles_to_export, collect_rows, corpus_items, stored_outside, write_export,
+        Withheld, articles_to_export, collect_rows, corpus_items, format_named, stored_outside,
+        summary_lines, write_outputs,
     )
     from annotations.scheme import find_scheme
     from annotations.stats import corrupt_articles
@@ -88,16 +93,17 @@ def run(args: argparse.Namespace) -> int:
                 on_article=lambda _a: progress.advance(reading),
             )
             problems: list[str] = []
+            withheld = Withheld()
             rows = list(
                 collect_rows(
                     store, items, label=args.label, annotator=annotator_filter,
                     include_unreviewed=args.include_unreviewed, problems=problems,
-                    gold=args.gold,
+                    gold=args.gold, agreed=format_named(args.format).training, withheld=withheld,
                 )
             )
             writing = progress.add_task(f"writing {args.format}", total=len(rows))
-            written = write_export(
-                rows, args.format, args.output, scheme,
+            written = write_outputs(
+                rows, args.format, args.output, scheme, include_unreviewed=args.include_unreviewed,
                 progress=lambda n: progress.advance(writing, n),
                 texts={article.id: article.text for article, _ in items}, notes=problems,
             )
@@ -105,7 +111,11 @@ def run(args: argparse.Namespace) -> int:
         problems.extend(corrupt_articles(store, corpus.articles).values())
     finally:
         store.close()
-    console.print(Text(f"wrote {written} sentences to {args.output} ({args.format})"), soft_wrap=True)
+    for line in summary_lines(written, args.format):
+        console.print(Text(line), soft_wrap=True)
+    left_out = withheld.message()
+    if left_out:
+        console.print(Text(left_out, style="yellow"), soft_wrap=True)
     for problem in dict.fromkeys(problems):  # a corrupt file can be met twice
         console.print(Text(f"warning: {problem}", style="yellow"), soft_wrap=True)
     if outside:
