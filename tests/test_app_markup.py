@@ -104,7 +104,7 @@ async def test_brackets_in_titles_notes_and_messages_are_shown_literally(
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert reader.doc.labels[1].note == NOTE
-        assert f"redo: note on sentence 2 set to “{NOTE}”" in screen_text(app)
+        assert f"redo: note on sentence 2 to “{NOTE}”" in screen_text(app)
 
         # The side panel lists the claim with its bracketed text.
         await pilot.press("g", "1", "p")

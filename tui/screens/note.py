@@ -65,8 +65,9 @@ class NoteScreen(ModalScreen[str | None]):
         # The reason comes from the store or the OS (it may quote a path): Content, not markup.
         self.query_one("#note-hint", Static).update(
             Content.assemble(
-                (Content(failure), "bold"),
-                "\nyour text is kept here · ctrl+s: try again · escape twice: discard it",
+                ("NOT SAVED, your text is kept here · ctrl+s: try again · escape twice: discard it", "bold"),
+                "\n",
+                Content(failure).stylize("dim"),  # may be cut in a small terminal: the notice has it all
             )
         )
 

@@ -243,7 +243,7 @@ def history_message(which: str, change: Any, model_spans: Sequence[Span] = ()) -
         note = getattr(record, "note", "")
         if not note:
             return f"{which}: note on {where} removed"
-        return f"{which}: note on {where} restored to “{_short(note)}”" if which == "undo" else f"{which}: note on {where} set to “{_short(note)}”"
+        return f"{which}: note on {where} {'restored to' if which == 'undo' else 'to'} “{_short(note)}”"
     return f"{which}: {change.description}"
 
 
@@ -1086,22 +1086,27 @@ class ReaderScreen(Screen[None]):
             return False
         return True
 
-    def _store_call(self, what: str, call: Any, *args: Any) -> bool:
+    def _store_call(self, what: str, call: Any, *args: Any, note: bool = False) -> bool:
         """Run one store call; the indicator says "saved" only once it has returned."""
         try:
             call(*args)
         except (ClaimscopeError, OSError) as error:
-            self._not_saved(error)
+            self._not_saved(error, note=note)
             return False
         self.save_indicator.saved(what)
         return True
 
-    def _not_saved(self, error: ClaimscopeError | OSError) -> None:
-        """A change did not reach the disk: say so in one line, show what the store holds."""
+    def _not_saved(self, error: ClaimscopeError | OSError, *, note: bool = False) -> None:
+        """A change did not reach the disk: say so in one line, show what the store holds.
+
+        ``note``: it was the note editor's save, which is retried with ctrl+s, not a key."""
         if isinstance(error, OSError):  # the store words its own errors; this is a last resort
             reason = f"cannot write {self.capp.store.path} ({error.strerror or error})"
         else:
             reason = str(error)
+        if note:
+            reason = reason.replace("label not saved", "note not saved", 1)
+            reason = reason.replace("press the key again", "press ctrl+s again", 1)
         self.save_indicator.failed()
         # The store's own messages already say what was not saved ("label not saved: disk full ...").
         self.last_failure = reason if "not saved" in reason else f"not saved: {reason}"
@@ -1212,7 +1217,7 @@ class ReaderScreen(Screen[None]):
             # Called by the editor, which stays open with the text when this fails.
             if doc is not self.doc:  # cannot happen while the editor is up; never write elsewhere
                 return "not saved: the article changed under the editor"
-            if not self._store_call("note saved", doc.set_note, index, note):
+            if not self._store_call("note saved", doc.set_note, index, note, note=True):
                 return self.last_failure
             self._after_sentence_edit(index)
             return None
