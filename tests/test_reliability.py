@@ -943,12 +943,9 @@ claim = false
 
 
 @pytest.mark.anyio
-async def test_the_key_bar_shows_the_schemes_keys_and_note_undo_does_not_read_like_a_label(
-    tmp_path: Path, analyzer
-) -> None:
+async def test_the_key_bar_shows_the_keys_of_a_scheme_with_swapped_keys(tmp_path: Path, analyzer) -> None:
     from apps import make_app
     from tui.widgets.key_bar import KeyBar
-    from tui.widgets.save_indicator import SaveIndicator
 
     app = make_app(_first_hour_corpus(tmp_path, SWAPPED_KEYS), tmp_path / "store", analyzer)
     assert [label.key for label in app.scheme][:2] == ["2", "1"]  # quantity and cause swapped
@@ -958,17 +955,28 @@ async def test_the_key_bar_shows_the_schemes_keys_and_note_undo_does_not_read_li
         assert " 1-6 Type " in bar and "2-6" not in bar, bar
         await pilot.press("1")  # cause, by the scheme's key
         assert reader.doc.labels[0].label == "cause"
+    app.store.close()
+
+
+@pytest.mark.anyio
+async def test_undoing_a_note_does_not_read_like_the_label_none(tmp_path: Path, analyzer) -> None:
+    from apps import make_app
+    from tui.widgets.save_indicator import SaveIndicator
+
+    app = make_app(_first_hour_corpus(tmp_path), tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await _opened(app, pilot, "ferry.txt")
 
         def said() -> str:
             return str(reader.query_one(SaveIndicator).render())
 
-        await pilot.press("n", *"check", "ctrl+s", "n", *" this", "ctrl+s")
+        await pilot.press("n", *"check", "ctrl+s", "u")
+        assert "undo: note on sentence 1 removed" in said() and "none" not in said(), said()
+        await pilot.press("ctrl+r")
+        assert "redo: note on sentence 1 to “check”" in said(), said()
+        await pilot.press("n", *" this", "ctrl+s")
         await pilot.pause()
         assert reader.doc.labels[0].note == "check this"
         await pilot.press("u")
         assert "undo: note on sentence 1 restored to “check”" in said(), said()
-        await pilot.press("u")
-        assert "undo: note on sentence 1 removed" in said() and "none" not in said(), said()
-        await pilot.press("ctrl+r")
-        assert "redo: note on sentence 1 to “check”" in said(), said()
     app.store.close()
