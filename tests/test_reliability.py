@@ -786,6 +786,12 @@ async def test_adjudication_with_single_labels_too_keeps_its_gold_lock_and_saves
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert [c.index for c in screen.work.cases] == [1] and screen.work.read_only_reason is None
+            # "Adjudicate" from the palette while the review is open goes back to it.
+            await pilot.press("ctrl+p", *"Adjudicate", "enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.screen is screen and sum(isinstance(s, AdjudicateScreen) for s in app.screen_stack) == 1
+            assert screen.work is not None and screen.work.read_only_reason is None
             await pilot.press("escape")
             await pilot.pause()
             # Closed, the lock is gone: a second review in the same app is not locked out.
