@@ -54,7 +54,10 @@ class Adjudication:
     """The cases of a corpus and the gold shard their decisions go to.
 
     ``store`` is the adjudicator's store (the app's); the gold shard is opened with its
-    own lock, so two people cannot adjudicate at once (the second is read-only).
+    own lock, so two people cannot adjudicate at once (the second is read-only). One
+    adjudication holds that lock from its start to :meth:`close`: showing other cases
+    (:meth:`find` then :meth:`show`) keeps it, rather than opening a second adjudication
+    that would find the lock held by this very process and go read-only.
     """
 
     def __init__(
@@ -65,12 +68,31 @@ class Adjudication:
         *,
         include_single: bool = False,
     ) -> None:
+        self._store = store
+        self._articles = tuple(articles)
+        self._sentences_of = sentences_of
         self.gold = Store.open(
             store.corpus_root, annotator=store.annotator, scheme=store.scheme,
             store_dir=store.path, gold=True,
         )
-        self.cases = find_cases(store.shards(), articles, sentences_of, include_single=include_single)
+        try:
+            self.cases = self.find(include_single=include_single)
+        except BaseException:
+            self.gold.close()  # a failed start must not keep the gold lock
+            raise
+        self.include_single = include_single
         self._docs: dict[str, ArticleAnnotations] = {}
+
+    def find(self, *, include_single: bool) -> list[Case]:
+        """The cases of the same articles, with or without single labels (for :meth:`show`).
+
+        Reads the annotators' shards only, so it may run in a worker thread."""
+        return find_cases(self._store.shards(), self._articles, self._sentences_of, include_single=include_single)
+
+    def show(self, cases: list[Case], *, include_single: bool) -> None:
+        """Adjudicate ``cases`` (from :meth:`find`) from now on, under the same gold lock."""
+        self.cases = cases
+        self.include_single = include_single
 
     @property
     def read_only_reason(self) -> str | None:

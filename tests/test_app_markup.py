@@ -100,7 +100,7 @@ async def test_brackets_in_titles_notes_and_messages_are_shown_literally(
         await pilot.press("1", "u", "u")
         await pilot.pause()
         assert reader.doc.labels.get(1) is None
-        assert f"undo: note on sentence 2 back to none" in screen_text(app)
+        assert "undo: note on sentence 2 removed" in screen_text(app)
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert reader.doc.labels[1].note == NOTE

@@ -1030,3 +1030,335 @@ def test_gold_export_keeps_the_annotators_notes_and_marks(team_store, tmp_path: 
     _team_export(team_store, tmp_path / "gold.jsonl", "prodigy", "--gold")
     tasks = {t["meta"]["sentence_index"]: t for t in map(json.loads, (tmp_path / "gold.jsonl").read_text("utf-8").splitlines())}
     assert tasks[1]["meta"]["checkworthy"] is True and tasks[1]["meta"]["note"] == "bob: fuel or wages?"
+# --- issue 16: the first hour (label picker, adjudication, reading positions, notes, key bar) ---
+
+FIRST_HOUR = """Ferry fares rise
+
+Ferry fares will rise by 12% next year. The council blamed higher fuel costs.
+
+Passengers said the service was often late. The operator expects 2 million journeys in 2026.
+"""
+
+
+def _first_hour_corpus(tmp_path: Path, scheme_toml: str | None = None) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "ferry.txt").write_text(FIRST_HOUR, encoding="utf-8")
+    (folder / "buses.txt").write_text(
+        "Bus lanes extended\n\nThe city added 14 km of bus lanes. Journeys got 6% faster.\n\n"
+        "Drivers complained about the works. The mayor expects more lanes in 2027.\n",
+        encoding="utf-8",
+    )
+    if scheme_toml is not None:
+        (folder / "claimscope.toml").write_text(scheme_toml, encoding="utf-8")
+    return folder
+
+
+def _region_text(app, region) -> list[str]:
+    """The characters the terminal shows inside ``region`` of the app, line by line."""
+    strips = app.screen._compositor.render_strips()
+    return [strips[y].crop(region.x, region.right).text for y in range(region.y, region.bottom)]
+
+
+async def _opened(app, pilot, article_id: str | None = None):
+    """Open ``article_id`` (None: wait for the app's own restore) and wait for its analysis."""
+    from tui.screens.reader import ReaderScreen
+
+    if article_id is not None:
+        app.open_article(article_id)
+    for _ in range(200):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        if isinstance(app.screen, ReaderScreen) and app.screen.analysis is not None:
+            return app.screen
+    return None
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_label_picker_of_t_and_r_shows_its_labels_and_a_key_picks_one(
+    tmp_path: Path, analyzer, size: tuple[int, int]
+) -> None:
+    from textual.containers import Vertical
+
+    from apps import make_app
+    from tui.screens.label_picker import LabelPickerScreen
+
+    app = make_app(_first_hour_corpus(tmp_path), tmp_path / "store", analyzer)
+    async with app.run_test(size=size) as pilot:
+        reader = await _opened(app, pilot, "ferry.txt")
+        assert reader is not None
+        await pilot.press("j", "j", "2", "g")  # s3 cause, back to the first sentence
+        for key, question in (("T", "Go to the next sentence labelled:"), ("R", "Review the sentences labelled:")):
+            await pilot.press(key)
+            await pilot.pause()
+            picker = app.screen
+            assert isinstance(picker, LabelPickerScreen)
+            box = picker.query_one(Vertical).region
+            shown = _region_text(app, box)
+            text = "\n".join(shown)
+            # Every label with its key, the question and the way out, inside the box.
+            assert question in text, shown
+            for label in app.scheme:
+                assert any(f"{label.key}  {label.name}" in line for line in shown), (label.name, shown)
+            assert "escape: cancel" in text
+            assert box.right <= size[0] and box.bottom <= size[1]
+            await pilot.press("2")  # cause
+            await pilot.pause()
+            assert app.screen is reader and reader.view.cursor == 2
+            await pilot.press("g")
+        assert reader.review_label == "cause"
+    app.store.close()
+
+
+@pytest.mark.anyio
+async def test_adjudication_with_single_labels_too_keeps_its_gold_lock_and_saves_decisions(
+    tmp_path: Path, analyzer
+) -> None:
+    from annotations.scheme import default_scheme
+    from tui.app import ClaimscopeApp
+    from tui.config import Config
+    from tui.screens.adjudicate import AdjudicateScreen
+
+    corpus_dir, store_dir = _first_hour_corpus(tmp_path), tmp_path / "store"
+    corpus = load_corpus(corpus_dir)
+    article = corpus.get("ferry.txt")
+    sentences = analyzer.analyze(article).sentences
+    with Store.open(corpus.root, annotator="ana", store_dir=store_dir) as ana:
+        ana.article(article, sentences).set_label(1, "quantity")  # ana and bob disagree on s2
+        ana.article(article, sentences).set_label(3, "prediction")  # ana alone on s4
+    with Store.open(corpus.root, annotator="bob", store_dir=store_dir) as bob:
+        bob.article(article, sentences).set_label(1, "cause")
+
+    store = Store.open(corpus.root, annotator="cy", scheme=default_scheme(), store_dir=store_dir)
+    app = ClaimscopeApp(corpus, store, default_scheme(), analyzer, restore=False, config=Config(advance="stay"))
+
+    async def adjudicate() -> AdjudicateScreen:
+        screen = AdjudicateScreen(app)
+        app.push_screen(screen)
+        for _ in range(200):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            if screen.work is not None:
+                break
+        assert screen.work is not None
+        return screen
+
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = await adjudicate()
+            assert [c.index for c in screen.work.cases] == [1]
+            await pilot.press("a")  # single labels too
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert [c.index for c in screen.work.cases] == [1, 3]
+            plain = screen.render_case().plain
+            assert screen.work.read_only_reason is None and "locked by" not in plain, plain
+            assert screen.case is not None and screen.case.index == 1  # the first undecided
+            await pilot.press("2")  # cause for s2; then the next undecided, s4
+            await pilot.press("3")  # prediction for s4
+            assert "2 decided, 0 to go" in screen.render_case().plain, screen.render_case().plain
+            await pilot.press("a")  # and back: still the same lock, still writable
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert [c.index for c in screen.work.cases] == [1] and screen.work.read_only_reason is None
+            # "Adjudicate" from the palette while the review is open goes back to it.
+            await pilot.press("ctrl+p", *"Adjudicate", "enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.screen is screen and sum(isinstance(s, AdjudicateScreen) for s in app.screen_stack) == 1
+            assert screen.work is not None and screen.work.read_only_reason is None
+            await pilot.press("escape")
+            await pilot.pause()
+            # Closed, the lock is gone: a second review in the same app is not locked out.
+            again = await adjudicate()
+            assert again.work.read_only_reason is None, again.work.read_only_reason
+            await pilot.press("escape")
+            await pilot.pause()
+    finally:
+        store.close()
+    with Store.open(corpus.root, annotator="cy", store_dir=store_dir, gold=True, read_only=True) as gold:
+        decided = {i: (r.label, r.annotator) for i, r in gold.article(article, sentences).labels.items()}
+    assert decided == {1: ("cause", "cy"), 3: ("prediction", "cy")}
+    assert not (store_dir / "annotators" / "_gold" / "lock").exists()
+
+
+@pytest.mark.anyio
+async def test_each_annotator_reopens_at_their_own_sentence(tmp_path: Path, analyzer) -> None:
+    from annotations.scheme import default_scheme
+    from tui.app import ClaimscopeApp
+    from tui.config import Config, Position, PositionBook
+    from tui.screens.reader import ReaderScreen
+
+    corpus_dir, store_dir = _first_hour_corpus(tmp_path), tmp_path / "store"
+    corpus = load_corpus(corpus_dir)
+    book = tmp_path / "positions.json"  # one user data folder, shared by everyone on this computer
+
+    def app_of(annotator: str) -> ClaimscopeApp:
+        store = Store.open(corpus.root, annotator=annotator, scheme=default_scheme(), store_dir=store_dir)
+        return ClaimscopeApp(
+            corpus, store, default_scheme(), analyzer,
+            positions=PositionBook(book), config=Config(advance="stay"),
+        )
+
+    async def session(annotator: str, *moves: tuple[str, int]) -> tuple[str, int] | None:
+        """Start the app as ``annotator``; return where it reopened, then open and move."""
+        app = app_of(annotator)
+        try:
+            async with app.run_test(size=(100, 30)) as pilot:
+                reader = await _opened(app, pilot)
+                where = (reader.article.id, reader.view.cursor) if reader is not None else None
+                for article_id, steps in moves:
+                    reader = await _opened(app, pilot, article_id)
+                    start = reader.view.cursor
+                    await pilot.press(*["j"] * steps)
+                    assert reader.view.cursor == start + steps
+                await pilot.pause()
+        finally:
+            app.store.close()
+        return where
+
+    assert await session("ana", ("buses.txt", 2)) is None
+    # bob starts fresh: not at ana's sentence, and ana's buses.txt position is not his.
+    assert await session("bob", ("ferry.txt", 1)) is None
+    assert await session("bob", ("buses.txt", 1)) == ("ferry.txt", 1)
+    assert await session("ana") == ("buses.txt", 2)
+    assert await session("bob") == ("buses.txt", 1)
+
+    # A position written before positions were per annotator is everyone's start until
+    # they move, and one annotator's moves do not change it for the others.
+    legacy = tmp_path / "legacy.json"
+    legacy.write_text(json.dumps({str(corpus.root): {"article": "ferry.txt", "sentence": 3, "articles": {"ferry.txt": 3}}}))
+    positions = PositionBook(legacy)
+    assert positions.get(corpus.root, "cy") == positions.get(corpus.root, "dan") == Position("ferry.txt", 3)
+    positions.set(corpus.root, Position("buses.txt", 1), {"ferry.txt": 3, "buses.txt": 1}, "cy")
+    assert positions.get(corpus.root, "cy") == Position("buses.txt", 1)
+    assert positions.get(corpus.root, "dan") == Position("ferry.txt", 3)
+    assert positions.sentences(corpus.root, "dan") == {"ferry.txt": 3}
+    assert positions.get(corpus.root) == Position("ferry.txt", 3)  # what an older claimscope reads
+
+
+@pytest.mark.anyio
+async def test_a_note_that_cannot_be_saved_on_a_full_disk_stays_in_the_editor(
+    tmp_path: Path, analyzer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.notifications import Notify
+    from textual.widgets import Static, TextArea
+
+    from apps import make_app
+    from test_app_save_failures import Disk
+    from tui.screens.note import NoteScreen
+    from tui.screens.reader import ReaderScreen
+
+    corpus_dir = _first_hour_corpus(tmp_path)
+    disk = Disk(tmp_path / "store", monkeypatch)  # a 64 KiB tmpfs, filled: the kernel's ENOSPC
+    disk.mount()
+    notices: list[str] = []
+
+    def hook(message) -> None:
+        if isinstance(message, Notify):
+            notices.append(message.notification.message)
+
+    typed = "ask the council for the 2024 fuel bill"
+    try:
+        app = make_app(corpus_dir, disk.folder, analyzer)
+        async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
+            reader = await _opened(app, pilot, "ferry.txt")
+            await pilot.press("j", "n", *typed)
+            editor = app.screen
+            assert isinstance(editor, NoteScreen)
+            disk.fill()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            # Still open, with every typed character, and saying the note was not saved.
+            assert app.screen is editor and editor.query_one(TextArea).text == typed
+            assert any("not saved" in notice and "disk full" in notice for notice in notices), notices
+            hint = str(editor.query_one("#note-hint", Static).render())
+            assert "not saved" in hint and "kept" in hint, hint
+            await pilot.press("escape")  # one escape does not throw the text away
+            await pilot.pause()
+            assert app.screen is editor and editor.query_one(TextArea).text == typed
+            disk.free()
+            await pilot.press("ctrl+s")  # room again: the same text is saved
+            await pilot.pause()
+            assert app.screen is reader and isinstance(reader, ReaderScreen)
+            assert reader.doc.labels[1].note == typed
+        app.store.close()
+        article = load_corpus(corpus_dir).get("ferry.txt")
+        with Store.open(corpus_dir, annotator="tester", store_dir=disk.folder, read_only=True) as store:
+            assert store.article(article, analyzer.analyze(article).sentences).labels[1].note == typed
+    finally:
+        disk.unmount()
+
+
+SWAPPED_KEYS = """
+default_claim = "other"
+[[labels]]
+name = "quantity"
+key = "2"
+claim = true
+[[labels]]
+name = "cause"
+key = "1"
+claim = true
+[[labels]]
+name = "prediction"
+key = "3"
+claim = true
+[[labels]]
+name = "rule"
+key = "4"
+claim = true
+[[labels]]
+name = "experience"
+key = "5"
+claim = true
+[[labels]]
+name = "other"
+key = "6"
+claim = true
+[[labels]]
+name = "none"
+key = "x"
+claim = false
+"""
+
+
+@pytest.mark.anyio
+async def test_the_key_bar_shows_the_keys_of_a_scheme_with_swapped_keys(tmp_path: Path, analyzer) -> None:
+    from apps import make_app
+    from tui.widgets.key_bar import KeyBar
+
+    app = make_app(_first_hour_corpus(tmp_path, SWAPPED_KEYS), tmp_path / "store", analyzer)
+    assert [label.key for label in app.scheme][:2] == ["2", "1"]  # quantity and cause swapped
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await _opened(app, pilot, "ferry.txt")
+        bar = "\n".join(_region_text(app, reader.query_one(KeyBar).region))
+        assert " 1-6 Type " in bar and "2-6" not in bar, bar
+        await pilot.press("1")  # cause, by the scheme's key
+        assert reader.doc.labels[0].label == "cause"
+    app.store.close()
+
+
+@pytest.mark.anyio
+async def test_undoing_a_note_does_not_read_like_the_label_none(tmp_path: Path, analyzer) -> None:
+    from apps import make_app
+    from tui.widgets.save_indicator import SaveIndicator
+
+    app = make_app(_first_hour_corpus(tmp_path), tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await _opened(app, pilot, "ferry.txt")
+
+        def said() -> str:
+            return str(reader.query_one(SaveIndicator).render())
+
+        await pilot.press("n", *"check", "ctrl+s", "u")
+        assert "undo: note on sentence 1 removed" in said() and "none" not in said(), said()
+        await pilot.press("ctrl+r")
+        assert "redo: note on sentence 1 to “check”" in said(), said()
+        await pilot.press("n", *" this", "ctrl+s")
+        await pilot.pause()
+        assert reader.doc.labels[0].note == "check this"
+        await pilot.press("u")
+        assert "undo: note on sentence 1 restored to “check”" in said(), said()
+    app.store.close()

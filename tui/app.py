@@ -68,8 +68,8 @@ class ClaimscopeApp(App[None]):
         # Before anything runs: a label key that is already a reader key is a SchemeError.
         self.reader_keys = reader_bindings(scheme, self.config, also=self.BINDINGS)
         self.positions = positions or PositionBook()
-        #: article id -> the sentence it was left at (this corpus), saved with the position
-        self.article_positions = self.positions.sentences(corpus.root)
+        #: article id -> the sentence this annotator left it at (this corpus), saved with the position
+        self.article_positions = self.positions.sentences(corpus.root, self.annotator)
         self.advance = self.config.advance  # where a label key moves the cursor; the palette cycles it
         self.pace = Pace()
         self.restore = restore
@@ -120,7 +120,7 @@ class ClaimscopeApp(App[None]):
         for notice in (*self.notices, *getattr(self.store, "notices", ())):
             self.notify(notice, timeout=8)
         if self.restore:
-            position = self.positions.get(self.corpus.root)
+            position = self.positions.get(self.corpus.root, self.annotator)
             if position is not None and self.corpus.get(position.article_id) is not None:
                 # After the list has composed, so it can put its cursor on the article too.
                 self.call_after_refresh(self.open_article, position.article_id, position.sentence)
@@ -241,7 +241,7 @@ class ClaimscopeApp(App[None]):
     def save_position(self) -> None:
         """Write the reading positions if they changed."""
         if self._position is not None and self._positions_changed:
-            self.positions.set(self.corpus.root, self._position, self.article_positions)
+            self.positions.set(self.corpus.root, self._position, self.article_positions, self.annotator)
             self._positions_changed = False
 
     # --------------------------------------------------------------- layers

@@ -127,8 +127,22 @@ def load_config(path: Path | None = None) -> Config:
     return Config(keys=remap, theme=theme, advance=advance, order=order, path=path)
 
 
+def _annotators(entry: Mapping[str, object]) -> dict[str, object]:
+    """The per-annotator positions of a corpus entry (none in files from before them)."""
+    found = entry.get("annotators")
+    return dict(found) if isinstance(found, dict) else {}
+
+
 class PositionBook:
-    """Remembers, per corpus root, the last article read and the last sentence of each article."""
+    """Remembers, per corpus root and annotator, the last article read and the last sentence
+    of each article.
+
+    Each annotator has their own position (``"annotators"`` of a corpus's entry), so two
+    people sharing a computer or a ``serve`` each reopen where they left. The entry's own
+    ``article``/``sentence``/``articles`` are the position written before positions were
+    per annotator (or with no annotator): every annotator starts from it until they have
+    moved once, and it is never overwritten by an annotator's moves.
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or data_dir() / "positions.json"
@@ -141,34 +155,54 @@ class PositionBook:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def _entry(self, corpus_root: Path) -> dict[str, object]:
+    def _entry(self, corpus_root: Path, annotator: str | None = None) -> dict[str, object]:
+        """The corpus's shared entry, or ``annotator``'s own one when they have it."""
         entry = self._read().get(str(Path(corpus_root).resolve()))
-        return entry if isinstance(entry, dict) else {}
+        entry = entry if isinstance(entry, dict) else {}
+        if annotator is not None:
+            own = _annotators(entry).get(annotator)
+            if isinstance(own, dict) and isinstance(own.get("article"), str):
+                return own
+        return entry
 
-    def get(self, corpus_root: Path) -> Position | None:
-        """The remembered position for a corpus, if any."""
-        entry = self._entry(corpus_root)
+    def get(self, corpus_root: Path, annotator: str | None = None) -> Position | None:
+        """The remembered position for a corpus (``annotator``'s own, else the shared one)."""
+        entry = self._entry(corpus_root, annotator)
         if not isinstance(entry.get("article"), str):
             return None
         sentence = entry.get("sentence", 0)
         return Position(str(entry["article"]), sentence if isinstance(sentence, int) else 0)
 
-    def sentences(self, corpus_root: Path) -> dict[str, int]:
+    def sentences(self, corpus_root: Path, annotator: str | None = None) -> dict[str, int]:
         """Article id -> the sentence it was left at, for a corpus (files from before: empty)."""
-        articles = self._entry(corpus_root).get("articles")
+        articles = self._entry(corpus_root, annotator).get("articles")
         if not isinstance(articles, dict):
             return {}
         return {str(key): value for key, value in articles.items() if isinstance(value, int) and value >= 0}
 
-    def set(self, corpus_root: Path, position: Position, sentences: Mapping[str, int] | None = None) -> None:
-        """Store the position and, if given, every article's sentence (atomically; failures are
-        ignored, it is only a convenience)."""
+    def set(
+        self,
+        corpus_root: Path,
+        position: Position,
+        sentences: Mapping[str, int] | None = None,
+        annotator: str | None = None,
+    ) -> None:
+        """Store the position and, if given, every article's sentence, as ``annotator``'s
+        own (atomically; failures are ignored, it is only a convenience)."""
         data = self._read()
-        data[str(Path(corpus_root).resolve())] = {
+        key = str(Path(corpus_root).resolve())
+        entry = data.get(key)
+        entry = dict(entry) if isinstance(entry, dict) else {}
+        mine = {
             "article": position.article_id,
             "sentence": position.sentence,
-            "articles": dict(sentences if sentences is not None else self.sentences(corpus_root)),
+            "articles": dict(sentences if sentences is not None else self.sentences(corpus_root, annotator)),
         }
+        if annotator is None:
+            entry.update(mine)
+        else:
+            entry["annotators"] = {**_annotators(entry), annotator: mine}
+        data[key] = entry
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             replace_file(self.path, json.dumps(data, indent=1).encode("utf-8"))

@@ -89,6 +89,12 @@ def _push_team_screen(app: ClaimscopeApp, which: str) -> None:
     else:
         from tui.screens.adjudicate import AdjudicateScreen
 
+        # One review per app: a second one would find the gold lock held by the first.
+        open_one = next((s for s in app.screen_stack if isinstance(s, AdjudicateScreen)), None)
+        if open_one is not None:
+            while app.screen is not open_one:
+                app.pop_screen()
+            return
         app.push_screen(AdjudicateScreen(app))
 
 

@@ -49,6 +49,8 @@ class AdjudicateScreen(Screen[None]):
         self.position = 0
         self.selected = 0  # the annotator row enter takes
         self.message = ""
+        self._loading = True  # the first load starts on mount
+        self._gone = False  # unmounted: a late adjudication is closed, not shown
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -60,34 +62,69 @@ class AdjudicateScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        """Build the cases off the UI thread (it may need analyses)."""
+        """Build the cases off the UI thread (it may need analyses).
+
+        Runs once per screen (again only after it failed): the adjudication it builds
+        holds the gold lock until the screen closes, and ``a`` reuses it (:meth:`refind`).
+        """
         from annotations.adjudication import Adjudication
 
         host = self.host
+        include_single = self.include_single
         try:
             work = Adjudication(
                 host.store, host.corpus.articles, _sentences_of(host.analyzer),
-                include_single=self.include_single,
+                include_single=include_single,
             )
         except ClaimscopeError as error:
             self.app.call_from_thread(self._show_error, str(error))
             return
         self.app.call_from_thread(self._loaded, work)
 
+    @work(thread=True, exclusive=True, group="adjudicate-refind", exit_on_error=False)
+    def refind(self, include_single: bool) -> None:
+        """The cases with or without single labels, for the adjudication already open."""
+        work = self.work
+        if work is None:
+            return
+        try:
+            cases = work.find(include_single=include_single)
+        except ClaimscopeError as error:
+            self.app.call_from_thread(self._show_error, str(error))
+            return
+        self.app.call_from_thread(self._found, work, cases, include_single)
+
     def _show_error(self, message: str) -> None:
-        self.query_one("#case", Static).update(Content(message))
+        self._loading = False
+        if not self._gone:
+            self.query_one("#case", Static).update(Content(message))
 
     def _loaded(self, work: Adjudication) -> None:
-        if self.work is not None:
-            self.work.close()
+        self._loading = False
+        if self._gone or self.work is not None:
+            work.close()  # the screen closed meanwhile: let go of the gold lock at once
+            return
         self.work = work
         self.position = work.first_undecided()
         self.selected = 0
+        if work.include_single != self.include_single:  # a was pressed while loading
+            self.refind(self.include_single)
+        self.refresh_case()
+
+    def _found(self, work: Adjudication, cases: list[Case], include_single: bool) -> None:
+        # Only the answer to the latest a counts, and only for the adjudication shown.
+        if self._gone or work is not self.work or include_single != self.include_single:
+            return
+        work.show(cases, include_single=include_single)
+        self.position = work.first_undecided()
+        self.selected, self.message = 0, ""
         self.refresh_case()
 
     def on_unmount(self) -> None:
+        self._gone = True
         if self.work is not None:
             self.work.close()
+            self.work = None
 
     # ------------------------------------------------------------------ drawing
 
@@ -216,8 +253,14 @@ class AdjudicateScreen(Screen[None]):
 
     def key_single(self) -> None:
         self.include_single = not self.include_single
-        self.message = ""
-        self.load()
+        self.message = "finding the sentences..."
+        if self.work is not None:
+            self.refind(self.include_single)
+            self.refresh_case()
+        elif not self._loading:  # the first load failed: try again
+            self._loading = True
+            self.load()
+        # else: the load under way sees the new choice when it ends (_loaded)
 
     def decide(self, name: str) -> None:
         """Record ``name`` as the gold label and move on to the next undecided sentence."""

@@ -22,9 +22,12 @@ class LabelPickerScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     LabelPickerScreen { align: center middle; }
     LabelPickerScreen > Vertical {
-        width: auto; max-width: 70; height: auto; padding: 1 2;
+        width: auto; max-width: 95%; height: auto; max-height: 95%; padding: 1 2;
         border: round $accent; background: $surface;
     }
+    /* A Static is 1fr wide by default, which is nothing inside a box as wide as its
+       content: the box drew empty. The text sets the width here. */
+    LabelPickerScreen > Vertical > Static { width: auto; max-width: 66; }
     """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", show=False)]
 

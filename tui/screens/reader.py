@@ -216,7 +216,8 @@ def _span_chip(span: Span, no_color: bool) -> Any:
 
 def history_message(which: str, change: Any, model_spans: Sequence[Span] = ()) -> str:
     """What undo or redo did, in its direction: "undo: sentence 11 back to prediction",
-    "redo: sentence 11 to quantity", "undo: span “Marrow Island” back to GPE (model)".
+    "redo: sentence 11 to quantity", "undo: span “Marrow Island” back to GPE (model)",
+    "undo: note on sentence 4 removed", "undo: note on sentence 4 restored to “…”".
     """
     record = change.before if which == "undo" else change.after
     to = "back to" if which == "undo" else "to"
@@ -238,8 +239,11 @@ def history_message(which: str, change: Any, model_spans: Sequence[Span] = ()) -
     if change.field == "checkworthy":
         return f"{which}: {where} {to} {'check-worthy' if getattr(record, 'checkworthy', False) else 'not check-worthy'}"
     if change.field == "note":
+        # Never "back to none": that reads like the label none.
         note = getattr(record, "note", "")
-        return f"{which}: note on {where} {to} “{_short(note)}”" if note else f"{which}: note on {where} {to} none"
+        if not note:
+            return f"{which}: note on {where} removed"
+        return f"{which}: note on {where} {'restored to' if which == 'undo' else 'to'} “{_short(note)}”"
     return f"{which}: {change.description}"
 
 
@@ -302,6 +306,7 @@ class ReaderScreen(Screen[None]):
         self._non_sentences: tuple[Any, tuple[int, ...]] = (None, ())  # (sentences, indexes of headings etc.)
         self._suggested_for: Analysis | None = None
         self.others: dict[int, list[Any]] = {}  # sentence -> other annotators' labels (see _load_others)
+        self.last_failure = ""  # the one-line message of the last change that was not saved
 
     @property
     def capp(self) -> ClaimscopeApp:
@@ -1081,25 +1086,31 @@ class ReaderScreen(Screen[None]):
             return False
         return True
 
-    def _store_call(self, what: str, call: Any, *args: Any) -> bool:
+    def _store_call(self, what: str, call: Any, *args: Any, note: bool = False) -> bool:
         """Run one store call; the indicator says "saved" only once it has returned."""
         try:
             call(*args)
         except (ClaimscopeError, OSError) as error:
-            self._not_saved(error)
+            self._not_saved(error, note=note)
             return False
         self.save_indicator.saved(what)
         return True
 
-    def _not_saved(self, error: ClaimscopeError | OSError) -> None:
-        """A change did not reach the disk: say so in one line, show what the store holds."""
+    def _not_saved(self, error: ClaimscopeError | OSError, *, note: bool = False) -> None:
+        """A change did not reach the disk: say so in one line, show what the store holds.
+
+        ``note``: it was the note editor's save, which is retried with ctrl+s, not a key."""
         if isinstance(error, OSError):  # the store words its own errors; this is a last resort
             reason = f"cannot write {self.capp.store.path} ({error.strerror or error})"
         else:
             reason = str(error)
+        if note:
+            reason = reason.replace("label not saved", "note not saved", 1)
+            reason = reason.replace("press the key again", "press ctrl+s again", 1)
         self.save_indicator.failed()
         # The store's own messages already say what was not saved ("label not saved: disk full ...").
-        self.notify(reason if "not saved" in reason else f"not saved: {reason}", severity="error", timeout=10)
+        self.last_failure = reason if "not saved" in reason else f"not saved: {reason}"
+        self.notify(self.last_failure, severity="error", timeout=10)
         if self.doc is not None:
             # The store keeps memory as the file is: redraw from it, not from what was asked.
             self._refresh_annotations()
@@ -1200,13 +1211,20 @@ class ReaderScreen(Screen[None]):
         index = self.view.cursor
         record = self.doc.labels.get(index)
 
-        def save(note: str | None) -> None:
-            if note is not None and self._store_call("note saved", self.doc.set_note, index, note):
-                self._after_sentence_edit(index)
+        doc = self.doc
+
+        def save(note: str) -> str | None:
+            # Called by the editor, which stays open with the text when this fails.
+            if doc is not self.doc:  # cannot happen while the editor is up; never write elsewhere
+                return "not saved: the article changed under the editor"
+            if not self._store_call("note saved", doc.set_note, index, note, note=True):
+                return self.last_failure
+            self._after_sentence_edit(index)
+            return None
 
         sentence = self.analysis.sentences[index] if self.analysis else None
         text = self.article.text[sentence.start : sentence.end] if sentence else ""
-        self.app.push_screen(NoteScreen(record.note if record else "", index, text), save)
+        self.app.push_screen(NoteScreen(record.note if record else "", index, text, save=save))
 
     def action_previous_hit(self) -> None:
         self._step_hit(-1)

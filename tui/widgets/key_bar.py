@@ -55,11 +55,7 @@ class KeyBar(Static):
                 seen[label].append(key)
         entries = []
         for label in order:
-            keys = seen[label]
-            if len(keys) > 2 and all(k.isdigit() and len(k) == 1 for k in keys):
-                shown = f"{keys[0]}-{keys[-1]}"  # 1-6, not 123456
-            else:
-                shown = "".join(keys) if all(len(k) == 1 for k in keys) else "/".join(keys)
+            shown = keys_text(seen[label])
             entries.append(Content.assemble((f" {shown}", "bold $footer-key-foreground"), f" {label} "))
         entries.append(Content.assemble((" ^p", "bold $footer-key-foreground"), " palette "))
         self._entries = entries
@@ -91,3 +87,22 @@ class KeyBar(Static):
         if relayout:
             self.styles.height = len(lines)
         self.update(content, layout=relayout)
+
+
+def keys_text(keys: list[str]) -> str:
+    """The keys of one key bar entry: single digits as runs of the keys really bound
+    (``1-6``; ``1-3,5`` when 4 is not one of them; a scheme may give its labels any
+    digits in any order), other one-character keys side by side (``jk``), longer ones
+    with ``/`` between them."""
+    digits = sorted({int(k) for k in keys if len(k) == 1 and k.isdigit()})
+    if len(digits) < 3 or len(digits) != len(keys):
+        return "".join(keys) if all(len(k) == 1 for k in keys) else "/".join(keys)
+    runs: list[list[int]] = []
+    for digit in digits:
+        if runs and digit == runs[-1][-1] + 1:
+            runs[-1].append(digit)
+        else:
+            runs.append([digit])
+    return ",".join(
+        f"{run[0]}-{run[-1]}" if len(run) > 2 else ",".join(map(str, run)) for run in runs
+    )
