@@ -652,3 +652,75 @@ def test_a_lock_held_by_a_killed_but_unreaped_process_is_taken_over(tmp_path: Pa
     finally:
         holder.kill()
         holder.wait(timeout=10)
+
+
+# --- issue 16: the reader's label marks, the palette's ranking, the figures filter ---
+
+_FIGURES_ARTICLES = {
+    "army.txt": "Army plans a bigger reserve\n\nThe army wants 300,000 new recruits by 2030, the defence ministry said.\n\n"
+    "Spending on training will rise by 40 per cent next year.\n\nOfficers said morale was good.\n",
+    "schools.txt": "Schools report fewer pupils\n\nEnrolment fell by 12% in the county this autumn.\n\n"
+    "The council will hire 150 new recruits for its youth service.\n",
+}
+
+
+@pytest.mark.anyio
+async def test_typing_a_command_title_in_the_palette_runs_that_command(tmp_path: Path, analyzer) -> None:
+    # "Figures" is the title of the figures view; "Highlights: turn figures on" only
+    # mentions the word, and ranked first on a tie, so enter switched a layer instead.
+    from apps import corpus_folder, make_app
+    from tui.palette import title_rank
+    from tui.screens.figures import FiguresScreen
+
+    assert title_rank("Figures", "Figures: every figure in the corpus") == 2
+    assert title_rank("figures", "Highlights: turn figures on") == 0
+    assert title_rank("retrain", "Retrain suggestions") == 1
+    app = make_app(corpus_folder(tmp_path, _FIGURES_ARTICLES), tmp_path / "store", analyzer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        layers = dict(app.layers)
+        await pilot.press("ctrl+p", *"Figures")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, FiguresScreen), app.screen
+        assert app.layers == layers  # no highlight layer was switched
+    app.store.close()
+
+
+@pytest.mark.anyio
+async def test_enter_in_the_figures_filter_opens_the_first_match(tmp_path: Path, analyzer) -> None:
+    from apps import corpus_folder, make_app
+    from tui.screens.figures import FiguresScreen
+    from tui.screens.reader import ReaderScreen
+
+    app = make_app(corpus_folder(tmp_path, _FIGURES_ARTICLES), tmp_path / "store", analyzer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(FiguresScreen())
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FiguresScreen) and screen.loaded
+        await pilot.press(*"12%")
+        await pilot.pause()
+        assert [f.row.text for f in screen.shown] == ["12%"]
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and reader.article.id == "schools.txt", reader
+        sentence = reader.analysis.sentences[reader.view.cursor]
+        assert "12%" in reader.article.text[sentence.start : sentence.end]
+        # A filter nothing matches: enter says so and stays in the view.
+        app.push_screen(FiguresScreen())
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press(*"zebras", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FiguresScreen)
+    app.store.close()
