@@ -141,7 +141,7 @@ class _Inserts:
     end or start before it (`finish`).
     """
 
-    __slots__ = ("points", "before")
+    __slots__ = ("before", "points")
 
     def __init__(self, points: list[int], lengths: list[int]) -> None:
         self.points = points  # paragraph-relative offsets of the tags, in order
