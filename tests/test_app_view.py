@@ -192,3 +192,78 @@ async def test_long_article_scrolls_to_the_cursor() -> None:
         await pilot.pause()
         assert view.scroll_y == 0
 
+
+
+@pytest.mark.parametrize("width", [24, 37, 61, 100])
+async def test_inline_tags_never_move_text_highlights_or_clicks(width: int) -> None:
+    """Every marked sentence that starts mid-line gets a tag (name, ★, ✎) drawn before it.
+
+    At several widths, with wide characters, a word wider than the line, a newline
+    inside a paragraph and a name longer than a tag holds: each screen line draws
+    exactly its text with the tags of its sentences before them, a click on any cell
+    finds the character drawn there (a tag's cells find its sentence), the current
+    sentence's highlight starts after its tag, and dropping the marks gives back the
+    untagged layout.
+    """
+    from dataclasses import replace
+
+    from tui.widgets.article_view import TAG_NAME
+
+    article, analysis = build(
+        [
+            ["Rates rose 12% in 2023.", "漢字 sales fell.", "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa went.", "Ok."],
+            ["One.", "Two starts a line.", "Three follows two.", "Four 😀 ends it."],
+        ],
+        spans=[("12%", "PERCENT"), ("2023", "DATE")],
+    )
+    article = replace(article, text=article.text.replace("One. Two", "One.\nTwo"))  # same offsets
+    names = ["quantity", "a label name longer than a tag holds", "", "cause", "rule", "other", "", "none"]
+    app = ViewApp(article, analysis)
+    async with app.run_test(size=(width + GUTTER + 2, 40)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        untagged = [list(lines) for lines in view._para_lines]
+        for index, name in enumerate(names):
+            view.set_mark(
+                index,
+                Mark(key=str(index), color="#4e9de0", name=name, labelled=bool(name), checkworthy=index in (1, 3, 6), note=index in (2, 3)),
+            )
+        view.cursor = 6
+        await pilot.pause()
+        text = article.text
+        tags = view._tag_of
+        # Tagged: the marked sentences after another one on their line; not the first of a
+        # paragraph, not "Two" after a newline (the gutter names them). s2's note is glued
+        # to a word wider than the narrow lines.
+        assert sorted(tags) == [1, 2, 3, 6, 7] and tags[2].text == "✎ "
+        assert tags[1].name == "a label name longer than a tag holds"[: TAG_NAME - 1] + "…" and tags[1].marks == "★"
+        assert (tags[3].name, tags[3].marks) == ("cause", "★✎") and (tags[6].name, tags[6].marks) == ("", "★")
+        assert view.render_line(view.line_of(analysis.sentences[5].start)).text[1:6] == "other"
+        at_offset = {tag.at: tag for tag in tags.values()}
+        for paragraph, lines in enumerate(view._para_lines):
+            segment = view._paragraphs[paragraph]
+            ends = lines[1:] + [segment.end]
+            for row, (start, end) in enumerate(zip(lines, ends)):
+                y = view._para_y[paragraph] + row
+                expected, cells = "", []  # cells: the offset a click on each cell must find
+                for offset in range(start, end):
+                    if offset in at_offset:
+                        expected += at_offset[offset].text
+                        cells += [offset] * at_offset[offset].cells
+                    expected += text[offset]
+                    cells += [offset] * get_character_cell_size(text[offset])
+                drawn = view.render_line(y).text[GUTTER:]
+                assert drawn.rstrip() == expected.rstrip().replace("\n", ""), (width, row, drawn, expected)
+                for x, offset in enumerate(cells):
+                    if text[offset] not in " \n":
+                        assert view._offset_at(x, y) == offset, (width, x, y, offset)
+        current = analysis.sentences[6]
+        y = view.line_of(current.start)
+        segments = list(view.render_line(y))
+        first_word = text[current.start : text.index(" ", current.start)]
+        highlighted = "".join(seg.text for seg in segments if seg.style.bgcolor == view.palette.current.bgcolor)
+        assert highlighted.startswith(first_word) and "★" not in highlighted
+        for index in range(len(names)):
+            view.set_mark(index, None)
+        await pilot.pause()
+        assert view._para_lines == untagged and not view._tags

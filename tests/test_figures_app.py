@@ -136,7 +136,7 @@ async def test_figures_view_filters_sorts_and_opens_the_sentence(corpus_dir, tmp
         await pilot.pause()
         assert {f.row.text for f in screen.shown} == {"40 per cent", "12%"}
         assert "2 of" in str(screen.query_one("#figures-status").render())
-        await pilot.press("enter", "down")  # into the table, second row (sorted by value: 40 per cent)
+        await pilot.press("down", "down")  # into the table, second row (sorted by value: 40 per cent)
         await pilot.press("enter")
         await pilot.pause()
         await app.workers.wait_for_complete()

@@ -1361,4 +1361,176 @@ async def test_undoing_a_note_does_not_read_like_the_label_none(tmp_path: Path, 
         assert reader.doc.labels[0].note == "check this"
         await pilot.press("u")
         assert "undo: note on sentence 1 restored to “check”" in said(), said()
+# --- issue 16: the reader's label marks, the palette's ranking, the figures filter ---
+
+_FIGURES_ARTICLES = {
+    "army.txt": "Army plans a bigger reserve\n\nThe army wants 300,000 new recruits by 2030, the defence ministry said.\n\n"
+    "Spending on training will rise by 40 per cent next year.\n\nOfficers said morale was good.\n",
+    "schools.txt": "Schools report fewer pupils\n\nEnrolment fell by 12% in the county this autumn.\n\n"
+    "The council will hire 150 new recruits for its youth service.\n",
+}
+
+
+@pytest.mark.anyio
+async def test_typing_a_command_title_in_the_palette_runs_that_command(tmp_path: Path, analyzer) -> None:
+    # "Figures" is the title of the figures view; "Highlights: turn figures on" only
+    # mentions the word, and ranked first on a tie, so enter switched a layer instead.
+    from apps import corpus_folder, make_app
+    from tui.palette import title_rank
+    from tui.screens.figures import FiguresScreen
+
+    assert title_rank("Figures", "Figures: every figure in the corpus") == 2
+    assert title_rank("figures", "Highlights: turn figures on") == 0
+    assert title_rank("retrain", "Retrain suggestions") == 1
+    app = make_app(corpus_folder(tmp_path, _FIGURES_ARTICLES), tmp_path / "store", analyzer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        layers = dict(app.layers)
+        await pilot.press("ctrl+p", *"Figures")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, FiguresScreen), app.screen
+        assert app.layers == layers  # no highlight layer was switched
+    app.store.close()
+
+
+@pytest.mark.anyio
+async def test_enter_in_the_figures_filter_opens_the_first_match(tmp_path: Path, analyzer) -> None:
+    from apps import corpus_folder, make_app
+    from tui.screens.figures import FiguresScreen
+    from tui.screens.reader import ReaderScreen
+
+    app = make_app(corpus_folder(tmp_path, _FIGURES_ARTICLES), tmp_path / "store", analyzer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(FiguresScreen())
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FiguresScreen) and screen.loaded
+        await pilot.press(*"12%")
+        await pilot.pause()
+        assert [f.row.text for f in screen.shown] == ["12%"]
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and reader.article.id == "schools.txt", reader
+        sentence = reader.analysis.sentences[reader.view.cursor]
+        assert "12%" in reader.article.text[sentence.start : sentence.end]
+        # A filter nothing matches: enter says so and stays in the view.
+        app.push_screen(FiguresScreen())
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press(*"zebras", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FiguresScreen)
+    app.store.close()
+
+
+_POLL = (
+    "Poll shows voters split\n\n"
+    "Support for the plan fell to 41%, said the pollster. The figure is the lowest since 2019 and will worry the minister.\n\n"
+    "Officials said nothing more on Friday.\n"
+)
+
+
+@pytest.mark.anyio
+async def test_a_mid_line_sentence_shows_its_own_label_star_and_note_where_it_starts(tmp_path: Path, analyzer) -> None:
+    # The star and the note sat in the gutter beside the line's first sentence, and the
+    # second sentence's label was its key glued to the text: "pollster.1The".
+    import re
+
+    from apps import corpus_folder, make_app, open_reader
+    from tui.widgets.article_view import GUTTER, ArticleView
+
+    app = make_app(corpus_folder(tmp_path, {"poll.txt": _POLL}), tmp_path / "store", analyzer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(app, pilot, "poll.txt")
+        view = reader.view
+        text = reader.article.text
+        second = text.index("The figure")
+        assert [s.start for s in view.sentences][:2] == [text.index("Support"), second]
+        await pilot.press("j", "1", "w", "n", *"check the 2019 figure", "ctrl+s")
+        await pilot.pause()
+        record = reader.doc.labels[1]
+        assert (record.label, record.checkworthy, record.note) == ("quantity", True, "check the 2019 figure")
+        assert 0 not in reader.doc.labels
+
+        def drawn(y: int) -> tuple[str, list]:
+            segments = list(view.render_line(y))
+            return "".join(segment.text for segment in segments), segments
+
+        y = next(y for y in range(view.size.height) if "pollster" in drawn(y)[0])
+        line, segments = drawn(y)
+        # The second sentence's name, star and note stand where it starts, apart from the text.
+        assert "pollster. quantity★✎ The" in line, line
+        assert not re.search(r"[.!?]\d", line), line  # no key digit glued to the text
+        # The first sentence (which starts the line) carries no star, note or label chip.
+        assert "★" not in line[:GUTTER] and "✎" not in line[:GUTTER], line
+        colour = app.scheme.get("quantity").color
+        gutter, used = [], 0
+        for segment in segments:
+            if used >= GUTTER:
+                break
+            gutter.append(segment)
+            used += len(segment.text)
+        assert all(str(segment.style.bgcolor.name).lower() != colour.lower() for segment in gutter if segment.style.bgcolor)
+        chip = next(segment for segment in segments if segment.text == "quantity")
+        assert str(chip.style.bgcolor.name).lower() == colour.lower()
+        # The highlights stay on their characters: the cursor's sentence starts at "The",
+        # after the tag; the text before the tag is not the current sentence; 41% is a figure.
+        current = view.palette.current.bgcolor
+        styles = {}
+        for segment in segments:
+            for word in re.findall(r"\S+", segment.text):
+                styles.setdefault(word, segment.style)
+        assert styles["The"].bgcolor == current and styles["pollster."].bgcolor != current
+        assert styles["41%"].underline and styles["41%"].bgcolor != current
+        below, below_segments = drawn(y + 1)
+        assert view.line_of(text.index("minister")) == y + 1 and "minister." in below
+        assert any("2019" in s.text and s.style.bgcolor == current for s in below_segments)
+        # A click on the tag picks the sentence it names; a click before it, the first one.
+        await pilot.click(ArticleView, offset=(line.index("said"), y))
+        await pilot.pause()
+        assert view.cursor == 0
+        await pilot.click(ArticleView, offset=(line.index("quantity") + 2, y))
+        await pilot.pause()
+        assert view.cursor == 1
+        await pilot.click(ArticleView, offset=(line.index("The") + 1, y))
+        await pilot.pause()
+        assert view.cursor == 1
+        # Undoing the note, the star and the label takes the tag away and the text back.
+        await pilot.press("u", "u", "u")
+        await pilot.pause()
+        assert 1 not in reader.doc.labels or reader.doc.labels[1].label is None
+        line, _ = drawn(y)
+        assert "said the pollster. The figure" in line and "quantity" not in line, line
+    app.store.close()
+
+
+@pytest.mark.anyio
+async def test_marks_of_two_sentences_on_one_line_each_stand_at_their_own_sentence(tmp_path: Path, analyzer) -> None:
+    # Three sentences on a line: the first labelled, the second only starred, the third
+    # labelled with a note. Each mark is drawn where its own sentence starts.
+    from apps import corpus_folder, make_app, open_reader
+    from tui.widgets.article_view import GUTTER
+
+    article = "Port news\n\nTrade rose by 4.2 million tonnes. Jobs were cut. Officials spoke.\n"
+    app = make_app(corpus_folder(tmp_path, {"port.txt": article}), tmp_path / "store", analyzer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(app, pilot, "port.txt")
+        await pilot.press("1", "j", "w", "j", "2", "n", *"who said so", "ctrl+s")
+        await pilot.pause()
+        view = reader.view
+        lines = [view.render_line(y).text for y in range(view.size.height)]
+        line = next(line for line in lines if "Trade rose" in line)
+        assert "Officials" in line, "the test line must fit one screen line"
+        assert line[1:6] == "quant" and line[6:8] == "  ", line  # the first sentence's own: no star, no note
+        assert "tonnes. ★ Jobs were cut. cause✎ Officials" in line[GUTTER:], line
     app.store.close()

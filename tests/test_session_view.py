@@ -79,7 +79,7 @@ async def test_sentences_sharing_a_line_each_show_their_own_mark(port_dir: Path,
         line = next(line for line in view_lines(view) if "The port handled" in line)
         assert line[1:6] == "quant"  # the gutter names the label of the sentence starting the line
         assert "in 2023. Jobs" in line  # unlabelled: its space is a space
-        assert "were cut.2Officials" in line  # labelled mid-line: its key in the space before it
+        assert "were cut. cause Officials" in line  # labelled mid-line: its name in a tag before it
         # ... and its text is tinted, the unlabelled sentence's is not.
         y = next(y for y in range(view.size.height) if "The port handled" in view.render_line(y).text)
         cells = [(seg.text, seg.style.bgcolor) for seg in view.render_line(y)]
@@ -305,10 +305,11 @@ async def test_no_color_keeps_the_state_readable(
         y = next(y for y in range(reader.view.size.height) if "The port handled" in reader.view.render_line(y).text)
         segments = list(reader.view.render_line(y))
         line = "".join(seg.text for seg in segments)
-        # Symbols and attributes, not colour: the name, the mid-line key, the star.
-        assert line[1:6] == "quant" and "cut.2Officials" in line and line[6] == "★"
+        # Symbols and attributes, not colour: the names, and the star at its own sentence.
+        assert line[1:6] == "quant" and "cut. cause★ Officials" in line and line[6] == " "
         chip = next(seg for seg in segments if seg.text == "quant")
         assert chip.style.reverse
+        assert next(seg for seg in segments if seg.text == "cause").style.reverse
         # No tint stands in for the label: the labelled text has the plain background.
         plain = reader.view.rich_style.bgcolor
         assert all(seg.style.bgcolor == plain for seg in segments if "Officials" in seg.text or "handled" in seg.text)

@@ -77,7 +77,33 @@ class ClaimscopeCommands(Provider):
         for name, command, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
+                score += _RANK_STEP * title_rank(query, name)
                 yield Hit(score, _highlight(matcher, query, name), command, text=name, help=escape(help_text))
+
+
+#: Above any fuzzy score Textual gives a title of a few dozen letters: a better rank always wins.
+_RANK_STEP = 10_000.0
+
+
+def title_rank(query: str, title: str) -> int:
+    """How well ``query`` names the command ``title`` (any case, spaces folded).
+
+    2: the whole title, or one side of its "Group: name" ("Figures", "Agreement",
+    "quantity"); 1: the title or its name starts with it; 0: only a fuzzy match.
+    The palette ranks by this before the fuzzy score, so typing a command's own title
+    and enter runs that command, not one that merely mentions the word.
+    """
+    wanted = " ".join(query.lower().split())
+    if not wanted:
+        return 0
+    full = " ".join(title.lower().split())
+    head, colon, tail = full.partition(": ")
+    sides = (full, head, tail) if colon else (full,)
+    if wanted in sides:
+        return 2
+    if any(side.startswith(wanted) for side in sides):
+        return 1
+    return 0
 
 
 def _push_team_screen(app: ClaimscopeApp, which: str) -> None:

@@ -1,6 +1,6 @@
 """The corpus-wide figures view (palette: "Figures"): every figure with its value, unit
 and sentence, filtered as you type and sorted by a key or a click on a column header;
-enter opens the article at the figure's sentence.
+enter opens the article at the figure's sentence (in the filter: the first match).
 
 A reader sees here the same number reported differently in two articles: type
 "recruits" or "percent" and the figures about them line up. Analyses come from the
@@ -77,6 +77,8 @@ class FiguresScreen(Screen[None]):
         Binding("escape", "back", "Back", id="figures.back"),
         Binding("ctrl+s", "cycle_sort", "Sort", id="figures.sort"),
         Binding("ctrl+f", "focus_filter", "Filter", id="figures.filter"),
+        # From the filter, down goes to the matches (the table's own down moves its cursor).
+        Binding("down", "focus_table", "Matches", id="figures.table", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -94,6 +96,7 @@ class FiguresScreen(Screen[None]):
         self.sort = SORTS[0]
         self.loaded = False
         self.missed = 0  # articles left out: not in the cache and no model to analyse them
+        self._open_first = False  # enter was pressed in the filter before the rows were read
 
     @property
     def host(self) -> FiguresHost:
@@ -133,6 +136,9 @@ class FiguresScreen(Screen[None]):
     def _loaded(self, figures: list[Figure], missed: int) -> None:
         self.figures, self.loaded, self.missed = figures, True, missed
         self.refill()
+        if self._open_first:
+            self._open_first = False
+            self._filter_submitted()
 
     def refill(self) -> None:
         """Show the figures that match the filter, in the chosen order."""
@@ -170,7 +176,15 @@ class FiguresScreen(Screen[None]):
 
     @on(Input.Submitted, "#figures-filter")
     def _filter_submitted(self) -> None:
-        self.query_one(DataTable).focus()
+        """Enter in the filter opens the first match; with no filter it goes to the table."""
+        if not self.query_one(Input).value.strip():
+            self.query_one(DataTable).focus()
+        elif not self.loaded:
+            self._open_first = True  # the analyses are still being read: open it when they are
+        elif self.shown:
+            self.open_row(0)
+        else:
+            self.notify("no figure matches the filter", severity="warning", timeout=3)
 
     @on(DataTable.HeaderSelected)
     def _header_selected(self, event: DataTable.HeaderSelected) -> None:
@@ -198,6 +212,9 @@ class FiguresScreen(Screen[None]):
 
     def action_focus_filter(self) -> None:
         self.query_one(Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one(DataTable).focus()
 
     def action_back(self) -> None:
         self.app.pop_screen()

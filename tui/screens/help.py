@@ -31,10 +31,10 @@ SPAN_NOTE = (
 MARKS_NOTE = (
     "The gutter shows the label of the sentence that starts each line (its name in the "
     "label's colour), ★ for check-worthy and ✎ for a note; a line continuing a labelled "
-    "sentence shows │. A labelled sentence starting mid-line shows its label key in the "
-    "space before it, and its text is tinted in the label's colour. The label bar under "
-    "the status line lists key → label. Notes: n opens the editor (enter: new line, "
-    "ctrl+s: save, escape: cancel)."
+    "sentence shows │. A sentence starting after another on its line shows its own "
+    "label name, ★ and ✎ just before it. A labelled sentence's text is tinted in the "
+    "label's colour. The label bar under the status line lists key → label. Notes: n "
+    "opens the editor (enter: new line, ctrl+s: save, escape: cancel)."
 )
 
 
@@ -54,7 +54,7 @@ LONG_HELP: dict[str, str] = {
     "reader.select": "select sentences (j/k extend, escape cancels); a label key labels them all, one undo",
     "reader.claim": "label the sentence with the default claim type",
     "reader.clear": "remove the sentence's label",
-    "reader.checkworthy": "toggle check-worthy (★ in the gutter)",
+    "reader.checkworthy": "toggle check-worthy (★ beside the sentence's label)",
     "reader.note": "edit the sentence's note; after a search: next hit",
     "reader.previous_hit": "previous search hit (while a search is active)",
     "reader.undo": "undo the last change (this session, any article)",

@@ -8,12 +8,19 @@ costs the same in a 20-paragraph article and a 2,000-paragraph one.
 
 The widget knows nothing of stores or schemes: the screen hands it display records
 (`Mark` for a labelled sentence) and highlight switches, and reads `cursor` back.
+
+Every marked sentence shows its own label and marks where it starts: in the gutter when
+it starts a line of text, or as an inline tag (`InlineTag`: name, ★, ✎) drawn just
+before it when another sentence comes first on its line. Tags are display only: they
+are laid out and drawn between the characters of the text, and every offset the
+widget keeps (line starts, highlights, the cursor, clicks) stays a ``str`` offset into
+the article text.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
@@ -54,6 +61,8 @@ ENTITY_COLORS: dict[str, str] = {
 DEFAULT_ENTITY_COLOR = "#dddddd"
 
 CHIP = 5  # cells of the label name in the gutter ("quant", "cause", "none ")
+#: Cells of a label name in an inline tag: the whole name of the default scheme's labels.
+TAG_NAME = 12
 GUTTER = 1 + CHIP + 3  # cursor bar, label chip, check-worthy star, note mark, space
 #: The gutter of a heading, caption or credit (a non-sentence: not counted until labelled).
 NON_SENTENCE_CHIP = "¶skip"
@@ -69,9 +78,9 @@ _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 class Mark:
     """How a labelled (or starred, or noted) sentence is shown.
 
-    ``name`` goes in the gutter when the sentence starts a screen line; ``key`` (one
-    cell) is drawn in the space before a sentence that starts mid-line; ``labelled``
-    is False for a sentence that only has a star or a note (no chip, no tint).
+    ``name`` (the key when empty) goes in the gutter when the sentence starts a line,
+    and in an inline tag before it when it starts after another sentence on its line;
+    ``labelled`` is False for a sentence that only has a star or a note (no chip, no tint).
     """
 
     key: str  # one character, e.g. the label's key
@@ -86,6 +95,68 @@ class Mark:
     def chip(self) -> str:
         """The gutter text: the name cut to `CHIP` cells, padded."""
         return (self.name or self.key)[:CHIP].ljust(CHIP)
+
+
+@dataclass(frozen=True, slots=True)
+class InlineTag:
+    """The label name and marks drawn just before a sentence that starts mid-line.
+
+    ``at`` is the sentence's start offset; the tag takes no place in the text, only on
+    screen (``text``: the name, ★ and ✎, then a space before the sentence's first word).
+    """
+
+    at: int
+    name: str  # cut to `TAG_NAME` cells; "" for a sentence with only a star or a note
+    marks: str  # "★", "✎", both or ""
+    color: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.name}{self.marks} "
+
+    @property
+    def cells(self) -> int:
+        return cell_len(self.text)
+
+
+def _cut(name: str, cells: int) -> str:
+    """``name`` in at most ``cells`` cells, an ellipsis marking a cut."""
+    if cell_len(name) <= cells:
+        return name
+    out, used = [], 1
+    for char in name:
+        size = get_character_cell_size(char)
+        if used + size > cells:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + "…"
+
+
+class _Inserts:
+    """Where text offsets of one paragraph land in its drawn line, tags included.
+
+    A tag sits before its sentence: a highlight that starts at the sentence starts after
+    the tag (`begin`); a highlight that ends there, and a screen line that starts there,
+    end or start before it (`finish`).
+    """
+
+    __slots__ = ("before", "points")
+
+    def __init__(self, points: list[int], lengths: list[int]) -> None:
+        self.points = points  # paragraph-relative offsets of the tags, in order
+        self.before = [0]  # characters of the tags before each one
+        for length in lengths:
+            self.before.append(self.before[-1] + length)
+
+    def begin(self, offset: int) -> int:
+        return offset + self.before[bisect_right(self.points, offset)]
+
+    def finish(self, offset: int) -> int:
+        return offset + self.before[bisect_left(self.points, offset)]
+
+
+_NO_INSERTS = _Inserts([], [])
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +377,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.show_figures = True
         self.show_dates = True
         self._marks: dict[int, Mark] = {}
+        self._tags: dict[int, tuple[InlineTag, ...]] = {}  # paragraph -> its inline tags, in order
+        self._tag_of: dict[int, InlineTag] = {}  # sentence -> its inline tag
         self._ghosts: dict[int, str] = {}
         self._hits: list[tuple[int, int]] = []
         self._hit_index: int | None = None
@@ -331,6 +404,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._sentence_ends = [segment.end for segment in self.sentences]
         self.set_spans(analysis.spans if analysis else ())
         self._marks = {}
+        self._tags, self._tag_of = {}, {}
         self._ghosts = {}
         self._hits, self._hit_index = [], None
         self._selection = self._token = None
@@ -352,8 +426,20 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def set_marks(self, marks: Mapping[int, Mark]) -> None:
-        """Replace all gutter marks (sentence index -> mark)."""
+        """Replace all marks (sentence index -> mark)."""
         self._marks = dict(marks)
+        tag_of = {}
+        for index, mark in self._marks.items():
+            tag = self._tag_for(index, mark)
+            if tag is not None:
+                tag_of[index] = tag
+        if tag_of != self._tag_of:
+            changed = {self.paragraph_of(tag.at) for tag in (*self._tag_of.values(), *tag_of.values())}
+            changed = {p for p in changed if self._paragraph_tags(p, tag_of) != self._tags.get(p, ())}
+            self._tag_of = tag_of
+            for paragraph in changed:
+                self._set_tags(paragraph, self._paragraph_tags(paragraph, tag_of))
+            self._rewrap(changed)
         self._strips.clear()
         self.refresh()
 
@@ -372,12 +458,74 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._refresh_sentence(index)
 
     def set_mark(self, index: int, mark: Mark | None) -> None:
-        """Change one sentence's gutter mark, redrawing only its paragraph(s)."""
+        """Change one sentence's mark, redrawing only its paragraph(s).
+
+        A mark that adds, changes or drops an inline tag rewraps that one paragraph; the
+        paragraphs below only move if its line count changed.
+        """
         if mark is None:
             self._marks.pop(index, None)
         else:
             self._marks[index] = mark
+        old = self._tag_of.pop(index, None)
+        new = self._tag_for(index, mark) if mark is not None else None
+        if new is not None:
+            self._tag_of[index] = new
+        if new != old:
+            paragraph = self.paragraph_of((new or old).at)  # type: ignore[union-attr]
+            self._set_tags(paragraph, self._paragraph_tags(paragraph, self._tag_of))
+            self._rewrap({paragraph})
         self._refresh_sentence(index)
+
+    # ------------------------------------------------------------- inline tags
+    def _tag_for(self, index: int, mark: Mark) -> InlineTag | None:
+        """The inline tag of a marked sentence, or None when the gutter shows its mark.
+
+        A sentence gets a tag when another sentence comes before it on its line of text
+        (from the paragraph's start or its last newline): the gutter holds the mark of
+        the sentence that starts the line only. Decided on the text, not the screen
+        width, so resizing never moves a mark between gutter and text.
+        """
+        if not 0 < index < len(self.sentences):
+            return None
+        start = self.sentences[index].start
+        segment = self._paragraphs[self.paragraph_of(start)]
+        if not segment.start < start < segment.end:
+            return None
+        line_start = max(segment.start, self.article.text.rfind("\n", segment.start, start) + 1)
+        if self.sentences[index - 1].end <= line_start:
+            return None  # first on its line (after a bullet or a newline): the gutter shows it
+        name = _cut((mark.name or mark.key).translate(_CONTROL), TAG_NAME) if mark.labelled else ""
+        marks = ("★" if mark.checkworthy else "") + ("✎" if mark.note else "")
+        if not name and not marks:
+            return None
+        return InlineTag(start, name, marks, mark.color)
+
+    def _paragraph_tags(self, paragraph: int, tag_of: Mapping[int, InlineTag]) -> tuple[InlineTag, ...]:
+        """The tags of one paragraph, in text order (from the sentences it holds)."""
+        segment = self._paragraphs[paragraph]
+        tags = []
+        for index in range(self.first_sentence_from(segment.start), len(self.sentences)):
+            if self.sentences[index].start >= segment.end:
+                break
+            tag = tag_of.get(index)
+            if tag is not None:
+                tags.append(tag)
+        return tuple(tags)
+
+    def _set_tags(self, paragraph: int, tags: tuple[InlineTag, ...]) -> None:
+        if tags:
+            self._tags[paragraph] = tags
+        else:
+            self._tags.pop(paragraph, None)
+
+    def _inserts(self, paragraph: int) -> _Inserts:
+        """Where the paragraph's text offsets are drawn, its tags included."""
+        tags = self._tags.get(paragraph)
+        if not tags:
+            return _NO_INSERTS
+        start = self._paragraphs[paragraph].start
+        return _Inserts([tag.at - start for tag in tags], [len(tag.text) for tag in tags])
 
     def set_layers(self, *, entities: bool, figures: bool, dates: bool) -> None:
         """Switch the entity, figure and date highlights on or off."""
@@ -489,18 +637,68 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _relayout(self) -> None:
         width = self._text_width()
-        text = self.article.text
-        self._para_lines = []
+        self._para_lines = [self._wrap_paragraph(paragraph, width) for paragraph in range(len(self._paragraphs))]
+        self._layout_width = width
+        self._place_paragraphs()
+        self._strips.clear()
+
+    def _place_paragraphs(self) -> None:
+        """The first screen line of each paragraph, and the height of the whole text."""
         self._para_y = []
         y = 0
-        for segment in self._paragraphs:
-            starts = wrap_offsets(text[segment.start : segment.end], width)
-            self._para_lines.append([segment.start + start for start in starts])
+        for lines in self._para_lines:
             self._para_y.append(y)
-            y += len(starts) + 1  # a blank line after each paragraph
-        self._layout_width = width
-        self._strips.clear()
-        self.virtual_size = Size(width + GUTTER, max(1, y - 1))
+            y += len(lines) + 1  # a blank line after each paragraph
+        self.virtual_size = Size(self._layout_width + GUTTER, max(1, y - 1))
+
+    def _rewrap(self, paragraphs: Iterable[int]) -> None:
+        """Lay out again paragraphs whose tags changed (nothing to do before the first layout)."""
+        if self._layout_width < 0 or not self._para_lines:
+            return
+        moved = False
+        for paragraph in paragraphs:
+            lines = self._wrap_paragraph(paragraph, self._layout_width)
+            moved = moved or len(lines) != len(self._para_lines[paragraph])
+            self._para_lines[paragraph] = lines
+            self._strips.discard(paragraph)
+        if moved:  # the paragraphs below move: their drawn strips stay good, their places change
+            self._place_paragraphs()
+            self.refresh()
+
+    def _wrap_paragraph(self, paragraph: int, width: int) -> list[int]:
+        """Where each screen line of a paragraph starts (text offsets), its tags included.
+
+        A tag is laid out as a run of as many cells, glued to the first word of its
+        sentence, so the two never part at a line end. A line that starts at a tag
+        starts at its sentence's offset.
+        """
+        segment = self._paragraphs[paragraph]
+        text = self.article.text[segment.start : segment.end]
+        tags = self._tags.get(paragraph)
+        if not tags:
+            return [segment.start + start for start in wrap_offsets(text, width)]
+        pieces, position = [], 0
+        tag_starts, tag_ends, shifts = [], [], [0]
+        for tag in tags:
+            at = tag.at - segment.start
+            pieces += [text[position:at], "x" * tag.cells]
+            position = at
+            tag_starts.append(at + shifts[-1])
+            tag_ends.append(tag_starts[-1] + tag.cells)
+            shifts.append(shifts[-1] + tag.cells)
+        pieces.append(text[position:])
+        starts: list[int] = []
+        for laid in wrap_offsets("".join(pieces), width):
+            before = bisect_right(tag_starts, laid) - 1
+            if before < 0:
+                offset = laid
+            elif laid < tag_ends[before]:
+                offset = tags[before].at - segment.start  # at (or, cut, inside) the tag
+            else:
+                offset = laid - shifts[before + 1]
+            if not starts or segment.start + offset > starts[-1]:
+                starts.append(segment.start + offset)
+        return starts
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -611,13 +809,16 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         start, end = segment.start, segment.end
         palette = self.palette
         plain = self.article.text[start:end].translate(_CONTROL)
-        chips = self._inline_chips(paragraph)
-        if chips:
-            # The space before a labelled sentence that starts mid-line shows its key.
-            cells = list(plain)
-            for at, mark, _style in chips:
-                cells[at - start] = mark.key
-            plain = "".join(cells)
+        tags = self._tags.get(paragraph, ())
+        inserts = self._inserts(paragraph)
+        if tags:
+            pieces, position = [], 0
+            for tag in tags:
+                pieces += [plain[position : tag.at - start], tag.text]
+                position = tag.at - start
+            pieces.append(plain[position:])
+            plain = "".join(pieces)
+        begin, finish = inserts.begin, inserts.finish
         text = Text(plain)
         # As a span, not Text(style=...): Text.render drops the base style when it has no spans.
         text.stylize(self._base)
@@ -628,16 +829,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             mark = self._marks.get(index)
             if mark is not None and mark.labelled and not palette.no_color:
                 tint = self.chip_styles(mark.color)[1]
-                text.stylize(tint, max(0, sentence.start - start), sentence.end - start)
+                text.stylize(tint, begin(max(0, sentence.start - start)), finish(sentence.end - start))
             elif sentence.non_sentence and (mark is None or not mark.labelled):
                 # a heading or caption: dimmed, it does not count until someone labels it
-                text.stylize(palette.dim, max(0, sentence.start - start), sentence.end - start)
-        for at, _mark, style in chips:
-            text.stylize(style, at - start, at - start + 1)
+                text.stylize(palette.dim, begin(max(0, sentence.start - start)), finish(sentence.end - start))
         if self.sentences:
             current = self.sentences[self.cursor]
             if current.start < end and current.end > start:
-                text.stylize(palette.current, max(0, current.start - start), current.end - start)
+                text.stylize(palette.current, begin(max(0, current.start - start)), finish(current.end - start))
         first_span = max(0, bisect_right(self._span_starts, start) - 1)
         for span in self.spans[first_span:]:
             if span.start >= end:
@@ -652,53 +851,30 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 style = palette.date
             else:
                 continue
-            text.stylize(style, max(0, span.start - start), span.end - start)
+            text.stylize(style, begin(max(0, span.start - start)), finish(span.end - start))
         for index, (hit_start, hit_end) in enumerate(self._hits):
             if hit_start < end and hit_end > start:
                 style = palette.current_hit if index == self._hit_index else palette.hit
-                text.stylize(style, max(0, hit_start - start), hit_end - start)
+                text.stylize(style, begin(max(0, hit_start - start)), finish(hit_end - start))
         for item, style in ((self._selection, palette.selection), (self._token, palette.token)):
             if item is not None and item[0] < end and item[1] > start:
-                text.stylize(style, max(0, item[0] - start), item[1] - start)
+                text.stylize(style, begin(max(0, item[0] - start)), finish(item[1] - start))
+        for tag in tags:  # last: no highlight drawn across a tag hides it
+            at = inserts.finish(tag.at - start)
+            named = at + len(tag.name)
+            if tag.name:
+                text.stylize(self.chip_styles(tag.color)[0], at, named)
+            text.stylize(self._base, named, at + len(tag.text))
+            if tag.marks:
+                text.stylize(palette.cursor_bar, named, named + len(tag.marks))
         return text
 
-    def _inline_chips(self, paragraph: int) -> list[tuple[int, Mark, Style]]:
-        """Labelled sentences of a paragraph that start mid-line after another sentence.
-
-        Each gets its key in the space before it (offset, mark, style): with the gutter
-        chip of the sentence starting each line, every sentence shows its own mark.
-        """
-        if not self._marks or not self.sentences:
-            return []
-        segment = self._paragraphs[paragraph]
-        lines = self._para_lines[paragraph]
-        text = self.article.text
-        chips = []
-        for index in range(self.first_sentence_from(segment.start) + 1, len(self.sentences)):
-            sentence = self.sentences[index]
-            if sentence.start >= segment.end:
-                break
-            mark = self._marks.get(index)
-            if mark is None or not mark.labelled:
-                continue
-            line_start = lines[max(0, bisect_right(lines, sentence.start) - 1)]
-            at = sentence.start - 1
-            if (
-                sentence.start > line_start
-                and self.sentences[index - 1].end > line_start  # another sentence is on the line first
-                and at >= segment.start
-                and text[at] == " "
-                and get_character_cell_size(mark.key[:1] or " ") == 1
-            ):
-                chips.append((at, mark, self.chip_styles(mark.color)[0]))
-        return chips
-
     def _gutter(self, line_start: int, line_end: int) -> list[RichSegment]:
-        """The gutter of a screen line: cursor bar, label name, ★ and ✎ of its sentences.
+        """The gutter of a screen line: cursor bar, label name, ★ and ✎.
 
-        The name is that of the sentence starting the line; a line that continues a
-        labelled sentence shows a bar in its colour; sentences starting later on the
-        line carry their own mark in the text (`_inline_chips`).
+        The name and marks are those of the sentence starting the line; a line that
+        continues a labelled sentence (or starts with one's inline tag) shows a bar in
+        its colour; sentences starting later on the line carry their own tag in the text.
         """
         palette = self.palette
         base = self._base
@@ -723,20 +899,22 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             chip = [RichSegment(self._ghosts[head][:CHIP].ljust(CHIP), base + palette.dim + Style(italic=True))]
         elif mark is None or not mark.labelled:
             chip = [RichSegment(" " * CHIP, base)]
-        elif self.sentences[head].start < line_start:  # the line continues this sentence
+        elif self.sentences[head].start < line_start or head in self._tag_of:  # continued, or tagged in the text
             chip = [RichSegment("│", self.chip_styles(mark.color)[0]), RichSegment(" " * (CHIP - 1), base)]
         else:
             chip = [RichSegment(mark.chip, self.chip_styles(mark.color)[0])]
-        starting = [self._marks.get(i) for i in on_line if self.sentences[i].start >= line_start]
-        star = "★" if any(m is not None and m.checkworthy for m in starting) else " "
-        note = "✎" if any(m is not None and m.note for m in starting) else " "
+        star = note = " "
+        if mark is not None and self.sentences[head].start >= line_start and head not in self._tag_of:
+            star = "★" if mark.checkworthy else " "
+            note = "✎" if mark.note else " "
         return [bar, *chip, RichSegment(star + note + " ", base + palette.cursor_bar)]
 
     def _render_paragraph(self, paragraph: int) -> list[Strip]:
         segment = self._paragraphs[paragraph]
         starts = self._para_lines[paragraph]
         text = self._styled_paragraph(paragraph)
-        cuts = [start - segment.start for start in starts[1:]]
+        finish = self._inserts(paragraph).finish
+        cuts = [finish(start - segment.start) for start in starts[1:]]
         pieces = text.divide(cuts) if cuts else [text]
         console = self.app.console
         width = self._layout_width
@@ -771,9 +949,19 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         offset = lines[row]
         end = lines[row + 1] if row + 1 < len(lines) else segment.end
         column = 0
+        x = max(0, x)
         text = self.article.text
-        while offset < end - 1 and column + get_character_cell_size(text[offset]) <= max(0, x):
-            column += get_character_cell_size(text[offset])
+        tags = {tag.at: tag for tag in self._tags.get(paragraph, ())}
+        while offset < end - 1:
+            tag = tags.get(offset)
+            if tag is not None:  # drawn just before its sentence, on this line
+                column += tag.cells  # a click on a tag picks its sentence
+                if column > x:
+                    return offset
+            size = get_character_cell_size(text[offset])
+            if column + size > x:
+                break
+            column += size
             offset += 1
         return offset
 
