@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
 from annotations.model import utc_now
+from annotations.storage import JSON_ERRORS
 
 LOCK_FILE_NAME = "lock"
 #: A lock file younger than this with no readable content may still be being written
@@ -107,7 +108,7 @@ def read_info(path: Path) -> LockInfo | None:
     try:
         data = json.loads(Path(path).read_text("utf-8"))
         return LockInfo(int(data["pid"]), str(data["host"]), str(data.get("started", "")))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, *JSON_ERRORS, KeyError, TypeError):
         return None
 
 

@@ -69,7 +69,7 @@ from annotations.migrations import (
 )
 from annotations.model import ArticleSummary, Change, SentenceLabel, SpanCorrection, utc_now
 from annotations.scheme import Scheme, default_scheme
-from annotations.storage import AtomicJSONStorage, atomic_write_text, dump_json, read_json
+from annotations.storage import JSON_ERRORS, AtomicJSONStorage, atomic_write_text, dump_json, read_json
 
 STORE_DIR_NAME = ".claimscope"
 STORE_META = "store.json"
@@ -836,7 +836,7 @@ class Store:
         if raw is not None:
             try:
                 data = json.loads(raw.decode("utf-8"))
-            except ValueError:  # UnicodeDecodeError is a ValueError too
+            except JSON_ERRORS:  # the slow path names the file
                 data = None
             if data is not None:
                 placed = _place_unchanged(data, article.text, article.hash, sentences)
