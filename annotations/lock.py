@@ -149,7 +149,15 @@ def _try_take_over(path: Path, me: LockInfo) -> Lock | None:
     else:
         why = "nobody holds it any more"
     if holder is None:
-        why = "the lock file was empty and nobody holds it"
+        try:
+            empty = os.fstat(fd).st_size == 0
+        except OSError:
+            empty = True
+        why = (
+            "it was empty and nobody holds it"
+            if empty
+            else "it holds no readable pid and host (not a lock record) and nobody holds it"
+        )
     _write_info(fd, me)
     return Lock(path, fd, me, took_over=holder, stale_because=why)
 

@@ -113,18 +113,30 @@ def _encoded(annotator: str) -> str:
     return name
 
 
-def annotator_of_folder(folder: str | Path) -> str:
+def annotator_of_folder(folder: str | Path, problems: list[str] | None = None) -> str:
     """The annotator whose shard is ``folder`` (see :func:`shard_folder_name`): a folder
-    path's ``annotator.json`` when it has one, else its name decoded."""
-    if isinstance(folder, Path):
-        try:
-            name = read_json(folder / SHARD_META).get("annotator")
-        except (OSError, StoreError, AttributeError):
-            name = None
-        if isinstance(name, str):
-            return name
-        folder = folder.name
-    return "" if folder == "%00" else unquote(folder)
+    path's ``annotator.json`` when it has one, else its name decoded.
+
+    An ``annotator.json`` that cannot be used is left as it is and named in ``problems``."""
+    decoded = Path(folder).name if isinstance(folder, Path) else folder
+    decoded = "" if decoded == "%00" else unquote(decoded)
+    if not isinstance(folder, Path):
+        return decoded
+    meta = folder / SHARD_META
+    if not meta.exists():
+        return decoded
+    try:
+        name = read_json(meta).get("annotator")
+        why = f"store file {meta} does not name its annotator"
+    except StoreError as error:  # not JSON, nested too deeply, unreadable
+        name, why = None, str(error)
+    except AttributeError:
+        name, why = None, f"store file {meta} does not hold a JSON object"
+    if isinstance(name, str):
+        return name
+    if problems is not None:
+        problems.append(f"{why}; the shard's annotator is taken from its folder name ({decoded!r})")
+    return decoded
 
 
 def check_annotator(annotator: str) -> str:
@@ -431,6 +443,8 @@ class Store:
                             f"took over a stale lock left by {lock.took_over.describe()}: "
                             f"{lock.stale_because}"
                         )
+                    elif lock.stale_because:  # a lock file nobody holds, with no holder to name
+                        notices.append(f"took over the lock file {lock.path}: {lock.stale_because}")
         local = root is not None and path == corpus_folder(root) / STORE_DIR_NAME
         store = cls(
             path,
@@ -680,7 +694,9 @@ class Store:
         for name in names:
             if name == GOLD_SHARD:
                 continue
-            annotator = annotator_of_folder(folder / name)
+            problems: list[str] = []
+            annotator = annotator_of_folder(folder / name, problems)
+            self.notices.extend(p for p in problems if p not in self.notices)
             views[annotator] = self if annotator == own else self._view(annotator, folder / name)
         if own is not None and own not in views and self._article_dir().is_dir():
             views[own] = self
