@@ -737,6 +737,7 @@ class Store:
             shard=shard,
         )
         view._load_index()
+        self.notices.extend(n for n in view.notices if n not in self.notices)  # an unreadable index, named
         return view
 
     def check_writable(self) -> None:
@@ -1044,8 +1045,9 @@ class Store:
             ):
                 raise TypeError
         except (CorruptStoreFileError, KeyError, TypeError):
-            if self.read_only:
-                return  # rebuilt in memory; the writer will deal with the file
+            if self.read_only:  # rebuilt in memory; the writer will deal with the file
+                self.notices.append(f"index {path} is unreadable; rebuilt in memory (left for the next writer to replace)")
+                return
             # The index is only a cache; keep the bad copy for inspection and rebuild.
             bad = path.with_name(f"{INDEX_FILE}.bad-{os.getpid()}")
             try:

@@ -652,3 +652,126 @@ def test_a_lock_held_by_a_killed_but_unreaped_process_is_taken_over(tmp_path: Pa
     finally:
         holder.kill()
         holder.wait(timeout=10)
+
+
+# --- issue 16: hostile store files (deep nesting, unusable model weights, deleted articles) ---
+
+#: Every file of a store that is JSON, relative to the store folder ({rail} is the rail
+#: article's file in ann's shard), with the commands that read it: those must name it.
+#: The others never open it (the lock is read only by a writer of that shard; the model
+#: only by `suggest` and the app), so they must only go on without a traceback.
+NESTED_FILES = {
+    "store.json": {"stats", "export", "agree", "import", "merge", "suggest", "app"},
+    "annotators/ann/index.json": {"stats", "export", "agree", "import", "merge", "suggest", "app"},
+    # a writer of the shard knows its annotator: it does not read annotator.json
+    "annotators/ann/annotator.json": {"stats", "export", "agree", "merge", "app"},
+    "annotators/ann/articles/{rail}": {"stats", "export", "agree", "import", "merge", "suggest", "app"},
+    "annotators/ann/lock": {"import", "merge", "app"},
+    "models/claims.json": {"suggest", "app"},
+}
+
+
+@pytest.fixture(scope="module")
+def two_annotators(tmp_path_factory, analyzer) -> Path:
+    """A corpus of two articles, every sentence labelled by ann and by bob; returns the folder
+    holding ``corpus/``, ``store/`` and ``all.jsonl`` (ann's labels, exported, to import)."""
+    root = tmp_path_factory.mktemp("two-annotators")
+    corpus_dir = root / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "ferry.txt").write_text(GOOD, encoding="utf-8")
+    (corpus_dir / "rail.txt").write_text(
+        "Rail use hits a record\n\nPassenger journeys rose 12% to 1.6 billion last year. "
+        "The regulator expects growth to slow in 2026.\n",
+        encoding="utf-8",
+    )
+    corpus = load_corpus(corpus_dir)
+    for who, shift in (("ann", 0), ("bob", 1)):
+        with Store.open(corpus.root, annotator=who, store_dir=root / "store") as store:
+            for article in corpus.articles:
+                sentences = analyzer.analyze(article).sentences
+                doc = store.article(article, sentences)
+                with doc.batch():
+                    for i in range(len(sentences)):
+                        doc.set_label(i, LABELS[(i + shift) % 3])
+    out = root / "all.jsonl"
+    assert_clean(run_cli("export", corpus_dir, "--store", root / "store", "--annotator", "ann",
+                         "--format", "prodigy", "-o", out))
+    return root
+
+
+def _csv_rows(corpus_dir: Path, store_dir: Path, out: Path) -> set[tuple[str, str, str]]:
+    """(annotator, sentence, label) of every exported label, through the real command."""
+    assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "--format", "csv", "-o", out))
+    with out.open(newline="", encoding="utf-8") as handle:
+        return {(r["annotator"], r["sentence"], r["label"]) for r in csv.DictReader(handle) if r["label"]}
+
+
+def _copy_store(source: Path, tmp_path: Path) -> tuple[Path, Path]:
+    corpus_dir, store_dir = tmp_path / "corpus", tmp_path / "store"
+    shutil.copytree(source / "corpus", corpus_dir)
+    shutil.copytree(source / "store", store_dir)
+    return corpus_dir, store_dir
+
+
+async def _start_app(corpus_dir: Path, store_dir: Path) -> list[str]:
+    """Start the app as `claimscope PATH --annotator ann` does; the notifications it shows."""
+    from tui.app import create_app
+
+    app = create_app(corpus_dir, store_dir=store_dir, annotator="ann", restore=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            from textual.widgets import Static
+
+            header = app.list_screen.query_one("#list-header", Static).content  # says why read-only
+            return [str(n.message) for n in app._notifications] + [getattr(header, "plain", str(header))]
+    finally:
+        app.store.close()
+
+
+@pytest.mark.parametrize("relative", list(NESTED_FILES), ids=lambda r: r.split("/")[-1].replace("{rail}", "article"))
+def test_a_store_file_nested_too_deeply_is_named_and_no_good_label_is_lost(
+    relative: str, two_annotators: Path, tmp_path: Path
+) -> None:
+    import asyncio
+
+    from annotations.store import article_file_name
+
+    corpus_dir, store_dir = _copy_store(two_annotators, tmp_path)
+    before = _csv_rows(corpus_dir, store_dir, tmp_path / "before.csv")
+    bad = store_dir / relative.format(rail=article_file_name("rail.txt"))
+    bad.parent.mkdir(parents=True, exist_ok=True)
+
+    def damage() -> None:  # before each command: a writer may have rebuilt or replaced it
+        bad.write_text("[" * 100_000, encoding="utf-8")
+    # The labels of the damaged file are the only ones that may go missing.
+    lost = {row for row in before if row[0] == "ann" and ("Passenger" in row[1] or "regulator" in row[1])}
+    keep = before - lost if relative.endswith("{rail}") else before
+
+    other = tmp_path / "other-store"  # merge brings a sound store into the damaged one
+    shutil.copytree(two_annotators / "store", other)
+    commands = {
+        "stats": ("stats", corpus_dir),
+        "export": ("export", corpus_dir, "--format", "csv", "-o", tmp_path / "out.csv"),
+        "agree": ("agree", corpus_dir),
+        "import": ("import", corpus_dir, two_annotators / "all.jsonl"),
+        "merge": ("merge", corpus_dir, other),
+        "suggest": ("suggest", corpus_dir, "-o", tmp_path / "ranked.jsonl"),
+    }
+    for name, args in commands.items():
+        damage()
+        result = run_cli(*args, "--store", store_dir, "--annotator", "ann")
+        output = assert_clean(result, codes=(0, 1, 2))
+        if name in NESTED_FILES[relative]:
+            assert str(bad) in output, (name, output)
+            named = [line for line in output.splitlines() if str(bad) in line]
+            assert all(len(line) < 600 for line in named), named
+        assert result.returncode != 2 or f"claimscope: error: " in result.stderr, (name, output)
+    damage()
+    shown = asyncio.run(_start_app(corpus_dir, store_dir))
+    if "app" in NESTED_FILES[relative]:
+        assert any(str(bad) in message for message in shown), shown
+    # Every label outside the damaged file is still there, on its own sentence.
+    assert keep <= _csv_rows(corpus_dir, store_dir, tmp_path / "after.csv")

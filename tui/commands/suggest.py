@@ -52,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
     store = Store.open(corpus.root, annotator=args.annotator, scheme=scheme, store_dir=getattr(args, "store", None), read_only=True)
     try:
         err.print(Text(store.describe()))
+        for notice in store.notices:
+            err.print(Text(notice, style="yellow"))
         try:
             model = read_model(models_dir(store.path))
         except ModelFileError as error:  # "model file unreadable: ...; suggestions from rules"
@@ -67,11 +69,17 @@ def run(args: argparse.Namespace) -> int:
             task = progress.add_task("scoring", total=len(corpus.articles))
             items = analyzer.analyze_many(corpus.articles, progress=lambda _a, _c: progress.advance(task))
 
+            unreadable: list[str] = []
+
             def labels_of(article, analysis):  # type: ignore[no-untyped-def]
                 placed = store.placed_labels(article, analysis.sentences)
+                if placed.error is not None:  # named below; its sentences are ranked unlabelled
+                    unreadable.append(f"{placed.error} (the labels of {article.id!r} are not shown)")
                 return {i: record.get("label") for i, record in placed.records.items()}
 
             rows = rank_sentences(Suggester(scheme, model), items, labels_of)
+        for problem in unreadable:
+            err.print(Text(f"warning: {problem}", style="yellow"))
     finally:
         store.close()
     rows = [row for row in rows if row.score >= args.min_score]
