@@ -775,3 +775,88 @@ def test_a_store_file_nested_too_deeply_is_named_and_no_good_label_is_lost(
         assert any(str(bad) in message for message in shown), shown
     # Every label outside the damaged file is still there, on its own sentence.
     assert keep <= _csv_rows(corpus_dir, store_dir, tmp_path / "after.csv")
+
+
+def _model_with_weight(store_dir: Path, weight: str) -> Path:
+    """A trained model saved in ``store_dir``'s models folder, its first claim weight
+    replaced by ``weight`` as written in the JSON text (e.g. a 401-digit integer)."""
+    from annotations.suggest.model import models_dir, save_model
+    from suggest_examples import small_model
+
+    path = save_model(small_model(), models_dir(store_dir))
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition('"claim": [')
+    assert sep
+    first, comma, tail = rest.partition(",")
+    path.write_text(f"{head}{sep}{weight}{comma}{tail}", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("weight", ["1" + "0" * 400, "1e400", "NaN"], ids=["10**400", "1e400", "NaN"])
+def test_suggest_with_unusable_model_weights_falls_back_to_rules_and_says_why(
+    weight: str, two_annotators: Path, tmp_path: Path
+) -> None:
+    corpus_dir, store_dir = _copy_store(two_annotators, tmp_path)
+    model = _model_with_weight(store_dir, weight)
+    out = tmp_path / "ranked.jsonl"
+    result = run_cli("suggest", corpus_dir, "--store", store_dir, "-o", out)
+    output = assert_clean(result)
+    [line] = [line for line in result.stderr.splitlines() if "model file unreadable" in line]
+    assert line.startswith(f"model file unreadable: {model}: ") and line.endswith("; suggestions from rules"), line
+    assert "no trained model" not in output
+    rows = [json.loads(row) for row in out.read_text(encoding="utf-8").splitlines()]
+    assert rows and {row["by"] for row in rows} == {"prior"}
+    assert all(0.0 <= row["score"] <= 1.0 for row in rows)
+
+
+@pytest.mark.anyio
+async def test_the_app_with_unusable_model_weights_says_why_and_suggests_from_rules(
+    two_annotators: Path, tmp_path: Path
+) -> None:
+    from apps import open_reader
+    from tui.app import create_app
+
+    corpus_dir, store_dir = _copy_store(two_annotators, tmp_path)
+    model = _model_with_weight(store_dir, "1" + "0" * 400)
+    app = create_app(corpus_dir, store_dir=store_dir, annotator="ann", restore=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            reader = await open_reader(app, pilot, "ferry.txt")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            messages = [str(n.message) for n in app._notifications]
+            assert not any("background task failed" in m for m in messages), messages
+            [said] = [m for m in messages if "model file unreadable" in m]
+            assert said.startswith(f"model file unreadable: {model}: ") and said.endswith("; suggestions from rules")
+            assert app.suggestions.describe() == "rules only (model file unreadable)"
+            assert reader.suggestions and {s.source for s in reader.suggestions} == {"prior"}
+    finally:
+        app.store.close()
+
+
+def test_stats_and_export_agree_on_a_stored_article_whose_file_was_deleted(
+    two_annotators: Path, tmp_path: Path
+) -> None:
+    import re
+
+    corpus_dir, store_dir = _copy_store(two_annotators, tmp_path)
+    (corpus_dir / "rail.txt").unlink()
+    # Run as a third annotator (the tests' default), as a reviewer would: the labels are in
+    # ann's and bob's shards only.
+    stats = assert_clean(run_cli("stats", corpus_dir, "--store", store_dir))
+    out = tmp_path / "out.csv"
+    export = assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "--format", "csv", "-o", out))
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["label"]]
+    assert rows and {r["article_id"] for r in rows} == {"ferry.txt"}
+    assert "warning: 1 stored articles are not in the corpus and were not exported: rail.txt" in export
+    assert "warning: 1 stored articles are not in the corpus and were not counted: rail.txt" in stats
+    sentences = {(r["article_id"], r["sentence_index"]) for r in rows}
+    assert f"{len(sentences)} sentences reviewed in 1 of 1 articles" in stats, stats
+    # The label table counts what export wrote, label by label.
+    counted = {m[1]: int(m[2]) for m in re.finditer(r"│ (\w+) +│ \S+ +│ +(\d+) │", stats)}
+    exported = {name: sum(r["label"] == name for r in rows) for name in counted}
+    assert counted == exported and sum(counted.values()) == len(rows), (counted, stats)
+    assert "Rail use" not in stats  # not a row of the progress table
