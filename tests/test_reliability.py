@@ -860,3 +860,30 @@ def test_stats_and_export_agree_on_a_stored_article_whose_file_was_deleted(
     exported = {name: sum(r["label"] == name for r in rows) for name in counted}
     assert counted == exported and sum(counted.values()) == len(rows), (counted, stats)
     assert "Rail use" not in stats  # not a row of the progress table
+
+
+def test_nested_json_in_corpus_files_and_caches_is_named_per_line_and_the_rest_is_read(
+    tmp_path: Path, analyzer
+) -> None:
+    from corpus.index import index_path
+
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "ferry.txt").write_text(GOOD, encoding="utf-8")
+    (corpus_dir / "deep.json").write_text("[" * 100_000, encoding="utf-8")
+    good = json.dumps({"title": "Bus fares frozen", "text": "Bus fares stay at £2 until March, the council said."})
+    (corpus_dir / "feed.jsonl").write_text(good + "\n" + "[" * 100_000 + "\n", encoding="utf-8")
+    store_dir = tmp_path / "store"
+    assert_clean(run_cli("stats", corpus_dir, "--store", store_dir))  # writes the corpus index
+    ferry = load_corpus(corpus_dir).get("ferry.txt")
+    assert ferry is not None
+    analyzer.analyze(ferry)  # cached
+    index = index_path(corpus_dir.resolve())
+    assert index.exists() and analyzer.cache.path_for(ferry).exists()
+    for cached in (index, analyzer.cache.path_for(ferry)):
+        cached.write_text("[" * 100_000, encoding="utf-8")
+    assert_clean(run_cli("stats", corpus_dir, "--store", store_dir))  # reads the cached analysis
+    listing = assert_clean(run_cli(corpus_dir, "--store", store_dir))  # no terminal: the printed list
+    assert "deep.json: not valid JSON (nested too deeply); fix the file" in listing, listing
+    assert "feed.jsonl line 2: not valid JSON (nested too deeply); fix or remove the line" in listing, listing
+    assert "Bus fares frozen" in listing and "Harbour board" in listing  # the good records are listed
