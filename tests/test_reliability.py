@@ -713,31 +713,15 @@ def _copy_store(source: Path, tmp_path: Path) -> tuple[Path, Path]:
     return corpus_dir, store_dir
 
 
-async def _start_app(corpus_dir: Path, store_dir: Path) -> list[str]:
-    """Start the app as `claimscope PATH --annotator ann` does; the notifications it shows."""
-    from tui.app import create_app
-
-    app = create_app(corpus_dir, store_dir=store_dir, annotator="ann", restore=False)
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            from textual.widgets import Static
-
-            header = app.list_screen.query_one("#list-header", Static).content  # says why read-only
-            return [str(n.message) for n in app._notifications] + [getattr(header, "plain", str(header))]
-    finally:
-        app.store.close()
-
-
+@pytest.mark.anyio
 @pytest.mark.parametrize("relative", list(NESTED_FILES), ids=lambda r: r.split("/")[-1].replace("{rail}", "article"))
-def test_a_store_file_nested_too_deeply_is_named_and_no_good_label_is_lost(
+async def test_a_store_file_nested_too_deeply_is_named_and_no_good_label_is_lost(
     relative: str, two_annotators: Path, tmp_path: Path
 ) -> None:
-    import asyncio
+    from textual.widgets import Static
 
     from annotations.store import article_file_name
+    from tui.app import create_app
 
     corpus_dir, store_dir = _copy_store(two_annotators, tmp_path)
     before = _csv_rows(corpus_dir, store_dir, tmp_path / "before.csv")
@@ -768,9 +752,19 @@ def test_a_store_file_nested_too_deeply_is_named_and_no_good_label_is_lost(
             assert str(bad) in output, (name, output)
             named = [line for line in output.splitlines() if str(bad) in line]
             assert all(len(line) < 600 for line in named), named
-        assert result.returncode != 2 or f"claimscope: error: " in result.stderr, (name, output)
+        assert result.returncode != 2 or "claimscope: error: " in result.stderr, (name, output)
     damage()
-    shown = asyncio.run(_start_app(corpus_dir, store_dir))
+    # The app starts as `claimscope PATH --annotator ann` starts it.
+    app = create_app(corpus_dir, store_dir=store_dir, annotator="ann", restore=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            header = app.list_screen.query_one("#list-header", Static).content  # says why read-only
+            shown = [str(n.message) for n in app._notifications] + [getattr(header, "plain", str(header))]
+    finally:
+        app.store.close()
     if "app" in NESTED_FILES[relative]:
         assert any(str(bad) in message for message in shown), shown
     # Every label outside the damaged file is still there, on its own sentence.
@@ -780,14 +774,15 @@ def test_a_store_file_nested_too_deeply_is_named_and_no_good_label_is_lost(
 def _model_with_weight(store_dir: Path, weight: str) -> Path:
     """A trained model saved in ``store_dir``'s models folder, its first claim weight
     replaced by ``weight`` as written in the JSON text (e.g. a 401-digit integer)."""
-    from annotations.suggest.model import models_dir, save_model
     from suggest_examples import small_model
+
+    from annotations.suggest.model import models_dir, save_model
 
     path = save_model(small_model(), models_dir(store_dir))
     text = path.read_text(encoding="utf-8")
     head, sep, rest = text.partition('"claim": [')
     assert sep
-    first, comma, tail = rest.partition(",")
+    _, comma, tail = rest.partition(",")  # the first weight goes
     path.write_text(f"{head}{sep}{weight}{comma}{tail}", encoding="utf-8")
     return path
 
@@ -814,6 +809,7 @@ async def test_the_app_with_unusable_model_weights_says_why_and_suggests_from_ru
     two_annotators: Path, tmp_path: Path
 ) -> None:
     from apps import open_reader
+
     from tui.app import create_app
 
     corpus_dir, store_dir = _copy_store(two_annotators, tmp_path)
