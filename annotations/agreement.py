@@ -151,12 +151,15 @@ def collect_ratings(
     return Ratings(names, cats, units, codes)
 
 
-def store_labels(store: Any) -> Iterator[tuple[str, str, int, str]]:
+def store_labels(store: Any, problems: list[str] | None = None) -> Iterator[tuple[str, str, int, str]]:
     """``(annotator, article_id, sentence_index, label)`` of every label in every shard of
-    ``store`` (an :class:`annotations.store.Store`), as stored."""
+    ``store`` (an :class:`annotations.store.Store`), as stored; a store file that cannot
+    be read is skipped and its error added to ``problems``."""
     for shard in store.shards():
         for stored in shard.stored_articles():
             if stored.error:
+                if problems is not None:
+                    problems.append(f"{stored.error} (its labels are not compared)")
                 continue
             for record in stored.labels:
                 if record.label is not None:

@@ -23,6 +23,7 @@ from annotations.formats.prodigy import prodigy_lines
 from annotations.formats.registry import Format, Progress
 from annotations.formats.rows import RowSpan, Withheld, overlapping
 from annotations.formats.table import CSV_COLUMNS
+from annotations.stats import stored_outside
 from annotations.store import Store
 from annotations.tokens import align, tokenizer
 
@@ -179,18 +180,6 @@ def corpus_items(
     for article, analysis in analyzer.analyze_many(wanted, progress=progress):
         found[article.id] = analysis
     return [(a, found[a.id]) for a in wanted if a.id in found]
-
-
-def stored_outside(corpus: Any, store: Store) -> list[str]:
-    """Ids of stored articles that are not in the corpus (their labels cannot be exported).
-
-    Unreadable store files are not among them: they are reported as corrupt
-    (:func:`annotations.stats.corrupt_articles`), since their article id cannot be read.
-    """
-    ids = {a.id for a in corpus.articles}
-    return sorted(
-        s.article_id for s in store.summary().values() if s.article_id not in ids and not s.error
-    )
 
 
 def export_corpus(

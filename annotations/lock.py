@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
 from annotations.model import utc_now
+from annotations.storage import JSON_ERRORS
 
 LOCK_FILE_NAME = "lock"
 #: A lock file younger than this with no readable content may still be being written
@@ -107,7 +108,7 @@ def read_info(path: Path) -> LockInfo | None:
     try:
         data = json.loads(Path(path).read_text("utf-8"))
         return LockInfo(int(data["pid"]), str(data["host"]), str(data.get("started", "")))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, *JSON_ERRORS, KeyError, TypeError):
         return None
 
 
@@ -148,7 +149,15 @@ def _try_take_over(path: Path, me: LockInfo) -> Lock | None:
     else:
         why = "nobody holds it any more"
     if holder is None:
-        why = "the lock file was empty and nobody holds it"
+        try:
+            empty = os.fstat(fd).st_size == 0
+        except OSError:
+            empty = True
+        why = (
+            "it was empty and nobody holds it"
+            if empty
+            else "it holds no readable pid and host (not a lock record) and nobody holds it"
+        )
     _write_info(fd, me)
     return Lock(path, fd, me, took_over=holder, stale_because=why)
 

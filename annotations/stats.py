@@ -35,6 +35,7 @@ class StoreStats:
     per_annotator: dict[str, int] = field(default_factory=dict)
     orphans: int = 0
     errors: list[str] = field(default_factory=list)
+    #: ids of stored articles not in the corpus: named, their labels not counted
     outside_corpus: list[str] = field(default_factory=list)
 
     @property
@@ -74,6 +75,24 @@ def corrupt_articles(store: Store, articles: Iterable[Article]) -> dict[str, str
     return found
 
 
+def stored_outside(articles: Iterable[Article], store: Store) -> list[str]:
+    """Ids of stored articles, of any annotator or the gold shard, that are not among
+    ``articles`` (the corpus): export leaves their labels out and stats does not count them.
+
+    Unreadable store files are not among them: they are reported as corrupt
+    (:func:`corrupt_articles`), since their article id cannot be read.
+    """
+    ids = {a.id for a in articles}
+    return sorted(
+        {
+            s.article_id
+            for shard in store.shards(gold=True)
+            for s in shard.summary().values()
+            if s.article_id not in ids and not s.error
+        }
+    )
+
+
 def compute_stats(
     store: Store,
     articles: Sequence[Article] | None = None,
@@ -90,6 +109,8 @@ def compute_stats(
     """
     stats = StoreStats(store.path, store.read_only_reason)
     totals = totals or {}
+    # Labels of articles no longer in the corpus are named, not counted (export leaves them out).
+    outside = set(stored_outside(articles, store)) if articles is not None else set()
     by_id = {a.id: a for a in articles or ()}
     by_file = {store.file_for(a.id).name: a for a in articles or ()}
     per_label = {name: 0 for name in store.scheme.names}
@@ -106,6 +127,8 @@ def compute_stats(
             stats.errors.append(message)
             title = article.title if article else ""
             found[key] = ArticleSummary(key, title, total=totals.get(key, 0), error=message)
+            continue
+        if stored.article_id in outside:
             continue
         article = by_id.get(stored.article_id)
         # (sentence, label, annotator, updated) of each stored record, where it sits now.
@@ -162,8 +185,8 @@ def compute_stats(
         stats.articles.append(
             found.get(article.id) or ArticleSummary(article.id, article.title, total=totals.get(article.id, 0))
         )
-    stats.outside_corpus = sorted(k for k in found if k not in by_id)
-    stats.articles.extend(found[k] for k in stats.outside_corpus)
+    stats.outside_corpus = sorted(outside)
+    stats.articles.extend(found[k] for k in sorted(found) if k not in by_id)  # unreadable files not matched to an article
     return stats
 
 

@@ -130,6 +130,25 @@ def atomic_write_text(
         raise StoreWriteError(message, path, error.errno) from None
 
 
+#: What ``json.loads`` raises on hostile bytes: ``ValueError`` (not JSON, not UTF-8, an
+#: integer of more than 4,300 digits) and ``RecursionError`` (arrays or objects nested
+#: deeper than the interpreter's recursion limit, e.g. ``"[" * 100_000``). Every reader of
+#: a file that a user or another program can write catches these, never one of them alone.
+JSON_ERRORS: tuple[type[Exception], ...] = (ValueError, RecursionError)
+
+
+def json_error_detail(error: Exception) -> str:
+    """Where or why ``json.loads`` failed, as a phrase to put after "not valid JSON"."""
+    if isinstance(error, json.JSONDecodeError):
+        return f" at line {error.lineno} column {error.colno}"
+    if isinstance(error, RecursionError):
+        return " (nested too deeply)"
+    if isinstance(error, UnicodeDecodeError):
+        return " (not UTF-8)"
+    reason = str(error).partition(":")[0]  # "Exceeds the limit (4300 digits) for integer string conversion"
+    return f" ({reason})" if reason else ""
+
+
 def read_json(path: Path) -> Any:
     """Parse a store file; raises :class:`CorruptStoreFileError` naming it when it is not JSON."""
     try:
@@ -140,12 +159,9 @@ def read_json(path: Path) -> Any:
         ) from None
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        where = ""
-        if isinstance(error, json.JSONDecodeError):
-            where = f" at line {error.lineno} column {error.colno}"
+    except JSON_ERRORS as error:
         raise CorruptStoreFileError(
-            f"store file {path} is not valid JSON{where}; it was left untouched: "
+            f"store file {path} is not valid JSON{json_error_detail(error)}; it was left untouched: "
             "repair it (e.g. from git or a backup) or move it away, then reopen"
         ) from None
 

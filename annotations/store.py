@@ -69,7 +69,7 @@ from annotations.migrations import (
 )
 from annotations.model import ArticleSummary, Change, SentenceLabel, SpanCorrection, utc_now
 from annotations.scheme import Scheme, default_scheme
-from annotations.storage import AtomicJSONStorage, atomic_write_text, dump_json, read_json
+from annotations.storage import JSON_ERRORS, AtomicJSONStorage, atomic_write_text, dump_json, read_json
 
 STORE_DIR_NAME = ".claimscope"
 STORE_META = "store.json"
@@ -113,18 +113,30 @@ def _encoded(annotator: str) -> str:
     return name
 
 
-def annotator_of_folder(folder: str | Path) -> str:
+def annotator_of_folder(folder: str | Path, problems: list[str] | None = None) -> str:
     """The annotator whose shard is ``folder`` (see :func:`shard_folder_name`): a folder
-    path's ``annotator.json`` when it has one, else its name decoded."""
-    if isinstance(folder, Path):
-        try:
-            name = read_json(folder / SHARD_META).get("annotator")
-        except (OSError, StoreError, AttributeError):
-            name = None
-        if isinstance(name, str):
-            return name
-        folder = folder.name
-    return "" if folder == "%00" else unquote(folder)
+    path's ``annotator.json`` when it has one, else its name decoded.
+
+    An ``annotator.json`` that cannot be used is left as it is and named in ``problems``."""
+    decoded = Path(folder).name if isinstance(folder, Path) else folder
+    decoded = "" if decoded == "%00" else unquote(decoded)
+    if not isinstance(folder, Path):
+        return decoded
+    meta = folder / SHARD_META
+    if not meta.exists():
+        return decoded
+    try:
+        name = read_json(meta).get("annotator")
+        why = f"store file {meta} does not name its annotator"
+    except StoreError as error:  # not JSON, nested too deeply, unreadable
+        name, why = None, str(error)
+    except AttributeError:
+        name, why = None, f"store file {meta} does not hold a JSON object"
+    if isinstance(name, str):
+        return name
+    if problems is not None:
+        problems.append(f"{why}; the shard's annotator is taken from its folder name ({decoded!r})")
+    return decoded
 
 
 def check_annotator(annotator: str) -> str:
@@ -431,6 +443,8 @@ class Store:
                             f"took over a stale lock left by {lock.took_over.describe()}: "
                             f"{lock.stale_because}"
                         )
+                    elif lock.stale_because:  # a lock file nobody holds, with no holder to name
+                        notices.append(f"took over the lock file {lock.path}: {lock.stale_because}")
         local = root is not None and path == corpus_folder(root) / STORE_DIR_NAME
         store = cls(
             path,
@@ -680,7 +694,9 @@ class Store:
         for name in names:
             if name == GOLD_SHARD:
                 continue
-            annotator = annotator_of_folder(folder / name)
+            problems: list[str] = []
+            annotator = annotator_of_folder(folder / name, problems)
+            self.notices.extend(p for p in problems if p not in self.notices)
             views[annotator] = self if annotator == own else self._view(annotator, folder / name)
         if own is not None and own not in views and self._article_dir().is_dir():
             views[own] = self
@@ -721,6 +737,7 @@ class Store:
             shard=shard,
         )
         view._load_index()
+        self.notices.extend(n for n in view.notices if n not in self.notices)  # an unreadable index, named
         return view
 
     def check_writable(self) -> None:
@@ -836,7 +853,7 @@ class Store:
         if raw is not None:
             try:
                 data = json.loads(raw.decode("utf-8"))
-            except ValueError:  # UnicodeDecodeError is a ValueError too
+            except JSON_ERRORS:  # the slow path names the file
                 data = None
             if data is not None:
                 placed = _place_unchanged(data, article.text, article.hash, sentences)
@@ -1028,8 +1045,9 @@ class Store:
             ):
                 raise TypeError
         except (CorruptStoreFileError, KeyError, TypeError):
-            if self.read_only:
-                return  # rebuilt in memory; the writer will deal with the file
+            if self.read_only:  # rebuilt in memory; the writer will deal with the file
+                self.notices.append(f"index {path} is unreadable; rebuilt in memory (left for the next writer to replace)")
+                return
             # The index is only a cache; keep the bad copy for inspection and rebuild.
             bad = path.with_name(f"{INDEX_FILE}.bad-{os.getpid()}")
             try:

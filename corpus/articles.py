@@ -727,6 +727,12 @@ def _read_jsonl(
                 )
             )
             continue
+        except (RecursionError, ValueError) as error:  # "[" * 100_000; a 5,000-digit number
+            why = "nested too deeply" if isinstance(error, RecursionError) else str(error).partition(":")[0]
+            items.append(
+                ArticleError(f"{rel}#line:{number}", where, f"{rel} {place}: not valid JSON ({why}); fix or remove the line")
+            )
+            continue
         items.append(
             _record(
                 value,
@@ -760,6 +766,9 @@ def _read_json(
                 f"column {error.colno}); fix the file",
             )
         ]
+    except (RecursionError, ValueError) as error:  # "[" * 100_000; a 5,000-digit number
+        why = "nested too deeply" if isinstance(error, RecursionError) else str(error).partition(":")[0]
+        return [ArticleError(rel, where, f"{rel}: not valid JSON ({why}); fix the file")]
     escapes = SURROGATE_ESCAPE.search(text) is not None
     if not isinstance(value, list):
         return [

@@ -152,7 +152,7 @@ class AnalysisCache:
             if header.get("f") != FORMAT or header.get("len") != len(article.text):
                 return None
             found = Counts(**{name: int(value) for name, value in header["counts"].items()})
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, RecursionError, TypeError, KeyError, AttributeError):
             return None
         self._append_journal(key, found)
         return found
@@ -236,7 +236,7 @@ class AnalysisCache:
                 model=self.model,
                 model_version=self.model_version,
             )
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        except (ValueError, RecursionError, TypeError, KeyError, IndexError, AttributeError):
             return None
 
     def save(self, article: Article, analysis: Analysis, tokens: int) -> None:

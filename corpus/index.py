@@ -102,7 +102,7 @@ class CorpusIndex:
                 and isinstance(data.get("files"), dict)
             ):
                 index._old = data["files"]
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: "[" * 100_000
             pass
         return index
 

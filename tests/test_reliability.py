@@ -1534,3 +1534,232 @@ async def test_marks_of_two_sentences_on_one_line_each_stand_at_their_own_senten
         assert line[1:6] == "quant" and line[6:8] == "  ", line  # the first sentence's own: no star, no note
         assert "tonnes. ★ Jobs were cut. cause✎ Officials" in line[GUTTER:], line
     app.store.close()
+# --- issue 16: hostile store files (deep nesting, unusable model weights, deleted articles) ---
+
+#: Every file of a store that is JSON, relative to the store folder ({rail} is the rail
+#: article's file in ann's shard), with the commands that read it: those must name it.
+#: The others never open it (the lock is read only by a writer of that shard; the model
+#: only by `suggest` and the app), so they must only go on without a traceback.
+NESTED_FILES = {
+    "store.json": {"stats", "export", "agree", "import", "merge", "suggest", "app"},
+    "annotators/ann/index.json": {"stats", "export", "agree", "import", "merge", "suggest", "app"},
+    # a writer of the shard knows its annotator: it does not read annotator.json
+    "annotators/ann/annotator.json": {"stats", "export", "agree", "merge", "app"},
+    "annotators/ann/articles/{rail}": {"stats", "export", "agree", "import", "merge", "suggest", "app"},
+    "annotators/ann/lock": {"import", "merge", "app"},
+    "models/claims.json": {"suggest", "app"},
+}
+
+
+@pytest.fixture(scope="module")
+def two_annotators(tmp_path_factory, analyzer) -> Path:
+    """A corpus of two articles, every sentence labelled by ann and by bob; returns the folder
+    holding ``corpus/``, ``store/`` and ``all.jsonl`` (ann's labels, exported, to import)."""
+    root = tmp_path_factory.mktemp("two-annotators")
+    corpus_dir = root / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "ferry.txt").write_text(GOOD, encoding="utf-8")
+    (corpus_dir / "rail.txt").write_text(
+        "Rail use hits a record\n\nPassenger journeys rose 12% to 1.6 billion last year. "
+        "The regulator expects growth to slow in 2026.\n",
+        encoding="utf-8",
+    )
+    corpus = load_corpus(corpus_dir)
+    for who, shift in (("ann", 0), ("bob", 1)):
+        with Store.open(corpus.root, annotator=who, store_dir=root / "store") as store:
+            for article in corpus.articles:
+                sentences = analyzer.analyze(article).sentences
+                doc = store.article(article, sentences)
+                with doc.batch():
+                    for i in range(len(sentences)):
+                        doc.set_label(i, LABELS[(i + shift) % 3])
+    out = root / "all.jsonl"
+    assert_clean(run_cli("export", corpus_dir, "--store", root / "store", "--annotator", "ann",
+                         "--format", "prodigy", "-o", out))
+    return root
+
+
+def _csv_rows(corpus_dir: Path, store_dir: Path, out: Path) -> set[tuple[str, str, str]]:
+    """(annotator, sentence, label) of every exported label, through the real command."""
+    assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "--format", "csv", "-o", out))
+    with out.open(newline="", encoding="utf-8") as handle:
+        return {(r["annotator"], r["sentence"], r["label"]) for r in csv.DictReader(handle) if r["label"]}
+
+
+def _copy_store(source: Path, tmp_path: Path) -> tuple[Path, Path]:
+    corpus_dir, store_dir = tmp_path / "corpus", tmp_path / "store"
+    shutil.copytree(source / "corpus", corpus_dir)
+    shutil.copytree(source / "store", store_dir)
+    return corpus_dir, store_dir
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("relative", list(NESTED_FILES), ids=lambda r: r.split("/")[-1].replace("{rail}", "article"))
+async def test_a_store_file_nested_too_deeply_is_named_and_no_good_label_is_lost(
+    relative: str, two_annotators: Path, tmp_path: Path
+) -> None:
+    from textual.widgets import Static
+
+    from annotations.store import article_file_name
+    from tui.app import create_app
+
+    corpus_dir, store_dir = _copy_store(two_annotators, tmp_path)
+    before = _csv_rows(corpus_dir, store_dir, tmp_path / "before.csv")
+    bad = store_dir / relative.format(rail=article_file_name("rail.txt"))
+    bad.parent.mkdir(parents=True, exist_ok=True)
+
+    def damage() -> None:  # before each command: a writer may have rebuilt or replaced it
+        bad.write_text("[" * 100_000, encoding="utf-8")
+    # The labels of the damaged file are the only ones that may go missing.
+    lost = {row for row in before if row[0] == "ann" and ("Passenger" in row[1] or "regulator" in row[1])}
+    keep = before - lost if relative.endswith("{rail}") else before
+
+    other = tmp_path / "other-store"  # merge brings a sound store into the damaged one
+    shutil.copytree(two_annotators / "store", other)
+    commands = {
+        "stats": ("stats", corpus_dir),
+        "export": ("export", corpus_dir, "--format", "csv", "-o", tmp_path / "out.csv"),
+        "agree": ("agree", corpus_dir),
+        "import": ("import", corpus_dir, two_annotators / "all.jsonl"),
+        "merge": ("merge", corpus_dir, other),
+        "suggest": ("suggest", corpus_dir, "-o", tmp_path / "ranked.jsonl"),
+    }
+    for name, args in commands.items():
+        damage()
+        result = run_cli(*args, "--store", store_dir, "--annotator", "ann")
+        output = assert_clean(result, codes=(0, 1, 2))
+        if name in NESTED_FILES[relative]:
+            assert str(bad) in output, (name, output)
+            named = [line for line in output.splitlines() if str(bad) in line]
+            assert all(len(line) < 600 for line in named), named
+        assert result.returncode != 2 or "claimscope: error: " in result.stderr, (name, output)
+    damage()
+    # The app starts as `claimscope PATH --annotator ann` starts it.
+    app = create_app(corpus_dir, store_dir=store_dir, annotator="ann", restore=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            header = app.list_screen.query_one("#list-header", Static).content  # says why read-only
+            shown = [str(n.message) for n in app._notifications] + [getattr(header, "plain", str(header))]
+    finally:
+        app.store.close()
+    if "app" in NESTED_FILES[relative]:
+        assert any(str(bad) in message for message in shown), shown
+    # Every label outside the damaged file is still there, on its own sentence.
+    assert keep <= _csv_rows(corpus_dir, store_dir, tmp_path / "after.csv")
+
+
+def _model_with_weight(store_dir: Path, weight: str) -> Path:
+    """A trained model saved in ``store_dir``'s models folder, its first claim weight
+    replaced by ``weight`` as written in the JSON text (e.g. a 401-digit integer)."""
+    from suggest_examples import small_model
+
+    from annotations.suggest.model import models_dir, save_model
+
+    path = save_model(small_model(), models_dir(store_dir))
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition('"claim": [')
+    assert sep
+    _, comma, tail = rest.partition(",")  # the first weight goes
+    path.write_text(f"{head}{sep}{weight}{comma}{tail}", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("weight", ["1" + "0" * 400, "1e400", "NaN"], ids=["10**400", "1e400", "NaN"])
+def test_suggest_with_unusable_model_weights_falls_back_to_rules_and_says_why(
+    weight: str, two_annotators: Path, tmp_path: Path
+) -> None:
+    corpus_dir, store_dir = _copy_store(two_annotators, tmp_path)
+    model = _model_with_weight(store_dir, weight)
+    out = tmp_path / "ranked.jsonl"
+    result = run_cli("suggest", corpus_dir, "--store", store_dir, "-o", out)
+    output = assert_clean(result)
+    [line] = [line for line in result.stderr.splitlines() if "model file unreadable" in line]
+    assert line.startswith(f"model file unreadable: {model}: ") and line.endswith("; suggestions from rules"), line
+    assert "no trained model" not in output
+    rows = [json.loads(row) for row in out.read_text(encoding="utf-8").splitlines()]
+    assert rows and {row["by"] for row in rows} == {"prior"}
+    assert all(0.0 <= row["score"] <= 1.0 for row in rows)
+
+
+@pytest.mark.anyio
+async def test_the_app_with_unusable_model_weights_says_why_and_suggests_from_rules(
+    two_annotators: Path, tmp_path: Path
+) -> None:
+    from apps import open_reader
+
+    from tui.app import create_app
+
+    corpus_dir, store_dir = _copy_store(two_annotators, tmp_path)
+    model = _model_with_weight(store_dir, "1" + "0" * 400)
+    app = create_app(corpus_dir, store_dir=store_dir, annotator="ann", restore=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            reader = await open_reader(app, pilot, "ferry.txt")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            messages = [str(n.message) for n in app._notifications]
+            assert not any("background task failed" in m for m in messages), messages
+            [said] = [m for m in messages if "model file unreadable" in m]
+            assert said.startswith(f"model file unreadable: {model}: ") and said.endswith("; suggestions from rules")
+            assert app.suggestions.describe() == "rules only (model file unreadable)"
+            assert reader.suggestions and {s.source for s in reader.suggestions} == {"prior"}
+    finally:
+        app.store.close()
+
+
+def test_stats_and_export_agree_on_a_stored_article_whose_file_was_deleted(
+    two_annotators: Path, tmp_path: Path
+) -> None:
+    import re
+
+    corpus_dir, store_dir = _copy_store(two_annotators, tmp_path)
+    (corpus_dir / "rail.txt").unlink()
+    # Run as a third annotator (the tests' default), as a reviewer would: the labels are in
+    # ann's and bob's shards only.
+    stats = assert_clean(run_cli("stats", corpus_dir, "--store", store_dir))
+    out = tmp_path / "out.csv"
+    export = assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "--format", "csv", "-o", out))
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["label"]]
+    assert rows and {r["article_id"] for r in rows} == {"ferry.txt"}
+    assert "warning: 1 stored articles are not in the corpus and were not exported: rail.txt" in export
+    assert "warning: 1 stored articles are not in the corpus and were not counted: rail.txt" in stats
+    sentences = {(r["article_id"], r["sentence_index"]) for r in rows}
+    assert f"{len(sentences)} sentences reviewed in 1 of 1 articles" in stats, stats
+    # The label table counts what export wrote, label by label.
+    counted = {m[1]: int(m[2]) for m in re.finditer(r"│ (\w+) +│ \S+ +│ +(\d+) │", stats)}
+    exported = {name: sum(r["label"] == name for r in rows) for name in counted}
+    assert counted == exported and sum(counted.values()) == len(rows), (counted, stats)
+    assert "Rail use" not in stats  # not a row of the progress table
+
+
+def test_nested_json_in_corpus_files_and_caches_is_named_per_line_and_the_rest_is_read(
+    tmp_path: Path, analyzer
+) -> None:
+    from corpus.index import index_path
+
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "ferry.txt").write_text(GOOD, encoding="utf-8")
+    (corpus_dir / "deep.json").write_text("[" * 100_000, encoding="utf-8")
+    good = json.dumps({"title": "Bus fares frozen", "text": "Bus fares stay at £2 until March, the council said."})
+    (corpus_dir / "feed.jsonl").write_text(good + "\n" + "[" * 100_000 + "\n", encoding="utf-8")
+    store_dir = tmp_path / "store"
+    assert_clean(run_cli("stats", corpus_dir, "--store", store_dir))  # writes the corpus index
+    ferry = load_corpus(corpus_dir).get("ferry.txt")
+    assert ferry is not None
+    analyzer.analyze(ferry)  # cached
+    index = index_path(corpus_dir.resolve())
+    assert index.exists() and analyzer.cache.path_for(ferry).exists()
+    for cached in (index, analyzer.cache.path_for(ferry)):
+        cached.write_text("[" * 100_000, encoding="utf-8")
+    assert_clean(run_cli("stats", corpus_dir, "--store", store_dir))  # reads the cached analysis
+    listing = assert_clean(run_cli(corpus_dir, "--store", store_dir))  # no terminal: the printed list
+    assert "deep.json: not valid JSON (nested too deeply); fix the file" in listing, listing
+    assert "feed.jsonl line 2: not valid JSON (nested too deeply); fix or remove the line" in listing, listing
+    assert "Bus fares frozen" in listing and "Harbour board" in listing  # the good records are listed

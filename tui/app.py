@@ -119,6 +119,8 @@ class ClaimscopeApp(App[None]):
         self.push_screen(self.list_screen)
         for notice in (*self.notices, *getattr(self.store, "notices", ())):
             self.notify(notice, timeout=8)
+        if self.suggestions.problem:  # "model file unreadable: ...; suggestions from rules"
+            self.notify(self.suggestions.problem, severity="warning", timeout=10)
         if self.restore:
             position = self.positions.get(self.corpus.root, self.annotator)
             if position is not None and self.corpus.get(position.article_id) is not None:

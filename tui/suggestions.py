@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from annotations.suggest.features import sentence_inputs
-from annotations.suggest.model import ClaimModel, Suggester, Suggestion, load_model, models_dir
+from annotations.suggest.model import ClaimModel, ModelFileError, Suggester, Suggestion, models_dir, read_model
 from annotations.suggest.ranking import expected_claims, most_useful, uncertainty
 from corpus.errors import ClaimscopeError
 from tui.config import ORDER
@@ -39,7 +39,13 @@ class Suggestions:
     def __init__(self, app: Any, order: str = ORDER[0]) -> None:
         self.app = app
         self.order = order
-        model = load_model(models_dir(app.store.path))
+        #: why the store's model file cannot be used ("model file unreadable: ...; suggestions
+        #: from rules"), shown at start; None once a model is trained or when there is no file
+        self.problem: str | None = None
+        try:
+            model = read_model(models_dir(app.store.path))
+        except ModelFileError as error:
+            model, self.problem = None, str(error)
         self.suggester = Suggester(app.scheme, model)
         self.version = 0  # goes up with every new model: cached scores of older ones are stale
         self.pending = 0  # labels since the last training started
@@ -61,7 +67,9 @@ class Suggestions:
     def describe(self) -> str:
         """``model of 120 labels`` or ``rules only``, for the status line and notices."""
         model = self.model
-        return f"model of {model.trained_on} labels" if model is not None else "rules only"
+        if model is not None:
+            return f"model of {model.trained_on} labels"
+        return "rules only (model file unreadable)" if self.problem else "rules only"
 
     # ------------------------------------------------------------------ scores
     def scored(self, article: Article, analysis: Analysis) -> Sequence[Suggestion] | None:
@@ -197,6 +205,7 @@ class Suggestions:
         if model is not None:
             # In use at once (accepting, ordering, scoring); drawn with the next key or pause.
             self.suggester = Suggester(self.app.scheme, model)
+            self.problem = None  # a trained model is in use (and saved over the unusable file)
             self.version += 1
             # The child scored the corpus already: the listeners' articles are found scored.
             self._corpus_scored(self.version, result.scores, show=False)

@@ -25,7 +25,10 @@ from pathlib import Path
 from collections.abc import Sequence as SequenceABC
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from corpus.errors import ClaimscopeError
 from corpus.files import replace_file
+
+from annotations.storage import JSON_ERRORS, json_error_detail
 
 from annotations.suggest.features import CUES, SentenceInput, cues, sigmoid, terms
 from annotations.suggest.prior import not_claim_label, prior_logit, prior_type
@@ -201,21 +204,61 @@ class ClaimModel:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ClaimModel:
-        """Read a stored model; ``ValueError`` when it is not one this version can use."""
+        """Read a stored model; ``ValueError`` saying what is wrong when it is not one this
+        version can use (another format, weights that do not fit its terms, a weight that
+        is not a finite number within `MAX_WEIGHT`, a field of the wrong type)."""
         if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT or data.get("cues") != list(CUES):
             raise ValueError("not a claim model of this claimscope version")
-        width = len(data["terms"]) + len(CUES) + 1
-        if len(data["claim"]) != width + 1 or any(len(w) != width for w in data["types"].values()):
-            raise ValueError("the model's weights do not fit its terms")
+        terms = data.get("terms")
+        if not isinstance(terms, list) or not all(isinstance(term, str) for term in terms):
+            raise ValueError('"terms" is not a list of strings')
+        width = len(terms) + len(CUES) + 1
+        idf = _weights(data.get("idf"), "idf", len(terms))
+        claim = _weights(data.get("claim"), "claim", width + 1)
+        types = data.get("types")
+        if not isinstance(types, dict):
+            raise ValueError('"types" is not an object')
+        trained_on, seconds = data.get("trained_on", 0), data.get("seconds", 0.0)
+        if not isinstance(trained_on, int) or isinstance(trained_on, bool) or trained_on < 0:
+            raise ValueError('"trained_on" is not a count')
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not math.isfinite(seconds):
+            raise ValueError('"seconds" is not a finite number')
         return cls(
-            list(data["terms"]),
-            list(data["idf"]),
-            list(data["claim"]),
-            dict(data["types"]),
-            int(data.get("trained_on", 0)),
+            terms,
+            idf,
+            claim,
+            {str(name): _weights(weights, f"types.{name}", width) for name, weights in types.items()},
+            trained_on,
             str(data.get("trained_at", "")),
-            float(data.get("seconds", 0.0)),
+            float(seconds),
         )
+
+
+#: No trained weight comes near this (logistic regression with C=1 on L2-normalised
+#: TF-IDF and a few cues stays within tens); beyond it a sentence's sum could overflow
+#: to infinity, or become NaN, and rank nothing.
+MAX_WEIGHT = 1e6
+
+
+def _weights(values: Any, field: str, length: int) -> list[float]:
+    """``values`` as a list of ``length`` finite floats within `MAX_WEIGHT`; ``ValueError`` naming ``field``."""
+    if not isinstance(values, list):
+        raise ValueError(f'"{field}" is not a list of numbers')
+    if len(values) != length:
+        raise ValueError(f'"{field}" has {len(values)} weights where its terms need {length}: the weights do not fit the terms')
+    floats: list[float] = []
+    for n, value in enumerate(values):
+        try:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError
+            number = float(value)  # OverflowError for an integer like 10**400
+        except (TypeError, OverflowError):
+            number = math.nan
+        if not math.isfinite(number) or abs(number) > MAX_WEIGHT:
+            shown = repr(value) if len(repr(value)) <= 20 else f"{repr(value)[:12]}... ({len(repr(value))} characters)"
+            raise ValueError(f'weight {n + 1} of "{field}" ({shown}) is not a finite number within ±{MAX_WEIGHT:g}')
+        floats.append(number)
+    return floats
 
 
 def _packed(values: Sequence[float]) -> bytes:
@@ -305,9 +348,43 @@ def save_model(model: ClaimModel, folder: Path) -> Path:
 def load_model(folder: Path) -> ClaimModel | None:
     """The model saved in ``folder``, or None when there is none or it cannot be used."""
     try:
-        return ClaimModel.from_json(json.loads((folder / MODEL_FILE).read_text("utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # a missing or stale model only means the prior answers until the next training
+        return read_model(folder)
+    except ModelFileError:
+        return None
+
+
+def read_model(folder: Path) -> ClaimModel | None:
+    """The model saved in ``folder``; None when there is none yet.
+
+    A file that cannot be used (not JSON, nested too deeply, another format, a weight
+    like ``10**400``) raises :class:`ModelFileError`, whose message reads
+    ``model file unreadable: <file and reason>; suggestions from rules``: the caller
+    goes on with the rules and shows why. The next training writes over the file.
+    """
+    path = Path(folder) / MODEL_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise ModelFileError(path, f"cannot be read ({error.strerror or error})") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except JSON_ERRORS as error:
+        raise ModelFileError(path, f"not valid JSON{json_error_detail(error)}") from None
+    try:
+        return ClaimModel.from_json(data)
+    except ValueError as error:
+        raise ModelFileError(path, str(error)) from None
+
+
+class ModelFileError(ClaimscopeError):
+    """The store's model file exists but cannot be used; suggestions come from the rules."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"model file unreadable: {path}: {reason}; suggestions from rules")
+        self.path = path
+        self.reason = reason
 
 
 def models_dir(store_path: Path) -> Path:

@@ -41,10 +41,14 @@ def run(args: argparse.Namespace) -> int:
         store_dir=getattr(args, "store", None),
         read_only=True,
     )
+    problems: list[str] = []
     try:
-        report = compute(store, _names(args.annotators))
+        report = compute(store, _names(args.annotators), problems)
     finally:
         store.close()
+        err = Console(stderr=True, soft_wrap=True)
+        for problem in (*store.notices, *problems):  # unreadable files, named: their labels were left out
+            err.print(Text(f"warning: {problem}", style="yellow"))
     if args.json:
         print(Text(store.describe()).plain, file=sys.stderr)
         json.dump(report.to_json(), sys.stdout, indent=2, ensure_ascii=False)
@@ -63,16 +67,17 @@ def _names(text: str | None) -> list[str] | None:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-def compute(store: Store, annotators: list[str] | None = None) -> AgreementReport:
+def compute(store: Store, annotators: list[str] | None = None, problems: list[str] | None = None) -> AgreementReport:
     """The agreement report of ``store`` (all annotators, or ``annotators``).
 
     Raises :class:`~annotations.errors.StoreError` in one line when a named annotator
-    has no labels, or fewer than two annotators are left to compare.
+    has no labels, or fewer than two annotators are left to compare. Store files that
+    cannot be read are left out and named in ``problems``.
     """
     from annotations.agreement import agreement, collect_ratings, store_labels
     from annotations.errors import StoreError
 
-    labels = list(store_labels(store))
+    labels = list(store_labels(store, problems))
     present = sorted({who for who, *_ in labels})
     missing = [name for name in annotators or () if name not in present]
     if missing:

@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
                 progress=lambda n: progress.advance(writing, n),
                 texts={article.id: article.text for article, _ in items}, notes=problems,
             )
-        outside = stored_outside(corpus, store)
+        outside = stored_outside(corpus.articles, store)
         problems.extend(corrupt_articles(store, corpus.articles).values())
     finally:
         store.close()

@@ -50,8 +50,11 @@ def run(args: argparse.Namespace) -> int:
                 raise StoreError(f"cannot merge: {store.read_only_reason}")
             from annotations.relocate import relocate_labels
 
+            told = len(store.notices)
             for notice in relocate_labels(store, corpus):  # labels of records whose id changed
                 console.print(Text(f"claimscope: {notice}"), soft_wrap=True)
+            for notice in store.notices[told:]:  # met reading the other shards (an unreadable annotator.json)
+                console.print(Text(notice, style="yellow"), soft_wrap=True)
             resolve = article_resolver(corpus, getattr(args, "model", None))
             with Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console

@@ -72,8 +72,6 @@ def run(args: argparse.Namespace) -> int:
         title = Text(a.title)
         if a.error:
             title = Text(f"⚠ {a.error}", style="red")
-        elif a.article_id in stats.outside_corpus:
-            title.append("  (not in the corpus)", style="yellow")
         table.add_row(
             Text(a.article_id), title, str(a.reviewed), total, done, str(a.claims),
             str(a.orphans) if a.orphans else "", a.updated[:16].replace("T", " "),
@@ -103,6 +101,17 @@ def run(args: argparse.Namespace) -> int:
     )
     for error in stats.errors:
         console.print(Text(f"⚠ {error}", style="red"), soft_wrap=True)
+    outside = stats.outside_corpus
+    if outside:  # as export says it: the same articles, left out of both
+        more = " ..." if len(outside) > 5 else ""
+        console.print(
+            Text(
+                f"warning: {len(outside)} stored articles are not in the corpus and were not "
+                f"counted: {', '.join(outside[:5])}{more}",
+                style="yellow",
+            ),
+            soft_wrap=True,
+        )
     return 0
 
 

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     """Rank the corpus's sentences and write them; returns 0."""
     from annotations.scheme import find_scheme
     from annotations.store import Store
-    from annotations.suggest.model import Suggester, load_model, models_dir
+    from annotations.suggest.model import ModelFileError, Suggester, models_dir, read_model
     from annotations.suggest.ranking import RANKING_SUFFIXES, rank_sentences, write_ranking
     from corpus.analysis import Analyzer
     from corpus.articles import load_corpus, sample_corpus_path
@@ -52,8 +52,15 @@ def run(args: argparse.Namespace) -> int:
     store = Store.open(corpus.root, annotator=args.annotator, scheme=scheme, store_dir=getattr(args, "store", None), read_only=True)
     try:
         err.print(Text(store.describe()))
-        model = load_model(models_dir(store.path))
-        err.print(Text(f"suggestions: {'model of ' + str(model.trained_on) + ' labels' if model else 'rules only (no trained model in the store yet)'}"))
+        for notice in store.notices:
+            err.print(Text(notice, style="yellow"))
+        try:
+            model = read_model(models_dir(store.path))
+        except ModelFileError as error:  # "model file unreadable: ...; suggestions from rules"
+            model = None
+            err.print(Text(str(error), style="yellow"))
+        else:
+            err.print(Text(f"suggestions: {'model of ' + str(model.trained_on) + ' labels' if model else 'rules only (no trained model in the store yet)'}"))
         analyzer = Analyzer(model=getattr(args, "model", None))
         if analyzer.model_error is not None and any(analyzer.cached(a) is None for a in corpus.articles):
             raise analyzer.model_error
@@ -62,11 +69,17 @@ def run(args: argparse.Namespace) -> int:
             task = progress.add_task("scoring", total=len(corpus.articles))
             items = analyzer.analyze_many(corpus.articles, progress=lambda _a, _c: progress.advance(task))
 
+            unreadable: list[str] = []
+
             def labels_of(article, analysis):  # type: ignore[no-untyped-def]
                 placed = store.placed_labels(article, analysis.sentences)
+                if placed.error is not None:  # named below; its sentences are ranked unlabelled
+                    unreadable.append(f"{placed.error} (the labels of {article.id!r} are not shown)")
                 return {i: record.get("label") for i, record in placed.records.items()}
 
             rows = rank_sentences(Suggester(scheme, model), items, labels_of)
+        for problem in unreadable:
+            err.print(Text(f"warning: {problem}", style="yellow"))
     finally:
         store.close()
     rows = [row for row in rows if row.score >= args.min_score]

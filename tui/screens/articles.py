@@ -173,6 +173,7 @@ class ArticlesScreen(Screen[None]):
         self.sort_reverse = False
         self.filter_text = ""
         self._narrow: bool | None = None
+        self._store_errors_told: set[str] = set()  # unreadable store files, each named once
 
     @property
     def capp(self) -> ClaimscopeApp:
@@ -255,6 +256,10 @@ class ArticlesScreen(Screen[None]):
         except Exception as error:  # a damaged store file must not hide the list
             self.notify(f"could not read progress from the store: {error}", severity="error")
             return
+        for item in summary.values():
+            if item.error and item.error not in self._store_errors_told:
+                self._store_errors_told.add(item.error)  # its labels are not counted: say which file
+                self.notify(item.error, severity="error", timeout=10)
         for row in self.rows:
             if row.error is None and (article_id is None or row.id == article_id):
                 item = summary.get(row.id)
