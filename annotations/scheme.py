@@ -141,6 +141,8 @@ def parse_scheme(text: str, *, source: str) -> Scheme:
     except tomllib.TOMLDecodeError as error:
         # tomllib's message already ends with "(at line N, column M)".
         raise SchemeError(f"label scheme {source}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise SchemeError(f"label scheme {source}: invalid TOML: nested too deeply") from None
     locate = _Locator(text)
 
     def fail(message: str, line: int | None) -> SchemeError:

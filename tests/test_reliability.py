@@ -1763,3 +1763,52 @@ def test_nested_json_in_corpus_files_and_caches_is_named_per_line_and_the_rest_i
     assert "deep.json: not valid JSON (nested too deeply); fix the file" in listing, listing
     assert "feed.jsonl line 2: not valid JSON (nested too deeply); fix or remove the line" in listing, listing
     assert "Bus fares frozen" in listing and "Harbour board" in listing  # the good records are listed
+
+
+# --- issue 16: settings files nested too deeply ---
+
+
+def test_a_scheme_file_nested_too_deeply_is_one_line_naming_it(tmp_path: Path) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "a.txt").write_text("The port handled 12 ships.\n", encoding="utf-8")
+    scheme = tmp_path / "scheme.toml"
+    scheme.write_text("labels = " + "[" * 100_000, encoding="utf-8")
+    result = run_cli("stats", corpus_dir, "--labels", scheme)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and "RecursionError" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(scheme) in lines[0] and "nested too deeply" in lines[0], result.stderr
+
+
+@pytest.mark.anyio
+async def test_the_app_starts_past_config_and_positions_files_nested_too_deeply(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.app import create_app
+    from tui.config import ConfigError, load_config
+
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "a.txt").write_text("The port handled 12 ships.\n", encoding="utf-8")
+    data, config = tmp_path / "data", tmp_path / "config"
+    data.mkdir()
+    config.mkdir()
+    monkeypatch.setenv("CLAIMSCOPE_DATA_DIR", str(data))
+    monkeypatch.setenv("CLAIMSCOPE_CONFIG_DIR", str(config))
+    (config / "config.toml").write_text("[keys]\nx = " + "[" * 100_000, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:  # the CLI prints a ConfigError as one line
+        load_config()
+    assert str(config / "config.toml") in str(caught.value) and "nested too deeply" in str(caught.value)
+    assert "\n" not in str(caught.value)
+    (config / "config.toml").unlink()
+    # A damaged positions file only costs reopening where one left off: the app starts.
+    (data / "positions.json").write_text("[" * 100_000, encoding="utf-8")
+    app = create_app(corpus_dir, store_dir=tmp_path / "store", annotator="ana")
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.is_running and app.return_code is None
+    finally:
+        app.store.close()

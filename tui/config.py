@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from annotations.storage import JSON_ERRORS
 from corpus.errors import ClaimscopeError
 from corpus.files import replace_file
 
@@ -100,6 +101,8 @@ def load_config(path: Path | None = None) -> Config:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML ({error}); fix or delete the file") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML (nested too deeply); fix or delete the file") from None
 
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
@@ -150,7 +153,7 @@ class PositionBook:
     def _read(self) -> dict[str, dict[str, object]]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, *JSON_ERRORS):
             # A lost or damaged position file only costs the reopen-where-you-were nicety.
             return {}
         return data if isinstance(data, dict) else {}
