@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from corpus.terminal import visible_json
+from tui.output import Console, echo
 
 if TYPE_CHECKING:
     from annotations.agreement import AgreementReport, Figure
@@ -46,9 +48,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(Text(store.describe()).plain, file=sys.stderr)
-        json.dump(report.to_json(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        echo(store.describe())
+        sys.stdout.write(visible_json(json.dumps(report.to_json(), indent=2, ensure_ascii=False)) + "\n")
         return 0
     console = Console(soft_wrap=False)
     console.print(Text(store.describe()), soft_wrap=True)

@@ -12,9 +12,11 @@ import json
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from corpus.terminal import visible_json
+from tui.output import Console
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
              **reading_json(row.reading), "sentence": row.sentence}
             for row in rows
         ]
-        sys.stdout.buffer.write((json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass"))
+        sys.stdout.buffer.write((visible_json(json.dumps(payload, ensure_ascii=False)) + "\n").encode("utf-8", "surrogatepass"))
         sys.stdout.flush()
         return 0
     table = Table(title=Text(f"{len(rows)} figures in {root}"), show_lines=False)

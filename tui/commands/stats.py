@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from tui.output import Console, echo
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         from annotations.relocate import relocate_labels
 
         for notice in relocate_labels(store, corpus):  # labels of records whose id changed
-            print(f"claimscope: {notice}")
+            echo(f"claimscope: {notice}", sys.stdout)
         from corpus.analysis import Analyzer
         from corpus.errors import ClaimscopeError
 
