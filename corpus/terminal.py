@@ -24,6 +24,7 @@ have always looked: :func:`visible_lines`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: Every character a terminal may act on: C0, DEL and C1.
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -50,16 +51,15 @@ def visible(text: str, keep: str = "\t", blank: str = "") -> str:
     """
     if _CONTROLS.search(text) is None:
         return text
+    pattern, table = _replacer(keep, blank)
+    return pattern.sub(lambda match: table[match.group()], text)
 
-    def stand_in(match: re.Match[str]) -> str:
-        char = match.group()
-        if char in keep:
-            return char
-        if char in blank:
-            return " "
-        return STAND_INS[char]
 
-    return _CONTROLS.sub(stand_in, text)
+@lru_cache(maxsize=16)
+def _replacer(keep: str, blank: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The pattern of the controls to replace (those not kept) and what each becomes."""
+    table = {char: " " if char in blank else stand_in for char, stand_in in STAND_INS.items() if char not in keep}
+    return re.compile("[" + "".join(re.escape(char) for char in table) + "]"), table
 
 
 def visible_lines(text: str) -> str:

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from corpus.errors import ClaimscopeError
+from tui.shown import visible_content
 
 if TYPE_CHECKING:
     from annotations.adjudication import Adjudication, Case
@@ -75,7 +76,7 @@ class AdjudicateScreen(Screen[None]):
         self.app.call_from_thread(self._loaded, work)
 
     def _show_error(self, message: str) -> None:
-        self.query_one("#case", Static).update(Content(message))
+        self.query_one("#case", Static).update(visible_content(message))
 
     def _loaded(self, work: Adjudication) -> None:
         if self.work is not None:
@@ -141,7 +142,8 @@ class AdjudicateScreen(Screen[None]):
         ]
         if self.message:
             parts += ["\n", Content(self.message)]
-        return Content.assemble(*parts)
+        # Titles, names, labels and notes: control characters shown, never sent.
+        return visible_content(Content.assemble(*parts))
 
     # ------------------------------------------------------------------- keys
 

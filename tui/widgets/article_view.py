@@ -32,6 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from corpus.model import Analysis, Article, Segment, Span
+from corpus.terminal import LAYOUT, visible
 from tui import contrast
 
 #: displaCy's entity palette (spaCy ``displacy/render.py`` DEFAULT_LABEL_COLORS).
@@ -59,7 +60,8 @@ GUTTER = 1 + CHIP + 3  # cursor bar, label chip, check-worthy star, note mark, s
 NON_SENTENCE_CHIP = "¶skip"
 #: How strongly a labelled sentence's background leans toward its label colour.
 TINT = 0.3
-_CONTROL = {code: " " for code in [*range(0, 32), 127, *range(0x80, 0xA0), 0x2028, 0x2029]}
+#: What the reader draws as a space (the wrap has broken the line there already).
+_SPACES = {ord("\n"): " ", 0x2028: " ", 0x2029: " "}
 _WORD = re.compile(r"\S+\s*|\s+")
 _NON_SPACE = re.compile(r"\S+")
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -85,7 +87,7 @@ class Mark:
     @property
     def chip(self) -> str:
         """The gutter text: the name cut to `CHIP` cells, padded."""
-        return (self.name or self.key)[:CHIP].ljust(CHIP)
+        return visible((self.name or self.key)[:CHIP], keep="").ljust(CHIP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +323,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def load(self, article: Article, analysis: Analysis | None = None) -> None:
         """Show an article (its highlights and sentences arrive with ``analysis``)."""
         self.article = article
+        # The text as drawn: same length, so every offset holds. Tab and the characters
+        # that only lay text out (a CRLF line's \r) are spaces; escape sequences and
+        # other controls are visible stand-ins, never sent to the terminal.
+        self._drawn = visible(article.text, keep="\n", blank="\t" + LAYOUT)
         self.analysis = analysis
         self._paragraphs: tuple[Segment, ...] = (
             analysis.paragraphs if analysis and analysis.paragraphs else paragraphs_of(article)
@@ -489,7 +495,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _relayout(self) -> None:
         width = self._text_width()
-        text = self.article.text
+        text = self._drawn  # measured as drawn (a stand-in is one cell, a raw control none)
         self._para_lines = []
         self._para_y = []
         y = 0
@@ -610,13 +616,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         segment = self._paragraphs[paragraph]
         start, end = segment.start, segment.end
         palette = self.palette
-        plain = self.article.text[start:end].translate(_CONTROL)
+        plain = self._drawn[start:end].translate(_SPACES)
         chips = self._inline_chips(paragraph)
         if chips:
             # The space before a labelled sentence that starts mid-line shows its key.
             cells = list(plain)
             for at, mark, _style in chips:
-                cells[at - start] = mark.key
+                cells[at - start] = visible(mark.key, keep="")
             plain = "".join(cells)
         text = Text(plain)
         # As a span, not Text(style=...): Text.render drops the base style when it has no spans.
@@ -720,7 +726,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             chip = [RichSegment(NON_SENTENCE_CHIP, base + palette.dim)]  # not counted: a heading or caption
         elif (mark is None or not mark.labelled) and head in self._ghosts and self.sentences[head].start >= line_start:
             # a suggestion, not a label: dim italic name, no chip colour (NO_COLOR keeps the italic)
-            chip = [RichSegment(self._ghosts[head][:CHIP].ljust(CHIP), base + palette.dim + Style(italic=True))]
+            ghost = visible(self._ghosts[head][:CHIP], keep="").ljust(CHIP)
+            chip = [RichSegment(ghost, base + palette.dim + Style(italic=True))]
         elif mark is None or not mark.labelled:
             chip = [RichSegment(" " * CHIP, base)]
         elif self.sentences[head].start < line_start:  # the line continues this sentence
@@ -771,7 +778,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         offset = lines[row]
         end = lines[row + 1] if row + 1 < len(lines) else segment.end
         column = 0
-        text = self.article.text
+        text = self._drawn
         while offset < end - 1 and column + get_character_cell_size(text[offset]) <= max(0, x):
             column += get_character_cell_size(text[offset])
             offset += 1
