@@ -652,3 +652,174 @@ def test_a_lock_held_by_a_killed_but_unreaped_process_is_taken_over(tmp_path: Pa
     finally:
         holder.kill()
         holder.wait(timeout=10)
+
+
+# --- issue 16: terminal escapes and 80-column tables ---
+#: Sequences a terminal acts on, each after a marker naming the field that carries it.
+OSC = "\x1b]0;PWNED\x07"  # sets the window title
+CSI_RED = "\x1b[31mRED"  # colours what follows
+CSI_CLEAR = "\x1b[2J"  # blanks the screen
+C1_CSI = "\x9b2J"  # the one-character CSI of C1
+
+
+def _escape_corpus(tmp_path: Path, analyzer) -> dict[str, Path]:
+    """A corpus, a store and a label scheme whose every text field carries escape sequences:
+    the file name, the title, the article text (CRLF lines), two annotators' names, their
+    notes, and a scheme's key and guidelines."""
+    from annotations.scheme import load_scheme
+
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    name = f"FILE{CSI_RED}.txt"  # Linux file names may hold ESC
+    (corpus_dir / name).write_bytes(
+        (
+            f"TITLE{OSC} Ferry fares rise\r\n\r\n"
+            f"Fares rose 12% to TEXT{CSI_CLEAR}{C1_CSI} 4.50 pounds in 2024.\r\n"
+            f"The operator blamed TEXT{CSI_RED} fuel costs.\r\n\r\n"
+            "Passenger numbers fell by 3,000 last year.\r\n"
+        ).encode("utf-8")
+    )
+    labels = tmp_path / "labels.toml"
+    labels.write_text(
+        'default_claim = "quantity"\n'
+        '[[labels]]\nname = "quantity"\nkey = "1"\ncolor = "#4e9de0"\n'
+        'guideline = "GUIDE\\u001b]0;PWNED\\u0007 numbers \\u009b2J"\n'
+        '[[labels]]\nname = "none"\nkey = "\\u009b"\ncolor = "#888888"\nclaim = false\n'
+        'guideline = "GUIDE\\u001b[31mRED not a claim"\n',
+        encoding="utf-8",
+    )
+    scheme = load_scheme(labels)
+    corpus = load_corpus(corpus_dir)
+    store_dir = tmp_path / "store"
+    for annotator, label in ((f"ana{OSC}", "quantity"), (f"bob{CSI_CLEAR}{C1_CSI}", "none")):
+        store = Store.open(corpus_dir, annotator=annotator, scheme=scheme, store_dir=store_dir)
+        try:
+            for article in corpus.articles:
+                doc = store.article(article, analyzer.analyze(article).sentences)
+                doc.set_label(0, label)
+                doc.set_note(0, f"NOTE{OSC} {CSI_RED}\n{C1_CSI}")
+                doc.set_label(1, "quantity")
+        finally:
+            store.close()
+    return {"corpus": corpus_dir, "file": corpus_dir / name, "store": store_dir, "labels": labels}
+
+
+def _terminal_bytes_problems(data: bytes) -> list[str]:
+    """The control characters (but tab and newline) in output: none may reach a terminal."""
+    import re
+
+    text = data.decode("utf-8")  # also: the bytes are UTF-8
+    return sorted({hex(ord(c)) for c in re.findall("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)})
+
+
+def test_no_escape_sequence_from_a_file_or_store_reaches_the_terminal_from_the_cli(tmp_path: Path, analyzer) -> None:
+    paths = _escape_corpus(tmp_path, analyzer)
+    corpus, store, labels, article = (str(paths[k]) for k in ("corpus", "store", "labels", "file"))
+    with_store = ("--store", store, "--labels", labels)
+    bad_scheme = tmp_path / "bad.toml"
+    bad_scheme.write_text(f'[[labels]]\nname = "q{OSC}"\nkey = "1"\ncolor = "red"\nguideline = "x"\n', encoding="utf-8")
+    commands = {
+        "inspect": ("inspect", article),
+        "inspect --json": ("inspect", "--json", article),
+        "stats": ("stats", corpus, *with_store),
+        "agree": ("agree", corpus, *with_store),
+        "agree --json": ("agree", "--json", corpus, *with_store),
+        "figures": ("figures", corpus),
+        "figures --json": ("figures", "--json", corpus),
+        "listing": (corpus, *with_store),  # no terminal: the bare command prints the article table
+        "export": ("export", corpus, *with_store, "-f", "csv", "-o", str(tmp_path / f"out{OSC}.csv")),
+        "suggest": ("suggest", corpus, *with_store),
+        "missing file": ("inspect", str(paths["corpus"] / f"gone{OSC}.txt")),
+        "bad scheme": ("stats", corpus, "--labels", str(bad_scheme)),
+        "annotator": ("stats", corpus, *with_store, "--annotator", f"eve{OSC}"),
+    }
+    outputs, stdouts = {}, {}
+    for name, args in commands.items():
+        result = subprocess.run(
+            [*_command(), *args], capture_output=True, stdin=subprocess.DEVNULL, timeout=240,
+            env={**os.environ, "COLUMNS": "120"},
+        )
+        assert b"Traceback" not in result.stderr, (name, result.stderr.decode())
+        assert result.returncode == (2 if name in ("missing file", "bad scheme") else 0), (name, result.stderr.decode())
+        for stream, data in (("stdout", result.stdout), ("stderr", result.stderr)):
+            assert _terminal_bytes_problems(data) == [], (name, stream, data.decode("utf-8", "replace"))
+        outputs[name] = result.stdout.decode() + result.stderr.decode()
+        stdouts[name] = result.stdout.decode()
+    # What was there is shown, one visible character for each control character.
+    assert "TITLE␛]0;PWNED␇ Ferry" in outputs["inspect"] and "TEXT␛[2J�2J" in outputs["inspect"]
+    assert "FILE␛[31mRED.txt ·" in outputs["inspect"] and "TITLE␛]0;PWNED" in outputs["listing"]
+    assert "ana␛]0;PWNED" in outputs["stats"] and "bob␛[2J�2J" in outputs["agree"]
+    # (Rich's Text drops BEL, BS, VT, FF and CR itself: removed, not shown, is safe too.)
+    assert "out␛]0;PWNED" in outputs["export"] and "gone␛]0;PWNED␇.txt" in outputs["missing file"]
+    # JSON keeps the exact text (escaped, as JSON writes it): offsets still hold.
+    analysis = json.loads(stdouts["inspect --json"])
+    assert analysis["text"] == paths["file"].read_bytes().decode("utf-8")
+    assert analysis["title"].startswith(f"TITLE{OSC}")
+    assert {row["article"] for row in json.loads(stdouts["figures --json"])} == {paths["file"].name}
+    assert sorted(json.loads(stdouts["agree --json"])["annotators"]) == sorted([f"ana{OSC}", f"bob{CSI_CLEAR}{C1_CSI}"])
+    suggestions = [json.loads(line) for line in stdouts["suggest"].splitlines()]
+    assert any(CSI_RED in row["text"] for row in suggestions), suggestions
+
+
+def test_no_escape_sequence_from_a_file_or_store_reaches_the_terminal_from_the_app(tmp_path: Path, analyzer) -> None:
+    """The real app in a pseudo-terminal: the list, an article, the side panel."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    paths = _escape_corpus(tmp_path, analyzer)
+    env = {**os.environ, "TERM": "xterm-256color", "CLAIMSCOPE_ANNOTATOR": f"carol{OSC}"}
+    env.pop("NO_COLOR", None)
+    command = [*_command(), str(paths["corpus"]), "--store", str(paths["store"]), "--labels", str(paths["labels"])]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the app, on the pseudo-terminal
+        try:
+            os.execve(command[0], command, env) if os.path.isabs(command[0]) else os.execvpe(command[0], command, env)
+        finally:
+            os._exit(127)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 140, 0, 0))
+    written = bytearray()
+
+    def read_until(marker: bytes, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and marker not in written:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                written.extend(chunk)
+
+    def settle(seconds: float = 1.5) -> None:
+        read_until(b"\x00never\x00", seconds)
+
+    try:
+        read_until("carol␛".encode(), 60)  # the list's header names the annotator
+        settle()
+        os.write(fd, b"\r")  # open the article
+        read_until("Passenger".encode(), 60)
+        settle()
+        os.write(fd, b"p")  # the side panel: other annotators' names, labels and notes
+        read_until("NOTE␛".encode(), 30)
+        settle()
+        os.write(fd, b"?")  # the help: the scheme's keys and guidelines, at its end
+        settle()
+        for _page in range(6):
+            os.write(fd, b" ")
+            read_until("GUIDE␛".encode(), 2)
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        settle(1)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    screen = written.decode("utf-8", "replace")
+    for injected in (OSC[:-1], CSI_RED, f"TEXT{CSI_CLEAR}", "\x9b", "NOTE\x1b", "ana\x1b", "carol\x1b", "GUIDE\x1b", "FILE\x1b"):
+        assert injected not in screen, f"{injected!r} reached the terminal"
+    for shown in ("TITLE␛]0;PWNED", "carol␛]0;PWNED", "ana␛]0;PWNED", "NOTE␛]0;PWNED", "TEXT␛[2J�2J", "TEXT␛[31mRED",
+                  "GUIDE␛]0;PWNED"):
+        assert shown in screen, f"{shown!r} is not on the screen"
