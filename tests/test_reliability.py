@@ -823,3 +823,86 @@ def test_no_escape_sequence_from_a_file_or_store_reaches_the_terminal_from_the_a
     for shown in ("TITLE␛]0;PWNED", "carol␛]0;PWNED", "ana␛]0;PWNED", "NOTE␛]0;PWNED", "TEXT␛[2J�2J", "TEXT␛[31mRED",
                   "GUIDE␛]0;PWNED"):
         assert shown in screen, f"{shown!r} is not on the screen"
+
+
+@pytest.mark.anyio
+async def test_the_reader_shows_escape_sequences_and_crlf_text_with_every_highlight_on_its_characters(
+    tmp_path: Path, analyzer
+) -> None:
+    import sys as _sys
+
+    _sys.path.insert(0, str(Path(__file__).parent))
+    from apps import make_app, open_reader
+
+    text = (
+        "Ferry fares rise\r\n\r\n"
+        f"Fares rose TEXT{CSI_RED} by 12% to {C1_CSI} 4.50 pounds in 2024.\r\n"
+        "Passenger numbers fell by 3,000 last year.\r\n"
+    )
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "ferry.txt").write_bytes(text.encode("utf-8"))
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_reader(app, pilot, "ferry.txt")
+        view = screen.view
+        article_text = view.article.text
+        figures = [span for span in view.spans if span.kind == "figure"]
+        assert {article_text[s.start : s.end] for s in figures} >= {"12%", "3,000"}, figures
+        for number, paragraph in enumerate(view._paragraphs):
+            drawn = view._styled_paragraph(number)
+            assert len(drawn.plain) == paragraph.end - paragraph.start  # one character for one
+            assert not any("\x00" <= c < " " or "\x7f" <= c <= "\x9f" for c in drawn.plain), drawn.plain
+            for span in figures:
+                if paragraph.start <= span.start < paragraph.end:
+                    start, end = span.start - paragraph.start, span.end - paragraph.start
+                    assert drawn.plain[start:end] == article_text[span.start : span.end]
+                    styled = [(s.start, s.end) for s in drawn.spans if s.style == view.palette.figure]
+                    assert (start, end) in styled, (article_text[span.start : span.end], styled)
+        lines = ["".join(segment.text for segment in view.render_line(y)) for y in range(view.size.height)]
+        shown = "\n".join(lines)
+        assert "TEXT␛[31mRED by 12%" in shown and "�2J 4.50 pounds" in shown, shown
+        assert "\r" not in shown and "\x1b" not in shown and "␍" not in shown  # a CRLF line end is a space
+
+
+def test_tables_stay_readable_at_80_columns_in_a_pipe(tmp_path: Path, analyzer) -> None:
+    """figures, stats and agree through a pipe with COLUMNS=80: nothing wider than 80,
+    no line of a single letter, every value and unit whole on one line, no figure cut."""
+    import re
+
+    from rich.cells import cell_len
+
+    from corpus.readings import value_text
+
+    paths = _escape_corpus(tmp_path, analyzer)
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+
+    def run(*args: str | Path) -> str:
+        result = subprocess.run([*_command(), *map(str, args)], capture_output=True, text=True, env=env,
+                                stdin=subprocess.DEVNULL, timeout=240)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        if "--json" in args:
+            return result.stdout
+        for line in result.stdout.splitlines():
+            assert cell_len(line) <= 80, line
+            assert len(line.strip()) != 1 or not line.strip().isalnum(), result.stdout  # a letter a line
+        return result.stdout
+
+    with_store = ("--store", paths["store"], "--labels", paths["labels"])
+    for corpus in ([], [paths["corpus"]]):  # the bundled sample (ranges, long units) and the test corpus
+        table = run("figures", *corpus)
+        rows = json.loads(run("figures", "--json", *corpus))
+        assert rows
+        lines = table.splitlines()
+        for row in rows:
+            value = tuple(row["value"]) if isinstance(row["value"], list) else row["value"]
+            for whole in (value_text(value), row["unit"] or ""):
+                if whole:
+                    pattern = re.compile(rf"(^|\s){re.escape(whole)}(\s|$)")
+                    assert any(pattern.search(line) for line in lines), (whole, table)
+    stats = run("stats", paths["corpus"], *with_store)
+    assert re.search(r"\s\d\d-\d\d \d\d:\d\d\s*$", stats, re.MULTILINE), stats  # `updated` whole
+    agree = run("agree", paths["corpus"], *with_store)
+    assert "…" not in agree, agree
+    figures = re.findall(r"-?\d\.\d{3} \(-?\d\.\d{3}--?\d\.\d{3}\)", agree)
+    assert len(figures) >= 3 * 4, agree  # overall, per label (2), per article: 4 measures each, whole
