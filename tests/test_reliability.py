@@ -906,3 +906,21 @@ def test_tables_stay_readable_at_80_columns_in_a_pipe(tmp_path: Path, analyzer) 
     assert "…" not in agree, agree
     figures = re.findall(r"-?\d\.\d{3} \(-?\d\.\d{3}--?\d\.\d{3}\)", agree)
     assert len(figures) >= 3 * 4, agree  # overall, per label (2), per article: 4 measures each, whole
+
+
+def test_the_terminal_rule_shows_every_control_character_and_keeps_every_offset() -> None:
+    from corpus.terminal import visible, visible_json, visible_lines
+
+    every = "".join(chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)])
+    shown = visible(every)
+    assert len(shown) == len(every)
+    assert shown[0x1B] == "␛" and shown[0x07] == "␇" and shown[0x0D] == "␍" and shown[0x0A] == "␊"
+    assert shown[0x09] == "\t" and shown[0x20] == "␡" and set(shown[0x21:]) == {"\ufffd"}
+    assert all(c.isprintable() or c == "\t" for c in shown), shown
+    text = f"Fares {OSC}rose\r\n\tby 12%{C1_CSI}\r\n"
+    lines = visible_lines(text)
+    assert len(lines) == len(text) and lines.index("12%") == text.index("12%")
+    assert lines.endswith(" \n") and "\t" in lines and "\x1b" not in lines and "\x9b" not in lines
+    assert visible("plain text") == "plain text"
+    dumped = visible_json(json.dumps({"t": every}, ensure_ascii=False))
+    assert json.loads(dumped) == {"t": every} and not any("\x7f" <= c <= "\x9f" for c in dumped)

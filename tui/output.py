@@ -43,7 +43,7 @@ def clean(renderable: Any) -> Any:
         for column in renderable.columns:
             column.header = clean(column.header)
             column.footer = clean(column.footer)
-            column._cells = [clean(cell) for cell in column._cells]
+            column._cells = [clean(cell) for cell in column._cells]  # Rich keeps the cells there
     return renderable
 
 
