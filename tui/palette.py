@@ -62,7 +62,7 @@ class ClaimscopeCommands(Provider):
                     title, keys = f"Label sentence: {label.name}", label.key
                 else:
                     title, keys = f"Reader: {binding.description}", app.keys_for(binding)
-                yield (title, partial(screen.run_action, action), f"key: {keys}")
+                yield (title, partial(screen.run_action, action), f"key: {visible(keys)}")  # a scheme key may be any character
         for article in app.corpus.articles:
             title = visible(article.title or article.id)  # a title or file name may hold escape sequences
             yield (f"Open: {title}", partial(app.open_article, article.id), visible(article.id))
