@@ -815,7 +815,13 @@ def test_no_escape_sequence_from_a_file_or_store_reaches_the_terminal_from_the_a
     finally:
         os.kill(pid, signal.SIGTERM)
         settle(1)
-        os.waitpid(pid, 0)
+        deadline = time.monotonic() + 10
+        while os.waitpid(pid, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                break
+            settle(0.2)
         os.close(fd)
     screen = written.decode("utf-8", "replace")
     for injected in (OSC[:-1], CSI_RED, f"TEXT{CSI_CLEAR}", "\x9b", "NOTE\x1b", "ana\x1b", "carol\x1b", "GUIDE\x1b", "FILE\x1b"):
