@@ -1812,3 +1812,279 @@ async def test_the_app_starts_past_config_and_positions_files_nested_too_deeply(
             assert app.is_running and app.return_code is None
     finally:
         app.store.close()
+# --- issue 16: terminal escapes and 80-column tables ---
+#: Sequences a terminal acts on, each after a marker naming the field that carries it.
+OSC = "\x1b]0;PWNED\x07"  # sets the window title
+CSI_RED = "\x1b[31mRED"  # colours what follows
+CSI_CLEAR = "\x1b[2J"  # blanks the screen
+C1_CSI = "\x9b2J"  # the one-character CSI of C1
+
+
+def _escape_corpus(tmp_path: Path, analyzer) -> dict[str, Path]:
+    """A corpus, a store and a label scheme whose every text field carries escape sequences:
+    the file name, the title, the article text (CRLF lines), two annotators' names, their
+    notes, and a scheme's key and guidelines."""
+    from annotations.scheme import load_scheme
+
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    name = f"FILE{CSI_RED}.txt"  # Linux file names may hold ESC
+    (corpus_dir / name).write_bytes(
+        (
+            f"TITLE{OSC} Ferry fares rise\r\n\r\n"
+            f"Fares rose 12% to TEXT{CSI_CLEAR}{C1_CSI} 4.50 pounds in 2024.\r\n"
+            f"The operator blamed TEXT{CSI_RED} fuel costs.\r\n\r\n"
+            "Passenger numbers fell by 3,000 last year.\r\n"
+        ).encode("utf-8")
+    )
+    labels = tmp_path / "labels.toml"
+    labels.write_text(
+        'default_claim = "quantity"\n'
+        '[[labels]]\nname = "quantity"\nkey = "1"\ncolor = "#4e9de0"\n'
+        'guideline = "GUIDE\\u001b]0;PWNED\\u0007 numbers \\u009b2J"\n'
+        '[[labels]]\nname = "none"\nkey = "\\u009b"\ncolor = "#888888"\nclaim = false\n'
+        'guideline = "GUIDE\\u001b[31mRED not a claim"\n',
+        encoding="utf-8",
+    )
+    scheme = load_scheme(labels)
+    corpus = load_corpus(corpus_dir)
+    store_dir = tmp_path / "store"
+    for annotator, label in ((f"ana{OSC}", "quantity"), (f"bob{CSI_CLEAR}{C1_CSI}", "none")):
+        store = Store.open(corpus_dir, annotator=annotator, scheme=scheme, store_dir=store_dir)
+        try:
+            for article in corpus.articles:
+                doc = store.article(article, analyzer.analyze(article).sentences)
+                doc.set_label(0, label)
+                doc.set_note(0, f"NOTE{OSC} {CSI_RED}\n{C1_CSI}")
+                doc.set_label(1, "quantity")
+        finally:
+            store.close()
+    return {"corpus": corpus_dir, "file": corpus_dir / name, "store": store_dir, "labels": labels}
+
+
+def _terminal_bytes_problems(data: bytes) -> list[str]:
+    """The control characters (but tab and newline) in output: none may reach a terminal."""
+    import re
+
+    text = data.decode("utf-8")  # also: the bytes are UTF-8
+    return sorted({hex(ord(c)) for c in re.findall("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)})
+
+
+def test_no_escape_sequence_from_a_file_or_store_reaches_the_terminal_from_the_cli(tmp_path: Path, analyzer) -> None:
+    paths = _escape_corpus(tmp_path, analyzer)
+    corpus, store, labels, article = (str(paths[k]) for k in ("corpus", "store", "labels", "file"))
+    with_store = ("--store", store, "--labels", labels)
+    bad_scheme = tmp_path / "bad.toml"
+    bad_scheme.write_text(f'[[labels]]\nname = "q{OSC}"\nkey = "1"\ncolor = "red"\nguideline = "x"\n', encoding="utf-8")
+    commands = {
+        "inspect": ("inspect", article),
+        "inspect --json": ("inspect", "--json", article),
+        "stats": ("stats", corpus, *with_store),
+        "agree": ("agree", corpus, *with_store),
+        "agree --json": ("agree", "--json", corpus, *with_store),
+        "figures": ("figures", corpus),
+        "figures --json": ("figures", "--json", corpus),
+        "listing": (corpus, *with_store),  # no terminal: the bare command prints the article table
+        "export": ("export", corpus, *with_store, "-f", "csv", "-o", str(tmp_path / f"out{OSC}.csv")),
+        "suggest": ("suggest", corpus, *with_store),
+        "missing file": ("inspect", str(paths["corpus"] / f"gone{OSC}.txt")),
+        "bad scheme": ("stats", corpus, "--labels", str(bad_scheme)),
+        "annotator": ("stats", corpus, *with_store, "--annotator", f"eve{OSC}"),
+    }
+    outputs, stdouts = {}, {}
+    for name, args in commands.items():
+        result = subprocess.run(
+            [*_command(), *args], capture_output=True, stdin=subprocess.DEVNULL, timeout=240,
+            env={**os.environ, "COLUMNS": "120"},
+        )
+        assert b"Traceback" not in result.stderr, (name, result.stderr.decode())
+        assert result.returncode == (2 if name in ("missing file", "bad scheme") else 0), (name, result.stderr.decode())
+        for stream, data in (("stdout", result.stdout), ("stderr", result.stderr)):
+            assert _terminal_bytes_problems(data) == [], (name, stream, data.decode("utf-8", "replace"))
+        outputs[name] = result.stdout.decode() + result.stderr.decode()
+        stdouts[name] = result.stdout.decode()
+    # What was there is shown, one visible character for each control character.
+    assert "TITLE␛]0;PWNED␇ Ferry" in outputs["inspect"] and "TEXT␛[2J�2J" in outputs["inspect"]
+    assert "FILE␛[31mRED.txt ·" in outputs["inspect"] and "TITLE␛]0;PWNED" in outputs["listing"]
+    assert "ana␛]0;PWNED" in outputs["stats"] and "bob␛[2J�2J" in outputs["agree"]
+    # (Rich's Text drops BEL, BS, VT, FF and CR itself: removed, not shown, is safe too.)
+    assert "out␛]0;PWNED" in outputs["export"] and "gone␛]0;PWNED␇.txt" in outputs["missing file"]
+    # JSON keeps the exact text (escaped, as JSON writes it): offsets still hold.
+    analysis = json.loads(stdouts["inspect --json"])
+    assert analysis["text"] == paths["file"].read_bytes().decode("utf-8")
+    assert analysis["title"].startswith(f"TITLE{OSC}")
+    assert {row["article"] for row in json.loads(stdouts["figures --json"])} == {paths["file"].name}
+    assert sorted(json.loads(stdouts["agree --json"])["annotators"]) == sorted([f"ana{OSC}", f"bob{CSI_CLEAR}{C1_CSI}"])
+    suggestions = [json.loads(line) for line in stdouts["suggest"].splitlines()]
+    assert any(CSI_RED in row["text"] for row in suggestions), suggestions
+
+
+def test_no_escape_sequence_from_a_file_or_store_reaches_the_terminal_from_the_app(tmp_path: Path, analyzer) -> None:
+    """The real app in a pseudo-terminal: the list, an article, the side panel."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    paths = _escape_corpus(tmp_path, analyzer)
+    env = {**os.environ, "TERM": "xterm-256color", "CLAIMSCOPE_ANNOTATOR": f"carol{OSC}"}
+    env.pop("NO_COLOR", None)
+    command = [*_command(), str(paths["corpus"]), "--store", str(paths["store"]), "--labels", str(paths["labels"])]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the app, on the pseudo-terminal
+        try:
+            os.execve(command[0], command, env) if os.path.isabs(command[0]) else os.execvpe(command[0], command, env)
+        finally:
+            os._exit(127)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 140, 0, 0))
+    written = bytearray()
+
+    def read_until(marker: bytes, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and marker not in written:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                written.extend(chunk)
+
+    def settle(seconds: float = 1.5) -> None:
+        read_until(b"\x00never\x00", seconds)
+
+    try:
+        read_until("carol␛".encode(), 60)  # the list's header names the annotator
+        settle()
+        os.write(fd, b"\r")  # open the article
+        read_until("Passenger".encode(), 60)
+        settle()
+        os.write(fd, b"p")  # the side panel: other annotators' names, labels and notes
+        read_until("NOTE␛".encode(), 30)
+        settle()
+        os.write(fd, b"?")  # the help: the scheme's keys and guidelines, at its end
+        settle()
+        for _page in range(6):
+            os.write(fd, b" ")
+            read_until("GUIDE␛".encode(), 2)
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        settle(1)
+        deadline = time.monotonic() + 10
+        while os.waitpid(pid, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                break
+            settle(0.2)
+        os.close(fd)
+    screen = written.decode("utf-8", "replace")
+    for injected in (OSC[:-1], CSI_RED, f"TEXT{CSI_CLEAR}", "\x9b", "NOTE\x1b", "ana\x1b", "carol\x1b", "GUIDE\x1b", "FILE\x1b"):
+        assert injected not in screen, f"{injected!r} reached the terminal"
+    for shown in ("TITLE␛]0;PWNED", "carol␛]0;PWNED", "ana␛]0;PWNED", "NOTE␛]0;PWNED", "TEXT␛[2J�2J", "TEXT␛[31mRED",
+                  "GUIDE␛]0;PWNED"):
+        assert shown in screen, f"{shown!r} is not on the screen"
+
+
+@pytest.mark.anyio
+async def test_the_reader_shows_escape_sequences_and_crlf_text_with_every_highlight_on_its_characters(
+    tmp_path: Path, analyzer
+) -> None:
+    import sys as _sys
+
+    _sys.path.insert(0, str(Path(__file__).parent))
+    from apps import make_app, open_reader
+
+    text = (
+        "Ferry fares rise\r\n\r\n"
+        f"Fares rose TEXT{CSI_RED} by 12% to {C1_CSI} 4.50 pounds in 2024.\r\n"
+        "Passenger numbers fell by 3,000 last year.\r\n"
+    )
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "ferry.txt").write_bytes(text.encode("utf-8"))
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_reader(app, pilot, "ferry.txt")
+        view = screen.view
+        article_text = view.article.text
+        figures = [span for span in view.spans if span.kind == "figure"]
+        assert {article_text[s.start : s.end] for s in figures} >= {"12%", "3,000"}, figures
+        for number, paragraph in enumerate(view._paragraphs):
+            drawn = view._styled_paragraph(number)
+            assert len(drawn.plain) == paragraph.end - paragraph.start  # one character for one
+            assert not any("\x00" <= c < " " or "\x7f" <= c <= "\x9f" for c in drawn.plain), drawn.plain
+            for span in figures:
+                if paragraph.start <= span.start < paragraph.end:
+                    start, end = span.start - paragraph.start, span.end - paragraph.start
+                    assert drawn.plain[start:end] == article_text[span.start : span.end]
+                    styled = [(s.start, s.end) for s in drawn.spans if s.style == view.palette.figure]
+                    assert (start, end) in styled, (article_text[span.start : span.end], styled)
+        lines = ["".join(segment.text for segment in view.render_line(y)) for y in range(view.size.height)]
+        shown = "\n".join(lines)
+        assert "TEXT␛[31mRED by 12%" in shown and "�2J 4.50 pounds" in shown, shown
+        assert "\r" not in shown and "\x1b" not in shown and "␍" not in shown  # a CRLF line end is a space
+
+
+def test_tables_stay_readable_at_80_columns_in_a_pipe(tmp_path: Path, analyzer) -> None:
+    """figures, stats and agree through a pipe with COLUMNS=80: nothing wider than 80,
+    no line of a single letter, every value and unit whole on one line, no figure cut."""
+    import re
+
+    from rich.cells import cell_len
+
+    from corpus.readings import value_text
+
+    paths = _escape_corpus(tmp_path, analyzer)
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+
+    def run(*args: str | Path) -> str:
+        result = subprocess.run([*_command(), *map(str, args)], capture_output=True, text=True, env=env,
+                                stdin=subprocess.DEVNULL, timeout=240)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        if "--json" in args:
+            return result.stdout
+        for line in result.stdout.splitlines():
+            assert cell_len(line) <= 80, line
+            assert len(line.strip()) != 1 or not line.strip().isalnum(), result.stdout  # a letter a line
+        return result.stdout
+
+    with_store = ("--store", paths["store"], "--labels", paths["labels"])
+    for corpus in ([], [paths["corpus"]]):  # the bundled sample (ranges, long units) and the test corpus
+        table = run("figures", *corpus)
+        rows = json.loads(run("figures", "--json", *corpus))
+        assert rows
+        lines = table.splitlines()
+        for row in rows:
+            value = tuple(row["value"]) if isinstance(row["value"], list) else row["value"]
+            for whole in (value_text(value), row["unit"] or ""):
+                if whole:
+                    pattern = re.compile(rf"(^|\s){re.escape(whole)}(\s|$)")
+                    assert any(pattern.search(line) for line in lines), (whole, table)
+    stats = run("stats", paths["corpus"], *with_store)
+    assert re.search(r"\s\d\d-\d\d \d\d:\d\d\s*$", stats, re.MULTILINE), stats  # `updated` whole
+    agree = run("agree", paths["corpus"], *with_store)
+    assert "…" not in agree, agree
+    figures = re.findall(r"-?\d\.\d{3} \(-?\d\.\d{3}--?\d\.\d{3}\)", agree)
+    assert len(figures) >= 3 * 4, agree  # overall, per label (2), per article: 4 measures each, whole
+
+
+def test_the_terminal_rule_shows_every_control_character_and_keeps_every_offset() -> None:
+    from corpus.terminal import visible, visible_json, visible_lines
+
+    every = "".join(chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)])
+    shown = visible(every)
+    assert len(shown) == len(every)
+    assert shown[0x1B] == "␛" and shown[0x07] == "␇" and shown[0x0D] == "␍" and shown[0x0A] == "␊"
+    assert shown[0x09] == "\t" and shown[0x20] == "␡" and set(shown[0x21:]) == {"\ufffd"}
+    assert all(c.isprintable() or c == "\t" for c in shown), shown
+    text = f"Fares {OSC}rose\r\n\tby 12%{C1_CSI}\r\n"
+    lines = visible_lines(text)
+    assert len(lines) == len(text) and lines.index("12%") == text.index("12%")
+    assert lines.endswith(" \n") and "\t" in lines and "\x1b" not in lines and "\x9b" not in lines
+    assert visible("plain text") == "plain text"
+    dumped = visible_json(json.dumps({"t": every}, ensure_ascii=False))
+    assert json.loads(dumped) == {"t": every} and not any("\x7f" <= c <= "\x9f" for c in dumped)

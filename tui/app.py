@@ -16,6 +16,7 @@ from textual.notifications import SeverityLevel
 
 from corpus.errors import ClaimscopeError
 from corpus.model import Article
+from corpus.terminal import visible
 from tui.background import AnalysisProcess, TrainingProcess, start_resource_tracker
 from tui.config import Config, Position, PositionBook, next_advance
 from tui.palette import ClaimscopeCommands
@@ -114,7 +115,7 @@ class ClaimscopeApp(App[None]):
             else:
                 known = ", ".join(sorted(self.available_themes))
                 self.notify(f"{self.config.path}: unknown theme {self.config.theme!r} (known: {known})", severity="warning")
-        self.sub_title = str(self.corpus.root)
+        self.sub_title = visible(str(self.corpus.root))
         self.list_screen = ArticlesScreen()
         self.push_screen(self.list_screen)
         for notice in (*self.notices, *getattr(self.store, "notices", ())):
@@ -272,10 +273,13 @@ class ClaimscopeApp(App[None]):
         """Show a notification, always as plain text.
 
         Messages carry file names, titles, notes and error text, any of which may hold
-        [brackets]: as markup they vanish or raise `MarkupError`. Every `notify` of a
+        [brackets]: as markup they vanish or raise `MarkupError`, and control characters
+        (escape sequences), which are shown as visible stand-ins. Every `notify` of a
         screen or widget lands here, so ``markup`` is ignored.
         """
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        super().notify(
+            visible(message, keep="\t\n"), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def keys_for(self, binding: Binding) -> str:
         """The keys a binding answers to, after the user's remapping."""

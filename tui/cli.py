@@ -168,7 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ClaimscopeError as error:
         if debug:
             raise
-        print(f"claimscope: error: {error}", file=sys.stderr)
+        from tui.output import echo
+
+        echo(f"claimscope: error: {error}")
         return 2
     except KeyboardInterrupt:
         print("claimscope: interrupted", file=sys.stderr)

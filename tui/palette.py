@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
+from corpus.terminal import visible
 from tui.config import next_advance
 
 if TYPE_CHECKING:
@@ -61,10 +62,10 @@ class ClaimscopeCommands(Provider):
                     title, keys = f"Label sentence: {label.name}", label.key
                 else:
                     title, keys = f"Reader: {binding.description}", app.keys_for(binding)
-                yield (title, partial(screen.run_action, action), f"key: {keys}")
+                yield (title, partial(screen.run_action, action), f"key: {visible(keys)}")  # a scheme key may be any character
         for article in app.corpus.articles:
-            title = article.title or article.id
-            yield (f"Open: {title}", partial(app.open_article, article.id), article.id)
+            title = visible(article.title or article.id)  # a title or file name may hold escape sequences
+            yield (f"Open: {title}", partial(app.open_article, article.id), visible(article.id))
 
     async def discover(self) -> Hits:
         for name, command, help_text in self._commands():

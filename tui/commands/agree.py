@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from corpus.terminal import visible_json
+from tui.output import Console, echo
 
 if TYPE_CHECKING:
     from annotations.agreement import AgreementReport, Figure
@@ -50,13 +52,12 @@ def run(args: argparse.Namespace) -> int:
         for problem in (*store.notices, *problems):  # unreadable files, named: their labels were left out
             err.print(Text(f"warning: {problem}", style="yellow"))
     if args.json:
-        print(Text(store.describe()).plain, file=sys.stderr)
-        json.dump(report.to_json(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        echo(store.describe())
+        sys.stdout.write(visible_json(json.dumps(report.to_json(), indent=2, ensure_ascii=False)) + "\n")
         return 0
     console = Console(soft_wrap=False)
     console.print(Text(store.describe()), soft_wrap=True)
-    for table in tables(report):
+    for table in tables(report, console):
         console.print(table)
     return 0
 
@@ -104,8 +105,14 @@ def say(figure: Figure) -> str:
     return f"{figure.value:.3f} ({figure.low:.3f}-{figure.high:.3f})"
 
 
-def tables(report: AgreementReport) -> list[Table]:
-    """The report as rich tables (text cells only: names are never markup)."""
+def tables(report: AgreementReport, console: Console | None = None) -> list[Table]:
+    """The report as rich tables (text cells only: names are never markup).
+
+    With a ``console``, a per-label or per-article table too wide for it (an 80-column
+    terminal, a pipe) becomes a long one, a row per measure, so that no figure is cut.
+    """
+    from rich.measure import Measurement
+
     from annotations.agreement import MEASURE_NAMES, MEASURES
 
     out: list[Table] = []
@@ -142,6 +149,21 @@ def tables(report: AgreementReport) -> list[Table]:
         for key, figures in rows.items():
             cells = [Text(key)] + ([Text(str(counts[key]))] if counts is not None else [])
             table.add_row(*cells, *(Text(say(figures[name])) for name in MEASURES))
+        wide = console.options.update_width(100_000) if console is not None else None  # measure unclamped
+        if console is not None and Measurement.get(console, wide, table).maximum > console.width:
+            table = Table(title=Text(title))
+            table.add_column("label" if counts is None else "article", overflow="fold")
+            if counts is not None:
+                table.add_column("sentences", justify="right", no_wrap=True)
+            table.add_column("measure", no_wrap=True)
+            table.add_column("value (95% interval)", justify="right", no_wrap=True)
+            for key, figures in rows.items():
+                for n, name in enumerate(MEASURES):
+                    first = n == 0  # the label (and count) once, on its first row
+                    cells = [Text(key if first else "")]
+                    if counts is not None:
+                        cells.append(Text(str(counts[key]) if first else ""))
+                    table.add_row(*cells, Text(MEASURE_NAMES[name]), Text(say(figures[name])), end_section=n == len(MEASURES) - 1)
         out.append(table)
 
     used = [
@@ -152,7 +174,7 @@ def tables(report: AgreementReport) -> list[Table]:
         table = Table(title=Text(f"confusion: {pair.first} (rows) / {pair.second} (columns)"))
         table.add_column("")
         for n in used:
-            table.add_column(Text(report.categories[n]), justify="right")
+            table.add_column(Text(report.categories[n]), justify="right", overflow="fold")  # names whole, if folded
         for n in used:
             table.add_row(Text(report.categories[n]), *(Text(str(pair.confusion[n][m])) for m in used))
         out.append(table)

@@ -12,10 +12,11 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.text import Text
+
+from tui.output import Console
 
 if TYPE_CHECKING:  # pragma: no cover
     from corpus.model import Article

@@ -12,9 +12,11 @@ import json
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from corpus.terminal import visible, visible_json
+from tui.output import Console
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     """Analyse the corpus (through the cache) and print its figures; return 0."""
     from corpus.analysis import Analyzer
     from corpus.articles import load_corpus, sample_corpus_path
-    from corpus.readings import figure_rows, reading_json, select_rows, value_text
+    from corpus.readings import figure_rows, reading_json, select_rows
 
     root = args.path if args.path is not None else sample_corpus_path()
     corpus = load_corpus(root)
@@ -51,31 +53,81 @@ def run(args: argparse.Namespace) -> int:
              **reading_json(row.reading), "sentence": row.sentence}
             for row in rows
         ]
-        sys.stdout.buffer.write((json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass"))
+        sys.stdout.buffer.write((visible_json(json.dumps(payload, ensure_ascii=False)) + "\n").encode("utf-8", "surrogatepass"))
         sys.stdout.flush()
         return 0
-    table = Table(title=Text(f"{len(rows)} figures in {root}"), show_lines=False)
-    for name, options in (
-        ("figure", {"style": "bold magenta", "no_wrap": True}),
-        ("value", {"justify": "right", "no_wrap": True}),
-        ("unit", {}),
-        ("change", {"justify": "center"}),
-        ("counted", {}),
-        ("article", {"style": "dim", "max_width": 24, "no_wrap": True}),
-        ("sentence", {"min_width": 40, "overflow": "fold"}),
-    ):
-        table.add_column(name, **options)
+    console = Console(soft_wrap=False)
+    console.print(figures_table(rows, Text(f"{len(rows)} figures in {root}"), console.width))
+    return 0
+
+
+#: Columns that may wrap, the narrowest each may get, in the order they give way.
+_GIVES_WAY = (
+    ("sentence", 40), ("article", 12), ("figure", 14), ("counted", 10),
+    ("sentence", 24), ("article", 8), ("figure", 10), ("counted", 9), ("sentence", 12),
+)
+#: Below this width the article name goes under the figure, in the same cell.
+_NARROW = 120
+
+
+def figures_table(rows: list, title: Text, width: int) -> Table:
+    """The figures as a table that fits ``width`` columns: value, unit and change are
+    never cut or wrapped; figure and counted wrap between words and the sentence folds.
+    A narrow terminal (or a pipe at 80 columns) gets lighter rules and the article name
+    under the figure instead of a column of its own."""
+    from rich import box
+    from rich.cells import cell_len
+
+    from corpus.readings import value_text
+
+    compact = width < _NARROW
+    names = ["figure", "value", "unit", "change", "counted", "article", "sentence"]
+    if compact:
+        names.remove("article")
+    cells = []
     for row in rows:
         reading = row.reading
-        # every cell is a Text: article words never go through rich markup
-        table.add_row(
-            Text(row.text),
-            Text(value_text(reading.value if reading else None)),
-            Text((reading.unit or "") if reading else ""),
-            Text(reading.change if reading else ""),
-            Text((reading.counted or "") if reading else ""),
-            Text(row.article_id),
-            Text(" ".join(row.sentence.split())),
-        )
-    Console(soft_wrap=False).print(table)
-    return 0
+        values = {
+            "figure": row.text,
+            "value": value_text(reading.value if reading else None),
+            "unit": (reading.unit or "") if reading else "",
+            "change": reading.change if reading else "",
+            "counted": (reading.counted or "") if reading else "",
+            "article": row.article_id,
+            "sentence": " ".join(row.sentence.split()),
+        }
+        cells.append(values)
+    natural = {name: max([cell_len(name), *(cell_len(visible(cell[name])) for cell in cells)]) for name in names}
+    if compact:  # the article name folds under the figure: it need not set the width
+        natural["figure"] = max(natural["figure"], min(24, max((cell_len(c["article"]) for c in cells), default=0)))
+    # Rules and padding: 3 cells between columns, and 2 at each edge unless compact.
+    overhead = 3 * (len(names) - 1) + (0 if compact else 4)
+    widths = dict(natural)
+    for name, narrowest in _GIVES_WAY:
+        excess = sum(widths.values()) + overhead - width
+        if excess <= 0:
+            break
+        if name in widths:
+            widths[name] = min(widths[name], max(narrowest, widths[name] - excess))
+    table = Table(
+        title=title,
+        show_lines=compact,  # a rule between rows: each figure's lines stay together
+        box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+        show_edge=not compact,
+        pad_edge=not compact,
+    )
+    for name in names:
+        if name in ("value", "unit", "change"):  # whole, always
+            justify = {"value": "right", "change": "center"}.get(name, "left")
+            table.add_column(name, no_wrap=True, min_width=natural[name], justify=justify)  # type: ignore[arg-type]
+        elif name == "article":
+            table.add_column(name, style="dim", width=widths[name], no_wrap=True, overflow="ellipsis")
+        else:
+            table.add_column(name, width=widths[name], overflow="fold")
+    for values in cells:
+        # Text cells: article words are never read as markup.
+        figure = Text(values["figure"], style="bold magenta")
+        if compact:
+            figure.append("\n" + values["article"], style="dim")
+        table.add_row(figure, *(Text(values[name]) for name in names[1:]))
+    return table

@@ -13,11 +13,12 @@ import json
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.text import Text
 
 from corpus.model import Analysis, Article
 from corpus.readings import reading_json
+from corpus.terminal import visible_json, visible_lines
+from tui.output import Console
 
 #: Span styles for the readable rendering, by kind (figure/date) or entity label.
 KIND_STYLES = {"figure": "bold magenta", "date": "cyan"}
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     analysis = analyzer.analyze(article)
 
     if args.json:
-        payload = json.dumps(analysis_json(article, analysis), ensure_ascii=False) + "\n"
+        payload = visible_json(json.dumps(analysis_json(article, analysis), ensure_ascii=False)) + "\n"
         # UTF-8 whatever the terminal's locale: JSON consumers expect it.
         sys.stdout.buffer.write(payload.encode("utf-8", "surrogatepass"))
         sys.stdout.flush()
@@ -103,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
     spans = analysis.spans
     k = 0
     for paragraph in analysis.paragraphs:
-        body = Text(article.text[paragraph.start : paragraph.end])
+        # Same length as the text (a CRLF line's \r a space, controls visible): spans stay put.
+        body = Text(visible_lines(article.text[paragraph.start : paragraph.end]))
         while k < len(spans) and spans[k].start < paragraph.end:
             span = spans[k]
             k += 1

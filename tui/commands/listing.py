@@ -7,11 +7,13 @@ open the interactive app, so it prints the article list and exits successfully.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from tui.output import Console, echo
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     # Never raises for a missing model: the list still shows, only the counts are missing.
     analyzer = Analyzer(model=getattr(args, "model", None))
     if analyzer.model_error is not None:
-        print(f"claimscope: warning: {analyzer.model_error}")
+        echo(f"claimscope: warning: {analyzer.model_error}", sys.stdout)
     listing = list_corpus(root, analyzer)
     corpus = listing.corpus
     console = Console(soft_wrap=False)

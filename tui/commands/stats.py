@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich import box
 from rich.table import Table
 from rich.text import Text
+
+from tui.output import Console, echo
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         from annotations.relocate import relocate_labels
 
         for notice in relocate_labels(store, corpus):  # labels of records whose id changed
-            print(f"claimscope: {notice}")
+            echo(f"claimscope: {notice}", sys.stdout)
         from corpus.analysis import Analyzer
         from corpus.errors import ClaimscopeError
 
@@ -58,14 +61,26 @@ def run(args: argparse.Namespace) -> int:
         console.print(Text(notice, style="yellow"), soft_wrap=True)
     if not stats.store_path.exists():
         console.print("  (no store yet: nothing has been labelled in this corpus)")
-    table = Table(title="progress per article", title_justify="left")
-    # Fixed widths for the numbers; article and title share what is left.
-    rest = max(24, console.width - 75)
+    # Fixed widths for the numbers; article and title share what is left. Below 120
+    # columns (80, a pipe) the rules are lighter and `updated` drops the year.
+    compact = console.width < 120
+    stamp = slice(5, 16) if compact else slice(0, 16)
+    table = Table(
+        title="progress per article",
+        title_justify="left",
+        box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+        show_edge=not compact,
+        pad_edge=not compact,
+    )
+    numbers = {name: max(4, len(name)) for name in ("done", "of", "%", "claims", "orphans")}
+    updated = stamp.stop - stamp.start
+    overhead = 3 * 7 + (0 if compact else 4)  # rules and padding of 8 columns
+    rest = max(16, console.width - overhead - sum(numbers.values()) - updated)
     table.add_column("article", no_wrap=True, overflow="ellipsis", max_width=rest * 2 // 5)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=rest * 3 // 5)
-    for name in ("done", "of", "%", "claims", "orphans"):
-        table.add_column(name, justify="right", no_wrap=True, min_width=max(4, len(name)))
-    table.add_column("updated", no_wrap=True, width=16)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=rest - rest * 2 // 5)
+    for name, width in numbers.items():
+        table.add_column(name, justify="right", no_wrap=True, min_width=width)
+    table.add_column("updated", no_wrap=True, width=updated)
     for a in stats.articles:
         done = f"{100 * a.reviewed / a.total:.0f}%" if a.total else "–"
         total = str(a.total) if a.total else "?"
@@ -74,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
             title = Text(f"⚠ {a.error}", style="red")
         table.add_row(
             Text(a.article_id), title, str(a.reviewed), total, done, str(a.claims),
-            str(a.orphans) if a.orphans else "", a.updated[:16].replace("T", " "),
+            str(a.orphans) if a.orphans else "", a.updated[stamp].replace("T", " "),
         )
     console.print(table)
 

@@ -13,11 +13,12 @@ import io
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from corpus.errors import ClaimscopeError
+from corpus.terminal import visible_json
+from tui.output import Console
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,9 +85,11 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     rows = [row for row in rows if row.score >= args.min_score]
     if args.output is None:
-        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="surrogatepass", newline="", write_through=True)
-        write_ranking(rows, out, fmt)
-        out.detach()
+        lines = io.StringIO(newline="")
+        write_ranking(rows, lines, fmt)
+        # JSON keeps its value; DEL and C1 characters of the text go out as escapes.
+        sys.stdout.buffer.write(visible_json(lines.getvalue()).encode("utf-8", "surrogatepass"))
+        sys.stdout.flush()
         return 0
     try:
         args.output.parent.mkdir(parents=True, exist_ok=True)

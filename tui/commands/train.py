@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rich.console import Console
 from rich.text import Text
 
 from corpus.errors import ClaimscopeError
+from tui.output import Console
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from corpus.errors import ClaimscopeError
+from tui.shown import visible_content
 
 if TYPE_CHECKING:
     from annotations.adjudication import Adjudication, Case
@@ -97,7 +98,7 @@ class AdjudicateScreen(Screen[None]):
     def _show_error(self, message: str) -> None:
         self._loading = False
         if not self._gone:
-            self.query_one("#case", Static).update(Content(message))
+            self.query_one("#case", Static).update(visible_content(message))
 
     def _loaded(self, work: Adjudication) -> None:
         self._loading = False
@@ -178,7 +179,8 @@ class AdjudicateScreen(Screen[None]):
         ]
         if self.message:
             parts += ["\n", Content(self.message)]
-        return Content.assemble(*parts)
+        # Titles, names, labels and notes: control characters shown, never sent.
+        return visible_content(Content.assemble(*parts))
 
     # ------------------------------------------------------------------- keys
 

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from corpus.errors import ClaimscopeError
+from tui.shown import clean
 
 
 class AgreementScreen(Screen[None]):
@@ -39,7 +40,8 @@ class AgreementScreen(Screen[None]):
         from tui.commands.agree import compute, tables
 
         try:
-            shown: Any = Group(*tables(compute(self.store)))
+            # Annotator names and labels come from the store: their control characters made visible.
+            shown: Any = Group(*(clean(table) for table in tables(compute(self.store))))
         except ClaimscopeError as error:
-            shown = Text(str(error))
+            shown = clean(Text(str(error)))
         self.app.call_from_thread(self.query_one("#agreement", Static).update, shown)

@@ -23,6 +23,7 @@ from textual.widgets import Input, Static
 
 from corpus.listing import body_words
 from corpus.model import Article, ArticleError
+from corpus.terminal import visible
 from tui.widgets.article_table import ArticleTable, Column
 from tui.widgets.key_bar import KeyBar
 
@@ -202,7 +203,7 @@ class ArticlesScreen(Screen[None]):
         store = app.store
         parts: list[Any] = [
             ("annotator ", "dim"),
-            Content(app.annotator),
+            Content(visible(app.annotator)),
             ("  ·  ", "dim"),
             (f"{len(app.corpus.articles)} articles", "bold"),
         ]
@@ -218,13 +219,13 @@ class ArticlesScreen(Screen[None]):
         parts += [
             "\n",
             ("corpus ", "dim"),
-            Content(display_path(app.corpus.root)),
+            Content(visible(display_path(app.corpus.root))),
             ("  store ", "dim"),
-            Content(display_path(store.path)),
+            Content(visible(display_path(store.path))),
         ]
         if store.read_only:
             reason = store.read_only_reason or "another claimscope holds the lock"
-            parts += ["\n", Content(reason)]
+            parts += ["\n", Content(visible(reason))]
         self.query_one("#list-header", Static).update(Content.assemble(*parts))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="counts", description="read cached counts")

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from corpus.errors import ClaimscopeError
 from corpus.readings import FigureRow, figure_rows, select_rows, value_text
+from tui.shown import clean
 
 if TYPE_CHECKING:
     from corpus.model import Analysis, Article
@@ -150,7 +151,8 @@ class FiguresScreen(Screen[None]):
         table.clear()
         table.add_rows(
             [
-                (
+                # article text and file names: control characters made visible
+                tuple(map(clean, (
                     Text(f.row.text, style="bold magenta"),
                     Text(value_text(f.row.reading.value if f.row.reading else None), justify="right"),
                     Text((f.row.reading.unit or "") if f.row.reading else ""),
@@ -158,7 +160,7 @@ class FiguresScreen(Screen[None]):
                     Text((f.row.reading.counted or "") if f.row.reading else ""),
                     Text(f.row.article_id, style="dim"),
                     Text(" ".join(f.row.sentence.split())),
-                )
+                )))
                 for f in self.shown
             ]
         )

@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from tui.shown import clean
+
 if TYPE_CHECKING:
     from tui.app import ClaimscopeApp
 
@@ -120,19 +122,19 @@ class HelpScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(Text("claimscope help", style="bold"), id="help-title")
-            yield Static(self.keys_table(), id="help-keys")
+            yield Static(clean(self.keys_table()), id="help-keys")  # keys from config.toml
             yield Static(
                 Group(Text(SEARCH_NOTE), Text(""), Text(SPAN_NOTE), Text(""), Text(MARKS_NOTE)), id="help-notes"
             )
-            yield Static(self._scheme_table(), id="help-scheme")
+            yield Static(clean(self._scheme_table()), id="help-scheme")  # the scheme file's text
             config = self.capp.config
             where = str(config.path) if config.path else "config.toml in the user config folder"
             yield Static(
-                Text(
+                clean(Text(
                     f"Remap keys in {where} under [keys], by binding id "
                     '(e.g. "reader.claim" = "C"). Theme: theme = "textual-light".',
                     style="dim",
-                ),
+                )),
                 id="help-config",
             )
         yield Footer()

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.shown import visible_content
+
 if TYPE_CHECKING:
     from annotations.scheme import Scheme
 
@@ -43,7 +45,7 @@ class LabelPickerScreen(ModalScreen[str | None]):
             lines += ["\n", (f" {label.key} ", f"bold #000000 on {label.color}"), " ", Content(label.name)]
         lines += ["\n\n", ("escape: cancel", "dim")]
         with Vertical():
-            yield Static(Content.assemble(*lines))
+            yield Static(visible_content(Content.assemble(*lines)))  # a scheme's key may be any character
 
     def on_key(self, event: events.Key) -> None:
         for label in self.scheme:

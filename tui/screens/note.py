@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from corpus.terminal import visible
+
 
 class NoteScreen(ModalScreen[str | None]):
     """Edit a note: ctrl+s saves (an empty note removes it), escape cancels; enter is a new line.
@@ -46,8 +48,10 @@ class NoteScreen(ModalScreen[str | None]):
             yield Static(Content.styled(f"Note on sentence {self.sentence + 1}", "bold"))
             if self.sentence_text:
                 # Article text: Content, never markup.
-                yield Static(Content(" ".join(self.sentence_text.split())), id="note-sentence")
-            yield TextArea(self.note, id="note-input", soft_wrap=True, show_line_numbers=False)
+                yield Static(Content(visible(" ".join(self.sentence_text.split()))), id="note-sentence")
+            # A note with escape sequences in it (from an import, a merged store) is edited
+            # with them visible: the editor draws its text as it is.
+            yield TextArea(visible(self.note, keep="\t\n\r"), id="note-input", soft_wrap=True, show_line_numbers=False)
             yield Static(Content.styled(self.HINT, "dim"), id="note-hint")
 
     def on_mount(self) -> None:

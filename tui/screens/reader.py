@@ -31,7 +31,9 @@ from annotations.errors import SchemeError
 from corpus.errors import ClaimscopeError
 from corpus.model import Analysis, Article, Reading, Span
 from corpus.readings import describe, read_span, value_text
+from corpus.terminal import visible
 from tui import navigation
+from tui.shown import visible_content
 from tui.widgets.article_view import ENTITY_COLORS, ArticleView, Mark, entity_style
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.legend import LabelBar, Legend
@@ -328,12 +330,12 @@ class ReaderScreen(Screen[None]):
         meta = self.article.meta
         details = [meta[key] for key in ("source", "date", "author") if meta.get(key)]
         details.append(self.article.id)
-        return Content.assemble(
-            Content.styled(self.article.title or self.article.id, "bold"),
+        return visible_content(Content.assemble(
+            Content.styled(visible(self.article.title or self.article.id), "bold"),
             "\n",
             self._session_content(),
-            Content.styled(" · ".join(details), "dim"),
-        )
+            Content.styled(visible(" · ".join(details)), "dim"),
+        ))
 
     def _session_content(self) -> Content:
         """``12 left here · 286 in corpus · 42 labelled · 310/h · `` (the session's pace)."""
@@ -586,7 +588,7 @@ class ReaderScreen(Screen[None]):
         if record is not None and record.checkworthy:
             parts.append((" ★ check-worthy", "bold"))
         if record is not None and record.note:
-            parts += [" ✎ ", Content(record.note)]
+            parts += [" ✎ ", Content(visible(record.note))]  # one line: a newline shows as ␊
         parts += suggestion
         if self.span_cursor is None:
             parts += self._figure_status(self._first_figure(index))
@@ -595,7 +597,8 @@ class ReaderScreen(Screen[None]):
         if self.search_query is not None:
             found = f"{(self.hit_index or 0) + 1}/{len(self.hits)}" if self.hits else "no hits"
             parts += [(" search ", "reverse"), Content(f" {self.search_query!s} "), f"{found} (n/N, esc)"]
-        status.update(Content.assemble(*parts), layout=False)  # one fixed line: no relayout per key
+        # Label names, notes, names and article text: no control character reaches the terminal.
+        status.update(visible_content(Content.assemble(*parts)), layout=False)  # one fixed line: no relayout per key
 
     def _flow_status(self) -> list[Content | str | tuple[str, str]]:
         """The status line's part for the range selection, review mode and the last message."""

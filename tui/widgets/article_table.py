@@ -28,6 +28,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from corpus.terminal import visible
+
 PADDING = 1  # cells of space either side of every column
 
 
@@ -344,6 +346,9 @@ class ArticleTable(ScrollView, can_focus=True):
             columns, widths = columns[:1], [max(1, width - 2 * PADDING)]
         for column, cell_width, cell in zip(columns, widths, cells):
             text = cell.copy()
+            shown = visible(text.plain)  # titles and file names may hold escape sequences
+            if shown != text.plain:
+                text.plain = shown  # same length: the cell's styles stay put
             text.truncate(cell_width, overflow="ellipsis")
             gap = " " * (cell_width - text.cell_len)
             if column.justify == "right":

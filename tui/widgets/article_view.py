@@ -39,6 +39,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from corpus.model import Analysis, Article, Segment, Span
+from corpus.terminal import LAYOUT, visible
 from tui import contrast
 
 #: displaCy's entity palette (spaCy ``displacy/render.py`` DEFAULT_LABEL_COLORS).
@@ -68,7 +69,8 @@ GUTTER = 1 + CHIP + 3  # cursor bar, label chip, check-worthy star, note mark, s
 NON_SENTENCE_CHIP = "¶skip"
 #: How strongly a labelled sentence's background leans toward its label colour.
 TINT = 0.3
-_CONTROL = {code: " " for code in [*range(0, 32), 127, *range(0x80, 0xA0), 0x2028, 0x2029]}
+#: What the reader draws as a space (the wrap has broken the line there already).
+_SPACES = {ord("\n"): " ", 0x2028: " ", 0x2029: " "}
 _WORD = re.compile(r"\S+\s*|\s+")
 _NON_SPACE = re.compile(r"\S+")
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -94,7 +96,7 @@ class Mark:
     @property
     def chip(self) -> str:
         """The gutter text: the name cut to `CHIP` cells, padded."""
-        return (self.name or self.key)[:CHIP].ljust(CHIP)
+        return visible((self.name or self.key)[:CHIP], keep="").ljust(CHIP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +396,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def load(self, article: Article, analysis: Analysis | None = None) -> None:
         """Show an article (its highlights and sentences arrive with ``analysis``)."""
         self.article = article
+        # The text as drawn: same length, so every offset holds. Tab and the characters
+        # that only lay text out (a CRLF line's \r) are spaces; escape sequences and
+        # other controls are visible stand-ins, never sent to the terminal.
+        self._drawn = visible(article.text, keep="\n", blank="\t" + LAYOUT)
         self.analysis = analysis
         self._paragraphs: tuple[Segment, ...] = (
             analysis.paragraphs if analysis and analysis.paragraphs else paragraphs_of(article)
@@ -495,7 +501,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         line_start = max(segment.start, self.article.text.rfind("\n", segment.start, start) + 1)
         if self.sentences[index - 1].end <= line_start:
             return None  # first on its line (after a bullet or a newline): the gutter shows it
-        name = _cut((mark.name or mark.key).translate(_CONTROL), TAG_NAME) if mark.labelled else ""
+        name = _cut(visible(mark.name or mark.key, keep=""), TAG_NAME) if mark.labelled else ""
         marks = ("★" if mark.checkworthy else "") + ("✎" if mark.note else "")
         if not name and not marks:
             return None
@@ -673,7 +679,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         starts at its sentence's offset.
         """
         segment = self._paragraphs[paragraph]
-        text = self.article.text[segment.start : segment.end]
+        text = self._drawn[segment.start : segment.end]  # measured as drawn: a stand-in is one cell
         tags = self._tags.get(paragraph)
         if not tags:
             return [segment.start + start for start in wrap_offsets(text, width)]
@@ -808,7 +814,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         segment = self._paragraphs[paragraph]
         start, end = segment.start, segment.end
         palette = self.palette
-        plain = self.article.text[start:end].translate(_CONTROL)
+        plain = self._drawn[start:end].translate(_SPACES)
         tags = self._tags.get(paragraph, ())
         inserts = self._inserts(paragraph)
         if tags:
@@ -896,7 +902,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             chip = [RichSegment(NON_SENTENCE_CHIP, base + palette.dim)]  # not counted: a heading or caption
         elif (mark is None or not mark.labelled) and head in self._ghosts and self.sentences[head].start >= line_start:
             # a suggestion, not a label: dim italic name, no chip colour (NO_COLOR keeps the italic)
-            chip = [RichSegment(self._ghosts[head][:CHIP].ljust(CHIP), base + palette.dim + Style(italic=True))]
+            ghost = visible(self._ghosts[head][:CHIP], keep="").ljust(CHIP)
+            chip = [RichSegment(ghost, base + palette.dim + Style(italic=True))]
         elif mark is None or not mark.labelled:
             chip = [RichSegment(" " * CHIP, base)]
         elif self.sentences[head].start < line_start or head in self._tag_of:  # continued, or tagged in the text
@@ -950,7 +957,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         end = lines[row + 1] if row + 1 < len(lines) else segment.end
         column = 0
         x = max(0, x)
-        text = self.article.text
+        text = self._drawn
         tags = {tag.at: tag for tag in self._tags.get(paragraph, ())}
         while offset < end - 1:
             tag = tags.get(offset)

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tui.shown import visible_content
+
 
 class KeyBar(Static):
     """The keys of the bindings marked ``show``, grouped like the footer groups them.
@@ -78,7 +80,7 @@ class KeyBar(Static):
                 used = 0
             lines[-1].append(entry)
             used += entry.cell_length
-        content = Content("\n").join(Content.assemble(*line) for line in lines)
+        content = visible_content(Content("\n").join(Content.assemble(*line) for line in lines))  # keys from a scheme
         shown = (len(lines), content)
         if shown == self._shown:
             return

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui import contrast
+from tui.shown import visible_content
 
 
 class LabelBar(Static):
@@ -47,7 +48,7 @@ class LabelBar(Static):
             shown = name if cut is None else name[:cut]
             chip = f"bold {contrast.text_on(color)} on {color}"
             parts += [(key, "bold"), (f" {shown} ", chip), " "]
-        return Content.assemble(*parts).rstrip()
+        return visible_content(Content.assemble(*parts).rstrip())  # a scheme's key may be any character
 
 
 class Legend(Static):

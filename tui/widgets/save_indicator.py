@@ -7,6 +7,8 @@ from datetime import datetime
 from textual.content import Content
 from textual.widgets import Static
 
+from corpus.terminal import visible
+
 
 class SaveIndicator(Static):
     """A short status cell; the reader calls `saved()` after each durable store call."""
@@ -19,7 +21,7 @@ class SaveIndicator(Static):
         self.set_class(False, "-failed")
         # ``what`` is the action's feedback ("s3 quantity saved", "undo: sentence 3 back to cause").
         # Hours and minutes: at 80 columns the seconds cost the sentence's status its suggestion.
-        self.update(Content.assemble(("✓ ", "bold $success"), Content(what), f" {datetime.now():%H:%M}"), layout=False)
+        self.update(Content.assemble(("✓ ", "bold $success"), Content(visible(what)), f" {datetime.now():%H:%M}"), layout=False)
 
     def failed(self) -> None:
         """The change did not reach the disk."""

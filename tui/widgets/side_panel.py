@@ -15,6 +15,14 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from corpus.terminal import visible
+
+
+def _field(text: str) -> Content:
+    """A name, note, label or piece of article text on one line of the panel: escape
+    sequences and other control characters (a newline too) shown as visible stand-ins."""
+    return Content(visible(text, keep=""))
+
 
 @dataclass(frozen=True, slots=True)
 class ClaimEntry:
@@ -79,9 +87,9 @@ class SidePanel(OptionList):
             option_id = f"claim:{number}"
             self._targets[option_id] = (claim.offset,)
             prompt = Content.assemble(
-                (f" {claim.label} ", f"bold #000000 on {claim.color}"),
+                (f" {visible(claim.label)} ", f"bold #000000 on {claim.color}"),
                 " ",
-                Content(claim.snippet),
+                _field(claim.snippet),
             )
             options.append(Option(prompt, id=option_id))
         if not claims:
@@ -91,8 +99,8 @@ class SidePanel(OptionList):
         for number, figure in enumerate(figures):
             option_id = f"figure:{number}"
             self._targets[option_id] = (figure.offset,)
-            reading = Content.styled(f" = {figure.reading}", "dim") if figure.reading else Content("")
-            options.append(Option(Content.assemble("  ", Content(figure.text), reading), id=option_id))
+            reading = Content.styled(f" = {visible(figure.reading)}", "dim") if figure.reading else Content("")
+            options.append(Option(Content.assemble("  ", _field(figure.text), reading), id=option_id))
         total = sum(len(entry.offsets) for group in entities.values() for entry in group)
         options.append(None)
         options.append(Option(Content.styled(f"Entities ({total})", "bold"), disabled=True))
@@ -101,7 +109,7 @@ class SidePanel(OptionList):
             color = entity_colors.get(label, "#dddddd")
             options.append(
                 Option(
-                    Content.assemble((f" {label} ", f"#000000 on {color}"), f" {count}"),
+                    Content.assemble((f" {visible(label)} ", f"#000000 on {color}"), f" {count}"),
                     disabled=True,
                 )
             )
@@ -109,7 +117,7 @@ class SidePanel(OptionList):
                 option_id = f"entity:{label}:{number}"
                 self._targets[option_id] = entry.offsets
                 suffix = f" ×{len(entry.offsets)}" if len(entry.offsets) > 1 else ""
-                options.append(Option(Content.assemble("  ", Content(entry.text), suffix), id=option_id))
+                options.append(Option(Content.assemble("  ", _field(entry.text), suffix), id=option_id))
         self._items = options
         self._show()
 
@@ -128,9 +136,9 @@ class SidePanel(OptionList):
         if sentence is not None:
             options.append(Option(Content.styled(f"Other annotators (s{sentence + 1})", "bold"), disabled=True))
         for name, label, note in others:
-            line = Content.assemble("  ", Content(name), ": ", Content(label))
+            line = Content.assemble("  ", _field(name), ": ", _field(label))
             if note:
-                line = Content.assemble(line, Content.styled(" (", "dim"), Content(note).stylize("dim"), Content.styled(")", "dim"))
+                line = Content.assemble(line, Content.styled(" (", "dim"), _field(note).stylize("dim"), Content.styled(")", "dim"))
             options.append(Option(line, disabled=True))
         if sentence is not None and not others:
             options.append(Option(Content.styled("  none for this sentence", "dim"), disabled=True))
