@@ -20,6 +20,13 @@ JSONL, per line, by shape:
   spans; the sentence label comes from ``meta.label`` when present.
 
 ``meta.annotator``, ``meta.checkworthy`` and ``meta.note`` are kept when present.
+An empty doccano ``label``/``cats`` where ``meta.label`` has a label takes it off.
+doccano's span offsets may count UTF-16 units or grapheme clusters (its page does
+after an emoji): they are read at the sentence (annotations/formats/offsets.py).
+
+Spans: a record's spans are its sentence's whole span set, so a stored span it lacks
+is removed, unless its tool may have lost it (:attr:`ImportRow.span_loss`): then the
+removal is held back and counted, and applied only with ``accept_removals``.
 
 CSV (what ``claimscope export --format csv`` writes, see :data:`CSV_COLUMNS`):
 ``article_id``, ``sentence_index``, ``sentence`` and ``label`` are needed; an empty
