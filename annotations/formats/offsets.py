@@ -16,6 +16,7 @@ both use it.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Collection
 
 from annotations.formats.rows import ImportReport, LineError
@@ -95,29 +96,34 @@ def _extends(previous: str, char: str, indicators: int) -> bool:
     return _regional(char) and indicators % 2 == 1
 
 
-def from_graphemes(text: str, clusters: int, starts: list[int] | None = None) -> int | None:
-    """The ``str`` index ``clusters`` grapheme clusters into ``text`` (None past its end)."""
-    starts = grapheme_starts(text) if starts is None else starts
-    return starts[clusters] if 0 <= clusters < len(starts) else None
-
-
 def readings(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """``(unit, start, end)`` for each way of counting that puts ``start``-``end`` inside
     ``text``: code points first (unit ``""``), then UTF-16 units, then grapheme clusters;
     a reading equal to an earlier one is left out."""
     found: list[tuple[str, int, int]] = []
-    starts = grapheme_starts(text)
-    for unit, convert in (
-        ("", lambda n: n if 0 <= n <= len(text) else None),
-        (UTF16, lambda n: from_utf16(text, n)),
-        (GRAPHEMES, lambda n: from_graphemes(text, n, starts)),
-    ):
+    if 0 <= start < end <= len(text):
+        found.append(("", start, end))
+    if text.isascii():  # every way of counting agrees
+        return found
+    ways = []
+    if any(ord(c) > 0xFFFF for c in text):
+        ways.append((UTF16, lambda n: from_utf16(text, n)))
+    starts = _starts(text)
+    if len(starts) != len(text) + 1:
+        ways.append((GRAPHEMES, lambda n: starts[n] if 0 <= n < len(starts) else None))
+    for unit, convert in ways:
         s, e = convert(start), convert(end)
         if s is None or e is None or not s < e:
             continue
         if all((s, e) != (a, b) for _, a, b in found):
             found.append((unit, s, e))
     return found
+
+
+@lru_cache(maxsize=64)
+def _starts(text: str) -> tuple[int, ...]:
+    """:func:`grapheme_starts`, kept for the sentences being read (a record's spans share one)."""
+    return tuple(grapheme_starts(text))
 
 
 def on_word_edges(text: str, start: int, end: int) -> bool:
@@ -130,7 +136,7 @@ def on_word_edges(text: str, start: int, end: int) -> bool:
         return False
     if end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
         return False
-    starts = grapheme_starts(text)
+    starts = _starts(text)
     return start in starts and end in starts
 
 
