@@ -17,14 +17,18 @@
 
 Offsets are Python ``str`` indices, which is what Label Studio 1.x stores (code
 points; older releases counted UTF-16 units, which the reader also accepts when the
-span's ``text`` shows it). Overlapping spans are all kept: Label Studio shows them.
+span's ``text`` shows it: see annotations/formats/offsets.py). Overlapping spans are all
+kept: Label Studio shows them.
 
 Reading (``claimscope import PATH tasks.json``) takes Label Studio's "Export → JSON"
 (or the file written here): per task the newest annotation that was not cancelled
 (skipped); tasks without one change nothing. The sentence is found by
 ``data.meta.article_id`` and the text; ``checkworthy`` and ``note`` come from
 ``data.meta``. The label's annotator is ``data.meta.annotator`` when the label is the
-one exported, else the Label Studio user who made the annotation.
+one exported, else the Label Studio user who made the annotation: the name ``--users``
+gives its id, else the e-mail the export shows, else ``label-studio user N`` (listed in
+the report, to be named). A task whose ``annotations`` is not a list of objects is
+rejected by the line it starts on.
 """
 
 from __future__ import annotations
