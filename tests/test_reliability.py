@@ -824,6 +824,10 @@ def test_label_studio_user_ids_are_named_with_users(tmp_path: Path, analyzer) ->
     assert "label-studio user" not in both, both
     rows = _csv_labels(corpus_dir, tmp_path / "both", tmp_path / "both.csv")
     assert rows[("The", "alice")]["label"] == "prediction" and rows[("Fans", "bob")]["label"] == "cause"
+    names.write_text('{"1": "alice", "3": "bob"}', encoding="utf-8")  # the same map as JSON
+    assert "label-studio user" not in assert_clean(
+        run_cli("import", corpus_dir, path, "--store", tmp_path / "json", "--users", names)
+    )
 
     bad = run_cli("import", corpus_dir, path, "--store", tmp_path / "bad", "--users", "alice")
     assert_clean(bad, codes=(2,))
