@@ -20,6 +20,13 @@ JSONL, per line, by shape:
   spans; the sentence label comes from ``meta.label`` when present.
 
 ``meta.annotator``, ``meta.checkworthy`` and ``meta.note`` are kept when present.
+An empty doccano ``label``/``cats`` where ``meta.label`` has a label takes it off.
+doccano's span offsets may count UTF-16 units or grapheme clusters (its page does
+after an emoji): they are read at the sentence (annotations/formats/offsets.py).
+
+Spans: a record's spans are its sentence's whole span set, so a stored span it lacks
+is removed, unless its tool may have lost it (:attr:`ImportRow.span_loss`): then the
+removal is held back and counted, and applied only with ``accept_removals``.
 
 CSV (what ``claimscope export --format csv`` writes, see :data:`CSV_COLUMNS`):
 ``article_id``, ``sentence_index``, ``sentence`` and ``label`` are needed; an empty
@@ -42,6 +49,8 @@ from corpus.model import Analysis, Article, Span
 from annotations.anchoring import squash
 from annotations.errors import ClaimscopeError, ImportFileError
 from annotations.formats import FORMATS, ImportReport, ImportRow, LineError
+from annotations.formats.offsets import character_offsets, converted
+from annotations.formats.rows import ImportOptions
 from annotations.formats.table import CSV_COLUMNS, unguard
 from annotations.store import ArticleAnnotations, ShardWriters, Store
 
@@ -65,10 +74,13 @@ def import_file(
     *,
     progress: Callable[[int], None] | None = None,
     on_records: Callable[[int], None] | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportReport:
     """Import a JSONL or CSV file into ``store``; ``resolve(article_id)`` gives the article
     and analysis. ``on_records(n)`` is told how many records were read, before any is
     applied; ``progress(k)`` then advances by the records of each article done.
+    ``options``: names for a tool's user ids, and whether removals a lossy format may
+    have caused are applied (see :class:`ImportOptions`).
 
     Raises :class:`ImportFileError` (one line naming the file) when the file cannot be
     imported at all: missing, a folder, binary, not UTF-8, or CSV without the columns.
@@ -77,16 +89,17 @@ def import_file(
     store.check_writable()
     text = _read_text(path)
     report = ImportReport()
+    options = options or ImportOptions()
     reader = next((f.read for f in FORMATS.values() if f.read and f.sniff and f.sniff(path, text)), None)
     if reader is not None:  # a registered format that reads its own files
-        items = reader(path, text, store.scheme, report)
+        items = reader(path, text, store.scheme, report, options)
     elif _is_csv(path, text):
         items = _csv_items(path, text, store, report)
     else:
         items = _jsonl_items(text.split("\n"), store, report, path)
     if on_records:
         on_records(len(items))
-    _apply_all(store, items, resolve, report, progress)
+    _apply_all(store, items, resolve, report, progress, options)
     return report
 
 
@@ -96,10 +109,12 @@ def import_lines(
     resolve: Resolver,
     *,
     progress: Callable[[int], None] | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportReport:
     """Import JSONL ``lines`` (line ``n`` of the iterable is reported as line ``n``)."""
     report = ImportReport()
-    _apply_all(store, _jsonl_items(lines, store, report), resolve, report, progress)
+    items = _jsonl_items(lines, store, report)
+    _apply_all(store, items, resolve, report, progress, options or ImportOptions())
     return report
 
 
@@ -270,6 +285,7 @@ def _apply_all(
     resolve: Resolver,
     report: ImportReport,
     progress: Callable[[int], None] | None,
+    options: ImportOptions,
 ) -> None:
     """Apply parsed records article by article, each in the shard of its annotator (the
     importing annotator's when it names none); an article that cannot take them, or a
@@ -287,7 +303,7 @@ def _apply_all(
                 if progress:
                     progress(len(numbered))
                 continue
-            _apply_article(writer, article_id, numbered, resolve, report, progress)
+            _apply_article(writer, article_id, numbered, resolve, report, progress, options)
     for who, numbers in refused.items():
         more = len(numbers) - 1
         report.rejected += len(numbers)
@@ -305,6 +321,7 @@ def _apply_article(
     resolve: Resolver,
     report: ImportReport,
     progress: Callable[[int], None] | None,
+    options: ImportOptions,
 ) -> None:
     """Apply one article's records to ``store`` (skipped when its file cannot be read)."""
     found = resolve(article_id)
@@ -326,7 +343,7 @@ def _apply_article(
     with doc.batch():
         for number, item in numbered:
             try:
-                changed = _apply(doc, article, analysis, item)
+                changed = _apply(doc, article, analysis, item, _Tally(number, report, options))
             except (LineError, ClaimscopeError) as error:
                 _reject(report, number, str(error))
                 continue
@@ -370,21 +387,30 @@ def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tup
 
     label: str | None
     spans: tuple[tuple[int, int, str], ...] | None = None
+    said: tuple[str | None, ...] = ()
+    cleared = False
     raw_label = obj.get("label")
     annotator = meta.get("annotator")
+    # What each tool may have lost (see ImportRow.span_loss): Prodigy's ner.manual holds no
+    # overlapping spans, and its export leaves out spans over white space (no token there);
+    # doccano keeps overlapping spans only where a project allows them.
+    loss: tuple[str, ...] = ()
     if any(k in obj for k in ("answer", "tokens", "_input_hash", "accept")):
         label = _prodigy_label(obj, store)
         if "spans" in obj:
-            spans = _parse_spans(obj["spans"], text, prodigy=True)
+            spans = _parse_spans(obj["spans"], text)
+            loss = ("overlaps", "blank")
     elif isinstance(raw_label, list) and raw_label and all(isinstance(x, list) for x in raw_label):
-        spans = _parse_spans(raw_label, text, prodigy=False)
+        spans, said = _doccano_spans(raw_label, text)
         label = meta.get("label") or None
+        loss = ("overlaps",)
     elif isinstance(raw_label, list) or isinstance(obj.get("cats"), list):
-        label, edited = _doccano_label(obj, meta)
+        label, edited, cleared = _doccano_label(obj, meta)
         if edited:  # changed in doccano: by doccano's user (None: whoever imports)
             annotator = _doccano_user(obj, doccano_user)
         if "entities" in obj:
-            spans = _parse_spans(obj["entities"], text, prodigy=False)
+            spans, said = _doccano_spans(obj["entities"], text)
+            loss = ("overlaps",)
     else:
         raise LineError("no \"label\" list and no Prodigy answer: not Prodigy or doccano JSONL")
     if label is not None:
@@ -400,6 +426,11 @@ def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tup
         spans=spans,
         meta=meta,
         annotator=annotator,
+        clear_label=cleared,
+        span_loss=loss,
+        # doccano's page may count UTF-16 units or grapheme clusters: read at the sentence
+        tool_offsets=bool(said),
+        span_texts=said,
     ), replaced
 
 
@@ -431,8 +462,9 @@ def _prodigy_label(obj: dict[str, Any], store: Store) -> str | None:
     raise LineError("accepted task without a label or accept list")
 
 
-def _doccano_label(obj: dict[str, Any], meta: dict[str, Any]) -> tuple[str | None, bool]:
-    """The label of a doccano classification record, and whether doccano changed it.
+def _doccano_label(obj: dict[str, Any], meta: dict[str, Any]) -> tuple[str | None, bool, bool]:
+    """The label of a doccano classification record, whether doccano changed it, and
+    whether it was taken off there.
 
     claimscope writes the label three times: ``label`` (what a text-classification
     project reads and exports), ``cats`` (what an intent-detection project reads and
@@ -440,7 +472,10 @@ def _doccano_label(obj: dict[str, Any], meta: dict[str, Any]) -> tuple[str | Non
     keeps the other as metadata, so when ``label`` and ``cats`` disagree the edited
     one is the one that differs from ``meta.label``. Without ``meta.label`` (files
     from elsewhere, or claimscope before issue 11) a disagreement cannot be settled
-    and the line is rejected. An empty edited list leaves the stored label alone.
+    and the line is rejected. An empty list where ``meta.label`` has a label takes the
+    label off (doccano's ``"label": []``), but only in a classification record (with
+    ``cats`` or ``entities``): a sequence-labelling record's empty ``label`` lists no
+    spans, and leaves the stored label alone.
     """
     raw_label, cats = obj.get("label"), obj.get("cats")
     exported = meta.get("label") if isinstance(meta.get("label"), str) else None
@@ -455,9 +490,11 @@ def _doccano_label(obj: dict[str, Any], meta: dict[str, Any]) -> tuple[str | Non
         names = edited[0]
     else:
         names = fields[0]
-    if not names:  # a sequence-labelling record without spans, or a label taken off in doccano
-        return exported or None, False
-    return names[0], exported is not None and names[0] != exported
+    if not names:
+        if exported and ("cats" in obj or "entities" in obj):
+            return None, False, True  # taken off in doccano
+        return exported or None, False, False  # a sequence-labelling record without spans
+    return names[0], exported is not None and names[0] != exported, False
 
 
 def _doccano_user(obj: dict[str, Any], from_file: str | None) -> str | None:
@@ -489,35 +526,61 @@ def _not_a_claim(store: Store) -> str:
     raise LineError("rejected task, but the scheme has no not-a-claim label")
 
 
-def _parse_spans(raw: Any, text: str, *, prodigy: bool) -> tuple[tuple[int, int, str], ...]:
+def _parse_spans(raw: Any, text: str) -> tuple[tuple[int, int, str], ...]:
+    """A Prodigy task's ``spans``: objects with ``start``, ``end``, ``label`` (offsets in
+    ``str`` indices, as Python counts)."""
     if not isinstance(raw, list):
         raise LineError("spans must be a list")
     out = []
     for entry in raw:
-        if prodigy:
-            if not isinstance(entry, dict):
-                raise LineError("each span must be an object with start, end, label")
-            start, end, label = entry.get("start"), entry.get("end"), entry.get("label")
-            exact = entry.get("meta")
-            if isinstance(exact, dict) and _exact_inside(exact, start, end):
-                # claimscope's export widened the span to tokens; its true offsets are these
-                start, end = exact["start"], exact["end"]
-        elif isinstance(entry, dict):  # doccano's own export: start_offset/end_offset/label
+        if not isinstance(entry, dict):
+            raise LineError("each span must be an object with start, end, label")
+        start, end, label = entry.get("start"), entry.get("end"), entry.get("label")
+        exact = entry.get("meta")
+        if isinstance(exact, dict) and _exact_inside(exact, start, end):
+            # claimscope's export widened the span to tokens; its true offsets are these
+            start, end = exact["start"], exact["end"]
+        _check_span(start, end, label, text)
+        if end > len(text):
+            raise LineError(
+                f"span {start}-{end} is outside the sentence (it has {len(text)} characters)"
+            )
+        out.append((start, end, label))
+    return tuple(out)
+
+
+def _doccano_spans(raw: Any, text: str) -> tuple[tuple[tuple[int, int, str], ...], tuple[str | None, ...]]:
+    """doccano's spans, ``[start, end, LABEL]`` or its export's ``{"start_offset",
+    "end_offset", "label"}``, and the text each one says it holds (None: not said).
+
+    The offsets are read against the sentence when it is found: doccano's page may have
+    counted UTF-16 units or grapheme clusters (annotations/formats/offsets.py)."""
+    if not isinstance(raw, list):
+        raise LineError("spans must be a list")
+    spans, said = [], []
+    for entry in raw:
+        says = None
+        if isinstance(entry, dict):
             start, end, label = entry.get("start_offset"), entry.get("end_offset"), entry.get("label")
+            says = entry.get("text") if isinstance(entry.get("text"), str) else None
         else:
             if not isinstance(entry, list) or len(entry) != 3:
                 raise LineError("each span must be [start, end, LABEL]")
             start, end, label = entry
-        if type(start) is not int or type(end) is not int:  # bool is an int too
-            raise LineError(f"span offsets {start!r}-{end!r} are not whole numbers")
-        if not 0 <= start < end <= len(text):
-            raise LineError(
-                f"span {start}-{end} is outside the sentence (it has {len(text)} characters)"
-            )
-        if not isinstance(label, str) or not label.strip():
-            raise LineError(f"span {start}-{end} has no label")
-        out.append((start, end, label))
-    return tuple(out)
+        _check_span(start, end, label, text)
+        spans.append((start, end, label))
+        said.append(says)
+    return tuple(spans), tuple(said)
+
+
+def _check_span(start: Any, end: Any, label: Any, text: str) -> None:
+    """Whole-number offsets running forwards, and a label (the end is checked by the caller)."""
+    if type(start) is not int or type(end) is not int:  # bool is an int too
+        raise LineError(f"span offsets {start!r}-{end!r} are not whole numbers")
+    if not 0 <= start < end:
+        raise LineError(f"span {start}-{end} is outside the sentence (it has {len(text)} characters)")
+    if not isinstance(label, str) or not label.strip():
+        raise LineError(f"span {start}-{end} has no label")
 
 
 def _exact_inside(exact: dict[str, Any], start: Any, end: Any) -> bool:
@@ -544,20 +607,41 @@ def _find_sentence(doc: ArticleAnnotations, article: Article, item: ImportRow) -
     raise LineError(f"sentence not found in article {item.article_id!r} (has its text changed?)")
 
 
-def _apply(doc: ArticleAnnotations, article: Article, analysis: Analysis, item: ImportRow) -> bool:
+class _Tally:
+    """Where one record's changes are counted: its line number, the report, the options."""
+
+    __slots__ = ("number", "report", "options")
+
+    def __init__(self, number: int, report: ImportReport, options: ImportOptions) -> None:
+        self.number, self.report, self.options = number, report, options
+
+
+def _apply(
+    doc: ArticleAnnotations, article: Article, analysis: Analysis, item: ImportRow, tally: _Tally
+) -> bool:
     """Apply one line; True when the store changed."""
     index = _find_sentence(doc, article, item)
+    spans = item.spans
+    conversions: list[str] = []
+    if spans is not None and item.tool_offsets:
+        spans, conversions = _read_tool_offsets(doc, analysis, index, item)
     before = doc.labels.get(index)
     before_spans = doc.span_corrections
     who = item.annotator
     if item.label is not None:
         doc.set_label(index, item.label, annotator=who)
+    elif item.clear_label:
+        doc.set_label(index, None, annotator=who)
+        if before is not None and before.label is not None:
+            tally.report.cleared.append(tally.number)
     if item.checkworthy is not None:
         doc.set_checkworthy(index, item.checkworthy, annotator=who)
     if item.note is not None:
         doc.set_note(index, item.note, annotator=who)
-    if item.spans is not None:
-        _apply_spans(doc, analysis, index, item.spans, who)
+    if spans is not None:
+        _apply_spans(doc, analysis, index, spans, item, tally)
+    for unit in conversions:
+        converted(tally.report, tally.number, unit)
     after = doc.labels.get(index)
     if item.updated and after is not None and after != before:
         # The export's time of the label, not the import's (keep_label: no extra undo step).
@@ -565,26 +649,74 @@ def _apply(doc: ArticleAnnotations, article: Article, analysis: Analysis, item: 
     return after != before or doc.span_corrections != before_spans
 
 
+def _read_tool_offsets(
+    doc: ArticleAnnotations, analysis: Analysis, index: int, item: ImportRow
+) -> tuple[tuple[tuple[int, int, str], ...], list[str]]:
+    """``item``'s spans as ``str`` indices into its text, and the unit of each one that a
+    tool counted otherwise (UTF-16 units, grapheme clusters). A span already stored,
+    read in any unit, keeps its place (see :func:`character_offsets`)."""
+    seg = doc.sentences[index]
+    known = {
+        (s.start - seg.start, s.end - seg.start)
+        for s in doc.spans(analysis.spans)
+        if s.start >= seg.start and s.end <= seg.end
+    }
+    out, units = [], []
+    assert item.spans is not None
+    for (start, end, label), said in zip(item.spans, item.span_texts):
+        s, e, unit = character_offsets(item.text, start, end, said=said or None, known=known, tool="the file")
+        out.append((s, e, label))
+        if unit:
+            units.append(unit)
+    return tuple(out), units
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
 def _apply_spans(
     doc: ArticleAnnotations,
     analysis: Analysis,
     index: int,
     spans: tuple[tuple[int, int, str], ...],
-    who: str | None,
+    item: ImportRow,
+    tally: _Tally,
 ) -> None:
-    """Make the corrected spans inside sentence ``index`` equal ``spans`` (sentence offsets)."""
+    """Make the corrected spans inside sentence ``index`` equal ``spans`` (sentence offsets).
+
+    A stored span missing from ``spans`` is removed, unless the record's tool may have
+    lost it (``item.span_loss``): a span its export left out stays; one it could not hold
+    (overlapping another, or any span where the record holds none) is held back and
+    counted, and removed only with ``--accept-removals``.
+    """
     seg = doc.sentences[index]
+    who, loss, report = item.annotator, item.span_loss, tally.report
     wanted = {(seg.start + s, seg.start + e): label for s, e, label in spans}
     current: dict[tuple[int, int], Span] = {
         (s.start, s.end): s
         for s in doc.spans(analysis.spans)
         if s.start >= seg.start and s.end <= seg.end
     }
+    everything = set(current) | set(wanted)
     for key, span in current.items():
         if key not in wanted:
+            if "blank" in loss and not doc.text[key[0] : key[1]].strip():
+                continue  # never exported: nothing to tell about it
+            lossy = [
+                why for why in loss
+                if why == "all" or (why == "overlaps" and any(_overlap(key, o) for o in everything if o != key))
+            ]
+            if lossy and not tally.options.accept_removals:
+                report.held.append(tally.number)
+                report.held_why.update(lossy)
+                continue
             doc.remove_span(*key, annotator=who)
+            report.spans_removed += 1
         elif wanted[key] != span.label:
             doc.relabel_span(*key, wanted[key], annotator=who)
+            report.spans_relabelled += 1
     for key, label in wanted.items():
         if key not in current:
             doc.add_span(*key, label, annotator=who)
+            report.spans_added += 1

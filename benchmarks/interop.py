@@ -297,8 +297,10 @@ class LabelStudio(Server):
     def __init__(self, venv: Path, data: Path) -> None:
         super().__init__(data)
         self.token = self.TOKEN
+        # No calls home: no check for a newer release, no usage analytics.
         env = {**os.environ, "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
-               "LABEL_STUDIO_BASE_DATA_DIR": str(data), "DJANGO_DB": "sqlite"}
+               "LABEL_STUDIO_BASE_DATA_DIR": str(data), "DJANGO_DB": "sqlite",
+               "LATEST_VERSION_CHECK": "false", "COLLECT_ANALYTICS": "false"}
         self.start(
             [str(venv / "bin" / "label-studio"), "start", "--no-browser", "--internal-host", "127.0.0.1",
              "--port", str(self.port), "--data-dir", str(data), "--username", "interop@example.com",
@@ -351,19 +353,22 @@ def label_studio_rows(root: Path, files: dict[str, Path], venv: Path | None, wor
         same = (again / "tasks.json").read_bytes() == (folder / "tasks.json").read_bytes()
         rows.append(("label-studio", "claimscope import of Label Studio's JSON export",
                      f"{'ok' if worked and same else 'FAILED'}: {summary}; export again byte-identical: {same}"))
-        # A label changed in Label Studio comes back with the Label Studio user as annotator.
+        # A label changed in Label Studio comes back by the Label Studio user: its bare id in
+        # the export, named with --users ID=NAME (the e-mail the server gives for that id).
+        before = csv_rows(root, fresh, work / "before-change.csv")
         task = next(t for t in exported if t["annotations"] and t["data"]["meta"]["label"] == "quantity")
         annotation = task["annotations"][0]
         result = [dict(r, value={"choices": ["prediction"]}) if r["type"] == "choices" else r for r in annotation["result"]]
         server.call("PATCH", f"/api/annotations/{annotation['id']}", {"result": result})
         exported = server.call("GET", f"/api/projects/{project['id']}/export?exportType=JSON&download_all_tasks=true")
         back.write_text(json.dumps(exported, ensure_ascii=False, indent=2), encoding="utf-8")
-        worked, summary = import_into(root, back, fresh)
+        user = server.call("GET", "/api/current-user/whoami")
+        worked, summary = import_into(root, back, fresh, "--users", f"{user['id']}={user['email']}")
+        after = csv_rows(root, fresh, work / "after-change.csv")
         meta = task["data"]["meta"]
-        row = csv_rows(root, fresh, work / "after-change.csv")[(meta["article_id"], meta["sentence_index"])]
         rows.append(("label-studio", "label changed in Label Studio, imported",
-                     f"{'ok' if worked and row['label'] == 'prediction' else 'FAILED'}: {summary}; "
-                     f"label {row['label']!r} by {row['annotator']!r}"))
+                     one_new_label(before, after, (meta["article_id"], meta["sentence_index"], user["email"]),
+                                   worked, summary)))
     except Exception as error:  # a row, not a traceback: the other rows still print
         rows.append(("label-studio", consumer, f"failed: {type(error).__name__}: {str(error)[:150]}"))
     finally:
@@ -518,21 +523,39 @@ def changed_label(server: Doccano, root: Path, project: int, examples: list[dict
     server.set_category(project, example["id"], "prediction")
     worked, summary = import_into(root, server.export(project, work / "export-changed"), store)
     after = csv_rows(root, store, work / "after.csv")
-    changed = [key for key in after if after[key] != before.get(key)]
-    key = (example["meta"]["meta"]["article_id"], example["meta"]["meta"]["sentence_index"])
-    row = after[key]
-    good = worked and changed == [key] and row["label"] == "prediction" and row["annotator"] == server.USER
+    meta = example["meta"]["meta"]
     return ("doccano", f"label changed in doccano ({task}), imported",
-            f"{'ok' if good else 'FAILED'}: {summary}; label {row['label']!r} by {row['annotator']!r}; "
-            f"{len(changed)} of {len(after)} CSV rows changed")
+            one_new_label(before, after, (meta["article_id"], meta["sentence_index"], server.USER), worked, summary))
+
+
+def one_new_label(before: dict[RowKey, dict[str, str]], after: dict[RowKey, dict[str, str]], key: RowKey,
+                  worked: bool, summary: str) -> str:
+    """The result of an edit made in a tool: ``key`` (article, sentence, the tool's user) is
+    the one CSV row that is new or changed, labelled prediction; every other row as it was."""
+    changed = sorted(k for k in after.keys() | before.keys() if after.get(k) != before.get(k))
+    row = after.get(key)
+    good = worked and changed == [key] and row is not None and row["label"] == "prediction"
+    label = f"label {row['label']!r} by {row['annotator']!r}" if row else f"no row by {key[2]!r}"
+    return (f"{'ok' if good else 'FAILED'}: {summary}; {label}; "
+            f"{len(changed)} of {len(after)} CSV rows new or changed: {changed[:3]}")
 
 
 def removed_span(server: Doccano, root: Path, project: int, examples: list[dict[str, Any]], store: Path,
                  work: Path) -> Row:
-    """A span taken off in doccano is gone after the import; nothing else changed."""
+    """A span taken off in doccano is gone after the import; nothing else changed.
+
+    The span taken off overlaps no other: where spans overlap, a file from doccano cannot
+    tell a span taken off from one a project without "allow overlapping" dropped, and
+    import holds such a removal back until ``--accept-removals``."""
     before = jsonl_records(export_store(root, store, "doccano-spans", work / "before.jsonl"))
-    spans = next(s for e in examples if (s := server.call("GET", f"/v1/projects/{project}/examples/{e['id']}/spans")))
-    span = spans[0]
+
+    def alone(span: dict[str, Any], spans: list[dict[str, Any]]) -> bool:
+        return not any(o is not span and o["start_offset"] < span["end_offset"]
+                       and span["start_offset"] < o["end_offset"] for o in spans)
+
+    span = next(s for e in examples
+                for spans in [server.call("GET", f"/v1/projects/{project}/examples/{e['id']}/spans")]
+                for s in spans if alone(s, spans))
     server.send("DELETE", f"/v1/projects/{project}/examples/{span['example']}/spans/{span['id']}")
     worked, summary = import_into(root, server.export(project, work / "export-changed"), store)
     after = jsonl_records(export_store(root, store, "doccano-spans", work / "after.jsonl"))
@@ -577,18 +600,29 @@ def export_store(root: Path, store: Path, fmt: str, out: Path) -> Path:
     return out
 
 
-def import_into(root: Path, path: Path, store: Path) -> tuple[bool, str]:
+def import_into(root: Path, path: Path, store: Path, *options: str) -> tuple[bool, str]:
     """``claimscope import`` of ``path`` into ``store``: whether it worked, its summary line."""
-    proc = claimscope("import", str(root), str(path), "--store", str(store))
+    proc = claimscope("import", str(root), str(path), "--store", str(store), *options)
     return proc.returncode == 0, next((l for l in proc.stderr.splitlines() if "imported," in l), last_line(proc)).strip()
 
 
-def csv_rows(root: Path, store: Path, out: Path) -> dict[tuple[str, int], dict[str, str]]:
-    """The rows of a CSV export of ``store``, by (article id, sentence index)."""
+#: What names one label record of a CSV export: article id, sentence index, annotator.
+RowKey = tuple[str, int, str]
+
+
+def csv_rows(root: Path, store: Path, out: Path) -> dict[RowKey, dict[str, str]]:
+    """The rows of a CSV export of ``store``, by (article id, sentence index, annotator):
+    every annotator's label of a sentence is a row of its own."""
     import csv as csv_lib
 
     with export_store(root, store, "csv", out).open(encoding="utf-8", newline="") as fh:
-        return {(r["article_id"], int(r["sentence_index"])): r for r in csv_lib.DictReader(fh)}
+        rows: dict[RowKey, dict[str, str]] = {}
+        for r in csv_lib.DictReader(fh):
+            key = (r["article_id"], int(r["sentence_index"]), r["annotator"])
+            if key in rows:
+                raise RuntimeError(f"two CSV rows for {key}")
+            rows[key] = r
+        return rows
 
 
 # --------------------------------------------------------------------- main

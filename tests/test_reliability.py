@@ -2088,3 +2088,181 @@ def test_the_terminal_rule_shows_every_control_character_and_keeps_every_offset(
     assert visible("plain text") == "plain text"
     dumped = visible_json(json.dumps({"t": every}, ensure_ascii=False))
     assert json.loads(dumped) == {"t": every} and not any("\x7f" <= c <= "\x9f" for c in dumped)
+# --- issue 16: imports that tell the truth ---
+
+FEES = (
+    "Harbour fees rise\n\n"
+    "The Kelsey harbour board raised fees by 12% on Monday, its chairman Tom Reed said. "
+    "Fans of \U0001F600 cars and \U0001F1EC\U0001F1E7 boats paid 40 pounds more in May.\n"
+)
+
+
+def _fees_store(tmp_path: Path, analyzer) -> tuple[Path, Path, list[str]]:
+    """A corpus of one article, its two sentences labelled by ana, and a wide span over the
+    figure 12% (two overlapping spans); returns the corpus, the store and the sentences."""
+    corpus_dir, store_dir = tmp_path / "corpus", tmp_path / "store"
+    corpus_dir.mkdir()
+    (corpus_dir / "fees.txt").write_text(FEES, encoding="utf-8")
+    article = load_corpus(corpus_dir).articles[0]
+    analysis = analyzer.analyze(article)
+    sentences = [article.text[s.start : s.end] for s in analysis.sentences]
+    assert sentences[-2].startswith("The Kelsey") and sentences[-1].startswith("Fans of"), sentences
+    with Store.open(corpus_dir, annotator="ana", store_dir=store_dir) as store:
+        doc = store.article(article, analysis.sentences)
+        doc.set_label(len(sentences) - 2, "quantity")
+        doc.set_label(len(sentences) - 1, "quantity")
+        start = article.text.index("raised fees")
+        doc.add_span(start, article.text.index("12%") + 3, "CLAIM_FIGURE")
+    return corpus_dir, store_dir, sentences
+
+
+def _export_jsonl(corpus_dir: Path, store_dir: Path, fmt: str, out: Path) -> list[dict]:
+    assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "-f", fmt, "-o", out))
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").split("\n") if line]
+
+
+def _write_jsonl_records(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _csv_labels(corpus_dir: Path, store_dir: Path, out: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """(the sentence's first word, annotator) -> the CSV row, as `claimscope export --format
+    csv` writes them ("The" Kelsey..., "Fans" of...)."""
+    assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "-f", "csv", "-o", out))
+    with out.open(newline="", encoding="utf-8") as handle:
+        return {(r["sentence"].split()[0], r["annotator"]): r for r in csv.DictReader(handle)}
+
+
+def test_a_doccano_round_trip_keeps_the_overlapping_span_doccano_dropped(tmp_path: Path, analyzer) -> None:
+    corpus_dir, store_dir, sentences = _fees_store(tmp_path, analyzer)
+    records = _export_jsonl(corpus_dir, store_dir, "doccano", tmp_path / "out.jsonl")
+    record = records[0]
+    text = record["text"]
+    figure = [text.index("12%"), text.index("12%") + 3, "PERCENT"]
+    monday = [text.index("Monday"), text.index("Monday") + 6, "DATE"]
+    assert figure in record["entities"] and monday in record["entities"]
+    # doccano's intent detection: the inner of the two overlapping spans is gone; in the
+    # project, Monday was taken off and "harbour board" marked.
+    board = [text.index("harbour board"), text.index("harbour board") + 13, "ORG"]
+    back = dict(record, id=7, entities=[s for s in record["entities"] if s not in (figure, monday)] + [board])
+    path = _write_jsonl_records(tmp_path / "all.jsonl", [back, records[1]])
+
+    result = run_cli("import", corpus_dir, path, "--store", store_dir)
+    output = assert_clean(result)
+    assert "spans: 1 added, 1 removed, 1 removal held back" in result.stderr, output
+    assert "--accept-removals" in output and "overlapping" in output, output
+    again = _export_jsonl(corpus_dir, store_dir, "doccano", tmp_path / "again.jsonl")[0]["entities"]
+    assert figure in again, "the span doccano could not hold was deleted by the import"
+    assert monday not in again and board in again
+
+    result = run_cli("import", corpus_dir, path, "--store", store_dir, "--accept-removals")
+    assert "spans: 0 added, 1 removed" in assert_clean(result)
+    again = _export_jsonl(corpus_dir, store_dir, "doccano", tmp_path / "third.jsonl")[0]["entities"]
+    assert figure not in again and board in again
+
+
+@pytest.mark.parametrize("unit", ["utf-16", "graphemes"])
+def test_doccano_offsets_counted_after_an_emoji_land_on_the_right_characters(
+    tmp_path: Path, analyzer, unit: str
+) -> None:
+    corpus_dir, store_dir, sentences = _fees_store(tmp_path, analyzer)
+    records = _export_jsonl(corpus_dir, store_dir, "doccano", tmp_path / "out.jsonl")
+    record = records[1]
+    text = record["text"]
+    word = "cars" if unit == "utf-16" else "boats"
+    start = text.index(word)
+    if unit == "utf-16":  # as a browser counts: the emoji is two units
+        offset = len(text[:start].encode("utf-16-le")) // 2
+        assert text[offset : offset + 4] == "ars "
+    else:  # as a page counting what it shows: the emoji and the flag are one each
+        offset = start - 1
+    back = dict(record, entities=record["entities"] + [[offset, offset + len(word), "PRODUCT"]])
+    path = _write_jsonl_records(tmp_path / "all.jsonl", [back])
+    result = run_cli("import", corpus_dir, path, "--store", store_dir)
+    output = assert_clean(result)
+    said = "UTF-16 units" if unit == "utf-16" else "grapheme clusters"
+    assert f"1 span counted in {said}" in output, output
+    assert "spans: 1 added, 0 removed" in output, output
+    again = _export_jsonl(corpus_dir, store_dir, "doccano", tmp_path / "again.jsonl")[1]
+    added = [s for s in again["entities"] if s[2] == "PRODUCT"]
+    assert [text[s:e] for s, e, _ in added] == [word], added
+
+
+def test_a_label_taken_off_in_doccano_is_cleared_and_reported(tmp_path: Path, analyzer) -> None:
+    corpus_dir, store_dir, sentences = _fees_store(tmp_path, analyzer)
+    records = _export_jsonl(corpus_dir, store_dir, "doccano", tmp_path / "out.jsonl")
+    assert records[0]["label"] == ["quantity"] == records[0]["cats"]
+    # text classification: doccano exports its own "label"; "cats" comes back as imported
+    path = _write_jsonl_records(tmp_path / "all.jsonl", [dict(records[0], id=3, label=[]), records[1]])
+    result = run_cli("import", corpus_dir, path, "--store", store_dir)
+    output = assert_clean(result)
+    assert "1 label cleared" in output and "line 1" in output, output
+    rows = _csv_labels(corpus_dir, store_dir, tmp_path / "after.csv")
+    assert ("The", "ana") not in rows or rows[("The", "ana")]["label"] == "", rows
+    assert rows[("Fans", "ana")]["label"] == "quantity"
+
+
+def _label_studio_tasks(corpus_dir: Path, store_dir: Path, tmp_path: Path) -> list[dict]:
+    out = tmp_path / "ls"
+    assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "-f", "label-studio", "-o", out))
+    return json.loads((out / "tasks.json").read_text(encoding="utf-8"))
+
+
+def _write_tasks(path: Path, tasks: list[dict]) -> Path:
+    """A JSON array, one task per line: task n starts on line n + 1."""
+    path.write_text("[\n" + ",\n".join(json.dumps(t, ensure_ascii=False) for t in tasks) + "\n]\n", encoding="utf-8")
+    return path
+
+
+def test_a_label_studio_task_whose_annotations_is_not_a_list_is_rejected_by_line(tmp_path: Path, analyzer) -> None:
+    corpus_dir, store_dir, sentences = _fees_store(tmp_path, analyzer)
+    tasks = _label_studio_tasks(corpus_dir, store_dir, tmp_path)
+    assert len(tasks) == 2
+    tasks[1]["annotations"] = {"result": tasks[1]["annotations"][0]["result"]}
+    path = _write_tasks(tmp_path / "export.json", tasks)
+    result = run_cli("import", corpus_dir, path, "--store", store_dir)
+    output = assert_clean(result, codes=(1,))
+    assert '2 lines: 0 imported, 1 unchanged, 1 rejected' in output, output
+    assert 'line 3: "annotations" of task 2 is an object, not a list' in result.stderr, output
+
+
+def test_label_studio_user_ids_are_named_with_users(tmp_path: Path, analyzer) -> None:
+    corpus_dir, store_dir, sentences = _fees_store(tmp_path, analyzer)
+    tasks = _label_studio_tasks(corpus_dir, store_dir, tmp_path)
+    for task, user, name in zip(tasks, (1, 3), ("prediction", "cause")):  # each edited in Label Studio
+        (annotation,) = task["annotations"]
+        annotation["completed_by"] = user
+        annotation["id"] = 100 + user
+        for result in annotation["result"]:
+            if result["type"] == "choices":
+                result["value"]["choices"] = [name]
+    path = _write_tasks(tmp_path / "export.json", tasks)
+
+    plain = assert_clean(run_cli("import", corpus_dir, path, "--store", tmp_path / "plain"))
+    assert (
+        "Label Studio users 1, 3 imported as 'label-studio user N'; name them with --users 1=NAME,..."
+        in plain
+    ), plain
+    rows = _csv_labels(corpus_dir, tmp_path / "plain", tmp_path / "plain.csv")
+    assert rows[("The", "label-studio user 1")]["label"] == "prediction"
+
+    named = assert_clean(run_cli("import", corpus_dir, path, "--store", tmp_path / "named", "--users", "1=alice"))
+    assert "Label Studio user 3 imported as 'label-studio user N'" in named and "users 1" not in named, named
+    rows = _csv_labels(corpus_dir, tmp_path / "named", tmp_path / "named.csv")
+    assert rows[("The", "alice")]["label"] == "prediction" and ("Fans", "label-studio user 3") in rows
+
+    names = tmp_path / "users.txt"
+    names.write_text("# Label Studio ids\n1=alice\n3 = bob\n", encoding="utf-8")
+    both = assert_clean(run_cli("import", corpus_dir, path, "--store", tmp_path / "both", "--users", names))
+    assert "label-studio user" not in both, both
+    rows = _csv_labels(corpus_dir, tmp_path / "both", tmp_path / "both.csv")
+    assert rows[("The", "alice")]["label"] == "prediction" and rows[("Fans", "bob")]["label"] == "cause"
+    names.write_text('{"1": "alice", "3": "bob"}', encoding="utf-8")  # the same map as JSON
+    assert "label-studio user" not in assert_clean(
+        run_cli("import", corpus_dir, path, "--store", tmp_path / "json", "--users", names)
+    )
+
+    bad = run_cli("import", corpus_dir, path, "--store", tmp_path / "bad", "--users", "alice")
+    assert_clean(bad, codes=(2,))
+    assert "--users 'alice'" in bad.stderr and "ID=NAME" in bad.stderr, bad.stderr

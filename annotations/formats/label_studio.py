@@ -19,21 +19,25 @@
 
 Offsets are Python ``str`` indices, which is what Label Studio 1.x stores (code
 points; older releases counted UTF-16 units, which the reader also accepts when the
-span's ``text`` shows it). Overlapping spans are all kept: Label Studio shows them.
+span's ``text`` shows it: see annotations/formats/offsets.py). Overlapping spans are all
+kept: Label Studio shows them.
 
 Reading (``claimscope import PATH tasks.json``) takes Label Studio's "Export → JSON"
 (or the file written here): per task the newest annotation that was not cancelled
 (skipped); tasks without one change nothing. The sentence is found by
 ``data.meta.article_id`` and the text; ``checkworthy`` and ``note`` come from
 ``data.meta``. The label's annotator is ``data.meta.annotator`` when the label is the
-one exported, else the Label Studio user who made the annotation.
+one exported, else the Label Studio user who made the annotation: the name ``--users``
+gives its id, else the e-mail the export shows, else ``label-studio user N`` (listed in
+the report, to be named). A task whose ``annotations`` is not a list of objects is
+rejected by the line it starts on.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 from xml.sax.saxutils import quoteattr
 
 from corpus.decoding import SURROGATE_ESCAPE, without_surrogates  # the reader's own rule
@@ -43,7 +47,8 @@ from annotations.errors import ImportFileError
 from annotations.formats.conll import span_labels
 from annotations.formats.jsonl import BATCH, dumps
 from annotations.formats.registry import Format, WriteContext, register
-from annotations.formats.rows import ExportRow, ImportReport, ImportRow, LineError
+from annotations.formats.offsets import character_offsets, converted
+from annotations.formats.rows import ExportRow, ImportOptions, ImportReport, ImportRow, LineError
 from annotations.scheme import Scheme
 
 TASKS, CONFIG = "tasks.json", "config.xml"
@@ -181,19 +186,30 @@ def sniff(path: Path, text: str) -> bool:
     return head.startswith("[") and (head[1:].lstrip()[:1] in ("", "]") or '"data"' in text)
 
 
-def read(path: Path, text: str, scheme: Scheme, report: ImportReport) -> list[tuple[int, ImportRow]]:
-    """The annotated tasks of a Label Studio JSON export, numbered by the line each starts on."""
+def read(
+    path: Path, text: str, scheme: Scheme, report: ImportReport, options: ImportOptions | None = None
+) -> list[tuple[int, ImportRow]]:
+    """The annotated tasks of a Label Studio JSON export, numbered by the line each starts on.
+
+    ``options.users`` names Label Studio's bare user ids (``{"1": "alice"}``); ids left
+    without a name are imported as ``label-studio user N`` and listed in ``report``.
+    """
     out: list[tuple[int, ImportRow]] = []
+    users = options.users if options is not None else {}
     surrogates = SURROGATE_ESCAPE.search(text) is not None
-    for line, obj in (
-        (line, one) for line, whole in _tasks(path, text) for one in per_annotation(whole)
-    ):
+    # A task of several annotators is read as one task per annotation, numbered as the task.
+    tasks = (
+        (number, line, one)
+        for number, (line, whole) in enumerate(_tasks(path, text), start=1)
+        for one in per_annotation(whole)
+    )
+    for number, line, obj in tasks:
         report.lines += 1
         replaced = 0
         if surrogates:
             obj, replaced = without_surrogates(obj)
         try:
-            row = _task_row(obj, scheme, report, line)
+            row = _task_row(obj, scheme, report, line, number, users)
         except LineError as error:
             report.reject(line, str(error))
             continue
@@ -279,8 +295,11 @@ def _tasks(path: Path, text: str) -> Iterator[tuple[int, Any]]:
             raise broken(at, "expected ',' or ']'")
 
 
-def _task_row(obj: Any, scheme: Scheme, report: ImportReport, line: int) -> ImportRow | None:
-    """The record of one task; None when it holds no annotation to import."""
+def _task_row(
+    obj: Any, scheme: Scheme, report: ImportReport, line: int, number: int, users: Mapping[str, str]
+) -> ImportRow | None:
+    """The record of task ``number`` (starting on ``line``); None when it holds no annotation
+    to import."""
     if not isinstance(obj, dict) or not isinstance(obj.get("data"), dict):
         raise LineError("not a Label Studio task (no \"data\" object)")
     data = obj["data"]
@@ -292,22 +311,28 @@ def _task_row(obj: Any, scheme: Scheme, report: ImportReport, line: int) -> Impo
     article_id = meta.get("article_id")
     if not isinstance(article_id, str) or not article_id:
         raise LineError("no data.meta.article_id: cannot tell which article the sentence is from")
-    annotations = [
-        a for a in obj.get("annotations") or []
-        if isinstance(a, dict) and not a.get("was_cancelled") and isinstance(a.get("result"), list)
-    ]
+    annotations = [a for a in _annotations(obj, number) if not a.get("was_cancelled")]
+    for at, annotation in enumerate(annotations, start=1):
+        if not isinstance(annotation.get("result"), list):
+            raise LineError(f"annotation {at} of task {number} has no \"result\" list")
     if not annotations:
         return None
     # The newest (ISO 8601 times sort as text); the last one when they carry no times.
     chosen = max(enumerate(annotations), key=lambda p: (str(p[1].get("updated_at") or ""), p[0]))[1]
-    label, spans = _result(chosen["result"], text, scheme)
+    label, spans = _result(chosen["result"], text, scheme, report, line)
+    name, bare = _user(chosen, users)
     if len(annotations) > 1:
         report.warnings.append(
-            f"line {line}: {len(annotations)} annotations; the newest, by {_user(chosen)}, imported"
+            f"line {line}: {len(annotations)} annotations; the newest, by {name}, imported"
         )
     index = meta.get("sentence_index")
     exported = meta.get("label")
-    annotator = meta.get("annotator") if label == (exported or None) else _user(chosen)
+    if label == (exported or None):
+        annotator = meta.get("annotator")
+    else:
+        annotator = name
+        if bare is not None:
+            report.unnamed_users.add(bare)
     return ImportRow.from_meta(
         article_id=article_id,
         sentence_index=index if type(index) is int else None,
@@ -316,10 +341,43 @@ def _task_row(obj: Any, scheme: Scheme, report: ImportReport, line: int) -> Impo
         spans=spans,
         meta=meta,
         annotator=annotator,
+        # An annotation without any region: its project may show no span labels at all.
+        span_loss=() if spans else ("all",),
     )
 
 
-def _result(result: list[Any], text: str, scheme: Scheme) -> tuple[str | None, tuple[tuple[int, int, str], ...]]:
+def _annotations(obj: dict[str, Any], number: int) -> list[dict[str, Any]]:
+    """The task's ``annotations``: a list of objects (absent or null: none)."""
+    annotations = obj.get("annotations")
+    if annotations is None:
+        return []
+    if not isinstance(annotations, list):
+        raise LineError(
+            f"\"annotations\" of task {number} is {_kind(annotations)}, not a list; "
+            "export the project again with Export -> JSON"
+        )
+    for at, annotation in enumerate(annotations, start=1):
+        if not isinstance(annotation, dict):
+            raise LineError(f"annotation {at} of task {number} is {_kind(annotation)}, not an object")
+    return annotations
+
+
+def _kind(value: Any) -> str:
+    """A JSON value's kind, as said to the user."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a list" if isinstance(value, list) else "null"
+
+
+def _result(
+    result: list[Any], text: str, scheme: Scheme, report: ImportReport, line: int
+) -> tuple[str | None, tuple[tuple[int, int, str], ...]]:
     """The claim label (None: no choice made) and the spans of one annotation's results."""
     choices: list[tuple[bool, list[Any]]] = []
     spans: list[tuple[int, int, str]] = []
@@ -336,7 +394,7 @@ def _result(result: list[Any], text: str, scheme: Scheme) -> tuple[str | None, t
             names = value.get("labels")
             if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
                 raise LineError("a labels result without label names")
-            start, end = _offsets(value, text)
+            start, end = _offsets(value, text, report, line)
             spans.extend((start, end, name) for name in names)
     # The claim control when it is there; else the only choices control of the project.
     claim = [picked for is_claim, picked in choices if is_claim] or [picked for _, picked in choices]
@@ -349,36 +407,36 @@ def _result(result: list[Any], text: str, scheme: Scheme) -> tuple[str | None, t
     return label, tuple(spans)
 
 
-def _offsets(value: dict[str, Any], text: str) -> tuple[int, int]:
+def _offsets(value: dict[str, Any], text: str, report: ImportReport, line: int) -> tuple[int, int]:
     """A span's ``start``/``end`` as ``str`` indices, checked against its ``text``."""
     start, end, said = value.get("start"), value.get("end"), value.get("text")
     if type(start) is not int or type(end) is not int:
         raise LineError(f"span offsets {start!r}-{end!r} are not whole numbers")
     if isinstance(said, str) and text[start:end] != said:
         # Label Studio before 1.x's code-point fix counted UTF-16 units (an emoji is two).
-        units = text.encode("utf-16-le", "surrogatepass")
-        s = len(units[: 2 * start].decode("utf-16-le", "replace"))
-        e = len(units[: 2 * end].decode("utf-16-le", "replace"))
-        if text[s:e] != said:
-            raise LineError(f"span {start}-{end} holds {text[start:end]!r}, but Label Studio says {said!r}")
-        start, end = s, e
+        start, end, unit = character_offsets(text, start, end, said=said, tool="Label Studio")
+        converted(report, line, unit)
     if not 0 <= start < end <= len(text):
         raise LineError(f"span {start}-{end} is outside the sentence (it has {len(text)} characters)")
     return start, end
 
 
-def _user(annotation: dict[str, Any]) -> str:
-    """Who made an annotation in Label Studio: the e-mail it shows, else the user id."""
+def _user(annotation: dict[str, Any], users: Mapping[str, str]) -> tuple[str, str | None]:
+    """Who made an annotation in Label Studio: the name ``users`` gives its user id, else
+    the e-mail it shows, else ``label-studio user N``; and the bare id ``N`` when that
+    is all there is (None otherwise)."""
     who = annotation.get("completed_by")
+    uid = who.get("id") if isinstance(who, dict) else who
+    if uid is not None and str(uid) in users:
+        return users[str(uid)], None
     if isinstance(who, dict):
         for key in ("email", "username"):
             if isinstance(who.get(key), str) and who[key]:
-                return who[key]
-        who = who.get("id")
+                return who[key], None
     named = annotation.get("created_username")  # " ana@example.com, 1" in Label Studio's export
     if isinstance(named, str) and named.strip(" ,"):
-        return named.rsplit(",", 1)[0].strip() if "," in named else named.strip()
-    return f"label-studio user {who}"
+        return (named.rsplit(",", 1)[0].strip() if "," in named else named.strip()), None
+    return f"label-studio user {uid}", str(uid)
 
 
 FORMAT = register(

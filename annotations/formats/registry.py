@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 if TYPE_CHECKING:
-    from annotations.formats.rows import ExportRow, ImportReport, ImportRow
+    from annotations.formats.rows import ExportRow, ImportOptions, ImportReport, ImportRow
     from annotations.scheme import Scheme
 
 Progress = Callable[[int], None]
@@ -40,9 +40,12 @@ class WriteContext:
 #: ``write(rows, out, context)`` writes ``out`` (a file, or a folder for ``folder``
 #: formats) and returns the number of records written.
 Writer = Callable[["Sequence[ExportRow]", Path, WriteContext], int]
-#: ``read(path, text, scheme, report)``: the records of an import file with their line
-#: numbers; a bad record is reported with ``report.reject(line, message)`` and skipped.
-Reader = Callable[[Path, str, "Scheme", "ImportReport"], "list[tuple[int, ImportRow]]"]
+#: ``read(path, text, scheme, report, options)``: the records of an import file with their
+#: line numbers; a bad record is reported with ``report.reject(line, message)`` and skipped.
+#: ``options`` is what the user said (``--users``, ``--accept-removals``).
+Reader = Callable[
+    [Path, str, "Scheme", "ImportReport", "ImportOptions"], "list[tuple[int, ImportRow]]"
+]
 #: ``sniff(path, text)``: True when the import file is in this format.
 Sniffer = Callable[[Path, str], bool]
 
