@@ -23,6 +23,7 @@ from annotations.formats.prodigy import prodigy_lines
 from annotations.formats.registry import Format, Progress
 from annotations.formats.rows import RowSpan, overlapping
 from annotations.formats.table import CSV_COLUMNS
+from annotations.outputs import staged_output
 from annotations.store import Store
 from annotations.tokens import align, tokenizer
 
@@ -65,7 +66,9 @@ def write_export(
         raise ExportError(f"cannot write {out}: folder {out.parent} does not exist")
     context = WriteContext(scheme, progress or (lambda n: None), processes, texts=texts or {})
     try:
-        written = chosen.write(rows, out, context)
+        # Written beside ``out`` and renamed into place: a killed export leaves the old one.
+        with staged_output(out, folder=chosen.folder) as staged:
+            written = chosen.write(rows, staged, context)
     except OSError as error:
         raise ExportError(f"cannot write {out} ({error.strerror})") from None
     if notes is not None:
