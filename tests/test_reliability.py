@@ -914,8 +914,12 @@ def test_a_folder_export_never_replaces_a_folder_of_other_files(labelled, tmp_pa
 
 
 @pytest.mark.parametrize("command", ["train", "suggest"])
-def test_train_and_suggest_refuse_to_write_into_the_corpus(command: str, labelled, tmp_path: Path) -> None:
-    corpus_dir, store_dir, _ = labelled
+def test_train_and_suggest_refuse_to_write_into_the_corpus(
+    command: str, tmp_path: Path, analyzer, shared_corpus: Path
+) -> None:
+    corpus_dir, store_dir = tmp_path / "corpus", tmp_path / "store"
+    shutil.copytree(shared_corpus, corpus_dir)
+    label_every_sentence(corpus_dir, store_dir, analyzer)  # claims and not-claims: train would fit
     before = sorted(os.listdir(corpus_dir))
     target = corpus_dir / ("pipeline" if command == "train" else "ranked.jsonl")
     output = assert_clean(run_cli(command, corpus_dir, "--store", store_dir, "-o", target), codes=(2,))
