@@ -69,6 +69,8 @@ def exported_folder(old: Path, new: Path) -> str | None:
     stems: dict[str, set[str]] = {}
     for entry in entries:
         stems.setdefault(entry.stem, set()).add(entry.suffix)
+    if names & {entry.name for entry in entries}:  # the same kind (annotation.conf): pairs of any
+        suffixes |= {entry.suffix for entry in entries if entry.suffix}  # suffix (a smaller export)
     for entry in entries:
         if entry.is_symlink() or not entry.is_file():
             return f"it holds {entry.name}, which is not a file"
