@@ -55,6 +55,9 @@ def write_export(
 ) -> int:
     """Write ``rows`` to ``out`` in format ``fmt``; returns the number of records written.
 
+    The output is written beside ``out`` and renamed into place when whole (see
+    :mod:`annotations.outputs`): a killed export leaves the previous file or folder.
+
     ``processes=2`` writes a Prodigy file's second half in a forked process; None lets
     the format decide. One-line warnings for the user (what became of overlapping
     spans, ...) are appended to ``notes``. ``texts`` (article id -> article text) is
@@ -68,7 +71,10 @@ def write_export(
     try:
         # Written beside ``out`` and renamed into place: a killed export leaves the old one.
         with staged_output(out, folder=chosen.folder) as staged:
-            written = chosen.write(rows, staged, context)
+            try:
+                written = chosen.write(rows, staged, context)
+            except ExportError as error:  # a writer's message names the file it was given
+                raise ExportError(str(error).replace(str(staged), str(out))) from None
     except OSError as error:
         raise ExportError(f"cannot write {out} ({error.strerror})") from None
     if notes is not None:

@@ -13,7 +13,8 @@ same folder removes.
 A staging folder is recognised by its name and by the lock file inside it, which its
 run holds with ``flock`` for as long as it lives (a forked writer child inherits it):
 a staging folder whose lock can be taken belongs to a dead run. Nothing else is ever
-removed.
+removed, but for the ``.<destination>.<pid>.part`` file that a killed Prodigy export
+left beside its destination before this module, once its process is gone.
 
 :func:`end_with_parent` makes a forked child die with its parent (Linux), so a killed
 export leaves no writer behind.
@@ -107,6 +108,7 @@ def staged_output(
     if not folder and destination.is_dir():
         raise ExportError(f"cannot write {destination}: it is a folder; give a file name")
     remove_stale_stages(parent)
+    _remove_dead_parts(destination)
     stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{destination.name[:80]}{_MARK}", suffix=_SUFFIX))
     lock = _hold(stage)
     try:
@@ -159,6 +161,30 @@ def remove_stale_stages(folder: Path) -> list[Path]:
         except OSError:
             continue
     return removed
+
+
+def _remove_dead_parts(destination: Path) -> None:
+    """Remove ``.<destination>.<pid>.part``, which a killed Prodigy export wrote beside
+    its destination before exports were staged, once process ``pid`` is gone."""
+    pattern = re.compile(rf"^\.{re.escape(destination.name)}\.([0-9]+)\.part$")
+    try:
+        entries = [(e, pattern.match(e.name)) for e in os.scandir(destination.parent)]
+    except OSError:
+        return
+    for entry, found in entries:
+        if found is None or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            os.kill(int(found.group(1)), 0)
+            continue  # a live process may still be writing it
+        except ProcessLookupError:
+            pass
+        except (OSError, OverflowError):
+            continue
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            pass
 
 
 def _hold(stage: Path) -> int | None:

@@ -881,7 +881,11 @@ def test_stale_staging_folders_of_dead_runs_go_and_nothing_else(tmp_path: Path) 
     mine = tmp_path / ".notes.claimscope-keepme00.tmp"  # named like ours, but no lock file inside
     mine.mkdir()
     (mine / "notes.txt").write_text("mine")
-    (tmp_path / ".out.csv.1234.part").write_text("x")
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(finished.stdout)  # an earlier version's killed export left its part file
+    (tmp_path / f".out.csv.{dead_pid}.part").write_text("x")
+    (tmp_path / f".out.csv.{os.getpid()}.part").write_text("x")  # a live process's: kept
+    (tmp_path / f".other.csv.{dead_pid}.part").write_text("x")  # another destination's: kept
     try:
         with staged_output(tmp_path / "out.csv") as staged:
             assert not dead.exists() and live.exists()
@@ -891,7 +895,10 @@ def test_stale_staging_folders_of_dead_runs_go_and_nothing_else(tmp_path: Path) 
         os.close(held)
     assert (tmp_path / "out.csv").read_text() == "new"
     assert sorted(os.listdir(tmp_path)) == sorted(
-        [".out.csv.claimscope-live0000.tmp", ".notes.claimscope-keepme00.tmp", ".out.csv.1234.part", "out.csv"]
+        [
+            ".out.csv.claimscope-live0000.tmp", ".notes.claimscope-keepme00.tmp",
+            f".out.csv.{os.getpid()}.part", f".other.csv.{dead_pid}.part", "out.csv",
+        ]
     )
     assert remove_stale_stages(tmp_path) == [live]  # its run has ended
 
