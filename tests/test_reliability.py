@@ -970,3 +970,22 @@ def test_a_trained_pipeline_gives_sentences_entities_and_cats_and_analyses(
     # Trained again over the same folder: the pipeline is replaced whole, nothing left beside it.
     assert_clean(run_cli("train", corpus_dir, "--store", store_dir, "-o", out))
     assert sorted(os.listdir(tmp_path)) == sorted(["corpus", "store", "pipeline"])
+
+
+def test_a_staged_output_brings_its_second_file_and_a_failed_one_changes_nothing(tmp_path: Path) -> None:
+    """A format that writes a second file beside its main one (as a DocBin of unreviewed
+    documents may) gets both renamed into place; a writer that fails leaves all as it was."""
+    from annotations.outputs import staged_output
+
+    main, second = tmp_path / "train.spacy", tmp_path / "train.unreviewed.spacy"
+    main.write_text("old")
+    with staged_output(main) as staged:
+        staged.write_text("new")
+        staged.with_name("train.unreviewed.spacy").write_text("new second")
+    assert (main.read_text(), second.read_text()) == ("new", "new second")
+    with pytest.raises(OSError):
+        with staged_output(main) as staged:
+            staged.write_text("half")
+            raise OSError(28, "No space left on device")
+    assert (main.read_text(), second.read_text()) == ("new", "new second")
+    assert sorted(os.listdir(tmp_path)) == ["train.spacy", "train.unreviewed.spacy"]
