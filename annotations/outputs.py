@@ -31,9 +31,9 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from annotations.errors import ExportError
 from corpus.files import fsync_dir
