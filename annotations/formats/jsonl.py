@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import IO, Callable, Iterable, Sequence
 
 from annotations.errors import ExportError
-from annotations.outputs import end_with_parent
 from annotations.formats.registry import Progress
 from annotations.formats.rows import ExportRow, RowSpan
+from annotations.outputs import end_with_parent
 
 json_str = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept (C version)
 dumps = json.JSONEncoder(ensure_ascii=False).encode
