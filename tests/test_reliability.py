@@ -2266,3 +2266,338 @@ def test_label_studio_user_ids_are_named_with_users(tmp_path: Path, analyzer) ->
     bad = run_cli("import", corpus_dir, path, "--store", tmp_path / "bad", "--users", "alice")
     assert_clean(bad, codes=(2,))
     assert "--users 'alice'" in bad.stderr and "ID=NAME" in bad.stderr, bad.stderr
+# --- issue 16: atomic outputs (export, suggest -o, train -o) ---
+
+#: 400 articles of 50 sentences, every one labelled: 20,000 rows, enough that writing a
+#: format takes a good fraction of a second (and the Prodigy export forks its writer).
+_BIG_ARTICLES, _BIG_SENTENCES = 400, 50
+
+
+@pytest.fixture(scope="module")
+def big_store(tmp_path_factory, analyzer) -> tuple[Path, Path]:
+    """(corpus folder, store folder): identical articles share one cached analysis, and
+    the labels go in through the store API, so building takes a few seconds."""
+    root = tmp_path_factory.mktemp("big")
+    corpus_dir = root / "corpus"
+    corpus_dir.mkdir()
+    body = " ".join(
+        f"In {1990 + k % 30}, the council of district {k} said that {k % 97}% of the {1000 + k} "
+        "homes surveyed were affected."
+        for k in range(_BIG_SENTENCES)
+    )
+    for n in range(_BIG_ARTICLES):
+        (corpus_dir / f"a{n:04d}.txt").write_text(f"A long report\n\n{body}\n", encoding="utf-8")
+    corpus = load_corpus(corpus_dir)
+    analysis = analyzer.analyze(corpus.articles[0])  # cached for every article (same text)
+    assert len(analysis.sentences) == _BIG_SENTENCES
+    with Store.open(corpus.root, annotator="bulk", store_dir=root / "store") as store:
+        for article in corpus.articles:
+            doc = store.article(article, analysis.sentences)
+            with doc.batch():
+                for i in range(_BIG_SENTENCES):
+                    doc.set_label(i, LABELS[i % len(LABELS)])
+    return corpus_dir, root / "store"
+
+
+def _state(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every entry under ``folder`` (hidden ones too) with its size and modification time."""
+    found = {}
+    for path in folder.rglob("*"):
+        try:
+            info = path.lstat()
+        except FileNotFoundError:
+            continue
+        found[str(path.relative_to(folder))] = (info.st_size, info.st_mtime_ns)
+    return found
+
+
+def _contents(path: Path) -> bytes | dict[str, bytes] | None:
+    if path.is_dir():
+        return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+    return path.read_bytes() if path.exists() else None
+
+
+def _kill_once_writing(args: list[str | Path], folder: Path, *, started=None) -> tuple[int, list]:
+    """Start the command, SIGKILL it as soon as it starts writing in ``folder`` (something
+    there appears or changes, or ``started(folder)`` says so); returns its exit status
+    and the processes it had started by then (psutil)."""
+    import psutil
+
+    before = _state(folder)
+    process = subprocess.Popen(
+        [*_command(), *map(str, args)], stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    children: list = []
+    deadline = time.monotonic() + 120
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            now = _state(folder)
+            if (started(folder) if started is not None else now != before):
+                try:
+                    children = psutil.Process(process.pid).children(recursive=True)
+                except psutil.NoSuchProcess:
+                    pass
+                process.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.002)
+    finally:
+        if process.poll() is None and time.monotonic() >= deadline:
+            process.kill()
+        process.wait(timeout=60)
+    return process.returncode, children
+
+
+def _kill_until_mid_write(args, folder: Path, destination: Path, previous, complete) -> None:
+    """Kill the command while it writes until a kill lands before the end (a late kill
+    finds the new output whole, which is right too, and is tried again): the
+    destination then holds exactly ``previous`` (None: it does not exist)."""
+    for _attempt in range(4):
+        status, _ = _kill_once_writing(args, folder)
+        found = _contents(destination)
+        if status == -signal.SIGKILL and found == previous:
+            return
+        assert found in (previous, complete), f"a killed run left {destination} half-written (exit {status})"
+        _restore(destination, previous)
+    pytest.fail("the command never was still writing when killed")
+
+
+def _restore(destination: Path, previous) -> None:
+    if destination.is_dir():
+        shutil.rmtree(destination)
+    elif destination.exists():
+        destination.unlink()
+    if isinstance(previous, bytes):
+        destination.write_bytes(previous)
+    elif isinstance(previous, dict):
+        for name, data in previous.items():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            (destination / name).write_bytes(data)
+
+
+def test_a_killed_csv_export_leaves_the_previous_file_and_no_leftovers(big_store, tmp_path: Path) -> None:
+    corpus_dir, store_dir = big_store
+    reference = tmp_path / "reference" / "labels.csv"
+    reference.parent.mkdir()
+    assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "-f", "csv", "-o", reference))
+    complete = reference.read_bytes()
+    assert complete.count(b"\n") > _BIG_ARTICLES * _BIG_SENTENCES
+    assert os.listdir(reference.parent) == ["labels.csv"]
+
+    out = tmp_path / "out"
+    out.mkdir()
+    destination = out / "labels.csv"
+    previous = b"article_id,label\nan export of yesterday,quantity\n"
+    destination.write_bytes(previous)
+    args = ["export", corpus_dir, "--store", store_dir, "-f", "csv", "-o", destination]
+    _kill_until_mid_write(args, out, destination, previous, complete)
+
+    assert_clean(run_cli(*args))  # the next run replaces it and removes what the killed one left
+    assert destination.read_bytes() == complete
+    assert os.listdir(out) == ["labels.csv"]
+
+
+def test_a_killed_folder_export_leaves_the_previous_folder_whole(big_store, tmp_path: Path) -> None:
+    corpus_dir, store_dir = big_store
+    out = tmp_path / "out"
+    out.mkdir()
+    destination = out / "studio"
+    args = ["export", corpus_dir, "--store", store_dir, "-f", "label-studio", "-o", destination]
+    # Yesterday's export: the same format from a store with one label less.
+    assert_clean(run_cli(*args, "--label", "quantity"))
+    previous = _contents(destination)
+    assert previous and set(previous) == {"tasks.json", "config.xml"}
+    reference = tmp_path / "reference" / "studio"
+    reference.parent.mkdir()
+    assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "-f", "label-studio", "-o", reference))
+    complete = _contents(reference)
+    assert complete != previous
+
+    _kill_until_mid_write(args, out, destination, previous, complete)
+
+    assert_clean(run_cli(*args))
+    assert _contents(destination) == complete
+    assert os.listdir(out) == ["studio"]
+
+
+def test_a_killed_prodigy_export_takes_its_forked_writer_with_it(big_store, tmp_path: Path) -> None:
+    import psutil
+
+    corpus_dir, store_dir = big_store
+    out = tmp_path / "out"
+    out.mkdir()
+    destination = out / "tasks.jsonl"
+    args = ["export", corpus_dir, "--store", store_dir, "-f", "prodigy", "-o", destination]
+
+    def forked(folder: Path) -> bool:  # the second writer's part file exists
+        return any(p.name.endswith(".part") for p in folder.rglob("*"))
+
+    status, children = _kill_once_writing(args, out, started=forked)
+    assert status == -signal.SIGKILL
+    assert children, "the export did not fork its second writer"
+    deadline = time.monotonic() + 2
+    alive = children
+    while alive and time.monotonic() < deadline:
+        alive = []
+        for child in children:
+            try:
+                if child.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(child)
+            except psutil.NoSuchProcess:
+                pass
+        time.sleep(0.02)
+    assert not alive, "the forked writer went on after its parent was killed"
+    assert not destination.exists()  # no previous file, and none half-written
+
+    assert_clean(run_cli(*args))
+    assert os.listdir(out) == ["tasks.jsonl"]  # the killed run's temporary files are gone
+    assert destination.read_bytes().count(b"\n") == _BIG_ARTICLES * _BIG_SENTENCES
+
+
+def test_a_killed_suggest_output_leaves_the_previous_file(big_store, tmp_path: Path) -> None:
+    corpus_dir, store_dir = big_store
+    reference = tmp_path / "reference.jsonl"
+    assert_clean(run_cli("suggest", corpus_dir, "--store", store_dir, "-o", reference))
+    complete = reference.read_bytes()
+    assert complete.count(b"\n") == _BIG_ARTICLES * _BIG_SENTENCES
+
+    out = tmp_path / "out"
+    out.mkdir()
+    destination = out / "ranked.jsonl"
+    previous = b'{"an": "older ranking"}\n'
+    destination.write_bytes(previous)
+    args = ["suggest", corpus_dir, "--store", store_dir, "-o", destination]
+    _kill_until_mid_write(args, out, destination, previous, complete)
+
+    assert_clean(run_cli(*args))
+    assert destination.read_bytes() == complete
+    assert os.listdir(out) == ["ranked.jsonl"]
+
+
+def test_stale_staging_folders_of_dead_runs_go_and_nothing_else(tmp_path: Path) -> None:
+    """Only a staging folder whose lock nobody holds is removed; a live run's, the user's
+    look-alikes and other hidden files stay."""
+    import fcntl
+
+    from annotations.outputs import LOCK_NAME, remove_stale_stages, staged_output
+
+    dead = tmp_path / ".out.csv.claimscope-abcd1234.tmp"
+    dead.mkdir()
+    (dead / LOCK_NAME).touch()
+    (dead / "out.csv").write_text("half")
+    live = tmp_path / ".out.csv.claimscope-live0000.tmp"
+    live.mkdir()
+    (live / LOCK_NAME).touch()
+    held = os.open(live / LOCK_NAME, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    mine = tmp_path / ".notes.claimscope-keepme00.tmp"  # named like ours, but no lock file inside
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(finished.stdout)  # an earlier version's killed export left its part file
+    (tmp_path / f".out.csv.{dead_pid}.part").write_text("x")
+    (tmp_path / f".out.csv.{os.getpid()}.part").write_text("x")  # a live process's: kept
+    (tmp_path / f".other.csv.{dead_pid}.part").write_text("x")  # another destination's: kept
+    try:
+        with staged_output(tmp_path / "out.csv") as staged:
+            assert not dead.exists() and live.exists()
+            staged.write_text("new")
+        assert remove_stale_stages(tmp_path) == []
+    finally:
+        os.close(held)
+    assert (tmp_path / "out.csv").read_text() == "new"
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        [
+            ".out.csv.claimscope-live0000.tmp", ".notes.claimscope-keepme00.tmp",
+            f".out.csv.{os.getpid()}.part", f".other.csv.{dead_pid}.part", "out.csv",
+        ]
+    )
+    assert remove_stale_stages(tmp_path) == [live]  # its run has ended
+
+
+def test_a_folder_export_never_replaces_a_folder_of_other_files(labelled, tmp_path: Path) -> None:
+    corpus_dir, store_dir, _ = labelled
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("my own words", encoding="utf-8")
+    result = run_cli("export", corpus_dir, "--store", store_dir, "-f", "brat", "-o", mine)
+    output = assert_clean(result, codes=(2,))
+    assert "documents already exists and was left as it was" in output and "thesis.txt" in output
+    assert os.listdir(mine) == ["thesis.txt"]
+    assert sorted(os.listdir(tmp_path)) == ["corpus", "documents", "store"]  # no staging folder left
+    again = tmp_path / "brat"
+    assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "-f", "brat", "-o", again))
+    first = _contents(again)
+    assert_clean(run_cli("export", corpus_dir, "--store", store_dir, "-f", "brat", "-o", again))
+    assert _contents(again) == first  # an earlier export of the same kind is replaced whole
+
+
+@pytest.mark.parametrize("command", ["train", "suggest"])
+def test_train_and_suggest_refuse_to_write_into_the_corpus(
+    command: str, tmp_path: Path, analyzer, shared_corpus: Path
+) -> None:
+    corpus_dir, store_dir = tmp_path / "corpus", tmp_path / "store"
+    shutil.copytree(shared_corpus, corpus_dir)
+    label_every_sentence(corpus_dir, store_dir, analyzer)  # claims and not-claims: train would fit
+    before = sorted(os.listdir(corpus_dir))
+    target = corpus_dir / ("pipeline" if command == "train" else "ranked.jsonl")
+    output = assert_clean(run_cli(command, corpus_dir, "--store", store_dir, "-o", target), codes=(2,))
+    assert "is inside the corpus folder" in output and "Write it elsewhere" in output
+    assert sorted(os.listdir(corpus_dir)) == before
+    listing = assert_clean(run_cli("stats", corpus_dir, "--store", store_dir))
+    assert "unreadable" not in listing
+
+
+def test_a_trained_pipeline_gives_sentences_entities_and_cats_and_analyses(
+    tmp_path: Path, analyzer, shared_corpus: Path
+) -> None:
+    corpus_dir, store_dir = tmp_path / "corpus", tmp_path / "store"
+    shutil.copytree(shared_corpus, corpus_dir)  # two real news articles, every sentence labelled
+    label_every_sentence(corpus_dir, store_dir, analyzer)
+    out = tmp_path / "pipeline"
+    assert_clean(run_cli("train", corpus_dir, "--store", store_dir, "-o", out))
+    script = (
+        "import json, sys, spacy; nlp = spacy.load(sys.argv[1]); "
+        "doc = nlp('The ferry carried 1.2 million passengers in 2023, up 8%. Fares will rise in May.'); "
+        "print(json.dumps({'sents': [s.text for s in doc.sents], 'ents': [e.label_ for e in doc.ents], "
+        "'cats': doc.cats, 'pipes': nlp.pipe_names}))"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(out)], capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    assert len(got["sents"]) == 2 and {"CARDINAL", "DATE", "PERCENT"} <= set(got["ents"])
+    assert set(got["cats"]) == set(LABELS) and sum(got["cats"].values()) == pytest.approx(1.0)
+    assert got["pipes"][-1] == "claimscope_claims" and "ner" in got["pipes"]
+
+    article = sorted(corpus_dir.iterdir())[0]
+    for model in (out, "pipeline"):  # a path, and a bare folder name as spacy.load takes it
+        result = subprocess.run(
+            [*_command(), "inspect", str(article), "--model", str(model), "--json"],
+            capture_output=True, text=True, timeout=240, cwd=tmp_path, stdin=subprocess.DEVNULL,
+        )
+        assert_clean(result)
+        analysis = json.loads(result.stdout)
+        assert analysis["sentences"] and analysis["spans"]
+
+    # Trained again over the same folder: the pipeline is replaced whole, nothing left beside it.
+    assert_clean(run_cli("train", corpus_dir, "--store", store_dir, "-o", out))
+    assert sorted(os.listdir(tmp_path)) == sorted(["corpus", "store", "pipeline"])
+
+
+def test_a_staged_output_brings_its_second_file_and_a_failed_one_changes_nothing(tmp_path: Path) -> None:
+    """A format that writes a second file beside its main one (as a DocBin of unreviewed
+    documents may) gets both renamed into place; a writer that fails leaves all as it was."""
+    from annotations.outputs import staged_output
+
+    main, second = tmp_path / "train.spacy", tmp_path / "train.unreviewed.spacy"
+    main.write_text("old")
+    with staged_output(main) as staged:
+        staged.write_text("new")
+        staged.with_name("train.unreviewed.spacy").write_text("new second")
+    assert (main.read_text(), second.read_text()) == ("new", "new second")
+    with pytest.raises(OSError):
+        with staged_output(main) as staged:
+            staged.write_text("half")
+            raise OSError(28, "No space left on device")
+    assert (main.read_text(), second.read_text()) == ("new", "new second")
+    assert sorted(os.listdir(tmp_path)) == ["train.spacy", "train.unreviewed.spacy"]

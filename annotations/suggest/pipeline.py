@@ -4,9 +4,11 @@
 this package (or by importing this module), so the pipeline runs wherever claimscope
 is installed. The component sets ``doc.cats``: one score per scheme label, exclusive
 (they add up to 1; the claim probability is 1 minus the not-a-claim label's).
-It reads ``doc.ents`` as spans when a pipe before it set them; the pipeline that
-``train`` writes is spaCy's blank English tokenizer plus this component, and its
-model is fitted on text alone to match.
+The pipeline that ``train`` writes is the analysis model's (sourced: sentences and
+entities come with it) plus this component, whose model is fitted with the spans of
+claimscope's analysis and reads the same from the pipes before it (``spans =
+"analysis"`` in its ``labels.json``); a pipeline without that field reads
+``doc.ents``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from annotations.suggest.features import SentenceInput
 from annotations.suggest.model import ClaimModel
 
 FACTORY = "claimscope_claims"
+ENTS, ANALYSIS = "ents", "analysis"
 
 
 class ClaimsComponent:
@@ -34,11 +37,19 @@ class ClaimsComponent:
         #: [(label name, is a claim)], in scheme order; ``default`` is the type used without a type model.
         self.labels: list[tuple[str, bool]] = []
         self.default = ""
+        #: Which spans the model was fitted with: ``ENTS`` (``doc.ents``; none in a blank
+        #: pipeline) or ``ANALYSIS`` (what claimscope's analysis gives, from the pipes before).
+        self.spans = ENTS
 
     def __call__(self, doc: Doc) -> Doc:
         if self.model is None:
             raise ValueError(f"the {self.name} component has no model: load a pipeline written by claimscope train")
-        spans = tuple((e.start_char, e.end_char, e.label_) for e in doc.ents)
+        if self.spans == ANALYSIS:  # the analysis's spans: entities merged with the figure rules
+            from corpus.figures import doc_spans
+
+            spans = tuple((f.start, f.end, f.label) for f in doc_spans(doc))
+        else:
+            spans = tuple((e.start_char, e.end_char, e.label_) for e in doc.ents)
         sentence = SentenceInput(doc.text, spans)
         score, _ = self.model.score(sentence)
         claims = [name for name, claim in self.labels if claim]
@@ -73,7 +84,10 @@ class ClaimsComponent:
         if self.model is None:
             raise ValueError(f"the {self.name} component has no model to save")
         (folder / "model.json").write_text(json.dumps(self.model.to_json()), encoding="utf-8")
-        labels = {"labels": [{"name": n, "claim": c} for n, c in self.labels], "default_claim": self.default}
+        labels = {
+            "labels": [{"name": n, "claim": c} for n, c in self.labels], "default_claim": self.default,
+            "spans": self.spans,
+        }
         (folder / "labels.json").write_text(json.dumps(labels, indent=2), encoding="utf-8")
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> ClaimsComponent:
@@ -82,6 +96,7 @@ class ClaimsComponent:
         labels = json.loads((folder / "labels.json").read_text("utf-8"))
         self.labels = [(item["name"], bool(item["claim"])) for item in labels["labels"]]
         self.default = labels["default_claim"]
+        self.spans = ANALYSIS if labels.get("spans") == ANALYSIS else ENTS  # pipelines before the field: ents
         return self
 
 
@@ -91,17 +106,28 @@ def make_claims(nlp: Language, name: str) -> ClaimsComponent:
     return ClaimsComponent(name)
 
 
-def write_pipeline(model: ClaimModel, labels: list[tuple[str, bool]], default_claim: str, out: Path) -> Path:
-    """Write ``out`` as a spaCy pipeline: blank English plus the claims component."""
+def write_pipeline(
+    model: ClaimModel, labels: list[tuple[str, bool]], default_claim: str, out: Path, *, source: str | None = None
+) -> Path:
+    """Write ``out`` as a spaCy pipeline: the pipeline ``source`` (a package name or a
+    folder: its tokenizer and every component, copied) plus the claims component,
+    which then reads that pipeline's entities and the figure rules as spans. Without
+    ``source``: spaCy's blank English plus the component, which reads text alone."""
     import spacy
 
-    nlp = spacy.blank("en")
-    component = nlp.add_pipe(FACTORY)
+    nlp = spacy.load(source) if source else spacy.blank("en")
+    if FACTORY in nlp.pipe_names:  # the source is itself a trained pipeline: replace its model
+        nlp.remove_pipe(FACTORY)
+    component = nlp.add_pipe(FACTORY, last=True)
     component.model = model
     component.labels = list(labels)
     component.default = default_claim
+    component.spans = ANALYSIS if source else ENTS
+    base = f" on {nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '')} {nlp.meta.get('version', '')}" if source else ""
     nlp.meta["name"] = "claimscope_claims"
-    nlp.meta["description"] = "claimscope claim detector: doc.cats over the label scheme, learnt from a store's labels"
-    nlp.meta["requirements"] = ["claimscope"]
+    nlp.meta["description"] = (
+        f"claimscope claim detector{base}: doc.cats over the label scheme, learnt from a store's labels"
+    )
+    nlp.meta["requirements"] = sorted({*nlp.meta.get("requirements", []), "claimscope"})
     nlp.to_disk(out)
     return out

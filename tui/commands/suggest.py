@@ -19,6 +19,7 @@ from rich.text import Text
 from corpus.errors import ClaimscopeError
 from corpus.terminal import visible_json
 from tui.output import Console
+from tui.commands.export import _check_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Rank the corpus's sentences and write them; returns 0."""
+    from annotations.outputs import staged_output
     from annotations.scheme import find_scheme
     from annotations.store import Store
     from annotations.suggest.model import ModelFileError, Suggester, models_dir, read_model
@@ -46,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
             raise ClaimscopeError(f"{args.output}: give a file ending in {' or '.join(RANKING_SUFFIXES)}")
     root = args.path if args.path is not None else sample_corpus_path()
     corpus = load_corpus(root)
+    if args.output is not None:
+        _check_output(args.output, Path(root), corpus.root)  # as `export -o`: never into the corpus
     err = Console(stderr=True, soft_wrap=True)
     for error in corpus.errors:
         err.print(Text(f"warning: {error.message}", style="yellow"))
@@ -93,8 +97,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     try:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        with args.output.open("w", encoding="utf-8", errors="surrogatepass", newline="") as fh:
-            write_ranking(rows, fh, fmt)
+        with staged_output(args.output) as staged:  # renamed into place once whole
+            with staged.open("w", encoding="utf-8", errors="surrogatepass", newline="") as fh:
+                write_ranking(rows, fh, fmt)
     except OSError as error:
         raise ClaimscopeError(f"cannot write {args.output}: {error.strerror or error}") from None
     err.print(Text(f"{len(rows)} sentences written to {args.output}"))

@@ -1,0 +1,276 @@
+"""Outputs that appear whole or not at all: exports, ``suggest -o`` and ``train -o``.
+
+:func:`staged_output` gives a writer a path inside a staging folder beside the
+destination (same folder, so the final rename never crosses file systems), named
+``.<destination>.claimscope-<random>.tmp``. The writer writes there as if it were the
+destination, siblings included (a format may write a second file beside its main
+one). When the writer returns, every file is fsynced and renamed into place, then the
+folder is fsynced; a folder output is swapped in with ``renameat2(RENAME_EXCHANGE)``
+where Linux has it, so the old folder is replaced whole. A run killed at any moment
+leaves the previous output (or none), plus a staging folder that the next run in the
+same folder removes.
+
+A staging folder is recognised by its name and by the lock file inside it, which its
+run holds with ``flock`` for as long as it lives (a forked writer child inherits it):
+a staging folder whose lock can be taken belongs to a dead run. Nothing else is ever
+removed, but for the ``.<destination>.<pid>.part`` file that a killed Prodigy export
+left beside its destination before this module, once its process is gone.
+
+:func:`end_with_parent` makes a forked child die with its parent (Linux), so a killed
+export leaves no writer behind.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from annotations.errors import ExportError
+from corpus.files import fsync_dir
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: stale staging folders stay
+    fcntl = None  # type: ignore[assignment]
+
+#: The lock file inside a staging folder (held by the live run).
+LOCK_NAME = ".claimscope-staging-lock"
+_SUFFIX = ".tmp"
+_MARK = ".claimscope-"
+#: ``.<name>.claimscope-<8 random characters>.tmp``, as ``tempfile.mkdtemp`` makes it.
+_STAGE = re.compile(r"^\..*\.claimscope-[a-z0-9_]{8}\.tmp$")
+#: A staging folder without its lock file this old was left between its creation and its lock.
+_UNLOCKED_STALE_SECONDS = 600.0
+
+#: ``replaceable(old, new)``: None when the existing folder ``old`` may be replaced by
+#: ``new``, else why not (one line).
+Replaceable = Callable[[Path, Path], "str | None"]
+
+
+def exported_folder(old: Path, new: Path) -> str | None:
+    """Whether an existing folder looks like an earlier export of the same kind as ``new``.
+
+    It may hold only plain files, each either a name the new export also writes or,
+    as brat writes them, a pair of files with one stem and two of the new export's
+    suffixes. A folder of anything else (the user's own files) is never replaced.
+    """
+    names = {p.name for p in new.iterdir()}
+    suffixes = {p.suffix for p in new.iterdir() if p.suffix}
+    entries = list(old.iterdir())
+    stems: dict[str, set[str]] = {}
+    for entry in entries:
+        stems.setdefault(entry.stem, set()).add(entry.suffix)
+    if names & {entry.name for entry in entries}:  # the same kind (annotation.conf): pairs of any
+        suffixes |= {entry.suffix for entry in entries if entry.suffix}  # suffix (a smaller export)
+    for entry in entries:
+        if entry.is_symlink() or not entry.is_file():
+            return f"it holds {entry.name}, which is not a file"
+        paired = entry.suffix in suffixes and len(stems[entry.stem] & suffixes) >= 2
+        if entry.name not in names and not paired:
+            return f"it holds {entry.name}, which this export does not write"
+    return None
+
+
+def pipeline_folder(old: Path, new: Path) -> str | None:
+    """An existing folder may be replaced by a spaCy pipeline when it is one (or empty)."""
+    if any(old.iterdir()) and not (old / "config.cfg").is_file():
+        return "it is not a spaCy pipeline folder"
+    return None
+
+
+@contextmanager
+def staged_output(
+    destination: Path, *, folder: bool = False, replaceable: Replaceable = exported_folder
+) -> Iterator[Path]:
+    """Yield the path to write instead of ``destination``; rename the result into place
+    when the block ends without an exception, else remove it (the destination is left
+    as it was).
+
+    ``folder``: the output is a folder, swapped in whole; an existing folder is replaced
+    only when ``replaceable(old, new)`` returns None, else :class:`ExportError` says why.
+    """
+    destination = Path(destination).absolute()
+    if destination.is_symlink():  # write where the link points, and keep the link
+        destination = Path(os.path.realpath(destination))
+    parent = destination.parent
+    if folder and destination.exists() and not destination.is_dir():
+        raise ExportError(f"cannot write {destination}: it is a file, and this output is a folder")
+    if not folder and destination.is_dir():
+        raise ExportError(f"cannot write {destination}: it is a folder; give a file name")
+    remove_stale_stages(parent)
+    _remove_dead_parts(destination)
+    stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{destination.name[:80]}{_MARK}", suffix=_SUFFIX))
+    lock = _hold(stage)
+    try:
+        yield stage / destination.name
+        _commit(stage, destination, folder, replaceable)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if lock is not None:
+            os.close(lock)
+
+
+def remove_stale_stages(folder: Path) -> list[Path]:
+    """Remove the staging folders of dead runs in ``folder``; returns those removed.
+
+    Only a folder named as :func:`staged_output` names them, holding its lock file
+    unlocked (or nothing at all, after ten minutes) is removed.
+    """
+    if fcntl is None:
+        return []
+    removed = []
+    try:
+        entries = [e for e in os.scandir(folder) if _STAGE.match(e.name)]
+    except OSError:
+        return []
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            if not entry.is_dir(follow_symlinks=False):
+                continue
+            lock_path = path / LOCK_NAME
+            if not lock_path.exists():
+                if any(path.iterdir()) or time.time() - entry.stat().st_mtime < _UNLOCKED_STALE_SECONDS:
+                    continue  # just made by a live run, or not ours
+                fd = None
+            else:
+                if lock_path.is_symlink() or not lock_path.is_file():
+                    continue
+                fd = os.open(lock_path, os.O_RDONLY)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:  # a live run holds it
+                    os.close(fd)
+                    continue
+            try:
+                shutil.rmtree(path, ignore_errors=True)
+            finally:
+                if fd is not None:
+                    os.close(fd)
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def _remove_dead_parts(destination: Path) -> None:
+    """Remove ``.<destination>.<pid>.part``, which a killed Prodigy export wrote beside
+    its destination before exports were staged, once process ``pid`` is gone."""
+    pattern = re.compile(rf"^\.{re.escape(destination.name)}\.([0-9]+)\.part$")
+    try:
+        entries = [(e, pattern.match(e.name)) for e in os.scandir(destination.parent)]
+    except OSError:
+        return
+    for entry, found in entries:
+        if found is None or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            os.kill(int(found.group(1)), 0)
+            continue  # a live process may still be writing it
+        except ProcessLookupError:
+            pass
+        except (OSError, OverflowError):
+            continue
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+def _hold(stage: Path) -> int | None:
+    """Create and lock the stage's lock file; the descriptor stays open for the run."""
+    if fcntl is None:
+        return None
+    fd = os.open(stage / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _commit(stage: Path, destination: Path, folder: bool, replaceable: Replaceable) -> None:
+    """fsync everything written in ``stage`` and rename it beside ``destination``: the
+    destination itself last, so a sibling never belongs to an older output than it."""
+    main = stage / destination.name
+    if not (main.is_dir() if folder else main.is_file()):
+        raise ExportError(f"cannot write {destination}: nothing was written")
+    others = sorted(p for p in stage.iterdir() if p.name not in (LOCK_NAME, destination.name))
+    for path in [*others, main]:
+        target = destination.parent / path.name
+        if path.is_dir() and not path.is_symlink():
+            _fsync_tree(path)
+            if target.is_dir() and not target.is_symlink():
+                why = replaceable(target, path)
+                if why is not None:
+                    raise ExportError(
+                        f"{target} already exists and was left as it was: {why}; "
+                        "give a new or empty folder, or remove it first"
+                    )
+                if not _exchange(path, target):
+                    os.rename(target, stage / f"{_MARK}old")  # a moment without it: no atomic swap here
+                    os.rename(path, target)
+            else:
+                os.rename(path, target) if not target.exists() else os.replace(path, target)
+        else:
+            _fsync_file(path)
+            os.replace(path, target)
+    fsync_dir(destination.parent)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            _fsync_file(Path(root) / name)
+        fsync_dir(Path(root))
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(new: Path, old: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(old), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # old kernel, or a file system without it
+        return False
+    raise OSError(code, os.strerror(code), str(old))
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent(parent: int) -> None:
+    """In a forked child: be killed when the parent process ``parent`` dies (Linux), and
+    leave at once if it is already gone (it may have died before this call)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
