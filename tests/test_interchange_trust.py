@@ -365,6 +365,6 @@ def test_a_store_record_with_a_wrong_type_is_named_as_corrupt(tmp_path: Path, an
         result = run_cli(*command)
         output = result.stdout + result.stderr
         assert result.returncode == 0 and "Traceback" not in output, output
-        assert f"corrupt store file for article 'b.txt'" in output and str(broken) in output
+        assert "corrupt store file for article 'b.txt'" in output and str(broken) in output
     rows = list(csv.DictReader((tmp_path / "x.csv").open(encoding="utf-8", newline="")))
     assert {r["article_id"] for r in rows} == {"a.txt"}  # a.txt's labels still exported

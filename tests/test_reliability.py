@@ -1188,7 +1188,6 @@ async def test_each_annotator_reopens_at_their_own_sentence(tmp_path: Path, anal
     from annotations.scheme import default_scheme
     from tui.app import ClaimscopeApp
     from tui.config import Config, Position, PositionBook
-    from tui.screens.reader import ReaderScreen
 
     corpus_dir, store_dir = _first_hour_corpus(tmp_path), tmp_path / "store"
     corpus = load_corpus(corpus_dir)

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from apps import make_app, open_reader
-from corpus.articles import load_corpus
 from tui.screens.help import HelpScreen
 from tui.screens.note import NoteScreen
 from tui.screens.reader import ReaderScreen

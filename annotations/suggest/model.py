@@ -301,7 +301,6 @@ def fit(examples: Sequence[Example], scheme: Scheme) -> ClaimModel | None:
     for bag in bags:
         document_frequency.update(bag.keys())
     vocabulary = sorted(document_frequency)
-    index = {term: i for i, term in enumerate(vocabulary)}
     n = len(known)
     idf = [math.log((1 + n) / (1 + document_frequency[t])) + 1 for t in vocabulary]
     model = ClaimModel(vocabulary, idf, [])

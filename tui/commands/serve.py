@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import quote
 
 from corpus.errors import ClaimscopeError
+from tui.output import echo
 from tui.serve_access import (
     Gate,
     add_user,
@@ -103,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     find_scheme(corpus.root, labels)
     store_dir = getattr(args, "store", None)
     with Store.open(corpus.root, store_dir=store_dir, read_only=True) as store:
-        print(store.describe(), file=sys.stderr)
+        echo(store.describe())
 
     session = [sys.executable, "-m", "tui.cli", str(corpus.root)]
     for flag, value in (("--store", store_dir), ("--labels", labels), ("--model", getattr(args, "model", None))):
@@ -141,7 +142,7 @@ def _add_user(args: argparse.Namespace) -> int:
     password = _ask_password(name)
     new = add_user(args.users, name, password)
     done = f"added {name} to" if new else f"changed the password of {name} in"
-    print(f"claimscope: {done} {args.users}", file=sys.stderr)
+    echo(f"claimscope: {done} {args.users}")
     return 0
 
 
@@ -233,10 +234,7 @@ def make_server(session: list[str], gate: Gate, *, corpus_root: Path, users_file
 
         async def on_startup(self, app: web.Application) -> None:
             signing = f"; each tab signs in with a name and password of {users_file}" if users_file else ""
-            print(
-                f"claimscope: serving {corpus_root} on {start_url(host, port, gate.token)} (Ctrl+C to stop){signing}",
-                file=sys.stderr,
-            )
+            echo(f"claimscope: serving {corpus_root} on {start_url(host, port, gate.token)} (Ctrl+C to stop){signing}")
 
         async def _make_app(self) -> web.Application:
             # Our own routes only: textual-serve's bare /ws would start a session with no name.
