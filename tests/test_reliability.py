@@ -2600,3 +2600,29 @@ def test_a_staged_output_brings_its_second_file_and_a_failed_one_changes_nothing
             raise OSError(28, "No space left on device")
     assert (main.read_text(), second.read_text()) == ("new", "new second")
     assert sorted(os.listdir(tmp_path)) == ["train.spacy", "train.unreviewed.spacy"]
+
+
+# --- issue 16: figures at 80 columns, sentences on the full width ---
+
+
+def test_figures_at_80_columns_give_each_sentence_the_whole_width(shared_corpus: Path) -> None:
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+    result = subprocess.run(
+        [*_command(), "figures", str(shared_corpus)], capture_output=True, text=True, env=env,
+        stdin=subprocess.DEVNULL, timeout=240,
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    figures = json.loads(
+        subprocess.run(
+            [*_command(), "figures", str(shared_corpus), "--json"], capture_output=True, text=True, env=env,
+            stdin=subprocess.DEVNULL, timeout=240,
+        ).stdout
+    )
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert figures and all(len(line) <= 80 for line in lines)
+    # A sentence folded into a column a dozen cells wide took 15-20 lines a figure; on
+    # the whole width every figure of these articles takes a row, its sentence and a gap.
+    assert len(lines) <= 3 + 7 * len(figures), result.stdout
+    words = " ".join(figures[0]["sentence"].split()).split()
+    flowing = " ".join(line.strip() for line in lines)
+    assert " ".join(words) in flowing, "the first figure's sentence is not readable as one run of words"

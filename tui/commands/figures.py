@@ -12,6 +12,9 @@ import json
 import sys
 from pathlib import Path
 
+from rich.align import Align
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -66,40 +69,36 @@ _GIVES_WAY = (
     ("sentence", 40), ("article", 12), ("figure", 14), ("counted", 10),
     ("sentence", 24), ("article", 8), ("figure", 10), ("counted", 9), ("sentence", 12),
 )
-#: Below this width the article name goes under the figure, in the same cell.
+#: Below this width each figure's article and sentence go on the full width under its row.
 _NARROW = 120
 
 
-def figures_table(rows: list, title: Text, width: int) -> Table:
-    """The figures as a table that fits ``width`` columns: value, unit and change are
-    never cut or wrapped; figure and counted wrap between words and the sentence folds.
-    A narrow terminal (or a pipe at 80 columns) gets lighter rules and the article name
-    under the figure instead of a column of its own."""
-    from rich import box
+def figures_table(rows: list, title: Text, width: int) -> RenderableType:
+    """The figures in ``width`` columns: value, unit and change are never cut or wrapped;
+    figure and counted wrap between words and the sentence folds. A narrow terminal (or
+    a pipe at 80 columns) gets each figure's row with its article and sentence on the
+    full width below it, instead of a sentence column a dozen cells wide."""
     from rich.cells import cell_len
 
     from corpus.readings import value_text
 
-    compact = width < _NARROW
-    names = ["figure", "value", "unit", "change", "counted", "article", "sentence"]
-    if compact:
-        names.remove("article")
-    cells = []
-    for row in rows:
-        reading = row.reading
-        values = {
+    # Control characters become visible stand-ins first, so widths are measured as shown.
+    cells = [
+        {
             "figure": row.text,
-            "value": value_text(reading.value if reading else None),
-            "unit": (reading.unit or "") if reading else "",
-            "change": reading.change if reading else "",
-            "counted": (reading.counted or "") if reading else "",
+            "value": value_text(row.reading.value if row.reading else None),
+            "unit": (row.reading.unit or "") if row.reading else "",
+            "change": row.reading.change if row.reading else "",
+            "counted": (row.reading.counted or "") if row.reading else "",
             "article": row.article_id,
             "sentence": " ".join(row.sentence.split()),
         }
-        cells.append(values)
-    natural = {name: max([cell_len(name), *(cell_len(visible(cell[name])) for cell in cells)]) for name in names}
-    if compact:  # the article name folds under the figure: it need not set the width
-        natural["figure"] = max(natural["figure"], min(24, max((cell_len(c["article"]) for c in cells), default=0)))
+        for row in rows
+    ]
+    cells = [{name: visible(value) for name, value in cell.items()} for cell in cells]
+    compact = width < _NARROW
+    names = ["figure", "value", "unit", "change", "counted"] + ([] if compact else ["article", "sentence"])
+    natural = {name: max([cell_len(name), *(cell_len(cell[name]) for cell in cells)]) for name in names}
     # Rules and padding: 3 cells between columns, and 2 at each edge unless compact.
     overhead = 3 * (len(names) - 1) + (0 if compact else 4)
     widths = dict(natural)
@@ -109,25 +108,46 @@ def figures_table(rows: list, title: Text, width: int) -> Table:
             break
         if name in widths:
             widths[name] = min(widths[name], max(narrowest, widths[name] - excess))
+    if not compact:
+        table = _table(names, widths, natural, title=title, compact=False)
+        for values in cells:
+            table.add_row(*_row(names, values))
+        return table
+    # Compact: the same columns in every figure's own grid (fixed widths keep them
+    # aligned), then "article: sentence" folded on the whole width, a blank line apart.
+    parts: list[RenderableType] = [Align.center(title), _table(names, widths, natural, title=None, compact=True)]
+    for values in cells:
+        grid = _table(names, widths, natural, title=None, compact=True, header=False)
+        grid.add_row(*_row(names, values))
+        where = Text(values["article"] + ": ", style="dim")
+        where.append(values["sentence"])
+        parts += [grid, Padding(where, (0, 0, 1, 2))]
+    return Group(*parts)
+
+
+def _table(
+    names: list[str], widths: dict[str, int], natural: dict[str, int], *, title: Text | None, compact: bool, header: bool = True
+) -> Table:
+    from rich import box
+
     table = Table(
         title=title,
-        show_lines=compact,  # a rule between rows: each figure's lines stay together
         box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
         show_edge=not compact,
         pad_edge=not compact,
+        show_header=header,
     )
     for name in names:
         if name in ("value", "unit", "change"):  # whole, always
             justify = {"value": "right", "change": "center"}.get(name, "left")
-            table.add_column(name, no_wrap=True, min_width=natural[name], justify=justify)  # type: ignore[arg-type]
+            table.add_column(name, no_wrap=True, width=natural[name], justify=justify)  # type: ignore[arg-type]
         elif name == "article":
             table.add_column(name, style="dim", width=widths[name], no_wrap=True, overflow="ellipsis")
         else:
             table.add_column(name, width=widths[name], overflow="fold")
-    for values in cells:
-        # Text cells: article words are never read as markup.
-        figure = Text(values["figure"], style="bold magenta")
-        if compact:
-            figure.append("\n" + values["article"], style="dim")
-        table.add_row(figure, *(Text(values[name]) for name in names[1:]))
     return table
+
+
+def _row(names: list[str], values: dict[str, str]) -> list[Text]:
+    """One figure's cells as Text: article words are never read as markup."""
+    return [Text(values[name], style="bold magenta" if name == "figure" else "") for name in names]
