@@ -42,7 +42,10 @@ from corpus.model import Article, ArticleError
 #: (2: record ids of JSONL/JSON files are their own ids or text hashes, not positions).
 INDEX_FORMAT = 2
 #: Modules whose code decides what reading a file gives (their source is part of the key).
-_PARSER_MODULES = ("articles.py", "headers.py", "decoding.py", "index.py")
+_PARSER_MODULES = (
+    "articles.py", "readers.py", "metadata.py", "record_ids.py", "sample_corpus.py",
+    "headers.py", "decoding.py", "index.py",
+)
 
 Item = Article | ArticleError
 

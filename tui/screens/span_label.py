@@ -17,7 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from corpus.model import DATE_LABELS, ENTITY_LABELS, FIGURE_LABELS, kind_of
-from tui.widgets.article_view import entity_style
+from tui.widgets.article_colors import entity_style
 
 #: The labels offered, entities first (displaCy order), then figures, then dates.
 SPAN_LABELS: tuple[str, ...] = (

@@ -1,4 +1,4 @@
-"""The article body, drawn through Textual's line API.
+"""The article body, drawn through Textual's line API: the reader's text widget.
 
 The widget wraps each paragraph itself (keeping the ``str`` offset where every screen
 line starts), so it can map any text offset to a screen line and back, and keeps the
@@ -15,17 +15,20 @@ before it when another sentence comes first on its line. Tags are display only: 
 are laid out and drawn between the characters of the text, and every offset the
 widget keeps (line starts, highlights, the cursor, clicks) stays a ``str`` offset into
 the article text.
+
+What has no need of a widget lives beside it: ``text_layout.py`` (wrapping, offsets to
+cells and back), ``article_marks.py`` (marks and inline tags), ``article_colors.py``
+(palette, entity colours, chips and tints); their names are importable from here too.
+This module is still over 500 lines because it is one widget whose parts share one
+state: the strip cache, the paragraph layout and the cursor change together, and
+each step (set a mark, move the cursor, resize, click) keeps all three in step.
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
-from functools import lru_cache
+from bisect import bisect_right
 from typing import Iterable, Mapping, Sequence
 
-from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment as RichSegment
 from rich.style import Style
 from rich.text import Text
@@ -40,292 +43,57 @@ from textual.strip import Strip
 
 from corpus.model import Analysis, Article, Segment, Span
 from corpus.terminal import LAYOUT, visible
-from tui import contrast
-
-#: displaCy's entity palette (spaCy ``displacy/render.py`` DEFAULT_LABEL_COLORS).
-ENTITY_COLORS: dict[str, str] = {
-    "ORG": "#7aecec",
-    "PRODUCT": "#bfeeb7",
-    "GPE": "#feca74",
-    "LOC": "#ff9561",
-    "PERSON": "#aa9cfc",
-    "NORP": "#c887fb",
-    "FAC": "#9cc9cc",
-    "EVENT": "#ffeb80",
-    "LAW": "#ff8197",
-    "LANGUAGE": "#ff8197",
-    "WORK_OF_ART": "#f0d0ff",
-    "DATE": "#bfe1d9",
-    "TIME": "#bfe1d9",
-}
-#: displaCy draws labels it has no colour for in light grey.
-DEFAULT_ENTITY_COLOR = "#dddddd"
-
-CHIP = 5  # cells of the label name in the gutter ("quant", "cause", "none ")
-#: Cells of a label name in an inline tag: the whole name of the default scheme's labels.
-TAG_NAME = 12
-GUTTER = 1 + CHIP + 3  # cursor bar, label chip, check-worthy star, note mark, space
-#: The gutter of a heading, caption or credit (a non-sentence: not counted until labelled).
-NON_SENTENCE_CHIP = "¶skip"
-#: How strongly a labelled sentence's background leans toward its label colour.
-TINT = 0.3
-#: What the reader draws as a space (the wrap has broken the line there already).
-_SPACES = {ord("\n"): " ", 0x2028: " ", 0x2029: " "}
-_WORD = re.compile(r"\S+\s*|\s+")
-_NON_SPACE = re.compile(r"\S+")
-_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """How a labelled (or starred, or noted) sentence is shown.
-
-    ``name`` (the key when empty) goes in the gutter when the sentence starts a line,
-    and in an inline tag before it when it starts after another sentence on its line;
-    ``labelled`` is False for a sentence that only has a star or a note (no chip, no tint).
-    """
-
-    key: str  # one character, e.g. the label's key
-    color: str  # the label colour ("#rrggbb" or a colour name)
-    checkworthy: bool = False
-    claim: bool = True
-    name: str = ""  # the label's name (the key when empty)
-    note: bool = False
-    labelled: bool = True
-
-    @property
-    def chip(self) -> str:
-        """The gutter text: the name cut to `CHIP` cells, padded."""
-        return visible((self.name or self.key)[:CHIP], keep="").ljust(CHIP)
-
-
-@dataclass(frozen=True, slots=True)
-class InlineTag:
-    """The label name and marks drawn just before a sentence that starts mid-line.
-
-    ``at`` is the sentence's start offset; the tag takes no place in the text, only on
-    screen (``text``: the name, ★ and ✎, then a space before the sentence's first word).
-    """
-
-    at: int
-    name: str  # cut to `TAG_NAME` cells; "" for a sentence with only a star or a note
-    marks: str  # "★", "✎", both or ""
-    color: str
-
-    @property
-    def text(self) -> str:
-        return f"{self.name}{self.marks} "
-
-    @property
-    def cells(self) -> int:
-        return cell_len(self.text)
-
-
-def _cut(name: str, cells: int) -> str:
-    """``name`` in at most ``cells`` cells, an ellipsis marking a cut."""
-    if cell_len(name) <= cells:
-        return name
-    out, used = [], 1
-    for char in name:
-        size = get_character_cell_size(char)
-        if used + size > cells:
-            break
-        out.append(char)
-        used += size
-    return "".join(out) + "…"
-
-
-class _Inserts:
-    """Where text offsets of one paragraph land in its drawn line, tags included.
-
-    A tag sits before its sentence: a highlight that starts at the sentence starts after
-    the tag (`begin`); a highlight that ends there, and a screen line that starts there,
-    end or start before it (`finish`).
-    """
-
-    __slots__ = ("before", "points")
-
-    def __init__(self, points: list[int], lengths: list[int]) -> None:
-        self.points = points  # paragraph-relative offsets of the tags, in order
-        self.before = [0]  # characters of the tags before each one
-        for length in lengths:
-            self.before.append(self.before[-1] + length)
-
-    def begin(self, offset: int) -> int:
-        return offset + self.before[bisect_right(self.points, offset)]
-
-    def finish(self, offset: int) -> int:
-        return offset + self.before[bisect_left(self.points, offset)]
-
-
-_NO_INSERTS = _Inserts([], [])
-
-
-@dataclass(frozen=True, slots=True)
-class Palette:
-    """The reader's colours for one theme (and plain attributes under NO_COLOR)."""
-
-    base: Style
-    current: Style
-    cursor_bar: Style
-    figure: Style
-    date: Style
-    hit: Style
-    current_hit: Style
-    selection: Style
-    token: Style
-    dim: Style
-    no_color: bool = False
-
-    @classmethod
-    def make(cls, *, dark: bool, no_color: bool) -> Palette:
-        """The palette for a dark or light theme."""
-        if no_color:
-            # Monochrome: everything must still be told apart by attributes alone.
-            return cls(
-                base=Style(),
-                current=Style(bold=True),
-                cursor_bar=Style(bold=True),
-                figure=Style(bold=True, underline=True),
-                date=Style(italic=True),
-                hit=Style(reverse=True),
-                current_hit=Style(reverse=True, bold=True, underline=True),
-                selection=Style(reverse=True),
-                token=Style(reverse=True, underline=True),
-                dim=Style(dim=True),
-                no_color=True,
-            )
-        if dark:
-            return cls(
-                base=Style(),
-                current=Style(bgcolor="#2b3b5c"),
-                cursor_bar=Style(color="#ffb000", bold=True),
-                figure=Style(color="#ff9f1a", bold=True, underline=True),
-                date=Style(color="#8fdccb", italic=True),
-                hit=Style(color="#000000", bgcolor="#e8e36a"),
-                current_hit=Style(color="#000000", bgcolor="#ffd000", bold=True, underline=True),
-                selection=Style(color="#000000", bgcolor="#61afef", bold=True),
-                token=Style(color="#000000", bgcolor="#c0e0ff", underline=True),
-                dim=Style(color="#7f848e"),
-            )
-        return cls(
-            base=Style(),
-            current=Style(bgcolor="#dce7fb"),
-            # Darker than a white page needs: textual-light's page is #e0e0e0.
-            cursor_bar=Style(color="#8a4500", bold=True),
-            figure=Style(color="#9a3412", bold=True, underline=True),
-            date=Style(color="#004d40", italic=True),
-            hit=Style(color="#000000", bgcolor="#fff59d"),
-            current_hit=Style(color="#000000", bgcolor="#ffca28", bold=True, underline=True),
-            selection=Style(color="#ffffff", bgcolor="#1565c0", bold=True),
-            token=Style(color="#000000", bgcolor="#90caf9", underline=True),
-            dim=Style(color="#4b5563"),
-        )
-
-
-@lru_cache(maxsize=256)
-def entity_style(label: str, no_color: bool = False) -> Style:
-    """The highlight of one entity label: displaCy's background, black text (made once per label)."""
-    if no_color:
-        return Style(reverse=True)
-    return Style(color="#000000", bgcolor=ENTITY_COLORS.get(label, DEFAULT_ENTITY_COLOR))
-
-
-def wrap_offsets(text: str, width: int) -> list[int]:
-    """Where each screen line starts (``str`` offsets into ``text``) at ``width`` cells.
-
-    Breaks at newlines and between words; a word wider than the line is cut by cells,
-    so wide (CJK, emoji) characters and zero-width combining marks are measured right.
-    """
-    width = max(1, width)
-    starts = [0]
-    line_start = 0
-    for hard in text.split("\n"):
-        if line_start:
-            starts.append(line_start)
-        if not _single_cells(hard):
-            _wrap_by_cells(hard, width, line_start, starts)
-        elif len(hard) > width:  # else the whole line fits
-            _wrap_narrow(hard, width, line_start, starts)
-        line_start += len(hard) + 1
-    return starts
-
-
-def _wrap_by_cells(line: str, width: int, base: int, starts: list[int]) -> None:
-    """Wrap one line (no newline in it) measuring every word; appends line starts."""
-    column = 0
-    for match in _WORD.finditer(line):
-        word = match.group()
-        word_cells = cell_len(word.rstrip())
-        start = base + match.start()
-        if column and column + word_cells > width:
-            starts.append(start)
-            column = 0
-        if word_cells > width:
-            for index, char in enumerate(word):
-                size = get_character_cell_size(char)
-                if column and column + size > width:
-                    starts.append(start + index)
-                    column = 0
-                column += size
-            continue
-        column += cell_len(word)
-
-
-def _wrap_narrow(line: str, width: int, base: int, starts: list[int]) -> None:
-    """`_wrap_by_cells` for a line whose characters are one cell each, a line at a time.
-
-    A line starting at word ``s`` breaks before the first word that ends past
-    ``s + width`` (trailing spaces hang): found by bisection, not word by word. This is
-    what keeps opening a long article cheap.
-    """
-    words = [(match.start(), match.end()) for match in _NON_SPACE.finditer(line)]
-    ends = [end for _start, end in words]
-    start = 0
-    while True:
-        index = bisect_right(ends, start + width)
-        if index >= len(words):
-            return
-        word_start = words[index][0]
-        if word_start <= start:  # one word wider than the line: cut it as the general rule does
-            _wrap_by_cells(line[start:], width, base + start, starts)
-            return
-        starts.append(base + word_start)
-        start = word_start
-
-
-#: Characters one terminal cell wide (Latin, Greek, Cyrillic, box drawing, and the
-#: general punctuation news text is full of: dashes, curly quotes, ellipsis, per mille).
-#: tests/test_app_view.py checks every one against Rich's measure.
-SINGLE_CELLS = frozenset(
-    chr(code)
-    for first, last in (
-        (0x20, 0x7E),
-        (0xA0, 0xAC),
-        (0xAE, 0x2FF),
-        (0x370, 0x482),
-        (0x2010, 0x2027),
-        (0x2030, 0x205E),
-        (0x2500, 0x25FC),
-    )
-    for code in range(first, last + 1)
+from tui.widgets.article_colors import (
+    DEFAULT_ENTITY_COLOR,
+    ENTITY_COLORS,
+    TINT,
+    Palette,
+    chip_styles,
+    entity_style,
 )
-_single_cells = SINGLE_CELLS.issuperset
+from tui.widgets.article_marks import (
+    CHIP,
+    GUTTER,
+    NON_SENTENCE_CHIP,
+    TAG_NAME,
+    InlineTag,
+    Mark,
+    inline_tag,
+)
+from tui.widgets.text_layout import (
+    NO_INSERTS,
+    SINGLE_CELLS,
+    SPACES,
+    Inserts,
+    _wrap_by_cells,
+    _wrap_narrow,
+    offset_at_column,
+    paragraphs_of,
+    tagged_text,
+    wrap_offsets,
+    wrap_tagged,
+)
 
-
-def paragraphs_of(article: Article) -> tuple[Segment, ...]:
-    """Paragraphs of an article that is not analysed yet: the body split at blank lines."""
-    start, end = article.body
-    text = article.text
-    segments: list[Segment] = []
-    position = start
-    for match in _BLANK_LINES.finditer(text, start, end):
-        if text[position : match.start()].strip():
-            segments.append(Segment(position, match.start()))
-        position = match.end()
-    if text[position:end].strip():
-        segments.append(Segment(position, end))
-    return tuple(segments) or (Segment(start, end),)
+#: Names other modules and the tests import from here (the widget's own, and re-exported).
+__all__ = [
+    "CHIP",
+    "DEFAULT_ENTITY_COLOR",
+    "ENTITY_COLORS",
+    "GUTTER",
+    "NON_SENTENCE_CHIP",
+    "SINGLE_CELLS",
+    "TAG_NAME",
+    "TINT",
+    "ArticleView",
+    "InlineTag",
+    "Mark",
+    "Palette",
+    "_wrap_by_cells",
+    "_wrap_narrow",
+    "entity_style",
+    "paragraphs_of",
+    "wrap_offsets",
+]
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -485,27 +253,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     # ------------------------------------------------------------- inline tags
     def _tag_for(self, index: int, mark: Mark) -> InlineTag | None:
-        """The inline tag of a marked sentence, or None when the gutter shows its mark.
-
-        A sentence gets a tag when another sentence comes before it on its line of text
-        (from the paragraph's start or its last newline): the gutter holds the mark of
-        the sentence that starts the line only. Decided on the text, not the screen
-        width, so resizing never moves a mark between gutter and text.
-        """
+        """The inline tag of a marked sentence, or None when the gutter shows its mark."""
         if not 0 < index < len(self.sentences):
             return None
-        start = self.sentences[index].start
-        segment = self._paragraphs[self.paragraph_of(start)]
-        if not segment.start < start < segment.end:
-            return None
-        line_start = max(segment.start, self.article.text.rfind("\n", segment.start, start) + 1)
-        if self.sentences[index - 1].end <= line_start:
-            return None  # first on its line (after a bullet or a newline): the gutter shows it
-        name = _cut(visible(mark.name or mark.key, keep=""), TAG_NAME) if mark.labelled else ""
-        marks = ("★" if mark.checkworthy else "") + ("✎" if mark.note else "")
-        if not name and not marks:
-            return None
-        return InlineTag(start, name, marks, mark.color)
+        paragraph = self._paragraphs[self.paragraph_of(self.sentences[index].start)]
+        return inline_tag(self.sentences, index, mark, paragraph, self.article.text)
 
     def _paragraph_tags(self, paragraph: int, tag_of: Mapping[int, InlineTag]) -> tuple[InlineTag, ...]:
         """The tags of one paragraph, in text order (from the sentences it holds)."""
@@ -525,13 +277,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             self._tags.pop(paragraph, None)
 
-    def _inserts(self, paragraph: int) -> _Inserts:
+    def _inserts(self, paragraph: int) -> Inserts:
         """Where the paragraph's text offsets are drawn, its tags included."""
         tags = self._tags.get(paragraph)
         if not tags:
-            return _NO_INSERTS
+            return NO_INSERTS
         start = self._paragraphs[paragraph].start
-        return _Inserts([tag.at - start for tag in tags], [len(tag.text) for tag in tags])
+        return Inserts([tag.at - start for tag in tags], [len(tag.text) for tag in tags])
 
     def set_layers(self, *, entities: bool, figures: bool, dates: bool) -> None:
         """Switch the entity, figure and date highlights on or off."""
@@ -609,20 +361,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         """The gutter chip style and the sentence tint for a label colour in this theme."""
         styles = self._chip_styles.get(color)
         if styles is None:
-            if self.palette.no_color:
-                styles = (Style(reverse=True, bold=True), Style())
-            else:
-                base = self._base
-                background = base.bgcolor.get_truecolor() if base.bgcolor else None
-                foreground = base.color.get_truecolor() if base.color else None
-                back = contrast.hex_of(tuple(background)) if background else "#121212"
-                fore = contrast.hex_of(tuple(foreground)) if foreground else contrast.text_on(back)
-                # Figures and dates keep their own text colour on the tint: it must suit them too.
-                drawn = [fore, *(str(style.color.name) for style in (self.palette.figure, self.palette.date) if style.color)]
-                styles = (
-                    Style(color=contrast.text_on(color), bgcolor=color, bold=True),
-                    Style(bgcolor=contrast.tint(color, back, drawn, TINT)),
-                )
+            styles = chip_styles(color, self.palette, self._base)
             self._chip_styles[color] = styles
         return styles
 
@@ -672,39 +411,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh()
 
     def _wrap_paragraph(self, paragraph: int, width: int) -> list[int]:
-        """Where each screen line of a paragraph starts (text offsets), its tags included.
-
-        A tag is laid out as a run of as many cells, glued to the first word of its
-        sentence, so the two never part at a line end. A line that starts at a tag
-        starts at its sentence's offset.
-        """
+        """Where each screen line of a paragraph starts (text offsets), its tags included."""
         segment = self._paragraphs[paragraph]
         text = self._drawn[segment.start : segment.end]  # measured as drawn: a stand-in is one cell
-        tags = self._tags.get(paragraph)
-        if not tags:
-            return [segment.start + start for start in wrap_offsets(text, width)]
-        pieces, position = [], 0
-        tag_starts, tag_ends, shifts = [], [], [0]
-        for tag in tags:
-            at = tag.at - segment.start
-            pieces += [text[position:at], "x" * tag.cells]
-            position = at
-            tag_starts.append(at + shifts[-1])
-            tag_ends.append(tag_starts[-1] + tag.cells)
-            shifts.append(shifts[-1] + tag.cells)
-        pieces.append(text[position:])
-        starts: list[int] = []
-        for laid in wrap_offsets("".join(pieces), width):
-            before = bisect_right(tag_starts, laid) - 1
-            if before < 0:
-                offset = laid
-            elif laid < tag_ends[before]:
-                offset = tags[before].at - segment.start  # at (or, cut, inside) the tag
-            else:
-                offset = laid - shifts[before + 1]
-            if not starts or segment.start + offset > starts[-1]:
-                starts.append(segment.start + offset)
-        return starts
+        return wrap_tagged(text, segment.start, self._tags.get(paragraph, ()), width)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -814,16 +524,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         segment = self._paragraphs[paragraph]
         start, end = segment.start, segment.end
         palette = self.palette
-        plain = self._drawn[start:end].translate(_SPACES)
         tags = self._tags.get(paragraph, ())
         inserts = self._inserts(paragraph)
-        if tags:
-            pieces, position = [], 0
-            for tag in tags:
-                pieces += [plain[position : tag.at - start], tag.text]
-                position = tag.at - start
-            pieces.append(plain[position:])
-            plain = "".join(pieces)
+        plain = tagged_text(self._drawn[start:end].translate(SPACES), start, tags)
         begin, finish = inserts.begin, inserts.finish
         text = Text(plain)
         # As a span, not Text(style=...): Text.render drops the base style when it has no spans.
@@ -955,34 +658,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         segment = self._paragraphs[paragraph]
         offset = lines[row]
         end = lines[row + 1] if row + 1 < len(lines) else segment.end
-        column = 0
-        x = max(0, x)
-        text = self._drawn
         tags = {tag.at: tag for tag in self._tags.get(paragraph, ())}
-        while offset < end - 1:
-            tag = tags.get(offset)
-            if tag is not None:  # drawn just before its sentence, on this line
-                column += tag.cells  # a click on a tag picks its sentence
-                if column > x:
-                    return offset
-            size = get_character_cell_size(text[offset])
-            if column + size > x:
-                break
-            column += size
-            offset += 1
-        return offset
+        return offset_at_column(self._drawn, offset, end, tags, x)
 
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)
 
     def action_page_down(self) -> None:
         self.scroll_page_down(animate=False)
-
-
-def spans_by_label(spans: Iterable[Span], kind: str) -> dict[str, int]:
-    """Count spans of one kind per label (for the legend)."""
-    counts: dict[str, int] = {}
-    for span in spans:
-        if span.kind == kind:
-            counts[span.label] = counts.get(span.label, 0) + 1
-    return counts
