@@ -30,7 +30,6 @@ import shutil
 import signal
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,8 +48,6 @@ _SUFFIX = ".tmp"
 _MARK = ".claimscope-"
 #: ``.<name>.claimscope-<8 random characters>.tmp``, as ``tempfile.mkdtemp`` makes it.
 _STAGE = re.compile(r"^\..*\.claimscope-[a-z0-9_]{8}\.tmp$")
-#: A staging folder without its lock file this old was left between its creation and its lock.
-_UNLOCKED_STALE_SECONDS = 600.0
 
 #: ``replaceable(old, new)``: None when the existing folder ``old`` may be replaced by
 #: ``new``, else why not (one line).
@@ -109,8 +106,7 @@ def staged_output(
         raise ExportError(f"cannot write {destination}: it is a folder; give a file name")
     remove_stale_stages(parent)
     _remove_dead_parts(destination)
-    stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{destination.name[:80]}{_MARK}", suffix=_SUFFIX))
-    lock = _hold(stage)
+    stage, lock = _new_stage(parent, destination.name)
     try:
         yield stage / destination.name
         _commit(stage, destination, folder, replaceable)
@@ -124,7 +120,7 @@ def remove_stale_stages(folder: Path) -> list[Path]:
     """Remove the staging folders of dead runs in ``folder``; returns those removed.
 
     Only a folder named as :func:`staged_output` names them, holding its lock file
-    unlocked (or nothing at all, after ten minutes) is removed.
+    unlocked (or nothing at all: killed before it locked it) is removed.
     """
     if fcntl is None:
         return []
@@ -140,23 +136,25 @@ def remove_stale_stages(folder: Path) -> list[Path]:
                 continue
             lock_path = path / LOCK_NAME
             if not lock_path.exists():
-                if any(path.iterdir()) or time.time() - entry.stat().st_mtime < _UNLOCKED_STALE_SECONDS:
-                    continue  # just made by a live run, or not ours
-                fd = None
-            else:
-                if lock_path.is_symlink() or not lock_path.is_file():
-                    continue
-                fd = os.open(lock_path, os.O_RDONLY)
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except OSError:  # a live run holds it
-                    os.close(fd)
-                    continue
+                # A run killed between making its folder and locking it left it empty;
+                # rmdir removes only an empty folder (a run that locks it meanwhile makes
+                # another), and a folder with anything in it but no lock is not ours.
+                if not any(path.iterdir()):
+                    os.rmdir(path)
+                    removed.append(path)
+                continue
+            if lock_path.is_symlink() or not lock_path.is_file():
+                continue
+            fd = os.open(lock_path, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:  # a live run holds it
+                os.close(fd)
+                continue
             try:
                 shutil.rmtree(path, ignore_errors=True)
             finally:
-                if fd is not None:
-                    os.close(fd)
+                os.close(fd)
             removed.append(path)
         except OSError:
             continue
@@ -185,6 +183,17 @@ def _remove_dead_parts(destination: Path) -> None:
             os.unlink(entry.path)
         except OSError:
             pass
+
+
+def _new_stage(parent: Path, name: str) -> tuple[Path, int | None]:
+    """A new staging folder for ``name`` in ``parent``, with its lock held."""
+    for _attempt in range(3):
+        stage = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name[:80]}{_MARK}", suffix=_SUFFIX))
+        try:
+            return stage, _hold(stage)
+        except FileNotFoundError:  # another run's clean-up took it while still empty
+            continue
+    raise ExportError(f"cannot make a staging folder in {parent}: it keeps disappearing")
 
 
 def _hold(stage: Path) -> int | None:

@@ -2626,3 +2626,21 @@ def test_figures_at_80_columns_give_each_sentence_the_whole_width(shared_corpus:
     words = " ".join(figures[0]["sentence"].split()).split()
     flowing = " ".join(line.strip() for line in lines)
     assert " ".join(words) in flowing, "the first figure's sentence is not readable as one run of words"
+
+
+def test_a_run_killed_before_it_locked_its_staging_folder_leaves_nothing_behind(tmp_path: Path) -> None:
+    """A kill between making the staging folder and locking it leaves an empty folder:
+    the next run removes it at once; a look-alike with something in it stays, however old."""
+    from annotations.outputs import remove_stale_stages, staged_output
+
+    empty = tmp_path / ".out.csv.claimscope-k1lled00.tmp"
+    empty.mkdir()
+    kept = tmp_path / ".notes.claimscope-keepme00.tmp"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("mine")
+    hour_ago = time.time() - 3600
+    os.utime(kept, (hour_ago, hour_ago))
+    with staged_output(tmp_path / "out.csv") as staged:
+        staged.write_text("new")
+    assert sorted(os.listdir(tmp_path)) == [".notes.claimscope-keepme00.tmp", "out.csv"]
+    assert remove_stale_stages(tmp_path) == [] and (kept / "notes.txt").read_text() == "mine"
