@@ -1,11 +1,11 @@
 """Reading an article's file as it is on disk, without opening it for writing.
 
-:class:`StoredArticle` is a file read straight (merge, stats of a view); :class:`PlacedLabels`
-is export's fast path, the stored labels placed on the current sentences with a plain
-``json.loads`` when nothing moved (:func:`_place_unchanged`), and :func:`apply_corrections`
-puts span corrections over the model's spans. :class:`StoredFiles` gives the
-:class:`~annotations.store.Store` these readers; ``_docs_of``/``_first`` read the
-TinyDB tables of a file.
+:class:`StoredArticle` is a file read straight (merge, stats, agreement, training);
+:class:`PlacedLabels` is export's fast path: the stored labels placed on the current
+sentences from a plain ``json.loads`` when nothing moved (:func:`_place_unchanged`).
+:func:`apply_corrections` puts span corrections over the model's spans.
+:class:`StoredFiles` gives the :class:`~annotations.store.Store` these readers;
+``_docs_of``/``_first`` read the TinyDB tables of a file.
 """
 
 from __future__ import annotations
