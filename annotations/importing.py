@@ -50,7 +50,7 @@ from annotations.anchoring import squash
 from annotations.errors import ClaimscopeError, ImportFileError
 from annotations.formats import FORMATS, ImportReport, ImportRow, LineError
 from annotations.formats.offsets import character_offsets, converted
-from annotations.formats.rows import ImportOptions
+from annotations.formats.import_records import ImportOptions
 from annotations.formats.table import CSV_COLUMNS, unguard
 from annotations.store import ArticleAnnotations, ShardWriters, Store
 
