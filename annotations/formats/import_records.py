@@ -166,3 +166,7 @@ class ImportRow:
             note=note if isinstance(note, str) else None,
             **extra,
         )
+
+
+#: An import file's records, each with its line number (what a reader gives).
+Numbered = list[tuple[int, ImportRow]]
