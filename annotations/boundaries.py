@@ -26,73 +26,18 @@ Merged and split sentences are never non-sentences: a person shaped them.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Collection, Iterable, Literal, Mapping, Protocol, Sequence
+from dataclasses import replace
+from typing import Collection, Iterable, Mapping, Protocol, Sequence
 
 from corpus.model import Segment
 
 from annotations.errors import StoreError
-from annotations.model import SentenceLabel, utc_now
 
-BoundaryAction = Literal["merge", "split"]
+# The records (BoundaryCorrection, BoundaryState) live with the other records in
+# model.py, which describes a boundary change without importing this module.
+from annotations.model import BoundaryAction, BoundaryCorrection, BoundaryState, SentenceLabel, utc_now
+
 _SPACE = re.compile(r"\s*")
-
-
-@dataclass(frozen=True, slots=True)
-class BoundaryCorrection:
-    """A sentence boundary removed (``merge``) or added (``split``) at ``second_start``."""
-
-    article_id: str
-    action: BoundaryAction
-    start: int
-    first_end: int
-    second_start: int
-    end: int
-    first: str
-    second: str
-    annotator: str = ""
-    created: str = ""
-    updated: str = ""
-    article_hash: str = ""
-    orphan: bool = False
-
-    @property
-    def cut(self) -> int:
-        """Where the second piece starts: the boundary's key."""
-        return self.second_start
-
-    def to_json(self) -> dict[str, Any]:
-        """The record as stored in the ``boundaries`` table."""
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> BoundaryCorrection:
-        """Read a stored record, ignoring unknown keys (``TypeError`` on a wrong type)."""
-        data = {k: v for k, v in data.items() if k in _FIELDS}
-        for name, value in data.items():
-            if type(value) is not _TYPES[name]:
-                raise TypeError(f"{name} is {type(value).__name__}")
-        if data.get("action") not in ("merge", "split"):
-            raise TypeError("action is not merge or split")
-        return cls(**data)
-
-
-_FIELDS = frozenset(f.name for f in fields(BoundaryCorrection))
-_TYPES: dict[str, type] = {
-    **{n: str for n in ("article_id", "action", "first", "second", "annotator", "created", "updated", "article_hash")},
-    **{n: int for n in ("start", "first_end", "second_start", "end")},
-    "orphan": bool,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class BoundaryState:
-    """An article's boundary corrections and sentence records at one moment: what a
-    merge or split changes, and what its undo puts back (one write)."""
-
-    corrections: tuple[BoundaryCorrection, ...]
-    labels: tuple[SentenceLabel, ...]
-    orphans: tuple[SentenceLabel, ...]
 
 
 class _Doc(Protocol):
@@ -332,13 +277,3 @@ def _state(
             replace(record, sentence_index=i, start=seg.start, end=seg.end, text=text[seg.start : seg.end])
         )
     return BoundaryState(tuple(corrections), tuple(placed), tuple(orphans))
-
-
-def describe(before: BoundaryState, after: BoundaryState, index: int) -> str:
-    """``merge of sentences 4 and 5`` or ``split of sentence 4``: what a boundary change did
-    (sentences numbered from 1, as the app shows them)."""
-    added = set(after.corrections) - set(before.corrections)
-    removed = set(before.corrections) - set(after.corrections)
-    # A correction dropped by its opposite (a split where a merge was) did the opposite.
-    merged = any(c.action == "merge" for c in added) or any(c.action == "split" for c in removed)
-    return f"merge of sentences {index + 1} and {index + 2}" if merged else f"split of sentence {index + 1}"

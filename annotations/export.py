@@ -21,7 +21,8 @@ from annotations.formats import FORMATS, ExportRow, WriteContext, collect_rows
 from annotations.formats.doccano import doccano_line, doccano_record, doccano_spans_line, doccano_spans_record
 from annotations.formats.prodigy import prodigy_lines
 from annotations.formats.registry import Format, Progress
-from annotations.formats.rows import RowSpan, Withheld, overlapping
+from annotations.formats.gold import Withheld
+from annotations.formats.rows import RowSpan, overlapping
 from annotations.formats.table import CSV_COLUMNS
 from annotations.outputs import staged_output
 from annotations.stats import stored_outside

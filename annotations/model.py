@@ -1,4 +1,5 @@
-"""The records the annotation layer hands out: sentence labels, span corrections, changes.
+"""The records the annotation layer hands out: sentence labels, span corrections,
+sentence boundary corrections, changes.
 
 They are frozen dataclasses so the app can keep them without fear of them changing
 under it; the store replaces a record rather than mutating it.
@@ -8,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Any, Literal, Mapping
 
 SpanAction = Literal["add", "remove", "relabel"]
 ChangeField = Literal["label", "checkworthy", "note", "span", "boundary"]
+BoundaryAction = Literal["merge", "split"]
 
 
 def utc_now() -> str:
@@ -134,6 +136,63 @@ def _check_types(data: dict[str, Any], types: dict[str, tuple[type, ...]]) -> No
 
 
 @dataclass(frozen=True, slots=True)
+class BoundaryCorrection:
+    """A sentence boundary removed (``merge``) or added (``split``) at ``second_start``."""
+
+    article_id: str
+    action: BoundaryAction
+    start: int
+    first_end: int
+    second_start: int
+    end: int
+    first: str
+    second: str
+    annotator: str = ""
+    created: str = ""
+    updated: str = ""
+    article_hash: str = ""
+    orphan: bool = False
+
+    @property
+    def cut(self) -> int:
+        """Where the second piece starts: the boundary's key."""
+        return self.second_start
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as stored in the ``boundaries`` table."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BoundaryCorrection:
+        """Read a stored record, ignoring unknown keys (``TypeError`` on a wrong type)."""
+        data = {k: v for k, v in data.items() if k in _BOUNDARY_FIELDS}
+        for name, value in data.items():
+            if type(value) is not _BOUNDARY_TYPES[name]:
+                raise TypeError(f"{name} is {type(value).__name__}")
+        if data.get("action") not in ("merge", "split"):
+            raise TypeError("action is not merge or split")
+        return cls(**data)
+
+
+_BOUNDARY_FIELDS = frozenset(f.name for f in fields(BoundaryCorrection))
+_BOUNDARY_TYPES: dict[str, type] = {
+    **{n: str for n in ("article_id", "action", "first", "second", "annotator", "created", "updated", "article_hash")},
+    **{n: int for n in ("start", "first_end", "second_start", "end")},
+    "orphan": bool,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BoundaryState:
+    """An article's boundary corrections and sentence records at one moment: what a
+    merge or split changes, and what its undo puts back (one write)."""
+
+    corrections: tuple[BoundaryCorrection, ...]
+    labels: tuple[SentenceLabel, ...]
+    orphans: tuple[SentenceLabel, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """One undoable edit: what changed where, with the records before and after.
 
@@ -141,7 +200,7 @@ class Change:
     (for span corrections: the sentence holding the span, or ``None``).
     ``before``/``after`` are :class:`SentenceLabel` or :class:`SpanCorrection`
     records, ``None`` meaning "no record"; for a ``boundary`` change (a merge or a
-    split) they are ``annotations.boundaries.BoundaryState``s.
+    split) they are :class:`BoundaryState`s (see annotations/boundaries.py).
     """
 
     article_id: str
@@ -160,9 +219,7 @@ class Change:
         if self.field == "span" and self.span is not None:
             return f"span {self.span[0]}-{self.span[1]} correction"
         if self.field == "boundary" and self.sentence_index is not None:
-            from annotations.boundaries import describe
-
-            return describe(self.before, self.after, self.sentence_index)
+            return describe_boundary_change(self.before, self.after, self.sentence_index)
         where = f"sentence {self.sentence_index + 1}"
         old = _field_value(self.before, self.field)
         new = _field_value(self.after, self.field)
@@ -174,6 +231,16 @@ def _field_value(record: SentenceLabel | SpanCorrection | None, name: str) -> st
         return "–"
     value = getattr(record, name)
     return "–" if value in (None, "") else str(value)
+
+
+def describe_boundary_change(before: BoundaryState, after: BoundaryState, index: int) -> str:
+    """``merge of sentences 4 and 5`` or ``split of sentence 4``: what a boundary change did
+    (sentences numbered from 1, as the app shows them)."""
+    added = set(after.corrections) - set(before.corrections)
+    removed = set(before.corrections) - set(after.corrections)
+    # A correction dropped by its opposite (a split where a merge was) did the opposite.
+    merged = any(c.action == "merge" for c in added) or any(c.action == "split" for c in removed)
+    return f"merge of sentences {index + 1} and {index + 2}" if merged else f"split of sentence {index + 1}"
 
 
 @dataclass(frozen=True, slots=True)

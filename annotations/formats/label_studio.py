@@ -48,7 +48,8 @@ from annotations.formats.conll import span_labels
 from annotations.formats.jsonl import BATCH, dumps
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.offsets import character_offsets, converted
-from annotations.formats.rows import ExportRow, ImportOptions, ImportReport, ImportRow, LineError
+from annotations.formats.import_records import ImportOptions, ImportReport, ImportRow, LineError
+from annotations.formats.rows import ExportRow
 from annotations.scheme import Scheme
 
 TASKS, CONFIG = "tasks.json", "config.xml"

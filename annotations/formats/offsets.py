@@ -19,7 +19,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Collection
 
-from annotations.formats.rows import ImportReport, LineError
+from annotations.formats.import_records import ImportReport, LineError
 
 #: The units a tool may have counted in, as said to the user ("" is code points).
 UTF16, GRAPHEMES = "UTF-16 units", "grapheme clusters"

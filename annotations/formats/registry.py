@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 if TYPE_CHECKING:
-    from annotations.formats.rows import ExportRow, ImportOptions, ImportReport, ImportRow
+    from annotations.formats.import_records import ImportOptions, ImportReport, ImportRow
+    from annotations.formats.rows import ExportRow
     from annotations.scheme import Scheme
 
 Progress = Callable[[int], None]

@@ -21,8 +21,6 @@ from corpus.model import Article, Segment, Span
 
 from annotations.anchoring import anchor_labels, anchor_spans
 from annotations.boundaries import (
-    BoundaryCorrection,
-    BoundaryState,
     anchor_boundaries,
     apply_boundaries,
     countable,
@@ -31,7 +29,15 @@ from annotations.boundaries import (
 )
 from annotations.errors import CorruptStoreFileError, StoreError
 from annotations.migrations import CURRENT_SCHEMA, migrate_article_data
-from annotations.model import ArticleSummary, Change, SentenceLabel, SpanCorrection, utc_now
+from annotations.model import (
+    ArticleSummary,
+    BoundaryCorrection,
+    BoundaryState,
+    Change,
+    SentenceLabel,
+    SpanCorrection,
+    utc_now,
+)
 from annotations.storage import AtomicJSONStorage, read_json
 from annotations.store.reading import _docs_of, _first, apply_corrections
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from annotations.boundaries import BoundaryState
+from annotations.model import BoundaryState
 from annotations.errors import StoreError
 from annotations.model import Change, SentenceLabel, SpanCorrection
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from corpus.model import Analysis, Article, DATE_LABELS, FIGURE_LABELS
 
@@ -156,20 +156,9 @@ def sentence_inputs(article: Article, analysis: Analysis) -> list[SentenceInput]
     return result
 
 
-def logit(p: float) -> float:
-    """log(p / (1 - p)), kept finite."""
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
 def sigmoid(x: float) -> float:
     """The logistic function."""
     return 1 / (1 + math.exp(-max(min(x, 40.0), -40.0)))
-
-
-def cue_vector(values: Iterable[dict[str, float]]) -> list[list[float]]:
-    """Rows of cue values in `CUES` order."""
-    return [[row[name] for name in CUES] for row in values]
 
 
 def spans_in(sentence_start: int, sentence_end: int, spans: Sequence[tuple[int, int, str]]) -> tuple[tuple[int, int, str], ...]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Mapping
 
-from annotations.suggest.features import sigmoid
-
 if TYPE_CHECKING:
     from annotations.scheme import Scheme
 
@@ -50,11 +48,6 @@ TYPE_CUES: tuple[tuple[str, str], ...] = (
 def prior_logit(values: Mapping[str, float]) -> float:
     """The prior's log-odds that a sentence with these cues is a claim."""
     return PRIOR_BIAS + sum(PRIOR_WEIGHTS[name] * value for name, value in values.items())
-
-
-def prior_score(values: Mapping[str, float]) -> float:
-    """The prior's check-worthiness score, 0..1."""
-    return sigmoid(prior_logit(values))
 
 
 def prior_type(values: Mapping[str, float], scheme: Scheme) -> str:

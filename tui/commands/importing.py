@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.file.is_file():  # checked before the store is opened (or created)
         raise ImportFileError(f"{args.file} does not exist or is not a file")
-    from annotations.formats.rows import ImportOptions
+    from annotations.formats.import_records import ImportOptions
 
     options = ImportOptions(users=read_users(args.users), accept_removals=args.accept_removals)
     console = Console(stderr=True)
