@@ -53,4 +53,4 @@ class SentenceBoundaries:
         self._show_sentences()
         self._refresh_annotations()
         self._move(index)
-        self.capp.article_changed(self.article.id)
+        self.host.article_changed(self.article.id)

@@ -53,7 +53,7 @@ class UndoRedo:
         self._history("redo")
 
     def _history(self, which: str) -> None:
-        store = self.capp.store
+        store = self.host.store
         if store.read_only:
             self._editable()
             return
@@ -67,9 +67,9 @@ class UndoRedo:
             return
         # The feedback goes to the status line (a toast would cover the text or the legends).
         self.save_indicator.saved(history_message(which, change, self.model_spans if change.article_id == self.article.id else ()))
-        self.capp.article_changed(change.article_id)
+        self.host.article_changed(change.article_id)
         if change.article_id != self.article.id:
-            self.capp.open_article(change.article_id, change.sentence_index)
+            self.host.open_article(change.article_id, change.sentence_index)
             return
         self.reload_annotations()
         if change.sentence_index is not None:
@@ -82,7 +82,7 @@ class UndoRedo:
         if self.model_analysis is None:
             return
         try:
-            self.doc = self.capp.store.article(self.article, self.model_analysis.sentences)
+            self.doc = self.host.store.article(self.article, self.model_analysis.sentences)
         except ClaimscopeError as error:
             self.notify(str(error), severity="error")
             return

@@ -14,7 +14,7 @@ class Labelling:
     """Label keys, check-worthy and notes on the cursor sentence, and what follows a write."""
 
     def _editable(self) -> bool:
-        store = self.capp.store
+        store = self.host.store
         if store.read_only:
             reason = store.read_only_reason or "another claimscope holds the lock"
             self.notify(f"the store is read-only ({reason}); labels cannot be changed", severity="warning")
@@ -45,7 +45,7 @@ class Labelling:
 
         ``note``: it was the note editor's save, which is retried with ctrl+s, not a key."""
         if isinstance(error, OSError):  # the store words its own errors; this is a last resort
-            reason = f"cannot write {self.capp.store.path} ({error.strerror or error})"
+            reason = f"cannot write {self.host.store.path} ({error.strerror or error})"
         else:
             reason = str(error)
         if note:
@@ -69,7 +69,7 @@ class Labelling:
         index = self.view.cursor
         if self._store_call(f"s{index + 1} {name} saved" if name else f"s{index + 1} cleared", self.doc.set_label, index, name):
             if name is not None:
-                self.capp.pace.add(1)  # before the header is redrawn
+                self.host.pace.add(1)  # before the header is redrawn
                 self._learn(1)
             self._after_sentence_edit(index)
             if name is not None:
@@ -77,7 +77,7 @@ class Labelling:
 
     def _advance(self, after: int) -> None:
         """After a label key: move as the `advance` setting says; say when the article is done."""
-        mode = self.capp.advance
+        mode = self.host.advance
         total = len(self.view.sentences)
         reviewed = self._reviewed()
         skipped = self._skipped()  # headings and captions: advance passes them by
@@ -102,13 +102,13 @@ class Labelling:
         self._update_progress()
         self._update_status()
         self._update_panel()
-        self.capp.article_changed(self.article.id)
+        self.host.article_changed(self.article.id)
 
     def action_label(self, name: str) -> None:
         self.set_label(name)
 
     def action_claim(self) -> None:
-        self.set_label(self.capp.scheme.default_claim)
+        self.set_label(self.host.scheme.default_claim)
 
     def action_clear_label(self) -> None:
         self.set_label(None)

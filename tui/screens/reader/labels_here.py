@@ -45,7 +45,7 @@ class ArticleLabels:
         if self.analysis is None:
             return
         try:
-            self.others = self.capp.store.others_labels(self.article, self.analysis.sentences)
+            self.others = self.host.store.others_labels(self.article, self.analysis.sentences)
         except ClaimscopeError as error:  # a colleague's unreadable file: their labels stay unseen
             self.notify(str(error), title="Other annotators' labels", severity="warning", timeout=10)
 
@@ -57,7 +57,7 @@ class ArticleLabels:
         ]
 
     def _mark(self, record: Any) -> Mark | None:
-        scheme = self.capp.scheme
+        scheme = self.host.scheme
         star, note = record.checkworthy, bool(record.note)
         if record.label is None:
             if star or note:

@@ -70,7 +70,7 @@ class Moves:
             if name is not None:
                 self._jump_to(self._with_label(name), f"{name!r}")
 
-        self.app.push_screen(LabelPickerScreen(self.capp.scheme, "Go to the next sentence labelled:"), chosen)
+        self.app.push_screen(LabelPickerScreen(self.host.scheme, "Go to the next sentence labelled:"), chosen)
 
     def action_next_paragraph(self) -> None:
         if self._ready():
@@ -107,11 +107,11 @@ class Moves:
                 self._move(target)
 
     def action_step_article(self, step: int) -> None:
-        self.capp.step_article(self.article.id, step)
+        self.host.step_article(self.article.id, step)
 
     def action_next_to_review(self) -> None:
-        found = self.capp.suggestions.most_useful_article(self.article.id) if self._most_useful() else None
+        found = self.host.suggestions.most_useful_article(self.article.id) if self._most_useful() else None
         if found is not None:  # most useful next across the corpus: that article, at that sentence
-            self.capp.open_article(*found)
+            self.host.open_article(*found)
             return
-        self.capp.open_next_to_review(self.article.id)
+        self.host.open_next_to_review(self.article.id)

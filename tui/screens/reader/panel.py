@@ -38,10 +38,10 @@ class PanelAndLegend:
         if self.doc is not None:
             for index in sorted(self.doc.labels):
                 record = self.doc.labels[index]
-                if record.label is None or not self.capp.scheme.is_claim(record.label):
+                if record.label is None or not self.host.scheme.is_claim(record.label):
                     continue
                 sentence = self.analysis.sentences[index]
-                label = self.capp.scheme.get(record.label)
+                label = self.host.scheme.get(record.label)
                 snippet = " ".join(text[sentence.start : sentence.end].split())
                 claims.append(
                     ClaimEntry(index, sentence.start, record.label, label.color if label else "#ff0000", snippet)
@@ -76,15 +76,15 @@ class PanelAndLegend:
     def _update_legend(self) -> None:
         labels = sorted({span.label for span in self.view.spans if span.kind == "entity"})
         palette = self.view.palette
-        keys = {binding.id: binding.key.split(",")[0] for binding in self.capp.reader_keys}
+        keys = {binding.id: binding.key.split(",")[0] for binding in self.host.reader_keys}
         self.query_one(Legend).show_legend(
             labels,
             {label: entity_style(label, palette.no_color) for label in labels},
             palette.figure,
             palette.date,
-            entities=self.capp.layers["entities"],
-            figures=self.capp.layers["figures"],
-            dates=self.capp.layers["dates"],
+            entities=self.host.layers["entities"],
+            figures=self.host.layers["figures"],
+            dates=self.host.layers["dates"],
             keys=tuple(
                 self.app.get_key_display(Binding(keys[f"reader.toggle_{layer}"], ""))
                 for layer in ("entities", "figures", "dates")
@@ -92,7 +92,7 @@ class PanelAndLegend:
         )
 
     def _apply_layers(self) -> None:
-        layers = self.capp.layers
+        layers = self.host.layers
         self.view.set_layers(entities=layers["entities"], figures=layers["figures"], dates=layers["dates"])
         self._update_legend()
 
@@ -101,9 +101,9 @@ class PanelAndLegend:
         self._apply_layers()
 
     def action_toggle_panel(self) -> None:
-        self.capp.show_panel = not self.capp.show_panel
-        self._mount_panel().display = self.capp.show_panel
+        self.host.show_panel = not self.host.show_panel
+        self._mount_panel().display = self.host.show_panel
         self._update_panel()
 
     def action_toggle_layer(self, layer: str) -> None:
-        self.capp.toggle_layer(layer)
+        self.host.toggle_layer(layer)

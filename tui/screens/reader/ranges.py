@@ -47,10 +47,10 @@ class RangeSelection:
         if not self._store_call("saved" if name else "cleared", label_all):
             return
         if name is not None:
-            self.capp.pace.add(len(chosen))  # before the header is redrawn
+            self.host.pace.add(len(chosen))  # before the header is redrawn
             self._learn(len(chosen))
         self._end_range()
-        self.capp.article_changed(self.article.id)
+        self.host.article_changed(self.article.id)
         self._refresh_annotations()
         if name is not None:
             self._advance(chosen[-1])

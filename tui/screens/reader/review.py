@@ -30,7 +30,7 @@ class ReviewMode:
             self._move(target if target is not None else found[0])
             self._update_status()
 
-        self.app.push_screen(LabelPickerScreen(self.capp.scheme, "Review the sentences labelled:"), chosen)
+        self.app.push_screen(LabelPickerScreen(self.host.scheme, "Review the sentences labelled:"), chosen)
 
     def _leave_review(self) -> None:
         self.review_label = None

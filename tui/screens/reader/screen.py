@@ -14,6 +14,7 @@ the search field only when first asked for.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, Sequence
 
 from textual import on, work
@@ -29,6 +30,7 @@ from textual.worker import Worker, WorkerState
 from corpus.errors import ClaimscopeError
 from corpus.model import Analysis, Article, Span
 from tui.screens.reader.bindings import SPAN_ACTIONS
+from tui.screens.reader.commands import reader_commands
 from tui.screens.reader.boundaries import SentenceBoundaries
 from tui.screens.reader.history import UndoRedo
 from tui.screens.reader.labelling import Labelling
@@ -49,7 +51,7 @@ from tui.widgets.search_box import SearchBox
 from tui.widgets.side_panel import SidePanel
 
 if TYPE_CHECKING:
-    from tui.app import ClaimscopeApp
+    from tui.host import Host
 
 
 class AnalysisReady(Message):
@@ -131,7 +133,8 @@ class ReaderScreen(
         self.last_failure = ""  # the one-line message of the last change that was not saved
 
     @property
-    def capp(self) -> ClaimscopeApp:
+    def host(self) -> Host:
+        """The app, as far as this screen needs it (`tui.host.Host`)."""
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -149,14 +152,19 @@ class ReaderScreen(
         self.view = self.query_one(ArticleView)
         self.save_indicator = self.query_one(SaveIndicator)
         self._built = True
-        self.capp.suggestions.listeners.append(self._model_changed)
-        self.query_one(LabelBar).show_labels([(label.key, label.name, label.color) for label in self.capp.scheme])
-        if self.capp.store.read_only:
+        self.host.suggestions.listeners.append(self._model_changed)
+        self._palette_commands = partial(reader_commands, self, self.host)  # what this reader offers in ctrl+p
+        self.host.commands.add(self._palette_commands, order=10)  # after the app's, before "Open: ..."
+        self.query_one(LabelBar).show_labels([(label.key, label.name, label.color) for label in self.host.scheme])
+        if self.host.store.read_only:
             self.save_indicator.read_only()
-        if self.capp.show_panel:
+        if self.host.show_panel:
             self._mount_panel()
         if self._shown_on_mount:
             self.show_article(self.article, self.start_sentence)
+
+    def on_unmount(self) -> None:
+        self.host.commands.remove(self._palette_commands)
 
     def open(self, article: Article, sentence: int | None = None) -> None:
         """Show an article now, or as soon as the screen is mounted (if built ahead of time)."""
@@ -183,7 +191,7 @@ class ReaderScreen(
         self.query_one("#reader-title", Static).update(self._title_content(), layout=False)  # fixed height
         if self.search_box is not None:
             self.search_box.display = False
-        cached = self.capp.analyzer.cached(article)
+        cached = self.host.analyzer.cached(article)
         self.view.load(article, cached)  # one layout: with the analysis when it is cached
         self.view.scroll_to(y=0, animate=False)
         self.view.focus()
@@ -206,7 +214,7 @@ class ReaderScreen(
         The result comes back as a message; the worker never touches widgets.
         """
         try:
-            analysis = self.capp.analysis_process.analyze(self.capp.analyzer, article)
+            analysis = self.host.analysis_process.analyze(self.host.analyzer, article)
         except ClaimscopeError as error:
             self.post_message(AnalysisFailed(article.id, str(error)))
             return
@@ -237,7 +245,7 @@ class ReaderScreen(
         self.model_analysis = self.analysis = analysis
         self.model_spans = analysis.spans
         try:
-            self.doc = self.capp.store.article(self.article, analysis.sentences)
+            self.doc = self.host.store.article(self.article, analysis.sentences)
         except ClaimscopeError as error:
             self.doc = None
             self.notify(str(error), title="Labels unavailable", severity="error", timeout=10)
@@ -291,7 +299,7 @@ class ReaderScreen(
                 self._leave_span_mode()
         self._update_status()
         self._update_panel_others()
-        self.capp.remember(self.article.id, message.index)
+        self.host.remember(self.article.id, message.index)
 
     @on(ArticleView.SentenceClicked)
     def _sentence_clicked(self, message: ArticleView.SentenceClicked) -> None:

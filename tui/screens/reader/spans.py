@@ -118,7 +118,7 @@ class SpanMode:
                 ok = self._store_call(what, self.doc.add_span, start, end, label)
             if ok:
                 self._refresh_annotations()
-                self.capp.article_changed(self.article.id)
+                self.host.article_changed(self.article.id)
 
         text = self.article.text[start:end]
         current = (existing.label, self._span_source(existing)) if existing is not None else None

@@ -57,13 +57,13 @@ class StatusLine:
         parts: list[str] = []
         if self.analysis is not None:
             parts.append(f"{self._total() - len(self._reviewed())} left here")
-        screen = self.capp.list_screen
+        screen = self.host.list_screen
         if screen is not None:
             # The other articles from the list, this one from its labels now (the list's row may lag).
             reviewed, total, unknown = screen.progress(leave_out=self.article.id)
             here = self._total() - len(self._reviewed()) if self.analysis is not None else 0
             parts.append(f"{total - reviewed + here}{'+' if unknown or self.analysis is None else ''} in corpus")
-        parts.append(self.capp.pace.describe() if self.capp.pace.labelled else "no labels yet")
+        parts.append(self.host.pace.describe() if self.host.pace.labelled else "no labels yet")
         return Content.styled(" · ".join(parts) + "  │  ", "bold")
 
     def _update_title(self) -> None:
@@ -77,7 +77,7 @@ class StatusLine:
         status = self.query_one("#sentence-status", Static)
         if self.analysis is None:
             return
-        self.capp.suggestions.draw_waiting()  # a new model's ghosts: right after this key's frame
+        self.host.suggestions.draw_waiting()  # a new model's ghosts: right after this key's frame
         total = self._total()
         index = self.view.cursor
         reviewed = len(self._reviewed())
@@ -89,7 +89,7 @@ class StatusLine:
         record = self.doc.labels.get(index) if self.doc is not None else None
         suggestion: list[Content | str | tuple[str, str]] = []
         if record is not None and record.label is not None:
-            label = self.capp.scheme.get(record.label)
+            label = self.host.scheme.get(record.label)
             color = label.color if label else "#ff0000"
             parts.append((f" {record.label} ", f"bold #000000 on {color}"))
         elif self.analysis.sentences and self.analysis.sentences[index].non_sentence:

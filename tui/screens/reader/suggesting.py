@@ -39,7 +39,7 @@ class Suggesting:
         """
         self._suggested_for = self.analysis
         if self.analysis is not None and keep_ghosts:
-            ready = self.capp.suggestions.scored(self.article, self.analysis)
+            ready = self.host.suggestions.scored(self.article, self.analysis)
             if ready is not None:
                 self._show_suggestions(ready)
                 return
@@ -51,7 +51,7 @@ class Suggesting:
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="suggest", description="score sentences")
     def _score_article(self, article: Article, analysis: Analysis) -> None:
-        scores = self.capp.suggestions.for_article(article, analysis)
+        scores = self.host.suggestions.for_article(article, analysis)
         self.post_message(SuggestionsReady(article.id, analysis, scores))
 
     def on_suggestions_ready(self, message: SuggestionsReady) -> None:
@@ -62,10 +62,10 @@ class Suggesting:
     def _show_suggestions(self, suggestions: Any) -> None:
         self.suggestions = suggestions
         self.view.set_ghosts({i: s.label for i, s in enumerate(self.suggestions) if s.label})
-        self.capp.suggestions.note_reviewed(self.article.id, self._reviewed())
+        self.host.suggestions.note_reviewed(self.article.id, self._reviewed())
         self._update_status()
-        if self.capp.list_screen is not None:
-            self.capp.list_screen.expected_changed()  # this article may not have been scored before
+        if self.host.list_screen is not None:
+            self.host.list_screen.expected_changed()  # this article may not have been scored before
 
     def _model_changed(self) -> None:
         """A newer suggestion model is in use: score this article again."""
@@ -87,10 +87,10 @@ class Suggesting:
         return [("suggested ", "dim"), Content(suggestion.label), (f" {suggestion.score:.2f} ({key})", "dim")]
 
     def _key_of(self, binding_id: str) -> str:
-        return next((b.key.split(",")[0] for b in self.capp.reader_keys if b.id == binding_id), "enter")
+        return next((b.key.split(",")[0] for b in self.host.reader_keys if b.id == binding_id), "enter")
 
     def _most_useful(self) -> bool:
-        return self.capp.suggestions.order == "most-useful"
+        return self.host.suggestions.order == "most-useful"
 
     def _next_open(self, done: set[int], after: int) -> int | None:
         """The next unreviewed sentence: in reading order, or the most useful one next
@@ -103,8 +103,8 @@ class Suggesting:
 
     def _learn(self, count: int) -> None:
         """Labels were added: tell the suggestions (they retrain after every few)."""
-        self.capp.suggestions.note_reviewed(self.article.id, self._reviewed())
-        self.capp.suggestions.labelled(count)
+        self.host.suggestions.note_reviewed(self.article.id, self._reviewed())
+        self.host.suggestions.labelled(count)
 
     def action_accept_suggestion(self) -> None:
         """enter: give the sentence under the cursor its suggested label (kept as ``source: suggestion``)."""
@@ -124,7 +124,7 @@ class Suggesting:
             return
         accept = partial(self.doc.set_label, source="suggestion")
         if self._store_call(f"s{index + 1} {suggestion.label} saved (suggestion)", accept, index, suggestion.label):
-            self.capp.pace.add(1)
+            self.host.pace.add(1)
             self._learn(1)
             self._after_sentence_edit(index)
             self._advance(index)
