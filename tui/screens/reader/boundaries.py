@@ -10,7 +10,12 @@ from corpus.model import Analysis
 
 
 class SentenceBoundaries:
-    """Merging and splitting sentences, and showing the corrected sentence list."""
+    """Merging and splitting sentences, and showing the corrected sentence list.
+
+    The state it works on is the screen's (screen.py). Calls into labelling.py
+    (`_editable`, `_store_call`); panel.py (`_apply_layers`); spans.py
+    (`_leave_span_mode`).
+    """
 
     def _corrected(self, analysis: Analysis) -> Analysis:
         """``analysis`` with the sentences the store holds (a person merged or split some)."""

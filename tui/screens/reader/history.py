@@ -44,7 +44,12 @@ def history_message(which: str, change: Any, model_spans: Sequence[Span] = ()) -
 
 
 class UndoRedo:
-    """u and ctrl+r: one step of the store's history, any article."""
+    """u and ctrl+r: one step of the store's history, any article.
+
+    The state it works on is the screen's (screen.py). Calls into boundaries.py
+    (`_show_sentences`); labelling.py (`_editable`, `_not_saved`); labels_here.py
+    (`_load_others`); status.py (`_say`).
+    """
 
     def action_undo(self) -> None:
         self._history("undo")

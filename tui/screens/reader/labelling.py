@@ -11,7 +11,14 @@ from tui import navigation
 
 
 class Labelling:
-    """Label keys, check-worthy and notes on the cursor sentence, and what follows a write."""
+    """Label keys, check-worthy and notes on the cursor sentence, and what follows a write.
+
+    The state it works on is the screen's (screen.py). Calls into labels_here.py
+    (`_mark`, `_reviewed`, `_skipped`, `_total`, `_with_label`); moves.py
+    (`_ready`); panel.py (`_update_panel`); ranges.py (`_label_range`); search.py
+    (`_step_hit`); status.py (`_say`, `_update_progress`, `_update_status`);
+    suggesting.py (`_learn`, `_next_open`).
+    """
 
     def _editable(self) -> bool:
         store = self.host.store

@@ -11,8 +11,11 @@ from tui.widgets.article_view import Mark
 
 
 class ArticleLabels:
-    """The open article's labels, read for the other parts (no widgets are touched here
-    but the view's cursor)."""
+    """The open article's labels, read for the other parts (no widgets are touched here but
+    the view's cursor).
+
+    The state it works on is the screen's (screen.py). It calls no other part.
+    """
 
     def _skipped(self) -> set[int]:
         """Headings, captions and credits nobody labelled: progress and advance pass them by."""

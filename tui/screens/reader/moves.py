@@ -9,7 +9,12 @@ from tui import navigation
 
 
 class Moves:
-    """Moving the cursor between sentences and articles."""
+    """Moving the cursor between sentences and articles.
+
+    The state it works on is the screen's (screen.py). Calls into labels_here.py
+    (`_reviewed`, `_skipped`, `_with_label`); status.py (`_say`); suggesting.py
+    (`_most_useful`, `_next_open`).
+    """
 
     def _ready(self) -> bool:
         if self.analysis is None or not self.analysis.sentences:

@@ -21,7 +21,11 @@ def _reading_words(reading: Reading | None) -> str:
 
 
 class PanelAndLegend:
-    """The side panel and the legend, filled from the view and the labels."""
+    """The side panel and the legend, filled from the view and the labels.
+
+    The state it works on is the screen's (screen.py). Calls into labels_here.py
+    (`_others_here`).
+    """
 
     def _mount_panel(self) -> SidePanel:
         """The side panel, mounted the first time it is shown."""

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 
 class RangeSelection:
-    """The V selection: ``range_anchor`` is where it started, or None."""
+    """The V selection: ``range_anchor`` is where it started, or None.
+
+    The state it works on is the screen's (screen.py). Calls into labelling.py
+    (`_advance`, `_store_call`); moves.py (`_ready`); spans.py (`_leave_span_mode`);
+    status.py (`_say`, `_update_status`); suggesting.py (`_learn`).
+    """
 
     def action_select_range(self) -> None:
         """V: select sentences from here (j/k extend); a label key labels them all."""

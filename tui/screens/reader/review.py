@@ -7,7 +7,11 @@ from tui import navigation
 
 
 class ReviewMode:
-    """Review mode: ``review_label`` is the label being reviewed, or None."""
+    """Review mode: ``review_label`` is the label being reviewed, or None.
+
+    The state it works on is the screen's (screen.py). Calls into labels_here.py
+    (`_with_label`); moves.py (`_ready`); status.py (`_say`, `_update_status`).
+    """
 
     def action_review(self) -> None:
         """Review mode: pick a label; j/k then visit only its sentences. R again leaves."""

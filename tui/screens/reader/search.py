@@ -10,7 +10,11 @@ from tui.widgets.search_box import SearchBox
 
 
 class Search:
-    """Search in the article: ``search_query``, ``hits`` and ``hit_index``."""
+    """Search in the article: ``search_query``, ``hits`` and ``hit_index``.
+
+    The state it works on is the screen's (screen.py). Calls into status.py
+    (`_update_status`).
+    """
 
     def _search_field(self) -> SearchBox:
         """The search field, mounted the first time it is asked for."""

@@ -34,7 +34,11 @@ RULE_ONLY_LABELS = frozenset({"COUNT", "RANGE", "SCORE", "AGE"})
 
 
 class SpanMode:
-    """Span mode: ``span_cursor`` is its state, or None outside it."""
+    """Span mode: ``span_cursor`` is its state, or None outside it.
+
+    The state it works on is the screen's (screen.py). Calls into labelling.py
+    (`_editable`, `_store_call`); moves.py (`_ready`); status.py (`_update_status`).
+    """
 
     def action_span_mode(self) -> None:
         if not self._ready():

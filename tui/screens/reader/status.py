@@ -39,7 +39,12 @@ def _span_chip(span: Span, no_color: bool) -> Any:
 
 
 class StatusLine:
-    """The title and the status line, redrawn as one fixed line each (no relayout per key)."""
+    """The title and the status line, redrawn as one fixed line each (no relayout per key).
+
+    The state it works on is the screen's (screen.py). Calls into labels_here.py
+    (`_others_here`, `_reviewed`, `_total`, `_with_label`); spans.py
+    (`_span_source`, `_span_under_cursor`); suggesting.py (`_suggestion_status`).
+    """
 
     def _title_content(self) -> Content:
         meta = self.article.meta

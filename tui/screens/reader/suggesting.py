@@ -28,7 +28,13 @@ class SuggestionsReady(Message):
 
 
 class Suggesting:
-    """Suggestions for the open article: ``suggestions`` holds one per sentence once scored."""
+    """Suggestions for the open article: ``suggestions`` holds one per sentence once
+    scored.
+
+    The state it works on is the screen's (screen.py). Calls into labelling.py
+    (`_advance`, `_after_sentence_edit`, `_editable`, `_store_call`); labels_here.py
+    (`_reviewed`); status.py (`_say`, `_update_status`).
+    """
 
     def _load_suggestions(self, keep_ghosts: bool = False) -> None:
         """Score this article's sentences off the UI thread; ghost labels follow.
