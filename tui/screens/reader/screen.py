@@ -131,6 +131,7 @@ class ReaderScreen(
         self._suggested_for: Analysis | None = None
         self.others: dict[int, list[Any]] = {}  # sentence -> other annotators' labels (see _load_others)
         self.last_failure = ""  # the one-line message of the last change that was not saved
+        self._palette_commands: Any = None  # this reader's command source, registered while mounted
 
     @property
     def host(self) -> Host:
@@ -164,7 +165,8 @@ class ReaderScreen(
             self.show_article(self.article, self.start_sentence)
 
     def on_unmount(self) -> None:
-        self.host.commands.remove(self._palette_commands)
+        if self._palette_commands is not None:
+            self.host.commands.remove(self._palette_commands)
 
     def open(self, article: Article, sentence: int | None = None) -> None:
         """Show an article now, or as soon as the screen is mounted (if built ahead of time)."""
