@@ -18,9 +18,12 @@ Tests check the figures against scikit-learn, statsmodels and ``krippendorff``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from annotations.store import Store
 
 #: the figures computed over all annotators together, in the order they are shown
 MEASURES = ("percent", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1")
@@ -323,3 +326,30 @@ def _figure(value: float, spread: np.ndarray) -> Figure:
 
 def _scalar(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
+
+
+def store_agreement(store: Store, annotators: list[str] | None = None, problems: list[str] | None = None) -> AgreementReport:
+    """The agreement report of ``store`` (all annotators, or ``annotators``).
+
+    Raises :class:`~annotations.errors.StoreError` in one line when a named annotator
+    has no labels, or fewer than two annotators are left to compare. Store files that
+    cannot be read are left out and named in ``problems``.
+    """
+    from annotations.errors import StoreError
+
+    labels = list(store_labels(store, problems))
+    present = sorted({who for who, *_ in labels})
+    missing = [name for name in annotators or () if name not in present]
+    if missing:
+        raise StoreError(
+            f"no labels by {', '.join(map(repr, missing))} in {store.path} "
+            f"(annotators with labels: {', '.join(present) or 'none'})"
+        )
+    chosen = annotators or present
+    if len(set(chosen)) < 2:
+        raise StoreError(
+            f"agreement needs two annotators; {store.path} has labels by "
+            f"{', '.join(present) or 'nobody'}: label with another --annotator, or merge a colleague's store"
+        )
+    ratings = collect_ratings(labels, chosen, store.scheme.names)
+    return agreement(ratings)

@@ -283,3 +283,18 @@ def end_with_parent(parent: int) -> None:
             pass
     if os.getppid() != parent:
         os._exit(1)
+
+
+def refuse_inside_corpus(output: Path, path: Path, root: Path) -> None:
+    """Refuse to write inside the corpus folder (the next listing would read the export
+    as articles), or over the article file itself."""
+    out = output.expanduser().resolve()
+    if path.is_dir():
+        folder = root.resolve()
+        if out == folder or folder in out.parents:
+            raise ExportError(
+                f"{output} is inside the corpus folder {folder}; exported files would be read "
+                "as articles. Write it elsewhere."
+            )
+    elif out == path.expanduser().resolve():
+        raise ExportError(f"{output} is the article file itself; write the export elsewhere.")

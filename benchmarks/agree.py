@@ -70,7 +70,7 @@ def build_store(folder: Path, labels: int, annotators: int, seed: int = 1) -> tu
 
 
 def bench_agree(labels: int, annotators: int) -> None:
-    from tui.commands.agree import compute
+    from annotations.agreement import store_agreement as compute
 
     with tempfile.TemporaryDirectory() as tmp:
         store_dir, codes = build_store(Path(tmp), labels, annotators)

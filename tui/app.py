@@ -6,6 +6,7 @@ tests and the CLI build it the same way; `create_app` does that from a path.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,8 @@ from corpus.model import Article
 from corpus.terminal import visible
 from tui.background import AnalysisProcess, TrainingProcess, start_resource_tracker
 from tui.config import Config, Position, PositionBook, next_advance
-from tui.palette import ClaimscopeCommands
+from tui.app_commands import app_commands, open_commands
+from tui.palette import ClaimscopeCommands, CommandRegistry
 from tui.screens.articles import ArticlesScreen
 from tui.session import Pace
 
@@ -64,6 +66,10 @@ class ClaimscopeApp(App[None]):
         self.analyzer = analyzer
         self.annotator = annotator or store.annotator
         self.config = config or Config()
+        #: the palette's commands: the app's here, the reader's added when it is mounted
+        self.commands = CommandRegistry()
+        self.commands.add(partial(app_commands, self))
+        self.commands.add(partial(open_commands, self), order=20)
         from tui.screens.reader import reader_bindings
 
         # Before anything runs: a label key that is already a reader key is a SchemeError.

@@ -1,71 +1,69 @@
 """The command palette (ctrl+p): open an article, export, toggle layers, switch theme,
-and every reader action by name, so nothing needs a key to be remembered."""
+and every reader action by name, so nothing needs a key to be remembered.
+
+This module holds the palette's machinery only: `CommandRegistry`, which the app and
+the screens fill with command sources (registered, not imported: nothing here knows
+the app or a screen), `ClaimscopeCommands`, the Textual `Provider` that lists what the
+registry gives for the screen the palette opened on, and the ranking of titles. The
+commands themselves are in `tui/app_commands.py` (the app's) and
+`tui/screens/reader/commands.py` (the reader's).
+"""
 
 from __future__ import annotations
 
-from functools import partial
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
-from corpus.terminal import visible
-from tui.config import next_advance
 
-if TYPE_CHECKING:
-    from tui.app import ClaimscopeApp
+class Command(NamedTuple):
+    """One palette entry: its title, what it runs, and the help line under it."""
+
+    title: str
+    run: Callable[[], object]
+    help: str
+
+
+#: A command source: given the screen the palette opened on, the commands it offers there.
+CommandSource = Callable[[Any], Iterable[Command]]
+
+
+class CommandRegistry:
+    """The palette's command sources, in the order their commands are listed.
+
+    Each source has an ``order``; sources with a lower one come first, and sources of
+    the same order in the order they were added (the app's commands, then the reader's
+    when it is open, then "Open: ..." for every article).
+    """
+
+    def __init__(self) -> None:
+        self._sources: list[tuple[int, CommandSource]] = []
+
+    def add(self, source: CommandSource, *, order: int = 0) -> None:
+        """Offer ``source``'s commands in the palette from now on."""
+        self._sources.append((order, source))
+        self._sources.sort(key=lambda entry: entry[0])  # stable: same order keeps insertion
+
+    def remove(self, source: CommandSource) -> None:
+        """Stop offering ``source``'s commands (a screen that goes away)."""
+        self._sources = [(order, known) for order, known in self._sources if known != source]
+
+    def commands(self, screen: Any) -> Iterator[Command]:
+        """Every command the sources offer on ``screen``, in order."""
+        for _order, source in self._sources:
+            yield from source(screen)
+
 
 class ClaimscopeCommands(Provider):
-    """claimscope's own commands for the palette."""
+    """claimscope's own commands for the palette: what the app's registry holds."""
 
-    def _commands(self) -> Iterator[tuple[str, Callable[[], object], str]]:
-        from tui.screens.reader import ReaderScreen
-
-        app: ClaimscopeApp = self.app  # type: ignore[assignment]
-        for layer in ("entities", "figures", "dates"):
-            state = "off" if app.layers[layer] else "on"
-            yield (f"Highlights: turn {layer} {state}", partial(app.toggle_layer, layer), f"toggle the {layer} layer")
-        yield ("Theme: switch light/dark", app.toggle_dark, "toggle between textual-light and textual-dark")
-        yield (
-            f"After a label: {next_advance(app.advance)} (now {app.advance})",
-            app.cycle_advance,
-            "where a label key moves the cursor: next-unreviewed, next, stay",
-        )
-        suggestions = app.suggestions
-        other = "reading" if suggestions.order == "most-useful" else "most-useful"
-        yield (
-            f"Order of unreviewed sentences: {other} (now {suggestions.order})",
-            partial(_cycle_order, app),
-            "space and advance: reading order, or most useful next (closest to claim/not claim)",
-        )
-        yield ("Retrain suggestions", partial(_retrain, app), f"learn from this store's labels now ({suggestions.describe()})")
-        from annotations.export import FORMATS  # the registry: every format, new ones included
-
-        for fmt in FORMATS:
-            yield (f"Export labels as {fmt}", partial(app.export_labels, fmt), "write every label of this corpus")
-        yield ("Help: keys and label guidelines", app.action_help, "show every binding and the scheme")
-        yield ("Figures: every figure in the corpus", _show_figures(app), "value, unit and sentence; filter, sort, open")
-        yield ("Agreement", partial(_push_team_screen, app, "agreement"), "kappas, alpha, AC1 and confusion between annotators")
-        yield ("Adjudicate", partial(_push_team_screen, app, "adjudicate"), "decide gold labels where annotators disagree")
-        if isinstance(self.screen, ReaderScreen):
-            screen = self.screen
-            for binding in app.reader_keys:
-                if not binding.description or not binding.id:
-                    continue
-                action = binding.action
-                if "(" in action and not action.startswith(("label(", "toggle_layer", "step_article", "span_", "jump(")):
-                    continue
-                label = app.scheme.get(binding.id.removeprefix("label."))
-                if binding.id.startswith("label.") and label is not None:
-                    title, keys = f"Label sentence: {label.name}", label.key
-                else:
-                    title, keys = f"Reader: {binding.description}", app.keys_for(binding)
-                yield (title, partial(screen.run_action, action), f"key: {visible(keys)}")  # a scheme key may be any character
-        for article in app.corpus.articles:
-            title = visible(article.title or article.id)  # a title or file name may hold escape sequences
-            yield (f"Open: {title}", partial(app.open_article, article.id), visible(article.id))
+    def _commands(self) -> Iterator[Command]:
+        registry: CommandRegistry | None = getattr(self.app, "commands", None)
+        if registry is not None:
+            yield from registry.commands(self.screen)
 
     async def discover(self) -> Hits:
         for name, command, help_text in self._commands():
@@ -107,33 +105,6 @@ def title_rank(query: str, title: str) -> int:
     return 0
 
 
-def _push_team_screen(app: ClaimscopeApp, which: str) -> None:
-    """Open the agreement tables or the adjudication review."""
-    if which == "agreement":
-        from tui.screens.agreement import AgreementScreen
-
-        app.push_screen(AgreementScreen(app.store))
-    else:
-        from tui.screens.adjudicate import AdjudicateScreen
-
-        # One review per app: a second one would find the gold lock held by the first.
-        open_one = next((s for s in app.screen_stack if isinstance(s, AdjudicateScreen)), None)
-        if open_one is not None:
-            while app.screen is not open_one:
-                app.pop_screen()
-            return
-        app.push_screen(AdjudicateScreen(app))
-
-
-def _show_figures(app: ClaimscopeApp) -> Callable[[], object]:
-    def show() -> None:
-        from tui.screens.figures import FiguresScreen
-
-        app.push_screen(FiguresScreen())
-
-    return show
-
-
 def _highlight(matcher: Matcher, query: str, candidate: str) -> Content:
     """Like ``Matcher.highlight`` but never parses the candidate as markup (titles may hold [brackets])."""
     content = Content(candidate)
@@ -142,13 +113,3 @@ def _highlight(matcher: Matcher, query: str, candidate: str) -> Content:
         if not candidate[offset].isspace():
             content = content.stylize(matcher.match_style or "reverse", offset, offset + 1)
     return content
-
-
-def _cycle_order(app: ClaimscopeApp) -> None:
-    order = app.suggestions.cycle_order()
-    app.notify(f"unreviewed sentences: {order} order (set order in config.toml to keep it)", timeout=3)
-
-
-def _retrain(app: ClaimscopeApp) -> None:
-    app.suggestions.retrain(announce=True)
-    app.notify("retraining suggestions in the background", timeout=2)

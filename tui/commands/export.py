@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
         Withheld, articles_to_export, collect_rows, corpus_items, format_named, stored_outside,
         summary_lines, write_outputs,
     )
+    from annotations.outputs import refuse_inside_corpus
     from annotations.scheme import find_scheme
     from annotations.stats import corrupt_articles
     from annotations.store import Store
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
     console = Console(stderr=True)
     corpus = load_corpus(args.path)
-    _check_output(args.output, args.path, corpus.root)
+    refuse_inside_corpus(args.output, args.path, corpus.root)
     scheme = find_scheme(corpus.root, getattr(args, "labels", None))
     # `--annotator A` (a global option) filters here; cli.py keeps the value as given.
     annotator_filter = args.only_annotator or getattr(args, "annotator_flag", None)
@@ -130,20 +131,3 @@ def run(args: argparse.Namespace) -> int:
             soft_wrap=True,
         )
     return 0
-
-
-def _check_output(output: Path, path: Path, root: Path) -> None:
-    """Refuse to write inside the corpus folder (the next listing would read the export
-    as articles), or over the article file itself."""
-    from annotations.errors import ExportError
-
-    out = output.expanduser().resolve()
-    if path.is_dir():
-        folder = root.resolve()
-        if out == folder or folder in out.parents:
-            raise ExportError(
-                f"{output} is inside the corpus folder {folder}; exported files would be read "
-                "as articles. Write it elsewhere."
-            )
-    elif out == path.expanduser().resolve():
-        raise ExportError(f"{output} is the article file itself; write the export elsewhere.")

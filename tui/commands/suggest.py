@@ -19,7 +19,6 @@ from rich.text import Text
 from corpus.errors import ClaimscopeError
 from corpus.terminal import visible_json
 from tui.output import Console
-from tui.commands.export import _check_output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Rank the corpus's sentences and write them; returns 0."""
-    from annotations.outputs import staged_output
+    from annotations.outputs import refuse_inside_corpus, staged_output
     from annotations.scheme import find_scheme
     from annotations.store import Store
     from annotations.suggest.model import ModelFileError, Suggester, models_dir, read_model
@@ -49,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     root = args.path if args.path is not None else sample_corpus_path()
     corpus = load_corpus(root)
     if args.output is not None:
-        _check_output(args.output, Path(root), corpus.root)  # as `export -o`: never into the corpus
+        refuse_inside_corpus(args.output, Path(root), corpus.root)  # as `export -o`: never into the corpus
     err = Console(stderr=True, soft_wrap=True)
     for error in corpus.errors:
         err.print(Text(f"warning: {error.message}", style="yellow"))

@@ -17,7 +17,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from corpus.errors import ClaimscopeError
-from tui.commands.export import _check_output
 from tui.output import Console
 
 
@@ -30,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Fit on the store's labels and write the pipeline; returns 0."""
     from annotations.export import articles_to_export
-    from annotations.outputs import pipeline_folder, staged_output
+    from annotations.outputs import pipeline_folder, refuse_inside_corpus, staged_output
     from annotations.scheme import find_scheme
     from annotations.store import Store
     from annotations.suggest.model import fit
@@ -43,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and (not out.is_dir() or pipeline_folder(out, out) is not None):
         raise ClaimscopeError(f"{out} exists and is not a spaCy pipeline folder; give a new or empty folder")
     corpus = load_corpus(args.path)
-    _check_output(out, args.path, corpus.root)  # as `export -o`: never into the corpus
+    refuse_inside_corpus(out, args.path, corpus.root)  # as `export -o`: never into the corpus
     scheme = find_scheme(corpus.root, getattr(args, "labels", None))
     analyzer = Analyzer(model=getattr(args, "model", None))
     if analyzer.model_error is not None:

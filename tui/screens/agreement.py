@@ -37,11 +37,12 @@ class AgreementScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def compute(self) -> None:
-        from tui.commands.agree import compute, tables
+        from annotations.agreement import store_agreement
+        from tui.agreement_tables import tables
 
         try:
             # Annotator names and labels come from the store: their control characters made visible.
-            shown: Any = Group(*(clean(table) for table in tables(compute(self.store))))
+            shown: Any = Group(*(clean(table) for table in tables(store_agreement(self.store))))
         except ClaimscopeError as error:
             shown = clean(Text(str(error)))
         self.app.call_from_thread(self.query_one("#agreement", Static).update, shown)

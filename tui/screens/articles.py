@@ -28,7 +28,7 @@ from tui.widgets.article_table import ArticleTable, Column
 from tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from tui.app import ClaimscopeApp
+    from tui.host import Host
 
 #: (column key, heading, short heading for narrow terminals, fixed width) in display order.
 COLUMNS: tuple[tuple[str, str, str, int], ...] = (
@@ -177,7 +177,8 @@ class ArticlesScreen(Screen[None]):
         self._store_errors_told: set[str] = set()  # unreadable store files, each named once
 
     @property
-    def capp(self) -> ClaimscopeApp:
+    def host(self) -> Host:
+        """The app, as far as this screen needs it (`tui.host.Host`)."""
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -188,7 +189,7 @@ class ArticlesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        corpus = self.capp.corpus
+        corpus = self.host.corpus
         self.rows = [article_row(article) for article in corpus.articles]
         self.rows += [error_row(error) for error in corpus.errors]
         self._by_id = {row.id: row for row in self.rows}
@@ -199,7 +200,7 @@ class ArticlesScreen(Screen[None]):
         self.read_counts(list(corpus.articles))
 
     def update_header(self) -> None:
-        app = self.capp
+        app = self.host
         store = app.store
         parts: list[Any] = [
             ("annotator ", "dim"),
@@ -231,7 +232,7 @@ class ArticlesScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="counts", description="read cached counts")
     def read_counts(self, articles: list[Article]) -> None:
         """Read cached analyses in a thread (never spaCy) and send the counts back."""
-        analyzer = self.capp.analyzer
+        analyzer = self.host.analyzer
         counts: dict[str, tuple[int, int, int]] = {}
         for article in articles:
             try:
@@ -253,7 +254,7 @@ class ArticlesScreen(Screen[None]):
     def refresh_progress(self, article_id: str | None = None) -> None:
         """Read claims and reviewed counts from the store (all rows, or one)."""
         try:
-            summary = self.capp.store.summary()
+            summary = self.host.store.summary()
         except Exception as error:  # a damaged store file must not hide the list
             self.notify(f"could not read progress from the store: {error}", severity="error")
             return
@@ -282,7 +283,7 @@ class ArticlesScreen(Screen[None]):
             self._expected_stale = True
             return
         self._expected_stale = False
-        suggestions = self.capp.suggestions
+        suggestions = self.host.suggestions
         for row in self.rows:
             if row.error is None:
                 row.expected = suggestions.expected(row.id)
@@ -378,7 +379,7 @@ class ArticlesScreen(Screen[None]):
         if row.error is not None:
             self.notify(row.error, title=f"cannot read {row.id}", severity="error", timeout=8)
             return
-        self.capp.open_article(key)
+        self.host.open_article(key)
 
     @on(ArticleTable.HeaderSelected)
     def _header(self, event: ArticleTable.HeaderSelected) -> None:

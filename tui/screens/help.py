@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 from tui.shown import clean
 
 if TYPE_CHECKING:
-    from tui.app import ClaimscopeApp
+    from tui.host import Host
 
 SEARCH_NOTE = (
     "n edits the sentence's note. After a search (/ then enter), n and N move to the "
@@ -116,7 +116,8 @@ class HelpScreen(Screen[None]):
     ]
 
     @property
-    def capp(self) -> ClaimscopeApp:
+    def host(self) -> Host:
+        """The app, as far as this screen needs it (`tui.host.Host`)."""
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -127,7 +128,7 @@ class HelpScreen(Screen[None]):
                 Group(Text(SEARCH_NOTE), Text(""), Text(SPAN_NOTE), Text(""), Text(MARKS_NOTE)), id="help-notes"
             )
             yield Static(clean(self._scheme_table()), id="help-scheme")  # the scheme file's text
-            config = self.capp.config
+            config = self.host.config
             where = str(config.path) if config.path else "config.toml in the user config folder"
             yield Static(
                 clean(Text(
@@ -151,7 +152,6 @@ class HelpScreen(Screen[None]):
         self.query_one("#help-body", VerticalScroll).scroll_home(animate=False)
 
     def keys_table(self) -> Table:
-        from tui.app import ClaimscopeApp
         from tui.screens.articles import ArticlesScreen
 
         table = Table(title="Keys", title_justify="left", expand=True, show_edge=False)
@@ -160,18 +160,18 @@ class HelpScreen(Screen[None]):
         table.add_column("does")
         table.add_column("binding id", style="dim")
         sections: list[tuple[str, Iterable[Binding]]] = [
-            ("reader", self.capp.reader_keys),
+            ("reader", self.host.reader_keys),
             ("list", ArticlesScreen.BINDINGS),  # type: ignore[arg-type]
-            ("anywhere", ClaimscopeApp.BINDINGS),  # type: ignore[arg-type]
+            ("anywhere", self.host.BINDINGS),  # type: ignore[arg-type]
         ]
         for where, bindings in sections:
             for binding in bindings:
                 if not isinstance(binding, Binding):
                     continue
-                keys = key_label(self.capp.keys_for(binding))
+                keys = key_label(self.host.keys_for(binding))
                 description = LONG_HELP.get(binding.id or "", binding.description or binding.action)
                 binding_id = binding.id or ""
-                label = self.capp.scheme.get(binding_id.removeprefix("label."))
+                label = self.host.scheme.get(binding_id.removeprefix("label."))
                 if binding_id.startswith("label.") and label is not None:
                     # The scheme's key, as typed there; remapped by editing the scheme.
                     keys, binding_id = label.key, f"scheme, line {label.key_line}" if label.key_line else "scheme"
@@ -183,7 +183,7 @@ class HelpScreen(Screen[None]):
         return table
 
     def _scheme_table(self) -> Table:
-        scheme = self.capp.scheme
+        scheme = self.host.scheme
         table = Table(
             title=Text(f"Labels ({scheme.source})"),  # a path: may hold [brackets]
             title_justify="left",
@@ -191,8 +191,8 @@ class HelpScreen(Screen[None]):
             show_lines=True,
             show_edge=False,
         )
-        claim = next(binding for binding in self.capp.reader_keys if binding.id == "reader.claim")
-        claim_keys = key_label(self.capp.keys_for(claim))
+        claim = next(binding for binding in self.host.reader_keys if binding.id == "reader.claim")
+        claim_keys = key_label(self.host.keys_for(claim))
         table.add_column("key", no_wrap=True)
         table.add_column("label", no_wrap=True)
         table.add_column("guideline")
