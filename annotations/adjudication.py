@@ -1,10 +1,12 @@
 """Adjudication: the sentences where annotators disagree, and the gold label chosen for each.
 
-Gold labels live in the store's gold shard (``annotators/_gold/``, see ``store.py``):
-each record's ``label`` is the final label, ``annotator`` who decided, ``updated``
-when, and ``decided_from`` the annotators' labels it was decided from
-(``"ana=quantity; bob=cause"``). Deciding is undoable like any label; the list is the
-same each time it is built, so the review resumes at the first undecided sentence.
+Gold labels live in the store's gold shard (``annotators/_gold/``, named in
+``annotations/store/paths.py``, opened by ``Store.open(..., gold=True)`` in
+``annotations/store/opening.py``): each record's ``label`` is the final label,
+``annotator`` who decided, ``updated`` when, and ``decided_from`` the annotators'
+labels it was decided from (``"ana=quantity; bob=cause"``). Deciding is undoable like
+any label; the list is the same each time it is built, so the review resumes at the
+first undecided sentence.
 """
 
 from __future__ import annotations
