@@ -75,6 +75,18 @@ def corrupt_articles(store: Store, articles: Iterable[Article]) -> dict[str, str
     return found
 
 
+def outside_warning(outside: list[str], left: str) -> str | None:
+    """The one line that names stored articles missing from the corpus, as export and
+    stats both say it (``left``: "exported", "counted"); None when there are none."""
+    if not outside:
+        return None
+    more = " ..." if len(outside) > 5 else ""
+    return (
+        f"warning: {len(outside)} stored articles are not in the corpus and were not "
+        f"{left}: {', '.join(outside[:5])}{more}"
+    )
+
+
 def stored_outside(articles: Iterable[Article], store: Store) -> list[str]:
     """Ids of stored articles, of any annotator or the gold shard, that are not among
     ``articles`` (the corpus): export leaves their labels out and stats does not count them.

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from annotations.outputs import refuse_inside_corpus
     from annotations.scheme import find_scheme
-    from annotations.stats import corrupt_articles
+    from annotations.stats import corrupt_articles, outside_warning
     from annotations.store import Store
     from corpus.articles import load_corpus
 
@@ -120,14 +120,7 @@ def run(args: argparse.Namespace) -> int:
         console.print(Text(left_out, style="yellow"), soft_wrap=True)
     for problem in dict.fromkeys(problems):  # a corrupt file can be met twice
         console.print(Text(f"warning: {problem}", style="yellow"), soft_wrap=True)
-    if outside:
-        more = " ..." if len(outside) > 5 else ""
-        console.print(
-            Text(
-                f"warning: {len(outside)} stored articles are not in the corpus and were not "
-                f"exported: {', '.join(outside[:5])}{more}",
-                style="yellow",
-            ),
-            soft_wrap=True,
-        )
+    warning = outside_warning(outside, "exported")
+    if warning:  # the same articles, left out of export and stats alike
+        console.print(Text(warning, style="yellow"), soft_wrap=True)
     return 0

@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the stats tables; returns 0."""
     from annotations.scheme import find_scheme
-    from annotations.stats import compute_stats
+    from annotations.stats import compute_stats, outside_warning
     from annotations.store import Store
     from corpus.articles import load_corpus
 
@@ -116,17 +116,9 @@ def run(args: argparse.Namespace) -> int:
     )
     for error in stats.errors:
         console.print(Text(f"⚠ {error}", style="red"), soft_wrap=True)
-    outside = stats.outside_corpus
-    if outside:  # as export says it: the same articles, left out of both
-        more = " ..." if len(outside) > 5 else ""
-        console.print(
-            Text(
-                f"warning: {len(outside)} stored articles are not in the corpus and were not "
-                f"counted: {', '.join(outside[:5])}{more}",
-                style="yellow",
-            ),
-            soft_wrap=True,
-        )
+    warning = outside_warning(stats.outside_corpus, "counted")
+    if warning:  # the same articles, left out of export and stats alike
+        console.print(Text(warning, style="yellow"), soft_wrap=True)
     return 0
 
 
