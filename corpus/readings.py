@@ -32,7 +32,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from corpus.model import Analysis, Article, Change, Reading, Value
+from corpus.model import Analysis, Article, Change, Reading, Shape, Value
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -404,7 +404,7 @@ def read_span(
     surface = text[start:end]
     after = text[end : end + 24]
     if label in {"DATE", "TIME"}:
-        return _duration(surface)
+        return _duration(surface, text[end : end + 16], text[max(0, start - 12) : start])
     value, unit, vague = read_value(surface, label, after)
     if value is None:
         return None
@@ -419,7 +419,10 @@ def read_span(
         unit = "people" if head.lower() in _PEOPLE else _singular(head)
     if label not in {"CARDINAL", "COUNT", "RANGE", "PERCENT"}:
         counted = None  # money, measures, ages, scores and ranks count nothing
-    return Reading(value=value, unit=unit, change=change, counted=counted)
+    shape: Shape = "score" if label == "SCORE" else "range" if isinstance(value, tuple) else "value"
+    if unit in _TIME_UNITS and label not in {"AGE", "ORDINAL"} and shape != "score":
+        shape = "duration"  # "a 30-year bond", "11-year lull": a stretch of time
+    return Reading(value=value, unit=unit, change=change, counted=counted, shape=shape)
 
 
 _DURATION = re.compile(
@@ -431,14 +434,18 @@ _DURATION = re.compile(
 )
 
 
-def _duration(surface: str) -> Reading | None:
-    """The reading of a date or time span that is a duration (``48 hours``, ``the last 30 years``)."""
+def _duration(surface: str, after: str = "", before: str = "") -> Reading | None:
+    """The reading of a date or time span that is a duration (``48 hours``, ``the last 30 years``,
+    ``more than a year``); a calendar date (``last year``, ``May 2019``) has none."""
     match = _DURATION.search(surface)
     if match is None:
         return None
     number = match.group("number").strip(" -").lower()
-    if number in {"a", "an"}:
-        return None  # "a year ago" is a point in time, not a stated figure
+    if number in {"a", "an"} and (
+        _POINT_IN_TIME.search(surface[match.end() :] + " " + after)
+        or not (match.group("approx") or _LENGTH_BEFORE.search(before + " " + surface[: match.start()]))
+    ):
+        return None  # "a year ago": a point in time; "3 tonnes a year": a rate
     vague = _VAGUE_DURATIONS.get(number)
     value = vague or words_value(_tokens(number))
     if value is None:
@@ -450,9 +457,15 @@ def _duration(surface: str) -> Reading | None:
     if re.search(r"\b(?:last|past)\b", surface, re.I):
         change = "=" if not approx else change
     if vague:
-        return Reading(value=(vague[0], vague[1]), unit=unit, change="~")
-    return Reading(value=tidy(value), unit=unit, change=change)
+        return Reading(value=(vague[0], vague[1]), unit=unit, change="~", shape="duration")
+    return Reading(value=tidy(value), unit=unit, change=change, shape="duration")
 
+
+#: After "a year", "an hour": words that make it a point in time, not a length.
+_POINT_IN_TIME = re.compile(r"^\s*(?:ago|earlier|later|from now)\b", re.I)
+#: Before "a year", "an hour": words that make it a length of time ("for a year", "within an hour").
+_LENGTH_BEFORE = re.compile(r"\b(?:for|in|within|over|after|than|spent|took|takes|lasted|last|past|whole|entire|full)\s+$", re.I)
+_TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
 
 #: "several months", "the next few weeks": the vague counts of the module docstring.
 _VAGUE_DURATIONS = {"several": (3, 9), "a few": (2, 5), "few": (2, 5), "a couple of": (2, 2)}
@@ -513,12 +526,13 @@ def _phrase(doc: Doc, head, first: int) -> str:
 
 
 def reading_json(reading: Reading | None) -> dict[str, object]:
-    """``value`` (a number or ``[low, high]``), ``unit``, ``change``, ``counted``; all null
-    for a span without a reading."""
+    """``value`` (a number or a pair: ``[low, high]``, ``[home, away]`` or ``[from, to]``),
+    ``unit``, ``change``, ``counted``, ``shape`` (``value``, ``range``, ``score``,
+    ``duration``, ``from-to``, ``signed``); all null for a span without a reading."""
     if reading is None:
-        return {"value": None, "unit": None, "change": None, "counted": None}
+        return {"value": None, "unit": None, "change": None, "counted": None, "shape": None}
     value = list(reading.value) if isinstance(reading.value, tuple) else reading.value
-    return {"value": value, "unit": reading.unit, "change": reading.change, "counted": reading.counted}
+    return {"value": value, "unit": reading.unit, "change": reading.change, "counted": reading.counted, "shape": reading.shape}
 
 
 def value_text(value: Value | None) -> str:
@@ -539,10 +553,14 @@ def describe(surface: str, reading: Reading | None) -> str:
         words = f"{words} {reading.counted}"
     value = reading.value
     shown = f"{value[0]}–{value[1]}" if isinstance(value, tuple) else "" if value is None else str(value)
+    if reading.shape == "from-to" and isinstance(value, tuple):
+        shown = f"{value[0]} → {value[1]}"
     parts = [words, f"value {shown}"]
     if reading.unit:
         parts.append(f"unit {reading.unit}")
     parts.append(f"change {reading.change}")
+    if reading.shape not in ("value", "range", "score"):
+        parts.append(reading.shape)
     return " · ".join(parts)
 
 
@@ -563,14 +581,15 @@ class FigureRow:
 
 
 def figure_rows(pairs: Iterable[tuple[Article, Analysis]]) -> list[FigureRow]:
-    """Every figure span of the analysed articles, in article and text order."""
+    """Every figure span of the analysed articles, and every duration (a date span read as
+    a length of time, ``180 days``), in article and text order."""
     rows: list[FigureRow] = []
     for article, analysis in pairs:
         text = article.text
         sentences = analysis.sentences
         starts = [s.start for s in sentences]
         for span in analysis.spans:
-            if span.kind != "figure":
+            if span.kind != "figure" and not _stated_duration(span.reading):
                 continue
             k = bisect_right(starts, span.start) - 1
             inside = k >= 0 and sentences[k].end >= span.end
@@ -579,6 +598,11 @@ def figure_rows(pairs: Iterable[tuple[Article, Analysis]]) -> list[FigureRow]:
                 FigureRow(article.id, span.start, span.end, text[span.start : span.end], span.label, span.reading, sentence)
             )
     return rows
+
+
+def _stated_duration(reading: Reading | None) -> bool:
+    """A duration with one value (``180 days``); ``several months`` is too vague to list."""
+    return reading is not None and reading.shape == "duration" and not isinstance(reading.value, tuple)
 
 
 def select_rows(
