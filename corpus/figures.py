@@ -66,13 +66,18 @@ _CURRENCY_WORD = (
     r"cents?|pence|hryvnias?|lira|kronor|krona|koruna|rand|shillings?)"
 )
 _UNIT = (
-    r"(?:(?:square|sq|cubic)\s)?(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|cm|mm|"
+    r"(?:sq\.?\s?(?:m|ft|km|mi)\b|(?:(?:square|sq|cubic)\.?\s?)?(?:km/hr?|km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|cm|mm|"
     r"centimet(?:re|er)s?|millimet(?:re|er)s?|kg|kilos?|kilogram(?:me)?s?|grams?|grammes?|"
-    r"tonnes?|tons?|lbs?|ounces?|oz|feet|foot|ft|inch(?:es)?|acres?|hectares?|"
-    r"lit(?:re|er)s?|gallons?|barrels?|bpd|mph|km/h|kph|knots|degrees(?:\s(?:Celsius|Fahrenheit))?|"
+    r"milligrams?|micrograms?|mg|μg|µg|ml|millilit(?:re|er)s?|"
+    r"tonnes?|(?:metric\s)?tons?|lbs?|ounces?|oz|feet|foot|ft|inch(?:es)?|acres?|hectares?|"
+    r"lit(?:re|er)s?|gallons?|barrels?|bpd|mph|km/hr?|kph|kmph|knots|degrees(?:\s(?:Celsius|Fahrenheit))?|"
     r"°[CF]|MW|GW|kW|kWh|MWh|GWh|TWh|megawatts?|gigawatts?|kilowatts?|volts?|GB|TB|MB|"
-    r"calories|storeys?)"
+    r"Mbps|Gbps|kbps|GHz|MHz|kHz|Hz|bhp|hp|horsepower|Nm|newton[\s-]met(?:re|er)s?|rpm|mAh|"
+    r"calories|storeys?))"
 )
+#: Unit letters that count only glued to the number ("40g", "25min", "100t", "24703m2"):
+#: spaced, they are words ("40 g" is rare, "25 min" is read by the model).
+_GLUED_UNIT = r"(?:g|t|l|min|mins|hrs?|secs?|m2|km2|sqm|ms)"
 _PERCENT = r"(?:%|\s?per\s?cent\b|\s?percent\b|\s?percentage\spoints?\b|\s?pc\b)"
 # Left edge: not inside a word, a decimal, a code like "Covid-19" or an amount.
 _L = r"(?<![\w.,/\-$£€¥#])"
@@ -131,6 +136,10 @@ _RULES: list[tuple[re.Pattern[str], str, bool]] = [
     # 2.5 metres, 10-tonne, 41C, three tonnes
     (re.compile(rf"{_L}{_NUM}(?:\s|-)?{_UNIT}(?![\w])", re.I), "QUANTITY", False),
     (re.compile(rf"{_L}\d+(?:\.\d+)?°?[CF]\b"), "QUANTITY", False),
+    # 40g, 25min, 20 – 25min, 100t: a unit glued to the number
+    (re.compile(rf"{_L}(?:{_DIGITS}\s?[-–]\s?)?{_DIGITS}{_GLUED_UNIT}\b"), "QUANTITY", False),
+    # 10 – 15 km, 5-10 kg: a range of a measure
+    (re.compile(rf"{_L}{_DIGITS}\s?[-–]\s?{_NUM}(?:\s|-)?{_UNIT}(?![\w])", re.I), "QUANTITY", False),
     # between 10 and 15, between $5 and $10
     (
         re.compile(
@@ -193,8 +202,8 @@ _YEAR_BEFORE = frozenset(
 )
 #: Words after a digit that are part of the figure ("4.2m", "21st", "50p"), not of a name.
 _GLUED_OK = re.compile(
-    r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s|bn|mn|m|k|tn|trn|p|km|kg|cm|mm|mph|kph|mw|gw|kw|kwh|mwh|gwh|twh|gb|tb|mb|"
-    r"ft|lbs?|oz|c|f|pc|x)?",
+    r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s|bn|mn|m|k|tn|trn|p|km|kg|cm|mm|mph|kph|kmph|mw|gw|kw|kwh|mwh|gwh|twh|gb|tb|mb|"
+    r"ft|lbs?|oz|c|f|pc|x|g|mg|ml|l|t|min|mins|hrs?|secs?|m2|km2|sqm|mbps|gbps|kbps|ghz|mhz|khz|hz|bhp|hp|nm|rpm|mah)?",
     re.I,
 )
 _NOT_NAME_BEFORE = frozenset(
@@ -250,7 +259,7 @@ _START_WORDS = frozenset(
 #: After "a"/"an", these make a figure ("a million", "a third of", "a few hundred").
 _AFTER_A = frozenset("hundred thousand million billion trillion dozen few couple third quarter fifth sixth eighth tenth".split())
 _A_AN = frozenset({"a", "an"})
-_FIRST_CHARS = frozenset("0123456789$£€¥₹₽₩₺")
+_FIRST_CHARS = frozenset("0123456789$£€¥₹₽₩₺~")
 _CURRENCY_INSIDE = re.compile(r"\w[$£€¥₹₽₩₺]")
 
 
@@ -271,6 +280,8 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
     for i in tokens.candidates():
         pos = tokens.starts[i]
         lower = tokens.lowers[i]
+        if lower[:1] == "~":  # "~60g": about, glued to the number
+            pos, lower = pos + 1, lower[1:]
         if lower in {"aged", "age", "ages"}:
             match = _AGED.match(text, pos) or _AGE_OF.match(text, pos)
             if match is not None:
@@ -393,6 +404,8 @@ def _snap(tokens: _Tokens, text: str, span: Found) -> Found:
     last = tokens.at(span.end - 1)
     start = min(span.start, tokens.starts[first])
     end = max(span.end, tokens.ends[last])
+    if text[span.end : end] == ".":
+        end = span.end  # "38 sq m." ends a sentence: the full stop is not the unit's
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -76,18 +76,27 @@ _CURRENCY_WORDS = {
 _MEASURES = {
     "km": "km", "kilometre": "km", "kilometer": "km", "mile": "mile", "metre": "m", "meter": "m",
     "cm": "cm", "centimetre": "cm", "centimeter": "cm", "mm": "mm", "millimetre": "mm", "millimeter": "mm",
-    "kg": "kg", "kilo": "kg", "kilogram": "kg", "kilogramme": "kg", "gram": "g", "gramme": "g",
-    "tonne": "tonne", "ton": "tonne", "lb": "lb", "ounce": "oz", "oz": "oz", "feet": "ft", "foot": "ft",
-    "ft": "ft", "inch": "inch", "inche": "inch", "acre": "acre", "hectare": "hectare", "litre": "litre",
-    "liter": "litre", "gallon": "gallon", "barrel": "barrel", "bpd": "barrel/day", "mph": "mph",
-    "km/h": "km/h", "kph": "km/h", "knot": "knot", "degree": "degree", "c": "°C", "°c": "°C",
-    "degrees celsius": "°C", "f": "°F", "°f": "°F", "degrees fahrenheit": "°F", "mw": "MW", "gw": "GW",
-    "kw": "kW", "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "twh": "TWh", "megawatt": "MW",
+    "kg": "kg", "kilo": "kg", "kilogram": "kg", "kilogramme": "kg", "gram": "g", "gramme": "g", "g": "g",
+    "mg": "milligram", "milligram": "milligram", "μg": "microgram", "µg": "microgram", "microgram": "microgram",
+    "tonne": "tonne", "ton": "tonne", "metric ton": "metric ton", "t": "tonne", "lb": "lb", "ounce": "oz", "oz": "oz",
+    "feet": "ft", "foot": "ft", "ft": "ft", "inch": "inch", "inche": "inch", "acre": "acre", "hectare": "hectare",
+    "litre": "litre", "liter": "litre", "l": "litre", "ml": "millilitre", "millilitre": "millilitre",
+    "milliliter": "millilitre", "gallon": "gallon", "barrel": "barrel", "bpd": "barrel/day", "mph": "mph",
+    "km/h": "km/h", "km/hr": "km/h", "kph": "km/h", "kmph": "km/h", "knot": "knot", "degree": "degree",
+    "c": "°C", "°c": "°C", "degrees celsius": "°C", "f": "°F", "°f": "°F", "degrees fahrenheit": "°F",
+    "mw": "MW", "gw": "GW", "kw": "kW", "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "twh": "TWh", "megawatt": "MW",
     "gigawatt": "GW", "kilowatt": "kW", "volt": "V", "gb": "GB", "tb": "TB", "mb": "MB",
-    "calorie": "calorie", "storey": "storey",
+    "mbps": "Mbps", "gbps": "Gbps", "kbps": "kbps", "ghz": "GHz", "mhz": "MHz", "khz": "kHz", "hz": "Hz",
+    "bhp": "bhp", "hp": "hp", "horsepower": "hp", "nm": "Nm", "newton metre": "Nm", "newton meter": "Nm",
+    "newton-metre": "Nm", "rpm": "rpm", "mah": "mAh", "calorie": "calorie", "storey": "storey",
+    "m2": "square metre", "sqm": "square metre", "km2": "square kilometre", "mi": "mile",
 }
+#: Units of area said with "square"/"sq": by name, as a reader says them.
+_SQUARE = {"m": "square metre", "km": "square kilometre", "ft": "square foot", "mile": "square mile",
+           "cm": "square centimetre", "mm": "square millimetre", "inch": "square inch"}
 _DURATIONS = {"second": "second", "minute": "minute", "hour": "hour", "day": "day", "week": "week",
-              "month": "month", "year": "year", "decade": "decade", "century": "century", "centurie": "century"}
+              "month": "month", "year": "year", "decade": "decade", "century": "century", "centurie": "century",
+              "min": "minute", "mins": "minute", "hr": "hour", "hrs": "hour", "sec": "second", "secs": "second"}
 _PEOPLE = {"people", "person", "persons", "individuals", "individual"}
 
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
@@ -167,7 +176,7 @@ def words_value(words: list[str]) -> float | None:
 def _tokens(text: str) -> list[str]:
     """Words, numbers and signs; glued scale letters split off (``3.5bn`` -> ``3.5``, ``bn``)."""
     out: list[str] = []
-    for match in re.finditer(r"\d[\d,.]*\d|\d|[^\W\d_]+|[$£€¥₹₽₩₺%°]|[-–—]", text):
+    for match in re.finditer(r"\d[\d,.]*\d|\d|[^\W\d_]+(?:/[^\W\d_]+|\d(?!\w))?|[$£€¥₹₽₩₺%°]|[-–—]", text):
         out.append(match.group().rstrip("."))
     return out
 
@@ -268,13 +277,16 @@ def _unit_words(words: str) -> str | None:
         return "percentage point"
     if _PERCENT.search(words):
         return "percent"
-    square = re.match(r"(?:square|sq)\s+(.*)", words)
+    square = re.match(r"(?:square|sq)\.?\s*(.*)", words)
     if square:
-        inner = _unit_words(square.group(1))
-        return f"{inner}²" if inner else None
+        inner = "m" if square.group(1).strip() == "m" else _unit_words(square.group(1))
+        return _SQUARE.get(inner or "", f"square {inner}" if inner else None)
     if words in _MEASURES:
         return _MEASURES[words]
     singular = _singular(words.split()[-1]) if words.split() else words
+    whole = " ".join([*words.split()[:-1], singular])
+    if whole in _MEASURES:
+        return _MEASURES[whole]
     if words.startswith("degrees"):
         return _MEASURES.get(words, "degree")
     for table in (_MEASURES, _DURATIONS):
@@ -312,7 +324,7 @@ def _change(text: str, start: int, end: int, surface: str) -> Change | None:
         return ">"
     if _LESS.match(surface):
         return "<"
-    if _ABOUT.match(surface):
+    if _ABOUT.match(surface) or text[max(0, start - 1) : start] == "~":
         return "~"
     return None
 

@@ -70,3 +70,31 @@ def test_a_duration_keeps_its_date_highlight_and_its_reading_in_json(analyzer):
     span = next(s for s in analysis.spans if text[s.start : s.end] == "16 days")
     assert span.kind == "date"
     assert json.loads(json.dumps(reading_json(span.reading)))["shape"] == "duration"
+
+
+# --- compact and technical units ----------------------------------------------------
+
+UNITS = [
+    ("The phone comes with 128GB of memory.", "128GB", 128, "GB"),
+    ("Each pump draws 7kW at full load.", "7kW", 7, "kW"),
+    ("The hatchback's engine makes 140bhp.", "140bhp", 140, "bhp"),
+    ("The village now has 900Mbps fibre.", "900Mbps", 900, "Mbps"),
+    ("The chip runs at 3.2GHz.", "3.2GHz", 3.2, "GHz"),
+    ("The tractor delivers 410 Nm of torque.", "410 Nm", 410, "Nm"),
+    ("The studio measures 38 sq m.", "38 sq m", 38, "square metre"),
+    ("The depot covers 12,000 square feet.", "12,000 square feet", 12_000, "square foot"),
+    ("Fold in 250g of flour.", "250g", 250, "g"),
+    ("The drone flew at 45 km/h.", "45 km/h", 45, "km/h"),
+    ("Exports reached 2,300 metric tons.", "2,300 metric tons", 2_300, "metric ton"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "unit"), UNITS, ids=[u[1] for u in UNITS])
+def test_a_compact_or_technical_unit_is_read(analyzer, text, surface, value, unit):
+    reading = reading_of(analyzer, text, surface)
+    assert (reading.value, reading.unit) == (value, unit)
+
+
+def test_a_range_of_minutes_glued_to_its_unit_is_one_duration(analyzer):
+    rows = listed(analyzer, "Simmer for 10 – 12min, stirring.")
+    assert [(r["value"], r["unit"], r["shape"]) for r in rows.values()] == [([10, 12], "minute", "duration")]
