@@ -51,8 +51,8 @@ _WORD_UNITS = (
 )
 _WORD_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _WORDNUM = rf"(?:(?:{_WORD_TENS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|{_WORD_UNITS})"
-_SCALE = r"(?:hundred|thousand|million|billion|trillion)"
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_SCALE = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?)"
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?|\d+(?:\.\d+)?)"
 # "3.5bn", "250m", "40k": scale letters glued to the digits
 _ABBR = r"(?:bn|mn|m|k|tn|trn)"
 _NUM = (
@@ -60,7 +60,15 @@ _NUM = (
     rf"|\b(?:{_WORDNUM}|a|an)(?:\s{_SCALE})+\b"
     rf"|\b{_WORDNUM}\b)"
 )
-_CURRENCY_SIGN = r"(?:(?:US|AU|A|C|NZ|HK|S|NT|R)?[$£€¥₹₽₩₺])"
+_CURRENCY_SIGN = (
+    r"(?:(?:(?i:us|au|nz|hk|nt)\s?|(?-i:[ACSR])\s?|[acsr](?=[$]))?[$£€¥₹₽₩₺](?-i:US|AU|A|NZ|HK|C)?(?![a-z])"
+    r"|(?-i:RM|Rs\.?|Y=))"
+)
+#: ISO 4217 codes news writes beside an amount ("USD 350", "115USD", "30 MUSD": M for million).
+_ISO = (
+    r"(?:M?(?:USD|EUR|GBP|JPY|CNY|RMB|AUD|CAD|NZD|HKD|INR|CHF|SGD|MYR|DKK|SEK|NOK|ZAR|KRW|BRL|MXN|TRY|RUB|"
+    r"PLN|CZK|HUF|THB|IDR|PHP|TWD|AED|SAR|NGN|KES|EGP|PKR|BDT|ILS|ARS|CLP|COP|PEN|VND|UAH))"
+)
 _CURRENCY_WORD = (
     r"(?:dollars?|pounds?|euros?|yen|yuan|renminbi|roubles?|rubles?|rupees?|francs?|pesos?|"
     r"cents?|pence|hryvnias?|lira|kronor|krona|koruna|rand|shillings?)"
@@ -115,6 +123,7 @@ _DATE_WORD = re.compile(
 )
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d|21\d\d")
 _HAS_DIGIT = re.compile(r"\d")
+_CURRENCY_PREFIX = re.compile(rf"(?:US|HK|NZ|AU|A|C|S|NT|RM|Rs)\s?\$?|{_ISO}", re.I)
 #: "the first half" of a match: a stretch of time, not a figure.
 _HALF_OF_MATCH = re.compile(r"\b(?:first|second)[\s-]half\b", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
@@ -127,6 +136,8 @@ _HAS_NUMBER = re.compile(rf"\d|\b(?:{_WORD_UNITS}|{_WORD_TENS}|{_SCALE}|first|se
 _RULES: list[tuple[re.Pattern[str], str, bool]] = [
     # $250 million, £3.5bn, US$40, €1.2bn
     (re.compile(rf"{_L}{_CURRENCY_SIGN}\s?{_NUM}{_R}", re.I), "MONEY", True),
+    # USD 350, GBP1.2bn, MAUD 60; 115USD, 50 million USD, 30 MUSD, 75 USD million
+    (re.compile(rf"(?<![\w.,/$£€¥#]){_ISO}\s?{_NUM}{_R}|{_L}{_NUM}\s?{_ISO}(?:\s{_SCALE})?\b"), "MONEY", True),
     # 250 million dollars, 10,000 euros, 50p
     (re.compile(rf"{_L}{_NUM}\s{_CURRENCY_WORD}\b|{_L}\d+p\b", re.I), "MONEY", True),
     # 40 per cent, 70%, 0.25 percentage points, 10-15%
@@ -239,6 +250,7 @@ class _Tokens:
             for i, lower in enumerate(lowers)
             if lower[:1] in _FIRST_CHARS
             or lower in _START_WORDS
+            or (lower[:1] in _MONEY_FIRST and _MONEY_START.match(lower) is not None)
             or (lower in _A_AN and i + 1 < len(lowers) and lowers[i + 1] in _AFTER_A)
         ]
         # "US$40", "HK$3m": a currency sign inside the token
@@ -259,7 +271,11 @@ _START_WORDS = frozenset(
 #: After "a"/"an", these make a figure ("a million", "a third of", "a few hundred").
 _AFTER_A = frozenset("hundred thousand million billion trillion dozen few couple third quarter fifth sixth eighth tenth".split())
 _A_AN = frozenset({"a", "an"})
+_MONEY_FIRST = frozenset("uacnhsrymegjkdiptbzlvwo")
 _FIRST_CHARS = frozenset("0123456789$£€¥₹₽₩₺~")
+#: Tokens that start an amount though they are letters: a currency prefix or ISO code
+#: ("US $12", "HK $2bn", "RM45", "Rs 500 crore", "USD115", "Y=12,400").
+_MONEY_START = re.compile(rf"(?:(?:us|au|a|c|nz|hk|s|nt|r)[$£€¥]?|rm|rs\.?|y=?|(?i:{_ISO}))(?:[\d$£€¥]|$)", re.I)
 _CURRENCY_INSIDE = re.compile(r"\w[$£€¥₹₽₩₺]")
 
 
@@ -349,7 +365,7 @@ def _not_a_figure(doc: Doc, tokens: _Tokens, span: Found) -> bool:
         return True
     if span.end < len(text) and (text[span.end].isalpha() or text[span.end] == "#"):
         return True
-    if re.fullmatch(r"\d[\d.,]*[^\W\d_]\w*", surface) and not _GLUED_OK.fullmatch(surface):
+    if re.fullmatch(r"\d[\d.,]*[^\W\d_]\w*", surface) and not _GLUED_OK.fullmatch(surface) and span.label != "MONEY":
         return True  # "4chan", "3D": the digits belong to the word
     if span.label == "CARDINAL" and re.fullmatch(r"\d+", surface):
         i = tokens.at(span.start)
@@ -503,8 +519,11 @@ def merge_figures(doc: Doc, model: list[Found], text: str | None = None) -> list
             if kind == "entity":
                 inside = rule.start <= span.start and span.end <= rule.end
                 rest = None if inside or not strong else _name_without(text, span, rule)
-                if inside and _HAS_DIGIT.search(text[span.start : span.end]):
-                    drop.append(k)  # "$600bn" is money, not a PERSON "600bn"
+                if inside and (
+                    _HAS_DIGIT.search(text[span.start : span.end])
+                    or (rule.label == "MONEY" and _CURRENCY_PREFIX.fullmatch(text[span.start : span.end]))
+                ):
+                    drop.append(k)  # "$600bn" is money, not a PERSON "600bn"; "US $4" is money, not a GPE
                 elif rest is not None:
                     trim[k] = rest  # "Braga 2-1" as a PERSON: "Braga" stays, the score is a figure
                 else:

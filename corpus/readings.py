@@ -45,7 +45,8 @@ _UNITS = {
     )
 }
 _TENS = {w: 10 * n for n, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if n > 1}
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12,
+           "lakh": 100_000, "lakhs": 100_000, "crore": 10_000_000, "crores": 10_000_000}
 _ABBREVIATIONS = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000, "tn": 10**12, "trn": 10**12}
 _ORDINALS = {
     w: n
@@ -63,14 +64,20 @@ _MULTIPLES = {"doubled": 2, "doubling": 2, "tripled": 3, "trebled": 3, "quadrupl
 _SIGNS = {
     "us$": "USD", "$": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "nz$": "NZD", "hk$": "HKD",
     "s$": "SGD", "nt$": "TWD", "r$": "BRL", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
-    "₽": "RUB", "₩": "KRW", "₺": "TRY",
+    "₽": "RUB", "₩": "KRW", "₺": "TRY", "$us": "USD", "$a": "AUD", "$au": "AUD", "$nz": "NZD", "$hk": "HKD",
+    "$c": "CAD", "rm": "MYR", "rs": "INR", "rs.": "INR", "y=": "JPY",
 }
+#: ISO 4217 codes read as written (RMB is the yuan's other name).
+_ISO_CODES = frozenset(
+    "USD EUR GBP JPY CNY AUD CAD NZD HKD INR CHF SGD MYR DKK SEK NOK ZAR KRW BRL MXN TRY RUB PLN CZK HUF "
+    "THB IDR PHP TWD AED SAR NGN KES EGP PKR BDT ILS ARS CLP COP PEN VND UAH".split()
+)
 #: Currency words: (code, factor) so cents and pence come out in whole units.
 _CURRENCY_WORDS = {
     "dollar": ("USD", 1), "pound": ("GBP", 1), "euro": ("EUR", 1), "yen": ("JPY", 1), "yuan": ("CNY", 1),
     "renminbi": ("CNY", 1), "rouble": ("RUB", 1), "ruble": ("RUB", 1), "rupee": ("INR", 1),
-    "franc": ("CHF", 1), "peso": ("MXN", 1), "cent": ("USD", 0.01), "pence": ("GBP", 0.01),
-    "p": ("GBP", 0.01), "hryvnia": ("UAH", 1), "lira": ("TRY", 1), "kronor": ("SEK", 1),
+    "franc": ("CHF", 1), "peso": ("MXN", 1), "cent": ("cent", 1), "pence": ("penny", 1),
+    "p": ("penny", 1), "penny": ("penny", 1), "ringgit": ("MYR", 1), "won": ("KRW", 1), "real": ("BRL", 1), "hryvnia": ("UAH", 1), "lira": ("TRY", 1), "kronor": ("SEK", 1),
     "krona": ("SEK", 1), "rand": ("ZAR", 1), "shilling": ("KES", 1), "koruna": ("CZK", 1),
 }
 _MEASURES = {
@@ -99,9 +106,13 @@ _DURATIONS = {"second": "second", "minute": "minute", "hour": "hour", "day": "da
               "min": "minute", "mins": "minute", "hr": "hour", "hrs": "hour", "sec": "second", "secs": "second"}
 _PEOPLE = {"people", "person", "persons", "individuals", "individual"}
 
-_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?|\d+(?:\.\d+)?")
 _WORD = re.compile(r"[^\W\d_]+(?:[/°][^\W\d_]+)?|°[CF]|\d+(?:[.,]\d+)*|[$£€¥₹₽₩₺%]|-|–|—", re.I)
-_SIGN = re.compile(r"(?:US|AU|A|C|NZ|HK|S|NT|R)?[$£€¥₹₽₩₺]")
+_SIGN = re.compile(
+    r"(?:(?i:us|au|nz|hk|nt)\s?|[ACSR]\s?|[acsr](?=[$]))?[$£€¥₹₽₩₺](?:US|AU|A|NZ|HK|C)?(?![a-z])"
+    r"|\bRM(?=\s?\d)|\bRs\.?(?=\s?\d)|\bY="
+)
+_ISO_WORD = re.compile(r"(?<![A-Za-z])(M?)(" + "|".join(sorted(_ISO_CODES | {"RMB"})) + r")(?![A-Za-z])", re.I)
 _PERCENT = re.compile(r"%|\bper\s?cent\b|\bpercent\b|\bpc\b", re.I)
 _POINTS = re.compile(r"\bpercentage\s+points?\b", re.I)
 _ONE_IN = re.compile(r"\b(\w+)\s+in\s+(\w+)\b", re.I)
@@ -300,7 +311,11 @@ def _unit_words(words: str) -> str | None:
 def _currency(core: str) -> tuple[str, float] | None:
     sign = _SIGN.search(core)
     if sign is not None:
-        return _SIGNS.get(sign.group().lower(), "USD"), 1.0
+        return _SIGNS.get(re.sub(r"\s", "", sign.group().lower()), "USD"), 1.0
+    code = _ISO_WORD.search(core)
+    if code is not None and (code.group(2).isupper() or code.group(2).lower() in {"usd", "eur", "gbp", "rmb"}):
+        name = code.group(2).upper()
+        return ("CNY" if name == "RMB" else name), (1_000_000.0 if code.group(1) else 1.0)
     for word in reversed(_tokens(core)):
         lower = _singular(word)
         if lower in _CURRENCY_WORDS:
@@ -348,9 +363,13 @@ def _range_parts(core: str) -> tuple[str, str] | None:
     return None
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=[\d$£€¥₹₽₩₺]|(?:US|HK|C|A)\s?\$)", re.I)
+
+
 def read_value(surface: str, label: str, after: str = "") -> tuple[Value | None, str | None, bool]:
     """(value, unit, vague) of a figure's words; ``after`` is the text right after it."""
     core = _strip_approximator(surface.strip())
+    core = _LEADING_ARTICLE.sub("", core)  # "a $48.2 million contract", "the 59.2 %"
     lower = " ".join(core.lower().split())
     vague = _vague(lower)
     if vague is not None:
@@ -394,12 +413,12 @@ def read_value(surface: str, label: str, after: str = "") -> tuple[Value | None,
                 low_value *= scale
             return (tidy(low_value), tidy(high_value)), unit, False
     currency = None if _PERCENT.search(core) else _currency(core)
-    stripped = _SIGN.sub(" ", core)
+    stripped = _ISO_WORD.sub(" ", _SIGN.sub(" ", core)) if currency is not None else core
     value, unit = _number_of(stripped, after)
     if currency is not None and value is not None:
         return tidy(value * currency[1]), currency[0], False
     if currency is not None and re.fullmatch(r"\s*\d+(?:\.\d+)?p\s*", core):
-        return tidy(float(core.strip()[:-1]) * 0.01), "GBP", False
+        return tidy(float(core.strip()[:-1])), "penny", False
     if value is None:
         return None, unit, False
     return tidy(value), unit, False

@@ -98,3 +98,37 @@ def test_a_compact_or_technical_unit_is_read(analyzer, text, surface, value, uni
 def test_a_range_of_minutes_glued_to_its_unit_is_one_duration(analyzer):
     rows = listed(analyzer, "Simmer for 10 – 12min, stirring.")
     assert [(r["value"], r["unit"], r["shape"]) for r in rows.values()] == [([10, 12], "minute", "duration")]
+
+
+# --- money in its many spellings ----------------------------------------------------
+
+MONEY = [
+    ("The trust manages $US18 billion.", "$US18 billion", 18_000_000_000, "USD"),
+    ("A taxi to town costs US $32.50.", "US $32.50", 32.5, "USD"),
+    ("The port cost HK $6.2 billion.", "HK $6.2 billion", 6_200_000_000, "HKD"),
+    ("Seats are A$85 each.", "A$85", 85, "AUD"),
+    ("A ticket is Y=8,600.", "Y=8,600", 8_600, "JPY"),
+    ("Lunch costs RM18 near the office.", "RM18", 18, "MYR"),
+    ("The fare is € 22 one way.", "€ 22", 22, "EUR"),
+    ("The firm raised £2.8m from investors.", "£2.8m", 2_800_000, "GBP"),
+    ("The ministry set aside Rs 650 crore.", "Rs 650 crore", 6_500_000_000, "INR"),
+    ("The bank lent USD 420 million.", "USD 420 million", 420_000_000, "USD"),
+    ("The licence fee is 310EUR a year.", "310EUR", 310, "EUR"),
+    ("Losses reached 12 MUSD.", "12 MUSD", 12_000_000, "USD"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "unit"), MONEY, ids=[m[1] for m in MONEY])
+def test_money_in_its_spellings_reads_an_iso_code(analyzer, text, surface, value, unit):
+    reading = reading_of(analyzer, text, surface)
+    assert (reading.value, reading.unit) == (value, unit)
+
+
+def test_minor_units_are_kept_as_written(analyzer):
+    text = "A loaf is 95p here and 60 cents there."
+    assert (reading_of(analyzer, text, "95p").value, reading_of(analyzer, text, "95p").unit) == (95, "penny")
+    assert (reading_of(analyzer, text, "60 cents").value, reading_of(analyzer, text, "60 cents").unit) == (60, "cent")
+
+
+def test_an_article_before_an_amount_is_not_read_as_one(analyzer):
+    assert reading_of(analyzer, "They signed a $12.4 million deal.", "$12.4 million").value == 12_400_000
