@@ -134,6 +134,9 @@ _HAS_NUMBER = re.compile(rf"\d|\b(?:{_WORD_UNITS}|{_WORD_TENS}|{_SCALE}|first|se
 # to the earlier rule. "Strong" shapes also beat a model DATE/TIME that has date words.
 
 _RULES: list[tuple[re.Pattern[str], str, bool]] = [
+    # +0.4%, -0.9%, $-12.3bn, -£4m: a change written with its sign
+    (re.compile(rf"(?<![\w.,/%)\]])[+\-−](?:{_CURRENCY_SIGN}\s?)?{_NUM}{_PERCENT}?(?![\w-])", re.I), "PERCENT", True),
+    (re.compile(rf"{_L}{_CURRENCY_SIGN}\s?[+\-−]{_NUM}{_R}", re.I), "MONEY", True),
     # $250 million, £3.5bn, US$40, €1.2bn
     (re.compile(rf"{_L}{_CURRENCY_SIGN}\s?{_NUM}{_R}", re.I), "MONEY", True),
     # USD 350, GBP1.2bn, MAUD 60; 115USD, 50 million USD, 30 MUSD, 75 USD million
@@ -272,7 +275,7 @@ _START_WORDS = frozenset(
 _AFTER_A = frozenset("hundred thousand million billion trillion dozen few couple third quarter fifth sixth eighth tenth".split())
 _A_AN = frozenset({"a", "an"})
 _MONEY_FIRST = frozenset("uacnhsrymegjkdiptbzlvwo")
-_FIRST_CHARS = frozenset("0123456789$£€¥₹₽₩₺~")
+_FIRST_CHARS = frozenset("0123456789$£€¥₹₽₩₺~+-−")
 #: Tokens that start an amount though they are letters: a currency prefix or ISO code
 #: ("US $12", "HK $2bn", "RM45", "Rs 500 crore", "USD115", "Y=12,400").
 _MONEY_START = re.compile(rf"(?:(?:us|au|a|c|nz|hk|s|nt|r)[$£€¥]?|rm|rs\.?|y=?|(?i:{_ISO}))(?:[\d$£€¥]|$)", re.I)
@@ -564,7 +567,37 @@ def merge_figures(doc: Doc, model: list[Found], text: str | None = None) -> list
         if result and span.start < result[-1].end:
             continue  # defensive: keep spans disjoint
         result.append(span)
-    return result
+    return _from_to(text, result)
+
+
+#: "from $1,200 to $950", "ranging from 3 to 5 km": the words around two figures that make one.
+_FROM_BEFORE = re.compile(r"\bfrom\s+$", re.I)
+_TO_BETWEEN = re.compile(r"\s+to\s+")
+_ENDS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY", "COUNT"})
+
+
+def _from_to(text: str, spans: list[Found]) -> list[Found]:
+    """Two figures said as ``from X to Y`` become one span (the change or range from X to Y)."""
+    merged: list[Found] = []
+    k = 0
+    while k < len(spans):
+        span = spans[k]
+        nxt = spans[k + 1] if k + 1 < len(spans) else None
+        if (
+            nxt is not None
+            and span.label in _ENDS
+            and nxt.label in _ENDS
+            and _TO_BETWEEN.fullmatch(text, span.end, nxt.start)
+        ):
+            before = _FROM_BEFORE.search(text, max(0, span.start - 8), span.start)
+            if before is not None and (not merged or merged[-1].end <= before.start()):
+                label = nxt.label if nxt.label != "CARDINAL" else span.label
+                merged.append(Found(before.start(), nxt.end, label))
+                k += 2
+                continue
+        merged.append(span)
+        k += 1
+    return merged
 
 
 def doc_spans(doc: Doc, text: str | None = None) -> list[Found]:

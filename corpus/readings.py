@@ -133,6 +133,14 @@ _FALL_BEFORE = re.compile(
     r"(?:\s+by)?\s+$",
     re.I,
 )
+_BY = re.compile(r"\bby\s+$", re.I)
+_BY_VERB = re.compile(
+    r"\b(?:(?P<up>rais(?:e|es|ed|ing)|lift(?:s|ed|ing)?|hik(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|boost(?:s|ed|ing)?|"
+    r"push(?:es|ed|ing)?\s+up|put(?:s|ting)?\s+up|grow(?:s|n)?|grew|expand(?:s|ed|ing)?|extend(?:s|ed|ing)?|rose|rise[sn]?|up)"
+    r"|(?P<down>cut(?:s|ting)?|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|slash(?:es|ed|ing)?|trim(?:s|med|ming)?|"
+    r"shrink(?:s|ing)?|shrank|decreas(?:e|es|ed|ing)|fell|fall(?:s|en)?|drop(?:s|ped|ping)?|down|curb(?:s|ed|ing)?))\b",
+    re.I,
+)
 _RISE_AFTER = re.compile(r"^[\s-]*(?:rise|increase|jump|gain|growth|hike|uplift|surge|higher|more)\b", re.I)
 _FALL_AFTER = re.compile(r"^[\s-]*(?:fall|drop|decline|decrease|cut|reduction|loss|slump|lower|fewer|less)\b", re.I)
 #: "m" after a number is metres, not million, before these words.
@@ -335,6 +343,12 @@ def _change(text: str, start: int, end: int, surface: str) -> Change | None:
         return "up"
     if _FALL_BEFORE.search(before) or _FALL_AFTER.match(after):
         return "down"
+    if _BY.search(before):
+        # "raise fares by 8%", "cut the grant by 15%": the verb stands a few words before "by"
+        clause = re.split(r"[,;:.!?]", text[max(0, start - 60) : start])[-1]
+        verbs = [(m.start(), m.lastgroup) for m in _BY_VERB.finditer(clause)]
+        if verbs:
+            return "up" if verbs[-1][1] == "up" else "down"
     if _MORE.match(surface):
         return ">"
     if _LESS.match(surface):
@@ -361,6 +375,26 @@ def _range_parts(core: str) -> tuple[str, str] | None:
     if match and not re.search(r"(?:year|month|week|day)s?[\s-]old", core, re.I):
         return match.group(1), match.group(2)
     return None
+
+
+_SIGNED = re.compile(r"^(?:[$£€¥₹]|[A-Z]{1,2}\$)?\s?([+\-−])\s?(?=[$£€¥₹]?\d)")
+_FROM_TO = re.compile(r"from\s+(.+?)\s+to\s+(.+)", re.I | re.S)
+#: Before "from X to Y": words that make it a span of values, not a change.
+_RANGE_BEFORE = re.compile(r"\b(?:range[sd]?|ranging|var(?:y|ies|ied|ying)|anywhere|spann?(?:s|ed|ing)?|costs?|priced)\s+$", re.I)
+
+
+def _read_from_to(text: str, start: int, match: re.Match[str], label: str) -> Reading | None:
+    """``from X to Y``: a change from X to Y (both ends in the order said, and the direction),
+    or a range when the words before say so ("prices range from $250,000 to $2.5 million")."""
+    low, low_unit, _ = read_value(match.group(1), label)
+    high, high_unit, _ = read_value(match.group(2), label)
+    if not isinstance(low, (int, float)) or not isinstance(high, (int, float)):
+        return None
+    unit = high_unit or low_unit
+    if _RANGE_BEFORE.search(text, max(0, start - 16), start):
+        return Reading(value=(tidy(min(low, high)), tidy(max(low, high))), unit=unit, change="=", shape="range")
+    change: Change = "up" if high > low else "down" if high < low else "="
+    return Reading(value=(tidy(low), tidy(high)), unit=unit, change=change, shape="from-to")
 
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=[\d$£€¥₹₽₩₺]|(?:US|HK|C|A)\s?\$)", re.I)
@@ -436,7 +470,12 @@ def read_span(
     after = text[end : end + 24]
     if label in {"DATE", "TIME"}:
         return _duration(surface, text[end : end + 16], text[max(0, start - 12) : start])
-    value, unit, vague = read_value(surface, label, after)
+    from_to = _FROM_TO.fullmatch(surface)
+    if from_to is not None:
+        return _read_from_to(text, start, from_to, label)
+    signed = _SIGNED.match(surface)
+    unsigned = surface if signed is None else surface[: signed.start(1)] + surface[signed.end(1) :]
+    value, unit, vague = read_value(unsigned, label, after)
     if value is None:
         return None
     change = _change(text, start, end, surface)
@@ -451,6 +490,10 @@ def read_span(
     if label not in {"CARDINAL", "COUNT", "RANGE", "PERCENT"}:
         counted = None  # money, measures, ages, scores and ranks count nothing
     shape: Shape = "score" if label == "SCORE" else "range" if isinstance(value, tuple) else "value"
+    if signed is not None and isinstance(value, (int, float)):
+        # "+0.4%", "-0.9%", "$-12.3bn": the value keeps its sign, the change says which way
+        value = tidy(-abs(value)) if signed.group(1) in "-−" else value
+        change, shape = ("down" if value < 0 else "up"), "signed"
     if unit in _TIME_UNITS and label not in {"AGE", "ORDINAL"} and shape != "score":
         shape = "duration"  # "a 30-year bond", "11-year lull": a stretch of time
     return Reading(value=value, unit=unit, change=change, counted=counted, shape=shape)

@@ -132,3 +132,52 @@ def test_minor_units_are_kept_as_written(analyzer):
 
 def test_an_article_before_an_amount_is_not_read_as_one(analyzer):
     assert reading_of(analyzer, "They signed a $12.4 million deal.", "$12.4 million").value == 12_400_000
+
+
+# --- signs and changes --------------------------------------------------------------
+
+SIGNED = [
+    ("Gold ended the session +0.8%.", "+0.8%", 0.8, "percent", "up"),
+    ("The DAX closed -1.4% after the vote.", "-1.4%", -1.4, "percent", "down"),
+    ("The insurer booked $-2.6bn in the quarter.", "$-2.6bn", -2_600_000_000, "USD", "down"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "unit", "change"), SIGNED, ids=[s[1] for s in SIGNED])
+def test_a_signed_change_keeps_its_sign(analyzer, text, surface, value, unit, change):
+    reading = reading_of(analyzer, text, surface)
+    assert (reading.value, reading.unit, reading.change, reading.shape) == (value, unit, change, "signed")
+
+
+BY = [
+    ("The council will raise parking charges by 9%.", "9%", "up"),
+    ("The board agreed to cut the budget by 14%.", "14%", "down"),
+    ("The bank lifted its main rate by 0.75 percentage points.", "0.75 percentage points", "up"),
+    ("Ministers want to reduce waiting lists by 20,000.", "20,000", "down"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "change"), BY, ids=[b[1] for b in BY])
+def test_a_verb_with_an_object_before_by_gives_the_change(analyzer, text, surface, change):
+    assert reading_of(analyzer, text, surface).change == change
+
+
+def test_a_change_from_one_value_to_another_has_both_ends_and_a_direction(analyzer):
+    text = "Bus fares went from £2.40 to £2.90 this spring."
+    reading = reading_of(analyzer, text, "from £2.40 to £2.90")
+    assert (reading.value, reading.unit, reading.change, reading.shape) == ((2.4, 2.9), "GBP", "up", "from-to")
+    text = "Unemployment eased from 5.2 percent to 4.8 percent."
+    reading = reading_of(analyzer, text, "from 5.2 percent to 4.8 percent")
+    assert (reading.value, reading.change, reading.shape) == ((5.2, 4.8), "down", "from-to")
+
+
+def test_prices_that_range_from_one_value_to_another_are_a_range(analyzer):
+    text = "Cabins range from $90,000 to $1.2 million."
+    reading = reading_of(analyzer, text, "from $90,000 to $1.2 million")
+    assert (reading.value, reading.change, reading.shape) == ((90_000, 1_200_000), "=", "range")
+
+
+def test_a_hyphen_inside_a_name_or_a_score_is_no_sign(analyzer):
+    text = "Covid-19 wards filled up and the hosts won 4-1."
+    _, analysis = spans_of(analyzer, text)
+    assert not [s for s in analysis.spans if s.reading is not None and s.reading.shape == "signed"]
