@@ -78,7 +78,8 @@ _UNIT = (
     r"centimet(?:re|er)s?|millimet(?:re|er)s?|kg|kilos?|kilogram(?:me)?s?|grams?|grammes?|"
     r"milligrams?|micrograms?|mg|μg|µg|ml|millilit(?:re|er)s?|"
     r"tonnes?|(?:metric\s)?tons?|lbs?|ounces?|oz|feet|foot|ft|inch(?:es)?|acres?|hectares?|"
-    r"lit(?:re|er)s?|gallons?|barrels?|bpd|mph|km/hr?|kph|kmph|knots|degrees(?:\s(?:Celsius|Fahrenheit))?|"
+    r"lit(?:re|er)s?|gallons?|barrels?|bpd|mph|km/hr?|kph|kmph|knots|"
+    r"deg(?:rees?|\.)?(?:\s(?:Celsius|Celcius|Centigrade|Fahrenheit|C|F)\b)?|Fahrenheit|Celsius|Celcius|Centigrade|"
     r"°[CF]|MW|GW|kW|kWh|MWh|GWh|TWh|megawatts?|gigawatts?|kilowatts?|volts?|GB|TB|MB|"
     r"Mbps|Gbps|kbps|GHz|MHz|kHz|Hz|bhp|hp|horsepower|Nm|newton[\s-]met(?:re|er)s?|rpm|mAh|"
     r"calories|storeys?))"
@@ -123,7 +124,8 @@ _DATE_WORD = re.compile(
 )
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d|21\d\d")
 _HAS_DIGIT = re.compile(r"\d")
-_CURRENCY_PREFIX = re.compile(rf"(?:US|HK|NZ|AU|A|C|S|NT|RM|Rs)\s?\$?|{_ISO}", re.I)
+#: Names the model gives to what is part of an amount: a currency prefix or code, a temperature scale.
+_CURRENCY_PREFIX = re.compile(rf"(?:US|HK|NZ|AU|A|C|S|NT|RM|Rs)\s?\$?|{_ISO}|Fahrenheit|Celsius|Centigrade", re.I)
 #: "the first half" of a match: a stretch of time, not a figure.
 _HALF_OF_MATCH = re.compile(r"\b(?:first|second)[\s-]half\b", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
@@ -135,7 +137,9 @@ _HAS_NUMBER = re.compile(rf"\d|\b(?:{_WORD_UNITS}|{_WORD_TENS}|{_SCALE}|first|se
 
 _RULES: list[tuple[re.Pattern[str], str, bool]] = [
     # +0.4%, -0.9%, $-12.3bn, -£4m: a change written with its sign
-    (re.compile(rf"(?<![\w.,/%)\]])[+\-−](?:{_CURRENCY_SIGN}\s?)?{_NUM}{_PERCENT}?(?![\w-])", re.I), "PERCENT", True),
+    (re.compile(rf"(?<![\w.,/%)\]])[+\-−]{_NUM}{_PERCENT}(?![\w-])", re.I), "PERCENT", True),
+    (re.compile(rf"(?<![\w.,/%)\]])[+\-−]{_NUM}(?:\s|-)?{_UNIT}(?![\w])", re.I), "QUANTITY", True),
+    (re.compile(rf"(?<![\w.,/%)\]])[+\-−]{_CURRENCY_SIGN}\s?{_NUM}{_R}", re.I), "MONEY", True),
     (re.compile(rf"{_L}{_CURRENCY_SIGN}\s?[+\-−]{_NUM}{_R}", re.I), "MONEY", True),
     # $250 million, £3.5bn, US$40, €1.2bn
     (re.compile(rf"{_L}{_CURRENCY_SIGN}\s?{_NUM}{_R}", re.I), "MONEY", True),
@@ -524,7 +528,7 @@ def merge_figures(doc: Doc, model: list[Found], text: str | None = None) -> list
                 rest = None if inside or not strong else _name_without(text, span, rule)
                 if inside and (
                     _HAS_DIGIT.search(text[span.start : span.end])
-                    or (rule.label == "MONEY" and _CURRENCY_PREFIX.fullmatch(text[span.start : span.end]))
+                    or (rule.label in {"MONEY", "QUANTITY"} and _CURRENCY_PREFIX.fullmatch(text[span.start : span.end]))
                 ):
                     drop.append(k)  # "$600bn" is money, not a PERSON "600bn"; "US $4" is money, not a GPE
                 elif rest is not None:

@@ -306,8 +306,12 @@ def _unit_words(words: str) -> str | None:
     whole = " ".join([*words.split()[:-1], singular])
     if whole in _MEASURES:
         return _MEASURES[whole]
-    if words.startswith("degrees"):
-        return _MEASURES.get(words, "degree")
+    if re.search(r"\b(?:fahrenheit|f)$", words) and re.match(r"(?:deg|fahrenheit|f$)", words):
+        return "°F"
+    if re.search(r"\b(?:celsius|celcius|centigrade|c)$", words) and re.match(r"(?:deg|cel|cent|c$)", words):
+        return "°C"
+    if re.fullmatch(r"deg(?:rees?|\.)?", words):
+        return "degree"
     for table in (_MEASURES, _DURATIONS):
         if singular in table:
             return table[singular]
@@ -458,6 +462,45 @@ def read_value(surface: str, label: str, after: str = "") -> tuple[Value | None,
     return tidy(value), unit, False
 
 
+_TEMPERATURE_CUES = re.compile(
+    r"\b(?:temperatures?|fever|thermometer|weather|forecast|heat(?:wave)?|hot|hotter|warm|warmer|cold|colder|"
+    r"chilly|freez\w*|oven|degrees outside|outside|high of|low of|body|boil\w*|mercury|climate)\b",
+    re.I,
+)
+_WEIGHT_CUES = re.compile(
+    r"\b(?:weigh\w*|heav\w*|light(?:er|est)?|lose|losing|lost|gain\w*|pounds? of|lbs?|kg|kilos?|obes\w*|diet\w*|"
+    r"born|baby|fish|catch|caught|scales?|stone)\b",
+    re.I,
+)
+_MONEY_CUES = re.compile(
+    r"[£$€]|\b(?:cost\w*|pa(?:y|id|ys)|price\w*|worth|spen[dt]\w*|sterling|bought|buy\w*|s[eo]ll\w*|sold|fund\w*|"
+    r"salar\w*|fine[ds]?|tax\w*|budget\w*|wages?|earn\w*|loan\w*|debt\w*|bill\w*|million|billion|fee\w*|charg\w*)\b",
+    re.I,
+)
+_WEIGHS_BEFORE = re.compile(r"\bweigh(?:s|ed|ing)?\s+(?:in\s+at\s+|about\s+|around\s+|just\s+)?$", re.I)
+_TEMPERATURE_BEFORE = re.compile(r"\b(?:fever|temperature)\s+(?:of|at|reached|hit|was|is)\s+(?:about\s+|around\s+)?$", re.I)
+
+
+def _unit_from_context(text: str, start: int, end: int, surface: str, unit: str | None, value: Value) -> str | None:
+    """A unit the words around a figure settle: ``a fever of 102 degrees`` is Fahrenheit,
+    ``he weighs 180`` and ``lost 20 pounds`` are pounds of weight, not sterling."""
+    window = text[max(0, start - 80) : end + 40]
+    number = value if isinstance(value, (int, float)) else None
+    if unit == "degree" or (unit is None and _TEMPERATURE_BEFORE.search(text, max(0, start - 30), start)):
+        if number is not None and _TEMPERATURE_CUES.search(window):
+            # people say the temperatures of weather, bodies and ovens in °F from about 45 up
+            return "°F" if number >= 45 else "°C"
+        return unit
+    if unit == "GBP" and re.search(r"\bpounds?\b", surface, re.I) and not re.search(r"[£]|illion|bn\b", surface):
+        before = text[max(0, start - 60) : start]
+        if _WEIGHT_CUES.search(window) and not _MONEY_CUES.search(before + " " + text[end : end + 30]):
+            return "lb"
+        return unit
+    if unit is None and _WEIGHS_BEFORE.search(text, max(0, start - 24), start):
+        return "lb"
+    return unit
+
+
 def read_span(
     text: str, start: int, end: int, label: str, counted: str | None = None, head: str | None = None
 ) -> Reading | None:
@@ -485,6 +528,7 @@ def read_span(
         change = "up" if value > 1 else "down"  # "doubled", "halved"
     if change is None:
         change = "~" if vague else "="
+    unit = _unit_from_context(text, start, end, surface, unit, value)
     if unit is None and head is not None:
         unit = "people" if head.lower() in _PEOPLE else _singular(head)
     if label not in {"CARDINAL", "COUNT", "RANGE", "PERCENT"}:

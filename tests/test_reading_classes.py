@@ -181,3 +181,23 @@ def test_a_hyphen_inside_a_name_or_a_score_is_no_sign(analyzer):
     text = "Covid-19 wards filled up and the hosts won 4-1."
     _, analysis = spans_of(analyzer, text)
     assert not [s for s in analysis.spans if s.reading is not None and s.reading.shape == "signed"]
+
+
+# --- a bare number's unit from its context ------------------------------------------
+
+
+def test_a_fever_in_degrees_is_fahrenheit_and_a_cold_night_celsius(analyzer):
+    assert reading_of(analyzer, "The boy ran a fever of 104 degrees overnight.", "104 degrees").unit == "°F"
+    assert reading_of(analyzer, "The temperature fell to 3 degrees at night.", "3 degrees").unit == "°C"
+
+
+def test_a_weight_in_pounds_is_not_sterling(analyzer):
+    assert reading_of(analyzer, "The heavyweight weighs 243, the most in the division.", "243").unit == "lb"
+    assert reading_of(analyzer, "She lost 30 pounds on the new diet.", "30 pounds").unit == "lb"
+    assert reading_of(analyzer, "The fine was 300 pounds.", "300 pounds").unit == "GBP"
+
+
+def test_degrees_with_a_scale_written_after_them(analyzer):
+    assert reading_of(analyzer, "The lake was 61 degree Fahrenheit.", "61 degree Fahrenheit").unit == "°F"
+    assert reading_of(analyzer, "Set it to 180 deg C.", "180 deg C").unit == "°C"
+    assert reading_of(analyzer, "It was -12 degrees Celsius in the hills.", "-12 degrees Celsius").value == -12
