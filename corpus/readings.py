@@ -558,7 +558,15 @@ def _duration(surface: str, after: str = "", before: str = "") -> Reading | None
     match = _DURATION.search(surface)
     if match is None:
         return None
+    if _CALENDAR.search(surface[: match.start()]):
+        return None  # "June 3, 2019 after a decade": the span is a date first
     number = match.group("number").strip(" -").lower()
+    span_of = _DURATION_RANGE.search(surface, 0, match.end())
+    if span_of is not None and span_of.end() >= match.start("number"):
+        # "11–14 years", "3 to 5 days": a range of lengths
+        low, high = _clean(span_of.group(1)), _clean(span_of.group(2))
+        unit = _DURATIONS.get(_singular(match.group("unit")), "century")
+        return Reading(value=(tidy(low), tidy(high)), unit=unit, change="=", shape="duration")
     if number in {"a", "an"} and (
         _POINT_IN_TIME.search(surface[match.end() :] + " " + after)
         or not (match.group("approx") or _LENGTH_BEFORE.search(before + " " + surface[: match.start()]))
@@ -578,6 +586,13 @@ def _duration(surface: str, after: str = "", before: str = "") -> Reading | None
         return Reading(value=(vague[0], vague[1]), unit=unit, change="~", shape="duration")
     return Reading(value=tidy(value), unit=unit, change=change, shape="duration")
 
+
+_CALENDAR = re.compile(
+    r"\b(?:1[5-9]\d\d|20\d\d|jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.I,
+)
+_DURATION_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s?(?:-|–|—|to)\s?(\d+(?:\.\d+)?)")
 
 #: After "a year", "an hour": words that make it a point in time, not a length.
 _POINT_IN_TIME = re.compile(r"^\s*(?:ago|earlier|later|from now)\b", re.I)
