@@ -379,11 +379,47 @@ def _not_a_figure(doc: Doc, tokens: _Tokens, span: Found) -> bool:
         j = tokens.at(span.end - 1)
         prev = doc[i - 1] if i > 0 else None
         nxt = doc[j + 1] if j + 1 < len(doc) else None
-        if prev is not None and prev.tag_ == "NNP" and prev.is_title and prev.lower_ not in _NOT_NAME_BEFORE:
-            return True
+        if prev is not None and prev.tag_ == "NNP" and _name_like(prev) and prev.lower_ not in _NOT_NAME_BEFORE:
+            return True  # "Internet Explorer 6", "FTSE 100", "Nikkei 225"
         if nxt is not None and nxt.tag_ == "NNP" and nxt.is_title and nxt.lower_ not in _NOT_NAME_BEFORE:
             return True
+    if _YEAR.fullmatch(surface.rstrip("′’'s")) and re.match(r"[′’']s\b", text[span.end - 2 : span.end + 2].lstrip("0123456789")):
+        return True  # "2023′s best seller": a year, not a count
+    if re.fullmatch(r"[′’']s", text[span.end : span.end + 2]) and _YEAR.fullmatch(surface):
+        return True
+    if re.fullmatch(r"\d+M", surface):
+        # "3M" the company: a capital M glued to a whole number, not before a noun it counts
+        j = tokens.at(span.end - 1)
+        nxt = doc[j + 1] if j + 1 < len(doc) else None
+        if nxt is None or not nxt.tag_.startswith("NN") or nxt.tag_ == "NNP":
+            return True
+    name = _HYPHEN_NAME.match(text, span.end)
+    if name is not None and not _DATE_WORD.fullmatch(name.group(1)) and name.group(1).lower() not in _PART_WORDS:
+        nxt = doc[tokens.at(name.start(1))]
+        if nxt.tag_ == "NNP":
+            return True  # "7-Eleven", "4-H": the number starts a name
+    if surface in {"One", "one"} and span.start == _sentence_start(doc, tokens, span.start):
+        i = tokens.at(span.start)
+        nxt = doc[i + 1] if i + 1 < len(doc) else None
+        if nxt is not None and (nxt.lower_ == "of" or nxt.tag_ in {"MD", "RB", "PRP", "VBZ", "VBD", "VBP"}):
+            return True  # "One of the wardens said", "One might argue": a pronoun, not a count
     return False
+
+
+_HYPHEN_NAME = re.compile(r"-([A-Z][a-z]+)\b")
+#: Words after "N-" that keep the number a figure ("3-Year", "10-Point plan", "4-Star").
+_PART_WORDS = frozenset("old point star man woman member seat storey story page mile metre meter foot inch game run".split())
+
+
+def _name_like(token) -> bool:
+    """A token written as a name: ``Explorer`` or ``FTSE`` (capitals, two letters or more)."""
+    return token.is_title or (token.is_upper and len(token.text) > 1 and token.is_alpha)
+
+
+def _sentence_start(doc: Doc, tokens: _Tokens, char: int) -> int:
+    """Where the sentence holding ``char`` starts (a doc offset)."""
+    token = doc[tokens.at(char)]
+    return token.sent.start_char if doc.has_annotation("SENT_START") else -1
 
 
 def _only_years(text: str) -> bool:

@@ -201,3 +201,30 @@ def test_degrees_with_a_scale_written_after_them(analyzer):
     assert reading_of(analyzer, "The lake was 61 degree Fahrenheit.", "61 degree Fahrenheit").unit == "°F"
     assert reading_of(analyzer, "Set it to 180 deg C.", "180 deg C").unit == "°C"
     assert reading_of(analyzer, "It was -12 degrees Celsius in the hills.", "-12 degrees Celsius").value == -12
+
+
+# --- things that are not figures ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "not_figure"),
+    [
+        ("The Nikkei 225 slipped in early trade.", "225"),
+        ("Shares of 3M and 7-Eleven moved little.", "3M"),
+        ("Shares of 3M and 7-Eleven moved little.", "7"),
+        ("Critics called it 2022′s worst film.", "2022"),
+        ("One of the porters said the lift was broken.", "One"),
+        ("One might think the vote was close.", "One"),
+        ("Buyers waited for the Galaxy S25 all week.", "25"),
+        ("The Airbus A350 was delayed.", "350"),
+    ],
+)
+def test_names_years_and_pronouns_are_not_figures(analyzer, text, not_figure):
+    _, analysis = spans_of(analyzer, text)
+    figures = [text[s.start : s.end] for s in analysis.spans if s.kind == "figure"]
+    assert not [f for f in figures if not_figure in f], figures
+
+
+def test_a_sentence_that_starts_with_a_count_keeps_it(analyzer):
+    reading = reading_of(analyzer, "One worker was hurt. Three more were treated.", "One")
+    assert reading.value == 1
