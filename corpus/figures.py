@@ -82,11 +82,13 @@ _UNIT = (
     r"deg(?:rees?|\.)?(?:\s(?:Celsius|Celcius|Centigrade|Fahrenheit|C|F)\b)?|Fahrenheit|Celsius|Celcius|Centigrade|"
     r"°[CF]|MW|GW|kW|kWh|MWh|GWh|TWh|megawatts?|gigawatts?|kilowatts?|volts?|GB|TB|MB|"
     r"Mbps|Gbps|kbps|GHz|MHz|kHz|Hz|bhp|hp|horsepower|Nm|newton[\s-]met(?:re|er)s?|rpm|mAh|"
-    r"calories|storeys?))"
+    r"calories|storeys?|cups?|tablespoons?|teaspoons?|tbsp|tsp|km2|m2))"
 )
 #: Unit letters that count only glued to the number ("40g", "25min", "100t", "24703m2"):
 #: spaced, they are words ("40 g" is rare, "25 min" is read by the model).
 _GLUED_UNIT = r"(?:g|t|l|min|mins|hrs?|secs?|m2|km2|sqm|ms)"
+#: A fraction in digits, alone or after a whole number ("10 1/2", "3/4", "½", "2½").
+_FRACTION = r"(?:(?:\d+\s)?\d{1,2}/\d{1,2}(?![/\d])|\d*[½¼¾⅓⅔⅛])"
 _PERCENT = r"(?:%|\s?per\s?cent\b|\s?percent\b|\s?percentage\spoints?\b|\s?pc\b)"
 # Left edge: not inside a word, a decimal, a code like "Covid-19" or an amount.
 _L = r"(?<![\w.,/\-$£€¥#])"
@@ -153,6 +155,8 @@ _RULES: list[tuple[re.Pattern[str], str, bool]] = [
     (re.compile(rf"{_L}(?:\d{{1,3}}|{_WORDNUM})[\s-](?:year|month|week|day)s?[\s-]old\b", re.I), "AGE", True),
     # 2.5 metres, 10-tonne, 41C, three tonnes
     (re.compile(rf"{_L}{_NUM}(?:\s|-)?{_UNIT}(?![\w])", re.I), "QUANTITY", False),
+    # 10 1/2 miles, 1/4 mile, ½ teaspoon, 7 3/4 %: a fraction before its unit
+    (re.compile(rf"{_L}{_FRACTION}(?:\s|-)?(?:{_UNIT}(?![\w])|{_PERCENT})", re.I), "QUANTITY", False),
     (re.compile(rf"{_L}\d+(?:\.\d+)?°?[CF]\b"), "QUANTITY", False),
     # 40g, 25min, 20 – 25min, 100t: a unit glued to the number
     (re.compile(rf"{_L}(?:{_DIGITS}\s?[-–]\s?)?{_DIGITS}{_GLUED_UNIT}\b"), "QUANTITY", False),
@@ -279,7 +283,7 @@ _START_WORDS = frozenset(
 _AFTER_A = frozenset("hundred thousand million billion trillion dozen few couple third quarter fifth sixth eighth tenth".split())
 _A_AN = frozenset({"a", "an"})
 _MONEY_FIRST = frozenset("uacnhsrymegjkdiptbzlvwo")
-_FIRST_CHARS = frozenset("0123456789$£€¥₹₽₩₺~+-−")
+_FIRST_CHARS = frozenset("0123456789$£€¥₹₽₩₺~+-−½¼¾⅓⅔⅛")
 #: Tokens that start an amount though they are letters: a currency prefix or ISO code
 #: ("US $12", "HK $2bn", "RM45", "Rs 500 crore", "USD115", "Y=12,400").
 _MONEY_START = re.compile(rf"(?:(?:us|au|a|c|nz|hk|s|nt|r)[$£€¥]?|rm|rs\.?|y=?|(?i:{_ISO}))(?:[\d$£€¥]|$)", re.I)

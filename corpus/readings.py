@@ -85,7 +85,7 @@ _MEASURES = {
     "cm": "cm", "centimetre": "cm", "centimeter": "cm", "mm": "mm", "millimetre": "mm", "millimeter": "mm",
     "kg": "kg", "kilo": "kg", "kilogram": "kg", "kilogramme": "kg", "gram": "g", "gramme": "g", "g": "g",
     "mg": "milligram", "milligram": "milligram", "μg": "microgram", "µg": "microgram", "microgram": "microgram",
-    "tonne": "tonne", "ton": "tonne", "metric ton": "metric ton", "t": "tonne", "lb": "lb", "ounce": "oz", "oz": "oz",
+    "tonne": "tonne", "ton": "tonne", "metric ton": "metric ton", "t": "tonne", "lb": "lb", "ounce": "ounce", "oz": "ounce",
     "feet": "ft", "foot": "ft", "ft": "ft", "inch": "inch", "inche": "inch", "acre": "acre", "hectare": "hectare",
     "litre": "litre", "liter": "litre", "l": "litre", "ml": "millilitre", "millilitre": "millilitre",
     "milliliter": "millilitre", "gallon": "gallon", "barrel": "barrel", "bpd": "barrel/day", "mph": "mph",
@@ -96,6 +96,7 @@ _MEASURES = {
     "mbps": "Mbps", "gbps": "Gbps", "kbps": "kbps", "ghz": "GHz", "mhz": "MHz", "khz": "kHz", "hz": "Hz",
     "bhp": "bhp", "hp": "hp", "horsepower": "hp", "nm": "Nm", "newton metre": "Nm", "newton meter": "Nm",
     "newton-metre": "Nm", "rpm": "rpm", "mah": "mAh", "calorie": "calorie", "storey": "storey",
+    "cup": "cup", "tablespoon": "tablespoon", "tbsp": "tablespoon", "teaspoon": "teaspoon", "tsp": "teaspoon",
     "m2": "square metre", "sqm": "square metre", "km2": "square kilometre", "mi": "mile",
 }
 #: Units of area said with "square"/"sq": by name, as a reader says them.
@@ -158,14 +159,21 @@ def tidy(value: float) -> int | float:
     return float(f"{value:.6g}")
 
 
+_SLASHED = re.compile(r"\d{1,2}/\d{1,2}")
+_VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "⅛": 0.125}
+
+
 def words_value(words: list[str]) -> float | None:
     """The value of number words (``one hundred and twenty``, ``a million``, ``3.5 billion``)."""
     total = current = 0.0
     seen = False
+    previous = ""
     for word in words:
         word = word.lower()
-        if word in {"and", "-"} and seen:
-            continue
+        if (word in {"and", "-"} and seen) or (word in {"a", "an"} and previous in {"half", "quarter"}):
+            previous = word
+            continue  # "one hundred and six", "half a million"
+        previous = word
         if word in {"a", "an"} and not seen:
             current, seen = 1.0, True
         elif word in _UNITS:
@@ -176,6 +184,19 @@ def words_value(words: list[str]) -> float | None:
             seen = True
         elif _NUMBER.fullmatch(word):
             current += _clean(word)
+            seen = True
+        elif _SLASHED.fullmatch(word):
+            top, bottom = word.split("/")
+            if not int(bottom):
+                return None
+            current += int(top) / int(bottom)  # "10 1/2": the whole number and the fraction add up
+            seen = True
+        elif word in _VULGAR:
+            current += _VULGAR[word]
+            seen = True
+        elif word in {"half", "quarter", "quarters"}:
+            # "half million", "a quarter million", "three quarters billion"
+            current = (current or 1) * (0.5 if word == "half" else 0.25)
             seen = True
         elif word in _SCALES and seen:
             scale = _SCALES[word]
@@ -195,7 +216,7 @@ def words_value(words: list[str]) -> float | None:
 def _tokens(text: str) -> list[str]:
     """Words, numbers and signs; glued scale letters split off (``3.5bn`` -> ``3.5``, ``bn``)."""
     out: list[str] = []
-    for match in re.finditer(r"\d[\d,.]*\d|\d|[^\W\d_]+(?:/[^\W\d_]+|\d(?!\w))?|[$£€¥₹₽₩₺%°]|[-–—]", text):
+    for match in re.finditer(r"\d{1,2}/\d{1,2}(?![/\d])|\d[\d,.]*\d|\d|[½¼¾⅓⅔⅛]|[^\W\d_]+(?:/[^\W\d_]+|\d(?!\w))?|[$£€¥₹₽₩₺%°]|[-–—]", text):
         out.append(match.group().rstrip("."))
     return out
 
@@ -253,6 +274,7 @@ def _number_of(core: str, after: str) -> tuple[float | None, str | None]:
         lower = token.lower()
         if not rest and (
             lower in _UNITS or lower in _TENS or lower in _SCALES or lower in {"a", "an", "and", "-"}
+            or _SLASHED.fullmatch(token) or token in _VULGAR or lower in {"half", "quarter", "quarters"}
             or _NUMBER.fullmatch(token) or (lower in _ABBREVIATIONS and numeric)
         ):
             if lower == "m" and numeric and _METRE_CUES.match(after):
@@ -468,7 +490,8 @@ _TEMPERATURE_CUES = re.compile(
     re.I,
 )
 _WEIGHT_CUES = re.compile(
-    r"\b(?:weigh\w*|heav\w*|light(?:er|est)?|lose|losing|lost|gain\w*|pounds? of|lbs?|kg|kilos?|obes\w*|diet\w*|"
+    r"\b(?:weigh\w*|heav\w*|light(?:er|est)?|lose|losing|lost|drop|shed|gain\w*|pounds? of|lbs?|kg|kilos?|obes\w*|diet\w*|"
+    r"eat\w*|tons?|tonnes?|ounces?|grams?|"
     r"born|baby|fish|catch|caught|scales?|stone)\b",
     re.I,
 )

@@ -228,3 +228,27 @@ def test_names_years_and_pronouns_are_not_figures(analyzer, text, not_figure):
 def test_a_sentence_that_starts_with_a_count_keeps_it(analyzer):
     reading = reading_of(analyzer, "One worker was hurt. Three more were treated.", "One")
     assert reading.value == 1
+
+
+# --- fractions in digits and fractional scales --------------------------------------
+
+FRACTIONS = [
+    ("The trail climbs 6 1/2 miles to the hut.", "6 1/2 miles", 6.5, "mile"),
+    ("The track is a 3/4 mile loop.", "3/4 mile", 0.75, "mile"),
+    ("Stir in ¼ teaspoon of salt.", "¼ teaspoon", 0.25, "teaspoon"),
+    ("The notes pay 5 1/4 % a year.", "5 1/4 %", 5.25, "percent"),
+]
+
+
+@pytest.mark.parametrize(("text", "surface", "value", "unit"), FRACTIONS, ids=[f[1] for f in FRACTIONS])
+def test_a_fraction_in_digits_is_read(analyzer, text, surface, value, unit):
+    reading = reading_of(analyzer, text, surface)
+    assert (reading.value, reading.unit) == (value, unit)
+
+
+def test_half_and_quarter_before_a_scale(analyzer):
+    from corpus.readings import read_value
+
+    assert read_value("half a million", "CARDINAL")[0] == 500_000
+    assert read_value("a quarter million dollars", "MONEY")[:2] == (250_000, "USD")
+    assert read_value("three quarters billion euros", "MONEY")[:2] == (750_000_000, "EUR")
