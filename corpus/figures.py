@@ -61,7 +61,8 @@ _NUM = (
     rf"|\b{_WORDNUM}\b)"
 )
 _CURRENCY_SIGN = (
-    r"(?:(?:(?i:us|au|nz|hk|nt)\s?|(?-i:[ACSR])\s?|[acsr](?=[$]))?[$£€¥₹₽₩₺](?-i:US|AU|A|NZ|HK|C)?(?![a-z])"
+    r"(?:(?:(?i:usd|aud|cad|nzd|hkd|sgd|mex)(?=\$)|(?i:us|au|nz|hk|nt)\s?|(?-i:[ACSR])\s?|[acsr](?=[$]))?"
+    r"[$£€¥₹₽₩₺](?-i:US|AU|A|NZ|HK|C)?(?![a-z])"
     r"|(?-i:RM|Rs\.?|Y=))"
 )
 #: ISO 4217 codes news writes beside an amount ("USD 350", "115USD", "30 MUSD": M for million).
@@ -127,7 +128,7 @@ _DATE_WORD = re.compile(
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d|21\d\d")
 _HAS_DIGIT = re.compile(r"\d")
 #: Names the model gives to what is part of an amount: a currency prefix or code, a temperature scale.
-_CURRENCY_PREFIX = re.compile(rf"(?:US|HK|NZ|AU|A|C|S|NT|RM|Rs)\s?\$?|{_ISO}|Fahrenheit|Celsius|Centigrade", re.I)
+_CURRENCY_PREFIX = re.compile(rf"(?:US|HK|NZ|AU|A|C|S|NT|RM|Rs)\s?\$?|{_ISO}|Fahrenheit|Celsius|Celcius|Centigrade", re.I)
 #: "the first half" of a match: a stretch of time, not a figure.
 _HALF_OF_MATCH = re.compile(r"\b(?:first|second)[\s-]half\b", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
@@ -286,7 +287,7 @@ _MONEY_FIRST = frozenset("uacnhsrymegjkdiptbzlvwo")
 _FIRST_CHARS = frozenset("0123456789$£€¥₹₽₩₺~+-−½¼¾⅓⅔⅛")
 #: Tokens that start an amount though they are letters: a currency prefix or ISO code
 #: ("US $12", "HK $2bn", "RM45", "Rs 500 crore", "USD115", "Y=12,400").
-_MONEY_START = re.compile(rf"(?:(?:us|au|a|c|nz|hk|s|nt|r)[$£€¥]?|rm|rs\.?|y=?|(?i:{_ISO}))(?:[\d$£€¥]|$)", re.I)
+_MONEY_START = re.compile(rf"(?:(?:us|au|a|c|nz|hk|s|nt|r|usd|aud|cad|nzd|hkd|sgd|mex)[$£€¥]?|rm|rs\.?|y=?|(?i:{_ISO}))(?:[\d$£€¥]|$)", re.I)
 _CURRENCY_INSIDE = re.compile(r"\w[$£€¥₹₽₩₺]")
 
 

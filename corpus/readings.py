@@ -65,7 +65,8 @@ _SIGNS = {
     "us$": "USD", "$": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "nz$": "NZD", "hk$": "HKD",
     "s$": "SGD", "nt$": "TWD", "r$": "BRL", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
     "₽": "RUB", "₩": "KRW", "₺": "TRY", "$us": "USD", "$a": "AUD", "$au": "AUD", "$nz": "NZD", "$hk": "HKD",
-    "$c": "CAD", "rm": "MYR", "rs": "INR", "rs.": "INR", "y=": "JPY",
+    "$c": "CAD", "rm": "MYR", "rs": "INR", "rs.": "INR", "y=": "JPY", "usd$": "USD", "aud$": "AUD",
+    "cad$": "CAD", "nzd$": "NZD", "hkd$": "HKD", "sgd$": "SGD", "mex$": "MXN",
 }
 #: ISO 4217 codes read as written (RMB is the yuan's other name).
 _ISO_CODES = frozenset(
@@ -110,7 +111,7 @@ _PEOPLE = {"people", "person", "persons", "individuals", "individual"}
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?|\d+(?:\.\d+)?")
 _WORD = re.compile(r"[^\W\d_]+(?:[/°][^\W\d_]+)?|°[CF]|\d+(?:[.,]\d+)*|[$£€¥₹₽₩₺%]|-|–|—", re.I)
 _SIGN = re.compile(
-    r"(?:(?i:us|au|nz|hk|nt)\s?|[ACSR]\s?|[acsr](?=[$]))?[$£€¥₹₽₩₺](?:US|AU|A|NZ|HK|C)?(?![a-z])"
+    r"(?:(?i:usd|aud|cad|nzd|hkd|sgd|mex)(?=\$)|(?i:us|au|nz|hk|nt)\s?|[ACSR]\s?|[acsr](?=[$]))?[$£€¥₹₽₩₺](?:US|AU|A|NZ|HK|C)?(?![a-z])"
     r"|\bRM(?=\s?\d)|\bRs\.?(?=\s?\d)|\bY="
 )
 _ISO_WORD = re.compile(r"(?<![A-Za-z])(M?)(" + "|".join(sorted(_ISO_CODES | {"RMB"})) + r")(?![A-Za-z])", re.I)
@@ -484,11 +485,9 @@ def read_value(surface: str, label: str, after: str = "") -> tuple[Value | None,
     return tidy(value), unit, False
 
 
-_TEMPERATURE_CUES = re.compile(
-    r"\b(?:temperatures?|fever|thermometer|weather|forecast|heat(?:wave)?|hot|hotter|warm|warmer|cold|colder|"
-    r"chilly|freez\w*|oven|degrees outside|outside|high of|low of|body|boil\w*|mercury|climate)\b",
-    re.I,
-)
+#: Words that settle the scale of bare degrees: a body's temperature is said in °F from
+#: about 90 up (a fever of 102 degrees), in °C below 45; weather alone does not settle it.
+_TEMPERATURE_CUES = re.compile(r"\b(?:fever\w*|body temperature|thermometer|hypotherm\w*|feverish)\b", re.I)
 _WEIGHT_CUES = re.compile(
     r"\b(?:weigh\w*|heav\w*|light(?:er|est)?|lose|losing|lost|drop|shed|gain\w*|pounds? of|lbs?|kg|kilos?|obes\w*|diet\w*|"
     r"eat\w*|tons?|tonnes?|ounces?|grams?|"
@@ -498,6 +497,12 @@ _WEIGHT_CUES = re.compile(
 _MONEY_CUES = re.compile(
     r"[£$€]|\b(?:cost\w*|pa(?:y|id|ys)|price\w*|worth|spen[dt]\w*|sterling|bought|buy\w*|s[eo]ll\w*|sold|fund\w*|"
     r"salar\w*|fine[ds]?|tax\w*|budget\w*|wages?|earn\w*|loan\w*|debt\w*|bill\w*|million|billion|fee\w*|charg\w*)\b",
+    re.I,
+)
+_METRES = re.compile(r"(?:about |around |nearly )?\d+(?:\.\d+)?m", re.I)
+_LENGTH_CUES = re.compile(
+    r"\b(?:tall|high|height|long|length|deep|depth|wide|width|distance|reach|outreach|span|metres?|meters?|cm|mm|km|dm|"
+    r"x|by|altitude|radius|diameter|sprint|jump\w*)\b",
     re.I,
 )
 _WEIGHS_BEFORE = re.compile(r"\bweigh(?:s|ed|ing)?\s+(?:in\s+at\s+|about\s+|around\s+|just\s+)?$", re.I)
@@ -510,10 +515,13 @@ def _unit_from_context(text: str, start: int, end: int, surface: str, unit: str 
     window = text[max(0, start - 80) : end + 40]
     number = value if isinstance(value, (int, float)) else None
     if unit == "degree" or (unit is None and _TEMPERATURE_BEFORE.search(text, max(0, start - 30), start)):
-        if number is not None and _TEMPERATURE_CUES.search(window):
-            # people say the temperatures of weather, bodies and ovens in °F from about 45 up
-            return "°F" if number >= 45 else "°C"
+        if number is not None and _TEMPERATURE_CUES.search(window) and (number >= 90 or number < 45):
+            return "°F" if number >= 90 else "°C"
         return unit
+    if unit is None and isinstance(value, (int, float)) and value >= 1_000_000 and _METRES.fullmatch(surface):
+        # "1.8m tall", "an outreach of 48m": metres, when the words around speak of length
+        if _LENGTH_CUES.search(window):
+            return "m"
     if unit == "GBP" and re.search(r"\bpounds?\b", surface, re.I) and not re.search(r"[£]|illion|bn\b", surface):
         before = text[max(0, start - 60) : start]
         if _WEIGHT_CUES.search(window) and not _MONEY_CUES.search(before + " " + text[end : end + 30]):
@@ -552,6 +560,8 @@ def read_span(
     if change is None:
         change = "~" if vague else "="
     unit = _unit_from_context(text, start, end, surface, unit, value)
+    if unit == "m" and isinstance(value, (int, float)) and value >= 1_000_000:
+        value = tidy(value / 1_000_000)  # read as million above
     if unit is None and head is not None:
         unit = "people" if head.lower() in _PEOPLE else _singular(head)
     if label not in {"CARDINAL", "COUNT", "RANGE", "PERCENT"}:

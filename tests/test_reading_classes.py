@@ -107,6 +107,7 @@ MONEY = [
     ("A taxi to town costs US $32.50.", "US $32.50", 32.5, "USD"),
     ("The port cost HK $6.2 billion.", "HK $6.2 billion", 6_200_000_000, "HKD"),
     ("Seats are A$85 each.", "A$85", 85, "AUD"),
+    ("The fee is cad$ 40 a month.", "cad$ 40", 40, "CAD"),
     ("A ticket is Y=8,600.", "Y=8,600", 8_600, "JPY"),
     ("Lunch costs RM18 near the office.", "RM18", 18, "MYR"),
     ("The fare is € 22 one way.", "€ 22", 22, "EUR"),
@@ -186,9 +187,16 @@ def test_a_hyphen_inside_a_name_or_a_score_is_no_sign(analyzer):
 # --- a bare number's unit from its context ------------------------------------------
 
 
-def test_a_fever_in_degrees_is_fahrenheit_and_a_cold_night_celsius(analyzer):
+def test_a_fever_in_degrees_is_fahrenheit_and_weather_degrees_stay_degrees(analyzer):
     assert reading_of(analyzer, "The boy ran a fever of 104 degrees overnight.", "104 degrees").unit == "°F"
-    assert reading_of(analyzer, "The temperature fell to 3 degrees at night.", "3 degrees").unit == "°C"
+    assert reading_of(analyzer, "His body temperature fell to 33 degrees in the river.", "33 degrees").unit == "°C"
+    # the weather alone does not tell Fahrenheit from Celsius
+    assert reading_of(analyzer, "The temperature fell to 30 degrees at night.", "30 degrees").unit == "degree"
+
+
+def test_a_glued_m_is_metres_where_the_words_speak_of_length(analyzer):
+    assert (reading_of(analyzer, "The crane has a reach of 62m.", "62m").value, reading_of(analyzer, "The crane has a reach of 62m.", "62m").unit) == (62, "m")
+    assert reading_of(analyzer, "The firm has 4.5m customers.", "4.5m").value == 4_500_000
 
 
 def test_a_weight_in_pounds_is_not_sterling(analyzer):
