@@ -154,6 +154,18 @@ _RULES: list[tuple[re.Pattern[str], str, bool]] = [
     (re.compile(rf"{_L}(?:{_NUM}\s?(?:-|–|to)\s?)?{_NUM}{_PERCENT}", re.I), "PERCENT", True),
     # 38-year-old, six-month-old, 7 year old
     (re.compile(rf"{_L}(?:\d{{1,3}}|{_WORDNUM})[\s-](?:year|month|week|day)s?[\s-]old\b", re.I), "AGE", True),
+    # 95 years of age, 87 yo, 30 y.o.
+    (re.compile(rf"{_L}(?:\d{{1,3}}|{_WORDNUM}(?:[\s-]{_WORDNUM})?)\s(?:(?:year|month|week|day)s?\sof\sage|yo|y\.o\.)(?!\w)", re.I), "AGE", True),
+    # 3 dollars 50 cents, thirteen dollars and forty-five cents, 15 dollars 50, 17 USD 25
+    (
+        re.compile(
+            rf"{_L}{_NUM}\s(?:dollars?|euros?|pounds?|USD|EUR|GBP)\s(?:and\s)?(?:\d{{1,2}}|{_WORDNUM})(?:\s(?:cents?|pence|p))?"
+            rf"(?![\w%]|[.,]\d|\s(?:{_SCALE}|per\b|years?|months?|days?|times?|%))",
+            re.I,
+        ),
+        "MONEY",
+        True,
+    ),
     # 2.5 metres, 10-tonne, 41C, three tonnes
     (re.compile(rf"{_L}{_NUM}(?:\s|-)?{_UNIT}(?![\w])", re.I), "QUANTITY", False),
     # 10 1/2 miles, 1/4 mile, ½ teaspoon, 7 3/4 %: a fraction before its unit

@@ -424,6 +424,10 @@ def _read_from_to(text: str, start: int, match: re.Match[str], label: str) -> Re
     return Reading(value=(tidy(low), tidy(high)), unit=unit, change=change, shape="from-to")
 
 
+_MAJOR_MINOR = re.compile(
+    r"(.+?)\s(dollars?|euros?|pounds?|usd|eur|gbp)\s(?:and\s)?((?!cents?\b|pence\b)[\w-]+(?:\s(?!cents?\b|pence\b|p$)[\w-]+)?)"
+    r"(?:\s(?:cents?|pence|p))?"
+)
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=[\d$£€¥₹₽₩₺]|(?:US|HK|C|A)\s?\$)", re.I)
 
 
@@ -451,7 +455,16 @@ def read_value(surface: str, label: str, after: str = "") -> tuple[Value | None,
     fraction = _fraction(lower)
     if fraction is not None:
         return tidy(round(fraction, 2)), "percent", False
+    if label == "MONEY":
+        split = _MAJOR_MINOR.fullmatch(lower)
+        if split is not None:
+            # "3 dollars 50 cents", "thirteen dollars and forty-five cents": major plus minor
+            major, minor = words_value(_tokens(split.group(1))), words_value(_tokens(split.group(3)))
+            code = _CURRENCY_WORDS.get(_singular(split.group(2)), (split.group(2).upper(), 1))[0]
+            if major is not None and minor is not None and minor < 100:
+                return tidy(round(major + minor / 100, 2)), code, False
     if label == "AGE":
+        lower = re.sub(r"\s(?:yo|y\.o\.)$", " years old", re.sub(r"\s(years?|months?|weeks?|days?) of age$", r" \1 old", lower))
         match = re.match(r"(.+?)[\s-]+(year|month|week|day)s?(?:[\s-]+old)?$", lower)
         number, unit = (match.group(1), match.group(2)) if match else (lower, "year")
         value = words_value(_tokens(number))
@@ -562,7 +575,8 @@ def read_span(
     unit = _unit_from_context(text, start, end, surface, unit, value)
     if unit == "m" and isinstance(value, (int, float)) and value >= 1_000_000:
         value = tidy(value / 1_000_000)  # read as million above
-    if unit is None and head is not None:
+    if unit is None and head is not None and head.lower() not in {"time", "times"}:
+        # "7 times" counts occurrences, nothing named
         unit = "people" if head.lower() in _PEOPLE else _singular(head)
     if label not in {"CARDINAL", "COUNT", "RANGE", "PERCENT"}:
         counted = None  # money, measures, ages, scores and ranks count nothing

@@ -260,3 +260,28 @@ def test_half_and_quarter_before_a_scale(analyzer):
     assert read_value("half a million", "CARDINAL")[0] == 500_000
     assert read_value("a quarter million dollars", "MONEY")[:2] == (250_000, "USD")
     assert read_value("three quarters billion euros", "MONEY")[:2] == (750_000_000, "EUR")
+
+
+# --- amounts said in two parts, ages said another way, counts of times --------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value"),
+    [
+        ("The fare was 4 dollars 75 cents.", "4 dollars 75 cents", 4.75),
+        ("It sold for twelve dollars and sixty cents.", "twelve dollars and sixty cents", 12.6),
+        ("The toll rose to 6 euros 40.", "6 euros 40", 6.4),
+    ],
+)
+def test_an_amount_in_major_and_minor_units_is_one_value(analyzer, text, surface, value):
+    assert reading_of(analyzer, text, surface).value == value
+
+
+def test_an_age_said_of_age_or_yo(analyzer):
+    text = "The patient, 71 years of age, was discharged."
+    assert (reading_of(analyzer, text, "71 years of age").value, reading_of(analyzer, text, "71 years of age").unit) == (71, "year")
+
+
+def test_times_counts_occurrences_not_a_noun(analyzer):
+    reading = reading_of(analyzer, "The alarm went off 9 times overnight.", "9")
+    assert (reading.value, reading.unit) == (9, None)
