@@ -83,11 +83,13 @@ _UNIT = (
     r"deg(?:rees?|\.)?(?:\s(?:Celsius|Celcius|Centigrade|Fahrenheit|C|F)\b)?|Fahrenheit|Celsius|Celcius|Centigrade|"
     r"°[CF]|MW|GW|kW|kWh|MWh|GWh|TWh|megawatts?|gigawatts?|kilowatts?|volts?|GB|TB|MB|"
     r"Mbps|Gbps|kbps|GHz|MHz|kHz|Hz|bhp|hp|horsepower|Nm|newton[\s-]met(?:re|er)s?|rpm|mAh|"
-    r"calories|storeys?|cups?|tablespoons?|teaspoons?|tbsp|tsp|km2|m2))"
+    r"calories|storeys?|cups?|tablespoons?|teaspoons?|tbsp|tsp|km2|m2|dm|decimet(?:re|er)s?|μm|µm|micromet(?:re|er)s?|"
+    r"nanomet(?:re|er)s?|picomet(?:re|er)s?|rad|radians?|turns?|revolutions?|megabits?|gigabits?|kilobytes?|megabytes?|"
+    r"gigabytes?|terabytes?))"
 )
 #: Unit letters that count only glued to the number ("40g", "25min", "100t", "24703m2"):
 #: spaced, they are words ("40 g" is rare, "25 min" is read by the model).
-_GLUED_UNIT = r"(?:g|t|l|min|mins|hrs?|secs?|m2|km2|sqm|ms)"
+_GLUED_UNIT = r"(?:g|t|l|min|mins|hrs?|secs?|m2|km2|sqm|ms|rad|dm)"
 #: A fraction in digits, alone or after a whole number ("10 1/2", "3/4", "½", "2½").
 _FRACTION = r"(?:(?:\d+\s)?\d{1,2}/\d{1,2}(?![/\d])|\d*[½¼¾⅓⅔⅛])"
 _PERCENT = r"(?:%|\s?per\s?cent\b|\s?percent\b|\s?percentage\spoints?\b|\s?pc\b)"
@@ -168,13 +170,15 @@ _RULES: list[tuple[re.Pattern[str], str, bool]] = [
     ),
     # 2.5 metres, 10-tonne, 41C, three tonnes
     (re.compile(rf"{_L}{_NUM}(?:\s|-)?{_UNIT}(?![\w])", re.I), "QUANTITY", False),
+    # 2 m x 3 m: metres in a dimension
+    (re.compile(rf"{_L}{_DIGITS}\s?m(?=\s?[x×]\s?\d)|(?<=[x×]\s){_DIGITS}\s?m\b|(?<=[x×]){_DIGITS}\s?m\b"), "QUANTITY", False),
     # 10 1/2 miles, 1/4 mile, ½ teaspoon, 7 3/4 %: a fraction before its unit
     (re.compile(rf"{_L}{_FRACTION}(?:\s|-)?(?:{_UNIT}(?![\w])|{_PERCENT})", re.I), "QUANTITY", False),
     (re.compile(rf"{_L}\d+(?:\.\d+)?°?[CF]\b"), "QUANTITY", False),
     # 40g, 25min, 20 – 25min, 100t: a unit glued to the number
     (re.compile(rf"{_L}(?:{_DIGITS}\s?[-–]\s?)?{_DIGITS}{_GLUED_UNIT}\b"), "QUANTITY", False),
     # 10 – 15 km, 5-10 kg: a range of a measure
-    (re.compile(rf"{_L}{_DIGITS}\s?[-–]\s?{_NUM}(?:\s|-)?{_UNIT}(?![\w])", re.I), "QUANTITY", False),
+    (re.compile(rf"{_L}{_NUM}\s?(?:[-–]|\sto\s)\s?{_NUM}(?:\s|-)?{_UNIT}(?![\w])", re.I), "QUANTITY", False),
     # between 10 and 15, between $5 and $10
     (
         re.compile(
@@ -238,7 +242,7 @@ _YEAR_BEFORE = frozenset(
 #: Words after a digit that are part of the figure ("4.2m", "21st", "50p"), not of a name.
 _GLUED_OK = re.compile(
     r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s|bn|mn|m|k|tn|trn|p|km|kg|cm|mm|mph|kph|kmph|mw|gw|kw|kwh|mwh|gwh|twh|gb|tb|mb|"
-    r"ft|lbs?|oz|c|f|pc|x|g|mg|ml|l|t|min|mins|hrs?|secs?|m2|km2|sqm|mbps|gbps|kbps|ghz|mhz|khz|hz|bhp|hp|nm|rpm|mah)?",
+    r"ft|lbs?|oz|c|f|pc|x|g|mg|ml|l|t|min|mins|hrs?|secs?|m2|km2|sqm|rad|dm|mbps|gbps|kbps|ghz|mhz|khz|hz|bhp|hp|nm|rpm|mah)?",
     re.I,
 )
 _NOT_NAME_BEFORE = frozenset(

@@ -98,7 +98,12 @@ _MEASURES = {
     "bhp": "bhp", "hp": "hp", "horsepower": "hp", "nm": "Nm", "newton metre": "Nm", "newton meter": "Nm",
     "newton-metre": "Nm", "rpm": "rpm", "mah": "mAh", "calorie": "calorie", "storey": "storey",
     "cup": "cup", "tablespoon": "tablespoon", "tbsp": "tablespoon", "teaspoon": "teaspoon", "tsp": "teaspoon",
-    "m2": "square metre", "sqm": "square metre", "km2": "square kilometre", "mi": "mile",
+    "dm": "decimetre", "decimetre": "decimetre", "decimeter": "decimetre", "μm": "micrometre", "µm": "micrometre",
+    "micrometre": "micrometre", "micrometer": "micrometre", "nanometre": "nanometre", "nanometer": "nanometre",
+    "picometre": "picometre", "picometer": "picometre", "rad": "radian", "radian": "radian", "turn": "turn",
+    "revolution": "revolution", "megabit": "megabit", "gigabit": "gigabit", "kilobyte": "kilobyte",
+    "megabyte": "MB", "gigabyte": "GB", "terabyte": "TB",
+    "m": "m", "m2": "square metre", "sqm": "square metre", "km2": "square kilometre", "mi": "mile",
 }
 #: Units of area said with "square"/"sq": by name, as a reader says them.
 _SQUARE = {"m": "square metre", "km": "square kilometre", "ft": "square foot", "mile": "square mile",
@@ -146,7 +151,7 @@ _BY_VERB = re.compile(
 _RISE_AFTER = re.compile(r"^[\s-]*(?:rise|increase|jump|gain|growth|hike|uplift|surge|higher|more)\b", re.I)
 _FALL_AFTER = re.compile(r"^[\s-]*(?:fall|drop|decline|decrease|cut|reduction|loss|slump|lower|fewer|less)\b", re.I)
 #: "m" after a number is metres, not million, before these words.
-_METRE_CUES = re.compile(r"^\s*(?:sprint|race|hurdles|freestyle|tall|high|deep|long|wide|away|below|above|drop)\b", re.I)
+_METRE_CUES = re.compile(r"^\s*(?:(?:sprint|race|hurdles|freestyle|tall|high|deep|long|wide|away|below|above|drop)\b|[x×]\s?\d)", re.I)
 
 
 def _clean(number: str) -> float:
@@ -401,6 +406,9 @@ def _range_parts(core: str) -> tuple[str, str] | None:
     match = re.fullmatch(r"(.*?\d[\d,.]*\s?(?:[^\W\d_]{1,3})?)\s?(?:-|–|—|to)\s?([$£€¥₹₽₩₺]?\s?\d.*)", core)
     if match and not re.search(r"(?:year|month|week|day)s?[\s-]old", core, re.I):
         return match.group(1), match.group(2)
+    match = re.fullmatch(r"([^\W\d_]+)\s(?:to|-|–|—)\s((\w+).*)", core)
+    if match and words_value([match.group(1)]) is not None and words_value([match.group(3)]) is not None:
+        return match.group(1), match.group(2)  # "eight to ten feet"
     return None
 
 
@@ -512,7 +520,7 @@ _MONEY_CUES = re.compile(
     r"salar\w*|fine[ds]?|tax\w*|budget\w*|wages?|earn\w*|loan\w*|debt\w*|bill\w*|million|billion|fee\w*|charg\w*)\b",
     re.I,
 )
-_METRES = re.compile(r"(?:about |around |nearly )?\d+(?:\.\d+)?m", re.I)
+_METRES = re.compile(r"(?:about |around |nearly )?\d+(?:\.\d+)?\s?m", re.I)
 _LENGTH_CUES = re.compile(
     r"\b(?:tall|high|height|long|length|deep|depth|wide|width|distance|reach|outreach|span|metres?|meters?|cm|mm|km|dm|"
     r"x|by|altitude|radius|diameter|sprint|jump\w*)\b",

@@ -285,3 +285,20 @@ def test_an_age_said_of_age_or_yo(analyzer):
 def test_times_counts_occurrences_not_a_noun(analyzer):
     reading = reading_of(analyzer, "The alarm went off 9 times overnight.", "9")
     assert (reading.value, reading.unit) == (9, None)
+
+
+def test_ranges_in_words_and_dimensions_with_x(analyzer):
+    assert reading_of(analyzer, "The hedge grew six to eight feet tall.", "six to eight feet").value == (6, 8)
+    text = "Each tile is 2 m x 3 m."
+    spans = [(text[s.start : s.end], s.reading.value, s.reading.unit) for s in spans_of(analyzer, text)[1].spans if s.reading]
+    assert ("2 m", 2, "m") in spans, spans
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value", "unit"),
+    [("The panel is 4 dm wide.", "4 dm", 4, "decimetre"), ("Turn the dial 2 turns.", "2 turns", 2, "turn"),
+     ("The arm swung 1.2rad.", "1.2rad", 1.2, "radian")],
+)
+def test_more_technical_units(analyzer, text, surface, value, unit):
+    reading = reading_of(analyzer, text, surface)
+    assert (reading.value, reading.unit) == (value, unit)
