@@ -175,6 +175,8 @@ _RULES: list[tuple[re.Pattern[str], str, bool]] = [
     # 10 1/2 miles, 1/4 mile, ½ teaspoon, 7 3/4 %: a fraction before its unit
     (re.compile(rf"{_L}{_FRACTION}(?:\s|-)?(?:{_UNIT}(?![\w])|{_PERCENT})", re.I), "QUANTITY", False),
     (re.compile(rf"{_L}\d+(?:\.\d+)?°?[CF]\b"), "QUANTITY", False),
+    # 100° Celsius, 45°, -3 °F
+    (re.compile(rf"{_L}{_DIGITS}\s?°(?:\s?(?:Celsius|Celcius|Centigrade|Fahrenheit|C|F)\b)?", re.I), "QUANTITY", False),
     # 40g, 25min, 20 – 25min, 100t: a unit glued to the number
     (re.compile(rf"{_L}(?:{_DIGITS}\s?[-–]\s?)?{_DIGITS}{_GLUED_UNIT}\b"), "QUANTITY", False),
     # 10 – 15 km, 5-10 kg: a range of a measure

@@ -86,7 +86,7 @@ _MEASURES = {
     "cm": "cm", "centimetre": "cm", "centimeter": "cm", "mm": "mm", "millimetre": "mm", "millimeter": "mm",
     "kg": "kg", "kilo": "kg", "kilogram": "kg", "kilogramme": "kg", "gram": "g", "gramme": "g", "g": "g",
     "mg": "milligram", "milligram": "milligram", "μg": "microgram", "µg": "microgram", "microgram": "microgram",
-    "tonne": "tonne", "ton": "tonne", "metric ton": "metric ton", "t": "tonne", "lb": "lb", "ounce": "ounce", "oz": "ounce",
+    "tonne": "metric ton", "ton": "metric ton", "metric ton": "metric ton", "t": "metric ton", "lb": "lb", "ounce": "ounce", "oz": "ounce",
     "feet": "ft", "foot": "ft", "ft": "ft", "inch": "inch", "inche": "inch", "acre": "acre", "hectare": "hectare",
     "litre": "litre", "liter": "litre", "l": "litre", "ml": "millilitre", "millilitre": "millilitre",
     "milliliter": "millilitre", "gallon": "gallon", "barrel": "barrel", "bpd": "barrel/day", "mph": "mph",
@@ -334,6 +334,8 @@ def _unit_words(words: str) -> str | None:
     whole = " ".join([*words.split()[:-1], singular])
     if whole in _MEASURES:
         return _MEASURES[whole]
+    if words.startswith("°"):
+        words = ("degrees " + words[1:].strip()).strip()  # "100° Celsius", "45°"
     if re.search(r"\b(?:fahrenheit|f)$", words) and re.match(r"(?:deg|fahrenheit|f$)", words):
         return "°F"
     if re.search(r"\b(?:celsius|celcius|centigrade|c)$", words) and re.match(r"(?:deg|cel|cent|c$)", words):
