@@ -86,7 +86,7 @@ _MEASURES = {
     "cm": "cm", "centimetre": "cm", "centimeter": "cm", "mm": "mm", "millimetre": "mm", "millimeter": "mm",
     "kg": "kg", "kilo": "kg", "kilogram": "kg", "kilogramme": "kg", "gram": "g", "gramme": "g", "g": "g",
     "mg": "milligram", "milligram": "milligram", "μg": "microgram", "µg": "microgram", "microgram": "microgram",
-    "tonne": "metric ton", "ton": "metric ton", "metric ton": "metric ton", "t": "metric ton", "lb": "lb", "ounce": "ounce", "oz": "ounce",
+    "tonne": "metric ton", "ton": "ton", "metric ton": "metric ton", "t": "metric ton", "lb": "lb", "ounce": "ounce", "oz": "ounce",
     "feet": "ft", "foot": "ft", "ft": "ft", "inch": "inch", "inche": "inch", "acre": "acre", "hectare": "hectare",
     "litre": "litre", "liter": "litre", "l": "litre", "ml": "millilitre", "millilitre": "millilitre",
     "milliliter": "millilitre", "gallon": "gallon", "barrel": "barrel", "bpd": "barrel/day", "mph": "mph",
