@@ -170,6 +170,8 @@ _RULES: list[tuple[re.Pattern[str], str, bool]] = [
     ),
     # 2.5 metres, 10-tonne, 41C, three tonnes
     (re.compile(rf"{_L}{_NUM}(?:\s|-)?{_UNIT}(?![\w])", re.I), "QUANTITY", False),
+    # 6ft 2in, 12 ft 2 in: the inches after the feet
+    (re.compile(rf"(?<=ft\s)\d{{1,2}}(?:\.\d+)?\s?in\b|(?<=ft)\d{{1,2}}(?:\.\d+)?\s?in\b|(?<=feet\s)\d{{1,2}}\s?in\b"), "QUANTITY", False),
     # 2 m x 3 m: metres in a dimension
     (re.compile(rf"{_L}{_DIGITS}\s?m(?=\s?[x×]\s?\d)|(?<=[x×]\s){_DIGITS}\s?m\b|(?<=[x×]){_DIGITS}\s?m\b"), "QUANTITY", False),
     # 10 1/2 miles, 1/4 mile, ½ teaspoon, 7 3/4 %: a fraction before its unit
@@ -244,7 +246,7 @@ _YEAR_BEFORE = frozenset(
 #: Words after a digit that are part of the figure ("4.2m", "21st", "50p"), not of a name.
 _GLUED_OK = re.compile(
     r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s|bn|mn|m|k|tn|trn|p|km|kg|cm|mm|mph|kph|kmph|mw|gw|kw|kwh|mwh|gwh|twh|gb|tb|mb|"
-    r"ft|lbs?|oz|c|f|pc|x|g|mg|ml|l|t|min|mins|hrs?|secs?|m2|km2|sqm|rad|dm|mbps|gbps|kbps|ghz|mhz|khz|hz|bhp|hp|nm|rpm|mah)?",
+    r"ft|in|lbs?|oz|c|f|pc|x|g|mg|ml|l|t|min|mins|hrs?|secs?|m2|km2|sqm|rad|dm|mbps|gbps|kbps|ghz|mhz|khz|hz|bhp|hp|nm|rpm|mah)?",
     re.I,
 )
 _NOT_NAME_BEFORE = frozenset(

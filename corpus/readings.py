@@ -87,7 +87,7 @@ _MEASURES = {
     "kg": "kg", "kilo": "kg", "kilogram": "kg", "kilogramme": "kg", "gram": "g", "gramme": "g", "g": "g",
     "mg": "milligram", "milligram": "milligram", "μg": "microgram", "µg": "microgram", "microgram": "microgram",
     "tonne": "metric ton", "ton": "ton", "metric ton": "metric ton", "t": "metric ton", "lb": "lb", "ounce": "ounce", "oz": "ounce",
-    "feet": "ft", "foot": "ft", "ft": "ft", "inch": "inch", "inche": "inch", "acre": "acre", "hectare": "hectare",
+    "feet": "ft", "foot": "ft", "ft": "ft", "inch": "inch", "inche": "inch", "in": "inch", "acre": "acre", "hectare": "hectare",
     "litre": "litre", "liter": "litre", "l": "litre", "ml": "millilitre", "millilitre": "millilitre",
     "milliliter": "millilitre", "gallon": "gallon", "barrel": "barrel", "bpd": "barrel/day", "mph": "mph",
     "km/h": "km/h", "km/hr": "km/h", "kph": "km/h", "kmph": "km/h", "knot": "knot", "degree": "degree",

@@ -302,3 +302,13 @@ def test_ranges_in_words_and_dimensions_with_x(analyzer):
 def test_more_technical_units(analyzer, text, surface, value, unit):
     reading = reading_of(analyzer, text, surface)
     assert (reading.value, reading.unit) == (value, unit)
+
+
+def test_feet_and_inches_are_two_measures(analyzer):
+    text = "The keeper stands 6ft 3in tall."
+    assert (reading_of(analyzer, text, "6ft").unit, reading_of(analyzer, text, "3in").unit) == ("ft", "inch")
+
+
+def test_tons_and_tonnes_are_different_units(analyzer):
+    assert reading_of(analyzer, "The ship carried 500 tons of grain.", "500 tons").unit == "ton"
+    assert reading_of(analyzer, "The ship carried 500 tonnes of grain.", "500 tonnes").unit == "metric ton"
