@@ -293,8 +293,14 @@ def _number_of(core: str, after: str) -> tuple[float | None, str | None]:
         numeric.pop()
     value = words_value(numeric)
     if rest:
-        unit = _unit_words(" ".join(rest).lower())
+        joined = " ".join(rest)
+        # SI: a small b is a bit, a capital B a byte ("100 Mb" megabits, "100MB" megabytes)
+        bits = re.fullmatch(r"([KkMmGgTt])b", joined)
+        unit = _BITS[bits.group(1).upper()] if bits else _unit_words(joined.lower())
     return value, unit
+
+
+_BITS = {"K": "kilobit", "M": "megabit", "G": "gigabit", "T": "terabit"}
 
 
 def _singular(word: str) -> str:

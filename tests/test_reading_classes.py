@@ -312,3 +312,10 @@ def test_feet_and_inches_are_two_measures(analyzer):
 def test_tons_and_tonnes_are_different_units(analyzer):
     assert reading_of(analyzer, "The ship carried 500 tons of grain.", "500 tons").unit == "ton"
     assert reading_of(analyzer, "The ship carried 500 tonnes of grain.", "500 tonnes").unit == "metric ton"
+
+
+def test_a_small_b_is_a_bit_and_a_capital_b_a_byte(analyzer):
+    from corpus.readings import read_value
+
+    assert read_value("40 Mb", "QUANTITY")[:2] == (40, "megabit")
+    assert read_value("40MB", "QUANTITY")[:2] == (40, "MB")
