@@ -141,6 +141,9 @@ _HAS_NUMBER = re.compile(rf"\d|\b(?:{_WORD_UNITS}|{_WORD_TENS}|{_SCALE}|first|se
 # to the earlier rule. "Strong" shapes also beat a model DATE/TIME that has date words.
 
 _RULES: list[tuple[re.Pattern[str], str, bool]] = [
+    # between 1998 and 2004, from 2010 to 2015: a span of years is one date (the model often
+    # marks the first year alone, or neither)
+    (re.compile(r"\b(?:between\s(?:1[5-9]\d\d|20\d\d)\sand|from\s(?:1[5-9]\d\d|20\d\d)\s(?:to|until|till|through))\s(?:1[5-9]\d\d|20\d\d)\b(?![.,]\d)", re.I), "DATE", True),
     # +0.4%, -0.9%, $-12.3bn, -£4m: a change written with its sign
     (re.compile(rf"(?<![\w.,/%)\]])[+\-−]{_NUM}{_PERCENT}(?![\w-])", re.I), "PERCENT", True),
     (re.compile(rf"(?<![\w.,/%)\]])[+\-−]{_NUM}(?:\s|-)?{_UNIT}(?![\w])", re.I), "QUANTITY", True),
@@ -297,7 +300,7 @@ class _Tokens:
 #: Words a figure can start with (besides digits and currency signs); "aged" for ages.
 _START_WORDS = frozenset(
     (_WORD_UNITS + "|" + _WORD_TENS).split("|")
-    + "between tens hundreds thousands millions billions dozens several many half aged age ages".split()
+    + "between from tens hundreds thousands millions billions dozens several many half aged age ages".split()
     + "doubled tripled trebled quadrupled halved twofold threefold fourfold tenfold".split()
 )
 #: After "a"/"an", these make a figure ("a million", "a third of", "a few hundred").
@@ -340,7 +343,7 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
             if match is None:
                 continue
             if label == "RANGE" and _only_years(match.group()):
-                continue  # "between 2010 and 2015" is a date range
+                continue  # "between 2010 and 2015" is a date range (the DATE rule's)
             found.append((Found(match.start(), match.end(), label), strong))
         if not lower[:1].isdigit():
             continue
@@ -668,4 +671,24 @@ def _from_to(text: str, spans: list[Found]) -> list[Found]:
 def doc_spans(doc: Doc, text: str | None = None) -> list[Found]:
     """The model's entities for ``doc`` merged with the figure rules (``text``: ``doc.text``)."""
     model = [Found(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
-    return merge_figures(doc, model, text)
+    text = doc.text if text is None else text
+    return _second_years(text, merge_figures(doc, model, text))
+
+
+#: After a date that ends in a year: the other end of a span of years ("between 1998 and 2004").
+_YEAR_AFTER = re.compile(r"\s*(?:and|to|until|till|through|-|–|—)\s*(?:1[5-9]\d\d|20\d\d)\b(?![.,]\d)")
+
+
+def _second_years(text: str, spans: list[Found]) -> list[Found]:
+    """A date span ending in a year takes in the year that closes its span of years
+    (``between 1998 and 2004``, ``from 2010 to 2015``), when nothing else stands there."""
+    for k, span in enumerate(spans):
+        if span.label != "DATE" or not _YEAR.search(text, max(span.start, span.end - 4), span.end):
+            continue
+        match = _YEAR_AFTER.match(text, span.end)
+        if match is None or (k + 1 < len(spans) and spans[k + 1].start < match.end()):
+            continue
+        if not re.search(r"\b(?:between|from|in|since)\s+(?:\S+\s+){0,2}\S*$", text[max(0, span.start - 12) : span.end], re.I):
+            continue
+        spans[k] = Found(span.start, match.end(), span.label)
+    return spans

@@ -319,3 +319,31 @@ def test_a_small_b_is_a_bit_and_a_capital_b_a_byte(analyzer):
 
     assert read_value("40 Mb", "QUANTITY")[:2] == (40, "megabit")
     assert read_value("40MB", "QUANTITY")[:2] == (40, "MB")
+
+
+# --- the dates layer ------------------------------------------------------------------
+
+
+def test_a_date_line_under_the_headline_is_a_header_date(analyzer, tmp_path):
+    from corpus.articles import read_file
+
+    (tmp_path / "a.txt").write_text(
+        "Ferry link to reopen\nThursday, May 8, 2025\n\nThe island's ferry will run again from June, the operator said.\n",
+        encoding="utf-8",
+    )
+    article = next(iter(read_file(tmp_path / "a.txt", tmp_path)))
+    assert article.meta.get("date") == "2025-05-08"
+    assert article.text[article.body_start :].startswith("The island")
+    analysis = analyzer.analyze(article)
+    dates = [article.text[s.start : s.end] for s in analysis.spans if s.kind == "date"]
+    assert "Thursday, May 8, 2025" in dates
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [("Output grew between 1996 and 2003 in the valley.", "2003"), ("The mine ran from 1961 to 1988.", "1988"),
+     ("Rents were frozen from 2011 to 2014 in the old town.", "2014")],
+)
+def test_the_second_year_of_a_span_of_years_is_in_a_date(analyzer, text, date):
+    _, analysis = spans_of(analyzer, text)
+    assert [s for s in analysis.spans if s.kind == "date" and date in text[s.start : s.end]], analysis.spans
