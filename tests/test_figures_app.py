@@ -194,7 +194,9 @@ def test_exports_carry_readings_and_round_trip_byte_identical(corpus_dir, tmp_pa
 
     tasks = [json.loads(line) for line in out["prodigy"].read_text(encoding="utf-8").splitlines()]
     spans = {(t["text"][s["start"] : s["end"]], s["label"]): s.get("meta", {}) for t in tasks for s in t["spans"]}
-    assert spans[("300,000", "CARDINAL")] == {"value": 300000, "unit": "recruit", "change": "=", "counted": "new recruits"}
+    assert spans[("300,000", "CARDINAL")] == {
+        "value": 300000, "unit": "recruit", "change": "=", "counted": "new recruits", "shape": "value"
+    }
     assert spans[("40 per cent", "PERCENT")]["value"] == 40 and spans[("40 per cent", "PERCENT")]["change"] == "up"
     assert spans[("2030", "CARDINAL")]["value"] == 2030  # the hand-added span got a reading
 
