@@ -384,12 +384,12 @@ def reading_json(reading: Reading | None) -> dict[str, object]:
     return {"value": value, "unit": reading.unit, "change": reading.change, "counted": reading.counted, "shape": reading.shape}
 
 
-def value_text(value: Value | None) -> str:
-    """``300,000``, ``10–15`` (a range), or ``""``."""
+def value_text(value: Value | None, shape: str | None = None) -> str:
+    """``300,000``, ``10–15`` (a range), ``1,200 → 950`` (a from-to change), or ``""``."""
     if value is None:
         return ""
     if isinstance(value, tuple):
-        return f"{value[0]:,}–{value[1]:,}"
+        return f"{value[0]:,} → {value[1]:,}" if shape == "from-to" else f"{value[0]:,}–{value[1]:,}"
     return f"{value:,}"
 
 

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from corpus.analysis import Analyzer
-from corpus.model import Article
+from corpus.model import Article, Reading
 from corpus.readings import figure_rows, reading_json
 
 
@@ -347,3 +347,26 @@ def test_a_date_line_under_the_headline_is_a_header_date(analyzer, tmp_path):
 def test_the_second_year_of_a_span_of_years_is_in_a_date(analyzer, text, date):
     _, analysis = spans_of(analyzer, text)
     assert [s for s in analysis.spans if s.kind == "date" and date in text[s.start : s.end]], analysis.spans
+
+
+def test_a_from_to_change_is_shown_with_an_arrow_and_a_range_with_a_dash():
+    from corpus.readings import describe, value_text
+
+    assert value_text((1200, 950), "from-to") == "1,200 → 950"
+    assert value_text((10, 15), "range") == "10–15"
+    reading = Reading(value=(1200, 950), unit="USD", change="down", shape="from-to")
+    assert "value 1200 → 950" in describe("from $1,200 to $950", reading) and "from-to" in describe("x", reading)
+
+
+def test_figures_json_lists_a_duration_and_a_from_to_change(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text("Fares fell from $1,200 to $950 after the crew spent 180 days at sea.\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "figures", str(tmp_path), "--json"],
+        capture_output=True, text=True, check=True, env={**__import__("os").environ, "CLAIMSCOPE_CACHE_DIR": str(tmp_path / "c")},
+    )
+    items = {item["text"]: item for item in json.loads(out.stdout)}
+    assert items["from $1,200 to $950"]["shape"] == "from-to" and items["from $1,200 to $950"]["value"] == [1200, 950]
+    assert (items["180 days"]["value"], items["180 days"]["unit"], items["180 days"]["shape"]) == (180, "day", "duration")

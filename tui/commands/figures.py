@@ -89,7 +89,7 @@ def figures_table(rows: list, title: Text, width: int) -> Table:
         reading = row.reading
         values = {
             "figure": row.text,
-            "value": value_text(reading.value if reading else None),
+            "value": value_text(reading.value, reading.shape) if reading else "",
             "unit": (reading.unit or "") if reading else "",
             "change": reading.change if reading else "",
             "counted": (reading.counted or "") if reading else "",
