@@ -74,6 +74,8 @@ QUANTITY_FILES = (
     ("own", REPO / "benchmarks" / "quantities_own.json"),
 )
 CQE_RUNNER = REPO / "benchmarks" / "cqe_quantities.py"
+#: Sentences whose bare number takes its unit from the context ("she weighs 120": pound-mass).
+UNIT_SENTENCES = QUANTITIES / "unit-sentences.json"
 
 Pair = tuple[int, int]
 
@@ -314,7 +316,8 @@ def quantities_report(cqe_python: Path) -> None:
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work) / "sentences"
         folder.mkdir()
-        for name, gold in files:
+        sources = [*files, *([("units", UNIT_SENTENCES)] if UNIT_SENTENCES.is_file() else [])]
+        for name, gold in sources:
             with open(folder / f"{name}.jsonl", "w", encoding="utf-8") as out:
                 for n, item in enumerate(json.loads(gold.read_text(encoding="utf-8"))):
                     out.write(json.dumps({"id": f"q{n}", "text": item["text"]}, ensure_ascii=False) + "\n")
@@ -331,7 +334,7 @@ def quantities_report(cqe_python: Path) -> None:
             locale = cqe_python.parent.parent / "locale"
             cqe_env = dict(os.environ, LOCPATH=os.environ.get("CQE_LOCPATH", str(locale)))
             cqe_env.pop("PYTHONPATH", None)
-            paths = [str(folder / f"{name}.jsonl") for name, _ in files]
+            paths = [str(folder / f"{name}.jsonl") for name, _ in sources]
             run = subprocess.run([str(cqe_python), str(CQE_RUNNER), *paths], env=cqe_env, capture_output=True, text=True)
             if run.returncode != 0:
                 last = (run.stderr.strip().splitlines() or ["no output"])[-1]
@@ -361,6 +364,33 @@ def quantities_report(cqe_python: Path) -> None:
         if cqe_note:
             print(cqe_note)
         print("own = benchmarks/quantities_own.json, sentences written for claimscope (development data too)")
+        if UNIT_SENTENCES.is_file():
+            units_from_context(found, cqe_note)
+
+
+def units_from_context(found: dict[str, dict[str, list]], cqe_note: str) -> None:
+    """Share of the unit sentences where a figure found carries the gold unit (quantity_eval's unit match)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("quantity_eval", QUANTITY_EVAL)
+    assert spec is not None and spec.loader is not None
+    measure = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(measure)
+    gold = json.loads(UNIT_SENTENCES.read_text(encoding="utf-8"))
+    cells = []
+    for system in ("CQE", "claimscope"):
+        if system == "CQE" and cqe_note:
+            cells.append(f"{system} -")
+            continue
+        by_sentence: dict[int, list] = {}
+        for item in found[system].get("units.jsonl", []):
+            by_sentence.setdefault(int(item["article"].rsplit(":q", 1)[-1]), []).append(item)
+        hits = sum(
+            1 for n, item in enumerate(gold)
+            if any(measure.unit_ok(item["unit"], p.get("unit")) for p in by_sentence.get(n, []))
+        )
+        cells.append(f"{system} {100 * hits / len(gold):.1f}%")
+    print(f"units from context ({len(gold):,} sentences, a figure with the gold unit): {', '.join(cells)}")
 
 
 def arguments() -> argparse.Namespace:

@@ -264,7 +264,9 @@ A_AN = frozenset({"a", "an"})
 
 MONEY_FIRST = frozenset("uacnhsrymegjkdiptbzlvwo")
 
-FIRST_CHARS = frozenset("0123456789$£€¥₹₽₩₺~+-−½¼¾⅓⅔⅛")
+FIRST_CHARS = frozenset("0123456789$£€¥₹₽₩₺~½¼¾⅓⅔⅛")
+#: A sign that starts a figure only before digits or a currency sign ("-0.9%", "+£4m").
+SIGN_CHARS = frozenset("+-−")
 
 #: Tokens that start an amount though they are letters: a currency prefix or ISO code
 #: ("US $12", "HK $2bn", "RM45", "Rs 500 crore", "USD115", "Y=12,400").

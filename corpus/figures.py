@@ -60,6 +60,7 @@ from corpus.figure_patterns import (
     MONEY_FIRST,
     FIRST_CHARS,
     MONEY_START,
+    SIGN_CHARS,
     CURRENCY_INSIDE,
     HYPHEN_NAME,
     PART_WORDS,
@@ -90,6 +91,9 @@ class Found(NamedTuple):
 # to the earlier rule. "Strong" shapes also beat a model DATE/TIME that has date words.
 
 
+_AMOUNT_CHARS = frozenset("0123456789$£€¥=")
+
+
 class _Tokens:
     """Token boundaries of a doc, read once, for cheap char -> token lookups."""
 
@@ -115,8 +119,18 @@ class _Tokens:
             for i, lower in enumerate(lowers)
             if lower[:1] in FIRST_CHARS
             or lower in START_WORDS
-            or (lower[:1] in MONEY_FIRST and MONEY_START.match(lower) is not None)
             or (lower in A_AN and i + 1 < len(lowers) and lowers[i + 1] in AFTER_A)
+            or (
+                lower[:1] in SIGN_CHARS
+                and ((lower[1:2] or (lowers[i + 1][:1] if i + 1 < len(lowers) else "")) in _AMOUNT_CHARS)
+            )
+            or (
+                # a currency prefix or code: glued to the amount ("RM45", "USD115") or
+                # right before it ("US $12", "GBP 350"); "us" and "a" alone cost nothing
+                lower[:1] in MONEY_FIRST
+                and (lower[-1:] in _AMOUNT_CHARS or (i + 1 < len(lowers) and lowers[i + 1][:1] in _AMOUNT_CHARS))
+                and MONEY_START.match(lower) is not None
+            )
         ]
         # "US$40", "HK$3m": a currency sign inside the token
         inside = {self.at(match.start()) for match in CURRENCY_INSIDE.finditer(self.text)}
