@@ -253,7 +253,7 @@ def _not_a_figure(doc: Doc, tokens: _Tokens, span: Found) -> bool:
         nxt = doc[tokens.at(name.start(1))]
         if nxt.tag_ == "NNP":
             return True  # "7-Eleven", "4-H": the number starts a name
-    if surface in {"One", "one"} and span.start == _sentence_start(doc, tokens, span.start):
+    if surface in {"One", "one"} and _starts_sentence(doc, tokens.at(span.start)):
         i = tokens.at(span.start)
         nxt = doc[i + 1] if i + 1 < len(doc) else None
         if nxt is not None and (nxt.lower_ == "of" or nxt.tag_ in {"MD", "RB", "PRP", "VBZ", "VBD", "VBP"}):
@@ -266,11 +266,11 @@ def _name_like(token) -> bool:
     return token.is_title or (token.is_upper and len(token.text) > 1 and token.is_alpha)
 
 
-def _sentence_start(doc: Doc, tokens: _Tokens, char: int) -> int:
-    """Where the sentence holding ``char`` starts (a doc offset)."""
-    token = doc[tokens.at(char)]
-    return token.sent.start_char if doc.has_annotation("SENT_START") else -1
-
+def _starts_sentence(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` begins its sentence (after an opening quote or bracket at most)."""
+    if doc[i].is_sent_start:
+        return True
+    return i > 0 and bool(doc[i - 1].is_sent_start) and doc[i - 1].is_punct
 
 def _only_years(text: str) -> bool:
     numbers = re.findall(r"\d[\d,.]*", text)
