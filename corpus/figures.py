@@ -24,7 +24,8 @@ entities:
   span of years (``between 1998 and 2004``).
 
 The patterns themselves (numbers, currencies, units, the rules' list) are in
-``corpus/figure_patterns.py``; this module runs them and merges. Everything works on
+``corpus/figure_patterns.py``, the joining of ``from X to Y`` and of spans of years in
+``corpus/figure_joins.py``; this module runs the patterns and merges. Everything works on
 character offsets into ``doc.text``.
 """
 
@@ -64,11 +65,8 @@ from corpus.figure_patterns import (
     CURRENCY_INSIDE,
     HYPHEN_NAME,
     PART_WORDS,
-    FROM_BEFORE,
-    TO_BETWEEN,
-    ENDS,
-    YEAR_AFTER,
 )
+from corpus.figure_joins import from_to, second_years
 from corpus.model import kind_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -457,50 +455,11 @@ def merge_figures(doc: Doc, model: list[Found], text: str | None = None) -> list
         if result and span.start < result[-1].end:
             continue  # defensive: keep spans disjoint
         result.append(span)
-    return _from_to(text, result)
-
-
-def _from_to(text: str, spans: list[Found]) -> list[Found]:
-    """Two figures said as ``from X to Y`` become one span (the change or range from X to Y)."""
-    merged: list[Found] = []
-    k = 0
-    while k < len(spans):
-        span = spans[k]
-        nxt = spans[k + 1] if k + 1 < len(spans) else None
-        if (
-            nxt is not None
-            and span.label in ENDS
-            and nxt.label in ENDS
-            and TO_BETWEEN.fullmatch(text, span.end, nxt.start)
-        ):
-            before = FROM_BEFORE.search(text, max(0, span.start - 8), span.start)
-            if before is not None and (not merged or merged[-1].end <= before.start()):
-                label = nxt.label if nxt.label != "CARDINAL" else span.label
-                merged.append(Found(before.start(), nxt.end, label))
-                k += 2
-                continue
-        merged.append(span)
-        k += 1
-    return merged
+    return from_to(text, result)
 
 
 def doc_spans(doc: Doc, text: str | None = None) -> list[Found]:
     """The model's entities for ``doc`` merged with the figure rules (``text``: ``doc.text``)."""
     model = [Found(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
     text = doc.text if text is None else text
-    return _second_years(text, merge_figures(doc, model, text))
-
-
-def _second_years(text: str, spans: list[Found]) -> list[Found]:
-    """A date span ending in a year takes in the year that closes its span of years
-    (``between 1998 and 2004``, ``from 2010 to 2015``), when nothing else stands there."""
-    for k, span in enumerate(spans):
-        if span.label != "DATE" or not YEAR.search(text, max(span.start, span.end - 4), span.end):
-            continue
-        match = YEAR_AFTER.match(text, span.end)
-        if match is None or (k + 1 < len(spans) and spans[k + 1].start < match.end()):
-            continue
-        if not re.search(r"\b(?:between|from|in|since)\s+(?:\S+\s+){0,2}\S*$", text[max(0, span.start - 12) : span.end], re.I):
-            continue
-        spans[k] = Found(span.start, match.end(), span.label)
-    return spans
+    return second_years(text, merge_figures(doc, model, text))
