@@ -5,7 +5,7 @@ where ``key`` hashes the article text and its body range. A file holds two lines
 
 1. a header: ``{"f": 1, "len": <text length>, "counts": {...}, "labels": [...]}``
 2. the data: ``{"p": [s, e, ...], "s": [s, e, ...], "x": [s, e, label index, ...],
-   "r": [[span index, value, unit, change, counted], ...], "n": [sentence index, ...]}``
+   "r": [[span index, value, unit, change, counted, shape], ...], "n": [sentence index, ...]}``
    (``r``: figure readings, a range value is a two-number list; ``n``: the sentences
    that are headings, captions or credits)
 
@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from corpus.files import replace_file
-from corpus.model import Analysis, Article, Reading, Segment, Span, kind_of
+from corpus.model import SHAPES, Analysis, Article, Reading, Segment, Span, kind_of
 
 #: Bump when the file layout changes (the analyser's own version is part of the folder).
 FORMAT = 1
@@ -89,7 +89,7 @@ def _safe(part: str) -> str:
     return cleaned or "_"
 
 
-def _reading(value: object, unit: object, change: object, counted: object) -> Reading:
+def _reading(value: object, unit: object, change: object, counted: object, shape: object = "value") -> Reading:
     """A reading from its cached fields (a bad one raises, and the entry is ignored)."""
     if isinstance(value, list):
         low, high = value
@@ -100,7 +100,9 @@ def _reading(value: object, unit: object, change: object, counted: object) -> Re
         raise ValueError("value")
     if change not in {"=", "~", ">", "<", "up", "down"}:
         raise ValueError("change")
-    return Reading(value, None if unit is None else str(unit), change, None if counted is None else str(counted))  # type: ignore[arg-type]
+    if shape not in SHAPES:
+        raise ValueError("shape")
+    return Reading(value, None if unit is None else str(unit), change, None if counted is None else str(counted), shape)  # type: ignore[arg-type]
 
 
 class AnalysisCache:
@@ -222,7 +224,7 @@ class AnalysisCache:
                 return None
             label_kinds = [(label, kind_of(label)) for label in labels]
             non_sentences = {int(i) for i in data.get("n", ())}
-            readings = {int(k): _reading(value, unit, change, counted) for k, value, unit, change, counted in data.get("r", ())}
+            readings = {int(fields[0]): _reading(*fields[1:]) for fields in data.get("r", ())}
             return Analysis(
                 paragraphs=tuple(Segment(s, e) for s, e in zip(paragraphs[0::2], paragraphs[1::2])),
                 sentences=tuple(
@@ -254,7 +256,7 @@ class AnalysisCache:
             if span.reading is not None:
                 r = span.reading
                 value = list(r.value) if isinstance(r.value, tuple) else r.value
-                readings.append([n, value, r.unit, r.change, r.counted])
+                readings.append([n, value, r.unit, r.change, r.counted, r.shape])
         counts = counts_of(article, analysis, tokens)
         key = self.key_for(article)
         header = {

@@ -18,12 +18,15 @@ entities:
   (``high-five``, ``#1``, ``4chan``) or one that ends or starts a name (``Internet
   Explorer 6``, ``737 Max``: the digits join the name when the model marked it);
 * a DATE the model found stays unless a rule proves a figure there (money, percent,
-  an age, a score, ``1709 schoolchildren``): ``May 7, 2015`` and ``8–10 years`` stay.
+  an age, a score, ``1709 schoolchildren``): ``May 7, 2015`` and ``8–10 years`` stay;
+* ``from X to Y`` with two figures becomes one span (a change or a range, read in
+  ``corpus/readings.py``); a date ending in a year takes in the year that closes a
+  span of years (``between 1998 and 2004``).
 
-Everything works on character offsets into ``doc.text``.
-
-It stays one module over 500 lines because it is one idea with one entry point,
-``doc_spans``: most of its length is the patterns and checks that only this merge uses.
+The patterns themselves (numbers, currencies, units, the rules' list) are in
+``corpus/figure_patterns.py``, the joining of ``from X to Y`` and of spans of years in
+``corpus/figure_joins.py``; this module runs the patterns and merges. Everything works on
+character offsets into ``doc.text``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,38 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from typing import TYPE_CHECKING, NamedTuple
 
+from corpus.figure_patterns import (
+    APPROX,
+    SCORE_CUES,
+    DATE_WORD,
+    YEAR,
+    HAS_DIGIT,
+    CURRENCY_PREFIX,
+    HALF_OF_MATCH,
+    LETTER,
+    HAS_NUMBER,
+    RULES,
+    DASH_PAIR,
+    AGE_AFTER_NOUN,
+    AGED,
+    AGE_OF,
+    YEAR_LIKE_COUNT,
+    YEAR_BEFORE,
+    GLUED_OK,
+    NOT_NAME_BEFORE,
+    BARE,
+    START_WORDS,
+    AFTER_A,
+    A_AN,
+    MONEY_FIRST,
+    FIRST_CHARS,
+    MONEY_START,
+    SIGN_CHARS,
+    CURRENCY_INSIDE,
+    HYPHEN_NAME,
+    PART_WORDS,
+)
+from corpus.figure_joins import from_to, second_years
 from corpus.model import kind_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,164 +83,13 @@ class Found(NamedTuple):
 
 # --- the building blocks -----------------------------------------------------------
 
-_WORD_UNITS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    "fifteen|sixteen|seventeen|eighteen|nineteen"
-)
-_WORD_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_WORDNUM = rf"(?:(?:{_WORD_TENS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|{_WORD_UNITS})"
-_SCALE = r"(?:hundred|thousand|million|billion|trillion)"
-_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-# "3.5bn", "250m", "40k": scale letters glued to the digits
-_ABBR = r"(?:bn|mn|m|k|tn|trn)"
-_NUM = (
-    rf"(?:{_DIGITS}(?:\s?{_SCALE}(?:\s{_SCALE})?\b|{_ABBR}\b)?"
-    rf"|\b(?:{_WORDNUM}|a|an)(?:\s{_SCALE})+\b"
-    rf"|\b{_WORDNUM}\b)"
-)
-_CURRENCY_SIGN = r"(?:(?:US|AU|A|C|NZ|HK|S|NT|R)?[$£€¥₹₽₩₺])"
-_CURRENCY_WORD = (
-    r"(?:dollars?|pounds?|euros?|yen|yuan|renminbi|roubles?|rubles?|rupees?|francs?|pesos?|"
-    r"cents?|pence|hryvnias?|lira|kronor|krona|koruna|rand|shillings?)"
-)
-_UNIT = (
-    r"(?:(?:square|sq|cubic)\s)?(?:km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|cm|mm|"
-    r"centimet(?:re|er)s?|millimet(?:re|er)s?|kg|kilos?|kilogram(?:me)?s?|grams?|grammes?|"
-    r"tonnes?|tons?|lbs?|ounces?|oz|feet|foot|ft|inch(?:es)?|acres?|hectares?|"
-    r"lit(?:re|er)s?|gallons?|barrels?|bpd|mph|km/h|kph|knots|degrees(?:\s(?:Celsius|Fahrenheit))?|"
-    r"°[CF]|MW|GW|kW|kWh|MWh|GWh|TWh|megawatts?|gigawatts?|kilowatts?|volts?|GB|TB|MB|"
-    r"calories|storeys?)"
-)
-_PERCENT = r"(?:%|\s?per\s?cent\b|\s?percent\b|\s?percentage\spoints?\b|\s?pc\b)"
-# Left edge: not inside a word, a decimal, a code like "Covid-19" or an amount.
-_L = r"(?<![\w.,/\-$£€¥#])"
-# Right edge: not inside a word or a longer number.
-_R = r"(?![\w]|[.,]\d)"
-
-#: Approximators that belong to the figure they qualify (OntoNotes style).
-_APPROX = re.compile(
-    r"(?:\b(?:about|around|approximately|roughly|nearly|almost|some|over|under|more than|"
-    r"less than|fewer than|at least|at most|up to|as many as|as much as|as few as|close to|"
-    r"just over|just under|well over|upwards of))[ \t\u00a0]+$",
-    re.IGNORECASE,
-)
-
-_SCORE_CUES = re.compile(
-    r"\b(?:won|wins?|winning|winners?|beat|beats|beaten|lost|lose|loses|losing|defeat\w*|"
-    r"draw|drew|drawn|victory|victories|lead|leads|led|trail\w*|scor\w+|match\w*|game|games|"
-    r"final|ended|thrash\w*|edged|rout\w*|goals?|vote[sd]?|voting|tie|tied|series|season|"
-    r"half-time|halftime|full-time|minute|penalt\w+|league|cup|club|side)\b",
-    re.IGNORECASE,
-)
-
-#: Words that make a model DATE/TIME span a real date or duration.
-_DATE_WORD = re.compile(
-    r"\b(?:years?|yr|months?|weeks?|days?|decades?|centur(?:y|ies)|quarters?|q[1-4]|h[12]|"
-    r"seasons?|weekends?|ago|today|tomorrow|yesterday|tonight|now|morning|afternoon|evening|"
-    r"night|nights|noon|midnight|spring|summer|autumn|fall|winter|annual|annually|daily|"
-    r"weekly|monthly|hours?|minutes?|seconds|period|era|term|fiscal|fy\d*|am|pm|a\.m\.|p\.m\.|"
-    r"o'clock|christmas|easter|ramadan|eid|new year|hanukkah|diwali|thanksgiving|"
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
-    r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|"
-    r"sat(?:urday)?|sun(?:day)?|1[0-9]\d\d|20\d\d|'\d\d|\d{2,4}s|\d{1,2}:\d\d)\b",
-    re.IGNORECASE,
-)
-_YEAR = re.compile(r"1[5-9]\d\d|20\d\d|21\d\d")
-_HAS_DIGIT = re.compile(r"\d")
-#: "the first half" of a match: a stretch of time, not a figure.
-_HALF_OF_MATCH = re.compile(r"\b(?:first|second)[\s-]half\b", re.I)
-_LETTER = re.compile(r"[^\W\d_]")
-_HAS_NUMBER = re.compile(rf"\d|\b(?:{_WORD_UNITS}|{_WORD_TENS}|{_SCALE}|first|second|third|half)\b", re.I)
 
 # --- the rules ---------------------------------------------------------------------
 # (pattern, label, strong). Among overlapping rule matches the longest wins; a tie goes
 # to the earlier rule. "Strong" shapes also beat a model DATE/TIME that has date words.
 
-_RULES: list[tuple[re.Pattern[str], str, bool]] = [
-    # $250 million, £3.5bn, US$40, €1.2bn
-    (re.compile(rf"{_L}{_CURRENCY_SIGN}\s?{_NUM}{_R}", re.I), "MONEY", True),
-    # 250 million dollars, 10,000 euros, 50p
-    (re.compile(rf"{_L}{_NUM}\s{_CURRENCY_WORD}\b|{_L}\d+p\b", re.I), "MONEY", True),
-    # 40 per cent, 70%, 0.25 percentage points, 10-15%
-    (re.compile(rf"{_L}(?:{_NUM}\s?(?:-|–|to)\s?)?{_NUM}{_PERCENT}", re.I), "PERCENT", True),
-    # 38-year-old, six-month-old, 7 year old
-    (re.compile(rf"{_L}(?:\d{{1,3}}|{_WORDNUM})[\s-](?:year|month|week|day)s?[\s-]old\b", re.I), "AGE", True),
-    # 2.5 metres, 10-tonne, 41C, three tonnes
-    (re.compile(rf"{_L}{_NUM}(?:\s|-)?{_UNIT}(?![\w])", re.I), "QUANTITY", False),
-    (re.compile(rf"{_L}\d+(?:\.\d+)?°?[CF]\b"), "QUANTITY", False),
-    # between 10 and 15, between $5 and $10
-    (
-        re.compile(
-            rf"\bbetween\s{_CURRENCY_SIGN}?{_NUM}(?:{_PERCENT})?\sand\s{_CURRENCY_SIGN}?{_NUM}(?:{_PERCENT})?",
-            re.I,
-        ),
-        "RANGE",
-        False,
-    ),
-    # tens of thousands, several hundred thousand, dozens, a dozen
-    (
-        re.compile(
-            r"\b(?:(?:tens|hundreds)\sof\s(?:thousands|millions|billions)"
-            r"|(?:several|a\sfew|a\scouple\sof|many)\s(?:hundred|thousand|million|billion)s?(?:\s(?:thousand|million))?"
-            r"|dozens|hundreds|thousands|millions|billions|a\sdozen)\b",
-            re.I,
-        ),
-        "COUNT",
-        False,
-    ),
-    # two-thirds, a third of, three quarters of, one in five, half of
-    (
-        re.compile(
-            rf"\b(?:(?:one|two|three|four|five|six|seven|eight|nine)-(?:halves|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?)"
-            rf"|(?:a|one|two|three|four|five|six|seven|eight|nine)\s(?:third|thirds|quarter|quarters|fifth|fifths|sixth|sixths|eighth|eighths|tenth|tenths)(?=\sof\b|\s?[.,;:!?)]|\s*$)"
-            rf"|(?<=\bby\s)(?:a|one|two|three)\s(?:third|thirds|quarter|quarters|fifth|fifths|tenth|tenths)\b"
-            rf"|(?:{_WORD_UNITS}|\d{{1,2}})\sin\s(?:{_WORD_UNITS}|\d{{1,3}})\b"
-            rf"|(?<!first\s)(?<!second\s)half(?=\s(?:of|the|a|an|its|their|his|her|all|our|that|those|these|them)\b))",
-            re.I,
-        ),
-        "CARDINAL",
-        False,
-    ),
-    # a million, one hundred thousand
-    (re.compile(rf"\b(?:a|an|one)(?:\s{_SCALE})+\b", re.I), "CARDINAL", False),
-    # 80th, 21st
-    (re.compile(rf"{_L}\d+(?:st|nd|rd|th)\b", re.I), "ORDINAL", False),
-    # 4.2m, 3.5bn, 12 million: a number and its scale, where the model kept only the number
-    (re.compile(rf"{_L}{_DIGITS}(?:{_ABBR}\b|\s?{_SCALE}\b(?:\s{_SCALE}\b)?){_R}", re.I), "CARDINAL", False),
-    # doubled, tripled, halved, twofold
-    (re.compile(r"\b(?:doubled|tripled|trebled|quadrupled|halved|(?:two|three|four|ten)-?fold)\b", re.I), "CARDINAL", False),
-]
 
-# 2-1, 2 – 1, 112 – 104: a score with a sporting/voting cue nearby, else a range.
-_DASH_PAIR = re.compile(rf"{_L}(\d{{1,3}})\s?[-–—]\s?(\d{{1,3}}){_R}(?!\s?(?:%|per\b|-))")
-# Maria Lopez, 34, ... / his sister, 31, ...
-_AGE_AFTER_NOUN = re.compile(r",\s(\d{1,2}|1[01]\d),(?=\s)")
-# aged 92, age 34
-_AGED = re.compile(
-    rf"\bage[ds]?\s(\d{{1,3}}|{_WORDNUM})\b(?!\s?(?:-|–|—|%|per\b|to\s|and\s\d|years?\b|months?\b))", re.I
-)
-# at the age of four months, at the age of 12
-_AGE_OF = re.compile(rf"\bage\sof\s((?:\d{{1,3}}|{_WORDNUM})(?:\s(?:years?|months?|weeks?|days?))?)\b", re.I)
-# 1709 schoolchildren: a count that looks like a year, before a plural noun
-_YEAR_LIKE_COUNT = re.compile(rf"{_L}(\d{{4}})\s(?=[^\W\d_]{{3,}}\b)")
-#: Words before a four-digit number that make it a year ("the 2019 elections").
-_YEAR_BEFORE = frozenset(
-    "the this that these those its their his her our my your a an in since of from by until till before "
-    "after during for between 's".split()
-)
-#: Words after a digit that are part of the figure ("4.2m", "21st", "50p"), not of a name.
-_GLUED_OK = re.compile(
-    r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s|bn|mn|m|k|tn|trn|p|km|kg|cm|mm|mph|kph|mw|gw|kw|kwh|mwh|gwh|twh|gb|tb|mb|"
-    r"ft|lbs?|oz|c|f|pc|x)?",
-    re.I,
-)
-_NOT_NAME_BEFORE = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december".split()
-)
-# Any other number the model did not mark.
-_BARE = re.compile(rf"{_L}{_DIGITS}(?:\s?{_SCALE}\b|{_ABBR}\b)?(?![\w:/]|[.,]\d)", re.I)
+_AMOUNT_CHARS = frozenset("0123456789$£€¥=")
 
 
 class _Tokens:
@@ -231,30 +115,28 @@ class _Tokens:
         found = [
             i
             for i, lower in enumerate(lowers)
-            if lower[:1] in _FIRST_CHARS
-            or lower in _START_WORDS
-            or (lower in _A_AN and i + 1 < len(lowers) and lowers[i + 1] in _AFTER_A)
+            if lower[:1] in FIRST_CHARS
+            or lower in START_WORDS
+            or (lower in A_AN and i + 1 < len(lowers) and lowers[i + 1] in AFTER_A)
+            or (
+                lower[:1] in SIGN_CHARS
+                and ((lower[1:2] or (lowers[i + 1][:1] if i + 1 < len(lowers) else "")) in _AMOUNT_CHARS)
+            )
+            or (
+                # a currency prefix or code: glued to the amount ("RM45", "USD115") or
+                # right before it ("US $12", "GBP 350"); "us" and "a" alone cost nothing
+                lower[:1] in MONEY_FIRST
+                and (lower[-1:] in _AMOUNT_CHARS or (i + 1 < len(lowers) and lowers[i + 1][:1] in _AMOUNT_CHARS))
+                and MONEY_START.match(lower) is not None
+            )
         ]
         # "US$40", "HK$3m": a currency sign inside the token
-        inside = {self.at(match.start()) for match in _CURRENCY_INSIDE.finditer(self.text)}
+        inside = {self.at(match.start()) for match in CURRENCY_INSIDE.finditer(self.text)}
         return sorted(inside.union(found)) if inside else found
 
     def at(self, char: int) -> int:
         """Index of the token containing (or starting before) character ``char``."""
         return max(0, bisect_right(self.starts, char) - 1)
-
-
-#: Words a figure can start with (besides digits and currency signs); "aged" for ages.
-_START_WORDS = frozenset(
-    (_WORD_UNITS + "|" + _WORD_TENS).split("|")
-    + "between tens hundreds thousands millions billions dozens several many half aged age ages".split()
-    + "doubled tripled trebled quadrupled halved twofold threefold fourfold tenfold".split()
-)
-#: After "a"/"an", these make a figure ("a million", "a third of", "a few hundred").
-_AFTER_A = frozenset("hundred thousand million billion trillion dozen few couple third quarter fifth sixth eighth tenth".split())
-_A_AN = frozenset({"a", "an"})
-_FIRST_CHARS = frozenset("0123456789$£€¥₹₽₩₺")
-_CURRENCY_INSIDE = re.compile(r"\w[$£€¥₹₽₩₺]")
 
 
 def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> list[tuple[Found, bool]]:
@@ -266,7 +148,7 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
     text = tokens.text
     found: list[tuple[Found, bool]] = []
     # First, so that an age wins over a bare number of the same length.
-    for match in _AGE_AFTER_NOUN.finditer(text):
+    for match in AGE_AFTER_NOUN.finditer(text):
         # only after a noun: "Maria Lopez, 34," but not "in 2019, 12, ..." lists
         before = doc[tokens.at(match.start() - 1)]
         if before.tag_.startswith("NN") and not before.like_num:
@@ -274,31 +156,33 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
     for i in tokens.candidates():
         pos = tokens.starts[i]
         lower = tokens.lowers[i]
+        if lower[:1] == "~":  # "~60g": about, glued to the number
+            pos, lower = pos + 1, lower[1:]
         if lower in {"aged", "age", "ages"}:
-            match = _AGED.match(text, pos) or _AGE_OF.match(text, pos)
+            match = AGED.match(text, pos) or AGE_OF.match(text, pos)
             if match is not None:
                 found.append((Found(match.start(1), match.end(1), "AGE"), True))
             continue
-        for pattern, label, strong in _RULES:
+        for pattern, label, strong in RULES:
             match = pattern.match(text, pos)
             if match is None:
                 continue
             if label == "RANGE" and _only_years(match.group()):
-                continue  # "between 2010 and 2015" is a date range
+                continue  # "between 2010 and 2015" is a date range (the DATE rule's)
             found.append((Found(match.start(), match.end(), label), strong))
         if not lower[:1].isdigit():
             continue
-        match = _YEAR_LIKE_COUNT.match(text, pos)
+        match = YEAR_LIKE_COUNT.match(text, pos)
         if match is not None and _counted_not_year(doc, i):
             found.append((Found(match.start(1), match.end(1), "CARDINAL"), True))
-        match = _DASH_PAIR.match(text, pos)
+        match = DASH_PAIR.match(text, pos)
         if match is not None:
             window = text[max(0, match.start() - 80) : match.end() + 40]
-            if _SCORE_CUES.search(window):
+            if SCORE_CUES.search(window):
                 found.append((Found(match.start(), match.end(), "SCORE"), True))
             else:
                 found.append((Found(match.start(), match.end(), "RANGE"), False))
-        match = _BARE.match(text, pos)
+        match = BARE.match(text, pos)
         if match is not None and _bare_number(doc, tokens, match, covered):
             found.append((Found(match.start(), match.end(), "CARDINAL"), False))
 
@@ -308,7 +192,7 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
 def _bare_number(doc: Doc, tokens: _Tokens, match: re.Match[str], covered: list[tuple[int, int]]) -> bool:
     """Whether a number the other rules did not shape is a figure of its own."""
     start, end = match.span()
-    if _overlaps_any(covered, start, end) or _YEAR.fullmatch(match.group()):
+    if _overlaps_any(covered, start, end) or YEAR.fullmatch(match.group()):
         return False  # the model's call already, or a year (a date)
     i = tokens.at(start)
     j = tokens.at(end - 1)
@@ -323,9 +207,9 @@ def _bare_number(doc: Doc, tokens: _Tokens, match: re.Match[str], covered: list[
 def _counted_not_year(doc: Doc, i: int) -> bool:
     """Whether the four-digit token ``i`` counts the plural noun after it (``1709 schoolchildren``)."""
     nxt = doc[i + 1] if i + 1 < len(doc) else None
-    if nxt is None or nxt.tag_ != "NNS" or _DATE_WORD.fullmatch(nxt.text):
+    if nxt is None or nxt.tag_ != "NNS" or DATE_WORD.fullmatch(nxt.text):
         return False
-    return i == 0 or doc[i - 1].lower_ not in _YEAR_BEFORE
+    return i == 0 or doc[i - 1].lower_ not in YEAR_BEFORE
 
 
 def _not_a_figure(doc: Doc, tokens: _Tokens, span: Found) -> bool:
@@ -341,23 +225,54 @@ def _not_a_figure(doc: Doc, tokens: _Tokens, span: Found) -> bool:
         return True
     if span.end < len(text) and (text[span.end].isalpha() or text[span.end] == "#"):
         return True
-    if re.fullmatch(r"\d[\d.,]*[^\W\d_]\w*", surface) and not _GLUED_OK.fullmatch(surface):
+    if re.fullmatch(r"\d[\d.,]*[^\W\d_]\w*", surface) and not GLUED_OK.fullmatch(surface) and span.label != "MONEY":
         return True  # "4chan", "3D": the digits belong to the word
     if span.label == "CARDINAL" and re.fullmatch(r"\d+", surface):
         i = tokens.at(span.start)
         j = tokens.at(span.end - 1)
         prev = doc[i - 1] if i > 0 else None
         nxt = doc[j + 1] if j + 1 < len(doc) else None
-        if prev is not None and prev.tag_ == "NNP" and prev.is_title and prev.lower_ not in _NOT_NAME_BEFORE:
+        if prev is not None and prev.tag_ == "NNP" and _name_like(prev) and prev.lower_ not in NOT_NAME_BEFORE:
+            return True  # "Internet Explorer 6", "FTSE 100", "Nikkei 225"
+        if nxt is not None and nxt.tag_ == "NNP" and nxt.is_title and nxt.lower_ not in NOT_NAME_BEFORE:
             return True
-        if nxt is not None and nxt.tag_ == "NNP" and nxt.is_title and nxt.lower_ not in _NOT_NAME_BEFORE:
+    if YEAR.fullmatch(surface.rstrip("′’'s")) and re.match(r"[′’']s\b", text[span.end - 2 : span.end + 2].lstrip("0123456789")):
+        return True  # "2023′s best seller": a year, not a count
+    if re.fullmatch(r"[′’']s", text[span.end : span.end + 2]) and YEAR.fullmatch(surface):
+        return True
+    if re.fullmatch(r"\d+M", surface):
+        # "3M" the company: a capital M glued to a whole number, not before a noun it counts
+        j = tokens.at(span.end - 1)
+        nxt = doc[j + 1] if j + 1 < len(doc) else None
+        if nxt is None or not nxt.tag_.startswith("NN") or nxt.tag_ == "NNP":
             return True
+    name = HYPHEN_NAME.match(text, span.end)
+    if name is not None and not DATE_WORD.fullmatch(name.group(1)) and name.group(1).lower() not in PART_WORDS:
+        nxt = doc[tokens.at(name.start(1))]
+        if nxt.tag_ == "NNP":
+            return True  # "7-Eleven", "4-H": the number starts a name
+    if surface in {"One", "one"} and _starts_sentence(doc, tokens.at(span.start)):
+        i = tokens.at(span.start)
+        nxt = doc[i + 1] if i + 1 < len(doc) else None
+        if nxt is not None and (nxt.lower_ == "of" or nxt.tag_ in {"MD", "RB", "PRP", "VBZ", "VBD", "VBP"}):
+            return True  # "One of the wardens said", "One might argue": a pronoun, not a count
     return False
 
 
+def _name_like(token) -> bool:
+    """A token written as a name: ``Explorer`` or ``FTSE`` (capitals, two letters or more)."""
+    return token.is_title or (token.is_upper and len(token.text) > 1 and token.is_alpha)
+
+
+def _starts_sentence(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` begins its sentence (after an opening quote or bracket at most)."""
+    if doc[i].is_sent_start:
+        return True
+    return i > 0 and bool(doc[i - 1].is_sent_start) and doc[i - 1].is_punct
+
 def _only_years(text: str) -> bool:
     numbers = re.findall(r"\d[\d,.]*", text)
-    return bool(numbers) and all(_YEAR.fullmatch(number) for number in numbers)
+    return bool(numbers) and all(YEAR.fullmatch(number) for number in numbers)
 
 
 def _overlaps_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -396,6 +311,8 @@ def _snap(tokens: _Tokens, text: str, span: Found) -> Found:
     last = tokens.at(span.end - 1)
     start = min(span.start, tokens.starts[first])
     end = max(span.end, tokens.ends[last])
+    if text[span.end : end] == ".":
+        end = span.end  # "38 sq m." ends a sentence: the full stop is not the unit's
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -409,7 +326,7 @@ def _name_without(text: str, entity: Found, rule: Found) -> Found | None:
     Only when the overlap has no letters (a number the model swallowed into a name)
     and a word of the name is left over.
     """
-    if _LETTER.search(text, max(entity.start, rule.start), min(entity.end, rule.end)):
+    if LETTER.search(text, max(entity.start, rule.start), min(entity.end, rule.end)):
         return None
     if rule.start > entity.start and rule.end >= entity.end:
         start, end = entity.start, rule.start
@@ -421,13 +338,13 @@ def _name_without(text: str, entity: Found, rule: Found) -> Found | None:
         start += 1
     while end > start and not text[end - 1].isalnum():
         end -= 1
-    if not _LETTER.search(text, start, end):
+    if not LETTER.search(text, start, end):
         return None
     return Found(start, end, entity.label)
 
 
 def _is_real_date(text: str) -> bool:
-    return _DATE_WORD.search(text) is not None
+    return DATE_WORD.search(text) is not None
 
 
 def _with_approximator(text: str, span: Found, taken_before: int) -> Found:
@@ -435,7 +352,7 @@ def _with_approximator(text: str, span: Found, taken_before: int) -> Found:
     if span.label in {"ORDINAL", "SCORE", "AGE"}:
         return span
     left = max(taken_before, span.start - 24)
-    match = _APPROX.search(text, left, span.start)
+    match = APPROX.search(text, left, span.start)
     if match is None:
         return span
     return Found(match.start(), span.end, span.label)
@@ -493,8 +410,11 @@ def merge_figures(doc: Doc, model: list[Found], text: str | None = None) -> list
             if kind == "entity":
                 inside = rule.start <= span.start and span.end <= rule.end
                 rest = None if inside or not strong else _name_without(text, span, rule)
-                if inside and _HAS_DIGIT.search(text[span.start : span.end]):
-                    drop.append(k)  # "$600bn" is money, not a PERSON "600bn"
+                if inside and (
+                    HAS_DIGIT.search(text[span.start : span.end])
+                    or (rule.label in {"MONEY", "QUANTITY"} and CURRENCY_PREFIX.fullmatch(text[span.start : span.end]))
+                ):
+                    drop.append(k)  # "$600bn" is money, not a PERSON "600bn"; "US $4" is money, not a GPE
                 elif rest is not None:
                     trim[k] = rest  # "Braga 2-1" as a PERSON: "Braga" stays, the score is a figure
                 else:
@@ -518,7 +438,7 @@ def merge_figures(doc: Doc, model: list[Found], text: str | None = None) -> list
     converted: list[Found] = []
     for k in sorted(fake_dates - dropped):
         date = model[k]
-        if _HAS_NUMBER.search(text[date.start : date.end]) and not _HALF_OF_MATCH.search(text, date.start, date.end):
+        if HAS_NUMBER.search(text[date.start : date.end]) and not HALF_OF_MATCH.search(text, date.start, date.end):
             dropped.add(k)
             converted.append(Found(date.start, date.end, "CARDINAL"))
 
@@ -535,10 +455,11 @@ def merge_figures(doc: Doc, model: list[Found], text: str | None = None) -> list
         if result and span.start < result[-1].end:
             continue  # defensive: keep spans disjoint
         result.append(span)
-    return result
+    return from_to(text, result)
 
 
 def doc_spans(doc: Doc, text: str | None = None) -> list[Found]:
     """The model's entities for ``doc`` merged with the figure rules (``text``: ``doc.text``)."""
     model = [Found(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
-    return merge_figures(doc, model, text)
+    text = doc.text if text is None else text
+    return second_years(text, merge_figures(doc, model, text))

@@ -248,6 +248,11 @@ def _blank_follows(text: str, pos: int, end: int) -> bool:
     return not text[pos:stop].strip()
 
 
+def _date_line_at(top: list[tuple[int, int, int, str]], i: int) -> bool:
+    """Whether line ``i`` of the top lines is a date (and section) line of its own."""
+    return i < len(top) and top[i][1] - top[i][0] <= 80 and _DATE_LINE.fullmatch(top[i][3]) is not None
+
+
 def parse_header(
     text: str, start: int = 0, end: int | None = None, known_title: str | None = None
 ) -> Header:
@@ -295,13 +300,22 @@ def parse_header(
             looks = (
                 short
                 and not line.endswith((".", ",", ";", ":"))
-                and (i > 0 or _blank_follows(text, nxt, end))
+                and (i > 0 or _blank_follows(text, nxt, end) or _date_line_at(top, i + 1))
                 and dateline_of(line) is None
                 and not is_caption(line)
             )
         if looks:
             headline = line.lstrip("#").strip()
             i += 1
+
+    # 2b. A date line under the headline ("Monday, June 3, 2019"), when none stood above it.
+    if "date" not in meta and headline is not None and _date_line_at(top, i) and i + 1 < len(top):
+        match = _DATE_LINE.fullmatch(top[i][3])
+        assert match is not None
+        meta["date"] = _iso_from(match) or match.group("date").strip()
+        if match.group("section"):
+            meta["section"] = " ".join(match.group("section").split())
+        i += 1
 
     # 3. Caption / photo credit (only right under a recognised header line).
     if 0 < i < len(top) - 1 and is_caption(top[i][3]):

@@ -69,6 +69,13 @@ Value = Union[int, float, tuple[Union[int, float], Union[int, float]]]
 #: How a figure relates to its value: ``=`` exact, ``~`` approximate, ``>``/``<`` bounds
 #: ("more than", "up to"), ``up``/``down`` a rise or fall by that much ("rose 5%").
 Change = Literal["=", "~", ">", "<", "up", "down"]
+#: What a reading's value stands for: one ``value``; a ``range`` ``(low, high)`` ("between
+#: 10 and 15", "dozens"); a ``score`` ``(home, away)``; a ``duration`` (a stretch of time,
+#: "180 days", in a time unit); a ``from-to`` change ``(from, to)`` in the order said, with
+#: ``change`` up or down ("fell from $1,200 to $950"); a ``signed`` change written with its
+#: sign ("+0.4%", "-0.9%": the value keeps the sign, ``change`` says up or down).
+Shape = Literal["value", "range", "score", "duration", "from-to", "signed"]
+SHAPES: frozenset[str] = frozenset({"value", "range", "score", "duration", "from-to", "signed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +84,15 @@ class Reading:
 
     ``unit`` is normalised (``percent``, ``USD``, ``km``, ``year``, ``people``, or the
     counted noun in the singular); ``counted`` is the noun phrase counted, where clear
-    (``new recruits`` in ``300,000 new recruits``). See ``corpus/readings.py``.
+    (``new recruits`` in ``300,000 new recruits``); ``shape`` says what the value stands
+    for (see ``Shape``). See ``corpus/readings.py``.
     """
 
     value: Value | None
     unit: str | None = None
     change: Change = "="
     counted: str | None = None
+    shape: Shape = "value"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,15 +1,22 @@
-"""The reading of a figure: its value, normalised unit, change and the thing counted.
+"""The reading of a figure: its value, normalised unit, change, the thing counted and its shape.
 
 ``read_span(text, start, end, label)`` reads ``text[start:end]`` (a figure span of
-the figure layer, or a duration date such as ``48 hours``) with a little of the text
-around it: ``rose 5%`` is a rise, ``40 per cent of staff`` counts staff. The noun
-phrase counted is best taken from the parse; :func:`counted_from_doc` does that while
-the analyser has the spaCy doc, and passes it in.
+the figure layer, or a date span that may be a duration such as ``48 hours``) with a
+little of the text around it: ``rose 5%`` is a rise, ``40 per cent of staff`` counts
+staff. The noun phrase counted is best taken from the parse; :func:`counted_from_doc`
+does that while the analyser has the spaCy doc, and passes it in. This module holds
+the reading itself (values, ranges, changes, from-to changes) and how a reading is
+shown (``reading_json``, ``value_text``, ``describe``); numbers in words and digits are
+read in ``corpus/numbers.py``, units and currencies in ``corpus/units.py``, durations
+in ``corpus/durations.py``, and the corpus-wide table in ``corpus/figure_table.py``
+(``FigureRow``, ``figure_rows``, ``select_rows`` are importable from here as before).
 
 Conventions (the benchmark's gold follows them, ``benchmarks/figure_readings_dev.jsonl``):
 
-* values as written, scaled: ``3.5bn`` is 3_500_000_000, ``4.2m`` 4_200_000, ``50p``
-  0.5 GBP; units are not converted (``200 metres`` stays 200 ``m``);
+* values as written, scaled: ``3.5bn`` is 3_500_000_000, ``4.2m`` 4_200_000; units are
+  not converted (``200 metres`` stays 200 ``m``); currencies are ISO 4217 codes
+  (``US $12.50`` USD, ``RM45`` MYR, ``Rs 500 crore`` INR), minor units are kept as
+  written (``85p`` is 85 ``penny``, ``30 cents`` 30 ``cent``);
 * proportions are percentages: ``half`` 50, ``a fifth`` 20, ``one in five`` 20,
   ``two-thirds`` 66.67 (``percent``); ``doubled`` is 2 ``times``, ``halved`` 0.5;
 * vague counts are ranges read approximately (``~``): ``dozens`` [24, 144],
@@ -18,84 +25,56 @@ Conventions (the benchmark's gold follows them, ``benchmarks/figure_readings_dev
 * ages are in ``year`` (or ``month``/``week``/``day`` when said), scores are
   ``(home, away)`` with unit ``score``, ordinals have unit ``ordinal``;
 * a count's unit is its counted noun in the singular (``recruit``), ``people`` for
-  people and persons.
-
-The number words are a closed set, so they are read here: the libraries for them
-(word2number, text2num) read neither ``3.5bn`` nor ``tens of thousands`` nor ``a
-fifth``, and a unit library (pint, quantulum3) knows nothing of news counts.
+  people and persons;
+* ``shape`` (``corpus.model.Shape``): ``value``; ``range``; ``score``; ``duration`` (a
+  length of time, ``180 days``, unit a time unit); ``from-to`` (``fell from $1,200 to
+  $950``: value ``(1200, 950)`` in the order said, change ``down``); ``signed``
+  (``-0.9%``: value -0.9, change ``down``).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
-from corpus.model import Analysis, Article, Change, Reading, Value
+from corpus.durations import TIME_UNITS, read_duration
+from corpus.figure_table import FigureRow, figure_rows, select_rows  # noqa: F401 (the app and the CLI import them here)
+from corpus.model import Change, Reading, Shape, Value
+from corpus.numbers import (
+    ABBREVIATIONS,
+    MULTIPLES,
+    NUMBER,
+    ORDINALS,
+    SCALES,
+    SLASHED,
+    TENS_WORDS,
+    UNIT_WORDS,
+    VULGAR,
+    clean,
+    fraction_percent,
+    split_tokens,
+    tidy,
+    vague_range,
+    words_value,
+)
+from corpus.units import (
+    BITS,
+    CURRENCY_WORDS,
+    ISO_WORD,
+    PEOPLE,
+    PERCENT,
+    SIGN,
+    currency,
+    singular,
+    unit_from_context,
+    unit_words,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
-_UNITS = {
-    w: n
-    for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen".split()
-    )
-}
-_TENS = {w: 10 * n for n, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if n > 1}
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
-_ABBREVIATIONS = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000, "tn": 10**12, "trn": 10**12}
-_ORDINALS = {
-    w: n
-    for n, w in enumerate(
-        "_ first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()
-    )
-    if n
-}
-#: Denominators of fractions said in words ("a fifth", "two-thirds").
-_PARTS = {"half": 2, "halves": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6,
-          "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
-_MULTIPLES = {"doubled": 2, "doubling": 2, "tripled": 3, "trebled": 3, "quadrupled": 4, "halved": 0.5,
-              "twofold": 2, "threefold": 3, "fourfold": 4, "tenfold": 10}
 
-_SIGNS = {
-    "us$": "USD", "$": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "nz$": "NZD", "hk$": "HKD",
-    "s$": "SGD", "nt$": "TWD", "r$": "BRL", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
-    "₽": "RUB", "₩": "KRW", "₺": "TRY",
-}
-#: Currency words: (code, factor) so cents and pence come out in whole units.
-_CURRENCY_WORDS = {
-    "dollar": ("USD", 1), "pound": ("GBP", 1), "euro": ("EUR", 1), "yen": ("JPY", 1), "yuan": ("CNY", 1),
-    "renminbi": ("CNY", 1), "rouble": ("RUB", 1), "ruble": ("RUB", 1), "rupee": ("INR", 1),
-    "franc": ("CHF", 1), "peso": ("MXN", 1), "cent": ("USD", 0.01), "pence": ("GBP", 0.01),
-    "p": ("GBP", 0.01), "hryvnia": ("UAH", 1), "lira": ("TRY", 1), "kronor": ("SEK", 1),
-    "krona": ("SEK", 1), "rand": ("ZAR", 1), "shilling": ("KES", 1), "koruna": ("CZK", 1),
-}
-_MEASURES = {
-    "km": "km", "kilometre": "km", "kilometer": "km", "mile": "mile", "metre": "m", "meter": "m",
-    "cm": "cm", "centimetre": "cm", "centimeter": "cm", "mm": "mm", "millimetre": "mm", "millimeter": "mm",
-    "kg": "kg", "kilo": "kg", "kilogram": "kg", "kilogramme": "kg", "gram": "g", "gramme": "g",
-    "tonne": "tonne", "ton": "tonne", "lb": "lb", "ounce": "oz", "oz": "oz", "feet": "ft", "foot": "ft",
-    "ft": "ft", "inch": "inch", "inche": "inch", "acre": "acre", "hectare": "hectare", "litre": "litre",
-    "liter": "litre", "gallon": "gallon", "barrel": "barrel", "bpd": "barrel/day", "mph": "mph",
-    "km/h": "km/h", "kph": "km/h", "knot": "knot", "degree": "degree", "c": "°C", "°c": "°C",
-    "degrees celsius": "°C", "f": "°F", "°f": "°F", "degrees fahrenheit": "°F", "mw": "MW", "gw": "GW",
-    "kw": "kW", "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "twh": "TWh", "megawatt": "MW",
-    "gigawatt": "GW", "kilowatt": "kW", "volt": "V", "gb": "GB", "tb": "TB", "mb": "MB",
-    "calorie": "calorie", "storey": "storey",
-}
-_DURATIONS = {"second": "second", "minute": "minute", "hour": "hour", "day": "day", "week": "week",
-              "month": "month", "year": "year", "decade": "decade", "century": "century", "centurie": "century"}
-_PEOPLE = {"people", "person", "persons", "individuals", "individual"}
-
-_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _WORD = re.compile(r"[^\W\d_]+(?:[/°][^\W\d_]+)?|°[CF]|\d+(?:[.,]\d+)*|[$£€¥₹₽₩₺%]|-|–|—", re.I)
-_SIGN = re.compile(r"(?:US|AU|A|C|NZ|HK|S|NT|R)?[$£€¥₹₽₩₺]")
-_PERCENT = re.compile(r"%|\bper\s?cent\b|\bpercent\b|\bpc\b", re.I)
-_POINTS = re.compile(r"\bpercentage\s+points?\b", re.I)
-_ONE_IN = re.compile(r"\b(\w+)\s+in\s+(\w+)\b", re.I)
 _DASH = re.compile(r"\s?(?:-|–|—|to)\s?")
 
 _ABOUT = re.compile(r"^(?:about|around|approximately|roughly|some|close to|an estimated)\b", re.I)
@@ -113,119 +92,32 @@ _FALL_BEFORE = re.compile(
     r"(?:\s+by)?\s+$",
     re.I,
 )
+_BY = re.compile(r"\bby\s+$", re.I)
+_BY_VERB = re.compile(
+    r"\b(?:(?P<up>rais(?:e|es|ed|ing)|lift(?:s|ed|ing)?|hik(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|boost(?:s|ed|ing)?|"
+    r"push(?:es|ed|ing)?\s+up|put(?:s|ting)?\s+up|grow(?:s|n)?|grew|expand(?:s|ed|ing)?|extend(?:s|ed|ing)?|rose|rise[sn]?|up)"
+    r"|(?P<down>cut(?:s|ting)?|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|slash(?:es|ed|ing)?|trim(?:s|med|ming)?|"
+    r"shrink(?:s|ing)?|shrank|decreas(?:e|es|ed|ing)|fell|fall(?:s|en)?|drop(?:s|ped|ping)?|down|curb(?:s|ed|ing)?))\b",
+    re.I,
+)
 _RISE_AFTER = re.compile(r"^[\s-]*(?:rise|increase|jump|gain|growth|hike|uplift|surge|higher|more)\b", re.I)
 _FALL_AFTER = re.compile(r"^[\s-]*(?:fall|drop|decline|decrease|cut|reduction|loss|slump|lower|fewer|less)\b", re.I)
 #: "m" after a number is metres, not million, before these words.
-_METRE_CUES = re.compile(r"^\s*(?:sprint|race|hurdles|freestyle|tall|high|deep|long|wide|away|below|above|drop)\b", re.I)
-
-
-def _clean(number: str) -> float:
-    return float(number.replace(",", ""))
-
-
-def tidy(value: float) -> int | float:
-    """An integral float as an int, others rounded to 6 significant digits."""
-    if value == int(value) and abs(value) < 1e15:
-        return int(value)
-    return float(f"{value:.6g}")
-
-
-def words_value(words: list[str]) -> float | None:
-    """The value of number words (``one hundred and twenty``, ``a million``, ``3.5 billion``)."""
-    total = current = 0.0
-    seen = False
-    for word in words:
-        word = word.lower()
-        if word in {"and", "-"} and seen:
-            continue
-        if word in {"a", "an"} and not seen:
-            current, seen = 1.0, True
-        elif word in _UNITS:
-            current += _UNITS[word]
-            seen = True
-        elif word in _TENS:
-            current += _TENS[word]
-            seen = True
-        elif _NUMBER.fullmatch(word):
-            current += _clean(word)
-            seen = True
-        elif word in _SCALES and seen:
-            scale = _SCALES[word]
-            if scale == 100:
-                current *= 100
-            else:
-                total += (current or 1) * scale
-                current = 0.0
-        elif word in _ABBREVIATIONS and seen:
-            total += (current or 1) * _ABBREVIATIONS[word]
-            current = 0.0
-        else:
-            return None
-    return total + current if seen else None
-
-
-def _tokens(text: str) -> list[str]:
-    """Words, numbers and signs; glued scale letters split off (``3.5bn`` -> ``3.5``, ``bn``)."""
-    out: list[str] = []
-    for match in re.finditer(r"\d[\d,.]*\d|\d|[^\W\d_]+|[$£€¥₹₽₩₺%°]|[-–—]", text):
-        out.append(match.group().rstrip("."))
-    return out
-
-
-def _vague(lower: str) -> tuple[float, float] | None:
-    """The range a vague count stands for (see the module docstring), or None."""
-    match = re.fullmatch(r"(tens|hundreds) of (thousands|millions|billions)", lower)
-    if match:
-        low = (10 if match.group(1) == "tens" else 100) * _SCALES[match.group(2)[:-1]]
-        return low, low * 10
-    match = re.fullmatch(r"(several|a few|many|a couple of) ((?:hundred|thousand|million|billion)s?(?: (?:thousand|million))?)", lower)
-    if match:
-        scale = 1.0
-        for word in match.group(2).split():
-            scale *= _SCALES[word.rstrip("s")]
-        low, high = {"several": (3, 9), "a few": (2, 5), "many": (2, 9), "a couple of": (2, 2)}[match.group(1)]
-        return low * scale, high * scale
-    if lower in {"dozens"}:
-        return 24, 144
-    if lower in {"hundreds", "thousands", "millions", "billions"}:
-        scale = _SCALES[lower[:-1]]
-        return scale, scale * 10
-    return None
-
-
-def _fraction(lower: str) -> float | None:
-    """A proportion said in words, as a percentage (``a fifth`` 20, ``two-thirds`` 66.67)."""
-    lower = lower.replace("-", " ")
-    match = _ONE_IN.fullmatch(lower)
-    if match:
-        top, bottom = words_value([match.group(1)]), words_value([match.group(2)])
-        if top is not None and bottom:
-            return 100 * top / bottom
-        return None
-    parts = lower.split()
-    if not parts:
-        return None
-    part = parts[-1]
-    if part not in _PARTS and part.rstrip("s") not in _PARTS:
-        return None
-    bottom = _PARTS.get(part) or _PARTS[part.rstrip("s")]
-    top = words_value(parts[:-1]) if parts[:-1] else 1.0
-    if top is None:
-        return None
-    return 100 * top / bottom
+_METRE_CUES = re.compile(r"^\s*(?:(?:sprint|race|hurdles|freestyle|tall|high|deep|long|wide|away|below|above|drop)\b|[x×]\s?\d)", re.I)
 
 
 def _number_of(core: str, after: str) -> tuple[float | None, str | None]:
     """(value, unit from the words of ``core``) for one figure without range or sign handling."""
-    tokens = _tokens(core)
+    tokens = split_tokens(core)
     unit: str | None = None
     numeric: list[str] = []
     rest: list[str] = []
     for token in tokens:
         lower = token.lower()
         if not rest and (
-            lower in _UNITS or lower in _TENS or lower in _SCALES or lower in {"a", "an", "and", "-"}
-            or _NUMBER.fullmatch(token) or (lower in _ABBREVIATIONS and numeric)
+            lower in UNIT_WORDS or lower in TENS_WORDS or lower in SCALES or lower in {"a", "an", "and", "-"}
+            or SLASHED.fullmatch(token) or token in VULGAR or lower in {"half", "quarter", "quarters"}
+            or NUMBER.fullmatch(token) or (lower in ABBREVIATIONS and numeric)
         ):
             if lower == "m" and numeric and _METRE_CUES.match(after):
                 rest.append(token)
@@ -237,67 +129,11 @@ def _number_of(core: str, after: str) -> tuple[float | None, str | None]:
         numeric.pop()
     value = words_value(numeric)
     if rest:
-        unit = _unit_words(" ".join(rest).lower())
+        joined = " ".join(rest)
+        # SI: a small b is a bit, a capital B a byte ("100 Mb" megabits, "100MB" megabytes)
+        bits = re.fullmatch(r"([KkMmGgTt])b", joined)
+        unit = BITS[bits.group(1).upper()] if bits else unit_words(joined.lower())
     return value, unit
-
-
-def _singular(word: str) -> str:
-    word = word.lower()
-    irregular = {"children": "child", "men": "man", "women": "woman", "feet": "ft", "teeth": "tooth",
-                 "mice": "mouse", "geese": "goose", "lives": "life", "wives": "wife", "staff": "staff",
-                 "series": "series", "species": "species", "news": "news"}
-    if word in irregular:
-        return irregular[word]
-    if word.endswith(("children", "men")) and word not in {"specimen", "specimens"}:
-        return word[:-3] + ("" if word.endswith("children") else "an")
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def _unit_words(words: str) -> str | None:
-    """The normalised unit of the words after a number (``per cent``, ``square km``, ``tonnes``)."""
-    words = words.strip(" -")
-    if not words:
-        return None
-    if _POINTS.search(words):
-        return "percentage point"
-    if _PERCENT.search(words):
-        return "percent"
-    square = re.match(r"(?:square|sq)\s+(.*)", words)
-    if square:
-        inner = _unit_words(square.group(1))
-        return f"{inner}²" if inner else None
-    if words in _MEASURES:
-        return _MEASURES[words]
-    singular = _singular(words.split()[-1]) if words.split() else words
-    if words.startswith("degrees"):
-        return _MEASURES.get(words, "degree")
-    for table in (_MEASURES, _DURATIONS):
-        if singular in table:
-            return table[singular]
-    if singular in _CURRENCY_WORDS:
-        return _CURRENCY_WORDS[singular][0]
-    return None
-
-
-def _currency(core: str) -> tuple[str, float] | None:
-    sign = _SIGN.search(core)
-    if sign is not None:
-        return _SIGNS.get(sign.group().lower(), "USD"), 1.0
-    for word in reversed(_tokens(core)):
-        lower = _singular(word)
-        if lower in _CURRENCY_WORDS:
-            return _CURRENCY_WORDS[lower]
-        if re.fullmatch(r"\d+p", core.strip()):
-            return _CURRENCY_WORDS["p"]
-    if re.fullmatch(r"\d+(?:\.\d+)?p", core.strip(), re.I):
-        return _CURRENCY_WORDS["p"]
-    return None
 
 
 def _change(text: str, start: int, end: int, surface: str) -> Change | None:
@@ -308,11 +144,17 @@ def _change(text: str, start: int, end: int, surface: str) -> Change | None:
         return "up"
     if _FALL_BEFORE.search(before) or _FALL_AFTER.match(after):
         return "down"
+    if _BY.search(before):
+        # "raise fares by 8%", "cut the grant by 15%": the verb stands a few words before "by"
+        clause = re.split(r"[,;:.!?]", text[max(0, start - 60) : start])[-1]
+        verbs = [(m.start(), m.lastgroup) for m in _BY_VERB.finditer(clause)]
+        if verbs:
+            return "up" if verbs[-1][1] == "up" else "down"
     if _MORE.match(surface):
         return ">"
     if _LESS.match(surface):
         return "<"
-    if _ABOUT.match(surface):
+    if _ABOUT.match(surface) or text[max(0, start - 1) : start] == "~":
         return "~"
     return None
 
@@ -333,36 +175,76 @@ def _range_parts(core: str) -> tuple[str, str] | None:
     match = re.fullmatch(r"(.*?\d[\d,.]*\s?(?:[^\W\d_]{1,3})?)\s?(?:-|–|—|to)\s?([$£€¥₹₽₩₺]?\s?\d.*)", core)
     if match and not re.search(r"(?:year|month|week|day)s?[\s-]old", core, re.I):
         return match.group(1), match.group(2)
+    match = re.fullmatch(r"([^\W\d_]+)\s(?:to|-|–|—)\s((\w+).*)", core)
+    if match and words_value([match.group(1)]) is not None and words_value([match.group(3)]) is not None:
+        return match.group(1), match.group(2)  # "eight to ten feet"
     return None
+
+
+_SIGNED = re.compile(r"^(?:[$£€¥₹]|[A-Z]{1,2}\$)?\s?([+\-−])\s?(?=[$£€¥₹]?\d)")
+_FROM_TO = re.compile(r"from\s+(.+?)\s+to\s+(.+)", re.I | re.S)
+#: Before "from X to Y": words that make it a span of values, not a change.
+_RANGE_BEFORE = re.compile(r"\b(?:range[sd]?|ranging|var(?:y|ies|ied|ying)|anywhere|spann?(?:s|ed|ing)?|costs?|priced)\s+$", re.I)
+
+
+def _read_from_to(text: str, start: int, match: re.Match[str], label: str) -> Reading | None:
+    """``from X to Y``: a change from X to Y (both ends in the order said, and the direction),
+    or a range when the words before say so ("prices range from $250,000 to $2.5 million")."""
+    low, low_unit, _ = read_value(match.group(1), label)
+    high, high_unit, _ = read_value(match.group(2), label)
+    if not isinstance(low, (int, float)) or not isinstance(high, (int, float)):
+        return None
+    unit = high_unit or low_unit
+    if _RANGE_BEFORE.search(text, max(0, start - 16), start):
+        return Reading(value=(tidy(min(low, high)), tidy(max(low, high))), unit=unit, change="=", shape="range")
+    change: Change = "up" if high > low else "down" if high < low else "="
+    return Reading(value=(tidy(low), tidy(high)), unit=unit, change=change, shape="from-to")
+
+
+_MAJOR_MINOR = re.compile(
+    r"(.+?)\s(dollars?|euros?|pounds?|usd|eur|gbp)\s(?:and\s)?((?!cents?\b|pence\b)[\w-]+(?:\s(?!cents?\b|pence\b|p$)[\w-]+)?)"
+    r"(?:\s(?:cents?|pence|p))?"
+)
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=[\d$£€¥₹₽₩₺]|(?:US|HK|C|A)\s?\$)", re.I)
 
 
 def read_value(surface: str, label: str, after: str = "") -> tuple[Value | None, str | None, bool]:
     """(value, unit, vague) of a figure's words; ``after`` is the text right after it."""
     core = _strip_approximator(surface.strip())
+    core = _LEADING_ARTICLE.sub("", core)  # "a $48.2 million contract", "the 59.2 %"
     lower = " ".join(core.lower().split())
-    vague = _vague(lower)
+    vague = vague_range(lower)
     if vague is not None:
         return (tidy(vague[0]), tidy(vague[1])), None, True
     if lower == "a dozen" or lower == "dozen":
         return 12, None, False
-    for word, times in _MULTIPLES.items():
+    for word, times in MULTIPLES.items():
         if lower.replace("-", "") == word:
             return tidy(times), "times", False
     if label == "ORDINAL":
         number = re.match(r"(\d+)(?:st|nd|rd|th)$", lower)
         if number:
             return int(number.group(1)), "ordinal", False
-        return _ORDINALS.get(lower), "ordinal", False
+        return ORDINALS.get(lower), "ordinal", False
     if label == "SCORE":
         sides = re.findall(r"\d+", core)
         return (int(sides[0]), int(sides[1])) if len(sides) == 2 else None, "score", False
-    fraction = _fraction(lower)
+    fraction = fraction_percent(lower)
     if fraction is not None:
         return tidy(round(fraction, 2)), "percent", False
+    if label == "MONEY":
+        split = _MAJOR_MINOR.fullmatch(lower)
+        if split is not None:
+            # "3 dollars 50 cents", "thirteen dollars and forty-five cents": major plus minor
+            major, minor = words_value(split_tokens(split.group(1))), words_value(split_tokens(split.group(3)))
+            code = CURRENCY_WORDS.get(singular(split.group(2)), (split.group(2).upper(), 1))[0]
+            if major is not None and minor is not None and minor < 100:
+                return tidy(round(major + minor / 100, 2)), code, False
     if label == "AGE":
+        lower = re.sub(r"\s(?:yo|y\.o\.)$", " years old", re.sub(r"\s(years?|months?|weeks?|days?) of age$", r" \1 old", lower))
         match = re.match(r"(.+?)[\s-]+(year|month|week|day)s?(?:[\s-]+old)?$", lower)
         number, unit = (match.group(1), match.group(2)) if match else (lower, "year")
-        value = words_value(_tokens(number))
+        value = words_value(split_tokens(number))
         return (tidy(value) if value is not None else None), unit, False
     parts = _range_parts(core)
     if parts is not None:
@@ -371,23 +253,23 @@ def read_value(surface: str, label: str, after: str = "") -> tuple[Value | None,
             unit = high[1] or low[1]
             if unit is None or low[1] is None:
                 # "£5 to £10" has its sign on both sides; "10-15%" only after the second
-                currency = _currency(core)
-                if currency is not None:
-                    unit = currency[0]
+                money = currency(core)
+                if money is not None:
+                    unit = money[0]
             low_value, high_value = low[0], high[0]
             # "3 to 4 million": a scale said once, after the second side, belongs to both
-            bare = _NUMBER.search(parts[1])
-            scale = high_value / _clean(bare.group()) if bare is not None and _clean(bare.group()) else 1
-            if scale >= 1000 and _NUMBER.fullmatch(parts[0].strip().lstrip("$£€")) and low_value * scale <= high_value:
+            bare = NUMBER.search(parts[1])
+            scale = high_value / clean(bare.group()) if bare is not None and clean(bare.group()) else 1
+            if scale >= 1000 and NUMBER.fullmatch(parts[0].strip().lstrip("$£€")) and low_value * scale <= high_value:
                 low_value *= scale
             return (tidy(low_value), tidy(high_value)), unit, False
-    currency = None if _PERCENT.search(core) else _currency(core)
-    stripped = _SIGN.sub(" ", core)
+    money = None if PERCENT.search(core) else currency(core)
+    stripped = ISO_WORD.sub(" ", SIGN.sub(" ", core)) if money is not None else core
     value, unit = _number_of(stripped, after)
-    if currency is not None and value is not None:
-        return tidy(value * currency[1]), currency[0], False
-    if currency is not None and re.fullmatch(r"\s*\d+(?:\.\d+)?p\s*", core):
-        return tidy(float(core.strip()[:-1]) * 0.01), "GBP", False
+    if money is not None and value is not None:
+        return tidy(value * money[1]), money[0], False
+    if money is not None and re.fullmatch(r"\s*\d+(?:\.\d+)?p\s*", core):
+        return tidy(float(core.strip()[:-1])), "penny", False
     if value is None:
         return None, unit, False
     return tidy(value), unit, False
@@ -404,8 +286,13 @@ def read_span(
     surface = text[start:end]
     after = text[end : end + 24]
     if label in {"DATE", "TIME"}:
-        return _duration(surface)
-    value, unit, vague = read_value(surface, label, after)
+        return read_duration(surface, text[end : end + 16], text[max(0, start - 12) : start])
+    from_to = _FROM_TO.fullmatch(surface)
+    if from_to is not None:
+        return _read_from_to(text, start, from_to, label)
+    signed = _SIGNED.match(surface)
+    unsigned = surface if signed is None else surface[: signed.start(1)] + surface[signed.end(1) :]
+    value, unit, vague = read_value(unsigned, label, after)
     if value is None:
         return None
     change = _change(text, start, end, surface)
@@ -415,47 +302,22 @@ def read_span(
         change = "up" if value > 1 else "down"  # "doubled", "halved"
     if change is None:
         change = "~" if vague else "="
-    if unit is None and head is not None:
-        unit = "people" if head.lower() in _PEOPLE else _singular(head)
+    unit = unit_from_context(text, start, end, surface, unit, value)
+    if unit == "m" and isinstance(value, (int, float)) and value >= 1_000_000:
+        value = tidy(value / 1_000_000)  # read as million above
+    if unit is None and head is not None and head.lower() not in {"time", "times"}:
+        # "7 times" counts occurrences, nothing named
+        unit = "people" if head.lower() in PEOPLE else singular(head)
     if label not in {"CARDINAL", "COUNT", "RANGE", "PERCENT"}:
         counted = None  # money, measures, ages, scores and ranks count nothing
-    return Reading(value=value, unit=unit, change=change, counted=counted)
-
-
-_DURATION = re.compile(
-    r"(?:^|\b)(?:(?P<approx>about|around|almost|nearly|more than|over|at least|up to|less than|some|roughly)\s+)?"
-    r"(?P<number>\d+(?:\.\d+)?|several|a few|few|a couple of|(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundred)[\s-]?)+)[\s-]*(?P<unit>second|minute|hour|day|week|month|year|decade|centur(?:y|ies))s?\b",
-    re.I,
-)
-
-
-def _duration(surface: str) -> Reading | None:
-    """The reading of a date or time span that is a duration (``48 hours``, ``the last 30 years``)."""
-    match = _DURATION.search(surface)
-    if match is None:
-        return None
-    number = match.group("number").strip(" -").lower()
-    if number in {"a", "an"}:
-        return None  # "a year ago" is a point in time, not a stated figure
-    vague = _VAGUE_DURATIONS.get(number)
-    value = vague or words_value(_tokens(number))
-    if value is None:
-        return None
-    unit = _DURATIONS[_singular(match.group("unit"))] if _singular(match.group("unit")) in _DURATIONS else "century"
-    approx = (match.group("approx") or "").lower()
-    change: Change = ">" if approx in {"more than", "over", "at least"} else "<" if approx in {
-        "almost", "nearly", "up to", "less than"} else "~" if approx else "="
-    if re.search(r"\b(?:last|past)\b", surface, re.I):
-        change = "=" if not approx else change
-    if vague:
-        return Reading(value=(vague[0], vague[1]), unit=unit, change="~")
-    return Reading(value=tidy(value), unit=unit, change=change)
-
-
-#: "several months", "the next few weeks": the vague counts of the module docstring.
-_VAGUE_DURATIONS = {"several": (3, 9), "a few": (2, 5), "few": (2, 5), "a couple of": (2, 2)}
+    shape: Shape = "score" if label == "SCORE" else "range" if isinstance(value, tuple) else "value"
+    if signed is not None and isinstance(value, (int, float)):
+        # "+0.4%", "-0.9%", "$-12.3bn": the value keeps its sign, the change says which way
+        value = tidy(-abs(value)) if signed.group(1) in "-−" else value
+        change, shape = ("down" if value < 0 else "up"), "signed"
+    if unit in TIME_UNITS and label not in {"AGE", "ORDINAL"} and shape != "score":
+        shape = "duration"  # "a 30-year bond", "11-year lull": a stretch of time
+    return Reading(value=value, unit=unit, change=change, counted=counted, shape=shape)
 
 
 def counted_from_doc(doc: Doc, start: int, end: int) -> tuple[str | None, str | None]:
@@ -513,20 +375,21 @@ def _phrase(doc: Doc, head, first: int) -> str:
 
 
 def reading_json(reading: Reading | None) -> dict[str, object]:
-    """``value`` (a number or ``[low, high]``), ``unit``, ``change``, ``counted``; all null
-    for a span without a reading."""
+    """``value`` (a number or a pair: ``[low, high]``, ``[home, away]`` or ``[from, to]``),
+    ``unit``, ``change``, ``counted``, ``shape`` (``value``, ``range``, ``score``,
+    ``duration``, ``from-to``, ``signed``); all null for a span without a reading."""
     if reading is None:
-        return {"value": None, "unit": None, "change": None, "counted": None}
+        return {"value": None, "unit": None, "change": None, "counted": None, "shape": None}
     value = list(reading.value) if isinstance(reading.value, tuple) else reading.value
-    return {"value": value, "unit": reading.unit, "change": reading.change, "counted": reading.counted}
+    return {"value": value, "unit": reading.unit, "change": reading.change, "counted": reading.counted, "shape": reading.shape}
 
 
-def value_text(value: Value | None) -> str:
-    """``300,000``, ``10–15`` (a range), or ``""``."""
+def value_text(value: Value | None, shape: str | None = None) -> str:
+    """``300,000``, ``10–15`` (a range), ``1,200 → 950`` (a from-to change), or ``""``."""
     if value is None:
         return ""
     if isinstance(value, tuple):
-        return f"{value[0]:,}–{value[1]:,}"
+        return f"{value[0]:,} → {value[1]:,}" if shape == "from-to" else f"{value[0]:,}–{value[1]:,}"
     return f"{value:,}"
 
 
@@ -539,70 +402,15 @@ def describe(surface: str, reading: Reading | None) -> str:
         words = f"{words} {reading.counted}"
     value = reading.value
     shown = f"{value[0]}–{value[1]}" if isinstance(value, tuple) else "" if value is None else str(value)
+    if reading.shape == "from-to" and isinstance(value, tuple):
+        shown = f"{value[0]} → {value[1]}"
     parts = [words, f"value {shown}"]
     if reading.unit:
         parts.append(f"unit {reading.unit}")
     parts.append(f"change {reading.change}")
+    if reading.shape not in ("value", "range", "score"):
+        parts.append(reading.shape)
     return " · ".join(parts)
 
 
 # --- the corpus-wide figures table (``claimscope figures``; the app's figures view) ----
-
-
-@dataclass(frozen=True, slots=True)
-class FigureRow:
-    """One figure of a corpus with its reading and the sentence it stands in."""
-
-    article_id: str
-    start: int
-    end: int
-    text: str
-    label: str
-    reading: Reading | None
-    sentence: str
-
-
-def figure_rows(pairs: Iterable[tuple[Article, Analysis]]) -> list[FigureRow]:
-    """Every figure span of the analysed articles, in article and text order."""
-    rows: list[FigureRow] = []
-    for article, analysis in pairs:
-        text = article.text
-        sentences = analysis.sentences
-        starts = [s.start for s in sentences]
-        for span in analysis.spans:
-            if span.kind != "figure":
-                continue
-            k = bisect_right(starts, span.start) - 1
-            inside = k >= 0 and sentences[k].end >= span.end
-            sentence = text[sentences[k].start : sentences[k].end] if inside else text[span.start : span.end]
-            rows.append(
-                FigureRow(article.id, span.start, span.end, text[span.start : span.end], span.label, span.reading, sentence)
-            )
-    return rows
-
-
-def select_rows(
-    rows: Iterable[FigureRow], unit: str | None = None, counted: str | None = None, sort: str | None = None
-) -> list[FigureRow]:
-    """Rows with exactly ``unit`` and ``counted`` containing the given text (any case),
-    sorted by ``value`` (ranges by their low end; no value last), ``unit`` or ``article``."""
-    chosen = [
-        row
-        for row in rows
-        if (unit is None or (row.reading is not None and (row.reading.unit or "").lower() == unit.lower()))
-        and (counted is None or (row.reading is not None and counted.lower() in (row.reading.counted or "").lower()))
-    ]
-    if sort == "value":
-        chosen.sort(key=lambda row: (_sort_value(row) is None, _sort_value(row) or 0))
-    elif sort == "unit":
-        chosen.sort(key=lambda row: ((row.reading and row.reading.unit) is None, (row.reading and row.reading.unit) or ""))
-    elif sort == "article":
-        chosen.sort(key=lambda row: (row.article_id, row.start))
-    return chosen
-
-
-def _sort_value(row: FigureRow) -> float | None:
-    if row.reading is None or row.reading.value is None:
-        return None
-    value = row.reading.value
-    return float(value[0] if isinstance(value, tuple) else value)

@@ -194,7 +194,9 @@ def test_exports_carry_readings_and_round_trip_byte_identical(corpus_dir, tmp_pa
 
     tasks = [json.loads(line) for line in out["prodigy"].read_text(encoding="utf-8").splitlines()]
     spans = {(t["text"][s["start"] : s["end"]], s["label"]): s.get("meta", {}) for t in tasks for s in t["spans"]}
-    assert spans[("300,000", "CARDINAL")] == {"value": 300000, "unit": "recruit", "change": "=", "counted": "new recruits"}
+    assert spans[("300,000", "CARDINAL")] == {
+        "value": 300000, "unit": "recruit", "change": "=", "counted": "new recruits", "shape": "value"
+    }
     assert spans[("40 per cent", "PERCENT")]["value"] == 40 and spans[("40 per cent", "PERCENT")]["change"] == "up"
     assert spans[("2030", "CARDINAL")]["value"] == 2030  # the hand-added span got a reading
 
@@ -203,12 +205,12 @@ def test_exports_carry_readings_and_round_trip_byte_identical(corpus_dir, tmp_pa
     assert table[0][-1] == "figures" and table[0][:3] == ["article_id", "title", "sentence_index"]
     cells = {row[5]: json.loads(row[-1]) for row in table[1:]}
     recruits = next(v for k, v in cells.items() if "300,000" in k)
-    assert {"text": "300,000", "value": 300000, "unit": "recruit", "change": "=", "counted": "new recruits"} in recruits
+    assert {"text": "300,000", "value": 300000, "unit": "recruit", "change": "=", "counted": "new recruits", "shape": "value"} in recruits
     assert cells["Officers said morale was good."] == []
 
     ls_tasks = json.loads((out["label-studio"] / "tasks.json").read_text(encoding="utf-8"))
     metas = [r.get("meta") for t in ls_tasks for a in t["annotations"] for r in a["result"] if r["type"] == "labels"]
-    assert {"value": 300000, "unit": "recruit", "change": "=", "counted": "new recruits"} in metas
+    assert {"value": 300000, "unit": "recruit", "change": "=", "counted": "new recruits", "shape": "value"} in metas
 
     # import (the readings are ignored) into an empty store, export again: the same bytes
     round_trip(items, tmp_path, {"prodigy": out["prodigy"], "label-studio": out["label-studio"] / "tasks.json"})

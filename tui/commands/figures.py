@@ -86,7 +86,7 @@ def figures_table(rows: list, title: Text, width: int) -> RenderableType:
     cells = [
         {
             "figure": row.text,
-            "value": value_text(row.reading.value if row.reading else None),
+            "value": value_text(row.reading.value, row.reading.shape) if row.reading else "",
             "unit": (row.reading.unit or "") if row.reading else "",
             "change": row.reading.change if row.reading else "",
             "counted": (row.reading.counted or "") if row.reading else "",

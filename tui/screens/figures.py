@@ -154,7 +154,7 @@ class FiguresScreen(Screen[None]):
                 # article text and file names: control characters made visible
                 tuple(map(clean, (
                     Text(f.row.text, style="bold magenta"),
-                    Text(value_text(f.row.reading.value if f.row.reading else None), justify="right"),
+                    Text(value_text(f.row.reading.value, f.row.reading.shape) if f.row.reading else "", justify="right"),
                     Text((f.row.reading.unit or "") if f.row.reading else ""),
                     Text(f.row.reading.change if f.row.reading else ""),
                     Text((f.row.reading.counted or "") if f.row.reading else ""),

@@ -17,7 +17,7 @@ def _reading_words(reading: Reading | None) -> str:
     if reading is None or reading.value is None:
         return ""
     sign = "" if reading.change == "=" else f"{reading.change} "
-    return f"{sign}{value_text(reading.value)} {reading.unit or ''}".rstrip()
+    return f"{sign}{value_text(reading.value, reading.shape)} {reading.unit or ''}".rstrip()
 
 
 class PanelAndLegend:
