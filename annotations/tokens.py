@@ -5,7 +5,7 @@ on its own: a chunk's tokens never depend on its neighbours (its cache is keyed 
 the chunk). A sentence whose only whitespace is single spaces between chunks (nearly
 every news sentence) is therefore split here with ``str.split(" ")``, and each
 distinct chunk is tokenised once, all new chunks of a batch in one tokenizer call
-(joined by single spaces, which the same argument makes safe). That skips building
+(joined by newlines: a newline is a token of its own, so nothing matches across it). That skips building
 a spaCy ``Doc`` per sentence, which is what made exporting 100,000 sentences slow.
 Any other sentence (tabs, newlines, double spaces, leading or trailing spaces) goes
 through the tokenizer whole.
@@ -132,12 +132,18 @@ class ChunkTokenizer:
                 size += len(chunk) + 1
                 continue
             if group:
-                rows = self.tokenizer(" ".join(group)).to_array([IDX, LENGTH, ORTH]).tolist()
+                # Joined by newlines, not spaces: a newline is a token of its own, so
+                # the special cases that the tokenizer matches over runs of tokens
+                # (":)", "):") cannot take a token from each of two chunks, as they
+                # did across a space (":):) :)a.m." split the second ":)").
+                rows = self.tokenizer("\n".join(group)).to_array([IDX, LENGTH, ORTH]).tolist()
                 k = 0
                 at = 0
                 for piece in group:
                     end = at + len(piece)
                     mine: list[tuple[int, int, int]] = []
+                    while k < len(rows) and rows[k][0] < at:  # the newline between chunks
+                        k += 1
                     while k < len(rows) and rows[k][0] < end:
                         idx, length, orth = rows[k]
                         mine.append((idx - at, idx - at + length, orth))
