@@ -61,7 +61,7 @@ SENTENCES = [
     "Nearly half of the budget, or {money}, comes from a national fund agreed in {year}.",
     "{person} told reporters in {place} that the first phase would be finished before {month}.",
     "Prices rose by {pct2}% in the year to {month}, the fastest pace since {year}.",
-    "Two-thirds of the {n} people asked said they had never used {topic}.",
+    "Two-thirds of the {n} people asked said they had not yet tried {topic}.",
     "On {date}, {person} and {person2} met {body} to discuss {topic}.",
     "The report, published on {day}, counted {n} incidents between {year} and {year2}.",
 ]

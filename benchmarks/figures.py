@@ -7,7 +7,7 @@ Gold figure spans live in ``benchmarks/figures_gold.json``:
 * ``dev``: short sentences the rules were tuned on;
 * ``dev2``: short sentences written before the first rule; rules were later written
   for some of them (``4.2m``, ``by a fifth``, ``737 Max``), so they are development
-  data too, not a held-out check.
+  data too, not a blind test.
 
 Both systems see the same text (the article body) through the same pipeline
 (``corpus.models.load_nlp``: the lemmatizer is disabled for both). "Exact" needs the
@@ -24,7 +24,7 @@ This is the development set. ``benchmarks/figure_readings_real.json`` holds gold
 readings, hand-annotated by offset (the text is not stored; its sha256 is checked), for
 the two real articles in ``../shared/corpus``; reported the same way, skipped when that
 folder is absent. Those articles were read while the rules were written: development
-data as well. Nothing in this file is held out.
+data as well. Every figure this file prints is a development figure.
 
 Quantities beside CQE: the gold sentence files of ``../shared/data/quantities`` (money,
 dimensions, temperatures, ages) and ``benchmarks/quantities_own.json`` (sentences written
@@ -231,7 +231,7 @@ def readings_report(analyzer: Analyzer) -> None:
         for system, spans in (("model", model_dates), ("claimscope", ours_dates)):
             date_found[system] += score(spans, gold_dates, True)[2]
     print()
-    print(f"readings development set ({len(items)} sentences written by the project; not a held-out check)")
+    print(f"readings development set ({len(items)} sentences written by the project; not a blind test)")
     print_tallies(tallies)
     print("targets (issue 18) on news nobody here has read: value F1 >= 94, value+unit F1 >= 88")
     for system, found in date_found.items():

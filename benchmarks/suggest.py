@@ -5,9 +5,10 @@ and what a retraining costs a label key.
                                  [--no-latency | --only {quality,retrain,latency}]
 
 1. Quality. The 7,976 labelled debate sentences (label 1 = check-worthy) are split
-   once (seed 0): 2,000 held out, the rest a pool a simulated reader labels, as
-   claim (`quantity`) or not (`none`). ROC AUC and F1 (score >= 0.5) on the held-out
-   part with 0 labels (the rule prior alone), then after 50, 100, 200, 500, 1,000
+   once (seed 0): 2,000 kept for scoring (never labelled by the simulated reader; the
+   rule cues are development work on this data set, so this is a development figure),
+   the rest a pool a simulated reader labels, as claim (`quantity`) or not (`none`).
+   ROC AUC and F1 (score >= 0.5) on the scoring part with 0 labels (the rule prior alone), then after 50, 100, 200, 500, 1,000
    and all labels, in reading order (debate order) and in "most useful next" order
    (uncertainty sampling: the unlabelled sentences closest to 0.5, retraining after
    every batch), beside a TF-IDF (words + word pairs) + logistic-regression baseline
@@ -60,7 +61,7 @@ SCHEME = default_scheme()
 
 
 def load(path: Path) -> tuple[list[dict], list[dict]]:
-    """(pool in debate order, held-out) from one seeded split."""
+    """(pool in debate order, scoring part) from one seeded split."""
     rows = json.loads(path.read_text(encoding="utf-8"))
     order = list(range(len(rows)))
     random.Random(0).shuffle(order)
@@ -133,7 +134,7 @@ def most_useful_order(pool: list[SentenceInput], rows: list[dict], stops: list[i
 
 
 def quality(pool_rows: list[dict], held_rows: list[dict], use_spans: bool) -> None:
-    print("1. Quality on 2,000 held-out ClaimBuster sentences (label 1 = check-worthy)")
+    print("1. Quality on 2,000 ClaimBuster sentences kept out of the labelled pool (development data; label 1 = check-worthy)")
     pool = with_spans(pool_rows, use_spans)
     held = with_spans(held_rows, use_spans)
     truth = [row["label"] for row in held_rows]
