@@ -63,7 +63,7 @@ def _alive(session: str) -> bool:
 
 def test_tag_a_claim_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
     if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed, so there is no real terminal to drive")
+        pytest.skip("no tmux installed, so there is no real terminal to drive")
     command = _command()
     if command is None:
         pytest.skip("the `claimscope` command is not installed in this environment")

@@ -550,7 +550,7 @@ def _pid_alive(pid: int) -> bool:
 @pytest.mark.e2e
 def test_sigkill_while_labelling_in_the_app_loses_nothing(labelled, tmp_path: Path) -> None:
     if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed, so there is no real terminal to drive")
+        pytest.skip("no tmux installed, so there is no real terminal to drive")
     corpus_dir, _, _ = labelled
     store_dir = tmp_path / "app-store"
     keys = {"quantity": "1", "cause": "2", "prediction": "3", "none": "x"}

@@ -349,7 +349,7 @@ def test_a_lock_whose_pid_now_belongs_to_a_newer_process_is_taken_over(tmp_path:
 def test_closing_the_terminal_of_the_app_releases_the_lock(corpus_dir: Path) -> None:
     claimscope = shutil.which("claimscope") or str(Path(sys.executable).parent / "claimscope")
     if shutil.which("tmux") is None or not Path(claimscope).exists():
-        pytest.skip("tmux or the installed claimscope command is missing: no terminal to close")
+        pytest.skip("no tmux, or no installed claimscope command: no terminal to close")
     user = os.environ.get("CLAIMSCOPE_ANNOTATOR") or getpass.getuser()
     lock = corpus_dir / ".claimscope" / "annotators" / shard_folder_name(user) / "lock"
     session = f"trust-{os.getpid()}"
