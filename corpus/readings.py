@@ -368,7 +368,8 @@ def _phrase(doc: Doc, head, first: int) -> str:
         words = words[1:]
     if not words:
         return head.text
-    return doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+    # the span's own text: ``doc.text`` would rebuild the whole chunk's text per figure
+    return doc[words[0].i : words[-1].i + 1].text
 
 
 # --- a reading as data and as words (inspect --json, exports, the app) ------------------

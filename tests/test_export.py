@@ -512,3 +512,45 @@ def test_prodigy_written_by_two_processes_is_the_same_file(labelled) -> None:
     with pytest.raises(ExportError, match="cannot write"):
         write_export(broken, "prodigy", tmp / "three.jsonl", SCHEME, processes=2)
     assert not [p for p in tmp.iterdir() if p.name.endswith(".part")]
+
+
+def test_csv_figures_cell_is_the_plain_json_of_each_rows_readings(tmp_path: Path) -> None:
+    """The figures cell (each reading serialised once, shared by the rows of every
+    annotator) is byte for byte ``json.dumps`` of the row's figures and readings."""
+    from corpus.model import Reading
+    from corpus.readings import reading_json
+
+    sentences = ['Prices rose "5.4%" to £4.2m, \\ up 😀 from 3.', "Between 10 and 15 fell from 1,200 to 950."]
+    article, analysis = build(sentences, "\n", [(0, 12, 18, "PERCENT"), (0, 22, 27, "MONEY"), (0, 39, 40, "CARDINAL"), (1, 0, 17, "CARDINAL"), (1, 18, 40, "CARDINAL")])
+    readings = [
+        Reading(5.4, "percent", "up", None, "value"),
+        Reading(4200000, "GBP", "=", 'c"ounted ça', "value"),
+        None,
+        Reading((10, 15), None, "~", None, "range"),
+        Reading((1200, 950), None, "down", None, "from-to"),
+    ]
+    spans = tuple(Span(s.start, s.end, s.label, s.kind, r) for s, r in zip(analysis.spans, readings))
+    analysis = Analysis(analysis.paragraphs, analysis.sentences, spans)
+    for who, name in (("bea", "none"), ("ana", "quantity")):  # two annotators, two shards
+        store = Store.open(tmp_path / "corpus", annotator=who, store_dir=tmp_path / "store")
+        doc = store.article(article, analysis.sentences)
+        for index in (0, 1):
+            doc.set_label(index, name)
+        if who == "bea":
+            store.close()
+    rows = list(collect_rows(store, [(article, analysis)]))
+    store.close()
+    assert [(r.sentence_index, r.annotator) for r in rows] == [(0, "ana"), (0, "bea"), (1, "ana"), (1, "bea")]
+    write_export(rows, "csv", tmp_path / "o.csv", SCHEME)
+    with (tmp_path / "o.csv").open(encoding="utf-8", newline="") as fh:
+        cells = [line[-1] for line in csv.reader(fh)][1:]
+    expected = [
+        json.dumps(
+            [{"text": r.text[s:e], **reading_json(r.reading((s, e, label)))} for s, e, label in r.spans if label in ("PERCENT", "MONEY", "CARDINAL")],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        for r in rows
+    ]
+    assert cells == expected
+    assert '"value":[1200,950]' in cells[2] and '"counted":"c\\"ounted ça"' in cells[0] and '"value":null' in cells[0]

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import csv
 import json
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Sequence
 
-from corpus.model import kind_of
+from corpus.model import FIGURE_LABELS, Reading
 from corpus.readings import reading_json
 
 from annotations.formats.jsonl import BATCH
@@ -65,6 +66,7 @@ def write_rows(rows: Sequence[ExportRow], fh: IO[str], advance: Progress) -> int
     """The header and one row per sentence to ``fh`` (opened with ``newline=\"\"``)."""
     writer = csv.writer(fh)
     g = guard
+    figures = _FiguresCell()
     writer.writerow(CSV_COLUMNS)
     for at in range(0, len(rows), BATCH):
         batch = rows[at : at + BATCH]
@@ -82,7 +84,7 @@ def write_rows(rows: Sequence[ExportRow], fh: IO[str], advance: Progress) -> int
                     g(r.note),
                     g(r.annotator),
                     g(r.updated),
-                    _figures(r),
+                    figures(r),
                 )
                 for r in batch
             ]
@@ -91,18 +93,51 @@ def write_rows(rows: Sequence[ExportRow], fh: IO[str], advance: Progress) -> int
     return len(rows)
 
 
-def _figures(row: ExportRow) -> str:
-    """The ``figures`` cell: the sentence's figure spans with their readings, compact JSON."""
-    if not row.spans:
-        return "[]"
-    text = row.text
-    found = [
-        {"text": text[s:e], **reading_json(row.reading((s, e, label)))}
-        for s, e, label in row.spans
-        if kind_of(label) == "figure"
-    ]
-    # starts with "[": never a spreadsheet formula, so it needs no guard
-    return json.dumps(found, ensure_ascii=False, separators=(",", ":"))
+class _FiguresCell:
+    """The ``figures`` cell: the sentence's figure spans with their readings, compact
+    JSON, byte for byte what ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))``
+    writes for ``[{"text": ..., **reading_json(reading)}, ...]``.
+
+    Each reading is serialised once for the whole export (a reading is one object
+    shared by every row of its article, so the next annotator's row of a sentence
+    reuses it); a cell is then its figures' texts and those pieces joined.
+    """
+
+    def __init__(self) -> None:
+        # id(reading) -> (the reading, kept alive so its id is not reused; its JSON
+        # after the opening brace)
+        self._tails: dict[int, tuple[Reading | None, str]] = {}
+        self._none = _tail(None)
+
+    def __call__(self, row: ExportRow) -> str:
+        spans = row.spans
+        if not spans:
+            return "[]"
+        text = row.text
+        readings = row.readings
+        offset = row.start
+        tails = self._tails
+        items = []
+        for s, e, label in spans:
+            if label not in FIGURE_LABELS:
+                continue
+            reading = readings.get((offset + s, offset + e, label)) if readings else None
+            if reading is None:
+                tail = self._none
+            else:
+                known = tails.get(id(reading))
+                if known is None:
+                    known = tails[id(reading)] = (reading, _tail(reading))
+                tail = known[1]
+            items.append('{"text":' + encode_basestring(text[s:e]) + tail)
+        # starts with "[": never a spreadsheet formula, so it needs no guard
+        return "[" + ",".join(items) + "]"
+
+
+def _tail(reading: Reading | None) -> str:
+    """The JSON of a reading's fields, after the opening brace and with a leading comma:
+    what follows ``"text":...`` in a figure's object."""
+    return "," + json.dumps(reading_json(reading), ensure_ascii=False, separators=(",", ":"))[1:]
 
 
 def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
