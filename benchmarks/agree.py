@@ -1,6 +1,7 @@
 """`claimscope agree` on a big three-annotator store, and the adjudication screen's keys.
 
     python benchmarks/agree.py [--labels 100000] [--annotators 3] [--keys 200]
+    python benchmarks/agree.py --quick    # 3,000 labels and 10 keys (CI: does it still run?)
 
 1. Agreement: a store with ``--labels`` labels in all, spread over ``--annotators``
    annotators who each labelled every sentence (1,000 sentences an article, about 70 %
@@ -167,7 +168,10 @@ def main() -> None:
     parser.add_argument("--labels", type=int, default=100_000)
     parser.add_argument("--annotators", type=int, default=3)
     parser.add_argument("--keys", type=int, default=200)
+    parser.add_argument("--quick", action="store_true", help="3,000 labels, 10 keys (CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.labels, args.keys = 3_000, 10
     bench_agree(args.labels, args.annotators)
     print(f"adjudication screen, {len(range(500))} sentences in disagreement:")
     asyncio.run(bench_keys(args.keys))

@@ -12,7 +12,8 @@ for every size runs two fresh child processes, one after the other:
 Each child reports its wall time (model load excluded, shown apart) and its peak RSS
 (``VmHWM`` from ``/proc/self/status``, which includes the loaded model).
 
-Run: ``python benchmarks/big_articles.py [--sizes 1,5,20]``
+Run: ``python benchmarks/big_articles.py [--sizes 1,5,20]``; ``--quick`` runs one
+article of 20 kB (CI: does it still run? the goals are for the big sizes).
 """
 
 from __future__ import annotations
@@ -173,7 +174,10 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,5,20", help="article sizes in MB, comma separated (default 1,5,20)")
+    parser.add_argument("--quick", action="store_true", help="one article of 0.02 MB (CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes = "0.02"
     sizes = [float(size) for size in args.sizes.split(",") if size.strip()]
 
     from corpus.analysis import Analyzer

@@ -37,7 +37,8 @@ in a virtual environment of its own (``--cqe-python``, env ``CQE_PYTHON``, defau
 how to build it) and runs as a subprocess (``benchmarks/cqe_quantities.py``). Without
 it, claimscope's lines are printed and CQE's say it is not installed.
 
-Run: ``python benchmarks/figures.py [--only spans|readings|quantities] [--cqe-python PATH]``
+Run: ``python benchmarks/figures.py [--only spans|readings|quantities] [--cqe-python PATH]``;
+``--quick`` scores only the first 20 sentences of each quantity file (CI: does it still run?).
 """
 
 from __future__ import annotations
@@ -306,8 +307,9 @@ def real_readings_report(analyzer: Analyzer) -> None:
         print(f"readings not in the gold: {', '.join(wrong)}")
 
 
-def quantities_report(cqe_python: Path) -> None:
-    """claimscope and CQE on each quantity development file, same run, scored by quantity_eval.py."""
+def quantities_report(cqe_python: Path, limit: int | None = None) -> None:
+    """claimscope and CQE on each quantity development file, same run, scored by quantity_eval.py;
+    ``limit``: only the first sentences of each file (a quick run)."""
     print()
     files = [(name, path) for name, path in QUANTITY_FILES if path.is_file()]
     if not QUANTITY_EVAL.is_file() or not files:
@@ -316,7 +318,17 @@ def quantities_report(cqe_python: Path) -> None:
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work) / "sentences"
         folder.mkdir()
-        sources = [*files, *([("units", UNIT_SENTENCES)] if UNIT_SENTENCES.is_file() else [])]
+        units = UNIT_SENTENCES if UNIT_SENTENCES.is_file() else None
+        if limit is not None:  # the gold files cut to their first sentences, scored as a whole file
+            cut = Path(work) / "gold"
+            cut.mkdir()
+            for path in (*(path for _, path in files), *([units] if units else [])):
+                items = json.loads(path.read_text(encoding="utf-8"))[:limit]
+                (cut / path.name).write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+            files = [(name, cut / path.name) for name, path in files]
+            units = cut / units.name if units else None
+            print(f"quick run: the first {limit} sentences of each file")
+        sources = [*files, *([("units", units)] if units else [])]
         for name, gold in sources:
             with open(folder / f"{name}.jsonl", "w", encoding="utf-8") as out:
                 for n, item in enumerate(json.loads(gold.read_text(encoding="utf-8"))):
@@ -364,11 +376,11 @@ def quantities_report(cqe_python: Path) -> None:
         if cqe_note:
             print(cqe_note)
         print("own = benchmarks/quantities_own.json, sentences written for claimscope (development data too)")
-        if UNIT_SENTENCES.is_file():
-            units_from_context(found, cqe_note)
+        if units:
+            units_from_context(found, cqe_note, units)
 
 
-def units_from_context(found: dict[str, dict[str, list]], cqe_note: str) -> None:
+def units_from_context(found: dict[str, dict[str, list]], cqe_note: str, units: Path) -> None:
     """Share of the unit sentences where a figure found carries the gold unit (quantity_eval's unit match)."""
     import importlib.util
 
@@ -376,7 +388,7 @@ def units_from_context(found: dict[str, dict[str, list]], cqe_note: str) -> None
     assert spec is not None and spec.loader is not None
     measure = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(measure)
-    gold = json.loads(UNIT_SENTENCES.read_text(encoding="utf-8"))
+    gold = json.loads(units.read_text(encoding="utf-8"))
     cells = []
     for system in ("CQE", "claimscope"):
         if system == "CQE" and cqe_note:
@@ -396,6 +408,7 @@ def units_from_context(found: dict[str, dict[str, list]], cqe_note: str) -> None
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="figure spans, readings and quantities beside the plain model and CQE")
     parser.add_argument("--only", choices=("spans", "readings", "quantities"), help="run one part")
+    parser.add_argument("--quick", action="store_true", help="quantities: 20 sentences a file (CI: does it still run?)")
     parser.add_argument(
         "--cqe-python",
         type=Path,
@@ -415,4 +428,4 @@ if __name__ == "__main__":
             readings_report(_analyzer)
             real_readings_report(_analyzer)
     if _args.only in (None, "quantities"):
-        quantities_report(_args.cqe_python)
+        quantities_report(_args.cqe_python, limit=20 if _args.quick else None)

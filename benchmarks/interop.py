@@ -1,7 +1,7 @@
 """Every export format through the tool that reads it (issue 11, "Interchange"): a proof, not a test.
 
     python benchmarks/interop.py [--label-studio-venv DIR] [--datasets-venv DIR]
-        [--doccano-venv DIR] [--only CONSUMER ...] [--keep]
+        [--doccano-venv DIR] [--only CONSUMER ...] [--keep] [--quick]
 
 Labels the bundled sample corpus plus one article with CRLF, an emoji, U+2028 and
 overlapping spans (every sentence gets a label by a simple rule, so each class has
@@ -23,7 +23,11 @@ examples), exports it with the real ``claimscope export`` command, then runs:
   project's JSONL export imported back and exported again (compared byte for byte),
   then one label changed (one span taken off) through the API and imported.
 
-A tool that is not there is a row saying ``not run: <why>``. Set the environments
+A tool that is not there is a row saying ``not run: <why>``; pandas is used from
+claimscope's own environment when no ``--datasets-venv`` is given and it imports there.
+``--quick`` (CI) trains only the ner configuration, for 2 steps, and skips the textcat
+and spancat ones, saying so; every export and every other consumer that is there runs.
+The exit status is 1 when any consumer that ran failed. Set the environments
 up with ``python -m venv DIR && DIR/bin/pip install label-studio`` (or ``datasets``,
 or ``doccano==1.8.4 "marshmallow<4" "numpy<2"``: doccano 1.8.4's own ranges now let
 in a marshmallow its environs cannot import and a numpy its pandas 1.5 cannot);
@@ -58,6 +62,7 @@ TRICKY = (
     "Nobody knows why this happened at all.\r\n"
 )
 STEPS = 20
+QUICK_STEPS = 2
 Row = tuple[str, str, str]
 
 
@@ -124,17 +129,20 @@ def export_all(root: Path, out: Path) -> dict[str, Path]:
 # ------------------------------------------------------------------ spaCy
 
 
-def spacy_rows(files: dict[str, Path], work: Path) -> list[Row]:
+def spacy_rows(files: dict[str, Path], work: Path, quick: bool = False) -> list[Row]:
     rows: list[Row] = []
     spacy = [sys.executable, "-m", "spacy"]
-    for pipe in ("textcat", "ner", "spancat"):
+    steps = QUICK_STEPS if quick else STEPS
+    if quick:
+        rows.append(("spacy", "spacy textcat, spancat", "not run: --quick trains the ner configuration only"))
+    for pipe in ("ner",) if quick else ("textcat", "ner", "spancat"):
         cfg = work / f"{pipe}.cfg"
         proc = run([*spacy, "init", "config", str(cfg), "--lang", "en", "--pipeline", pipe, "--force"])
         if proc.returncode != 0:
             rows.append(("spacy", f"spacy init config ({pipe})", f"failed: {last_line(proc)}"))
             continue
         rows.append(("spacy", f"spacy debug data ({pipe})", debug_data(cfg, files["spacy"])))
-        rows.append(("spacy", f"spacy train {pipe} ({STEPS} steps)", train(cfg, files["spacy"], work / f"out-{pipe}")))
+        rows.append(("spacy", f"spacy train {pipe} ({steps} steps)", train(cfg, files["spacy"], work / f"out-{pipe}", steps)))
     # CoNLL through spaCy's own converter, then an ner model on it
     converted = work / "conll-docbin"
     converted.mkdir()
@@ -150,7 +158,7 @@ def spacy_rows(files: dict[str, Path], work: Path) -> list[Row]:
     ents = sum(len(d.ents) for d in docs)
     sents = sum(len(list(d.sents)) for d in docs)
     rows.append(("conll", "spacy convert -c ner", f"ok: {len(docs)} docs, {sents} sentences, {ents} entities"))
-    rows.append(("conll", f"spacy train ner ({STEPS} steps)", train(work / "ner.cfg", docbin, work / "out-conll")))
+    rows.append(("conll", f"spacy train ner ({steps} steps)", train(work / "ner.cfg", docbin, work / "out-conll", steps)))
     return rows
 
 
@@ -171,10 +179,10 @@ def debug_data(cfg: Path, data: Path) -> str:
     return f"ok: {passed}" + (f"; only {errors[0][2:]}" if errors else "")
 
 
-def train(cfg: Path, data: Path, out: Path) -> str:
+def train(cfg: Path, data: Path, out: Path, steps: int = STEPS) -> str:
     proc = run([sys.executable, "-m", "spacy", "train", str(cfg), "--output", str(out),
                 "--paths.train", str(data), "--paths.dev", str(data),
-                "--training.max_steps", str(STEPS), "--training.eval_frequency", "10"])
+                "--training.max_steps", str(steps), "--training.eval_frequency", str(min(10, steps))])
     if proc.returncode != 0:
         return f"failed: {last_line(proc)}"
     meta = json.loads((out / "model-last" / "meta.json").read_text())
@@ -188,6 +196,8 @@ def train(cfg: Path, data: Path, out: Path) -> str:
 
 def venv_python(venv: Path | None, module: str) -> tuple[Path | None, str]:
     if venv is None:
+        if run([sys.executable, "-c", f"import {module}"]).returncode == 0:
+            return Path(sys.executable), ""  # claimscope's own environment has it (pandas, with the test extra)
         return None, f"not run: no --datasets-venv (a venv with {module} installed)"
     python = venv / "bin" / "python"
     if not python.exists() or run([str(python), "-c", f"import {module}"]).returncode != 0:
@@ -211,7 +221,7 @@ CSV_CHECK = """
 import sys, pandas
 df = pandas.read_csv(sys.argv[1], keep_default_na=False)
 assert list(df.columns)[:3] == ["article_id", "title", "sentence_index"]
-print(f"ok: {len(df)} rows, labels {dict(df['label'].value_counts())}")
+print(f"ok: {len(df)} rows, labels {({k: int(v) for k, v in df['label'].value_counts().items()})}")
 """
 
 
@@ -636,6 +646,7 @@ def main() -> int:
     parser.add_argument("--only", action="append", choices=STEPS_NAMES, metavar="CONSUMER",
                         help=f"run only these consumers ({', '.join(STEPS_NAMES)}); repeatable")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--quick", action="store_true", help=f"train ner only, {QUICK_STEPS} steps (CI)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="claimscope-interop-"))
     for name in ("CACHE", "DATA", "CONFIG"):  # never the user's own folders
@@ -650,7 +661,7 @@ def main() -> int:
         files = export_all(root, work / "exports")
         rows: list[Row] = []
         steps: dict[str, Callable[[], list[Row]]] = {
-            "spacy": lambda: spacy_rows(files, work),
+            "spacy": lambda: spacy_rows(files, work, args.quick),
             "python": lambda: python_rows(files, venv(args.datasets_venv)),
             "label-studio": lambda: label_studio_rows(root, files, venv(args.label_studio_venv), work),
             "doccano": lambda: doccano_rows(root, files, venv(args.doccano_venv), work),
@@ -667,7 +678,10 @@ def main() -> int:
             print(f"work folder kept: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    return 0
+    failed = [f"{fmt} ({consumer})" for fmt, consumer, result in rows if result.lower().startswith("failed")]
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 #: the consumers main() runs, in order (``python``: datasets and pandas)

@@ -1,6 +1,7 @@
 """Listing a 10,000-article corpus (metadata + cached counts): time and memory, beside a baseline.
 
-Run: ``python benchmarks/listing.py [--articles N] [--keep DIR]``
+Run: ``python benchmarks/listing.py [--articles N] [--keep DIR]``; ``--quick``: 300
+articles (CI: does it still run? the target is not for that size).
 
 Generates N fictional news articles (``.txt`` with a date/section line, a headline
 and a dateline) in a temporary folder, fills a private analysis cache for all of them
@@ -129,7 +130,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--quick", action="store_true", help="300 articles (CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.articles = 300
 
     with tempfile.TemporaryDirectory(prefix="claimscope-bench-") as tmp:
         folder = args.keep or Path(tmp) / "corpus"

@@ -2,7 +2,8 @@
 and the time and memory to export 100,000 labels to each format.
 
 Run: ``python benchmarks/store.py`` (a few minutes; writes only to a temp folder);
-``--export-only`` skips the save latencies, ``--repeat N`` sets the runs per export.
+``--export-only`` skips the save latencies, ``--repeat N`` sets the runs per export;
+``--quick`` runs every part at 1,000 labels (20 saves, one run per export), for CI.
 Targets: one save (durable on disk) p99 <= 10 ms at 100k labels over 2,000 articles;
 each export of 100k labels <= 5 s and <= 500 MB RSS.
 """
@@ -26,9 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tinydb import TinyDB  # noqa: E402
 from tinydb.storages import JSONStorage  # noqa: E402
 
-from annotations.export import FORMATS, collect_rows, write_export  # noqa: E402
+from annotations.export import FORMATS, collect_rows, write_outputs  # noqa: E402
 from annotations.scheme import default_scheme  # noqa: E402
 from annotations.store import Store  # noqa: E402
+from annotations.store.paths import article_files  # noqa: E402
 from corpus.model import Analysis, Article, Segment, Span  # noqa: E402
 
 SENTENCES_PER_ARTICLE = 50
@@ -142,19 +144,30 @@ def export_one(fmt: str, store_dir: Path, n_articles: int, out: Path) -> int:
         wall, cpu = time.perf_counter(), time.process_time()
         n = sum(1 for _ in tokenizer().pipe(texts))
     elif fmt == "json":
-        files = sorted((store_dir / "articles").glob("*.json"))
+        files = article_files(store_dir)  # wherever the store keeps them (per-annotator shards)
         n = sum(len(json.loads(f.read_bytes()).get("labels", {})) for f in files)
+        if n == 0:
+            raise SystemExit(f"the json baseline read no labels from {len(files)} files in {store_dir}")
     else:
         store = Store.open(None, annotator="bench", store_dir=store_dir, read_only=True)
         rows = list(collect_rows(store, items))
         read = time.perf_counter() - wall
-        n = write_export(rows, fmt, out, store.scheme)
-        size = out.stat().st_size
+        # As `claimscope export` calls it: the article texts go along (brat writes whole articles).
+        written = write_outputs(rows, fmt, out, store.scheme, texts={a.id: a.text for a, _ in items})
+        n = sum(count for _path, count in written)
+        size = sum(output_size(path) for path, _count in written)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     # A big Prodigy export forks a second writer; its own peak is reported beside ours.
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"n": n, "wall": wall, "cpu": cpu, "read": read, "size": size, "rss": rss_mb(), "base": base_rss, "child": child}))
     return 0
+
+
+def output_size(path: Path) -> int:
+    """Bytes of an export: one file, or every file of a folder format."""
+    if path.is_dir():
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return path.stat().st_size
 
 
 def fill_store(path: Path, articles: int) -> float:
@@ -171,8 +184,9 @@ def fill_store(path: Path, articles: int) -> float:
     return time.perf_counter() - began
 
 
-def bench_exports(store_dir: Path, articles: int, out_dir: Path, repeat: int) -> None:
-    """Each format (and two baselines) ``repeat`` times, each run in a fresh process."""
+def bench_exports(store_dir: Path, articles: int, out_dir: Path, repeat: int) -> list[str]:
+    """Each format (and two baselines) ``repeat`` times, each run in a fresh process;
+    returns the formats whose run failed."""
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     print(
         f"\nexport of {articles * SENTENCES_PER_ARTICLE} labels from {articles} article files, each "
@@ -180,6 +194,7 @@ def bench_exports(store_dir: Path, articles: int, out_dir: Path, repeat: int) ->
         f"{load} on {os.cpu_count()} CPUs). Target: <= 5 s and <= 500 MB RSS per format."
     )
     print(f"{'format':>14} | {'wall':>6} {'CPU':>6} {'(read)':>6} | {'file':>8} | {'peak RSS':>8} {'(before)':>8} {'(child)':>8}")
+    failed = []
     for fmt in ("json", "tokenizer", *FORMATS):
         runs = []
         for _ in range(repeat):
@@ -190,6 +205,7 @@ def bench_exports(store_dir: Path, articles: int, out_dir: Path, repeat: int) ->
             )
             if result.returncode != 0:
                 print(f"{fmt:>14} | failed: {(result.stderr.strip().splitlines() or ['?'])[-1]}")
+                failed.append(fmt)
                 break
             runs.append(json.loads(result.stdout.strip().splitlines()[-1]))
         if not runs:
@@ -206,12 +222,13 @@ def bench_exports(store_dir: Path, articles: int, out_dir: Path, repeat: int) ->
             f"{fmt:>14} | {best['wall']:5.2f}s {best['cpu']:5.2f}s {read} | {size} | "
             f"{rss:6.0f}MB {best['base']:6.0f}MB {child_text}{note}"
         )
+    return failed
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=500, help="timed saves per size")
-    parser.add_argument("--quick", action="store_true", help="1k and 10k only, no export")
+    parser.add_argument("--quick", action="store_true", help="every part at 1k labels, once (CI)")
     parser.add_argument("--export-only", action="store_true", help="only the export of 100k labels")
     parser.add_argument("--repeat", type=int, default=3, help="runs per export format (best is shown)")
     parser.add_argument("--export", metavar="FORMAT", help=argparse.SUPPRESS)
@@ -227,16 +244,17 @@ def main() -> int:
             articles = 100_000 // SENTENCES_PER_ARTICLE
             fill = fill_store(root / "store-100000", articles)
             print(f"filled a store with 100000 labels in {fill:.1f}s")
-            bench_exports(root / "store-100000", articles, root, args.repeat)
-            return 0
-        sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+            return 1 if bench_exports(root / "store-100000", articles, root, args.repeat) else 0
+        sizes = [1_000] if args.quick else [1_000, 10_000, 100_000]
+        saves = min(args.saves, 20) if args.quick else args.saves
+        repeat = 1 if args.quick else args.repeat
         plain_inserts = {1_000: 100, 10_000: 50, 100_000: 10}
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
         print(f"save latency (one label, durable); folder {root}; load average {load} on {os.cpu_count()} CPUs")
         print(f"{'labels':>8} {'articles':>8} | {'store p50':>9} {'p99':>8} | {'plain TinyDB p50':>16} {'p99':>8} {'(inserts)':>9}")
         big: tuple[Store, list] | None = None
         for size in sizes:
-            p50, p99, fill, store, items = bench_store(root, size, args.saves)
+            p50, p99, fill, store, items = bench_store(root, size, saves)
             q50, q99 = bench_plain(root, size, plain_inserts[size])
             print(
                 f"{size:>8} {size // SENTENCES_PER_ARTICLE:>8} | {p50:>7.2f}ms {p99:>6.2f}ms | "
@@ -248,11 +266,11 @@ def main() -> int:
                 store.close()
         print("target: store p99 <= 10 ms at 100k labels / 2,000 articles. The plain TinyDB")
         print("baseline does not even fsync; at 100k only 10 inserts are timed (each rewrites the file).")
-        if args.quick or big is None:
+        if big is None:
             return 0
         writer, items = big
         writer.close()
-        bench_exports(writer.path, len(items), root, args.repeat)
+        return 1 if bench_exports(writer.path, len(items), root, repeat) else 0
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return 0

@@ -2,6 +2,7 @@
 json's pretty printer (`dump_json`, what it did before), in the same run.
 
     python benchmarks/store_write.py [--sizes 50,500,3000] [--rounds 50]
+    python benchmarks/store_write.py --quick    # 50 and 500 labels, 5 rounds (CI)
 
 For each number of labels in the article, one label changes per round and the file
 text is made again; the two texts are checked to be identical. Printed: the median
@@ -59,7 +60,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="50,500,3000", help="labels in the article, comma-separated")
     parser.add_argument("--rounds", type=int, default=50, help="label keys per size")
+    parser.add_argument("--quick", action="store_true", help="50 and 500 labels, 5 rounds (CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.rounds = "50,500", 5
     print("Encoding an article file after one label key (texts checked identical)")
     for size in (int(part) for part in args.sizes.split(",")):
         run(size, args.rounds)

@@ -3,6 +3,7 @@ and what a retraining costs a label key.
 
     python benchmarks/suggest.py [--data ../shared/data/claimbuster/train.json] [--no-spans]
                                  [--no-latency | --only {quality,retrain,latency}]
+    python benchmarks/suggest.py --quick    # every part, small, on generated sentences (CI)
 
 1. Quality. The 7,976 labelled debate sentences (label 1 = check-worthy) are split
    once (seed 0): 2,000 kept for scoring (never labelled by the simulated reader; the
@@ -24,7 +25,10 @@ and what a retraining costs a label key.
    same pace. Target: no extra latency.
 
 The data is read from its path only: nothing of it is copied into the repository,
-and no model fitted on it is kept.
+and no model fitted on it is kept. ``--quick`` does not read it: every part runs at
+small sizes on 600 generated debate-like sentences (fictional, labelled by rule), so
+CI, which has no ClaimBuster, can tell whether this script still runs; its figures
+say nothing about quality.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import json
 import random
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -51,33 +56,78 @@ from annotations.suggest.features import SentenceInput  # noqa: E402
 from annotations.suggest.model import Example, Suggester, fit  # noqa: E402
 
 DATA = _HERE.parent.parent / "shared" / "data" / "claimbuster" / "train.json"
-POINTS = (0, 50, 100, 200, 500, 1000)
-HELD_OUT = 2000
-KEYS = 100  # label keys per round of the latency part (p99 of 30 was just the slowest key)
 ROUNDS = 3  # rounds without and with retraining, alternating
 PACE = 0.05  # seconds between label keys, the same in both kinds of round
-KEY_SENTENCES = 60  # the length of the article the keys label (a long news article)
 SCHEME = default_scheme()
 
 
-def load(path: Path) -> tuple[list[dict], list[dict]]:
+@dataclass(frozen=True)
+class Sizes:
+    """How big each part runs."""
+
+    points: tuple[int, ...] = (0, 50, 100, 200, 500, 1000)  # labels at which quality is scored
+    held_out: int = 2000  # sentences kept for scoring
+    retrain: tuple[int, ...] = (500, 1000, 2000)  # labels timed for a retraining (and all)
+    keys: int = 100  # label keys per round of the latency part (p99 of 30 was just the slowest key)
+    key_sentences: int = 60  # the length of the article the keys label (a long news article)
+    labelled_articles: int = 40  # articles of 50 labelled sentences in the latency part's store
+    cache: Path = Path.home() / ".cache" / "claimscope-bench-suggest"  # analyses kept between runs
+
+
+FULL = Sizes()
+QUICK = Sizes(points=(0, 50, 100), held_out=150, retrain=(50, 100), keys=10, key_sentences=20,
+              labelled_articles=4, cache=bench_tui._TMP / "suggest-cache")
+
+
+def load(path: Path, held_out: int) -> tuple[list[dict], list[dict]]:
     """(pool in debate order, scoring part) from one seeded split."""
     rows = json.loads(path.read_text(encoding="utf-8"))
     order = list(range(len(rows)))
     random.Random(0).shuffle(order)
-    held = [rows[i] for i in order[:HELD_OUT]]
-    pool = sorted((rows[i] for i in order[HELD_OUT:]), key=lambda row: row["sentence_id"])
+    held = [rows[i] for i in order[:held_out]]
+    pool = sorted((rows[i] for i in order[held_out:]), key=lambda row: row["sentence_id"])
     return pool, held
 
 
-def with_spans(rows: list[dict], use_spans: bool) -> list[SentenceInput]:
+CLAIMS = (
+    "Unemployment rose to {n} percent in {place} last year.",
+    "We spent {n} million dollars on roads in {place}.",
+    "Crime in {place} fell by {n} percent since {year}.",
+    "My opponent voted against the bill {n} times.",
+    "Since {year} wages in {place} grew by {n} percent.",
+)
+REMARKS = (
+    "I want to thank everyone in {place} for coming tonight.",
+    "That is a fair question and I will answer it.",
+    "We will stand up for every family in {place}.",
+    "My opponent knows exactly what I mean.",
+    "Let me finish what I was saying about {place}.",
+)
+
+
+def generated_data(path: Path, count: int = 600) -> Path:
+    """``count`` fictional debate sentences in ClaimBuster's shape (label 1: a factual claim)."""
+    rng = random.Random(5)
+    rows = []
+    for n in range(count):
+        claim = rng.random() < 0.35
+        template = rng.choice(CLAIMS if claim else REMARKS)
+        text = template.format(n=rng.randint(2, 90), place=rng.choice(("Ohio", "Dover", "Leeds", "Perth")),
+                               year=rng.randint(1990, 2020))
+        label = int(claim) if rng.random() < 0.9 else int(not claim)  # some noise, as real labels have
+        rows.append({"sentence_id": n, "text": text, "label": label})
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    return path
+
+
+def with_spans(rows: list[dict], use_spans: bool, cache: Path = FULL.cache) -> list[SentenceInput]:
     """Each sentence with the spans the project's analysis finds in it (cached after the first run)."""
     if not use_spans:
         return [SentenceInput(row["text"]) for row in rows]
     from corpus.analysis import Analyzer
     from corpus.model import Article
 
-    analyzer = Analyzer(cache_dir=Path.home() / ".cache" / "claimscope-bench-suggest")
+    analyzer = Analyzer(cache_dir=cache)
     articles = [Article(id=f"cb/{row['sentence_id']}", path="", text=row["text"], title="") for row in rows]
     found: dict[str, SentenceInput] = {}
     began = time.perf_counter()
@@ -133,13 +183,13 @@ def most_useful_order(pool: list[SentenceInput], rows: list[dict], stops: list[i
     return taken
 
 
-def quality(pool_rows: list[dict], held_rows: list[dict], use_spans: bool) -> None:
-    print("1. Quality on 2,000 ClaimBuster sentences kept out of the labelled pool (development data; label 1 = check-worthy)")
-    pool = with_spans(pool_rows, use_spans)
-    held = with_spans(held_rows, use_spans)
+def quality(pool_rows: list[dict], held_rows: list[dict], use_spans: bool, sizes: Sizes = FULL) -> None:
+    print(f"1. Quality on {len(held_rows):,} sentences kept out of the labelled pool (development data; label 1 = check-worthy)")
+    pool = with_spans(pool_rows, use_spans, sizes.cache)
+    held = with_spans(held_rows, use_spans, sizes.cache)
     truth = [row["label"] for row in held_rows]
     held_texts = [row["text"] for row in held_rows]
-    stops = [p for p in POINTS if p] + [len(pool)]
+    stops = [p for p in sizes.points if p] + [len(pool)]
     print("  choosing sentences in most-useful-next order (retraining after every batch)...")
     useful = most_useful_order(pool, pool_rows, stops)
     header = f"  {'labels':>6} {'order':<12} {'AUC':>6} {'F1':>6} | {'baseline AUC':>12} {'F1':>6} | {'retrain s':>9}"
@@ -163,12 +213,12 @@ def quality(pool_rows: list[dict], held_rows: list[dict], use_spans: bool) -> No
     print(f"  (all = {len(pool)} labels; F1 at score >= 0.5)")
 
 
-def retrain_time(pool_rows: list[dict]) -> None:
+def retrain_time(pool_rows: list[dict], sizes: Sizes = FULL) -> None:
     from threadpoolctl import threadpool_limits
 
     print("2. Retrain time (one process on one thread, as in the training child)")
     pool = with_spans(pool_rows, False)
-    for size in (500, 1000, 2000, len(pool)):
+    for size in (*sizes.retrain, len(pool)):
         chosen = examples(pool[:size], pool_rows[:size])
         runs = []
         for _ in range(3):
@@ -179,11 +229,11 @@ def retrain_time(pool_rows: list[dict]) -> None:
         print(f"  {size:>5} labels: best {min(runs):.2f} s, worst {max(runs):.2f} s (target <= 5 s at 2,000)")
 
 
-async def latency(pool_rows: list[dict], rounds: int = ROUNDS) -> None:
+async def latency(pool_rows: list[dict], rounds: int = ROUNDS, sizes: Sizes = FULL) -> None:
     """Label keys in the app with and without a retraining of 2,000 labels in flight.
 
-    Rounds without and with retraining alternate (``rounds`` of each, `KEYS` keys a
-    round, the same pace), so drift in the machine's load falls on both sides alike.
+    Rounds without and with retraining alternate (``rounds`` of each, ``sizes.keys``
+    keys a round, the same pace), so drift in the machine's load falls on both sides alike.
     The keys go round a news-length article (60 sentences), each one changing a label,
     so every key writes to the store and scrolling is part of both kinds of round.
     """
@@ -192,18 +242,18 @@ async def latency(pool_rows: list[dict], rounds: int = ROUNDS) -> None:
     from annotations.store import Store
     from corpus.articles import load_corpus
 
-    print(f"3. Label-key latency while retraining (store of 2,000 labels; load {bench_tui.load()})")
+    per, labelled_articles = 50, sizes.labelled_articles
+    print(f"3. Label-key latency while retraining (store of {per * labelled_articles:,} labels; load {bench_tui.load()})")
     folder = bench_tui._TMP / "suggest-corpus"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    per, labelled_articles = 50, 40
     for n in range(labelled_articles):
         chunk = pool_rows[n * per : (n + 1) * per]
         text = f"Debate part {n}\n\n" + "\n\n".join(row["text"] for row in chunk) + "\n"
         (folder / f"part-{n:03d}.txt").write_text(text, encoding="utf-8")
     # The article the keys label: a news-length one, gone through again and again.
     rest = pool_rows[labelled_articles * per :]
-    key_rows = [row["text"].strip() for row in rest if bench_tui._SENTENCE.fullmatch(row["text"].strip())][:KEY_SENTENCES]
+    key_rows = [row["text"].strip() for row in rest if bench_tui._SENTENCE.fullmatch(row["text"].strip())][: sizes.key_sentences]
     (folder / "part-keys.txt").write_text("Debate part keys\n\n" + "\n\n".join(key_rows) + "\n", encoding="utf-8")
     store_dir = bench_tui._TMP / "suggest-store"
     shutil.rmtree(store_dir, ignore_errors=True)
@@ -245,7 +295,7 @@ async def latency(pool_rows: list[dict], rounds: int = ROUNDS) -> None:
         for _ in range(rounds):
             for retraining, into in ((False, idle), (True, busy)):
                 app.suggestions.pending = 0 if retraining else -1_000_000  # no retraining from the keys themselves
-                for n in range(KEYS):
+                for n in range(sizes.keys):
                     if retraining and not app.suggestions.training:
                         app.suggestions.retrain()
                         retrains += 1
@@ -283,17 +333,24 @@ def main() -> None:
     parser.add_argument("--no-spans", action="store_true", help="score text alone (no spaCy analysis)")
     parser.add_argument("--no-latency", action="store_true", help="skip the app latency part")
     parser.add_argument("--only", choices=("quality", "retrain", "latency"), help="run one part only")
-    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"latency: rounds of {KEYS} keys each way (default {ROUNDS})")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"latency: rounds of {FULL.keys} keys each way (default {ROUNDS})")
+    parser.add_argument("--quick", action="store_true", help="every part, small, on generated sentences (CI)")
     args = parser.parse_args()
+    sizes = FULL
+    if args.quick:
+        sizes, args.rounds = QUICK, 1
+        bench_tui._TMP.mkdir(parents=True, exist_ok=True)
+        args.data = generated_data(bench_tui._TMP / "generated-debate.json")
+        print(f"quick run: {args.data.name}, generated sentences (not ClaimBuster); the figures say nothing about quality")
     if not args.data.is_file():
         sys.exit(f"benchmarks/suggest.py: {args.data} not found; pass --data PATH to ClaimBuster's train.json")
-    pool, held = load(args.data)
+    pool, held = load(args.data, sizes.held_out)
     if args.only in (None, "quality"):
-        quality(pool, held, not args.no_spans)
+        quality(pool, held, not args.no_spans, sizes)
     if args.only in (None, "retrain"):
-        retrain_time(pool)
+        retrain_time(pool, sizes)
     if args.only == "latency" or (args.only is None and not args.no_latency):
-        asyncio.run(latency(pool, args.rounds))
+        asyncio.run(latency(pool, args.rounds, sizes))
 
 
 if __name__ == "__main__":
