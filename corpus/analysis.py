@@ -44,7 +44,7 @@ from corpus.model import Analysis, Article, Segment, kind_of
 from corpus.errors import ModelNotFoundError
 from corpus.models import is_installed, load_nlp, missing_model, model_version, resolve_model
 from corpus.non_sentences import finite_verbs, mark_non_sentences
-from corpus.pieces import RawSpan, _batches, _chunks, _clip_spans, _in_context, _sentences, split_paragraphs
+from corpus.pieces import RawSpan, batches, chunk_ranges, clip_spans, sentences_within, split_paragraphs, with_context
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -237,7 +237,7 @@ class Analyzer:
                     # a piece and its context on both sides stay under spaCy's limit
                     limit = min(self.chunk_chars, self.nlp.max_length - 1 - 2 * CONTEXT_CHARS)
                     stats.load_seconds = time.perf_counter() - loading
-                chunks = _chunks(text, paragraphs, limit)
+                chunks = chunk_ranges(text, paragraphs, limit)
                 if not chunks:  # an empty body: nothing to parse
                     ready.append((article, self._finish(article, paragraphs, [], [], 0), False))
                     continue
@@ -245,7 +245,7 @@ class Analyzer:
                 headers = [(s, e, s, e) for s, e in header_lines(text, start)]
                 paragraphs = [Segment(s, e) for s, e, _, _ in headers] + paragraphs
                 pending[number] = _Pending(article, paragraphs, len(chunks) + len(headers))
-                for doc_start, doc_end, piece_start, piece_end in headers + _in_context(text, chunks, CONTEXT_CHARS):
+                for doc_start, doc_end, piece_start, piece_end in headers + with_context(text, chunks, CONTEXT_CHARS):
                     yield text[doc_start:doc_end], (number, doc_start, doc_end, piece_start, piece_end)
 
         def drain() -> Iterator[tuple[Article, Analysis]]:
@@ -269,7 +269,7 @@ class Analyzer:
             if n_process == 1:
                 docs = (
                     pair
-                    for batch in _batches(texts, batch_size, self.batch_chars)
+                    for batch in batches(texts, batch_size, self.batch_chars)
                     for pair in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
                 )
             else:
@@ -324,11 +324,11 @@ class Analyzer:
                 raw_spans.append((date[0], date[1], "DATE", None))
                 raw_spans.sort(key=lambda r: (r[0], r[1]))
         body = [p for p in paragraphs if p.start >= body_start]  # header paragraphs have no sentences
-        sentences = mark_non_sentences(text, body, _sentences(text, body, raw_sentences), finite)
+        sentences = mark_non_sentences(text, body, sentences_within(text, body, raw_sentences), finite)
         analysis = Analysis(
             paragraphs=tuple(paragraphs),
             sentences=tuple(sentences),
-            spans=tuple(_clip_spans(text, paragraphs, raw_spans)),
+            spans=tuple(clip_spans(text, paragraphs, raw_spans)),
             model=self.model_name,
             model_version=self.model_version,
         )

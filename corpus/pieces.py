@@ -1,11 +1,11 @@
 """How an article's body is cut for the parser and how the parse is cut back.
 
 Paragraphs (``split_paragraphs``: blank lines, bullets, hard-wrapped lines joined);
-pieces of at most a chunk's size (``_chunks``, cut at a line break, a sentence end or
-a space, ``_cut_point``), each with the context parsed around it (``_in_context``);
-batches of pieces by count and characters (``_batches``); and, on the way back,
-sentences cut at paragraph edges (``_sentences``) and spans clipped to them
-(``_clip_spans``). ``corpus.analysis`` runs spaCy between the two halves.
+pieces of at most a chunk's size (``chunk_ranges``, cut at a line break, a sentence end or
+a space, ``_cut_point``), each with the context parsed around it (``with_context``);
+batches of pieces by count and characters (``batches``); and, on the way back,
+sentences cut at paragraph edges (``sentences_within``) and spans clipped to them
+(``clip_spans``). ``corpus.analysis`` runs spaCy between the two halves.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def _content_start(text: str, paragraph: Segment) -> int:
 # --- chunks --------------------------------------------------------------------------
 
 
-def _chunks(text: str, paragraphs: list[Segment], limit: int) -> list[tuple[int, int]]:
+def chunk_ranges(text: str, paragraphs: list[Segment], limit: int) -> list[tuple[int, int]]:
     """Pieces of the body to parse, each under ``limit`` characters, on paragraph edges."""
     if not paragraphs:
         return []
@@ -141,7 +141,7 @@ def _chunks(text: str, paragraphs: list[Segment], limit: int) -> list[tuple[int,
     return chunks
 
 
-def _in_context(text: str, chunks: list[tuple[int, int]], context: int) -> list[tuple[int, int, int, int]]:
+def with_context(text: str, chunks: list[tuple[int, int]], context: int) -> list[tuple[int, int, int, int]]:
     """``(doc start, doc end, piece start, piece end)``: each piece widened by up to
     ``context`` characters of the other pieces, to whole words. One piece is parsed as it is."""
     if len(chunks) < 2:
@@ -183,7 +183,7 @@ def _cut_point(text: str, lo: int, hi: int, hard: bool = True) -> int:
     return cut
 
 
-def _batches(pieces: Iterable[tuple[str, object]], count: int, chars: int) -> Iterator[list[tuple[str, object]]]:
+def batches(pieces: Iterable[tuple[str, object]], count: int, chars: int) -> Iterator[list[tuple[str, object]]]:
     """``(text, context)`` pieces in lists of at most ``count`` pieces and ``chars``
     characters (a single longer piece makes a list of its own)."""
     batch: list[tuple[str, object]] = []
@@ -201,7 +201,7 @@ def _batches(pieces: Iterable[tuple[str, object]], count: int, chars: int) -> It
 # --- sentences and spans from docs --------------------------------------------------
 
 
-def _sentences(text: str, paragraphs: list[Segment], raw: list[tuple[int, int]]) -> list[Segment]:
+def sentences_within(text: str, paragraphs: list[Segment], raw: list[tuple[int, int]]) -> list[Segment]:
     """Cut the parser's sentences at paragraph edges, trim them, glue stray punctuation."""
     result: list[Segment] = []
     p = 0
@@ -235,7 +235,7 @@ def _sentences(text: str, paragraphs: list[Segment], raw: list[tuple[int, int]])
 RawSpan = tuple[int, int, str, "Reading | None"]
 
 
-def _clip_spans(text: str, paragraphs: list[Segment], raw: list[RawSpan]) -> list[Span]:
+def clip_spans(text: str, paragraphs: list[Segment], raw: list[RawSpan]) -> list[Span]:
     """Spans trimmed and kept inside one paragraph (a name never runs over a break)."""
     spans: list[Span] = []
     p = 0

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus.analysis import Analyzer, _chunks, split_paragraphs
+from corpus.analysis import Analyzer
+from corpus.pieces import chunk_ranges, split_paragraphs
 from corpus.headers import header_lines
 from corpus.model import Analysis, Article
 
@@ -170,7 +171,7 @@ def test_offsets_hold_for_any_text(analyzer, body, header, footer):
 def test_chunks_cover_long_paragraphs_and_lines_without_spaces():
     text = ("word " * 5000) + "\n\n" + ("x" * 25_000) + "\n" + "short end."
     paragraphs = split_paragraphs(text)
-    chunks = _chunks(text, paragraphs, 10_000)
+    chunks = chunk_ranges(text, paragraphs, 10_000)
     assert all(0 < end - start <= 10_000 for start, end in chunks)
     assert all(a[1] <= b[0] for a, b in zip(chunks, chunks[1:]))
     # every non-space character is in some chunk
