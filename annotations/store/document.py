@@ -39,7 +39,7 @@ from annotations.model import (
     utc_now,
 )
 from annotations.storage import AtomicJSONStorage, read_json
-from annotations.store.reading import _docs_of, _first, apply_corrections
+from annotations.store.reading import apply_corrections, first_doc, table_docs
 
 if TYPE_CHECKING:
     from annotations.store.opening import Store
@@ -84,11 +84,11 @@ class ArticleAnnotations:
             try:
                 raw = read_json(self.path)
                 data = migrate_article_data(raw, source=str(self.path))
-                labels = [SentenceLabel.from_json(d) for d in _docs_of(data.get("labels"))]
-                orphans = [SentenceLabel.from_json(d) for d in _docs_of(data.get("orphans"))]
-                spans = [SpanCorrection.from_json(d) for d in _docs_of(data.get("spans"))]
-                bounds = [BoundaryCorrection.from_json(d) for d in _docs_of(data.get("boundaries"))]
-                meta = _first(data.get("meta"))
+                labels = [SentenceLabel.from_json(d) for d in table_docs(data.get("labels"))]
+                orphans = [SentenceLabel.from_json(d) for d in table_docs(data.get("orphans"))]
+                spans = [SpanCorrection.from_json(d) for d in table_docs(data.get("spans"))]
+                bounds = [BoundaryCorrection.from_json(d) for d in table_docs(data.get("boundaries"))]
+                meta = first_doc(data.get("meta"))
             except StoreError as error:
                 self.error = str(error)
                 return

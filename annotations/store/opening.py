@@ -43,7 +43,7 @@ from annotations.store.paths import (
     store_fingerprint,
     unwritable_reason,
 )
-from annotations.store.reading import StoredFiles, _docs_of
+from annotations.store.reading import StoredFiles, table_docs
 from annotations.store.shards import Shards
 from annotations.store.summary import SummaryIndex
 
@@ -205,7 +205,7 @@ class Store(Shards, History, SummaryIndex, StoredFiles):
         for file in article_files(fallback):
             try:
                 data = read_json(file)
-                count += len(_docs_of(data.get("labels"))) + len(_docs_of(data.get("orphans")))
+                count += len(table_docs(data.get("labels"))) + len(table_docs(data.get("orphans")))
             except (StoreError, TypeError, ValueError, AttributeError):
                 continue  # merge names the unreadable files
         if count:

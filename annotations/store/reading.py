@@ -5,7 +5,7 @@
 sentences from a plain ``json.loads`` when nothing moved (:func:`_place_unchanged`).
 :func:`apply_corrections` puts span corrections over the model's spans.
 :class:`StoredFiles` gives the :class:`~annotations.store.Store` these readers;
-``_docs_of``/``_first`` read the TinyDB tables of a file.
+``table_docs``/``first_doc`` read the TinyDB tables of a file.
 """
 
 from __future__ import annotations
@@ -146,12 +146,12 @@ class StoredFiles:
     def _read_stored(self, file: Path) -> StoredArticle:
         try:
             data = migrate_article_data(read_json(file), source=str(file))
-            meta = _first(data.get("meta"))
+            meta = first_doc(data.get("meta"))
             labels = tuple(
-                SentenceLabel.from_json(d) for d in _docs_of(data.get("labels"))
+                SentenceLabel.from_json(d) for d in table_docs(data.get("labels"))
             )
-            orphans = tuple(SentenceLabel.from_json(d) for d in _docs_of(data.get("orphans")))
-            spans = tuple(SpanCorrection.from_json(d) for d in _docs_of(data.get("spans")))
+            orphans = tuple(SentenceLabel.from_json(d) for d in table_docs(data.get("orphans")))
+            spans = tuple(SpanCorrection.from_json(d) for d in table_docs(data.get("spans")))
             total = int(meta.get("sentences", 0) or 0)
             # headings and captions count toward progress only once labelled
             total -= len(set(meta.get("non_sentences") or ()) - {r.sentence_index for r in labels if r.reviewed})
@@ -175,7 +175,7 @@ class StoredFiles:
         )
 
 
-def _docs_of(table: Any) -> list[dict[str, Any]]:
+def table_docs(table: Any) -> list[dict[str, Any]]:
     """The documents of a TinyDB table dict in doc-id order."""
     if not table:
         return []
@@ -231,7 +231,7 @@ def _place_unchanged(
     return PlacedLabels(records, corrections)
 
 
-def _first(table: Any) -> dict[str, Any]:
-    docs = _docs_of(table)
+def first_doc(table: Any) -> dict[str, Any]:
+    docs = table_docs(table)
     return docs[0] if docs else {}
 
