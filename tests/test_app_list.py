@@ -259,3 +259,29 @@ asyncio.run(main())
     rows, spacy_loaded = result.stdout.split()[-2:]
     assert int(rows) >= 5
     assert spacy_loaded == "False"
+
+
+async def test_quitting_while_the_reader_is_being_built_is_clean(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    # The reader is built off-screen once the list is up; a quit at that moment (q typed
+    # at once) used to end in a NoMatches traceback from the half-built screen.
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(100, 30)):
+        app._prepare_reader()
+        assert app.reader is not None
+        app.exit()
+    assert app.return_code == 0
+    app.store.close()
+
+
+def test_start_up_does_not_import_the_reader_screen(corpus_dir: Path, tmp_path: Path) -> None:
+    # Start-up checks the label keys against the reader's keys, which needs only the
+    # reader's bindings: the screen and its parts load after the list is painted.
+    script = (
+        "import sys; from pathlib import Path; from tui.app import create_app\n"
+        f"app = create_app(Path({str(corpus_dir)!r}), store_dir=Path({str(tmp_path / 'store')!r}), restore=False)\n"
+        "app.store.close()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tui.screens.reader')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['tui.screens.reader', 'tui.screens.reader.bindings']"

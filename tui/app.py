@@ -70,7 +70,7 @@ class ClaimscopeApp(App[None]):
         self.commands = CommandRegistry()
         self.commands.add(partial(app_commands, self))
         self.commands.add(partial(open_commands, self), order=20)
-        from tui.screens.reader import reader_bindings
+        from tui.screens.reader.bindings import reader_bindings
 
         # Before anything runs: a label key that is already a reader key is a SchemeError.
         self.reader_keys = reader_bindings(scheme, self.config, also=self.BINDINGS)
@@ -139,7 +139,9 @@ class ClaimscopeApp(App[None]):
         # The reader is not needed for the list: build it once the list is up, so start-up
         # does not wait for it and the first article opens about as fast as the next.
         self.set_timer(0.3, self._prepare_reader)
-        self.suggestions.score_corpus()  # expected claims per article, from cached analyses
+        # Expected claims per article, from cached analyses: a thread that holds the GIL
+        # for a second on a big corpus, so it starts once the list has been painted.
+        self.list_screen.call_after_refresh(self.suggestions.score_corpus)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -414,7 +416,7 @@ def create_app(
     corpus = load_corpus(path if path is not None else sample_corpus_path())
     scheme = find_scheme(corpus.root, labels)
     config = config if config is not None else load_config()
-    from tui.screens.reader import reader_bindings
+    from tui.screens.reader.bindings import reader_bindings
 
     reader_bindings(scheme, config, also=ClaimscopeApp.BINDINGS)  # a key clash: one line before the store is locked
     notices: list[str] = []

@@ -15,6 +15,8 @@ across the corpus.
 
 from __future__ import annotations
 
+import time
+
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from annotations.suggest.features import sentence_inputs
@@ -119,6 +121,7 @@ class Suggestions:
             except (ClaimscopeError, OSError):
                 reviewed = frozenset()
             found[article.id] = ArticleScores(article.hash, scores, reviewed)
+            time.sleep(0)  # hand the GIL to the UI thread between articles: keys stay quick
         app.call_from_thread(self._corpus_scored, version, found)
 
     def _corpus_scored(self, version: int, found: dict[str, ArticleScores], show: bool = True) -> None:

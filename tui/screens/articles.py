@@ -8,6 +8,8 @@ and filtering a thousand rows costs no more than ten.
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -114,7 +116,13 @@ class Row:
 
 def display_path(path: Path | str) -> str:
     """A path as a person would type it: relative to the working folder, or with ~."""
-    path = Path(path)
+    return _display_path(str(path), os.getcwd())
+
+
+@functools.lru_cache(maxsize=64)
+def _display_path(where: str, cwd: str) -> str:
+    # resolve() costs a few system calls per part: the header asks for the same paths often
+    path = Path(where)
     for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
         try:
             relative = path.resolve().relative_to(base.resolve())
@@ -197,7 +205,8 @@ class ArticlesScreen(Screen[None]):
         self.refresh_progress()
         self.rebuild()
         self.expected_changed()  # the suggestions may have scored the corpus before the list was up
-        self.read_counts(list(corpus.articles))
+        # The counts come from a thread: started after the first paint, so it does not slow it.
+        self.call_after_refresh(self.read_counts, list(corpus.articles))
 
     def update_header(self) -> None:
         app = self.host

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Literal, Sequence
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -345,6 +346,19 @@ class ArticleTable(ScrollView, can_focus=True):
             # Only the first cell (e.g. a file that could not be read): give it the row.
             columns, widths = columns[:1], [max(1, width - 2 * PADDING)]
         for column, cell_width, cell in zip(columns, widths, cells):
+            if not cell._spans and not cell.style:
+                # The common cell, plain and short enough: its one segment made directly,
+                # as rendering the padded Text would make it (Rich's Text.render gives a
+                # Text without spans as one unstyled segment).
+                plain = visible(cell.plain)
+                length = cell_len(plain)
+                if length <= cell_width:
+                    gap = " " * (cell_width - length)
+                    if column.justify == "right":
+                        segments.append(Segment(pad + gap + plain + pad))
+                    else:
+                        segments.append(Segment(pad + plain + gap + pad))
+                    continue
             text = cell.copy()
             shown = visible(text.plain)  # titles and file names may hold escape sequences
             if shown != text.plain:

@@ -22,12 +22,39 @@ its own module whose methods the screen takes on; read the one for the key you f
 | `labels_here.py` | what the open article's labels say (reviewed, skipped, with a label, others') |
 """
 
-from tui.screens.reader.bindings import READER_BINDINGS, reader_bindings
-from tui.screens.reader.history import history_message
-from tui.screens.reader.screen import AnalysisFailed, AnalysisReady, ReaderScreen
-from tui.screens.reader.spans import RULE_ONLY_LABELS, SpanCursor
-from tui.screens.reader.status import progress_bar
-from tui.screens.reader.suggesting import SuggestionsReady
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.screens.reader.bindings import READER_BINDINGS, reader_bindings
+    from tui.screens.reader.history import history_message
+    from tui.screens.reader.screen import AnalysisFailed, AnalysisReady, ReaderScreen
+    from tui.screens.reader.spans import RULE_ONLY_LABELS, SpanCursor
+    from tui.screens.reader.status import progress_bar
+    from tui.screens.reader.suggesting import SuggestionsReady
+
+# Each name is imported from its module when first asked for: the key check at start-up
+# needs only bindings.py, and the screen itself is built after the list is painted.
+_WHERE = {
+    "READER_BINDINGS": "bindings",
+    "reader_bindings": "bindings",
+    "history_message": "history",
+    "AnalysisFailed": "screen",
+    "AnalysisReady": "screen",
+    "ReaderScreen": "screen",
+    "RULE_ONLY_LABELS": "spans",
+    "SpanCursor": "spans",
+    "progress_bar": "status",
+    "SuggestionsReady": "suggesting",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "READER_BINDINGS",

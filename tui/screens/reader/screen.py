@@ -22,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -150,8 +151,11 @@ class ReaderScreen(
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.view = self.query_one(ArticleView)
-        self.save_indicator = self.query_one(SaveIndicator)
+        try:
+            self.view = self.query_one(ArticleView)
+            self.save_indicator = self.query_one(SaveIndicator)
+        except NoMatches:
+            return  # the app quit while the reader was being built (before its first show)
         self._built = True
         self.host.suggestions.listeners.append(self._model_changed)
         self._palette_commands = partial(reader_commands, self, self.host)  # what this reader offers in ctrl+p
