@@ -68,6 +68,7 @@ from corpus.figure_patterns import (
 )
 from corpus.figure_joins import from_to, second_years
 from corpus.model import kind_of
+from corpus.unit_context import MONEY_UNITS, symbol_match, unit_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -170,6 +171,14 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
             if label == "RANGE" and _only_years(match.group()):
                 continue  # "between 2010 and 2015" is a date range (the DATE rule's)
             found.append((Found(match.start(), match.end(), label), strong))
+        symbol = symbol_match(text, pos)
+        if symbol is not None:
+            # "20 kn", "0.5 R", "10 b": the symbol joins the figure when the words around
+            # settle which unit it is (corpus/unit_context.py); "5 a day" stays a bare 5
+            unit = unit_for(text, pos, symbol[0], symbol[1])
+            if unit is not None:
+                money = unit in MONEY_UNITS
+                found.append((Found(pos, symbol[0], "MONEY" if money else "QUANTITY"), money))
         if not lower[:1].isdigit():
             continue
         match = YEAR_LIKE_COUNT.match(text, pos)
