@@ -68,7 +68,7 @@ from corpus.figure_patterns import (
 )
 from corpus.figure_joins import from_to, second_years
 from corpus.model import kind_of
-from corpus.unit_context import MONEY_UNITS, symbol_match, unit_for
+from corpus.unit_context import MONEY_UNITS, symbol_match, symbol_of, unit_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -175,10 +175,13 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
         if symbol is not None:
             # "20 kn", "0.5 R", "10 b": the symbol joins the figure when the words around
             # settle which unit it is (corpus/unit_context.py); "5 a day" stays a bare 5
-            unit = unit_for(text, pos, symbol[0], symbol[1])
+            # a letter apart from the number needs a cue ("PA 23456 F Block" is no temperature)
+            spaced = len(symbol[1]) == 1 and symbol[1].isalpha() and text[symbol[0] - 2 : symbol[0] - 1].isspace()
+            unit = unit_for(text, pos, symbol[0], symbol[1], cued_only=spaced)
             if unit is not None:
-                money = unit in MONEY_UNITS
-                found.append((Found(pos, symbol[0], "MONEY" if money else "QUANTITY"), money))
+                label = "MONEY" if unit in MONEY_UNITS else "QUANTITY"
+                # strong: the words settled the unit, so a model date over it gives way
+                found.append((Found(pos, symbol[0], label), True))
         if not lower[:1].isdigit():
             continue
         match = YEAR_LIKE_COUNT.match(text, pos)
@@ -352,6 +355,23 @@ def _name_without(text: str, entity: Found, rule: Found) -> Found | None:
     return Found(start, end, entity.label)
 
 
+def _unit_symbol_part(text: str, rule: Found, span: Found) -> Found | None:
+    """When ``rule`` and the model span ``span`` share only the unit symbol that ends the
+    rule (``2 F`` and ``F this morning``): ``span`` itself if that is all of it, else what is
+    left of ``span`` after the symbol; None otherwise."""
+    if rule.label not in {"MONEY", "QUANTITY"} or not (rule.start < span.start < rule.end <= span.end):
+        return None
+    symbol = symbol_of(text[rule.start : rule.end])
+    if symbol is None or text[span.start : rule.end] != symbol:
+        return None
+    if span.end == rule.end:
+        return span
+    start = rule.end
+    while start < span.end and not text[start].isalnum():
+        start += 1
+    return Found(start, span.end, span.label) if LETTER.search(text, start, span.end) else span
+
+
 def _is_real_date(text: str) -> bool:
     return DATE_WORD.search(text) is not None
 
@@ -416,6 +436,15 @@ def merge_figures(doc: Doc, model: list[Found], text: str | None = None) -> list
             if k in dropped or not _overlap(span, rule):
                 continue
             kind = kind_of(span.label)
+            unit_part = _unit_symbol_part(text, rule, span)
+            if unit_part is not None:
+                # "2 F" where the model made "F" a PRODUCT, "F this morning" a LAW: the
+                # symbol is the figure's unit; the rest of the name (or date) stays
+                if unit_part == span:
+                    drop.append(k)
+                else:
+                    trim[k] = unit_part
+                continue
             if kind == "entity":
                 inside = rule.start <= span.start and span.end <= rule.end
                 rest = None if inside or not strong else _name_without(text, span, rule)

@@ -297,9 +297,10 @@ def _sentence(text: str, start: int, end: int) -> str:
     return before[cut:] + " " + (after[: stop.start()] if stop else after)
 
 
-def unit_for(text: str, start: int, end: int, symbol: str) -> str | None:
+def unit_for(text: str, start: int, end: int, symbol: str, cued_only: bool = False) -> str | None:
     """The unit ``symbol`` stands for in the figure ``text[start:end]``, from the words
-    around it; the symbol's default when no cue speaks, None when it has none."""
+    around it; the symbol's default when no cue speaks (None when it has none, or with
+    ``cued_only``)."""
     entry = SYMBOLS.get(symbol)
     if entry is None:
         return None
@@ -308,7 +309,7 @@ def unit_for(text: str, start: int, end: int, symbol: str) -> str | None:
     # the figure's own symbol is no cue for itself ("kn" is not the kuna's word "kunas")
     priced = PRICE_BEFORE.search(text, max(0, start - 40), start) is not None
     best: tuple[int, int] | None = None
-    chosen = default
+    chosen = None if cued_only else default
     for rank, sense in enumerate(senses):
         score = sum(len({m.group().lower() for m in cue.finditer(words)}) for cue in sense.cues)
         if sense.price and priced:
