@@ -149,7 +149,7 @@ OPTICS = _words(
     r"focal", r"magnif\w*", r"optician\w*",
 )
 VOLUME_OF_GOODS = _words(
-    r"berr(?:y|ies)", r"strawberr\w*", r"blueberr\w*", r"raspberr\w*", r"fruits?", r"beers?", r"ales?", r"lagers?",
+    r"\w*berr(?:y|ies)", r"cherr(?:y|ies)", r"peas", r"potatoes", r"produce", r"fruits?", r"beers?", r"ales?", r"lagers?",
     r"cider", r"milk", r"cream", r"water", r"drink\w*", r"liquids?", r"bottles?", r"capacity", r"quarts?",
     r"gallons?", r"lit(?:re|er)s?", r"harvest\w*", r"pick\w*", r"bartenders?", r"pubs?", r"pour\w*", r"fuel",
     r"tanks?", r"pints?", r"jugs?", r"containers?", r"baskets?", r"volume",
@@ -287,14 +287,22 @@ def symbol_match(text: str, pos: int) -> tuple[int, str] | None:
     return end, "dram" if symbol.startswith("dram") else symbol
 
 
-def _sentence(text: str, start: int, end: int) -> str:
-    """The words of the figure's sentence (at most 200 characters each side)."""
-    left = max(0, start - 200)
-    before = text[left:start]
+def _sentence(text: str, start: int, end: int) -> tuple[str, str]:
+    """(the words of the figure's sentence, those of its clause), without the figure itself;
+    at most 200 characters each side."""
+    before = text[max(0, start - 200) : start]
     cut = max((m.end() for m in re.finditer(r"[.!?]\s+(?=[\"'“(]?[A-Z])", before)), default=0)
+    before = before[cut:]
     after = text[end : end + 200]
     stop = re.search(r"[.!?](?:\s+[\"'“(]?[A-Z]|\s*$)", after)
-    return before[cut:] + " " + (after[: stop.start()] if stop else after)
+    after = after[: stop.start()] if stop else after
+    clause_before = _CLAUSE.split(before)[-1]
+    clause_after = _CLAUSE.split(after, maxsplit=1)[0]
+    return before + " " + after, clause_before + " " + clause_after
+
+
+#: Where a clause ends: "the ferry crossed at 18 kn while a night in Zagreb cost 700 kn".
+_CLAUSE = re.compile(r"[;:]|,\s(?:and|but|while|whereas|so)\b|\s(?:while|whereas|but)\s", re.I)
 
 
 def unit_for(text: str, start: int, end: int, symbol: str, cued_only: bool = False) -> str | None:
@@ -305,17 +313,23 @@ def unit_for(text: str, start: int, end: int, symbol: str, cued_only: bool = Fal
     if entry is None:
         return None
     senses, default = entry
-    words = _sentence(text, start, end)
+    sentence, clause = _sentence(text, start, end)
     # the figure's own symbol is no cue for itself ("kn" is not the kuna's word "kunas")
     priced = PRICE_BEFORE.search(text, max(0, start - 40), start) is not None
     best: tuple[int, int] | None = None
     chosen = None if cued_only else default
     for rank, sense in enumerate(senses):
-        score = sum(len({m.group().lower() for m in cue.finditer(words)}) for cue in sense.cues)
+        # each word of the field counts once in the sentence, and once more in the figure's clause
+        score = sum(_hits(cue, sentence) + _hits(cue, clause) for cue in sense.cues)
         if sense.price and priced:
-            score += 2
+            score += 4
         if sense.unit == "year" and FOR_BEFORE.search(text, max(0, start - 30), start):
-            score += 2
+            score += 4
         if score and (best is None or score > best[0]):
             best, chosen = (score, rank), sense.unit
     return chosen
+
+
+def _hits(cue: re.Pattern[str], words: str) -> int:
+    """How many different words of ``cue`` stand in ``words``."""
+    return len({match.group().lower() for match in cue.finditer(words)})
