@@ -63,7 +63,7 @@ UNIT = (
     r"nanomet(?:re|er)s?|picomet(?:re|er)s?|rad|radians?|turns?|revolutions?|megabits?|gigabits?|kilobytes?|megabytes?|"
     r"gigabytes?|terabytes?|bits|bytes|(?:mega)?pixels?|ppi|kilotons?|kilotonnes?|megatons?|parsecs?|roentgens?|"
     r"(?:micro|nano|pico)?farads?|[µμnp]F|coulombs?|dioptr(?:e|er)s?|diopters?|pints?|drams?|(?:centi)?poises?|"
-    r"(?-i:[kMG]?b/s)))"
+    r"(?-i:[kMG]?b/s)|(?-i:dB[AVWm]?)|decibels?))"
 )
 
 #: Unit letters that count only glued to the number ("40g", "25min", "100t", "24703m2"):
@@ -240,7 +240,7 @@ YEAR_BEFORE = frozenset(
 #: Words after a digit that are part of the figure ("4.2m", "21st", "50p"), not of a name.
 GLUED_OK = re.compile(
     r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s|bn|mn|m|k|tn|trn|p|km|kg|cm|mm|mph|kph|kmph|mw|gw|kw|kwh|mwh|gwh|twh|gb|tb|mb|"
-    r"ft|in|lbs?|oz|c|f|pc|x|g|mg|ml|l|t|min|mins|hrs?|secs?|m2|km2|sqm|rad|dm|mbps|gbps|kbps|ghz|mhz|khz|hz|bhp|hp|nm|rpm|mah)?",
+    r"ft|in|lbs?|oz|c|f|pc|x|g|mg|ml|l|t|min|mins|hrs?|secs?|m2|km2|sqm|rad|dm|mbps|gbps|kbps|ghz|mhz|khz|hz|bhp|hp|nm|rpm|mah|db[avwm]?)?",
     re.I,
 )
 

@@ -356,20 +356,20 @@ def _name_without(text: str, entity: Found, rule: Found) -> Found | None:
 
 
 def _unit_symbol_part(text: str, rule: Found, span: Found) -> Found | None:
-    """When ``rule`` and the model span ``span`` share only the unit symbol that ends the
-    rule (``2 F`` and ``F this morning``): ``span`` itself if that is all of it, else what is
-    left of ``span`` after the symbol; None otherwise."""
-    if rule.label not in {"MONEY", "QUANTITY"} or not (rule.start < span.start < rule.end <= span.end):
+    """When the model span ``span`` starts inside ``rule``, a number with its unit symbol, and
+    takes in the symbol (``2 F`` with ``F this morning`` a LAW, ``-80 c.`` a PERSON): ``span``
+    itself when nothing of a name is left after the figure, else what is left; None when
+    ``span`` is not such a span."""
+    if rule.label not in {"MONEY", "QUANTITY"} or not (rule.start <= span.start < rule.end <= span.end):
         return None
     symbol = symbol_of(text[rule.start : rule.end])
-    if symbol is None or text[span.start : rule.end] != symbol:
+    if symbol is None or not text[span.start : rule.end].endswith(symbol):
         return None
-    if span.end == rule.end:
-        return span
     start = rule.end
     while start < span.end and not text[start].isalnum():
         start += 1
-    return Found(start, span.end, span.label) if LETTER.search(text, start, span.end) else span
+    # "F Block" keeps a name; "-10 F last night" leaves no name, only the figure's neighbours
+    return Found(start, span.end, span.label) if re.search(r"[A-Z]", text[start : span.end]) else span
 
 
 def _is_real_date(text: str) -> bool:

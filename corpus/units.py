@@ -67,6 +67,8 @@ MEASURES = {
     "coulomb": "coulomb", "diopter": "diopter", "dioptre": "diopter", "pint": "pint", "dram": "dram",
     "poise": "poise", "centipoise": "centipoise", "b/s": "bit per second", "kb/s": "kilobit per second",
     "mb/s": "megabit per second", "gb/s": "gigabit per second", "kn": "knot", "kt": "kiloton", "dpt": "diopter",
+    "db": "decibel", "dba": "decibel", "decibel": "decibel", "dbm": "decibel-milliwatt", "dbw": "decibel-watt",
+    "dbv": "decibel-volt",
 }
 
 #: Units of area said with "square"/"sq": by name, as a reader says them.
