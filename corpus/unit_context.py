@@ -43,6 +43,7 @@ MONEY = _words(
     r"deposit\w*", r"withdr[ae]w\w*", r"atm", r"fund\w*", r"invest\w*", r"loan\w*", r"debt\w*", r"tax\w*", r"fines?",
     r"bill\w*", r"usd", r"eur", r"per night", r"per person", r"rates?", r"offer\w*", r"deals?", r"auction\w*",
     r"prizes?", r"jackpot", r"lottery", r"income", r"rebate\w*", r"refund\w*", r"tariff\w*", r"postage",
+    r"revenues?", r"profits?", r"turnover", r"sales", r"valuations?", r"payments?", r"bonus\w*", r"commission\w*",
 )
 #: Words right before the number that make it an amount paid ("paid 500", "sold for 500").
 PRICE_BEFORE = re.compile(
@@ -189,6 +190,9 @@ YEARS_SPENT = _words(
     r"anniversar\w*", r"sentenced?", r"prison", r"jail\w*", r"terms?", r"tenure", r"train\w*", r"perform\w*",
     r"operat\w*", r"in business", r"retir\w*", r"date back", r"dating", r"history",
 )
+_PER_TIME = re.compile(r"\s*(?:per|a|an|every)\s+(?:second|minute|hour)\b", re.I)
+_CENTS = re.compile(r"\d\.\d\d$")
+
 #: "for 3 a", "for the past 5 a": a time span (right before the number).
 FOR_BEFORE = re.compile(r"\b(?:for|over|after|within|past|last)\s+(?:the\s+(?:past|last)\s+)?(?:about |around |nearly |almost |over |more than )?$", re.I)
 POINTS = _words(
@@ -197,6 +201,11 @@ POINTS = _words(
     r"ratings?", r"rated", r"fonts?", r"typefaces?", r"typ\w+", r"text", r"size", r"margin", r"points?", r"basis",
     r"bonds?", r"strike", r"options?", r"won", r"wins?", r"lead\w*", r"games?", r"teams?", r"players?", r"goals?",
     r"polls?", r"ranking\w*", r"leaderboard", r"quiz\w*", r"competition\w*", r"judges?", r"benchmark",
+)
+#: Words that all but settle "p" as points: a market index by name, a grade point average, type sizes.
+POINT_NAMES = _words(
+    r"index", r"indices", r"dow", r"dow jones", r"nasdaq", r"s&p", r"ftse", r"dax", r"cac", r"nikkei", r"hang seng",
+    r"sensex", r"asx", r"stoxx", r"kospi", r"gpa", r"fonts?", r"typefaces?", r"point size",
 )
 PENCE = _words(r"pence", r"penn(?:y|ies)", r"sterling", r"£", r"uk", r"brit\w*", r"london", r"stamps?", r"coins?")
 WEIGHT_MEASURE = _words(
@@ -219,6 +228,7 @@ class Sense:
     unit: str
     cues: tuple[re.Pattern[str], ...]
     price: bool = False  # an amount of money: "paid 500", "for 500" right before the number count for it
+    strong: re.Pattern[str] | None = None  # words that all but settle it (each counts as four)
 
 
 #: symbol as written (case matters: ``b`` bit, ``B`` byte) -> (senses, the unit when no cue speaks).
@@ -229,7 +239,7 @@ SYMBOLS: dict[str, tuple[tuple[Sense, ...], str | None]] = {
     "b": ((Sense("bit", (DATA,)), Sense("barn", (NUCLEAR_PHYSICS,))), None),
     "B": ((Sense("byte", (DATA,)), Sense("bel", (SOUND,))), None),
     "P": ((Sense("poise", (VISCOSITY,)), Sense("pixel", (IMAGING,))), None),
-    "p": ((Sense("penny", (MONEY, PENCE), price=True), Sense("point", (POINTS,))), None),
+    "p": ((Sense("penny", (MONEY, PENCE), price=True), Sense("point", (POINTS,), strong=POINT_NAMES)), None),
     "R": ((Sense("ZAR", (MONEY, SOUTH_AFRICA), price=True), Sense("roentgen", (RADIATION,))), None),
     "kn": ((Sense("knot", (SEA_AND_AIR_SPEED,)), Sense("HRK", (MONEY, CROATIA), price=True)), "knot"),
     "kt": ((Sense("kiloton", (EXPLOSIVE_YIELD,)), Sense("knot", (SEA_AND_AIR_SPEED,))), "kiloton"),
@@ -255,7 +265,8 @@ SYMBOL_AFTER = re.compile(
     r"(?<![\w.,/%)\]$£€¥'′″\"+\-−])(?:" + _NUMBER + r"(?:"
     r"\s{0,2}(?P<symbol>kn|kt|pc|dpt|drams?|[cCFbBPpR]|¥)(?![\w$£€¥'′″]|\.\w)"
     r"|(?P<prime>['′\"″])(?![\w'′\"″])"
-    r"|\s(?P<letter>a)(?=\s*(?:[.,;:!?)]|$|\s(?:of|and|in|with|which|that|but|or|to|is|was|for|from|on|at)\b))(?!\.\w)"
+    r"|\s(?P<letter>a)(?=\s*(?:[.,;:!?)]|$|\s(?:of|and|in|with|which|that|but|or|to|is|was|for|from|on|at|before|after|"
+    r"since|ago|old|career|plot|field|property|farm|estate|site|parcel|tract|ranch|lot)\b))(?!\.\w)"
     r")|(?P<rand>R)(?=\d)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w$]))"
 )
 
@@ -323,8 +334,14 @@ def unit_for(text: str, start: int, end: int, symbol: str, cued_only: bool = Fal
         score = sum(_hits(cue, sentence) + _hits(cue, clause) for cue in sense.cues)
         if sense.price and priced:
             score += 4
-        if sense.unit == "year" and FOR_BEFORE.search(text, max(0, start - 30), start):
-            score += 4
+        if sense.strong is not None:
+            score += 4 * _hits(sense.strong, sentence)
+        if sense.unit in {"year", "minute", "second"} and FOR_BEFORE.search(text, max(0, start - 30), start):
+            score += 4  # "for 12 a", "held the note for 10″": a stretch of time
+        if sense.unit in {"ft", "inch"} and _PER_TIME.match(text, end):
+            score += 4  # "150' per second": a length run in a time
+        if sense.unit == "ZAR" and _CENTS.search(text, start, end):
+            score += 4  # "R299.00": an amount with its cents is money
         if score and (best is None or score > best[0]):
             best, chosen = (score, rank), sense.unit
     return chosen
