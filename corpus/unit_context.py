@@ -52,6 +52,16 @@ PRICE_BEFORE = re.compile(
     r"\s+(?:about |around |approximately |only |just |over |under |nearly |almost |roughly |up to )?[+\-−]?$",
     re.I,
 )
+#: "for 3 a", "for the past 5 a", "held the note for 10″": a stretch of time (right before the number).
+FOR_BEFORE = re.compile(
+    r"\b(?:for|over|after|within|past|last)\s+(?:the\s+(?:past|last)\s+)?(?:about |around |nearly |almost |over |more than )?$",
+    re.I,
+)
+#: "150' per second": a length run in a time (right after the symbol).
+_PER_TIME = re.compile(r"\s*(?:per|a|an|every)\s+(?:second|minute|hour)\b", re.I)
+#: "R299.00": an amount written with its cents.
+_CENTS = re.compile(r"\d\.\d\d$")
+
 TEMPERATURE = _words(
     r"temperatures?", r"weather", r"forecast\w*", r"warm\w*", r"hot(?:ter|test)?", r"cold\w*", r"cool\w*", r"chill\w*",
     r"freez\w*", r"frost\w*", r"heat\w*", r"boil\w*", r"ovens?", r"bak\w*", r"preheat\w*", r"thermo\w*", r"fever\w*",
@@ -190,11 +200,6 @@ YEARS_SPENT = _words(
     r"anniversar\w*", r"sentenced?", r"prison", r"jail\w*", r"terms?", r"tenure", r"train\w*", r"perform\w*",
     r"operat\w*", r"in business", r"retir\w*", r"date back", r"dating", r"history",
 )
-_PER_TIME = re.compile(r"\s*(?:per|a|an|every)\s+(?:second|minute|hour)\b", re.I)
-_CENTS = re.compile(r"\d\.\d\d$")
-
-#: "for 3 a", "for the past 5 a": a time span (right before the number).
-FOR_BEFORE = re.compile(r"\b(?:for|over|after|within|past|last)\s+(?:the\s+(?:past|last)\s+)?(?:about |around |nearly |almost |over |more than )?$", re.I)
 POINTS = _words(
     r"index", r"indices", r"dow", r"nasdaq", r"s&p", r"ftse", r"dax", r"cac", r"nikkei", r"hang seng", r"sensex",
     r"asx", r"stoxx", r"kospi", r"scores?", r"scor(?:ed|ing)", r"grades?", r"gpa", r"exams?", r"tests?",
@@ -299,8 +304,8 @@ def symbol_match(text: str, pos: int) -> tuple[int, str] | None:
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[str, str]:
-    """(the words of the figure's sentence, those of its clause), without the figure itself;
-    at most 200 characters each side."""
+    """(the words of the figure's sentence, those of its clause), at most 200 characters
+    each side; without the figure itself, so its own symbol is no cue ("kn" is not "kunas")."""
     before = text[max(0, start - 200) : start]
     cut = max((m.end() for m in re.finditer(r"[.!?]\s+(?=[\"'“(]?[A-Z])", before)), default=0)
     before = before[cut:]
@@ -325,11 +330,10 @@ def unit_for(text: str, start: int, end: int, symbol: str, cued_only: bool = Fal
         return None
     senses, default = entry
     sentence, clause = _sentence(text, start, end)
-    # the figure's own symbol is no cue for itself ("kn" is not the kuna's word "kunas")
     priced = PRICE_BEFORE.search(text, max(0, start - 40), start) is not None
-    best: tuple[int, int] | None = None
+    best = 0
     chosen = None if cued_only else default
-    for rank, sense in enumerate(senses):
+    for sense in senses:
         # each word of the field counts once in the sentence, and once more in the figure's clause
         score = sum(_hits(cue, sentence) + _hits(cue, clause) for cue in sense.cues)
         if sense.price and priced:
@@ -342,8 +346,8 @@ def unit_for(text: str, start: int, end: int, symbol: str, cued_only: bool = Fal
             score += 4  # "150' per second": a length run in a time
         if sense.unit == "ZAR" and _CENTS.search(text, start, end):
             score += 4  # "R299.00": an amount with its cents is money
-        if score and (best is None or score > best[0]):
-            best, chosen = (score, rank), sense.unit
+        if score > best:  # a tie goes to the sense listed first
+            best, chosen = score, sense.unit
     return chosen
 
 
