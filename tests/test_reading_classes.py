@@ -490,4 +490,6 @@ def test_the_claimscope_command_shows_the_unit_a_symbol_stands_for(tmp_path):
     items = {item["text"]: (item["value"], item["unit"]) for item in json.loads(out.stdout)}
     assert items["18 kn"] == (18, "knot") and items["700 kn"] == (700, "HRK"), items
     out = subprocess.run([command, "inspect", str(tmp_path / "a.txt"), "--json"], capture_output=True, text=True, check=True, env=env)
-    assert '"unit": "knot"' in out.stdout.replace("\n", " ") or "knot" in out.stdout
+    article = json.loads(out.stdout)
+    units = {article["text"][s["start"] : s["end"]]: s["unit"] for s in article["spans"]}
+    assert units["18 kn"] == "knot" and units["700 kn"] == "HRK", units
