@@ -282,11 +282,14 @@ _TRAILING = re.compile(r"\d(?:\s(?:thousand|million|billion))?(?:\s{0,2}(kn|kt|p
 def symbol_of(surface: str) -> str | None:
     """The ambiguous symbol of a figure's words: after the number (``20 kn``, ``10″``,
     ``5 drams`` as ``dram``), or the yen sign before it (``¥50``: yen or yuan). The rand's
-    ``R`` before a number needs no choosing: it is the currency sign's."""
+    ``R`` before a number needs no choosing: it is the currency sign's; nor does ``p``
+    glued to its number (``12p``: pence)."""
     words = surface.strip()
     match = _TRAILING.search(words)
     if match is not None:
         symbol = match.group(1) or match.group(2) or match.group(3)
+        if symbol == "p" and words[match.start(1) - 1].isdigit():
+            return None  # "12p" glued is pence as British news writes it, whatever index is near
         return "dram" if symbol.startswith("dram") else symbol
     if "¥" in words:
         return "¥"

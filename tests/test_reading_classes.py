@@ -456,6 +456,9 @@ def test_primes_are_feet_or_minutes_and_double_primes_inches_or_seconds(analyzer
 def test_p_is_pence_in_a_price_and_points_on_an_index(analyzer):
     assert unit_of(analyzer, "The price of a second-class stamp went up by 8 p.", "8 p") == "penny"
     assert unit_of(analyzer, "The index closed 35 p higher on Friday.", "35 p") == "point"
+    # glued to its number, p is pence as British news writes share prices, index or not
+    text = "Shares in the miner fell 12p to 480p after the index closed 30 points lower."
+    assert (unit_of(analyzer, text, "12p"), unit_of(analyzer, text, "480p")) == ("penny", "penny")
 
 
 @pytest.mark.parametrize(
