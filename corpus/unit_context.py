@@ -68,11 +68,11 @@ TEMPERATURE = _words(
     r"degrees?", r"climate", r"summer", r"winter", r"sunny", r"celsius", r"fahrenheit", r"thaw\w*", r"melt\w*",
     r"fridge", r"refrigerat\w*", r"cook\w*", r"roast\w*", r"grill\w*", r"incubat\w*", r"humid\w*", r"highs?", r"lows?",
     r"storm\w*", r"snow\w*", r"ice", r"icy", r"steam\w*", r"simmer\w*", r"frying", r"body", r"room temperature",
-    r"sauna", r"heatwave", r"brew\w*", r"ferment\w*", r"serv(?:e|ed|ing)",
+    r"sauna", r"heatwave", r"brew\w*", r"ferment\w*", r"serv(?:e|ed|ing)", r"mercury", r"scorch\w*", r"swelter\w*",
 )
 ELECTRIC = _words(
     r"electr\w*", r"capacit\w*", r"batter(?:y|ies)", r"circuits?", r"current", r"amps?", r"amperes?", r"volts?",
-    r"voltages?", r"charged?", r"discharg\w*", r"lightning", r"ions?", r"protons?", r"electrons?", r"coulombs?",
+    r"voltages?", r"charge", r"discharg\w*", r"lightning", r"ions?", r"protons?", r"electrons?", r"coulombs?",
     r"farads?", r"conduct\w*", r"wires?", r"resist\w*", r"[µμnpm]f", r"electrostatic", r"dielectric", r"plates?",
     r"supercapacitors?", r"static", r"energy stor\w*",
 )
@@ -239,7 +239,8 @@ class Sense:
 #: symbol as written (case matters: ``b`` bit, ``B`` byte) -> (senses, the unit when no cue speaks).
 SYMBOLS: dict[str, tuple[tuple[Sense, ...], str | None]] = {
     "c": ((Sense("cent", (MONEY,), price=True), Sense("°C", (TEMPERATURE,)), Sense("coulomb", (ELECTRIC,))), None),
-    "C": ((Sense("°C", (TEMPERATURE,)), Sense("coulomb", (ELECTRIC,)), Sense("cent", (MONEY,), price=True)), "°C"),
+    # cents are a small c (or ¢): a capital C is never money ("tickets cost $40 as it hit 30C")
+    "C": ((Sense("°C", (TEMPERATURE,)), Sense("coulomb", (ELECTRIC,))), "°C"),
     "F": ((Sense("°F", (TEMPERATURE,)), Sense("farad", (ELECTRIC,))), "°F"),
     "b": ((Sense("bit", (DATA,)), Sense("barn", (NUCLEAR_PHYSICS,))), None),
     "B": ((Sense("byte", (DATA,)), Sense("bel", (SOUND,))), None),

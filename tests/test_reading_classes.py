@@ -413,6 +413,9 @@ def test_c_and_f_are_degrees_of_heat_cents_of_money_or_electric_units(analyzer):
     assert unit_of(analyzer, "A call from the kiosk cost 40 c at the time.", "40 c") == "cent"
     assert unit_of(analyzer, "The lightning stroke carried an electric charge of 15 C.", "15 C") == "coulomb"
     assert unit_of(analyzer, "Each supercapacitor cell in the bank stores 3000 F.", "3000 F") == "farad"
+    # a capital C is never cents, and "charged" (a price) is no electric charge
+    text = "Stallholders charged 50c more for ice as the heat hit 35C."
+    assert (unit_of(analyzer, text, "50c"), unit_of(analyzer, text, "35C")) == ("cent", "°C")
     reading = reading_of(analyzer, "Overnight the thermometer on the farm fell to -12 F.", "-12 F")
     assert (reading.value, reading.unit) == (-12, "°F")
 
