@@ -333,6 +333,8 @@ def unit_for(text: str, start: int, end: int, symbol: str, cued_only: bool = Fal
     if entry is None:
         return None
     senses, default = entry
+    if symbol in {"'", '"'} and _quote_open(text, start, symbol):
+        return None  # 'We waited 20' ends a quotation: the mark is no unit
     sentence, clause = _sentence(text, start, end)
     priced = PRICE_BEFORE.search(text, max(0, start - 40), start) is not None
     best = 0
@@ -353,6 +355,14 @@ def unit_for(text: str, start: int, end: int, symbol: str, cued_only: bool = Fal
         if score > best:  # a tie goes to the sense listed first
             best, chosen = score, sense.unit
     return chosen
+
+
+def _quote_open(text: str, start: int, mark: str) -> bool:
+    """Whether a quotation opened with ``mark`` in the sentence before ``start`` is still open."""
+    before = text[max(0, start - 300) : start]
+    cut = max((m.end() for m in re.finditer(r"[.!?]\s+(?=[\"'“(]?[A-Z])", before)), default=0)
+    # a mark glued to a letter on its left is an apostrophe ("the crew's") or a prime, not a quote
+    return len(re.findall(rf"(?<![\w]){re.escape(mark)}", before[cut:])) % 2 == 1
 
 
 def _hits(cue: re.Pattern[str], words: str) -> int:

@@ -468,7 +468,8 @@ def test_p_is_pence_in_a_price_and_points_on_an_index(analyzer):
     "text",
     ["Deliveries go to 23456 F Block, Cloud Road.", "In 2019 a court in Leeds ruled on the case.",
      "The 5 p.m. ferry to the island was cancelled.", "The team scored 3 a game on average.",
-     "Pupils in Year 6 B sat the test.", '"We paid 20", the manager said of the fee.'],
+     "Pupils in Year 6 B sat the test.", '"We paid 20", the manager said of the fee.',
+     "'We waited 20' she said of the delay.", '"It took 45" he said after the race.'],
 )
 def test_a_letter_after_a_number_without_a_cue_is_no_unit(analyzer, text):
     from corpus.unit_context import SYMBOLS
