@@ -42,12 +42,12 @@ CURRENCY_SIGN = (
 #: ISO 4217 codes news writes beside an amount ("USD 350", "115USD", "30 MUSD": M for million).
 ISO = (
     r"(?:M?(?:USD|EUR|GBP|JPY|CNY|RMB|AUD|CAD|NZD|HKD|INR|CHF|SGD|MYR|DKK|SEK|NOK|ZAR|KRW|BRL|MXN|TRY|RUB|"
-    r"PLN|CZK|HUF|THB|IDR|PHP|TWD|AED|SAR|NGN|KES|EGP|PKR|BDT|ILS|ARS|CLP|COP|PEN|VND|UAH))"
+    r"PLN|CZK|HUF|THB|IDR|PHP|TWD|AED|SAR|NGN|KES|EGP|PKR|BDT|ILS|ARS|CLP|COP|PEN|VND|UAH|AMD|HRK))"
 )
 
 CURRENCY_WORD = (
     r"(?:dollars?|pounds?|euros?|yen|yuan|renminbi|roubles?|rubles?|rupees?|francs?|pesos?|"
-    r"cents?|pence|hryvnias?|lira|kronor|krona|koruna|rand|shillings?)"
+    r"cents?|pence|hryvnias?|lira|kronor|krona|koruna|rand|shillings?|kunas?)"
 )
 
 UNIT = (
@@ -61,7 +61,9 @@ UNIT = (
     r"Mbps|Gbps|kbps|GHz|MHz|kHz|Hz|bhp|hp|horsepower|Nm|newton[\s-]met(?:re|er)s?|rpm|mAh|"
     r"calories|storeys?|cups?|tablespoons?|teaspoons?|tbsp|tsp|km2|m2|dm|decimet(?:re|er)s?|μm|µm|micromet(?:re|er)s?|"
     r"nanomet(?:re|er)s?|picomet(?:re|er)s?|rad|radians?|turns?|revolutions?|megabits?|gigabits?|kilobytes?|megabytes?|"
-    r"gigabytes?|terabytes?))"
+    r"gigabytes?|terabytes?|bits|bytes|(?:mega)?pixels?|ppi|kilotons?|kilotonnes?|megatons?|parsecs?|roentgens?|"
+    r"(?:micro|nano|pico)?farads?|[µμnp]F|coulombs?|dioptr(?:e|er)s?|diopters?|pints?|drams?|(?:centi)?poises?|"
+    r"(?-i:[kMG]?b/s)|(?-i:dB[AVWm]?)|decibels?))"
 )
 
 #: Unit letters that count only glued to the number ("40g", "25min", "100t", "24703m2"):
@@ -238,7 +240,7 @@ YEAR_BEFORE = frozenset(
 #: Words after a digit that are part of the figure ("4.2m", "21st", "50p"), not of a name.
 GLUED_OK = re.compile(
     r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s|bn|mn|m|k|tn|trn|p|km|kg|cm|mm|mph|kph|kmph|mw|gw|kw|kwh|mwh|gwh|twh|gb|tb|mb|"
-    r"ft|in|lbs?|oz|c|f|pc|x|g|mg|ml|l|t|min|mins|hrs?|secs?|m2|km2|sqm|rad|dm|mbps|gbps|kbps|ghz|mhz|khz|hz|bhp|hp|nm|rpm|mah)?",
+    r"ft|in|lbs?|oz|c|f|pc|x|g|mg|ml|l|t|min|mins|hrs?|secs?|m2|km2|sqm|rad|dm|mbps|gbps|kbps|ghz|mhz|khz|hz|bhp|hp|nm|rpm|mah|db[avwm]?)?",
     re.I,
 )
 

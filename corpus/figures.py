@@ -68,6 +68,7 @@ from corpus.figure_patterns import (
 )
 from corpus.figure_joins import from_to, second_years
 from corpus.model import kind_of
+from corpus.unit_context import MONEY_UNITS, symbol_match, symbol_of, unit_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -170,6 +171,17 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
             if label == "RANGE" and _only_years(match.group()):
                 continue  # "between 2010 and 2015" is a date range (the DATE rule's)
             found.append((Found(match.start(), match.end(), label), strong))
+        symbol = symbol_match(text, pos)
+        if symbol is not None:
+            # "20 kn", "0.5 R", "10 b": the symbol joins the figure when the words around
+            # settle which unit it is (corpus/unit_context.py); "5 a day" stays a bare 5
+            # a letter apart from the number needs a cue ("PA 23456 F Block" is no temperature)
+            spaced = len(symbol[1]) == 1 and symbol[1].isalpha() and text[symbol[0] - 2 : symbol[0] - 1].isspace()
+            unit = unit_for(text, pos, symbol[0], symbol[1], cued_only=spaced)
+            if unit is not None:
+                label = "MONEY" if unit in MONEY_UNITS else "QUANTITY"
+                # strong: the words settled the unit, so a model date over it gives way
+                found.append((Found(pos, symbol[0], label), True))
         if not lower[:1].isdigit():
             continue
         match = YEAR_LIKE_COUNT.match(text, pos)
@@ -343,6 +355,23 @@ def _name_without(text: str, entity: Found, rule: Found) -> Found | None:
     return Found(start, end, entity.label)
 
 
+def _unit_symbol_part(text: str, rule: Found, span: Found) -> Found | None:
+    """When the model span ``span`` starts inside ``rule``, a number with its unit symbol, and
+    takes in the symbol (``2 F`` with ``F this morning`` a LAW, ``-80 c.`` a PERSON): ``span``
+    itself when nothing of a name is left after the figure, else what is left; None when
+    ``span`` is not such a span."""
+    if rule.label not in {"MONEY", "QUANTITY"} or not (rule.start <= span.start < rule.end <= span.end):
+        return None
+    symbol = symbol_of(text[rule.start : rule.end])
+    if symbol is None or not text[span.start : rule.end].endswith(symbol):
+        return None
+    start = rule.end
+    while start < span.end and not text[start].isalnum():
+        start += 1
+    # "F Block" keeps a name; "-10 F last night" leaves no name, only the figure's neighbours
+    return Found(start, span.end, span.label) if re.search(r"[A-Z]", text[start : span.end]) else span
+
+
 def _is_real_date(text: str) -> bool:
     return DATE_WORD.search(text) is not None
 
@@ -407,6 +436,15 @@ def merge_figures(doc: Doc, model: list[Found], text: str | None = None) -> list
             if k in dropped or not _overlap(span, rule):
                 continue
             kind = kind_of(span.label)
+            unit_part = _unit_symbol_part(text, rule, span)
+            if unit_part is not None:
+                # "2 F" where the model made "F" a PRODUCT, "F this morning" a LAW: the
+                # symbol is the figure's unit; the rest of the name (or date) stays
+                if unit_part == span:
+                    drop.append(k)
+                else:
+                    trim[k] = unit_part
+                continue
             if kind == "entity":
                 inside = rule.start <= span.start and span.end <= rule.end
                 rest = None if inside or not strong else _name_without(text, span, rule)

@@ -125,7 +125,9 @@ def _number_of(core: str, after: str) -> tuple[float | None, str | None]:
             numeric.append(token)
         else:
             rest.append(token)
-    while numeric and numeric[-1] in {"-", "and"}:
+    while numeric and numeric[-1] in {"-", "and", "a", "an"}:
+        if numeric[-1] in {"a", "an"}:  # "500 a of land": the acre's symbol, read as a unit
+            rest.insert(0, numeric[-1])
         numeric.pop()
     value = words_value(numeric)
     if rest:

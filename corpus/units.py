@@ -12,19 +12,20 @@ import re
 
 from corpus.model import Value
 from corpus.numbers import split_tokens
+from corpus.unit_context import symbol_of, unit_for
 
 SIGNS = {
     "us$": "USD", "$": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "nz$": "NZD", "hk$": "HKD",
     "s$": "SGD", "nt$": "TWD", "r$": "BRL", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
     "₽": "RUB", "₩": "KRW", "₺": "TRY", "$us": "USD", "$a": "AUD", "$au": "AUD", "$nz": "NZD", "$hk": "HKD",
     "$c": "CAD", "rm": "MYR", "rs": "INR", "rs.": "INR", "y=": "JPY", "usd$": "USD", "aud$": "AUD",
-    "cad$": "CAD", "nzd$": "NZD", "hkd$": "HKD", "sgd$": "SGD", "mex$": "MXN",
+    "cad$": "CAD", "nzd$": "NZD", "hkd$": "HKD", "sgd$": "SGD", "mex$": "MXN", "r": "ZAR",
 }
 
 #: ISO 4217 codes read as written (RMB is the yuan's other name).
 ISO_CODES = frozenset(
     "USD EUR GBP JPY CNY AUD CAD NZD HKD INR CHF SGD MYR DKK SEK NOK ZAR KRW BRL MXN TRY RUB PLN CZK HUF "
-    "THB IDR PHP TWD AED SAR NGN KES EGP PKR BDT ILS ARS CLP COP PEN VND UAH".split()
+    "THB IDR PHP TWD AED SAR NGN KES EGP PKR BDT ILS ARS CLP COP PEN VND UAH AMD HRK".split()
 )
 
 #: Currency words: (code, factor) so cents and pence come out in whole units.
@@ -33,7 +34,7 @@ CURRENCY_WORDS = {
     "renminbi": ("CNY", 1), "rouble": ("RUB", 1), "ruble": ("RUB", 1), "rupee": ("INR", 1),
     "franc": ("CHF", 1), "peso": ("MXN", 1), "cent": ("cent", 1), "pence": ("penny", 1),
     "p": ("penny", 1), "penny": ("penny", 1), "ringgit": ("MYR", 1), "won": ("KRW", 1), "real": ("BRL", 1), "hryvnia": ("UAH", 1), "lira": ("TRY", 1), "kronor": ("SEK", 1),
-    "krona": ("SEK", 1), "rand": ("ZAR", 1), "shilling": ("KES", 1), "koruna": ("CZK", 1),
+    "krona": ("SEK", 1), "rand": ("ZAR", 1), "kuna": ("HRK", 1), "shilling": ("KES", 1), "koruna": ("CZK", 1),
 }
 
 MEASURES = {
@@ -59,6 +60,15 @@ MEASURES = {
     "revolution": "revolution", "megabit": "megabit", "gigabit": "gigabit", "kilobyte": "kilobyte",
     "megabyte": "MB", "gigabyte": "GB", "terabyte": "TB",
     "m": "m", "m2": "square metre", "sqm": "square metre", "km2": "square kilometre", "mi": "mile",
+    "bit": "bit", "byte": "byte", "pixel": "pixel", "megapixel": "megapixel", "ppi": "pixel per inch",
+    "dpi": "dot per inch", "kiloton": "kiloton", "kilotonne": "kiloton", "megaton": "megaton", "parsec": "parsec",
+    "roentgen": "roentgen", "farad": "farad", "microfarad": "microfarad", "nanofarad": "nanofarad",
+    "picofarad": "picofarad", "µf": "microfarad", "μf": "microfarad", "nf": "nanofarad", "pf": "picofarad",
+    "coulomb": "coulomb", "diopter": "diopter", "dioptre": "diopter", "pint": "pint", "dram": "dram",
+    "poise": "poise", "centipoise": "centipoise", "b/s": "bit per second", "kb/s": "kilobit per second",
+    "mb/s": "megabit per second", "gb/s": "gigabit per second", "kn": "knot", "kt": "kiloton", "dpt": "diopter",
+    "db": "decibel", "dba": "decibel", "decibel": "decibel", "dbm": "decibel-milliwatt", "dbw": "decibel-watt",
+    "dbv": "decibel-volt",
 }
 
 #: Units of area said with "square"/"sq": by name, as a reader says them.
@@ -73,7 +83,7 @@ PEOPLE = {"people", "person", "persons", "individuals", "individual"}
 
 SIGN = re.compile(
     r"(?:(?i:usd|aud|cad|nzd|hkd|sgd|mex)(?=\$)|(?i:us|au|nz|hk|nt)\s?|[ACSR]\s?|[acsr](?=[$]))?[$£€¥₹₽₩₺](?:US|AU|A|NZ|HK|C)?(?![a-z])"
-    r"|\bRM(?=\s?\d)|\bRs\.?(?=\s?\d)|\bY="
+    r"|\bRM(?=\s?\d)|\bRs\.?(?=\s?\d)|\bY=|^R(?=\d)"
 )
 
 ISO_WORD = re.compile(r"(?<![A-Za-z])(M?)(" + "|".join(sorted(ISO_CODES | {"RMB"})) + r")(?![A-Za-z])", re.I)
@@ -185,6 +195,12 @@ _TEMPERATURE_BEFORE = re.compile(r"\b(?:fever|temperature)\s+(?:of|at|reached|hi
 def unit_from_context(text: str, start: int, end: int, surface: str, unit: str | None, value: Value) -> str | None:
     """A unit the words around a figure settle: ``a fever of 102 degrees`` is Fahrenheit,
     ``he weighs 180`` and ``lost 20 pounds`` are pounds of weight, not sterling."""
+    symbol = symbol_of(surface)
+    if symbol is not None:
+        # "20 kn", "0.5 R", "10 b", "5 drams": a symbol several units share, settled by its field's words
+        chosen = unit_for(text, start, end, symbol)
+        if chosen is not None:
+            return chosen
     window = text[max(0, start - 80) : end + 40]
     number = value if isinstance(value, (int, float)) else None
     if unit == "degree" or (unit is None and _TEMPERATURE_BEFORE.search(text, max(0, start - 30), start)):

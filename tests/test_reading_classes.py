@@ -370,3 +370,133 @@ def test_figures_json_lists_a_duration_and_a_from_to_change(tmp_path):
     items = {item["text"]: item for item in json.loads(out.stdout)}
     assert items["from $1,200 to $950"]["shape"] == "from-to" and items["from $1,200 to $950"]["value"] == [1200, 950]
     assert (items["180 days"]["value"], items["180 days"]["unit"], items["180 days"]["shape"]) == (180, "day", "duration")
+
+
+# --- a unit symbol that several units share, told by the words of its field -------------
+# (corpus/unit_context.py; one test per pair of fields a symbol is shared between)
+
+
+def unit_of(analyzer: Analyzer, text: str, surface: str) -> str | None:
+    reading = reading_of(analyzer, text, surface)
+    assert reading is not None, surface
+    return reading.unit
+
+
+def test_kn_is_a_knot_at_sea_and_the_kuna_in_a_bill(analyzer):
+    assert unit_of(analyzer, "The trawler held 11 kn against the gale.", "11 kn") == "knot"
+    assert unit_of(analyzer, "A night at the guesthouse near Zadar came to 640 kn.", "640 kn") == "HRK"
+
+
+def test_b_is_a_bit_of_data_and_a_barn_of_nuclear_physics(analyzer):
+    assert unit_of(analyzer, "The cipher uses a 512 b key for every message.", "512 b") == "bit"
+    assert unit_of(analyzer, "Gold nuclei have a neutron capture cross-section near 98 b.", "98 b") == "barn"
+
+
+def test_capital_b_is_a_byte_of_storage_and_a_bel_of_sound(analyzer):
+    assert unit_of(analyzer, "The log file grew to 4096 B before the disk filled.", "4096 B") == "byte"
+    assert unit_of(analyzer, "The acoustic panels cut the noise in the hall by 2 B.", "2 B") == "bel"
+
+
+def test_capital_p_is_a_poise_of_a_fluid_and_a_pixel_of_an_image(analyzer):
+    assert unit_of(analyzer, "At room temperature the resin has a viscosity of 12 P.", "12 P") == "poise"
+    assert unit_of(analyzer, "The scanner reads each row of the image as 2400 P.", "2400 P") == "pixel"
+
+
+def test_r_is_a_roentgen_of_radiation_and_the_rand_in_a_price(analyzer):
+    assert unit_of(analyzer, "Near the reactor the dosimeter showed 3 R of exposure.", "3 R") == "roentgen"
+    assert unit_of(analyzer, "The guesthouse in Pretoria charges 950 R per night.", "950 R") == "ZAR"
+    assert unit_of(analyzer, "A litre of petrol in Durban now costs R23.10.", "R23.10") == "ZAR"
+
+
+def test_c_and_f_are_degrees_of_heat_cents_of_money_or_electric_units(analyzer):
+    assert unit_of(analyzer, "The greenhouse is kept at 24 c through the winter.", "24 c") == "°C"
+    assert unit_of(analyzer, "A call from the kiosk cost 40 c at the time.", "40 c") == "cent"
+    assert unit_of(analyzer, "The lightning stroke carried an electric charge of 15 C.", "15 C") == "coulomb"
+    assert unit_of(analyzer, "Each supercapacitor cell in the bank stores 3000 F.", "3000 F") == "farad"
+    # a capital C is never cents, and "charged" (a price) is no electric charge
+    text = "Stallholders charged 50c more for ice as the heat hit 35C."
+    assert (unit_of(analyzer, text, "50c"), unit_of(analyzer, text, "35C")) == ("cent", "°C")
+    reading = reading_of(analyzer, "Overnight the thermometer on the farm fell to -12 F.", "-12 F")
+    assert (reading.value, reading.unit) == (-12, "°F")
+
+
+def test_kt_is_an_explosive_yield_and_pc_a_parsec_among_the_stars(analyzer):
+    assert unit_of(analyzer, "The warhead's yield was put at 150 kt by the analysts.", "150 kt") == "kiloton"
+    assert unit_of(analyzer, "The star cluster lies some 410 pc from the Sun.", "some 410 pc") == "parsec"
+    assert unit_of(analyzer, "Turnout in the ward rose to 64pc.", "64pc") == "percent"
+
+
+def test_dpt_is_a_diopter_of_a_lens_and_a_pint_of_produce(analyzer):
+    assert unit_of(analyzer, "Her new glasses have lenses of 2.25 dpt for reading.", "2.25 dpt") == "diopter"
+    assert unit_of(analyzer, "The stall sold 3 dpt of gooseberries by noon.", "3 dpt") == "pint"
+
+
+def test_drams_are_a_measure_of_spirits_and_the_armenian_currency(analyzer):
+    assert unit_of(analyzer, "The distiller poured 2 drams of the single malt.", "2 drams") == "dram"
+    assert unit_of(analyzer, "A taxi across Yerevan cost 2,400 drams last night.", "2,400 drams") == "AMD"
+
+
+def test_the_yen_sign_is_the_yuan_in_china_and_the_yen_elsewhere(analyzer):
+    assert unit_of(analyzer, "A bowl of noodles in Chengdu costs ¥18.", "¥18") == "CNY"
+    assert unit_of(analyzer, "A capsule hotel in Osaka asks ¥4,500.", "¥4,500") == "JPY"
+
+
+def test_a_is_an_acre_of_land_or_a_year_and_nothing_in_five_a_day(analyzer):
+    assert unit_of(analyzer, "The orchard covers 40 a of land by the river.", "40 a") == "acre"
+    assert unit_of(analyzer, "She has taught at the school for 12 a and plans to stay.", "12 a") == "year"
+    _, analysis = spans_of(analyzer, "Doctors advise eating 5 a day.")
+    assert "5 a" not in [s.reading and s.reading.unit for s in analysis.spans]
+    assert not any(analysis.spans[k].end - analysis.spans[k].start == 3 for k in range(len(analysis.spans)))
+
+
+def test_primes_are_feet_or_minutes_and_double_primes_inches_or_seconds(analyzer):
+    assert unit_of(analyzer, "The mast stands 40' above the deck.", "40'") == "ft"
+    assert unit_of(analyzer, "The interview ran to 45' without a break.", "45'") == "minute"
+    assert unit_of(analyzer, "The new monitor has a 27″ screen.", "27″") == "inch"
+    assert unit_of(analyzer, "The stopwatch showed 12″ when the timer beeped.", "12″") == "second"
+
+
+def test_p_is_pence_in_a_price_and_points_on_an_index(analyzer):
+    assert unit_of(analyzer, "The price of a second-class stamp went up by 8 p.", "8 p") == "penny"
+    assert unit_of(analyzer, "The index closed 35 p higher on Friday.", "35 p") == "point"
+    # glued to its number, p is pence as British news writes share prices, index or not
+    text = "Shares in the miner fell 12p to 480p after the index closed 30 points lower."
+    assert (unit_of(analyzer, text, "12p"), unit_of(analyzer, text, "480p")) == ("penny", "penny")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Deliveries go to 23456 F Block, Cloud Road.", "In 2019 a court in Leeds ruled on the case.",
+     "The 5 p.m. ferry to the island was cancelled.", "The team scored 3 a game on average.",
+     "Pupils in Year 6 B sat the test.", '"We paid 20", the manager said of the fee.',
+     "'We waited 20' she said of the delay.", '"It took 45" he said after the race.'],
+)
+def test_a_letter_after_a_number_without_a_cue_is_no_unit(analyzer, text):
+    from corpus.unit_context import SYMBOLS
+
+    shared = {sense.unit for senses, _ in SYMBOLS.values() for sense in senses}
+    _, analysis = spans_of(analyzer, text)
+    assert all(s.reading is None or s.reading.unit not in shared for s in analysis.spans), analysis.spans
+
+
+def test_a_bare_number_still_takes_its_unit_from_the_words_around(analyzer):
+    assert unit_of(analyzer, "The child had a fever of 103 degrees all night.", "103 degrees") == "°F"
+    assert unit_of(analyzer, "The heavyweight weighs 251 after the camp.", "251") == "lb"
+
+
+def test_the_claimscope_command_shows_the_unit_a_symbol_stands_for(tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    (tmp_path / "a.txt").write_text("The ferry crossed at 18 kn while a night in Zagreb cost 700 kn.\n", encoding="utf-8")
+    env = {**os.environ, "CLAIMSCOPE_CACHE_DIR": str(tmp_path / "c")}
+    command = shutil.which("claimscope")
+    assert command is not None
+    out = subprocess.run([command, "figures", str(tmp_path), "--json"], capture_output=True, text=True, check=True, env=env)
+    items = {item["text"]: (item["value"], item["unit"]) for item in json.loads(out.stdout)}
+    assert items["18 kn"] == (18, "knot") and items["700 kn"] == (700, "HRK"), items
+    out = subprocess.run([command, "inspect", str(tmp_path / "a.txt"), "--json"], capture_output=True, text=True, check=True, env=env)
+    article = json.loads(out.stdout)
+    units = {article["text"][s["start"] : s["end"]]: s["unit"] for s in article["spans"]}
+    assert units["18 kn"] == "knot" and units["700 kn"] == "HRK", units
