@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
+from corpus.attribution import RawAttribution, doc_attributions, resolve_attributions
 from corpus.cache import AnalysisCache, Counts
 from corpus.headers import header_date, header_lines
 from corpus.model import Analysis, Article, Segment, kind_of
@@ -52,7 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
 #: then live in another folder and are never read.
-ANALYSER_VERSION = 7  # 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
+ANALYSER_VERSION = 8  # 8: attributions (source, cue, content, claimant); 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
 
 #: Largest piece of text handed to spaCy as one doc (a body up to this is parsed
 #: whole). nlp.max_length is 1,000,000 characters.
@@ -134,6 +135,7 @@ class _Pending:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     spans: list[RawSpan] = field(default_factory=list)
     finite: list[int] = field(default_factory=list)  # offsets of finite verbs (non-sentences)
+    attributions: list[RawAttribution] = field(default_factory=list)
 
 
 
@@ -285,6 +287,7 @@ class Analyzer:
                 got.sentences += sentences
                 got.spans += spans
                 got.finite += finite_verbs(doc, offset, piece_start, piece_end)
+                got.attributions += doc_attributions(doc, offset, piece_start, piece_end)
                 got.tokens += tokens
                 got.done += 1
                 del doc, sentences, spans  # nothing of the piece outlives it but its offsets
@@ -294,7 +297,8 @@ class Analyzer:
                     continue
                 del pending[number]
                 analysis = self._finish(
-                    got.article, got.paragraphs, got.sentences, got.spans, got.tokens, sorted(got.finite)
+                    got.article, got.paragraphs, got.sentences, got.spans, got.tokens, sorted(got.finite),
+                    got.attributions,
                 )
                 stats.tokens += got.tokens
                 ready.append((got.article, analysis, False))
@@ -310,6 +314,7 @@ class Analyzer:
         raw_spans: list[RawSpan],
         tokens: int,
         finite: Sequence[int] = (),
+        attributions: Sequence[RawAttribution] = (),
     ) -> Analysis:
         text = article.text
         body_start = article.body_start
@@ -325,12 +330,14 @@ class Analyzer:
                 raw_spans.sort(key=lambda r: (r[0], r[1]))
         body = [p for p in paragraphs if p.start >= body_start]  # header paragraphs have no sentences
         sentences = mark_non_sentences(text, body, sentences_within(text, body, raw_sentences), finite)
+        spans = tuple(clip_spans(text, paragraphs, raw_spans))
         analysis = Analysis(
             paragraphs=tuple(paragraphs),
             sentences=tuple(sentences),
-            spans=tuple(clip_spans(text, paragraphs, raw_spans)),
+            spans=spans,
             model=self.model_name,
             model_version=self.model_version,
+            attributions=resolve_attributions(text, attributions, spans, paragraphs),
         )
         self.cache.save(article, analysis, tokens)
         return analysis

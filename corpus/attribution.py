@@ -1,0 +1,451 @@
+"""Who claims it: the source, cue and content of attributed statements, from the parse.
+
+Two halves, like the rest of the analysis:
+
+* ``doc_attributions(doc, offset, start, end)`` reads one parsed piece while its doc is
+  at hand and returns ``RawAttribution``s (article offsets) whose cue starts in
+  ``[start, end)``. The rules are dependency patterns over classes of words:
+
+  - a *reporting verb* (``REPORTING_VERBS``: speech, writing, stance and belief verbs)
+    with its nominal subject as the source, wherever the subject stands ("X said",
+    "said X", '"…," he told reporters'); a verb without a subject of its own takes the
+    subject of the verb it hangs from ("X smiled and said", "…, adding that", "X was
+    quoted as saying", "X declined to say");
+  - ``according to X`` (and ``citing X``-like prepositions of report);
+  - a *reporting noun* (``REPORTING_NOUNS``: statement, remarks, claim…) with its owner
+    ("X's statement", "a statement from X");
+  - verbs whose meaning is less surely a report ("show", "called", "want") count only
+    with a clause or quote to report.
+
+* ``resolve_attributions(text, raw, spans, paragraphs)`` runs once per article: a
+  pronoun source ("he said") takes the nearest fitting named entity before it (PERSON
+  for he/she, ORG/GPE/NORP for it/they/we), else keeps the pronoun with no claimant; a
+  headline or paragraph that opens with a short name and a colon ("Minister: …") is an
+  attribution with the colon as its cue; a quote that runs on over several sentences is
+  content of the attribution that closes it.
+
+Offsets are ``str`` indices into the article text, like every other offset.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
+
+from corpus.model import Attribution, Segment, Span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+
+def _forms(base: str) -> set[str]:
+    """The inflected forms of a regular English verb (``warn``: warns, warned, warning)."""
+    if base.endswith("e"):
+        stem = base[:-1]
+        return {base, base + "s", base + "d", stem + "ing"}
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        stem = base[:-1]
+        return {base, stem + "ies", stem + "ied", base + "ing"}
+    if base.endswith(("s", "sh", "ch", "x", "z")):
+        return {base, base + "es", base + "ed", base + "ing"}
+    return {base, base + "s", base + "ed", base + "ing"}
+
+
+#: Verbs of saying, writing and stating: a subject is enough to make them a report.
+SPEECH_VERBS = (
+    "acknowledge add admit advise affirm agree allege announce answer argue ask assert assure "
+    "boast brag caution charge claim comment complain concede conclude confess confirm contend "
+    "counter declare decry deny describe disclose dispute echo email emphasize emphasise "
+    "estimate explain forecast grumble guarantee hint inform insist joke lament maintain "
+    "mention muse note object observe pledge point post predict proclaim promise propose "
+    "protest quip recall recount reiterate remark remind repeat reply report respond retort "
+    "reveal scoff shout signal speculate state stress suggest testify threaten tweet urge vow "
+    "warn whisper yell declare indicate recommend demand insinuate opine theorize theorise "
+    "counsel acknowledge assess concur caution clarify contend underscore highlight"
+).split()
+#: Verbs of belief and stance: a report only with a clause or a quote beside them.
+STANCE_VERBS = (
+    "believe think feel fear hope expect worry doubt suspect assume understand know wish "
+    "find show reckon imagine guess figure anticipate conclude realize realise accuse "
+    "criticize criticise blame praise call dismiss reject defend question cite slam blast "
+    "want prefer"
+).split()
+_IRREGULAR = {
+    "say": {"say", "says", "said", "saying"},
+    "tell": {"tell", "tells", "told", "telling"},
+    "write": {"write", "writes", "wrote", "writing", "written"},
+    "think": {"think", "thinks", "thought", "thinking"},
+    "know": {"know", "knows", "knew", "knowing", "known"},
+    "feel": {"feel", "feels", "felt", "feeling"},
+    "find": {"find", "finds", "found", "finding"},
+    "show": {"show", "shows", "showed", "showing", "shown"},
+    "understand": {"understand", "understands", "understood", "understanding"},
+    "forecast": {"forecast", "forecasts", "forecasted", "forecasting"},
+    "admit": {"admit", "admits", "admitted", "admitting"},
+    "quip": {"quip", "quips", "quipped", "quipping"},
+    "slam": {"slam", "slams", "slammed", "slamming"},
+    "prefer": {"prefer", "prefers", "preferred", "preferring"},
+    "signal": {"signal", "signals", "signaled", "signalled", "signaling", "signalling"},
+    "concur": {"concur", "concurs", "concurred", "concurring"},
+    "commit": {"commit"},
+}
+
+
+def _all_forms(bases: Iterable[str]) -> frozenset[str]:
+    out: set[str] = set()
+    for base in bases:
+        out |= _IRREGULAR.get(base, _forms(base))
+    return frozenset(out)
+
+
+#: Word forms of the reporting verbs (the pipeline has no lemmatizer: forms, not lemmas).
+REPORTING_VERBS: frozenset[str] = _all_forms(["say", "tell", "write", *SPEECH_VERBS])
+#: Word forms of verbs that report only with a clause or quote beside them.
+STANCE_FORMS: frozenset[str] = _all_forms(STANCE_VERBS) - REPORTING_VERBS
+#: Nouns that carry a statement of their owner: "X's statement", "a statement from X".
+REPORTING_NOUNS: frozenset[str] = frozenset(
+    "statement statements remarks remark comments comment claim claims assertion words "
+    "testimony announcement interview tweet tweets post speech letter memo report estimate "
+    "estimates forecast warning argument view views belief position account".split()
+)
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+#: How a verb without a subject hangs from one that has it ("…, adding", "and said",
+#: "declined to say", "quoted as saying").
+_INHERIT = frozenset({"conj", "advcl", "xcomp", "pcomp", "prep"})
+_CONTENT_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "oprd", "advcl"})
+_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis"})
+#: Relative pronouns standing for the noun their clause hangs from.
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_GROUP_PRONOUNS = frozenset({"they", "it", "we", "them"})
+_QUOTES = "\"“”«»„"
+
+
+class RawAttribution(NamedTuple):
+    """One attribution as found in a piece (article offsets), before resolution.
+
+    ``name`` is the part of the source that names it (the relative clause's noun for
+    "who"); ``pronoun`` is the lower-case pronoun when the source is one.
+    """
+
+    source: tuple[int, int] | None
+    cue: tuple[int, int]
+    content: tuple[tuple[int, int], ...]
+    name: tuple[int, int] | None
+    pronoun: str | None
+
+
+# --- one doc -------------------------------------------------------------------------
+
+
+def _edges(tokens: Sequence[Token]) -> tuple[int, int] | None:
+    """Character (start, end) of a token run, without punctuation at either end."""
+    i, j = 0, len(tokens)
+    while i < j and tokens[i].is_punct:
+        i += 1
+    while j > i and tokens[j - 1].is_punct:
+        j -= 1
+    if i >= j:
+        return None
+    return tokens[i].idx, tokens[j - 1].idx + len(tokens[j - 1])
+
+
+def _phrase(token: Token) -> tuple[int, int]:
+    """The source phrase of a subject: its subtree up to a comma or relative clause
+    ("John Smith, the mayor, who…" stops at "John Smith")."""
+    doc = token.doc
+    left, right = token.left_edge.i, token.right_edge.i
+    # cut at the first comma/relative clause after the head, keep what is before it
+    for k in range(token.i + 1, right + 1):
+        t = doc[k]
+        if t.text in {",", "(", "—", "–"} or (t.dep_ in {"relcl", "acl"} and t.head.i == token.i):
+            right = k - 1
+            break
+    span = _edges(doc[left : right + 1]) or (token.idx, token.idx + len(token))
+    return span
+
+
+def _name(token: Token) -> tuple[int, int]:
+    """The naming part of a subject: the head noun with its compounds and flat names."""
+    doc = token.doc
+    left = token.i
+    while left > 0 and doc[left - 1].head.i == token.i and doc[left - 1].dep_ in {"compound", "amod", "poss", "det", "nmod"}:
+        left -= 1
+    while left < token.i and doc[left].dep_ in {"det", "poss"}:
+        left += 1
+    return doc[left].idx, token.idx + len(token)
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of ``verb``, or of the verb it hangs from when it has none of its own."""
+    seen = 0
+    while verb is not None and seen < 4:
+        for child in verb.children:
+            if child.dep_ in _SUBJECTS and child.dep_ != "expl":
+                return child
+        if verb.dep_ not in _INHERIT or verb.head.i == verb.i:
+            return None
+        # "as saying": the preposition's verb; "and said": the first verb
+        verb = verb.head
+        if verb.dep_ == "prep" or verb.tag_ == "IN":
+            verb = verb.head
+        seen += 1
+    return None
+
+
+def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
+    """The content of a reporting verb: its clausal complements, or the clause it tags."""
+    out = []
+    for child in verb.children:
+        if child.dep_ in _CLAUSE_DEPS and child.i not in skip:
+            span = _edges(verb.doc[child.left_edge.i : child.right_edge.i + 1])
+            if span:
+                out.append(span)
+    if not out and verb.dep_ in {"parataxis", "ccomp"} and verb.head.i != verb.i:
+        head = verb.head  # "…, the minister said" parsed as hanging from the clause
+        doc = verb.doc
+        tokens = [t for t in doc[head.left_edge.i : head.right_edge.i + 1] if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
+        if tokens and tokens[0].i < verb.left_edge.i:
+            span = _edges([t for t in tokens if t.i < verb.left_edge.i])
+            if span:
+                out.append(span)
+    return out
+
+
+def _quoted(sent_tokens: Sequence[Token]) -> bool:
+    return any(t.text in _QUOTES or t.tag_ in {"``", "''"} for t in sent_tokens)
+
+
+def doc_attributions(doc: Doc, offset: int, start: int, end: int) -> list[RawAttribution]:
+    """Attributions of ``doc`` (whose text starts at article offset ``offset``) whose cue
+    starts in ``[start, end)``, in article offsets."""
+    found: list[RawAttribution] = []
+    taken: set[int] = set()  # token indices already a cue
+    reporting, stance, nouns = REPORTING_VERBS, STANCE_FORMS, REPORTING_NOUNS
+    for token in doc:
+        lower = token.lower_
+        if lower in reporting or lower in stance:
+            tag = token.tag_
+            if not tag.startswith("VB") and not (lower in reporting and tag in {"NNS", "NN"} and token.dep_ == "ROOT"):
+                continue
+            if token.dep_ in {"amod", "acl", "compound"} and not any(c.dep_ in _SUBJECTS for c in token.children):
+                continue
+            subject = _subject(token)
+            if subject is None:
+                continue
+            if lower in stance or subject.dep_ == "nsubjpass" and token.dep_ != "pcomp":
+                # a stance verb, or a passive ("was asked"): only with a clause to report
+                if not any(c.dep_ in _CLAUSE_DEPS for c in token.children) and not (
+                    token.dep_ in {"parataxis", "ccomp"} and token.head.i > token.i
+                ) and not _quoted(token.sent):
+                    continue
+            cue_tokens = [token]
+            # "pointed out", "said in a statement" keep only the verb (and its particle)
+            for child in token.children:
+                if child.dep_ == "prt":
+                    cue_tokens.append(child)
+            cue = (min(t.idx for t in cue_tokens), max(t.idx + len(t) for t in cue_tokens))
+            found.append(_make(doc, subject, cue, _clause(token, {subject.i}), offset))
+            taken.add(token.i)
+        elif lower == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            to = doc[token.i + 1]
+            objects = [c for c in to.children if c.dep_ == "pobj"]
+            if not objects:
+                continue
+            source = objects[0]
+            cue = (token.idx, to.idx + len(to))
+            sent = token.sent
+            left = _edges(doc[sent.start : token.i])
+            right = _edges(doc[source.right_edge.i + 1 : sent.end])
+            content = [c for c in (left, right) if c]
+            found.append(_make(doc, source, cue, content, offset, phrase=_edges(doc[source.left_edge.i : source.right_edge.i + 1])))
+        elif lower in nouns and token.tag_.startswith("NN"):
+            owner = None
+            for child in token.children:
+                if child.dep_ == "poss":
+                    owner = child
+                elif child.dep_ == "prep" and child.lower_ in {"from", "by"}:
+                    objects = [c for c in child.children if c.dep_ == "pobj"]
+                    if objects:
+                        owner = objects[0]
+                if owner is not None:
+                    break
+            if owner is None or owner.tag_ in {"PRP$"} and owner.lower_ in {"its", "their", "our", "my", "your"}:
+                continue
+            # the noun must carry what is said: a clause, a quote, or be what a verb reports in
+            clause = [c for c in token.children if c.dep_ in {"acl", "ccomp", "appos"}]
+            if not clause and not _quoted(token.sent) and not (token.head.lower_ in {"in", "to"}):
+                continue
+            content = [s for c in clause if (s := _edges(doc[c.left_edge.i : c.right_edge.i + 1]))]
+            found.append(_make(doc, owner, (token.idx, token.idx + len(token)), content, offset))
+    return [a for a in found if start <= a.cue[0] < end]
+
+
+def _make(
+    doc: Doc,
+    subject: Token,
+    cue: tuple[int, int],
+    content: list[tuple[int, int]],
+    offset: int,
+    phrase: tuple[int, int] | None = None,
+) -> RawAttribution:
+    lower = subject.lower_
+    pronoun = None
+    name: tuple[int, int] | None
+    if subject.tag_ in {"PRP", "PRP$"} or lower in _PERSON_PRONOUNS or lower in _GROUP_PRONOUNS:
+        pronoun, name = lower, None
+        src = (subject.idx, subject.idx + len(subject))
+    elif lower in _RELATIVE and subject.tag_ in {"WP", "WDT"} and subject.head.dep_ == "relcl":
+        noun = subject.head.head
+        src = (subject.idx, subject.idx + len(subject))
+        if noun.tag_ in {"PRP"}:
+            pronoun, name = noun.lower_, None
+        else:
+            name = _name(noun)
+    else:
+        src = phrase or _phrase(subject)
+        name = _name(subject)
+    shift = lambda r: (r[0] + offset, r[1] + offset)  # noqa: E731
+    return RawAttribution(
+        shift(src),
+        shift(cue),
+        tuple(shift(c) for c in content),
+        None if name is None else shift(name),
+        pronoun,
+    )
+
+
+# --- the article ---------------------------------------------------------------------
+
+_PERSON = frozenset({"PERSON"})
+_GROUP = frozenset({"ORG", "GPE", "NORP"})
+_NAMED = _PERSON | _GROUP
+#: A line that opens with a short name and a colon: "Minister: …", "Sanders: Clinton…".
+_HEADLINE = re.compile(r"[ \t]*((?:[A-Z][\w.'’&-]*\.?[ \t]+){0,3}[A-Z][\w.'’&-]*)[ \t]*:[ \t]+\S")
+#: Line openers with a colon that are no source.
+_NOT_SOURCE = frozenset(
+    "photo photos image video watch update updated breaking exclusive opinion analysis note editor "
+    "credit caption read live related source sources q a listen graphic chart map poll transcript "
+    "warning correction more see also".split()
+)
+#: Role nouns that may stand for a source in a headline ("Minister: …").
+_ROLES = frozenset(
+    "minister president governor mayor police officials official pm chancellor premier "
+    "senator sheriff spokesman spokeswoman spokesperson ministry army military report study".split()
+)
+
+
+def _entities(spans: Sequence[Span], labels: frozenset[str]) -> list[Span]:
+    return [s for s in spans if s.label in labels]
+
+
+def _inside(spans: Sequence[Span], starts: list[int], start: int, end: int) -> Span | None:
+    """The first span of ``spans`` (sorted, with ``starts``) that lies inside ``[start, end)``."""
+    k = bisect_right(starts, start - 1)
+    while k < len(spans) and spans[k].start < end:
+        if spans[k].end <= end:
+            return spans[k]
+        k += 1
+    return None
+
+
+def _full_name(text: str, persons: Sequence[Span], found: Span) -> str:
+    """A one-word PERSON ("Sanders") as the fuller name seen earlier ("Bernie Sanders")."""
+    word = text[found.start : found.end]
+    if " " in word:
+        return word
+    for span in persons:
+        if span.start >= found.start:
+            break
+        name = text[span.start : span.end]
+        if name.endswith(" " + word):
+            return name
+    return word
+
+
+def headline_attributions(text: str, paragraphs: Sequence[Segment], spans: Sequence[Span]) -> list[RawAttribution]:
+    """Paragraphs that open with a short name and a colon: the name is the source."""
+    found = []
+    starts = [s.start for s in spans]
+    for paragraph in paragraphs:
+        match = _HEADLINE.match(text, paragraph.start, paragraph.end)
+        if match is None:
+            continue
+        s, e = match.span(1)
+        words = text[s:e].lower().split()
+        if words[0].strip(".") in _NOT_SOURCE:
+            continue
+        entity = _inside(spans, starts, s, e)
+        if not (entity and entity.label in _NAMED) and not any(w.strip(".") in _ROLES for w in words):
+            continue
+        colon = text.index(":", e)
+        content = (colon + 1 + (len(text[colon + 1 : paragraph.end]) - len(text[colon + 1 : paragraph.end].lstrip())), paragraph.end)
+        found.append(RawAttribution((s, e), (colon, colon + 1), (content,), (s, e), None))
+    return found
+
+
+def _extend_quotes(text: str, paragraphs: Sequence[Segment], raw: RawAttribution) -> RawAttribution:
+    """Content reaching back to a quote opened sentences before, in the same paragraph."""
+    if not raw.content:
+        return raw
+    first = min(c[0] for c in raw.content)
+    starts = [p.start for p in paragraphs]
+    k = bisect_right(starts, first) - 1
+    if k < 0:
+        return raw
+    para_start = paragraphs[k].start
+    before = text[para_start:first]
+    opens = sum(before.count(q) for q in "“«„")
+    closes = sum(before.count(q) for q in "”»")
+    plain = before.count('"')
+    if opens > closes or plain % 2:
+        at = max(before.rfind(q) for q in "“«„\"")
+        if at >= 0:
+            return raw._replace(content=((para_start + at, first), *raw.content))
+    return raw
+
+
+def resolve_attributions(
+    text: str, raw: Sequence[RawAttribution], spans: Sequence[Span], paragraphs: Sequence[Segment]
+) -> tuple[Attribution, ...]:
+    """The article's attributions: headline colons added, pronouns resolved, claimants named.
+
+    ``spans`` are the article's spans sorted by start (entities among them).
+    """
+    persons = _entities(spans, _PERSON)
+    groups = _entities(spans, _GROUP)
+    named = _entities(spans, _NAMED)
+    named_starts = [s.start for s in named]
+    person_starts = [s.start for s in persons]
+    group_starts = [s.start for s in groups]
+    all_raw = sorted([*raw, *headline_attributions(text, paragraphs, spans)], key=lambda a: a.cue)
+    out = []
+    last_cue = None
+    for found in all_raw:
+        if found.cue == last_cue:
+            continue  # the same cue found twice (two pieces' overlap)
+        last_cue = found.cue
+        found = _extend_quotes(text, paragraphs, found)
+        claimant: str | None = None
+        if found.pronoun is not None:
+            anchor = found.source[0] if found.source else found.cue[0]
+            if found.pronoun in _PERSON_PRONOUNS:
+                k = bisect_right(person_starts, anchor - 1) - 1
+                if k >= 0:
+                    claimant = _full_name(text, persons, persons[k])
+            elif found.pronoun in _GROUP_PRONOUNS:
+                k = bisect_right(group_starts, anchor - 1) - 1
+                if k >= 0 and anchor - groups[k].start < 600:
+                    claimant = text[groups[k].start : groups[k].end]
+        elif found.name is not None:
+            s, e = found.name
+            entity = _inside(named, named_starts, s, e) or (
+                _inside(named, named_starts, *found.source) if found.source else None
+            )
+            if entity is not None:
+                claimant = _full_name(text, persons, entity) if entity.label == "PERSON" else text[entity.start : entity.end]
+            else:
+                claimant = " ".join(text[s:e].split())
+        out.append(Attribution(found.source, found.cue, found.content, claimant))
+    return tuple(out)
