@@ -54,15 +54,15 @@ def _forms(base: str) -> set[str]:
 
 #: Verbs of saying, writing and stating: a subject is enough to make them a report.
 SPEECH_VERBS = (
-    "acknowledge add admit advise affirm agree allege announce answer argue ask assert assure "
+    "acknowledge add admit affirm agree allege announce answer argue ask assert assure "
     "boast brag caution charge claim comment complain concede conclude confess confirm contend "
     "counter declare decry deny describe disclose dispute echo email emphasize emphasise "
     "estimate explain forecast grumble guarantee hint inform insist joke lament maintain "
     "mention muse note object observe pledge point post predict proclaim promise propose "
     "protest quip recall recount reiterate remark remind repeat reply report respond retort "
-    "reveal scoff shout signal speculate state stress suggest testify threaten tweet urge vow "
+    "reveal scoff shout speculate state stress suggest testify threaten tweet urge vow "
     "warn whisper yell declare indicate recommend demand insinuate opine theorize theorise "
-    "counsel acknowledge assess concur caution clarify contend underscore highlight"
+    "acknowledge assess concur caution clarify contend"
 ).split()
 #: Verbs of belief and stance: a report only with a clause or a quote beside them.
 STANCE_VERBS = (
@@ -139,12 +139,18 @@ class RawAttribution(NamedTuple):
 # --- one doc -------------------------------------------------------------------------
 
 
-def _edges(tokens: Sequence[Token]) -> tuple[int, int] | None:
-    """Character (start, end) of a token run, without punctuation at either end."""
+#: Punctuation trimmed from the ends of a span (quotes stay on content: they are its words').
+_TRIM = frozenset(",.;:!?—–-()[]")
+
+
+def _edges(tokens: Sequence[Token], quotes: bool = False) -> tuple[int, int] | None:
+    """Character (start, end) of a token run, without punctuation at either end
+    (``quotes``: quotation marks count as punctuation too)."""
     i, j = 0, len(tokens)
-    while i < j and tokens[i].is_punct:
+    trim = lambda t: t.text in _TRIM or (quotes and t.tag_ in {"``", "''"})  # noqa: E731
+    while i < j and trim(tokens[i]):
         i += 1
-    while j > i and tokens[j - 1].is_punct:
+    while j > i and trim(tokens[j - 1]):
         j -= 1
     if i >= j:
         return None
@@ -162,7 +168,7 @@ def _phrase(token: Token) -> tuple[int, int]:
         if t.text in {",", "(", "—", "–"} or (t.dep_ in {"relcl", "acl"} and t.head.i == token.i):
             right = k - 1
             break
-    span = _edges(doc[left : right + 1]) or (token.idx, token.idx + len(token))
+    span = _edges(doc[left : right + 1], quotes=True) or (token.idx, token.idx + len(token))
     return span
 
 
@@ -175,6 +181,16 @@ def _name(token: Token) -> tuple[int, int]:
     while left < token.i and doc[left].dep_ in {"det", "poss"}:
         left += 1
     return doc[left].idx, token.idx + len(token)
+
+
+def _inverted(verb: Token) -> Token | None:
+    """The speaker after a tag verb the parser read as its object: '"…," added a Democrat'."""
+    if verb.i == 0 or not any(c.dep_ in _CLAUSE_DEPS and c.i < verb.i for c in verb.children):
+        return None
+    for child in verb.rights:
+        if child.dep_ in {"dobj", "attr", "npadvmod", "appos"} and child.tag_.startswith("NN"):
+            return child
+    return None
 
 
 def _subject(verb: Token) -> Token | None:
@@ -232,6 +248,8 @@ def doc_attributions(doc: Doc, offset: int, start: int, end: int) -> list[RawAtt
             if token.dep_ in {"amod", "acl", "compound"} and not any(c.dep_ in _SUBJECTS for c in token.children):
                 continue
             subject = _subject(token)
+            if subject is None and lower in reporting:
+                subject = _inverted(token)
             if subject is None:
                 continue
             if lower in stance or subject.dep_ == "nsubjpass" and token.dep_ != "pcomp":
@@ -259,7 +277,7 @@ def doc_attributions(doc: Doc, offset: int, start: int, end: int) -> list[RawAtt
             left = _edges(doc[sent.start : token.i])
             right = _edges(doc[source.right_edge.i + 1 : sent.end])
             content = [c for c in (left, right) if c]
-            found.append(_make(doc, source, cue, content, offset, phrase=_edges(doc[source.left_edge.i : source.right_edge.i + 1])))
+            found.append(_make(doc, source, cue, content, offset, phrase=_edges(doc[source.left_edge.i : source.right_edge.i + 1], quotes=True)))
         elif lower in nouns and token.tag_.startswith("NN"):
             owner = None
             for child in token.children:
@@ -322,7 +340,9 @@ _PERSON = frozenset({"PERSON"})
 _GROUP = frozenset({"ORG", "GPE", "NORP"})
 _NAMED = _PERSON | _GROUP
 #: A line that opens with a short name and a colon: "Minister: …", "Sanders: Clinton…".
-_HEADLINE = re.compile(r"[ \t]*((?:[A-Z][\w.'’&-]*\.?[ \t]+){0,3}[A-Z][\w.'’&-]*)[ \t]*:[ \t]+\S")
+_HEADLINE = re.compile(
+    r"[ \t]*(?:[A-Z]{2,}[ \t]+[–—-][ \t]+)?((?:[A-Z][\w.'’&-]*\.?[ \t]+){0,3}[A-Z][\w.'’&-]*)[ \t]*:[ \t]+\S"
+)
 #: Line openers with a colon that are no source.
 _NOT_SOURCE = frozenset(
     "photo photos image video watch update updated breaking exclusive opinion analysis note editor "
@@ -368,7 +388,7 @@ def headline_attributions(text: str, paragraphs: Sequence[Segment], spans: Seque
     """Paragraphs that open with a short name and a colon: the name is the source."""
     found = []
     starts = [s.start for s in spans]
-    for paragraph in paragraphs:
+    for n, paragraph in enumerate(paragraphs):
         match = _HEADLINE.match(text, paragraph.start, paragraph.end)
         if match is None:
             continue
@@ -377,12 +397,24 @@ def headline_attributions(text: str, paragraphs: Sequence[Segment], spans: Seque
         if words[0].strip(".") in _NOT_SOURCE:
             continue
         entity = _inside(spans, starts, s, e)
-        if not (entity and entity.label in _NAMED) and not any(w.strip(".") in _ROLES for w in words):
+        # the headline may name anyone ("Insiders: …"); a line of the body needs a person,
+        # an organisation or a role ("Iowa: Tim Albrecht, …" is a list)
+        if n > 0 and not (entity and entity.label in {"PERSON", "ORG"}) and not any(w.strip(".") in _ROLES for w in words):
             continue
         colon = text.index(":", e)
         content = (colon + 1 + (len(text[colon + 1 : paragraph.end]) - len(text[colon + 1 : paragraph.end].lstrip())), paragraph.end)
         found.append(RawAttribution((s, e), (colon, colon + 1), (content,), (s, e), None))
     return found
+
+
+def _clip(paragraphs: Sequence[Segment], starts: list[int], raw: RawAttribution) -> RawAttribution:
+    """Content kept inside the cue's paragraph (the parser's sentence may run past it)."""
+    k = bisect_right(starts, raw.cue[0]) - 1
+    if k < 0 or not raw.content:
+        return raw
+    lo, hi = paragraphs[k].start, paragraphs[k].end
+    content = tuple((max(s, lo), min(e, hi)) for s, e in raw.content if s < hi and e > lo)
+    return raw._replace(content=content)
 
 
 def _extend_quotes(text: str, paragraphs: Sequence[Segment], raw: RawAttribution) -> RawAttribution:
@@ -406,6 +438,48 @@ def _extend_quotes(text: str, paragraphs: Sequence[Segment], raw: RawAttribution
     return raw
 
 
+#: Quotation marks that open and close a quote ('' and `` as some outlets write them).
+_QUOTE_MARKS = re.compile(r"''|``|[\"“”«»„]")
+_OPENERS = frozenset({"“", "«", "„", "``"})
+_CLOSERS = frozenset({"”", "»"})
+
+
+def quote_regions(text: str, paragraphs: Sequence[Segment]) -> list[tuple[int, int]]:
+    """Where quotes run, paragraph by paragraph (a quote left open ends with its paragraph)."""
+    regions = []
+    for paragraph in paragraphs:
+        opened = -1
+        for match in _QUOTE_MARKS.finditer(text, paragraph.start, paragraph.end):
+            mark = match.group()
+            if opened < 0 and mark not in _CLOSERS:
+                opened = match.start()
+            elif opened >= 0 and mark not in _OPENERS:
+                regions.append((opened, match.end()))
+                opened = -1
+        if opened >= 0:
+            regions.append((opened, paragraph.end))
+    return regions
+
+
+def _within(regions: Sequence[tuple[int, int]], starts: list[int], at: int) -> bool:
+    k = bisect_right(starts, at) - 1
+    return k >= 0 and at < regions[k][1]
+
+
+def _nested(found: Sequence[RawAttribution]) -> set[int]:
+    """Attributions whose cue is inside the content of another: a report inside a report
+    ("X said that Y believes…") belongs to the outer claimant."""
+    inner = set()
+    for i, a in enumerate(found):
+        for j, b in enumerate(found):
+            if i != j and j not in inner and any(s <= a.cue[0] < e for s, e in b.content) and not any(
+                s <= b.cue[0] < e for s, e in a.content
+            ):
+                inner.add(i)
+                break
+    return inner
+
+
 def resolve_attributions(
     text: str, raw: Sequence[RawAttribution], spans: Sequence[Span], paragraphs: Sequence[Segment]
 ) -> tuple[Attribution, ...]:
@@ -420,9 +494,17 @@ def resolve_attributions(
     person_starts = [s.start for s in persons]
     group_starts = [s.start for s in groups]
     all_raw = sorted([*raw, *headline_attributions(text, paragraphs, spans)], key=lambda a: a.cue)
+    para_starts = [p.start for p in paragraphs]
+    quotes = quote_regions(text, paragraphs)
+    quote_starts = [s for s, _ in quotes]
+    # a cue inside a quote is the quoted speaker's words, not the article's attribution
+    all_raw = [_clip(paragraphs, para_starts, a) for a in all_raw if not _within(quotes, quote_starts, a.cue[0])]
+    nested = _nested(all_raw)
     out = []
     last_cue = None
-    for found in all_raw:
+    for n, found in enumerate(all_raw):
+        if n in nested:
+            continue
         if found.cue == last_cue:
             continue  # the same cue found twice (two pieces' overlap)
         last_cue = found.cue
@@ -440,12 +522,14 @@ def resolve_attributions(
                     claimant = text[groups[k].start : groups[k].end]
         elif found.name is not None:
             s, e = found.name
-            entity = _inside(named, named_starts, s, e) or (
-                _inside(named, named_starts, *found.source) if found.source else None
-            )
+            entity = _inside(named, named_starts, s, e)
+            if entity is not None and entity.end < e:
+                entity = None  # "the Vermont senator": a place names no one; the noun is the source
             if entity is not None:
                 claimant = _full_name(text, persons, entity) if entity.label == "PERSON" else text[entity.start : entity.end]
             else:
                 claimant = " ".join(text[s:e].split())
+                if claimant[:1].isupper() and " " not in claimant:
+                    claimant = _full_name(text, persons, Span(s, e, "PERSON", "entity"))
         out.append(Attribution(found.source, found.cue, found.content, claimant))
     return tuple(out)
