@@ -1,0 +1,146 @@
+"""Claims with their claimants: `corpus/claimants.py`, `annotations/claims.py` and
+`claimscope claims` over a real store and the real spaCy pipeline."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotations.claims import claim_rows, claimant_matches
+from annotations.store import Store
+from corpus.articles import load_corpus
+from corpus.claimants import OUTLET, claimant_of, sentence_attribution
+from corpus.model import Attribution
+
+ARTICLE = (
+    "Harbour fees to rise\n\n"
+    "The port authority said on Monday that harbour fees would rise by 12% next year. "
+    "Ferry tickets cost £4.50 today. "
+    "\u201cWe cannot keep prices frozen,\u201d Maria Lopez told reporters. "
+    "According to the Harbour Trust, 3,000 jobs depend on the ferry. "
+    "Crowds gathered at the quay.\n"
+)
+
+
+def test_the_attribution_covering_most_of_a_sentence_is_its_own() -> None:
+    text = "Ana said prices rose. Bo said so too. Rain fell."
+    ana = Attribution(source=(0, 3), cue=(4, 8), content=((9, 21),), claimant="Ana Ruiz")
+    bo = Attribution(source=(22, 24), cue=(25, 29), content=((30, 36),), claimant=None)
+    attributions = (ana, bo)
+    assert sentence_attribution(attributions, 0, 21) is ana
+    assert sentence_attribution(attributions, 22, 37) is bo
+    assert sentence_attribution(attributions, 38, 48) is None
+    assert claimant_of(text, ana) == "Ana Ruiz"  # the resolved name
+    assert claimant_of(text, bo) == "Bo"  # no resolved name: the source as written
+    assert claimant_of(text, None) == OUTLET
+
+
+def test_claimant_matching_takes_words_in_any_case() -> None:
+    assert claimant_matches("the Ministry of Defence", "ministry")
+    assert claimant_matches("the Ministry of Defence", "DEFENCE ministry")
+    assert not claimant_matches("the Ministry of Defence", "health ministry")
+    assert claimant_matches(OUTLET, "outlet")
+
+
+@pytest.fixture
+def labelled(tmp_path: Path, analyzer) -> tuple[Path, Path]:
+    """A corpus of one article whose five sentences are labelled (four as claims), and its store."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "harbour.txt").write_text(ARTICLE, encoding="utf-8")
+    corpus = load_corpus(folder)
+    article = corpus.articles[0]
+    analysis = analyzer.analyze(article)
+    store_dir = tmp_path / "store"
+    with Store.open(corpus.root, annotator="ana", store_dir=store_dir) as store:
+        doc = store.article(article, analysis.sentences)
+        labels = {"The port authority": "prediction", "Ferry tickets": "quantity", "\u201cWe cannot": "other",
+                  "According to": "quantity", "Crowds": "none"}
+        for index, sentence in enumerate(analysis.sentences):
+            words = article.text[sentence.start : sentence.end]
+            for opening, label in labels.items():
+                if words.startswith(opening):
+                    doc.set_label(index, label)
+    return folder, store_dir
+
+
+def run_cli(*args: str, columns: int = 250) -> subprocess.CompletedProcess[str]:
+    """The installed ``claimscope`` command, as a user runs it."""
+    beside = Path(sys.executable).parent / "claimscope"
+    command = [str(beside)] if beside.exists() else [sys.executable, "-m", "tui.cli"]
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "COLUMNS": str(columns)}, stdin=subprocess.DEVNULL,
+    )
+
+
+def _claims(folder: Path, store_dir: Path, *extra: str) -> list[dict]:
+    done = run_cli("--store", str(store_dir), "claims", str(folder), "--json", *extra)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_claims_json_names_claimant_cue_type_and_figures(labelled, analyzer) -> None:
+    folder, store_dir = labelled
+    claims = _claims(folder, store_dir)
+    by_start = {claim["text"].split()[0]: claim for claim in claims}
+    assert len(claims) == 4  # "none" is not a claim type
+    assert {claim["label"] for claim in claims} == {"prediction", "quantity", "other"}
+    for claim in claims:
+        assert ARTICLE[claim["start"] : claim["end"]] == claim["text"]
+        for place in (claim["source"], claim["cue"]):
+            if place is not None:
+                assert ARTICLE[place["start"] : place["end"]] == place["text"]
+        for figure in claim["figures"]:
+            assert ARTICLE[figure["start"] : figure["end"]] == figure["text"]
+            assert claim["start"] <= figure["start"] < figure["end"] <= claim["end"]
+    ferry = by_start["Ferry"]
+    assert ferry["claimant"] == OUTLET and ferry["attributed"] is False and ferry["cue"] is None
+    assert [f["value"] for f in ferry["figures"]] == [4.5]
+    lopez = by_start["\u201cWe"]
+    assert "Lopez" in lopez["claimant"] and lopez["cue"]["text"] == "told"
+    trust = by_start["According"]
+    assert "Harbour Trust" in trust["claimant"] and trust["attributed"] is True
+    assert 3000 in [f["value"] for f in trust["figures"]]
+    port = by_start["The"]
+    assert "port authority" in port["claimant"] and port["cue"]["text"] == "said"
+    # Grouped by claimant, the outlet's own claims last.
+    assert claims[-1]["claimant"] == OUTLET
+
+
+def test_claims_filters_by_claimant_and_label(labelled) -> None:
+    folder, store_dir = labelled
+    trust = _claims(folder, store_dir, "--claimant", "harbour TRUST")
+    assert [claim["text"].split()[0] for claim in trust] == ["According"]
+    assert [c["claimant"] for c in _claims(folder, store_dir, "--claimant", "outlet")] == [OUTLET]
+    quantity = _claims(folder, store_dir, "--label", "quantity")
+    assert sorted(claim["text"].split()[0] for claim in quantity) == ["According", "Ferry"]
+    bad = run_cli("--store", str(store_dir), "claims", str(folder), "--label", "rumour")
+    assert bad.returncode != 0 and "rumour" in bad.stderr and "Traceback" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_claims_table_groups_by_claimant(labelled) -> None:
+    folder, store_dir = labelled
+    done = run_cli("--store", str(store_dir), "claims", str(folder), columns=80)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("4 claims in")
+    outlet = lines.index(next(line for line in lines if line.startswith(OUTLET)))
+    assert "1 claim" in lines[outlet]
+    assert any("£4.50 (4.5 GBP)" in line for line in lines[outlet:])
+    assert all(len(line) <= 80 for line in lines)
+
+
+def test_claims_of_a_store_in_the_api_match_the_command(labelled, analyzer) -> None:
+    folder, store_dir = labelled
+    corpus = load_corpus(folder)
+    items = [(article, analyzer.analyze(article)) for article in corpus.articles]
+    with Store.open(corpus.root, annotator="ana", store_dir=store_dir, read_only=True) as store:
+        rows = claim_rows(store, items, claimant="lopez")
+    assert len(rows) == 1 and rows[0].label == "other" and rows[0].annotator == "ana"
