@@ -10,13 +10,14 @@ claimed, with its figures" is one filter: ``claimant="ministry"``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
 from corpus.claimants import OUTLET, claimant_of, sentence_attribution
 from corpus.model import Analysis, Article, Reading, kind_of
 
 if TYPE_CHECKING:
     from annotations.store import Store
+    from annotations.suggest.model import Suggester
 
 #: ``(start, end, text)`` in article offsets.
 Place = tuple[int, int, str]
@@ -47,6 +48,10 @@ class ClaimRow(NamedTuple):
     source: Place | None
     cue: Place | None
     figures: tuple[ClaimFigure, ...]
+    #: True for a sentence nobody labelled that the suggestions take for a claim (its
+    #: ``label`` is the suggested type, ``annotator`` empty, ``score`` the suggestion's).
+    suggested: bool = False
+    score: float | None = None
 
     @property
     def attributed(self) -> bool:
@@ -72,6 +77,7 @@ def claim_rows(
     annotator: str | None = None,
     claimant: str | None = None,
     gold: bool = False,
+    suggester: Suggester | None = None,
 ) -> list[ClaimRow]:
     """The claims of ``items`` (article, analysis) labelled in ``store``.
 
@@ -80,7 +86,9 @@ def claim_rows(
     :class:`~annotations.errors.UnknownLabelError`). ``annotator`` keeps one annotator's
     labels and ``gold`` the agreed or adjudicated label of each sentence (as ``export
     --gold``); ``claimant`` keeps the claims whose claimant matches
-    (:func:`claimant_matches`).
+    (:func:`claimant_matches`). With a ``suggester``, the sentences nobody labelled
+    (or ``annotator`` did not) that it takes for claims are listed too, marked
+    ``suggested``.
     """
     from annotations.formats.collect import collect_rows
 
@@ -97,16 +105,9 @@ def claim_rows(
         if row.label is None or (label is None and not scheme.is_claim(row.label)):
             continue
         article, analysis = analyses[row.article_id]
-        text = article.text
-        attribution = sentence_attribution(analysis.attributions, row.start, row.end)
-        name = claimant_of(text, attribution)
+        name, source, cue = _attributed(article.text, analysis, row.start, row.end)
         if claimant is not None and not claimant_matches(name, claimant):
             continue
-        source = cue = None
-        if attribution is not None:
-            cue = (*attribution.cue, text[attribution.cue[0] : attribution.cue[1]])
-            if attribution.source is not None:
-                source = (*attribution.source, text[attribution.source[0] : attribution.source[1]])
         figures = tuple(
             ClaimFigure(
                 row.start + start, row.start + end, row.text[start:end], span_label, row.reading((start, end, span_label))
@@ -120,5 +121,53 @@ def claim_rows(
                 row.annotator, name, source, cue, figures,
             )
         )
+    if suggester is not None:
+        labelled = {(row.article_id, row.sentence_index) for row in collect_rows(store, pairs, annotator=annotator)}
+        rows.extend(_suggested(pairs, suggester, labelled, label, claimant))
     rows.sort(key=lambda r: (r.claimant == OUTLET, r.claimant.casefold(), order[r.article_id], r.sentence_index, r.annotator))
     return rows
+
+
+def _attributed(text: str, analysis: Analysis, start: int, end: int) -> tuple[str, Place | None, Place | None]:
+    """The claimant, source and cue of the sentence ``[start, end)``."""
+    attribution = sentence_attribution(analysis.attributions, start, end)
+    source = cue = None
+    if attribution is not None:
+        cue = (*attribution.cue, text[attribution.cue[0] : attribution.cue[1]])
+        if attribution.source is not None:
+            source = (*attribution.source, text[attribution.source[0] : attribution.source[1]])
+    return claimant_of(text, attribution), source, cue
+
+
+def _suggested(
+    pairs: list[tuple[Article, Analysis]],
+    suggester: Suggester,
+    labelled: set[tuple[str, int]],
+    label: str | None,
+    claimant: str | None,
+) -> Iterator[ClaimRow]:
+    """The sentences nobody labelled that the suggestions take for claims."""
+    from annotations.suggest.features import sentence_inputs
+
+    scheme = suggester.scheme
+    for article, analysis in pairs:
+        text = article.text
+        scores = suggester.suggest_many(sentence_inputs(article, analysis))
+        for index, (sentence, suggestion) in enumerate(zip(analysis.sentences, scores)):
+            kind = suggestion.label
+            if (article.id, index) in labelled or kind is None or not scheme.is_claim(kind):
+                continue
+            if label is not None and kind != label:
+                continue
+            name, source, cue = _attributed(text, analysis, sentence.start, sentence.end)
+            if claimant is not None and not claimant_matches(name, claimant):
+                continue
+            figures = tuple(
+                ClaimFigure(span.start, span.end, text[span.start : span.end], span.label, span.reading)
+                for span in analysis.spans
+                if span.kind == "figure" and sentence.start <= span.start and span.end <= sentence.end
+            )
+            yield ClaimRow(
+                article.id, article.title, index, sentence.start, sentence.end, text[sentence.start : sentence.end],
+                kind, "", name, source, cue, figures, suggested=True, score=suggestion.score,
+            )

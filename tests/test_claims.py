@@ -144,3 +144,29 @@ def test_claims_of_a_store_in_the_api_match_the_command(labelled, analyzer) -> N
     with Store.open(corpus.root, annotator="ana", store_dir=store_dir, read_only=True) as store:
         rows = claim_rows(store, items, claimant="lopez")
     assert len(rows) == 1 and rows[0].label == "other" and rows[0].annotator == "ana"
+
+
+def test_a_store_without_labels_lists_suggested_claims_and_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "harbour.txt").write_text(ARTICLE, encoding="utf-8")
+    done = run_cli("--store", str(tmp_path / "store"), "claims", str(folder), "--json")
+    assert done.returncode == 0, done.stderr
+    claims = json.loads(done.stdout)
+    assert "no sentence is labelled yet" in done.stderr
+    assert claims and all(c["suggested"] is True and c["annotator"] == "" for c in claims)
+    assert all(0.5 <= c["score"] <= 1 for c in claims)
+    trust = [c for c in claims if c["text"].startswith("According")]
+    assert trust and "Harbour Trust" in trust[0]["claimant"]
+    assert not (tmp_path / "store").exists()  # listing never creates a store
+
+
+def test_suggested_claims_leave_out_labelled_sentences(labelled) -> None:
+    folder, store_dir = labelled
+    plain = _claims(folder, store_dir)
+    assert not any(c["suggested"] for c in plain)  # labels exist: no suggestions unless asked
+    both = _claims(folder, store_dir, "--suggested")
+    labelled_places = {(c["article"], c["sentence"]) for c in plain}
+    suggested = [c for c in both if c["suggested"]]
+    assert {(c["article"], c["sentence"]) for c in both if not c["suggested"]} == labelled_places
+    assert not {(c["article"], c["sentence"]) for c in suggested} & labelled_places

@@ -6,9 +6,13 @@ type, its figures with their readings, and the article. Rows are grouped by clai
 ``--claimant NAME`` keeps one claimant's claims ("ministry" finds "the Ministry of
 Defence"), ``--label L`` one claim type; ``--json`` prints one object per claim:
 ``{"article", "title", "sentence", "start", "end", "text", "label", "annotator",
-"claimant", "attributed", "source", "cue", "figures"}`` where ``source`` and ``cue``
+"claimant", "attributed", "source", "cue", "figures", "suggested", "score"}`` where ``source`` and ``cue``
 are ``{"start", "end", "text"}`` or null and each figure is ``{"start", "end", "text",
 "label", "value", "unit", "change", "counted", "shape"}``; offsets are into the article.
+
+``--suggested`` adds the sentences nobody labelled that the suggestions take for claims
+(``"suggested": true``, the suggested type as ``label``, its ``score``); a store with no
+labels at all gets them without asking, with a line on stderr saying so.
 """
 
 from __future__ import annotations
@@ -35,6 +39,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--only-annotator", dest="only_annotator", metavar="A",
         help="only labels by this annotator (same as the global --annotator A here)",
+    )
+    parser.add_argument(
+        "--suggested", action="store_true",
+        help="also list the sentences nobody labelled that the suggestions take for claims (marked suggested)",
     )
     parser.add_argument(
         "--gold", action="store_true",
@@ -68,6 +76,8 @@ def claims_json(rows: list) -> list[dict[str, object]]:
                 {"start": f.start, "end": f.end, "text": f.text, "label": f.label, **reading_json(f.reading)}
                 for f in row.figures
             ],
+            "suggested": row.suggested,
+            "score": None if row.score is None else round(row.score, 4),
         }
         for row in rows
     ]
@@ -114,6 +124,18 @@ def run(args: argparse.Namespace) -> int:
             analyzer = Analyzer(model=getattr(args, "model", None))
         items = corpus_items(corpus, store, analyzer, label=args.label, annotator=annotator)
         rows = claim_rows(store, items, label=args.label, annotator=annotator, claimant=args.claimant, gold=args.gold)
+        suggested = args.suggested
+        if not suggested and not items:
+            # Nothing labelled yet (a new store): what the suggestions take for claims,
+            # said on stderr and marked in every row, beats an empty list.
+            err.print(Text(
+                f"no sentence is labelled yet in {store.path}: listing the sentences the suggestions "
+                "take for claims (\"suggested\"); label them in the app to make them claims",
+                style="yellow",
+            ))
+            suggested = True
+        if suggested:
+            rows = _with_suggestions(args, corpus, store, annotator, rows)
     finally:
         store.close()
     if args.json:
@@ -125,6 +147,28 @@ def run(args: argparse.Namespace) -> int:
     title = Text(visible(f"{len(rows)} claim{'s' if len(rows) != 1 else ''} in {root}"), style="bold")
     console.print(claims_listing(rows, title))
     return 0
+
+
+def _with_suggestions(args: argparse.Namespace, corpus, store, annotator: str | None, rows: list) -> list:
+    """The claim rows again, with the suggested claims of every article."""
+    from annotations.claims import claim_rows
+    from annotations.suggest.model import ModelFileError, Suggester, models_dir, read_model
+    from corpus.analysis import Analyzer
+
+    try:
+        model = read_model(models_dir(store.path))
+    except ModelFileError:
+        model = None  # suggestions from rules, as `claimscope suggest` says
+    analyzer = Analyzer(model=getattr(args, "model", None))
+    if analyzer.model_error is not None and any(analyzer.cached(a) is None for a in corpus.articles):
+        raise analyzer.model_error
+    items = list(analyzer.analyze_many(corpus.articles))
+    order = {article.id: n for n, article in enumerate(corpus.articles)}
+    items.sort(key=lambda item: order[item[0].id])
+    return claim_rows(
+        store, items, label=args.label, annotator=annotator, claimant=args.claimant, gold=args.gold,
+        suggester=Suggester(store.scheme, model),
+    )
 
 
 def claims_listing(rows: list, title: Text) -> RenderableType:
@@ -147,6 +191,8 @@ def claims_listing(rows: list, title: Text) -> RenderableType:
             previous = row.claimant
         where = Text("  ")
         where.append(visible(row.label), style="bold cyan")
+        if row.suggested:
+            where.append(f" (suggested, {row.score:.2f})", style="dim cyan")
         if row.cue:
             where.append(" · ")
             where.append(visible(" ".join(row.cue[2].split())), style="italic")
