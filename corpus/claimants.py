@@ -11,9 +11,10 @@ to show: the resolved name, else the source as written ("he", when nobody fits),
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import Sequence
 
-from corpus.model import Attribution
+from corpus.model import Attribution, Segment
 
 #: The claimant of a statement with no attribution: the outlet that published it.
 OUTLET = "outlet"
@@ -56,3 +57,32 @@ def cue_text(text: str, attribution: Attribution | None) -> str:
     if attribution is None:
         return ""
     return " ".join(text[attribution.cue[0] : attribution.cue[1]].split())
+
+
+def sentence_attributions(attributions: Sequence[Attribution], sentences: Sequence[Segment]) -> list[Attribution | None]:
+    """`sentence_attribution` for every sentence at once (the reader's status line asks
+    per key): each attribution is looked at only for the sentences its parts touch."""
+    starts = [sentence.start for sentence in sentences]
+    best: list[tuple[int, int]] = [(0, 0)] * len(sentences)
+    found: list[Attribution | None] = [None] * len(sentences)
+
+    def touched(a: int, b: int) -> range:
+        return range(max(0, bisect_right(starts, a) - 1), bisect_left(starts, b))
+
+    for attribution in attributions:
+        scores: dict[int, list[int]] = {}
+        for a, b in attribution.content:
+            for index in touched(a, b):
+                overlap = _overlap(a, b, sentences[index].start, sentences[index].end)
+                if overlap:
+                    scores.setdefault(index, [0, 0])[0] += overlap
+        for part in (attribution.cue, attribution.source):
+            if part is None:
+                continue
+            for index in touched(*part):
+                if _overlap(*part, sentences[index].start, sentences[index].end):
+                    scores.setdefault(index, [0, 0])[1] = 1
+        for index, (covered, cue_here) in scores.items():
+            if (covered, cue_here) > best[index]:
+                best[index], found[index] = (covered, cue_here), attribution
+    return found

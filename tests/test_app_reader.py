@@ -166,12 +166,53 @@ async def test_layers_toggle_and_legend(corpus_dir: Path, tmp_path: Path, analyz
         assert any(span.kind == "entity" for span in view.spans)
         assert any(span.kind == "figure" for span in view.spans)
         await pilot.press("e", "f", "d")
-        assert app.layers == {"entities": False, "figures": False, "dates": False}
+        assert app.layers == {"entities": False, "figures": False, "dates": False, "attribution": True}
         assert (view.show_entities, view.show_figures, view.show_dates) == (False, False, False)
         legend = str(reader.query_one(Legend).render())
         assert "entities off" in legend and "figures off" in legend and "dates off" in legend
         await pilot.press("e")
         assert view.show_entities and "entities on" in str(reader.query_one(Legend).render())
+
+
+async def test_who_claims_layer_status_line_and_panel(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(140, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        view = reader.query_one(ArticleView)
+        text = reader.article.text
+        # The first body sentence ends "..., the Westhaven Harbour Authority said on Monday."
+        first = view.sentences[view.cursor]
+        status = str(reader.query_one("#sentence-status").render())
+        assert "Harbour Authority · said" in status
+        sources = [(a, b) for a, b, kind in view._attribution_marks if kind == "source"]
+        cues = [text[a:b] for a, b, kind in view._attribution_marks if kind == "cue"]
+        assert any("Harbour Authority" in text[a:b] for a, b in sources) and "said" in cues
+        # The cue is drawn in the cue style where it stands in the sentence.
+        said = text.index(" said on Monday", first.start) + 1
+        drawn = view._styled_paragraph(view.paragraph_of(said))
+        paragraph = view._paragraphs[view.paragraph_of(said)]
+        styles = [span.style for span in drawn.spans if span.start <= said - paragraph.start < span.end]
+        assert view.palette.cue in styles
+        await pilot.press("a")
+        assert app.layers["attribution"] is False and view.show_attribution is False
+        assert "· said" not in str(reader.query_one("#sentence-status").render())
+        assert "who off" in str(reader.query_one(Legend).render())
+        drawn = view._styled_paragraph(view.paragraph_of(said))
+        assert view.palette.cue not in [span.style for span in drawn.spans]
+        await pilot.press("a", "p")
+        panel = reader.query_one(SidePanel)
+        shown = [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+        assert shown[0].startswith("Who claims it (s") and "Harbour Authority · said" in shown[1]
+
+
+async def test_an_unattributed_sentence_is_the_outlets(tmp_path: Path, analyzer) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "rain.txt").write_text("Rain in the valley\n\nRain fell on 12 days in May.\n", encoding="utf-8")
+    app = make_app(folder, tmp_path / "store", analyzer)
+    async with app.run_test(size=(140, 30)) as pilot:
+        reader = await open_reader(app, pilot, "rain.txt")
+        assert "outlet" in str(reader.query_one("#sentence-status").render())
 
 
 async def test_span_mode_adds_relabels_and_removes_spans(corpus_dir: Path, tmp_path: Path, analyzer) -> None:

@@ -46,6 +46,7 @@ READER_BINDINGS: list[Binding] = [
     Binding("e", "toggle_layer('entities')", "Entities", show=False, id="reader.toggle_entities"),
     Binding("f", "toggle_layer('figures')", "Figures", show=False, id="reader.toggle_figures"),
     Binding("d", "toggle_layer('dates')", "Dates", show=False, id="reader.toggle_dates"),
+    Binding("a", "toggle_layer('attribution')", "Sources and cues", show=False, id="reader.toggle_attribution"),
     Binding("v", "span_mode", "Spans", show=False, id="reader.span_mode"),
     Binding("h", "span_move(-1)", "Token left", group=_SPAN, id="reader.span_left"),
     Binding("l", "span_move(1)", "Token right", group=_SPAN, id="reader.span_right"),
@@ -85,6 +86,11 @@ _EDIT_ACTIONS = {
 }
 
 
+#: Reader keys a label key of the scheme takes over instead of clashing: they came after
+#: label schemes that may use the key ("a"), and the palette offers the same action.
+GIVES_WAY = frozenset({"reader.toggle_attribution"})
+
+
 def reader_bindings(scheme: Scheme, config: Config, also: Iterable[Binding] = ()) -> list[Binding]:
     """The reader's keys for this scheme and this user.
 
@@ -107,7 +113,11 @@ def reader_bindings(scheme: Scheme, config: Config, also: Iterable[Binding] = ()
             group=_TYPE if label.claim else None,
             id=f"label.{label.name}",
         )
-        for clash in taken.get(binding.key, ()):
+        clashes = [clash for clash in taken.get(binding.key, ()) if clash.id not in GIVES_WAY]
+        if len(clashes) != len(taken.get(binding.key, ())):
+            # A key added after schemes were written: the label keeps it, the layer is in the palette.
+            own = [mine for mine in own if not (mine.id in GIVES_WAY and mine.key == binding.key)]
+        for clash in clashes:
             where = f", line {label.key_line}" if label.key_line else ""
             config_file = config.path or "config.toml"
             raise SchemeError(

@@ -11,7 +11,8 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
-from corpus.model import Span
+from corpus.claimants import claimant_of, cue_text, sentence_attributions
+from corpus.model import Attribution, Span
 from corpus.readings import describe, read_span
 from corpus.terminal import visible
 from tui.shown import visible_content
@@ -110,6 +111,7 @@ class StatusLine:
             parts += [" ✎ ", Content(visible(record.note))]  # one line: a newline shows as ␊
         parts += suggestion
         if self.span_cursor is None:
+            parts += self._claimant_status(index)
             parts += self._figure_status(self._first_figure(index))
         if self.span_cursor is not None:
             parts = [(" SPAN ", "bold reverse"), f" s{index + 1} ", *self._span_status()]
@@ -154,6 +156,32 @@ class StatusLine:
             (f" · {self._span_source(span)}", "dim" if not self.view.palette.no_color else "italic"),
             *self._figure_status(span if span.kind == "figure" else None),
         ]
+
+    def _attribution_at(self, index: int) -> Attribution | None:
+        """The attribution of sentence ``index`` (worked out once per analysis)."""
+        analysis = self.analysis
+        if analysis is None or not 0 <= index < len(analysis.sentences):
+            return None
+        kept = getattr(self, "_who_claims", None)
+        if kept is None or kept[0] is not analysis:
+            kept = (analysis, sentence_attributions(analysis.attributions, analysis.sentences))
+            self._who_claims = kept
+        return kept[1][index]
+
+    def claimant_words(self, index: int) -> tuple[str, str]:
+        """``("Putin", "acknowledged")``: who claims sentence ``index`` and the cue; ``("outlet", "")``."""
+        attribution = self._attribution_at(index)
+        return claimant_of(self.article.text, attribution), cue_text(self.article.text, attribution)
+
+    def _claimant_status(self, index: int) -> list[Content | str | tuple[str, str]]:
+        """``  Putin · acknowledged`` (``outlet`` when nobody is said to make the statement),
+        only while the sources-and-cues layer is on."""
+        if not self.host.layers.get("attribution", True):
+            return []
+        name, cue = self.claimant_words(index)
+        if not cue:
+            return [("  outlet", "dim")]
+        return ["  ", Content.styled(visible(short(name, 30)), "bold"), " · ", Content.styled(visible(short(cue, 20)), "italic")]
 
     def _first_figure(self, index: int) -> Span | None:
         """The first figure span of sentence ``index``."""
