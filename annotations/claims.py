@@ -59,6 +59,19 @@ class ClaimRow(NamedTuple):
         return self.cue is not None
 
 
+def figure_words(figure: ClaimFigure) -> str:
+    """``£4.5m (4,500,000 GBP)``: a figure as written, with its reading when it has one."""
+    from corpus.readings import value_text
+
+    words = " ".join(figure.text.split())
+    reading = figure.reading
+    if reading is None or reading.value is None:
+        return words
+    sign = "" if reading.change in (None, "=") else f"{reading.change} "
+    read = f"{sign}{value_text(reading.value, reading.shape)} {reading.unit or ''}".strip()
+    return f"{words} ({read})"
+
+
 def claimant_matches(name: str, wanted: str) -> bool:
     """``--claimant`` matching: the words of ``wanted`` all in the claimant, any case
     ("ministry" finds "the Ministry of Defence"; "outlet" finds unattributed claims)."""

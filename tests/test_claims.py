@@ -170,3 +170,39 @@ def test_suggested_claims_leave_out_labelled_sentences(labelled) -> None:
     suggested = [c for c in both if c["suggested"]]
     assert {(c["article"], c["sentence"]) for c in both if not c["suggested"]} == labelled_places
     assert not {(c["article"], c["sentence"]) for c in suggested} & labelled_places
+
+
+@pytest.mark.anyio
+async def test_claims_view_lists_filters_and_opens(labelled, analyzer) -> None:
+    from textual.widgets import DataTable, Input
+
+    from apps import make_app
+    from tui.screens.claims import ClaimsScreen
+
+    folder, store_dir = labelled
+    app = make_app(folder, store_dir, analyzer)
+    async with app.run_test(size=(140, 30)) as pilot:
+        # The palette offers the view; its command pushes it.
+        offered = {command.title: command for command in app.commands.commands(app.screen)}
+        offered["Claims: every labelled claim and who claims it"].run()
+        screen = app.screen
+        assert isinstance(screen, ClaimsScreen)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = screen.query_one(DataTable)
+        assert table.row_count == 4
+        claimants = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert claimants[-1] == "outlet" and any("Lopez" in name for name in claimants)
+        status = str(screen.query_one("#claims-status").render())
+        assert status.startswith("4 claims by 4 claimants")
+        screen.query_one(Input).value = "harbour trust"
+        await pilot.pause()
+        assert table.row_count == 1 and "According" in str(table.get_row_at(0)[5])
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.reader
+        assert app.screen is reader
+        sentence = reader.view.sentences[reader.view.cursor]
+        assert reader.article.text[sentence.start : sentence.end].startswith("According to the Harbour Trust")
+    app.store.close()

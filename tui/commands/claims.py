@@ -83,19 +83,6 @@ def claims_json(rows: list) -> list[dict[str, object]]:
     ]
 
 
-def figure_words(figure) -> str:
-    """``£4.5m (4,500,000 GBP)``: a figure as written, with its reading when it has one."""
-    from corpus.readings import value_text
-
-    words = " ".join(figure.text.split())
-    reading = figure.reading
-    if reading is None or reading.value is None:
-        return words
-    sign = "" if reading.change in (None, "=") else f"{reading.change} "
-    read = f"{sign}{value_text(reading.value, reading.shape)} {reading.unit or ''}".strip()
-    return f"{words} ({read})"
-
-
 def run(args: argparse.Namespace) -> int:
     """List the claims; returns 0 (errors are ClaimscopeErrors shown by the CLI)."""
     from annotations.claims import claim_rows
@@ -175,6 +162,8 @@ def claims_listing(rows: list, title: Text) -> RenderableType:
     """The claims grouped under their claimant: for each claim, its type, cue and place on
     one line, its figures on the next, then the sentence folded on the whole width (so
     it reads as well at 80 columns as at 200)."""
+    from annotations.claims import figure_words
+
     parts: list[RenderableType] = [title, Text("")]
     counts: dict[str, int] = {}
     for row in rows:
