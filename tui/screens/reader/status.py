@@ -104,6 +104,8 @@ class StatusLine:
             suggestion = self._suggestion_status(index)
             if not suggestion:  # a suggestion is only offered for an unreviewed sentence: it says so
                 parts.append(("unreviewed", "dim"))
+        if self.span_cursor is None:
+            parts += self._claimant_status(index)  # before the marks and figures: seen at 80 columns
         # The reader's own marks come before what the machine offers: the line is short.
         if record is not None and record.checkworthy:
             parts.append((" ★ check-worthy", "bold"))
@@ -111,7 +113,6 @@ class StatusLine:
             parts += [" ✎ ", Content(visible(record.note))]  # one line: a newline shows as ␊
         parts += suggestion
         if self.span_cursor is None:
-            parts += self._claimant_status(index)
             parts += self._figure_status(self._first_figure(index))
         if self.span_cursor is not None:
             parts = [(" SPAN ", "bold reverse"), f" s{index + 1} ", *self._span_status()]
@@ -180,8 +181,8 @@ class StatusLine:
             return []
         name, cue = self.claimant_words(index)
         if not cue:
-            return [("  outlet", "dim")]
-        return ["  ", Content.styled(visible(short(name, 30)), "bold"), " · ", Content.styled(visible(short(cue, 20)), "italic")]
+            return [(" outlet", "dim")]
+        return [" ", Content.styled(visible(short(name, 30)), "bold"), " · ", Content.styled(visible(short(cue, 20)), "italic")]
 
     def _first_figure(self, index: int) -> Span | None:
         """The first figure span of sentence ``index``."""
