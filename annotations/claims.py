@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
 from corpus.claimants import OUTLET, claimant_of, sentence_attribution
-from corpus.model import Analysis, Article, Reading, kind_of
+from corpus.model import Analysis, Article, Attribution, Reading, kind_of
+
+from annotations.model import ClaimantMark
 
 if TYPE_CHECKING:
     from annotations.store import Store
@@ -56,7 +58,32 @@ class ClaimRow(NamedTuple):
     @property
     def attributed(self) -> bool:
         """Whether somebody other than the outlet is said to make the claim."""
-        return self.cue is not None
+        return self.cue is not None or self.source is not None
+
+
+def corrected_attribution(
+    text: str, start: int, end: int, found: Attribution | None, mark: ClaimantMark | None
+) -> Attribution | None:
+    """Who claims the sentence ``[start, end)`` once a reader's correction is applied.
+
+    ``found`` is the analysis's attribution of the sentence, ``mark`` the reader's
+    :class:`~annotations.model.ClaimantMark` (None: no correction, ``found`` stands).
+    "No source" gives None (the outlet's own); a marked source or cue replaces the
+    analysis's, the other part kept from it; a marked source is its own claimant.
+    """
+    if mark is None:
+        return found
+    if mark.no_source:
+        return None
+    source = (start + mark.source[0], start + mark.source[1]) if mark.source else (found.source if found else None)
+    cue = (start + mark.cue[0], start + mark.cue[1]) if mark.cue else (found.cue if found else None)
+    if mark.source:
+        claimant = " ".join(text[source[0] : source[1]].split()) if source else None
+    else:
+        claimant = found.claimant if found else None
+    if cue is None:  # a source marked where the analysis found no cue: the cue is unknown
+        cue = (source[1], source[1]) if source else (start, start)
+    return Attribution(source=source, cue=cue, content=((start, end),), claimant=claimant)
 
 
 def figure_words(figure: ClaimFigure) -> str:
@@ -118,7 +145,7 @@ def claim_rows(
         if row.label is None or (label is None and not scheme.is_claim(row.label)):
             continue
         article, analysis = analyses[row.article_id]
-        name, source, cue = _attributed(article.text, analysis, row.start, row.end)
+        name, source, cue = _attributed(article.text, analysis, row.start, row.end, ClaimantMark.parse(row.attribution))
         if claimant is not None and not claimant_matches(name, claimant):
             continue
         figures = tuple(
@@ -141,12 +168,16 @@ def claim_rows(
     return rows
 
 
-def _attributed(text: str, analysis: Analysis, start: int, end: int) -> tuple[str, Place | None, Place | None]:
-    """The claimant, source and cue of the sentence ``[start, end)``."""
-    attribution = sentence_attribution(analysis.attributions, start, end)
+def _attributed(
+    text: str, analysis: Analysis, start: int, end: int, mark: ClaimantMark | None = None
+) -> tuple[str, Place | None, Place | None]:
+    """The claimant, source and cue of the sentence ``[start, end)`` (a reader's ``mark`` applied)."""
+    found = sentence_attribution(analysis.attributions, start, end)
+    attribution = corrected_attribution(text, start, end, found, mark)
     source = cue = None
     if attribution is not None:
-        cue = (*attribution.cue, text[attribution.cue[0] : attribution.cue[1]])
+        if attribution.cue[0] < attribution.cue[1]:
+            cue = (*attribution.cue, text[attribution.cue[0] : attribution.cue[1]])
         if attribution.source is not None:
             source = (*attribution.source, text[attribution.source[0] : attribution.source[1]])
     return claimant_of(text, attribution), source, cue

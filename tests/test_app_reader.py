@@ -440,3 +440,42 @@ async def test_palette_opens_an_article_and_runs_reader_actions(corpus_dir: Path
         await pilot.pause()
         assert app.screen.doc.labels[0].label == "rule"
     app.store.close()
+
+
+async def test_who_claims_is_corrected_by_key_saved_and_undone(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    from annotations.model import ClaimantMark
+
+    store_dir = tmp_path / "store"
+    app = make_app(corpus_dir, store_dir, analyzer)
+    async with app.run_test(size=(140, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        view = reader.query_one(ArticleView)
+        text = reader.article.text
+        first = view.sentences[view.cursor]  # "The Port of Westhaven handled ... the ... Authority said on Monday."
+        status = lambda: str(reader.query_one("#sentence-status").render())  # noqa: E731
+        assert "Harbour Authority · said" in status()
+        # Span mode: the first token ("The"), extended over "Port of Westhaven", marked as the source.
+        await pilot.press("v", "L", "L", "L", "s")
+        record = reader.doc.labels[view.cursor]
+        mark = ClaimantMark.parse(record.attribution)
+        assert mark is not None and text[first.start + mark.source[0] : first.start + mark.source[1]] == "The Port of Westhaven"
+        assert "The Port of Westhaven · said ✎" in status()  # the analysis's cue kept
+        assert (first.start, first.start + len("The Port of Westhaven"), "source") in view._attribution_marks
+        # o: nobody is said to claim it; o again takes it back.
+        await pilot.press("o")
+        assert ClaimantMark.parse(reader.doc.labels[view.cursor].attribution).no_source
+        assert "outlet ✎" in status()
+        await pilot.press("o")
+        assert view.cursor not in reader.doc.labels or not reader.doc.labels[view.cursor].attribution
+        assert "Harbour Authority · said" in status()
+        # u undoes the last change (the take-back), so "no source" is there again.
+        await pilot.press("escape", "u")
+        assert ClaimantMark.parse(reader.doc.labels[view.cursor].attribution).no_source
+    app.store.close()
+    # The correction is on disk, for this annotator, with the sentence's label record.
+    corpus = load_corpus(corpus_dir)
+    article = corpus.get("harbour.txt")
+    with Store.open(corpus.root, annotator="tester", store_dir=store_dir, read_only=True) as store:
+        doc = store.article(article, analyzer.analyze(article).sentences)
+        assert [r.attribution for r in doc.labels.values()] == ["outlet"]
+        assert all(r.label is None for r in doc.labels.values())  # a claimant mark is not a label

@@ -206,3 +206,26 @@ async def test_claims_view_lists_filters_and_opens(labelled, analyzer) -> None:
         sentence = reader.view.sentences[reader.view.cursor]
         assert reader.article.text[sentence.start : sentence.end].startswith("According to the Harbour Trust")
     app.store.close()
+
+
+def test_a_readers_correction_decides_the_claimant(labelled, analyzer) -> None:
+    from annotations.model import ClaimantMark
+
+    folder, store_dir = labelled
+    corpus = load_corpus(folder)
+    article = corpus.articles[0]
+    analysis = analyzer.analyze(article)
+    ferry = next(i for i, s in enumerate(analysis.sentences) if ARTICLE[s.start : s.end].startswith("Ferry"))
+    port = next(i for i, s in enumerate(analysis.sentences) if ARTICLE[s.start : s.end].startswith("The port"))
+    with Store.open(corpus.root, annotator="ana", store_dir=store_dir) as store:
+        doc = store.article(article, analysis.sentences)
+        # "Ferry tickets" marked as the source of the ferry sentence; the port sentence has no source.
+        doc.set_claimant(ferry, ClaimantMark(source=(0, len("Ferry tickets"))))
+        doc.set_claimant(port, ClaimantMark(no_source=True))
+        with pytest.raises(Exception, match="not inside sentence"):
+            doc.set_claimant(ferry, ClaimantMark(cue=(0, 10_000)))
+    claims = {c["text"].split()[0]: c for c in _claims(folder, store_dir)}
+    assert claims["Ferry"]["claimant"] == "Ferry tickets" and claims["Ferry"]["attributed"] is True
+    assert claims["Ferry"]["source"]["text"] == "Ferry tickets" and claims["Ferry"]["cue"] is None
+    assert claims["The"]["claimant"] == OUTLET and claims["The"]["source"] is None
+    assert claims["Ferry"]["label"] == "quantity"  # the label stays what it was

@@ -186,9 +186,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             if attribution.source is not None:
                 marks.append((*attribution.source, "source"))
             marks.append((*attribution.cue, "cue"))
-        marks.sort()
-        self._attribution_marks = marks
-        self._attribution_starts = [mark[0] for mark in marks]
+        self.set_attribution_marks(marks)
         self._marks = {}
         self._tags, self._tag_of = {}, {}
         self._ghosts = {}
@@ -199,6 +197,15 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.set_reactive(ArticleView.cursor, 0)
         if self.is_mounted:
             self._relayout()
+            self.refresh()
+
+    def set_attribution_marks(self, marks: Sequence[tuple[int, int, str]]) -> None:
+        """The sources and cues to draw: ``(start, end, "source" | "cue")`` text offsets."""
+        marks = sorted(marks)
+        if marks != self._attribution_marks:
+            self._attribution_marks = marks
+            self._attribution_starts = [mark[0] for mark in marks]
+            self._strips.clear()
             self.refresh()
 
     def set_spans(self, spans: Sequence[Span]) -> None:

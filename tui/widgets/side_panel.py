@@ -127,8 +127,8 @@ class SidePanel(OptionList):
     ) -> None:
         """Show the other annotators' ``(name, label, note)`` of sentence ``sentence`` at
         the top (None: no such part, nobody else labelled this article), under who claims
-        the cursor sentence (``who``: its index, the claimant and the cue, "" for the
-        outlet's own); redrawn only when they differ from what is shown."""
+        the cursor sentence (``who``: its index, the claimant and the cue; an empty
+        claimant for the outlet's own); redrawn only when they differ from what is shown."""
         if (sentence, tuple(others)) != self._others or who != self._who:
             self._others = (sentence, tuple(others))
             self._who = who
@@ -141,8 +141,10 @@ class SidePanel(OptionList):
         if self._who is not None:
             index, name, cue = self._who
             options.append(Option(Content.styled(f"Who claims it (s{index + 1})", "bold"), disabled=True))
-            if cue:
-                line = Content.assemble("  ", _field(name).stylize("bold"), " · ", _field(cue).stylize("italic"))
+            if name:
+                line = Content.assemble("  ", _field(name).stylize("bold"))
+                if cue:
+                    line = Content.assemble(line, " · ", _field(cue).stylize("italic"))
             else:
                 line = Content.styled("  outlet (no one is said to make it)", "dim")
             options.append(Option(line, disabled=True))

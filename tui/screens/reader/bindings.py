@@ -58,6 +58,9 @@ READER_BINDINGS: list[Binding] = [
     Binding("enter", "accept_suggestion", "Accept suggestion", show=False, id="reader.accept_suggestion"),
     Binding("D", "span_remove", "Remove span", id="reader.span_remove"),
     Binding("S", "span_split", "Split sentence here", show=False, group=_SPAN, id="reader.split"),
+    Binding("s", "span_source", "Mark as source", group=_SPAN, id="reader.span_source"),
+    Binding("t", "span_cue", "Mark as cue", group=_SPAN, id="reader.span_cue"),
+    Binding("o", "span_no_source", "No source (outlet)", group=_SPAN, id="reader.span_no_source"),
     Binding("m", "merge_sentence", "Merge with next", show=False, id="reader.merge"),
     Binding("right_square_bracket", "next_to_review", "Next article to review", show=False, id="reader.next_article"),
     Binding("left_square_bracket", "step_article(-1)", "Previous article", show=False, id="reader.previous_article"),
@@ -68,7 +71,9 @@ READER_BINDINGS: list[Binding] = [
 
 
 #: Actions that only make sense in span mode.
-SPAN_ACTIONS = {"span_move", "span_extend", "span_label", "span_remove", "span_split"}
+SPAN_ACTIONS = {
+    "span_move", "span_extend", "span_label", "span_remove", "span_split", "span_source", "span_cue", "span_no_source",
+}
 
 
 #: Actions that change the store.
@@ -82,13 +87,18 @@ _EDIT_ACTIONS = {
     "span_label",
     "span_remove",
     "span_split",
+    "span_source",
+    "span_cue",
+    "span_no_source",
     "merge_sentence",
 }
 
 
 #: Reader keys a label key of the scheme takes over instead of clashing: they came after
-#: label schemes that may use the key ("a"), and the palette offers the same action.
-GIVES_WAY = frozenset({"reader.toggle_attribution"})
+#: label schemes that may use the key ("a", and span mode's "s", "t", "o"). The palette
+#: still offers the layer switch, and a remap in config.toml's [keys] gives any of them
+#: another key.
+GIVES_WAY = frozenset({"reader.toggle_attribution", "reader.span_source", "reader.span_cue", "reader.span_no_source"})
 
 
 def reader_bindings(scheme: Scheme, config: Config, also: Iterable[Binding] = ()) -> list[Binding]:

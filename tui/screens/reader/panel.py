@@ -76,7 +76,10 @@ class PanelAndLegend:
         """The side panel's "Other annotators" part, for the cursor sentence."""
         if self.panel is not None and self.panel.display and self.analysis is not None:
             cursor = self.view.cursor
-            who = (cursor, *self.claimant_words(cursor)) if self.analysis.sentences else None
+            who = None
+            if self.analysis.sentences:
+                name, cue, attributed = self.claimant_words(cursor)
+                who = (cursor, name if attributed else "", cue)
             self.panel.show_others(cursor if self.others else None, self._others_here(), who)
 
     def _update_legend(self) -> None:

@@ -11,7 +11,9 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
-from corpus.claimants import claimant_of, cue_text, sentence_attributions
+from annotations.claims import corrected_attribution
+from annotations.model import ClaimantMark
+from corpus.claimants import claimant_of, cue_text, sentence_attribution, sentence_attributions
 from corpus.model import Attribution, Span
 from corpus.readings import describe, read_span
 from corpus.terminal import visible
@@ -115,7 +117,7 @@ class StatusLine:
         if self.span_cursor is None:
             parts += self._figure_status(self._first_figure(index))
         if self.span_cursor is not None:
-            parts = [(" SPAN ", "bold reverse"), f" s{index + 1} ", *self._span_status()]
+            parts = [(" SPAN ", "bold reverse"), f" s{index + 1} ", *self._span_status(), " │", *self._claimant_status(index)]
         if self.search_query is not None:
             found = f"{(self.hit_index or 0) + 1}/{len(self.hits)}" if self.hits else "no hits"
             parts += [(" search ", "reverse"), Content(f" {self.search_query!s} "), f"{found} (n/N, esc)"]
@@ -158,8 +160,8 @@ class StatusLine:
             *self._figure_status(span if span.kind == "figure" else None),
         ]
 
-    def _attribution_at(self, index: int) -> Attribution | None:
-        """The attribution of sentence ``index`` (worked out once per analysis)."""
+    def _found_attribution(self, index: int) -> Attribution | None:
+        """The analysis's attribution of sentence ``index`` (worked out once per analysis)."""
         analysis = self.analysis
         if analysis is None or not 0 <= index < len(analysis.sentences):
             return None
@@ -169,20 +171,74 @@ class StatusLine:
             self._who_claims = kept
         return kept[1][index]
 
-    def claimant_words(self, index: int) -> tuple[str, str]:
-        """``("Putin", "acknowledged")``: who claims sentence ``index`` and the cue; ``("outlet", "")``."""
+    def _claimant_mark(self, index: int) -> ClaimantMark | None:
+        """This annotator's correction of who claims sentence ``index``, if any."""
+        record = self.doc.labels.get(index) if self.doc is not None else None
+        return ClaimantMark.parse(record.attribution) if record is not None else None
+
+    def _attribution_at(self, index: int) -> Attribution | None:
+        """Who claims sentence ``index``: the analysis's attribution, corrected by this annotator."""
+        if self.analysis is None or not 0 <= index < len(self.view.sentences):
+            return None
+        sentence = self.view.sentences[index]
+        found = self._found_attribution(index) if self.view.sentences is self.analysis.sentences else None
+        if found is None and self.view.sentences is not self.analysis.sentences:
+            # merged or split sentences: look the attribution up by the sentence's own range
+            found = sentence_attribution(self.analysis.attributions, sentence.start, sentence.end)
+        return corrected_attribution(self.article.text, sentence.start, sentence.end, found, self._claimant_mark(index))
+
+    def claimant_words(self, index: int) -> tuple[str, str, bool]:
+        """``("Putin", "acknowledged", True)``: who claims sentence ``index``, the cue and
+        whether anyone is said to (``("outlet", "", False)`` for the outlet's own)."""
         attribution = self._attribution_at(index)
-        return claimant_of(self.article.text, attribution), cue_text(self.article.text, attribution)
+        text = self.article.text
+        return claimant_of(text, attribution), cue_text(text, attribution), attribution is not None
+
+    def _attribution_marks(self) -> list[tuple[int, int, str]]:
+        """The sources and cues the view draws: the analysis's, and this annotator's
+        corrections in place of the analysis's in the sentences they correct."""
+        analysis = self.analysis
+        if analysis is None:
+            return []
+        corrected = {}
+        if self.doc is not None:
+            for index, record in self.doc.labels.items():
+                if record.attribution and 0 <= index < len(self.view.sentences):
+                    corrected[index] = self.view.sentences[index]
+        marks: list[tuple[int, int, str]] = []
+        ranges = sorted((s.start, s.end) for s in corrected.values())
+        starts = [r[0] for r in ranges]
+
+        def in_corrected(start: int) -> bool:
+            at = bisect_left(starts, start + 1) - 1
+            return at >= 0 and ranges[at][0] <= start < ranges[at][1]
+
+        for attribution in analysis.attributions:
+            for part, kind in ((attribution.source, "source"), (attribution.cue, "cue")):
+                if part is not None and not in_corrected(part[0]):
+                    marks.append((*part, kind))
+        for index in corrected:
+            attribution = self._attribution_at(index)
+            if attribution is None:
+                continue
+            for part, kind in ((attribution.source, "source"), (attribution.cue, "cue")):
+                if part is not None and part[0] < part[1]:
+                    marks.append((*part, kind))
+        return sorted(marks)
 
     def _claimant_status(self, index: int) -> list[Content | str | tuple[str, str]]:
         """``  Putin · acknowledged`` (``outlet`` when nobody is said to make the statement),
-        only while the sources-and-cues layer is on."""
+        only while the sources-and-cues layer is on; ``✎`` after a corrected one."""
         if not self.host.layers.get("attribution", True):
             return []
-        name, cue = self.claimant_words(index)
-        if not cue:
-            return [(" outlet", "dim")]
-        return [" ", Content.styled(visible(short(name, 30)), "bold"), " · ", Content.styled(visible(short(cue, 20)), "italic")]
+        name, cue, attributed = self.claimant_words(index)
+        corrected = [(" ✎", "dim")] if self._claimant_mark(index) is not None else []
+        if not attributed:
+            return [(" outlet", "dim"), *corrected]
+        parts: list[Content | str | tuple[str, str]] = [" ", Content.styled(visible(short(name, 30)), "bold")]
+        if cue:
+            parts += [" · ", Content.styled(visible(short(cue, 20)), "italic")]
+        return parts + corrected
 
     def _first_figure(self, index: int) -> Span | None:
         """The first figure span of sentence ``index``."""
