@@ -138,17 +138,6 @@ class SidePanel(OptionList):
         highlighted = self.highlighted
         sentence, others = self._others
         options: list[Option | None] = []
-        if self._who is not None:
-            index, name, cue = self._who
-            options.append(Option(Content.styled(f"Who claims it (s{index + 1})", "bold"), disabled=True))
-            if name:
-                line = Content.assemble("  ", _field(name).stylize("bold"))
-                if cue:
-                    line = Content.assemble(line, " · ", _field(cue).stylize("italic"))
-            else:
-                line = Content.styled("  outlet (no one is said to make it)", "dim")
-            options.append(Option(line, disabled=True))
-            options.append(None)
         if sentence is not None:
             options.append(Option(Content.styled(f"Other annotators (s{sentence + 1})", "bold"), disabled=True))
         for name, label, note in others:
@@ -159,6 +148,17 @@ class SidePanel(OptionList):
         if sentence is not None and not others:
             options.append(Option(Content.styled("  none for this sentence", "dim"), disabled=True))
         if options:
+            options.append(None)
+        if self._who is not None:
+            index, name, cue = self._who
+            options.append(Option(Content.styled(f"Who claims it (s{index + 1})", "bold"), disabled=True))
+            if name:
+                line = Content.assemble("  ", _field(name).stylize("bold"))
+                if cue:
+                    line = Content.assemble(line, " · ", _field(cue).stylize("italic"))
+            else:
+                line = Content.styled("  outlet (no one is said to make it)", "dim")
+            options.append(Option(line, disabled=True))
             options.append(None)
         if highlighted is not None and highlighted >= self._head:
             highlighted += len(options) - self._head
