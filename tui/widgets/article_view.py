@@ -186,7 +186,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             if attribution.source is not None:
                 marks.append((*attribution.source, "source"))
             marks.append((*attribution.cue, "cue"))
-        self.set_attribution_marks(marks)
+        self.set_attribution_marks(sorted(marks))
         self._marks = {}
         self._tags, self._tag_of = {}, {}
         self._ghosts = {}
@@ -200,11 +200,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh()
 
     def set_attribution_marks(self, marks: Sequence[tuple[int, int, str]]) -> None:
-        """The sources and cues to draw: ``(start, end, "source" | "cue")`` text offsets."""
-        marks = sorted(marks)
-        if marks != self._attribution_marks:
-            self._attribution_marks = marks
-            self._attribution_starts = [mark[0] for mark in marks]
+        """The sources and cues to draw: ``(start, end, "source" | "cue")`` text offsets,
+        sorted. The same list again (the reader keeps one per analysis) costs nothing."""
+        if marks is self._attribution_marks:
+            return
+        changed = marks != self._attribution_marks
+        self._attribution_marks = marks if isinstance(marks, list) else list(marks)
+        if changed:
+            self._attribution_starts = [mark[0] for mark in self._attribution_marks]
             self._strips.clear()
             self.refresh()
 

@@ -205,6 +205,14 @@ class StatusLine:
             for index, record in self.doc.labels.items():
                 if record.attribution and 0 <= index < len(self.view.sentences):
                     corrected[index] = self.view.sentences[index]
+        if not corrected:  # the common case: the analysis's marks, made once per analysis
+            kept = getattr(self, "_found_marks", None)
+            if kept is None or kept[0] is not analysis:
+                found = [(*a.source, "source") for a in analysis.attributions if a.source is not None]
+                found += [(*a.cue, "cue") for a in analysis.attributions]
+                kept = (analysis, sorted(found))
+                self._found_marks = kept
+            return kept[1]
         marks: list[tuple[int, int, str]] = []
         ranges = sorted((s.start, s.end) for s in corrected.values())
         starts = [r[0] for r in ranges]
