@@ -149,8 +149,12 @@ class ClaimsScreen(Screen[None]):
         claimants = len({row.claimant for row in self.shown})
         missed = f" · {self.missed} articles not analysed (no model)" if self.missed else ""
         matching = f"{len(self.shown)} of {len(self.rows)}" if words else f"{len(self.rows)}"
+        plural = "" if len(self.rows) == 1 and not words else "s"
         self.query_one("#claims-status", Static).update(
-            Text(f"{matching} claims by {claimants} claimants · enter opens the sentence{missed}")
+            Text(
+                f"{matching} claim{plural} by {claimants} claimant{'' if claimants == 1 else 's'}"
+                f" · enter opens the sentence{missed}"
+            )
         )
 
     @on(Input.Changed, "#claims-filter")
