@@ -229,3 +229,37 @@ def test_a_readers_correction_decides_the_claimant(labelled, analyzer) -> None:
     assert claims["Ferry"]["source"]["text"] == "Ferry tickets" and claims["Ferry"]["cue"] is None
     assert claims["The"]["claimant"] == OUTLET and claims["The"]["source"] is None
     assert claims["Ferry"]["label"] == "quantity"  # the label stays what it was
+
+
+def test_agree_reports_agreement_on_the_claimant(labelled, analyzer, capsys) -> None:
+    from annotations.model import ClaimantMark
+    from tui.cli import main
+
+    folder, store_dir = labelled
+    corpus = load_corpus(folder)
+    article = corpus.articles[0]
+    analysis = analyzer.analyze(article)
+    sentences = {ARTICLE[s.start : s.end].split()[0]: i for i, s in enumerate(analysis.sentences)}
+    with Store.open(corpus.root, annotator="ana", store_dir=store_dir) as store:
+        doc = store.article(article, analysis.sentences)
+        doc.set_claimant(sentences["The"], ClaimantMark(source=(0, len("The port authority"))))
+    with Store.open(corpus.root, annotator="bo", store_dir=store_dir) as store:
+        doc = store.article(article, analysis.sentences)
+        for word, label in (("The", "prediction"), ("Ferry", "quantity"), ("\u201cWe", "other"), ("According", "quantity")):
+            doc.set_label(sentences[word], label)
+        doc.set_claimant(sentences["The"], ClaimantMark(source=(4, len("The port authority"))))  # "port authority"
+        doc.set_claimant(sentences["According"], ClaimantMark(no_source=True))  # bo: the outlet's own
+    capsys.readouterr()
+    assert main(["agree", str(folder), "--store", str(store_dir), "--json"]) == 0
+    out = capsys.readouterr().out
+    report = json.loads(out[out.index("{"):])
+    claimant = report["claimant"]
+    assert claimant["categories"] == ["attributed", "outlet"] and claimant["sentences"] == 4
+    # They agree on 3 of the 4 sentences: bo says nobody makes the "According to" claim.
+    assert claimant["pairs"][0]["percent"]["value"] == pytest.approx(0.75)
+    # Both marked a source on the port sentence, not the same characters.
+    assert claimant["source_match"] == {"pairs": 1, "exact": 0, "percent": 0.0}
+    assert main(["agree", str(folder), "--store", str(store_dir)]) == 0
+    table = capsys.readouterr().out
+    assert "who claims it: attributed or the outlet's own, on 4 sentences" in table
+    assert "0 of 1 (0%)" in table

@@ -61,7 +61,11 @@ def _push_team_screen(app: Host, which: str) -> None:
     if which == "agreement":
         from tui.screens.agreement import AgreementScreen
 
-        app.push_screen(AgreementScreen(app.store))
+        def cached(article_id: str) -> object:
+            article = app.corpus.get(article_id)
+            return app.analyzer.cached(article) if article is not None else None
+
+        app.push_screen(AgreementScreen(app.store, cached))
     else:
         from tui.screens.adjudicate import AdjudicateScreen
 
