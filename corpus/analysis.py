@@ -136,6 +136,7 @@ class _Pending:
     spans: list[RawSpan] = field(default_factory=list)
     finite: list[int] = field(default_factory=list)  # offsets of finite verbs (non-sentences)
     attributions: list[RawAttribution] = field(default_factory=list)
+    subjects: list[tuple[int, int]] = field(default_factory=list)  # proper-noun subjects (pronouns' people)
 
 
 
@@ -287,7 +288,7 @@ class Analyzer:
                 got.sentences += sentences
                 got.spans += spans
                 got.finite += finite_verbs(doc, offset, piece_start, piece_end)
-                got.attributions += doc_attributions(doc, offset, piece_start, piece_end)
+                got.attributions += doc_attributions(doc, offset, piece_start, piece_end, got.subjects)
                 got.tokens += tokens
                 got.done += 1
                 del doc, sentences, spans  # nothing of the piece outlives it but its offsets
@@ -298,7 +299,7 @@ class Analyzer:
                 del pending[number]
                 analysis = self._finish(
                     got.article, got.paragraphs, got.sentences, got.spans, got.tokens, sorted(got.finite),
-                    got.attributions,
+                    got.attributions, got.subjects,
                 )
                 stats.tokens += got.tokens
                 ready.append((got.article, analysis, False))
@@ -315,6 +316,7 @@ class Analyzer:
         tokens: int,
         finite: Sequence[int] = (),
         attributions: Sequence[RawAttribution] = (),
+        subjects: Sequence[tuple[int, int]] = (),
     ) -> Analysis:
         text = article.text
         body_start = article.body_start
@@ -337,7 +339,7 @@ class Analyzer:
             spans=spans,
             model=self.model_name,
             model_version=self.model_version,
-            attributions=resolve_attributions(text, attributions, spans, paragraphs),
+            attributions=resolve_attributions(text, attributions, spans, paragraphs, subjects),
         )
         self.cache.save(article, analysis, tokens)
         return analysis

@@ -64,12 +64,22 @@ SPEECH_VERBS = (
     "warn whisper yell declare indicate recommend demand insinuate opine theorize theorise "
     "acknowledge assess concur caution clarify contend"
 ).split()
+#: Verbs that judge, back or attack (a stance taken in words): a subject is enough.
+EVALUATION_VERBS = (
+    "endorse attack denounce condemn hail congratulate praise criticize criticise blast slam "
+    "applaud chastise rebuke mock ridicule scold accuse blame dismiss reject defend thank lash "
+    "champion disavow repudiate oppose"
+).split()
+#: Verbs of talking about, putting forward, turning down: a subject is enough.
+DISCOURSE_VERBS = (
+    "discuss talk express voice invoke compare outline present offer plead "
+    "continue wonder remember decline refuse seek vow pledge cite question"
+).split()
 #: Verbs of belief and stance: a report only with a clause or a quote beside them.
 STANCE_VERBS = (
     "believe think feel fear hope expect worry doubt suspect assume understand know wish "
-    "find show reckon imagine guess figure anticipate conclude realize realise accuse "
-    "criticize criticise blame praise call dismiss reject defend question cite slam blast "
-    "want prefer"
+    "find show reckon imagine guess figure anticipate conclude realize realise call want "
+    "prefer seem appear"
 ).split()
 _IRREGULAR = {
     "say": {"say", "says", "said", "saying"},
@@ -88,7 +98,9 @@ _IRREGULAR = {
     "prefer": {"prefer", "prefers", "preferred", "preferring"},
     "signal": {"signal", "signals", "signaled", "signalled", "signaling", "signalling"},
     "concur": {"concur", "concurs", "concurred", "concurring"},
-    "commit": {"commit"},
+    "seek": {"seek", "seeks", "sought", "seeking"},
+    "speak": {"speak", "speaks", "spoke", "speaking", "spoken"},
+    "lash": {"lashed", "lashes", "lashing"},
 }
 
 
@@ -100,7 +112,7 @@ def _all_forms(bases: Iterable[str]) -> frozenset[str]:
 
 
 #: Word forms of the reporting verbs (the pipeline has no lemmatizer: forms, not lemmas).
-REPORTING_VERBS: frozenset[str] = _all_forms(["say", "tell", "write", *SPEECH_VERBS])
+REPORTING_VERBS: frozenset[str] = _all_forms(["say", "tell", "write", *SPEECH_VERBS, *EVALUATION_VERBS, *DISCOURSE_VERBS])
 #: Word forms of verbs that report only with a clause or quote beside them.
 STANCE_FORMS: frozenset[str] = _all_forms(STANCE_VERBS) - REPORTING_VERBS
 #: Nouns that carry a statement of their owner: "X's statement", "a statement from X".
@@ -120,6 +132,7 @@ _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "it", "we", "them"})
 _QUOTES = "\"“”«»„"
+_COPULA = frozenset({"is", "was", "are", "were", "be", "been", "being", "'s", "’s", "am"})
 
 
 class RawAttribution(NamedTuple):
@@ -165,20 +178,24 @@ def _phrase(token: Token) -> tuple[int, int]:
     # cut at the first comma/relative clause after the head, keep what is before it
     for k in range(token.i + 1, right + 1):
         t = doc[k]
-        if t.text in {",", "(", "—", "–"} or (t.dep_ in {"relcl", "acl"} and t.head.i == token.i):
+        if t.text in {",", "(", "—", "–"}:
             right = k - 1
+            break
+        if t.dep_ in {"relcl", "acl"} and t.head.i == token.i:
+            right = max(token.i, t.left_edge.i - 1)
             break
     span = _edges(doc[left : right + 1], quotes=True) or (token.idx, token.idx + len(token))
     return span
 
 
 def _name(token: Token) -> tuple[int, int]:
-    """The naming part of a subject: the head noun with its compounds and flat names."""
+    """The naming part of a subject: the head noun and the words before it in its phrase
+    (compounds, names, adjectives), without determiners or possessive pronouns."""
     doc = token.doc
     left = token.i
-    while left > 0 and doc[left - 1].head.i == token.i and doc[left - 1].dep_ in {"compound", "amod", "poss", "det", "nmod"}:
+    while left > token.left_edge.i and (doc[left - 1].dep_ not in {"punct", "cc", "prep"} or doc[left - 1].text == "-"):
         left -= 1
-    while left < token.i and doc[left].dep_ in {"det", "poss"}:
+    while left < token.i and (doc[left].dep_ == "det" or doc[left].tag_ in {"PRP$", "POS"}):
         left += 1
     return doc[left].idx, token.idx + len(token)
 
@@ -206,6 +223,8 @@ def _subject(verb: Token) -> Token | None:
         verb = verb.head
         if verb.dep_ == "prep" or verb.tag_ == "IN":
             verb = verb.head
+        if verb.lower_ in _COPULA:
+            return None  # "it is not possible to say": the subject of "is" says nothing
         seen += 1
     return None
 
@@ -229,23 +248,56 @@ def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
     return out
 
 
+#: Verbs that report nothing when negated ("did not respond to a request for comment").
+_NEGATED_SILENT = frozenset({"respond", "responded", "comment", "commented", "reply", "replied", "return", "returned"})
+_CONTINUE = frozenset({"continue", "continues", "continued", "continuing"})
+
+
+def _idle(token: Token, lower: str) -> bool:
+    """A cue word used for something else: "continued to campaign" (no speech), a
+    declined comment, "pledged delegates" (a word naming a thing)."""
+    if lower in _CONTINUE and any(c.dep_ in {"xcomp", "dobj"} for c in token.children):
+        return True
+    if lower in _NEGATED_SILENT and any(c.dep_ == "neg" for c in token.children):
+        return True
+    if token.dep_ in {"amod", "compound"}:
+        return True
+    # a participle modifying the noun after it
+    return token.head.i == token.i + 1 and token.head.tag_.startswith("NN") and token.dep_ != "relcl"
+
+
 def _quoted(sent_tokens: Sequence[Token]) -> bool:
     return any(t.text in _QUOTES or t.tag_ in {"``", "''"} for t in sent_tokens)
 
 
-def doc_attributions(doc: Doc, offset: int, start: int, end: int) -> list[RawAttribution]:
+def doc_attributions(
+    doc: Doc, offset: int, start: int, end: int, subjects: list[tuple[int, int]] | None = None
+) -> list[RawAttribution]:
     """Attributions of ``doc`` (whose text starts at article offset ``offset``) whose cue
-    starts in ``[start, end)``, in article offsets."""
+    starts in ``[start, end)``, in article offsets.
+
+    ``subjects``, when given, gets the (start, end) of every proper-noun subject no
+    entity claims ("Elena saw…"): people the model did not name, for pronouns to find.
+    """
     found: list[RawAttribution] = []
     taken: set[int] = set()  # token indices already a cue
     reporting, stance, nouns = REPORTING_VERBS, STANCE_FORMS, REPORTING_NOUNS
     for token in doc:
         lower = token.lower_
+        if subjects is not None and token.dep_ == "nsubj" and token.tag_ == "NNP" and not token.ent_type_:
+            at = token.idx + offset
+            if start <= at < end:
+                first = token
+                while first.i > 0 and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].tag_ == "NNP":
+                    first = doc[first.i - 1]
+                subjects.append((first.idx + offset, at + len(token)))
         if lower in reporting or lower in stance:
             tag = token.tag_
             if not tag.startswith("VB") and not (lower in reporting and tag in {"NNS", "NN"} and token.dep_ == "ROOT"):
                 continue
-            if token.dep_ in {"amod", "acl", "compound"} and not any(c.dep_ in _SUBJECTS for c in token.children):
+            if token.dep_ == "acl" and not any(c.dep_ in _SUBJECTS for c in token.children):
+                continue
+            if _idle(token, lower):
                 continue
             subject = _subject(token)
             if subject is None and lower in reporting:
@@ -347,7 +399,8 @@ _HEADLINE = re.compile(
 _NOT_SOURCE = frozenset(
     "photo photos image video watch update updated breaking exclusive opinion analysis note editor "
     "credit caption read live related source sources q a listen graphic chart map poll transcript "
-    "warning correction more see also".split()
+    "warning correction more see also wow boom whoa oops ouch yikes lol omg "
+    "editor’s editor's".split()
 )
 #: Role nouns that may stand for a source in a headline ("Minister: …").
 _ROLES = frozenset(
@@ -370,18 +423,83 @@ def _inside(spans: Sequence[Span], starts: list[int], start: int, end: int) -> S
     return None
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _bare(name: str) -> str:
+    """A name without a possessive ending ("Putin’s" -> "Putin")."""
+    return _POSSESSIVE.sub("", name).strip()
+
+
 def _full_name(text: str, persons: Sequence[Span], found: Span) -> str:
     """A one-word PERSON ("Sanders") as the fuller name seen earlier ("Bernie Sanders")."""
-    word = text[found.start : found.end]
+    word = _bare(text[found.start : found.end])
     if " " in word:
         return word
     for span in persons:
         if span.start >= found.start:
             break
-        name = text[span.start : span.end]
+        name = _bare(text[span.start : span.end])
         if name.endswith(" " + word):
             return name
     return word
+
+
+#: How far back (characters) a pronoun looks for a person named, and for a named source:
+#: news names a speaker again within a paragraph or two.
+MENTION_REACH = 800
+SOURCE_REACH = 1500
+
+
+def _one_script(name: str) -> bool:
+    """Whether each word of a name is written in one script (a Latin word with a Cyrillic
+    letter in it is no name the model read right)."""
+    import unicodedata
+
+    for word in name.split():
+        scripts = {unicodedata.name(ch, "?").split(" ")[0] for ch in word if ch.isalpha()}
+        if len(scripts) > 1:
+            return False
+    return True
+
+
+_HONORIFIC = re.compile(r"\b(Mr|Ms|Mrs|Miss|Sen|Rep|Gov|Dr|President|Senator)\.?[ \t]+$")
+_HE, _SHE = frozenset({"Mr"}), frozenset({"Ms", "Mrs", "Miss"})
+
+
+def _gender(text: str, at: int) -> str | None:
+    """"he"/"she" when an honorific just before ``at`` tells it, else None."""
+    match = _HONORIFIC.search(text, max(0, at - 12), at)
+    if match is None:
+        return None
+    title = match.group(1)
+    return "he" if title in _HE else "she" if title in _SHE else None
+
+
+def _person_for(
+    text: str,
+    pronoun: str,
+    anchor: int,
+    persons: Sequence[Span],
+    person_starts: list[int],
+    named_sources: Sequence[tuple[int, str]],
+) -> str | None:
+    """The person a he/she source stands for: the nearest named source before it (within
+    a few paragraphs), else the nearest person named before it, skipping any whose
+    honorific says the other gender."""
+    want = "he" if pronoun in {"he", "him"} else "she"
+    k = bisect_right(person_starts, anchor - 1) - 1
+    mention = None
+    while k >= 0 and mention is None and anchor - persons[k].start <= MENTION_REACH:
+        if _gender(text, persons[k].start) in {None, want} and _one_script(text[persons[k].start : persons[k].end]):
+            mention = persons[k]
+        k -= 1
+    for where, name in reversed(named_sources):
+        if anchor - where > SOURCE_REACH:
+            break
+        if _gender(text, where) in {None, want} and (mention is None or where >= mention.start or name.endswith(text[mention.start : mention.end])):
+            return name
+    return None if mention is None else _full_name(text, persons, mention)
 
 
 def headline_attributions(text: str, paragraphs: Sequence[Segment], spans: Sequence[Span]) -> list[RawAttribution]:
@@ -405,6 +523,21 @@ def headline_attributions(text: str, paragraphs: Sequence[Segment], spans: Seque
         content = (colon + 1 + (len(text[colon + 1 : paragraph.end]) - len(text[colon + 1 : paragraph.end].lstrip())), paragraph.end)
         found.append(RawAttribution((s, e), (colon, colon + 1), (content,), (s, e), None))
     return found
+
+
+_DATELINE = re.compile(r"[A-Z][A-Z .,'’-]*[ \t]*(?:\([^)]*\))?[ \t]*[—–-]")
+
+
+def _sourced_here(text: str, paragraphs: Sequence[Segment], starts: list[int], raw: RawAttribution) -> bool:
+    """Whether the source is in the cue's paragraph (a heading glued on by the parser is
+    no source) and is not a dateline ("MOSCOW — …")."""
+    if raw.source is None:
+        return True
+    k = bisect_right(starts, raw.cue[0]) - 1
+    if k < 0 or raw.source[0] < paragraphs[k].start:
+        return False
+    s, e = raw.source
+    return not (text[s:e].isupper() and _DATELINE.match(text, s))
 
 
 def _clip(paragraphs: Sequence[Segment], starts: list[int], raw: RawAttribution) -> RawAttribution:
@@ -481,13 +614,20 @@ def _nested(found: Sequence[RawAttribution]) -> set[int]:
 
 
 def resolve_attributions(
-    text: str, raw: Sequence[RawAttribution], spans: Sequence[Span], paragraphs: Sequence[Segment]
+    text: str,
+    raw: Sequence[RawAttribution],
+    spans: Sequence[Span],
+    paragraphs: Sequence[Segment],
+    subjects: Sequence[tuple[int, int]] = (),
 ) -> tuple[Attribution, ...]:
     """The article's attributions: headline colons added, pronouns resolved, claimants named.
 
-    ``spans`` are the article's spans sorted by start (entities among them).
+    ``spans`` are the article's spans sorted by start (entities among them); ``subjects``
+    proper-noun subjects no entity claims (see ``doc_attributions``), taken as people.
     """
     persons = _entities(spans, _PERSON)
+    if subjects:
+        persons = sorted([*persons, *(Span(s, e, "PERSON", "entity") for s, e in subjects)], key=lambda x: x.start)
     groups = _entities(spans, _GROUP)
     named = _entities(spans, _NAMED)
     named_starts = [s.start for s in named]
@@ -498,9 +638,14 @@ def resolve_attributions(
     quotes = quote_regions(text, paragraphs)
     quote_starts = [s for s, _ in quotes]
     # a cue inside a quote is the quoted speaker's words, not the article's attribution
-    all_raw = [_clip(paragraphs, para_starts, a) for a in all_raw if not _within(quotes, quote_starts, a.cue[0])]
+    all_raw = [
+        _clip(paragraphs, para_starts, a)
+        for a in all_raw
+        if not _within(quotes, quote_starts, a.cue[0]) and _sourced_here(text, paragraphs, para_starts, a)
+    ]
     nested = _nested(all_raw)
     out = []
+    named_sources: list[tuple[int, str]] = []  # (where, claimant) of sources that name a person
     last_cue = None
     for n, found in enumerate(all_raw):
         if n in nested:
@@ -513,23 +658,25 @@ def resolve_attributions(
         if found.pronoun is not None:
             anchor = found.source[0] if found.source else found.cue[0]
             if found.pronoun in _PERSON_PRONOUNS:
-                k = bisect_right(person_starts, anchor - 1) - 1
-                if k >= 0:
-                    claimant = _full_name(text, persons, persons[k])
+                claimant = _person_for(text, found.pronoun, anchor, persons, person_starts, named_sources)
             elif found.pronoun in _GROUP_PRONOUNS:
                 k = bisect_right(group_starts, anchor - 1) - 1
                 if k >= 0 and anchor - groups[k].start < 600:
-                    claimant = text[groups[k].start : groups[k].end]
+                    claimant = _bare(text[groups[k].start : groups[k].end])
         elif found.name is not None:
             s, e = found.name
             entity = _inside(named, named_starts, s, e)
-            if entity is not None and entity.end < e:
+            if entity is not None and entity.end < e and entity.label not in {"PERSON", "ORG"}:
                 entity = None  # "the Vermont senator": a place names no one; the noun is the source
             if entity is not None:
-                claimant = _full_name(text, persons, entity) if entity.label == "PERSON" else text[entity.start : entity.end]
+                claimant = _full_name(text, persons, entity)
             else:
                 claimant = " ".join(text[s:e].split())
                 if claimant[:1].isupper() and " " not in claimant:
                     claimant = _full_name(text, persons, Span(s, e, "PERSON", "entity"))
+        if claimant is not None and found.pronoun is None and found.name is not None:
+            entity = _inside(persons, person_starts, *found.name)
+            if entity is not None:
+                named_sources.append((found.name[0], claimant))
         out.append(Attribution(found.source, found.cue, found.content, claimant))
     return tuple(out)
