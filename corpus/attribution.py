@@ -210,6 +210,20 @@ def _inverted(verb: Token) -> Token | None:
     return None
 
 
+def _across_break(subject: Token, verb: Token) -> Token | None:
+    """A subject above a line break from its verb is a heading the parser glued on: the
+    phrase it hangs on the verb's line ("Update\n\nThe port authority said") is the
+    subject, or there is none."""
+    doc = subject.doc
+    breaks = [t.i for t in doc[subject.i : verb.i] if t.is_space and "\n" in t.text]
+    if not breaks:
+        return subject
+    for token in doc[breaks[-1] + 1 : verb.i]:
+        if token.dep_ in {"appos", "conj", "nsubj"} and token.head.i < breaks[-1] and token.tag_.startswith("NN"):
+            return token
+    return None
+
+
 def _subject(verb: Token) -> Token | None:
     """The subject of ``verb``, or of the verb it hangs from when it has none of its own."""
     seen = 0
@@ -302,6 +316,8 @@ def doc_attributions(
             subject = _subject(token)
             if subject is None and lower in reporting:
                 subject = _inverted(token)
+            if subject is not None and subject.i < token.i:
+                subject = _across_break(subject, token)
             if subject is None:
                 continue
             if lower in stance or subject.dep_ == "nsubjpass" and token.dep_ != "pcomp":
@@ -534,20 +550,25 @@ def _sourced_here(text: str, paragraphs: Sequence[Segment], starts: list[int], r
     if raw.source is None:
         return True
     k = bisect_right(starts, raw.cue[0]) - 1
-    if k < 0 or raw.source[0] < paragraphs[k].start:
+    head = raw.name or raw.source
+    if k < 0 or head[0] < paragraphs[k].start:
         return False
     s, e = raw.source
     return not (text[s:e].isupper() and _DATELINE.match(text, s))
 
 
 def _clip(paragraphs: Sequence[Segment], starts: list[int], raw: RawAttribution) -> RawAttribution:
-    """Content kept inside the cue's paragraph (the parser's sentence may run past it)."""
+    """Source and content kept inside the cue's paragraph (the parser's sentence may run
+    past it: a heading above read as part of the subject)."""
     k = bisect_right(starts, raw.cue[0]) - 1
-    if k < 0 or not raw.content:
+    if k < 0:
         return raw
     lo, hi = paragraphs[k].start, paragraphs[k].end
     content = tuple((max(s, lo), min(e, hi)) for s, e in raw.content if s < hi and e > lo)
-    return raw._replace(content=content)
+    source = raw.source
+    if source is not None and source[0] < lo:
+        source = (lo, max(lo, source[1]))
+    return raw._replace(source=source, content=content)
 
 
 def _extend_quotes(text: str, paragraphs: Sequence[Segment], raw: RawAttribution) -> RawAttribution:
