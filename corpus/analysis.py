@@ -13,7 +13,9 @@ article, and each piece's offsets are shifted back by where its text starts.
 Entities come from the model; figures from the model merged with the rule layer
 in ``corpus.figures``, each figure (and each duration date, ``48 hours``) with its
 reading from ``corpus.readings`` (the counted noun taken from the parse while the doc
-is at hand). Every offset is absolute into ``Article.text``.
+is at hand); attributions (who claims what) from ``corpus.attribution``, read off each
+doc while it is at hand and resolved once per article (pronouns, headline colons).
+Every offset is absolute into ``Article.text``.
 
 Header lines above the body (``Sep 29, 2022 - World``, the headline, a caption) get
 the layers too: each is parsed on its own and becomes a paragraph with spans but no
