@@ -121,6 +121,23 @@ REPORTING_NOUNS: frozenset[str] = frozenset(
     "testimony announcement interview tweet tweets post speech letter memo report estimate "
     "estimates forecast warning argument view views belief position account".split()
 )
+#: Nouns of stance whose owner holds it: "criticism from X", "his call for", "X's pledge".
+STANCE_NOUNS: frozenset[str] = frozenset(
+    "criticism criticisms complaint complaints concern concerns assertion insistence suggestion "
+    "promise promises pledge pledges vow demand demands proposal endorsement opposition attacks "
+    "praise call calls critique denial denials admission warnings accusation accusations".split()
+)
+#: Subjects that are documents or findings: what they show, find or list is reported.
+DOCUMENT_NOUNS: frozenset[str] = frozenset(
+    "poll polls survey surveys study studies report reports data video videos analysis figures "
+    "records document documents filing filings research review audit census email emails memo "
+    "letter ad ads statement".split()
+)
+_DOCUMENT_VERBS: frozenset[str] = frozenset(
+    "show shows showed shown showing find finds found finding suggest suggests suggested "
+    "indicate indicates indicated reveal reveals revealed list lists listed put puts estimate "
+    "estimates estimated".split()
+)
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 #: How a verb without a subject hangs from one that has it ("…, adding", "and said",
 #: "declined to say", "quoted as saying").
@@ -132,6 +149,7 @@ _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _GROUP_PRONOUNS = frozenset({"they", "it", "we", "them"})
 _QUOTES = "\"“”«»„"
+_DUMMY = frozenset({"it", "there", "this", "that"})
 _COPULA = frozenset({"is", "was", "are", "were", "be", "been", "being", "'s", "’s", "am"})
 
 
@@ -160,7 +178,7 @@ def _edges(tokens: Sequence[Token], quotes: bool = False) -> tuple[int, int] | N
     """Character (start, end) of a token run, without punctuation at either end
     (``quotes``: quotation marks count as punctuation too)."""
     i, j = 0, len(tokens)
-    trim = lambda t: t.text in _TRIM or (quotes and t.tag_ in {"``", "''"})  # noqa: E731
+    trim = lambda t: t.is_space or t.text in _TRIM or (quotes and t.tag_ in {"``", "''"})  # noqa: E731
     while i < j and trim(tokens[i]):
         i += 1
     while j > i and trim(tokens[j - 1]):
@@ -195,7 +213,7 @@ def _name(token: Token) -> tuple[int, int]:
     left = token.i
     while left > token.left_edge.i and (doc[left - 1].dep_ not in {"punct", "cc", "prep"} or doc[left - 1].text == "-"):
         left -= 1
-    while left < token.i and (doc[left].dep_ == "det" or doc[left].tag_ in {"PRP$", "POS"}):
+    while left < token.i and (doc[left].dep_ == "det" or doc[left].tag_ in {"PRP$", "POS"} or doc[left].is_space):
         left += 1
     return doc[left].idx, token.idx + len(token)
 
@@ -237,7 +255,7 @@ def _subject(verb: Token) -> Token | None:
         verb = verb.head
         if verb.dep_ == "prep" or verb.tag_ == "IN":
             verb = verb.head
-        if verb.lower_ in _COPULA:
+        if verb.lower_ in _COPULA and any(c.dep_ in {"nsubj", "expl"} and c.lower_ in _DUMMY for c in verb.children):
             return None  # "it is not possible to say": the subject of "is" says nothing
         seen += 1
     return None
@@ -251,9 +269,16 @@ def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
             span = _edges(verb.doc[child.left_edge.i : child.right_edge.i + 1])
             if span:
                 out.append(span)
-    if not out and verb.dep_ in {"parataxis", "ccomp"} and verb.head.i != verb.i:
+    doc = verb.doc
+    before = verb.left_edge.i - 1
+    if (
+        not out
+        and verb.dep_ in {"parataxis", "ccomp"}
+        and verb.head.i < verb.i
+        and before >= 0
+        and (doc[before].text == "," or doc[before].tag_ == "''")
+    ):
         head = verb.head  # "…, the minister said" parsed as hanging from the clause
-        doc = verb.doc
         tokens = [t for t in doc[head.left_edge.i : head.right_edge.i + 1] if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
         if tokens and tokens[0].i < verb.left_edge.i:
             span = _edges([t for t in tokens if t.i < verb.left_edge.i])
@@ -305,7 +330,7 @@ def doc_attributions(
                 while first.i > 0 and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].tag_ == "NNP":
                     first = doc[first.i - 1]
                 subjects.append((first.idx + offset, at + len(token)))
-        if lower in reporting or lower in stance:
+        if lower in reporting or lower in stance or lower in _DOCUMENT_VERBS:
             tag = token.tag_
             if not tag.startswith("VB") and not (lower in reporting and tag in {"NNS", "NN"} and token.dep_ == "ROOT"):
                 continue
@@ -320,7 +345,9 @@ def doc_attributions(
                 subject = _across_break(subject, token)
             if subject is None:
                 continue
-            if lower in stance or subject.dep_ == "nsubjpass" and token.dep_ != "pcomp":
+            if lower not in reporting and lower not in stance and subject.lower_ not in DOCUMENT_NOUNS:
+                continue  # "show", "list": reported only when a poll, study or document does it
+            if lower in stance and subject.lower_ not in DOCUMENT_NOUNS or subject.dep_ == "nsubjpass" and token.dep_ != "pcomp":
                 # a stance verb, or a passive ("was asked"): only with a clause to report
                 if not any(c.dep_ in _CLAUSE_DEPS for c in token.children) and not (
                     token.dep_ in {"parataxis", "ccomp"} and token.head.i > token.i
@@ -346,7 +373,7 @@ def doc_attributions(
             right = _edges(doc[source.right_edge.i + 1 : sent.end])
             content = [c for c in (left, right) if c]
             found.append(_make(doc, source, cue, content, offset, phrase=_edges(doc[source.left_edge.i : source.right_edge.i + 1], quotes=True)))
-        elif lower in nouns and token.tag_.startswith("NN"):
+        elif (lower in nouns or lower in STANCE_NOUNS) and token.tag_.startswith("NN"):
             owner = None
             for child in token.children:
                 if child.dep_ == "poss":
@@ -360,8 +387,9 @@ def doc_attributions(
             if owner is None or owner.tag_ in {"PRP$"} and owner.lower_ in {"its", "their", "our", "my", "your"}:
                 continue
             # the noun must carry what is said: a clause, a quote, or be what a verb reports in
+            # (a stance noun carries its stance itself: "criticism from X")
             clause = [c for c in token.children if c.dep_ in {"acl", "ccomp", "appos"}]
-            if not clause and not _quoted(token.sent) and not (token.head.lower_ in {"in", "to"}):
+            if lower not in STANCE_NOUNS and not clause and not _quoted(token.sent) and not (token.head.lower_ in {"in", "to"}):
                 continue
             content = [s for c in clause if (s := _edges(doc[c.left_edge.i : c.right_edge.i + 1]))]
             found.append(_make(doc, owner, (token.idx, token.idx + len(token)), content, offset))
@@ -594,7 +622,6 @@ def _extend_quotes(text: str, paragraphs: Sequence[Segment], raw: RawAttribution
 
 #: Quotation marks that open and close a quote ('' and `` as some outlets write them).
 _QUOTE_MARKS = re.compile(r"''|``|[\"“”«»„]")
-_OPENERS = frozenset({"“", "«", "„", "``"})
 _CLOSERS = frozenset({"”", "»"})
 
 
@@ -607,7 +634,7 @@ def quote_regions(text: str, paragraphs: Sequence[Segment]) -> list[tuple[int, i
             mark = match.group()
             if opened < 0 and mark not in _CLOSERS:
                 opened = match.start()
-            elif opened >= 0 and mark not in _OPENERS:
+            elif opened >= 0:  # any mark closes ('“…?“ he asked' is written so too)
                 regions.append((opened, match.end()))
                 opened = -1
         if opened >= 0:
