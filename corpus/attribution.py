@@ -213,7 +213,7 @@ def _name(token: Token) -> tuple[int, int]:
     left = token.i
     while left > token.left_edge.i and (doc[left - 1].dep_ not in {"punct", "cc", "prep"} or doc[left - 1].text == "-"):
         left -= 1
-    while left < token.i and (doc[left].dep_ == "det" or doc[left].tag_ in {"PRP$", "POS"} or doc[left].is_space):
+    while left < token.i and (doc[left].dep_ == "det" or doc[left].tag_ == "POS" or doc[left].is_space):
         left += 1
     return doc[left].idx, token.idx + len(token)
 
@@ -251,6 +251,8 @@ def _subject(verb: Token) -> Token | None:
                 return child
         if verb.dep_ not in _INHERIT or verb.head.i == verb.i:
             return None
+        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and (verb.i == 0 or verb.doc[verb.i - 1].text != ","):
+            return None  # "protesters … demanding": only ", saying" speaks for the subject
         # "as saying": the preposition's verb; "and said": the first verb
         verb = verb.head
         if verb.dep_ == "prep" or verb.tag_ == "IN":
@@ -315,20 +317,25 @@ def doc_attributions(
     """Attributions of ``doc`` (whose text starts at article offset ``offset``) whose cue
     starts in ``[start, end)``, in article offsets.
 
-    ``subjects``, when given, gets the (start, end) of every proper-noun subject no
-    entity claims ("Elena saw…"): people the model did not name, for pronouns to find.
+    ``subjects``, when given, gets the (start, end) of every proper-noun subject that is
+    a person or no entity ("Elena saw…"): the people a pronoun after them most likely
+    means, the model's misses among them.
     """
     found: list[RawAttribution] = []
     taken: set[int] = set()  # token indices already a cue
     reporting, stance, nouns = REPORTING_VERBS, STANCE_FORMS, REPORTING_NOUNS
     for token in doc:
         lower = token.lower_
-        if subjects is not None and token.dep_ == "nsubj" and token.tag_ == "NNP" and not token.ent_type_:
+        if subjects is not None and token.dep_ == "nsubj" and token.tag_ == "NNP" and token.ent_type_ in {"", "PERSON"}:
             at = token.idx + offset
             if start <= at < end:
                 first = token
-                while first.i > 0 and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].tag_ == "NNP":
-                    first = doc[first.i - 1]
+                if token.ent_type_:  # the person's name as the model has it ("Mayor" left out)
+                    while first.ent_iob_ == "I":
+                        first = doc[first.i - 1]
+                else:
+                    while first.i > 0 and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].tag_ == "NNP":
+                        first = doc[first.i - 1]
                 subjects.append((first.idx + offset, at + len(token)))
         if lower in reporting or lower in stance or lower in _DOCUMENT_VERBS:
             tag = token.tag_
@@ -475,6 +482,23 @@ def _bare(name: str) -> str:
     return _POSSESSIVE.sub("", name).strip()
 
 
+def _naming(named: Sequence[Span], starts: list[int], start: int, end: int) -> Span | None:
+    """The entity that names a source phrase: the one its head word ends ("Russian
+    President Vladimir Putin"), else a person or organisation inside it ("Carnegie's
+    Alexander Gabuev" is Gabuev; "the Vermont senator" has none: a place names no one)."""
+    inside = []
+    k = bisect_right(starts, start - 1)
+    while k < len(named) and named[k].start < end:
+        if named[k].end <= end:
+            inside.append(named[k])
+        k += 1
+    for span in inside:
+        if span.end == end:
+            return span
+    people = [span for span in inside if span.label in {"PERSON", "ORG"}]
+    return people[-1] if people else None
+
+
 def _full_name(text: str, persons: Sequence[Span], found: Span) -> str:
     """A one-word PERSON ("Sanders") as the fuller name seen earlier ("Bernie Sanders")."""
     word = _bare(text[found.start : found.end])
@@ -527,10 +551,12 @@ def _person_for(
     persons: Sequence[Span],
     person_starts: list[int],
     named_sources: Sequence[tuple[int, str]],
+    salient: Sequence[int] = (),
 ) -> str | None:
-    """The person a he/she source stands for: the nearest named source before it (within
-    a few paragraphs), else the nearest person named before it, skipping any whose
-    honorific says the other gender."""
+    """The person a he/she source stands for: the nearest person before it that a reader
+    has in mind, a named source or a person as the subject of a sentence (within
+    ``SOURCE_REACH``), else the nearest person named before it (within
+    ``MENTION_REACH``); any whose honorific says the other gender is skipped."""
     want = "he" if pronoun in {"he", "him"} else "she"
     k = bisect_right(person_starts, anchor - 1) - 1
     mention = None
@@ -538,10 +564,16 @@ def _person_for(
         if _gender(text, persons[k].start) in {None, want} and _one_script(text[persons[k].start : persons[k].end]):
             mention = persons[k]
         k -= 1
-    for where, name in reversed(named_sources):
+    candidates = [(where, name) for where, name in named_sources if where < anchor]
+    by_start = {p.start: p for p in persons}
+    for where in salient[: bisect_right(salient, anchor - 1)]:
+        person = by_start.get(where)
+        if person is not None and _one_script(text[person.start : person.end]):
+            candidates.append((where, _full_name(text, persons, person)))
+    for where, name in sorted(candidates, reverse=True):
         if anchor - where > SOURCE_REACH:
             break
-        if _gender(text, where) in {None, want} and (mention is None or where >= mention.start or name.endswith(text[mention.start : mention.end])):
+        if _gender(text, where) in {None, want}:
             return name
     return None if mention is None else _full_name(text, persons, mention)
 
@@ -585,14 +617,19 @@ def _sourced_here(text: str, paragraphs: Sequence[Segment], starts: list[int], r
     return not (text[s:e].isupper() and _DATELINE.match(text, s))
 
 
-def _clip(paragraphs: Sequence[Segment], starts: list[int], raw: RawAttribution) -> RawAttribution:
+_WORD = re.compile(r"\w")
+
+
+def _clip(text: str, paragraphs: Sequence[Segment], starts: list[int], raw: RawAttribution) -> RawAttribution:
     """Source and content kept inside the cue's paragraph (the parser's sentence may run
     past it: a heading above read as part of the subject)."""
     k = bisect_right(starts, raw.cue[0]) - 1
     if k < 0:
         return raw
     lo, hi = paragraphs[k].start, paragraphs[k].end
-    content = tuple((max(s, lo), min(e, hi)) for s, e in raw.content if s < hi and e > lo)
+    content = tuple(
+        (max(s, lo), min(e, hi)) for s, e in raw.content if s < hi and e > lo and _WORD.search(text, max(s, lo), min(e, hi))
+    )
     source = raw.source
     if source is not None and source[0] < lo:
         source = (lo, max(lo, source[1]))
@@ -674,8 +711,11 @@ def resolve_attributions(
     proper-noun subjects no entity claims (see ``doc_attributions``), taken as people.
     """
     persons = _entities(spans, _PERSON)
-    if subjects:
-        persons = sorted([*persons, *(Span(s, e, "PERSON", "entity") for s, e in subjects)], key=lambda x: x.start)
+    known = {p.start for p in persons}
+    extra = [Span(s, e, "PERSON", "entity") for s, e in subjects if s not in known]
+    if extra:
+        persons = sorted([*persons, *extra], key=lambda x: x.start)
+    salient = sorted({s for s, _ in subjects})  # people as subjects: whom a "he" follows
     groups = _entities(spans, _GROUP)
     named = _entities(spans, _NAMED)
     named_starts = [s.start for s in named]
@@ -687,7 +727,7 @@ def resolve_attributions(
     quote_starts = [s for s, _ in quotes]
     # a cue inside a quote is the quoted speaker's words, not the article's attribution
     all_raw = [
-        _clip(paragraphs, para_starts, a)
+        _clip(text, paragraphs, para_starts, a)
         for a in all_raw
         if not _within(quotes, quote_starts, a.cue[0]) and _sourced_here(text, paragraphs, para_starts, a)
     ]
@@ -706,16 +746,16 @@ def resolve_attributions(
         if found.pronoun is not None:
             anchor = found.source[0] if found.source else found.cue[0]
             if found.pronoun in _PERSON_PRONOUNS:
-                claimant = _person_for(text, found.pronoun, anchor, persons, person_starts, named_sources)
+                claimant = _person_for(text, found.pronoun, anchor, persons, person_starts, named_sources, salient)
             elif found.pronoun in _GROUP_PRONOUNS:
                 k = bisect_right(group_starts, anchor - 1) - 1
                 if k >= 0 and anchor - groups[k].start < 600:
                     claimant = _bare(text[groups[k].start : groups[k].end])
         elif found.name is not None:
             s, e = found.name
-            entity = _inside(named, named_starts, s, e)
-            if entity is not None and entity.end < e and entity.label not in {"PERSON", "ORG"}:
-                entity = None  # "the Vermont senator": a place names no one; the noun is the source
+            entity = _naming(named, named_starts, s, e) or (
+                _naming(named, named_starts, *found.source) if found.source else None
+            )
             if entity is not None:
                 claimant = _full_name(text, persons, entity)
             else:
