@@ -499,18 +499,23 @@ def _naming(named: Sequence[Span], starts: list[int], start: int, end: int) -> S
     return people[-1] if people else None
 
 
-def _full_name(text: str, persons: Sequence[Span], found: Span) -> str:
+def full_names(text: str, persons: Sequence[Span]) -> dict[str, tuple[int, str]]:
+    """Last word -> (where, name) of the first person named in full with it."""
+    names: dict[str, tuple[int, str]] = {}
+    for span in persons:
+        name = _bare(text[span.start : span.end])
+        if " " in name:
+            names.setdefault(name.rsplit(" ", 1)[1], (span.start, name))
+    return names
+
+
+def _full_name(text: str, names: dict[str, tuple[int, str]], found: Span) -> str:
     """A one-word PERSON ("Sanders") as the fuller name seen earlier ("Bernie Sanders")."""
     word = _bare(text[found.start : found.end])
     if " " in word:
         return word
-    for span in persons:
-        if span.start >= found.start:
-            break
-        name = _bare(text[span.start : span.end])
-        if name.endswith(" " + word):
-            return name
-    return word
+    earlier = names.get(word)
+    return earlier[1] if earlier is not None and earlier[0] < found.start else word
 
 
 #: How far back (characters) a pronoun looks for a person named, and for a named source:
@@ -522,6 +527,8 @@ SOURCE_REACH = 1500
 def _one_script(name: str) -> bool:
     """Whether each word of a name is written in one script (a Latin word with a Cyrillic
     letter in it is no name the model read right)."""
+    if name.isascii():
+        return True
     import unicodedata
 
     for word in name.split():
@@ -551,7 +558,9 @@ def _person_for(
     persons: Sequence[Span],
     person_starts: list[int],
     named_sources: Sequence[tuple[int, str]],
-    salient: Sequence[int] = (),
+    salient: Sequence[int],
+    names: dict[str, tuple[int, str]],
+    by_start: dict[int, Span],
 ) -> str | None:
     """The person a he/she source stands for: the nearest person before it that a reader
     has in mind, a named source or a person as the subject of a sentence (within
@@ -564,18 +573,25 @@ def _person_for(
         if _gender(text, persons[k].start) in {None, want} and _one_script(text[persons[k].start : persons[k].end]):
             mention = persons[k]
         k -= 1
-    candidates = [(where, name) for where, name in named_sources if where < anchor]
-    by_start = {p.start: p for p in persons}
-    for where in salient[: bisect_right(salient, anchor - 1)]:
+    reach = anchor - SOURCE_REACH
+    # named sources come in text order: only the last few can be in reach
+    candidates: list[tuple[int, str | None]] = []
+    for where, name in reversed(named_sources):
+        if where < reach:
+            break
+        if where < anchor:
+            candidates.append((where, name))
+    for where in salient[bisect_right(salient, reach - 1) : bisect_right(salient, anchor - 1)]:
+        candidates.append((where, None))  # a person as subject, named when chosen
+    for where, name in sorted(candidates, key=lambda c: c[0], reverse=True):
+        if _gender(text, where) not in {None, want}:
+            continue
+        if name is not None:
+            return name
         person = by_start.get(where)
         if person is not None and _one_script(text[person.start : person.end]):
-            candidates.append((where, _full_name(text, persons, person)))
-    for where, name in sorted(candidates, reverse=True):
-        if anchor - where > SOURCE_REACH:
-            break
-        if _gender(text, where) in {None, want}:
-            return name
-    return None if mention is None else _full_name(text, persons, mention)
+            return _full_name(text, names, person)
+    return None if mention is None else _full_name(text, names, mention)
 
 
 def headline_attributions(text: str, paragraphs: Sequence[Segment], spans: Sequence[Span]) -> list[RawAttribution]:
@@ -636,25 +652,16 @@ def _clip(text: str, paragraphs: Sequence[Segment], starts: list[int], raw: RawA
     return raw._replace(source=source, content=content)
 
 
-def _extend_quotes(text: str, paragraphs: Sequence[Segment], raw: RawAttribution) -> RawAttribution:
-    """Content reaching back to a quote opened sentences before, in the same paragraph."""
+def _extend_quotes(quotes: Sequence[tuple[int, int]], quote_starts: list[int], raw: RawAttribution) -> RawAttribution:
+    """Content reaching back to where its quote opened, sentences before in the paragraph
+    ('“The dam is safe. The inspectors saw no cracks,” the engineer said')."""
     if not raw.content:
         return raw
     first = min(c[0] for c in raw.content)
-    starts = [p.start for p in paragraphs]
-    k = bisect_right(starts, first) - 1
-    if k < 0:
+    k = bisect_right(quote_starts, first) - 1
+    if k < 0 or not first < quotes[k][1] or quotes[k][0] >= first:
         return raw
-    para_start = paragraphs[k].start
-    before = text[para_start:first]
-    opens = sum(before.count(q) for q in "“«„")
-    closes = sum(before.count(q) for q in "”»")
-    plain = before.count('"')
-    if opens > closes or plain % 2:
-        at = max(before.rfind(q) for q in "“«„\"")
-        if at >= 0:
-            return raw._replace(content=((para_start + at, first), *raw.content))
-    return raw
+    return raw._replace(content=((quotes[k][0], first), *raw.content))
 
 
 #: Quotation marks that open and close a quote ('' and `` as some outlets write them).
@@ -684,17 +691,25 @@ def _within(regions: Sequence[tuple[int, int]], starts: list[int], at: int) -> b
     return k >= 0 and at < regions[k][1]
 
 
-def _nested(found: Sequence[RawAttribution]) -> set[int]:
+def _nested(found: Sequence[RawAttribution], starts: list[int]) -> set[int]:
     """Attributions whose cue is inside the content of another: a report inside a report
-    ("X said that Y believes…") belongs to the outer claimant."""
-    inner = set()
+    ("X said that Y believes…") belongs to the outer claimant. Content stays in its
+    cue's paragraph, so only attributions of one paragraph (``starts``: paragraph
+    starts) are compared."""
+    by_paragraph: dict[int, list[int]] = {}
     for i, a in enumerate(found):
-        for j, b in enumerate(found):
-            if i != j and j not in inner and any(s <= a.cue[0] < e for s, e in b.content) and not any(
-                s <= b.cue[0] < e for s, e in a.content
-            ):
-                inner.add(i)
-                break
+        by_paragraph.setdefault(bisect_right(starts, a.cue[0]), []).append(i)
+    inner = set()
+    for members in by_paragraph.values():
+        for i in members:
+            a = found[i]
+            for j in members:
+                b = found[j]
+                if i != j and j not in inner and any(s <= a.cue[0] < e for s, e in b.content) and not any(
+                    s <= b.cue[0] < e for s, e in a.content
+                ):
+                    inner.add(i)
+                    break
     return inner
 
 
@@ -716,6 +731,8 @@ def resolve_attributions(
     if extra:
         persons = sorted([*persons, *extra], key=lambda x: x.start)
     salient = sorted({s for s, _ in subjects})  # people as subjects: whom a "he" follows
+    names = full_names(text, persons)
+    by_start = {p.start: p for p in persons}
     groups = _entities(spans, _GROUP)
     named = _entities(spans, _NAMED)
     named_starts = [s.start for s in named]
@@ -731,7 +748,7 @@ def resolve_attributions(
         for a in all_raw
         if not _within(quotes, quote_starts, a.cue[0]) and _sourced_here(text, paragraphs, para_starts, a)
     ]
-    nested = _nested(all_raw)
+    nested = _nested(all_raw, para_starts)
     out = []
     named_sources: list[tuple[int, str]] = []  # (where, claimant) of sources that name a person
     last_cue = None
@@ -741,12 +758,14 @@ def resolve_attributions(
         if found.cue == last_cue:
             continue  # the same cue found twice (two pieces' overlap)
         last_cue = found.cue
-        found = _extend_quotes(text, paragraphs, found)
+        found = _extend_quotes(quotes, quote_starts, found)
         claimant: str | None = None
         if found.pronoun is not None:
             anchor = found.source[0] if found.source else found.cue[0]
             if found.pronoun in _PERSON_PRONOUNS:
-                claimant = _person_for(text, found.pronoun, anchor, persons, person_starts, named_sources, salient)
+                claimant = _person_for(
+                    text, found.pronoun, anchor, persons, person_starts, named_sources, salient, names, by_start
+                )
             elif found.pronoun in _GROUP_PRONOUNS:
                 k = bisect_right(group_starts, anchor - 1) - 1
                 if k >= 0 and anchor - groups[k].start < 600:
@@ -757,11 +776,11 @@ def resolve_attributions(
                 _naming(named, named_starts, *found.source) if found.source else None
             )
             if entity is not None:
-                claimant = _full_name(text, persons, entity)
+                claimant = _full_name(text, names, entity)
             else:
                 claimant = " ".join(text[s:e].split())
                 if claimant[:1].isupper() and " " not in claimant:
-                    claimant = _full_name(text, persons, Span(s, e, "PERSON", "entity"))
+                    claimant = _full_name(text, names, Span(s, e, "PERSON", "entity"))
         if claimant is not None and found.pronoun is None and found.name is not None:
             entity = _inside(persons, person_starts, *found.name)
             if entity is not None:
