@@ -13,7 +13,9 @@ article, and each piece's offsets are shifted back by where its text starts.
 Entities come from the model; figures from the model merged with the rule layer
 in ``corpus.figures``, each figure (and each duration date, ``48 hours``) with its
 reading from ``corpus.readings`` (the counted noun taken from the parse while the doc
-is at hand). Every offset is absolute into ``Article.text``.
+is at hand); attributions (who claims what) from ``corpus.attribution``, read off each
+doc while it is at hand and resolved once per article (pronouns, headline colons).
+Every offset is absolute into ``Article.text``.
 
 Header lines above the body (``Sep 29, 2022 - World``, the headline, a caption) get
 the layers too: each is parsed on its own and becomes a paragraph with spans but no
@@ -136,6 +138,7 @@ class _Pending:
     spans: list[RawSpan] = field(default_factory=list)
     finite: list[int] = field(default_factory=list)  # offsets of finite verbs (non-sentences)
     attributions: list[RawAttribution] = field(default_factory=list)
+    subjects: list[tuple[int, int]] = field(default_factory=list)  # proper-noun subjects (pronouns' people)
 
 
 
@@ -287,7 +290,7 @@ class Analyzer:
                 got.sentences += sentences
                 got.spans += spans
                 got.finite += finite_verbs(doc, offset, piece_start, piece_end)
-                got.attributions += doc_attributions(doc, offset, piece_start, piece_end)
+                got.attributions += doc_attributions(doc, offset, piece_start, piece_end, got.subjects)
                 got.tokens += tokens
                 got.done += 1
                 del doc, sentences, spans  # nothing of the piece outlives it but its offsets
@@ -298,7 +301,7 @@ class Analyzer:
                 del pending[number]
                 analysis = self._finish(
                     got.article, got.paragraphs, got.sentences, got.spans, got.tokens, sorted(got.finite),
-                    got.attributions,
+                    got.attributions, got.subjects,
                 )
                 stats.tokens += got.tokens
                 ready.append((got.article, analysis, False))
@@ -315,6 +318,7 @@ class Analyzer:
         tokens: int,
         finite: Sequence[int] = (),
         attributions: Sequence[RawAttribution] = (),
+        subjects: Sequence[tuple[int, int]] = (),
     ) -> Analysis:
         text = article.text
         body_start = article.body_start
@@ -337,7 +341,7 @@ class Analyzer:
             spans=spans,
             model=self.model_name,
             model_version=self.model_version,
-            attributions=resolve_attributions(text, attributions, spans, paragraphs),
+            attributions=resolve_attributions(text, attributions, spans, paragraphs, subjects),
         )
         self.cache.save(article, analysis, tokens)
         return analysis
