@@ -183,7 +183,7 @@ async def test_who_claims_layer_status_line_and_panel(corpus_dir: Path, tmp_path
         # The first body sentence ends "..., the Westhaven Harbour Authority said on Monday."
         first = view.sentences[view.cursor]
         status = str(reader.query_one("#sentence-status").render())
-        assert "Harbour Authority · said" in status
+        assert "Westhaven Harbour" in status and "· said" in status
         sources = [(a, b) for a, b, kind in view._attribution_marks if kind == "source"]
         cues = [text[a:b] for a, b, kind in view._attribution_marks if kind == "cue"]
         assert any("Harbour Authority" in text[a:b] for a, b in sources) and "said" in cues
@@ -453,7 +453,7 @@ async def test_who_claims_is_corrected_by_key_saved_and_undone(corpus_dir: Path,
         text = reader.article.text
         first = view.sentences[view.cursor]  # "The Port of Westhaven handled ... the ... Authority said on Monday."
         status = lambda: str(reader.query_one("#sentence-status").render())  # noqa: E731
-        assert "Harbour Authority · said" in status()
+        assert "Westhaven Harbour" in status() and "· said" in status()
         # Span mode: the first token ("The"), extended over "Port of Westhaven", marked as the source.
         await pilot.press("v", "L", "L", "L", "s")
         record = reader.doc.labels[view.cursor]
@@ -467,7 +467,7 @@ async def test_who_claims_is_corrected_by_key_saved_and_undone(corpus_dir: Path,
         assert "outlet ✎" in status()
         await pilot.press("o")
         assert view.cursor not in reader.doc.labels or not reader.doc.labels[view.cursor].attribution
-        assert "Harbour Authority · said" in status()
+        assert "Westhaven Harbour" in status() and "✎" not in status()
         # u undoes the last change (the take-back), so "no source" is there again.
         await pilot.press("escape", "u")
         assert ClaimantMark.parse(reader.doc.labels[view.cursor].attribution).no_source

@@ -154,11 +154,13 @@ def test_who_claims_at_80x24_in_a_real_terminal(tmp_path: Path, analyzer) -> Non
         subprocess.run([*TMUX, "resize-window", "-t", session, "-x", "80", "-y", "24"], capture_output=True)
         _wait_for(session, lambda s: "Harbour fees" in s and "annotator" in s)
         keys("Enter")
-        screen = _wait_for(session, lambda s: "reviewed" in s and "port authority · said" in s)
+        screen = _wait_for(session, lambda s: "reviewed · s1" in s)
         assert "source" in screen and "cue" in screen  # the layer's legend
         keys("1")  # a claim: quantity (the cursor moves on to the next sentence)
         _wait_for(session, lambda s: "saved" in s)
-        keys("k", "v", "s")  # back to it; span mode; its first token ("Harbour") as the source
+        keys("k")  # back to it: the status line names its claimant right after the label
+        _wait_for(session, lambda s: "quantity  port authority" in s)
+        keys("v", "s")  # span mode; its first token ("Harbour") as the source
         _wait_for(session, lambda s: "source “Harbour” saved" in s)
         keys("Escape")  # out of span mode: the status line names the corrected claimant
         _wait_for(session, lambda s: "quantity  Harbour · said" in s)
@@ -170,7 +172,7 @@ def test_who_claims_at_80x24_in_a_real_terminal(tmp_path: Path, analyzer) -> Non
         screen = _wait_for(session, lambda s: "1 claim by 1 claimant" in s)
         assert "Harbour" in screen and "quantity" in screen and "12%" in screen
         keys("Escape")
-        _wait_for(session, lambda s: "reviewed" in s)
+        _wait_for(session, lambda s: "reviewed · s" in s)
         keys("q")
         _wait_for(session, lambda s: "Filter" in s)
         keys("q")

@@ -106,14 +106,17 @@ class StatusLine:
             suggestion = self._suggestion_status(index)
             if not suggestion:  # a suggestion is only offered for an unreviewed sentence: it says so
                 parts.append(("unreviewed", "dim"))
-        if self.span_cursor is None:
-            parts += self._claimant_status(index)  # before the marks and figures: seen at 80 columns
+        labelled = record is not None and record.label is not None
+        if self.span_cursor is None and labelled:
+            parts += self._claimant_status(index)  # right after the label: seen at 80 columns
         # The reader's own marks come before what the machine offers: the line is short.
         if record is not None and record.checkworthy:
             parts.append((" ★ check-worthy", "bold"))
         if record is not None and record.note:
             parts += [" ✎ ", Content(visible(record.note))]  # one line: a newline shows as ␊
         parts += suggestion
+        if self.span_cursor is None and not labelled:
+            parts += self._claimant_status(index)  # after the suggestion and its score, which come first
         if self.span_cursor is None:
             parts += self._figure_status(self._first_figure(index))
         if self.span_cursor is not None:
