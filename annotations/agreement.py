@@ -18,12 +18,13 @@ Tests check the figures against scikit-learn, statsmodels and ``krippendorff``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 if TYPE_CHECKING:
     from annotations.store import Store
+    from corpus.model import Analysis
 
 #: the figures computed over all annotators together, in the order they are shown
 MEASURES = ("percent", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1")
@@ -91,6 +92,8 @@ class AgreementReport:
     pairs: list[PairAgreement] = field(default_factory=list)
     resamples: int = RESAMPLES
     seed: int = SEED
+    #: Agreement on who claims each sentence (see :func:`claimant_agreement`), when asked for.
+    claimant: ClaimantAgreement | None = None
 
     def to_json(self) -> dict[str, Any]:
         def figures(table: dict[str, Figure]) -> dict[str, Any]:
@@ -116,6 +119,43 @@ class AgreementReport:
                 }
                 for p in self.pairs
             ],
+            **({"claimant": self.claimant.to_json()} if self.claimant is not None else {}),
+        }
+
+
+@dataclass(slots=True)
+class ClaimantAgreement:
+    """Agreement on who claims a sentence, over the sentences two or more annotators labelled.
+
+    ``attributed`` compares the category each gave (``attributed``: somebody is said to
+    make the statement; ``outlet``: nobody is), each annotator's correction where they
+    made one, else the analysis's attribution they let stand. ``source_pairs`` counts
+    the pairs of annotators who both marked a source on the same sentence, and
+    ``source_exact`` those whose two sources are the same characters.
+    """
+
+    attributed: AgreementReport
+    source_pairs: int = 0
+    source_exact: int = 0
+    unknown: int = 0  # labels left out: the article's analysis is not in the cache
+
+    def to_json(self) -> dict[str, Any]:
+        figures = self.attributed
+        return {
+            "categories": list(figures.categories),
+            "sentences": figures.units,
+            "overall": {name: f.to_json() for name, f in figures.overall.items()},
+            "pairs": [
+                {"annotators": [p.first, p.second], "sentences": p.units, "percent": p.percent.to_json(),
+                 "cohen_kappa": p.cohen_kappa.to_json()}
+                for p in figures.pairs
+            ],
+            "source_match": {
+                "pairs": self.source_pairs,
+                "exact": self.source_exact,
+                "percent": (self.source_exact / self.source_pairs) if self.source_pairs else None,
+            },
+            "left_out": self.unknown,
         }
 
 
@@ -328,12 +368,77 @@ def _scalar(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
 
-def store_agreement(store: Store, annotators: list[str] | None = None, problems: list[str] | None = None) -> AgreementReport:
+def claimant_agreement(
+    store: Store,
+    analyses: Callable[[str], Analysis | None],
+    annotators: Sequence[str],
+    problems: list[str] | None = None,
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> ClaimantAgreement:
+    """Agreement on the claimant of the sentences ``annotators`` labelled (see
+    :class:`ClaimantAgreement`); ``analyses(article_id)`` gives an article's cached
+    analysis (None: its labels are left out of this part and counted)."""
+    from annotations.claims import corrected_attribution
+    from annotations.model import ClaimantMark
+    from corpus.claimants import sentence_attribution
+
+    chosen = set(annotators)
+    ratings: list[tuple[str, str, int, str]] = []
+    sources: dict[tuple[str, int], dict[str, tuple[int, int]]] = {}
+    unknown = 0
+    found: dict[str, Analysis | None] = {}
+    for shard in store.shards():
+        if shard.annotator not in chosen:
+            continue
+        for stored in shard.stored_articles():
+            if stored.error:
+                if problems is not None:
+                    problems.append(f"{stored.error} (its claimants are not compared)")
+                continue
+            if stored.article_id not in found:
+                found[stored.article_id] = analyses(stored.article_id)
+            analysis = found[stored.article_id]
+            for record in stored.labels:
+                if record.label is None:
+                    continue
+                mark = ClaimantMark.parse(record.attribution)
+                if mark is None and analysis is None:
+                    unknown += 1
+                    continue
+                start, end = record.start, record.end
+                seen = sentence_attribution(analysis.attributions, start, end) if analysis is not None else None
+                attribution = corrected_attribution("", start, end, seen, mark)  # only whether there is one counts
+                category = "outlet" if attribution is None else "attributed"
+                ratings.append((shard.annotator, stored.article_id, record.sentence_index, category))
+                if mark is not None and mark.source is not None:
+                    sources.setdefault((stored.article_id, record.sentence_index), {})[shard.annotator] = mark.source
+    report = agreement(
+        collect_ratings(ratings, list(annotators), ("attributed", "outlet")), resamples=resamples, seed=seed
+    )
+    pairs = exact = 0
+    for marked in sources.values():
+        names = sorted(marked)
+        for a in range(len(names)):
+            for b in range(a + 1, len(names)):
+                pairs += 1
+                exact += marked[names[a]] == marked[names[b]]
+    return ClaimantAgreement(report, pairs, exact, unknown)
+
+
+def store_agreement(
+    store: Store,
+    annotators: list[str] | None = None,
+    problems: list[str] | None = None,
+    analyses: Callable[[str], Analysis | None] | None = None,
+) -> AgreementReport:
     """The agreement report of ``store`` (all annotators, or ``annotators``).
 
     Raises :class:`~annotations.errors.StoreError` in one line when a named annotator
     has no labels, or fewer than two annotators are left to compare. Store files that
-    cannot be read are left out and named in ``problems``.
+    cannot be read are left out and named in ``problems``. With ``analyses`` (an
+    article id -> its cached analysis), the report has the agreement on claimants too.
     """
     from annotations.errors import StoreError
 
@@ -352,4 +457,7 @@ def store_agreement(store: Store, annotators: list[str] | None = None, problems:
             f"{', '.join(present) or 'nobody'}: label with another --annotator, or merge a colleague's store"
         )
     ratings = collect_ratings(labels, chosen, store.scheme.names)
-    return agreement(ratings)
+    report = agreement(ratings)
+    if analyses is not None:
+        report.claimant = claimant_agreement(store, analyses, chosen, problems)
+    return report

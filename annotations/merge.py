@@ -212,7 +212,7 @@ def _content(record: SentenceLabel | SpanCorrection) -> tuple[object, ...]:
     if isinstance(record, SentenceLabel):
         return (
             record.text, record.label, record.checkworthy, record.note,
-            record.annotator, record.created, record.updated,
+            record.annotator, record.created, record.updated, record.attribution,
         )
     return (
         record.text, record.action, record.label, record.annotator, record.created, record.updated,
@@ -235,6 +235,10 @@ def _kept(ours: SentenceLabel | SpanCorrection, theirs: SentenceLabel | SpanCorr
 def _say(record: SentenceLabel) -> str:
     label = record.label or "(no label)"
     extras = "".join(
-        (", check-worthy" if record.checkworthy else "", ", with a note" if record.note else "")
+        (
+            ", check-worthy" if record.checkworthy else "",
+            ", with a note" if record.note else "",
+            ", with its claimant corrected" if record.attribution else "",
+        )
     )
     return f"{label}{extras} by {record.annotator or '(unknown)'} at {record.updated or '?'}"

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal, Mapping
 
 SpanAction = Literal["add", "remove", "relabel"]
-ChangeField = Literal["label", "checkworthy", "note", "span", "boundary"]
+ChangeField = Literal["label", "checkworthy", "note", "span", "boundary", "attribution"]
 BoundaryAction = Literal["merge", "split"]
 
 
@@ -49,6 +49,10 @@ class SentenceLabel:
     #: A gold label's provenance (annotations/adjudication.py): the labels it was decided
     #: from, ``"ana=quantity; bob=cause"``; ``annotator`` is who decided, ``updated`` when.
     decided_from: str = ""
+    #: Who claims the sentence, as this annotator corrected it (see :class:`ClaimantMark`):
+    #: "" (not corrected: the analysis says), "outlet" (no source), or the source and cue
+    #: as offsets from the sentence's start: ``"source=0-11;cue=12-16"``.
+    attribution: str = ""
 
     @property
     def reviewed(self) -> bool:
@@ -57,8 +61,8 @@ class SentenceLabel:
 
     @property
     def empty(self) -> bool:
-        """True when the record says nothing (no label, note or flag) and can be dropped."""
-        return self.label is None and not self.checkworthy and not self.note
+        """True when the record says nothing (no label, note, flag or claimant) and can be dropped."""
+        return self.label is None and not self.checkworthy and not self.note and not self.attribution
 
     def to_json(self) -> dict[str, Any]:
         """The record as stored in the article file."""
@@ -115,7 +119,7 @@ _SPAN_FIELDS = frozenset(f.name for f in fields(SpanCorrection))
 
 # The JSON types each stored field may have (bool is an int too, so types are compared exactly).
 _LABEL_TYPES: dict[str, tuple[type, ...]] = {
-    **{name: (str,) for name in ("article_id", "text", "note", "annotator", "created", "updated", "article_hash", "source", "decided_from")},
+    **{name: (str,) for name in ("article_id", "text", "note", "annotator", "created", "updated", "article_hash", "source", "decided_from", "attribution")},
     **{name: (int,) for name in ("sentence_index", "start", "end")},
     "label": (str, type(None)),
     "checkworthy": (bool,),
@@ -224,6 +228,44 @@ class Change:
         old = _field_value(self.before, self.field)
         new = _field_value(self.after, self.field)
         return f"{self.field} of {where}: {old} -> {new}"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimantMark:
+    """A reader's correction of who claims a sentence (``SentenceLabel.attribution``).
+
+    ``no_source``: nobody is said to make it (the outlet's own); else ``source`` and
+    ``cue`` are ``(start, end)`` offsets from the sentence's start (either may be None:
+    only that part was marked). Relative offsets move with the sentence when its
+    label is re-anchored to a changed article.
+    """
+
+    no_source: bool = False
+    source: tuple[int, int] | None = None
+    cue: tuple[int, int] | None = None
+
+    def value(self) -> str:
+        """The stored form: "outlet", ``"source=0-11;cue=12-16"``, or "" for no correction."""
+        if self.no_source:
+            return "outlet"
+        parts = [f"{name}={part[0]}-{part[1]}" for name, part in (("source", self.source), ("cue", self.cue)) if part]
+        return ";".join(parts)
+
+    @classmethod
+    def parse(cls, value: str) -> ClaimantMark | None:
+        """The mark a stored value holds; None for "" or a value this version cannot read."""
+        if not value:
+            return None
+        if value == "outlet":
+            return cls(no_source=True)
+        found: dict[str, tuple[int, int]] = {}
+        for part in value.split(";"):
+            name, _, where = part.partition("=")
+            start, _, end = where.partition("-")
+            if name not in ("source", "cue") or not (start.isdigit() and end.isdigit()) or int(start) >= int(end):
+                return None
+            found[name] = (int(start), int(end))
+        return cls(source=found.get("source"), cue=found.get("cue")) if found else None
 
 
 def _field_value(record: SentenceLabel | SpanCorrection | None, name: str) -> str:

@@ -13,7 +13,9 @@ article, and each piece's offsets are shifted back by where its text starts.
 Entities come from the model; figures from the model merged with the rule layer
 in ``corpus.figures``, each figure (and each duration date, ``48 hours``) with its
 reading from ``corpus.readings`` (the counted noun taken from the parse while the doc
-is at hand). Every offset is absolute into ``Article.text``.
+is at hand); attributions (who claims what) from ``corpus.attribution``, read off each
+doc while it is at hand and resolved once per article (pronouns, headline colons).
+Every offset is absolute into ``Article.text``.
 
 Header lines above the body (``Sep 29, 2022 - World``, the headline, a caption) get
 the layers too: each is parsed on its own and becomes a paragraph with spans but no
@@ -38,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
+from corpus.attribution import RawAttribution, doc_attributions, resolve_attributions
 from corpus.cache import AnalysisCache, Counts
 from corpus.headers import header_date, header_lines
 from corpus.model import Analysis, Article, Segment, kind_of
@@ -52,7 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
 #: then live in another folder and are never read.
-ANALYSER_VERSION = 8  # 8: ambiguous unit symbols read from context (corpus/unit_context.py); 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
+ANALYSER_VERSION = 9  # 9: attributions (source, cue, content, claimant); 8: ambiguous unit symbols read from context (corpus/unit_context.py); 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
 
 #: Largest piece of text handed to spaCy as one doc (a body up to this is parsed
 #: whole). nlp.max_length is 1,000,000 characters.
@@ -134,6 +137,8 @@ class _Pending:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     spans: list[RawSpan] = field(default_factory=list)
     finite: list[int] = field(default_factory=list)  # offsets of finite verbs (non-sentences)
+    attributions: list[RawAttribution] = field(default_factory=list)
+    subjects: list[tuple[int, int]] = field(default_factory=list)  # proper-noun subjects (pronouns' people)
 
 
 
@@ -285,6 +290,7 @@ class Analyzer:
                 got.sentences += sentences
                 got.spans += spans
                 got.finite += finite_verbs(doc, offset, piece_start, piece_end)
+                got.attributions += doc_attributions(doc, offset, piece_start, piece_end, got.subjects)
                 got.tokens += tokens
                 got.done += 1
                 del doc, sentences, spans  # nothing of the piece outlives it but its offsets
@@ -294,7 +300,8 @@ class Analyzer:
                     continue
                 del pending[number]
                 analysis = self._finish(
-                    got.article, got.paragraphs, got.sentences, got.spans, got.tokens, sorted(got.finite)
+                    got.article, got.paragraphs, got.sentences, got.spans, got.tokens, sorted(got.finite),
+                    got.attributions, got.subjects,
                 )
                 stats.tokens += got.tokens
                 ready.append((got.article, analysis, False))
@@ -310,6 +317,8 @@ class Analyzer:
         raw_spans: list[RawSpan],
         tokens: int,
         finite: Sequence[int] = (),
+        attributions: Sequence[RawAttribution] = (),
+        subjects: Sequence[tuple[int, int]] = (),
     ) -> Analysis:
         text = article.text
         body_start = article.body_start
@@ -325,12 +334,14 @@ class Analyzer:
                 raw_spans.sort(key=lambda r: (r[0], r[1]))
         body = [p for p in paragraphs if p.start >= body_start]  # header paragraphs have no sentences
         sentences = mark_non_sentences(text, body, sentences_within(text, body, raw_sentences), finite)
+        spans = tuple(clip_spans(text, paragraphs, raw_spans))
         analysis = Analysis(
             paragraphs=tuple(paragraphs),
             sentences=tuple(sentences),
-            spans=tuple(clip_spans(text, paragraphs, raw_spans)),
+            spans=spans,
             model=self.model_name,
             model_version=self.model_version,
+            attributions=resolve_attributions(text, attributions, spans, paragraphs, subjects),
         )
         self.cache.save(article, analysis, tokens)
         return analysis

@@ -5,9 +5,10 @@ where ``key`` hashes the article text and its body range. A file holds two lines
 
 1. a header: ``{"f": 1, "len": <text length>, "counts": {...}, "labels": [...]}``
 2. the data: ``{"p": [s, e, ...], "s": [s, e, ...], "x": [s, e, label index, ...],
-   "r": [[span index, value, unit, change, counted, shape], ...], "n": [sentence index, ...]}``
+   "r": [[span index, value, unit, change, counted, shape], ...], "n": [sentence index, ...],
+   "a": [[[source start, end] or null, [cue start, end], [content start, end, ...], claimant], ...]}``
    (``r``: figure readings, a range value is a two-number list; ``n``: the sentences
-   that are headings, captions or credits)
+   that are headings, captions or credits; ``a``: attributions)
 
 so a reader of counts needs only the first line. Writes go to a temp file and
 ``os.replace`` so a crash never leaves half a file; a file that does not parse or does
@@ -33,7 +34,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from corpus.files import replace_file
-from corpus.model import SHAPES, Analysis, Article, Reading, Segment, Span, kind_of
+from corpus.model import SHAPES, Analysis, Article, Attribution, Reading, Segment, Span, kind_of
 
 #: Bump when the file layout changes (the analyser's own version is part of the folder).
 FORMAT = 1
@@ -103,6 +104,28 @@ def _reading(value: object, unit: object, change: object, counted: object, shape
     if shape not in SHAPES:
         raise ValueError("shape")
     return Reading(value, None if unit is None else str(unit), change, None if counted is None else str(counted), shape)  # type: ignore[arg-type]
+
+
+def _pair(value: object, size: int) -> tuple[int, int]:
+    """A cached ``[start, end]`` inside the text (else raises, and the entry is ignored)."""
+    start, end = value  # type: ignore[misc]
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= size):
+        raise ValueError("offsets")
+    return start, end
+
+
+def _attribution(fields: object, size: int) -> Attribution:
+    """An attribution from its cached fields (a bad one raises, and the entry is ignored)."""
+    source, cue, content, claimant = fields  # type: ignore[misc]
+    flat = list(content)
+    if len(flat) % 2:
+        raise ValueError("content")
+    return Attribution(
+        None if source is None else _pair(source, size),
+        _pair(cue, size),
+        tuple(_pair(pair, size) for pair in zip(flat[0::2], flat[1::2])),
+        None if claimant is None else str(claimant),
+    )
 
 
 class AnalysisCache:
@@ -225,6 +248,7 @@ class AnalysisCache:
             label_kinds = [(label, kind_of(label)) for label in labels]
             non_sentences = {int(i) for i in data.get("n", ())}
             readings = {int(fields[0]): _reading(*fields[1:]) for fields in data.get("r", ())}
+            attributions = tuple(_attribution(fields, size) for fields in data.get("a", ()))
             return Analysis(
                 paragraphs=tuple(Segment(s, e) for s, e in zip(paragraphs[0::2], paragraphs[1::2])),
                 sentences=tuple(
@@ -237,6 +261,7 @@ class AnalysisCache:
                 ),
                 model=self.model,
                 model_version=self.model_version,
+                attributions=attributions,
             )
         except (ValueError, RecursionError, TypeError, KeyError, IndexError, AttributeError):
             return None
@@ -273,6 +298,10 @@ class AnalysisCache:
             "x": flat_spans,
             "r": readings,
             "n": [i for i, seg in enumerate(analysis.sentences) if seg.non_sentence],
+            "a": [
+                [None if a.source is None else list(a.source), list(a.cue), [n for c in a.content for n in c], a.claimant]
+                for a in analysis.attributions
+            ],
         }
         payload = json.dumps(header, separators=(",", ":")) + "\n" + json.dumps(data, separators=(",", ":"))
         target = self.folder / f"{key}.json"

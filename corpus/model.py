@@ -152,6 +152,21 @@ class ArticleError:
 
 
 @dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who claims a statement: ``source`` (who, or None), ``cue`` (the words that
+    attribute: said, according to, a headline colon) and ``content`` (what is attributed),
+    each ``(start, end)`` into ``Article.text``; ``claimant`` is the source's resolved
+    name ("he" read as the person named before), or None where it can't be resolved.
+    See ``corpus/attribution.py``.
+    """
+
+    source: tuple[int, int] | None
+    cue: tuple[int, int]
+    content: tuple[tuple[int, int], ...] = ()
+    claimant: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """What the NLP layer found in one article."""
 
@@ -160,3 +175,5 @@ class Analysis:
     spans: tuple[Span, ...]
     model: str = ""
     model_version: str = ""
+    #: Attributions in the order of their cues (header lines' too).
+    attributions: tuple[Attribution, ...] = ()

@@ -194,3 +194,21 @@ def test_two_labels_with_one_key_name_both_lines() -> None:
     message = str(info.value)
     assert message.startswith(f"label scheme claimscope.toml, line {second}:")
     assert f"label 'quantity' (line {first})" in message
+
+
+async def test_a_label_on_key_a_keeps_it_and_the_sources_layer_gives_way(tmp_path: Path, analyzer) -> None:
+    # "a" switches sources and cues on and off; a scheme written before that key came
+    # keeps "a" for its label, and the layer stays in the palette.
+    folder = make_corpus(tmp_path, SCHEME.replace('key = "2"', 'key = "a"'))
+    app = make_app(folder, tmp_path / "store", analyzer)
+    assert "reader.toggle_attribution" not in {binding.id for binding in app.reader_keys}
+    async with app.run_test(size=(140, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        await pilot.press("a")
+        assert reader.doc.labels[reader.view.cursor].label == "quantity"
+        assert app.layers["attribution"] is True
+    app.store.close()
+    (tmp_path / "other").mkdir()
+    plain = make_app(make_corpus(tmp_path / "other"), tmp_path / "store2", analyzer)
+    assert "reader.toggle_attribution" in {binding.id for binding in plain.reader_keys}
+    plain.store.close()

@@ -166,12 +166,53 @@ async def test_layers_toggle_and_legend(corpus_dir: Path, tmp_path: Path, analyz
         assert any(span.kind == "entity" for span in view.spans)
         assert any(span.kind == "figure" for span in view.spans)
         await pilot.press("e", "f", "d")
-        assert app.layers == {"entities": False, "figures": False, "dates": False}
+        assert app.layers == {"entities": False, "figures": False, "dates": False, "attribution": True}
         assert (view.show_entities, view.show_figures, view.show_dates) == (False, False, False)
         legend = str(reader.query_one(Legend).render())
         assert "entities off" in legend and "figures off" in legend and "dates off" in legend
         await pilot.press("e")
         assert view.show_entities and "entities on" in str(reader.query_one(Legend).render())
+
+
+async def test_who_claims_layer_status_line_and_panel(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(140, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        view = reader.query_one(ArticleView)
+        text = reader.article.text
+        # The first body sentence ends "..., the Westhaven Harbour Authority said on Monday."
+        first = view.sentences[view.cursor]
+        status = str(reader.query_one("#sentence-status").render())
+        assert "Westhaven Harbour" in status and "· said" in status
+        sources = [(a, b) for a, b, kind in view._attribution_marks if kind == "source"]
+        cues = [text[a:b] for a, b, kind in view._attribution_marks if kind == "cue"]
+        assert any("Harbour Authority" in text[a:b] for a, b in sources) and "said" in cues
+        # The cue is drawn in the cue style where it stands in the sentence.
+        said = text.index(" said on Monday", first.start) + 1
+        drawn = view._styled_paragraph(view.paragraph_of(said))
+        paragraph = view._paragraphs[view.paragraph_of(said)]
+        styles = [span.style for span in drawn.spans if span.start <= said - paragraph.start < span.end]
+        assert view.palette.cue in styles
+        await pilot.press("a")
+        assert app.layers["attribution"] is False and view.show_attribution is False
+        assert "· said" not in str(reader.query_one("#sentence-status").render())
+        assert "who off" in str(reader.query_one(Legend).render())
+        drawn = view._styled_paragraph(view.paragraph_of(said))
+        assert view.palette.cue not in [span.style for span in drawn.spans]
+        await pilot.press("a", "p")
+        panel = reader.query_one(SidePanel)
+        shown = [str(panel.get_option_at_index(i).prompt) for i in range(panel.option_count)]
+        assert shown[0].startswith("Who claims it (s") and "Harbour Authority · said" in shown[1]
+
+
+async def test_an_unattributed_sentence_is_the_outlets(tmp_path: Path, analyzer) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "rain.txt").write_text("Rain in the valley\n\nRain fell on 12 days in May.\n", encoding="utf-8")
+    app = make_app(folder, tmp_path / "store", analyzer)
+    async with app.run_test(size=(140, 30)) as pilot:
+        reader = await open_reader(app, pilot, "rain.txt")
+        assert "outlet" in str(reader.query_one("#sentence-status").render())
 
 
 async def test_span_mode_adds_relabels_and_removes_spans(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
@@ -399,3 +440,42 @@ async def test_palette_opens_an_article_and_runs_reader_actions(corpus_dir: Path
         await pilot.pause()
         assert app.screen.doc.labels[0].label == "rule"
     app.store.close()
+
+
+async def test_who_claims_is_corrected_by_key_saved_and_undone(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    from annotations.model import ClaimantMark
+
+    store_dir = tmp_path / "store"
+    app = make_app(corpus_dir, store_dir, analyzer)
+    async with app.run_test(size=(140, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        view = reader.query_one(ArticleView)
+        text = reader.article.text
+        first = view.sentences[view.cursor]  # "The Port of Westhaven handled ... the ... Authority said on Monday."
+        status = lambda: str(reader.query_one("#sentence-status").render())  # noqa: E731
+        assert "Westhaven Harbour" in status() and "· said" in status()
+        # Span mode: the first token ("The"), extended over "Port of Westhaven", marked as the source.
+        await pilot.press("v", "L", "L", "L", "s")
+        record = reader.doc.labels[view.cursor]
+        mark = ClaimantMark.parse(record.attribution)
+        assert mark is not None and text[first.start + mark.source[0] : first.start + mark.source[1]] == "The Port of Westhaven"
+        assert "The Port of Westhaven · said ✎" in status()  # the analysis's cue kept
+        assert (first.start, first.start + len("The Port of Westhaven"), "source") in view._attribution_marks
+        # o: nobody is said to claim it; o again takes it back.
+        await pilot.press("o")
+        assert ClaimantMark.parse(reader.doc.labels[view.cursor].attribution).no_source
+        assert "outlet ✎" in status()
+        await pilot.press("o")
+        assert view.cursor not in reader.doc.labels or not reader.doc.labels[view.cursor].attribution
+        assert "Westhaven Harbour" in status() and "✎" not in status()
+        # u undoes the last change (the take-back), so "no source" is there again.
+        await pilot.press("escape", "u")
+        assert ClaimantMark.parse(reader.doc.labels[view.cursor].attribution).no_source
+    app.store.close()
+    # The correction is on disk, for this annotator, with the sentence's label record.
+    corpus = load_corpus(corpus_dir)
+    article = corpus.get("harbour.txt")
+    with Store.open(corpus.root, annotator="tester", store_dir=store_dir, read_only=True) as store:
+        doc = store.article(article, analyzer.analyze(article).sentences)
+        assert [r.attribution for r in doc.labels.values()] == ["outlet"]
+        assert all(r.label is None for r in doc.labels.values())  # a claimant mark is not a label

@@ -59,7 +59,7 @@ def inspect_json(capsys, *args: str) -> dict:
 
 def test_inspect_json_offsets_slice_the_text(corpus, capsys, nlp):
     data = inspect_json(capsys, str(corpus / "porto.txt"))
-    assert set(data) == {"id", "title", "meta", "text", "paragraphs", "sentences", "spans"}
+    assert set(data) == {"id", "title", "meta", "text", "paragraphs", "sentences", "spans", "attributions"}
     assert data["id"] == "porto.txt"
     assert data["text"] == STORY
     text = data["text"]

@@ -120,3 +120,69 @@ def test_tag_a_claim_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
         labels = store.article(article, analysis.sentences).labels
     assert labels[0].label == "quantity"
     assert labels[0].annotator == "e2e"
+
+
+CLAIMS_ARTICLE = """Harbour fees to rise
+
+Harbour fees will rise by 12% next year, the port authority said on Monday. Ferry tickets cost £4.50 today.
+"""
+
+
+def test_who_claims_at_80x24_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
+    """At 80x24: the status line names the claimant, a source corrected by key shows,
+    and the palette's Claims view lists the claim under its claimant."""
+    if shutil.which("tmux") is None:
+        pytest.skip("no tmux installed, so there is no real terminal to drive")
+    command = _command()
+    if command is None:
+        pytest.skip("the `claimscope` command is not installed in this environment")
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "harbour.txt").write_text(CLAIMS_ARTICLE, encoding="utf-8")
+    store_dir = tmp_path / "store"
+    article = load_corpus(corpus_dir).get("harbour.txt")
+    assert article is not None
+    analysis = analyzer.analyze(article)
+    shell = (
+        f"env {env_prefix()} {shlex.quote(command)} {shlex.quote(str(corpus_dir))} "
+        f"--store {shlex.quote(str(store_dir))} --annotator e2e"
+    )
+    session = f"claimscope-e2e-who-{os.getpid()}"
+    keys = lambda *k: subprocess.run([*TMUX, "send-keys", "-t", session, *k], check=True)  # noqa: E731
+    subprocess.run([*TMUX, "new-session", "-d", "-s", session, "-x", "80", "-y", "24", shell], check=True)
+    try:
+        subprocess.run([*TMUX, "resize-window", "-t", session, "-x", "80", "-y", "24"], capture_output=True)
+        _wait_for(session, lambda s: "Harbour fees" in s and "annotator" in s)
+        keys("Enter")
+        screen = _wait_for(session, lambda s: "reviewed · s1" in s)
+        assert "source" in screen and "cue" in screen  # the layer's legend
+        keys("1")  # a claim: quantity (the cursor moves on to the next sentence)
+        _wait_for(session, lambda s: "saved" in s)
+        keys("k")  # back to it: the status line names its claimant right after the label
+        _wait_for(session, lambda s: "quantity  port authority" in s)
+        keys("v", "s")  # span mode; its first token ("Harbour") as the source
+        _wait_for(session, lambda s: "source “Harbour” saved" in s)
+        keys("Escape")  # out of span mode: the status line names the corrected claimant
+        _wait_for(session, lambda s: "quantity  Harbour · said" in s)
+        keys("C-p")
+        _wait_for(session, lambda s: "Search for commands" in s or ">" in s)
+        keys("Claims")
+        _wait_for(session, lambda s: "Claims: every labelled claim" in s)
+        keys("Enter")
+        screen = _wait_for(session, lambda s: "1 claim by 1 claimant" in s)
+        assert "Harbour" in screen and "quantity" in screen and "12%" in screen
+        keys("Escape")
+        _wait_for(session, lambda s: "reviewed · s" in s)
+        keys("q")
+        _wait_for(session, lambda s: "Filter" in s)
+        keys("q")
+        deadline = time.monotonic() + 20
+        while _alive(session) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(session), "claimscope did not quit on q"
+    finally:
+        if _alive(session):
+            subprocess.run([*TMUX, "kill-session", "-t", session], capture_output=True)
+    with Store.open(corpus_dir, annotator="e2e", store_dir=store_dir, read_only=True) as store:
+        labels = store.article(article, analysis.sentences).labels
+    assert labels[0].label == "quantity" and labels[0].attribution == "source=0-7"

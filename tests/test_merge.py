@@ -139,3 +139,24 @@ def test_merge_into_a_locked_store_is_refused_in_one_line(
     finally:
         holder.close()
     assert json.loads((corpus_dir / ".claimscope" / "store.json").read_text("utf-8"))["schema"] >= 1
+
+
+def test_merge_brings_in_a_corrected_claimant(corpus_dir: Path, analyzer, tmp_path: Path) -> None:
+    from annotations.model import ClaimantMark
+
+    corpus = load_corpus(corpus_dir)
+    article = corpus.articles[0]
+    sentences = analyzer.analyze(article).sentences
+    other = tmp_path / "colleague" / ".claimscope"
+    with Store.open(corpus.root, annotator="ana") as mine:
+        mine.article(article, sentences).set_label(2, "none")
+    with Store.open(None, annotator="ana", store_dir=other) as theirs:
+        doc = theirs.article(article, sentences)
+        doc.set_label(1, "quantity")
+        doc.set_claimant(1, ClaimantMark(source=(0, 3), cue=(4, 8)))
+        doc.set_claimant(3, ClaimantMark(no_source=True))  # a claimant mark alone, no label
+    assert main(["merge", str(corpus_dir), str(other)]) == 0
+    merged = records(corpus_dir / ".claimscope", article.id)
+    assert merged[1]["attribution"] == "source=0-3;cue=4-8" and merged[1]["label"] == "quantity"
+    assert merged[3]["attribution"] == "outlet" and merged[3]["label"] is None
+    assert merged[2]["label"] == "none"

@@ -1489,7 +1489,9 @@ async def test_a_mid_line_sentence_shows_its_own_label_star_and_note_where_it_st
         for segment in segments:
             for word in re.findall(r"\S+", segment.text):
                 styles.setdefault(word, segment.style)
-        assert styles["The"].bgcolor == current and styles["pollster."].bgcolor != current
+        # (a source's highlight may end a segment before the full stop: look the word up bare)
+        pollster = styles.get("pollster.") or styles["pollster"]
+        assert styles["The"].bgcolor == current and pollster.bgcolor != current
         assert styles["41%"].underline and styles["41%"].bgcolor != current
         below, below_segments = drawn(y + 1)
         assert view.line_of(text.index("minister")) == y + 1 and "minister." in below

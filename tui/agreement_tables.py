@@ -84,6 +84,9 @@ def tables(report: AgreementReport, console: Console | None = None) -> list[Tabl
                     table.add_row(*cells, Text(MEASURE_NAMES[name]), Text(say(figures[name])), end_section=n == len(MEASURES) - 1)
         out.append(table)
 
+    if report.claimant is not None:
+        out.append(claimant_table(report))
+
     used = [
         n for n in range(len(report.categories))
         if any(pair.confusion[n][m] or pair.confusion[m][n] for pair in report.pairs for m in range(len(report.categories)))
@@ -97,3 +100,30 @@ def tables(report: AgreementReport, console: Console | None = None) -> list[Tabl
             table.add_row(Text(report.categories[n]), *(Text(str(pair.confusion[n][m])) for m in used))
         out.append(table)
     return out
+
+
+def claimant_table(report: AgreementReport) -> Table:
+    """Agreement on who claims each sentence: attributed or the outlet's own, and the
+    sources two annotators both marked."""
+    from annotations.agreement import MEASURE_NAMES, MEASURES
+
+    claimant = report.claimant
+    assert claimant is not None
+    figures = claimant.attributed
+    title = f"who claims it: attributed or the outlet's own, on {figures.units} sentences"
+    if claimant.unknown:
+        title += f" ({claimant.unknown} labels left out: their article is not analysed yet)"
+    table = Table(title=Text(title))
+    table.add_column("measure")
+    table.add_column("value (95% interval)", justify="right")
+    for name in MEASURES:
+        table.add_row(Text(MEASURE_NAMES[name]), Text(say(figures.overall[name])))
+    for pair in figures.pairs:
+        table.add_row(Text(f"{pair.first} / {pair.second}: percent"), Text(say(pair.percent)))
+    if claimant.source_pairs:
+        share = claimant.source_exact / claimant.source_pairs
+        shown = f"{claimant.source_exact} of {claimant.source_pairs} ({share:.0%})"
+    else:
+        shown = "no sentence where two annotators both marked a source"
+    table.add_row(Text("same source, where both marked one"), Text(shown))
+    return table

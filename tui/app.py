@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from corpus.articles import Corpus
     from tui.screens.reader import ReaderScreen
 
-LAYERS = ("entities", "figures", "dates")
+LAYERS = ("entities", "figures", "dates", "attribution")
 
 
 class ClaimscopeApp(App[None]):
@@ -257,7 +257,7 @@ class ClaimscopeApp(App[None]):
 
     # --------------------------------------------------------------- layers
     def toggle_layer(self, layer: str) -> None:
-        """Switch the entity, figure or date highlights on or off."""
+        """Switch the entity, figure, date or attribution (sources and cues) highlights on or off."""
         self.layers[layer] = not self.layers[layer]
         if self.reader is not None and self.reader.is_mounted:
             self.reader.layers_changed()

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def app_commands(app: Host, screen: Any) -> Iterator[Command]:
     """The commands the palette offers on any screen (``screen`` is not needed)."""
-    for layer in ("entities", "figures", "dates"):
+    for layer in ("entities", "figures", "dates", "attribution"):
         state = "off" if app.layers[layer] else "on"
         yield Command(f"Highlights: turn {layer} {state}", partial(app.toggle_layer, layer), f"toggle the {layer} layer")
     yield Command("Theme: switch light/dark", app.toggle_dark, "toggle between textual-light and textual-dark")
@@ -44,6 +44,7 @@ def app_commands(app: Host, screen: Any) -> Iterator[Command]:
         yield Command(f"Export labels as {fmt}", partial(app.export_labels, fmt), "write every label of this corpus")
     yield Command("Help: keys and label guidelines", app.action_help, "show every binding and the scheme")
     yield Command("Figures: every figure in the corpus", _show_figures(app), "value, unit and sentence; filter, sort, open")
+    yield Command("Claims: every labelled claim and who claims it", partial(_show_claims, app), "claimant, cue, type, figures; filter, open")
     yield Command("Agreement", partial(_push_team_screen, app, "agreement"), "kappas, alpha, AC1 and confusion between annotators")
     yield Command("Adjudicate", partial(_push_team_screen, app, "adjudicate"), "decide gold labels where annotators disagree")
 
@@ -60,7 +61,11 @@ def _push_team_screen(app: Host, which: str) -> None:
     if which == "agreement":
         from tui.screens.agreement import AgreementScreen
 
-        app.push_screen(AgreementScreen(app.store))
+        def cached(article_id: str) -> object:
+            article = app.corpus.get(article_id)
+            return app.analyzer.cached(article) if article is not None else None
+
+        app.push_screen(AgreementScreen(app.store, cached))
     else:
         from tui.screens.adjudicate import AdjudicateScreen
 
@@ -80,6 +85,12 @@ def _show_figures(app: Host) -> Callable[[], object]:
         app.push_screen(FiguresScreen())
 
     return show
+
+
+def _show_claims(app: Host) -> None:
+    from tui.screens.claims import ClaimsScreen
+
+    app.push_screen(ClaimsScreen())
 
 
 def _cycle_order(app: Host) -> None:

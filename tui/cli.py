@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "merge": ("merge", "bring in the labels of another store (a fallback store, a colleague's)"),
     "agree": ("agree", "agreement between annotators: kappas, alpha, AC1, confusion (tables or --json)"),
     "figures": ("figures", "every figure of a corpus with its value, unit and sentence (table or --json)"),
+    "claims": ("claims", "the sentences labelled as claims, with claimant, cue, type and figures (table or --json)"),
     "suggest": ("suggest", "rank every sentence of a corpus by check-worthiness (JSONL or CSV with scores)"),
     "train": ("train", "write the store's claim model as a spaCy pipeline that sets doc.cats"),
     "serve": ("serve", "serve the app to browsers (one session per tab, each with its annotator name)"),

@@ -167,7 +167,7 @@ def _article_rows(
         if record is None:
             yield _new_row(
                 ExportRow,
-                (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside, corrected, readings, ""),
+                (article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside, corrected, readings, "", ""),
             )
             continue
         yield _new_row(
@@ -188,6 +188,7 @@ def _article_rows(
                 corrected,
                 readings,
                 str(record.get("source") or ""),
+                str(record.get("attribution") or ""),
             ),
         )
 

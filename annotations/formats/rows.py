@@ -43,6 +43,9 @@ class ExportRow(NamedTuple):
     readings: Mapping[tuple[int, int, str], Reading] = {}
     #: "suggestion" when the label is an accepted claim suggestion, else "".
     source: str = ""
+    #: The annotator's correction of who claims the sentence (``SentenceLabel.attribution``:
+    #: "", "outlet" or source and cue offsets from the sentence's start).
+    attribution: str = ""
 
     def reading(self, span: RowSpan) -> Reading | None:
         """The reading of one of this row's ``spans`` (None: not a figure, or no value)."""

@@ -34,6 +34,7 @@ from annotations.model import (
     BoundaryCorrection,
     BoundaryState,
     Change,
+    ClaimantMark,
     SentenceLabel,
     SpanCorrection,
     utc_now,
@@ -254,6 +255,21 @@ class ArticleAnnotations:
     def set_note(self, index: int, note: str, *, annotator: str | None = None) -> SentenceLabel | None:
         """Set the free-text note of sentence ``index`` (empty to clear)."""
         return self._change_sentence(index, "note", annotator, note=str(note))
+
+    def set_claimant(
+        self, index: int, mark: ClaimantMark | None, *, annotator: str | None = None
+    ) -> SentenceLabel | None:
+        """Correct who claims sentence ``index``: a :class:`ClaimantMark` (offsets from
+        the sentence's start, inside it), or None to go back to what the analysis says."""
+        value = ""
+        if mark is not None:
+            if 0 <= index < len(self.sentences):
+                length = self.sentences[index].end - self.sentences[index].start
+                for part in (mark.source, mark.cue):
+                    if part is not None and not 0 <= part[0] < part[1] <= length:
+                        raise StoreError(f"{part[0]}-{part[1]} is not inside sentence {index + 1} of {self.article_id}")
+            value = mark.value()
+        return self._change_sentence(index, "attribution", annotator, attribution=value)
 
     def add_span(
         self, start: int, end: int, label: str, *, annotator: str | None = None

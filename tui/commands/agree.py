@@ -40,8 +40,9 @@ def run(args: argparse.Namespace) -> int:
         read_only=True,
     )
     problems: list[str] = []
+    analyses = _cached_analyses(args)
     try:
-        report = store_agreement(store, _names(args.annotators), problems)
+        report = store_agreement(store, _names(args.annotators), problems, analyses)
     finally:
         store.close()
         err = Console(stderr=True, soft_wrap=True)
@@ -56,6 +57,25 @@ def run(args: argparse.Namespace) -> int:
     for table in tables(report, console):
         console.print(table)
     return 0
+
+
+def _cached_analyses(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """article id -> its cached analysis (never spaCy: an article not analysed yet has
+    None, and its labels are left out of the claimant agreement and counted)."""
+    from corpus.analysis import Analyzer
+    from corpus.articles import load_corpus
+
+    try:
+        corpus = load_corpus(args.path)
+    except Exception:  # the labels can still be compared without the articles
+        return lambda _article_id: None
+    analyzer = Analyzer(model=getattr(args, "model", None))
+
+    def cached(article_id: str):  # type: ignore[no-untyped-def]
+        article = corpus.get(article_id)
+        return analyzer.cached(article) if article is not None else None
+
+    return cached
 
 
 def _names(text: str | None) -> list[str] | None:

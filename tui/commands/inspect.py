@@ -1,8 +1,10 @@
 """``claimscope inspect FILE``: one article's analysis, highlighted or as JSON.
 
 ``--json`` prints ``{"id", "title", "meta", "text", "paragraphs", "sentences",
-"spans"}`` with every offset a Python ``str`` index into ``text``; each span also has
-``value``, ``unit``, ``change`` and ``counted`` (its figure reading, or nulls). A JSONL/JSON file
+"spans", "attributions"}`` with every offset a Python ``str`` index into ``text``; each
+span also has ``value``, ``unit``, ``change`` and ``counted`` (its figure reading, or
+nulls); each attribution is ``{"source": {"start", "end", "text"} or null, "cue":
+{"start", "end", "text"}, "content": [{"start", "end"}], "claimant": name or null}``. A JSONL/JSON file
 with several records shows the first, or the one chosen with ``--record N``.
 """
 
@@ -45,6 +47,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def attributions_json(text: str, analysis: Analysis) -> list[dict[str, object]]:
+    """The ``attributions`` field: source, cue, content and claimant of each attribution."""
+    return [
+        {
+            "source": None
+            if a.source is None
+            else {"start": a.source[0], "end": a.source[1], "text": text[a.source[0] : a.source[1]]},
+            "cue": {"start": a.cue[0], "end": a.cue[1], "text": text[a.cue[0] : a.cue[1]]},
+            "content": [{"start": s, "end": e} for s, e in a.content],
+            "claimant": a.claimant,
+        }
+        for a in analysis.attributions
+    ]
+
+
 def analysis_json(article: Article, analysis: Analysis) -> dict[str, object]:
     """The JSON form of one article and its analysis."""
     return {
@@ -58,6 +75,7 @@ def analysis_json(article: Article, analysis: Analysis) -> dict[str, object]:
             {"start": s.start, "end": s.end, "label": s.label, "kind": s.kind, **reading_json(s.reading)}
             for s in analysis.spans
         ],
+        "attributions": attributions_json(article.text, analysis),
     }
 
 

@@ -3,7 +3,7 @@ off the UI thread from every annotator's shard. Names and labels are rich `Text`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from rich.console import Group
 from rich.text import Text
@@ -23,9 +23,10 @@ class AgreementScreen(Screen[None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, analyses: Callable[[str], Any] | None = None) -> None:
         super().__init__()
         self.store = store
+        self.analyses = analyses  # article id -> cached analysis: the claimant agreement too
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -42,7 +43,8 @@ class AgreementScreen(Screen[None]):
 
         try:
             # Annotator names and labels come from the store: their control characters made visible.
-            shown: Any = Group(*(clean(table) for table in tables(store_agreement(self.store))))
+            report = store_agreement(self.store, analyses=self.analyses)
+            shown: Any = Group(*(clean(table) for table in tables(report)))
         except ClaimscopeError as error:
             shown = clean(Text(str(error)))
         self.app.call_from_thread(self.query_one("#agreement", Static).update, shown)

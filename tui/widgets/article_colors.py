@@ -51,6 +51,9 @@ class Palette:
     selection: Style
     token: Style
     dim: Style
+    #: Who claims (an attribution's source) and the words that attribute (its cue).
+    source: Style = Style(underline2=True)
+    cue: Style = Style(italic=True, underline=True)
     no_color: bool = False
 
     @classmethod
@@ -69,6 +72,8 @@ class Palette:
                 selection=Style(reverse=True),
                 token=Style(reverse=True, underline=True),
                 dim=Style(dim=True),
+                source=Style(underline2=True),
+                cue=Style(italic=True, underline=True),
                 no_color=True,
             )
         if dark:
@@ -83,6 +88,8 @@ class Palette:
                 selection=Style(color="#000000", bgcolor="#61afef", bold=True),
                 token=Style(color="#000000", bgcolor="#c0e0ff", underline=True),
                 dim=Style(color="#7f848e"),
+                source=Style(bgcolor="#44315c"),
+                cue=Style(color="#d7a6ff", italic=True),
             )
         return cls(
             base=Style(),
@@ -96,6 +103,8 @@ class Palette:
             selection=Style(color="#ffffff", bgcolor="#1565c0", bold=True),
             token=Style(color="#000000", bgcolor="#90caf9", underline=True),
             dim=Style(color="#4b5563"),
+            source=Style(bgcolor="#ecdcf8"),
+            cue=Style(color="#6a1b9a", italic=True),
         )
 
 

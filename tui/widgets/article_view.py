@@ -146,6 +146,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.show_entities = True
         self.show_figures = True
         self.show_dates = True
+        self.show_attribution = True
+        #: Sources and cues of the analysis's attributions: (start, end, "source"|"cue"), sorted.
+        self._attribution_marks: list[tuple[int, int, str]] = []
+        self._attribution_starts: list[int] = []
         self._marks: dict[int, Mark] = {}
         self._tags: dict[int, tuple[InlineTag, ...]] = {}  # paragraph -> its inline tags, in order
         self._tag_of: dict[int, InlineTag] = {}  # sentence -> its inline tag
@@ -177,6 +181,12 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._sentence_starts = [segment.start for segment in self.sentences]
         self._sentence_ends = [segment.end for segment in self.sentences]
         self.set_spans(analysis.spans if analysis else ())
+        marks = []
+        for attribution in analysis.attributions if analysis else ():
+            if attribution.source is not None:
+                marks.append((*attribution.source, "source"))
+            marks.append((*attribution.cue, "cue"))
+        self.set_attribution_marks(sorted(marks))
         self._marks = {}
         self._tags, self._tag_of = {}, {}
         self._ghosts = {}
@@ -187,6 +197,18 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.set_reactive(ArticleView.cursor, 0)
         if self.is_mounted:
             self._relayout()
+            self.refresh()
+
+    def set_attribution_marks(self, marks: Sequence[tuple[int, int, str]]) -> None:
+        """The sources and cues to draw: ``(start, end, "source" | "cue")`` text offsets,
+        sorted. The same list again (the reader keeps one per analysis) costs nothing."""
+        if marks is self._attribution_marks:
+            return
+        changed = marks != self._attribution_marks
+        self._attribution_marks = marks if isinstance(marks, list) else list(marks)
+        if changed:
+            self._attribution_starts = [mark[0] for mark in self._attribution_marks]
+            self._strips.clear()
             self.refresh()
 
     def set_spans(self, spans: Sequence[Span]) -> None:
@@ -285,9 +307,10 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         start = self._paragraphs[paragraph].start
         return Inserts([tag.at - start for tag in tags], [len(tag.text) for tag in tags])
 
-    def set_layers(self, *, entities: bool, figures: bool, dates: bool) -> None:
-        """Switch the entity, figure and date highlights on or off."""
+    def set_layers(self, *, entities: bool, figures: bool, dates: bool, attribution: bool = True) -> None:
+        """Switch the entity, figure, date and attribution (sources and cues) highlights on or off."""
         self.show_entities, self.show_figures, self.show_dates = entities, figures, dates
+        self.show_attribution = attribution
         self._strips.clear()
         self.refresh()
 
@@ -546,6 +569,16 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             current = self.sentences[self.cursor]
             if current.start < end and current.end > start:
                 text.stylize(palette.current, begin(max(0, current.start - start)), finish(current.end - start))
+        if self.show_attribution and self._attribution_marks:
+            # Under the entity and figure colours: a source is mostly a name, and keeps its colour.
+            marks = self._attribution_marks
+            for mark_start, mark_end, kind in marks[max(0, bisect_right(self._attribution_starts, start) - 1) :]:
+                if mark_start >= end:
+                    break
+                if mark_end <= start:
+                    continue
+                style = palette.source if kind == "source" else palette.cue
+                text.stylize(style, begin(max(0, mark_start - start)), finish(min(end, mark_end) - start))
         first_span = max(0, bisect_right(self._span_starts, start) - 1)
         for span in self.spans[first_span:]:
             if span.start >= end:

@@ -74,9 +74,13 @@ class Legend(Static):
         entities: bool,
         figures: bool,
         dates: bool,
-        keys: tuple[str, str, str] = ("e", "f", "d"),
+        keys: tuple[str, ...] = ("e", "f", "d"),
+        attribution: bool | None = None,
+        source_style: Style | None = None,
+        cue_style: Style | None = None,
     ) -> None:
-        """Redraw the legend for the labels in the open article; ``keys`` switch the three layers."""
+        """Redraw the legend for the labels in the open article; ``keys`` switch the layers
+        (entities, figures, dates, and with ``attribution`` given, sources and cues)."""
         off = Style(dim=True, strike=True)
         chips: list[Content | tuple[str, str] | str] = []
         for label in entity_labels:
@@ -88,7 +92,17 @@ class Legend(Static):
             " ",
             Content.from_rich_text(_styled("date", date_style if dates else off)),
         ]
-        states = tuple(zip(keys, ("entities", "figures", "dates"), (entities, figures, dates)))
+        names, switched = ["entities", "figures", "dates"], [entities, figures, dates]
+        if attribution is not None:
+            chips += [
+                " ",
+                Content.from_rich_text(_styled("source", (source_style or Style()) if attribution else off)),
+                " ",
+                Content.from_rich_text(_styled("cue", (cue_style or Style()) if attribution else off)),
+            ]
+            names.append("who")
+            switched.append(attribution)
+        states = tuple(zip(keys, names, switched))
         long = Content.assemble(("  │ ", "dim"), *(_switch(key, name, on) for key, name, on in states))
         short = Content.assemble(("  │ ", "dim"), *(_switch(key, "", on) for key, _name, on in states))
         parts = (Content.assemble(*chips), long, short)

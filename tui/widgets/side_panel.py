@@ -69,6 +69,7 @@ class SidePanel(OptionList):
         self._next: dict[str, int] = {}
         self._items: list[Option | None] = []  # claims, figures, entities (see show_items)
         self._others: tuple[int | None, tuple[tuple[str, str, str], ...]] = (None, ())
+        self._who: tuple[int, str, str] | None = None  # the cursor sentence's claimant and cue
         self._head = 0  # options before the claims: the highlight keeps its item when it changes
 
     def show_items(
@@ -121,12 +122,16 @@ class SidePanel(OptionList):
         self._items = options
         self._show()
 
-    def show_others(self, sentence: int | None, others: Sequence[tuple[str, str, str]]) -> None:
+    def show_others(
+        self, sentence: int | None, others: Sequence[tuple[str, str, str]], who: tuple[int, str, str] | None = None
+    ) -> None:
         """Show the other annotators' ``(name, label, note)`` of sentence ``sentence`` at
-        the top (None: no such part, nobody else labelled this article); redrawn only
-        when they differ from what is shown."""
-        if (sentence, tuple(others)) != self._others:
+        the top (None: no such part, nobody else labelled this article), under who claims
+        the cursor sentence (``who``: its index, the claimant and the cue; an empty
+        claimant for the outlet's own); redrawn only when they differ from what is shown."""
+        if (sentence, tuple(others)) != self._others or who != self._who:
             self._others = (sentence, tuple(others))
+            self._who = who
             self._show()
 
     def _show(self) -> None:
@@ -143,6 +148,17 @@ class SidePanel(OptionList):
         if sentence is not None and not others:
             options.append(Option(Content.styled("  none for this sentence", "dim"), disabled=True))
         if options:
+            options.append(None)
+        if self._who is not None:
+            index, name, cue = self._who
+            options.append(Option(Content.styled(f"Who claims it (s{index + 1})", "bold"), disabled=True))
+            if name:
+                line = Content.assemble("  ", _field(name).stylize("bold"))
+                if cue:
+                    line = Content.assemble(line, " · ", _field(cue).stylize("italic"))
+            else:
+                line = Content.styled("  outlet (no one is said to make it)", "dim")
+            options.append(Option(line, disabled=True))
             options.append(None)
         if highlighted is not None and highlighted >= self._head:
             highlighted += len(options) - self._head

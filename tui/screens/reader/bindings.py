@@ -46,6 +46,7 @@ READER_BINDINGS: list[Binding] = [
     Binding("e", "toggle_layer('entities')", "Entities", show=False, id="reader.toggle_entities"),
     Binding("f", "toggle_layer('figures')", "Figures", show=False, id="reader.toggle_figures"),
     Binding("d", "toggle_layer('dates')", "Dates", show=False, id="reader.toggle_dates"),
+    Binding("a", "toggle_layer('attribution')", "Sources and cues", show=False, id="reader.toggle_attribution"),
     Binding("v", "span_mode", "Spans", show=False, id="reader.span_mode"),
     Binding("h", "span_move(-1)", "Token left", group=_SPAN, id="reader.span_left"),
     Binding("l", "span_move(1)", "Token right", group=_SPAN, id="reader.span_right"),
@@ -57,6 +58,9 @@ READER_BINDINGS: list[Binding] = [
     Binding("enter", "accept_suggestion", "Accept suggestion", show=False, id="reader.accept_suggestion"),
     Binding("D", "span_remove", "Remove span", id="reader.span_remove"),
     Binding("S", "span_split", "Split sentence here", show=False, group=_SPAN, id="reader.split"),
+    Binding("s", "span_source", "Mark as source", group=_SPAN, id="reader.span_source"),
+    Binding("t", "span_cue", "Mark as cue", group=_SPAN, id="reader.span_cue"),
+    Binding("o", "span_no_source", "No source (outlet)", group=_SPAN, id="reader.span_no_source"),
     Binding("m", "merge_sentence", "Merge with next", show=False, id="reader.merge"),
     Binding("right_square_bracket", "next_to_review", "Next article to review", show=False, id="reader.next_article"),
     Binding("left_square_bracket", "step_article(-1)", "Previous article", show=False, id="reader.previous_article"),
@@ -67,7 +71,9 @@ READER_BINDINGS: list[Binding] = [
 
 
 #: Actions that only make sense in span mode.
-SPAN_ACTIONS = {"span_move", "span_extend", "span_label", "span_remove", "span_split"}
+SPAN_ACTIONS = {
+    "span_move", "span_extend", "span_label", "span_remove", "span_split", "span_source", "span_cue", "span_no_source",
+}
 
 
 #: Actions that change the store.
@@ -81,8 +87,18 @@ _EDIT_ACTIONS = {
     "span_label",
     "span_remove",
     "span_split",
+    "span_source",
+    "span_cue",
+    "span_no_source",
     "merge_sentence",
 }
+
+
+#: Reader keys a label key of the scheme takes over instead of clashing: they came after
+#: label schemes that may use the key ("a", and span mode's "s", "t", "o"). The palette
+#: still offers the layer switch, and a remap in config.toml's [keys] gives any of them
+#: another key.
+GIVES_WAY = frozenset({"reader.toggle_attribution", "reader.span_source", "reader.span_cue", "reader.span_no_source"})
 
 
 def reader_bindings(scheme: Scheme, config: Config, also: Iterable[Binding] = ()) -> list[Binding]:
@@ -107,7 +123,11 @@ def reader_bindings(scheme: Scheme, config: Config, also: Iterable[Binding] = ()
             group=_TYPE if label.claim else None,
             id=f"label.{label.name}",
         )
-        for clash in taken.get(binding.key, ()):
+        clashes = [clash for clash in taken.get(binding.key, ()) if clash.id not in GIVES_WAY]
+        if len(clashes) != len(taken.get(binding.key, ())):
+            # A key added after schemes were written: the label keeps it, the layer is in the palette.
+            own = [mine for mine in own if not (mine.id in GIVES_WAY and mine.key == binding.key)]
+        for clash in clashes:
             where = f", line {label.key_line}" if label.key_line else ""
             config_file = config.path or "config.toml"
             raise SchemeError(

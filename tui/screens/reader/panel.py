@@ -1,5 +1,5 @@
-"""The side panel (p: claims, entities, figures, other annotators) and the entity
-legend with the highlight layers (e, f, d)."""
+"""The side panel (p: who claims the cursor sentence, claims, entities, figures, other
+annotators) and the entity legend with the highlight layers (e, f, d, a)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,12 @@ class PanelAndLegend:
     def _update_panel_others(self) -> None:
         """The side panel's "Other annotators" part, for the cursor sentence."""
         if self.panel is not None and self.panel.display and self.analysis is not None:
-            self.panel.show_others(self.view.cursor if self.others else None, self._others_here())
+            cursor = self.view.cursor
+            who = None
+            if self.analysis.sentences:
+                name, cue, attributed = self.claimant_words(cursor)
+                who = (cursor, name if attributed else "", cue)
+            self.panel.show_others(cursor if self.others else None, self._others_here(), who)
 
     def _update_legend(self) -> None:
         labels = sorted({span.label for span in self.view.spans if span.kind == "entity"})
@@ -90,19 +95,26 @@ class PanelAndLegend:
             figures=self.host.layers["figures"],
             dates=self.host.layers["dates"],
             keys=tuple(
-                self.app.get_key_display(Binding(keys[f"reader.toggle_{layer}"], ""))
-                for layer in ("entities", "figures", "dates")
+                # a layer key given up to a label key (see bindings.py) shows as "·": the palette has it
+                self.app.get_key_display(Binding(keys[f"reader.toggle_{layer}"], "")) if f"reader.toggle_{layer}" in keys else "·"
+                for layer in ("entities", "figures", "dates", "attribution")
             ),
+            attribution=self.host.layers["attribution"],
+            source_style=palette.source,
+            cue_style=palette.cue,
         )
 
     def _apply_layers(self) -> None:
         layers = self.host.layers
-        self.view.set_layers(entities=layers["entities"], figures=layers["figures"], dates=layers["dates"])
+        self.view.set_layers(
+            entities=layers["entities"], figures=layers["figures"], dates=layers["dates"], attribution=layers["attribution"]
+        )
         self._update_legend()
 
     def layers_changed(self) -> None:
         """The app's highlight switches changed (from a key or the palette)."""
         self._apply_layers()
+        self._update_status()  # the claimant shows there while sources and cues are on
 
     def action_toggle_panel(self) -> None:
         self.host.show_panel = not self.host.show_panel

@@ -277,6 +277,7 @@ class ReaderScreen(
             marks = {i: self._mark(record) for i, record in self.doc.labels.items()}
             self.view.set_spans(spans)
             self.view.set_marks({i: m for i, m in marks.items() if m is not None})
+            self.view.set_attribution_marks(self._attribution_marks())
         else:
             self.view.set_spans(self.model_spans)
         if self.analysis is not None and self._suggested_for is not self.analysis:

@@ -1,11 +1,14 @@
 """Span mode (v): a token cursor inside the cursor sentence; h/l move, H/L extend,
-enter labels the selection (add or relabel), D removes the span under it. Also where a
-span comes from (model, rule, or corrected by a reader)."""
+enter labels the selection (add or relabel), D removes the span under it; s marks the
+selection as the sentence's source (who claims it), t as its cue, o says it has no
+source (the outlet's own). Also where a span comes from (model, rule, or corrected by a
+reader)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from annotations.model import ClaimantMark
 from corpus.model import Span
 from tui import navigation
 from tui.screens.reader.status import short
@@ -53,7 +56,7 @@ class SpanMode:
             return
         self.span_cursor = SpanCursor(tokens)
         self._show_span_cursor()
-        self.notify("span mode: h/l move, H/L extend, enter label, D remove, escape done", timeout=4)
+        self.notify("span mode: h/l move, H/L extend, enter label, D remove, s source, t cue, o no source, escape done", timeout=4)
 
     def _leave_span_mode(self) -> None:
         self.span_cursor = None
@@ -138,3 +141,52 @@ class SpanMode:
         removed = f"span “{short(self.article.text[span.start : span.end], 24)}” removed"
         if self._store_call(removed, self.doc.remove_span, span.start, span.end):
             self._refresh_annotations()
+
+    # ---------------------------------------------------------- who claims it
+    def _mark_claimant(self, mark: ClaimantMark | None, what: str) -> None:
+        """Store this annotator's correction of who claims the cursor sentence."""
+        if not self._editable():
+            return
+        index = self.view.cursor
+        if self._store_call(what, self.doc.set_claimant, index, mark):
+            self._refresh_annotations()
+            self.host.article_changed(self.article.id)
+
+    def _selection_in_sentence(self) -> tuple[int, int] | None:
+        """The span-mode selection as offsets from the cursor sentence's start."""
+        if self.span_cursor is None:
+            return None
+        start, end = self.span_cursor.selection
+        sentence = self.view.sentences[self.view.cursor]
+        return start - sentence.start, end - sentence.start
+
+    def _marked(self, part: str) -> None:
+        where = self._selection_in_sentence()
+        if where is None:
+            return
+        current = self._claimant_mark(self.view.cursor) or ClaimantMark()
+        base = ClaimantMark(source=current.source, cue=current.cue)  # "no source" gives way
+        words = short(self.article.text[self.span_cursor.selection[0] : self.span_cursor.selection[1]], 24)
+        if getattr(base, part) == where:  # the same selection again: take the mark back
+            mark = replace(base, **{part: None})
+            what = f"{part} mark “{words}” taken back"
+        else:
+            mark = replace(base, **{part: where})
+            what = f"{part} “{words}” saved"
+        self._mark_claimant(mark if mark.value() else None, what)
+
+    def action_span_source(self) -> None:
+        self._marked("source")
+
+    def action_span_cue(self) -> None:
+        self._marked("cue")
+
+    def action_span_no_source(self) -> None:
+        """The sentence is the outlet's own (nobody is said to claim it); again: undo that."""
+        if self.span_cursor is None:
+            return
+        current = self._claimant_mark(self.view.cursor)
+        if current is not None and current.no_source:
+            self._mark_claimant(None, "no-source mark taken back")
+        else:
+            self._mark_claimant(ClaimantMark(no_source=True), "no source (outlet) saved")

@@ -11,7 +11,10 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
-from corpus.model import Span
+from annotations.claims import corrected_attribution
+from annotations.model import ClaimantMark
+from corpus.claimants import claimant_of, cue_text, sentence_attribution, sentence_attributions
+from corpus.model import Attribution, Span
 from corpus.readings import describe, read_span
 from corpus.terminal import visible
 from tui.shown import visible_content
@@ -103,16 +106,21 @@ class StatusLine:
             suggestion = self._suggestion_status(index)
             if not suggestion:  # a suggestion is only offered for an unreviewed sentence: it says so
                 parts.append(("unreviewed", "dim"))
+        labelled = record is not None and record.label is not None
+        if self.span_cursor is None and labelled:
+            parts += self._claimant_status(index)  # right after the label: seen at 80 columns
         # The reader's own marks come before what the machine offers: the line is short.
         if record is not None and record.checkworthy:
             parts.append((" ★ check-worthy", "bold"))
         if record is not None and record.note:
             parts += [" ✎ ", Content(visible(record.note))]  # one line: a newline shows as ␊
         parts += suggestion
+        if self.span_cursor is None and not labelled:
+            parts += self._claimant_status(index)  # after the suggestion and its score, which come first
         if self.span_cursor is None:
             parts += self._figure_status(self._first_figure(index))
         if self.span_cursor is not None:
-            parts = [(" SPAN ", "bold reverse"), f" s{index + 1} ", *self._span_status()]
+            parts = [(" SPAN ", "bold reverse"), f" s{index + 1} ", *self._span_status(), " │", *self._claimant_status(index)]
         if self.search_query is not None:
             found = f"{(self.hit_index or 0) + 1}/{len(self.hits)}" if self.hits else "no hits"
             parts += [(" search ", "reverse"), Content(f" {self.search_query!s} "), f"{found} (n/N, esc)"]
@@ -154,6 +162,94 @@ class StatusLine:
             (f" · {self._span_source(span)}", "dim" if not self.view.palette.no_color else "italic"),
             *self._figure_status(span if span.kind == "figure" else None),
         ]
+
+    def _found_attribution(self, index: int) -> Attribution | None:
+        """The analysis's attribution of sentence ``index`` (worked out once per analysis)."""
+        analysis = self.analysis
+        if analysis is None or not 0 <= index < len(analysis.sentences):
+            return None
+        kept = getattr(self, "_who_claims", None)
+        if kept is None or kept[0] is not analysis:
+            kept = (analysis, sentence_attributions(analysis.attributions, analysis.sentences))
+            self._who_claims = kept
+        return kept[1][index]
+
+    def _claimant_mark(self, index: int) -> ClaimantMark | None:
+        """This annotator's correction of who claims sentence ``index``, if any."""
+        record = self.doc.labels.get(index) if self.doc is not None else None
+        return ClaimantMark.parse(record.attribution) if record is not None else None
+
+    def _attribution_at(self, index: int) -> Attribution | None:
+        """Who claims sentence ``index``: the analysis's attribution, corrected by this annotator."""
+        if self.analysis is None or not 0 <= index < len(self.view.sentences):
+            return None
+        sentence = self.view.sentences[index]
+        found = self._found_attribution(index) if self.view.sentences is self.analysis.sentences else None
+        if found is None and self.view.sentences is not self.analysis.sentences:
+            # merged or split sentences: look the attribution up by the sentence's own range
+            found = sentence_attribution(self.analysis.attributions, sentence.start, sentence.end)
+        return corrected_attribution(self.article.text, sentence.start, sentence.end, found, self._claimant_mark(index))
+
+    def claimant_words(self, index: int) -> tuple[str, str, bool]:
+        """``("Putin", "acknowledged", True)``: who claims sentence ``index``, the cue and
+        whether anyone is said to (``("outlet", "", False)`` for the outlet's own)."""
+        attribution = self._attribution_at(index)
+        text = self.article.text
+        return claimant_of(text, attribution), cue_text(text, attribution), attribution is not None
+
+    def _attribution_marks(self) -> list[tuple[int, int, str]]:
+        """The sources and cues the view draws: the analysis's, and this annotator's
+        corrections in place of the analysis's in the sentences they correct."""
+        analysis = self.analysis
+        if analysis is None:
+            return []
+        corrected = {}
+        if self.doc is not None:
+            for index, record in self.doc.labels.items():
+                if record.attribution and 0 <= index < len(self.view.sentences):
+                    corrected[index] = self.view.sentences[index]
+        if not corrected:  # the common case: the analysis's marks, made once per analysis
+            kept = getattr(self, "_found_marks", None)
+            if kept is None or kept[0] is not analysis:
+                found = [(*a.source, "source") for a in analysis.attributions if a.source is not None]
+                found += [(*a.cue, "cue") for a in analysis.attributions]
+                kept = (analysis, sorted(found))
+                self._found_marks = kept
+            return kept[1]
+        marks: list[tuple[int, int, str]] = []
+        ranges = sorted((s.start, s.end) for s in corrected.values())
+        starts = [r[0] for r in ranges]
+
+        def in_corrected(start: int) -> bool:
+            at = bisect_left(starts, start + 1) - 1
+            return at >= 0 and ranges[at][0] <= start < ranges[at][1]
+
+        for attribution in analysis.attributions:
+            for part, kind in ((attribution.source, "source"), (attribution.cue, "cue")):
+                if part is not None and not in_corrected(part[0]):
+                    marks.append((*part, kind))
+        for index in corrected:
+            attribution = self._attribution_at(index)
+            if attribution is None:
+                continue
+            for part, kind in ((attribution.source, "source"), (attribution.cue, "cue")):
+                if part is not None and part[0] < part[1]:
+                    marks.append((*part, kind))
+        return sorted(marks)
+
+    def _claimant_status(self, index: int) -> list[Content | str | tuple[str, str]]:
+        """``  Putin · acknowledged`` (``outlet`` when nobody is said to make the statement),
+        only while the sources-and-cues layer is on; ``✎`` after a corrected one."""
+        if not self.host.layers.get("attribution", True):
+            return []
+        name, cue, attributed = self.claimant_words(index)
+        corrected = [(" ✎", "dim")] if self._claimant_mark(index) is not None else []
+        if not attributed:
+            return [(" outlet", "dim"), *corrected]
+        parts: list[Content | str | tuple[str, str]] = [" ", Content.styled(visible(short(name, 30)), "bold")]
+        if cue:
+            parts += [" · ", Content.styled(visible(short(cue, 20)), "italic")]
+        return parts + corrected
 
     def _first_figure(self, index: int) -> Span | None:
         """The first figure span of sentence ``index``."""
