@@ -307,6 +307,16 @@ def _idle(token: Token, lower: str) -> bool:
     return token.head.i == token.i + 1 and token.head.tag_.startswith("NN") and token.dep_ != "relcl"
 
 
+_CALL = frozenset({"call", "calls", "called", "calling"})
+
+
+def _calls(token: Token, lower: str) -> bool:
+    """"call for", "call on" (a demand) and "called X a Y" (a judgement)."""
+    return lower in _CALL and any(
+        c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in {"for", "on"}) for c in token.children
+    )
+
+
 def _quoted(sent_tokens: Sequence[Token]) -> bool:
     return any(t.text in _QUOTES or t.tag_ in {"``", "''"} for t in sent_tokens)
 
@@ -358,7 +368,7 @@ def doc_attributions(
                 # a stance verb, or a passive ("was asked"): only with a clause to report
                 if not any(c.dep_ in _CLAUSE_DEPS for c in token.children) and not (
                     token.dep_ in {"parataxis", "ccomp"} and token.head.i > token.i
-                ) and not _quoted(token.sent):
+                ) and not _quoted(token.sent) and not _calls(token, lower):
                     continue
             cue_tokens = [token]
             # "pointed out", "said in a statement" keep only the verb (and its particle)
@@ -444,12 +454,14 @@ _GROUP = frozenset({"ORG", "GPE", "NORP"})
 _NAMED = _PERSON | _GROUP
 #: A line that opens with a short name and a colon: "Minister: …", "Sanders: Clinton…".
 _HEADLINE = re.compile(
-    r"[ \t]*(?:[A-Z]{2,}[ \t]+[–—-][ \t]+)?((?:[A-Z][\w.'’&-]*\.?[ \t]+){0,3}[A-Z][\w.'’&-]*)[ \t]*:[ \t]+\S"
+    r"[ \t]*[\"“'‘]?(?:[A-Z]{2,}[ \t]+[–—-][ \t]+)?((?:[A-Z][\w.'’&-]*\.?[ \t]+){0,3}[A-Z][\w.'’&-]*)[ \t]*:[ \t]+\S"
 )
+#: A quote signed with a dash after it: '“…” ― Martha Aguilar', '"…" — Jon Park'.
+_SIGNED = re.compile(r"(?<=[”\"’'])[ \t\u00a0]*([―—–])[ \t\u00a0]*((?:[A-Z][\w.'’-]*[ \t]+){0,4}[A-Z][\w.'’-]*)")
 #: Line openers with a colon that are no source.
 _NOT_SOURCE = frozenset(
     "photo photos image video watch update updated breaking exclusive opinion analysis note editor "
-    "credit caption read live related source sources q a listen graphic chart map poll transcript "
+    "credit caption read live related source sources q a listen graphic chart map transcript "
     "warning correction more see also wow boom whoa oops ouch yikes lol omg "
     "editor’s editor's".split()
 )
@@ -608,12 +620,30 @@ def headline_attributions(text: str, paragraphs: Sequence[Segment], spans: Seque
             continue
         entity = _inside(spans, starts, s, e)
         # the headline may name anyone ("Insiders: …"); a line of the body needs a person,
-        # an organisation or a role ("Iowa: Tim Albrecht, …" is a list)
-        if n > 0 and not (entity and entity.label in {"PERSON", "ORG"}) and not any(w.strip(".") in _ROLES for w in words):
+        # an organisation, a role ("Iowa: Tim Albrecht, …" is a list) or a transcript's
+        # speaker in capitals ("PENCE: Well, look, …")
+        speaker = text[s:e].isupper() and len(text[s:e]) > 2
+        if n > 0 and not speaker and not (entity and entity.label in {"PERSON", "ORG"}) and not any(w.strip(".") in _ROLES for w in words):
             continue
         colon = text.index(":", e)
         content = (colon + 1 + (len(text[colon + 1 : paragraph.end]) - len(text[colon + 1 : paragraph.end].lstrip())), paragraph.end)
         found.append(RawAttribution((s, e), (colon, colon + 1), (content,), (s, e), None))
+    return found
+
+
+def signed_quotes(
+    text: str, paragraphs: Sequence[Segment], quotes: Sequence[tuple[int, int]]
+) -> list[RawAttribution]:
+    """Quotes signed after a dash ('“…” ― Martha Aguilar'): the name is the source, the
+    dash the cue, the quote before it the content."""
+    found = []
+    ends = [e for _, e in quotes]
+    for paragraph in paragraphs:
+        for match in _SIGNED.finditer(text, paragraph.start, paragraph.end):
+            k = bisect_right(ends, match.start()) - 1
+            content = ((quotes[k][0], quotes[k][1]),) if k >= 0 and quotes[k][1] >= match.start() - 1 else ()
+            name = match.span(2)
+            found.append(RawAttribution(name, match.span(1), content, name, None))
     return found
 
 
@@ -738,9 +768,12 @@ def resolve_attributions(
     named_starts = [s.start for s in named]
     person_starts = [s.start for s in persons]
     group_starts = [s.start for s in groups]
-    all_raw = sorted([*raw, *headline_attributions(text, paragraphs, spans)], key=lambda a: a.cue)
     para_starts = [p.start for p in paragraphs]
     quotes = quote_regions(text, paragraphs)
+    all_raw = sorted(
+        [*raw, *headline_attributions(text, paragraphs, spans), *signed_quotes(text, paragraphs, quotes)],
+        key=lambda a: a.cue,
+    )
     quote_starts = [s for s, _ in quotes]
     # a cue inside a quote is the quoted speaker's words, not the article's attribution
     all_raw = [
