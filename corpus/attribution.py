@@ -118,8 +118,8 @@ STANCE_FORMS: frozenset[str] = _all_forms(STANCE_VERBS) - REPORTING_VERBS
 #: Nouns that carry a statement of their owner: "X's statement", "a statement from X".
 REPORTING_NOUNS: frozenset[str] = frozenset(
     "statement statements remarks remark comments comment claim claims assertion words "
-    "testimony announcement interview tweet tweets post speech letter memo report estimate "
-    "estimates forecast warning argument view views belief position account".split()
+    "testimony announcement tweet tweets report estimate estimates forecast warning argument "
+    "view views belief".split()
 )
 #: Nouns of stance whose owner holds it: "criticism from X", "his call for", "X's pledge".
 STANCE_NOUNS: frozenset[str] = frozenset(
@@ -223,7 +223,8 @@ def _inverted(verb: Token) -> Token | None:
     if verb.i == 0 or not any(c.dep_ in _CLAUSE_DEPS and c.i < verb.i for c in verb.children):
         return None
     for child in verb.rights:
-        if child.dep_ in {"dobj", "attr", "npadvmod", "appos"} and child.tag_.startswith("NN"):
+        # right after the verb: "said the minister", not "said Thursday on Fox and Friends"
+        if child.dep_ in {"dobj", "attr", "npadvmod", "appos"} and child.tag_.startswith("NN") and child.left_edge.i == verb.i + 1:
             return child
     return None
 
@@ -291,6 +292,7 @@ def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
 
 #: Verbs that report nothing when negated ("did not respond to a request for comment").
 _NEGATED_SILENT = frozenset({"respond", "responded", "comment", "commented", "reply", "replied", "return", "returned"})
+_COMPARED = frozenset({"compared"})
 _CONTINUE = frozenset({"continue", "continues", "continued", "continuing"})
 
 
@@ -299,6 +301,9 @@ def _idle(token: Token, lower: str) -> bool:
     declined comment, "pledged delegates" (a word naming a thing)."""
     if lower in _CONTINUE and any(c.dep_ in {"xcomp", "dobj"} for c in token.children):
         return True
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if lower in _COMPARED and following is not None and following.lower_ in {"with", "to"} and token.tag_ == "VBN":
+        return True  # "$98,000, compared with $93,000": a preposition, not a comparison made
     if lower in _NEGATED_SILENT and any(c.dep_ == "neg" for c in token.children):
         return True
     if token.dep_ in {"amod", "compound"}:
