@@ -775,17 +775,21 @@ def resolve_attributions(
     group_starts = [s.start for s in groups]
     para_starts = [p.start for p in paragraphs]
     quotes = quote_regions(text, paragraphs)
+    quote_starts = [s for s, _ in quotes]
+    # a cue inside a quote is the quoted speaker's words, not the article's attribution;
+    # a line's opening name and colon stay, even inside quotes ('"PENCE: Well, …')
     all_raw = sorted(
-        [*raw, *headline_attributions(text, paragraphs, spans), *signed_quotes(text, paragraphs, quotes)],
+        [
+            *(
+                a
+                for a in (*raw, *signed_quotes(text, paragraphs, quotes))
+                if not _within(quotes, quote_starts, a.cue[0])
+            ),
+            *headline_attributions(text, paragraphs, spans),
+        ],
         key=lambda a: a.cue,
     )
-    quote_starts = [s for s, _ in quotes]
-    # a cue inside a quote is the quoted speaker's words, not the article's attribution
-    all_raw = [
-        _clip(text, paragraphs, para_starts, a)
-        for a in all_raw
-        if not _within(quotes, quote_starts, a.cue[0]) and _sourced_here(text, paragraphs, para_starts, a)
-    ]
+    all_raw = [_clip(text, paragraphs, para_starts, a) for a in all_raw if _sourced_here(text, paragraphs, para_starts, a)]
     nested = _nested(all_raw, para_starts)
     out = []
     named_sources: list[tuple[int, str]] = []  # (where, claimant) of sources that name a person
