@@ -115,6 +115,8 @@ def _all_forms(bases: Iterable[str]) -> frozenset[str]:
 REPORTING_VERBS: frozenset[str] = _all_forms(["say", "tell", "write", *SPEECH_VERBS, *EVALUATION_VERBS, *DISCOURSE_VERBS])
 #: Word forms of verbs that report only with a clause or quote beside them.
 STANCE_FORMS: frozenset[str] = _all_forms(STANCE_VERBS) - REPORTING_VERBS
+#: "seem", "appear": a stance only as a link ("seemed to suggest", "appears likely").
+_SEEM = _all_forms(["seem", "appear"])
 #: Nouns that carry a statement of their owner: "X's statement", "a statement from X".
 REPORTING_NOUNS: frozenset[str] = frozenset(
     "statement statements remarks remark comments comment claim claims assertion words "
@@ -369,6 +371,8 @@ def doc_attributions(
                 continue
             if lower not in reporting and lower not in stance and subject.lower_ not in DOCUMENT_NOUNS:
                 continue  # "show", "list": reported only when a poll, study or document does it
+            if lower in _SEEM and not any(c.dep_ in {"xcomp", "acomp", "ccomp", "oprd"} for c in token.children):
+                continue  # "appeared on MSNBC"
             if lower in stance and subject.lower_ not in DOCUMENT_NOUNS or subject.dep_ == "nsubjpass" and token.dep_ != "pcomp":
                 # a stance verb, or a passive ("was asked"): only with a clause to report
                 if not any(c.dep_ in _CLAUSE_DEPS for c in token.children) and not (
@@ -727,9 +731,9 @@ def _within(regions: Sequence[tuple[int, int]], starts: list[int], at: int) -> b
 
 
 def _nested(found: Sequence[RawAttribution], starts: list[int]) -> set[int]:
-    """Attributions whose cue is inside the content of another: a report inside a report
-    ("X said that Y believes…") belongs to the outer claimant. Content stays in its
-    cue's paragraph, so only attributions of one paragraph (``starts``: paragraph
+    """Attributions whose cue is inside the content of another ("X said that Y
+    believes…"): a report inside a report belongs to the outer claimant. Content stays
+    in its cue's paragraph, so only attributions of one paragraph (``starts``: paragraph
     starts) are compared."""
     by_paragraph: dict[int, list[int]] = {}
     for i, a in enumerate(found):
