@@ -259,6 +259,8 @@ def _subject(verb: Token) -> Token | None:
         # "as saying": the preposition's verb; "and said": the first verb
         verb = verb.head
         if verb.dep_ == "prep" or verb.tag_ == "IN":
+            if verb.lower_ == "for":
+                return None  # "held X in contempt for refusing": the object refused
             verb = verb.head
         if verb.lower_ in _COPULA and any(c.dep_ in {"nsubj", "expl"} and c.lower_ in _DUMMY for c in verb.children):
             return None  # "it is not possible to say": the subject of "is" says nothing
@@ -295,6 +297,8 @@ def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
 #: Verbs that report nothing when negated ("did not respond to a request for comment").
 _NEGATED_SILENT = frozenset({"respond", "responded", "comment", "commented", "reply", "replied", "return", "returned"})
 _COMPARED = frozenset({"compared"})
+#: Particles that make a reporting verb another verb ("show up", "call off", "give away").
+_OTHER_SENSE = frozenset({"up", "off", "away", "in", "down"})
 _CONTINUE = frozenset({"continue", "continues", "continued", "continuing"})
 
 
@@ -308,6 +312,8 @@ def _idle(token: Token, lower: str) -> bool:
         return True  # "$98,000, compared with $93,000": a preposition, not a comparison made
     if lower in _NEGATED_SILENT and any(c.dep_ == "neg" for c in token.children):
         return True
+    if any(c.dep_ == "prt" and c.lower_ in _OTHER_SENSE for c in token.children):
+        return True  # "show up", "call off": another verb
     if token.dep_ in {"amod", "compound"}:
         return True
     # a participle modifying the noun after it
@@ -471,7 +477,7 @@ _SIGNED = re.compile(r"(?<=[”\"’'])[ \t\u00a0]*([―—–])[ \t\u00a0]*((?:
 _NOT_SOURCE = frozenset(
     "photo photos image video watch update updated breaking exclusive opinion analysis note editor "
     "credit caption read live related source sources q a listen graphic chart map transcript "
-    "warning correction more see also wow boom whoa oops ouch yikes lol omg "
+    "warning correction clarification disclosure more see also wow boom whoa oops ouch yikes lol omg "
     "editor’s editor's".split()
 )
 #: Role nouns that may stand for a source in a headline ("Minister: …").
@@ -496,11 +502,13 @@ def _inside(spans: Sequence[Span], starts: list[int], start: int, end: int) -> S
 
 
 _POSSESSIVE = re.compile(r"['’]s?$")
+_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
 
 
 def _bare(name: str) -> str:
-    """A name without a possessive ending ("Putin’s" -> "Putin")."""
-    return _POSSESSIVE.sub("", name).strip()
+    """A name without a possessive ending or a leading article ("Putin’s" -> "Putin",
+    "the Levada Center" -> "Levada Center")."""
+    return _ARTICLE.sub("", _POSSESSIVE.sub("", name).strip())
 
 
 def _naming(named: Sequence[Span], starts: list[int], start: int, end: int) -> Span | None:
@@ -656,7 +664,8 @@ def signed_quotes(
     return found
 
 
-_DATELINE = re.compile(r"[A-Z][A-Z .,'’-]*[ \t]*(?:\([^)]*\))?[ \t]*[—–-]")
+#: What follows a dateline's place: "MOSCOW —", "LOS ANGELES, Sept. 28 (UPI) —".
+_DATELINE = re.compile(r"[^\n—–]{0,30}[—–]|[ \t]*-[ \t]")
 
 
 def _sourced_here(text: str, paragraphs: Sequence[Segment], starts: list[int], raw: RawAttribution) -> bool:
@@ -669,7 +678,7 @@ def _sourced_here(text: str, paragraphs: Sequence[Segment], starts: list[int], r
     if k < 0 or head[0] < paragraphs[k].start:
         return False
     s, e = raw.source
-    return not (text[s:e].isupper() and _DATELINE.match(text, s))
+    return not (text[s:e].isupper() and _DATELINE.match(text, e, min(len(text), e + 40)))
 
 
 _WORD = re.compile(r"\w")
