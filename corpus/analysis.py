@@ -14,7 +14,7 @@ Entities come from the model; figures from the model merged with the rule layer
 in ``corpus.figures``, each figure (and each duration date, ``48 hours``) with its
 reading from ``corpus.readings`` (the counted noun taken from the parse while the doc
 is at hand); attributions (who claims what) from ``corpus.attribution``, read off each
-doc while it is at hand and resolved once per article (pronouns, headline colons).
+doc while it is at hand, and resolved once per article by ``corpus.attribution_resolve``.
 Every offset is absolute into ``Article.text``.
 
 Header lines above the body (``Sep 29, 2022 - World``, the headline, a caption) get
@@ -40,8 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-from corpus.attribution import RawAttribution, doc_attributions, resolve_attributions
+from corpus.attribution import RawAttribution, doc_attributions
 from corpus.cache import AnalysisCache, Counts
+from corpus.attribution_resolve import resolve_attributions
 from corpus.headers import header_date, header_lines
 from corpus.model import Analysis, Article, Segment, kind_of
 from corpus.errors import ModelNotFoundError

@@ -168,3 +168,21 @@ def test_inspect_json_has_attributions(tmp_path):
 )
 def test_either_order_finds_the_same_source(analyzer, text):
     assert [(s, c) for s, c, _ in found(text, analyzer)] == [("Experts" if text.startswith("E") else "experts", "say")]
+
+
+def test_signed_quote_and_transcript_speaker(analyzer):
+    text = (
+        "Readers wrote in.\n\n"
+        "“The ferry is always late.” ― Maria Lopez\n\n"
+        "PARK: We will add two boats in May.\n"
+    )
+    got = found(text, analyzer)
+    assert ("Maria Lopez", "―", "Maria Lopez") in got
+    assert ("PARK", ":", "PARK") in got
+    signed = next(a for a in analyzer.analyze(make(text)).attributions if text[a.cue[0] : a.cue[1]] == "―")
+    assert content_of(text, signed) == "“The ferry is always late.”"
+
+
+def test_call_for_is_a_demand(analyzer):
+    text = "The union called for a second vote on the harbour plan.\n"
+    assert found(text, analyzer) == [("The union", "called", "union")]
