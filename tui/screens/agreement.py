@@ -40,6 +40,7 @@ class AgreementScreen(Screen[None]):
         from annotations.agreement import store_agreement
         from tui.agreement_tables import tables
 
+        self.store.flush()  # every annotator's files are read, this one's queued labels too
         try:
             # Annotator names and labels come from the store: their control characters made visible.
             shown: Any = Group(*(clean(table) for table in tables(store_agreement(self.store))))
