@@ -242,7 +242,7 @@ def test_sigkill_after_fast_label_keys_keeps_every_label_shown_saved(tmp_path: P
     try:
         _wait(session, lambda s: "Harbour reports" in s)
         _tmux("send-keys", "-t", session, "Enter")
-        _wait(session, lambda s: "reviewed" in s)
+        _wait(session, lambda s: "reviewed · s" in s)  # the reader's status line, not the list's
         _tmux("send-keys", "-t", session, "g", *keys)  # one burst, as fast as tmux types
         screen = _wait(session, lambda s: re.search(r"s\d \w+ saved", s) is not None)
         pid = int(_tmux("display-message", "-p", "-t", session, "#{pane_pid}").stdout.strip())
