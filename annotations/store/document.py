@@ -2,8 +2,9 @@
 
 :class:`ArticleAnnotations` reads an article's file, re-anchors its records to the
 current text and sentences (``annotations/anchoring.py``, ``annotations/boundaries.py``),
-and writes every change durably before it returns, recording it in the store's undo
-history. It is one class over 500 lines because its writers (``_put_label``,
+and writes every change durably before it returns (or, with ``Store.write_behind``,
+queues it for the store's writer thread, ``writer.py``), recording it in the store's
+undo history. It is one class over 500 lines because its writers (``_put_label``,
 ``_put_span``, ``_put_boundaries``, ``keep_*``) share one rule that must be read in one
 place: memory changes only together with the file, inside or outside a ``batch()``.
 """
@@ -50,7 +51,7 @@ class ArticleAnnotations:
 
     ``labels`` maps sentence index -> :class:`SentenceLabel`; ``orphans`` lists
     labels whose sentence is gone. Each setter returns once the change is durable
-    on disk and is recorded for undo. When the article's store file cannot be
+    on disk (with writes behind: once it is queued) and is recorded for undo. When the article's store file cannot be
     read, ``error`` says why and the article is read-only.
     """
 
