@@ -266,3 +266,46 @@ def test_sigkill_after_fast_label_keys_keeps_every_label_shown_saved(tmp_path: P
             assert stored.get(index) == names[keys[index]], (screen, stored)
     # Nothing on disk that was not asked for; whatever is there is whole, parseable JSON.
     assert all(stored[index] == names[keys[index]] for index in stored), stored
+
+
+def test_a_failed_write_behind_puts_memory_and_undo_back_and_later_writes_go_on(tmp_path: Path, analyzer) -> None:
+    corpus_dir = corpus_folder(tmp_path, {"harbour.txt": ARTICLE})
+    corpus = load_corpus(corpus_dir)
+    article = corpus.get("harbour.txt")
+    sentences = analyzer.analyze(article).sentences
+    results = []
+    store = Store.open(corpus.root, annotator="tester", store_dir=tmp_path / "store")
+    store.write_behind(results.append)
+    doc = store.article(article, sentences)
+    doc.set_label(0, "quantity")
+    doc.set_label(1, "cause")
+    store.flush()
+    for result in results:
+        assert not store.settle(result)
+    results.clear()
+    # The article folder gone (a file in its place): the next writes fail for real.
+    [articles] = (tmp_path / "store").glob("annotators/*/articles")
+    away = articles.with_name("away")
+    articles.rename(away)
+    articles.write_text("", encoding="utf-8")
+    doc.set_label(2, "none")  # fails
+    store.undo()  # takes back s3's label: queued behind it, dropped with it
+    doc.set_label(1, "prediction")  # same generation: dropped too
+    assert doc.label_of(1) == "prediction"
+    store.flush()
+    assert [result.ok for result in results] == [False] * len(results) and results
+    rolled = [store.settle(result) for result in results]
+    assert rolled[0] and not any(rolled[1:])  # one roll-back, however many results
+    # Memory is what was last made durable, and the undo stack as before the failed keys.
+    assert {i: r.label for i, r in doc.labels.items()} == {0: "quantity", 1: "cause"}
+    assert not store.can_redo
+    # The folder back: a new change of the rolled-back article is written.
+    articles.unlink()
+    away.rename(articles)
+    results.clear()
+    store.undo()  # s2's cause, the last saved step
+    assert doc.label_of(1) is None
+    store.flush()
+    assert all(store.settle(result) is False for result in results) and all(r.ok for r in results)
+    store.close()
+    assert stored_labels(tmp_path / "store") == {0: "quantity"}
