@@ -309,3 +309,20 @@ def test_a_failed_write_behind_puts_memory_and_undo_back_and_later_writes_go_on(
     assert all(store.settle(result) is False for result in results) and all(r.ok for r in results)
     store.close()
     assert stored_labels(tmp_path / "store") == {0: "quantity"}
+
+
+async def test_the_list_shows_the_labels_of_the_reader_when_it_comes_back(tmp_path: Path, analyzer) -> None:
+    # The hidden list is not redrawn in the label key's frame; it is when shown again.
+    corpus_dir = corpus_folder(tmp_path, {"harbour.txt": ARTICLE})
+    app = make_app(corpus_dir, tmp_path / "store", analyzer, config=Config(advance="next"))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await open_reader(app, pilot, "harbour.txt")
+        await pilot.press("1", "2")
+        await pilot.pause()
+        app.settle_writes()
+        await pilot.press("q")  # back to the list
+        await pilot.pause()
+        assert app.screen is app.list_screen
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "2/4" in shown and "2/4 reviewed" in shown
+    app.store.close()
