@@ -135,6 +135,7 @@ async def test_every_edit_on_a_full_disk_says_not_saved_and_shows_the_stored_sta
             attempts += 1
             await pilot.press(*keys)
             await pilot.pause()
+            app.settle_writes()  # the writer thread's result for the key, taken in now
             assert isinstance(app.screen, ReaderScreen) and app.is_running
             assert "not saved" in str(indicator.render())
             failures = [note for note in notes if "not saved" in note]
@@ -167,6 +168,7 @@ async def test_every_edit_on_a_full_disk_says_not_saved_and_shows_the_stored_sta
         disk.free()
         await pilot.press("g", "j", "2")
         await pilot.pause()
+        app.settle_writes()
         assert reader.doc.labels[1].label == "cause" and "saved" in str(indicator.render())
     app.store.close()
 

@@ -565,7 +565,9 @@ def test_sigkill_while_labelling_in_the_app_loses_nothing(labelled, tmp_path: Pa
         try:
             _wait(session, lambda s: "Harbour board" in s)
             _tmux("send-keys", "-t", session, "Enter")
-            _wait(session, lambda s: "reviewed" in s)
+            # The reader's status line: the list's footer also says "n/m reviewed", and keys
+            # sent while the list is still up (or the article is being analysed) are lost.
+            _wait(session, lambda s: "reviewed · s" in s)
             _tmux("send-keys", "-t", session, "g")
             for _ in range(round_no % 2):
                 _tmux("send-keys", "-t", session, "j")

@@ -6,6 +6,7 @@ tests and the CLI build it the same way; `create_app` does that from a path.
 
 from __future__ import annotations
 
+from collections import deque
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.notifications import SeverityLevel
 
 from corpus.errors import ClaimscopeError
@@ -28,11 +30,16 @@ from tui.session import Pace
 if TYPE_CHECKING:
     from annotations.scheme import Scheme
     from annotations.store import Store
+    from annotations.store.writer import Written
     from corpus.analysis import Analyzer
     from corpus.articles import Corpus
     from tui.screens.reader import ReaderScreen
 
 LAYERS = ("entities", "figures", "dates", "attribution")
+
+
+class StoreWritten(Message):
+    """The store's writer thread has results waiting (`ClaimscopeApp._written`)."""
 
 
 class ClaimscopeApp(App[None]):
@@ -96,10 +103,17 @@ class ClaimscopeApp(App[None]):
         from tui.collector import IdleCollector
 
         self.collector = IdleCollector()  # full garbage collections wait for a pause in the keys
+        #: results of the store's writer thread not yet taken in (`_take_written`)
+        self._written: deque[Written] = deque()
 
     # -------------------------------------------------------------- lifecycle
     def on_mount(self) -> None:
         self._hang_up_signals = _on_hang_up(self._hang_up)
+        if not self.store.read_only:
+            # Label keys do not wait for the disk: the store's writer thread makes each
+            # change durable in order and says so (`_writer_said`); the reader shows
+            # "pending" until then. `store.close()` waits for every queued write.
+            self.store.write_behind(self._writer_said)
         if self.config.keys:
             # The reader's keys have the remaps in them already (beside the scheme's label
             # keys, which Textual's keymap would drop when a remapped binding left their key).
@@ -149,11 +163,45 @@ class ClaimscopeApp(App[None]):
         await super().on_event(event)
 
     def on_unmount(self) -> None:
+        # Quitting (q, ctrl+c, a closed tab) waits here until every queued label is durable;
+        # the screens are going, so the results are taken in by the store alone.
+        self.store.flush()
+        while self._written:
+            self.store.settle(self._written.popleft())
         self.collector.release()
         self.save_position()
         self.analysis_process.close()
         self.training_process.close()
         _on_hang_up(None, self._hang_up_signals)
+
+    def _writer_said(self, result: Written) -> None:
+        """On the store's writer thread: queue the result for the UI thread."""
+        self._written.append(result)
+        self.post_message(StoreWritten())  # thread-safe; one drain takes every queued result
+
+    def on_store_written(self, _message: StoreWritten) -> None:
+        self._take_written()
+
+    def _take_written(self) -> list[Written]:
+        """Take in the writer's results, in order, on the UI thread that owns the store."""
+        taken: list[Written] = []
+        while self._written:
+            result = self._written.popleft()
+            taken.append(result)
+            rolled_back = self.store.settle(result)
+            reader = self.reader
+            if reader is not None and reader.is_mounted:
+                reader.store_written(result, rolled_back)
+            elif not result.ok and rolled_back:
+                self.notify(str(result.error), severity="error", timeout=10)
+            if rolled_back:
+                self.article_changed(result.article_id)
+        return taken
+
+    def settle_writes(self) -> list[Written]:
+        """Wait until every queued write is durable (or failed) and take in the results now."""
+        self.store.flush()
+        return self._take_written()
 
     def _hang_up(self, signum: int) -> None:
         """The terminal closed (SIGHUP) or a kill (SIGTERM): release the store now, then quit."""
@@ -321,6 +369,7 @@ class ClaimscopeApp(App[None]):
         chosen = format_named(fmt)
         output = Path(self.store.path) / "exports" / chosen.output_name(f"labels-{fmt}")
         withheld = Withheld()  # training formats: one label per sentence (see collect_rows)
+        self.settle_writes()  # what is exported is what is on disk: the queued labels first
         try:
             items = corpus_items(self.corpus, self.store, self.analyzer)
             rows = list(collect_rows(self.store, items, agreed=chosen.training, withheld=withheld))

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from annotations.scheme import Scheme
     from annotations.store import Store
+    from annotations.store.writer import Written
     from corpus.analysis import Analyzer
     from corpus.articles import Corpus
     from tui.background import AnalysisProcess
@@ -69,6 +70,11 @@ class Host(Protocol):
     def open_next_to_review(self, article_id: str) -> None: ...
 
     def article_changed(self, article_id: str) -> None: ...
+
+    def settle_writes(self) -> list[Written]:
+        """Wait for the store's writer thread and take in its results now (each one also
+        reaches the reader); the results."""
+        ...
 
     def remember(self, article_id: str, sentence: int) -> None: ...
 

@@ -183,6 +183,7 @@ class Suggestions:
 
         app = self.app
         cache = getattr(app.analyzer, "cache", None)
+        app.store.flush()  # the child reads the store files: the queued labels first
         request = TrainingRequest(
             store_dir=app.store.path,
             annotator=app.store.annotator,

@@ -14,7 +14,8 @@ annotators work on one corpus at once; :meth:`Store.shards` gives every reader
 (stats, export, agreement, merge) read-only views of the others.
 
 Saving a label rewrites only that article's small file (atomically, fsynced; see
-``storage.py``), so a keypress costs the same with 10 or 100,000 labels stored.
+``storage.py``), so a keypress costs the same with 10 or 100,000 labels stored; in
+the app that write happens on the store's writer thread (``writer.py``).
 The index is only a cache of per-article counts: it is written on ``close()``, and
 any file newer than its index entry is re-read, so a stale index is harmless.
 
@@ -34,6 +35,8 @@ are its public surface):
 - ``document.py`` :class:`ArticleAnnotations`: one article's labels, spans, boundaries
 - ``history.py``  undo/redo steps
 - ``summary.py``  the summary index (``index.json``): progress per article
+- ``writer.py``   writes behind: one thread that makes article files durable in order,
+  so the app's keys do not wait for the disk (:meth:`Store.write_behind`)
 - ``reading.py``  article files read as they are on disk (:class:`StoredArticle`,
   :class:`PlacedLabels` for export)
 """

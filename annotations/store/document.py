@@ -2,8 +2,9 @@
 
 :class:`ArticleAnnotations` reads an article's file, re-anchors its records to the
 current text and sentences (``annotations/anchoring.py``, ``annotations/boundaries.py``),
-and writes every change durably before it returns, recording it in the store's undo
-history. It is one class over 500 lines because its writers (``_put_label``,
+and writes every change durably before it returns (or, with ``Store.write_behind``,
+queues it for the store's writer thread, ``writer.py``), recording it in the store's
+undo history. It is one class over 500 lines because its writers (``_put_label``,
 ``_put_span``, ``_put_boundaries``, ``keep_*``) share one rule that must be read in one
 place: memory changes only together with the file, inside or outside a ``batch()``.
 """
@@ -51,7 +52,7 @@ class ArticleAnnotations:
 
     ``labels`` maps sentence index -> :class:`SentenceLabel`; ``orphans`` lists
     labels whose sentence is gone. Each setter returns once the change is durable
-    on disk and is recorded for undo. When the article's store file cannot be
+    on disk (with writes behind: once it is queued) and is recorded for undo. When the article's store file cannot be
     read, ``error`` says why and the article is read-only.
     """
 
@@ -74,16 +75,23 @@ class ArticleAnnotations:
         self._db: TinyDB | None = None
         self._batch_depth = 0
         self._batch_dirty = False
+        #: grows when memory is rolled back to the file after a failed write behind
+        #: (writer.py): snapshots queued before that are dropped, never written
+        self.generation = 0
+        self._json_kept: dict[int, tuple[SentenceLabel, dict[str, Any]]] = {}
         self._load()
+        #: the file's content as last made durable (writes behind: what a failure goes back to)
+        self.durable: dict[str, dict[str, Any]] | None = self._full_data() if self._db is not None else None
 
     # ---------------------------------------------------------------- loading
 
-    def _load(self) -> None:
+    def _load(self, snapshot: dict[str, Any] | None = None) -> None:
+        """Read the article's file (or ``snapshot``, what was last written of it) into memory."""
         storage_read_only = self._store.read_only
         data: dict[str, Any] = {}
-        if self.path.exists():
+        if snapshot is not None or self.path.exists():
             try:
-                raw = read_json(self.path)
+                raw = snapshot if snapshot is not None else read_json(self.path)
                 data = migrate_article_data(raw, source=str(self.path))
                 labels = [SentenceLabel.from_json(d) for d in table_docs(data.get("labels"))]
                 orphans = [SentenceLabel.from_json(d) for d in table_docs(data.get("orphans"))]
@@ -127,7 +135,7 @@ class ArticleAnnotations:
                 "title": self.title,
             }
         )
-        needs_rewrite = raw is not None and (
+        needs_rewrite = raw is not None and snapshot is None and (
             labels_changed or spans_changed or bounds_changed or data is not raw or meta != new_meta
         )
         self._meta = new_meta
@@ -148,12 +156,28 @@ class ArticleAnnotations:
     def _full_data(self) -> dict[str, dict[str, Any]]:
         spans = list(self._spans.values()) + self.span_orphans
         return {
-            "labels": {str(i + 1): r.to_json() for i, r in sorted(self.labels.items())},
+            "labels": self._label_docs(),
             "meta": {"1": dict(self._meta)},
             "orphans": {str(n + 1): r.to_json() for n, r in enumerate(self.orphans)},
             "spans": {str(n + 1): c.to_json() for n, c in enumerate(spans)},
             **self._boundary_table(),
         }
+
+    def _label_docs(self) -> dict[str, dict[str, Any]]:
+        """The ``labels`` table: each record's JSON made once and reused while the record
+        is the same object (records are frozen), so a key in an article with thousands of
+        labels does not re-make thousands of dicts. The dicts are never changed after."""
+        kept = self._json_kept
+        table: dict[str, dict[str, Any]] = {}
+        for index, record in sorted(self.labels.items()):
+            entry = kept.get(index)
+            if entry is None or entry[0] is not record:
+                entry = kept[index] = (record, record.to_json())
+            table[str(index + 1)] = entry[1]
+        if len(kept) > len(self.labels):
+            for index in [i for i in kept if i not in self.labels]:
+                del kept[index]
+        return table
 
     def _counted(self, meta: dict[str, Any]) -> dict[str, Any]:
         """``meta`` with the sentence count and, when there are any, the indices of the
@@ -377,7 +401,7 @@ class ArticleAnnotations:
             if self._batch_depth == 0 and self._batch_dirty:
                 self._batch_dirty = False
                 try:
-                    self._write_full()
+                    self._save()
                 except BaseException:
                     # Nothing of the batch reached the disk: show what is there instead,
                     # and forget undo steps for changes that were never saved.
@@ -389,6 +413,8 @@ class ArticleAnnotations:
                 steps = store._undo[undo_mark:]
                 if len(steps) > 1:
                     store._undo[undo_mark:] = [tuple(change for step in steps for change in step)]
+                if store._undo[undo_mark:]:
+                    store._note_unsaved(self, "do", store._undo[-1], tuple(redo_before))
 
     def _reload(self) -> None:
         """Drop the in-memory state and read the article's file again."""
@@ -431,7 +457,7 @@ class ArticleAnnotations:
             if self._batch_depth:
                 self._batch_dirty = True
             else:
-                self._write_full()
+                self._save()
         except BaseException:
             self.boundaries, self.sentences, self.labels, self.orphans, self._meta = previous
             raise
@@ -467,7 +493,7 @@ class ArticleAnnotations:
             self._batch_dirty = True
         else:
             try:
-                self._write_full()
+                self._save()
             except BaseException:
                 kept.pop()  # memory stays as the file is
                 raise
@@ -486,6 +512,8 @@ class ArticleAnnotations:
         try:
             if self._batch_depth:
                 self._batch_dirty = True
+            elif self._store._writer is not None:
+                self._save()
             elif not self.path.exists():
                 self._write_full()  # first change: meta and label in one write
             elif record is None:
@@ -506,8 +534,8 @@ class ArticleAnnotations:
         try:
             if self._batch_depth:
                 self._batch_dirty = True
-            elif not self.path.exists():
-                self._write_full()
+            elif self._store._writer is not None or not self.path.exists():
+                self._save()
             else:
                 # Span corrections are few per article: rewrite their table in one write.
                 self._write_table("spans", list(self._spans.values()) + self.span_orphans)
@@ -519,6 +547,27 @@ class ArticleAnnotations:
     def _write_full(self) -> None:
         assert self._db is not None
         self._db.storage.write(self._full_data())
+
+    def _save(self) -> None:
+        """Make the file what memory holds: written now, or queued for the store's writer
+        thread (``write_behind``), which makes it durable after this returns."""
+        writer = self._store._writer
+        if writer is None:
+            self._write_full()
+            return
+        assert self._db is not None
+        writer.submit(self.article_id, self.generation, self._db.storage, self._full_data())
+
+    def _roll_back(self) -> None:
+        """After a failed write behind: memory becomes what was last made durable of the
+        file (not a read of it: its folder may be gone), under a new generation (the
+        writer drops the old generation's queued snapshots)."""
+        self.generation += 1
+        self._json_kept = {}
+        self.labels, self.orphans, self._spans, self.span_orphans = {}, [], {}, []
+        self.error = None
+        self._load(self.durable)
+        self._store._note_summary(self)
 
     def _write_table(self, name: str, records: Sequence[SpanCorrection]) -> None:
         assert self._db is not None

@@ -3,7 +3,8 @@
 One step is a tuple of :class:`~annotations.model.Change`: one change for a key, every
 change of an ``ArticleAnnotations.batch()`` together (the batch folds its steps into one
 when it is written). Undo puts each change's ``before`` back through the article
-document's writers, redo its ``after``; both are durable when they return.
+document's writers, redo its ``after``; both are durable when they return, or, with
+writes behind (``writer.py``), queued behind the changes before them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ class History:
 
     if TYPE_CHECKING:  # provided by the other parts of Store
         def check_writable(self) -> None: ...
+        def _note_unsaved(
+            self, doc: ArticleAnnotations, kind: str, step: tuple[Change, ...], cleared: tuple[tuple[Change, ...], ...] = ()
+        ) -> None: ...
 
     def undo(self) -> Change | None:
         """Undo the last step of this session; returns its first change (None when nothing
@@ -42,6 +46,7 @@ class History:
         self._apply_step(step, undo=True)  # may raise (e.g. the file became unreadable)
         self._redo.append(self._undo.pop())
         self.last_step = step
+        self._note_unsaved(self._docs[step[0].article_id], "undo", step)
         return step[0]
 
     def redo(self) -> Change | None:
@@ -53,6 +58,7 @@ class History:
         self._apply_step(step, undo=False)
         self._undo.append(self._redo.pop())
         self.last_step = step
+        self._note_unsaved(self._docs[step[0].article_id], "redo", step)
         return step[0]
 
     def _apply_step(self, step: tuple[Change, ...], *, undo: bool) -> None:
@@ -88,5 +94,10 @@ class History:
             )
 
     def _record(self, change: Change) -> None:
-        self._undo.append((change,))
+        step = (change,)
+        self._undo.append(step)
+        cleared = tuple(self._redo)
         self._redo.clear()
+        doc = self._docs.get(change.article_id)
+        if doc is not None:
+            self._note_unsaved(doc, "do", step, cleared)

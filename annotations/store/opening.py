@@ -46,9 +46,10 @@ from annotations.store.paths import (
 from annotations.store.reading import StoredFiles, table_docs
 from annotations.store.shards import Shards
 from annotations.store.summary import SummaryIndex
+from annotations.store.writer import WriteBehind
 
 
-class Store(Shards, History, SummaryIndex, StoredFiles):
+class Store(Shards, History, SummaryIndex, StoredFiles, WriteBehind):
     """Labels of one corpus; see ``annotations/store/__init__.py`` for the layout.
 
     Use :meth:`Store.open`. A store opened while another process holds the lock is
@@ -95,6 +96,7 @@ class Store(Shards, History, SummaryIndex, StoredFiles):
         self._index_entries: dict[str, dict[str, Any]] = {}
         self._index_dirty = False
         self._closed = False
+        self._unsaved = []  # undo steps whose write is still queued (writer.py)
 
     # ----------------------------------------------------------------- opening
 
@@ -433,6 +435,8 @@ class Store(Shards, History, SummaryIndex, StoredFiles):
             and cached.base_sentences == sentences
         ):
             return cached
+        if cached is not None:
+            self.flush()  # the old document's queued writes land before the new one reads the file
         doc = ArticleAnnotations(self, article, sentences)
         if not self.read_only:  # kept for undo/redo; a read-only store has neither
             self._docs[article.id] = doc
@@ -445,7 +449,10 @@ class Store(Shards, History, SummaryIndex, StoredFiles):
         """Write the index and release the lock. Safe to call twice."""
         if self._closed:
             return
-        self._closed = True
+        try:
+            self._stop_writer()  # no queued label is lost: each is durable before the lock goes
+        finally:
+            self._closed = True
         try:
             if self._lock is not None:
                 self._save_index()

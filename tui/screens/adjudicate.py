@@ -72,6 +72,7 @@ class AdjudicateScreen(Screen[None]):
 
         host = self.host
         include_single = self.include_single
+        host.store.flush()  # the labels still queued for the writer thread are read from disk too
         try:
             work = Adjudication(
                 host.store, host.corpus.articles, _sentences_of(host.analyzer),

@@ -41,6 +41,7 @@ class AgreementScreen(Screen[None]):
         from annotations.agreement import store_agreement
         from tui.agreement_tables import tables
 
+        self.store.flush()  # every annotator's files are read, this one's queued labels too
         try:
             # Annotator names and labels come from the store: their control characters made visible.
             report = store_agreement(self.store, analyses=self.analyses)

@@ -176,6 +176,7 @@ class ArticlesScreen(Screen[None]):
         super().__init__()
         self.rows: list[Row] = []
         self._expected_stale = False  # new expected claims came while the list was hidden
+        self._rows_stale: set[str] = set()  # rows whose counts changed while the list was hidden
         self._by_id: dict[str, Row] = {}
         self.order: list[str] = []
         self.sort_column: str | None = None
@@ -278,6 +279,11 @@ class ArticlesScreen(Screen[None]):
                     row.claims, row.reviewed = item.claims, item.reviewed
                     row.total = item.total or row.total  # 0: never opened, the cache may know
         if self.is_mounted:
+            if article_id is not None and self.app.screen_stack[-1:] != [self]:
+                # Under the reader (a label key): the rows hold the counts now; the hidden
+                # header and row are drawn when the list is shown again, not in the key's frame.
+                self._rows_stale.add(article_id)
+                return
             self.update_header()
             if article_id is not None:
                 self.query_one(ArticleTable).refresh_row(article_id)
@@ -442,4 +448,8 @@ class ArticlesScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self._expected_stale:
             self.expected_changed()
+        stale, self._rows_stale = self._rows_stale, set()
+        table = self.query_one(ArticleTable)
+        for article_id in stale:
+            table.refresh_row(article_id)
         self.update_header()

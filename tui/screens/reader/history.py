@@ -62,6 +62,7 @@ class UndoRedo:
         if store.read_only:
             self._editable()
             return
+        before = store.last_ticket
         try:
             change = store.undo() if which == "undo" else store.redo()
         except (ClaimscopeError, OSError) as error:
@@ -71,7 +72,7 @@ class UndoRedo:
             self.notify(f"nothing to {which}")
             return
         # The feedback goes to the status line (a toast would cover the text or the legends).
-        self.save_indicator.saved(history_message(which, change, self.model_spans if change.article_id == self.article.id else ()))
+        self._acknowledge(history_message(which, change, self.model_spans if change.article_id == self.article.id else ()), before)
         self.host.article_changed(change.article_id)
         if change.article_id != self.article.id:
             self.host.open_article(change.article_id, change.sentence_index)

@@ -4,10 +4,13 @@ the store and said "saved" only once it is durable, then the cursor advanced as 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus.errors import ClaimscopeError
 from tui import navigation
+
+if TYPE_CHECKING:
+    from annotations.store.writer import Written
 
 
 class Labelling:
@@ -19,6 +22,8 @@ class Labelling:
     (`_step_hit`); status.py (`_say`, `_update_progress`, `_update_status`);
     suggesting.py (`_learn`, `_next_open`).
     """
+
+    _saving_note = False
 
     def _editable(self) -> bool:
         store = self.host.store
@@ -38,16 +43,40 @@ class Labelling:
         return True
 
     def _store_call(self, what: str, call: Any, *args: Any, note: bool = False) -> bool:
-        """Run one store call; the indicator says "saved" only once it has returned."""
+        """Run one store call; the indicator says "pending" while its write is queued on the
+        store's writer thread and "saved" only once it is durable (`store_written`)."""
+        before = self.host.store.last_ticket
         try:
             call(*args)
         except (ClaimscopeError, OSError) as error:
             self._not_saved(error, note=note)
             return False
-        self.save_indicator.saved(what)
+        self._acknowledge(what, before)
         return True
 
-    def _not_saved(self, error: ClaimscopeError | OSError, *, note: bool = False) -> None:
+    def _acknowledge(self, what: str, before: int | None) -> None:
+        """Say `what` as pending when a write was queued since ticket ``before``, else saved."""
+        ticket = self.host.store.last_ticket
+        if ticket is not None and ticket != before:
+            self.save_indicator.pending(what, ticket)
+        else:
+            self.save_indicator.saved(what)  # written in place, or nothing to write
+
+    def store_written(self, result: Written, rolled_back: bool) -> None:
+        """The store's writer thread finished writes (the app hands each result here after
+        `Store.settle`): a pending change turns to saved, or a failure is said in one line
+        and, when the store put the article back, the reader redraws from what it holds."""
+        if result.ok:
+            self.save_indicator.durable(result.last)
+            return
+        assert result.error is not None
+        if rolled_back:
+            here = self.doc is not None and self.doc.article_id == result.article_id
+            self._not_saved(result.error, note=self._saving_note, redraw=here)
+        elif self.save_indicator.ticket is not None and result.covers(self.save_indicator.ticket):
+            self.save_indicator.failed()  # the same failure as one already said: no second line
+
+    def _not_saved(self, error: ClaimscopeError | OSError, *, note: bool = False, redraw: bool = True) -> None:
         """A change did not reach the disk: say so in one line, show what the store holds.
 
         ``note``: it was the note editor's save, which is retried with ctrl+s, not a key."""
@@ -62,7 +91,7 @@ class Labelling:
         # The store's own messages already say what was not saved ("label not saved: disk full ...").
         self.last_failure = reason if "not saved" in reason else f"not saved: {reason}"
         self.notify(self.last_failure, severity="error", timeout=10)
-        if self.doc is not None:
+        if redraw and self.doc is not None:
             # The store keeps memory as the file is: redraw from it, not from what was asked.
             self._refresh_annotations()
 
@@ -148,6 +177,13 @@ class Labelling:
                 return "not saved: the article changed under the editor"
             if not self._store_call("note saved", doc.set_note, index, note, note=True):
                 return self.last_failure
+            # The editor closes only on a durable note: wait for the writer (a short write).
+            self._saving_note = True
+            try:
+                if any(not result.ok for result in self.host.settle_writes()):
+                    return self.last_failure
+            finally:
+                self._saving_note = False
             self._after_sentence_edit(index)
             return None
 
