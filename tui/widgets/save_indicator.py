@@ -39,8 +39,14 @@ class SaveIndicator(Static):
         self.ticket = None
         self.set_class(False, "-failed")
         # ``what`` is the action's feedback ("s3 quantity saved", "undo: sentence 3 back to cause").
-        # Hours and minutes: at 80 columns the seconds cost the sentence's status its suggestion.
-        self.update(Content.assemble(("✓ ", "bold $success"), Content(visible(what)), f" {datetime.now():%H:%M}"), layout=False)
+        # Hours and minutes, when they fit: at 80 columns the cell is ~22 cells and the
+        # sentence's status needs the rest for its label, claimant and suggestion.
+        shown = Content.assemble(("✓ ", "bold $success"), Content(visible(what)))
+        room = self.content_region.width
+        when = f" {datetime.now():%H:%M}"
+        if not room or shown.cell_length + len(when) <= room:
+            shown = Content.assemble(shown, when)
+        self.update(shown, layout=False)
 
     def failed(self) -> None:
         """The change did not reach the disk."""
