@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from corpus.cache import AnalysisCache, Counts
 from corpus.headers import header_date, header_lines
-from corpus.model import Analysis, Article, Segment, kind_of
+from corpus.model import Analysis, Article, Segment, SpanColumns, kind_of
 from corpus.errors import ModelNotFoundError
 from corpus.models import is_installed, load_nlp, missing_model, model_version, resolve_model
 from corpus.non_sentences import finite_verbs, mark_non_sentences
@@ -179,6 +179,10 @@ class Analyzer:
         """
         return self.cache.load(article) if self.installed else None
 
+    def cached_columns(self, article: Article) -> SpanColumns | None:
+        """:meth:`cached` with the spans left as flat columns (see ``corpus.model.SpanColumns``)."""
+        return self.cache.load_columns(article) if self.installed else None
+
     def counts(self, article: Article) -> Counts | None:
         """Word/entity/figure counts from the cache, or None (also when the model is absent).
 
@@ -203,6 +207,8 @@ class Analyzer:
         batch_size: int = 64,
         progress: Callable[[Article, bool], None] | None = None,
         pieces: Callable[[Article, int, int], None] | None = None,
+        *,
+        columns: bool = False,
     ) -> Iterator[tuple[Article, Analysis]]:
         """Analyse many articles with batched ``nlp.pipe``; cached ones come straight back.
 
@@ -211,6 +217,8 @@ class Analyzer:
         ``progress(article, from_cache)`` is called once per article, and
         ``pieces(article, done, total)`` after each piece of an analysed article.
         ``self.stats`` counts cache hits, analysed articles and tokens of this call.
+        With ``columns`` a cache hit comes back as a :class:`~corpus.model.SpanColumns`
+        (its spans not built as records: what an export reads, see ``span_rows``).
 
         A batch holds at most ``batch_size`` pieces and ``batch_chars`` characters in
         this process; with ``n_process`` > 1 spaCy's workers batch by count only.
@@ -225,7 +233,7 @@ class Analyzer:
             """(text, (article number, text start, text end, piece start, piece end)) for uncached articles."""
             limit = 0
             for number, article in enumerate(articles):
-                found = self.cached(article)
+                found = self.cached(article) if not columns else self.cached_columns(article)
                 if found is not None:
                     ready.append((article, found, True))
                     continue

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from corpus.files import replace_file
-from corpus.model import SHAPES, Analysis, Article, Reading, Segment, Span, kind_of
+from corpus.model import SHAPES, Analysis, Article, Reading, Segment, SpanColumns
 
 #: Bump when the file layout changes (the analyser's own version is part of the folder).
 FORMAT = 1
@@ -203,6 +203,16 @@ class AnalysisCache:
 
     def load(self, article: Article) -> Analysis | None:
         """The cached analysis of ``article``, or None if absent or unusable."""
+        columns = self.load_columns(article)
+        if columns is None:
+            return None
+        try:
+            return columns.analysis()
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return None
+
+    def load_columns(self, article: Article) -> SpanColumns | None:
+        """:meth:`load` with the spans left as flat columns (see :class:`SpanColumns`)."""
         raw = self._read(article)
         if raw is None:
             return None
@@ -222,19 +232,24 @@ class AnalysisCache:
                     return None
             if spans and (min(spans[2::3]) < 0 or max(spans[2::3]) >= len(labels)):
                 return None
-            label_kinds = [(label, kind_of(label)) for label in labels]
+            if not all(type(k) is int for k in spans[2::3]):  # list indices, read later
+                return None
+            count = len(spans) // 3
             non_sentences = {int(i) for i in data.get("n", ())}
-            readings = {int(fields[0]): _reading(*fields[1:]) for fields in data.get("r", ())}
-            return Analysis(
-                paragraphs=tuple(Segment(s, e) for s, e in zip(paragraphs[0::2], paragraphs[1::2])),
+            readings = {}
+            for fields in data.get("r", ()):
+                number, reading = int(fields[0]), _reading(*fields[1:])
+                if 0 <= number < count:  # a reading of no span is left out
+                    readings[number] = reading
+            return SpanColumns(
                 sentences=tuple(
                     Segment(s, e, i in non_sentences)
                     for i, (s, e) in enumerate(zip(sentences[0::2], sentences[1::2]))
                 ),
-                spans=tuple(
-                    Span(s, e, *label_kinds[k], readings.get(n))
-                    for n, (s, e, k) in enumerate(zip(spans[0::3], spans[1::3], spans[2::3]))
-                ),
+                flat_paragraphs=paragraphs,
+                flat_spans=spans,
+                labels=labels,
+                readings=readings,
                 model=self.model,
                 model_version=self.model_version,
             )
