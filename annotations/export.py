@@ -231,6 +231,7 @@ def export_corpus(
         )
     )
     texts = {article.id: article.text for article, _ in items}
+    del items  # the analyses are in the rows now: their memory goes to the writer
     written = write_outputs(
         rows, fmt, out, store.scheme, include_unreviewed=include_unreviewed, progress=on_rows, texts=texts
     )

@@ -163,6 +163,7 @@ def export_one(fmt: str, store_dir: Path, n_articles: int, out: Path) -> int:
         if analyzer.stats.analysed or len(cached) != len(articles):
             raise SystemExit(f"the cache held {analyzer.stats.cached} of {len(articles)} analyses")
         rows = list(collect_rows(store, cached))
+        del cached  # as the CLI does: the analyses are in the rows now
         read = time.perf_counter() - wall
         # As `claimscope export` calls it: the article texts go along (brat writes whole articles).
         written = write_outputs(rows, fmt, out, store.scheme, texts={a.id: a.text for a in articles})

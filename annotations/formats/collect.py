@@ -8,6 +8,7 @@ by :mod:`annotations.formats.gold`.
 from __future__ import annotations
 
 import heapq
+import sys
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -115,6 +116,12 @@ class _Every:
 _EVERY_SENTENCE: Any = _Every()
 
 
+def _one(name: str) -> str:
+    """One string object per label or annotator name, however many records hold it:
+    100,000 rows otherwise keep 200,000 copies from the store files alive."""
+    return sys.intern(name)
+
+
 def _sentence_of(row: ExportRow) -> int:
     return row.sentence_index
 
@@ -180,10 +187,10 @@ def _article_rows(
                 a,
                 b,
                 text[a:b],
-                None if name is None else str(name),
+                None if name is None else _one(str(name)),
                 bool(record.get("checkworthy")),
                 str(record.get("note") or ""),
-                str(record.get("annotator") or ""),
+                _one(str(record.get("annotator") or "")),
                 str(record.get("updated") or ""),
                 inside,
                 corrected,
