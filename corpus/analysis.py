@@ -32,6 +32,7 @@ model version, which only the installed package can tell.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -115,7 +116,11 @@ def _doc_parts(
             spans.append((s, found.end + offset, found.label, reading))
     if (offset, offset + len(text)) == piece:
         return sentences, spans, len(doc)
-    tokens = sum(1 for token in doc if start <= token.idx + offset < end)  # not the context's
+    # not the context's: the tokens starting inside the piece (token offsets ascend)
+    from spacy.attrs import IDX
+
+    starts = doc.to_array(IDX).tolist()
+    tokens = bisect_left(starts, end - offset) - bisect_left(starts, start - offset)
     return sentences, spans, tokens
 
 
