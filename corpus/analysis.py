@@ -149,6 +149,7 @@ class _Pending:
     article: Article
     paragraphs: list[Segment]
     pieces: int
+    chunks: int = 1  # of the body (the rest of the pieces are header lines)
     done: int = 0
     tokens: int = 0
     sentences: list[tuple[int, int]] = field(default_factory=list)
@@ -272,7 +273,7 @@ class Analyzer:
                 # header lines: each parsed alone (a date line is no sentence of the body)
                 headers = [(s, e, s, e) for s, e in header_lines(text, start)]
                 paragraphs = [Segment(s, e) for s, e, _, _ in headers] + paragraphs
-                pending[number] = _Pending(article, paragraphs, len(chunks) + len(headers))
+                pending[number] = _Pending(article, paragraphs, len(chunks) + len(headers), len(chunks))
                 for doc_start, doc_end, piece_start, piece_end in headers + with_context(text, chunks, CONTEXT_CHARS):
                     yield text[doc_start:doc_end], (number, doc_start, doc_end, piece_start, piece_end)
 
@@ -321,7 +322,7 @@ class Analyzer:
                 if got.done < got.pieces:
                     continue
                 del pending[number]
-                if got.pieces > 2:  # a big article: its parses are gone, their heap is not
+                if got.chunks > 1:  # a big article: its parses are gone, their heap is not
                     release_freed_memory()
                 analysis = self._finish(
                     got.article, got.paragraphs, got.sentences, got.spans, got.tokens, sorted(got.finite)
