@@ -187,7 +187,8 @@ def corpus_items(
         analyzer = Analyzer()
     found: dict[str, Analysis] = {}
     progress = (lambda article, _cached: on_article(article)) if on_article else None
-    for article, analysis in analyzer.analyze_many(wanted, progress=progress):
+    # The spans stay flat columns (no Span record each): collect_rows reads span_rows().
+    for article, analysis in analyzer.analyze_many(wanted, progress=progress, columns=True):
         found[article.id] = analysis
     return [(a, found[a.id]) for a in wanted if a.id in found]
 
@@ -230,6 +231,7 @@ def export_corpus(
         )
     )
     texts = {article.id: article.text for article, _ in items}
+    del items  # the analyses are in the rows now: their memory goes to the writer
     written = write_outputs(
         rows, fmt, out, store.scheme, include_unreviewed=include_unreviewed, progress=on_rows, texts=texts
     )

@@ -34,6 +34,7 @@ model version, which only the installed package can tell.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ from corpus.attribution import RawAttribution, doc_attributions
 from corpus.cache import AnalysisCache, Counts
 from corpus.attribution_resolve import resolve_attributions
 from corpus.headers import header_date, header_lines
-from corpus.model import Analysis, Article, Segment, kind_of
+from corpus.model import Analysis, Article, Segment, SpanColumns, kind_of
 from corpus.errors import ModelNotFoundError
 from corpus.models import is_installed, load_nlp, missing_model, model_version, resolve_model
 from corpus.non_sentences import finite_verbs, mark_non_sentences
@@ -119,8 +120,27 @@ def _doc_parts(
             spans.append((s, found.end + offset, found.label, reading))
     if (offset, offset + len(text)) == piece:
         return sentences, spans, len(doc)
-    tokens = sum(1 for token in doc if start <= token.idx + offset < end)  # not the context's
+    # not the context's: the tokens starting inside the piece (token offsets ascend)
+    from spacy.attrs import IDX
+
+    starts = doc.to_array(IDX).tolist()
+    tokens = bisect_left(starts, end - offset) - bisect_left(starts, start - offset)
     return sentences, spans, tokens
+
+
+def release_freed_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; nothing
+    elsewhere). Parsing a 100k-character piece takes ~400 MB that the C allocator keeps
+    after the doc is gone, and Python's own objects (the article's sentences and spans,
+    the cache file) are not put there: without this, finishing a 20 MB article would
+    sit on top of it."""
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
 
 
 # --- the analyser --------------------------------------------------------------------
@@ -133,6 +153,7 @@ class _Pending:
     article: Article
     paragraphs: list[Segment]
     pieces: int
+    chunks: int = 1  # of the body (the rest of the pieces are header lines)
     done: int = 0
     tokens: int = 0
     sentences: list[tuple[int, int]] = field(default_factory=list)
@@ -185,6 +206,10 @@ class Analyzer:
         """
         return self.cache.load(article) if self.installed else None
 
+    def cached_columns(self, article: Article) -> SpanColumns | None:
+        """:meth:`cached` with the spans left as flat columns (see ``corpus.model.SpanColumns``)."""
+        return self.cache.load_columns(article) if self.installed else None
+
     def counts(self, article: Article) -> Counts | None:
         """Word/entity/figure counts from the cache, or None (also when the model is absent).
 
@@ -209,6 +234,8 @@ class Analyzer:
         batch_size: int = 64,
         progress: Callable[[Article, bool], None] | None = None,
         pieces: Callable[[Article, int, int], None] | None = None,
+        *,
+        columns: bool = False,
     ) -> Iterator[tuple[Article, Analysis]]:
         """Analyse many articles with batched ``nlp.pipe``; cached ones come straight back.
 
@@ -217,6 +244,8 @@ class Analyzer:
         ``progress(article, from_cache)`` is called once per article, and
         ``pieces(article, done, total)`` after each piece of an analysed article.
         ``self.stats`` counts cache hits, analysed articles and tokens of this call.
+        With ``columns`` a cache hit comes back as a :class:`~corpus.model.SpanColumns`
+        (its spans not built as records: what an export reads, see ``span_rows``).
 
         A batch holds at most ``batch_size`` pieces and ``batch_chars`` characters in
         this process; with ``n_process`` > 1 spaCy's workers batch by count only.
@@ -231,7 +260,7 @@ class Analyzer:
             """(text, (article number, text start, text end, piece start, piece end)) for uncached articles."""
             limit = 0
             for number, article in enumerate(articles):
-                found = self.cached(article)
+                found = self.cached(article) if not columns else self.cached_columns(article)
                 if found is not None:
                     ready.append((article, found, True))
                     continue
@@ -250,7 +279,7 @@ class Analyzer:
                 # header lines: each parsed alone (a date line is no sentence of the body)
                 headers = [(s, e, s, e) for s, e in header_lines(text, start)]
                 paragraphs = [Segment(s, e) for s, e, _, _ in headers] + paragraphs
-                pending[number] = _Pending(article, paragraphs, len(chunks) + len(headers))
+                pending[number] = _Pending(article, paragraphs, len(chunks) + len(headers), len(chunks))
                 for doc_start, doc_end, piece_start, piece_end in headers + with_context(text, chunks, CONTEXT_CHARS):
                     yield text[doc_start:doc_end], (number, doc_start, doc_end, piece_start, piece_end)
 
@@ -300,6 +329,8 @@ class Analyzer:
                 if got.done < got.pieces:
                     continue
                 del pending[number]
+                if got.chunks > 1:  # a big article: its parses are gone, their heap is not
+                    release_freed_memory()
                 analysis = self._finish(
                     got.article, got.paragraphs, got.sentences, got.spans, got.tokens, sorted(got.finite),
                     got.attributions, got.subjects,

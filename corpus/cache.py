@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from corpus.files import replace_file
-from corpus.model import SHAPES, Analysis, Article, Attribution, Reading, Segment, Span, kind_of
+from corpus.model import SHAPES, Analysis, Article, Attribution, Reading, Segment, SpanColumns
 
 #: Bump when the file layout changes (the analyser's own version is part of the folder).
 FORMAT = 1
@@ -68,13 +68,27 @@ class Counts:
 _COUNT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Counts))
 
 
+def word_count(text: str, start: int, end: int, step: int = 1 << 20) -> int:
+    """``len(text[start:end].split())`` without holding every word at once: a 20 MB
+    article is counted a megabyte at a time, each slice cut at a space (no word
+    spans one), so the count is the same."""
+    count = 0
+    while end - start > step:
+        cut = text.find(" ", start + step, end)
+        if cut < 0:
+            break
+        count += len(text[start:cut].split())
+        start = cut
+    return count + len(text[start:end].split())
+
+
 def counts_of(article: Article, analysis: Analysis, tokens: int) -> Counts:
     """The counts stored beside an analysis."""
     start, end = article.body
     kinds = [span.kind for span in analysis.spans]
     return Counts(
         tokens=tokens,
-        words=len(article.text[start:end].split()),
+        words=word_count(article.text, start, end),
         sentences=sum(1 for s in analysis.sentences if not s.non_sentence),  # what progress counts
         entities=kinds.count("entity"),
         figures=kinds.count("figure"),
@@ -226,6 +240,16 @@ class AnalysisCache:
 
     def load(self, article: Article) -> Analysis | None:
         """The cached analysis of ``article``, or None if absent or unusable."""
+        columns = self.load_columns(article)
+        if columns is None:
+            return None
+        try:
+            return columns.analysis()
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return None
+
+    def load_columns(self, article: Article) -> SpanColumns | None:
+        """:meth:`load` with the spans left as flat columns (see :class:`SpanColumns`)."""
         raw = self._read(article)
         if raw is None:
             return None
@@ -245,20 +269,25 @@ class AnalysisCache:
                     return None
             if spans and (min(spans[2::3]) < 0 or max(spans[2::3]) >= len(labels)):
                 return None
-            label_kinds = [(label, kind_of(label)) for label in labels]
+            if not all(type(k) is int for k in spans[2::3]):  # list indices, read later
+                return None
+            count = len(spans) // 3
             non_sentences = {int(i) for i in data.get("n", ())}
-            readings = {int(fields[0]): _reading(*fields[1:]) for fields in data.get("r", ())}
+            readings = {}
+            for fields in data.get("r", ()):
+                number, reading = int(fields[0]), _reading(*fields[1:])
+                if 0 <= number < count:  # a reading of no span is left out
+                    readings[number] = reading
             attributions = tuple(_attribution(fields, size) for fields in data.get("a", ()))
-            return Analysis(
-                paragraphs=tuple(Segment(s, e) for s, e in zip(paragraphs[0::2], paragraphs[1::2])),
+            return SpanColumns(
                 sentences=tuple(
                     Segment(s, e, i in non_sentences)
                     for i, (s, e) in enumerate(zip(sentences[0::2], sentences[1::2]))
                 ),
-                spans=tuple(
-                    Span(s, e, *label_kinds[k], readings.get(n))
-                    for n, (s, e, k) in enumerate(zip(spans[0::3], spans[1::3], spans[2::3]))
-                ),
+                flat_paragraphs=paragraphs,
+                flat_spans=spans,
+                labels=labels,
+                readings=readings,
                 model=self.model,
                 model_version=self.model_version,
                 attributions=attributions,

@@ -151,6 +151,10 @@ class ArticleError:
     message: str  # one line: what went wrong and why, and what to do where it helps
 
 
+#: A span as the exports read it, with no ``Span`` object: ``(start, end, label, reading)``.
+SpanRow = tuple[int, int, str, Union[Reading, None]]
+
+
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """Who claims a statement: ``source`` (who, or None), ``cue`` (the words that
@@ -177,3 +181,66 @@ class Analysis:
     model_version: str = ""
     #: Attributions in the order of their cues (header lines' too).
     attributions: tuple[Attribution, ...] = ()
+
+    def span_rows(self) -> list[SpanRow]:
+        """The spans as ``(start, end, label, reading)`` (see :class:`SpanColumns`)."""
+        return [(s.start, s.end, s.label, s.reading) for s in self.spans]
+
+
+class SpanColumns:
+    """An analysis read from the cache for a reader of offsets only (export): the
+    sentences as :class:`Segment`, the spans kept as the cache's flat columns.
+
+    An export of 100,000 sentences reads ~500,000 spans; building a frozen ``Span``
+    for each cost more than reading the files. :meth:`span_rows` gives them as plain
+    tuples; ``spans`` and ``paragraphs`` build the records on first use, so this reads
+    like an :class:`Analysis` where one is wanted.
+    """
+
+    __slots__ = ("sentences", "model", "model_version", "attributions", "_flat_paragraphs", "_flat_spans",
+                 "_labels", "_readings", "_spans")
+
+    def __init__(
+        self,
+        sentences: tuple[Segment, ...],
+        flat_paragraphs: list[int],
+        flat_spans: list[int],
+        labels: list[str],
+        readings: dict[int, Reading],
+        model: str = "",
+        model_version: str = "",
+        attributions: tuple[Attribution, ...] = (),
+    ) -> None:
+        self.sentences = sentences
+        self.model = model
+        self.model_version = model_version
+        self.attributions = attributions
+        self._flat_paragraphs = flat_paragraphs  # start, end, start, end, ...
+        self._flat_spans = flat_spans  # start, end, label index, ...
+        self._labels = labels
+        self._readings = readings  # span number -> reading
+        self._spans: tuple[Span, ...] | None = None
+
+    def span_rows(self) -> list[SpanRow]:
+        """The spans as ``(start, end, label, reading)``, in the analysis's order."""
+        flat, labels = self._flat_spans, self._labels
+        rows = [(s, e, labels[k], None) for s, e, k in zip(flat[0::3], flat[1::3], flat[2::3])]
+        for n, reading in self._readings.items():
+            s, e, label, _ = rows[n]
+            rows[n] = (s, e, label, reading)
+        return rows
+
+    @property
+    def paragraphs(self) -> tuple[Segment, ...]:
+        flat = self._flat_paragraphs
+        return tuple(Segment(s, e) for s, e in zip(flat[0::2], flat[1::2]))
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        if self._spans is None:
+            self._spans = tuple(Span(s, e, label, kind_of(label), reading) for s, e, label, reading in self.span_rows())
+        return self._spans
+
+    def analysis(self) -> Analysis:
+        """The same analysis as an :class:`Analysis` record."""
+        return Analysis(self.paragraphs, self.sentences, self.spans, self.model, self.model_version, self.attributions)

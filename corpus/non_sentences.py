@@ -38,8 +38,37 @@ def is_finite(token: Token) -> bool:
 
 def finite_verbs(doc: Doc, offset: int, start: int, end: int) -> list[int]:
     """Article offsets of the finite verbs of ``doc`` (whose text starts at ``offset``)
-    that start inside ``[start, end)``."""
-    return [token.idx + offset for token in doc if start <= token.idx + offset < end and is_finite(token)]
+    that start inside ``[start, end)``: :func:`is_finite` of every token, read from the
+    doc's arrays (a ``Token`` object per token cost more than the rule)."""
+    from spacy.attrs import IDX, MORPH, TAG
+
+    strings = doc.vocab.strings
+    finite: dict[tuple[int, int], bool] = {}  # (tag, morph) hashes -> is_finite
+    out = []
+    for i, (idx, tag, morph) in enumerate(doc.to_array([IDX, TAG, MORPH]).tolist()):
+        at = idx + offset
+        if start <= at < end:
+            found = finite.get((tag, morph))
+            if found is None:
+                try:
+                    found = _finite_by_name(strings[tag] if tag else "", strings[morph] if morph else "")
+                except KeyError:  # a hash the string store does not hold: ask the token
+                    found = is_finite(doc[i])
+                finite[(tag, morph)] = found
+            if found:
+                out.append(at)
+    return out
+
+
+def _finite_by_name(tag: str, morph: str) -> bool:
+    """:func:`is_finite` from a token's tag and its morphology string (``A=x|B=y,z``)."""
+    if tag in _FINITE_TAGS:
+        return True
+    for feature in morph.split("|"):
+        name, _, values = feature.partition("=")
+        if name == "VerbForm" and "Fin" in values.split(","):
+            return True
+    return False
 
 
 def mark_non_sentences(

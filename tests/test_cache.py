@@ -256,3 +256,20 @@ def test_a_missing_model_finds_nothing_cached_and_raises_only_when_analysing(tmp
     with pytest.raises(ModelNotFoundError, match="no_such_model"):
         missing.nlp
     assert Analyzer(cache_dir=tmp_path).model_error is None
+
+
+def test_word_count_by_slices_is_the_count_of_split() -> None:
+    """A big article's words are counted a slice at a time (memory); the count must be
+    exactly ``len(text.split())`` whatever the whitespace and wherever the slices fall."""
+    import random
+
+    from corpus.cache import word_count
+
+    rng = random.Random(5)
+    pieces = ["a", "bc", " ", "  ", "\n", "\t", "\u2028", "\xa0", "\x1c", "é", "x y", "\r\n"]
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 200)))
+        start = rng.randrange(0, len(text) + 1)
+        end = rng.randrange(start, len(text) + 1)
+        for step in (1, 2, 5, 40, 1 << 20):
+            assert word_count(text, start, end, step) == len(text[start:end].split())

@@ -425,6 +425,43 @@ def test_docbin_and_prodigy_spans_match_spacy(case, labels) -> None:
         ]
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=span_cases)
+def test_conll_and_hf_tokens_files_follow_the_plain_tagging(case) -> None:
+    """The token writers put tags together per whitespace chunk; the files must be
+    exactly what the plain per-token tagging (``tagged_sentences``) gives, on messy
+    whitespace, overlapping spans and spans over whitespace alike."""
+    from annotations.export import ExportRow
+    from annotations.formats.conll import DOCSTART, span_labels, tagged_sentences
+
+    texts, spans = case
+    rows = [
+        ExportRow(f"a{i // 2}", "T", i, 0, len(t), t, "quantity", False, "", "", "", tuple(sorted(sp, key=lambda x: (x[0], -x[1]))))
+        for i, (t, sp) in enumerate(zip(texts, spans))
+    ]
+    names = ["O"] + [f"{p}-{label}" for label in span_labels(rows) for p in ("B", "I")]
+    conll, hf, article = [], [], None
+    for row, tagged in zip(rows, tagged_sentences(rows)):
+        if row.article_id != article:
+            article = row.article_id
+            conll.append(f"{DOCSTART}\n\n")
+        if tagged:
+            conll.append("".join(f"{''.join('_' if c.isspace() else c for c in w)} _ _ {t}\n" for w, t in tagged) + "\n")
+            hf.append({
+                "id": f"{row.article_id}#{row.sentence_index}", "tokens": [w for w, _ in tagged],
+                "ner_tags": [names.index(t) for _, t in tagged], "article_id": row.article_id,
+                "sentence_index": row.sentence_index, "label": row.label,
+            })
+    with tempfile.TemporaryDirectory() as tmp:
+        write_export(rows, "conll", Path(tmp) / "o.conll", SCHEME)
+        write_export(rows, "hf-tokens", Path(tmp) / "hf", SCHEME)
+        got_conll = (Path(tmp) / "o.conll").read_text(encoding="utf-8")
+        got_hf = (Path(tmp) / "hf" / "train.jsonl").read_text(encoding="utf-8")
+    assert got_conll == "".join(conll)
+    assert [json.loads(x) for x in got_hf.splitlines()] == hf
+    assert [json.dumps(json.loads(x), ensure_ascii=False) for x in got_hf.splitlines()] == got_hf.splitlines()
+
+
 def test_empty_and_spanless_rows(tmp_path: Path) -> None:
     """No rows, empty sentences and rows without spans all write loadable files."""
     import spacy

@@ -282,3 +282,33 @@ async def test_the_palette_exports_every_registered_format(tmp_path: Path, analy
     app.store.close()
     for fmt in FORMATS:
         assert f"Export labels as {fmt}" in titles, fmt
+
+
+def test_label_studio_tasks_are_the_json_of_the_task_dicts() -> None:
+    """The writer puts each task's JSON together from pieces; it must be exactly what
+    ``json.dumps`` gives for the task dict (one row, and several annotators' rows)."""
+    from annotations.export import ExportRow
+    from annotations.formats.jsonl import dumps
+    from annotations.formats.label_studio import shared_task, task, task_json
+    from corpus.model import Reading
+
+    text = 'Prices rose "5%" to €2.3bn\nin May — 🇬🇧 \\ ok'
+    readings = {
+        (10, 12, "PERCENT"): Reading(5, "percent", "up", None, "value"),
+        (16, 22, "MONEY"): Reading((2.3e9, 2.5e9), "EUR", "~", "homes", "range"),
+    }
+    spans = ((7, 12, "PERCENT"), (16, 22, "MONEY"), (23, 29, "DATE"))
+    base = ExportRow("a/ü.txt", 'Tïtle "q"', 3, 10, 10 + len(text), text, "quantity", True,
+                     "note\twith\ttabs\n", "ana", "2024-01-01", spans, False, readings, "")
+    variants = [
+        base,
+        base._replace(spans=(), readings={}),
+        base._replace(label=None, annotator="", checkworthy=False, note=""),
+        base._replace(label=None, spans=()),
+        base._replace(source="suggestion", spans=((10, 12, "PERCENT"),), start=0),
+    ]
+    for row in variants:
+        assert task_json([row]) == dumps(task(row))
+    for group in (variants[:2], [variants[2], base._replace(annotator="bob")], [base, variants[3]],
+                  [base._replace(annotator=n, label=l) for n, l in (("a", None), ("b", "none"), ("c", "rule"))]):
+        assert task_json(group) == dumps(shared_task(group))

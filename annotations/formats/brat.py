@@ -64,6 +64,8 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _standoff(text: str, start: int, end: int) -> str | None:
     """``START END[;START END...]\\tTEXT`` of a region, or None when it is only line breaks."""
+    if start < end and _BREAK.search(text, start, end) is None:  # one line: the usual case
+        return f"{start} {end}\t{text[start:end]}"
     pieces = fragments(text, start, end)
     if not pieces:
         return None
@@ -84,6 +86,7 @@ def ann_lines(text: str, rows: Sequence[ExportRow], *, annotators: bool = False)
     has is written once, one that only some have is written per annotator with theirs.
     """
     lines: list[str] = []
+    types: dict[str, str] = {}  # brat_type of each label, worked out once
     t = a = k = 0
     at = 0
     while at < len(rows):
@@ -123,7 +126,8 @@ def ann_lines(text: str, rows: Sequence[ExportRow], *, annotators: bool = False)
                 if where is None:
                     continue
                 t += 1
-                lines.append(f"T{t}\t{brat_type(label)} {where}")
+                kind = types.get(label) or types.setdefault(label, brat_type(label))
+                lines.append(f"T{t}\t{kind} {where}")
                 if span not in shared and row.annotator:
                     a += 1
                     lines.append(f"A{a}\t{ANNOTATOR} T{t} {annotator_value(row.annotator)}")

@@ -8,14 +8,16 @@ by :mod:`annotations.formats.gold`.
 from __future__ import annotations
 
 import heapq
+import sys
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator, Mapping
 
-from corpus.model import Analysis, Article, Reading, Span
+from corpus.model import Analysis, Article, Reading, SpanColumns, SpanRow, kind_of
 from corpus.readings import read_span
 
 from annotations.formats.gold import Withheld, chosen_corrections, gold_records
 from annotations.formats.rows import ExportRow
+from annotations.model import SpanCorrection
 from annotations.stats import corrupt_message
 from annotations.store import PlacedLabels, Store
 
@@ -24,7 +26,7 @@ _new_row = tuple.__new__
 
 def collect_rows(
     store: Store,
-    items: Iterable[tuple[Article, Analysis]],
+    items: Iterable[tuple[Article, Analysis | SpanColumns]],
     *,
     label: str | None = None,
     annotator: str | None = None,
@@ -114,13 +116,19 @@ class _Every:
 _EVERY_SENTENCE: Any = _Every()
 
 
+def _one(name: str) -> str:
+    """One string object per label or annotator name, however many records hold it:
+    100,000 rows otherwise keep 200,000 copies from the store files alive."""
+    return sys.intern(name)
+
+
 def _sentence_of(row: ExportRow) -> int:
     return row.sentence_index
 
 
 def _article_rows(
     article: Article,
-    analysis: Analysis,
+    analysis: Analysis | SpanColumns,
     placed: PlacedLabels,
     label: str | None,
     annotator: str | None,
@@ -136,8 +144,8 @@ def _article_rows(
     # the corrected sentences when a person merged or split some (annotations/boundaries.py)
     sentences = placed.sentences if placed.sentences is not None else analysis.sentences
     # (start, -end, label) sorts by start, longest first, without a key function.
-    shown = placed.spans(analysis.spans)
-    keyed = sorted([(s.start, -s.end, s.label) for s in shown])
+    shown = _shown(analysis.span_rows(), placed.corrections)
+    keyed = sorted([(s, -e, n) for s, e, n, _ in shown])
     readings = _readings(article.text, shown, placed.corrections)
     spans = [(s, -e, n) for s, e, n in keyed]
     span_starts = [s for s, _, _ in keyed]
@@ -179,10 +187,10 @@ def _article_rows(
                 a,
                 b,
                 text[a:b],
-                None if name is None else str(name),
+                None if name is None else _one(str(name)),
                 bool(record.get("checkworthy")),
                 str(record.get("note") or ""),
-                str(record.get("annotator") or ""),
+                _one(str(record.get("annotator") or "")),
                 str(record.get("updated") or ""),
                 inside,
                 corrected,
@@ -193,18 +201,28 @@ def _article_rows(
         )
 
 
+def _shown(rows: list[SpanRow], corrections: Mapping[tuple[int, int], SpanCorrection]) -> list[SpanRow]:
+    """The model's span ``rows`` with a person's ``corrections`` applied, as
+    :func:`~annotations.store.reading.apply_corrections` does with ``Span`` records."""
+    if not corrections:
+        return rows
+    out = [row for row in rows if (row[0], row[1]) not in corrections]
+    out.extend((c.start, c.end, c.label, None) for c in corrections.values() if c.action != "remove")
+    out.sort(key=lambda row: (row[0], -row[1]))
+    return out
+
+
 def _readings(
-    text: str, spans: Iterable[Span], corrections: Mapping[tuple[int, int], object]
+    text: str, spans: Iterable[SpanRow], corrections: Mapping[tuple[int, int], object]
 ) -> dict[tuple[int, int, str], Reading]:
     """The readings of an article's shown spans: the analysis's own, and for a span a
     person added or relabelled, one read from the text (no parse, so no counted noun)."""
     out: dict[tuple[int, int, str], Reading] = {}
-    for span in spans:
-        reading = span.reading
-        if (span.start, span.end) in corrections and span.kind == "figure":
-            reading = read_span(text, span.start, span.end, span.label)
+    for start, end, label, reading in spans:
+        if (start, end) in corrections and kind_of(label) == "figure":
+            reading = read_span(text, start, end, label)
         if reading is not None:
-            out[(span.start, span.end, span.label)] = reading
+            out[(start, end, label)] = reading
     return out
 
 

@@ -45,7 +45,7 @@ from corpus.readings import reading_json
 
 from annotations.errors import ImportFileError
 from annotations.formats.conll import span_labels
-from annotations.formats.jsonl import BATCH, dumps
+from annotations.formats.jsonl import BATCH, dumps, json_str
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.offsets import character_offsets, converted
 from annotations.formats.import_records import ImportOptions, ImportReport, ImportRow, LineError
@@ -137,6 +137,87 @@ def shared_task(rows: Sequence[ExportRow]) -> dict[str, Any]:
     return merged
 
 
+# The same JSON as ``dumps(task(row))`` / ``dumps(shared_task(rows))``, put together
+# from pieces: one json.dumps per task was most of the time of a big export.
+_CHOICE_HEAD = (
+    f'{{"id": {json_str(CLAIM)}, "from_name": {json_str(CLAIM)}, "to_name": {json_str(TEXT)}, '
+    '"type": "choices", "value": {"choices": ['
+)
+_SPAN_HEAD = f'"from_name": {json_str(SPANS)}, "to_name": {json_str(TEXT)}, "type": "labels", "value": {{"start": '
+
+
+def _meta_json(row: ExportRow, tail: str = "") -> str:
+    """``task(row)["data"]["meta"]`` as JSON; ``tail`` goes in before the closing brace."""
+    source = f', "source": {json_str(row.source)}' if row.source else ""
+    return (
+        f'{{"annotator": {json_str(row.annotator)}, "article_id": {json_str(row.article_id)}, '
+        f'"checkworthy": {"true" if row.checkworthy else "false"}, "end": {row.end}, '
+        f'"label": {json_str(row.label or "")}, "note": {json_str(row.note)}, '
+        f'"sentence_index": {row.sentence_index}, "start": {row.start}, '
+        f'"title": {json_str(row.title)}{source}{tail}}}'
+    )
+
+
+def _spans_json(row: ExportRow) -> list[str]:
+    """The span regions of ``task(row)`` as JSON, in order."""
+    out = []
+    text = row.text
+    for n, span in enumerate(row.spans, start=1):
+        s, e, label = span
+        reading = row.reading(span) if row.readings else None
+        meta = f', "meta": {dumps(reading_json(reading))}' if reading is not None else ""
+        out.append(
+            f'{{"id": "s{n}", {_SPAN_HEAD}{s}, "end": {e}, "text": {json_str(text[s:e])}, '
+            f'"labels": [{json_str(label)}]}}{meta}}}'
+        )
+    return out
+
+
+def _annotation_json(row: ExportRow, spans: list[str]) -> str:
+    """The one annotation of a labelled row's task, as JSON."""
+    return f'{{"result": [{", ".join([f"{_CHOICE_HEAD}{json_str(row.label)}]}}}}", *spans])}]}}'
+
+
+def task_json(rows: Sequence[ExportRow]) -> str:
+    """``dumps(task(row))`` for one row, ``dumps(shared_task(rows))`` for several."""
+    last = rows[-1]
+    spans = _spans_json(last)
+    tail = ""
+    annotations = []
+    if len(rows) > 1:
+        tail = ', "annotations": [' + ", ".join([
+            f'{{"annotator": {json_str(row.annotator)}, "label": {json_str(row.label or "")}, '
+            f'"checkworthy": {"true" if row.checkworthy else "false"}, "note": {json_str(row.note)}}}'
+            for row in rows
+        ]) + "]"
+        annotations = [_annotation_json(row, _spans_json(row)) for row in rows[:-1] if row.label is not None]
+    if last.label is not None:
+        annotations.append(_annotation_json(last, spans))
+        predictions = "[]"
+    else:
+        predictions = f'[{{"model_version": "claimscope", "result": [{", ".join(spans)}]}}]' if spans else "[]"
+    return (
+        f'{{"data": {{"text": {json_str(last.text)}, "meta": {_meta_json(last, tail)}}}, '
+        f'"annotations": [{", ".join(annotations)}], "predictions": {predictions}}}'
+    )
+
+
+def grouped_rows(rows: Sequence[ExportRow]) -> Iterator[Sequence[ExportRow]]:
+    """The rows of each sentence (one task each; rows of one sentence are adjacent)."""
+    at = 0
+    while at < len(rows):
+        row = rows[at]
+        end = at + 1
+        while (
+            end < len(rows)
+            and rows[end].sentence_index == row.sentence_index
+            and rows[end].article_id == row.article_id
+        ):
+            end += 1
+        yield rows[at:end]
+        at = end
+
+
 def grouped_tasks(rows: Sequence[ExportRow]) -> Iterator[tuple[dict[str, Any], int]]:
     """``(task, rows in it)``: one task per sentence (rows of one sentence are adjacent)."""
     at = 0
@@ -162,10 +243,10 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         fh.write("[")
         batch: list[str] = []
         done = 0
-        for item, n in grouped_tasks(rows):
-            batch.append(("," if written else "") + "\n" + dumps(item))
+        for group in grouped_rows(rows):
+            batch.append(("," if written else "") + "\n" + task_json(group))
             written += 1
-            done += n
+            done += len(group)
             if len(batch) == BATCH:
                 fh.write("".join(batch))
                 context.advance(done)

@@ -23,7 +23,7 @@ from array import array
 from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 from annotations.formats.jsonl import BATCH
 from annotations.formats.registry import Format, WriteContext, register
@@ -43,10 +43,11 @@ class _TokenSpan(NamedTuple):
 
 def _docbin_form(text: str, tokens: tuple[Token, ...]) -> tuple[bytes, bytes]:
     """Per chunk, packed for the token table: the tokens' vocab hashes (uint64), and
-    (length, advance, space) per token (uint32); appending bytes costs no per-token work."""
+    (length, advance) per token (uint32; the space after it is the difference);
+    appending bytes costs no per-token work."""
     return (
         array("Q", [o for _, _, o, _ in tokens]).tobytes(),
-        array("I", chain.from_iterable((e - s, e - s + ws, ws) for s, e, _, ws in tokens)).tobytes(),
+        array("I", chain.from_iterable((e - s, e - s + ws) for s, e, _, ws in tokens)).tobytes(),
     )
 
 
@@ -85,7 +86,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     }
     no_cats: dict[str, float] = {}
     orths = bytearray()  # uint64 per token
-    sizes = bytearray()  # uint32 length, advance, space per token
+    sizes = bytearray()  # uint32 length, advance per token
     lengths = array("i")  # tokens per row
     span_row, span_start, span_end, span_label = array("q"), array("q"), array("q"), array("q")
     label_ids = _Ids()
@@ -122,8 +123,8 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     total = len(orths) >> 3
 
     # Spans first, while the per-token sizes are alive; then the table, once they are freed.
-    size = numpy.frombuffer(sizes, dtype="uint32").reshape((-1, 3))
-    spaces = size[:, 2].astype(bool).tobytes()
+    size = numpy.frombuffer(sizes, dtype="uint32").reshape((-1, 2))
+    spaces = (size[:, 1] != size[:, 0]).tobytes()
     first = last = labels = None
     groups: list[bytes] | None = None
     if len(span_row):
@@ -141,14 +142,15 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     numpy.cumsum(numpy.frombuffer(lengths, dtype="int32"), out=row_first[1:])
     attrs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False).attrs
     col = {attr: attrs.index(attr) for attr in (ORTH, ENT_IOB, ENT_TYPE)}
-    table = numpy.zeros((total, len(attrs)), dtype="uint64")
-    table[:, col[ORTH]] = numpy.frombuffer(orths, dtype="uint64") if total else 0
-    del orths
-    table[:, col[ENT_IOB]] = 2  # O: every token outside the entities
+    orth = numpy.frombuffer(orths, dtype="uint64")
+    words = numpy.unique(orth).tolist() if total else []
+    iob = numpy.full(total, 2, dtype="uint8")  # O: every token outside the entities
     if total and not all(reviewed):  # missing (-): nobody reviewed these spans
         gold_tokens = numpy.repeat(numpy.frombuffer(reviewed, dtype="uint8"), numpy.diff(row_first))
-        table[gold_tokens == 0, col[ENT_IOB]] = 0
+        iob[gold_tokens == 0] = 0
+        del gold_tokens
     strings = tok.vocab.strings
+    inside = types = numpy.zeros(0, dtype="int64")
     if first is not None and len(first):
         hashes = numpy.array([strings.add(name) for name in label_ids], dtype="uint64")
         groups = _span_groups(
@@ -157,17 +159,28 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         )
         first, last, labels = first[keep], last[keep], labels[keep]
         width = last + 1 - first
-        # the token index of every entity token, and its label's hash
+        # the token index of every entity token (ascending: kept entities do not
+        # overlap and come in token order), and its label's hash
         inside = numpy.repeat(first - numpy.cumsum(width) + width, width) + numpy.arange(width.sum())
-        table[inside, col[ENT_TYPE]] = numpy.repeat(hashes[labels], width)
-        table[inside, col[ENT_IOB]] = 1  # I
-        table[first, col[ENT_IOB]] = 3  # B
-        del inside
-    words = numpy.unique(table[:, col[ORTH]]).tolist() if total else []
+        types = numpy.repeat(hashes[labels], width)
+        iob[inside] = 1  # I
+        iob[first] = 3  # B
+
+    def table(at: int, to: int) -> Any:
+        """Rows ``at:to`` of the token table (ORTH, ENT_IOB, ENT_TYPE per token): made a
+        slice at a time, never whole (it is the biggest thing an export holds)."""
+        part = numpy.zeros((to - at, len(attrs)), dtype="uint64")
+        part[:, col[ORTH]] = orth[at:to]
+        part[:, col[ENT_IOB]] = iob[at:to]
+        lo, hi = numpy.searchsorted(inside, [at, to])
+        part[inside[lo:hi] - at, col[ENT_TYPE]] = types[lo:hi]
+        return part
+
     _save_docbin(
         out,
         attrs=attrs,
         table=table,
+        tokens=total,
         spaces=spaces,
         lengths=numpy.frombuffer(lengths, dtype="int32").tobytes() if len(lengths) else b"",
         strings=sorted({strings[h] for h in words} | set(label_ids)),
@@ -319,7 +332,8 @@ def _save_docbin(
     out: Path,
     *,
     attrs: list[int],
-    table: Any,
+    table: Callable[[int, int], Any],
+    tokens: int,
     spaces: bytes,
     lengths: bytes,
     strings: list[str],
@@ -330,7 +344,8 @@ def _save_docbin(
     """Write what ``DocBin.to_bytes`` writes (zlib of a msgpack map), in pieces.
 
     Same keys and values as spaCy 3's DocBin (version 0.1), so ``DocBin().from_disk``
-    reads it; the token table goes from memory into zlib without a msgpack copy.
+    reads it; the token table (``tokens`` rows, ``table(at, to)`` gives a slice) goes
+    into zlib a slice at a time, without a msgpack copy.
     """
     import srsly
     from spacy.tokens._dict_proxies import SpanGroups
@@ -339,7 +354,7 @@ def _save_docbin(
     fields: list[tuple[str, Any]] = [
         ("version", "0.1"),
         ("attrs", attrs),
-        ("tokens", table),
+        ("tokens", None),  # written from ``table`` below
         ("spaces", spaces),
         ("lengths", lengths),
         ("strings", strings),
@@ -354,10 +369,12 @@ def _save_docbin(
         for key, value in fields:
             fh.write(compressor.compress(srsly.msgpack_dumps(key)))
             if key == "tokens":
-                data = memoryview(value).cast("B") if value.size else memoryview(b"")
-                fh.write(compressor.compress(b"\xc6" + len(data).to_bytes(4, "big")))  # bin 32
-                for at in range(0, len(data), 1 << 22):
-                    fh.write(compressor.compress(data[at : at + (1 << 22)]))
+                size = tokens * len(attrs) * 8  # uint64 cells
+                fh.write(compressor.compress(b"\xc6" + size.to_bytes(4, "big")))  # bin 32
+                step = (1 << 22) // (len(attrs) * 8)  # tokens per 4 MB slice
+                for at in range(0, tokens, step):
+                    part = table(at, min(at + step, tokens))
+                    fh.write(compressor.compress(memoryview(part).cast("B")))
             else:
                 fh.write(compressor.compress(srsly.msgpack_dumps(value)))
         fh.write(compressor.flush())

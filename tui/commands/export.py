@@ -103,11 +103,12 @@ def run(args: argparse.Namespace) -> int:
                     gold=args.gold, agreed=format_named(args.format).training, withheld=withheld,
                 )
             )
+            texts = {article.id: article.text for article, _ in items}
+            del items  # the analyses are in the rows now: their memory goes to the writer
             writing = progress.add_task(f"writing {args.format}", total=len(rows))
             written = write_outputs(
                 rows, args.format, args.output, scheme, include_unreviewed=args.include_unreviewed,
-                progress=lambda n: progress.advance(writing, n),
-                texts={article.id: article.text for article, _ in items}, notes=problems,
+                progress=lambda n: progress.advance(writing, n), texts=texts, notes=problems,
             )
         outside = stored_outside(corpus.articles, store)
         problems.extend(corrupt_articles(store, corpus.articles).values())
