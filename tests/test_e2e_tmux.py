@@ -61,7 +61,9 @@ def _alive(session: str) -> bool:
     return subprocess.run([*TMUX, "has-session", "-t", session], capture_output=True).returncode == 0
 
 
-def test_tag_a_claim_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
+def _one_article(tmp_path: Path, analyzer, name: str, text: str):
+    """The installed command, a corpus of one analysed article and a store folder, and
+    the shell line that opens it (or a skip saying what is missing)."""
     if shutil.which("tmux") is None:
         pytest.skip("no tmux installed, so there is no real terminal to drive")
     command = _command()
@@ -69,16 +71,20 @@ def test_tag_a_claim_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
         pytest.skip("the `claimscope` command is not installed in this environment")
     corpus_dir = tmp_path / "corpus"
     corpus_dir.mkdir()
-    (corpus_dir / "rail.txt").write_text(ARTICLE, encoding="utf-8")
+    (corpus_dir / name).write_text(text, encoding="utf-8")
     store_dir = tmp_path / "store"
-    article = load_corpus(corpus_dir).get("rail.txt")
+    article = load_corpus(corpus_dir).get(name)
     assert article is not None
     analysis = analyzer.analyze(article)  # cached, so the app shows highlights at once
-
     shell = (
         f"env {env_prefix()} {shlex.quote(command)} {shlex.quote(str(corpus_dir))} "
         f"--store {shlex.quote(str(store_dir))} --annotator e2e"
     )
+    return command, corpus_dir, store_dir, article, analysis, shell
+
+
+def test_tag_a_claim_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
+    command, corpus_dir, store_dir, article, analysis, shell = _one_article(tmp_path, analyzer, "rail.txt", ARTICLE)
     session = f"claimscope-e2e-{os.getpid()}"
     subprocess.run([*TMUX, "new-session", "-d", "-s", session, "-x", "120", "-y", "40", shell], check=True)
     try:
@@ -131,22 +137,7 @@ Harbour fees will rise by 12% next year, the port authority said on Monday. Ferr
 def test_who_claims_at_80x24_in_a_real_terminal(tmp_path: Path, analyzer) -> None:
     """At 80x24: the status line names the claimant, a source corrected by key shows,
     and the palette's Claims view lists the claim under its claimant."""
-    if shutil.which("tmux") is None:
-        pytest.skip("no tmux installed, so there is no real terminal to drive")
-    command = _command()
-    if command is None:
-        pytest.skip("the `claimscope` command is not installed in this environment")
-    corpus_dir = tmp_path / "corpus"
-    corpus_dir.mkdir()
-    (corpus_dir / "harbour.txt").write_text(CLAIMS_ARTICLE, encoding="utf-8")
-    store_dir = tmp_path / "store"
-    article = load_corpus(corpus_dir).get("harbour.txt")
-    assert article is not None
-    analysis = analyzer.analyze(article)
-    shell = (
-        f"env {env_prefix()} {shlex.quote(command)} {shlex.quote(str(corpus_dir))} "
-        f"--store {shlex.quote(str(store_dir))} --annotator e2e"
-    )
+    _, corpus_dir, store_dir, article, analysis, shell = _one_article(tmp_path, analyzer, "harbour.txt", CLAIMS_ARTICLE)
     session = f"claimscope-e2e-who-{os.getpid()}"
     keys = lambda *k: subprocess.run([*TMUX, "send-keys", "-t", session, *k], check=True)  # noqa: E731
     subprocess.run([*TMUX, "new-session", "-d", "-s", session, "-x", "80", "-y", "24", shell], check=True)

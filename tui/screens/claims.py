@@ -11,31 +11,19 @@ through markup.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
+from textual import work
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from corpus.errors import ClaimscopeError
+from tui.screens.corpus_table import CorpusTableScreen
 from tui.shown import clean
 
 if TYPE_CHECKING:
     from annotations.claims import ClaimRow
-
-
-class ClaimsHost(Protocol):
-    """What the screen needs of the app (kept small, so the screen does not import it)."""
-
-    corpus: Any
-    analyzer: Any
-    analysis_process: Any
-    store: Any
-
-    def open_article(self, article_id: str, sentence: int | None = None) -> None: ...
 
 
 def haystack(row: ClaimRow) -> str:
@@ -47,7 +35,7 @@ def haystack(row: ClaimRow) -> str:
     return " ".join(" ".join(words).split()).casefold()
 
 
-class ClaimsScreen(Screen[None]):
+class ClaimsScreen(CorpusTableScreen):
     """Every labelled claim of the corpus with its claimant; type to filter."""
 
     BINDINGS = [
@@ -62,67 +50,36 @@ class ClaimsScreen(Screen[None]):
     ClaimsScreen DataTable { height: 1fr; }
     """
 
+    NAME = "claims"
     COLUMNS = ("claimant", "cue", "type", "figures", "article", "sentence")
+    PLACEHOLDER = "filter: a claimant, a claim type, a figure, an article…"
+    READING = "reading the labels and analyses…"
+    NOUN = "claim"
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[tuple[ClaimRow, str]] = []
-        self.shown: list[ClaimRow] = []
-        self.loaded = False
-        self.missed = 0
-        self._open_first = False
-
-    @property
-    def host(self) -> ClaimsHost:
-        return self.app  # type: ignore[return-value]
-
-    def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter: a claimant, a claim type, a figure, an article…", id="claims-filter")
-        yield Static("reading the labels and analyses…", id="claims-status", markup=False)
-        table: DataTable[Text] = DataTable(id="claims-table", cursor_type="row", zebra_stripes=True)
-        yield table
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for name in self.COLUMNS:
-            table.add_column(name, key=name)
-        self.query_one(Input).focus()
-        self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="claims")
     def load(self) -> None:
         """Labels from the store, analyses from the cache or the analysis process (never the UI thread)."""
         from annotations.claims import claim_rows
 
-        host = self.host
-        pairs, missed = [], 0
-        for article in host.corpus.articles:
-            analysis = host.analyzer.cached(article)
-            if analysis is None:
-                try:
-                    analysis = host.analysis_process.analyze(host.analyzer, article)
-                except ClaimscopeError:
-                    missed += 1
-                    continue
-            pairs.append((article, analysis))
+        pairs, missed = self.analysed()
         try:
-            rows = claim_rows(host.store, pairs)
+            rows = claim_rows(self.app.store, pairs)  # type: ignore[attr-defined]
         except ClaimscopeError as error:
             self.app.call_from_thread(self._failed, str(error))
             return
-        self.app.call_from_thread(self._loaded, [(row, haystack(row)) for row in rows], missed)
+        self.app.call_from_thread(self._read, [(row, haystack(row)) for row in rows], missed)
 
     def _failed(self, message: str) -> None:
         self.loaded = True
         self.query_one("#claims-status", Static).update(clean(Text(f"cannot list the claims: {message}")))
 
-    def _loaded(self, rows: list[tuple[ClaimRow, str]], missed: int) -> None:
-        self.rows, self.loaded, self.missed = rows, True, missed
-        self.refill()
-        if self._open_first:
-            self._open_first = False
-            self._filter_submitted()
+    def _read(self, rows: list[tuple[ClaimRow, str]], missed: int) -> None:
+        self.rows = rows
+        self.rows_read(missed)
 
     def refill(self) -> None:
         """Show the claims that match the filter (every word, any case), grouped by claimant."""
@@ -150,45 +107,13 @@ class ClaimsScreen(Screen[None]):
         missed = f" · {self.missed} articles not analysed (no model)" if self.missed else ""
         matching = f"{len(self.shown)} of {len(self.rows)}" if words else f"{len(self.rows)}"
         plural = "" if len(self.rows) == 1 and not words else "s"
-        self.query_one("#claims-status", Static).update(
-            Text(
-                f"{matching} claim{plural} by {claimants} claimant{'' if claimants == 1 else 's'}"
-                f" · enter opens the sentence{missed}"
-            )
+        self.status(
+            f"{matching} claim{plural} by {claimants} claimant{'' if claimants == 1 else 's'}"
+            f" · enter opens the sentence{missed}"
         )
-
-    @on(Input.Changed, "#claims-filter")
-    def _filter_changed(self) -> None:
-        if self.loaded:
-            self.refill()
-
-    @on(Input.Submitted, "#claims-filter")
-    def _filter_submitted(self) -> None:
-        """Enter in the filter opens the first match; with no filter it goes to the table."""
-        if not self.query_one(Input).value.strip():
-            self.query_one(DataTable).focus()
-        elif not self.loaded:
-            self._open_first = True
-        elif self.shown:
-            self.open_row(0)
-        else:
-            self.notify("no claim matches the filter", severity="warning", timeout=3)
-
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self.open_row(event.cursor_row)
 
     def open_row(self, number: int) -> None:
         """Open the article of shown row ``number`` at its claim's sentence."""
         if 0 <= number < len(self.shown):
             row = self.shown[number]
             self.host.open_article(row.article_id, row.sentence_index)
-
-    def action_focus_filter(self) -> None:
-        self.query_one(Input).focus()
-
-    def action_focus_table(self) -> None:
-        self.query_one(DataTable).focus()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

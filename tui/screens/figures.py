@@ -13,17 +13,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input
 
-from corpus.errors import ClaimscopeError
 from corpus.readings import FigureRow, figure_rows, select_rows, value_text
+from tui.screens.corpus_table import CorpusTableScreen
 from tui.shown import clean
 
 if TYPE_CHECKING:
@@ -31,16 +29,6 @@ if TYPE_CHECKING:
 
 #: The orders ``s`` cycles through, as `select_rows` names them.
 SORTS = ("article", "value", "unit")
-
-
-class FiguresHost(Protocol):
-    """What the screen needs of the app (kept small, so the screen does not import it)."""
-
-    corpus: Any
-    analyzer: Any
-    analysis_process: Any
-
-    def open_article(self, article_id: str, sentence: int | None = None) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +59,7 @@ def figures_of(pairs: Sequence[tuple[Article, Analysis]]) -> list[Figure]:
     return out
 
 
-class FiguresScreen(Screen[None]):
+class FiguresScreen(CorpusTableScreen):
     """Every figure of the corpus; type to filter, ``ctrl+s`` to change the order."""
 
     BINDINGS = [
@@ -88,58 +76,26 @@ class FiguresScreen(Screen[None]):
     FiguresScreen DataTable { height: 1fr; }
     """
 
+    NAME = "figures"
     COLUMNS = ("figure", "value", "unit", "change", "counted", "article", "sentence")
+    PLACEHOLDER = "filter: recruits, percent, USD, an article…"
+    NOUN = "figure"
 
     def __init__(self) -> None:
         super().__init__()
         self.figures: list[Figure] = []
-        self.shown: list[Figure] = []
         self.sort = SORTS[0]
-        self.loaded = False
-        self.missed = 0  # articles left out: not in the cache and no model to analyse them
-        self._open_first = False  # enter was pressed in the filter before the rows were read
-
-    @property
-    def host(self) -> FiguresHost:
-        return self.app  # type: ignore[return-value]
-
-    def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter: recruits, percent, USD, an article…", id="figures-filter")
-        yield Static("reading the analyses…", id="figures-status", markup=False)
-        table: DataTable[Text] = DataTable(id="figures-table", cursor_type="row", zebra_stripes=True)
-        yield table
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for name in self.COLUMNS:
-            table.add_column(name, key=name)
-        self.query_one(Input).focus()
-        self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="figures")
     def load(self) -> None:
         """Analyses from the cache, the rest from the app's analysis process (thread: never the UI)."""
-        host = self.host
-        pairs, missed = [], 0
-        for article in host.corpus.articles:
-            analysis = host.analyzer.cached(article)
-            if analysis is None:
-                try:
-                    analysis = host.analysis_process.analyze(host.analyzer, article)
-                except ClaimscopeError:
-                    missed += 1  # no model: only what the cache holds is shown
-                    continue
-            pairs.append((article, analysis))
+        pairs, missed = self.analysed()
         figures = figures_of(pairs)
-        self.app.call_from_thread(self._loaded, figures, missed)
+        self.app.call_from_thread(self._read, figures, missed)
 
-    def _loaded(self, figures: list[Figure], missed: int) -> None:
-        self.figures, self.loaded, self.missed = figures, True, missed
-        self.refill()
-        if self._open_first:
-            self._open_first = False
-            self._filter_submitted()
+    def _read(self, figures: list[Figure], missed: int) -> None:
+        self.figures = figures
+        self.rows_read(missed)
 
     def refill(self) -> None:
         """Show the figures that match the filter, in the chosen order."""
@@ -167,26 +123,7 @@ class FiguresScreen(Screen[None]):
         total = len(self.figures)
         missed = f" · {self.missed} articles not analysed (no model)" if self.missed else ""
         matching = f"{len(self.shown)} of {total}" if query.strip() else f"{total}"
-        self.query_one("#figures-status", Static).update(
-            Text(f"{matching} figures · sorted by {self.sort} (ctrl+s) · enter opens the sentence{missed}")
-        )
-
-    @on(Input.Changed, "#figures-filter")
-    def _filter_changed(self) -> None:
-        if self.loaded:
-            self.refill()
-
-    @on(Input.Submitted, "#figures-filter")
-    def _filter_submitted(self) -> None:
-        """Enter in the filter opens the first match; with no filter it goes to the table."""
-        if not self.query_one(Input).value.strip():
-            self.query_one(DataTable).focus()
-        elif not self.loaded:
-            self._open_first = True  # the analyses are still being read: open it when they are
-        elif self.shown:
-            self.open_row(0)
-        else:
-            self.notify("no figure matches the filter", severity="warning", timeout=3)
+        self.status(f"{matching} figures · sorted by {self.sort} (ctrl+s) · enter opens the sentence{missed}")
 
     @on(DataTable.HeaderSelected)
     def _header_selected(self, event: DataTable.HeaderSelected) -> None:
@@ -196,10 +133,6 @@ class FiguresScreen(Screen[None]):
         elif key == "figure":
             self.sort = "value"
         self.refill()
-
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self.open_row(event.cursor_row)
 
     def open_row(self, number: int) -> None:
         """Open the article of shown row ``number`` at its figure's sentence."""
@@ -211,12 +144,3 @@ class FiguresScreen(Screen[None]):
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.refill()
-
-    def action_focus_filter(self) -> None:
-        self.query_one(Input).focus()
-
-    def action_focus_table(self) -> None:
-        self.query_one(DataTable).focus()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
