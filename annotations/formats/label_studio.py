@@ -220,18 +220,8 @@ def grouped_rows(rows: Sequence[ExportRow]) -> Iterator[Sequence[ExportRow]]:
 
 def grouped_tasks(rows: Sequence[ExportRow]) -> Iterator[tuple[dict[str, Any], int]]:
     """``(task, rows in it)``: one task per sentence (rows of one sentence are adjacent)."""
-    at = 0
-    while at < len(rows):
-        row = rows[at]
-        end = at + 1
-        while (
-            end < len(rows)
-            and rows[end].sentence_index == row.sentence_index
-            and rows[end].article_id == row.article_id
-        ):
-            end += 1
-        yield (task(row) if end == at + 1 else shared_task(rows[at:end])), end - at
-        at = end
+    for group in grouped_rows(rows):
+        yield (task(group[0]) if len(group) == 1 else shared_task(group)), len(group)
 
 
 def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:

@@ -184,9 +184,9 @@ class StatusLine:
         if self.analysis is None or not 0 <= index < len(self.view.sentences):
             return None
         sentence = self.view.sentences[index]
-        found = self._found_attribution(index) if self.view.sentences is self.analysis.sentences else None
-        if found is None and self.view.sentences is not self.analysis.sentences:
-            # merged or split sentences: look the attribution up by the sentence's own range
+        if self.view.sentences is self.analysis.sentences:
+            found = self._found_attribution(index)
+        else:  # merged or split sentences: look the attribution up by the sentence's own range
             found = sentence_attribution(self.analysis.attributions, sentence.start, sentence.end)
         return corrected_attribution(self.article.text, sentence.start, sentence.end, found, self._claimant_mark(index))
 
