@@ -68,6 +68,19 @@ DISCOURSE_VERBS = (
     "discuss talk express voice invoke compare outline present offer plead "
     "continue wonder remember decline refuse seek vow pledge cite question"
 ).split()
+#: Verbs of referring, portraying, taking a side or putting a position out (news reports
+#: these as a source's stance as much as its words): a subject is enough.
+POSITION_VERBS = (
+    "refer reference bemoan liken assail lambast lambaste rail interject retweet chant tout "
+    "highlight portray imply quote signal distance side embrace balk unveil issue "
+    "publish order request deem persuade advocate identify"
+).split()
+#: Single forms of verbs that report a position in these forms only ("supported X",
+#: "plans to"; "support" and "plan" are more often nouns or infinitives of others).
+POSITION_FORMS = frozenset(
+    "supported supports backed backing sounded knocked pressed learned plans pushed pushing "
+    "shared views sees released ruled approved named encouraged focuses".split()
+)
 #: Verbs of belief and stance: a report only with a clause or a quote beside them.
 STANCE_VERBS = (
     "believe think feel fear hope expect worry doubt suspect assume understand know wish "
@@ -94,6 +107,14 @@ _IRREGULAR = {
     "seek": {"seek", "seeks", "sought", "seeking"},
     "speak": {"speak", "speaks", "spoke", "speaking", "spoken"},
     "lash": {"lashed", "lashes", "lashing"},
+    "refer": {"refer", "refers", "referred", "referring"},
+    "imply": {"imply", "implies", "implied", "implying"},
+    "rail": {"rail", "rails", "railed", "railing"},
+    "lambast": {"lambast", "lambasts", "lambasted", "lambasting"},
+    "quote": {"quote", "quotes", "quoted", "quoting"},
+    "side": {"sided", "siding"},
+    "issue": {"issued", "issues", "issuing"},
+    "order": {"ordered", "orders", "ordering"},
 }
 
 
@@ -105,22 +126,25 @@ def _all_forms(bases: Iterable[str]) -> frozenset[str]:
 
 
 #: Word forms of the reporting verbs (the pipeline has no lemmatizer: forms, not lemmas).
-REPORTING_VERBS: frozenset[str] = _all_forms(["say", "tell", "write", *SPEECH_VERBS, *EVALUATION_VERBS, *DISCOURSE_VERBS])
+REPORTING_VERBS: frozenset[str] = (
+    _all_forms(["say", "tell", "write", *SPEECH_VERBS, *EVALUATION_VERBS, *DISCOURSE_VERBS, *POSITION_VERBS])
+    | POSITION_FORMS
+)
 #: Word forms of verbs that report only with a clause or quote beside them.
 STANCE_FORMS: frozenset[str] = _all_forms(STANCE_VERBS) - REPORTING_VERBS
 #: "seem", "appear": a stance only as a link ("seemed to suggest", "appears likely").
 _SEEM = _all_forms(["seem", "appear"])
 #: Nouns that carry a statement of their owner: "X's statement", "a statement from X".
 REPORTING_NOUNS: frozenset[str] = frozenset(
-    "statement statements remarks remark comments comment claim claims assertion words "
-    "testimony announcement tweet tweets report estimate estimates forecast warning argument "
-    "view views belief".split()
+    "remarks remark comments comment claim claims assertion announcement tweet report estimate "
+    "estimates forecast warning argument view views".split()
 )
-#: Nouns of stance whose owner holds it: "criticism from X", "his call for", "X's pledge".
+#: Nouns of stance whose owner holds it: "criticism from X", "his call for", "X's pledge"
+#: ("proposal", "endorsement", "statement" are as often things handed about as stances held).
 STANCE_NOUNS: frozenset[str] = frozenset(
-    "criticism criticisms complaint complaints concern concerns assertion insistence suggestion "
-    "promise promises pledge pledges vow demand demands proposal endorsement opposition attacks "
-    "praise call calls critique denial denials admission warnings accusation accusations".split()
+    "criticism complaint complaints concern assertion insistence suggestion "
+    "promise promises pledge pledges vow demand demands opposition attacks "
+    "praise call calls admission warnings accusation".split()
 )
 #: Subjects that are documents or findings: what they show, find or list is reported.
 DOCUMENT_NOUNS: frozenset[str] = frozenset(
@@ -188,7 +212,7 @@ def _phrase(token: Token) -> tuple[int, int]:
     """The source phrase of a subject: its subtree up to a comma or relative clause
     ("John Smith, the mayor, who…" stops at "John Smith")."""
     doc = token.doc
-    left, right = token.left_edge.i, token.right_edge.i
+    left, right = _line_start(token), token.right_edge.i
     # cut at the first comma/relative clause after the head, keep what is before it
     for k in range(token.i + 1, right + 1):
         t = doc[k]
@@ -202,12 +226,24 @@ def _phrase(token: Token) -> tuple[int, int]:
     return span
 
 
+def _line_start(token: Token) -> int:
+    """The first token of ``token``'s phrase on its own line: a time stamp or heading
+    above ("9:30 p.m.\n\nDonald Trump says") is no part of it."""
+    doc = token.doc
+    left = token.left_edge.i
+    for k in range(token.i - 1, left - 1, -1):
+        if doc[k].is_space and "\n" in doc[k].text:
+            return k + 1
+    return left
+
+
 def _name(token: Token) -> tuple[int, int]:
     """The naming part of a subject: the head noun and the words before it in its phrase
     (compounds, names, adjectives), without determiners or possessive pronouns."""
     doc = token.doc
     left = token.i
-    while left > token.left_edge.i and (doc[left - 1].dep_ not in {"punct", "cc", "prep"} or doc[left - 1].text == "-"):
+    first = _line_start(token)
+    while left > first and (doc[left - 1].dep_ not in {"punct", "cc", "prep"} or doc[left - 1].text == "-"):
         left -= 1
     while left < token.i and (doc[left].dep_ == "det" or doc[left].tag_ == "POS" or doc[left].is_space):
         left += 1
@@ -223,6 +259,30 @@ def _inverted(verb: Token) -> Token | None:
         if child.dep_ in {"dobj", "attr", "npadvmod", "appos"} and child.tag_.startswith("NN") and child.left_edge.i == verb.i + 1:
             return child
     return None
+
+
+_CLOSING = frozenset({"''", "”", '"', "’", "'"})
+#: Words that may stand in a speaker's name after a quote's tag verb ("said the city's mayor").
+_TAG_WORDS = frozenset({"DT", "NNP", "NNPS", "NN", "NNS", "JJ", "PRP$", "POS", "HYPH", "NFP"})
+
+
+def _tag_after(verb: Token) -> Token | None:
+    """The speaker named right after a quote's tag verb the parser hung elsewhere
+    ('"…," said the woman, who…': "woman" read as the subject of a later verb): the
+    head noun of the run of name words after the verb."""
+    doc = verb.doc
+    k = verb.i - 1
+    while k >= 0 and doc[k].is_space:
+        k -= 1
+    if k < 1 or not (doc[k].text in _CLOSING or doc[k].text == "," and doc[k - 1].text in _CLOSING):
+        return None
+    head = None
+    for token in doc[verb.i + 1 : verb.i + 9]:
+        if token.tag_ not in _TAG_WORDS or token.is_space:
+            break
+        if token.tag_.startswith("NN"):
+            head = token
+    return head
 
 
 def _across_break(subject: Token, verb: Token) -> Token | None:
@@ -243,9 +303,11 @@ def _subject(verb: Token) -> Token | None:
     """The subject of ``verb``, or of the verb it hangs from when it has none of its own."""
     seen = 0
     while verb is not None and seen < 4:
-        for child in verb.children:
-            if child.dep_ in _SUBJECTS and child.dep_ != "expl":
-                return child
+        # the nearest subject before the verb: "9:30 p.m.\n\nDonald Trump says" has two
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECTS and c.dep_ != "expl"]
+        if subjects:
+            before = [c for c in subjects if c.i < verb.i]
+            return before[-1] if before else subjects[0]
         if verb.dep_ not in _INHERIT or verb.head.i == verb.i:
             return None
         if verb.dep_ == "advcl" and verb.tag_ == "VBG" and (verb.i == 0 or verb.doc[verb.i - 1].text != ","):
@@ -266,7 +328,9 @@ def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
     """The content of a reporting verb: its clausal complements, or the clause it tags."""
     out = []
     for child in verb.children:
-        if child.dep_ in _CLAUSE_DEPS and child.i not in skip:
+        if child.dep_ in _CLAUSE_DEPS and child.i not in skip and not any(
+            child.left_edge.i <= i <= child.right_edge.i for i in skip
+        ):
             span = _edges(verb.doc[child.left_edge.i : child.right_edge.i + 1])
             if span:
                 out.append(span)
@@ -364,7 +428,7 @@ def doc_attributions(
                 continue
             subject = _subject(token)
             if subject is None and lower in reporting:
-                subject = _inverted(token)
+                subject = _inverted(token) or _tag_after(token)
             if subject is not None and subject.i < token.i:
                 subject = _across_break(subject, token)
             if subject is None:
