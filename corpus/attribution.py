@@ -134,6 +134,10 @@ REPORTING_VERBS: frozenset[str] = (
 STANCE_FORMS: frozenset[str] = _all_forms(STANCE_VERBS) - REPORTING_VERBS
 #: "seem", "appear": a stance only as a link ("seemed to suggest", "appears likely").
 _SEEM = _all_forms(["seem", "appear"])
+#: "wanted": a stance only about another's doing ("wanted Congress to act"); "wanted to
+#: fix up his home" tells a plan of one's own, no claim.
+_WANT = frozenset({"wanted"})
+_OWN_CLAUSE = frozenset({"ccomp", "parataxis"})
 #: Nouns that carry a statement of their owner: "X's statement", "a statement from X".
 REPORTING_NOUNS: frozenset[str] = frozenset(
     "remarks remark comments comment claim claims assertion announcement tweet report estimate "
@@ -157,6 +161,15 @@ _DOCUMENT_VERBS: frozenset[str] = frozenset(
     "indicate indicates indicated reveal reveals revealed list lists listed put puts estimate "
     "estimates estimated".split()
 )
+#: Verbs that tell a reading of evidence as much as a statement: a report only when a
+#: person, a group or a document is their subject.
+_EVIDENCE = _all_forms(["suggest", "indicate", "reveal", "imply", "signal"])
+#: Subjects of an evidence verb that are signs the outlet reads, no one who speaks: "a
+#: steady trickle of reports suggests", "the measures suggest".
+SIGN_NOUNS: frozenset[str] = frozenset(
+    "trickle stream flood wave spate string flurry series number handful host raft slew "
+    "measures moves steps signs sign events developments pattern trend trends".split()
+)
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 #: How a verb without a subject hangs from one that has it ("…, adding", "and said",
 #: "declined to say", "quoted as saying").
@@ -177,7 +190,8 @@ class RawAttribution(NamedTuple):
     """One attribution as found in a piece (article offsets), before resolution.
 
     ``name`` is the part of the source that names it (the relative clause's noun for
-    "who"); ``pronoun`` is the lower-case pronoun when the source is one.
+    "who"); ``pronoun`` is the lower-case pronoun when the source is one; ``owner`` the
+    possessive pronoun of a source such as "his boss" ("his"; ``name`` is then "boss").
     """
 
     source: tuple[int, int] | None
@@ -185,6 +199,7 @@ class RawAttribution(NamedTuple):
     content: tuple[tuple[int, int], ...]
     name: tuple[int, int] | None
     pronoun: str | None
+    owner: str | None = None
 
 
 # --- one doc -------------------------------------------------------------------------
@@ -208,6 +223,11 @@ def _edges(tokens: Sequence[Token], quotes: bool = False) -> tuple[int, int] | N
     return tokens[i].idx, tokens[j - 1].idx + len(tokens[j - 1])
 
 
+#: Subjects that say who only with their relative clause ("those who stayed", "others
+#: who spoke to reporters"): the clause stays in the source.
+WHO_BY_CLAUSE = frozenset("those others many some most few several all anyone everyone people".split())
+
+
 def _phrase(token: Token) -> tuple[int, int]:
     """The source phrase of a subject: its subtree up to a comma or relative clause
     ("John Smith, the mayor, who…" stops at "John Smith")."""
@@ -219,7 +239,7 @@ def _phrase(token: Token) -> tuple[int, int]:
         if t.text in {",", "(", "—", "–"}:
             right = k - 1
             break
-        if t.dep_ in {"relcl", "acl"} and t.head.i == token.i:
+        if t.dep_ in {"relcl", "acl"} and t.head.i == token.i and token.lower_ not in WHO_BY_CLAUSE:
             right = max(token.i, t.left_edge.i - 1)
             break
     span = _edges(doc[left : right + 1], quotes=True) or (token.idx, token.idx + len(token))
@@ -285,6 +305,27 @@ def _tag_after(verb: Token) -> Token | None:
     return head
 
 
+_LINE_SUBJECT_TAGS = frozenset({"DT", "JJ", "NN", "NNS", "NNP", "NNPS", "POS", "PRP$", "HYPH", ",", "RB"})
+
+
+def _line_subject(verb: Token) -> Token | None:
+    """The subject of a verb at the start of a line whose heading above the parser glued
+    on ("Ramping up recruitment\nLegal experts, however, point out"): the last noun of
+    the words before the verb on its line, when they are all a noun phrase and adverbs."""
+    doc = verb.doc
+    k = verb.i - 1
+    head = None
+    while k >= 0 and not (doc[k].is_space and "\n" in doc[k].text):
+        token = doc[k]
+        if token.tag_ not in _LINE_SUBJECT_TAGS:
+            return None
+        if head is None and token.tag_.startswith("NN"):
+            head = token
+        k -= 1
+    # only a phrase the parser hung on the line above
+    return head if k >= 0 and head is not None and head.head.i < k else None
+
+
 def _across_break(subject: Token, verb: Token) -> Token | None:
     """A subject above a line break from its verb is a heading the parser glued on: the
     phrase it hangs on the verb's line ("Update\n\nThe port authority said") is the
@@ -310,6 +351,8 @@ def _subject(verb: Token) -> Token | None:
             return before[-1] if before else subjects[0]
         if verb.dep_ not in _INHERIT or verb.head.i == verb.i:
             return None
+        if verb.dep_ == "conj" and verb.i > 0 and verb.doc[verb.i - 1].tag_ in {"NN", "NNS"}:
+            return None  # "posts and videos shared widely": a participle read as a second verb
         if verb.dep_ == "advcl" and verb.tag_ == "VBG" and (verb.i == 0 or verb.doc[verb.i - 1].text != ","):
             return None  # "protesters … demanding": only ", saying" speaks for the subject
         # "as saying": the preposition's verb; "and said": the first verb
@@ -317,6 +360,11 @@ def _subject(verb: Token) -> Token | None:
         if verb.dep_ == "prep" or verb.tag_ == "IN":
             if verb.lower_ == "for":
                 return None  # "held X in contempt for refusing": the object refused
+            if verb.lower_ == "as":
+                # "cited unnamed sources as saying": the object speaks
+                spoken = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
+                if spoken is not None:
+                    return spoken
             verb = verb.head
         if verb.lower_ in _COPULA and any(c.dep_ in {"nsubj", "expl"} and c.lower_ in _DUMMY for c in verb.children):
             return None  # "it is not possible to say": the subject of "is" says nothing
@@ -353,11 +401,22 @@ def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
 
 
 #: Verbs that report nothing when negated ("did not respond to a request for comment").
-_NEGATED_SILENT = frozenset({"respond", "responded", "comment", "commented", "reply", "replied", "return", "returned"})
+_NEGATED_SILENT = frozenset(
+    "respond responded comment commented reply replied return returned publish publishes published "
+    "release releases released issue issues issued".split()
+)
 _COMPARED = frozenset({"compared"})
 #: Particles that make a reporting verb another verb ("show up", "call off", "give away").
 _OTHER_SENSE = frozenset({"up", "off", "away", "in", "down"})
 _CONTINUE = frozenset({"continue", "continues", "continued", "continuing"})
+
+
+def _described(token: Token) -> bool:
+    """A one-word name the model took for a group but that an apposition describes as a
+    person does ("Elena, a hairdresser, …")."""
+    return token.ent_iob_ == "B" and (token.i + 1 == len(token.doc) or token.doc[token.i + 1].ent_iob_ != "I") and any(
+        c.dep_ == "appos" and c.tag_ == "NN" and c.i > token.i for c in token.children
+    )
 
 
 def _idle(token: Token, lower: str) -> bool:
@@ -379,6 +438,20 @@ def _idle(token: Token, lower: str) -> bool:
 
 
 _CALL = frozenset({"call", "calls", "called", "calling"})
+#: Modals that make a report a possibility: "could attempt to portray" says nothing yet.
+_MAYBE = frozenset({"could", "might", "may"})
+
+
+def _hedged(token: Token) -> bool:
+    """A report only possible: a modal on the verb it is the aim of ("could attempt to
+    portray", "may try to argue")."""
+    for _ in range(3):
+        if token.dep_ != "xcomp":
+            return False
+        token = token.head
+        if any(c.dep_ == "aux" and c.lower_ in _MAYBE for c in token.children):
+            return True
+    return False
 
 
 def _calls(token: Token, lower: str) -> bool:
@@ -407,7 +480,9 @@ def doc_attributions(
     reporting, stance, nouns = REPORTING_VERBS, STANCE_FORMS, REPORTING_NOUNS
     for token in doc:
         lower = token.lower_
-        if subjects is not None and token.dep_ == "nsubj" and token.tag_ == "NNP" and token.ent_type_ in {"", "PERSON"}:
+        if subjects is not None and token.tag_ == "NNP" and (
+            token.dep_ == "nsubj" and token.ent_type_ in {"", "PERSON"} or _described(token)
+        ) and not any(c.dep_ in {"det", "poss"} for c in token.children):  # "my military ID" is no one
             at = token.idx + offset
             if start <= at < end:
                 first = token
@@ -428,21 +503,26 @@ def doc_attributions(
                 continue
             subject = _subject(token)
             if subject is None and lower in reporting:
-                subject = _inverted(token) or _tag_after(token)
+                subject = _inverted(token) or _tag_after(token) or _line_subject(token)
             if subject is not None and subject.i < token.i:
                 subject = _across_break(subject, token)
             if subject is None:
                 continue
             if lower not in reporting and lower not in stance and subject.lower_ not in DOCUMENT_NOUNS:
                 continue  # "show", "list": reported only when a poll, study or document does it
+            if (lower in _EVIDENCE or lower in _SEEM) and subject.lower_ in SIGN_NOUNS:
+                continue  # "a trickle of reports suggests": the outlet reads the signs itself
             if lower in _SEEM and not any(c.dep_ in {"xcomp", "acomp", "ccomp", "oprd"} for c in token.children):
                 continue  # "appeared on MSNBC"
             if lower in stance and subject.lower_ not in DOCUMENT_NOUNS or subject.dep_ == "nsubjpass" and token.dep_ != "pcomp":
                 # a stance verb, or a passive ("was asked"): only with a clause to report
-                if not any(c.dep_ in _CLAUSE_DEPS for c in token.children) and not (
+                clauses = _CLAUSE_DEPS if lower not in _WANT else _OWN_CLAUSE
+                if not any(c.dep_ in clauses for c in token.children) and not (
                     token.dep_ in {"parataxis", "ccomp"} and token.head.i > token.i
                 ) and not _quoted(token.sent) and not _calls(token, lower):
                     continue
+            if _hedged(token):
+                continue
             cue_tokens = [token]
             # "pointed out", "said in a statement" keep only the verb (and its particle)
             for child in token.children:
@@ -495,7 +575,7 @@ def _make(
     phrase: tuple[int, int] | None = None,
 ) -> RawAttribution:
     lower = subject.lower_
-    pronoun = None
+    pronoun = pronoun_owner = None
     name: tuple[int, int] | None
     if subject.tag_ in {"PRP", "PRP$"} or lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
         pronoun, name = lower, None
@@ -510,6 +590,13 @@ def _make(
     else:
         src = phrase or _phrase(subject)
         name = _name(subject)
+        named = _named_apposition(subject)
+        if named is not None:  # "his boss, Ivan Petrov, said": the name is the source's
+            name = named
+        elif subject.tag_.startswith("NN") and subject.tag_ not in {"NNP", "NNPS"}:
+            owner = next((c for c in subject.children if c.dep_ == "poss" and c.lower_ in _OWNERS), None)
+            if owner is not None and owner.i == subject.left_edge.i:
+                pronoun_owner = owner.lower_
     shift = lambda r: (r[0] + offset, r[1] + offset)  # noqa: E731
     return RawAttribution(
         shift(src),
@@ -517,4 +604,22 @@ def _make(
         tuple(shift(c) for c in content),
         None if name is None else shift(name),
         pronoun,
+        pronoun_owner,
     )
+
+
+#: Possessive pronouns of a person whose role names a source ("his boss", "her lawyer").
+_OWNERS = frozenset({"his", "her"})
+
+
+def _named_apposition(subject: Token) -> tuple[int, int] | None:
+    """The name in an apposition to a common-noun subject ("his boss, Ivan Petrov,")."""
+    if subject.tag_ in {"NNP", "NNPS"} or not subject.tag_.startswith("NN"):
+        return None
+    for child in subject.rights:
+        if child.dep_ == "appos" and child.tag_ == "NNP" and child.ent_type_ == "PERSON":
+            first = child
+            while first.i > 0 and first.ent_iob_ == "I":
+                first = subject.doc[first.i - 1]
+            return first.idx, child.idx + len(child)
+    return None

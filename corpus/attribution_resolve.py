@@ -25,7 +25,7 @@ import re
 from bisect import bisect_right
 from typing import Sequence
 
-from corpus.attribution import GROUP_PRONOUNS, PERSON_PRONOUNS, RawAttribution
+from corpus.attribution import GROUP_PRONOUNS, PERSON_PRONOUNS, WHO_BY_CLAUSE, RawAttribution
 from corpus.model import Attribution, Segment, Span
 
 _PERSON = frozenset({"PERSON"})
@@ -102,9 +102,33 @@ def full_names(text: str, persons: Sequence[Span]) -> dict[str, tuple[int, str]]
     return names
 
 
+#: Words of a role or title written before a name ("Researcher Fyodor", "Mayor Park"):
+#: no part of the name a claimant goes by.
+TITLES = frozenset(
+    "mr mrs ms miss dr prof professor sen senator rep representative gov governor mayor minister "
+    "president premier chancellor judge justice general gen col colonel capt captain lt sgt "
+    "officer commissioner chairman chairwoman chair director spokesman spokeswoman sheriff chief "
+    "coach pastor rev reverend father sister brother researcher analyst teacher economist "
+    "historian pollster lawyer attorney author writer activist student engineer doctor nurse "
+    "councillor councilman councilwoman ambassador secretary deputy leader candidate fisherman "
+    "farmer driver worker hairdresser owner resident veteran soldier pilot".split()
+)
+
+
+def _untitled(name: str) -> str:
+    """A name without the titles before it ("Researcher Fyodor" -> "Fyodor")."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES and words[1][:1].isupper():
+        words.pop(0)
+    return " ".join(words)
+
+
 def _full_name(text: str, names: dict[str, tuple[int, str]], found: Span) -> str:
-    """A one-word PERSON ("Sanders") as the fuller name seen earlier ("Bernie Sanders")."""
+    """A one-word PERSON ("Sanders") as the fuller name seen earlier ("Bernie Sanders"),
+    titles left out."""
     word = _bare(text[found.start : found.end])
+    if found.label == "PERSON":  # "General Electric" keeps its first word
+        word = _untitled(word)
     if " " in word:
         return word
     earlier = names.get(word)
@@ -159,7 +183,7 @@ def _person_for(
     has in mind, a named source or a person as the subject of a sentence (within
     ``SOURCE_REACH``), else the nearest person named before it (within
     ``MENTION_REACH``); any whose honorific says the other gender is skipped."""
-    want = "he" if pronoun in {"he", "him"} else "she"
+    want = "he" if pronoun in {"he", "him", "his"} else "she"
     k = bisect_right(person_starts, anchor - 1) - 1
     mention = None
     while k >= 0 and mention is None and anchor - persons[k].start <= MENTION_REACH:
@@ -389,6 +413,15 @@ def resolve_attributions(
                 k = bisect_right(group_starts, anchor - 1) - 1
                 if k >= 0 and anchor - groups[k].start < 600:
                     claimant = _bare(text[groups[k].start : groups[k].end])
+        elif found.owner is not None and found.source is not None:
+            # "his boss": the person "his" stands for, and the role ("Sergei's boss")
+            owner = _person_for(
+                text, found.owner, found.source[0], persons, person_starts, named_sources, salient, names, by_start
+            )
+            role = " ".join(text[found.source[0] : found.source[1]].split()[1:])
+            claimant = f"{owner}'s {role}" if owner and role else None
+        elif found.name is not None and found.source is not None and text[slice(*found.name)].lower() in WHO_BY_CLAUSE:
+            claimant = " ".join(text[slice(*found.source)].split())  # "those who stayed", whole
         elif found.name is not None:
             s, e = found.name
             entity = _naming(named, named_starts, s, e) or (
@@ -398,6 +431,8 @@ def resolve_attributions(
                 claimant = _full_name(text, names, entity)
             else:
                 claimant = " ".join(text[s:e].split())
+                if claimant[:1].isupper():
+                    claimant = _untitled(claimant)
                 if claimant[:1].isupper() and " " not in claimant:
                     claimant = _full_name(text, names, Span(s, e, "PERSON", "entity"))
         if claimant is not None and found.pronoun is None and found.name is not None:
