@@ -130,6 +130,8 @@ REPORTING_VERBS: frozenset[str] = (
     _all_forms(["say", "tell", "write", *SPEECH_VERBS, *EVALUATION_VERBS, *DISCOURSE_VERBS, *POSITION_VERBS])
     | POSITION_FORMS
 )
+#: Word forms of the verbs of saying alone ("a sign saying", not "a sign supporting").
+_SPEAKING: frozenset[str] = _all_forms(["say", "tell", "write", *SPEECH_VERBS])
 #: Word forms of verbs that report only with a clause or quote beside them.
 STANCE_FORMS: frozenset[str] = _all_forms(STANCE_VERBS) - REPORTING_VERBS
 #: "seem", "appear": a stance only as a link ("seemed to suggest", "appears likely").
@@ -171,6 +173,8 @@ SIGN_NOUNS: frozenset[str] = frozenset(
     "measures moves steps signs sign events developments pattern trend trends".split()
 )
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+#: Adverbs that say a statement is someone else's without naming them.
+_HEARSAY = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "ostensibly"})
 #: How a verb without a subject hangs from one that has it ("…, adding", "and said",
 #: "declined to say", "quoted as saying").
 _INHERIT = frozenset({"conj", "advcl", "xcomp", "pcomp", "prep"})
@@ -306,6 +310,20 @@ def _tag_after(verb: Token) -> Token | None:
 
 
 _LINE_SUBJECT_TAGS = frozenset({"DT", "JJ", "NN", "NNS", "NNP", "NNPS", "POS", "PRP$", "HYPH", ",", "RB"})
+
+
+def _acl_speaker(verb: Token, reporting: bool) -> Token | None:
+    """The noun a reporting verb hangs from as a clause of it, when that noun speaks: "a
+    sign saying", "voters saying"; "Beruff, a Scott ally, called X 'strong'" (the verb
+    after a comma, the parser reading it as a clause of the name)."""
+    head = verb.head
+    if not reporting or not head.tag_.startswith("NN") or head.i > verb.i:
+        return None
+    if verb.tag_ == "VBG" and verb.i == head.i + 1 and verb.lower_ in _SPEAKING:
+        return head
+    if verb.tag_ in {"VBD", "VBN"} and verb.i > 0 and verb.doc[verb.i - 1].text == "," and head.tag_ in {"NNP", "NNPS"}:
+        return head
+    return None
 
 
 def _line_subject(verb: Token) -> Token | None:
@@ -493,15 +511,27 @@ def doc_attributions(
                     while first.i > 0 and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].tag_ == "NNP":
                         first = doc[first.i - 1]
                 subjects.append((first.idx + offset, at + len(token)))
-        if lower in reporting or lower in stance or lower in _DOCUMENT_VERBS:
+        if lower in _HEARSAY and token.dep_ == "advmod":
+            # "has reportedly suffered": said by someone the outlet does not name
+            clause = _edges(doc[token.head.left_edge.i : token.head.right_edge.i + 1])
+            content = () if clause is None else ((clause[0] + offset, clause[1] + offset),)
+            found.append(RawAttribution(None, (token.idx + offset, token.idx + len(token) + offset), content, None, None))
+        elif lower == "known" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ in {"as", "for"}:
+            # "known as", "known for": a name or a fame given by no one in particular
+            after = doc[token.i + 1]
+            found.append(RawAttribution(None, (token.idx + offset, after.idx + len(after) + offset), (), None, None))
+        elif lower in reporting or lower in stance or lower in _DOCUMENT_VERBS:
             tag = token.tag_
             if not tag.startswith("VB") and not (lower in reporting and tag in {"NNS", "NN"} and token.dep_ == "ROOT"):
                 continue
+            owner = None
             if token.dep_ == "acl" and not any(c.dep_ in _SUBJECTS for c in token.children):
-                continue
+                owner = _acl_speaker(token, lower in reporting)
+                if owner is None:
+                    continue
             if _idle(token, lower):
                 continue
-            subject = _subject(token)
+            subject = owner or _subject(token)
             if subject is None and lower in reporting:
                 subject = _inverted(token) or _tag_after(token) or _line_subject(token)
             if subject is not None and subject.i < token.i:

@@ -35,6 +35,14 @@ _NAMED = _PERSON | _GROUP
 _HEADLINE = re.compile(
     r"[ \t]*[\"“'‘]?(?:[A-Z]{2,}[ \t]+[–—-][ \t]+)?((?:[A-Z][\w.'’&-]*\.?[ \t]+){0,3}[A-Z][\w.'’&-]*)[ \t]*:[ \t]+\S"
 )
+#: A title that opens with a name, maybe a word of its kind and where or to whom it spoke,
+#: and a colon: "Clinton camp: …", "Clinton to Planned Parenthood: …".
+_TITLE = re.compile(
+    r"[ \t]*((?:[A-Z][\w.'’&-]*\.?[ \t]+){0,3}[A-Z][\w.'’&-]*(?:[ \t]+(?:camp|aide|aides|allies|campaign|team|spokesman|spokeswoman))?)"
+    r"(?:[ \t]+(?:on|to|at|in|about|after|for)[ \t]+[^:\n]{1,80})?[ \t]*:[ \t]+\S"
+)
+#: A name and a colon before a quote inside a line: "Pollsters agree - Carl Bialik: “…”".
+_NAME_COLON_QUOTE = re.compile(r"((?:[A-Z][\w.'’&-]*\.?[ \t]+){0,3}[A-Z][\w.'’&-]*)[ \t]*:[ \t]*(?=[“\"])")
 #: A quote signed with a dash after it: '“…” ― Martha Aguilar', '"…" — Jon Park'.
 _SIGNED = re.compile(r"(?<=[”\"’'])[ \t\u00a0]*([―—–])[ \t\u00a0]*((?:[A-Z][\w.'’-]*[ \t]+){0,4}[A-Z][\w.'’-]*)")
 #: Line openers with a colon that are no source.
@@ -217,6 +225,8 @@ def headline_attributions(text: str, paragraphs: Sequence[Segment], spans: Seque
     starts = [s.start for s in spans]
     for n, paragraph in enumerate(paragraphs):
         match = _HEADLINE.match(text, paragraph.start, paragraph.end)
+        if match is None and n == 0:
+            match = _TITLE.match(text, paragraph.start, paragraph.end)
         if match is None:
             continue
         s, e = match.span(1)
@@ -233,6 +243,24 @@ def headline_attributions(text: str, paragraphs: Sequence[Segment], spans: Seque
         colon = text.index(":", e)
         content = (colon + 1 + (len(text[colon + 1 : paragraph.end]) - len(text[colon + 1 : paragraph.end].lstrip())), paragraph.end)
         found.append(RawAttribution((s, e), (colon, colon + 1), (content,), (s, e), None))
+    return found
+
+
+def colon_quotes(text: str, paragraphs: Sequence[Segment], spans: Sequence[Span]) -> list[RawAttribution]:
+    """A name and a colon before a quote inside a line ("Republican pollster Daron Shaw:
+    “Historically, …”"): the name is the source when a person or organisation is in it."""
+    found = []
+    starts = [s.start for s in spans]
+    for paragraph in paragraphs:
+        for match in _NAME_COLON_QUOTE.finditer(text, paragraph.start, paragraph.end):
+            s, e = match.span(1)
+            if s == paragraph.start or text[s:e].lower().split()[0].strip(".") in _NOT_SOURCE:
+                continue  # a line's opening name is a headline's or a transcript's
+            entity = _inside(spans, starts, s, e)
+            if not (entity and entity.label in {"PERSON", "ORG"}) and not (text[s:e].isupper() and len(text[s:e]) > 2):
+                continue
+            colon = text.index(":", e)
+            found.append(RawAttribution((s, e), (colon, colon + 1), ((match.end(), paragraph.end),), (s, e), None))
     return found
 
 
@@ -387,6 +415,7 @@ def resolve_attributions(
                 if not _within(quotes, quote_starts, a.cue[0])
             ),
             *headline_attributions(text, paragraphs, spans),
+            *colon_quotes(text, paragraphs, spans),
         ],
         key=lambda a: a.cue,
     )

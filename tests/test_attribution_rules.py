@@ -133,3 +133,35 @@ def test_cited_as_saying_is_said_by_the_ones_cited(analyzer):
     text = "The broadcaster cited two harbour officials as saying the port would close in June.\n"
     got = [(s, c) for s, c, _ in found(text, analyzer)]
     assert ("two harbour officials", "saying") in got
+
+
+def test_a_sign_saying_and_a_name_read_as_a_clause(analyzer):
+    text = (
+        "Ada Lund held up a sign saying the ferry must stay.\n\n"
+        "Berg, a harbour pilot, called the new quay “a disgrace.”\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert ("a sign", "saying") in got
+    assert ("Berg", "called") in got
+
+
+def test_a_name_and_a_colon_before_a_quote(analyzer):
+    text = "More from the harbour - Tomas Berg: “Nobody should sail in this wind.”\n"
+    assert [(s, c) for s, c, _ in found(text, analyzer)] == [("Tomas Berg", ":")]
+
+
+def test_title_naming_who_spoke_to_whom(analyzer):
+    text = "Park to harbour workers: the ferries will run\n\nThe mayor met the workers on Monday.\n"
+    article = Article(id="t", path="t", text=text, title="", body_start=text.index("The mayor"))
+    analysis = analyzer.analyze(article)
+    assert [(text[slice(*a.source)], text[slice(*a.cue)]) for a in analysis.attributions] == [("Park", ":")]
+
+
+def test_hearsay_and_known_as_name_no_one(analyzer):
+    text = "The island has reportedly lost half its ferries. Its harbour, known as the Gate, is closed.\n"
+    got = found(text, analyzer)
+    assert (None, "reportedly", None) in got
+    assert (None, "known as", None) in got
+    reported = next(a for a in analyzer.analyze(Article(id="t", path="t", text=text, title="")).attributions
+                    if a.source is None and text[slice(*a.cue)] == "reportedly")
+    assert "lost half its ferries" in text[slice(*reported.content[0])]
