@@ -319,7 +319,7 @@ def _acl_speaker(verb: Token, reporting: bool) -> Token | None:
     head = verb.head
     if not reporting or not head.tag_.startswith("NN") or head.i > verb.i:
         return None
-    if verb.tag_ == "VBG" and verb.i == head.i + 1 and verb.lower_ in _SPEAKING:
+    if verb.tag_ == "VBG" and verb.i == head.i + 1 and verb.lower_ in _SPEAKING and head.dep_ != "pobj":
         return head
     if verb.tag_ in {"VBD", "VBN"} and verb.i > 0 and verb.doc[verb.i - 1].text == "," and head.tag_ in {"NNP", "NNPS"}:
         return head

@@ -25,7 +25,7 @@ import re
 from bisect import bisect_right
 from typing import Sequence
 
-from corpus.attribution import GROUP_PRONOUNS, PERSON_PRONOUNS, WHO_BY_CLAUSE, RawAttribution
+from corpus.attribution import GROUP_PRONOUNS, PERSON_PRONOUNS, REPORTING_VERBS, WHO_BY_CLAUSE, RawAttribution
 from corpus.model import Attribution, Segment, Span
 
 _PERSON = frozenset({"PERSON"})
@@ -50,8 +50,10 @@ _NOT_SOURCE = frozenset(
     "photo photos image video watch update updated breaking exclusive opinion analysis note editor "
     "credit caption read live related source sources q a listen graphic chart map transcript "
     "warning correction clarification disclosure more see also wow boom whoa oops ouch yikes lol omg "
-    "editor’s editor's".split()
+    "editor’s editor's latest daily".split()
 )
+#: What follows a colon in a list or a tally, not a statement: "Clinton: 1,769."
+_LISTED = re.compile(r"[ \t]*[$€£]?\d")
 #: Role nouns that may stand for a source in a headline ("Minister: …").
 _ROLES = frozenset(
     "minister president governor mayor police officials official pm chancellor premier "
@@ -231,8 +233,8 @@ def headline_attributions(text: str, paragraphs: Sequence[Segment], spans: Seque
             continue
         s, e = match.span(1)
         words = text[s:e].lower().split()
-        if words[0].strip(".") in _NOT_SOURCE:
-            continue
+        if any(w.strip(".") in _NOT_SOURCE for w in words) or _LISTED.match(text, text.index(":", e) + 1):
+            continue  # "The Latest: …", "Delegate Update: …", "Clinton: 1,769."
         entity = _inside(spans, starts, s, e)
         # the headline may name anyone ("Insiders: …"); a line of the body needs a person,
         # an organisation, a role ("Iowa: Tim Albrecht, …" is a list) or a transcript's
@@ -256,6 +258,9 @@ def colon_quotes(text: str, paragraphs: Sequence[Segment], spans: Sequence[Span]
             s, e = match.span(1)
             if s == paragraph.start or text[s:e].lower().split()[0].strip(".") in _NOT_SOURCE:
                 continue  # a line's opening name is a headline's or a transcript's
+            before = text[max(paragraph.start, s - 20) : s].split()
+            if before and before[-1].lower() in REPORTING_VERBS:
+                continue  # "telling Breitbart London: “…”": the name is who was told
             entity = _inside(spans, starts, s, e)
             if not (entity and entity.label in {"PERSON", "ORG"}) and not (text[s:e].isupper() and len(text[s:e]) > 2):
                 continue

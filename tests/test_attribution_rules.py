@@ -165,3 +165,14 @@ def test_hearsay_and_known_as_name_no_one(analyzer):
     reported = next(a for a in analyzer.analyze(Article(id="t", path="t", text=text, title="")).attributions
                     if a.source is None and text[slice(*a.cue)] == "reportedly")
     assert "lost half its ferries" in text[slice(*reported.content[0])]
+
+
+def test_tallies_and_live_blog_titles_are_no_statements(analyzer):
+    text = "The Latest: ferries run again\n\nThe count so far.\n\nAda Lund: 1,769.\n\nTomas Berg: 1,501.\n"
+    article = Article(id="t", path="t", text=text, title="", body_start=text.index("The count"))
+    assert analyzer.analyze(article).attributions == ()
+
+
+def test_the_one_told_before_a_colon_is_no_source(analyzer):
+    text = "The mayor was critical too, telling Harbour Radio: “The ferries are a disgrace.”\n"
+    assert "Harbour Radio" not in [s for s, _, _ in found(text, analyzer)]
