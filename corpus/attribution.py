@@ -344,6 +344,36 @@ def _line_subject(verb: Token) -> Token | None:
     return head if k >= 0 and head is not None and head.head.i < k else None
 
 
+def _out_of_quote(subject: Token, verb: Token) -> Token | None:
+    """A subject inside the quote a tag verb closes is the quote's words, not its speaker
+    ('"Very good reporter," Trump, the front-runner, said'): the speaker is the name or
+    pronoun right after the quote, if there is one."""
+    doc = subject.doc
+    marks = [t.i for t in doc[subject.i + 1 : verb.i] if t.tag_ == "''" or t.text in {"”", "»"}]
+    if not marks:
+        return subject
+    opened = False
+    for t in doc[subject.sent.start : subject.i]:
+        if t.tag_ == "``" or t.text in {"“", "«"}:
+            opened = True
+        elif t.tag_ == "''" or t.text in {"”", "»"}:
+            opened = False
+    if not opened:
+        return subject  # 'X, who called Y "a liar," said': the subject is outside the quote
+    head = None
+    for token in doc[marks[-1] + 1 : verb.i]:
+        if token.is_punct or token.is_space:
+            if head is not None:
+                break
+            continue
+        if token.tag_ in {"NNP", "NNPS", "NN", "NNS", "PRP", "DT", "JJ"}:
+            if token.tag_ != "DT" and token.tag_ != "JJ":
+                head = token
+            continue
+        break
+    return head
+
+
 def _across_break(subject: Token, verb: Token) -> Token | None:
     """A subject above a line break from its verb is a heading the parser glued on: the
     phrase it hangs on the verb's line ("Update\n\nThe port authority said") is the
@@ -536,6 +566,8 @@ def doc_attributions(
                 subject = _inverted(token) or _tag_after(token) or _line_subject(token)
             if subject is not None and subject.i < token.i:
                 subject = _across_break(subject, token)
+            if subject is not None and subject.i < token.i:
+                subject = _out_of_quote(subject, token)
             if subject is None:
                 continue
             if lower not in reporting and lower not in stance and subject.lower_ not in DOCUMENT_NOUNS:
