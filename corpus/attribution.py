@@ -79,7 +79,7 @@ POSITION_VERBS = (
 #: "plans to"; "support" and "plan" are more often nouns or infinitives of others).
 POSITION_FORMS = frozenset(
     "supported supports backed backing sounded knocked pressed learned plans pushed pushing "
-    "shared views sees released ruled approved named encouraged focuses".split()
+    "shared views sees released ruled approved named encouraged focuses welcomed".split()
 )
 #: Verbs of belief and stance: a report only with a clause or a quote beside them.
 STANCE_VERBS = (
@@ -467,6 +467,40 @@ def _described(token: Token) -> bool:
     )
 
 
+#: Verbs that report with the word right after them ("shot back", "weighed in", "spoke
+#: out", "took aim", "took issue", "went after", "laid out", "pushed back").
+_PHRASAL_AFTER = {
+    **dict.fromkeys(["shot", "shoots", "shooting", "fired", "fires", "firing", "hit", "hits", "hitting"], {"back"}),
+    **dict.fromkeys(["weighed", "weighs", "weighing", "weigh", "chimed", "chime", "chimes", "chiming"], {"in"}),
+    **dict.fromkeys(["spoke", "speaks", "speak", "speaking", "spoken"], {"out", "about"}),
+    **dict.fromkeys(["shrugged", "shrugs", "shrug", "shrugging"], {"off"}),
+    **dict.fromkeys(["called", "calls", "call", "calling"], {"out"}),
+    **dict.fromkeys(["took", "takes", "take", "taking", "taken"], {"aim", "issue"}),
+    **dict.fromkeys(["went", "goes", "go", "going", "gone"], {"after"}),
+    **dict.fromkeys(["laid", "lays", "lay", "laying"], {"out"}),
+    **dict.fromkeys(["pushed", "pushes", "push", "pushing"], {"back"}),
+}
+_PHRASAL = frozenset(_PHRASAL_AFTER)
+
+
+def _phrasal(token: Token) -> bool:
+    doc = token.doc
+    return token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _PHRASAL_AFTER[token.lower_]
+
+
+_MADE = frozenset({"made", "make", "makes", "making"})
+_READS = frozenset({"read", "reads"})
+
+
+def _made_clear(token: Token) -> bool:
+    """"made clear", "made it clear": an adjective "clear" right after, or after "it"."""
+    doc = token.doc
+    k = token.i + 1
+    if k < len(doc) and doc[k].lower_ == "it":
+        k += 1
+    return k < len(doc) and doc[k].lower_ == "clear"
+
+
 def _idle(token: Token, lower: str) -> bool:
     """A cue word used for something else: "continued to campaign" (no speech), a
     declined comment, "pledged delegates" (a word naming a thing)."""
@@ -550,6 +584,24 @@ def doc_attributions(
             # "known as", "known for": a name or a fame given by no one in particular
             after = doc[token.i + 1]
             found.append(RawAttribution(None, (token.idx + offset, after.idx + len(after) + offset), (), None, None))
+        elif lower in _PHRASAL and token.tag_.startswith("VB") and _phrasal(token):
+            # "shot back", "weighed in", "took aim at": verbs that report only with their word after
+            subject = _subject(token)
+            if subject is not None:
+                after = doc[token.i + 1]
+                found.append(_make(doc, subject, (token.idx, after.idx + len(after)), _clause(token, {subject.i}), offset))
+        elif lower in _MADE and _made_clear(token):
+            # "made it clear that", "made clear": a statement put plainly
+            subject = _subject(token)
+            if subject is not None:
+                found.append(_make(doc, subject, (token.idx, token.idx + len(token)), _clause(token, {subject.i}), offset))
+        elif lower in _READS and token.tag_.startswith("VB") and token.i + 1 < len(doc) and (
+            doc[token.i + 1].text in {":", ",", "“", '"'} or doc[token.i + 1].tag_ == "``"
+        ):
+            # 'the sign read: "…"', 'one message read "…"': the sign's words
+            subject = _subject(token)
+            if subject is not None:
+                found.append(_make(doc, subject, (token.idx, token.idx + len(token)), [], offset))
         elif lower in reporting or lower in stance or lower in _DOCUMENT_VERBS:
             tag = token.tag_
             if not tag.startswith("VB") and not (lower in reporting and tag in {"NNS", "NN"} and token.dep_ == "ROOT"):
@@ -624,6 +676,11 @@ def doc_attributions(
             if lower not in STANCE_NOUNS and not clause and not _quoted(token.sent) and not (token.head.lower_ in {"in", "to"}):
                 continue
             content = [s for c in clause if (s := _edges(doc[c.left_edge.i : c.right_edge.i + 1]))]
+            if owner.tag_ == "PRP$" and token.dep_ == "dobj":
+                # "Trump kept up his criticism": the one who voices it is the verb's subject
+                holder = _subject(token.head)
+                if holder is not None and holder.i < token.i:
+                    owner = holder
             found.append(_make(doc, owner, (token.idx, token.idx + len(token)), content, offset))
     return [a for a in found if start <= a.cue[0] < end]
 

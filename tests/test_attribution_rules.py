@@ -193,3 +193,22 @@ def test_a_subject_inside_the_quote_is_not_the_speaker(nlp):
     doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, tags=tags, sent_starts=[True] + [False] * 11)
     (found_one,) = doc_attributions(doc, 0, 0, len(doc.text))
     assert doc.text[slice(*found_one.source)] == "Berg"
+
+
+def test_phrases_that_report_with_their_word_after(analyzer):
+    text = (
+        "The mayor made it clear that the ferry would stay.\n\n"
+        "The union shot back on Tuesday, calling the plan a disgrace.\n\n"
+        "Councillor Ada Lund weighed in as well.\n\n"
+        "One banner read: “Save our ferry.”\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert ("The mayor", "made") in got
+    assert ("The union", "shot back") in got
+    assert ("Councillor Ada Lund", "weighed in") in got
+    assert ("One banner", "read") in got
+
+
+def test_his_criticism_is_voiced_by_the_subject(analyzer):
+    text = "Mayor Jon Park kept up his criticism of the ferry company on Friday.\n"
+    assert [(s, c) for s, c, _ in found(text, analyzer)] == [("Mayor Jon Park", "criticism")]
