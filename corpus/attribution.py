@@ -477,6 +477,7 @@ _PHRASAL_AFTER = {
     **dict.fromkeys(["called", "calls", "call", "calling"], {"out"}),
     **dict.fromkeys(["took", "takes", "take", "taking", "taken"], {"aim", "issue"}),
     **dict.fromkeys(["went", "goes", "go", "going", "gone"], {"after"}),
+    **dict.fromkeys(["put", "puts", "putting"], {"it"}),
     **dict.fromkeys(["laid", "lays", "lay", "laying"], {"out"}),
     **dict.fromkeys(["pushed", "pushes", "push", "pushing"], {"back"}),
 }
@@ -486,6 +487,22 @@ _PHRASAL = frozenset(_PHRASAL_AFTER)
 def _phrasal(token: Token) -> bool:
     doc = token.doc
     return token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _PHRASAL_AFTER[token.lower_]
+
+
+_POLLS = frozenset({"poll", "polls", "survey", "surveys", "polling"})
+
+
+def _poll_object(token: Token) -> Token | None:
+    """The poll or survey a preposition takes ("in a CNN poll"), or None."""
+    for child in token.children:
+        if child.dep_ == "pobj" and child.lower_ in _POLLS:
+            # only where the poll tells a standing: a share, a lead, a margin
+            if any(t.lower_ in _STANDING or t.text == "%" for t in token.sent):
+                return child
+    return None
+
+
+_STANDING = frozenset("percent points point lead leads leading ahead behind trails trailing trail edge margin".split())
 
 
 _MADE = frozenset({"made", "make", "makes", "making"})
@@ -590,6 +607,9 @@ def doc_attributions(
             if subject is not None:
                 after = doc[token.i + 1]
                 found.append(_make(doc, subject, (token.idx, after.idx + len(after)), _clause(token, {subject.i}), offset))
+        elif lower == "in" and token.dep_ == "prep" and (poll := _poll_object(token)) is not None:
+            # "leads by 10 points in a new poll", "ahead in the polls": the poll says so
+            found.append(_make(doc, poll, (token.idx, token.idx + len(token)), [], offset))
         elif lower in _MADE and _made_clear(token):
             # "made it clear that", "made clear": a statement put plainly
             subject = _subject(token)

@@ -212,3 +212,13 @@ def test_phrases_that_report_with_their_word_after(analyzer):
 def test_his_criticism_is_voiced_by_the_subject(analyzer):
     text = "Mayor Jon Park kept up his criticism of the ferry company on Friday.\n"
     assert [(s, c) for s, c, _ in found(text, analyzer)] == [("Mayor Jon Park", "criticism")]
+
+
+def test_a_poll_that_tells_a_standing_and_as_she_put_it(analyzer):
+    text = (
+        "Park leads Lund by 6 points in a new harbour poll.\n\n"
+        "As the pilot Ada Berg put it, the quay is too short.\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert ("a new harbour poll", "in") in got
+    assert ("the pilot Ada Berg", "put it") in got
