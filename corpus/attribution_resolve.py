@@ -43,6 +43,7 @@ _TITLE = re.compile(
 )
 #: A name and a colon before a quote inside a line: "Pollsters agree - Carl Bialik: “…”".
 _NAME_COLON_QUOTE = re.compile(r"((?:[A-Z][\w.'’&-]*\.?[ \t]+){0,3}[A-Z][\w.'’&-]*)[ \t]*:[ \t]*(?=[“\"])")
+_COLON_QUOTE = re.compile(r":[ \t]*(?=[“\"])")
 #: A quote signed with a dash after it: '“…” ― Martha Aguilar', '"…" — Jon Park'.
 _SIGNED = re.compile(r"(?<=[”\"’'])[ \t\u00a0]*([―—–])[ \t\u00a0]*((?:[A-Z][\w.'’-]*[ \t]+){0,4}[A-Z][\w.'’-]*)")
 #: Line openers with a colon that are no source.
@@ -254,7 +255,14 @@ def colon_quotes(text: str, paragraphs: Sequence[Segment], spans: Sequence[Span]
     found = []
     starts = [s.start for s in spans]
     for paragraph in paragraphs:
-        for match in _NAME_COLON_QUOTE.finditer(text, paragraph.start, paragraph.end):
+        for colon_match in _COLON_QUOTE.finditer(text, paragraph.start, paragraph.end):
+            # the name is read back from the colon only (a search from every capital is slow)
+            window = max(paragraph.start, colon_match.start() - 80)
+            match = next(
+                (m for m in _NAME_COLON_QUOTE.finditer(text, window, colon_match.end() + 1) if m.end() == colon_match.end()), None
+            )
+            if match is None:
+                continue
             s, e = match.span(1)
             if s == paragraph.start or text[s:e].lower().split()[0].strip(".") in _NOT_SOURCE:
                 continue  # a line's opening name is a headline's or a transcript's
