@@ -469,17 +469,17 @@ def _described(token: Token) -> bool:
 
 #: Verbs that report with the word right after them ("shot back", "weighed in", "spoke
 #: out", "took aim", "took issue", "went after", "laid out", "pushed back").
-_PHRASAL_AFTER = {
-    **dict.fromkeys(["shot", "shoots", "shooting", "fired", "fires", "firing", "hit", "hits", "hitting"], {"back"}),
-    **dict.fromkeys(["weighed", "weighs", "weighing", "weigh", "chimed", "chime", "chimes", "chiming"], {"in"}),
-    **dict.fromkeys(["spoke", "speaks", "speak", "speaking", "spoken"], {"out", "about"}),
-    **dict.fromkeys(["shrugged", "shrugs", "shrug", "shrugging"], {"off"}),
-    **dict.fromkeys(["called", "calls", "call", "calling"], {"out"}),
-    **dict.fromkeys(["took", "takes", "take", "taking", "taken"], {"aim", "issue"}),
-    **dict.fromkeys(["went", "goes", "go", "going", "gone"], {"after"}),
-    **dict.fromkeys(["put", "puts", "putting"], {"it"}),
-    **dict.fromkeys(["laid", "lays", "lay", "laying"], {"out"}),
-    **dict.fromkeys(["pushed", "pushes", "push", "pushing"], {"back"}),
+_PHRASAL_AFTER: dict[str, frozenset[str]] = {
+    **dict.fromkeys(["shot", "shoots", "shooting", "fired", "fires", "firing", "hit", "hits", "hitting"], frozenset({"back"})),
+    **dict.fromkeys(["weighed", "weighs", "weighing", "weigh", "chimed", "chime", "chimes", "chiming"], frozenset({"in"})),
+    **dict.fromkeys(["spoke", "speaks", "speak", "speaking", "spoken"], frozenset({"out", "about"})),
+    **dict.fromkeys(["shrugged", "shrugs", "shrug", "shrugging"], frozenset({"off"})),
+    **dict.fromkeys(["called", "calls", "call", "calling"], frozenset({"out"})),
+    **dict.fromkeys(["took", "takes", "take", "taking", "taken"], frozenset({"aim", "issue"})),
+    **dict.fromkeys(["went", "goes", "go", "going", "gone"], frozenset({"after"})),
+    **dict.fromkeys(["put", "puts", "putting"], frozenset({"it"})),
+    **dict.fromkeys(["laid", "lays", "lay", "laying"], frozenset({"out"})),
+    **dict.fromkeys(["pushed", "pushes", "push", "pushing"], frozenset({"back"})),
 }
 _PHRASAL = frozenset(_PHRASAL_AFTER)
 

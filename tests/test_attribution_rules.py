@@ -6,7 +6,7 @@ from __future__ import annotations
 from corpus.model import Article
 
 
-def found(text: str, analyzer) -> list[tuple[str | None, str, str | None]]:  # noqa: ANN001
+def found(text: str, analyzer) -> list[tuple[str | None, str, str | None]]:
     """(source text, cue text, claimant) of every attribution of ``text``."""
     analysis = analyzer.analyze(Article(id="t", path="t", text=text, title=""))
     return [
