@@ -154,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.annotator_flag = args.annotator  # as given (None if not): `export` filters by it
             args.annotator = resolve_annotator(args.annotator)
             return int(module.run(args) or 0)  # type: ignore[attr-defined]
+        from tui.collector import hold_during_start
+
+        hold_during_start()  # the app turns the collector back on once its list is painted
         parser = build_parser()
         args = parser.parse_args(args_list)
         args.annotator = resolve_annotator(args.annotator)
