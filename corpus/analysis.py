@@ -41,19 +41,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-from corpus.attribution import RawAttribution, doc_attributions
 from corpus.cache import AnalysisCache, Counts
-from corpus.attribution_resolve import resolve_attributions
 from corpus.headers import header_date, header_lines
 from corpus.model import Analysis, Article, Segment, SpanColumns, kind_of
 from corpus.errors import ModelNotFoundError
 from corpus.models import is_installed, load_nlp, missing_model, model_version, resolve_model
-from corpus.non_sentences import finite_verbs, mark_non_sentences
-from corpus.pieces import RawSpan, batches, chunk_ranges, clip_spans, sentences_within, split_paragraphs, with_context
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
+
+    from corpus.attribution import RawAttribution
+    from corpus.pieces import RawSpan
 
 #: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
 #: then live in another folder and are never read.
@@ -250,6 +249,11 @@ class Analyzer:
         A batch holds at most ``batch_size`` pieces and ``batch_chars`` characters in
         this process; with ``n_process`` > 1 spaCy's workers batch by count only.
         """
+        # Imported here: the app reads cached analyses at start-up and needs none of these.
+        from corpus.attribution import doc_attributions
+        from corpus.non_sentences import finite_verbs
+        from corpus.pieces import batches, chunk_ranges, split_paragraphs, with_context
+
         self.stats = stats = RunStats()
         began = time.perf_counter()
         # finished without spaCy: (article, analysis, from_cache)
@@ -352,6 +356,10 @@ class Analyzer:
         attributions: Sequence[RawAttribution] = (),
         subjects: Sequence[tuple[int, int]] = (),
     ) -> Analysis:
+        from corpus.attribution_resolve import resolve_attributions
+        from corpus.non_sentences import mark_non_sentences
+        from corpus.pieces import clip_spans, sentences_within
+
         text = article.text
         body_start = article.body_start
         for paragraph in paragraphs:
