@@ -243,7 +243,7 @@ def test_the_heap_alive_before_spacy_is_frozen_while_it_runs_and_thawed_after(tm
     analyzer = Analyzer(cache_dir=tmp_path, chunk_chars=2_000)
     text = "\n\n".join(["Officials in Lisbon said 14 people had died on Tuesday. " * 20] * 4)
     frozen_while_parsing: list[int] = []
-    assert gc.get_freeze_count() == 0
+    gc.unfreeze()  # as in a process where nothing froze objects before (an app test may have)
     analysis = analyzer.analyze(make(text), progress=lambda done, total: frozen_while_parsing.append(gc.get_freeze_count()))
     assert len(frozen_while_parsing) > 1 and min(frozen_while_parsing) > 0  # each piece parsed with the old heap frozen
     assert gc.get_freeze_count() == 0  # and handed back to the collector afterwards
