@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
+import pkgutil
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -106,7 +106,12 @@ class Scheme:
 
 def default_scheme() -> Scheme:
     """The built-in Full Fact typology scheme."""
-    text = resources.files("annotations").joinpath("default_scheme.toml").read_text("utf-8")
+    # pkgutil rather than importlib.resources, whose readers import zipfile: this runs
+    # on every start of the app, and the package's loader reads the file as well
+    data = pkgutil.get_data("annotations", "default_scheme.toml")
+    if data is None:  # a loader that cannot read package data
+        raise SchemeError("the built-in label scheme cannot be read from this installation; give one with --labels")
+    text = data.decode("utf-8")
     return parse_scheme(text, source="built-in scheme")
 
 

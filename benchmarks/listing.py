@@ -36,7 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpus.analysis import Analyzer, split_paragraphs  # noqa: E402
+from corpus.analysis import Analyzer  # noqa: E402
+from corpus.pieces import split_paragraphs  # noqa: E402
 from corpus.articles import load_corpus  # noqa: E402
 from corpus.listing import list_corpus  # noqa: E402
 from corpus.model import Analysis, Segment, Span  # noqa: E402

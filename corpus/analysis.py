@@ -33,27 +33,29 @@ model version, which only the installed package can tell.
 
 from __future__ import annotations
 
+import gc
 import itertools
 from bisect import bisect_left
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVar
 
-from corpus.attribution import RawAttribution, doc_attributions
 from corpus.cache import AnalysisCache, Counts
-from corpus.attribution_resolve import resolve_attributions
 from corpus.headers import header_date, header_lines
 from corpus.model import Analysis, Article, Segment, SpanColumns, kind_of
 from corpus.errors import ModelNotFoundError
 from corpus.models import is_installed, load_nlp, missing_model, model_version, resolve_model
-from corpus.non_sentences import finite_verbs, mark_non_sentences
-from corpus.pieces import RawSpan, batches, chunk_ranges, clip_spans, sentences_within, split_paragraphs, with_context
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
+
+    from corpus.attribution import RawAttribution
+    from corpus.pieces import RawSpan
+
+T = TypeVar("T")
 
 #: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
 #: then live in another folder and are never read.
@@ -141,6 +143,27 @@ def release_freed_memory() -> None:
     except (OSError, AttributeError):  # not glibc
         return
     trim(0)
+
+
+def _heap_frozen(items: Iterable[T]) -> Iterator[T]:
+    """``items``, with Python's full garbage collections leaving alone the objects that
+    were alive before the first one (the loaded pipeline's Python side, the corpus).
+
+    An analysis makes many small objects that survive (each piece's sentences, spans
+    and readings), so full collections come every few pieces, and each walked the
+    whole heap again: 6% of the CPU time of a 0.2 MB article, more as the heap grew
+    (benchmarks/big_articles.py). ``gc.freeze`` moves what is alive into a generation
+    the collector never walks; garbage made meanwhile is still collected. When
+    something else had frozen objects already (the app's idle collector), it stays in
+    charge of thawing them.
+    """
+    thaw = gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        yield from items
+    finally:
+        if thaw:
+            gc.unfreeze()
 
 
 # --- the analyser --------------------------------------------------------------------
@@ -250,6 +273,11 @@ class Analyzer:
         A batch holds at most ``batch_size`` pieces and ``batch_chars`` characters in
         this process; with ``n_process`` > 1 spaCy's workers batch by count only.
         """
+        # Imported here: the app reads cached analyses at start-up and needs none of these.
+        from corpus.attribution import doc_attributions
+        from corpus.non_sentences import finite_verbs
+        from corpus.pieces import batches, chunk_ranges, split_paragraphs, with_context
+
         self.stats = stats = RunStats()
         began = time.perf_counter()
         # finished without spaCy: (article, analysis, from_cache)
@@ -309,7 +337,7 @@ class Analyzer:
                 )
             else:
                 docs = self.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process)
-            for doc, (number, offset, doc_end, piece_start, piece_end) in docs:
+            for doc, (number, offset, doc_end, piece_start, piece_end) in _heap_frozen(docs):
                 yield from drain()
                 got = pending[number]
                 # the doc's text again, sliced (Doc.text would re-join every token)
@@ -352,6 +380,10 @@ class Analyzer:
         attributions: Sequence[RawAttribution] = (),
         subjects: Sequence[tuple[int, int]] = (),
     ) -> Analysis:
+        from corpus.attribution_resolve import resolve_attributions
+        from corpus.non_sentences import mark_non_sentences
+        from corpus.pieces import clip_spans, sentences_within
+
         text = article.text
         body_start = article.body_start
         for paragraph in paragraphs:

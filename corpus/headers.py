@@ -35,6 +35,26 @@ _HEADLINE_MAX = 200
 #: Titles made from the first line of a text are cut to about this length.
 TITLE_MAX = 80
 
+class _Lazy:
+    """A regular expression compiled when first used.
+
+    The patterns below took about 4 ms to compile at import, on every start of the
+    app, though a warm metadata index (``corpus/index.py``) never parses a header.
+    """
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str):
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(*self._args)
+        return getattr(compiled, name)
+
+
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
@@ -51,26 +71,26 @@ _DATE = (
 )
 _TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)?"
 #: "Sep 29, 2022 - World", "29 September 2022 | Business", or a date alone.
-_DATE_LINE = re.compile(
+_DATE_LINE = _Lazy(
     rf"(?P<date>{_DATE}){_TIME}(?:\s*[-–—|·•]\s*(?P<section>[^\W\d_][\w &/,.'’-]{{0,48}}))?",
     re.IGNORECASE,
 )
 #: "MOSCOW —", "LISBON –", "NEW YORK (Reuters) -", "SÃO PAULO, Brazil —"
-_DATELINE = re.compile(
+_DATELINE = _Lazy(
     r"(?P<place>[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_][^\W\d_.'’-]*){0,4}\.?)"
     r"(?:,\s+[^\W\d_][\w.]*(?:\s+[^\W\d_][\w.]*){0,2})?"
     r"(?:\s*\([^()\n]{1,30}\))?"
     r"\s*(?:—|–|--|-)\s+(?=\S)"
 )
 #: A caption or photo credit line.
-_CAPTION = re.compile(
+_CAPTION = _Lazy(
     r"\b(?:photo(?:graph)?s?|image|picture|credit|illustration)\s*(?::|by\b)"
     r"|\bvia\s+getty\s+images\b|\bgetty\s+images\b|\bap\s+photo\b|\b(?:AFP|Reuters|EPA)\s*$"
     r"|^\s*\((?:photo|image)\b",
     re.IGNORECASE,
 )
 #: Whole lines at the end of an article that belong to the website, not the story.
-_CRUFT = re.compile(
+_CRUFT = _Lazy(
     r"(?:go\s+deeper|the\s+latest|read\s+more|more\s+on\s+this(?:\s+story)?|related(?:\s+(?:articles|stories|coverage))?"
     r"|recommended(?:\s+for\s+you)?|most\s+read|more\s+stories|more\s+from\s+\w+(?:\s+\w+)?"
     r"|share(?:\s+this(?:\s+(?:article|story))?)?|advertisement|subscribe(?:\s+now)?"
@@ -140,7 +160,7 @@ _MONTHS = {
         start=1,
     )
 }
-_DATE_PARTS = re.compile(
+_DATE_PARTS = _Lazy(
     r"(\d{4})-(\d{2})-(\d{2})|(\d{4})|(\d{1,2})(?:st|nd|rd|th)?|([^\W\d_]{3,})"
 )
 

@@ -235,3 +235,17 @@ def test_a_missing_model_is_only_an_error_once_spacy_is_needed(tmp_path):
     with pytest.raises(ModelNotFoundError, match="'no_such_model' is not installed"):
         list(analyzer.analyze_many([article]))
     assert not any(tmp_path.rglob("*.json"))  # nothing was cached for the absent model
+
+
+def test_the_heap_alive_before_spacy_is_frozen_while_it_runs_and_thawed_after(tmp_path, nlp):
+    import gc
+
+    analyzer = Analyzer(cache_dir=tmp_path, chunk_chars=2_000)
+    text = "\n\n".join(["Officials in Lisbon said 14 people had died on Tuesday. " * 20] * 4)
+    frozen_while_parsing: list[int] = []
+    gc.unfreeze()  # as in a process where nothing froze objects before (an app test may have)
+    analysis = analyzer.analyze(make(text), progress=lambda done, total: frozen_while_parsing.append(gc.get_freeze_count()))
+    assert len(frozen_while_parsing) > 1 and min(frozen_while_parsing) > 0  # each piece parsed with the old heap frozen
+    assert gc.get_freeze_count() == 0  # and handed back to the collector afterwards
+    fresh = Analyzer(cache_dir=tmp_path / "again", chunk_chars=2_000).analyze(make(text))
+    assert fresh == analysis  # the same analysis either way

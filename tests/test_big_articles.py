@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.analysis import Analyzer, split_paragraphs
+from corpus.analysis import Analyzer
+from corpus.pieces import split_paragraphs
 from corpus.articles import load_corpus, sample_corpus_path
 from corpus.model import Analysis, Article
 

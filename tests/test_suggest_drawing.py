@@ -207,3 +207,24 @@ async def test_the_hidden_list_takes_new_expected_claims_when_it_is_shown_again(
         assert after != before
         assert after["ferry.txt"] == pytest.approx(app.suggestions.expected("ferry.txt"))
     app.store.close()
+
+
+@pytest.mark.anyio
+async def test_a_start_held_by_the_cli_turns_the_collector_back_on_once_the_list_is_painted(tmp_path: Path) -> None:
+    from corpus.analysis import Analyzer
+    from tui.collector import hold_during_start
+
+    folder = corpus_folder(tmp_path, {"a.txt": "A headline\n\nOfficials said 14 people left Paris.\n"})
+    app = make_app(folder, tmp_path / "store", Analyzer(cache_dir=tmp_path / "cache"))
+    hold_during_start()  # what `claimscope` does before it imports the app
+    try:
+        assert not gc.isenabled()
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            assert app.list_screen is not None and app.list_screen.is_mounted
+            assert gc.isenabled()  # back on after the first paint
+            assert gc.get_freeze_count() > 0  # with what start-up made frozen, for the first pause to collect
+    finally:
+        gc.enable()
+        gc.unfreeze()
+        app.store.close()

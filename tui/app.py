@@ -97,7 +97,6 @@ class ClaimscopeApp(App[None]):
         from tui.suggestions import Suggestions
 
         self.suggestions = Suggestions(self, order=self.config.order)
-        start_resource_tracker()  # now, while stderr is still a real file
         self._position: Position | None = None
         self._positions_changed = False
         from tui.collector import IdleCollector
@@ -153,9 +152,18 @@ class ClaimscopeApp(App[None]):
         # The reader is not needed for the list: build it once the list is up, so start-up
         # does not wait for it and the first article opens about as fast as the next.
         self.set_timer(0.3, self._prepare_reader)
+        self.list_screen.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """What start-up need not wait for, once the list has been painted."""
+        from tui.collector import resume_after_start
+
+        resume_after_start()  # the automatic garbage collections, off while the process started
+        # multiprocessing's helper process: a second interpreter starting beside ours
+        start_resource_tracker()
         # Expected claims per article, from cached analyses: a thread that holds the GIL
         # for a second on a big corpus, so it starts once the list has been painted.
-        self.list_screen.call_after_refresh(self.suggestions.score_corpus)
+        self.suggestions.score_corpus()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):

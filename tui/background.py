@@ -11,17 +11,18 @@ The child loads the model once, writes the analysis cache as usual, and sends th
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from corpus.model import Analysis, Article
 
+# multiprocessing and the process pool are imported when a child is first needed,
+# not while the app starts.
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from annotations.scheme import Scheme
     from annotations.suggest.training import TrainingRequest, TrainingResult
 
@@ -101,6 +102,9 @@ def _background_child() -> None:
 
 def _child_pool(initializer: Callable[[], None] = _quiet_child) -> ProcessPoolExecutor:
     """One quiet "spawn" worker process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     start_resource_tracker()
     context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=initializer)
@@ -124,6 +128,8 @@ class AnalysisProcess:
         model = getattr(analyzer, "model_name", "")
         if cache is None or not model:
             return analyzer.analyze(article)  # no real pipeline to move out (no model)
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             if self._pool is None:
                 self._pool = _child_pool()
@@ -166,6 +172,8 @@ class TrainingProcess:
 
         Returns what `annotations.suggest.training.train_from_files` returns.
         """
+        from concurrent.futures.process import BrokenProcessPool
+
         future: Future[TrainingResult] | None
         try:
             if self._pool is None:

@@ -154,11 +154,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.annotator_flag = args.annotator  # as given (None if not): `export` filters by it
             args.annotator = resolve_annotator(args.annotator)
             return int(module.run(args) or 0)  # type: ignore[attr-defined]
+        # textual-serve (`claimscope serve`) runs each session over pipes with its web driver.
+        interactive = (sys.stdin.isatty() and sys.stdout.isatty()) or bool(os.environ.get("TEXTUAL_DRIVER"))
+        if interactive:
+            from tui.collector import hold_during_start
+
+            hold_during_start()  # the app turns the collector back on once its list is painted
         parser = build_parser()
         args = parser.parse_args(args_list)
         args.annotator = resolve_annotator(args.annotator)
-        # textual-serve (`claimscope serve`) runs each session over pipes with its web driver.
-        if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("TEXTUAL_DRIVER"):
+        if not interactive:
             # No terminal to draw on (a pipe, a script, CI): print the corpus table.
             from tui.commands import listing
 

@@ -12,6 +12,14 @@ seconds, and then freezes what survived (`gc.freeze`): the automatic collections
 that follow walk only the objects made since, which takes a millisecond or two.
 The next pause thaws everything first, so garbage among the frozen objects is
 still found, just never in the middle of a burst of keys.
+
+Start-up is the same story once more: importing Textual and the app, reading the
+corpus and building the widgets make hundreds of thousands of objects, none of them
+garbage yet, and the automatic collections walked them over and over (about a third
+of the CPU time from process start to the list painted, in benchmarks/tui.py part
+3b). `hold_during_start` turns them off while the process starts, and
+`resume_after_start` (after the first frame) freezes what start-up made and turns
+them back on: the first pause collects it, as above.
 """
 
 from __future__ import annotations
@@ -22,6 +30,22 @@ from typing import Callable
 
 #: Seconds without input before the full collection runs.
 IDLE = 1.0
+
+
+def hold_during_start() -> None:
+    """No automatic collections until `resume_after_start` (the app's start, `tui/cli.py`)."""
+    gc.disable()
+
+
+def resume_after_start() -> None:
+    """Turn the automatic collections back on, with what start-up made frozen.
+
+    Only if `hold_during_start` turned them off: an app built in a test or a script
+    leaves the collector as it found it.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class IdleCollector:

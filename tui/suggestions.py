@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from annotations.suggest.features import sentence_inputs
 from annotations.suggest.model import ClaimModel, ModelFileError, Suggester, Suggestion, models_dir, read_model
-from annotations.suggest.ranking import expected_claims, most_useful, uncertainty
 from corpus.errors import ClaimscopeError
 from tui.config import ORDER
 
@@ -93,7 +92,11 @@ class Suggestions:
     def expected(self, article_id: str) -> float | None:
         """The expected number of claims of an article scored so far, else None."""
         kept = self._scores.get(article_id)
-        return expected_claims(kept[2]) if kept is not None else None
+        if kept is None:
+            return None
+        from annotations.suggest.ranking import expected_claims  # not at start-up: nothing is scored yet
+
+        return expected_claims(kept[2])
 
     def score_corpus(self) -> None:
         """Score every article with a cached analysis, in a thread worker (`corpus_scored` after)."""
@@ -144,6 +147,8 @@ class Suggestions:
 
     def most_useful_article(self, leave_out: str | None = None) -> tuple[str, int] | None:
         """Across the scored corpus: (article id, sentence) of the unreviewed sentence closest to the boundary."""
+        from annotations.suggest.ranking import most_useful, uncertainty
+
         best: tuple[float, str, int] | None = None
         for article_id, (_, _, scores) in self._scores.items():
             if article_id == leave_out:
