@@ -33,14 +33,14 @@ from bisect import bisect_right
 from itertools import accumulate, chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import IO, Iterable, Iterator, NamedTuple, Sequence
+from typing import IO, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from corpus.model import DATE_LABELS, ENTITY_LABELS, FIGURE_LABELS
 
 from annotations.formats.jsonl import BATCH, json_str
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
-from annotations.tokens import ChunkTokenizer, Token, align, flatten, tokenizer
+from annotations.tokens import ChunkTokenizer, SentenceTokens, Token, align, flatten, known_tokens, tokenizer
 
 DOCSTART = "-DOCSTART- -X- O O"
 HF_DATA, HF_TAGS = "train.jsonl", "tags.json"
@@ -157,10 +157,13 @@ def _tags(row: ExportRow, forms: list[_Chunk]) -> dict[int, str]:
     return tags
 
 
-def _chunks_and_tags(rows: Sequence[ExportRow]) -> Iterator[tuple[list[_Chunk], dict[int, str]]]:
-    """Per row, its chunks' forms and the tags other than O (see :func:`_tags`)."""
-    chunker = ChunkTokenizer(tokenizer(), form=_chunk_form)
-    for row, forms in zip(rows, chunker.pipe(map(_TEXT, rows))):
+def _chunks_and_tags(
+    rows: Sequence[ExportRow], tokens: Mapping[str, SentenceTokens | None]
+) -> Iterator[tuple[list[_Chunk], dict[int, str]]]:
+    """Per row, its chunks' forms and the tags other than O (see :func:`_tags`); the
+    tokens cached with the articles where there are (``tokens``), else spaCy's tokenizer."""
+    chunker = ChunkTokenizer(form=_chunk_form)
+    for row, forms in zip(rows, chunker.pipe(map(_TEXT, rows), known=known_tokens(rows, tokens))):
         yield forms, (_tags(row, forms) if row.spans else {})
 
 
@@ -219,7 +222,7 @@ def write_conll(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> 
     def pieces() -> Iterator[str]:
         nonlocal written
         article = None
-        for row, (forms, tags) in zip(rows, _chunks_and_tags(rows)):
+        for row, (forms, tags) in zip(rows, _chunks_and_tags(rows, context.tokens)):
             piece = ""
             if row.article_id != article:
                 article = row.article_id
@@ -245,7 +248,7 @@ def write_hf(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int
 
     def pieces() -> Iterator[str]:
         nonlocal written
-        for row, (forms, tags) in zip(rows, _chunks_and_tags(rows)):
+        for row, (forms, tags) in zip(rows, _chunks_and_tags(rows, context.tokens)):
             tokens, numbers = hf_parts(forms, tags, number)
             if not tokens:
                 yield ""
