@@ -7,7 +7,7 @@ where ``key`` hashes the article text and its body range. A file holds two lines
 2. the data: ``{"p": [s, e, ...], "s": [s, e, ...], "x": [s, e, label index, ...],
    "r": [[span index, value, unit, change, counted, shape], ...], "n": [sentence index, ...],
    "a": [[[source start, end] or null, [cue start, end], [content start, end, ...], claimant], ...],
-   "k": {"v": spaCy version, "c": [offset, ...], "w": [[sentence index, start, end, space, ...], ...]}}``
+   "k": {"v": spaCy version, "c": "offset offset ...", "w": [[sentence index, start, end, space, ...], ...]}}``
    (``r``: figure readings, a range value is a two-number list; ``n``: the sentences
    that are headings, captions or credits; ``a``: attributions; ``k``: the sentences'
    export tokens, see ``corpus.tokens.SentenceTokens``, absent when not worked out)

@@ -310,29 +310,58 @@ def installed_spacy() -> str:
 class SentenceTokens:
     """The export tokens of an article's sentences, as the analysis cache keeps them.
 
-    ``starts``/``ends`` are the sentences' offsets; ``cuts`` the article offsets where
-    a token ends inside a chunk (no space after it) in the sentences that are split at
-    their spaces; ``whole`` by sentence number the tokens of a sentence that the
-    tokenizer took whole (tabs, newlines, double spaces), flat ``start, end, space
-    after`` in article offsets. Made by :func:`sentence_tokens`, read by
-    :meth:`known`.
+    ``sentences`` are the analysis's sentences, flat (start, end, ...); ``cuts`` the
+    article offsets where a token ends inside a chunk (no space after it) in the
+    sentences that are split at their spaces (in the cache one string of numbers); ``whole`` by sentence number the tokens
+    of a sentence that the tokenizer took whole (tabs, newlines, double spaces), flat
+    ``start, end, space after`` in article offsets. Made by :func:`sentence_tokens`,
+    read by :meth:`known`. A cache entry's tokens are checked on the first
+    :meth:`known` (an export that writes no tokens never pays for them); bad ones are
+    none at all, and the tokenizer makes them again.
     """
 
-    __slots__ = ("starts", "ends", "cuts", "whole")
+    __slots__ = ("sentences", "cuts", "whole", "size", "_starts")
 
-    def __init__(
-        self, starts: Sequence[int], ends: Sequence[int], cuts: Sequence[int], whole: dict[int, Sequence[int]]
-    ) -> None:
-        self.starts = starts
-        self.ends = ends
+    def __init__(self, sentences: Sequence[int], cuts: Sequence[int], whole: Any, size: int) -> None:
+        self.sentences = sentences
         self.cuts = cuts
-        self.whole = whole
+        self.whole = whole  # {sentence number: flat tokens}, or the cache's list until checked
+        self.size = size
+        self._starts: Sequence[int] | None = None
+
+    def _check(self) -> bool:
+        """Check (once) what came from the cache file; False when it does not fit."""
+        if self._starts is not None:
+            return bool(self._starts) or not self.sentences
+        self._starts = array("i")
+        try:
+            if isinstance(self.cuts, str):  # as cached: offsets in one string, read when first used
+                self.cuts = array("i", map(int, self.cuts.split()))
+            cuts = self.cuts
+            if cuts and (min(cuts) < 0 or max(cuts) > self.size or list(cuts) != sorted(set(cuts))):
+                return False
+            count = len(self.sentences) // 2
+            whole: dict[int, Sequence[int]] = {}
+            for entry in self.whole if isinstance(self.whole, list) else ():
+                k, flat = entry[0], array("i", entry[1:])
+                if not (type(k) is int and 0 <= k < count) or len(flat) % 3:
+                    return False
+                whole[k] = flat
+            if isinstance(self.whole, list):
+                self.whole = whole
+            self._starts = array("i", self.sentences[0::2])
+        except (TypeError, ValueError, OverflowError, IndexError):
+            return False
+        return True
 
     def known(self, start: int, end: int) -> Known | None:
         """The cached tokens of the sentence ``start:end``, offsets into its text; None
         when it is not one of the analysis's sentences (a person merged or split it)."""
-        k = bisect_left(self.starts, start)
-        if k == len(self.starts) or self.starts[k] != start or self.ends[k] != end:
+        if not self._check():
+            return None
+        starts = self._starts
+        k = bisect_left(starts, start)
+        if k == len(starts) or starts[k] != start or self.sentences[2 * k + 1] != end:
             return None
         flat = self.whole.get(k)
         if flat is not None:
@@ -345,30 +374,24 @@ class SentenceTokens:
 
     def to_json(self) -> dict[str, Any]:
         """The cache's ``k`` field (see ``corpus.cache``); the sentences are the analysis's."""
+        whole = self.whole if isinstance(self.whole, dict) else {}
         return {
             "v": installed_spacy(),
-            "c": list(self.cuts),
-            "w": [[k, *flat] for k, flat in sorted(self.whole.items())],
+            "c": " ".join(map(str, self.cuts)),  # one string: nothing to build until an export needs it
+            "w": [[k, *flat] for k, flat in sorted(whole.items())],
         }
 
     @classmethod
     def from_json(cls, data: Any, sentences: Sequence[int], size: int) -> SentenceTokens | None:
-        """The tokens cached as ``data`` for the flat ``sentences`` (start, end, ...);
-        None when spaCy is another version than the one that made them (its rules may
-        differ). A malformed entry raises, and the whole cache entry is ignored."""
-        if data.get("v") != installed_spacy():
+        """The tokens cached as ``data`` for the flat ``sentences`` (start, end, ...) of
+        a text of ``size`` characters; None when spaCy is another version than the one
+        that made them (its rules may differ), or the entry is not what was written."""
+        if type(data) is not dict or data.get("v") != installed_spacy():
             return None
-        cuts = array("i", data["c"])
-        if cuts and (cuts[0] < 0 or cuts[-1] > size or any(a >= b for a, b in zip(cuts, cuts[1:]))):
-            raise ValueError("token cuts")
-        count = len(sentences) // 2
-        whole: dict[int, Sequence[int]] = {}
-        for entry in data["w"]:
-            k, flat = entry[0], array("i", entry[1:])
-            if not (isinstance(k, int) and 0 <= k < count) or len(flat) % 3:
-                raise ValueError("whole tokens")
-            whole[k] = flat
-        return cls(array("i", sentences[0::2]), array("i", sentences[1::2]), cuts, whole)
+        cuts, whole = data.get("c"), data.get("w")
+        if type(cuts) is not str or type(whole) is not list:
+            return None
+        return cls(sentences, cuts, whole, size)
 
 
 #: Distinct chunks an analyser's tokenizer keeps before it starts afresh (memory).
@@ -397,6 +420,4 @@ def sentence_tokens(text: str, sentences: Sequence[Any], chunker: ChunkTokenizer
         for s, e, _, ws in (forms[0] if forms else ()):
             flat.extend((seg.start + s, seg.start + e, int(ws)))
         whole[k] = flat
-    return SentenceTokens(
-        array("i", [seg.start for seg in sentences]), array("i", [seg.end for seg in sentences]), cuts, whole
-    )
+    return SentenceTokens([n for seg in sentences for n in (seg.start, seg.end)], cuts, whole, len(text))
