@@ -65,13 +65,30 @@ def raw_tokens(text: str, tokens: tuple[Token, ...]) -> tuple[Token, ...]:
 
 
 class Known(NamedTuple):
-    """A sentence's tokens as the analyser cached them (see :class:`SentenceTokens`):
-    ``cuts`` (offsets into the sentence where a token ends inside a chunk) for a
-    sentence split at its spaces, else ``tokens`` (the tokens of the whole sentence,
-    with ``orth`` 0). Tokens from here carry no vocab hash: ``orth`` is 0."""
+    """Where to find a sentence's tokens as the analyser cached them (see
+    :class:`SentenceTokens`): sentence number ``index`` of ``owner``, at ``start:end``.
+    Read only when a chunk of it is new (:meth:`cuts`), or when the sentence was
+    tokenised whole (:meth:`tokens`). Tokens from here carry no vocab hash: ``orth`` is 0."""
 
-    cuts: Sequence[int] | None
-    tokens: tuple[Token, ...] | None = None
+    owner: SentenceTokens
+    index: int
+    start: int
+    end: int
+
+    def tokens(self) -> tuple[Token, ...] | None:
+        """The tokens of a sentence the tokenizer took whole, offsets into it; None for
+        a sentence split at its spaces (see :meth:`cuts`)."""
+        flat = self.owner.whole.get(self.index)
+        if flat is None:
+            return None
+        start = self.start
+        return tuple((s - start, e - start, 0, bool(ws)) for s, e, ws in zip(flat[0::3], flat[1::3], flat[2::3]))
+
+    def cuts(self) -> list[int]:
+        """Offsets into the sentence where a token ends inside a chunk (no space after it)."""
+        cuts, start = self.owner.cuts, self.start
+        lo, hi = bisect_left(cuts, start + 1), bisect_left(cuts, self.end)
+        return [c - start for c in cuts[lo:hi]]
 
 
 def spacy_version() -> str:
@@ -165,18 +182,22 @@ class ChunkTokenizer:
         split: list[list[str] | None] = []
         forms: list[list[Any] | None] = []
         new: set[str] = set()
-        for text, known in zip(texts, knowns):
+        whole: dict[int, tuple[Token, ...]] = {}
+        for n, (text, known) in enumerate(zip(texts, knowns)):
             if known is not None:
-                if known.cuts is None:  # cached as tokenised whole
+                tokens = known.tokens()
+                if tokens is not None:  # cached as tokenised whole
+                    whole[n] = tokens
                     split.append(None)
                     forms.append(None)
                     continue
                 pieces = text.split(" ")
                 found = list(map(mid.get, pieces))
-                if None in found:
-                    self._teach(pieces, known.cuts)
+                if None in found:  # a new chunk: read the sentence's cached cuts
+                    self._teach(pieces, known.cuts())
+                    found = list(map(mid.get, pieces))
                 split.append(pieces)
-                forms.append(list(map(mid.get, pieces)))
+                forms.append(found)
                 continue
             pieces = self.pieces(text)
             if pieces is not None:
@@ -191,7 +212,7 @@ class ChunkTokenizer:
         new.difference_update(mid)
         if new:
             self._learn(sorted(new))
-        for text, known, pieces, found in zip(texts, knowns, split, forms):
+        for n, (text, pieces, found) in enumerate(zip(texts, split, forms)):
             if pieces is not None and found is not None:
                 if None in found:
                     found = list(map(mid.get, pieces))
@@ -201,8 +222,8 @@ class ChunkTokenizer:
                     continue
             if not text:
                 yield []
-            elif known is not None and known.tokens is not None:
-                yield [self.form(text, known.tokens)]
+            elif n in whole:
+                yield [self.form(text, whole[n])]
             else:
                 yield [self.form(text, self.tokens_of(text))]
 
@@ -363,14 +384,7 @@ class SentenceTokens:
         k = bisect_left(starts, start)
         if k == len(starts) or starts[k] != start or self.sentences[2 * k + 1] != end:
             return None
-        flat = self.whole.get(k)
-        if flat is not None:
-            return Known(None, tuple(
-                (s - start, e - start, 0, bool(ws)) for s, e, ws in zip(flat[0::3], flat[1::3], flat[2::3])
-            ))
-        cuts = self.cuts
-        lo, hi = bisect_left(cuts, start + 1), bisect_left(cuts, end)
-        return Known([c - start for c in cuts[lo:hi]])
+        return Known(self, k, start, end)
 
     def to_json(self) -> dict[str, Any]:
         """The cache's ``k`` field (see ``corpus.cache``); the sentences are the analysis's."""
