@@ -370,7 +370,8 @@ class SentenceTokens:
                 whole[k] = flat
             if isinstance(self.whole, list):
                 self.whole = whole
-            self._starts = array("i", self.sentences[0::2])
+            self.sentences = array("i", self.sentences)  # the cache's list of ints, 9x the size
+            self._starts = self.sentences[0::2]
         except (TypeError, ValueError, OverflowError, IndexError):
             return False
         return True

@@ -148,7 +148,8 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
             numpy.frombuffer(span_end, dtype="int64"),
             numpy.frombuffer(span_label, dtype="int64"),
         )
-    del size, sizes
+    del size, sizes, span_row, span_start, span_end, span_label  # (numpy has its own copies)
+    del chunker, known  # the chunks' forms: all written into the table
     row_first = numpy.zeros(len(lengths) + 1, dtype="int64")
     numpy.cumsum(numpy.frombuffer(lengths, dtype="int32"), out=row_first[1:])
     attrs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False).attrs
@@ -168,6 +169,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
             hashes[labels], starts_at, ends_at,
         )
         first, last, labels = first[keep], last[keep], labels[keep]
+        del keep, starts_at, ends_at, owners  # in the span groups now
         width = last + 1 - first
         # the token index of every entity token (ascending: kept entities do not
         # overlap and come in token order), and its label's hash
