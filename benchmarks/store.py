@@ -36,7 +36,8 @@ from annotations.store import Store  # noqa: E402
 from annotations.store.paths import article_files  # noqa: E402
 from corpus.analysis import Analyzer  # noqa: E402
 from corpus.model import Analysis, Article, Segment, Span  # noqa: E402
-from corpus.tokens import ChunkTokenizer, sentence_tokens  # noqa: E402
+from corpus.tokens import ChunkTokenizer, analyser_chunker, sentence_tokens  # noqa: E402
+from corpus.tokens import tokenizer as spacy_tokenizer  # noqa: E402
 
 SENTENCES_PER_ARTICLE = 50
 LABELS = default_scheme().names
@@ -222,7 +223,7 @@ def fill_store(path: Path, articles: int) -> float:
     article's analysis in the analysis cache; returns seconds."""
     store = Store.open(None, annotator="bench", store_dir=path)
     cache = bench_analyzer(path).cache
-    chunker = ChunkTokenizer()
+    chunker = analyser_chunker(spacy_tokenizer())
     began = time.perf_counter()
     for n in range(articles):
         article, analysis = make_article(n)
@@ -330,7 +331,7 @@ def main() -> int:
         writer, items = big
         writer.close()
         cache = bench_analyzer(writer.path).cache
-        chunker = ChunkTokenizer()
+        chunker = analyser_chunker(spacy_tokenizer())
         for article, analysis in items:
             cache_analysis(cache, article, analysis, chunker)
         return 1 if bench_exports(writer.path, len(items), root, repeat) else 0

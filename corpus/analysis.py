@@ -49,7 +49,7 @@ from corpus.model import Analysis, Article, Segment, SpanColumns, kind_of
 from corpus.errors import ModelNotFoundError
 from corpus.models import is_installed, load_nlp, missing_model, model_version, resolve_model
 from corpus.non_sentences import finite_verbs, mark_non_sentences
-from corpus.tokens import ChunkTokenizer, sentence_tokens, tokenizer
+from corpus.tokens import ChunkTokenizer, analyser_chunker, sentence_tokens, tokenizer
 from corpus.pieces import RawSpan, batches, chunk_ranges, clip_spans, sentences_within, split_paragraphs, with_context
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -378,7 +378,7 @@ class Analyzer:
             attributions=resolve_attributions(text, attributions, spans, paragraphs, subjects),
         )
         if self._chunker is None:
-            self._chunker = ChunkTokenizer(tokenizer())  # spaCy is loaded: ~0.1 s more, once
+            self._chunker = analyser_chunker(tokenizer())  # spaCy is loaded: ~0.1 s more, once
         # The tokens every export would cut these sentences into, cached so that an
         # export need not load spaCy (about 1% of the parse's time).
         self.cache.save(article, analysis, tokens, sentence_tokens(text, analysis.sentences, self._chunker))

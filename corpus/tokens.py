@@ -409,30 +409,46 @@ class SentenceTokens:
         return cls(sentences, cuts, whole, size)
 
 
-#: Distinct chunks an analyser's tokenizer keeps before it starts afresh (memory).
-_ANALYSER_CHUNKS = 200_000
+#: Distinct chunks an analyser's tokenizer keeps before it starts afresh (memory: a
+#: 20 MB article has ~500,000 distinct words).
+_ANALYSER_CHUNKS = 100_000
+#: Sentences tokenised at a time (between them the chunk cache may be emptied).
+_SENTENCES_AT_ONCE = 2_000
+
+
+def _chunk_ends(text: str, tokens: tuple[Token, ...]) -> tuple[int, ...]:
+    """What the analyser keeps per chunk: where its tokens end."""
+    return tuple([e for _, e, _, _ in tokens])
+
+
+def analyser_chunker(tokenizer: Any) -> ChunkTokenizer:
+    """The chunk tokenizer :func:`sentence_tokens` wants (it keeps token ends only)."""
+    return ChunkTokenizer(tokenizer, form=_chunk_ends)
 
 
 def sentence_tokens(text: str, sentences: Sequence[Any], chunker: ChunkTokenizer) -> SentenceTokens:
     """The export tokens of ``sentences`` (``Segment``s of ``text``), exactly as
-    ``chunker.pipe`` gives them to an export (``chunker`` is made with the default
-    :data:`Form`; it keeps what it learnt for the next article)."""
-    if len(chunker) > _ANALYSER_CHUNKS:
-        chunker.clear()
-    texts = [text[seg.start : seg.end] for seg in sentences]
+    ``ChunkTokenizer.pipe`` gives them to an export; ``chunker`` comes from
+    :func:`analyser_chunker` and keeps what it learnt for the next article (up to
+    ``_ANALYSER_CHUNKS`` chunks)."""
     cuts = array("i")
     whole: dict[int, Sequence[int]] = {}
     mid = chunker._mid
-    for k, (seg, part, forms) in enumerate(zip(sentences, texts, chunker.pipe(texts))):
-        pieces = chunker.pieces(part)
-        if pieces is not None and len(forms) == len(pieces) and all(mid.get(p) is not None for p in pieces):
-            at = seg.start
-            for piece, tokens in zip(pieces, forms):
-                cuts.extend(at + e for _, e, _, _ in tokens[:-1])
-                at += len(piece) + 1
-            continue
-        flat = array("i")
-        for s, e, _, ws in (forms[0] if forms else ()):
-            flat.extend((seg.start + s, seg.start + e, int(ws)))
-        whole[k] = flat
+    for at in range(0, len(sentences), _SENTENCES_AT_ONCE):
+        if len(chunker) > _ANALYSER_CHUNKS:
+            chunker.clear()
+        some = sentences[at : at + _SENTENCES_AT_ONCE]
+        texts = [text[seg.start : seg.end] for seg in some]
+        for k, (seg, part, forms) in enumerate(zip(some, texts, chunker.pipe(texts)), start=at):
+            pieces = chunker.pieces(part)
+            if pieces is not None and len(forms) == len(pieces) and all(mid.get(p) is not None for p in pieces):
+                start = seg.start
+                for piece, ends in zip(pieces, forms):
+                    cuts.extend([start + e for e in ends[:-1]])
+                    start += len(piece) + 1
+                continue
+            flat = array("i")  # tokenised whole: every token, with the space after it
+            for s, e, _, ws in chunker.tokens_of(part):
+                flat.extend((seg.start + s, seg.start + e, int(ws)))
+            whole[k] = flat
     return SentenceTokens([n for seg in sentences for n in (seg.start, seg.end)], cuts, whole, len(text))

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from corpus.cache import AnalysisCache
 from corpus.model import Analysis, Article, Segment
-from corpus.tokens import ChunkTokenizer, flatten, sentence_tokens, tokenizer
+from corpus.tokens import ChunkTokenizer, analyser_chunker, flatten, sentence_tokens, tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,7 +35,7 @@ def cached_and_read_back(tmp_path: Path, text: str, sentences: list[Segment]):
     article = Article(id="a.txt", path="", text=text, title="a")
     analysis = Analysis((Segment(0, len(text)),), tuple(sentences), ())
     cache = AnalysisCache(tmp_path, "model", "1.0", 1)
-    cache.save(article, analysis, 0, sentence_tokens(text, analysis.sentences, ChunkTokenizer(tokenizer())))
+    cache.save(article, analysis, 0, sentence_tokens(text, analysis.sentences, analyser_chunker(tokenizer())))
     columns = cache.load_columns(article)
     assert columns is not None and columns.tokens is not None
     return columns.tokens
@@ -98,7 +98,7 @@ from pathlib import Path
 from annotations.store import Store
 from corpus.cache import AnalysisCache
 from corpus.model import Analysis, Article, Segment, Span
-from corpus.tokens import ChunkTokenizer, sentence_tokens
+from corpus.tokens import analyser_chunker, sentence_tokens, tokenizer
 
 root = Path(sys.argv[1])
 parts = ["In 1990, the council said 12% of homes (about 1,000) were hit.", "Costs rose to £4.2m  on Monday.",
@@ -117,7 +117,7 @@ with doc.batch():
     for k in range(len(parts)):
         doc.set_label(k, "quantity")
 store.close()
-AnalysisCache(root / "with", "m", "1", 1).save(article, analysis, 0, sentence_tokens(text, sentences, ChunkTokenizer()))
+AnalysisCache(root / "with", "m", "1", 1).save(article, analysis, 0, sentence_tokens(text, sentences, analyser_chunker(tokenizer())))
 AnalysisCache(root / "without", "m", "1", 1).save(article, analysis, 0)
 """
     export = r"""
@@ -159,3 +159,23 @@ print(json.dumps({"spacy": "spacy" in sys.modules}))
                 assert path.read_bytes() == (second / path.name).read_bytes(), (fmt, path.name)
         else:
             assert first.read_bytes() == second.read_bytes(), fmt
+
+
+def test_sentence_tokens_the_same_when_the_chunk_cache_is_emptied_midway(monkeypatch) -> None:
+    """A huge article is tokenised a slice of sentences at a time, the chunk cache emptied
+    between slices when full (its memory stays bounded): the tokens do not change."""
+    import corpus.tokens as tokens_module
+
+    words = ["a.m.", "U.S.", "don't", "(5%)", "£4m,", "co-op", "x", "Mr.", "1,000", "e.g."]
+    parts = [" ".join(words[(k + j) % len(words)] for j in range(k % 7 + 1)) for k in range(60)]
+    text = " ".join(parts)
+    sentences, at = [], 0
+    for part in parts:
+        sentences.append(Segment(at, at + len(part)))
+        at += len(part) + 1
+    whole = sentence_tokens(text, sentences, analyser_chunker(tokenizer())).to_json()
+    monkeypatch.setattr(tokens_module, "_SENTENCES_AT_ONCE", 4)
+    monkeypatch.setattr(tokens_module, "_ANALYSER_CHUNKS", 3)
+    chunker = analyser_chunker(tokenizer())
+    assert sentence_tokens(text, sentences, chunker).to_json() == whole
+    assert len(chunker) < 3 + 4 * 7  # emptied along the way
