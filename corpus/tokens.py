@@ -341,13 +341,17 @@ class SentenceTokens:
     none at all, and the tokenizer makes them again.
     """
 
-    __slots__ = ("sentences", "cuts", "whole", "size", "_starts")
+    __slots__ = ("sentences", "cuts", "whole", "size", "version", "_starts")
 
-    def __init__(self, sentences: Sequence[int], cuts: Sequence[int], whole: Any, size: int) -> None:
+    def __init__(
+        self, sentences: Sequence[int], cuts: Any, whole: Any, size: int, version: str | None = None
+    ) -> None:
         self.sentences = sentences
-        self.cuts = cuts
+        self.cuts = cuts  # offsets, or the cache's string of them until checked
         self.whole = whole  # {sentence number: flat tokens}, or the cache's list until checked
         self.size = size
+        #: The spaCy that made them (this process's when None).
+        self.version = installed_spacy() if version is None else version
         self._starts: Sequence[int] | None = None
 
     def _check(self) -> bool:
@@ -389,11 +393,12 @@ class SentenceTokens:
 
     def to_json(self) -> dict[str, Any]:
         """The cache's ``k`` field (see ``corpus.cache``); the sentences are the analysis's."""
-        whole = self.whole if isinstance(self.whole, dict) else {}
+        cuts, whole = self.cuts, self.whole  # as read from a cache file, or as made
         return {
-            "v": installed_spacy(),
-            "c": " ".join(map(str, self.cuts)),  # one string: nothing to build until an export needs it
-            "w": [[k, *flat] for k, flat in sorted(whole.items())],
+            "v": self.version,
+            # one string: nothing to build until an export needs it
+            "c": cuts if isinstance(cuts, str) else " ".join(map(str, cuts)),
+            "w": whole if isinstance(whole, list) else [[k, *flat] for k, flat in sorted(whole.items())],
         }
 
     @classmethod
@@ -406,7 +411,7 @@ class SentenceTokens:
         cuts, whole = data.get("c"), data.get("w")
         if type(cuts) is not str or type(whole) is not list:
             return None
-        return cls(sentences, cuts, whole, size)
+        return cls(sentences, cuts, whole, size, data["v"])
 
 
 #: Distinct chunks an analyser's tokenizer keeps before it starts afresh (memory: a
