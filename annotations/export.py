@@ -30,7 +30,7 @@ from annotations.store import Store
 from annotations.tokens import align, tokenizer
 
 __all__ = [
-    "CSV_COLUMNS", "FORMATS", "ExportRow", "RowSpan", "Withheld", "align", "articles_to_export",
+    "CSV_COLUMNS", "FORMATS", "ExportRow", "RowSpan", "Withheld", "align", "articles_to_export", "cached_tokens",
     "collect_rows", "corpus_items", "doccano_line", "doccano_record", "doccano_spans_line",
     "doccano_spans_record", "export_corpus", "format_named", "prodigy_lines", "stored_outside",
     "summary_lines", "tokenizer", "write_export", "write_outputs",
@@ -55,6 +55,7 @@ def write_export(
     processes: int | None = None,
     notes: list[str] | None = None,
     texts: Mapping[str, str] | None = None,
+    tokens: Mapping[str, Any] | None = None,
 ) -> int:
     """Write ``rows`` to ``out`` in format ``fmt``; returns the number of records written.
 
@@ -64,13 +65,14 @@ def write_export(
     ``processes=2`` writes a Prodigy file's second half in a forked process; None lets
     the format decide. One-line warnings for the user (what became of overlapping
     spans, ...) are appended to ``notes``. ``texts`` (article id -> article text) is
-    needed by formats that write whole articles (brat).
+    needed by formats that write whole articles (brat); ``tokens`` (article id -> the
+    analysis's ``tokens``, see :func:`cached_tokens`) spares the token formats spaCy.
     """
     chosen = format_named(fmt)
     out = Path(out)
     if out.parent and not out.parent.exists():
         raise ExportError(f"cannot write {out}: folder {out.parent} does not exist")
-    context = WriteContext(scheme, progress or (lambda n: None), processes, texts=texts or {})
+    context = WriteContext(scheme, progress or (lambda n: None), processes, texts=texts or {}, tokens=tokens or {})
     try:
         # Written beside ``out`` and renamed into place: a killed export leaves the old one.
         with staged_output(out, folder=chosen.folder) as staged:
@@ -99,6 +101,7 @@ def write_outputs(
     processes: int | None = None,
     notes: list[str] | None = None,
     texts: Mapping[str, str] | None = None,
+    tokens: Mapping[str, Any] | None = None,
 ) -> list[tuple[Path, int]]:
     """:func:`write_export`, plus the second file of a format that keeps unreviewed
     sentences apart (``spacy``: ``OUT.unreviewed.spacy``, written whenever
@@ -108,18 +111,21 @@ def write_outputs(
     chosen = format_named(fmt)
     if not chosen.unreviewed_apart:
         return [(Path(out), write_export(
-            rows, fmt, out, scheme, progress=progress, processes=processes, notes=notes, texts=texts
+            rows, fmt, out, scheme, progress=progress, processes=processes, notes=notes, texts=texts,
+            tokens=tokens,
         ))]
     labelled = [row for row in rows if row.label is not None]
     unreviewed = [row for row in rows if row.label is None]
     written = [(Path(out), write_export(
-        labelled, fmt, out, scheme, progress=progress, processes=processes, notes=notes, texts=texts
+        labelled, fmt, out, scheme, progress=progress, processes=processes, notes=notes, texts=texts,
+        tokens=tokens,
     ))]
     if include_unreviewed or unreviewed:
         second = chosen.unreviewed_path(Path(out))
         said: list[str] = []
         written.append((second, write_export(
-            unreviewed, fmt, second, scheme, progress=progress, processes=processes, notes=said, texts=texts
+            unreviewed, fmt, second, scheme, progress=progress, processes=processes, notes=said, texts=texts,
+            tokens=tokens,
         )))
         if notes is not None:
             notes.extend(f"{second.name}: {note}" for note in said)
@@ -193,6 +199,17 @@ def corpus_items(
     return [(a, found[a.id]) for a in wanted if a.id in found]
 
 
+def cached_tokens(items: Sequence[tuple[Article, Any]]) -> dict[str, Any]:
+    """Article id -> its sentences' export tokens, for the analyses read from the cache
+    with them (``write_export``'s ``tokens``)."""
+    out = {}
+    for article, analysis in items:
+        found = getattr(analysis, "tokens", None)
+        if found is not None:
+            out[article.id] = found
+    return out
+
+
 def export_corpus(
     corpus: Any,
     store: Store,
@@ -231,8 +248,10 @@ def export_corpus(
         )
     )
     texts = {article.id: article.text for article, _ in items}
+    tokens = cached_tokens(items)
     del items  # the analyses are in the rows now: their memory goes to the writer
     written = write_outputs(
-        rows, fmt, out, store.scheme, include_unreviewed=include_unreviewed, progress=on_rows, texts=texts
+        rows, fmt, out, store.scheme, include_unreviewed=include_unreviewed, progress=on_rows, texts=texts,
+        tokens=tokens,
     )
     return written[0][1]

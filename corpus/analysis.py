@@ -54,12 +54,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from corpus.attribution import RawAttribution
     from corpus.pieces import RawSpan
+    from corpus.tokens import ChunkTokenizer
 
 T = TypeVar("T")
 
 #: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
 #: then live in another folder and are never read.
-ANALYSER_VERSION = 10  # 10: attribution rules widened (position verbs, glued headings, split quotes, titles, owners); 9: attributions (source, cue, content, claimant); 8: ambiguous unit symbols read from context (corpus/unit_context.py); 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
+ANALYSER_VERSION = 11  # 11: the sentences' export tokens cached (corpus/tokens.py); 10: attribution rules widened ((position verbs, glued headings, split quotes, titles, owners); 9: attributions (source, cue, content, claimant); 8: ambiguous unit symbols read from context (corpus/unit_context.py); 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
 
 #: Largest piece of text handed to spaCy as one doc (a body up to this is parsed
 #: whole). nlp.max_length is 1,000,000 characters.
@@ -206,6 +207,7 @@ class Analyzer:
         self.chunk_chars = chunk_chars
         self.batch_chars = batch_chars
         self.stats = RunStats()
+        self._chunker: ChunkTokenizer | None = None  # the exports' tokens, worked out for the cache
 
     @property
     def model_error(self) -> ModelNotFoundError | None:
@@ -407,5 +409,11 @@ class Analyzer:
             model_version=self.model_version,
             attributions=resolve_attributions(text, attributions, spans, paragraphs, subjects),
         )
-        self.cache.save(article, analysis, tokens)
+        from corpus.tokens import analyser_chunker, sentence_tokens, tokenizer
+
+        if self._chunker is None:
+            self._chunker = analyser_chunker(tokenizer())  # spaCy is loaded: ~0.1 s more, once
+        # The tokens every export would cut these sentences into, cached so that an
+        # export need not load spaCy (about 1% of the parse's time).
+        self.cache.save(article, analysis, tokens, sentence_tokens(text, analysis.sentences, self._chunker))
         return analysis

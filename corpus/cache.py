@@ -6,9 +6,11 @@ where ``key`` hashes the article text and its body range. A file holds two lines
 1. a header: ``{"f": 1, "len": <text length>, "counts": {...}, "labels": [...]}``
 2. the data: ``{"p": [s, e, ...], "s": [s, e, ...], "x": [s, e, label index, ...],
    "r": [[span index, value, unit, change, counted, shape], ...], "n": [sentence index, ...],
-   "a": [[[source start, end] or null, [cue start, end], [content start, end, ...], claimant], ...]}``
+   "a": [[[source start, end] or null, [cue start, end], [content start, end, ...], claimant], ...],
+   "k": {"v": spaCy version, "c": "offset offset ...", "w": [[sentence index, start, end, space, ...], ...]}}``
    (``r``: figure readings, a range value is a two-number list; ``n``: the sentences
-   that are headings, captions or credits; ``a``: attributions)
+   that are headings, captions or credits; ``a``: attributions; ``k``: the sentences'
+   export tokens, see ``corpus.tokens.SentenceTokens``, absent when not worked out)
 
 so a reader of counts needs only the first line. Writes go to a temp file and
 ``os.replace`` so a crash never leaves half a file; a file that does not parse or does
@@ -35,6 +37,7 @@ from pathlib import Path
 
 from corpus.files import replace_file
 from corpus.model import SHAPES, Analysis, Article, Attribution, Reading, Segment, SpanColumns
+from corpus.tokens import SentenceTokens
 
 #: Bump when the file layout changes (the analyser's own version is part of the folder).
 FORMAT = 1
@@ -279,6 +282,9 @@ class AnalysisCache:
                 if 0 <= number < count:  # a reading of no span is left out
                     readings[number] = reading
             attributions = tuple(_attribution(fields, size) for fields in data.get("a", ()))
+            tokens = data.get("k")
+            if tokens is not None:
+                tokens = SentenceTokens.from_json(tokens, sentences, size)
             return SpanColumns(
                 sentences=tuple(
                     Segment(s, e, i in non_sentences)
@@ -291,12 +297,16 @@ class AnalysisCache:
                 model=self.model,
                 model_version=self.model_version,
                 attributions=attributions,
+                tokens=tokens,
             )
         except (ValueError, RecursionError, TypeError, KeyError, IndexError, AttributeError):
             return None
 
-    def save(self, article: Article, analysis: Analysis, tokens: int) -> None:
-        """Store ``analysis`` atomically (temp file + ``os.replace``); errors are ignored."""
+    def save(
+        self, article: Article, analysis: Analysis, tokens: int, sentence_tokens: SentenceTokens | None = None
+    ) -> None:
+        """Store ``analysis`` atomically (temp file + ``os.replace``); errors are ignored.
+        ``tokens`` is the token count; ``sentence_tokens`` the sentences' export tokens."""
         labels: list[str] = []
         index: dict[str, int] = {}
         flat_spans: list[int] = []
@@ -332,6 +342,8 @@ class AnalysisCache:
                 for a in analysis.attributions
             ],
         }
+        if sentence_tokens is not None:
+            data["k"] = sentence_tokens.to_json()
         payload = json.dumps(header, separators=(",", ":")) + "\n" + json.dumps(data, separators=(",", ":"))
         target = self.folder / f"{key}.json"
         try:

@@ -26,6 +26,7 @@ from corpus.errors import ClaimscopeError
 if TYPE_CHECKING:  # pragma: no cover
     from corpus.analysis import Analyzer
     from corpus.model import Analysis, Article
+    from corpus.tokens import SentenceTokens
 
 _LOCAL = re.compile(r"local:(\d+)")
 _ADDRESS = re.compile(r"(tcp|tls|ws|wss|inproc|ucx)://\S+")
@@ -94,11 +95,15 @@ def dask_client(scheduler: Scheduler) -> Iterator[Any]:
             cluster.close()
 
 
-def _analyze_partition(articles: Sequence[Article], model: str, batch_size: int) -> list[tuple[str, str, Analysis, int]]:
-    """Runs on a worker: (article id, model version, analysis, tokens) per article.
+def _analyze_partition(
+    articles: Sequence[Article], model: str, batch_size: int
+) -> list[tuple[str, str, Analysis, int, SentenceTokens | None]]:
+    """Runs on a worker: (article id, model version, analysis, tokens, sentence tokens)
+    per article.
 
     The worker's Analyzer caches into its own temporary folder (the results travel
-    back and are cached by the client); the token count is read back from it.
+    back and are cached by the client); the token count and the sentences' export
+    tokens are read back from it.
     """
     from corpus.analysis import Analyzer
 
@@ -108,7 +113,11 @@ def _analyze_partition(articles: Sequence[Article], model: str, batch_size: int)
     out = []
     for article, analysis in analyzer.analyze_many(articles, batch_size=batch_size):
         counts = analyzer.counts(article)
-        out.append((article.id, analyzer.model_version, analysis, counts.tokens if counts else 0))
+        columns = analyzer.cache.load_columns(article)
+        out.append((
+            article.id, analyzer.model_version, analysis, counts.tokens if counts else 0,
+            columns.tokens if columns is not None else None,
+        ))
     return out
 
 
@@ -147,14 +156,14 @@ def analyze_on_dask(
             parts = bag.map_partitions(_analyze_partition, analyzer.model_name, batch_size).to_delayed()
             futures = client.compute(parts)
             for future in distributed.as_completed(futures):
-                for article_id, version, analysis, tokens in future.result():
+                for article_id, version, analysis, tokens, sentence_tokens in future.result():
                     if version != analyzer.model_version:
                         raise ClaimscopeError(
                             f"a Dask worker has {analyzer.model_name} {version}, this machine "
                             f"{analyzer.model_version}: install the same model version on the workers"
                         )
                     article = by_id[article_id]
-                    analyzer.cache.save(article, analysis, tokens)
+                    analyzer.cache.save(article, analysis, tokens, sentence_tokens)
                     stats.analysed += 1
                     stats.tokens += tokens
                     if progress is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal, Mapping, Union
+from typing import Any, Literal, Mapping, Union
 
 SpanKind = Literal["entity", "figure", "date"]
 
@@ -197,8 +197,8 @@ class SpanColumns:
     like an :class:`Analysis` where one is wanted.
     """
 
-    __slots__ = ("sentences", "model", "model_version", "attributions", "_flat_paragraphs", "_flat_spans",
-                 "_labels", "_readings", "_spans")
+    __slots__ = ("sentences", "model", "model_version", "attributions", "tokens", "_flat_paragraphs",
+                 "_flat_spans", "_labels", "_readings", "_spans")
 
     def __init__(
         self,
@@ -210,11 +210,14 @@ class SpanColumns:
         model: str = "",
         model_version: str = "",
         attributions: tuple[Attribution, ...] = (),
+        tokens: Any = None,
     ) -> None:
         self.sentences = sentences
         self.model = model
         self.model_version = model_version
         self.attributions = attributions
+        #: The sentences' export tokens (``corpus.tokens.SentenceTokens``) when cached with them.
+        self.tokens = tokens
         self._flat_paragraphs = flat_paragraphs  # start, end, start, end, ...
         self._flat_spans = flat_spans  # start, end, label index, ...
         self._labels = labels

@@ -33,14 +33,14 @@ from bisect import bisect_right
 from itertools import accumulate, chain
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import IO, Iterable, Iterator, NamedTuple, Sequence
+from typing import IO, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from corpus.model import DATE_LABELS, ENTITY_LABELS, FIGURE_LABELS
 
 from annotations.formats.jsonl import BATCH, json_str
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
-from annotations.tokens import ChunkTokenizer, Token, align, flatten, tokenizer
+from annotations.tokens import ChunkTokenizer, SentenceTokens, Token, align, flatten, known_tokens, tokenizer
 
 DOCSTART = "-DOCSTART- -X- O O"
 HF_DATA, HF_TAGS = "train.jsonl", "tags.json"
@@ -137,30 +137,55 @@ _CONLL, _HF_TOKENS, _HF_TAGS = attrgetter("conll"), attrgetter("hf_tokens"), att
 _SIZE = attrgetter("size")
 
 
+class _Tags(dict):  # type: ignore[type-arg]
+    """Label -> its ("B-label", "I-label"), made once per label."""
+
+    def __missing__(self, label: str) -> tuple[str, str]:
+        self[label] = value = (f"B-{label}", f"I-{label}")
+        return value
+
+
+_TAG_NAMES = _Tags()
+_COUNT = attrgetter("count")
+
+
+def _longest_first(span: tuple[int, int, str]) -> tuple[int, int]:
+    """Longest first, then earliest: spacy.util.filter_spans' order."""
+    return span[0] - span[1], span[0]
+
+
 def _tags(row: ExportRow, forms: list[_Chunk]) -> dict[int, str]:
     """The B-/I- tags of ``row``'s tokens by token number (every other token is O): as
     :func:`tagged_sentences`, from the chunks' forms."""
     starts = list(accumulate(chain.from_iterable(map(_ADVANCES, forms)), initial=0))
     lens = list(chain.from_iterable(map(_LENS, forms)))
-    kept = list(chain.from_iterable(map(_KEPT, forms)))
+    # No whitespace token in the sentence (nearly always): every token of a span is kept.
+    kept = None if sum(map(_COUNT, forms)) == len(lens) else list(chain.from_iterable(map(_KEPT, forms)))
     tags: dict[int, str] = {}
     taken: set[int] = set()
-    # Longest first, then earliest: spacy.util.filter_spans' order.
-    for first, last, label in sorted(align(starts, lens, row.spans), key=lambda t: (t[0] - t[1], t[0])):
-        inside = [i for i in range(first, last + 1) if kept[i]]
-        if not inside or not taken.isdisjoint(range(first, last + 1)):
+    spans = align(starts, lens, row.spans)
+    if len(spans) > 1:
+        spans.sort(key=_longest_first)
+    for first, last, label in spans:
+        covered = range(first, last + 1)
+        inside = covered if kept is None else [i for i in covered if kept[i]]
+        if not inside or not taken.isdisjoint(covered):
             continue
-        taken.update(range(first, last + 1))
-        tags[inside[0]] = f"B-{label}"
+        taken.update(covered)
+        begin, within = _TAG_NAMES[label]
+        tags[inside[0]] = begin
         for i in inside[1:]:
-            tags[i] = f"I-{label}"
+            tags[i] = within
     return tags
 
 
-def _chunks_and_tags(rows: Sequence[ExportRow]) -> Iterator[tuple[list[_Chunk], dict[int, str]]]:
-    """Per row, its chunks' forms and the tags other than O (see :func:`_tags`)."""
-    chunker = ChunkTokenizer(tokenizer(), form=_chunk_form)
-    for row, forms in zip(rows, chunker.pipe(map(_TEXT, rows))):
+def _chunks_and_tags(
+    rows: Sequence[ExportRow], tokens: Mapping[str, SentenceTokens | None]
+) -> Iterator[tuple[list[_Chunk], dict[int, str]]]:
+    """Per row, its chunks' forms and the tags other than O (see :func:`_tags`); the
+    tokens cached with the articles where there are (``tokens``), else spaCy's tokenizer."""
+    chunker = ChunkTokenizer(form=_chunk_form)
+    for row, forms in zip(rows, chunker.pipe(map(_TEXT, rows), known=known_tokens(rows, tokens))):
         yield forms, (_tags(row, forms) if row.spans else {})
 
 
@@ -219,7 +244,7 @@ def write_conll(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> 
     def pieces() -> Iterator[str]:
         nonlocal written
         article = None
-        for row, (forms, tags) in zip(rows, _chunks_and_tags(rows)):
+        for row, (forms, tags) in zip(rows, _chunks_and_tags(rows, context.tokens)):
             piece = ""
             if row.article_id != article:
                 article = row.article_id
@@ -245,7 +270,7 @@ def write_hf(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int
 
     def pieces() -> Iterator[str]:
         nonlocal written
-        for row, (forms, tags) in zip(rows, _chunks_and_tags(rows)):
+        for row, (forms, tags) in zip(rows, _chunks_and_tags(rows, context.tokens)):
             tokens, numbers = hf_parts(forms, tags, number)
             if not tokens:
                 yield ""

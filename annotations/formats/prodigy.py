@@ -22,7 +22,7 @@ from __future__ import annotations
 from itertools import accumulate, chain
 from operator import add, itemgetter
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from annotations.formats.jsonl import (
     FORK_ROWS, can_fork, cpus, dumps, json_str, meta_json, write_jsonl, write_lines_forked,
@@ -31,7 +31,7 @@ from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
 from corpus.readings import reading_json
 from annotations.scheme import Scheme
-from annotations.tokens import ChunkTokenizer, Token, aligned, tokenizer
+from annotations.tokens import ChunkTokenizer, SentenceTokens, Token, aligned, known_tokens
 
 def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
     """Per chunk: token lengths, advances (length + following space) and the end of each
@@ -51,14 +51,19 @@ _TEXT = itemgetter(5)  # ExportRow.text
 _TABLE_LIMIT = 20_000  # longer sentences format their numbers one by one
 
 
-def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
+def prodigy_lines(
+    rows: Sequence[ExportRow], scheme: Scheme, tokens: Mapping[str, SentenceTokens | None] | None = None
+) -> Iterator[str]:
     """Prodigy tasks for ``rows`` as JSON lines (the same JSON as ``json.dumps(task,
-    ensure_ascii=False)`` of the task dict)."""
+    ensure_ascii=False)`` of the task dict). ``tokens``: the articles' cached sentence
+    tokens (see :class:`~annotations.tokens.SentenceTokens`); spaCy's tokenizer is
+    loaded only for a sentence without them."""
     from murmurhash.mrmr import hash_bytes  # 32-bit, as Prodigy's own hashes (a spaCy dependency)
 
     options = dumps([{"id": name, "text": name} for name in scheme.names])
     options_key = ",".join(scheme.names)
-    chunker = ChunkTokenizer(tokenizer(), form=_prodigy_form)
+    chunker = ChunkTokenizer(form=_prodigy_form)
+    known = known_tokens(rows, tokens or {})
     literals: dict[str, str] = {}
     sessions: dict[str, str] = {}
     # '{"end": E' / ', "id": K' / ', "start": S' for every number a sentence can need:
@@ -67,7 +72,7 @@ def prodigy_lines(rows: Sequence[ExportRow], scheme: Scheme) -> Iterator[str]:
     ends = [f'{{"end": {i}' for i in range(size)]
     ids = [f', "id": {i}' for i in range(size)]
     begins = [f', "start": {i}' for i in range(size)]
-    for row, forms in zip(rows, chunker.pipe(map(_TEXT, rows))):
+    for row, forms in zip(rows, chunker.pipe(map(_TEXT, rows), known=known)):
         text = row.text
         lens = list(chain.from_iterable(map(_LENS, forms)))
         starts = list(accumulate(chain.from_iterable(map(_ADVANCES, forms)), initial=0))
@@ -132,9 +137,9 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         processes = 2 if len(rows) >= FORK_ROWS and cpus() >= 2 else 1
     if processes >= 2 and len(rows) >= 2 and can_fork():
         return write_lines_forked(
-            rows, lambda part: prodigy_lines(part, context.scheme), out, context.advance
+            rows, lambda part: prodigy_lines(part, context.scheme, context.tokens), out, context.advance
         )
-    return write_jsonl(prodigy_lines(rows, context.scheme), out, context.advance)
+    return write_jsonl(prodigy_lines(rows, context.scheme, context.tokens), out, context.advance)
 
 
 FORMAT = register(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 if TYPE_CHECKING:
     from annotations.formats.import_records import ImportOptions, ImportReport, ImportRow
@@ -28,7 +28,8 @@ class WriteContext:
     for a second writer process (None: the format decides); ``notes`` collects
     one-line warnings for the user (what happened to overlapping spans, ...);
     ``texts`` maps article ids to their whole text, for formats that write articles
-    (brat).
+    (brat); ``tokens`` article ids to their sentences' cached export tokens
+    (``corpus.tokens.SentenceTokens``), which spare the token formats spaCy's tokenizer.
     """
 
     scheme: Scheme
@@ -36,6 +37,7 @@ class WriteContext:
     processes: int | None = None
     notes: list[str] = field(default_factory=list)
     texts: Mapping[str, str] = field(default_factory=dict)
+    tokens: Mapping[str, Any] = field(default_factory=dict)
 
 
 #: ``write(rows, out, context)`` writes ``out`` (a file, or a folder for ``folder``

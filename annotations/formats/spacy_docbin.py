@@ -11,7 +11,8 @@
   (``"annotator"``: a person labelled the sentence; ``"unreviewed"``) and
   ``spans_reviewed``. Read with ``DocBin(store_user_data=True)``.
 
-The Docs are never made: the token table comes from the chunk tokenizer, spans are
+The Docs are never made: the token table comes from the chunk tokenizer (from the
+tokens cached with the analyses where there are: no tokenizer loaded), spans are
 aligned for all rows at once with numpy, and the bytes are those ``DocBin.to_bytes``
 writes, streamed through zlib.
 """
@@ -28,7 +29,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 from annotations.formats.jsonl import BATCH
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
-from annotations.tokens import ChunkTokenizer, Token, tokenizer
+from annotations.tokens import ChunkTokenizer, Token, known_tokens
 
 _TEXT = itemgetter(5)  # ExportRow.text
 
@@ -41,14 +42,20 @@ class _TokenSpan(NamedTuple):
     position: int  # in the span arrays
 
 
-def _docbin_form(text: str, tokens: tuple[Token, ...]) -> tuple[bytes, bytes]:
-    """Per chunk, packed for the token table: the tokens' vocab hashes (uint64), and
-    (length, advance) per token (uint32; the space after it is the difference);
-    appending bytes costs no per-token work."""
-    return (
-        array("Q", [o for _, _, o, _ in tokens]).tobytes(),
-        array("I", chain.from_iterable((e - s, e - s + ws) for s, e, _, ws in tokens)).tobytes(),
-    )
+def _docbin_form(strings: Any) -> Callable[[str, tuple[Token, ...]], tuple[bytes, bytes]]:
+    """Per chunk, packed for the token table: the tokens' vocab hashes (uint64, from
+    ``strings``, a spaCy ``StringStore``: cached tokens carry none), and (length,
+    advance) per token (uint32; the space after it is the difference); appending bytes
+    costs no per-token work."""
+    add = strings.add
+
+    def form(text: str, tokens: tuple[Token, ...]) -> tuple[bytes, bytes]:
+        return (
+            array("Q", [add(text[s:e]) for s, e, _, _ in tokens]).tobytes(),
+            array("I", chain.from_iterable((e - s, e - s + ws) for s, e, _, ws in tokens)).tobytes(),
+        )
+
+    return form
 
 
 class _Ids(dict):  # type: ignore[type-arg]
@@ -75,11 +82,15 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     """
     import numpy
     from spacy.attrs import ENT_IOB, ENT_TYPE, ORTH
+    from spacy.strings import StringStore
     from spacy.tokens import DocBin
 
     scheme, advance = context.scheme, context.advance
-    tok = tokenizer()
-    chunker = ChunkTokenizer(tok, form=_docbin_form)
+    # The tokens cached with the articles where there are (no tokenizer to load), their
+    # hashes from a store of strings of our own (the tokenizer's vocab hashes alike).
+    strings = StringStore()
+    chunker = ChunkTokenizer(form=_docbin_form(strings))
+    known = known_tokens(rows, context.tokens)
     # One cats dict per label, shared by every Doc with that label (msgpack writes each).
     cats = {
         label: {name: 1.0 if name == label else 0.0 for name in scheme.names} for label in scheme.names
@@ -94,7 +105,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     reviewed = bytearray()  # per row: 1 when its spans are gold
     user_data: list[bytes] = []
     literals, numbers = _Literals(), _Numbers()
-    for n, (row, forms) in enumerate(zip(rows, chunker.pipe(map(_TEXT, rows)))):
+    for n, (row, forms) in enumerate(zip(rows, chunker.pipe(map(_TEXT, rows), known=known))):
         packed = b"".join(map(_ORTHS, forms))
         orths += packed
         sizes += b"".join(map(_SIZES, forms))
@@ -137,7 +148,8 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
             numpy.frombuffer(span_end, dtype="int64"),
             numpy.frombuffer(span_label, dtype="int64"),
         )
-    del size, sizes
+    del size, sizes, span_row, span_start, span_end, span_label  # (numpy has its own copies)
+    del chunker, known  # the chunks' forms: all written into the table
     row_first = numpy.zeros(len(lengths) + 1, dtype="int64")
     numpy.cumsum(numpy.frombuffer(lengths, dtype="int32"), out=row_first[1:])
     attrs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False).attrs
@@ -149,7 +161,6 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         gold_tokens = numpy.repeat(numpy.frombuffer(reviewed, dtype="uint8"), numpy.diff(row_first))
         iob[gold_tokens == 0] = 0
         del gold_tokens
-    strings = tok.vocab.strings
     inside = types = numpy.zeros(0, dtype="int64")
     if first is not None and len(first):
         hashes = numpy.array([strings.add(name) for name in label_ids], dtype="uint64")
@@ -158,6 +169,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
             hashes[labels], starts_at, ends_at,
         )
         first, last, labels = first[keep], last[keep], labels[keep]
+        del keep, starts_at, ends_at, owners  # in the span groups now
         width = last + 1 - first
         # the token index of every entity token (ascending: kept entities do not
         # overlap and come in token order), and its label's hash

@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Export; returns 0 (errors are ClaimscopeErrors shown by the CLI)."""
     from annotations.export import (
-        Withheld, articles_to_export, collect_rows, corpus_items, format_named, stored_outside,
+        Withheld, articles_to_export, cached_tokens, collect_rows, corpus_items, format_named, stored_outside,
         summary_lines, write_outputs,
     )
     from annotations.outputs import refuse_inside_corpus
@@ -104,11 +104,13 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
             texts = {article.id: article.text for article, _ in items}
+            tokens = cached_tokens(items)  # the token formats need no spaCy for these
             del items  # the analyses are in the rows now: their memory goes to the writer
             writing = progress.add_task(f"writing {args.format}", total=len(rows))
             written = write_outputs(
                 rows, args.format, args.output, scheme, include_unreviewed=args.include_unreviewed,
-                progress=lambda n: progress.advance(writing, n), texts=texts, notes=problems,
+                progress=lambda n: progress.advance(writing, n), texts=texts, tokens=tokens,
+                notes=problems,
             )
         outside = stored_outside(corpus.articles, store)
         problems.extend(corrupt_articles(store, corpus.articles).values())
