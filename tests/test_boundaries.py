@@ -73,7 +73,8 @@ async def test_m_merges_a_quote_with_its_attribution_and_u_undoes_it(corpus_dir,
         assert doc.labels[3].text == merged
         assert [o.label for o in doc.orphans] == ["none"]
         assert "merged" in str(reader.save_indicator.render())
-        # On disk: one merge correction, with its pieces' text.
+        # On disk: one merge correction, with its pieces' text (once the writer thread has it there).
+        assert app.store.flush(timeout=10)
         stored = json.loads(doc.path.read_text(encoding="utf-8"))
         (record,) = stored["boundaries"].values()
         assert (record["action"], record["first"], record["second"], record["annotator"]) == (
@@ -84,6 +85,7 @@ async def test_m_merges_a_quote_with_its_attribution_and_u_undoes_it(corpus_dir,
         assert len(doc.sentences) == count and texts(doc)[4] == NEXT
         assert (doc.labels[3].label, doc.labels[4].label) == (first_label, "none")
         assert doc.labels[4].text == NEXT and not doc.orphans
+        assert app.store.flush(timeout=10)
         assert "boundaries" not in json.loads(doc.path.read_text(encoding="utf-8"))
         assert reader.view.cursor == 3 and len(reader.view.sentences) == count
 
