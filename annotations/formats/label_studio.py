@@ -44,6 +44,7 @@ from corpus.decoding import SURROGATE_ESCAPE, without_surrogates  # the reader's
 from corpus.readings import reading_json
 
 from annotations.errors import ImportFileError
+from annotations.formats.claimant import CUE, RELATION, SOURCE
 from annotations.formats.conll import span_labels
 from annotations.formats.jsonl import BATCH, dumps, json_str
 from annotations.formats.registry import Format, WriteContext, register
@@ -58,12 +59,15 @@ CLAIM, SPANS, TEXT = "claim", "spans", "text"
 
 
 def config_xml(scheme: Scheme, labels: Sequence[str]) -> str:
-    """The labeling config: span ``labels`` over the text, and the scheme's labels as choices."""
-    spans = "".join(f"    <Label value={quoteattr(name)}/>\n" for name in labels)
+    """The labeling config: span ``labels`` over the text (``SOURCE`` and ``CUE`` too),
+    the source-to-cue relation, and the scheme's labels as choices."""
+    names = [*labels, *(name for name in (SOURCE, CUE) if name not in labels)]
+    spans = "".join(f"    <Label value={quoteattr(name)}/>\n" for name in names)
     choices = "".join(f"    <Choice value={quoteattr(name)}/>\n" for name in scheme.names)
     return (
         "<View>\n"
         f'  <Labels name="{SPANS}" toName="{TEXT}">\n{spans}  </Labels>\n'
+        f'  <Relations>\n    <Relation value="{RELATION}"/>\n  </Relations>\n'
         f'  <Text name="{TEXT}" value="$text"/>\n'
         f'  <Header value="Claim label"/>\n'
         f'  <Choices name="{CLAIM}" toName="{TEXT}" choice="single" showInline="true">\n'
@@ -74,17 +78,20 @@ def config_xml(scheme: Scheme, labels: Sequence[str]) -> str:
 
 def task(row: ExportRow) -> dict[str, Any]:
     """The Label Studio task of ``row``."""
-    meta = {
-        "annotator": row.annotator,
-        "article_id": row.article_id,
-        "checkworthy": row.checkworthy,
+    meta: dict[str, Any] = {"annotator": row.annotator, "article_id": row.article_id}
+    if row.claimant is not None:
+        meta["attribution"] = row.claimant.how
+    meta["checkworthy"] = row.checkworthy
+    if row.claimant is not None:
+        meta["claimant"] = row.claimant.name
+    meta.update({
         "end": row.end,
         "label": row.label or "",
         "note": row.note,
         "sentence_index": row.sentence_index,
         "start": row.start,
         "title": row.title,
-    }
+    })
     if row.source:  # an accepted suggestion, as in the JSONL formats' meta
         meta["source"] = row.source
     spans = [
@@ -102,6 +109,7 @@ def task(row: ExportRow) -> dict[str, Any]:
             reading = row.reading(span)
             if reading is not None:
                 result["meta"] = reading_json(reading)  # the region's meta: kept by Label Studio
+    spans.extend(json.loads(region) for region in _claimant_json(row))
     data = {"text": row.text, "meta": meta}
     if row.label is None:
         predictions = [{"model_version": "claimscope", "result": spans}] if spans else []
@@ -149,9 +157,13 @@ _SPAN_HEAD = f'"from_name": {json_str(SPANS)}, "to_name": {json_str(TEXT)}, "typ
 def _meta_json(row: ExportRow, tail: str = "") -> str:
     """``task(row)["data"]["meta"]`` as JSON; ``tail`` goes in before the closing brace."""
     source = f', "source": {json_str(row.source)}' if row.source else ""
+    how = name = ""
+    if row.claimant is not None:
+        how = f'"attribution": "{row.claimant.how}", '
+        name = f'"claimant": {json_str(row.claimant.name)}, '
     return (
-        f'{{"annotator": {json_str(row.annotator)}, "article_id": {json_str(row.article_id)}, '
-        f'"checkworthy": {"true" if row.checkworthy else "false"}, "end": {row.end}, '
+        f'{{"annotator": {json_str(row.annotator)}, "article_id": {json_str(row.article_id)}, {how}'
+        f'"checkworthy": {"true" if row.checkworthy else "false"}, {name}"end": {row.end}, '
         f'"label": {json_str(row.label or "")}, "note": {json_str(row.note)}, '
         f'"sentence_index": {row.sentence_index}, "start": {row.start}, '
         f'"title": {json_str(row.title)}{source}{tail}}}'
@@ -169,6 +181,27 @@ def _spans_json(row: ExportRow) -> list[str]:
         out.append(
             f'{{"id": "s{n}", {_SPAN_HEAD}{s}, "end": {e}, "text": {json_str(text[s:e])}, '
             f'"labels": [{json_str(label)}]}}{meta}}}'
+        )
+    out.extend(_claimant_json(row))
+    return out
+
+
+def _claimant_json(row: ExportRow) -> list[str]:
+    """The source and cue of ``row`` as ``labels`` regions (ids ``source`` and ``cue``),
+    and when it has both, Label Studio's relation result from the source to the cue."""
+    claimant = row.claimant
+    if claimant is None or (claimant.source is None and claimant.cue is None):
+        return []
+    text = row.text
+    out = [
+        f'{{"id": "{label.lower()}", {_SPAN_HEAD}{s}, "end": {e}, "text": {json_str(text[s:e])}, '
+        f'"labels": ["{label}"]}}}}'
+        for s, e, label in claimant.spans()
+    ]
+    if len(out) == 2:
+        out.append(
+            f'{{"from_id": "source", "to_id": "cue", "type": "relation", "direction": "right", '
+            f'"labels": ["{RELATION}"]}}'
         )
     return out
 
