@@ -99,6 +99,10 @@ def test_label_studio_export_import_export_is_byte_identical(corpus: Path, tmp_p
         choices = [r for r in result if r["type"] == "choices"]
         assert [c["value"]["choices"] for c in choices] == [[task["data"]["meta"]["label"]]]
         for r in result:  # every result points at controls of the config
+            if r["type"] == "relation":  # the source-to-cue relation: between two regions of the result
+                assert {r["from_id"], r["to_id"]} <= {x.get("id") for x in result} and r["labels"] == ["attribution"]
+                assert '<Relation value="attribution"/>' in config
+                continue
             assert {r["from_name"], r["to_name"]} <= names
             if r["type"] == "labels":
                 v = r["value"]

@@ -126,8 +126,8 @@ def take_claimant(
     else the first of each. No SOURCE and no CUE is "no source" only in a record whose
     ``meta`` carries the export's marker (:func:`carries_claimant`).
     """
-    if spans is None:
-        return None, (ImportedClaimant(None, None) if carries_claimant(meta) else None)
+    if spans is None:  # the record holds no spans at all: it cannot say
+        return None, None
     sources = [i for i, span in enumerate(spans) if span[2] == SOURCE]
     cues = [i for i, span in enumerate(spans) if span[2] == CUE]
     if not sources and not cues:
@@ -142,6 +142,23 @@ def take_claimant(
     source = spans[source_at][:2] if source_at is not None else None
     cue = spans[cue_at][:2] if cue_at is not None else None
     return rest, ImportedClaimant(source, cue)  # type: ignore[arg-type]
+
+
+def related(ids: Sequence[Any], relations: Sequence[tuple[Any, Any]]) -> list[tuple[int, int]]:
+    """``relations`` between region ids as pairs of indexes into ``ids`` (unknown ids left out)."""
+    if not relations:
+        return []
+    at: dict[Any, list[int]] = {}
+    for index, region in enumerate(ids):
+        if region is not None and not isinstance(region, (dict, list)):
+            at.setdefault(region, []).append(index)
+    return [
+        (a, b)
+        for start, end in relations
+        if not isinstance(start, (dict, list)) and not isinstance(end, (dict, list))
+        for a in at.get(start, ())
+        for b in at.get(end, ())
+    ]
 
 
 def claimant_mark(

@@ -44,7 +44,7 @@ from corpus.decoding import SURROGATE_ESCAPE, without_surrogates  # the reader's
 from corpus.readings import reading_json
 
 from annotations.errors import ImportFileError
-from annotations.formats.claimant import CUE, RELATION, SOURCE
+from annotations.formats.claimant import CUE, RELATION, SOURCE, related, take_claimant
 from annotations.formats.conll import span_labels
 from annotations.formats.jsonl import BATCH, dumps, json_str
 from annotations.formats.registry import Format, WriteContext, register
@@ -424,7 +424,8 @@ def _task_row(
         return None
     # The newest (ISO 8601 times sort as text); the last one when they carry no times.
     chosen = max(enumerate(annotations), key=lambda p: (str(p[1].get("updated_at") or ""), p[0]))[1]
-    label, spans = _result(chosen["result"], text, scheme, report, line)
+    label, spans, pairs = _result(chosen["result"], text, scheme, report, line)
+    spans, claimant = take_claimant(spans, meta, pairs)
     name, bare = _user(chosen, users)
     if len(annotations) > 1:
         report.warnings.append(
@@ -448,6 +449,7 @@ def _task_row(
         annotator=annotator,
         # An annotation without any region: its project may show no span labels at all.
         span_loss=() if spans else ("all",),
+        claimant=claimant,
     )
 
 
@@ -482,11 +484,17 @@ def _kind(value: Any) -> str:
 
 def _result(
     result: list[Any], text: str, scheme: Scheme, report: ImportReport, line: int
-) -> tuple[str | None, tuple[tuple[int, int, str], ...]]:
-    """The claim label (None: no choice made) and the spans of one annotation's results."""
+) -> tuple[str | None, tuple[tuple[int, int, str], ...], list[tuple[int, int]]]:
+    """The claim label (None: no choice made), the spans of one annotation's results, and
+    its relations as ``(span index, span index)`` pairs (from, to)."""
     choices: list[tuple[bool, list[Any]]] = []
     spans: list[tuple[int, int, str]] = []
+    region_ids: list[Any] = []  # the result id of each span
+    relations: list[tuple[Any, Any]] = []
     for item in result:
+        if isinstance(item, dict) and item.get("type") == "relation":  # no "value": two region ids
+            relations.append((item.get("from_id"), item.get("to_id")))
+            continue
         if not isinstance(item, dict) or not isinstance(item.get("value"), dict):
             raise LineError("a result without a \"value\" object")
         value, kind = item["value"], item.get("type")
@@ -501,6 +509,7 @@ def _result(
                 raise LineError("a labels result without label names")
             start, end = _offsets(value, text, report, line)
             spans.extend((start, end, name) for name in names)
+            region_ids.extend(item.get("id") for _ in names)
     # The claim control when it is there; else the only choices control of the project.
     claim = [picked for is_claim, picked in choices if is_claim] or [picked for _, picked in choices]
     picked = [name for names in claim for name in names]
@@ -509,7 +518,7 @@ def _result(
     label = picked[0] if picked else None
     if label is not None and (not isinstance(label, str) or scheme.get(label) is None):
         raise LineError(f"unknown label {label!r} (known: {', '.join(scheme.names)})")
-    return label, tuple(spans)
+    return label, tuple(spans), related(region_ids, relations)
 
 
 def _offsets(value: dict[str, Any], text: str, report: ImportReport, line: int) -> tuple[int, int]:
