@@ -231,7 +231,7 @@ def test_brat_offsets_slice_the_txt_exactly(corpus: Path, tmp_path: Path) -> Non
     txts = sorted(out.glob("*.txt"))
     assert len(txts) == 2
     originals = {a.text for a in load_corpus(corpus).articles}
-    seen_fragments = seen_emoji = 0
+    seen_fragments = seen_emoji = relations = 0
     for txt in txts:
         with txt.open(encoding="utf-8", newline="") as fh:
             text = fh.read()
@@ -258,10 +258,17 @@ def test_brat_offsets_slice_the_txt_exactly(corpus: Path, tmp_path: Path) -> Non
                 assert target in ids and name in ("Claim", "Checkworthy")
                 if name == "Claim":
                     claims.append(value[0])
+            elif kind == "R":  # who claims a sentence: its SOURCE to its CUE, both declared
+                _, relation = line.split("\t")
+                name, source, cue = relation.split(" ")
+                assert name == "Attribution" and source[5:] in ids and cue[5:] in ids
+                assert "Attribution\tArg1:SOURCE, Arg2:CUE" in conf and {"SOURCE", "CUE"} <= entity_types
+                relations += 1
             else:
                 assert line.startswith("#") and "AnnotatorNotes" in line
                 assert line.endswith("=check this second line and a tab")
         assert claims == list(LABELS)
+    assert relations >= 1  # the corpus says "according to" and "said"
     assert seen_fragments >= 3  # the sentence and the span across CRLF, the sentence with U+2028
     assert seen_emoji == 2  # the sentence and the ORG span
 
