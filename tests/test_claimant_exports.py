@@ -94,7 +94,12 @@ def test_every_format_carries_the_claimant(harbour: Corpus, tmp_path: Path) -> N
     import spacy
     from spacy.tokens import DocBin
 
-    prodigy = [json.loads(x) for x in harbour.export("prodigy", tmp_path / "p.jsonl").read_text("utf-8").splitlines()]
+    for fmt in ("prodigy", "doccano-spans"):  # lines put together by hand: exactly what json.dumps writes
+        lines = harbour.export(fmt, tmp_path / f"{fmt}.jsonl").read_text("utf-8").splitlines()
+        assert [json.dumps(json.loads(x), ensure_ascii=False) for x in lines] == lines
+    spans = json.loads(next(x for x in lines if x.startswith('{"text": "The port')))["label"]
+    assert [s for s in spans if s[2] in ("SOURCE", "CUE")] == [[0, 18, "SOURCE"], [19, 23, "CUE"]]
+    prodigy = [json.loads(x) for x in (tmp_path / "prodigy.jsonl").read_text("utf-8").splitlines()]
     by_word = {t["text"].split()[0]: t for t in prodigy}
     port = by_word["The"]
     assert (port["meta"]["claimant"], port["meta"]["attribution"]) == ("port authority", "found")

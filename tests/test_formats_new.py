@@ -300,6 +300,7 @@ def test_label_studio_tasks_are_the_json_of_the_task_dicts() -> None:
     ``json.dumps`` gives for the task dict (one row, and several annotators' rows)."""
     from annotations.export import ExportRow
     from annotations.formats.jsonl import dumps
+    from annotations.formats.claimant import RowClaimant
     from annotations.formats.label_studio import shared_task, task, task_json
     from corpus.model import Reading
 
@@ -317,9 +318,14 @@ def test_label_studio_tasks_are_the_json_of_the_task_dicts() -> None:
         base._replace(label=None, annotator="", checkworthy=False, note=""),
         base._replace(label=None, spans=()),
         base._replace(source="suggestion", spans=((10, 12, "PERCENT"),), start=0),
+        # who claims it: a source and a cue (regions and a relation), a cue alone, nobody
+        base._replace(claimant=RowClaimant("corrected", 'Ana "Q" Ruiz ü', (0, 6), (7, 11))),
+        base._replace(label=None, spans=(), claimant=RowClaimant("found", "he", None, (7, 11))),
+        base._replace(claimant=RowClaimant("outlet", "outlet")),
     ]
     for row in variants:
         assert task_json([row]) == dumps(task(row))
     for group in (variants[:2], [variants[2], base._replace(annotator="bob")], [base, variants[3]],
-                  [base._replace(annotator=n, label=l) for n, l in (("a", None), ("b", "none"), ("c", "rule"))]):
+                  [base._replace(annotator=n, label=l) for n, l in (("a", None), ("b", "none"), ("c", "rule"))],
+                  [variants[5], variants[7]._replace(annotator="bob")]):
         assert task_json(group) == dumps(shared_task(group))
