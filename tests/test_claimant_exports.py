@@ -313,3 +313,16 @@ def test_a_source_outside_the_sentence_is_left_out_and_reads_back_unchanged() ->
     assert claimant_mark(text, start, end, found, "", ImportedClaimant(None, None)) is True
     marked = claimant_mark(text, start, end, found, "", ImportedClaimant((1, 7), None))
     assert isinstance(marked, ClaimantMark) and marked.source == (1, 7)
+
+
+def test_a_relation_picks_the_source_and_cue_among_several() -> None:
+    from annotations.formats.claimant import ImportedClaimant, take_claimant
+
+    spans = ((0, 3, "SOURCE"), (4, 8, "CUE"), (9, 12, "ORG"), (13, 16, "SOURCE"))
+    meta = {"attribution": "found"}
+    assert take_claimant(spans, meta) == (((9, 12, "ORG"),), ImportedClaimant((0, 3), (4, 8)))  # the first of each
+    assert take_claimant(spans, meta, [(3, 1)])[1] == ImportedClaimant((13, 16), (4, 8))
+    assert take_claimant(spans, meta, [(1, 3)])[1] == ImportedClaimant((13, 16), (4, 8))  # drawn from the cue
+    assert take_claimant(((9, 12, "ORG"),), meta)[1] == ImportedClaimant(None, None)  # the export said: nobody
+    assert take_claimant(((9, 12, "ORG"),), {})[1] is None  # a file from before: says nothing
+    assert take_claimant(None, meta) == (None, None)  # no spans at all: cannot say

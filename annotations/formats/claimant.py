@@ -121,8 +121,8 @@ def take_claimant(
     """``spans`` without their ``SOURCE``/``CUE`` spans, and what those say (None: the
     record says nothing of the claimant, leave it alone).
 
-    ``pairs`` are relations as ``(index of a source span, index of a cue span)`` in
-    ``spans``: where a record holds several sources or cues, the related pair wins;
+    ``pairs`` are relations as ``(from, to)`` indexes into ``spans``: where a record
+    holds several sources or cues, the pair a relation ties (either way round) wins;
     else the first of each. No SOURCE and no CUE is "no source" only in a record whose
     ``meta`` carries the export's marker (:func:`carries_claimant`).
     """
@@ -133,7 +133,8 @@ def take_claimant(
     if not sources and not cues:
         return tuple(spans), (ImportedClaimant(None, None) if carries_claimant(meta) else None)
     rest = tuple(span for span in spans if span[2] not in (SOURCE, CUE))
-    linked = [(a, b) for a, b in pairs if a in sources and b in cues]
+    # a relation drawn either way round ties a source to a cue
+    linked = [(a, b) if a in sources else (b, a) for a, b in pairs if {a, b} & set(sources) and {a, b} & set(cues)]
     if linked:
         source_at, cue_at = linked[0]
     else:
