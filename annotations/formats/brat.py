@@ -143,6 +143,9 @@ def ann_lines(text: str, rows: Sequence[ExportRow], *, annotators: bool = False)
     return lines
 
 
+_NONE = (None, None)
+
+
 def _claimant_lines(
     text: str, group: Sequence[ExportRow], lines: list[str], t: int, a: int, r: int
 ) -> tuple[int, int, int]:
@@ -150,11 +153,13 @@ def _claimant_lines(
     text-bound annotations and ``R<n>\tAttribution Arg1:T<source> Arg2:T<cue>``; once
     when every annotator's rows agree, else per annotator with its ``Annotator``.
     Returns the last T, A and R numbers used."""
-    parts = [(row.claimant.source, row.claimant.cue) if row.claimant is not None else (None, None) for row in group]
+    parts = [(row.claimant.source, row.claimant.cue) if row.claimant is not None else _NONE for row in group]
+    if parts.count(_NONE) == len(parts):  # most sentences: nobody is said to make them
+        return t, a, r
     shared = len(set(parts)) == 1
     written: set[tuple[object, object]] = set()
     for row, part in zip(group, parts):
-        if part == (None, None) or part in written:
+        if part == _NONE or part in written:
             continue
         written.add(part)
         assert row.claimant is not None
