@@ -3,7 +3,8 @@
 ``--format label-studio -o DIR`` writes two files:
 
 - ``DIR/config.xml``: the labeling config, a ``<Text name="text">`` with ``<Labels
-  name="spans">`` (every span label claimscope knows, plus any other in the export)
+  name="spans">`` (every span label claimscope knows, plus any other in the export,
+  ``SOURCE`` and ``CUE``), ``<Relations>`` (``attribution``, from a source to its cue)
   and ``<Choices name="claim">`` (the scheme's labels, one per sentence);
 - ``DIR/tasks.json``: a JSON array, one task per line: ``data.text`` (the sentence)
   and ``data.meta`` (article id, sentence index, offsets, title, annotator,
@@ -16,6 +17,10 @@
   A figure's result also has ``meta`` with its reading (``value``, ``unit``,
   ``change``, ``counted``): the region's own metadata, which Label Studio keeps
   with the region; import ignores it.
+  Who claims the sentence (annotations/formats/claimant.py): ``labels`` regions
+  ``SOURCE`` (id ``source``) and ``CUE`` (id ``cue``) and Label Studio's relation result
+  ``{"from_id": "source", "to_id": "cue", "type": "relation", "direction": "right",
+  "labels": ["attribution"]}``; ``data.meta`` says ``claimant`` and ``attribution``.
 
 Offsets are Python ``str`` indices, which is what Label Studio 1.x stores (code
 points; older releases counted UTF-16 units, which the reader also accepts when the
@@ -24,7 +29,9 @@ kept: Label Studio shows them.
 
 Reading (``claimscope import PATH tasks.json``) takes Label Studio's "Export → JSON"
 (or the file written here): per task the newest annotation that was not cancelled
-(skipped); tasks without one change nothing. The sentence is found by
+(skipped); tasks without one change nothing. Its ``SOURCE``/``CUE`` regions, the pair a
+relation ties where there are several, are the sentence's claimant (see
+:func:`~annotations.formats.claimant.take_claimant`). The sentence is found by
 ``data.meta.article_id`` and the text; ``checkworthy`` and ``note`` come from
 ``data.meta``. The label's annotator is ``data.meta.annotator`` when the label is the
 one exported, else the Label Studio user who made the annotation: the name ``--users``

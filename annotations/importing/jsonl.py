@@ -14,6 +14,8 @@ one record. Per line, by shape:
   spans; the sentence label comes from ``meta.label`` when present.
 
 ``meta.annotator``, ``meta.checkworthy`` and ``meta.note`` are kept when present.
+``SOURCE`` and ``CUE`` spans (and doccano's ``relations`` between entity ids) are who
+claims the sentence, not span corrections (annotations/formats/claimant.py).
 An empty doccano ``label``/``cats`` where ``meta.label`` has a label takes it off.
 doccano's span offsets may count UTF-16 units or grapheme clusters (its page does
 after an emoji): they are read at the sentence (annotations/importing/applying.py).
