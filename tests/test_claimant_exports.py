@@ -326,3 +326,33 @@ def test_a_relation_picks_the_source_and_cue_among_several() -> None:
     assert take_claimant(((9, 12, "ORG"),), meta)[1] == ImportedClaimant(None, None)  # the export said: nobody
     assert take_claimant(((9, 12, "ORG"),), {})[1] is None  # a file from before: says nothing
     assert take_claimant(None, meta) == (None, None)  # no spans at all: cannot say
+
+
+def test_every_sentences_attribution_at_once_is_each_ones_own() -> None:
+    """``sentence_attributions`` (what export and the status line use; a fast path for an
+    attribution inside one sentence) gives what ``sentence_attribution`` gives per sentence."""
+    import random
+
+    from corpus.claimants import sentence_attribution, sentence_attributions
+    from corpus.model import Attribution, Segment
+
+    rng = random.Random(3)
+
+    def part() -> tuple[int, int]:
+        at = rng.randrange(0, 200)
+        return (at, min(200, at + rng.randint(0, 30)))
+
+    inside = 0
+    for _ in range(2000):
+        cuts = sorted(rng.sample(range(1, 200), rng.randint(1, 12)))
+        gap = rng.random() < 0.5  # sentences with a space between them, or touching
+        sentences = [Segment(a + (1 if gap and a else 0), b) for a, b in zip([0, *cuts], [*cuts, 200]) if b > a + 1]
+        attributions = tuple(
+            Attribution(source=part() if rng.random() < 0.7 else None, cue=part(),
+                        content=tuple(part() for _ in range(rng.randint(0, 2))))
+            for _ in range(rng.randint(0, 6))
+        )
+        got = sentence_attributions(attributions, sentences)
+        assert got == [sentence_attribution(attributions, s.start, s.end) for s in sentences]
+        inside += sum(1 for s in sentences for x in attributions if s.start <= x.cue[0] and x.cue[1] <= s.end)
+    assert inside > 1000  # the fast path ran

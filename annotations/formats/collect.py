@@ -12,11 +12,11 @@ import sys
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator, Mapping
 
-from corpus.claimants import sentence_attributions
+from corpus.claimants import claimant_of, sentence_attributions
 from corpus.model import Analysis, Article, Attribution, Reading, SpanColumns, SpanRow, Segment, kind_of
 from corpus.readings import read_span
 
-from annotations.formats.claimant import NOBODY, RowClaimant, row_claimant
+from annotations.formats.claimant import FOUND, NOBODY, RowClaimant, row_claimant
 from annotations.formats.gold import Withheld, chosen_corrections, gold_records
 from annotations.formats.rows import ExportRow
 from annotations.model import SpanCorrection
@@ -236,7 +236,17 @@ class _Claimants:
     def _make(self, index: int, mark: str) -> RowClaimant:
         seg = self.sentences[index]
         found = self.found[index] if self.found is not None else None
-        return row_claimant(self.text, seg.start, seg.end, found, mark)
+        if mark or found is None:
+            return row_claimant(self.text, seg.start, seg.end, found, mark)
+        # row_claimant without a correction, inline: 100,000 rows call it
+        a, b = seg.start, seg.end
+        source, cue = found.source, found.cue
+        return RowClaimant(
+            FOUND,
+            claimant_of(self.text, found),
+            (source[0] - a, source[1] - a) if source is not None and a <= source[0] < source[1] <= b else None,
+            (cue[0] - a, cue[1] - a) if a <= cue[0] < cue[1] <= b else None,
+        )
 
 
 def _shown(rows: list[SpanRow], corrections: Mapping[tuple[int, int], SpanCorrection]) -> list[SpanRow]:
