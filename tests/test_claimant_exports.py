@@ -356,3 +356,27 @@ def test_every_sentences_attribution_at_once_is_each_ones_own() -> None:
         assert got == [sentence_attribution(attributions, s.start, s.end) for s in sentences]
         inside += sum(1 for s in sentences for x in attributions if s.start <= x.cue[0] and x.cue[1] <= s.end)
     assert inside > 1000  # the fast path ran
+
+
+def test_a_source_outside_its_sentence_is_one_rejected_line(harbour: Corpus, tmp_path: Path, capsys) -> None:
+    lines = harbour.export("doccano", tmp_path / "d.jsonl").read_text("utf-8").splitlines()
+    records = [json.loads(x) for x in lines]
+    port = next(r for r in records if r["text"].startswith("The port"))
+    next(e for e in port["entities"] if isinstance(e, dict) and e["label"] == "SOURCE")["end_offset"] = 500
+    port["label"] = port["cats"] = ["none"]  # a label change on the same line is not applied either
+    edited = tmp_path / "all.jsonl"
+    edited.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    before = harbour.marks()
+    capsys.readouterr()
+    assert main(["import", str(harbour.root), str(edited), "--store", str(harbour.store_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "0 imported, 4 unchanged, 1 rejected" in err and "is outside the sentence" in err and "Traceback" not in err
+    assert harbour.marks() == before
+    assert "none" not in {c.label for c in _claim_rows(harbour)}
+
+
+def _claim_rows(corpus: Corpus) -> list:
+    from annotations.claims import claim_rows
+
+    with Store.open(corpus.root, annotator="ana", store_dir=corpus.store_dir, read_only=True) as store:
+        return claim_rows(store, [(corpus.article, corpus.analysis)], label="none")

@@ -51,6 +51,8 @@ def apply_record(
 ) -> bool:
     """Apply one line; True when the store changed."""
     index = _find_sentence(doc, article, item)
+    if item.claimant is not None:  # checked before anything changes
+        _check_claimant(doc, index, item)
     spans = item.spans
     conversions: list[str] = []
     if spans is not None and item.tool_offsets:
@@ -86,16 +88,21 @@ def _apply_claimant(doc: ArticleAnnotations, analysis: Analysis, index: int, ite
     what is stored (see :func:`~annotations.formats.claimant.claimant_mark`)."""
     assert item.claimant is not None
     seg = doc.sentences[index]
-    length = seg.end - seg.start
-    for part in item.claimant:
-        if part is not None and not 0 <= part[0] < part[1] <= length:
-            raise LineError(f"SOURCE or CUE {part[0]}-{part[1]} is outside the sentence (it has {length} characters)")
     found = sentence_attribution(analysis.attributions, seg.start, seg.end)
     record = doc.labels.get(index)
     stored = record.attribution if record is not None else ""
     mark = claimant_mark(doc.text, seg.start, seg.end, found, stored, item.claimant)
     if mark is not True:
         doc.set_claimant(index, mark, annotator=item.annotator)
+
+
+def _check_claimant(doc: ArticleAnnotations, index: int, item: ImportRow) -> None:
+    """A record's SOURCE and CUE must lie inside its sentence."""
+    assert item.claimant is not None
+    length = doc.sentences[index].end - doc.sentences[index].start
+    for part in item.claimant:
+        if part is not None and not 0 <= part[0] < part[1] <= length:
+            raise LineError(f"SOURCE or CUE {part[0]}-{part[1]} is outside the sentence (it has {length} characters)")
 
 
 def _read_tool_offsets(
