@@ -70,6 +70,24 @@ def sentence_attributions(attributions: Sequence[Attribution], sentences: Sequen
         return range(max(0, bisect_right(starts, a) - 1), bisect_left(starts, b))
 
     for attribution in attributions:
+        # Most attributions lie inside one sentence ("Officials said the fund grew."):
+        # only that sentence can score, and the sums below are the parts' own lengths.
+        cue, source, content = attribution.cue, attribution.source, attribution.content
+        index = bisect_right(starts, cue[0]) - 1
+        if index >= 0:
+            a, b = sentences[index].start, sentences[index].end
+            if (
+                a <= cue[0] and cue[1] <= b
+                and (source is None or (a <= source[0] and source[1] <= b))
+                and all(a <= x and y <= b for x, y in content)
+            ):
+                score = (
+                    sum(y - x for x, y in content if y > x),
+                    1 if cue[1] > cue[0] or (source is not None and source[1] > source[0]) else 0,
+                )
+                if score > best[index]:
+                    best[index], found[index] = score, attribution
+                continue
         scores: dict[int, list[int]] = {}
         for a, b in attribution.content:
             for index in touched(a, b):

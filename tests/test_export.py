@@ -81,8 +81,9 @@ def test_prodigy_tasks(labelled) -> None:
     assert "label" not in first
     assert first["options"] == [{"id": name, "text": name} for name in SCHEME.names]
     assert first["meta"] == {
-        "annotator": "ana", "article_id": "news/a.txt", "checkworthy": True, "end": len(SENTENCES[0]),
-        "note": "ONS figure, check ✓", "sentence_index": 0, "start": 0, "title": "A title",
+        "annotator": "ana", "article_id": "news/a.txt", "attribution": "outlet", "checkworthy": True,
+        "claimant": "outlet", "end": len(SENTENCES[0]), "note": "ONS figure, check ✓", "sentence_index": 0,
+        "start": 0, "title": "A title",
     }
     assert third["meta"]["annotator"] == "bea"
     assert [(s["start"], s["end"], s["label"]) for s in first["spans"]] == [(18, 22, "PERCENT"), (26, 33, "GPE")]
@@ -580,7 +581,8 @@ def test_csv_figures_cell_is_the_plain_json_of_each_rows_readings(tmp_path: Path
     assert [(r.sentence_index, r.annotator) for r in rows] == [(0, "ana"), (0, "bea"), (1, "ana"), (1, "bea")]
     write_export(rows, "csv", tmp_path / "o.csv", SCHEME)
     with (tmp_path / "o.csv").open(encoding="utf-8", newline="") as fh:
-        cells = [line[-1] for line in csv.reader(fh)][1:]
+        table = list(csv.reader(fh))
+    cells = [line[table[0].index("figures")] for line in table][1:]
     expected = [
         json.dumps(
             [{"text": r.text[s:e], **reading_json(r.reading((s, e, label)))} for s, e, label in r.spans if label in ("PERCENT", "MONEY", "CARDINAL")],

@@ -202,8 +202,9 @@ def test_exports_carry_readings_and_round_trip_byte_identical(corpus_dir, tmp_pa
 
     with out["csv"].open(encoding="utf-8", newline="") as fh:
         table = list(csv.reader(fh))
-    assert table[0][-1] == "figures" and table[0][:3] == ["article_id", "title", "sentence_index"]
-    cells = {row[5]: json.loads(row[-1]) for row in table[1:]}
+    # figures, then who claims it (issue 19), after the columns that were there before
+    assert table[0][-4:] == ["figures", "claimant", "source", "cue"] and table[0][:3] == ["article_id", "title", "sentence_index"]
+    cells = {row[5]: json.loads(row[-4]) for row in table[1:]}
     recruits = next(v for k, v in cells.items() if "300,000" in k)
     assert {"text": "300,000", "value": 300000, "unit": "recruit", "change": "=", "counted": "new recruits", "shape": "value"} in recruits
     assert cells["Officers said morale was good."] == []

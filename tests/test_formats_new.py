@@ -99,6 +99,10 @@ def test_label_studio_export_import_export_is_byte_identical(corpus: Path, tmp_p
         choices = [r for r in result if r["type"] == "choices"]
         assert [c["value"]["choices"] for c in choices] == [[task["data"]["meta"]["label"]]]
         for r in result:  # every result points at controls of the config
+            if r["type"] == "relation":  # the source-to-cue relation: between two regions of the result
+                assert {r["from_id"], r["to_id"]} <= {x.get("id") for x in result} and r["labels"] == ["attribution"]
+                assert '<Relation value="attribution"/>' in config
+                continue
             assert {r["from_name"], r["to_name"]} <= names
             if r["type"] == "labels":
                 v = r["value"]
@@ -227,7 +231,7 @@ def test_brat_offsets_slice_the_txt_exactly(corpus: Path, tmp_path: Path) -> Non
     txts = sorted(out.glob("*.txt"))
     assert len(txts) == 2
     originals = {a.text for a in load_corpus(corpus).articles}
-    seen_fragments = seen_emoji = 0
+    seen_fragments = seen_emoji = relations = 0
     for txt in txts:
         with txt.open(encoding="utf-8", newline="") as fh:
             text = fh.read()
@@ -254,10 +258,17 @@ def test_brat_offsets_slice_the_txt_exactly(corpus: Path, tmp_path: Path) -> Non
                 assert target in ids and name in ("Claim", "Checkworthy")
                 if name == "Claim":
                     claims.append(value[0])
+            elif kind == "R":  # who claims a sentence: its SOURCE to its CUE, both declared
+                _, relation = line.split("\t")
+                name, source, cue = relation.split(" ")
+                assert name == "Attribution" and source[5:] in ids and cue[5:] in ids
+                assert "Attribution\tArg1:SOURCE, Arg2:CUE" in conf and {"SOURCE", "CUE"} <= entity_types
+                relations += 1
             else:
                 assert line.startswith("#") and "AnnotatorNotes" in line
                 assert line.endswith("=check this second line and a tab")
         assert claims == list(LABELS)
+    assert relations >= 1  # the corpus says "according to" and "said"
     assert seen_fragments >= 3  # the sentence and the span across CRLF, the sentence with U+2028
     assert seen_emoji == 2  # the sentence and the ORG span
 
@@ -289,6 +300,7 @@ def test_label_studio_tasks_are_the_json_of_the_task_dicts() -> None:
     ``json.dumps`` gives for the task dict (one row, and several annotators' rows)."""
     from annotations.export import ExportRow
     from annotations.formats.jsonl import dumps
+    from annotations.formats.claimant import RowClaimant
     from annotations.formats.label_studio import shared_task, task, task_json
     from corpus.model import Reading
 
@@ -306,9 +318,14 @@ def test_label_studio_tasks_are_the_json_of_the_task_dicts() -> None:
         base._replace(label=None, annotator="", checkworthy=False, note=""),
         base._replace(label=None, spans=()),
         base._replace(source="suggestion", spans=((10, 12, "PERCENT"),), start=0),
+        # who claims it: a source and a cue (regions and a relation), a cue alone, nobody
+        base._replace(claimant=RowClaimant("corrected", 'Ana "Q" Ruiz ü', (0, 6), (7, 11))),
+        base._replace(label=None, spans=(), claimant=RowClaimant("found", "he", None, (7, 11))),
+        base._replace(claimant=RowClaimant("outlet", "outlet")),
     ]
     for row in variants:
         assert task_json([row]) == dumps(task(row))
     for group in (variants[:2], [variants[2], base._replace(annotator="bob")], [base, variants[3]],
-                  [base._replace(annotator=n, label=l) for n, l in (("a", None), ("b", "none"), ("c", "rule"))]):
+                  [base._replace(annotator=n, label=l) for n, l in (("a", None), ("b", "none"), ("c", "rule"))],
+                  [variants[5], variants[7]._replace(annotator="bob")]):
         assert task_json(group) == dumps(shared_task(group))

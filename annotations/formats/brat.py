@@ -15,6 +15,12 @@ Per article with exported sentences, ``DIR/<name>.txt`` holds the article text e
   annotators of its sentence share is written once, any other once per annotator with
   its ``Annotator``. ``annotation.conf`` then declares ``Annotator`` with their names.
 
+Who claims a sentence (annotations/formats/claimant.py): its source and cue are
+``T<n>\tSOURCE ...`` and ``T<n>\tCUE ...``, tied by ``R<k>\tAttribution Arg1:T<source>
+Arg2:T<cue>`` (``annotation.conf`` declares both types and the relation); written once
+when every annotator of the sentence agrees on them, else per annotator with its
+``Annotator``. A source or cue outside its sentence is not written.
+
 A brat annotation cannot run across a line break, so one that does is written as
 brat's discontinuous fragments, ``START END;START END``, one per line of it (the line
 break characters of ``str.splitlines`` left out), its text the fragments joined by a
@@ -31,6 +37,7 @@ from pathlib import Path
 from typing import Sequence
 
 from annotations.errors import ExportError
+from annotations.formats.claimant import CUE, SOURCE
 from annotations.formats.conll import span_labels
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
@@ -38,6 +45,7 @@ from annotations.scheme import Scheme
 from annotations.store import article_file_name
 
 SENTENCE, CLAIM, CHECKWORTHY, ANNOTATOR = "Sentence", "Claim", "Checkworthy", "Annotator"
+ATTRIBUTION = "Attribution"  # the relation from a sentence's SOURCE to its CUE
 CONF = "annotation.conf"
 _BREAK = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")  # what str.splitlines splits at
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -87,7 +95,7 @@ def ann_lines(text: str, rows: Sequence[ExportRow], *, annotators: bool = False)
     """
     lines: list[str] = []
     types: dict[str, str] = {}  # brat_type of each label, worked out once
-    t = a = k = 0
+    t = a = k = r = 0
     at = 0
     while at < len(rows):
         end = at + 1
@@ -131,18 +139,57 @@ def ann_lines(text: str, rows: Sequence[ExportRow], *, annotators: bool = False)
                 if span not in shared and row.annotator:
                     a += 1
                     lines.append(f"A{a}\t{ANNOTATOR} T{t} {annotator_value(row.annotator)}")
+        t, a, r = _claimant_lines(text, group, lines, t, a, r)
     return lines
+
+
+_NONE = (None, None)
+
+
+def _claimant_lines(
+    text: str, group: Sequence[ExportRow], lines: list[str], t: int, a: int, r: int
+) -> tuple[int, int, int]:
+    """Append who claims one sentence (the rows of ``group``): ``SOURCE`` and ``CUE``
+    text-bound annotations and ``R<n>\tAttribution Arg1:T<source> Arg2:T<cue>``; once
+    when every annotator's rows agree, else per annotator with its ``Annotator``.
+    Returns the last T, A and R numbers used."""
+    parts = [(row.claimant.source, row.claimant.cue) if row.claimant is not None else _NONE for row in group]
+    if parts.count(_NONE) == len(parts):  # most sentences: nobody is said to make them
+        return t, a, r
+    shared = len(set(parts)) == 1
+    written: set[tuple[object, object]] = set()
+    for row, part in zip(group, parts):
+        if part == _NONE or part in written:
+            continue
+        written.add(part)
+        assert row.claimant is not None
+        ids: dict[str, int] = {}
+        for s, e, label in row.claimant.spans():
+            where = _standoff(text, row.start + s, row.start + e)
+            if where is None:
+                continue
+            t += 1
+            ids[label] = t
+            lines.append(f"T{t}\t{label} {where}")
+            if not shared and row.annotator:
+                a += 1
+                lines.append(f"A{a}\t{ANNOTATOR} T{t} {annotator_value(row.annotator)}")
+        if len(ids) == 2:
+            r += 1
+            lines.append(f"R{r}\t{ATTRIBUTION} Arg1:T{ids[SOURCE]} Arg2:T{ids[CUE]}")
+    return t, a, r
 
 
 def annotation_conf(scheme: Scheme, labels: Sequence[str], annotators: Sequence[str] = ()) -> str:
     """brat's type declarations for the export (and the ``Annotator`` values when
     several annotators are in it)."""
-    entities = "\n".join([SENTENCE, *sorted({brat_type(label) for label in labels})])
+    entities = "\n".join([SENTENCE, *sorted({brat_type(label) for label in labels} | {SOURCE, CUE})])
     who = sorted({annotator_value(name) for name in annotators})
     annotator = f"{ANNOTATOR}\tArg:<ENTITY>, Value:{'|'.join(who)}\n" if who else ""
     return (
         f"[entities]\n{entities}\n\n"
-        "[relations]\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n"
+        f"[relations]\n{ATTRIBUTION}\tArg1:{SOURCE}, Arg2:{CUE}\n"
+        "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n"
         "[events]\n\n"
         f"[attributes]\n{CLAIM}\tArg:{SENTENCE}, Value:{'|'.join(scheme.names)}\n"
         f"{CHECKWORTHY}\tArg:{SENTENCE}\n{annotator}"

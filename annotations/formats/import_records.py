@@ -6,7 +6,10 @@ records, rejecting bad lines (:class:`LineError`) into an :class:`ImportReport`;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from annotations.formats.claimant import ImportedClaimant
 
 class LineError(Exception):
     """One bad input line; the message is shown after ``line N: ``."""
@@ -138,6 +141,9 @@ class ImportRow:
     tool_offsets: bool = False
     #: With ``tool_offsets``: the text each span says it holds (None: not said).
     span_texts: tuple[str | None, ...] = ()
+    #: Who claims the sentence, as the record says (its SOURCE and CUE spans, taken out of
+    #: ``spans``); None: the record says nothing of it (annotations/formats/claimant.py).
+    claimant: ImportedClaimant | None = None
 
     @classmethod
     def from_meta(

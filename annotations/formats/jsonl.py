@@ -38,13 +38,25 @@ def meta_json(row: ExportRow, strings: dict[str, str] | None = None, *, with_lab
     label = f'"label": {json_str(row.label or "")}, ' if with_label else ""
     # Only an accepted suggestion says where its label came from: typed labels export as before.
     source = f'"source": {json_str(row.source)}, ' if row.source else ""
+    how, name = claimant_meta(row, strings)
     return (
         f'{{"annotator": {js(annotator) or strings.setdefault(annotator, json_str(annotator))}, '
-        f'"article_id": {js(article_id) or strings.setdefault(article_id, json_str(article_id))}, '
-        f'"checkworthy": {"true" if row.checkworthy else "false"}, "end": {row.end}, {label}'
+        f'"article_id": {js(article_id) or strings.setdefault(article_id, json_str(article_id))}, {how}'
+        f'"checkworthy": {"true" if row.checkworthy else "false"}, {name}"end": {row.end}, {label}'
         f'"note": {json_str(row.note)}, "sentence_index": {row.sentence_index}, '
         f'{source}"start": {row.start}, "title": {js(title) or strings.setdefault(title, json_str(title))}}}'
     )
+
+
+def claimant_meta(row: ExportRow, strings: dict[str, str]) -> tuple[str, str]:
+    """The ``"attribution": HOW, `` and ``"claimant": NAME, `` pieces of a row's meta
+    (both "" for a row without a claimant; see :mod:`annotations.formats.claimant`)."""
+    claimant = row.claimant
+    if claimant is None:
+        return "", ""
+    name = claimant.name
+    quoted = strings.get(name) or strings.setdefault(name, json_str(name))
+    return f'"attribution": "{claimant.how}", ', f'"claimant": {quoted}, '
 
 
 def spans_json(spans: Sequence[RowSpan]) -> str:

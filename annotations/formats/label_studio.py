@@ -3,7 +3,8 @@
 ``--format label-studio -o DIR`` writes two files:
 
 - ``DIR/config.xml``: the labeling config, a ``<Text name="text">`` with ``<Labels
-  name="spans">`` (every span label claimscope knows, plus any other in the export)
+  name="spans">`` (every span label claimscope knows, plus any other in the export,
+  ``SOURCE`` and ``CUE``), ``<Relations>`` (``attribution``, from a source to its cue)
   and ``<Choices name="claim">`` (the scheme's labels, one per sentence);
 - ``DIR/tasks.json``: a JSON array, one task per line: ``data.text`` (the sentence)
   and ``data.meta`` (article id, sentence index, offsets, title, annotator,
@@ -16,6 +17,10 @@
   A figure's result also has ``meta`` with its reading (``value``, ``unit``,
   ``change``, ``counted``): the region's own metadata, which Label Studio keeps
   with the region; import ignores it.
+  Who claims the sentence (annotations/formats/claimant.py): ``labels`` regions
+  ``SOURCE`` (id ``source``) and ``CUE`` (id ``cue``) and Label Studio's relation result
+  ``{"from_id": "source", "to_id": "cue", "type": "relation", "direction": "right",
+  "labels": ["attribution"]}``; ``data.meta`` says ``claimant`` and ``attribution``.
 
 Offsets are Python ``str`` indices, which is what Label Studio 1.x stores (code
 points; older releases counted UTF-16 units, which the reader also accepts when the
@@ -24,7 +29,9 @@ kept: Label Studio shows them.
 
 Reading (``claimscope import PATH tasks.json``) takes Label Studio's "Export → JSON"
 (or the file written here): per task the newest annotation that was not cancelled
-(skipped); tasks without one change nothing. The sentence is found by
+(skipped); tasks without one change nothing. Its ``SOURCE``/``CUE`` regions, the pair a
+relation ties where there are several, are the sentence's claimant (see
+:func:`~annotations.formats.claimant.take_claimant`). The sentence is found by
 ``data.meta.article_id`` and the text; ``checkworthy`` and ``note`` come from
 ``data.meta``. The label's annotator is ``data.meta.annotator`` when the label is the
 one exported, else the Label Studio user who made the annotation: the name ``--users``
@@ -44,6 +51,7 @@ from corpus.decoding import SURROGATE_ESCAPE, without_surrogates  # the reader's
 from corpus.readings import reading_json
 
 from annotations.errors import ImportFileError
+from annotations.formats.claimant import CUE, RELATION, SOURCE, related, take_claimant
 from annotations.formats.conll import span_labels
 from annotations.formats.jsonl import BATCH, dumps, json_str
 from annotations.formats.registry import Format, WriteContext, register
@@ -58,12 +66,15 @@ CLAIM, SPANS, TEXT = "claim", "spans", "text"
 
 
 def config_xml(scheme: Scheme, labels: Sequence[str]) -> str:
-    """The labeling config: span ``labels`` over the text, and the scheme's labels as choices."""
-    spans = "".join(f"    <Label value={quoteattr(name)}/>\n" for name in labels)
+    """The labeling config: span ``labels`` over the text (``SOURCE`` and ``CUE`` too),
+    the source-to-cue relation, and the scheme's labels as choices."""
+    names = [*labels, *(name for name in (SOURCE, CUE) if name not in labels)]
+    spans = "".join(f"    <Label value={quoteattr(name)}/>\n" for name in names)
     choices = "".join(f"    <Choice value={quoteattr(name)}/>\n" for name in scheme.names)
     return (
         "<View>\n"
         f'  <Labels name="{SPANS}" toName="{TEXT}">\n{spans}  </Labels>\n'
+        f'  <Relations>\n    <Relation value="{RELATION}"/>\n  </Relations>\n'
         f'  <Text name="{TEXT}" value="$text"/>\n'
         f'  <Header value="Claim label"/>\n'
         f'  <Choices name="{CLAIM}" toName="{TEXT}" choice="single" showInline="true">\n'
@@ -74,17 +85,20 @@ def config_xml(scheme: Scheme, labels: Sequence[str]) -> str:
 
 def task(row: ExportRow) -> dict[str, Any]:
     """The Label Studio task of ``row``."""
-    meta = {
-        "annotator": row.annotator,
-        "article_id": row.article_id,
-        "checkworthy": row.checkworthy,
+    meta: dict[str, Any] = {"annotator": row.annotator, "article_id": row.article_id}
+    if row.claimant is not None:
+        meta["attribution"] = row.claimant.how
+    meta["checkworthy"] = row.checkworthy
+    if row.claimant is not None:
+        meta["claimant"] = row.claimant.name
+    meta.update({
         "end": row.end,
         "label": row.label or "",
         "note": row.note,
         "sentence_index": row.sentence_index,
         "start": row.start,
         "title": row.title,
-    }
+    })
     if row.source:  # an accepted suggestion, as in the JSONL formats' meta
         meta["source"] = row.source
     spans = [
@@ -102,6 +116,7 @@ def task(row: ExportRow) -> dict[str, Any]:
             reading = row.reading(span)
             if reading is not None:
                 result["meta"] = reading_json(reading)  # the region's meta: kept by Label Studio
+    spans.extend(json.loads(region) for region in _claimant_json(row))
     data = {"text": row.text, "meta": meta}
     if row.label is None:
         predictions = [{"model_version": "claimscope", "result": spans}] if spans else []
@@ -149,9 +164,13 @@ _SPAN_HEAD = f'"from_name": {json_str(SPANS)}, "to_name": {json_str(TEXT)}, "typ
 def _meta_json(row: ExportRow, tail: str = "") -> str:
     """``task(row)["data"]["meta"]`` as JSON; ``tail`` goes in before the closing brace."""
     source = f', "source": {json_str(row.source)}' if row.source else ""
+    how = name = ""
+    if row.claimant is not None:
+        how = f'"attribution": "{row.claimant.how}", '
+        name = f'"claimant": {json_str(row.claimant.name)}, '
     return (
-        f'{{"annotator": {json_str(row.annotator)}, "article_id": {json_str(row.article_id)}, '
-        f'"checkworthy": {"true" if row.checkworthy else "false"}, "end": {row.end}, '
+        f'{{"annotator": {json_str(row.annotator)}, "article_id": {json_str(row.article_id)}, {how}'
+        f'"checkworthy": {"true" if row.checkworthy else "false"}, {name}"end": {row.end}, '
         f'"label": {json_str(row.label or "")}, "note": {json_str(row.note)}, '
         f'"sentence_index": {row.sentence_index}, "start": {row.start}, '
         f'"title": {json_str(row.title)}{source}{tail}}}'
@@ -169,6 +188,27 @@ def _spans_json(row: ExportRow) -> list[str]:
         out.append(
             f'{{"id": "s{n}", {_SPAN_HEAD}{s}, "end": {e}, "text": {json_str(text[s:e])}, '
             f'"labels": [{json_str(label)}]}}{meta}}}'
+        )
+    out.extend(_claimant_json(row))
+    return out
+
+
+def _claimant_json(row: ExportRow) -> list[str]:
+    """The source and cue of ``row`` as ``labels`` regions (ids ``source`` and ``cue``),
+    and when it has both, Label Studio's relation result from the source to the cue."""
+    claimant = row.claimant
+    if claimant is None or (claimant.source is None and claimant.cue is None):
+        return []
+    text = row.text
+    out = [
+        f'{{"id": "{label.lower()}", {_SPAN_HEAD}{s}, "end": {e}, "text": {json_str(text[s:e])}, '
+        f'"labels": ["{label}"]}}}}'
+        for s, e, label in claimant.spans()
+    ]
+    if len(out) == 2:
+        out.append(
+            f'{{"from_id": "source", "to_id": "cue", "type": "relation", "direction": "right", '
+            f'"labels": ["{RELATION}"]}}'
         )
     return out
 
@@ -391,7 +431,8 @@ def _task_row(
         return None
     # The newest (ISO 8601 times sort as text); the last one when they carry no times.
     chosen = max(enumerate(annotations), key=lambda p: (str(p[1].get("updated_at") or ""), p[0]))[1]
-    label, spans = _result(chosen["result"], text, scheme, report, line)
+    label, spans, pairs = _result(chosen["result"], text, scheme, report, line)
+    spans, claimant = take_claimant(spans, meta, pairs)
     name, bare = _user(chosen, users)
     if len(annotations) > 1:
         report.warnings.append(
@@ -415,6 +456,7 @@ def _task_row(
         annotator=annotator,
         # An annotation without any region: its project may show no span labels at all.
         span_loss=() if spans else ("all",),
+        claimant=claimant,
     )
 
 
@@ -449,11 +491,17 @@ def _kind(value: Any) -> str:
 
 def _result(
     result: list[Any], text: str, scheme: Scheme, report: ImportReport, line: int
-) -> tuple[str | None, tuple[tuple[int, int, str], ...]]:
-    """The claim label (None: no choice made) and the spans of one annotation's results."""
+) -> tuple[str | None, tuple[tuple[int, int, str], ...], list[tuple[int, int]]]:
+    """The claim label (None: no choice made), the spans of one annotation's results, and
+    its relations as ``(span index, span index)`` pairs (from, to)."""
     choices: list[tuple[bool, list[Any]]] = []
     spans: list[tuple[int, int, str]] = []
+    region_ids: list[Any] = []  # the result id of each span
+    relations: list[tuple[Any, Any]] = []
     for item in result:
+        if isinstance(item, dict) and item.get("type") == "relation":  # no "value": two region ids
+            relations.append((item.get("from_id"), item.get("to_id")))
+            continue
         if not isinstance(item, dict) or not isinstance(item.get("value"), dict):
             raise LineError("a result without a \"value\" object")
         value, kind = item["value"], item.get("type")
@@ -468,6 +516,7 @@ def _result(
                 raise LineError("a labels result without label names")
             start, end = _offsets(value, text, report, line)
             spans.extend((start, end, name) for name in names)
+            region_ids.extend(item.get("id") for _ in names)
     # The claim control when it is there; else the only choices control of the project.
     claim = [picked for is_claim, picked in choices if is_claim] or [picked for _, picked in choices]
     picked = [name for names in claim for name in names]
@@ -476,7 +525,7 @@ def _result(
     label = picked[0] if picked else None
     if label is not None and (not isinstance(label, str) or scheme.get(label) is None):
         raise LineError(f"unknown label {label!r} (known: {', '.join(scheme.names)})")
-    return label, tuple(spans)
+    return label, tuple(spans), related(region_ids, relations)
 
 
 def _offsets(value: dict[str, Any], text: str, report: ImportReport, line: int) -> tuple[int, int]:

@@ -12,6 +12,11 @@ import ignores. Who answered is in Prodigy's own ``_annotator_id`` and ``_sessio
 (the annotator's name; ``ana+bob`` for a ``--gold`` label they agreed on), besides
 ``meta.annotator``; an unreviewed task has neither.
 
+Who claims the sentence (annotations/formats/claimant.py): its source and cue are
+spans labelled ``SOURCE`` and ``CUE`` (token offsets, exact ones in ``meta`` as for any
+span), and ``meta`` says ``claimant`` (the name) and ``attribution`` (``found``,
+``corrected`` or ``outlet``). Import reads them back as the reader's correction.
+
 Tokens come from :class:`annotations.tokens.ChunkTokenizer`, which tokenises each
 distinct word once; a token's JSON is four looked-up strings joined in C. A big
 export from the CLI writes its second half in a forked process.
@@ -27,6 +32,7 @@ from typing import Iterator, Mapping, Sequence
 from annotations.formats.jsonl import (
     FORK_ROWS, can_fork, cpus, dumps, json_str, meta_json, write_jsonl, write_lines_forked,
 )
+from annotations.formats.claimant import with_claimant
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
 from corpus.readings import reading_json
@@ -94,7 +100,8 @@ def prodigy_lines(
         tokens = "".join(chain.from_iterable(pieces))[:-2]
         spans_json = []
         span_key = []
-        for first, last, (exact_start, exact_end, name) in aligned(starts, lens, row.spans) if row.spans else ():
+        spans = with_claimant(row)
+        for first, last, (exact_start, exact_end, name) in aligned(starts, lens, spans) if spans else ():
             s, e = starts[first], starts[last] + lens[last]  # widened to whole tokens
             meta = {} if (s, e) == (exact_start, exact_end) else {"start": exact_start, "end": exact_end}
             reading = row.reading((exact_start, exact_end, name)) if row.readings else None

@@ -11,6 +11,8 @@ from typing import Iterable, Mapping, NamedTuple
 
 from corpus.model import Reading
 
+from annotations.formats.claimant import RowClaimant
+
 #: A span inside a sentence: ``(start, end, label)``, offsets into the sentence text.
 RowSpan = tuple[int, int, str]
 
@@ -46,6 +48,9 @@ class ExportRow(NamedTuple):
     #: The annotator's correction of who claims the sentence (``SentenceLabel.attribution``:
     #: "", "outlet" or source and cue offsets from the sentence's start).
     attribution: str = ""
+    #: Who claims the sentence as the exports write it (the correction applied; see
+    #: :mod:`annotations.formats.claimant`); None: not known (rows made elsewhere).
+    claimant: RowClaimant | None = None
 
     def reading(self, span: RowSpan) -> Reading | None:
         """The reading of one of this row's ``spans`` (None: not a figure, or no value)."""

@@ -7,6 +7,9 @@
   token's entity tag is missing (``-``), not ``O``, so they are not trained as gold.
 - ``spans["sc"]``: every span of a reviewed sentence, overlaps included, widened to
   whole tokens, for ``spancat``.
+- ``spans["attribution"]``: who claims the sentence, its source and cue as spans
+  labelled ``SOURCE`` and ``CUE`` (annotations/formats/claimant.py), widened to whole
+  tokens; on every sentence whose claimant has one inside it.
 - ``user_data``: ``article_id``, ``sentence_index``, ``annotator``, ``label_source``
   (``"annotator"``: a person labelled the sentence; ``"unreviewed"``) and
   ``spans_reviewed``. Read with ``DocBin(store_user_data=True)``.
@@ -100,6 +103,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     sizes = bytearray()  # uint32 length, advance per token
     lengths = array("i")  # tokens per row
     span_row, span_start, span_end, span_label = array("q"), array("q"), array("q"), array("q")
+    said = _Said()  # the SOURCE and CUE spans, for doc.spans["attribution"]
     label_ids = _Ids()
     doc_cats: list[dict[str, float]] = []
     reviewed = bytearray()  # per row: 1 when its spans are gold
@@ -122,6 +126,8 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
                 b"\xaespans_reviewed", b"\xc3" if gold else b"\xc2",
             ))
         )
+        if row.claimant is not None and (row.claimant.source or row.claimant.cue):
+            said.add(n, row.claimant.spans(), label_ids)
         if row.spans and gold:
             span_row.extend(repeat(n, len(row.spans)))
             span_start.extend(map(_SPAN_START, row.spans))
@@ -148,6 +154,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
             numpy.frombuffer(span_end, dtype="int64"),
             numpy.frombuffer(span_label, dtype="int64"),
         )
+    attribution = said.aligned(size, lengths) if said.rows else None
     del size, sizes, span_row, span_start, span_end, span_label  # (numpy has its own copies)
     del chunker, known  # the chunks' forms: all written into the table
     row_first = numpy.zeros(len(lengths) + 1, dtype="int64")
@@ -197,10 +204,62 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         lengths=numpy.frombuffer(lengths, dtype="int32").tobytes() if len(lengths) else b"",
         strings=sorted({strings[h] for h in words} | set(label_ids)),
         cats=doc_cats,
-        span_groups=groups,
+        span_groups=_with_attribution(groups, attribution, len(rows), lengths, strings, label_ids),
         user_data=user_data,
     )
     return len(rows)
+
+
+class _Said:
+    """The SOURCE and CUE spans of the rows that have them, gathered as the span arrays
+    of ``sc`` are (row, start, end, label id), for ``doc.spans["attribution"]``."""
+
+    __slots__ = ("rows", "starts", "ends", "labels")
+
+    def __init__(self) -> None:
+        self.rows, self.starts, self.ends, self.labels = array("q"), array("q"), array("q"), array("q")
+
+    def add(self, row: int, spans: tuple[tuple[int, int, str], ...], label_ids: _Ids) -> None:
+        for start, end, label in spans:
+            self.rows.append(row)
+            self.starts.append(start)
+            self.ends.append(end)
+            self.labels.append(label_ids[label])
+
+    def aligned(self, size: Any, lengths: array) -> tuple[Any, ...]:
+        """:func:`_align_all` of these spans (widened to whole tokens)."""
+        import numpy
+
+        return _align_all(
+            size[:, 0], size[:, 1], numpy.frombuffer(lengths, dtype="int32"),
+            *(numpy.frombuffer(a, dtype="int64") for a in (self.rows, self.starts, self.ends, self.labels)),
+        )
+
+
+def _with_attribution(
+    groups: list[bytes] | None, aligned: tuple[Any, ...] | None, count: int, lengths: array, strings: Any, label_ids: _Ids
+) -> list[bytes] | None:
+    """The docs' span groups with ``doc.spans["attribution"]`` added where a row has a
+    source or cue: a second entry in the map ``SpanGroups.to_bytes`` writes."""
+    if aligned is None or not len(aligned[0]):
+        return groups
+    import numpy
+
+    first, last, labels, _, starts_at, ends_at, owners = aligned
+    row_first = numpy.zeros(len(lengths) + 1, dtype="int64")
+    numpy.cumsum(numpy.frombuffer(lengths, dtype="int32"), out=row_first[1:])
+    hashes = numpy.array([strings.add(name) for name in label_ids], dtype="uint64")
+    said = _span_groups(
+        count, owners, first - row_first[owners], last + 1 - row_first[owners], hashes[labels], starts_at, ends_at,
+        name="attribution",
+    )
+    out = list(groups) if groups is not None else [_NO_GROUPS] * count
+    for n, extra in enumerate(said):
+        if extra == _NO_GROUPS:
+            continue
+        # both maps hold one entry ("\x81"): joined, a map of two ("\x82")
+        out[n] = extra if out[n] == _NO_GROUPS else b"\x82" + out[n][1:] + extra[1:]
+    return out
 
 
 _ANNOTATOR, _UNREVIEWED = b"\xa9annotator", b"\xaaunreviewed"  # msgpack strings
@@ -265,15 +324,18 @@ def _msgpack_head(kind: str, n: int) -> bytes:
 
 
 def _span_groups(
-    count: int, owners: Any, starts: Any, ends: Any, labels: Any, start_chars: Any, end_chars: Any
+    count: int, owners: Any, starts: Any, ends: Any, labels: Any, start_chars: Any, end_chars: Any,
+    name: str = "sc",
 ) -> list[bytes]:
-    """Per doc, what ``doc.spans.to_bytes()`` gives for ``doc.spans["sc"]`` holding the
+    """Per doc, what ``doc.spans.to_bytes()`` gives for ``doc.spans[name]`` holding the
     spans (token ``starts``/``ends`` in the doc, exclusive end) of its ``owners`` rows.
 
     Packed for all spans at once by numpy; each doc then takes its slice.
     """
     import numpy
 
+    key = _Literals()[name]
+    group_head = _GROUP_HEAD if name == "sc" else _GROUP_HEAD.replace(b"\xa2sc", key)
     packed = numpy.zeros(len(owners), dtype=_PACKED_SPAN)
     packed["bin"] = 0xC428  # bin 8 of 40 bytes
     packed["label"], packed["start"], packed["end"] = labels, starts, ends
@@ -287,9 +349,9 @@ def _span_groups(
     cuts = [0, *bounds.tolist(), len(owners)]
     head = _msgpack_head
     for row, a, b in zip(owners[numpy.array(cuts[:-1], dtype="int64")].tolist(), cuts, cuts[1:]):
-        inner = b"".join((_GROUP_HEAD, head("array", b - a), data[a * width : b * width]))
-        # {<the group's bytes>: ["sc"]}: SpanGroups keeps the keys each group is under
-        groups[row] = b"".join((b"\x81", head("bin", len(inner)), inner, b"\x91\xa2sc"))
+        inner = b"".join((group_head, head("array", b - a), data[a * width : b * width]))
+        # {<the group's bytes>: [name]}: SpanGroups keeps the keys each group is under
+        groups[row] = b"".join((b"\x81", head("bin", len(inner)), inner, b"\x91", key))
     return groups
 
 

@@ -1,8 +1,11 @@
 """CSV: one row per sentence with the columns of :data:`CSV_COLUMNS` (spans are not in it).
 
-The last column, ``figures``, lists the sentence's figures as compact JSON, one
+The column ``figures`` lists the sentence's figures as compact JSON, one
 ``{"text", "value", "unit", "change", "counted"}`` per figure span (``[]`` when it has
-none); import ignores it.
+none); import ignores it. The last three, ``claimant``, ``source`` and ``cue``, say who
+claims the sentence: the claimant's name ("outlet" when nobody is said to make it) and
+the words of its source and cue where they are in the sentence; import ignores them
+(a CSV cell cannot say where in the sentence a word is).
 
 A text cell that a spreadsheet would run as a formula (it starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) is written with a ``'`` in front, as OWASP
@@ -58,7 +61,11 @@ CSV_COLUMNS: tuple[str, ...] = (
     "note",
     "annotator",
     "updated",
-    "figures",  # last, so the columns before it keep their places
+    "figures",  # after the columns before it, so they keep their places
+    # who claims the sentence (annotations/formats/claimant.py), after the figures for the same reason
+    "claimant",
+    "source",
+    "cue",
 )
 
 
@@ -85,12 +92,31 @@ def write_rows(rows: Sequence[ExportRow], fh: IO[str], advance: Progress) -> int
                     g(r.annotator),
                     g(r.updated),
                     figures(r),
+                    *claimant_cells(r),
                 )
                 for r in batch
             ]
         )
         advance(len(batch))
     return len(rows)
+
+
+_NO_CLAIMANT = ("", "", "")
+
+
+def claimant_cells(row: ExportRow) -> tuple[str, str, str]:
+    """The ``claimant``, ``source`` and ``cue`` cells: the claimant's name ("outlet" when
+    nobody is said to make the claim), and the source's and the cue's words where they
+    are in the sentence."""
+    claimant = row.claimant
+    if claimant is None:
+        return _NO_CLAIMANT
+    source, cue, text = claimant.source, claimant.cue, row.text
+    return (
+        guard(claimant.name),
+        guard(text[source[0] : source[1]]) if source else "",
+        guard(text[cue[0] : cue[1]]) if cue else "",
+    )
 
 
 class _FiguresCell:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from corpus.claimants import sentence_attribution
 from corpus.model import Analysis, Article, Span
 
 from annotations.anchoring import squash
 from annotations.formats import ImportReport, ImportRow, LineError
+from annotations.formats.claimant import claimant_mark
 from annotations.formats.import_records import ImportOptions
 from annotations.formats.offsets import character_offsets, converted
 from annotations.store import ArticleAnnotations
@@ -49,6 +51,8 @@ def apply_record(
 ) -> bool:
     """Apply one line; True when the store changed."""
     index = _find_sentence(doc, article, item)
+    if item.claimant is not None:  # checked before anything changes
+        _check_claimant(doc, index, item)
     spans = item.spans
     conversions: list[str] = []
     if spans is not None and item.tool_offsets:
@@ -68,6 +72,8 @@ def apply_record(
         doc.set_note(index, item.note, annotator=who)
     if spans is not None:
         _apply_spans(doc, analysis, index, spans, item, tally)
+    if item.claimant is not None:
+        _apply_claimant(doc, analysis, index, item)
     for unit in conversions:
         converted(tally.report, tally.number, unit)
     after = doc.labels.get(index)
@@ -75,6 +81,28 @@ def apply_record(
         # The export's time of the label, not the import's (keep_label: no extra undo step).
         doc.keep_label(index, replace(after, updated=item.updated))
     return after != before or doc.span_corrections != before_spans
+
+
+def _apply_claimant(doc: ArticleAnnotations, analysis: Analysis, index: int, item: ImportRow) -> None:
+    """Store who claims sentence ``index`` as the record says, where that differs from
+    what is stored (see :func:`~annotations.formats.claimant.claimant_mark`)."""
+    assert item.claimant is not None
+    seg = doc.sentences[index]
+    found = sentence_attribution(analysis.attributions, seg.start, seg.end)
+    record = doc.labels.get(index)
+    stored = record.attribution if record is not None else ""
+    mark = claimant_mark(doc.text, seg.start, seg.end, found, stored, item.claimant)
+    if mark is not True:
+        doc.set_claimant(index, mark, annotator=item.annotator)
+
+
+def _check_claimant(doc: ArticleAnnotations, index: int, item: ImportRow) -> None:
+    """A record's SOURCE and CUE must lie inside its sentence."""
+    assert item.claimant is not None
+    length = doc.sentences[index].end - doc.sentences[index].start
+    for part in item.claimant:
+        if part is not None and not 0 <= part[0] < part[1] <= length:
+            raise LineError(f"SOURCE or CUE {part[0]}-{part[1]} is outside the sentence (it has {length} characters)")
 
 
 def _read_tool_offsets(

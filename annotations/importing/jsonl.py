@@ -14,6 +14,8 @@ one record. Per line, by shape:
   spans; the sentence label comes from ``meta.label`` when present.
 
 ``meta.annotator``, ``meta.checkworthy`` and ``meta.note`` are kept when present.
+``SOURCE`` and ``CUE`` spans (and doccano's ``relations`` between entity ids) are who
+claims the sentence, not span corrections (annotations/formats/claimant.py).
 An empty doccano ``label``/``cats`` where ``meta.label`` has a label takes it off.
 doccano's span offsets may count UTF-16 units or grapheme clusters (its page does
 after an emoji): they are read at the sentence (annotations/importing/applying.py).
@@ -28,6 +30,7 @@ from typing import Any, Iterable
 from corpus.decoding import SURROGATE_ESCAPE, without_surrogates  # the reader's own rule
 
 from annotations.formats import ImportReport, ImportRow, LineError
+from annotations.formats.claimant import CUE, SOURCE, ImportedClaimant, related, take_claimant
 from annotations.formats.import_records import Numbered
 from annotations.store import Store
 
@@ -97,13 +100,15 @@ def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tup
     # overlapping spans, and its export leaves out spans over white space (no token there);
     # doccano keeps overlapping spans only where a project allows them.
     loss: tuple[str, ...] = ()
+    claimant: ImportedClaimant | None = None
     if any(k in obj for k in ("answer", "tokens", "_input_hash", "accept")):
         label = _prodigy_label(obj, store)
         if "spans" in obj:
-            spans = _parse_spans(obj["spans"], text)
+            spans, claimant = take_claimant(_parse_spans(obj["spans"], text), meta)
             loss = ("overlaps", "blank")
     elif isinstance(raw_label, list) and raw_label and all(isinstance(x, list) for x in raw_label):
         spans, said = _doccano_spans(raw_label, text)
+        spans, said, claimant = _split_claimant(spans, said, meta)
         label = meta.get("label") or None
         loss = ("overlaps",)
     elif isinstance(raw_label, list) or isinstance(obj.get("cats"), list):
@@ -112,6 +117,8 @@ def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tup
             annotator = _doccano_user(obj, doccano_user)
         if "entities" in obj:
             spans, said = _doccano_spans(obj["entities"], text)
+            pairs = related(_entity_ids(obj["entities"]), _doccano_relations(obj.get("relations")))
+            spans, said, claimant = _split_claimant(spans, said, meta, pairs)
             loss = ("overlaps",)
     else:
         raise LineError("no \"label\" list and no Prodigy answer: not Prodigy or doccano JSONL")
@@ -133,7 +140,34 @@ def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tup
         # doccano's page may count UTF-16 units or grapheme clusters: read at the sentence
         tool_offsets=bool(said),
         span_texts=said,
+        claimant=claimant,
     ), replaced
+
+
+def _split_claimant(
+    spans: tuple[tuple[int, int, str], ...],
+    said: tuple[str | None, ...],
+    meta: dict[str, Any],
+    pairs: list[tuple[int, int]] | None = None,
+) -> tuple[tuple[tuple[int, int, str], ...], tuple[str | None, ...], ImportedClaimant | None]:
+    """doccano's spans without SOURCE and CUE, the texts they say (kept in step), and
+    who claims the sentence (see :func:`~annotations.formats.claimant.take_claimant`)."""
+    rest, claimant = take_claimant(spans, meta, pairs or ())
+    if len(rest) != len(spans):
+        said = tuple(t for t, span in zip(said, spans) if span[2] not in (SOURCE, CUE))
+    return rest or (), said, claimant
+
+
+def _entity_ids(raw: Any) -> list[Any]:
+    """The ``id`` of each doccano entity (None for ``[start, end, LABEL]`` ones)."""
+    return [entry.get("id") if isinstance(entry, dict) else None for entry in raw] if isinstance(raw, list) else []
+
+
+def _doccano_relations(raw: Any) -> list[tuple[Any, Any]]:
+    """doccano's ``relations`` (``{"from_id", "to_id", "type"}``) as ``(from, to)`` entity ids."""
+    if not isinstance(raw, list):
+        return []
+    return [(r.get("from_id"), r.get("to_id")) for r in raw if isinstance(r, dict)]
 
 
 def _prodigy_label(obj: dict[str, Any], store: Store) -> str | None:
