@@ -380,7 +380,7 @@ def claimant_agreement(
     """Agreement on the claimant of the sentences ``annotators`` labelled (see
     :class:`ClaimantAgreement`); ``analyses(article_id)`` gives an article's cached
     analysis (None: its labels are left out of this part and counted)."""
-    from annotations.claims import corrected_attribution
+    from annotations.model import corrected_attribution
     from annotations.model import ClaimantMark
     from corpus.claimants import sentence_attribution
 

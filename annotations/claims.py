@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
 from corpus.claimants import OUTLET, claimant_of, sentence_attribution
-from corpus.model import Analysis, Article, Attribution, Reading, kind_of
+from corpus.model import Analysis, Article, Reading, kind_of
 
-from annotations.model import ClaimantMark
+from annotations.model import ClaimantMark, corrected_attribution
 
 if TYPE_CHECKING:
     from annotations.store import Store
@@ -59,31 +59,6 @@ class ClaimRow(NamedTuple):
     def attributed(self) -> bool:
         """Whether somebody other than the outlet is said to make the claim."""
         return self.cue is not None or self.source is not None
-
-
-def corrected_attribution(
-    text: str, start: int, end: int, found: Attribution | None, mark: ClaimantMark | None
-) -> Attribution | None:
-    """Who claims the sentence ``[start, end)`` once a reader's correction is applied.
-
-    ``found`` is the analysis's attribution of the sentence, ``mark`` the reader's
-    :class:`~annotations.model.ClaimantMark` (None: no correction, ``found`` stands).
-    "No source" gives None (the outlet's own); a marked source or cue replaces the
-    analysis's, the other part kept from it; a marked source is its own claimant.
-    """
-    if mark is None:
-        return found
-    if mark.no_source:
-        return None
-    source = (start + mark.source[0], start + mark.source[1]) if mark.source else (found.source if found else None)
-    cue = (start + mark.cue[0], start + mark.cue[1]) if mark.cue else (found.cue if found else None)
-    if mark.source:
-        claimant = " ".join(text[source[0] : source[1]].split()) if source else None
-    else:
-        claimant = found.claimant if found else None
-    if cue is None:  # a source marked where the analysis found no cue: the cue is unknown
-        cue = (source[1], source[1]) if source else (start, start)
-    return Attribution(source=source, cue=cue, content=((start, end),), claimant=claimant)
 
 
 def figure_words(figure: ClaimFigure) -> str:

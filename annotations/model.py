@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
-from typing import Any, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Mapping
+
+if TYPE_CHECKING:  # pragma: no cover
+    from corpus.model import Attribution
 
 SpanAction = Literal["add", "remove", "relabel"]
 ChangeField = Literal["label", "checkworthy", "note", "span", "boundary", "attribution"]
@@ -266,6 +269,33 @@ class ClaimantMark:
                 return None
             found[name] = (int(start), int(end))
         return cls(source=found.get("source"), cue=found.get("cue")) if found else None
+
+
+def corrected_attribution(
+    text: str, start: int, end: int, found: Attribution | None, mark: ClaimantMark | None
+) -> Attribution | None:
+    """Who claims the sentence ``[start, end)`` once a reader's correction is applied.
+
+    ``found`` is the analysis's attribution of the sentence, ``mark`` the reader's
+    :class:`~annotations.model.ClaimantMark` (None: no correction, ``found`` stands).
+    "No source" gives None (the outlet's own); a marked source or cue replaces the
+    analysis's, the other part kept from it; a marked source is its own claimant.
+    """
+    from corpus.model import Attribution
+
+    if mark is None:
+        return found
+    if mark.no_source:
+        return None
+    source = (start + mark.source[0], start + mark.source[1]) if mark.source else (found.source if found else None)
+    cue = (start + mark.cue[0], start + mark.cue[1]) if mark.cue else (found.cue if found else None)
+    if mark.source:
+        claimant = " ".join(text[source[0] : source[1]].split()) if source else None
+    else:
+        claimant = found.claimant if found else None
+    if cue is None:  # a source marked where the analysis found no cue: the cue is unknown
+        cue = (source[1], source[1]) if source else (start, start)
+    return Attribution(source=source, cue=cue, content=((start, end),), claimant=claimant)
 
 
 def _field_value(record: SentenceLabel | SpanCorrection | None, name: str) -> str:

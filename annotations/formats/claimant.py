@@ -23,7 +23,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 from corpus.claimants import OUTLET, claimant_of
 from corpus.model import Attribution
 
-from annotations.claims import corrected_attribution
+from annotations.model import corrected_attribution
 from annotations.model import ClaimantMark
 
 #: The span labels of the source and the cue in every format that writes spans.

@@ -11,7 +11,7 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
-from annotations.claims import corrected_attribution
+from annotations.model import corrected_attribution
 from annotations.model import ClaimantMark
 from corpus.claimants import claimant_of, cue_text, sentence_attribution, sentence_attributions
 from corpus.model import Attribution, Span
