@@ -202,9 +202,9 @@ def run_polnear(folder: Path, limit: int | None, cache: Path) -> None:
     # speed: blocks alternate between the raw pipeline and the analysis; the attribution's
     # own share is its rules on the raw docs plus its per-article resolution (timed inside
     # the analysis by wrapping the function the analyser calls)
-    import corpus.analysis as analysis_module
+    import corpus.attribution_resolve as resolve_module  # the analyser imports it from there on each call
 
-    resolve = analysis_module.resolve_attributions
+    resolve = resolve_module.resolve_attributions
     resolve_time = 0.0
 
     def timed_resolve(*args):  # noqa: ANN002, ANN202
@@ -215,7 +215,7 @@ def run_polnear(folder: Path, limit: int | None, cache: Path) -> None:
         finally:
             resolve_time += time.perf_counter() - began
 
-    analysis_module.resolve_attributions = timed_resolve
+    resolve_module.resolve_attributions = timed_resolve
     raw_time = ours_time = rules_time = 0.0
     ours: dict[str, list] = {}
     plain: dict[str, list] = {}
@@ -249,7 +249,7 @@ def run_polnear(folder: Path, limit: int | None, cache: Path) -> None:
             ours_time += ours_run()
             raw_time += raw_run()
 
-    analysis_module.resolve_attributions = resolve
+    resolve_module.resolve_attributions = resolve
     totals = {"claimscope": [0, 0, 0], "plain rule": [0, 0, 0]}
     for article in articles:
         for name, predicted in (("claimscope", ours[article.id]), ("plain rule", plain.get(article.id, []))):
