@@ -114,9 +114,14 @@ class StatusLine:
             parts.append((" ★ check-worthy", "bold"))
         if record is not None and record.note:
             parts += [" ✎ ", Content(visible(record.note))]  # one line: a newline shows as ␊
-        parts += suggestion
         if self.span_cursor is None and not labelled:
-            parts += self._claimant_status(index)  # after the suggestion and its score, which come first
+            claimant = self._claimant_status(index)
+            if claimant and suggestion and not self._fits(status, [*parts, *suggestion, *claimant]):
+                # a narrow line (80 columns) would cut the claimant off: it goes before the suggestion
+                suggestion = [*claimant, " ", *suggestion]
+            else:
+                suggestion = [*suggestion, *claimant]  # after the suggestion and its score, which come first
+        parts += suggestion
         if self.span_cursor is None:
             parts += self._figure_status(self._first_figure(index))
         if self.span_cursor is not None:
@@ -126,6 +131,13 @@ class StatusLine:
             parts += [(" search ", "reverse"), Content(f" {self.search_query!s} "), f"{found} (n/N, esc)"]
         # Label names, notes, names and article text: no control character reaches the terminal.
         status.update(visible_content(Content.assemble(*parts)), layout=False)  # one fixed line: no relayout per key
+
+    @staticmethod
+    def _fits(status: Static, parts: list[Content | str | tuple[str, str]]) -> bool:
+        """Whether ``parts`` fit the status line as it is laid out now (True before its
+        first layout, when its width is not known)."""
+        width = status.content_region.width
+        return width <= 0 or Content.assemble(*parts).cell_length <= width
 
     def _flow_status(self) -> list[Content | str | tuple[str, str]]:
         """The status line's part for the range selection, review mode and the last message."""
