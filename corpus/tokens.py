@@ -489,10 +489,11 @@ def sentence_tokens(text: str, sentences: Sequence[Any], chunker: ChunkTokenizer
         texts = [text[seg.start : seg.end] for seg in some]
         for k, (seg, part, forms) in enumerate(zip(some, texts, chunker.pipe(texts)), start=at):
             pieces = chunker.pieces(part)
-            if pieces is not None and len(forms) == len(pieces) and all(mid.get(p) is not None for p in pieces):
+            if pieces is not None and len(forms) == len(pieces) and None not in map(mid.get, pieces):
                 start = seg.start
                 for piece, ends in zip(pieces, forms):
-                    cuts.extend([start + e for e in ends[:-1]])
+                    if len(ends) > 1:  # most chunks are one token: no cut inside
+                        cuts.extend([start + e for e in ends[:-1]])
                     start += len(piece) + 1
                 continue
             flat = array("i")  # tokenised whole: every token, with the space after it
