@@ -15,7 +15,8 @@ containing whitespace do; if the tokenizer has such a rule beyond the plain
 whitespace ones, every sentence goes through the tokenizer whole.
 
 The analyser works out these tokens for every sentence while spaCy is loaded anyway
-(:func:`sentence_tokens`) and the analysis cache keeps them (:class:`SentenceTokens`:
+(:func:`sentence_tokens`, with the pipeline's own tokenizer when it splits as blank
+English does: :func:`pipeline_tokenizer`) and the analysis cache keeps them (:class:`SentenceTokens`:
 the token boundaries that fall inside a chunk, a few per sentence), so an export
 whose articles are all cached never imports spaCy: :class:`ChunkTokenizer` takes a
 sentence's cached tokens (:class:`Known`) in place of the tokenizer's and loads the
