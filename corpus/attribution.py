@@ -564,6 +564,32 @@ def _quoted(sent_tokens: Sequence[Token]) -> bool:
     return any(t.text in _QUOTES or t.tag_ in {"``", "''"} for t in sent_tokens)
 
 
+#: Every word a cue of :func:`doc_attributions` can be (the first test of each of its
+#: branches); a token with none of these, and no proper-noun subject, is passed by.
+_CUE_WORDS: frozenset[str] = frozenset().union(
+    _HEARSAY, {"known", "in", "according"}, _PHRASAL, _MADE, _READS,
+    REPORTING_VERBS, STANCE_FORMS, _DOCUMENT_VERBS, REPORTING_NOUNS, STANCE_NOUNS,
+)
+_CUE_HASHES: frozenset[int] | None = None
+
+
+def _worth_a_look(doc: Doc, subjects: bool) -> Iterable[Token]:
+    """The tokens of ``doc`` the loop of :func:`doc_attributions` does anything with, in
+    order: a cue word, or (when ``subjects`` are collected) a proper noun. Read from the
+    doc's arrays: building a ``Token`` for every word of an article cost more than the rules."""
+    global _CUE_HASHES
+    from spacy.attrs import LOWER, TAG
+    from spacy.strings import get_string_id
+
+    if _CUE_HASHES is None:
+        _CUE_HASHES = frozenset(get_string_id(word) for word in _CUE_WORDS)
+    if not len(doc):
+        return ()
+    cues, proper = _CUE_HASHES, get_string_id("NNP") if subjects else None
+    rows = doc.to_array([LOWER, TAG]).tolist()
+    return [doc[i] for i, (lower, tag) in enumerate(rows) if lower in cues or tag == proper]
+
+
 def doc_attributions(
     doc: Doc, offset: int, start: int, end: int, subjects: list[tuple[int, int]] | None = None
 ) -> list[RawAttribution]:
@@ -577,7 +603,7 @@ def doc_attributions(
     found: list[RawAttribution] = []
     taken: set[int] = set()  # token indices already a cue
     reporting, stance, nouns = REPORTING_VERBS, STANCE_FORMS, REPORTING_NOUNS
-    for token in doc:
+    for token in _worth_a_look(doc, subjects is not None):
         lower = token.lower_
         if subjects is not None and token.tag_ == "NNP" and (
             token.dep_ == "nsubj" and token.ent_type_ in {"", "PERSON"} or _described(token)

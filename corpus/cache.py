@@ -32,7 +32,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from corpus.files import replace_file
@@ -157,6 +157,7 @@ class AnalysisCache:
         self._journal: dict[str, Counts] = {}
         self._journal_read = 0  # bytes of the journal parsed so far
         self._journal_file: tuple[int, int] | None = None  # (device, inode) parsed
+        self._folder_made = False  # made (or found) by this object: one mkdir per folder, not per save
 
     @staticmethod
     def key_for(article: Article) -> str:
@@ -328,7 +329,7 @@ class AnalysisCache:
             "len": len(article.text),
             "model": self.model,
             "version": self.model_version,
-            "counts": asdict(counts),
+            "counts": {name: getattr(counts, name) for name in _COUNT_FIELDS},  # asdict() without its deep copy
             "labels": labels,
         }
         data = {
@@ -346,9 +347,16 @@ class AnalysisCache:
             data["k"] = sentence_tokens.to_json()
         payload = json.dumps(header, separators=(",", ":")) + "\n" + json.dumps(data, separators=(",", ":"))
         target = self.folder / f"{key}.json"
+        data_bytes = payload.encode("utf-8", "surrogatepass")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(target, payload.encode("utf-8", "surrogatepass"))
+            if not self._folder_made:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._folder_made = True
+            try:
+                replace_file(target, data_bytes)
+            except FileNotFoundError:  # the folder was removed since (the cache cleared): make it again
+                self.folder.mkdir(parents=True, exist_ok=True)
+                replace_file(target, data_bytes)
         except OSError:
             return  # a read-only or full cache dir only costs a re-analysis next time
         self._append_journal(key, counts)

@@ -15,7 +15,8 @@ containing whitespace do; if the tokenizer has such a rule beyond the plain
 whitespace ones, every sentence goes through the tokenizer whole.
 
 The analyser works out these tokens for every sentence while spaCy is loaded anyway
-(:func:`sentence_tokens`) and the analysis cache keeps them (:class:`SentenceTokens`:
+(:func:`sentence_tokens`, with the pipeline's own tokenizer when it splits as blank
+English does: :func:`pipeline_tokenizer`) and the analysis cache keeps them (:class:`SentenceTokens`:
 the token boundaries that fall inside a chunk, a few per sentence), so an export
 whose articles are all cached never imports spaCy: :class:`ChunkTokenizer` takes a
 sentence's cached tokens (:class:`Known`) in place of the tokenizer's and loads the
@@ -24,6 +25,7 @@ tokenizer only for a sentence without them.
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_left
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
@@ -57,6 +59,48 @@ def tokenizer() -> Any:
     if _TOKENIZER is None:
         _TOKENIZER = load_tokenizer()
     return _TOKENIZER
+
+
+def _matcher(function: Any) -> Any:
+    """What a tokenizer's regex callback matches: ``(pattern, flags, method)`` for a
+    bound method of a compiled pattern, else the callback itself (compared by identity)."""
+    owner = getattr(function, "__self__", None)
+    if isinstance(owner, re.Pattern):
+        return owner.pattern, owner.flags, function.__name__
+    return function
+
+
+def splits_as_blank_english(candidate: Any) -> bool:
+    """Whether ``candidate`` (a loaded pipeline's tokenizer) cuts every text exactly as
+    :func:`load_tokenizer`'s would: spaCy's own tokenizer class with blank English's
+    special cases, affix and match patterns and heuristics, compared field by field
+    (a few milliseconds) rather than by loading the blank one (~0.1-0.3 s)."""
+    from spacy.lang.en import English
+    from spacy.tokenizer import Tokenizer
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+    if type(candidate) is not Tokenizer:
+        return False
+    defaults = English.Defaults
+    expected = {
+        "prefix_search": compile_prefix_regex(defaults.prefixes).search if defaults.prefixes else None,
+        "suffix_search": compile_suffix_regex(defaults.suffixes).search if defaults.suffixes else None,
+        "infix_finditer": compile_infix_regex(defaults.infixes).finditer if defaults.infixes else None,
+        "token_match": defaults.token_match,
+        "url_match": defaults.url_match,
+    }
+    for name, function in expected.items():
+        if _matcher(getattr(candidate, name, None)) != _matcher(function):
+            return False
+    return candidate.faster_heuristics is True and candidate.rules == defaults.tokenizer_exceptions
+
+
+def pipeline_tokenizer(nlp: Any) -> Any:
+    """The tokenizer the analyser works out export tokens with: the loaded pipeline's
+    own when it splits as blank English does (no second load, and its chunk cache is
+    warm from the parse), else blank English's (:func:`tokenizer`)."""
+    own = getattr(nlp, "tokenizer", None)
+    return own if splits_as_blank_english(own) else tokenizer()
 
 
 def raw_tokens(text: str, tokens: tuple[Token, ...]) -> tuple[Token, ...]:
@@ -446,10 +490,11 @@ def sentence_tokens(text: str, sentences: Sequence[Any], chunker: ChunkTokenizer
         texts = [text[seg.start : seg.end] for seg in some]
         for k, (seg, part, forms) in enumerate(zip(some, texts, chunker.pipe(texts)), start=at):
             pieces = chunker.pieces(part)
-            if pieces is not None and len(forms) == len(pieces) and all(mid.get(p) is not None for p in pieces):
+            if pieces is not None and len(forms) == len(pieces) and None not in map(mid.get, pieces):
                 start = seg.start
                 for piece, ends in zip(pieces, forms):
-                    cuts.extend([start + e for e in ends[:-1]])
+                    if len(ends) > 1:  # most chunks are one token: no cut inside
+                        cuts.extend([start + e for e in ends[:-1]])
                     start += len(piece) + 1
                 continue
             flat = array("i")  # tokenised whole: every token, with the space after it

@@ -273,3 +273,20 @@ def test_word_count_by_slices_is_the_count_of_split() -> None:
         end = rng.randrange(start, len(text) + 1)
         for step in (1, 2, 5, 40, 1 << 20):
             assert word_count(text, start, end, step) == len(text[start:end].split())
+
+
+def test_saves_after_the_cache_folder_was_removed_make_it_again(tmp_path):
+    """The folder is made once per cache object, not per save; a cache cleared while an
+    analyser runs (the folder deleted) is made again by the next save, journal too."""
+    import shutil
+
+    cache = AnalysisCache(tmp_path, "model", "1.0", 1)
+    first, second = make("One sentence here."), make("Another sentence there.")
+    analysis = Analysis((Segment(0, 18),), (Segment(0, 18),), ())
+    cache.save(first, analysis, 3)
+    assert cache.load(first).sentences == analysis.sentences
+    shutil.rmtree(cache.folder)
+    cache.save(second, Analysis((Segment(0, 23),), (Segment(0, 23),), ()), 3)
+    assert cache.path_for(second).is_file() and not cache.path_for(first).exists()
+    assert AnalysisCache(tmp_path, "model", "1.0", 1).counts(second) == Counts(tokens=3, words=3, sentences=1)
+    assert sorted(p.name for p in cache.folder.iterdir()) == sorted([cache.path_for(second).name, JOURNAL])

@@ -179,3 +179,36 @@ def test_sentence_tokens_the_same_when_the_chunk_cache_is_emptied_midway(monkeyp
     chunker = analyser_chunker(tokenizer())
     assert sentence_tokens(text, sentences, chunker).to_json() == whole
     assert len(chunker) < 3 + 4 * 7  # emptied along the way
+
+
+def test_the_analyser_tokenises_with_the_pipelines_own_tokenizer_only_when_it_splits_as_blank_english(nlp) -> None:
+    """The loaded English pipeline's tokenizer is blank English's (no second load); one
+    with another special case, or another suffix pattern, is not, and blank English's
+    tokenizer is used instead, so the cached tokens stay the exports' tokens."""
+    import re
+
+    from spacy.attrs import ORTH
+
+    from corpus.tokens import pipeline_tokenizer, splits_as_blank_english
+
+    assert splits_as_blank_english(nlp.tokenizer)
+    assert pipeline_tokenizer(nlp) is nlp.tokenizer
+    assert splits_as_blank_english(tokenizer())
+
+    other = nlp.tokenizer.__class__(nlp.vocab)
+    other.from_bytes(nlp.tokenizer.to_bytes(exclude=["vocab"]), exclude=["vocab"])
+    assert splits_as_blank_english(other)
+    other.add_special_case("claimscope", [{ORTH: "claim"}, {ORTH: "scope"}])
+    assert not splits_as_blank_english(other)
+
+    import spacy
+
+    blank = spacy.blank("en")
+    assert pipeline_tokenizer(blank) is blank.tokenizer
+    blank.tokenizer.add_special_case("claimscope", [{ORTH: "claim"}, {ORTH: "scope"}])
+    assert pipeline_tokenizer(blank) is tokenizer()
+    suffixed = nlp.tokenizer.__class__(nlp.vocab)
+    suffixed.from_bytes(nlp.tokenizer.to_bytes(exclude=["vocab"]), exclude=["vocab"])
+    suffixed.suffix_search = re.compile(r"km$").search
+    assert not splits_as_blank_english(suffixed)
+    assert not splits_as_blank_english(object())
