@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from corpus.model import Analysis, Article, Reading, SpanColumns, SpanRow, kind_of
 from corpus.readings import read_span
 
+from annotations.collector_pause import collector_paused
 from annotations.formats.gold import Withheld, chosen_corrections, gold_records
 from annotations.formats.rows import ExportRow
 from annotations.model import SpanCorrection
@@ -25,6 +26,28 @@ _new_row = tuple.__new__
 
 
 def collect_rows(
+    store: Store,
+    items: Iterable[tuple[Article, Analysis | SpanColumns]],
+    *,
+    label: str | None = None,
+    annotator: str | None = None,
+    include_unreviewed: bool = False,
+    problems: list[str] | None = None,
+    gold: bool = False,
+    agreed: bool = False,
+    withheld: Withheld | None = None,
+) -> Iterator[ExportRow]:
+    """The rows to export, article by article, sentence by sentence (see :func:`_collect`),
+    made with the cyclic garbage collector paused until the last row (see
+    :mod:`annotations.collector_pause`)."""
+    with collector_paused():
+        yield from _collect(
+            store, items, label=label, annotator=annotator, include_unreviewed=include_unreviewed,
+            problems=problems, gold=gold, agreed=agreed, withheld=withheld,
+        )
+
+
+def _collect(
     store: Store,
     items: Iterable[tuple[Article, Analysis | SpanColumns]],
     *,
