@@ -15,7 +15,6 @@ from typing import Any, Iterable, Iterator, Mapping
 from corpus.model import Analysis, Article, Reading, SpanColumns, SpanRow, kind_of
 from corpus.readings import read_span
 
-from annotations.collector_pause import collector_paused
 from annotations.formats.gold import Withheld, chosen_corrections, gold_records
 from annotations.formats.rows import ExportRow
 from annotations.model import SpanCorrection
@@ -40,6 +39,8 @@ def collect_rows(
     """The rows to export, article by article, sentence by sentence (see :func:`_collect`),
     made with the cyclic garbage collector paused until the last row (see
     :mod:`annotations.collector_pause`)."""
+    from annotations.collector_pause import collector_paused  # (imported here: the imports above are shared)
+
     with collector_paused():
         yield from _collect(
             store, items, label=label, annotator=annotator, include_unreviewed=include_unreviewed,

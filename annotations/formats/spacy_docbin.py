@@ -70,6 +70,9 @@ class _Ids(dict):  # type: ignore[type-arg]
 _ORTHS, _SIZES = itemgetter(0), itemgetter(1)
 _SPAN_START, _SPAN_END, _SPAN_LABEL = itemgetter(0), itemgetter(1), itemgetter(2)
 
+#: ``DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"]).attrs``: ORTH first, then the others sorted.
+_DOCBIN_ATTRS = [ORTH, *sorted((ENT_IOB, ENT_TYPE))]
+
 
 def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     """Write a DocBin of one Doc per row without making the Docs.
@@ -201,9 +204,6 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     )
     return len(rows)
 
-
-#: ``DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"]).attrs``: ORTH first, then the others sorted.
-_DOCBIN_ATTRS = [ORTH, *sorted((ENT_IOB, ENT_TYPE))]
 
 _ANNOTATOR, _UNREVIEWED = b"\xa9annotator", b"\xaaunreviewed"  # msgpack strings
 
