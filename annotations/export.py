@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from corpus.model import Analysis, Article
 
+from annotations.collector_pause import collector_paused
 from annotations.errors import ExportError
 from annotations.formats import FORMATS, ExportRow, WriteContext, collect_rows
 from annotations.formats.doccano import doccano_line, doccano_record, doccano_spans_line, doccano_spans_record
@@ -77,7 +78,8 @@ def write_export(
         # Written beside ``out`` and renamed into place: a killed export leaves the old one.
         with staged_output(out, folder=chosen.folder) as staged:
             try:
-                written = chosen.write(rows, staged, context)
+                with collector_paused():  # the writers' tables are many objects and no cycles
+                    written = chosen.write(rows, staged, context)
             except ExportError as error:  # a writer's message names the file it was given
                 raise ExportError(str(error).replace(str(staged), str(out))) from None
     except OSError as error:

@@ -593,3 +593,26 @@ def test_csv_figures_cell_is_the_plain_json_of_each_rows_readings(tmp_path: Path
     ]
     assert cells == expected
     assert '"value":[1200,950]' in cells[2] and '"counted":"c\\"ounted ça"' in cells[0] and '"value":null' in cells[0]
+
+
+def test_collect_rows_pauses_the_collector_and_gives_it_back(labelled) -> None:
+    """The rows are made with the cyclic collector off (a big export's speed), and it is
+    on again once they are all made or the caller stops early; a caller that had turned
+    it off keeps it off."""
+    import gc
+
+    store, article, analysis, _tmp = labelled
+    assert gc.isenabled()
+    rows = collect_rows(store, [(article, analysis)])
+    next(rows)
+    assert not gc.isenabled()
+    rows.close()
+    assert gc.isenabled()
+    assert len(list(collect_rows(store, [(article, analysis)]))) == 3
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        list(collect_rows(store, [(article, analysis)]))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

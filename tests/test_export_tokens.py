@@ -90,7 +90,7 @@ def test_cached_tokens_of_real_articles(shared_corpus: Path, analyzer, tmp_path:
 
 def test_a_token_export_of_cached_articles_loads_no_spacy(tmp_path: Path) -> None:
     """conll, hf-tokens, prodigy and spacy of articles cached with their tokens: the same
-    files as with the tokenizer, and spaCy is not imported but for the spacy format."""
+    files as with the tokenizer, and spaCy is not imported."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     make = r"""
 import sys
@@ -150,8 +150,8 @@ print(json.dumps({"spacy": "spacy" in sys.modules}))
                 env=env, check=True, capture_output=True, text=True,
             )
             loaded[kind] = json.loads(done.stdout.strip().splitlines()[-1])["spacy"]
-        # spacy still imports spaCy (its strings and DocBin), but loads no tokenizer.
-        assert loaded == {"with": fmt == "spacy", "without": True}, fmt
+        # Not even spacy's DocBin imports spaCy (its strings are hashed as spaCy does).
+        assert loaded == {"with": False, "without": True}, fmt
         first, second = tmp_path / f"with.{fmt}", tmp_path / f"without.{fmt}"
         if first.is_dir():
             assert sorted(p.name for p in first.iterdir()) == sorted(p.name for p in second.iterdir())
@@ -212,3 +212,34 @@ def test_the_analyser_tokenises_with_the_pipelines_own_tokenizer_only_when_it_sp
     suffixed.suffix_search = re.compile(r"km$").search
     assert not splits_as_blank_english(suffixed)
     assert not splits_as_blank_english(object())
+
+
+def test_docbin_strings_are_spacys() -> None:
+    """The DocBin writer's string numbers (no spaCy import) are StringStore's: hashes,
+    reserved symbols (a token "number" or "root" is one), and read back alike."""
+    from spacy import attrs
+    from spacy.strings import StringStore
+    from spacy.symbols import NAMES
+
+    from annotations.formats.spacy_strings import ENT_IOB, ENT_TYPE, ORTH, SYMBOLS, Strings
+
+    assert list(SYMBOLS) == list(NAMES)
+    assert (ORTH, ENT_IOB, ENT_TYPE) == (attrs.ORTH, attrs.ENT_IOB, attrs.ENT_TYPE)
+    theirs, ours = StringStore(), Strings()
+    words = ["", "number", "root", "ORTH", "DATE", "_", "a", "1234567", "12345678", "123456789",
+             "£4.2m", "Zoë", "e\u0301", "👍🏽", "日本語のテキスト", "co-op", *WORDS, *(w * 9 for w in WORDS)]
+    for word in words:
+        number = ours.add(word)
+        assert number == theirs.add(word), word
+        assert ours[number] == theirs[number] == word
+
+
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 6)), max_size=12))
+def test_docbin_filter_spans_is_spacys(spans: list[tuple[int, int]]) -> None:
+    """The DocBin writer's own filter_spans keeps the spans spaCy's keeps, in its order."""
+    from spacy.util import filter_spans as spacys
+
+    from annotations.formats.spacy_docbin import _TokenSpan, filter_spans
+
+    made = [_TokenSpan(start, start + width, n) for n, (start, width) in enumerate(spans)]
+    assert filter_spans(made) == spacys(made)

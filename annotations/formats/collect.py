@@ -38,6 +38,30 @@ def collect_rows(
     agreed: bool = False,
     withheld: Withheld | None = None,
 ) -> Iterator[ExportRow]:
+    """The rows to export, article by article, sentence by sentence (see :func:`_collect`),
+    made with the cyclic garbage collector paused until the last row (see
+    :mod:`annotations.collector_pause`)."""
+    from annotations.collector_pause import collector_paused  # (imported here: the imports above are shared)
+
+    with collector_paused():
+        yield from _collect(
+            store, items, label=label, annotator=annotator, include_unreviewed=include_unreviewed,
+            problems=problems, gold=gold, agreed=agreed, withheld=withheld,
+        )
+
+
+def _collect(
+    store: Store,
+    items: Iterable[tuple[Article, Analysis | SpanColumns]],
+    *,
+    label: str | None = None,
+    annotator: str | None = None,
+    include_unreviewed: bool = False,
+    problems: list[str] | None = None,
+    gold: bool = False,
+    agreed: bool = False,
+    withheld: Withheld | None = None,
+) -> Iterator[ExportRow]:
     """The rows to export, article by article, sentence by sentence.
 
     Without ``include_unreviewed`` only sentences with a label are exported.

@@ -27,11 +27,12 @@ from array import array
 from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from annotations.formats.jsonl import BATCH
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
+from annotations.formats.spacy_strings import ENT_IOB, ENT_TYPE, ORTH, Strings
 from annotations.tokens import ChunkTokenizer, Token, known_tokens
 
 _TEXT = itemgetter(5)  # ExportRow.text
@@ -47,7 +48,7 @@ class _TokenSpan(NamedTuple):
 
 def _docbin_form(strings: Any) -> Callable[[str, tuple[Token, ...]], tuple[bytes, bytes]]:
     """Per chunk, packed for the token table: the tokens' vocab hashes (uint64, from
-    ``strings``, a spaCy ``StringStore``: cached tokens carry none), and (length,
+    ``strings``, a :class:`Strings`: cached tokens carry none), and (length,
     advance) per token (uint32; the space after it is the difference); appending bytes
     costs no per-token work."""
     add = strings.add
@@ -72,6 +73,9 @@ class _Ids(dict):  # type: ignore[type-arg]
 _ORTHS, _SIZES = itemgetter(0), itemgetter(1)
 _SPAN_START, _SPAN_END, _SPAN_LABEL = itemgetter(0), itemgetter(1), itemgetter(2)
 
+#: ``DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"]).attrs``: ORTH first, then the others sorted.
+_DOCBIN_ATTRS = [ORTH, *sorted((ENT_IOB, ENT_TYPE))]
+
 
 def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     """Write a DocBin of one Doc per row without making the Docs.
@@ -84,14 +88,12 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     sentences is what made this slow and 670 MB big before.
     """
     import numpy
-    from spacy.attrs import ENT_IOB, ENT_TYPE, ORTH
-    from spacy.strings import StringStore
-    from spacy.tokens import DocBin
 
     scheme, advance = context.scheme, context.advance
     # The tokens cached with the articles where there are (no tokenizer to load), their
-    # hashes from a store of strings of our own (the tokenizer's vocab hashes alike).
-    strings = StringStore()
+    # hashes as spaCy's StringStore makes them (the tokenizer's vocab hashes alike),
+    # without importing spaCy: its import alone is ~0.4 s and ~55 MB.
+    strings = Strings()
     chunker = ChunkTokenizer(form=_docbin_form(strings))
     known = known_tokens(rows, context.tokens)
     # One cats dict per label, shared by every Doc with that label (msgpack writes each).
@@ -159,7 +161,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     del chunker, known  # the chunks' forms: all written into the table
     row_first = numpy.zeros(len(lengths) + 1, dtype="int64")
     numpy.cumsum(numpy.frombuffer(lengths, dtype="int32"), out=row_first[1:])
-    attrs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False).attrs
+    attrs = _DOCBIN_ATTRS
     col = {attr: attrs.index(attr) for attr in (ORTH, ENT_IOB, ENT_TYPE)}
     orth = numpy.frombuffer(orths, dtype="uint64")
     words = numpy.unique(orth).tolist() if total else []
@@ -367,7 +369,6 @@ def _align_all(
     ``start_char``/``end_char`` are the widened offsets in the row's sentence.
     """
     import numpy
-    from spacy.util import filter_spans
 
     total = len(lens)
     if total == 0:
@@ -389,7 +390,7 @@ def _align_all(
     first, last, labels, rows, base = first[ok], last[ok], labels[ok], rows[ok], base[ok]
     keep = numpy.ones(len(first), dtype=bool)
     # Spans come sorted by start in each row, so overlaps are between neighbours;
-    # rows with any go through spaCy's own filter_spans.
+    # rows with any go through filter_spans (spaCy's rule).
     clash = (rows[1:] == rows[:-1]) & (first[1:] <= last[:-1])
     if clash.any():
         for row in numpy.unique(rows[1:][clash]).tolist():
@@ -400,6 +401,18 @@ def _align_all(
     start_char = token_at[first] - base
     end_char = token_at[last] + lens[last] - base
     return first, last, labels, keep, start_char, end_char, rows
+
+
+def filter_spans(spans: Iterable[_TokenSpan]) -> list[_TokenSpan]:
+    """``spacy.util.filter_spans``: the longest of overlapping spans (the earliest of
+    equally long ones), in start order; the same spans it keeps, without importing spaCy."""
+    result: list[_TokenSpan] = []
+    seen: set[int] = set()
+    for span in sorted(spans, key=lambda span: (span.end - span.start, -span.start), reverse=True):
+        if span.start not in seen and span.end - 1 not in seen:
+            result.append(span)
+            seen.update(range(span.start, span.end))
+    return sorted(result, key=lambda span: span.start)
 
 
 def _save_docbin(
@@ -422,7 +435,6 @@ def _save_docbin(
     into zlib a slice at a time, without a msgpack copy.
     """
     import srsly
-    from spacy.tokens._dict_proxies import SpanGroups
 
     count = len(cats)
     fields: list[tuple[str, Any]] = [
@@ -434,7 +446,7 @@ def _save_docbin(
         ("strings", strings),
         ("cats", cats),
         ("flags", [{"has_unknown_spaces": False}] * count),
-        ("span_groups", span_groups or [SpanGroups._EMPTY_BYTES] * count),
+        ("span_groups", span_groups or [_NO_GROUPS] * count),
         ("user_data", user_data),
     ]
     compressor = zlib.compressobj(1)  # level 1: as small as the default on these tables, 3x faster
