@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from corpus.model import Analysis, Article
 
-from annotations.collector_pause import collector_paused
+from corpus.collector_pause import collector_paused
 from annotations.errors import ExportError
 from annotations.formats import FORMATS, ExportRow, WriteContext, collect_rows
 from annotations.formats.doccano import doccano_line, doccano_record, doccano_spans_line, doccano_spans_record

@@ -8,15 +8,13 @@ words counted from the text.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from corpus.articles import Corpus, load_corpus
 from corpus.cache import Counts
+from corpus.collector_pause import collector_paused
 from corpus.model import Article
 
 
@@ -75,19 +73,8 @@ def article_row(article: Article, counts: Counts | None) -> Row:
 def rows_of(corpus: Corpus, analyzer: CountsSource | None = None) -> list[Row]:
     """Rows for every article of ``corpus`` (counts from ``analyzer``'s cache) and every error."""
     # Many small objects, no cycles: the cyclic collector would only re-walk the corpus.
-    with _gc_paused():
+    with collector_paused():
         return _rows(corpus, analyzer)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _rows(corpus: Corpus, analyzer: CountsSource | None) -> list[Row]:

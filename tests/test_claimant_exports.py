@@ -19,14 +19,8 @@ from annotations.store import Store
 from corpus.articles import load_corpus
 from tui.cli import main
 
-ARTICLE = (
-    "Harbour fees to rise\n\n"
-    "The port authority said on Monday that harbour fees would rise by 12% next year. "
-    "Ferry tickets cost £4.50 today. "
-    "\u201cWe cannot keep prices frozen,\u201d Maria Lopez told reporters. "
-    "According to the Harbour Trust, 3,000 jobs depend on the ferry. "
-    "Crowds gathered at the quay.\n"
-)
+from tests.test_claims import ARTICLE  # the same harbour article: its claims are known there
+
 OLD_CSV_COLUMNS = [
     "article_id", "title", "sentence_index", "start", "end", "sentence", "label", "checkworthy", "note",
     "annotator", "updated", "figures",

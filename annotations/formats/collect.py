@@ -13,6 +13,7 @@ from bisect import bisect_right
 from typing import Any, Iterable, Iterator, Mapping
 
 from corpus.claimants import claimant_of, sentence_attributions
+from corpus.collector_pause import paused_throughout
 from corpus.model import Analysis, Article, Attribution, Reading, SpanColumns, SpanRow, Segment, kind_of
 from corpus.readings import read_span
 
@@ -26,6 +27,7 @@ from annotations.store import PlacedLabels, Store
 _new_row = tuple.__new__
 
 
+@paused_throughout
 def collect_rows(
     store: Store,
     items: Iterable[tuple[Article, Analysis | SpanColumns]],
@@ -38,31 +40,8 @@ def collect_rows(
     agreed: bool = False,
     withheld: Withheld | None = None,
 ) -> Iterator[ExportRow]:
-    """The rows to export, article by article, sentence by sentence (see :func:`_collect`),
-    made with the cyclic garbage collector paused until the last row (see
-    :mod:`annotations.collector_pause`)."""
-    from annotations.collector_pause import collector_paused  # (imported here: the imports above are shared)
-
-    with collector_paused():
-        yield from _collect(
-            store, items, label=label, annotator=annotator, include_unreviewed=include_unreviewed,
-            problems=problems, gold=gold, agreed=agreed, withheld=withheld,
-        )
-
-
-def _collect(
-    store: Store,
-    items: Iterable[tuple[Article, Analysis | SpanColumns]],
-    *,
-    label: str | None = None,
-    annotator: str | None = None,
-    include_unreviewed: bool = False,
-    problems: list[str] | None = None,
-    gold: bool = False,
-    agreed: bool = False,
-    withheld: Withheld | None = None,
-) -> Iterator[ExportRow]:
-    """The rows to export, article by article, sentence by sentence.
+    """The rows to export, article by article, sentence by sentence, made with the
+    cyclic garbage collector paused until the last row (see :mod:`corpus.collector_pause`).
 
     Without ``include_unreviewed`` only sentences with a label are exported.
     ``label`` and ``annotator`` filter (an unknown label raises

@@ -1,4 +1,5 @@
-"""Python's cyclic garbage collector paused while an export builds its records.
+"""Python's cyclic garbage collector paused while many long-lived objects are made:
+an export's records (``annotations``), the article list's rows (``corpus.listing``).
 
 An export of 100,000 sentences makes millions of small objects that all stay alive
 (the store's records, the rows, the writers' chunk tables) and holds no reference
@@ -11,7 +12,10 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from typing import Iterator
+from functools import wraps
+from typing import Callable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -25,3 +29,15 @@ def collector_paused() -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
+
+
+def paused_throughout(generator: Callable[..., Iterator[T]]) -> Callable[..., Iterator[T]]:
+    """``generator`` with the collector paused from its first item to its last (or
+    until its caller lets go of it)."""
+
+    @wraps(generator)
+    def paused(*args: object, **kwargs: object) -> Iterator[T]:
+        with collector_paused():
+            yield from generator(*args, **kwargs)
+
+    return paused
