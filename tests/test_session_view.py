@@ -351,3 +351,21 @@ async def test_the_status_line_is_cut_not_wrapped_at_80x24(port_dir: Path, tmp_p
         line = screen_lines(app)[status.region.y]
         assert "✓ s1 quantity saved" in line, line
     app.store.close()
+
+
+async def test_a_named_claimant_stays_on_the_status_line_at_80x24(port_dir: Path, tmp_path: Path, analyzer) -> None:
+    # At 80 columns the suggestion and its score fill the sentence's half of the row:
+    # a claimant after them was cut off. A named one comes first; "outlet" stays last.
+    app = make_app(port_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(app, pilot, "port.txt")
+        await pilot.pause()
+        said = next(i for i, s in enumerate(reader.analysis.sentences) if "Jensen" in reader.article.text[s.start : s.end])
+        assert reader._suggestion_status(said)  # the case: a suggestion is shown too
+        while reader.view.cursor < said:
+            await pilot.press("j")
+        await pilot.pause()
+        status = reader.query_one("#sentence-status")
+        line = screen_lines(app)[status.region.y]
+        assert f"s{said + 1}  Maria Jensen · said" in line, line
+    app.store.close()

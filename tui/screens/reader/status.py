@@ -116,8 +116,14 @@ class StatusLine:
             parts += [" ✎ ", Content(visible(record.note))]  # one line: a newline shows as ␊
         if self.span_cursor is None and not labelled:
             claimant = self._claimant_status(index)
-            if claimant and suggestion and not self._fits(status, [*parts, *suggestion, *claimant]):
-                # a narrow line (80 columns) would cut the claimant off: it goes before the suggestion
+            if (
+                claimant
+                and suggestion
+                and not self._fits(status, [*parts, *suggestion, *claimant])
+                and self._attribution_at(index) is not None
+            ):
+                # a narrow line (80 columns) would cut a named claimant off: it goes before
+                # the suggestion ("outlet", the common case, stays after it)
                 suggestion = [*claimant, " ", *suggestion]
             else:
                 suggestion = [*suggestion, *claimant]  # after the suggestion and its score, which come first
