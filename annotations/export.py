@@ -28,7 +28,8 @@ from annotations.formats.table import CSV_COLUMNS
 from annotations.outputs import staged_output
 from annotations.stats import stored_outside
 from annotations.store import Store
-from annotations.tokens import align, tokenizer
+from corpus.tokens import tokenizer
+from annotations.tokens import align
 
 __all__ = [
     "CSV_COLUMNS", "FORMATS", "ExportRow", "RowSpan", "Withheld", "align", "articles_to_export", "cached_tokens",

@@ -8,22 +8,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from corpus.tokens import (
-    ChunkTokenizer,
-    Form,
-    Known,
-    SentenceTokens,
-    Token,
-    flatten,
-    load_tokenizer,
-    raw_tokens,
-    tokenizer,
-)
-
-__all__ = [
-    "ChunkTokenizer", "Form", "Known", "SentenceTokens", "Token", "align", "aligned", "flatten",
-    "known_tokens", "load_tokenizer", "raw_tokens", "tokenizer",
-]
+from corpus.tokens import Known, SentenceTokens
 
 
 def known_tokens(rows: Iterable[object], tokens: Mapping[str, SentenceTokens | None]) -> Iterator[Known | None]:

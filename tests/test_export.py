@@ -317,7 +317,7 @@ messy_text = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(GAPS)), 
 @example(texts=[":)a.m. :):)"])
 def test_chunk_tokenizer_matches_spacy(texts: list[str]) -> None:
     from annotations.export import tokenizer
-    from annotations.tokens import ChunkTokenizer, flatten
+    from corpus.tokens import ChunkTokenizer, flatten
 
     chunker = ChunkTokenizer(tokenizer())
     expected = [[(t.idx, t.idx + len(t), t.orth, bool(t.whitespace_)) for t in tokenizer()(x)] for x in texts]
@@ -329,7 +329,7 @@ def test_chunk_tokenizer_matches_spacy(texts: list[str]) -> None:
 def test_chunk_tokenizer_on_real_news(shared_corpus: Path, nlp) -> None:
     """On real articles: the same tokens as the pipeline's own tokenizer."""
     from annotations.export import tokenizer
-    from annotations.tokens import ChunkTokenizer, flatten
+    from corpus.tokens import ChunkTokenizer, flatten
 
     texts = []
     for file in sorted(shared_corpus.glob("*.txt")):

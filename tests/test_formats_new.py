@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from annotations.store import Store
-from annotations.tokens import load_tokenizer
+from corpus.tokens import load_tokenizer
 from corpus.articles import load_corpus
 from tui.cli import main
 

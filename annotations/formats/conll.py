@@ -1,7 +1,7 @@
 """Token-level span formats: CoNLL-2003 style IOB (``conll``) and Hugging Face
 token-classification JSON lines (``hf-tokens``).
 
-Both cut each sentence into spaCy's English tokens (:mod:`annotations.tokens`, the
+Both cut each sentence into spaCy's English tokens (:mod:`corpus.tokens`, the
 tokens the ``prodigy`` and ``spacy`` formats use) and tag them IOB2 (``B-LABEL`` on a
 span's first token, ``I-LABEL`` on the rest, ``O`` outside). Tags need tokens, so:
 
@@ -40,7 +40,8 @@ from corpus.model import DATE_LABELS, ENTITY_LABELS, FIGURE_LABELS
 from annotations.formats.jsonl import BATCH, json_str
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
-from annotations.tokens import ChunkTokenizer, SentenceTokens, Token, align, flatten, known_tokens, tokenizer
+from corpus.tokens import ChunkTokenizer, SentenceTokens, Token, flatten, tokenizer
+from annotations.tokens import align, known_tokens
 
 DOCSTART = "-DOCSTART- -X- O O"
 HF_DATA, HF_TAGS = "train.jsonl", "tags.json"
@@ -97,7 +98,7 @@ def _conll_word(word: str) -> str:
 
 class _Chunk(NamedTuple):
     """What both token formats keep per distinct whitespace chunk (see
-    :class:`~annotations.tokens.ChunkTokenizer`): the tokens, and the chunk's lines
+    :class:`~corpus.tokens.ChunkTokenizer`): the tokens, and the chunk's lines
     already written as they are when no span touches it (every tag ``O``)."""
 
     lens: tuple[int, ...]  # token lengths

@@ -17,7 +17,7 @@ spans labelled ``SOURCE`` and ``CUE`` (token offsets, exact ones in ``meta`` as 
 span), and ``meta`` says ``claimant`` (the name) and ``attribution`` (``found``,
 ``corrected`` or ``outlet``). Import reads them back as the reader's correction.
 
-Tokens come from :class:`annotations.tokens.ChunkTokenizer`, which tokenises each
+Tokens come from :class:`corpus.tokens.ChunkTokenizer`, which tokenises each
 distinct word once; a token's JSON is four looked-up strings joined in C. A big
 export from the CLI writes its second half in a forked process.
 """
@@ -37,7 +37,8 @@ from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
 from corpus.readings import reading_json
 from annotations.scheme import Scheme
-from annotations.tokens import ChunkTokenizer, SentenceTokens, Token, aligned, known_tokens
+from corpus.tokens import ChunkTokenizer, SentenceTokens, Token
+from annotations.tokens import aligned, known_tokens
 
 def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
     """Per chunk: token lengths, advances (length + following space) and the end of each
@@ -62,7 +63,7 @@ def prodigy_lines(
 ) -> Iterator[str]:
     """Prodigy tasks for ``rows`` as JSON lines (the same JSON as ``json.dumps(task,
     ensure_ascii=False)`` of the task dict). ``tokens``: the articles' cached sentence
-    tokens (see :class:`~annotations.tokens.SentenceTokens`); spaCy's tokenizer is
+    tokens (see :class:`~corpus.tokens.SentenceTokens`); spaCy's tokenizer is
     loaded only for a sentence without them."""
     from murmurhash.mrmr import hash_bytes  # 32-bit, as Prodigy's own hashes (a spaCy dependency)
 

@@ -33,7 +33,8 @@ from annotations.formats.jsonl import BATCH
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
 from annotations.formats.spacy_strings import ENT_IOB, ENT_TYPE, ORTH, Strings
-from annotations.tokens import ChunkTokenizer, Token, known_tokens
+from corpus.tokens import ChunkTokenizer, Token
+from annotations.tokens import known_tokens
 
 _TEXT = itemgetter(5)  # ExportRow.text
 
