@@ -374,3 +374,52 @@ def _claim_rows(corpus: Corpus) -> list:
 
     with Store.open(corpus.root, annotator="ana", store_dir=corpus.store_dir, read_only=True) as store:
         return claim_rows(store, [(corpus.article, corpus.analysis)], label="none")
+
+
+def _utf16(text: str, index: int) -> int:
+    """``index`` (a ``str`` index into ``text``) counted as a web page counts: UTF-16 units."""
+    return index + sum(1 for c in text[:index] if ord(c) > 0xFFFF)
+
+
+def test_a_source_moved_in_a_doccano_that_counts_utf16_units_comes_back_in_place(
+    tmp_path: Path, analyzer, capsys
+) -> None:
+    # An emoji before the source: a doccano page that counts UTF-16 units puts every
+    # offset after it one further on than claimscope's str indices.
+    text = "\U0001F6A2 Ferry fares rose by 12% this year, the port authority said on Monday.\n"
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "ferry.txt").write_text(text, encoding="utf-8")
+    store_dir = tmp_path / "store"
+    article = load_corpus(root).articles[0]
+    analysis = analyzer.analyze(article)
+    with Store.open(root, annotator="ana", store_dir=store_dir) as store:
+        store.article(article, analysis.sentences).set_label(0, "quantity")
+    out = tmp_path / "d.jsonl"
+    assert main(["export", str(root), "--store", str(store_dir), "-f", "doccano", "-o", str(out)]) == 0
+    record = json.loads(out.read_text("utf-8").splitlines()[0])
+    sentence = record["text"]
+    assert any(e["label"] == "SOURCE" for e in record["entities"] if isinstance(e, dict))
+    entities = []
+    for entity in record["entities"]:  # as that doccano exports them: objects, UTF-16 offsets, no text
+        start, end, label = (
+            (entity["start_offset"], entity["end_offset"], entity["label"]) if isinstance(entity, dict) else entity
+        )
+        if label == "SOURCE":  # moved to the fares
+            start, end = sentence.index("Ferry fares"), sentence.index("Ferry fares") + len("Ferry fares")
+        moved = {"start_offset": _utf16(sentence, start), "end_offset": _utf16(sentence, end), "label": label}
+        entities.append({**moved, "id": entity["id"]} if isinstance(entity, dict) and "id" in entity else moved)
+    record["entities"] = entities
+    edited = tmp_path / "ana.jsonl"
+    edited.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(root), str(edited), "--store", str(store_dir)]) == 0
+    err = capsys.readouterr().err
+    assert "1 imported" in err and "UTF-16 units" in err
+    with Store.open(root, annotator="ana", store_dir=store_dir, read_only=True) as store:
+        mark = ClaimantMark.parse(store.article(article, analysis.sentences).labels[0].attribution)
+    at = text.index("Ferry fares")
+    assert mark.source == (at, at + len("Ferry fares"))
+    # the other spans, read in the same unit, are where they were: nothing else changed
+    with Store.open(root, annotator="ana", store_dir=store_dir, read_only=True) as store:
+        assert store.article(article, analysis.sentences).span_corrections == ()

@@ -144,6 +144,9 @@ class ImportRow:
     #: Who claims the sentence, as the record says (its SOURCE and CUE spans, taken out of
     #: ``spans``); None: the record says nothing of it (annotations/formats/claimant.py).
     claimant: ImportedClaimant | None = None
+    #: With ``tool_offsets``: the text the record's SOURCE and CUE say they hold (None:
+    #: not said), so that they are read in the tool's unit as the other spans are.
+    claimant_texts: tuple[str | None, str | None] = (None, None)
 
     @classmethod
     def from_meta(

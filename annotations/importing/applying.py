@@ -51,12 +51,15 @@ def apply_record(
 ) -> bool:
     """Apply one line; True when the store changed."""
     index = _find_sentence(doc, article, item)
+    conversions: list[str] = []
+    if item.claimant is not None and item.tool_offsets:  # read in the tool's unit first
+        item = _read_claimant_offsets(doc, analysis, index, item, conversions)
     if item.claimant is not None:  # checked before anything changes
         _check_claimant(doc, index, item)
     spans = item.spans
-    conversions: list[str] = []
     if spans is not None and item.tool_offsets:
-        spans, conversions = _read_tool_offsets(doc, analysis, index, item)
+        spans, units = _read_tool_offsets(doc, analysis, index, item)
+        conversions.extend(units)
     before = doc.labels.get(index)
     before_spans = doc.span_corrections
     who = item.annotator
@@ -103,6 +106,32 @@ def _check_claimant(doc: ArticleAnnotations, index: int, item: ImportRow) -> Non
     for part in item.claimant:
         if part is not None and not 0 <= part[0] < part[1] <= length:
             raise LineError(f"SOURCE or CUE {part[0]}-{part[1]} is outside the sentence (it has {length} characters)")
+
+
+def _read_claimant_offsets(
+    doc: ArticleAnnotations, analysis: Analysis, index: int, item: ImportRow, units: list[str]
+) -> ImportRow:
+    """``item`` with its SOURCE and CUE as ``str`` indices into its text, read as its other
+    spans are (a tool may count UTF-16 units); the analysis's own source and cue keep
+    their place in any unit. The unit of each part counted otherwise goes to ``units``."""
+    assert item.claimant is not None
+    seg = doc.sentences[index]
+    found = sentence_attribution(analysis.attributions, seg.start, seg.end)
+    known = {
+        (part[0] - seg.start, part[1] - seg.start)
+        for part in ((found.source, found.cue) if found is not None else ())
+        if part is not None and seg.start <= part[0] and part[1] <= seg.end
+    }
+    parts = []
+    for part, said in zip(item.claimant, item.claimant_texts):
+        if part is None:
+            parts.append(None)
+            continue
+        start, end, unit = character_offsets(item.text, *part, said=said or None, known=known, tool="the file")
+        parts.append((start, end))
+        if unit:
+            units.append(unit)
+    return replace(item, claimant=type(item.claimant)(*parts))
 
 
 def _read_tool_offsets(

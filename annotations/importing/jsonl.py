@@ -101,14 +101,16 @@ def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tup
     # doccano keeps overlapping spans only where a project allows them.
     loss: tuple[str, ...] = ()
     claimant: ImportedClaimant | None = None
+    claimant_texts: tuple[str | None, str | None] = (None, None)
     if any(k in obj for k in ("answer", "tokens", "_input_hash", "accept")):
         label = _prodigy_label(obj, store)
         if "spans" in obj:
             spans, claimant = take_claimant(_parse_spans(obj["spans"], text), meta)
             loss = ("overlaps", "blank")
     elif isinstance(raw_label, list) and raw_label and all(isinstance(x, list) for x in raw_label):
-        spans, said = _doccano_spans(raw_label, text)
-        spans, said, claimant = _split_claimant(spans, said, meta)
+        whole, whole_said = _doccano_spans(raw_label, text)
+        spans, said, claimant = _split_claimant(whole, whole_said, meta)
+        claimant_texts = _claimant_texts(whole, whole_said, claimant)
         label = meta.get("label") or None
         loss = ("overlaps",)
     elif isinstance(raw_label, list) or isinstance(obj.get("cats"), list):
@@ -116,9 +118,10 @@ def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tup
         if edited:  # changed in doccano: by doccano's user (None: whoever imports)
             annotator = _doccano_user(obj, doccano_user)
         if "entities" in obj:
-            spans, said = _doccano_spans(obj["entities"], text)
+            whole, whole_said = _doccano_spans(obj["entities"], text)
             pairs = related(_entity_ids(obj["entities"]), _doccano_relations(obj.get("relations")))
-            spans, said, claimant = _split_claimant(spans, said, meta, pairs)
+            spans, said, claimant = _split_claimant(whole, whole_said, meta, pairs)
+            claimant_texts = _claimant_texts(whole, whole_said, claimant)
             loss = ("overlaps",)
     else:
         raise LineError("no \"label\" list and no Prodigy answer: not Prodigy or doccano JSONL")
@@ -141,6 +144,7 @@ def _parse_line(line: str, store: Store, doccano_user: str | None = None) -> tup
         tool_offsets=bool(said),
         span_texts=said,
         claimant=claimant,
+        claimant_texts=claimant_texts,
     ), replaced
 
 
@@ -156,6 +160,20 @@ def _split_claimant(
     if len(rest) != len(spans):
         said = tuple(t for t, span in zip(said, spans) if span[2] not in (SOURCE, CUE))
     return rest or (), said, claimant
+
+
+def _claimant_texts(
+    spans: tuple[tuple[int, int, str], ...], said: tuple[str | None, ...], claimant: ImportedClaimant | None
+) -> tuple[str | None, str | None]:
+    """The texts doccano says the record's chosen SOURCE and CUE hold (None: not said)."""
+    if claimant is None:
+        return None, None
+    texts = {(start, end, label): text for (start, end, label), text in zip(spans, said)}
+    source, cue = claimant
+    return (
+        texts.get((*source, SOURCE)) if source is not None else None,
+        texts.get((*cue, CUE)) if cue is not None else None,
+    )
 
 
 def _entity_ids(raw: Any) -> list[Any]:
