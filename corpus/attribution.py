@@ -388,6 +388,32 @@ def _across_break(subject: Token, verb: Token) -> Token | None:
     return None
 
 
+#: Marks that set a participle off from its clause as the subject's own act: ", saying",
+#: "— saying", '…,” claiming' (the comma inside the quote).
+_SET_OFF = frozenset({",", "—", "–", "-", "--", ";"})
+
+
+def _set_off(verb: Token) -> bool:
+    """Whether a participle follows a comma, a dash or a closing quote, adverbs between
+    (", falsely suggesting")."""
+    doc = verb.doc
+    k = verb.i - 1
+    while k >= 0 and (doc[k].tag_ == "RB" or doc[k].is_space):
+        k -= 1
+    return k >= 0 and (doc[k].text in _SET_OFF or doc[k].tag_ == "''" or doc[k].text in {"”", "’"})
+
+
+def _agent(verb: Token) -> Token | None:
+    """The one who does a passive reporting verb: "was first reported by the Gazette",
+    "was criticised by his rivals" (the object of its "by")."""
+    if verb.tag_ != "VBN":
+        return None
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
 def _subject(verb: Token) -> Token | None:
     """The subject of ``verb``, or of the verb it hangs from when it has none of its own."""
     seen = 0
@@ -397,11 +423,17 @@ def _subject(verb: Token) -> Token | None:
         if subjects:
             before = [c for c in subjects if c.i < verb.i]
             return before[-1] if before else subjects[0]
+        if verb.dep_ == "acomp" and seen and verb.head.lower_ in _COPULA:
+            verb = verb.head  # "were more likely to say", "was quick to point out": the copula's subject
+            if any(c.dep_ in {"nsubj", "expl"} and c.lower_ in _DUMMY for c in verb.children):
+                return None  # "it is hard to say"
+            seen += 1
+            continue
         if verb.dep_ not in _INHERIT or verb.head.i == verb.i:
             return None
         if verb.dep_ == "conj" and verb.i > 0 and verb.doc[verb.i - 1].tag_ in {"NN", "NNS"}:
             return None  # "posts and videos shared widely": a participle read as a second verb
-        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and (verb.i == 0 or verb.doc[verb.i - 1].text != ","):
+        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and not _set_off(verb):
             return None  # "protesters … demanding": only ", saying" speaks for the subject
         # "as saying": the preposition's verb; "and said": the first verb
         verb = verb.head
@@ -652,8 +684,8 @@ def doc_attributions(
             tag = token.tag_
             if not tag.startswith("VB") and not (lower in reporting and tag in {"NNS", "NN"} and token.dep_ == "ROOT"):
                 continue
-            owner = None
-            if token.dep_ == "acl" and not any(c.dep_ in _SUBJECTS for c in token.children):
+            owner = _agent(token) if lower in reporting else None
+            if owner is None and token.dep_ == "acl" and not any(c.dep_ in _SUBJECTS for c in token.children):
                 owner = _acl_speaker(token, lower in reporting)
                 if owner is None:
                     continue
