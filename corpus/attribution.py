@@ -73,19 +73,21 @@ DISCOURSE_VERBS = (
 POSITION_VERBS = (
     "refer reference bemoan liken assail lambast lambaste rail interject retweet chant tout "
     "highlight portray imply quote signal distance side embrace balk unveil issue "
-    "publish order request deem persuade advocate identify"
+    "publish order request deem persuade advocate identify recognize recognise downplay apologize "
+    "apologise"
 ).split()
 #: Single forms of verbs that report a position in these forms only ("supported X",
 #: "plans to"; "support" and "plan" are more often nouns or infinitives of others).
 POSITION_FORMS = frozenset(
     "supported supports backed backing sounded knocked pressed learned plans pushed pushing "
-    "shared views sees released ruled approved named encouraged focuses welcomed".split()
+    "shared views sees released ruled approved named encouraged focuses welcomed decide decides "
+    "decided deciding voted votes voting favor favors favored favoring favour favours favoured".split()
 )
 #: Verbs of belief and stance: a report only with a clause or a quote beside them.
 STANCE_VERBS = (
     "believe think feel fear hope expect worry doubt suspect assume understand know wish "
     "find show reckon imagine guess figure anticipate conclude realize realise call want "
-    "prefer seem appear"
+    "prefer seem appear consider"
 ).split()
 _IRREGULAR = {
     "say": {"say", "says", "said", "saying"},
@@ -596,10 +598,38 @@ def _quoted(sent_tokens: Sequence[Token]) -> bool:
     return any(t.text in _QUOTES or t.tag_ in {"``", "''"} for t in sent_tokens)
 
 
+#: Verbs that say nothing alone but report with a speech act as their object ("made
+#: the allegation", "took a swipe at", "launched an attack", "raised questions").
+_LIGHT: frozenset[str] = frozenset(
+    "make makes made making take takes took taken taking launch launches launched launching "
+    "raise raises raised raising unleash unleashes unleashed unleashing level levels leveled "
+    "levelled leveling levelling deliver delivers delivered delivering renew renews renewed "
+    "renewing repeat repeats repeated repeating lodge lodged lodges file filed files".split()
+)
+#: Speech acts a light verb makes into a report.
+SPEECH_ACTS: frozenset[str] = frozenset(
+    "allegation allegations accusation accusations statement statements mention case shot shots "
+    "swipe swipes jab jabs dig digs stance attack attacks criticism argument arguments claim "
+    "claims remark remarks comment comments appeal plea pitch promise promises pledge pledges vow "
+    "vows call calls demand demands threat threats complaint complaints assertion assertions "
+    "announcement prediction predictions warning warnings insult insults joke jokes reference "
+    "references apology "
+    "suggestion suggestions proposal proposals objection objections denial denials".split()
+)
+
+
+def _speech_act(verb: Token) -> Token | None:
+    """The speech act a light verb takes as its object ("made no mention", "took a shot")."""
+    for child in verb.children:
+        if child.dep_ == "dobj" and child.lower_ in SPEECH_ACTS:
+            return child
+    return None
+
+
 #: Every word a cue of :func:`doc_attributions` can be (the first test of each of its
 #: branches); a token with none of these, and no proper-noun subject, is passed by.
 _CUE_WORDS: frozenset[str] = frozenset().union(
-    _HEARSAY, {"known", "in", "according"}, _PHRASAL, _MADE, _READS,
+    _HEARSAY, {"known", "in", "according"}, _PHRASAL, _MADE, _READS, _LIGHT,
     REPORTING_VERBS, STANCE_FORMS, _DOCUMENT_VERBS, REPORTING_NOUNS, STANCE_NOUNS,
 )
 _CUE_HASHES: frozenset[int] | None = None
@@ -680,6 +710,12 @@ def doc_attributions(
             subject = _subject(token)
             if subject is not None:
                 found.append(_make(doc, subject, (token.idx, token.idx + len(token)), [], offset))
+        elif lower in _LIGHT and token.tag_.startswith("VB") and (act := _speech_act(token)) is not None:
+            # "made these allegations", "took a swipe at", "launched an attack on": the act is a statement
+            subject = _agent(token) or _subject(token)
+            if subject is not None and subject.dep_ != "nsubjpass":
+                found.append(_make(doc, subject, (token.idx, act.idx + len(act)), _clause(token, {subject.i}), offset))
+                taken.add(token.i)
         elif lower in reporting or lower in stance or lower in _DOCUMENT_VERBS:
             tag = token.tag_
             if not tag.startswith("VB") and not (lower in reporting and tag in {"NNS", "NN"} and token.dep_ == "ROOT"):
