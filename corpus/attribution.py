@@ -80,8 +80,8 @@ POSITION_VERBS = (
 #: "plans to"; "support" and "plan" are more often nouns or infinitives of others).
 POSITION_FORMS = frozenset(
     "supported supports backed backing sounded knocked pressed learned plans pushed pushing "
-    "shared views sees released ruled approved named encouraged focuses welcomed decide decides "
-    "decided deciding voted votes voting favor favors favored favoring favour favours favoured".split()
+    "shared views sees released ruled approved named encouraged focuses welcomed decides "
+    "decided deciding voted favor favored favoring favour favoured".split()
 )
 #: Verbs of belief and stance: a report only with a clause or a quote beside them.
 STANCE_VERBS = (
@@ -344,6 +344,91 @@ def _line_subject(verb: Token) -> Token | None:
         k -= 1
     # only a phrase the parser hung on the line above
     return head if k >= 0 and head is not None and head.head.i < k else None
+
+
+#: Words that stand for a share of those polled ("half said", "most say").
+_SHARES = frozenset("half most many majority plurality third quarter two-thirds three-quarters".split())
+
+
+def _stray_subject(verb: Token) -> Token | None:
+    """The speaker of a reporting verb the parser left without a subject: a share of
+    those polled ("About 4 in 10 say", "half said"); a name and its apposition after an
+    opening phrase ("Alarmed by the riots, Senator Ada Lund, the whip, said"); a name
+    the parser made the subject of a clause set off by commas ("Ada Lund, who chairs the
+    board, said")."""
+    doc = verb.doc
+    if verb.dep_ not in {"ROOT", "conj", "ccomp"} or verb.tag_ not in {"VBD", "VBZ", "VBP"}:
+        return None
+    for child in verb.lefts:
+        if child.dep_ in {"nummod", "npadvmod", "advmod", "nsubj"} and (child.tag_ == "CD" or child.lower_ in _SHARES):
+            if child.i + 1 == verb.i or all(t.tag_ in {"CD", "IN", "RB"} for t in doc[child.i + 1 : verb.i]):
+                return child
+    k = verb.i - 1
+    while k >= 0 and (doc[k].is_space or doc[k].text == "," or doc[k].dep_ == "advmod" and doc[k].tag_ == "RB"):
+        k -= 1
+    if k < 0 or k == verb.i - 1 or not doc[k].tag_.startswith("NN"):
+        return _comma_clause_subject(verb)
+    name = doc[k]
+    while name.dep_ == "appos" and name.head.i < name.i:
+        name = name.head
+    before = name.left_edge.i - 1
+    if name.tag_ in {"NNP", "NNPS"} and name.dep_ != "pobj" and (before < verb.sent.start or doc[before].text == ","):
+        return name
+    return _comma_clause_subject(verb)
+
+
+def _comma_clause_subject(verb: Token) -> Token | None:
+    """"Ada Lund, who chairs the board, said": the parser read "chairs" as the reported
+    clause and "Ada Lund" as its subject; a name that opens the sentence and is followed
+    by a comma is the speaker."""
+    for child in verb.lefts:
+        if child.dep_ != "ccomp":
+            continue
+        for sub in child.children:
+            if sub.dep_ == "nsubj" and sub.i < child.i and sub.tag_.startswith("NN") and sub.text[:1].isupper():
+                after = sub.i + 1
+                starts = sub.left_edge.i == verb.sent.start
+                if starts and after < verb.i and verb.doc[after].text == "," and not _quoted(verb.doc[verb.sent.start : verb.i]):
+                    return sub
+    return None
+
+
+_TELL = frozenset({"tell", "tells", "told", "telling"})
+_ASIDE_TAGS = frozenset({"DT", "JJ", "NN", "NNS", "NNP", "NNPS", "CC", "POS", "PRP$", "PRP", "CD", "HYPH"})
+
+
+def _parenthetical(subject: Token, verb: Token) -> Token:
+    """The speaker of a reporting clause set off inside the sentence it reports, which
+    the parser gave the sentence's own subject: "The cost, port officials say, is
+    rising" (the words between the comma and the verb), "The trouble, says Ada Lund,
+    an economist, is" (the name after the verb)."""
+    doc = verb.doc
+    if verb.i < 2:
+        return subject
+    if doc[verb.i - 1].text == "," and subject.i < verb.i - 1:
+        if verb.tag_ not in {"VBD", "VBZ"} or verb.lower_ in _TELL or verb.i + 1 >= len(doc) or doc[verb.i + 1].tag_ != "NNP":
+            return subject  # "…, told AFP", "…, said Sunday", "…, urged a stand": no speaker after the verb
+        head = None
+        k = verb.i + 1
+        while k < len(doc) and doc[k].tag_ in _TAG_WORDS and not doc[k].is_space:
+            if doc[k].tag_.startswith("NN"):
+                head = doc[k]
+            k += 1
+        if head is not None and k < len(doc) and doc[k].text in {",", "."} and head.ent_type_ in {"", "PERSON", "ORG"}:
+            return head
+        return subject
+    if verb.i + 1 >= len(doc) or doc[verb.i + 1].text != ",":
+        return subject
+    k = verb.i - 1
+    while k > subject.i and doc[k].tag_ in _ASIDE_TAGS and not doc[k].is_space:
+        k -= 1
+    if k <= subject.i or doc[k].text != "," or k + 1 >= verb.i:
+        return subject
+    run = doc[k + 1 : verb.i]
+    roots = [t for t in run if not (k < t.head.i < verb.i)]
+    if len(roots) != 1 or roots[0].tag_ not in {"NN", "NNS", "NNP", "NNPS", "PRP"} or roots[0].head.i == subject.i:
+        return subject
+    return roots[0]
 
 
 def _out_of_quote(subject: Token, verb: Token) -> Token | None:
@@ -729,11 +814,13 @@ def doc_attributions(
                 continue
             subject = owner or _subject(token)
             if subject is None and lower in reporting:
-                subject = _inverted(token) or _tag_after(token) or _line_subject(token)
+                subject = _inverted(token) or _tag_after(token) or _line_subject(token) or _stray_subject(token)
             if subject is not None and subject.i < token.i:
                 subject = _across_break(subject, token)
             if subject is not None and subject.i < token.i:
                 subject = _out_of_quote(subject, token)
+            if subject is not None and subject.i < token.i and lower in _SPEAKING:
+                subject = _parenthetical(subject, token)
             if subject is None:
                 continue
             if lower not in reporting and lower not in stance and subject.lower_ not in DOCUMENT_NOUNS:
