@@ -711,10 +711,20 @@ def _speech_act(verb: Token) -> Token | None:
     return None
 
 
+#: Adjectives of a stance held ("critical of", "confident that", "eager to").
+STANCE_ADJECTIVES: frozenset[str] = frozenset(
+    "critical skeptical sceptical confident optimistic pessimistic hopeful eager willing "
+    "unwilling reluctant concerned worried convinced adamant supportive opposed "
+    "aware proud happy unhappy firm insistent wary doubtful dismissive".split()
+)
+#: Linking verbs a stance adjective hangs from.
+_LINKS = _COPULA | frozenset("remain remains remained remaining seem seems seemed appear appears appeared".split())
+
+
 #: Every word a cue of :func:`doc_attributions` can be (the first test of each of its
 #: branches); a token with none of these, and no proper-noun subject, is passed by.
 _CUE_WORDS: frozenset[str] = frozenset().union(
-    _HEARSAY, {"known", "in", "according"}, _PHRASAL, _MADE, _READS, _LIGHT,
+    _HEARSAY, {"known", "in", "according"}, _PHRASAL, _MADE, _READS, _LIGHT, STANCE_ADJECTIVES,
     REPORTING_VERBS, STANCE_FORMS, _DOCUMENT_VERBS, REPORTING_NOUNS, STANCE_NOUNS,
 )
 _CUE_HASHES: frozenset[int] | None = None
@@ -795,6 +805,11 @@ def doc_attributions(
             subject = _subject(token)
             if subject is not None:
                 found.append(_make(doc, subject, (token.idx, token.idx + len(token)), [], offset))
+        elif lower in STANCE_ADJECTIVES and token.dep_ == "acomp" and token.head.lower_ in _LINKS:
+            # "was critical of", "is confident that", "remains skeptical": a stance its subject holds
+            subject = _subject(token.head)
+            if subject is not None and subject.lower_ not in _DUMMY and subject.dep_ != "expl":
+                found.append(_make(doc, subject, (token.idx, token.idx + len(token)), _clause(token, {subject.i}), offset))
         elif lower in _LIGHT and token.tag_.startswith("VB") and (act := _speech_act(token)) is not None:
             # "made these allegations", "took a swipe at", "launched an attack on": the act is a statement
             subject = _agent(token) or _subject(token)
