@@ -357,6 +357,8 @@ def _stray_subject(verb: Token) -> Token | None:
     the parser made the subject of a clause set off by commas ("Ada Lund, who chairs the
     board, said")."""
     doc = verb.doc
+    if verb.lower_ in _SPEAKING and (named := _named_after(verb)) is not None:
+        return named  # "The trouble, says Ada Lund, is…" read with "Lund" the subject of "is"
     if verb.dep_ not in {"ROOT", "conj", "ccomp"} or verb.tag_ not in {"VBD", "VBZ", "VBP"}:
         return None
     for child in verb.lefts:
@@ -397,6 +399,26 @@ _TELL = frozenset({"tell", "tells", "told", "telling"})
 _ASIDE_TAGS = frozenset({"DT", "JJ", "NN", "NNS", "NNP", "NNPS", "CC", "POS", "PRP$", "PRP", "CD", "HYPH"})
 
 
+def _named_after(verb: Token) -> Token | None:
+    """The name right after a reporting verb set off by a comma, itself followed by a
+    comma or the sentence's end ("…, says Ada Lund, an economist, is"); none after "told"
+    (its object is who was told), a date or a noun phrase ("…, urged a strong stand")."""
+    doc = verb.doc
+    if verb.i < 1 or doc[verb.i - 1].text != ",":
+        return None
+    if verb.tag_ not in {"VBD", "VBZ"} or verb.lower_ in _TELL or verb.i + 1 >= len(doc) or doc[verb.i + 1].tag_ != "NNP":
+        return None
+    head = None
+    k = verb.i + 1
+    while k < len(doc) and doc[k].tag_ in _TAG_WORDS and not doc[k].is_space:
+        if doc[k].tag_.startswith("NN"):
+            head = doc[k]
+        k += 1
+    if head is not None and k < len(doc) and doc[k].text in {",", "."} and head.ent_type_ in {"", "PERSON", "ORG"}:
+        return head
+    return None
+
+
 def _parenthetical(subject: Token, verb: Token) -> Token:
     """The speaker of a reporting clause set off inside the sentence it reports, which
     the parser gave the sentence's own subject: "The cost, port officials say, is
@@ -406,17 +428,7 @@ def _parenthetical(subject: Token, verb: Token) -> Token:
     if verb.i < 2:
         return subject
     if doc[verb.i - 1].text == "," and subject.i < verb.i - 1:
-        if verb.tag_ not in {"VBD", "VBZ"} or verb.lower_ in _TELL or verb.i + 1 >= len(doc) or doc[verb.i + 1].tag_ != "NNP":
-            return subject  # "…, told AFP", "…, said Sunday", "…, urged a stand": no speaker after the verb
-        head = None
-        k = verb.i + 1
-        while k < len(doc) and doc[k].tag_ in _TAG_WORDS and not doc[k].is_space:
-            if doc[k].tag_.startswith("NN"):
-                head = doc[k]
-            k += 1
-        if head is not None and k < len(doc) and doc[k].text in {",", "."} and head.ent_type_ in {"", "PERSON", "ORG"}:
-            return head
-        return subject
+        return _named_after(verb) or subject
     if verb.i + 1 >= len(doc) or doc[verb.i + 1].text != ",":
         return subject
     k = verb.i - 1
@@ -924,7 +936,8 @@ def _make(
             name = _name(noun)
     else:
         src = phrase or _phrase(subject)
-        name = _name(subject)
+        # a share of those polled ("About 4 in 10") is named by its whole phrase
+        name = src if subject.tag_ == "CD" or lower in _SHARES else _name(subject)
         named = _named_apposition(subject)
         if named is not None:  # "his boss, Ivan Petrov, said": the name is the source's
             name = named

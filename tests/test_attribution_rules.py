@@ -222,3 +222,83 @@ def test_a_poll_that_tells_a_standing_and_as_she_put_it(analyzer):
     got = [(s, c) for s, c, _ in found(text, analyzer)]
     assert ("a new harbour poll", "in") in got
     assert ("the pilot Ada Berg", "put it") in got
+
+
+def test_a_passive_report_takes_its_agent_as_the_source(analyzer):
+    text = (
+        "The closure of the pier was first reported by the Harbour Gazette.\n\n"
+        "The ferry captain was criticised by the fishermen's union for the delays.\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert ("the Harbour Gazette", "reported") in got
+    assert ("the fishermen's union", "criticised") in got
+
+
+def test_a_participle_after_a_dash_or_a_closing_quote_speaks_for_the_subject(analyzer):
+    text = (
+        "The mayor defended the budget – saying the fares would not rise.\n\n"
+        "The mayor praised the \"brave crew,\" adding that the ferry would sail on Friday.\n\n"
+        "The union blamed the ferry company for the delays, wrongly claiming that the boats were old.\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert ("The mayor", "saying") in got
+    assert ("The mayor", "adding") in got
+    assert ("The union", "claiming") in got
+
+
+def test_likely_to_say_and_quick_to_point_out_take_the_subject_of_the_copula(analyzer):
+    text = (
+        "Fishermen were more likely to say the quota was unfair.\n\n"
+        "The mayor was quick to point out that the ferry runs on time.\n\n"
+        "It is hard to say whether the ferry will run.\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert got == [("Fishermen", "say"), ("The mayor", "point out")]
+
+
+def test_a_speech_act_made_or_taken_is_a_report(analyzer):
+    text = (
+        "Councillor Ada Lund made the allegation in a letter to the harbour board.\n\n"
+        "The union took a swipe at the ferry company on Monday.\n\n"
+        "Tomas Berg delivered a speech at the harbour and took charge of the board.\n"
+    )
+    got = found(text, analyzer)
+    assert ("Councillor Ada Lund", "made the allegation", "Ada Lund") in got
+    assert ("The union", "took a swipe", "union") in got
+    assert len(got) == 2  # a speech delivered, a charge taken: no statement of anyone's
+
+
+def test_a_vote_or_a_decision_is_the_stance_of_who_takes_it(analyzer):
+    text = "The council voted against the new quota.\n\nThe board decided to close the pier for the winter.\n"
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert got == [("The council", "voted"), ("The board", "decided")]
+
+
+def test_shares_of_those_polled_and_names_the_parser_left_without_a_verb(analyzer):
+    text = (
+        "About 4 in 10 say the ferry is too slow.\n\n"
+        "Alarmed by the delays, Councillor Ada Lund, the harbour chair, said the port would stay open.\n"
+    )
+    got = found(text, analyzer)
+    assert ("About 4 in 10", "say", "About 4 in 10") in got
+    assert ("Councillor Ada Lund", "said", "Ada Lund") in got
+
+
+def test_a_reporting_clause_set_off_inside_what_it_reports(analyzer):
+    text = (
+        "The cost of the new pier, port officials say, is rising.\n\n"
+        "The trouble with the quota, says Tomas Berg, an economist, is that nobody checks it.\n\n"
+        "“We are ready,” Ada Lund, the harbour chair, told the Gazette.\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert got == [("port officials", "say"), ("Tomas Berg", "says"), ("Ada Lund", "told")]
+
+
+def test_a_stance_held_as_an_adjective(analyzer):
+    text = (
+        "The fishermen's union remains skeptical of the plan.\n\n"
+        "The harbour board was confident that the pier would open in May.\n\n"
+        "It is certain that the ferry will run.\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert got == [("The fishermen's union", "skeptical"), ("The harbour board", "confident")]
