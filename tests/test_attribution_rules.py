@@ -302,3 +302,13 @@ def test_a_stance_held_as_an_adjective(analyzer):
     )
     got = [(s, c) for s, c, _ in found(text, analyzer)]
     assert got == [("The fishermen's union", "skeptical"), ("The harbour board", "confident")]
+
+
+def test_the_one_spoken_of_or_to_before_a_colon_is_no_source(analyzer):
+    text = (
+        "The harbour chair, Ada Lund, said of Tomas Berg: “He never listens to the crews.”\n\n"
+        "The mayor sent a blunt message to Tomas Berg: “Open the pier or resign.”\n"
+    )
+    got = found(text, analyzer)
+    assert ("The harbour chair", "said", "Ada Lund") in got
+    assert [s for s, _, _ in got if s and "Berg" in s] == []
