@@ -729,6 +729,12 @@ STANCE_ADJECTIVES: frozenset[str] = frozenset(
     "unwilling reluctant concerned worried convinced adamant supportive opposed "
     "aware proud happy unhappy firm insistent wary doubtful dismissive".split()
 )
+def _main_clause(verb: Token) -> bool:
+    """Whether ``verb`` heads no clause of another's ("that he is wary", "is that he is
+    wary"): a stance inside one is what that other reads, no source's own."""
+    return not any(c.dep_ == "mark" for c in verb.children) and verb.dep_ not in _CLAUSE_DEPS
+
+
 #: Linking verbs a stance adjective hangs from.
 _LINKS = _COPULA | frozenset("remain remains remained remaining seem seems seemed appear appears appeared".split())
 
@@ -817,7 +823,7 @@ def doc_attributions(
             subject = _subject(token)
             if subject is not None:
                 found.append(_make(doc, subject, (token.idx, token.idx + len(token)), [], offset))
-        elif lower in STANCE_ADJECTIVES and token.dep_ == "acomp" and token.head.lower_ in _LINKS:
+        elif lower in STANCE_ADJECTIVES and token.dep_ == "acomp" and token.head.lower_ in _LINKS and _main_clause(token.head):
             # "was critical of", "is confident that", "remains skeptical": a stance its subject holds
             subject = _subject(token.head)
             if subject is not None and subject.lower_ not in _DUMMY and subject.dep_ != "expl":
