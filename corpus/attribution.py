@@ -555,7 +555,11 @@ def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
     """The content of a reporting verb: its clausal complements, or the clause it tags."""
     out = []
     for child in verb.children:
-        if child.dep_ in _CLAUSE_DEPS and child.i not in skip and not any(
+        # "called for all boats to return": the parser's "for" a mark of an adverbial clause
+        reported = child.dep_ in _CLAUSE_DEPS or child.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ == "for" for c in child.children
+        )
+        if reported and child.i not in skip and not any(
             child.left_edge.i <= i <= child.right_edge.i for i in skip
         ):
             span = _edges(verb.doc[child.left_edge.i : child.right_edge.i + 1])
@@ -686,9 +690,14 @@ def _hedged(token: Token) -> bool:
 
 def _calls(token: Token, lower: str) -> bool:
     """"call for", "call on" (a demand) and "called X a Y" (a judgement)."""
-    return lower in _CALL and any(
-        c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in {"for", "on"}) for c in token.children
-    )
+    if lower not in _CALL:
+        return False
+    if any(c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in {"for", "on"}) for c in token.children):
+        return True
+    # "called for X to act": the parser often takes "for" as the mark of the clause
+    doc = token.doc
+    after = token.i + 1
+    return after + 1 < len(doc) and doc[after].lower_ == "for" and doc[after].dep_ == "mark"
 
 
 def _quoted(sent_tokens: Sequence[Token]) -> bool:

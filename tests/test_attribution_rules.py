@@ -315,3 +315,12 @@ def test_the_one_spoken_of_or_to_before_a_colon_is_no_source(analyzer):
     got = found(text, analyzer)
     assert ("The harbour chair", "said", "Ada Lund") in got
     assert [s for s, _, _ in got if s and "Berg" in s] == []
+
+
+def test_called_for_someone_to_act_is_a_demand_and_its_clause_the_content(analyzer):
+    text = "The harbour chair also called for all boats to return to port.\n"
+    analysis = analyzer.analyze(Article(id="t", path="t", text=text, title=""))
+    assert [(text[slice(*a.source)], text[slice(*a.cue)]) for a in analysis.attributions] == [
+        ("The harbour chair", "called")
+    ]
+    assert text[slice(*analysis.attributions[0].content[0])] == "for all boats to return to port"
