@@ -619,9 +619,16 @@ _PHRASAL_AFTER: dict[str, frozenset[str]] = {
 _PHRASAL = frozenset(_PHRASAL_AFTER)
 
 
+_SPEAK = frozenset({"spoke", "speaks", "speak", "speaking", "spoken"})
+_SPOKEN_OF = frozenset({"about", "of"})
+
+
 def _phrasal(token: Token) -> bool:
     doc = token.doc
-    return token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _PHRASAL_AFTER[token.lower_]
+    if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _PHRASAL_AFTER[token.lower_]:
+        return True
+    # "spoke at the rally on Tuesday about taxes", "speaks often of her mother": what about
+    return token.lower_ in _SPEAK and any(c.dep_ == "prep" and c.lower_ in _SPOKEN_OF for c in token.children)
 
 
 _POLLS = frozenset({"poll", "polls", "survey", "surveys", "polling"})
@@ -719,7 +726,7 @@ SPEECH_ACTS: frozenset[str] = frozenset(
     "claims remark remarks comment comments appeal plea pitch promise promises pledge pledges vow "
     "vows call calls demand demands threat threats complaint complaints assertion assertions "
     "announcement prediction predictions warning warnings insult insults joke jokes reference "
-    "references apology "
+    "references apology charges "
     "suggestion suggestions proposal proposals objection objections denial denials".split()
 )
 
@@ -816,6 +823,8 @@ def doc_attributions(
             subject = _subject(token)
             if subject is not None:
                 after = doc[token.i + 1]
+                if after.lower_ not in _PHRASAL_AFTER[lower]:
+                    after = token  # "spoke … about": the verb alone
                 found.append(_make(doc, subject, (token.idx, after.idx + len(after)), _clause(token, {subject.i}), offset))
         elif lower == "in" and token.dep_ == "prep" and (poll := _poll_object(token)) is not None:
             # "leads by 10 points in a new poll", "ahead in the polls": the poll says so

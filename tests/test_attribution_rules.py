@@ -324,3 +324,13 @@ def test_called_for_someone_to_act_is_a_demand_and_its_clause_the_content(analyz
         ("The harbour chair", "called")
     ]
     assert text[slice(*analysis.attributions[0].content[0])] == "for all boats to return to port"
+
+
+def test_speaking_about_or_of_something_is_a_report_speaking_to_someone_alone_is_not(analyzer):
+    text = (
+        "The mayor spoke at the harbour on Tuesday about the new quota.\n\n"
+        "Ada Lund often speaks of her years on the ferries.\n\n"
+        "Tomas Berg spoke to the crews before the boats left.\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert got == [("The mayor", "spoke"), ("Ada Lund", "speaks")]
