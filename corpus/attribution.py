@@ -745,6 +745,27 @@ STANCE_ADJECTIVES: frozenset[str] = frozenset(
     "unwilling reluctant concerned worried convinced adamant supportive opposed "
     "aware proud happy unhappy firm insistent wary doubtful dismissive".split()
 )
+#: What may follow a reporting verb the tagger read as a noun: its object or clause.
+_AFTER_VERB_TAGS = frozenset({"NNP", "NNPS", "DT", "PRP", "PRP$"})
+
+
+def _headline_subject(token: Token) -> Token | None:
+    """The name before a verb form the tagger read as a noun ("Harbour Board Slams
+    Quota", "Lund predicts that…"): the name right before it, when an object, "that",
+    "about" or "to" comes right after."""
+    doc = token.doc
+    if token.i < 1 or token.i + 1 >= len(doc) or token.dep_ not in {"ROOT", "compound", "nsubj", "appos"}:
+        return None
+    if not token.lower_.endswith(("s", "ed")):
+        return None  # "the vote", "a tweet": a noun indeed
+    before, after = doc[token.i - 1], doc[token.i + 1]
+    if before.tag_ not in {"NNP", "NNPS"} or before.is_space:
+        return None
+    if after.tag_ in _AFTER_VERB_TAGS or after.lower_ in {"that", "about", "to", "for", "on"}:
+        return before
+    return None
+
+
 def _main_clause(verb: Token) -> bool:
     """Whether ``verb`` heads no clause of another's ("that he is wary", "is that he is
     wary"): a stance inside one is what that other reads, no source's own."""
@@ -852,6 +873,14 @@ def doc_attributions(
             if subject is not None and subject.dep_ != "nsubjpass":
                 found.append(_make(doc, subject, (token.idx, act.idx + len(act)), _clause(token, {subject.i}), offset))
                 taken.add(token.i)
+        elif lower in reporting and token.tag_.startswith("NN") and (named := _headline_subject(token)) is not None:
+            # "Harbour Board Slams Quota", "Lund predicts that…": a verb the tagger took for a noun
+            first = named
+            while first.i > 0 and doc[first.i - 1].tag_ in {"NNP", "NNPS"} and not doc[first.i - 1].is_space:
+                first = doc[first.i - 1]
+            phrase = (first.idx, named.idx + len(named))
+            found.append(_make(doc, named, (token.idx, token.idx + len(token)), [], offset, phrase=phrase))
+            taken.add(token.i)
         elif lower in reporting or lower in stance or lower in _DOCUMENT_VERBS:
             tag = token.tag_
             if not tag.startswith("VB") and not (lower in reporting and tag in {"NNS", "NN"} and token.dep_ == "ROOT"):

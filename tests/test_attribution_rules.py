@@ -334,3 +334,9 @@ def test_speaking_about_or_of_something_is_a_report_speaking_to_someone_alone_is
     )
     got = [(s, c) for s, c, _ in found(text, analyzer)]
     assert got == [("The mayor", "spoke"), ("Ada Lund", "speaks")]
+
+
+def test_a_headline_verb_the_tagger_read_as_a_noun(analyzer):
+    text = "Harbour Chief Ada Lund Slams New Fishing Quota\n\nLund predicts that the ferry will run again in May.\n"
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert got == [("Harbour Chief Ada Lund", "Slams"), ("Lund", "predicts")]
