@@ -321,9 +321,32 @@ def _acl_speaker(verb: Token, reporting: bool) -> Token | None:
     head = verb.head
     if not reporting or not head.tag_.startswith("NN") or head.i > verb.i:
         return None
+    if verb.tag_ == "VBG" and verb.lower_ in _SPEAKING and head.lower_ in STATEMENTS and head.dep_ == "dobj":
+        issuer = _subject(head.head)  # "the board issued a statement saying": the board says
+        if issuer is not None:
+            return issuer
     if verb.tag_ == "VBG" and verb.i == head.i + 1 and verb.lower_ in _SPEAKING and head.dep_ != "pobj":
         return head
     if verb.tag_ in {"VBD", "VBN"} and verb.i > 0 and verb.doc[verb.i - 1].text == "," and head.tag_ in {"NNP", "NNPS"}:
+        return head
+    return None
+
+
+#: Things issued that say something: "issued a statement saying", "released a letter saying".
+STATEMENTS: frozenset[str] = frozenset(
+    "statement statements release letter message post tweet email ad video memo note op-ed".split()
+)
+
+
+def _issued(verb: Token) -> Token | None:
+    """The verb that issued the statement a participle of saying belongs to ("issued a
+    statement saying", "released a letter Thursday, saying"), or None."""
+    if verb.tag_ != "VBG" or verb.lower_ not in _SPEAKING:
+        return None
+    head = verb.head
+    if verb.dep_ == "acl" and head.lower_ in STATEMENTS and head.dep_ == "dobj":
+        return head.head
+    if verb.dep_ == "advcl" and any(c.dep_ == "dobj" and c.lower_ in STATEMENTS for c in head.children):
         return head
     return None
 
@@ -924,6 +947,12 @@ def doc_attributions(
                 if child.dep_ == "prt":
                     cue_tokens.append(child)
             cue = (min(t.idx for t in cue_tokens), max(t.idx + len(t) for t in cue_tokens))
+            issued = _issued(token)
+            if issued is not None and issued.i in taken:
+                # "issued a statement saying": one report, its cue from the verb that issues it
+                at = issued.idx + offset
+                found = [a for a in found if a.cue[0] != at]
+                cue = (issued.idx, cue[1])
             found.append(_make(doc, subject, cue, _clause(token, {subject.i}), offset))
             taken.add(token.i)
         elif lower == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":

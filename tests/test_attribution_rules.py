@@ -340,3 +340,12 @@ def test_a_headline_verb_the_tagger_read_as_a_noun(analyzer):
     text = "Harbour Chief Ada Lund Slams New Fishing Quota\n\nLund predicts that the ferry will run again in May.\n"
     got = [(s, c) for s, c, _ in found(text, analyzer)]
     assert got == [("Harbour Chief Ada Lund", "Slams"), ("Lund", "predicts")]
+
+
+def test_a_statement_issued_saying_is_one_report_of_its_issuer(analyzer):
+    text = (
+        "Minutes later, the harbour board issued a statement saying that the ferry would run.\n\n"
+        "The union put out a statement saying the strike was over.\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert got == [("the harbour board", "issued a statement saying"), ("The union", "saying")]
