@@ -525,10 +525,18 @@ def _set_off(verb: Token) -> bool:
     return k >= 0 and (doc[k].text in _SET_OFF or doc[k].tag_ == "''" or doc[k].text in {"”", "’"})
 
 
+#: Verbs of putting a thing out: "emails released by the department" says who released
+#: them, no statement of theirs.
+_PRODUCED = frozenset(
+    "released issued published written posted presented offered maintained approved identified "
+    "ordered requested unveiled declared".split()
+)
+
+
 def _agent(verb: Token) -> Token | None:
     """The one who does a passive reporting verb: "was first reported by the Gazette",
     "was criticised by his rivals" (the object of its "by")."""
-    if verb.tag_ != "VBN":
+    if verb.tag_ != "VBN" or verb.lower_ in _PRODUCED:
         return None
     for child in verb.children:
         if child.dep_ == "agent":
