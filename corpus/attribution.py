@@ -513,12 +513,17 @@ def _across_break(subject: Token, verb: Token) -> Token | None:
 #: Marks that set a participle off from its clause as the subject's own act: ", saying",
 #: "— saying", '…,” claiming' (the comma inside the quote).
 _SET_OFF = frozenset({",", "—", "–", "-", "--", ";"})
+_WHILE = frozenset({"while", "when", "whilst", "after", "before"})
 
 
 def _set_off(verb: Token) -> bool:
     """Whether a participle follows a comma, a dash or a closing quote, adverbs between
     (", falsely suggesting")."""
     doc = verb.doc
+    if any(c.dep_ == "mark" and c.lower_ in _WHILE for c in verb.children):
+        return True  # "while saying", "when discussing": the subject's own doing
+    if verb.i == verb.sent.start and verb.head.i > verb.i:
+        return True  # "Conceding that …, he warned"
     k = verb.i - 1
     while k >= 0 and (doc[k].tag_ == "RB" or doc[k].is_space):
         k -= 1

@@ -249,6 +249,16 @@ def test_a_participle_after_a_dash_or_a_closing_quote_speaks_for_the_subject(ana
     assert ("The union", "claiming") in got
 
 
+def test_a_participle_after_while_or_opening_the_sentence_speaks_for_the_subject(analyzer):
+    text = (
+        "While saying that he respects the crews, the mayor doubted their figures.\n\n"
+        "Conceding that the quota was too low, the minister promised a review.\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert ("the mayor", "saying") in got
+    assert ("the minister", "Conceding") in got
+
+
 def test_likely_to_say_and_quick_to_point_out_take_the_subject_of_the_copula(analyzer):
     text = (
         "Fishermen were more likely to say the quota was unfair.\n\n"
