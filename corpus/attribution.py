@@ -950,7 +950,9 @@ def doc_attributions(
                 clauses = _CLAUSE_DEPS if lower not in _WANT else _OWN_CLAUSE
                 if not any(c.dep_ in clauses for c in token.children) and not (
                     token.dep_ in {"parataxis", "ccomp"} and token.head.i > token.i
-                ) and not _quoted(token.sent) and not _calls(token, lower):
+                ) and not _quoted(token.sent) and not _calls(token, lower) and not (
+                    token.dep_ == "relcl" and subject.lower_ == "who" and any(c.dep_ == "dobj" for c in token.children)
+                ):
                     continue
             if _hedged(token):
                 continue
@@ -1027,6 +1029,8 @@ def _make(
         src = (subject.idx, subject.idx + len(subject))
         if noun.tag_ in {"PRP"}:
             pronoun, name = noun.lower_, None
+        elif noun.lower_ in WHO_BY_CLAUSE:
+            name = _phrase(noun)  # "those who prefer the old ferry": named by the clause
         else:
             name = _name(noun)
     else:

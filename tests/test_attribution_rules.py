@@ -362,3 +362,14 @@ def test_a_statement_issued_saying_is_one_report_of_its_issuer(analyzer):
     )
     got = [(s, c) for s, c, _ in found(text, analyzer)]
     assert got == [("the harbour board", "issued a statement saying"), ("The union", "saying")]
+
+
+def test_who_wants_or_prefers_a_thing_holds_a_stance_named_by_its_noun(analyzer):
+    text = (
+        "Fishermen who want a higher quota marched to the harbour.\n\n"
+        "Those who prefer the old ferry stayed at home.\n"
+    )
+    assert found(text, analyzer) == [
+        ("who", "want", "Fishermen"),
+        ("who", "prefer", "Those who prefer the old ferry"),
+    ]
