@@ -701,6 +701,8 @@ def _idle(token: Token, lower: str) -> bool:
     declined comment, "pledged delegates" (a word naming a thing)."""
     if lower in _CONTINUE and any(c.dep_ in {"xcomp", "dobj"} for c in token.children):
         return True
+    if lower in _CONTINUE and not _quoted(token.sent) and not any(c.dep_ in _CLAUSE_DEPS for c in token.children):
+        return True  # "the strike continued": no speech
     following = token.nbor(1) if token.i + 1 < len(token.doc) else None
     if lower in _COMPARED and following is not None and following.lower_ in {"with", "to"} and token.tag_ == "VBN":
         return True  # "$98,000, compared with $93,000": a preposition, not a comparison made
@@ -1027,6 +1029,9 @@ def _make(
     elif lower in _RELATIVE and subject.tag_ in {"WP", "WDT"} and subject.head.dep_ == "relcl":
         noun = subject.head.head
         src = (subject.idx, subject.idx + len(subject))
+        if subject.tag_ == "WDT" and noun.tag_.startswith("NN") and noun.i < subject.i:
+            # "a report that suggested": the thing with its "that" (a bare "that" names nothing)
+            src = (min(_phrase(noun)[0], subject.idx), src[1])
         if noun.tag_ in {"PRP"}:
             pronoun, name = noun.lower_, None
         elif noun.lower_ in WHO_BY_CLAUSE:

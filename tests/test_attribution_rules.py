@@ -373,3 +373,13 @@ def test_who_wants_or_prefers_a_thing_holds_a_stance_named_by_its_noun(analyzer)
         ("who", "want", "Fishermen"),
         ("who", "prefer", "Those who prefer the old ferry"),
     ]
+
+
+def test_a_thing_that_says_is_named_with_its_that_and_a_strike_that_continued_says_nothing(analyzer):
+    text = (
+        "The union released a video this week that accused the mayor of lying.\n\n"
+        "The strike continued for a third day.\n"
+    )
+    got = found(text, analyzer)
+    assert ("a video this week that", "accused", "video") in got
+    assert [c for _, c, _ in got if c == "continued"] == []
