@@ -13,6 +13,13 @@ hand and returns ``RawAttribution``s (article offsets) whose cue starts in
 - verbs of belief and stance (``STANCE_FORMS``: think, fear, want, call…) count only
   with a clause, a quote, "call for"/"called X a Y" beside them; "show", "find",
   "list" only when a poll, study or document (``DOCUMENT_NOUNS``) does it;
+- a passive reporting verb's agent ("was reported by X"; not "emails released by X");
+  a speaker the parser left without a subject ("About 4 in 10 say", "Alarmed, Senator
+  X, the whip, said") or gave the sentence's ("The cost, officials say, is…", "…, says
+  X, an economist, is…"); a headline verb the tagger read as a noun ("X Slams Y");
+- a light verb with a speech act ("made the allegation", "took a swipe at"), "spoke …
+  about", an adjective of stance on a linking verb ("remains skeptical of"), "issued a
+  statement saying" as one report of the issuer;
 - ``according to X``;
 - a *reporting noun* with its owner ("X's statement", "a statement from X") when it
   carries a clause or a quote, a *stance noun* ("criticism from X", "his call for")
