@@ -60,7 +60,7 @@ T = TypeVar("T")
 
 #: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
 #: then live in another folder and are never read.
-ANALYSER_VERSION = 11  # 11: the sentences' export tokens cached (corpus/tokens.py); 10: attribution rules widened (position verbs, glued headings, split quotes, titles, owners); 9: attributions (source, cue, content, claimant); 8: ambiguous unit symbols read from context (corpus/unit_context.py); 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
+ANALYSER_VERSION = 12  # 12: attribution rules widened again (passive agents, speech acts, stance adjectives, asides, headline verbs); 11: the sentences' export tokens cached (corpus/tokens.py); 10: attribution rules widened (position verbs, glued headings, split quotes, titles, owners); 9: attributions (source, cue, content, claimant); 8: ambiguous unit symbols read from context (corpus/unit_context.py); 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
 
 #: Largest piece of text handed to spaCy as one doc (a body up to this is parsed
 #: whole). nlp.max_length is 1,000,000 characters.

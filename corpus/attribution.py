@@ -13,6 +13,13 @@ hand and returns ``RawAttribution``s (article offsets) whose cue starts in
 - verbs of belief and stance (``STANCE_FORMS``: think, fear, want, call…) count only
   with a clause, a quote, "call for"/"called X a Y" beside them; "show", "find",
   "list" only when a poll, study or document (``DOCUMENT_NOUNS``) does it;
+- a passive reporting verb's agent ("was reported by X"; not "emails released by X");
+  a speaker the parser left without a subject ("About 4 in 10 say", "Alarmed, Senator
+  X, the whip, said") or gave the sentence's ("The cost, officials say, is…", "…, says
+  X, an economist, is…"); a headline verb the tagger read as a noun ("X Slams Y");
+- a light verb with a speech act ("made the allegation", "took a swipe at"), "spoke …
+  about", an adjective of stance on a linking verb ("remains skeptical of"), "issued a
+  statement saying" as one report of the issuer;
 - ``according to X``;
 - a *reporting noun* with its owner ("X's statement", "a statement from X") when it
   carries a clause or a quote, a *stance noun* ("criticism from X", "his call for")
@@ -73,19 +80,21 @@ DISCOURSE_VERBS = (
 POSITION_VERBS = (
     "refer reference bemoan liken assail lambast lambaste rail interject retweet chant tout "
     "highlight portray imply quote signal distance side embrace balk unveil issue "
-    "publish order request deem persuade advocate identify"
+    "publish order request deem persuade advocate identify recognize recognise downplay apologize "
+    "apologise"
 ).split()
 #: Single forms of verbs that report a position in these forms only ("supported X",
 #: "plans to"; "support" and "plan" are more often nouns or infinitives of others).
 POSITION_FORMS = frozenset(
     "supported supports backed backing sounded knocked pressed learned plans pushed pushing "
-    "shared views sees released ruled approved named encouraged focuses welcomed".split()
+    "shared views sees released ruled approved named encouraged focuses welcomed decides "
+    "decided deciding voted favor favored favoring favour favoured".split()
 )
 #: Verbs of belief and stance: a report only with a clause or a quote beside them.
 STANCE_VERBS = (
     "believe think feel fear hope expect worry doubt suspect assume understand know wish "
     "find show reckon imagine guess figure anticipate conclude realize realise call want "
-    "prefer seem appear"
+    "prefer seem appear consider"
 ).split()
 _IRREGULAR = {
     "say": {"say", "says", "said", "saying"},
@@ -319,9 +328,32 @@ def _acl_speaker(verb: Token, reporting: bool) -> Token | None:
     head = verb.head
     if not reporting or not head.tag_.startswith("NN") or head.i > verb.i:
         return None
+    if verb.tag_ == "VBG" and verb.lower_ in _SPEAKING and head.lower_ in STATEMENTS and head.dep_ == "dobj":
+        issuer = _subject(head.head)  # "the board issued a statement saying": the board says
+        if issuer is not None:
+            return issuer
     if verb.tag_ == "VBG" and verb.i == head.i + 1 and verb.lower_ in _SPEAKING and head.dep_ != "pobj":
         return head
     if verb.tag_ in {"VBD", "VBN"} and verb.i > 0 and verb.doc[verb.i - 1].text == "," and head.tag_ in {"NNP", "NNPS"}:
+        return head
+    return None
+
+
+#: Things issued that say something: "issued a statement saying", "released a letter saying".
+STATEMENTS: frozenset[str] = frozenset(
+    "statement statements release letter message post tweet email ad video memo note op-ed".split()
+)
+
+
+def _issued(verb: Token) -> Token | None:
+    """The verb that issued the statement a participle of saying belongs to ("issued a
+    statement saying", "released a letter Thursday, saying"), or None."""
+    if verb.tag_ != "VBG" or verb.lower_ not in _SPEAKING:
+        return None
+    head = verb.head
+    if verb.dep_ == "acl" and head.lower_ in STATEMENTS and head.dep_ == "dobj":
+        return head.head
+    if verb.dep_ == "advcl" and any(c.dep_ == "dobj" and c.lower_ in STATEMENTS for c in head.children):
         return head
     return None
 
@@ -342,6 +374,103 @@ def _line_subject(verb: Token) -> Token | None:
         k -= 1
     # only a phrase the parser hung on the line above
     return head if k >= 0 and head is not None and head.head.i < k else None
+
+
+#: Words that stand for a share of those polled ("half said", "most say").
+_SHARES = frozenset("half most many majority plurality third quarter two-thirds three-quarters".split())
+
+
+def _stray_subject(verb: Token) -> Token | None:
+    """The speaker of a reporting verb the parser left without a subject: a share of
+    those polled ("About 4 in 10 say", "half said"); a name and its apposition after an
+    opening phrase ("Alarmed by the riots, Senator Ada Lund, the whip, said"); a name
+    the parser made the subject of a clause set off by commas ("Ada Lund, who chairs the
+    board, said")."""
+    doc = verb.doc
+    if verb.lower_ in _SPEAKING and (named := _named_after(verb)) is not None:
+        return named  # "The trouble, says Ada Lund, is…" read with "Lund" the subject of "is"
+    if verb.dep_ not in {"ROOT", "conj", "ccomp"} or verb.tag_ not in {"VBD", "VBZ", "VBP"}:
+        return None
+    for child in verb.lefts:
+        if child.dep_ in {"nummod", "npadvmod", "advmod", "nsubj"} and (child.tag_ == "CD" or child.lower_ in _SHARES):
+            if child.i + 1 == verb.i or all(t.tag_ in {"CD", "IN", "RB"} for t in doc[child.i + 1 : verb.i]):
+                return child
+    k = verb.i - 1
+    while k >= 0 and (doc[k].is_space or doc[k].text == "," or doc[k].dep_ == "advmod" and doc[k].tag_ == "RB"):
+        k -= 1
+    if k < 0 or k == verb.i - 1 or not doc[k].tag_.startswith("NN"):
+        return _comma_clause_subject(verb)
+    name = doc[k]
+    while name.dep_ == "appos" and name.head.i < name.i:
+        name = name.head
+    before = name.left_edge.i - 1
+    if name.tag_ in {"NNP", "NNPS"} and name.dep_ != "pobj" and (before < verb.sent.start or doc[before].text == ","):
+        return name
+    return _comma_clause_subject(verb)
+
+
+def _comma_clause_subject(verb: Token) -> Token | None:
+    """"Ada Lund, who chairs the board, said": the parser read "chairs" as the reported
+    clause and "Ada Lund" as its subject; a name that opens the sentence and is followed
+    by a comma is the speaker."""
+    for child in verb.lefts:
+        if child.dep_ != "ccomp":
+            continue
+        for sub in child.children:
+            if sub.dep_ == "nsubj" and sub.i < child.i and sub.tag_.startswith("NN") and sub.text[:1].isupper():
+                after = sub.i + 1
+                starts = sub.left_edge.i == verb.sent.start
+                if starts and after < verb.i and verb.doc[after].text == "," and not _quoted(verb.doc[verb.sent.start : verb.i]):
+                    return sub
+    return None
+
+
+_TELL = frozenset({"tell", "tells", "told", "telling"})
+_ASIDE_TAGS = frozenset({"DT", "JJ", "NN", "NNS", "NNP", "NNPS", "CC", "POS", "PRP$", "PRP", "CD", "HYPH"})
+
+
+def _named_after(verb: Token) -> Token | None:
+    """The name right after a reporting verb set off by a comma, itself followed by a
+    comma or the sentence's end ("…, says Ada Lund, an economist, is"); none after "told"
+    (its object is who was told), a date or a noun phrase ("…, urged a strong stand")."""
+    doc = verb.doc
+    if verb.i < 1 or doc[verb.i - 1].text != ",":
+        return None
+    if verb.tag_ not in {"VBD", "VBZ"} or verb.lower_ in _TELL or verb.i + 1 >= len(doc) or doc[verb.i + 1].tag_ != "NNP":
+        return None
+    head = None
+    k = verb.i + 1
+    while k < len(doc) and doc[k].tag_ in _TAG_WORDS and not doc[k].is_space:
+        if doc[k].tag_.startswith("NN"):
+            head = doc[k]
+        k += 1
+    if head is not None and k < len(doc) and doc[k].text in {",", "."} and head.ent_type_ in {"", "PERSON", "ORG"}:
+        return head
+    return None
+
+
+def _parenthetical(subject: Token, verb: Token) -> Token:
+    """The speaker of a reporting clause set off inside the sentence it reports, which
+    the parser gave the sentence's own subject: "The cost, port officials say, is
+    rising" (the words between the comma and the verb), "The trouble, says Ada Lund,
+    an economist, is" (the name after the verb)."""
+    doc = verb.doc
+    if verb.i < 2:
+        return subject
+    if doc[verb.i - 1].text == "," and subject.i < verb.i - 1:
+        return _named_after(verb) or subject
+    if verb.i + 1 >= len(doc) or doc[verb.i + 1].text != ",":
+        return subject
+    k = verb.i - 1
+    while k > subject.i and doc[k].tag_ in _ASIDE_TAGS and not doc[k].is_space:
+        k -= 1
+    if k <= subject.i or doc[k].text != "," or k + 1 >= verb.i:
+        return subject
+    run = doc[k + 1 : verb.i]
+    roots = [t for t in run if not (k < t.head.i < verb.i)]
+    if len(roots) != 1 or roots[0].tag_ not in {"NN", "NNS", "NNP", "NNPS", "PRP"} or roots[0].head.i == subject.i:
+        return subject
+    return roots[0]
 
 
 def _out_of_quote(subject: Token, verb: Token) -> Token | None:
@@ -388,6 +517,45 @@ def _across_break(subject: Token, verb: Token) -> Token | None:
     return None
 
 
+#: Marks that set a participle off from its clause as the subject's own act: ", saying",
+#: "— saying", '…,” claiming' (the comma inside the quote).
+_SET_OFF = frozenset({",", "—", "–", "-", "--", ";"})
+_WHILE = frozenset({"while", "when", "whilst", "after", "before"})
+
+
+def _set_off(verb: Token) -> bool:
+    """Whether a participle follows a comma, a dash or a closing quote, adverbs between
+    (", falsely suggesting")."""
+    doc = verb.doc
+    if any(c.dep_ == "mark" and c.lower_ in _WHILE for c in verb.children):
+        return True  # "while saying", "when discussing": the subject's own doing
+    if verb.i == verb.sent.start and verb.head.i > verb.i:
+        return True  # "Conceding that …, he warned"
+    k = verb.i - 1
+    while k >= 0 and (doc[k].tag_ == "RB" or doc[k].is_space):
+        k -= 1
+    return k >= 0 and (doc[k].text in _SET_OFF or doc[k].tag_ == "''" or doc[k].text in {"”", "’"})
+
+
+#: Verbs of putting a thing out: "emails released by the department" says who released
+#: them, no statement of theirs.
+_PRODUCED = frozenset(
+    "released issued published written posted presented offered maintained approved identified "
+    "ordered requested unveiled declared".split()
+)
+
+
+def _agent(verb: Token) -> Token | None:
+    """The one who does a passive reporting verb: "was first reported by the Gazette",
+    "was criticised by his rivals" (the object of its "by")."""
+    if verb.tag_ != "VBN" or verb.lower_ in _PRODUCED:
+        return None
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
 def _subject(verb: Token) -> Token | None:
     """The subject of ``verb``, or of the verb it hangs from when it has none of its own."""
     seen = 0
@@ -397,11 +565,17 @@ def _subject(verb: Token) -> Token | None:
         if subjects:
             before = [c for c in subjects if c.i < verb.i]
             return before[-1] if before else subjects[0]
+        if verb.dep_ == "acomp" and seen and verb.head.lower_ in _COPULA:
+            verb = verb.head  # "were more likely to say", "was quick to point out": the copula's subject
+            if any(c.dep_ in {"nsubj", "expl"} and c.lower_ in _DUMMY for c in verb.children):
+                return None  # "it is hard to say"
+            seen += 1
+            continue
         if verb.dep_ not in _INHERIT or verb.head.i == verb.i:
             return None
         if verb.dep_ == "conj" and verb.i > 0 and verb.doc[verb.i - 1].tag_ in {"NN", "NNS"}:
             return None  # "posts and videos shared widely": a participle read as a second verb
-        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and (verb.i == 0 or verb.doc[verb.i - 1].text != ","):
+        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and not _set_off(verb):
             return None  # "protesters … demanding": only ", saying" speaks for the subject
         # "as saying": the preposition's verb; "and said": the first verb
         verb = verb.head
@@ -424,7 +598,11 @@ def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
     """The content of a reporting verb: its clausal complements, or the clause it tags."""
     out = []
     for child in verb.children:
-        if child.dep_ in _CLAUSE_DEPS and child.i not in skip and not any(
+        # "called for all boats to return": the parser's "for" a mark of an adverbial clause
+        reported = child.dep_ in _CLAUSE_DEPS or child.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ == "for" for c in child.children
+        )
+        if reported and child.i not in skip and not any(
             child.left_edge.i <= i <= child.right_edge.i for i in skip
         ):
             span = _edges(verb.doc[child.left_edge.i : child.right_edge.i + 1])
@@ -484,9 +662,16 @@ _PHRASAL_AFTER: dict[str, frozenset[str]] = {
 _PHRASAL = frozenset(_PHRASAL_AFTER)
 
 
+_SPEAK = frozenset({"spoke", "speaks", "speak", "speaking", "spoken"})
+_SPOKEN_OF = frozenset({"about", "of"})
+
+
 def _phrasal(token: Token) -> bool:
     doc = token.doc
-    return token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _PHRASAL_AFTER[token.lower_]
+    if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _PHRASAL_AFTER[token.lower_]:
+        return True
+    # "spoke at the rally on Tuesday about taxes", "speaks often of her mother": what about
+    return token.lower_ in _SPEAK and any(c.dep_ == "prep" and c.lower_ in _SPOKEN_OF for c in token.children)
 
 
 _POLLS = frozenset({"poll", "polls", "survey", "surveys", "polling"})
@@ -523,6 +708,8 @@ def _idle(token: Token, lower: str) -> bool:
     declined comment, "pledged delegates" (a word naming a thing)."""
     if lower in _CONTINUE and any(c.dep_ in {"xcomp", "dobj"} for c in token.children):
         return True
+    if lower in _CONTINUE and not _quoted(token.sent) and not any(c.dep_ in _CLAUSE_DEPS for c in token.children):
+        return True  # "the strike continued": no speech
     following = token.nbor(1) if token.i + 1 < len(token.doc) else None
     if lower in _COMPARED and following is not None and following.lower_ in {"with", "to"} and token.tag_ == "VBN":
         return True  # "$98,000, compared with $93,000": a preposition, not a comparison made
@@ -555,19 +742,89 @@ def _hedged(token: Token) -> bool:
 
 def _calls(token: Token, lower: str) -> bool:
     """"call for", "call on" (a demand) and "called X a Y" (a judgement)."""
-    return lower in _CALL and any(
-        c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in {"for", "on"}) for c in token.children
-    )
+    if lower not in _CALL:
+        return False
+    if any(c.dep_ == "oprd" or (c.dep_ == "prep" and c.lower_ in {"for", "on"}) for c in token.children):
+        return True
+    # "called for X to act": the parser often takes "for" as the mark of the clause
+    doc = token.doc
+    after = token.i + 1
+    return after + 1 < len(doc) and doc[after].lower_ == "for" and doc[after].dep_ == "mark"
 
 
 def _quoted(sent_tokens: Sequence[Token]) -> bool:
     return any(t.text in _QUOTES or t.tag_ in {"``", "''"} for t in sent_tokens)
 
 
+#: Verbs that say nothing alone but report with a speech act as their object ("made
+#: the allegation", "took a swipe at", "launched an attack", "raised questions").
+_LIGHT: frozenset[str] = frozenset(
+    "make makes made making take takes took taken taking launch launches launched launching "
+    "raise raises raised raising unleash unleashes unleashed unleashing level levels leveled "
+    "levelled leveling levelling deliver delivers delivered delivering renew renews renewed "
+    "renewing repeat repeats repeated repeating lodge lodged lodges file filed files".split()
+)
+#: Speech acts a light verb makes into a report.
+SPEECH_ACTS: frozenset[str] = frozenset(
+    "allegation allegations accusation accusations statement statements mention case shot shots "
+    "swipe swipes jab jabs dig digs stance attack attacks criticism argument arguments claim "
+    "claims remark remarks comment comments appeal plea pitch promise promises pledge pledges vow "
+    "vows call calls demand demands threat threats complaint complaints assertion assertions "
+    "announcement prediction predictions warning warnings insult insults joke jokes reference "
+    "references apology charges "
+    "suggestion suggestions proposal proposals objection objections denial denials".split()
+)
+
+
+def _speech_act(verb: Token) -> Token | None:
+    """The speech act a light verb takes as its object ("made no mention", "took a shot")."""
+    for child in verb.children:
+        if child.dep_ == "dobj" and child.lower_ in SPEECH_ACTS:
+            return child
+    return None
+
+
+#: Adjectives of a stance held ("critical of", "confident that", "eager to").
+STANCE_ADJECTIVES: frozenset[str] = frozenset(
+    "critical skeptical sceptical confident optimistic pessimistic hopeful eager willing "
+    "unwilling reluctant concerned worried convinced adamant supportive opposed "
+    "aware proud happy unhappy firm insistent wary doubtful dismissive".split()
+)
+#: What may follow a reporting verb the tagger read as a noun: its object or clause.
+_AFTER_VERB_TAGS = frozenset({"NNP", "NNPS", "DT", "PRP", "PRP$"})
+
+
+def _headline_subject(token: Token) -> Token | None:
+    """The name before a verb form the tagger read as a noun ("Harbour Board Slams
+    Quota", "Lund predicts that…"): the name right before it, when an object, "that",
+    "about" or "to" comes right after."""
+    doc = token.doc
+    if token.i < 1 or token.i + 1 >= len(doc) or token.dep_ not in {"ROOT", "compound", "nsubj", "appos"}:
+        return None
+    if not token.lower_.endswith(("s", "ed")):
+        return None  # "the vote", "a tweet": a noun indeed
+    before, after = doc[token.i - 1], doc[token.i + 1]
+    if before.tag_ not in {"NNP", "NNPS"} or before.is_space:
+        return None
+    if after.tag_ in _AFTER_VERB_TAGS or after.lower_ in {"that", "about", "to", "for", "on"}:
+        return before
+    return None
+
+
+def _main_clause(verb: Token) -> bool:
+    """Whether ``verb`` heads no clause of another's ("that he is wary", "is that he is
+    wary"): a stance inside one is what that other reads, no source's own."""
+    return not any(c.dep_ == "mark" for c in verb.children) and verb.dep_ not in _CLAUSE_DEPS
+
+
+#: Linking verbs a stance adjective hangs from.
+_LINKS = _COPULA | frozenset("remain remains remained remaining seem seems seemed appear appears appeared".split())
+
+
 #: Every word a cue of :func:`doc_attributions` can be (the first test of each of its
 #: branches); a token with none of these, and no proper-noun subject, is passed by.
 _CUE_WORDS: frozenset[str] = frozenset().union(
-    _HEARSAY, {"known", "in", "according"}, _PHRASAL, _MADE, _READS,
+    _HEARSAY, {"known", "in", "according"}, _PHRASAL, _MADE, _READS, _LIGHT, STANCE_ADJECTIVES,
     REPORTING_VERBS, STANCE_FORMS, _DOCUMENT_VERBS, REPORTING_NOUNS, STANCE_NOUNS,
 )
 _CUE_HASHES: frozenset[int] | None = None
@@ -632,6 +889,8 @@ def doc_attributions(
             subject = _subject(token)
             if subject is not None:
                 after = doc[token.i + 1]
+                if after.lower_ not in _PHRASAL_AFTER[lower]:
+                    after = token  # "spoke … about": the verb alone
                 found.append(_make(doc, subject, (token.idx, after.idx + len(after)), _clause(token, {subject.i}), offset))
         elif lower == "in" and token.dep_ == "prep" and (poll := _poll_object(token)) is not None:
             # "leads by 10 points in a new poll", "ahead in the polls": the poll says so
@@ -648,12 +907,31 @@ def doc_attributions(
             subject = _subject(token)
             if subject is not None:
                 found.append(_make(doc, subject, (token.idx, token.idx + len(token)), [], offset))
+        elif lower in STANCE_ADJECTIVES and token.dep_ == "acomp" and token.head.lower_ in _LINKS and _main_clause(token.head):
+            # "was critical of", "is confident that", "remains skeptical": a stance its subject holds
+            subject = _subject(token.head)
+            if subject is not None and subject.lower_ not in _DUMMY and subject.dep_ != "expl":
+                found.append(_make(doc, subject, (token.idx, token.idx + len(token)), _clause(token, {subject.i}), offset))
+        elif lower in _LIGHT and token.tag_.startswith("VB") and (act := _speech_act(token)) is not None:
+            # "made these allegations", "took a swipe at", "launched an attack on": the act is a statement
+            subject = _agent(token) or _subject(token)
+            if subject is not None and subject.dep_ != "nsubjpass":
+                found.append(_make(doc, subject, (token.idx, act.idx + len(act)), _clause(token, {subject.i}), offset))
+                taken.add(token.i)
+        elif lower in reporting and token.tag_.startswith("NN") and (named := _headline_subject(token)) is not None:
+            # "Harbour Board Slams Quota", "Lund predicts that…": a verb the tagger took for a noun
+            first = named
+            while first.i > 0 and doc[first.i - 1].tag_ in {"NNP", "NNPS"} and not doc[first.i - 1].is_space:
+                first = doc[first.i - 1]
+            phrase = (first.idx, named.idx + len(named))
+            found.append(_make(doc, named, (token.idx, token.idx + len(token)), [], offset, phrase=phrase))
+            taken.add(token.i)
         elif lower in reporting or lower in stance or lower in _DOCUMENT_VERBS:
             tag = token.tag_
             if not tag.startswith("VB") and not (lower in reporting and tag in {"NNS", "NN"} and token.dep_ == "ROOT"):
                 continue
-            owner = None
-            if token.dep_ == "acl" and not any(c.dep_ in _SUBJECTS for c in token.children):
+            owner = _agent(token) if lower in reporting else None
+            if owner is None and token.dep_ == "acl" and not any(c.dep_ in _SUBJECTS for c in token.children):
                 owner = _acl_speaker(token, lower in reporting)
                 if owner is None:
                     continue
@@ -661,11 +939,13 @@ def doc_attributions(
                 continue
             subject = owner or _subject(token)
             if subject is None and lower in reporting:
-                subject = _inverted(token) or _tag_after(token) or _line_subject(token)
+                subject = _inverted(token) or _tag_after(token) or _line_subject(token) or _stray_subject(token)
             if subject is not None and subject.i < token.i:
                 subject = _across_break(subject, token)
             if subject is not None and subject.i < token.i:
                 subject = _out_of_quote(subject, token)
+            if subject is not None and subject.i < token.i and lower in _SPEAKING:
+                subject = _parenthetical(subject, token)
             if subject is None:
                 continue
             if lower not in reporting and lower not in stance and subject.lower_ not in DOCUMENT_NOUNS:
@@ -679,7 +959,9 @@ def doc_attributions(
                 clauses = _CLAUSE_DEPS if lower not in _WANT else _OWN_CLAUSE
                 if not any(c.dep_ in clauses for c in token.children) and not (
                     token.dep_ in {"parataxis", "ccomp"} and token.head.i > token.i
-                ) and not _quoted(token.sent) and not _calls(token, lower):
+                ) and not _quoted(token.sent) and not _calls(token, lower) and not (
+                    token.dep_ == "relcl" and subject.lower_ == "who" and any(c.dep_ == "dobj" for c in token.children)
+                ):
                     continue
             if _hedged(token):
                 continue
@@ -689,6 +971,12 @@ def doc_attributions(
                 if child.dep_ == "prt":
                     cue_tokens.append(child)
             cue = (min(t.idx for t in cue_tokens), max(t.idx + len(t) for t in cue_tokens))
+            issued = _issued(token)
+            if issued is not None and issued.i in taken:
+                # "issued a statement saying": one report, its cue from the verb that issues it
+                at = issued.idx + offset
+                found = [a for a in found if a.cue[0] != at]
+                cue = (issued.idx, cue[1])
             found.append(_make(doc, subject, cue, _clause(token, {subject.i}), offset))
             taken.add(token.i)
         elif lower == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
@@ -748,13 +1036,19 @@ def _make(
     elif lower in _RELATIVE and subject.tag_ in {"WP", "WDT"} and subject.head.dep_ == "relcl":
         noun = subject.head.head
         src = (subject.idx, subject.idx + len(subject))
+        if subject.tag_ == "WDT" and noun.tag_.startswith("NN") and noun.i < subject.i:
+            # "a report that suggested": the thing with its "that" (a bare "that" names nothing)
+            src = (min(_phrase(noun)[0], subject.idx), src[1])
         if noun.tag_ in {"PRP"}:
             pronoun, name = noun.lower_, None
+        elif noun.lower_ in WHO_BY_CLAUSE:
+            name = _phrase(noun)  # "those who prefer the old ferry": named by the clause
         else:
             name = _name(noun)
     else:
         src = phrase or _phrase(subject)
-        name = _name(subject)
+        # a share of those polled ("About 4 in 10") is named by its whole phrase
+        name = src if subject.tag_ == "CD" or lower in _SHARES else _name(subject)
         named = _named_apposition(subject)
         if named is not None:  # "his boss, Ivan Petrov, said": the name is the source's
             name = named

@@ -249,6 +249,10 @@ def headline_attributions(text: str, paragraphs: Sequence[Segment], spans: Seque
     return found
 
 
+#: Words before a name that make it the one spoken to or of, not the speaker.
+_TOLD_OF = frozenset("of to with about at for on against from by".split())
+
+
 def colon_quotes(text: str, paragraphs: Sequence[Segment], spans: Sequence[Span]) -> list[RawAttribution]:
     """A name and a colon before a quote inside a line ("Republican pollster Daron Shaw:
     “Historically, …”"): the name is the source when a person or organisation is in it."""
@@ -267,8 +271,8 @@ def colon_quotes(text: str, paragraphs: Sequence[Segment], spans: Sequence[Span]
             if s == paragraph.start or text[s:e].lower().split()[0].strip(".") in _NOT_SOURCE:
                 continue  # a line's opening name is a headline's or a transcript's
             before = text[max(paragraph.start, s - 20) : s].split()
-            if before and before[-1].lower() in REPORTING_VERBS:
-                continue  # "telling Breitbart London: “…”": the name is who was told
+            if before and (before[-1].lower() in REPORTING_VERBS or before[-1].lower() in _TOLD_OF):
+                continue  # "telling Breitbart London: “…”", "said of Sanders: “…”": the name is who was told or spoken of
             entity = _inside(spans, starts, s, e)
             if not (entity and entity.label in {"PERSON", "ORG"}) and not (text[s:e].isupper() and len(text[s:e]) > 2):
                 continue
