@@ -267,3 +267,53 @@ async def test_inline_tags_never_move_text_highlights_or_clicks(width: int) -> N
             view.set_mark(index, None)
         await pilot.pause()
         assert view._para_lines == untagged and not view._tags
+
+
+async def test_finished_lines_are_what_textual_draws_through_scrolls_marks_and_style_changes() -> None:
+    """The view and its scrollbar draw rows from a table of finished lines
+    (`tui/widgets/finished_lines.py`); each frame must equal what Textual's own styles
+    cache makes of the same rows, whatever changed since."""
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    paragraphs = [[f"Acme said {n}% of 2023 sales came in May.", f"Paragraph {n} ends here."] for n in range(120)]
+    article, analysis = build(paragraphs, spans=[("Acme", "ORG"), ("2023", "DATE")])
+    app = ViewApp(article, analysis)
+    async with app.run_test(size=(50, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        bar = view.vertical_scrollbar
+        await pilot.pause()
+
+        def same_as_textual() -> None:
+            for widget in (view, bar):
+                full = Region(0, 0, widget.region.width, widget.region.height)
+                drawn = widget.render_lines(full)
+                widget._styles_cache.clear()  # Textual's path, every row made afresh
+                assert drawn == Widget.render_lines(widget, full), type(widget).__name__
+
+        same_as_textual()
+        for _ in range(40):  # j down the article: the view scrolls a few times
+            view.cursor += 1
+            await pilot.pause()
+            same_as_textual()
+        finished = len(view._finished)
+        top = view.scroll_y
+        view.action_page_down()
+        await pilot.pause()
+        view.action_page_up()
+        await pilot.pause()
+        assert view.scroll_y == top
+        same_as_textual()
+        assert len(view._finished) == finished  # back where it was: every row from the table
+        view.set_mark(view.cursor, Mark(key="1", color="#ff0000", name="claim", checkworthy=True))
+        await pilot.pause()
+        same_as_textual()
+        app.theme = "textual-light"
+        await pilot.pause()
+        same_as_textual()
+        view.styles.tint = "red 20%"  # an inline style: finished again, under it
+        await pilot.pause()
+        same_as_textual()
+        view.styles.padding = (1, 1, 0, 0)  # a row above the content: Textual draws it all
+        await pilot.pause()
+        same_as_textual()

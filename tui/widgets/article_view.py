@@ -16,6 +16,10 @@ are laid out and drawn between the characters of the text, and every offset the
 widget keeps (line starts, highlights, the cursor, clicks) stays a ``str`` offset into
 the article text.
 
+Rows are drawn from a table of finished lines (``finished_lines.py``): a scroll
+looks up the lines it brings in rather than have Textual's styles cache finish every
+row again, and the scrollbar does the same.
+
 What has no need of a widget lives beside it: ``text_layout.py`` (wrapping, offsets to
 cells and back), ``article_marks.py`` (marks and inline tags), ``article_colors.py``
 (palette, entity colours, chips and tints); their names are importable from here too.
@@ -39,6 +43,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from corpus.model import Analysis, Article, Segment, Span
@@ -51,6 +56,7 @@ from tui.widgets.article_colors import (
     chip_styles,
     entity_style,
 )
+from tui.widgets.finished_lines import FinishedLines, vertical_scrollbar
 from tui.widgets.article_marks import (
     CHIP,
     GUTTER,
@@ -96,7 +102,7 @@ __all__ = [
 ]
 
 
-class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
+class ArticleView(FinishedLines, ScrollView, can_focus=True, inherit_bindings=False):
     """An article body with highlights, a sentence cursor and a label gutter."""
 
     BINDINGS = [
@@ -162,7 +168,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._base_style: Style | None = None
         self._chip_styles: dict[str, tuple[Style, Style]] = {}
         self._warm_pending = False
+        self._blank: tuple[int, Style, Strip] | None = None
         self.load(article, analysis)
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's scrollbar, drawn from a table of finished rows (`FinishedScrollBar`)."""
+        return vertical_scrollbar(self)
 
     # ----------------------------------------------------------------- content
     def load(self, article: Article, analysis: Analysis | None = None) -> None:
@@ -467,10 +479,12 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.CursorMoved(new))
 
     def _warm_nearby(self) -> None:
-        """Draw the paragraphs up to a screen above and below the view into the strip cache.
+        """Draw the paragraphs up to a screen above and below the view into the strip
+        cache, and finish their lines as Textual will (`FinishedLines.finish_ahead`).
 
         Runs after the frame is out, between keys: when the cursor next scrolls the
-        view, the lines it brings in are already drawn and that frame only composes them.
+        view, the lines it brings in are already drawn and finished, and that frame
+        only looks them up and composes them.
         """
         self._warm_pending = False
         if not self._para_y or self._layout_width < 0 or not self.is_mounted:
@@ -479,9 +493,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         top = int(self.scroll_y)
         first = max(0, bisect_right(self._para_y, top - height) - 1)
         last = min(bisect_right(self._para_y, top + 2 * height), len(self._paragraphs))
+        ahead = [self._blank_line(self._layout_width + GUTTER)]
         for paragraph in range(first, last):
-            if self._strips.get(paragraph) is None:
-                self._strips.set(paragraph, self._render_paragraph(paragraph))
+            strips = self._strips.get(paragraph)
+            if strips is None:
+                strips = self._render_paragraph(paragraph)
+                self._strips.set(paragraph, strips)
+            ahead += strips
+        self.finish_ahead(ahead)  # and finished as the frame will draw them
 
     def scroll_to_cursor(self, center: bool = False) -> None:
         """Scroll so that the whole current sentence is visible."""
@@ -530,7 +549,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         width = self._layout_width + GUTTER
         line = self.scroll_offset.y + y
         if not self._para_y:
-            return Strip.blank(width, self._base)
+            return self._blank_line(width)
         paragraph = max(0, bisect_right(self._para_y, line) - 1)
         strips = self._strips.get(paragraph)
         if strips is None:
@@ -538,9 +557,17 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._strips.set(paragraph, strips)
         row = line - self._para_y[paragraph]
         if row >= len(strips):
-            return Strip.blank(width, self._base)
+            return self._blank_line(width)
         strip = strips[row]
         return strip if strip.cell_length == width else strip.crop_extend(0, width, self._base)
+
+    def _blank_line(self, width: int) -> Strip:
+        """The line between paragraphs: one strip, so it is finished once (`FinishedLines`)."""
+        base = self._base
+        blank = self._blank
+        if blank is None or blank[0] != width or blank[1] is not base:
+            blank = self._blank = (width, base, Strip.blank(width, base))
+        return blank[2]
 
     def _styled_paragraph(self, paragraph: int) -> Text:
         """The paragraph's text with every highlight applied (offsets relative to it)."""
