@@ -278,10 +278,15 @@ async def test_finished_lines_are_what_textual_draws_through_scrolls_marks_and_s
 
     paragraphs = [[f"Acme said {n}% of 2023 sales came in May.", f"Paragraph {n} ends here."] for n in range(120)]
     article, analysis = build(paragraphs, spans=[("Acme", "ORG"), ("2023", "DATE")])
-    app = ViewApp(article, analysis)
+
+    class ReaderLike(ViewApp):
+        CSS = "ArticleView { padding: 0 1 0 0; scrollbar-size-vertical: 1; }"  # as tui/app.tcss has it
+
+    app = ReaderLike(article, analysis)
     async with app.run_test(size=(50, 12)) as pilot:
         view = app.query_one(ArticleView)
         bar = view.vertical_scrollbar
+        assert view.size.width < view.region.width  # the scrollbar is a column of the region, not of the size
         await pilot.pause()
 
         def same_as_textual() -> None:
@@ -296,10 +301,14 @@ async def test_finished_lines_are_what_textual_draws_through_scrolls_marks_and_s
             view.cursor += 1
             await pilot.pause()
             same_as_textual()
-        finished = len(view._finished)
+        ahead = set(view._finished)  # after the moves' frames, and what they finished ahead
         top = view.scroll_y
         view.action_page_down()
         await pilot.pause()
+        assert view.scroll_y > top
+        assert {id(view.render_line(y)) for y in range(view.size.height)} <= ahead  # nothing left to finish
+        same_as_textual()
+        finished = len(view._finished)
         view.action_page_up()
         await pilot.pause()
         assert view.scroll_y == top

@@ -67,7 +67,8 @@ class FinishedLines:
 
     def finish_ahead(self, contents: Iterable[Strip]) -> None:
         """Finish content lines before they are drawn (between keys, not in a frame)."""
-        finish = self._line_finisher(self.size.region)  # type: ignore[attr-defined]
+        size = self.region.size  # type: ignore[attr-defined]  # the scrollbar's column too, as in a frame
+        finish = self._line_finisher(Region(0, 0, size.width, size.height))
         if finish is None or self.BY_VALUE:
             return
         table = self._finished_table()
