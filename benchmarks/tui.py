@@ -204,10 +204,10 @@ class Press:
         self._gc_started = 0.0
         drawn = view._render_paragraph  # counted through an attribute of this one view
 
-        def counted(paragraph: int):
+        def counted(*args, **kwargs):
             if not self.note.get("painted"):
                 self.note["drawn"] = self.note.get("drawn", 0) + 1
-            return drawn(paragraph)
+            return drawn(*args, **kwargs)
 
         view._render_paragraph = counted
 

@@ -326,3 +326,36 @@ async def test_finished_lines_are_what_textual_draws_through_scrolls_marks_and_s
         view.styles.padding = (1, 1, 0, 0)  # a row above the content: Textual draws it all
         await pilot.pause()
         same_as_textual()
+
+
+async def test_paragraphs_drawn_ahead_of_j_and_k_are_what_the_move_draws() -> None:
+    """After each frame the view draws the paragraphs a j or a k would redraw; the move
+    takes them only if they are still right (here: a mark set in between, and a layer
+    switched off), and what it shows is what a full redraw shows."""
+    paragraphs = [[f"Acme said {n}% of 2023 sales came in May.", f"Paragraph {n} ends.", "A third one."] for n in range(40)]
+    article, analysis = build(paragraphs, spans=[("Acme", "ORG"), ("2023", "DATE")])
+    app = ViewApp(article, analysis)
+    async with app.run_test(size=(40, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+
+        def as_redrawn() -> list[str]:
+            shown = [view.render_line(y) for y in range(view.size.height)]
+            view._strips.clear()
+            assert shown == [view.render_line(y) for y in range(view.size.height)]
+            return [strip.text for strip in shown]
+
+        taken = 0
+        for step, move in enumerate([1] * 9 + [-1] * 4 + [1] * 3):
+            ahead = {(paragraph, cursor) for paragraph, cursor, _beside, _strips in view._ahead}
+            target = view.cursor + move
+            if step == 5:
+                view.set_mark(target, Mark(key="1", color="#ff0000", name="claim"))  # after they were drawn
+            if step == 10:
+                view.set_layers(entities=False, figures=True, dates=True)
+            view.cursor = target
+            taken += any(cursor == target for _paragraph, cursor in ahead)
+            await pilot.pause()
+            assert any(line.startswith("▌") for line in as_redrawn())
+            await pilot.pause()  # the draw ahead runs after the frame
+        assert taken >= 12  # j and k mostly found their paragraphs drawn

@@ -169,6 +169,8 @@ class ArticleView(FinishedLines, ScrollView, can_focus=True, inherit_bindings=Fa
         self._chip_styles: dict[str, tuple[Style, Style]] = {}
         self._warm_pending = False
         self._blank: tuple[int, Style, Strip] | None = None
+        #: (paragraph, cursor, the strips it was drawn beside, strips): see `_draw_moves_ahead`
+        self._ahead: list[tuple[int, int, list[Strip], list[Strip]]] = []
         self.load(article, analysis)
 
     @property
@@ -469,9 +471,12 @@ class ArticleView(FinishedLines, ScrollView, can_focus=True, inherit_bindings=Fa
 
     def watch_cursor(self, old: int, new: int) -> None:
         if self.sentences:
+            ready = self._drawn_ahead_for(new)
             if old != new:
                 self._refresh_sentence(old)
             self._refresh_sentence(new)
+            for paragraph, strips in ready.items():  # drawn between keys (`_draw_moves_ahead`)
+                self._strips.set(paragraph, strips)
             self.scroll_to_cursor()
             if not self._warm_pending:
                 self._warm_pending = True
@@ -500,7 +505,46 @@ class ArticleView(FinishedLines, ScrollView, can_focus=True, inherit_bindings=Fa
                 strips = self._render_paragraph(paragraph)
                 self._strips.set(paragraph, strips)
             ahead += strips
+        ahead += self._draw_moves_ahead()
         self.finish_ahead(ahead)  # and finished as the frame will draw them
+
+    def _paragraphs_of_sentence(self, index: int) -> range:
+        sentence = self.sentences[index]
+        return range(self.paragraph_of(sentence.start), self.paragraph_of(max(sentence.start, sentence.end - 1)) + 1)
+
+    def _draw_moves_ahead(self) -> list[Strip]:
+        """Draw the paragraphs a move to the next or the previous sentence (j, k) redraws,
+        as they will look after it; `watch_cursor` takes them if nothing else changed them.
+
+        Each is kept with the strips of that paragraph it was drawn beside: anything that
+        changes how a paragraph looks drops or replaces those (that is how the strip
+        cache stays right), so strips drawn ahead are used only while they are the ones
+        in the cache.
+        """
+        self._ahead = []
+        cursor = self.cursor
+        made: list[Strip] = []
+        for target in (cursor + 1, cursor - 1):
+            if not 0 <= target < len(self.sentences):
+                continue
+            paragraphs = set(self._paragraphs_of_sentence(cursor)) | set(self._paragraphs_of_sentence(target))
+            for paragraph in sorted(paragraphs):
+                now = self._strips.get(paragraph)
+                if now is None:
+                    continue  # far from the view: drawn when it is shown
+                strips = self._render_paragraph(paragraph, target)
+                self._ahead.append((paragraph, target, now, strips))
+                made += strips
+        return made
+
+    def _drawn_ahead_for(self, cursor: int) -> dict[int, list[Strip]]:
+        """The paragraphs drawn ahead for ``cursor`` that are still right (see `_draw_moves_ahead`)."""
+        ready = {}
+        for paragraph, target, beside, strips in self._ahead:
+            if target == cursor and self._strips.get(paragraph) is beside:
+                ready[paragraph] = strips
+        self._ahead = []
+        return ready
 
     def scroll_to_cursor(self, center: bool = False) -> None:
         """Scroll so that the whole current sentence is visible."""
@@ -569,8 +613,10 @@ class ArticleView(FinishedLines, ScrollView, can_focus=True, inherit_bindings=Fa
             blank = self._blank = (width, base, Strip.blank(width, base))
         return blank[2]
 
-    def _styled_paragraph(self, paragraph: int) -> Text:
-        """The paragraph's text with every highlight applied (offsets relative to it)."""
+    def _styled_paragraph(self, paragraph: int, cursor: int | None = None) -> Text:
+        """The paragraph's text with every highlight applied (offsets relative to it),
+        with sentence ``cursor`` as the current one (default: the cursor's)."""
+        cursor = self.cursor if cursor is None else cursor
         segment = self._paragraphs[paragraph]
         start, end = segment.start, segment.end
         palette = self.palette
@@ -593,7 +639,7 @@ class ArticleView(FinishedLines, ScrollView, can_focus=True, inherit_bindings=Fa
                 # a heading or caption: dimmed, it does not count until someone labels it
                 text.stylize(palette.dim, begin(max(0, sentence.start - start)), finish(sentence.end - start))
         if self.sentences:
-            current = self.sentences[self.cursor]
+            current = self.sentences[cursor]
             if current.start < end and current.end > start:
                 text.stylize(palette.current, begin(max(0, current.start - start)), finish(current.end - start))
         if self.show_attribution and self._attribution_marks:
@@ -638,7 +684,7 @@ class ArticleView(FinishedLines, ScrollView, can_focus=True, inherit_bindings=Fa
                 text.stylize(palette.cursor_bar, named, named + len(tag.marks))
         return text
 
-    def _gutter(self, line_start: int, line_end: int) -> list[RichSegment]:
+    def _gutter(self, line_start: int, line_end: int, cursor: int) -> list[RichSegment]:
         """The gutter of a screen line: cursor bar, label name, ★ and ✎.
 
         The name and marks are those of the sentence starting the line; a line that
@@ -657,7 +703,7 @@ class ArticleView(FinishedLines, ScrollView, can_focus=True, inherit_bindings=Fa
             index += 1
         if not on_line:  # no sentence on this line (a header, a caption before the body)
             return [RichSegment(" " * GUTTER, base)]
-        current = on_line[0] <= self.cursor <= on_line[-1]
+        current = on_line[0] <= cursor <= on_line[-1]
         bar = RichSegment("▌" if current else " ", base + palette.cursor_bar)
         head = on_line[0]
         mark = self._marks.get(head)
@@ -679,10 +725,13 @@ class ArticleView(FinishedLines, ScrollView, can_focus=True, inherit_bindings=Fa
             note = "✎" if mark.note else " "
         return [bar, *chip, RichSegment(star + note + " ", base + palette.cursor_bar)]
 
-    def _render_paragraph(self, paragraph: int) -> list[Strip]:
+    def _render_paragraph(self, paragraph: int, cursor: int | None = None) -> list[Strip]:
+        """The paragraph's screen lines, with sentence ``cursor`` as the current one
+        (default: the cursor's; another for strips drawn ahead of a move)."""
+        cursor = self.cursor if cursor is None else cursor
         segment = self._paragraphs[paragraph]
         starts = self._para_lines[paragraph]
-        text = self._styled_paragraph(paragraph)
+        text = self._styled_paragraph(paragraph, cursor)
         finish = self._inserts(paragraph).finish
         cuts = [finish(start - segment.start) for start in starts[1:]]
         pieces = text.divide(cuts) if cuts else [text]
@@ -692,7 +741,7 @@ class ArticleView(FinishedLines, ScrollView, can_focus=True, inherit_bindings=Fa
         strips = []
         for line_start, line_end, piece in zip(starts, ends, pieces):
             piece.rstrip()  # trailing spaces would only push the line past its width
-            segments = self._gutter(line_start, line_end)
+            segments = self._gutter(line_start, line_end, cursor)
             segments += list(piece.render(console))
             strip = Strip(segments).adjust_cell_length(width + GUTTER, self._base)
             strips.append(strip)
