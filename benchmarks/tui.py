@@ -192,6 +192,60 @@ def load() -> str:
         return "n/a"
 
 
+class Press:
+    """What happened while one key was measured: garbage collections (their generation
+    and time, from ``gc.callbacks``) and the paragraphs the view drew afresh (not from
+    its strip cache). Used as ``with press as note:``; ``note`` fills in."""
+
+    def __init__(self, view) -> None:
+        import gc
+
+        self.note: dict[str, Any] = {}
+        self._gc_started = 0.0
+        drawn = view._render_paragraph  # counted through an attribute of this one view
+
+        def counted(*args, **kwargs):
+            if not self.note.get("painted"):
+                self.note["drawn"] = self.note.get("drawn", 0) + 1
+            return drawn(*args, **kwargs)
+
+        view._render_paragraph = counted
+
+        def collected(phase: str, info: dict) -> None:
+            if phase == "start":
+                self._gc_started = time.perf_counter()
+            elif not self.note.get("painted"):
+                self.note.setdefault("gc", []).append(
+                    (info["generation"], time.perf_counter() - self._gc_started)
+                )
+
+        gc.callbacks.append(collected)
+
+    def __enter__(self) -> dict[str, Any]:
+        self.note = {}
+        return self.note
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def until(self, check: Callable[[], bool]) -> Callable[[], bool]:
+        """``check``, noting when it first holds: what comes after that frame is not the press's."""
+
+        def noted() -> bool:
+            if check():
+                self.note["painted"] = True
+                return True
+            return False
+
+        return noted
+
+    @staticmethod
+    def describe(note: dict[str, Any]) -> str:
+        parts = ["scrolled" if note.get("scrolled") else "no scroll", f"{note.get('drawn', 0)} paragraphs drawn"]
+        parts += [f"gc gen{gen} {ms(took).strip()}" for gen, took in note.get("gc", [])] or ["no gc"]
+        return ", ".join(parts)
+
+
 # ---------------------------------------------------------------------- parts
 async def bench_cursor(paragraphs: int, presses: int) -> None:
     folder = _TMP / "long"
@@ -213,16 +267,21 @@ async def bench_cursor(paragraphs: int, presses: int) -> None:
               f"{view.virtual_size.height} screen lines), {presses} presses each; load {load()}")
 
         scrolled: list[bool] = []
+        notes: list[dict[str, Any]] = []  # per press: what happened during it (see Press)
+        press = Press(view)
 
         async def series(act: Callable[[], Any], check_after: Callable[[], Callable[[], bool]], before=None):
             pairs = []
             scrolled.clear()
+            notes.clear()
             for _ in range(presses):
                 if before:
                     before()
                 top = view.scroll_y
-                pairs.append(await frames.timed(act, check_after()))
+                with press as note:
+                    pairs.append(await frames.timed(act, press.until(check_after())))
                 scrolled.append(view.scroll_y != top)
+                notes.append(dict(note, scrolled=view.scroll_y != top))
                 await pilot.pause()
             return pairs
 
@@ -240,6 +299,7 @@ async def bench_cursor(paragraphs: int, presses: int) -> None:
             return lambda: view.cursor == target
 
         moves = await series(lambda: send_key(app, "j"), j_check)
+        move_notes = list(notes)
         plain = [pair for pair, moved in zip(moves, scrolled) if not moved]
         scrolls = [pair for pair, moved in zip(moves, scrolled) if moved]
 
@@ -262,6 +322,10 @@ async def bench_cursor(paragraphs: int, presses: int) -> None:
         print(line(f"  of which {len(plain)} redraw two paragraphs", plain))
         if scrolls:
             print(line(f"  and {len(scrolls)} scroll the view", scrolls))
+        print(f"    the 5 slowest j (cpu), of {presses}:")
+        slowest = sorted(zip(moves, move_notes), key=lambda item: -item[0][1])[:5]
+        for (wall, cpu), note in slowest:
+            print(f"      cpu {ms(cpu)} wall {ms(wall)}: {Press.describe(note)}")
         print(line("j with a naive full redraw", naive_moves))
         print(line("j's draw alone (action + render_line)", draws))
         print(f"    => j, key to painted: cpu p50 {ms(pct([c for _w, c in moves], .5))} p99 "

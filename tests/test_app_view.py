@@ -267,3 +267,95 @@ async def test_inline_tags_never_move_text_highlights_or_clicks(width: int) -> N
             view.set_mark(index, None)
         await pilot.pause()
         assert view._para_lines == untagged and not view._tags
+
+
+async def test_finished_lines_are_what_textual_draws_through_scrolls_marks_and_style_changes() -> None:
+    """The view and its scrollbar draw rows from a table of finished lines
+    (`tui/widgets/finished_lines.py`); each frame must equal what Textual's own styles
+    cache makes of the same rows, whatever changed since."""
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    paragraphs = [[f"Acme said {n}% of 2023 sales came in May.", f"Paragraph {n} ends here."] for n in range(120)]
+    article, analysis = build(paragraphs, spans=[("Acme", "ORG"), ("2023", "DATE")])
+
+    class ReaderLike(ViewApp):
+        CSS = "ArticleView { padding: 0 1 0 0; scrollbar-size-vertical: 1; }"  # as tui/app.tcss has it
+
+    app = ReaderLike(article, analysis)
+    async with app.run_test(size=(50, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        bar = view.vertical_scrollbar
+        assert view.size.width < view.region.width  # the scrollbar is a column of the region, not of the size
+        await pilot.pause()
+
+        def same_as_textual() -> None:
+            for widget in (view, bar):
+                full = Region(0, 0, widget.region.width, widget.region.height)
+                drawn = widget.render_lines(full)
+                widget._styles_cache.clear()  # Textual's path, every row made afresh
+                assert drawn == Widget.render_lines(widget, full), type(widget).__name__
+
+        same_as_textual()
+        for _ in range(40):  # j down the article: the view scrolls a few times
+            view.cursor += 1
+            await pilot.pause()
+            same_as_textual()
+        ahead = set(view._finished)  # after the moves' frames, and what they finished ahead
+        top = view.scroll_y
+        view.action_page_down()
+        await pilot.pause()
+        assert view.scroll_y > top
+        assert {id(view.render_line(y)) for y in range(view.size.height)} <= ahead  # nothing left to finish
+        same_as_textual()
+        finished = len(view._finished)
+        view.action_page_up()
+        await pilot.pause()
+        assert view.scroll_y == top
+        same_as_textual()
+        assert len(view._finished) == finished  # back where it was: every row from the table
+        view.set_mark(view.cursor, Mark(key="1", color="#ff0000", name="claim", checkworthy=True))
+        await pilot.pause()
+        same_as_textual()
+        app.theme = "textual-light"
+        await pilot.pause()
+        same_as_textual()
+        view.styles.tint = "red 20%"  # an inline style: finished again, under it
+        await pilot.pause()
+        same_as_textual()
+        view.styles.padding = (1, 1, 0, 0)  # a row above the content: Textual draws it all
+        await pilot.pause()
+        same_as_textual()
+
+
+async def test_paragraphs_drawn_ahead_of_j_and_k_are_what_the_move_draws() -> None:
+    """After each frame the view draws the paragraphs a j or a k would redraw; the move
+    takes them only if they are still right (here: a mark set in between, and a layer
+    switched off), and what it shows is what a full redraw shows."""
+    paragraphs = [[f"Acme said {n}% of 2023 sales came in May.", f"Paragraph {n} ends.", "A third one."] for n in range(40)]
+    article, analysis = build(paragraphs, spans=[("Acme", "ORG"), ("2023", "DATE")])
+    app = ViewApp(article, analysis)
+    async with app.run_test(size=(40, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+
+        def as_redrawn() -> list[str]:
+            shown = [view.render_line(y) for y in range(view.size.height)]
+            view._strips.clear()
+            assert shown == [view.render_line(y) for y in range(view.size.height)]
+            return [strip.text for strip in shown]
+
+        taken = 0
+        for step, move in enumerate([1] * 9 + [-1] * 4 + [1] * 3):
+            ahead = {(paragraph, cursor) for paragraph, cursor, _beside, _strips in view._ahead}
+            target = view.cursor + move
+            if step == 5:
+                view.set_mark(target, Mark(key="1", color="#ff0000", name="claim"))  # after they were drawn
+            if step == 10:
+                view.set_layers(entities=False, figures=True, dates=True)
+            view.cursor = target
+            taken += any(cursor == target for _paragraph, cursor in ahead)
+            await pilot.pause()
+            assert any(line.startswith("▌") for line in as_redrawn())
+            await pilot.pause()  # the draw ahead runs after the frame
+        assert taken >= 12  # j and k mostly found their paragraphs drawn

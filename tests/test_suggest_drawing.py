@@ -111,6 +111,49 @@ def test_the_idle_collector_waits_for_a_pause_then_collects_once_and_freezes() -
     assert gc.get_freeze_count() == 0
 
 
+def test_a_hold_turns_the_automatic_collections_off_until_resumed_and_never_for_long() -> None:
+    now = [100.0]
+    collector = IdleCollector(idle=1.0, clock=lambda: now[0])
+    try:
+        collector.input()
+        assert collector.hold() and not gc.isenabled()
+        assert not collector.hold()  # held already: one resume gives it back
+        collector.resume()
+        assert gc.isenabled() and not collector.holding
+        gc.disable()  # off for someone else (start-up, an export): a hold leaves it to them
+        assert not collector.hold()
+        collector.resume()
+        assert not gc.isenabled()
+        gc.enable()
+        assert collector.hold()
+        now[0] += 0.1
+        collector.tick()
+        assert not gc.isenabled()  # the key's frame may still be coming
+        now[0] += 0.2
+        collector.tick()  # a frame that never came does not keep the collector off
+        assert gc.isenabled() and not collector.holding
+    finally:
+        collector.release()
+        gc.enable()
+
+
+@pytest.mark.anyio
+async def test_a_key_is_answered_with_the_collector_held_and_it_is_back_on_after_the_frame(
+    corpus_dir: Path, tmp_path: Path, analyzer
+) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(100, 30)) as pilot:
+        reader = await open_reader(app, pilot, "harbour.txt")
+        during: list[bool] = []
+        reader.watch(reader.view, "cursor", lambda _index: during.append(gc.isenabled()), init=False)
+        assert gc.isenabled()
+        await pilot.press("j")
+        await pilot.pause()
+        assert during == [False]  # the move and its frame: no automatic collection
+        assert gc.isenabled() and not app.collector.holding  # right after it, as before
+    app.store.close()
+
+
 def test_child_processes_keep_numeric_libraries_to_one_thread() -> None:
     code = (
         "import json, tui.background as b; b._one_core();"

@@ -168,6 +168,9 @@ class ClaimscopeApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self.collector.input()  # also when the last key came, for the suggestions' quiet timer
+            if not isinstance(event, events.MouseMove) and self.collector.hold():
+                # no garbage collection while this input's frame is made: right after it
+                self.call_after_refresh(self.collector.resume)
         await super().on_event(event)
 
     def on_unmount(self) -> None:

@@ -13,6 +13,15 @@ that follow walk only the objects made since, which takes a millisecond or two.
 The next pause thaws everything first, so garbage among the frozen objects is
 still found, just never in the middle of a burst of keys.
 
+The young collections are a smaller cost of the same kind: drawing a frame makes
+thousands of short-lived objects (strips, segments, styles), so a key that scrolls
+the reader met two or three collections of the youngest generation and now and then
+one of the middle generation (0.2 to 1 ms each; benchmarks/tui.py part 1 lists them
+per key). `hold` turns the automatic collections off when a key or click arrives and
+`resume` turns them back on once its frame is out (the app asks for that with
+`call_after_refresh`): whatever collection the key made due runs right after the
+frame, between keys, and no object is left uncollected for longer than one frame.
+
 Start-up is the same story once more: importing Textual and the app, reading the
 corpus and building the widgets make hundreds of thousands of objects, none of them
 garbage yet, and the automatic collections walked them over and over (about a third
@@ -57,14 +66,35 @@ class IdleCollector:
         self.last_input = clock()
         self.due = True  # start-up made a lot of objects: collect at the first pause
         self.runs = 0
+        self.holding = False  # `hold` turned the automatic collections off
 
     def input(self) -> None:
         """A person pressed a key or clicked: a collection is due at the next pause."""
         self.last_input = self.clock()
         self.due = True
 
+    def hold(self) -> bool:
+        """No automatic collections until `resume` (a key's frame is being made).
+
+        True if this turned them off; False when they were off already (start-up, an
+        export, an earlier hold), and then `resume` leaves them as they are.
+        """
+        if self.holding or not gc.isenabled():
+            return False
+        gc.disable()
+        self.holding = True
+        return True
+
+    def resume(self) -> None:
+        """The automatic collections back on after a `hold` (the key's frame is out)."""
+        if self.holding:
+            self.holding = False
+            gc.enable()
+
     def tick(self) -> bool:
         """Collect and freeze if one is due and input has paused; True when it ran."""
+        if self.holding and self.clock() - self.last_input >= self.idle / 4:
+            self.resume()  # a frame that never came (the screen went meanwhile)
         if not self.due or self.clock() - self.last_input < self.idle:
             return False
         self.due = False
@@ -76,4 +106,5 @@ class IdleCollector:
 
     def release(self) -> None:
         """Hand every frozen object back to the collector (the app is closing)."""
+        self.resume()
         gc.unfreeze()

@@ -16,6 +16,10 @@ are laid out and drawn between the characters of the text, and every offset the
 widget keeps (line starts, highlights, the cursor, clicks) stays a ``str`` offset into
 the article text.
 
+Rows are drawn from a table of finished lines (``finished_lines.py``): a scroll
+looks up the lines it brings in rather than have Textual's styles cache finish every
+row again, and the scrollbar does the same.
+
 What has no need of a widget lives beside it: ``text_layout.py`` (wrapping, offsets to
 cells and back), ``article_marks.py`` (marks and inline tags), ``article_colors.py``
 (palette, entity colours, chips and tints); their names are importable from here too.
@@ -39,6 +43,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from corpus.model import Analysis, Article, Segment, Span
@@ -51,6 +56,7 @@ from tui.widgets.article_colors import (
     chip_styles,
     entity_style,
 )
+from tui.widgets.finished_lines import FinishedLines, vertical_scrollbar
 from tui.widgets.article_marks import (
     CHIP,
     GUTTER,
@@ -96,7 +102,7 @@ __all__ = [
 ]
 
 
-class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
+class ArticleView(FinishedLines, ScrollView, can_focus=True, inherit_bindings=False):
     """An article body with highlights, a sentence cursor and a label gutter."""
 
     BINDINGS = [
@@ -162,7 +168,15 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._base_style: Style | None = None
         self._chip_styles: dict[str, tuple[Style, Style]] = {}
         self._warm_pending = False
+        self._blank: tuple[int, Style, Strip] | None = None
+        #: (paragraph, cursor, the strips it was drawn beside, strips): see `_draw_moves_ahead`
+        self._ahead: list[tuple[int, int, list[Strip], list[Strip]]] = []
         self.load(article, analysis)
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's scrollbar, drawn from a table of finished rows (`FinishedScrollBar`)."""
+        return vertical_scrollbar(self)
 
     # ----------------------------------------------------------------- content
     def load(self, article: Article, analysis: Analysis | None = None) -> None:
@@ -457,9 +471,12 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def watch_cursor(self, old: int, new: int) -> None:
         if self.sentences:
+            ready = self._drawn_ahead_for(new)
             if old != new:
                 self._refresh_sentence(old)
             self._refresh_sentence(new)
+            for paragraph, strips in ready.items():  # drawn between keys (`_draw_moves_ahead`)
+                self._strips.set(paragraph, strips)
             self.scroll_to_cursor()
             if not self._warm_pending:
                 self._warm_pending = True
@@ -467,10 +484,12 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.CursorMoved(new))
 
     def _warm_nearby(self) -> None:
-        """Draw the paragraphs up to a screen above and below the view into the strip cache.
+        """Draw the paragraphs up to a screen above and below the view into the strip
+        cache, and finish their lines as Textual will (`FinishedLines.finish_ahead`).
 
         Runs after the frame is out, between keys: when the cursor next scrolls the
-        view, the lines it brings in are already drawn and that frame only composes them.
+        view, the lines it brings in are already drawn and finished, and that frame
+        only looks them up and composes them.
         """
         self._warm_pending = False
         if not self._para_y or self._layout_width < 0 or not self.is_mounted:
@@ -479,9 +498,53 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         top = int(self.scroll_y)
         first = max(0, bisect_right(self._para_y, top - height) - 1)
         last = min(bisect_right(self._para_y, top + 2 * height), len(self._paragraphs))
+        ahead = [self._blank_line(self._layout_width + GUTTER)]
         for paragraph in range(first, last):
-            if self._strips.get(paragraph) is None:
-                self._strips.set(paragraph, self._render_paragraph(paragraph))
+            strips = self._strips.get(paragraph)
+            if strips is None:
+                strips = self._render_paragraph(paragraph)
+                self._strips.set(paragraph, strips)
+            ahead += strips
+        ahead += self._draw_moves_ahead()
+        self.finish_ahead(ahead)  # and finished as the frame will draw them
+
+    def _paragraphs_of_sentence(self, index: int) -> range:
+        sentence = self.sentences[index]
+        return range(self.paragraph_of(sentence.start), self.paragraph_of(max(sentence.start, sentence.end - 1)) + 1)
+
+    def _draw_moves_ahead(self) -> list[Strip]:
+        """Draw the paragraphs a move to the next or the previous sentence (j, k) redraws,
+        as they will look after it; `watch_cursor` takes them if nothing else changed them.
+
+        Each is kept with the strips of that paragraph it was drawn beside: anything that
+        changes how a paragraph looks drops or replaces those (that is how the strip
+        cache stays right), so strips drawn ahead are used only while they are the ones
+        in the cache.
+        """
+        self._ahead = []
+        cursor = self.cursor
+        made: list[Strip] = []
+        for target in (cursor + 1, cursor - 1):
+            if not 0 <= target < len(self.sentences):
+                continue
+            paragraphs = set(self._paragraphs_of_sentence(cursor)) | set(self._paragraphs_of_sentence(target))
+            for paragraph in sorted(paragraphs):
+                now = self._strips.get(paragraph)
+                if now is None:
+                    continue  # far from the view: drawn when it is shown
+                strips = self._render_paragraph(paragraph, target)
+                self._ahead.append((paragraph, target, now, strips))
+                made += strips
+        return made
+
+    def _drawn_ahead_for(self, cursor: int) -> dict[int, list[Strip]]:
+        """The paragraphs drawn ahead for ``cursor`` that are still right (see `_draw_moves_ahead`)."""
+        ready = {}
+        for paragraph, target, beside, strips in self._ahead:
+            if target == cursor and self._strips.get(paragraph) is beside:
+                ready[paragraph] = strips
+        self._ahead = []
+        return ready
 
     def scroll_to_cursor(self, center: bool = False) -> None:
         """Scroll so that the whole current sentence is visible."""
@@ -530,7 +593,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         width = self._layout_width + GUTTER
         line = self.scroll_offset.y + y
         if not self._para_y:
-            return Strip.blank(width, self._base)
+            return self._blank_line(width)
         paragraph = max(0, bisect_right(self._para_y, line) - 1)
         strips = self._strips.get(paragraph)
         if strips is None:
@@ -538,12 +601,22 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._strips.set(paragraph, strips)
         row = line - self._para_y[paragraph]
         if row >= len(strips):
-            return Strip.blank(width, self._base)
+            return self._blank_line(width)
         strip = strips[row]
         return strip if strip.cell_length == width else strip.crop_extend(0, width, self._base)
 
-    def _styled_paragraph(self, paragraph: int) -> Text:
-        """The paragraph's text with every highlight applied (offsets relative to it)."""
+    def _blank_line(self, width: int) -> Strip:
+        """The line between paragraphs: one strip, so it is finished once (`FinishedLines`)."""
+        base = self._base
+        blank = self._blank
+        if blank is None or blank[0] != width or blank[1] is not base:
+            blank = self._blank = (width, base, Strip.blank(width, base))
+        return blank[2]
+
+    def _styled_paragraph(self, paragraph: int, cursor: int | None = None) -> Text:
+        """The paragraph's text with every highlight applied (offsets relative to it),
+        with sentence ``cursor`` as the current one (default: the cursor's)."""
+        cursor = self.cursor if cursor is None else cursor
         segment = self._paragraphs[paragraph]
         start, end = segment.start, segment.end
         palette = self.palette
@@ -566,7 +639,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 # a heading or caption: dimmed, it does not count until someone labels it
                 text.stylize(palette.dim, begin(max(0, sentence.start - start)), finish(sentence.end - start))
         if self.sentences:
-            current = self.sentences[self.cursor]
+            current = self.sentences[cursor]
             if current.start < end and current.end > start:
                 text.stylize(palette.current, begin(max(0, current.start - start)), finish(current.end - start))
         if self.show_attribution and self._attribution_marks:
@@ -611,7 +684,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
                 text.stylize(palette.cursor_bar, named, named + len(tag.marks))
         return text
 
-    def _gutter(self, line_start: int, line_end: int) -> list[RichSegment]:
+    def _gutter(self, line_start: int, line_end: int, cursor: int) -> list[RichSegment]:
         """The gutter of a screen line: cursor bar, label name, ★ and ✎.
 
         The name and marks are those of the sentence starting the line; a line that
@@ -630,7 +703,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             index += 1
         if not on_line:  # no sentence on this line (a header, a caption before the body)
             return [RichSegment(" " * GUTTER, base)]
-        current = on_line[0] <= self.cursor <= on_line[-1]
+        current = on_line[0] <= cursor <= on_line[-1]
         bar = RichSegment("▌" if current else " ", base + palette.cursor_bar)
         head = on_line[0]
         mark = self._marks.get(head)
@@ -652,10 +725,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             note = "✎" if mark.note else " "
         return [bar, *chip, RichSegment(star + note + " ", base + palette.cursor_bar)]
 
-    def _render_paragraph(self, paragraph: int) -> list[Strip]:
+    def _render_paragraph(self, paragraph: int, cursor: int | None = None) -> list[Strip]:
+        """The paragraph's screen lines, with sentence ``cursor`` as the current one
+        (default: the cursor's; another for strips drawn ahead of a move)."""
+        cursor = self.cursor if cursor is None else cursor
         segment = self._paragraphs[paragraph]
         starts = self._para_lines[paragraph]
-        text = self._styled_paragraph(paragraph)
+        text = self._styled_paragraph(paragraph, cursor)
         finish = self._inserts(paragraph).finish
         cuts = [finish(start - segment.start) for start in starts[1:]]
         pieces = text.divide(cuts) if cuts else [text]
@@ -665,7 +741,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         strips = []
         for line_start, line_end, piece in zip(starts, ends, pieces):
             piece.rstrip()  # trailing spaces would only push the line past its width
-            segments = self._gutter(line_start, line_end)
+            segments = self._gutter(line_start, line_end, cursor)
             segments += list(piece.render(console))
             strip = Strip(segments).adjust_cell_length(width + GUTTER, self._base)
             strips.append(strip)
