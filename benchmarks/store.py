@@ -23,14 +23,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tinydb import TinyDB  # noqa: E402
 from tinydb.storages import JSONStorage  # noqa: E402
 
-from annotations.export import FORMATS, cached_tokens, collect_rows, corpus_items, write_outputs  # noqa: E402
+from annotations.export import FORMATS  # noqa: E402
+from annotations.export_halves import export_articles  # noqa: E402
 from annotations.scheme import default_scheme  # noqa: E402
 from annotations.store import Store  # noqa: E402
 from annotations.store.paths import article_files  # noqa: E402
@@ -178,24 +178,23 @@ def export_one(fmt: str, store_dir: Path, n_articles: int, out: Path) -> int:
             raise SystemExit(f"the json baseline read no labels from {len(files)} files in {store_dir}")
     else:
         store = Store.open(None, annotator="bench", store_dir=store_dir, read_only=True)
-        # As `claimscope export` reads them (corpus_items): every analysis from the cache.
+        # As `claimscope export` runs it (export_articles): every analysis from the cache,
+        # the article texts along (brat writes whole articles), the sentences' cached tokens
+        # (the token formats need no spaCy); a big export in two processes.
         analyzer = bench_analyzer(store_dir)
-        cached = corpus_items(SimpleNamespace(articles=articles), store, analyzer)
-        if analyzer.stats.analysed or len(cached) != len(articles):
+        made = []
+
+        def rows_made(total: int) -> None:
+            made.append((total, time.perf_counter() - wall))
+
+        written = export_articles(store, articles, analyzer, fmt, out, store.scheme, on_rows=rows_made)
+        if analyzer.stats.analysed or made[0][0] != len(articles) * SENTENCES_PER_ARTICLE:
             raise SystemExit(f"the cache held {analyzer.stats.cached} of {len(articles)} analyses")
-        rows = list(collect_rows(store, cached))
-        tokens = cached_tokens(cached)
-        del cached  # as the CLI does: the analyses are in the rows now
-        read = time.perf_counter() - wall
-        # As `claimscope export` calls it: the article texts go along (brat writes whole
-        # articles), and the sentences' cached tokens (the token formats need no spaCy).
-        written = write_outputs(
-            rows, fmt, out, store.scheme, texts={a.id: a.text for a in articles}, tokens=tokens
-        )
+        read = made[0][1]
         n = sum(count for _path, count in written)
         size = sum(output_size(path) for path, _count in written)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    # A big Prodigy export forks a second writer; its own peak is reported beside ours.
+    # A big export forks a second process; its own peak is reported beside ours.
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"n": n, "wall": wall, "cpu": cpu, "read": read, "size": size, "rss": rss_mb(), "base": base_rss, "child": child}))
     return 0
