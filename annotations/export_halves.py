@@ -238,8 +238,14 @@ def _two_halves(
         own_problems: list[str] = []
         rows, texts, tokens = job.rows(mine, analyzer, own_problems, withheld, per_article=True)
         whole = WholeExport.of(rows)
-        _send(to_child, whole.to_json())
+        try:
+            _send(to_child, whole.to_json())
+        except BrokenPipeError:  # the child is gone: what became of it is read next
+            pass
         made = _receive(reader)
+        if made is None:
+            pid, why = 0, _ended(pid)
+            raise ExportError(f"cannot write {staged}: {why}")
         job.on_articles(made["articles"])
         job.on_rows(len(rows) + made["rows"])
         whole = whole.merged(WholeExport.from_json(made["whole"]))
@@ -247,10 +253,9 @@ def _two_halves(
         overlaps = overlapping(rows) if job.chosen.overlaps else 0
         del rows, texts, tokens
         done = _receive(reader)
-        _, status = os.waitpid(pid, 0)
-        pid = 0
-        if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
-            raise ExportError(f"cannot write {staged}: the second export process failed")
+        pid, why = 0, _ended(pid)
+        if done is None or why:
+            raise ExportError(f"cannot write {staged}: {why or 'the second export process said nothing'}")
         job.chosen.join(staged, part)
         job.progress(made["rows"])
         if withheld is not None:
@@ -301,15 +306,32 @@ def _send(fd: int, message: dict[str, Any]) -> None:
         data = data[os.write(fd, data):]
 
 
-def _receive(reader: Any) -> dict[str, Any]:
-    """The other process's next message; its error as an :class:`ExportError`."""
+def _receive(reader: Any) -> dict[str, Any] | None:
+    """The other process's next message (None when it ended without one); its error as
+    an :class:`ExportError`."""
     line = reader.readline()
     if not line:
-        raise ExportError("the second export process ended without a word (killed?)")
+        return None
     message = json.loads(line.decode("utf-8", "surrogatepass"))
     if "error" in message:
         raise ExportError(message["error"])
     return message
+
+
+def _ended(pid: int) -> str:
+    """Wait for the child ``pid``; "" when it ended well, else how it ended."""
+    _, status = os.waitpid(pid, 0)
+    if os.WIFEXITED(status):
+        code = os.WEXITSTATUS(status)
+        return f"the second export process failed (exit status {code})" if code else ""
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = str(number)
+        return f"the second export process was killed ({name})"
+    return "the second export process failed"
 
 
 def _one_line(error: BaseException) -> str:
