@@ -47,8 +47,9 @@ from annotations.store import Store
 
 #: Below this many sentences (from the analysis cache) an export stays in one process.
 FORK_SENTENCES = FORK_ROWS
-#: The folder, inside the staging folder, where the second process writes its part.
-PART_FOLDER = ".second-part"
+#: The folder, inside the staging folder, where the second process writes its part
+#: (made by that process, when it starts writing: a ``.part`` beside a live writer).
+PART_FOLDER = ".second-half.part"
 
 __all__ = ["FORK_SENTENCES", "analyses_of", "export_articles", "halves", "merge_counted"]
 
@@ -196,7 +197,6 @@ def _export_forked(
         with staged_output(out, folder=chosen.folder) as staged:
             part = staged.parent / PART_FOLDER / staged.name
             try:
-                part.parent.mkdir()
                 return _two_halves(job, mine, theirs, analyzer, staged, part, problems, withheld)
             except ExportError as error:  # a writer's message names the file it was given
                 raise ExportError(
@@ -292,6 +292,7 @@ def _second_half(
     with os.fdopen(from_parent, "rb") as reader:
         theirs = _receive(reader)
     whole = whole.merged(WholeExport.from_json(theirs))
+    part.parent.mkdir()
     written, notes = job.write(rows, part, whole, texts, tokens, lambda n: None)
     _send(to_parent, {
         "written": written, "notes": notes, "problems": problems,
