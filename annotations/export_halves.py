@@ -89,7 +89,9 @@ def export_articles(
 
         analyzer = Analyzer()
     cut = None
-    if chosen.join is not None and not chosen.unreviewed_apart and can_fork() and cpus() >= 2:
+    # A format that keeps unreviewed sentences apart writes two files: not split (yet).
+    apart = chosen.unreviewed_apart and include_unreviewed
+    if chosen.join is not None and not apart and can_fork() and cpus() >= 2:
         cut = halves(articles, analyzer, fork_sentences)
     job = _Job(
         store, chosen, scheme, label, annotator, include_unreviewed, gold,

@@ -29,6 +29,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
+from annotations.errors import ExportError
 from annotations.formats.jsonl import BATCH
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
@@ -467,9 +468,49 @@ def _save_docbin(
         fh.write(compressor.flush())
 
 
+def join_docbins(out: Path, part: Path) -> None:
+    """``Format.join``: the DocBin ``part`` after the DocBin ``out``, as one. A DocBin's
+    fields are per Doc, or per token (whose strings are hashes, not places in the
+    strings list): joined, each is the two concatenated, and the strings both lists."""
+    import numpy
+    import srsly
+
+    def load(path: Path) -> dict[str, Any]:
+        raw = zlib.decompress(path.read_bytes())
+        return srsly.msgpack_loads(raw)  # (its bins are copies: the raw bytes go now)
+
+    first, second = load(out), load(part)
+    attrs = first["attrs"]
+    if second["attrs"] != attrs or first["version"] != second["version"]:
+        raise ExportError(f"cannot join {out.name}: its parts hold different attributes")
+    # The token tables stay two: a slice that straddles them is put together alone.
+    a, b = (numpy.frombuffer(d.pop("tokens"), dtype="uint64").reshape((-1, len(attrs))) for d in (first, second))
+
+    def table(at: int, to: int) -> Any:
+        if to <= len(a):
+            return a[at:to]
+        if at >= len(a):
+            return b[at - len(a) : to - len(a)]
+        return numpy.concatenate((a[at:], b[: to - len(a)]))
+
+    count = len(first["cats"]) + len(second["cats"])
+    _save_docbin(
+        out,
+        attrs=attrs,
+        table=table,
+        tokens=len(a) + len(b),
+        spaces=first["spaces"] + second["spaces"],
+        lengths=first["lengths"] + second["lengths"],
+        strings=sorted(set(first["strings"]) | set(second["strings"])),
+        cats=first["cats"] + second["cats"],
+        span_groups=(first["span_groups"] + second["span_groups"]) if count else None,
+        user_data=first["user_data"] + second["user_data"],
+    )
+
+
 FORMAT = register(
     Format(
-        "spacy", write, ".spacy", "spacy DocBin", training=True, unreviewed_apart=True,
+        "spacy", write, ".spacy", "spacy DocBin", training=True, unreviewed_apart=True, join=join_docbins,
         overlaps="all in doc.spans[\"sc\"] (for spancat); doc.ents keeps the longest of "
         "each overlapping group (entities cannot overlap)",
     )
