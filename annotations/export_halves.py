@@ -89,9 +89,7 @@ def export_articles(
 
         analyzer = Analyzer()
     cut = None
-    # A format that keeps unreviewed sentences apart writes two files: not split (yet).
-    apart = chosen.unreviewed_apart and include_unreviewed
-    if chosen.join is not None and not apart and can_fork() and cpus() >= 2:
+    if chosen.join is not None and can_fork() and cpus() >= 2:
         cut = halves(articles, analyzer, fork_sentences)
     job = _Job(
         store, chosen, scheme, label, annotator, include_unreviewed, gold,
@@ -104,8 +102,7 @@ def export_articles(
             rows, fmt, out, scheme, include_unreviewed=include_unreviewed, progress=job.progress,
             texts=texts, tokens=tokens, notes=problems,
         )
-    written = _export_forked(job, articles[:cut], articles[cut:], analyzer, Path(out), problems, withheld)
-    return [(Path(out), written)]
+    return _export_forked(job, articles[:cut], articles[cut:], analyzer, Path(out), problems, withheld)
 
 
 def halves(articles: Sequence[Article], analyzer: Any, least: int) -> int | None:
@@ -176,22 +173,40 @@ class _Job:
         texts = {article.id: article.text for article, _ in items}
         return rows, texts, cached_tokens(items)
 
+    def outputs(self, out: Path) -> list[Path]:
+        """The files of one part: ``out``, and the unreviewed sentences' file of a format
+        that keeps them apart (written whenever they are asked for, as write_outputs)."""
+        if self.chosen.unreviewed_apart and self.include_unreviewed:
+            return [out, self.chosen.unreviewed_path(out)]
+        return [out]
+
     def write(
         self, rows: Sequence[ExportRow], out: Path, whole: WholeExport, texts: dict[str, str],
         tokens: dict[str, Any], progress: Progress,
-    ) -> tuple[int, list[str]]:
-        """Write one part; returns the records written and the writer's notes."""
-        context = WriteContext(self.scheme, progress, 1, texts=texts, tokens=tokens, whole=whole)
-        with collector_paused():  # the writers' tables are many objects and no cycles
-            written = self.chosen.write(rows, out, context)
-        return written, context.notes
+    ) -> list[dict[str, Any]]:
+        """Write one part (each of :meth:`outputs`); returns per file the records written,
+        the overlapping spans and the writer's notes."""
+        paths = self.outputs(out)
+        if len(paths) == 1:
+            groups = [rows]
+        else:
+            groups = [[row for row in rows if row.label is not None], [row for row in rows if row.label is None]]
+        results = []
+        for path, group in zip(paths, groups):
+            context = WriteContext(self.scheme, progress, 1, texts=texts, tokens=tokens, whole=whole)
+            with collector_paused():  # the writers' tables are many objects and no cycles
+                written = self.chosen.write(group, path, context)
+            overlaps = overlapping(group) if self.chosen.overlaps else 0
+            results.append({"written": written, "overlaps": overlaps, "notes": context.notes})
+        return results
 
 
 def _export_forked(
     job: _Job, mine: Sequence[Article], theirs: Sequence[Article], analyzer: Any, out: Path,
     problems: list[str] | None, withheld: Withheld | None,
-) -> int:
-    """The export in two processes (see the module's docstring); returns the records written."""
+) -> list[tuple[Path, int]]:
+    """The export in two processes (see the module's docstring); returns ``(path,
+    records written)`` per file, as :func:`~annotations.export.write_outputs`."""
     if out.parent and not out.parent.exists():
         raise ExportError(f"cannot write {out}: folder {out.parent} does not exist")
     chosen = job.chosen
@@ -199,7 +214,7 @@ def _export_forked(
         with staged_output(out, folder=chosen.folder) as staged:
             part = staged.parent / PART_FOLDER / staged.name
             try:
-                return _two_halves(job, mine, theirs, analyzer, staged, part, problems, withheld)
+                counts = _two_halves(job, mine, theirs, analyzer, staged, part, problems, withheld)
             except ExportError as error:  # a writer's message names the file it was given
                 raise ExportError(
                     str(error).replace(str(part), str(out)).replace(str(staged), str(out))
@@ -208,12 +223,14 @@ def _export_forked(
                 shutil.rmtree(part.parent, ignore_errors=True)
     except OSError as error:
         raise ExportError(f"cannot write {out} ({error.strerror})") from None
+    return list(zip(job.outputs(out), counts))
 
 
 def _two_halves(
     job: _Job, mine: Sequence[Article], theirs: Sequence[Article], analyzer: Any, staged: Path,
     part: Path, problems: list[str] | None, withheld: Withheld | None,
-) -> int:
+) -> list[int]:
+    """Both halves, joined in ``staged``; returns the records written per file."""
     from_child, to_parent = os.pipe()
     from_parent, to_child = os.pipe()
     parent = os.getpid()
@@ -251,14 +268,14 @@ def _two_halves(
         job.on_articles(made["articles"])
         job.on_rows(len(rows) + made["rows"])
         whole = whole.merged(WholeExport.from_json(made["whole"]))
-        written, notes = job.write(rows, staged, whole, texts, tokens, job.progress)
-        overlaps = overlapping(rows) if job.chosen.overlaps else 0
+        results = job.write(rows, staged, whole, texts, tokens, job.progress)
         del rows, texts, tokens
         done = _receive(reader)
         pid, why = 0, _ended(pid)
         if done is None or why:
             raise ExportError(f"cannot write {staged}: {why or 'the second export process said nothing'}")
-        job.chosen.join(staged, part)
+        for path, part_path in zip(job.outputs(staged), job.outputs(part)):
+            job.chosen.join(path, part_path)
         job.progress(made["rows"])
         if withheld is not None:
             withheld.disagreements += done["withheld"][0]
@@ -266,11 +283,14 @@ def _two_halves(
         if problems is not None:
             problems.extend(own_problems)
             problems.extend(done["problems"])
-            overlaps += done["overlaps"]
-            if overlaps:
-                problems.append(f"{overlaps} overlapping spans: {job.chosen.overlaps}")
-            problems.extend(merge_counted(notes, done["notes"]))
-        return written + done["written"]
+            for n, (path, ours, theirs) in enumerate(zip(job.outputs(staged), results, done["files"])):
+                # as write_outputs says them: a second file's notes after its name
+                said = f"{path.name}: " if n else ""
+                overlaps = ours["overlaps"] + theirs["overlaps"]
+                if overlaps:
+                    problems.append(f"{said}{overlaps} overlapping spans: {job.chosen.overlaps}")
+                problems.extend(said + note for note in merge_counted(ours["notes"], theirs["notes"]))
+        return [ours["written"] + theirs["written"] for ours, theirs in zip(results, done["files"])]
     finally:
         if pid:  # this process failed or was interrupted: stop the child
             try:
@@ -295,12 +315,8 @@ def _second_half(
         theirs = _receive(reader)
     whole = whole.merged(WholeExport.from_json(theirs))
     part.parent.mkdir()
-    written, notes = job.write(rows, part, whole, texts, tokens, lambda n: None)
-    _send(to_parent, {
-        "written": written, "notes": notes, "problems": problems,
-        "withheld": [withheld.disagreements, withheld.where],
-        "overlaps": overlapping(rows) if job.chosen.overlaps else 0,
-    })
+    files = job.write(rows, part, whole, texts, tokens, lambda n: None)
+    _send(to_parent, {"files": files, "problems": problems, "withheld": [withheld.disagreements, withheld.where]})
 
 
 def _send(fd: int, message: dict[str, Any]) -> None:

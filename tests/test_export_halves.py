@@ -66,6 +66,8 @@ def corpus(tmp_path: Path, analyzer) -> Path:
                 for i in range(len(analysis.sentences)):
                     if who == "bea" and (i % 2 or 2 < n < len(ARTICLES) - 1):
                         continue
+                    if who == "ana" and i == len(analysis.sentences) - 1 > 1:  # unreviewed by anyone
+                        continue
                     doc.set_label(i, LABELS[(i + n + (who == "bea") * (i % 3 == 0)) % len(LABELS)])
                 if who == "ana":
                     doc.set_checkworthy(0, True)
@@ -79,9 +81,10 @@ def corpus(tmp_path: Path, analyzer) -> Path:
 
 
 def tree(path: Path) -> dict[str, bytes]:
-    """Every file of an output (one file, or a folder) by its relative name."""
+    """Every file of an output (one file, or a folder) by its relative name; a file
+    with its siblings (``OUT.unreviewed.spacy``)."""
     if path.is_file():
-        return {"": path.read_bytes()}
+        return {p.name.replace(path.name, "OUT"): p.read_bytes() for p in path.parent.glob(path.name + "*")}
     return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
 
 
@@ -109,8 +112,6 @@ def run_export(root: Path, analyzer, fmt: str, out: Path, fork_sentences: int, *
 def test_two_processes_write_what_one_writes(
     corpus: Path, tmp_path: Path, analyzer, fmt: str, include_unreviewed: bool
 ) -> None:
-    if FORMATS[fmt].unreviewed_apart and include_unreviewed:
-        pytest.skip("two files (OUT.unreviewed.spacy): written by one process")
     one = run_export(corpus, analyzer, fmt, tmp_path / "one", 10**9, include_unreviewed=include_unreviewed)
     two = run_export(corpus, analyzer, fmt, tmp_path / "two", 1, include_unreviewed=include_unreviewed)
     assert one["cut"] is None and two["cut"] is not None  # the second export was split
@@ -118,17 +119,24 @@ def test_two_processes_write_what_one_writes(
     if fmt in ("brat", "hf-tokens", "label-studio"):
         assert "HARBOUR_FEE" in "".join(v.decode("utf-8") for v in tree(tmp_path / "one").values())
     assert tree(tmp_path / "two") == tree(tmp_path / "one")
-    assert [(p.name, n) for p, n in two["written"]] == [("two", one["written"][0][1])]
+    assert [(p.name.replace("two", "OUT"), n) for p, n in two["written"]] == [
+        (p.name.replace("one", "OUT"), n) for p, n in one["written"]
+    ]
+    apart = FORMATS[fmt].unreviewed_apart and include_unreviewed  # spacy: OUT.unreviewed.spacy too
+    assert [p.name for p, _ in two["written"]] == (["two", "two.unreviewed.spacy"] if apart else ["two"])
     assert two["problems"] == one["problems"]
     assert any("overlapping spans" in p for p in one["problems"]) or FORMATS[fmt].overlaps == ""
     assert any("corrupt store file" in p for p in one["problems"])  # from the second half
     assert two["withheld"] == one["withheld"]
+    if apart:
+        assert one["written"][1][1] > 0  # unreviewed sentences, in their own file
     if FORMATS[fmt].training:
         assert one["withheld"]  # the annotators disagree: something was left out
     assert two["read"] == one["read"] == one["articles"]
     assert two["made"] == one["made"] and two["done"] == one["done"] == one["made"][0]
     # nothing beside the output but the output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "one", "two"]
+    beside = ["corpus", "one", "one.unreviewed.spacy", "two", "two.unreviewed.spacy"] if apart else ["corpus", "one", "two"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == beside
 
 
 def test_the_split_keeps_the_halves_about_even(corpus: Path, analyzer) -> None:
