@@ -24,6 +24,7 @@ staging folder).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -234,6 +235,9 @@ def _two_halves(
     from_child, to_parent = os.pipe()
     from_parent, to_child = os.pipe()
     parent = os.getpid()
+    # What both processes hold from before the fork is left out of the collector's
+    # walks: a collection would touch every object's header, copying its page.
+    gc.freeze()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         code = 1
@@ -300,6 +304,7 @@ def _two_halves(
             os.waitpid(pid, 0)
         reader.close()
         os.close(to_child)
+        gc.unfreeze()
 
 
 def _second_half(
