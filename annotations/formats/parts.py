@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 from annotations.errors import ExportError
 from annotations.formats.jsonl import append_file
+from annotations.formats.registry import Joiner
 
 
 def append_part(out: Path, part: Path) -> None:
@@ -28,7 +30,7 @@ def append_after_header(out: Path, part: Path) -> None:
     _append(out, part, end + 1)
 
 
-def appending(name: str):  # -> Joiner
+def appending(name: str) -> Joiner:
     """For a folder format: the file ``name`` of the part goes after the same file of the
     output (the folder's other files are the same in both parts)."""
 
@@ -38,7 +40,7 @@ def appending(name: str):  # -> Joiner
     return join
 
 
-def joining_array(name: str):  # -> Joiner
+def joining_array(name: str) -> Joiner:
     """For a folder whose file ``name`` is a JSON array written one element a line, as
     ``[\\n{...},\\n{...}\\n]\\n`` (``[]\\n`` when empty): the part's elements go after
     the output's, inside one array."""
@@ -68,7 +70,7 @@ def joining_array(name: str):  # -> Joiner
     return join
 
 
-def moving_files(*same: str):  # -> Joiner
+def moving_files(*same: str) -> Joiner:
     """For a folder of files per article: the part's files move into the output, but
     those named in ``same`` (written alike by both parts)."""
 
@@ -90,8 +92,8 @@ def _append(out: Path, part: Path, skip: int) -> None:
         _append_open(fh, part, skip)
 
 
-def _append_open(fh, part: Path, skip: int) -> None:
+def _append_open(fh: BinaryIO, part: Path, skip: int) -> None:
     # unbuffered: append_file copies from the descriptor's own position
     with part.open("rb", buffering=0) as src:
         src.seek(skip)
-        append_file(src, fh)  # type: ignore[arg-type]
+        append_file(src, fh)
