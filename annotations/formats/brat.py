@@ -39,6 +39,7 @@ from typing import Sequence
 from annotations.errors import ExportError
 from annotations.formats.claimant import CUE, SOURCE
 from annotations.formats.conll import span_labels
+from annotations.formats.parts import moving_files
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
 from annotations.scheme import Scheme
@@ -199,7 +200,8 @@ def annotation_conf(scheme: Scheme, labels: Sequence[str], annotators: Sequence[
 def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     """One ``.txt`` + ``.ann`` per article, and ``annotation.conf``; returns the sentences written."""
     out.mkdir(exist_ok=True)
-    names = sorted({row.annotator for row in rows if row.annotator})
+    whole = context.whole  # set when these rows are one part of the export
+    names = sorted(whole.annotators if whole is not None else {row.annotator for row in rows if row.annotator})
     several = len(names) > 1
     for article_id, group in groupby(rows, key=attrgetter("article_id")):
         mine = list(group)
@@ -214,7 +216,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         )
         context.advance(len(mine))
     (out / CONF).write_text(
-        annotation_conf(context.scheme, span_labels(rows), names if several else ()),
+        annotation_conf(context.scheme, span_labels(rows, whole), names if several else ()),
         encoding="utf-8", newline="\n",
     )
     return len(rows)
@@ -222,7 +224,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
 
 FORMAT = register(
     Format(
-        "brat", write, "", "brat standoff folder (.txt + .ann per article)", folder=True,
+        "brat", write, "", "brat standoff folder (.txt + .ann per article)", folder=True, join=moving_files(CONF),
         overlaps="all kept (annotation.conf allows overlaps)",
     )
 )

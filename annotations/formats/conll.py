@@ -38,7 +38,8 @@ from typing import IO, Iterable, Iterator, Mapping, NamedTuple, Sequence
 from corpus.model import DATE_LABELS, ENTITY_LABELS, FIGURE_LABELS
 
 from annotations.formats.jsonl import BATCH, json_str
-from annotations.formats.registry import Format, WriteContext, register
+from annotations.formats.parts import append_part, appending
+from annotations.formats.registry import Format, WholeExport, WriteContext, register
 from annotations.formats.rows import ExportRow
 from corpus.tokens import ChunkTokenizer, SentenceTokens, Token, flatten, tokenizer
 from annotations.tokens import align, known_tokens
@@ -51,12 +52,13 @@ Tagged = list[tuple[str, str]]
 _TEXT = itemgetter(5)  # ExportRow.text
 
 
-def span_labels(rows: Sequence[ExportRow]) -> list[str]:
-    """Every span label the model or the rule layer can give, plus any other in ``rows``, sorted.
+def span_labels(rows: Sequence[ExportRow], whole: WholeExport | None = None) -> list[str]:
+    """Every span label the model or the rule layer can give, plus any other in ``rows``
+    (in every part of the export, when ``whole`` says what they hold), sorted.
 
     A stable list, so two exports of one corpus number tags (and list labels) alike.
     """
-    found = {label for row in rows for _, _, label in row.spans}
+    found = whole.span_labels if whole is not None else {label for row in rows for _, _, label in row.spans}
     return sorted(found | ENTITY_LABELS | FIGURE_LABELS | DATE_LABELS)
 
 
@@ -265,7 +267,7 @@ def write_conll(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> 
 def write_hf(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     """The ``hf-tokens`` folder (``train.jsonl``, ``tags.json``); returns the sentences written."""
     out.mkdir(exist_ok=True)
-    names = ["O"] + [f"{p}-{label}" for label in span_labels(rows) for p in ("B", "I")]
+    names = ["O"] + [f"{p}-{label}" for label in span_labels(rows, context.whole) for p in ("B", "I")]
     number = {name: i for i, name in enumerate(names)}
     written = 0
 
@@ -303,12 +305,12 @@ OVERLAPS = "tagged as the longest of each overlapping group (IOB tags cannot ove
 CONLL = register(
     Format(
         "conll", write_conll, ".conll", "CoNLL-2003 IOB (spans widened to tokens)", overlaps=OVERLAPS,
-        training=True,
+        training=True, join=append_part,
     )
 )
 HF_TOKENS = register(
     Format(
         "hf-tokens", write_hf, "", "Hugging Face token-classification JSONL folder",
-        folder=True, overlaps=OVERLAPS, training=True,
+        folder=True, overlaps=OVERLAPS, training=True, join=appending(HF_DATA),
     )
 )

@@ -23,6 +23,7 @@ from typing import Any, Sequence
 
 from annotations.formats.claimant import CUE, RELATION, SOURCE, with_claimant
 from annotations.formats.jsonl import json_str, meta_json, spans_json, write_jsonl
+from annotations.formats.parts import append_part
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
 
@@ -94,11 +95,11 @@ _OVERLAPS = (
     "with \"Allow overlapping spans\" ticked, and drops them silently otherwise"
 )
 FORMAT = register(
-    Format("doccano", write, ".jsonl", "doccano (classification) JSONL", overlaps=_OVERLAPS)
+    Format("doccano", write, ".jsonl", "doccano (classification) JSONL", overlaps=_OVERLAPS, join=append_part)
 )
 SPANS_FORMAT = register(
     Format(
         "doccano-spans", write_spans, ".jsonl", "doccano-spans (sequence labelling) JSONL",
-        overlaps=_OVERLAPS,
+        overlaps=_OVERLAPS, join=append_part,
     )
 )

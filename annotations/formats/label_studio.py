@@ -54,6 +54,7 @@ from annotations.errors import ImportFileError
 from annotations.formats.claimant import CUE, RELATION, SOURCE, related, take_claimant
 from annotations.formats.conll import span_labels
 from annotations.formats.jsonl import BATCH, dumps, json_str
+from annotations.formats.parts import joining_array
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.offsets import character_offsets, converted
 from annotations.formats.import_records import ImportOptions, ImportReport, ImportRow, LineError
@@ -284,7 +285,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         fh.write("".join(batch))
         context.advance(done)
         fh.write("\n]\n" if rows else "]\n")
-    config = config_xml(context.scheme, span_labels(rows))
+    config = config_xml(context.scheme, span_labels(rows, context.whole))
     (out / CONFIG).write_text(config, encoding="utf-8", newline="\n")
     return written
 
@@ -564,5 +565,6 @@ FORMAT = register(
     Format(
         "label-studio", write, "", "Label Studio tasks + config folder", folder=True,
         overlaps="all kept (Label Studio shows overlapping regions)", read=read, sniff=sniff,
+        join=joining_array(TASKS),
     )
 )

@@ -33,6 +33,7 @@ from annotations.formats.jsonl import (
     FORK_ROWS, can_fork, cpus, dumps, json_str, meta_json, write_jsonl, write_lines_forked,
 )
 from annotations.formats.claimant import with_claimant
+from annotations.formats.parts import append_part
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
 from corpus.readings import reading_json
@@ -152,7 +153,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
 
 FORMAT = register(
     Format(
-        "prodigy", write, ".jsonl", "Prodigy JSONL",
+        "prodigy", write, ".jsonl", "Prodigy JSONL", join=append_part,
         overlaps="kept in \"spans\" (Prodigy's spans interfaces show them; ner.manual and "
         "spaCy's ner cannot hold overlapping spans)",
     )

@@ -30,6 +30,8 @@ class WriteContext:
     ``texts`` maps article ids to their whole text, for formats that write articles
     (brat); ``tokens`` article ids to their sentences' cached export tokens
     (``corpus.tokens.SentenceTokens``), which spare the token formats spaCy's tokenizer.
+    ``whole`` is set when the rows are one part of a bigger export (see
+    :mod:`annotations.export_halves`): what the writer must know of all its rows.
     """
 
     scheme: Scheme
@@ -38,6 +40,35 @@ class WriteContext:
     notes: list[str] = field(default_factory=list)
     texts: Mapping[str, str] = field(default_factory=dict)
     tokens: Mapping[str, Any] = field(default_factory=dict)
+    whole: WholeExport | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WholeExport:
+    """What a writer of one part of an export must know of the rows of every part: the
+    span labels found in them (tag numbers, label lists) and the annotators named."""
+
+    span_labels: frozenset[str] = frozenset()
+    annotators: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, rows: Sequence[ExportRow]) -> WholeExport:
+        """What ``rows`` hold."""
+        return cls(
+            frozenset({label for row in rows for _, _, label in row.spans}),
+            frozenset({row.annotator for row in rows if row.annotator}),
+        )
+
+    def merged(self, other: WholeExport) -> WholeExport:
+        """Both parts together."""
+        return WholeExport(self.span_labels | other.span_labels, self.annotators | other.annotators)
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {"span_labels": sorted(self.span_labels), "annotators": sorted(self.annotators)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> WholeExport:
+        return cls(frozenset(data["span_labels"]), frozenset(data["annotators"]))
 
 
 #: ``write(rows, out, context)`` writes ``out`` (a file, or a folder for ``folder``
@@ -49,6 +80,10 @@ Writer = Callable[["Sequence[ExportRow]", Path, WriteContext], int]
 Reader = Callable[
     [Path, str, "Scheme", "ImportReport", "ImportOptions"], "list[tuple[int, ImportRow]]"
 ]
+#: ``join(out, part)``: append the output ``part``, written by the same writer for the
+#: rows after those of ``out``, onto ``out``: then ``out`` is what one writer would have
+#: written for all the rows.
+Joiner = Callable[[Path, Path], None]
 #: ``sniff(path, text)``: True when the import file is in this format.
 Sniffer = Callable[[Path, str], bool]
 
@@ -71,6 +106,9 @@ class Format:
     #: Sentences without a label go to a file of their own (see ``unreviewed_name``):
     #: spaCy would read them as labelled with no class and no spans.
     unreviewed_apart: bool = False
+    #: How two parts of an export, split between articles, are joined into one output;
+    #: None: the format is written by one process (see :mod:`annotations.export_halves`).
+    join: Joiner | None = None
 
     def output_name(self, stem: str) -> str:
         """``stem`` plus this format's suffix (a folder format's folder keeps ``stem``)."""

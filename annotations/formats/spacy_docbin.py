@@ -29,6 +29,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
+from annotations.errors import ExportError
 from annotations.formats.jsonl import BATCH
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
@@ -467,9 +468,75 @@ def _save_docbin(
         fh.write(compressor.flush())
 
 
+def join_docbins(out: Path, part: Path) -> None:
+    """``Format.join``: the DocBin ``part`` after the DocBin ``out``, as one. A DocBin's
+    fields are per Doc, or per token (whose strings are hashes, not places in the
+    strings list): joined, each is the two concatenated, and the strings both lists.
+
+    Joined as msgpack bytes, never decoded into objects but for the strings: each
+    array or bin gets a new header over both bodies, as ``_save_docbin`` packs them.
+    """
+    import srsly
+
+    first, second = _docbin_fields(out), _docbin_fields(part)
+    if list(first) != list(second) or first["attrs"] != second["attrs"] or first["version"] != second["version"]:
+        raise ExportError(f"cannot join {out.name}: its parts are not alike")
+    compressor = zlib.compressobj(1)  # as _save_docbin
+    with out.open("wb") as fh:
+        fh.write(compressor.compress(bytes([0x80 | len(first)])))
+        for key, value in first.items():
+            fh.write(compressor.compress(srsly.msgpack_dumps(key)))
+            other = second[key]
+            if key in ("version", "attrs"):
+                pieces: list[Any] = [value]
+            elif key == "strings":
+                names = srsly.msgpack_loads(bytes(value)) + srsly.msgpack_loads(bytes(other))
+                pieces = [srsly.msgpack_dumps(sorted(set(names)))]
+            else:
+                (kind, n, body), (_, m, more) = _msgpack_body(value), _msgpack_body(other)
+                # the token table is always a bin 32 (see _save_docbin)
+                head = b"\xc6" + (n + m).to_bytes(4, "big") if key == "tokens" else _msgpack_head(kind, n + m)
+                pieces = [head, body, more]
+            for piece in pieces:
+                fh.write(compressor.compress(piece))
+        fh.write(compressor.flush())
+
+
+def _docbin_fields(path: Path) -> dict[str, memoryview]:
+    """A DocBin's fields, each the msgpack bytes of its value, in the file's order."""
+    import io
+
+    from srsly.msgpack import Unpacker
+
+    data = zlib.decompress(path.read_bytes())
+    raw = memoryview(data)
+    # Read from a stream (BytesIO shares the bytes): fed whole, the unpacker would copy them.
+    unpacker = Unpacker(io.BytesIO(data), max_buffer_size=len(data) + 1)
+    fields = {}
+    for _ in range(unpacker.read_map_header()):
+        key = unpacker.unpack()
+        key = key.decode("utf-8") if isinstance(key, bytes) else key  # (read raw: keys come as bytes)
+        at = unpacker.tell()
+        unpacker.skip()
+        fields[key] = raw[at : unpacker.tell()]
+    return fields
+
+
+def _msgpack_body(value: memoryview) -> tuple[str, int, memoryview]:
+    """``(kind, items or bytes, body)`` of a msgpack array or bin."""
+    tag = value[0]
+    if 0x90 <= tag <= 0x9F:
+        return "array", tag & 0x0F, value[1:]
+    sizes = {0xDC: ("array", 2), 0xDD: ("array", 4), 0xC4: ("bin", 1), 0xC5: ("bin", 2), 0xC6: ("bin", 4)}
+    if tag not in sizes:
+        raise ExportError(f"cannot join DocBins: an unexpected msgpack value (0x{tag:02x})")
+    kind, width = sizes[tag]
+    return kind, int.from_bytes(value[1 : 1 + width], "big"), value[1 + width :]
+
+
 FORMAT = register(
     Format(
-        "spacy", write, ".spacy", "spacy DocBin", training=True, unreviewed_apart=True,
+        "spacy", write, ".spacy", "spacy DocBin", training=True, unreviewed_apart=True, join=join_docbins,
         overlaps="all in doc.spans[\"sc\"] (for spancat); doc.ents keeps the longest of "
         "each overlapping group (entities cannot overlap)",
     )

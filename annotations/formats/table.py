@@ -28,6 +28,7 @@ from corpus.model import FIGURE_LABELS, Reading
 from corpus.readings import reading_json
 
 from annotations.formats.jsonl import BATCH
+from annotations.formats.parts import append_after_header
 from annotations.formats.registry import Format, Progress, WriteContext, register
 from annotations.formats.rows import ExportRow
 
@@ -172,4 +173,6 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         return write_rows(rows, fh, context.advance)
 
 
-FORMAT = register(Format("csv", write, ".csv", "csv", overlaps="not written: CSV holds no spans"))
+FORMAT = register(Format(
+        "csv", write, ".csv", "csv", overlaps="not written: CSV holds no spans", join=append_after_header
+    ))

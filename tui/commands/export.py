@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -43,10 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export; returns 0 (errors are ClaimscopeErrors shown by the CLI)."""
-    from annotations.export import (
-        Withheld, articles_to_export, cached_tokens, collect_rows, corpus_items, format_named, stored_outside,
-        summary_lines, write_outputs,
-    )
+    from annotations.export import Withheld, articles_to_export, stored_outside, summary_lines
+    from annotations.export_halves import export_articles
     from annotations.outputs import refuse_inside_corpus
     from annotations.scheme import find_scheme
     from annotations.stats import corrupt_articles, outside_warning
@@ -77,40 +76,31 @@ def run(args: argparse.Namespace) -> int:
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), console=console, transient=False,
         ) as progress:
-            wanted = len(
-                articles_to_export(
-                    corpus, store, include_unreviewed=args.include_unreviewed,
-                    label=args.label, annotator=annotator_filter,
-                )
+            wanted = articles_to_export(
+                corpus, store, include_unreviewed=args.include_unreviewed,
+                label=args.label, annotator=annotator_filter,
             )
-            reading = progress.add_task("analyses", total=wanted)
+            reading = progress.add_task("analyses", total=len(wanted))
             analyzer = None
             if wanted:
                 from corpus.analysis import Analyzer
 
                 analyzer = Analyzer(model=getattr(args, "model", None))
-            items = corpus_items(
-                corpus, store, analyzer, include_unreviewed=args.include_unreviewed,
-                label=args.label, annotator=annotator_filter,
-                on_article=lambda _a: progress.advance(reading),
-            )
             problems: list[str] = []
             withheld = Withheld()
-            rows = list(
-                collect_rows(
-                    store, items, label=args.label, annotator=annotator_filter,
-                    include_unreviewed=args.include_unreviewed, problems=problems,
-                    gold=args.gold, agreed=format_named(args.format).training, withheld=withheld,
-                )
-            )
-            texts = {article.id: article.text for article, _ in items}
-            tokens = cached_tokens(items)  # the token formats need no spaCy for these
-            del items  # the analyses are in the rows now: their memory goes to the writer
-            writing = progress.add_task(f"writing {args.format}", total=len(rows))
-            written = write_outputs(
-                rows, args.format, args.output, scheme, include_unreviewed=args.include_unreviewed,
-                progress=lambda n: progress.advance(writing, n), texts=texts, tokens=tokens,
-                notes=problems,
+            writing: list[Any] = []  # the task, once the rows are made and counted
+
+            def rows_made(total: int) -> None:
+                writing.append(progress.add_task(f"writing {args.format}", total=total))
+
+            # A big export reads, makes its rows and writes in two processes (see
+            # annotations/export_halves.py); the token formats need no spaCy for cached analyses.
+            written = export_articles(
+                store, wanted, analyzer, args.format, args.output, scheme,
+                label=args.label, annotator=annotator_filter, include_unreviewed=args.include_unreviewed,
+                gold=args.gold, problems=problems, withheld=withheld,
+                on_articles=lambda n: progress.advance(reading, n), on_rows=rows_made,
+                progress=lambda n: progress.advance(writing[0], n),
             )
         outside = stored_outside(corpus.articles, store)
         problems.extend(corrupt_articles(store, corpus.articles).values())

@@ -1,0 +1,382 @@
+"""An export from the articles to the file, in one process or, when it is big, in two.
+
+:func:`export_articles` is what ``claimscope export`` runs: the analyses of the
+articles are read, the rows made (:func:`~annotations.formats.collect.collect_rows`)
+and the format written (:func:`~annotations.export.write_outputs`).
+
+A big export (at least :data:`FORK_SENTENCES` cached sentences, a format with a
+``join``, Linux, the main thread: never the app's worker thread) is split between
+articles into two halves of about as many sentences, and a process forked before
+anything is read does the second half while this one does the first: each reads its
+analyses, makes its rows and writes its part, the second one into a folder inside
+the export's staging folder (:func:`~annotations.outputs.staged_output`). Once both
+have made their rows they tell each other what the writers must know of all of them
+(:class:`~annotations.formats.registry.WholeExport`: tag numbers, label lists); the
+second part is then joined onto the first (``Format.join``) and the whole renamed
+into place as any export. The output is byte for byte the one-process output; the
+child's counts, notes and problems come back over a pipe as JSON and are merged
+with this process's as one process would have made them.
+
+A failed child fails the export with its one-line message; a killed export leaves no
+child (:func:`~annotations.outputs.end_with_parent`) and no part (it was inside the
+staging folder).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import re
+import shutil
+import signal
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from corpus.collector_pause import collector_paused
+from corpus.model import Analysis, Article
+
+from annotations.errors import ExportError
+from annotations.export import cached_tokens, format_named, write_outputs
+from annotations.formats import collect_rows
+from annotations.formats.gold import Withheld
+from annotations.formats.jsonl import FORK_ROWS, can_fork, cpus
+from annotations.formats.registry import Format, Progress, WholeExport, WriteContext
+from annotations.formats.rows import ExportRow, overlapping
+from annotations.outputs import end_with_parent, staged_output
+from annotations.store import Store
+
+#: Below this many sentences (from the analysis cache) an export stays in one process.
+FORK_SENTENCES = FORK_ROWS
+#: The folder, inside the staging folder, where the second process writes its part
+#: (made by that process, when it starts writing: a ``.part`` beside a live writer).
+PART_FOLDER = ".second-half.part"
+
+__all__ = ["FORK_SENTENCES", "analyses_of", "export_articles", "halves", "merge_counted"]
+
+
+def export_articles(
+    store: Store,
+    articles: Sequence[Article],
+    analyzer: Any,
+    fmt: str,
+    out: Path,
+    scheme: Any,
+    *,
+    label: str | None = None,
+    annotator: str | None = None,
+    include_unreviewed: bool = False,
+    gold: bool = False,
+    problems: list[str] | None = None,
+    withheld: Withheld | None = None,
+    on_articles: Progress | None = None,
+    on_rows: Progress | None = None,
+    progress: Progress | None = None,
+    fork_sentences: int = FORK_SENTENCES,
+) -> list[tuple[Path, int]]:
+    """Export the labels of ``articles`` (:func:`~annotations.export.articles_to_export`)
+    to ``out`` in format ``fmt``; returns ``(path, records written)`` per file, as
+    :func:`~annotations.export.write_outputs`.
+
+    ``problems`` receives what cannot be exported and the writer's notes;
+    ``withheld`` counts what a training format left out. ``on_articles(n)``: ``n``
+    more analyses read; ``on_rows(n)``: the rows are made, ``n`` of them (called
+    once, before the writing); ``progress(n)``: ``n`` more rows written.
+    ``fork_sentences``: the least number of sentences split between two processes.
+    """
+    chosen = format_named(fmt)
+    if analyzer is None and articles:
+        from corpus.analysis import Analyzer
+
+        analyzer = Analyzer()
+    cut = None
+    if chosen.join is not None and can_fork() and cpus() >= 2:
+        cut = halves(articles, analyzer, fork_sentences)
+    job = _Job(
+        store, chosen, scheme, label, annotator, include_unreviewed, gold,
+        on_articles or (lambda n: None), on_rows or (lambda n: None), progress or (lambda n: None),
+    )
+    if cut is None:
+        rows, texts, tokens = job.rows(articles, analyzer, problems, withheld, per_article=True)
+        job.on_rows(len(rows))
+        return write_outputs(
+            rows, fmt, out, scheme, include_unreviewed=include_unreviewed, progress=job.progress,
+            texts=texts, tokens=tokens, notes=problems,
+        )
+    return _export_forked(job, articles[:cut], articles[cut:], analyzer, Path(out), problems, withheld)
+
+
+def halves(articles: Sequence[Article], analyzer: Any, least: int) -> int | None:
+    """Where to cut ``articles`` into two halves of about as many sentences (the first
+    half is ``articles[:cut]``), by the sentence counts of the analysis cache; None
+    when the export is too small to share, or an analysis is not cached (spaCy would
+    run: that stays in one process)."""
+    if len(articles) < 2 or analyzer is None:
+        return None
+    sizes = []
+    for article in articles:
+        counts = analyzer.counts(article)
+        if counts is None:
+            return None
+        sizes.append(counts.sentences)
+    total = sum(sizes)
+    if total < least or total == 0:
+        return None
+    run = 0
+    for at, n in enumerate(sizes):
+        if (run + n) * 2 >= total:
+            # before or after this article, whichever is nearer the middle
+            cut = at + 1 if (run + n) * 2 - total <= total - run * 2 else at
+            return min(max(cut, 1), len(articles) - 1)
+        run += n
+    return len(articles) - 1  # pragma: no cover - the loop always reaches half
+
+
+def analyses_of(
+    articles: Sequence[Article], analyzer: Any, on_article: Callable[[Article], None] | None = None
+) -> list[tuple[Article, Any]]:
+    """``(article, analysis)`` in the order of ``articles``: from the cache (spans left
+    as columns, which ``collect_rows`` reads), else made by ``analyzer``."""
+    if not articles:
+        return []
+    found: dict[str, Analysis] = {}
+    progress = (lambda article, _cached: on_article(article)) if on_article else None
+    for article, analysis in analyzer.analyze_many(articles, progress=progress, columns=True):
+        found[article.id] = analysis
+    return [(a, found[a.id]) for a in articles if a.id in found]
+
+
+class _Job:
+    """One export's settings, shared by both processes."""
+
+    def __init__(
+        self, store: Store, chosen: Format, scheme: Any, label: str | None, annotator: str | None,
+        include_unreviewed: bool, gold: bool, on_articles: Progress, on_rows: Progress, progress: Progress,
+    ) -> None:
+        self.store, self.chosen, self.scheme = store, chosen, scheme
+        self.label, self.annotator, self.include_unreviewed, self.gold = label, annotator, include_unreviewed, gold
+        self.on_articles, self.on_rows, self.progress = on_articles, on_rows, progress
+
+    def rows(
+        self, articles: Sequence[Article], analyzer: Any, problems: list[str] | None,
+        withheld: Withheld | None, *, per_article: bool,
+    ) -> tuple[list[ExportRow], dict[str, str], dict[str, Any]]:
+        """The rows of ``articles``, their texts and their cached tokens."""
+        tell = self.on_articles
+        items = analyses_of(articles, analyzer, (lambda _a: tell(1)) if per_article else None)
+        rows = list(
+            collect_rows(
+                self.store, items, label=self.label, annotator=self.annotator,
+                include_unreviewed=self.include_unreviewed, problems=problems, gold=self.gold,
+                agreed=self.chosen.training, withheld=withheld,
+            )
+        )
+        texts = {article.id: article.text for article, _ in items}
+        return rows, texts, cached_tokens(items)
+
+    def outputs(self, out: Path) -> list[Path]:
+        """The files of one part: ``out``, and the unreviewed sentences' file of a format
+        that keeps them apart (written whenever they are asked for, as write_outputs)."""
+        if self.chosen.unreviewed_apart and self.include_unreviewed:
+            return [out, self.chosen.unreviewed_path(out)]
+        return [out]
+
+    def write(
+        self, rows: Sequence[ExportRow], out: Path, whole: WholeExport, texts: dict[str, str],
+        tokens: dict[str, Any], progress: Progress,
+    ) -> list[dict[str, Any]]:
+        """Write one part (each of :meth:`outputs`); returns per file the records written,
+        the overlapping spans and the writer's notes."""
+        paths = self.outputs(out)
+        if len(paths) == 1:
+            groups = [rows]
+        else:
+            groups = [[row for row in rows if row.label is not None], [row for row in rows if row.label is None]]
+        results = []
+        for path, group in zip(paths, groups):
+            context = WriteContext(self.scheme, progress, 1, texts=texts, tokens=tokens, whole=whole)
+            with collector_paused():  # the writers' tables are many objects and no cycles
+                written = self.chosen.write(group, path, context)
+            overlaps = overlapping(group) if self.chosen.overlaps else 0
+            results.append({"written": written, "overlaps": overlaps, "notes": context.notes})
+        return results
+
+
+def _export_forked(
+    job: _Job, mine: Sequence[Article], theirs: Sequence[Article], analyzer: Any, out: Path,
+    problems: list[str] | None, withheld: Withheld | None,
+) -> list[tuple[Path, int]]:
+    """The export in two processes (see the module's docstring); returns ``(path,
+    records written)`` per file, as :func:`~annotations.export.write_outputs`."""
+    if out.parent and not out.parent.exists():
+        raise ExportError(f"cannot write {out}: folder {out.parent} does not exist")
+    chosen = job.chosen
+    try:
+        with staged_output(out, folder=chosen.folder) as staged:
+            part = staged.parent / PART_FOLDER / staged.name
+            try:
+                counts = _two_halves(job, mine, theirs, analyzer, staged, part, problems, withheld)
+            except ExportError as error:  # a writer's message names the file it was given
+                raise ExportError(
+                    str(error).replace(str(part), str(out)).replace(str(staged), str(out))
+                ) from None
+            finally:  # the staging folder's other files are renamed beside the output
+                shutil.rmtree(part.parent, ignore_errors=True)
+    except OSError as error:
+        raise ExportError(f"cannot write {out} ({error.strerror})") from None
+    return list(zip(job.outputs(out), counts))
+
+
+def _two_halves(
+    job: _Job, mine: Sequence[Article], theirs: Sequence[Article], analyzer: Any, staged: Path,
+    part: Path, problems: list[str] | None, withheld: Withheld | None,
+) -> list[int]:
+    """Both halves, joined in ``staged``; returns the records written per file."""
+    from_child, to_parent = os.pipe()
+    from_parent, to_child = os.pipe()
+    parent = os.getpid()
+    # What both processes hold from before the fork is left out of the collector's
+    # walks: a collection would touch every object's header, copying its page.
+    gc.freeze()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 1
+        try:
+            end_with_parent(parent)  # a killed export leaves no child behind
+            os.close(from_child)
+            os.close(to_child)
+            _second_half(job, theirs, analyzer, part, from_parent, to_parent)
+            code = 0
+        except BaseException as error:  # reported by the parent, as one line
+            try:
+                _send(to_parent, {"error": _one_line(error)})
+            except BaseException:
+                pass
+        finally:
+            os._exit(code)
+    os.close(to_parent)
+    os.close(from_parent)
+    reader = os.fdopen(from_child, "rb")
+    try:
+        own_problems: list[str] = []
+        rows, texts, tokens = job.rows(mine, analyzer, own_problems, withheld, per_article=True)
+        whole = WholeExport.of(rows)
+        try:
+            _send(to_child, whole.to_json())
+        except BrokenPipeError:  # the child is gone: what became of it is read next
+            pass
+        made = _receive(reader)
+        if made is None:
+            pid, why = 0, _ended(pid)
+            raise ExportError(f"cannot write {staged}: {why}")
+        job.on_articles(made["articles"])
+        job.on_rows(len(rows) + made["rows"])
+        whole = whole.merged(WholeExport.from_json(made["whole"]))
+        results = job.write(rows, staged, whole, texts, tokens, job.progress)
+        del rows, texts, tokens
+        done = _receive(reader)
+        pid, why = 0, _ended(pid)
+        if done is None or why:
+            raise ExportError(f"cannot write {staged}: {why or 'the second export process said nothing'}")
+        for path, part_path in zip(job.outputs(staged), job.outputs(part)):
+            job.chosen.join(path, part_path)
+        job.progress(made["rows"])
+        if withheld is not None:
+            withheld.disagreements += done["withheld"][0]
+            withheld.where.extend(done["withheld"][1])
+        if problems is not None:
+            problems.extend(own_problems)
+            problems.extend(done["problems"])
+            for n, (path, ours, theirs) in enumerate(zip(job.outputs(staged), results, done["files"])):
+                # as write_outputs says them: a second file's notes after its name
+                said = f"{path.name}: " if n else ""
+                overlaps = ours["overlaps"] + theirs["overlaps"]
+                if overlaps:
+                    problems.append(f"{said}{overlaps} overlapping spans: {job.chosen.overlaps}")
+                problems.extend(said + note for note in merge_counted(ours["notes"], theirs["notes"]))
+        return [ours["written"] + theirs["written"] for ours, theirs in zip(results, done["files"])]
+    finally:
+        if pid:  # this process failed or was interrupted: stop the child
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+        reader.close()
+        os.close(to_child)
+        gc.unfreeze()
+
+
+def _second_half(
+    job: _Job, articles: Sequence[Article], analyzer: Any, part: Path, from_parent: int, to_parent: int
+) -> None:
+    """The child's work: its rows, what they hold, its part, then its counts and notes."""
+    problems: list[str] = []
+    withheld = Withheld()
+    rows, texts, tokens = job.rows(articles, analyzer, problems, withheld, per_article=False)
+    whole = WholeExport.of(rows)
+    _send(to_parent, {"articles": len(articles), "rows": len(rows), "whole": whole.to_json()})
+    with os.fdopen(from_parent, "rb") as reader:
+        theirs = _receive(reader)
+    whole = whole.merged(WholeExport.from_json(theirs))
+    part.parent.mkdir()
+    files = job.write(rows, part, whole, texts, tokens, lambda n: None)
+    _send(to_parent, {"files": files, "problems": problems, "withheld": [withheld.disagreements, withheld.where]})
+
+
+def _send(fd: int, message: dict[str, Any]) -> None:
+    data = memoryview((json.dumps(message, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass"))
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _receive(reader: Any) -> dict[str, Any] | None:
+    """The other process's next message (None when it ended without one); its error as
+    an :class:`ExportError`."""
+    line = reader.readline()
+    if not line:
+        return None
+    message = json.loads(line.decode("utf-8", "surrogatepass"))
+    if "error" in message:
+        raise ExportError(message["error"])
+    return message
+
+
+def _ended(pid: int) -> str:
+    """Wait for the child ``pid``; "" when it ended well, else how it ended."""
+    _, status = os.waitpid(pid, 0)
+    if os.WIFEXITED(status):
+        code = os.WEXITSTATUS(status)
+        return f"the second export process failed (exit status {code})" if code else ""
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = str(number)
+        return f"the second export process was killed ({name})"
+    return "the second export process failed"
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return text or type(error).__name__
+
+
+_COUNTED = re.compile(r"(\d+)(\D.*)", re.DOTALL)
+
+
+def merge_counted(first: list[str], second: list[str]) -> list[str]:
+    """The notes of two parts as one writer would have given them: a note that starts
+    with a count and is in both ("3 sentence(s) of ...") once, with the counts added."""
+    out = list(first)
+    for note in second:
+        found = _COUNTED.match(note)
+        for at, mine in enumerate(out):
+            other = _COUNTED.match(mine)
+            if found and other and other.group(2) == found.group(2):
+                out[at] = f"{int(other.group(1)) + int(found.group(1))}{found.group(2)}"
+                break
+        else:
+            out.append(note)
+    return out

@@ -1,0 +1,261 @@
+"""A big export in two processes (annotations/export_halves.py) writes what one process
+writes, byte for byte, with the same counts, notes and progress; a failed second
+process fails the export in one line and leaves nothing behind.
+
+The corpus here is small: the threshold is lowered through ``fork_sentences``, the
+parameter the CLI leaves at its default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from annotations.errors import ExportError
+from annotations.export import FORMATS, Withheld, articles_to_export
+from annotations.export_halves import export_articles, halves, merge_counted
+from annotations.formats.jsonl import can_fork
+from annotations.scheme import default_scheme
+from annotations.store import Store
+from corpus.articles import load_corpus
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="the export forks only on Linux")
+
+ARTICLES = [
+    'Acme Research said on Monday that 42% of the 1,200 homes were damaged. "Costs rose by £3.5m," '
+    "said Jane Doe, the council's treasurer. Nobody knows why.",
+    "The Bank of England raised rates to 5.25% in August 2023. Inflation fell from 11.1% to 6.7%.\n\n"
+    "Economists at Barclays expect two more rises, according to a note seen by Reuters.",
+    "About 3 million people live in the region, up from 2.4 million in 1990. "
+    "The mayor said the growth would continue.\n\nCafé owners said prices doubled: 😀 from €2 to €4.",
+    "Sales of 12,000 cars were reported by Volvo in May, a fall of 8 per cent.\n\n"
+    "\"We expected worse,\" a spokesman said. Shares rose 2%.",
+    "Between 10 and 15 schools closed on Friday, officials said. The ministry denied it. "
+    "A report by the WHO put the figure at 30 in 2021.",
+    "Rainfall reached 120mm in 24 hours, the Met Office said, the most since 1952. "
+    "Three rivers burst their banks.",
+]
+LABELS = default_scheme().names
+SPLIT = [fmt for fmt, chosen in FORMATS.items() if chosen.join is not None]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, analyzer) -> Path:
+    """Six articles, labelled by two annotators who disagree on some sentences, with a
+    note, a flag, overlapping spans in both halves, and one unreadable store file in
+    the second half. Only the first half has a second annotator (brat names them when
+    there are several), only the second half a span label of its own (a tag number in
+    hf-tokens, a label in Label Studio's config and brat's annotation.conf)."""
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for n, text in enumerate(ARTICLES):
+        (root / f"{n}.txt").write_text(text, encoding="utf-8")
+    loaded = load_corpus(root)
+    for who in ("ana", "bea"):
+        with Store.open(loaded.root, annotator=who) as store:
+            for n, article in enumerate(loaded.articles):
+                analysis = analyzer.analyze(article)
+                doc = store.article(article, analysis.sentences)
+                for i in range(len(analysis.sentences)):
+                    if who == "bea" and (i % 2 or 2 < n < len(ARTICLES) - 1):
+                        continue
+                    if who == "ana" and i == len(analysis.sentences) - 1 > 1:  # unreviewed by anyone
+                        continue
+                    doc.set_label(i, LABELS[(i + n + (who == "bea") * (i % 3 == 0)) % len(LABELS)])
+                if who == "ana":
+                    doc.set_checkworthy(0, True)
+                    doc.set_note(0, "=see\nthe\tsource")
+                    first = analysis.sentences[0]
+                    doc.add_span(first.start, first.start + 5, "ORG")  # overlaps what the model found
+                    doc.add_span(first.start + 1, first.start + 7, "QUANTITY" if n < 3 else "HARBOUR_FEE")
+            if who == "bea":
+                (store.file_for(loaded.articles[-1].id)).write_text("{not json", encoding="utf-8")
+    return root
+
+
+def tree(path: Path) -> dict[str, bytes]:
+    """Every file of an output (one file, or a folder) by its relative name; a file
+    with its siblings (``OUT.unreviewed.spacy``)."""
+    if path.is_file():
+        return {p.name.replace(path.name, "OUT"): p.read_bytes() for p in path.parent.glob(path.name + "*")}
+    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def run_export(root: Path, analyzer, fmt: str, out: Path, fork_sentences: int, **kwargs) -> dict:
+    loaded = load_corpus(root)
+    with Store.open(loaded.root, annotator="ana", read_only=True) as store:
+        articles = articles_to_export(loaded, store, include_unreviewed=kwargs.get("include_unreviewed", False))
+        problems: list[str] = []
+        withheld = Withheld()
+        read, made, done = [], [], []
+        written = export_articles(
+            store, articles, analyzer, fmt, out, store.scheme, problems=problems, withheld=withheld,
+            on_articles=read.append, on_rows=made.append, progress=done.append,
+            fork_sentences=fork_sentences, **kwargs,
+        )
+        cut = halves(articles, analyzer, fork_sentences)
+    return {
+        "written": written, "problems": problems, "withheld": withheld.message(), "read": sum(read),
+        "articles": len(articles), "made": made, "done": sum(done), "cut": cut,
+    }
+
+
+@pytest.mark.parametrize("fmt", SPLIT)
+@pytest.mark.parametrize("include_unreviewed", [False, True])
+def test_two_processes_write_what_one_writes(
+    corpus: Path, tmp_path: Path, analyzer, fmt: str, include_unreviewed: bool
+) -> None:
+    one = run_export(corpus, analyzer, fmt, tmp_path / "one", 10**9, include_unreviewed=include_unreviewed)
+    two = run_export(corpus, analyzer, fmt, tmp_path / "two", 1, include_unreviewed=include_unreviewed)
+    assert one["cut"] is None and two["cut"] is not None  # the second export was split
+    assert 1 <= two["cut"] < two["articles"]
+    if fmt in ("brat", "hf-tokens", "label-studio"):
+        assert "HARBOUR_FEE" in "".join(v.decode("utf-8") for v in tree(tmp_path / "one").values())
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+    assert [(p.name.replace("two", "OUT"), n) for p, n in two["written"]] == [
+        (p.name.replace("one", "OUT"), n) for p, n in one["written"]
+    ]
+    apart = FORMATS[fmt].unreviewed_apart and include_unreviewed  # spacy: OUT.unreviewed.spacy too
+    assert [p.name for p, _ in two["written"]] == (["two", "two.unreviewed.spacy"] if apart else ["two"])
+    assert two["problems"] == one["problems"]
+    assert any("overlapping spans" in p for p in one["problems"]) or FORMATS[fmt].overlaps == ""
+    assert any("corrupt store file" in p for p in one["problems"])  # from the second half
+    assert two["withheld"] == one["withheld"]
+    if apart:
+        assert one["written"][1][1] > 0  # unreviewed sentences, in their own file
+    if FORMATS[fmt].training:
+        assert one["withheld"]  # the annotators disagree: something was left out
+    assert two["read"] == one["read"] == one["articles"]
+    assert two["made"] == one["made"] and two["done"] == one["done"] == one["made"][0]
+    # nothing beside the output but the output
+    beside = ["corpus", "one", "one.unreviewed.spacy", "two", "two.unreviewed.spacy"] if apart else ["corpus", "one", "two"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == beside
+
+
+def test_the_split_keeps_the_halves_about_even(corpus: Path, analyzer) -> None:
+    loaded = load_corpus(corpus)
+    sizes = [analyzer.counts(a).sentences for a in loaded.articles]
+    cut = halves(loaded.articles, analyzer, 1)
+    assert cut is not None
+    first, second = sum(sizes[:cut]), sum(sizes[cut:])
+    assert abs(first - second) <= max(sizes)
+    assert halves(loaded.articles, analyzer, sum(sizes) + 1) is None  # too small to share
+    assert halves(loaded.articles[:1], analyzer, 1) is None  # one article is not split
+
+
+def test_a_killed_second_process_fails_the_export_in_one_line(corpus: Path, tmp_path: Path, analyzer) -> None:
+    """The child dies while writing its part: the export says so in one line, no
+    process is left, and the folder holds only the output that was there before."""
+    out = tmp_path / "out.csv"
+    out.write_text("the previous export\n", encoding="utf-8")
+    loaded = load_corpus(corpus)
+
+    before = set(children(os.getpid()))
+    killed: list[int] = []
+
+    def kill_child(_n: int) -> None:  # while this process reads: the child reads or waits
+        if not killed:
+            (child,) = set(children(os.getpid())) - before
+            os.kill(child, signal.SIGKILL)
+            killed.append(child)
+
+    with Store.open(loaded.root, annotator="ana", read_only=True) as store:
+        articles = articles_to_export(loaded, store)
+        with pytest.raises(ExportError) as raised:
+            export_articles(store, articles, analyzer, "csv", out, store.scheme, on_articles=kill_child, fork_sentences=1)
+    message = str(raised.value)
+    assert message == f"cannot write {out}: the second export process was killed (SIGKILL)"
+    assert set(children(os.getpid())) <= before
+    assert out.read_text(encoding="utf-8") == "the previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out.csv"]
+
+
+def test_an_export_killed_with_its_child_leaves_no_process_and_no_part(corpus: Path, tmp_path: Path) -> None:
+    """kill -9 of a two-process export while both write: the child goes with it, the
+    destination stays absent, and the next export removes the staging folder."""
+    out = tmp_path / "out" / "export.jsonl"
+    out.parent.mkdir()
+    script = textwrap.dedent(
+        f"""
+        import os, sys, time
+        from annotations.export import articles_to_export
+        from annotations.export_halves import export_articles
+        from annotations.store import Store
+        from corpus.analysis import Analyzer
+        from corpus.articles import load_corpus
+
+        loaded = load_corpus({str(corpus)!r})
+        store = Store.open(loaded.root, annotator="ana", read_only=True)
+
+        def made(_n):
+            print("ready", flush=True)
+            time.sleep(60)  # killed here, the child reading or waiting for this process
+
+        export_articles(store, articles_to_export(loaded, store), Analyzer(), "prodigy", {str(out)!r},
+                        store.scheme, on_articles=made, fork_sentences=1)
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        (child,) = children(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        wait_gone(child)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    left = [p.name for p in out.parent.iterdir()]
+    assert "export.jsonl" not in left and len(left) == 1  # only the dead run's staging folder
+    loaded = load_corpus(corpus)
+    with Store.open(loaded.root, annotator="ana", read_only=True) as store:
+        from corpus.analysis import Analyzer
+
+        export_articles(store, articles_to_export(loaded, store), Analyzer(), "prodigy", out, store.scheme)
+    assert [p.name for p in out.parent.iterdir()] == ["export.jsonl"]
+
+
+def test_counted_notes_of_two_parts_are_added() -> None:
+    dropped = "sentence(s) of whitespace only were left out (no tokens to tag)"
+    assert merge_counted([f"3 {dropped}", "a note"], [f"2 {dropped}", "another"]) == [
+        f"5 {dropped}", "a note", "another",
+    ]
+    assert merge_counted([], [f"2 {dropped}"]) == [f"2 {dropped}"]
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found.extend(int(n) for n in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return [n for n in found if _alive(n)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_gone(pid: int) -> None:
+    import time
+
+    for _ in range(300):
+        if not _alive(pid):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} outlived its parent")
