@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import re
 from bisect import bisect_left
 import time
 from collections import deque
@@ -61,7 +62,7 @@ T = TypeVar("T")
 
 #: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
 #: then live in another folder and are never read.
-ANALYSER_VERSION = 11  # 11: the sentences' export tokens cached (corpus/tokens.py); 10: attribution rules widened (position verbs, glued headings, split quotes, titles, owners); 9: attributions (source, cue, content, claimant); 8: ambiguous unit symbols read from context (corpus/unit_context.py); 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
+ANALYSER_VERSION = 12  # 12: a body over 100,000 characters parsed in pieces of 10,000 with context past the blank lines, its token count one doc's; 11: the sentences' export tokens cached (corpus/tokens.py); 10: attribution rules widened (position verbs, glued headings, split quotes, titles, owners); 9: attributions (source, cue, content, claimant); 8: ambiguous unit symbols read from context (corpus/unit_context.py); 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
 
 #: A body up to this many characters is parsed whole, as one doc (every normal
 #: article). nlp.max_length is 1,000,000 characters.
@@ -100,6 +101,10 @@ class RunStats:
         return self.tokens / busy if busy > 0 else 0.0
 
 
+#: The whitespace after a piece (the blank lines to the next piece).
+_TRAILING_SPACE = re.compile(r"\s*")
+
+
 def _doc_parts(
     doc: Doc, text: str, offset: int, piece: tuple[int, int], after: int
 ) -> tuple[list[tuple[int, int]], list[RawSpan], int]:
@@ -134,11 +139,13 @@ def _doc_parts(
             spans.append((s, found.end + offset, found.label, reading))
     if (offset, offset + len(text)) == piece:
         return sentences, spans, len(doc)
-    # not the context's: the tokens starting inside the piece (token offsets ascend)
+    # not the context's: the tokens starting inside the piece or in the blank lines
+    # after it (up to the next piece), so the count is one doc's whatever the pieces
     from spacy.attrs import IDX
 
     starts = doc.to_array(IDX).tolist()
-    tokens = bisect_left(starts, end - offset) - bisect_left(starts, start - offset)
+    gap = _TRAILING_SPACE.match(text, end - offset).end()
+    tokens = bisect_left(starts, gap) - bisect_left(starts, start - offset)
     return sentences, spans, tokens
 
 

@@ -164,7 +164,10 @@ def with_context(text: str, chunks: list[tuple[int, int]], context: int) -> list
         if end + context >= last:
             hi = last
         else:
-            hi = _cut_point(text, end, end + context, hard=False)
+            # looked for past the blank lines after the piece: the line break right at
+            # its end would otherwise be the last cut found, leaving no context at all
+            gap = _WHITESPACE.match(text, end)
+            hi = _cut_point(text, end if gap is None else gap.end(), end + context, hard=False)
         result.append((lo, hi, start, end))
     return result
 
