@@ -62,26 +62,29 @@ T = TypeVar("T")
 
 #: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
 #: then live in another folder and are never read.
-ANALYSER_VERSION = 12  # 12: a body over 100,000 characters parsed in pieces of 10,000 with context past the blank lines, its token count one doc's; 11: the sentences' export tokens cached (corpus/tokens.py); 10: attribution rules widened (position verbs, glued headings, split quotes, titles, owners); 9: attributions (source, cue, content, claimant); 8: ambiguous unit symbols read from context (corpus/unit_context.py); 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
+ANALYSER_VERSION = 12  # 12: a body over 100,000 characters parsed in pieces of 20,000 with context past the blank lines, its token count one doc's; 11: the sentences' export tokens cached (corpus/tokens.py); 10: attribution rules widened (position verbs, glued headings, split quotes, titles, owners); 9: attributions (source, cue, content, claimant); 8: ambiguous unit symbols read from context (corpus/unit_context.py); 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
 
 #: A body up to this many characters is parsed whole, as one doc (every normal
 #: article). nlp.max_length is 1,000,000 characters.
 CHUNK_CHARS = 100_000
-#: A longer body is cut into pieces of at most this many characters. Small pieces,
-#: many to a batch: the parser and the entity recogniser take one step for all the
-#: docs of a batch at once, so a batch of one long doc pays each step's fixed cost per
-#: token (the parser ~50% slower per token alone than 10 docs abreast, the entity
-#: recogniser ~5%; 1 MB article, benchmarks/big_articles.py, a 100,000-character
-#: piece per batch: spaCy's time 1.09x that over the paragraphs, 10,000: 1.00x).
-PIECE_CHARS = 10_000
+#: A longer body is cut into pieces of at most this many characters, several to a
+#: batch: the parser and the entity recogniser take one step for all the docs of a
+#: batch at once, so a batch of one long doc pays each step's fixed cost per token
+#: (the parser ~50% slower per token alone than ten docs abreast, the entity
+#: recogniser ~5%). The article of benchmarks/big_articles.py, analysed in one
+#: process beside raw ``nlp.pipe`` over its paragraphs: 1.22x with one 100,000-character
+#: piece per batch and 1,000 of context, 1.16x with 10,000 and 250, 1.11x with 20,000
+#: and 250 (smaller pieces: more context parsed twice).
+PIECE_CHARS = 20_000
 #: Most characters in one ``nlp.pipe`` batch. spaCy's memory grows with the text of a
 #: batch (about 3 GB for 1 MB), so batches are cut by size as well as by count.
 BATCH_CHARS = 100_000
 #: Text parsed on each side of a piece (not kept): the model's view of a word reaches
 #: a few tokens past a paragraph edge (four each way for the small English
 #: pipeline's tok2vec), and the parser's left of it, so a piece parsed without it
-#: could differ. About fifty tokens; the context is parsed twice, so it is what
-#: small pieces cost (250 characters each side of 10,000: 5% more text).
+#: could differ. About fifty tokens (the tests of whole-doc results fail with none
+#: and pass with 50); the context is parsed twice, so it is what small pieces cost
+#: (250 characters each side of 20,000: 2.5% more text).
 CONTEXT_CHARS = 250
 
 @dataclass(slots=True)
