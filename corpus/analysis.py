@@ -71,10 +71,10 @@ CHUNK_CHARS = 100_000
 #: batch: the parser and the entity recogniser take one step for all the docs of a
 #: batch at once, so a batch of one long doc pays each step's fixed cost per token
 #: (the parser ~50% slower per token alone than ten docs abreast, the entity
-#: recogniser ~5%). The article of benchmarks/big_articles.py, analysed in one
-#: process beside raw ``nlp.pipe`` over its paragraphs: 1.22x with one 100,000-character
-#: piece per batch and 1,000 of context, 1.16x with 10,000 and 250, 1.11x with 20,000
-#: and 250 (smaller pieces: more context parsed twice).
+#: recogniser ~5%). The 1 MB article of benchmarks/big_articles.py analysed in one
+#: process beside raw ``nlp.pipe`` over its paragraphs, CPU: 1.21x with one
+#: 100,000-character piece per batch and 1,000 of context, 1.13x with 20,000 and 250
+#: (at 0.5 MB, 10,000 and 250: 1.16-1.20x; smaller pieces parse more context twice).
 PIECE_CHARS = 20_000
 #: Most characters in one ``nlp.pipe`` batch. spaCy's memory grows with the text of a
 #: batch (about 3 GB for 1 MB), so batches are cut by size as well as by count.
