@@ -16,6 +16,11 @@ Run: ``python benchmarks/big_articles.py [--sizes 1,5,20]``; ``--quick`` runs on
 article of 20 kB (CI: does it still run? the goals are for the big sizes).
 ``--no-baseline`` runs only the claimscope child (its time and peak RSS alone), for
 sizes where the raw baseline is too slow to wait for (the 20 MB goal is a memory cap).
+
+``--pieces 100000/1000,20000/250`` is a diagnostic of spaCy alone: in one child, for
+each size, ``nlp.pipe`` over the paragraphs and over the body cut as the analyser cuts
+it (pieces of at most the first number, that much context either side, batches of
+``BATCH_CHARS``), rounds alternating, CPU time and ratio to the paragraphs printed.
 """
 
 from __future__ import annotations
@@ -157,6 +162,35 @@ def child(mode: str, path: Path, cache_dir: Path) -> None:
     print(json.dumps({"seconds": seconds, "cpu": cpu, "load": load, "peak_mb": _peak_rss_mb(), **found}))
 
 
+def pieces_child(path: Path, cuts: str, rounds: int = 2) -> None:
+    """spaCy's CPU time over the paragraphs and over each cut (``piece/context``)."""
+    from corpus.analysis import BATCH_CHARS, Analyzer
+    from corpus.models import load_nlp
+    from corpus.pieces import batches, chunk_ranges, split_paragraphs, with_context
+
+    nlp = load_nlp(Analyzer().model_name)
+    text = path.read_text(encoding="utf-8")
+    paragraphs = split_paragraphs(text)
+    plans: dict[str, list[list[str]]] = {"paragraphs": [[text[p.start : p.end] for p in paragraphs]]}
+    for cut in cuts.split(","):
+        piece, context = (int(n) for n in cut.split("/"))
+        docs = with_context(text, chunk_ranges(text, paragraphs, piece), context)
+        pairs = ((text[lo:hi], None) for lo, hi, _, _ in docs)
+        plans[cut] = [[doc for doc, _ in batch] for batch in batches(pairs, 10**6, BATCH_CHARS)]
+    spent = {name: 0.0 for name in plans}
+    for number in range(rounds):
+        for name in plans if number % 2 == 0 else reversed(plans):
+            cpu = time.process_time()
+            for batch in plans[name]:
+                for _ in nlp.pipe(batch, batch_size=len(batch) if name != "paragraphs" else nlp.batch_size):
+                    pass
+            spent[name] += time.process_time() - cpu
+    for name, cpu in spent.items():
+        docs = sum(len(batch) for batch in plans[name])
+        print(f"  spaCy over {name:>12}: {docs:>6} docs in {len(plans[name]):>5} batches, "
+              f"CPU {cpu:7.1f} s, {cpu / spent['paragraphs']:.2f}x the paragraphs", flush=True)
+
+
 def measure(mode: str, path: Path, cache_dir: Path) -> dict[str, float]:
     """Run ``child`` in a fresh interpreter and return what it printed."""
     done = subprocess.run(
@@ -174,10 +208,14 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--pieces-child":
+        pieces_child(Path(sys.argv[2]), sys.argv[3])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,5,20", help="article sizes in MB, comma separated (default 1,5,20)")
     parser.add_argument("--quick", action="store_true", help="one article of 0.02 MB (CI)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the raw nlp.pipe child: claimscope alone")
+    parser.add_argument("--pieces", metavar="P/C,...", help="diagnostic: spaCy alone over pieces of P characters with C of context, vs the paragraphs")
     args = parser.parse_args()
     if args.quick:
         args.sizes = "0.02"
@@ -191,7 +229,8 @@ def main() -> None:
         f"{'size':>6}  {'words':>10}  {'claimscope s':>12}  {'CPU s':>7}  {'peak RSS':>9}  "
         f"{'raw pipe s':>10}  {'CPU s':>7}  {'peak RSS':>9}  {'ratio':>5}  {'CPU ratio':>9}"
     )
-    print(header)
+    if not args.pieces:
+        print(header)
     with tempfile.TemporaryDirectory(prefix="claimscope-big-") as tmp:
         for size in sizes:
             path = Path(tmp) / f"big-{size:g}mb.txt"
@@ -199,6 +238,12 @@ def main() -> None:
             path.write_text(text, encoding="utf-8")
             words = len(text.split())
             del text
+            if args.pieces:
+                print(f"{size:g} MB, {words:,} words", flush=True)
+                done = subprocess.run([sys.executable, __file__, "--pieces-child", str(path), args.pieces], check=False)
+                if done.returncode != 0:
+                    raise SystemExit("pieces child failed")
+                continue
             ours = measure("claimscope", path, Path(tmp) / f"cache-{size:g}")
             mine = f"{size:>4g}MB  {words:>10,}  {ours['seconds']:>12.1f}  {ours['cpu']:>7.1f}  {ours['peak_mb']:>6.0f} MB  "
             if args.no_baseline:

@@ -2,9 +2,10 @@
 
 The body of an article (``text[body_start:body_end]``) is split into paragraphs
 (``corpus/pieces.py`` holds that cutting, and cutting the parse back), run through
-spaCy in pieces (a whole body for a normal article; for a long one, runs of
-paragraphs of at most ``CHUNK_CHARS``, a huge paragraph cut at a line break, a
-sentence end or a space), and the parser's sentences are cut at paragraph edges.
+spaCy in pieces (a whole body of up to ``CHUNK_CHARS`` for a normal article; for a
+longer one, runs of paragraphs of at most ``PIECE_CHARS``, a huge paragraph cut at a
+line break, a sentence end or a space), and the parser's sentences are cut at
+paragraph edges.
 Each piece is parsed with up to ``CONTEXT_CHARS`` of the text around it, so it gets
 what one doc would give; sentences and spans are kept by the piece they start in.
 Pieces go to ``nlp.pipe`` in batches of at most ``BATCH_CHARS`` characters, since the
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import re
 from bisect import bisect_left
 import time
 from collections import deque
@@ -60,17 +62,30 @@ T = TypeVar("T")
 
 #: Bump whenever paragraphs, sentences or the figure rules change: old cache entries
 #: then live in another folder and are never read.
-ANALYSER_VERSION = 12  # 12: attribution rules widened again (passive agents, speech acts, stance adjectives, asides, headline verbs); 11: the sentences' export tokens cached (corpus/tokens.py); 10: attribution rules widened (position verbs, glued headings, split quotes, titles, owners); 9: attributions (source, cue, content, claimant); 8: ambiguous unit symbols read from context (corpus/unit_context.py); 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
+ANALYSER_VERSION = 13  # 13: a body over 100,000 characters parsed in pieces of 20,000 with context past the blank lines, its token count one doc's; 12: attribution rules widened again (passive agents, speech acts, stance adjectives, asides, headline verbs); 11: the sentences' export tokens cached (corpus/tokens.py); 10: attribution rules widened (position verbs, glued headings, split quotes, titles, owners); 9: attributions (source, cue, content, claimant); 8: ambiguous unit symbols read from context (corpus/unit_context.py); 7: durations, signed and from-to changes, reading shapes; 6: vague durations and split ranges read; 5: non-sentences (headings, captions, credits) flagged; 4: figure readings
 
-#: Largest piece of text handed to spaCy as one doc (a body up to this is parsed
-#: whole). nlp.max_length is 1,000,000 characters.
+#: A body up to this many characters is parsed whole, as one doc (every normal
+#: article). nlp.max_length is 1,000,000 characters.
 CHUNK_CHARS = 100_000
+#: A longer body is cut into pieces of at most this many characters, several to a
+#: batch: the parser and the entity recogniser take one step for all the docs of a
+#: batch at once, so a batch of one long doc pays each step's fixed cost per token
+#: (the parser ~50% slower per token alone than ten docs abreast, the entity
+#: recogniser ~5%). The 1 MB article of benchmarks/big_articles.py analysed in one
+#: process beside raw ``nlp.pipe`` over its paragraphs, CPU: 1.21x with one
+#: 100,000-character piece per batch and 1,000 of context, 1.13x with 20,000 and 250
+#: (at 0.5 MB, 10,000 and 250: 1.16-1.20x; smaller pieces parse more context twice).
+PIECE_CHARS = 20_000
 #: Most characters in one ``nlp.pipe`` batch. spaCy's memory grows with the text of a
 #: batch (about 3 GB for 1 MB), so batches are cut by size as well as by count.
 BATCH_CHARS = 100_000
 #: Text parsed on each side of a piece (not kept): the model's view of a word reaches
-#: a few tokens past a paragraph edge, so a piece parsed without it could differ.
-CONTEXT_CHARS = 1_000
+#: a few tokens past a paragraph edge (four each way for the small English
+#: pipeline's tok2vec), and the parser's left of it, so a piece parsed without it
+#: could differ. About fifty tokens (the tests of whole-doc results fail with none
+#: and pass with 50); the context is parsed twice, so it is what small pieces cost
+#: (250 characters each side of 20,000: 2.5% more text).
+CONTEXT_CHARS = 250
 
 @dataclass(slots=True)
 class RunStats:
@@ -87,6 +102,10 @@ class RunStats:
         """Tokens analysed per second, not counting the pipeline load."""
         busy = self.seconds - self.load_seconds
         return self.tokens / busy if busy > 0 else 0.0
+
+
+#: The whitespace after a piece (the blank lines to the next piece).
+_TRAILING_SPACE = re.compile(r"\s*")
 
 
 def _doc_parts(
@@ -123,11 +142,13 @@ def _doc_parts(
             spans.append((s, found.end + offset, found.label, reading))
     if (offset, offset + len(text)) == piece:
         return sentences, spans, len(doc)
-    # not the context's: the tokens starting inside the piece (token offsets ascend)
+    # not the context's: the tokens starting inside the piece or in the blank lines
+    # after it (up to the next piece), so the count is one doc's whatever the pieces
     from spacy.attrs import IDX
 
     starts = doc.to_array(IDX).tolist()
-    tokens = bisect_left(starts, end - offset) - bisect_left(starts, start - offset)
+    gap = _TRAILING_SPACE.match(text, end - offset).end()
+    tokens = bisect_left(starts, gap) - bisect_left(starts, start - offset)
     return sentences, spans, tokens
 
 
@@ -198,13 +219,15 @@ class Analyzer:
         *,
         chunk_chars: int = CHUNK_CHARS,
         batch_chars: int = BATCH_CHARS,
+        piece_chars: int = PIECE_CHARS,
     ) -> None:
         self.model_name = resolve_model(model, require=False)
         #: Whether the pipeline is there; checked once (a package lookup, no spaCy).
         self.installed = is_installed(self.model_name)
         self.model_version = model_version(self.model_name) if self.installed else ""
         self.cache = AnalysisCache(cache_dir, self.model_name, self.model_version, ANALYSER_VERSION)
-        self.chunk_chars = chunk_chars
+        self.chunk_chars = chunk_chars  # a body up to this is one doc
+        self.piece_chars = piece_chars  # a longer one: pieces up to this (and chunk_chars)
         self.batch_chars = batch_chars
         self.stats = RunStats()
         self._chunker: ChunkTokenizer | None = None  # the exports' tokens, worked out for the cache
@@ -302,7 +325,7 @@ class Analyzer:
                     # a piece and its context on both sides stay under spaCy's limit
                     limit = min(self.chunk_chars, self.nlp.max_length - 1 - 2 * CONTEXT_CHARS)
                     stats.load_seconds = time.perf_counter() - loading
-                chunks = chunk_ranges(text, paragraphs, limit)
+                chunks = chunk_ranges(text, paragraphs, limit, self.piece_chars)
                 if not chunks:  # an empty body: nothing to parse
                     ready.append((article, self._finish(article, paragraphs, [], [], 0), False))
                     continue

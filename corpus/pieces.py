@@ -117,10 +117,15 @@ def _content_start(text: str, paragraph: Segment) -> int:
 # --- chunks --------------------------------------------------------------------------
 
 
-def chunk_ranges(text: str, paragraphs: list[Segment], limit: int) -> list[tuple[int, int]]:
-    """Pieces of the body to parse, each under ``limit`` characters, on paragraph edges."""
+def chunk_ranges(
+    text: str, paragraphs: list[Segment], limit: int, piece: int | None = None
+) -> list[tuple[int, int]]:
+    """Pieces of the body to parse, on paragraph edges: the whole body when it is at
+    most ``limit`` characters, else pieces of at most ``piece`` (default ``limit``)."""
     if not paragraphs:
         return []
+    if piece is not None and paragraphs[-1].end - paragraphs[0].start > limit:
+        limit = min(limit, piece)
     chunks: list[tuple[int, int]] = []
     start = end = paragraphs[0].start
     for paragraph in paragraphs:
@@ -159,7 +164,10 @@ def with_context(text: str, chunks: list[tuple[int, int]], context: int) -> list
         if end + context >= last:
             hi = last
         else:
-            hi = _cut_point(text, end, end + context, hard=False)
+            # looked for past the blank lines after the piece: the line break right at
+            # its end would otherwise be the last cut found, leaving no context at all
+            gap = _WHITESPACE.match(text, end)
+            hi = _cut_point(text, end if gap is None else gap.end(), end + context, hard=False)
         result.append((lo, hi, start, end))
     return result
 

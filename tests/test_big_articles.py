@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.analysis import Analyzer
-from corpus.pieces import split_paragraphs
+from corpus.pieces import split_paragraphs, with_context
 from corpus.articles import load_corpus, sample_corpus_path
 from corpus.model import Analysis, Article
 
@@ -64,6 +64,8 @@ def test_pieces_at_paragraph_edges_give_the_whole_doc_result(tmp_path, nlp, requ
         expected = whole.analyze(article)
         assert split.sentences == expected.sentences, article.id
         assert split.spans == expected.spans, article.id
+        # the blank lines between pieces are counted too: one doc's token count
+        assert analyzer.counts(article).tokens == whole.counts(article).tokens, article.id
         check_exact(article, split)
 
 
@@ -172,3 +174,13 @@ def test_a_long_run_without_spaces_is_never_cut_inside_a_character_sequence(tmp_
         assert first not in "\u0301\u200d\U0001f469", s  # not torn off its base or joiner
     found = [text[s.start : s.end] for s in analysis.spans]
     assert "Lisbon" in found and "Porto" in found
+
+
+def test_a_piece_is_parsed_with_the_text_after_its_blank_lines_too():
+    # the next paragraph is longer than the context: the context runs into it, to a
+    # space, rather than stopping at the line break right after the piece
+    text = "Officials in Lisbon said so.\n\n" + "the council in Porto met again " * 20
+    first, second = (0, 28), (30, len(text) - 1)
+    (lo, hi, start, end), _ = with_context(text, [first, second], 100)
+    assert (lo, start, end) == (0, 0, 28)
+    assert 30 + 60 < hi <= 30 + 100 and text[hi] == " "
