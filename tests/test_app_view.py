@@ -328,6 +328,35 @@ async def test_finished_lines_are_what_textual_draws_through_scrolls_marks_and_s
         same_as_textual()
 
 
+async def test_textual_laid_out_otherwise_falls_back_to_its_own_drawing() -> None:
+    """The table of finished lines reads Textual's private widget attributes and calls its
+    styles cache as Textual 8.2 lays them out; a release of Textual 8 that changed them
+    must not break the reader: the view then draws every row as Textual does."""
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    paragraphs = [[f"Acme said {n}% of 2023 sales came in May."] for n in range(60)]
+    article, analysis = build(paragraphs, spans=[("Acme", "ORG")])
+    app = ViewApp(article, analysis)
+    async with app.run_test(size=(50, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.pause()
+        def finisher_of_another_textual(crop):  # as if a private attribute it reads were renamed
+            raise AttributeError("'ArticleView' object has no attribute '_border_title'")
+
+        view._line_finisher = finisher_of_another_textual
+        full = Region(0, 0, view.region.width, view.region.height)
+        view.cursor += 3
+        await pilot.pause()  # frames: the view falls back instead of failing
+        view.cursor += 30
+        await pilot.pause()
+        assert view.__dict__.get("_finished_off") is True
+        del view._line_finisher
+        drawn = view.render_lines(full)
+        view._styles_cache.clear()
+        assert drawn == Widget.render_lines(view, full)
+
+
 async def test_paragraphs_drawn_ahead_of_j_and_k_are_what_the_move_draws() -> None:
     """After each frame the view draws the paragraphs a j or a k would redraw; the move
     takes them only if they are still right (here: a mark set in between, and a layer

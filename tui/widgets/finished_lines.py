@@ -40,6 +40,17 @@ class FinishedLines:
     BY_VALUE = False
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        if self.__dict__.get("_finished_off"):
+            return super().render_lines(crop)  # type: ignore[misc]
+        try:
+            return self._render_from_table(crop)
+        except (AttributeError, TypeError):
+            # This leans on Textual's styles cache (read in Textual 8.2): should another
+            # release of Textual 8 lay it out otherwise, draw as Textual does from now on.
+            self.__dict__["_finished_off"] = True
+            return super().render_lines(crop)  # type: ignore[misc]
+
+    def _render_from_table(self, crop: Region) -> list[Strip]:
         finish = self._line_finisher(crop)
         if finish is None:
             return super().render_lines(crop)  # type: ignore[misc]
@@ -67,15 +78,24 @@ class FinishedLines:
 
     def finish_ahead(self, contents: Iterable[Strip]) -> None:
         """Finish content lines before they are drawn (between keys, not in a frame)."""
+        if self.__dict__.get("_finished_off"):
+            return
         size = self.region.size  # type: ignore[attr-defined]  # the scrollbar's column too, as in a frame
-        finish = self._line_finisher(Region(0, 0, size.width, size.height))
+        try:
+            finish = self._line_finisher(Region(0, 0, size.width, size.height))
+        except (AttributeError, TypeError):  # see render_lines
+            self.__dict__["_finished_off"] = True
+            return
         if finish is None or self.BY_VALUE:
             return
         table = self._finished_table()
-        for content in contents:
-            entry = table.get(id(content))
-            if entry is None or entry[0] is not content:
-                table[id(content)] = (content, finish(content))
+        try:
+            for content in contents:
+                entry = table.get(id(content))
+                if entry is None or entry[0] is not content:
+                    table[id(content)] = (content, finish(content))
+        except (AttributeError, TypeError):  # see render_lines
+            self.__dict__["_finished_off"] = True
 
     def _finished_table(self) -> dict[Hashable, object]:
         table = self.__dict__.get("_finished")
