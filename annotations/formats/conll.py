@@ -213,18 +213,29 @@ def conll_lines(forms: list[_Chunk], tags: dict[int, str]) -> str:
 
 def hf_parts(forms: list[_Chunk], tags: dict[int, str], number: dict[str, int]) -> tuple[str, str]:
     """One sentence's ``tokens`` and ``ner_tags`` list insides (``"a", "b"``, ``0, 3``)."""
-    words = list(map(_HF_TOKENS, forms))
+    # The words are the chunks' own whatever the tags (a chunk of whitespace tokens only
+    # has nothing to add, not even a comma); only the tag numbers of touched chunks change.
+    words = ", ".join(filter(None, map(_HF_TOKENS, forms)))
     numbers = list(map(_HF_TAGS, forms))
     if tags:
         for chunk, first in _touched(forms, tags).items():
             form = forms[chunk]
-            mine = [i for i, keep in enumerate(form.kept) if keep]
-            words[chunk] = ", ".join([form.hf_words[i] for i in mine])
             numbers[chunk] = ", ".join([
-                "0" if (tag := tags.get(first + i)) is None else str(number[tag]) for i in mine
+                "0" if (tag := tags.get(first + i)) is None else _TAG_NUMBERS[number[tag]]
+                for i, keep in enumerate(form.kept) if keep
             ])
-    # A chunk of whitespace tokens only has nothing to add (not even a comma).
-    return ", ".join(filter(None, words)), ", ".join(filter(None, numbers))
+    return words, ", ".join(filter(None, numbers))
+
+
+class _Numbers(dict):  # type: ignore[type-arg]
+    """A tag's number -> its text, made once per number."""
+
+    def __missing__(self, n: int) -> str:
+        self[n] = text = str(n)
+        return text
+
+
+_TAG_NUMBERS = _Numbers()
 
 
 def _write_per_row(fh: IO[str], pieces: Iterable[str], context: WriteContext) -> None:
