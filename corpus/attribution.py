@@ -222,11 +222,19 @@ class RawAttribution(NamedTuple):
 _TRIM = frozenset(",.;:!?—–-()[]")
 
 
+def _symbols(text: str) -> bool:
+    """Whether ``text`` is symbols only (an emoji, an arrow, a trademark sign): no
+    part of a name, so not of a source's edges either. Currency signs are kept."""
+    from unicodedata import category
+
+    return not text.isascii() and all(category(ch) in {"So", "Sk", "Sm"} or category(ch) in {"Mn", "Cf"} for ch in text)
+
+
 def _edges(tokens: Sequence[Token], quotes: bool = False) -> tuple[int, int] | None:
     """Character (start, end) of a token run, without punctuation at either end
     (``quotes``: quotation marks count as punctuation too)."""
     i, j = 0, len(tokens)
-    trim = lambda t: t.is_space or t.text in _TRIM or (quotes and t.tag_ in {"``", "''"})  # noqa: E731
+    trim = lambda t: t.is_space or t.text in _TRIM or (quotes and t.tag_ in {"``", "''"}) or _symbols(t.text)  # noqa: E731
     while i < j and trim(tokens[i]):
         i += 1
     while j > i and trim(tokens[j - 1]):
@@ -280,7 +288,10 @@ def _name(token: Token) -> tuple[int, int]:
         left -= 1
     while left < token.i and (doc[left].dep_ == "det" or doc[left].tag_ == "POS" or doc[left].is_space):
         left += 1
-    return doc[left].idx, token.idx + len(token)
+    last = token.i
+    while last > left and (_symbols(doc[last].text) or doc[last].is_space):  # "the council 🙂"
+        last -= 1
+    return doc[left].idx, doc[last].idx + len(doc[last])
 
 
 def _inverted(verb: Token) -> Token | None:

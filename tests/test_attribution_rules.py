@@ -383,3 +383,13 @@ def test_a_thing_that_says_is_named_with_its_that_and_a_strike_that_continued_sa
     got = found(text, analyzer)
     assert ("a video this week that", "accused", "video") in got
     assert [c for _, c, _ in got if c == "continued"] == []
+
+
+def test_an_emoji_beside_a_source_is_no_part_of_it_or_of_its_claimant(analyzer):
+    text = (
+        "The council \U0001F642 said nothing else.\n\n"
+        "The mayor \U0001F44D\U0001F3FD said the fares would fall.\n"
+    )
+    got = found(text, analyzer)
+    assert ("The council", "said", "council") in got
+    assert ("The mayor", "said", "mayor") in got
