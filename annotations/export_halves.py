@@ -18,7 +18,7 @@ child's counts, notes and problems come back over a pipe as JSON and are merged
 with this process's as one process would have made them.
 
 A failed child fails the export with its one-line message; a killed export leaves no
-child (:func:`~annotations.outputs.end_with_parent`) and no part (it was inside the
+child (:func:`~annotations.outputs.fork_child`) and no part (it was inside the
 staging folder).
 """
 
@@ -43,7 +43,7 @@ from annotations.formats.gold import Withheld
 from annotations.formats.jsonl import FORK_ROWS, can_fork, cpus
 from annotations.formats.registry import Format, Progress, WholeExport, WriteContext
 from annotations.formats.rows import ExportRow, overlapping
-from annotations.outputs import end_with_parent, staged_output
+from annotations.outputs import fork_child, staged_output
 from annotations.store import Store
 
 #: Below this many sentences (from the analysis cache) an export stays in one process.
@@ -234,26 +234,16 @@ def _two_halves(
     """Both halves, joined in ``staged``; returns the records written per file."""
     from_child, to_parent = os.pipe()
     from_parent, to_child = os.pipe()
-    parent = os.getpid()
     # What both processes hold from before the fork is left out of the collector's
     # walks: a collection would touch every object's header, copying its page.
     gc.freeze()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        code = 1
-        try:
-            end_with_parent(parent)  # a killed export leaves no child behind
-            os.close(from_child)
-            os.close(to_child)
-            _second_half(job, theirs, analyzer, part, from_parent, to_parent)
-            code = 0
-        except BaseException as error:  # reported by the parent, as one line
-            try:
-                _send(to_parent, {"error": _one_line(error)})
-            except BaseException:
-                pass
-        finally:
-            os._exit(code)
+
+    def second_half() -> None:
+        os.close(from_child)
+        os.close(to_child)
+        _second_half(job, theirs, analyzer, part, from_parent, to_parent)
+
+    pid = fork_child(second_half, lambda error: _send(to_parent, {"error": _one_line(error)}))
     os.close(to_parent)
     os.close(from_parent)
     reader = os.fdopen(from_child, "rb")

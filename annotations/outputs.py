@@ -303,6 +303,28 @@ def end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def fork_child(work: Callable[[], None], report: Callable[[BaseException], None]) -> int:
+    """Fork a child that runs ``work()`` and leaves with ``os._exit`` (0 when it ran
+    through, else 1 after ``report(error)``, whose own failure is swallowed), killed
+    with this process (:func:`end_with_parent`); returns the child's pid here."""
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1  # the child: never returns
+    try:
+        end_with_parent(parent)  # a killed export leaves no child behind
+        work()
+        code = 0
+    except BaseException as error:  # the parent tells it, as one line
+        try:
+            report(error)
+        except BaseException:
+            pass
+    finally:
+        os._exit(code)
+
+
 def refuse_inside_corpus(output: Path, path: Path, root: Path) -> None:
     """Refuse to write inside the corpus folder (the next listing would read the export
     as articles), or over the article file itself."""

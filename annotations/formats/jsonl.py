@@ -19,7 +19,7 @@ from typing import IO, Callable, Iterable, Sequence
 from annotations.errors import ExportError
 from annotations.formats.registry import Progress
 from annotations.formats.rows import ExportRow, RowSpan
-from annotations.outputs import end_with_parent
+from annotations.outputs import fork_child
 
 json_str = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept (C version)
 dumps = json.JSONEncoder(ensure_ascii=False).encode
@@ -104,23 +104,16 @@ def write_lines_forked(
     half = len(rows) // 2
     part = out.with_name(f".{out.name}.{os.getpid()}.part")
     read_end, write_end = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        code = 1
-        try:
-            end_with_parent(parent)  # a killed export leaves no writer behind
-            os.close(read_end)
-            with part.open("w", encoding="utf-8", newline="\n") as fh:
-                write_text_lines(make_lines(rows[half:]), fh, lambda n: None)
-            code = 0
-        except BaseException as error:  # reported by the parent
-            try:
-                os.write(write_end, str(error).encode("utf-8", "replace")[:2000])
-            except BaseException:
-                pass
-        finally:
-            os._exit(code)
+
+    def second_half() -> None:
+        os.close(read_end)
+        with part.open("w", encoding="utf-8", newline="\n") as fh:
+            write_text_lines(make_lines(rows[half:]), fh, lambda n: None)
+
+    def report(error: BaseException) -> None:
+        os.write(write_end, str(error).encode("utf-8", "replace")[:2000])
+
+    pid = fork_child(second_half, report)
     os.close(write_end)
     try:
         with out.open("w", encoding="utf-8", newline="\n") as fh:
