@@ -137,6 +137,25 @@ def test_claims_table_groups_by_claimant(labelled) -> None:
     assert all(len(line) <= 80 for line in lines)
 
 
+def test_claims_lines_that_fold_keep_their_indent(labelled) -> None:
+    """At 40 columns the claim line, its figures and the sentence all fold: every folded
+    line stays under its claimant's heading (no line of a claim starts at column 0)."""
+    folder, store_dir = labelled
+    done = run_cli("--store", str(store_dir), "claims", str(folder), columns=40)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.splitlines()
+    lines = [line for line in out[out.index("") :] if line.strip()]  # after the title, however it folds
+    headings = [line for line in lines if not line.startswith(" ")]
+    assert sorted(h.split("  ")[0] for h in headings) == ["Harbour Trust", "Maria Lopez", OUTLET, "port authority"]
+    figures = [n for n, line in enumerate(lines) if line.strip().startswith("figures:")]
+    assert figures, done.stdout
+    for n in figures:
+        assert lines[n].startswith("    figures:")
+    assert all(len(line) <= 40 for line in lines)
+    claim_lines = [line for line in lines if line.startswith("  ") and not line.startswith("   ")]
+    assert any("sentence" in line for line in claim_lines)
+
+
 def test_claims_of_a_store_in_the_api_match_the_command(labelled, analyzer) -> None:
     folder, store_dir = labelled
     corpus = load_corpus(folder)

@@ -161,7 +161,7 @@ def _with_suggestions(args: argparse.Namespace, corpus, store, annotator: str | 
 def claims_listing(rows: list, title: Text) -> RenderableType:
     """The claims grouped under their claimant: for each claim, its type, cue and place on
     one line, its figures on the next, then the sentence folded on the whole width (so
-    it reads as well at 80 columns as at 200)."""
+    it reads as well at 80 columns as at 200). Each line that folds keeps its indent."""
     from annotations.claims import figure_words
 
     parts: list[RenderableType] = [title, Text("")]
@@ -178,7 +178,7 @@ def claims_listing(rows: list, title: Text) -> RenderableType:
             heading.append(f"  {many} claim{'s' if many != 1 else ''}", style="dim")
             parts.append(heading)
             previous = row.claimant
-        where = Text("  ")
+        where = Text()
         where.append(visible(row.label), style="bold cyan")
         if row.suggested:
             where.append(f" (suggested, {row.score:.2f})", style="dim cyan")
@@ -187,10 +187,10 @@ def claims_listing(rows: list, title: Text) -> RenderableType:
             where.append(visible(" ".join(row.cue[2].split())), style="italic")
         where.append(" · ")
         where.append(visible(f"{row.article_id}, sentence {row.sentence_index + 1}"), style="dim")
-        parts.append(where)
+        parts.append(Padding(where, (0, 0, 0, 2)))
         if row.figures:
-            figures = Text("    figures: ", style="dim")
+            figures = Text("figures: ", style="dim")
             figures.append(visible("; ".join(figure_words(f) for f in row.figures)), style="magenta")
-            parts.append(figures)
+            parts.append(Padding(figures, (0, 0, 0, 4)))
         parts.append(Padding(Text(visible(" ".join(row.text.split()))), (0, 0, 0, 4)))
     return Group(*parts)
