@@ -589,7 +589,10 @@ def _subject(verb: Token) -> Token | None:
         if verb.dep_ == "advcl" and verb.tag_ == "VBG" and not _set_off(verb):
             return None  # "protesters … demanding": only ", saying" speaks for the subject
         # "as saying": the preposition's verb; "and said": the first verb
+        step = verb
         verb = verb.head
+        if _reported_clause(step, verb):
+            verb = verb.head  # '… told Newsmax that X "had a crazy policy," adding': the teller adds
         if verb.dep_ == "prep" or verb.tag_ == "IN":
             if verb.lower_ == "for":
                 return None  # "held X in contempt for refusing": the object refused
@@ -605,6 +608,23 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _reported_clause(step: Token, head: Token) -> bool:
+    """Whether a participle set off after a clause (", adding", ", claiming") that the
+    parser hung from the clause reported by a verb of saying belongs to that verb: the
+    clause is the verb's complement and the participle comes after a closing quote or
+    the clause's subject is inside a quote."""
+    if step.dep_ != "advcl" or step.tag_ != "VBG" or head.dep_ != "ccomp":
+        return False
+    teller = head.head
+    if teller.i > head.i or teller.lower_ not in _SPEAKING:
+        return False
+    doc = step.doc
+    k = step.i - 1
+    while k > head.i and (doc[k].text in _SET_OFF or doc[k].is_space or doc[k].tag_ == "RB"):
+        k -= 1
+    return doc[k].tag_ == "''" or doc[k].text in {"”", "’"}
+
+
 def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
     """The content of a reporting verb: its clausal complements, or the clause it tags."""
     out = []
@@ -616,7 +636,11 @@ def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
         if reported and child.i not in skip and not any(
             child.left_edge.i <= i <= child.right_edge.i for i in skip
         ):
-            span = _edges(verb.doc[child.left_edge.i : child.right_edge.i + 1])
+            right = child.right_edge.i
+            for aside in child.children:  # '…," adding': the teller's next words, not this clause's
+                if aside.i > child.i and _reported_clause(aside, child):
+                    right = min(right, aside.left_edge.i - 1)
+            span = _edges(verb.doc[child.left_edge.i : right + 1])
             if span:
                 out.append(span)
     doc = verb.doc
@@ -730,10 +754,16 @@ def _idle(token: Token, lower: str) -> bool:
         return True  # "show up", "call off": another verb
     if token.dep_ in {"amod", "compound"}:
         return True
+    if lower == "said" and token.i > 0 and token.doc[token.i - 1].lower_ in _SAID_IDIOM and (
+        token.i + 1 == len(token.doc) or token.doc[token.i + 1].text in {",", ".", "!", ";"}
+    ):
+        return True  # "That said, …", "Enough said.": a turn of phrase, no one speaks
     # a participle modifying the noun after it
     return token.head.i == token.i + 1 and token.head.tag_.startswith("NN") and token.dep_ != "relcl"
 
 
+#: Words that make "said" a turn of phrase right before it ("That said,", "Enough said.").
+_SAID_IDIOM = frozenset({"that", "enough", "this"})
 _CALL = frozenset({"call", "calls", "called", "calling"})
 #: Modals that make a report a possibility: "could attempt to portray" says nothing yet.
 _MAYBE = frozenset({"could", "might", "may"})
@@ -783,7 +813,8 @@ SPEECH_ACTS: frozenset[str] = frozenset(
     "vows call calls demand demands threat threats complaint complaints assertion assertions "
     "announcement prediction predictions warning warnings insult insults joke jokes reference "
     "references apology charges "
-    "suggestion suggestions proposal proposals objection objections denial denials".split()
+    "suggestion suggestions proposal proposals objection objections denial denials "
+    "question questions concern concerns doubt doubts defense defence rebuttal rant tirade".split()
 )
 
 
@@ -1057,9 +1088,14 @@ def _make(
         else:
             name = _name(noun)
     else:
+        if phrase is None and (after := _after_dateline(subject)) is not None:
+            subject, phrase = after  # "RANGOON, Burma - Aung San Suu Kyi's allies predicted": not the place
+            lower = subject.lower_
         src = phrase or _phrase(subject)
         # a share of those polled ("About 4 in 10") is named by its whole phrase
         name = src if subject.tag_ == "CD" or lower in _SHARES else _name(subject)
+        if name[0] < src[0] <= name[1]:
+            name = (src[0], name[1])  # no word before the source's own is its name
         named = _named_apposition(subject)
         if named is not None:  # "his boss, Ivan Petrov, said": the name is the source's
             name = named
@@ -1076,6 +1112,32 @@ def _make(
         pronoun,
         pronoun_owner,
     )
+
+
+_DASHES = frozenset({"-", "—", "–", "--"})
+
+
+def _after_dateline(subject: Token) -> tuple[Token, tuple[int, int]] | None:
+    """The subject after a dateline the parser made the subject ("PORTLAND, Ore. - Peter
+    Santilli, a host, was…", "JACKSON, Miss. - Judge Ada Reeves issued"): the name its
+    dash opens, with its phrase from the dash on; None when ``subject`` is no dateline."""
+    doc = subject.doc
+    if not (subject.is_upper and len(subject.text) > 2 and doc[subject.i + 1 : subject.i + 2].text == ","):
+        return None
+    if subject.i > 0 and not (doc[subject.i - 1].is_space and "\n" in doc[subject.i - 1].text) and subject.i != subject.sent.start:
+        return None
+    dash = next((t for t in doc[subject.i + 2 : subject.i + 8] if t.text in _DASHES), None)
+    if dash is None:
+        return None
+    heads = [c for c in subject.children if c.dep_ in {"appos", "conj"} and c.i > dash.i]
+    if not heads:
+        return None
+    head = heads[0]
+    first = dash.i + 1
+    while first < head.i and doc[first].is_space:
+        first += 1
+    span = _phrase(head)
+    return head, (doc[first].idx, max(span[1], head.idx + len(head)))
 
 
 #: Possessive pronouns of a person whose role names a source ("his boss", "her lawyer").

@@ -393,3 +393,42 @@ def test_an_emoji_beside_a_source_is_no_part_of_it_or_of_its_claimant(analyzer):
     got = found(text, analyzer)
     assert ("The council", "said", "council") in got
     assert ("The mayor", "said", "mayor") in got
+
+
+def test_a_dateline_the_parser_made_the_subject_gives_way_to_the_name_after_its_dash(analyzer):
+    # wire copy opens with "PLACE, Region - Name …"; the parser often makes the place the subject
+    text = (
+        "The ferry strike went on for a second day.\n\n"
+        "HARBURG, Lower Saxony - Harbour director Lina Okafor, a former pilot, said on Monday that "
+        "the boats would sail again on Friday.\n"
+    )
+    got = found(text, analyzer)
+    sources = [s for s, c, _ in got if c == "said"]
+    assert sources and all(s is not None and "HARBURG" not in s and "Okafor" in s for s in sources), got
+    assert all(claimant is None or "HARBURG" not in claimant for _, _, claimant in got), got
+
+
+def test_adding_after_a_closing_quote_is_the_tellers_not_the_quoted_clauses(analyzer):
+    # '… told the paper that X "…," adding, "…"': the parser hangs "adding" in the told clause
+    text = (
+        "Mayor Jon Park told the Gazette that the harbour board “had a foolish plan which was reckless,” "
+        "adding, “They lost every vote they ever held.”\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert ("Mayor Jon Park", "told") in got, got
+    assert ("Mayor Jon Park", "adding") in got, got
+    assert not any(c == "adding" and s != "Mayor Jon Park" for s, c in got), got
+
+
+def test_questions_and_doubts_raised_are_a_report_of_who_raises_them(analyzer):
+    text = "Councillor Ada Lund raised questions about the ferry contract on Tuesday.\n"
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert ("Councillor Ada Lund", "raised questions") in got, got
+
+
+def test_that_said_and_enough_said_are_turns_of_phrase(analyzer):
+    text = (
+        "That said, the ferry will keep its old timetable until the spring.\n\n"
+        "The harbour is closed for repairs. Enough said.\n"
+    )
+    assert not any(c.lower() == "said" for _, c, _ in found(text, analyzer))
