@@ -979,6 +979,10 @@ def doc_attributions(
                     continue
             if _idle(token, lower):
                 continue
+            if owner is None and token.dep_ == "advcl" and lower == "asked" and _unnamed_asker(token):
+                found.append(_unnamed(token, offset))  # "Asked about it, the mayor said": the mayor was asked
+                taken.add(token.i)
+                continue
             subject = owner or _subject(token)
             if subject is None and lower in reporting:
                 subject = _inverted(token) or _tag_after(token) or _line_subject(token) or _stray_subject(token)
@@ -989,6 +993,8 @@ def doc_attributions(
             if subject is not None and subject.i < token.i and lower in _SPEAKING:
                 subject = _parenthetical(subject, token)
             if subject is None:
+                if _unnamed_asker(token):
+                    found.append(_unnamed(token, offset))
                 continue
             if lower not in reporting and lower not in stance and subject.lower_ not in DOCUMENT_NOUNS:
                 continue  # "show", "list": reported only when a poll, study or document does it
@@ -1004,6 +1010,8 @@ def doc_attributions(
                 ) and not _quoted(token.sent) and not _calls(token, lower) and not (
                     token.dep_ == "relcl" and subject.lower_ == "who" and any(c.dep_ == "dobj" for c in token.children)
                 ):
+                    if subject.dep_ == "nsubjpass" and _unnamed_asker(token):
+                        found.append(_unnamed(token, offset))  # "Trump was asked about it": asked by no one named
                     continue
             if _hedged(token):
                 continue
@@ -1059,6 +1067,29 @@ def doc_attributions(
                     owner = holder
             found.append(_make(doc, owner, (token.idx, token.idx + len(token)), content, offset))
     return [a for a in found if start <= a.cue[0] < end]
+
+
+#: Passives that report a speech act of someone left unnamed ("was asked about", "was
+#: criticized for", "it was announced"): an attribution with no source.
+_UNNAMED_PASSIVES = frozenset(
+    "asked announced criticized criticised accused described condemned".split()
+)
+
+
+def _unnamed_asker(verb: Token) -> bool:
+    """A passive of asking, announcing or blaming with no agent ("was asked about the
+    fares", "Asked about the fares, she said"), read as a report by no one named."""
+    if verb.tag_ != "VBN" or verb.lower_ not in _UNNAMED_PASSIVES or verb.dep_ in {"ccomp", "acl", "amod", "xcomp"}:
+        return False
+    if any(c.dep_ == "agent" for c in verb.children):
+        return False
+    return any(c.dep_ == "auxpass" for c in verb.children) or verb.lower_ == "asked" and verb.dep_ == "advcl"
+
+
+def _unnamed(verb: Token, offset: int) -> RawAttribution:
+    cue = (verb.idx + offset, verb.idx + len(verb) + offset)
+    content = tuple((s + offset, e + offset) for s, e in _clause(verb, set()))
+    return RawAttribution(None, cue, content, None, None)
 
 
 def _make(

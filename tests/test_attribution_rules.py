@@ -432,3 +432,17 @@ def test_that_said_and_enough_said_are_turns_of_phrase(analyzer):
         "The harbour is closed for repairs. Enough said.\n"
     )
     assert not any(c.lower() == "said" for _, c, _ in found(text, analyzer))
+
+
+def test_asked_or_criticised_by_no_one_named_is_an_attribution_with_no_source(analyzer):
+    text = (
+        "Mayor Jon Park was asked about the ferry fares at the meeting.\n\n"
+        "Asked about the delay, the harbour director blamed the weather.\n\n"
+        "The new timetable was criticized for leaving out the night boats.\n\n"
+        "The ferry was painted blue in the spring.\n"
+    )
+    got = found(text, analyzer)
+    assert (None, "asked", None) in got, got
+    assert (None, "Asked", None) in got, got
+    assert (None, "criticized", None) in got, got
+    assert not any(c == "painted" for _, c, _ in got), got
