@@ -81,14 +81,14 @@ POSITION_VERBS = (
     "refer reference bemoan liken assail lambast lambaste rail interject retweet chant tout "
     "highlight portray imply quote signal distance side embrace balk unveil issue "
     "publish order request deem persuade advocate identify recognize recognise downplay apologize "
-    "apologise"
+    "apologise dub characterize characterise rebuff envision"
 ).split()
 #: Single forms of verbs that report a position in these forms only ("supported X",
 #: "plans to"; "support" and "plan" are more often nouns or infinitives of others).
 POSITION_FORMS = frozenset(
     "supported supports backed backing sounded knocked pressed learned plans pushed pushing "
     "shared views sees released ruled approved named encouraged focuses welcomed decides "
-    "decided deciding voted favor favored favoring favour favoured".split()
+    "decided deciding voted favor favored favoring favour favoured challenged".split()
 )
 #: Verbs of belief and stance: a report only with a clause or a quote beside them.
 STANCE_VERBS = (
@@ -693,6 +693,8 @@ _PHRASAL_AFTER: dict[str, frozenset[str]] = {
     **dict.fromkeys(["put", "puts", "putting"], frozenset({"it"})),
     **dict.fromkeys(["laid", "lays", "lay", "laying"], frozenset({"out"})),
     **dict.fromkeys(["pushed", "pushes", "push", "pushing"], frozenset({"back"})),
+    **dict.fromkeys(["brushed", "brushes", "brush", "brushing"], frozenset({"off", "aside"})),
+    **dict.fromkeys(["singled", "singles", "single", "singling"], frozenset({"out"})),
 }
 _PHRASAL = frozenset(_PHRASAL_AFTER)
 

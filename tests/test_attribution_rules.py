@@ -446,3 +446,17 @@ def test_asked_or_criticised_by_no_one_named_is_an_attribution_with_no_source(an
     assert (None, "Asked", None) in got, got
     assert (None, "criticized", None) in got, got
     assert not any(c == "painted" for _, c, _ in got), got
+
+
+def test_characterizing_challenging_brushing_off_and_singling_out_are_reports(analyzer):
+    text = (
+        "Critics characterized the harbour plan as reckless.\n\n"
+        "Mayor Jon Park challenged the board's figures on Monday.\n\n"
+        "The ferry union brushed off the complaints.\n\n"
+        "Councillor Ada Lund singled out the night boats for praise.\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert ("Critics", "characterized") in got, got
+    assert ("Mayor Jon Park", "challenged") in got, got
+    assert ("The ferry union", "brushed off") in got, got
+    assert ("Councillor Ada Lund", "singled out") in got, got
