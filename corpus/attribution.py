@@ -584,6 +584,10 @@ def _subject(verb: Token) -> Token | None:
             continue
         if verb.dep_ not in _INHERIT or verb.head.i == verb.i:
             return None
+        if verb.dep_ == "conj" and (teller := _coordinated_teller(verb)) is not None:
+            verb = teller  # "He said the attacks had worked and said that…": the first "said"
+            seen += 1
+            continue
         if verb.dep_ == "conj" and verb.i > 0 and verb.doc[verb.i - 1].tag_ in {"NN", "NNS"}:
             return None  # "posts and videos shared widely": a participle read as a second verb
         if verb.dep_ == "advcl" and verb.tag_ == "VBG" and not _set_off(verb):
@@ -605,6 +609,34 @@ def _subject(verb: Token) -> Token | None:
         if verb.lower_ in _COPULA and any(c.dep_ in {"nsubj", "expl"} and c.lower_ in _DUMMY for c in verb.children):
             return None  # "it is not possible to say": the subject of "is" says nothing
         seen += 1
+    return None
+
+
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+_CLIMB = frozenset({"ccomp", "xcomp", "conj", "advcl", "prep", "pobj", "pcomp", "dobj", "relcl"})
+
+
+def _coordinated_teller(verb: Token) -> Token | None:
+    """The verb of saying a second one is coordinated with when the parser hung it inside
+    the first one's clause ("He called on the city to act and proposed a levy": "proposed"
+    read as the partner of "act"; "He said the attacks had worked and said that…"): an
+    earlier reporting verb of the same tense above a clause it reports, the verb's own head
+    of another form."""
+    if verb.tag_ not in _FINITE or verb.lower_ not in REPORTING_VERBS:
+        return None
+    node = verb.head
+    if node.tag_ == verb.tag_:
+        return None  # coordinated with its head indeed
+    through = False
+    for _ in range(5):
+        if node.dep_ not in _CLIMB or node.head.i == node.i:
+            return None
+        through = through or node.dep_ in {"ccomp", "xcomp"}
+        node = node.head
+        if through and node.tag_ == verb.tag_ and node.i < verb.i and (
+            node.lower_ in REPORTING_VERBS or node.lower_ in STANCE_FORMS
+        ):
+            return node
     return None
 
 
@@ -640,6 +672,12 @@ def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
             for aside in child.children:  # '…," adding': the teller's next words, not this clause's
                 if aside.i > child.i and _reported_clause(aside, child):
                     right = min(right, aside.left_edge.i - 1)
+            for t in verb.doc[child.i + 1 : right + 1]:  # "… and said that": the teller's next report
+                if t.dep_ == "conj" and t.lower_ in REPORTING_VERBS and (teller := _coordinated_teller(t)) is not None and teller.i == verb.i:
+                    right = t.left_edge.i - 1
+                    while right > child.i and (verb.doc[right].dep_ in {"cc", "punct"} or verb.doc[right].is_space):
+                        right -= 1
+                    break
             span = _edges(verb.doc[child.left_edge.i : right + 1])
             if span:
                 out.append(span)

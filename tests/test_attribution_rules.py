@@ -460,3 +460,20 @@ def test_characterizing_challenging_brushing_off_and_singling_out_are_reports(an
     assert ("Mayor Jon Park", "challenged") in got, got
     assert ("The ferry union", "brushed off") in got, got
     assert ("Councillor Ada Lund", "singled out") in got, got
+
+
+def test_a_second_verb_of_saying_hung_inside_the_first_ones_clause_is_the_first_speakers(analyzer):
+    text = (
+        "Mayor Jon Park said the new fares had worked well and said that the ferry would keep them.\n\n"
+        "Councillor Ada Lund has called on the board to act quickly and proposed a levy on cruise ships.\n"
+    )
+    got = found(text, analyzer)
+    pairs = [(s, c) for s, c, _ in got]
+    assert pairs.count(("Mayor Jon Park", "said")) == 2, got
+    assert ("Councillor Ada Lund", "proposed") in pairs, got
+    first = next(a for a in _attributions(text, analyzer) if text[a.cue[0] : a.cue[1]] == "said")
+    assert all("said that" not in text[s:e] for s, e in first.content), first
+
+
+def _attributions(text: str, analyzer):
+    return analyzer.analyze(Article(id="t", path="t", text=text, title="")).attributions
