@@ -184,6 +184,8 @@ SIGN_NOUNS: frozenset[str] = frozenset(
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 #: Adverbs that say a statement is someone else's without naming them.
 _HEARSAY = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "ostensibly"})
+#: Passives of a view held that name no holder when they take "as" ("is seen as").
+_SEEN_AS = frozenset({"seen", "viewed", "regarded"})
 #: How a verb without a subject hangs from one that has it ("…, adding", "and said",
 #: "declined to say", "quoted as saying").
 _INHERIT = frozenset({"conj", "advcl", "xcomp", "pcomp", "prep"})
@@ -906,7 +908,7 @@ _LINKS = _COPULA | frozenset("remain remains remained remaining seem seems seeme
 #: Every word a cue of :func:`doc_attributions` can be (the first test of each of its
 #: branches); a token with none of these, and no proper-noun subject, is passed by.
 _CUE_WORDS: frozenset[str] = frozenset().union(
-    _HEARSAY, {"known", "in", "according"}, _PHRASAL, _MADE, _READS, _LIGHT, STANCE_ADJECTIVES,
+    _HEARSAY, {"known", "in", "according"}, _SEEN_AS, _PHRASAL, _MADE, _READS, _LIGHT, STANCE_ADJECTIVES,
     REPORTING_VERBS, STANCE_FORMS, _DOCUMENT_VERBS, REPORTING_NOUNS, STANCE_NOUNS,
 )
 _CUE_HASHES: frozenset[int] | None = None
@@ -977,6 +979,9 @@ def doc_attributions(
         elif lower == "in" and token.dep_ == "prep" and (poll := _poll_object(token)) is not None:
             # "leads by 10 points in a new poll", "ahead in the polls": the poll says so
             found.append(_make(doc, poll, (token.idx, token.idx + len(token)), [], offset))
+        elif lower in _SEEN_AS and token.tag_ == "VBN" and _seen_as(token):
+            # "is widely seen as the favourite": a view held by people left unnamed
+            found.append(_unnamed(token, offset))
         elif lower in _MADE and _made_clear(token):
             # "made it clear that", "made clear": a statement put plainly
             subject = _subject(token)
@@ -1124,6 +1129,14 @@ def _unnamed_asker(verb: Token) -> bool:
     if any(c.dep_ == "agent" for c in verb.children):
         return False
     return any(c.dep_ == "auxpass" for c in verb.children) or verb.lower_ == "asked" and verb.dep_ == "advcl"
+
+
+def _seen_as(verb: Token) -> bool:
+    return (
+        any(c.dep_ == "auxpass" for c in verb.children)
+        and not any(c.dep_ == "agent" for c in verb.children)
+        and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)
+    )
 
 
 def _unnamed(verb: Token, offset: int) -> RawAttribution:

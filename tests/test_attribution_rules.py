@@ -477,3 +477,13 @@ def test_a_second_verb_of_saying_hung_inside_the_first_ones_clause_is_the_first_
 
 def _attributions(text: str, analyzer):
     return analyzer.analyze(Article(id="t", path="t", text=text, title="")).attributions
+
+
+def test_seen_as_by_no_one_named_is_a_view_with_no_source(analyzer):
+    text = (
+        "The harbour plan is widely seen as a gamble.\n\n"
+        "The ferry was seen in the harbour on Monday.\n"
+    )
+    got = found(text, analyzer)
+    assert (None, "seen", None) in got, got
+    assert len([c for _, c, _ in got if c == "seen"]) == 1, got
