@@ -487,3 +487,14 @@ def test_seen_as_by_no_one_named_is_a_view_with_no_source(analyzer):
     got = found(text, analyzer)
     assert (None, "seen", None) in got, got
     assert len([c for _, c, _ in got if c == "seen"]) == 1, got
+
+
+def test_an_embedded_post_signed_with_a_dash_a_name_and_a_handle(analyzer):
+    text = (
+        "The harbour board answered online within the hour.\n\n"
+        "The night boats stay. Fares do not rise this year. — Harbour Board (@harbourboard) May 3, 2024\n"
+    )
+    got = found(text, analyzer)
+    assert ("Harbour Board", "—", "Harbour Board") in got, got
+    dash = next(a for a in _attributions(text, analyzer) if text[a.cue[0] : a.cue[1]] == "—")
+    assert any("Fares do not rise" in text[s:e] for s, e in dash.content), dash
