@@ -872,7 +872,8 @@ def _speech_act(verb: Token) -> Token | None:
 STANCE_ADJECTIVES: frozenset[str] = frozenset(
     "critical skeptical sceptical confident optimistic pessimistic hopeful eager willing "
     "unwilling reluctant concerned worried convinced adamant supportive opposed "
-    "aware proud happy unhappy firm insistent wary doubtful dismissive".split()
+    "aware proud happy unhappy firm insistent wary doubtful dismissive "
+    "angry nervous keen glad upset furious frustrated disappointed pleased satisfied".split()
 )
 #: What may follow a reporting verb the tagger read as a noun: its object or clause.
 _AFTER_VERB_TAGS = frozenset({"NNP", "NNPS", "DT", "PRP", "PRP$"})

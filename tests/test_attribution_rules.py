@@ -498,3 +498,13 @@ def test_an_embedded_post_signed_with_a_dash_a_name_and_a_handle(analyzer):
     assert ("Harbour Board", "—", "Harbour Board") in got, got
     dash = next(a for a in _attributions(text, analyzer) if text[a.cue[0] : a.cue[1]] == "—")
     assert any("Fares do not rise" in text[s:e] for s, e in dash.content), dash
+
+
+def test_feelings_about_a_matter_are_a_stance_of_who_has_them(analyzer):
+    text = (
+        "The ferry union was furious about the new timetable.\n\n"
+        "Mayor Jon Park is pleased that the night boats run again.\n"
+    )
+    got = [(s, c) for s, c, _ in found(text, analyzer)]
+    assert ("The ferry union", "furious") in got, got
+    assert ("Mayor Jon Park", "pleased") in got, got
