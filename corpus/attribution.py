@@ -81,14 +81,14 @@ POSITION_VERBS = (
     "refer reference bemoan liken assail lambast lambaste rail interject retweet chant tout "
     "highlight portray imply quote signal distance side embrace balk unveil issue "
     "publish order request deem persuade advocate identify recognize recognise downplay apologize "
-    "apologise"
+    "apologise dub characterize characterise rebuff envision"
 ).split()
 #: Single forms of verbs that report a position in these forms only ("supported X",
 #: "plans to"; "support" and "plan" are more often nouns or infinitives of others).
 POSITION_FORMS = frozenset(
     "supported supports backed backing sounded knocked pressed learned plans pushed pushing "
     "shared views sees released ruled approved named encouraged focuses welcomed decides "
-    "decided deciding voted favor favored favoring favour favoured".split()
+    "decided deciding voted favor favored favoring favour favoured challenged".split()
 )
 #: Verbs of belief and stance: a report only with a clause or a quote beside them.
 STANCE_VERBS = (
@@ -184,6 +184,8 @@ SIGN_NOUNS: frozenset[str] = frozenset(
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 #: Adverbs that say a statement is someone else's without naming them.
 _HEARSAY = frozenset({"reportedly", "allegedly", "purportedly", "supposedly", "ostensibly"})
+#: Passives of a view held that name no holder when they take "as" ("is seen as").
+_SEEN_AS = frozenset({"seen", "viewed", "regarded"})
 #: How a verb without a subject hangs from one that has it ("…, adding", "and said",
 #: "declined to say", "quoted as saying").
 _INHERIT = frozenset({"conj", "advcl", "xcomp", "pcomp", "prep"})
@@ -584,12 +586,19 @@ def _subject(verb: Token) -> Token | None:
             continue
         if verb.dep_ not in _INHERIT or verb.head.i == verb.i:
             return None
+        if verb.dep_ == "conj" and (teller := _coordinated_teller(verb)) is not None:
+            verb = teller  # "He said the attacks had worked and said that…": the first "said"
+            seen += 1
+            continue
         if verb.dep_ == "conj" and verb.i > 0 and verb.doc[verb.i - 1].tag_ in {"NN", "NNS"}:
             return None  # "posts and videos shared widely": a participle read as a second verb
         if verb.dep_ == "advcl" and verb.tag_ == "VBG" and not _set_off(verb):
             return None  # "protesters … demanding": only ", saying" speaks for the subject
         # "as saying": the preposition's verb; "and said": the first verb
+        step = verb
         verb = verb.head
+        if _reported_clause(step, verb):
+            verb = verb.head  # '… told Newsmax that X "had a crazy policy," adding': the teller adds
         if verb.dep_ == "prep" or verb.tag_ == "IN":
             if verb.lower_ == "for":
                 return None  # "held X in contempt for refusing": the object refused
@@ -605,6 +614,51 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+_CLIMB = frozenset({"ccomp", "xcomp", "conj", "advcl", "prep", "pobj", "pcomp", "dobj", "relcl"})
+
+
+def _coordinated_teller(verb: Token) -> Token | None:
+    """The verb of saying a second one is coordinated with when the parser hung it inside
+    the first one's clause ("He called on the city to act and proposed a levy": "proposed"
+    read as the partner of "act"; "He said the attacks had worked and said that…"): an
+    earlier reporting verb of the same tense above a clause it reports, the verb's own head
+    of another form."""
+    if verb.tag_ not in _FINITE or verb.lower_ not in REPORTING_VERBS:
+        return None
+    node = verb.head
+    if node.tag_ == verb.tag_:
+        return None  # coordinated with its head indeed
+    through = False
+    for _ in range(5):
+        if node.dep_ not in _CLIMB or node.head.i == node.i:
+            return None
+        through = through or node.dep_ in {"ccomp", "xcomp"}
+        node = node.head
+        if through and node.tag_ == verb.tag_ and node.i < verb.i and (
+            node.lower_ in REPORTING_VERBS or node.lower_ in STANCE_FORMS
+        ):
+            return node
+    return None
+
+
+def _reported_clause(step: Token, head: Token) -> bool:
+    """Whether a participle set off after a clause (", adding", ", claiming") that the
+    parser hung from the clause reported by a verb of saying belongs to that verb: the
+    clause is the verb's complement and the participle comes after a closing quote or
+    the clause's subject is inside a quote."""
+    if step.dep_ != "advcl" or step.tag_ != "VBG" or head.dep_ != "ccomp":
+        return False
+    teller = head.head
+    if teller.i > head.i or teller.lower_ not in _SPEAKING:
+        return False
+    doc = step.doc
+    k = step.i - 1
+    while k > head.i and (doc[k].text in _SET_OFF or doc[k].is_space or doc[k].tag_ == "RB"):
+        k -= 1
+    return doc[k].tag_ == "''" or doc[k].text in {"”", "’"}
+
+
 def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
     """The content of a reporting verb: its clausal complements, or the clause it tags."""
     out = []
@@ -616,7 +670,17 @@ def _clause(verb: Token, skip: set[int]) -> list[tuple[int, int]]:
         if reported and child.i not in skip and not any(
             child.left_edge.i <= i <= child.right_edge.i for i in skip
         ):
-            span = _edges(verb.doc[child.left_edge.i : child.right_edge.i + 1])
+            right = child.right_edge.i
+            for aside in child.children:  # '…," adding': the teller's next words, not this clause's
+                if aside.i > child.i and _reported_clause(aside, child):
+                    right = min(right, aside.left_edge.i - 1)
+            for t in verb.doc[child.i + 1 : right + 1]:  # "… and said that": the teller's next report
+                if t.dep_ == "conj" and t.lower_ in REPORTING_VERBS and (teller := _coordinated_teller(t)) is not None and teller.i == verb.i:
+                    right = t.left_edge.i - 1
+                    while right > child.i and (verb.doc[right].dep_ in {"cc", "punct"} or verb.doc[right].is_space):
+                        right -= 1
+                    break
+            span = _edges(verb.doc[child.left_edge.i : right + 1])
             if span:
                 out.append(span)
     doc = verb.doc
@@ -669,6 +733,8 @@ _PHRASAL_AFTER: dict[str, frozenset[str]] = {
     **dict.fromkeys(["put", "puts", "putting"], frozenset({"it"})),
     **dict.fromkeys(["laid", "lays", "lay", "laying"], frozenset({"out"})),
     **dict.fromkeys(["pushed", "pushes", "push", "pushing"], frozenset({"back"})),
+    **dict.fromkeys(["brushed", "brushes", "brush", "brushing"], frozenset({"off", "aside"})),
+    **dict.fromkeys(["singled", "singles", "single", "singling"], frozenset({"out"})),
 }
 _PHRASAL = frozenset(_PHRASAL_AFTER)
 
@@ -730,10 +796,16 @@ def _idle(token: Token, lower: str) -> bool:
         return True  # "show up", "call off": another verb
     if token.dep_ in {"amod", "compound"}:
         return True
+    if lower == "said" and token.i > 0 and token.doc[token.i - 1].lower_ in _SAID_IDIOM and (
+        token.i + 1 == len(token.doc) or token.doc[token.i + 1].text in {",", ".", "!", ";"}
+    ):
+        return True  # "That said, …", "Enough said.": a turn of phrase, no one speaks
     # a participle modifying the noun after it
     return token.head.i == token.i + 1 and token.head.tag_.startswith("NN") and token.dep_ != "relcl"
 
 
+#: Words that make "said" a turn of phrase right before it ("That said,", "Enough said.").
+_SAID_IDIOM = frozenset({"that", "enough", "this"})
 _CALL = frozenset({"call", "calls", "called", "calling"})
 #: Modals that make a report a possibility: "could attempt to portray" says nothing yet.
 _MAYBE = frozenset({"could", "might", "may"})
@@ -783,7 +855,8 @@ SPEECH_ACTS: frozenset[str] = frozenset(
     "vows call calls demand demands threat threats complaint complaints assertion assertions "
     "announcement prediction predictions warning warnings insult insults joke jokes reference "
     "references apology charges "
-    "suggestion suggestions proposal proposals objection objections denial denials".split()
+    "suggestion suggestions proposal proposals objection objections denial denials "
+    "question questions concern concerns doubt doubts defense defence rebuttal rant tirade".split()
 )
 
 
@@ -799,7 +872,8 @@ def _speech_act(verb: Token) -> Token | None:
 STANCE_ADJECTIVES: frozenset[str] = frozenset(
     "critical skeptical sceptical confident optimistic pessimistic hopeful eager willing "
     "unwilling reluctant concerned worried convinced adamant supportive opposed "
-    "aware proud happy unhappy firm insistent wary doubtful dismissive".split()
+    "aware proud happy unhappy firm insistent wary doubtful dismissive "
+    "angry nervous keen glad upset furious frustrated disappointed pleased satisfied".split()
 )
 #: What may follow a reporting verb the tagger read as a noun: its object or clause.
 _AFTER_VERB_TAGS = frozenset({"NNP", "NNPS", "DT", "PRP", "PRP$"})
@@ -835,7 +909,7 @@ _LINKS = _COPULA | frozenset("remain remains remained remaining seem seems seeme
 #: Every word a cue of :func:`doc_attributions` can be (the first test of each of its
 #: branches); a token with none of these, and no proper-noun subject, is passed by.
 _CUE_WORDS: frozenset[str] = frozenset().union(
-    _HEARSAY, {"known", "in", "according"}, _PHRASAL, _MADE, _READS, _LIGHT, STANCE_ADJECTIVES,
+    _HEARSAY, {"known", "in", "according"}, _SEEN_AS, _PHRASAL, _MADE, _READS, _LIGHT, STANCE_ADJECTIVES,
     REPORTING_VERBS, STANCE_FORMS, _DOCUMENT_VERBS, REPORTING_NOUNS, STANCE_NOUNS,
 )
 _CUE_HASHES: frozenset[int] | None = None
@@ -906,6 +980,9 @@ def doc_attributions(
         elif lower == "in" and token.dep_ == "prep" and (poll := _poll_object(token)) is not None:
             # "leads by 10 points in a new poll", "ahead in the polls": the poll says so
             found.append(_make(doc, poll, (token.idx, token.idx + len(token)), [], offset))
+        elif lower in _SEEN_AS and token.tag_ == "VBN" and _seen_as(token):
+            # "is widely seen as the favourite": a view held by people left unnamed
+            found.append(_unnamed(token, offset))
         elif lower in _MADE and _made_clear(token):
             # "made it clear that", "made clear": a statement put plainly
             subject = _subject(token)
@@ -948,6 +1025,10 @@ def doc_attributions(
                     continue
             if _idle(token, lower):
                 continue
+            if owner is None and token.dep_ == "advcl" and lower == "asked" and _unnamed_asker(token):
+                found.append(_unnamed(token, offset))  # "Asked about it, the mayor said": the mayor was asked
+                taken.add(token.i)
+                continue
             subject = owner or _subject(token)
             if subject is None and lower in reporting:
                 subject = _inverted(token) or _tag_after(token) or _line_subject(token) or _stray_subject(token)
@@ -958,6 +1039,8 @@ def doc_attributions(
             if subject is not None and subject.i < token.i and lower in _SPEAKING:
                 subject = _parenthetical(subject, token)
             if subject is None:
+                if _unnamed_asker(token):
+                    found.append(_unnamed(token, offset))
                 continue
             if lower not in reporting and lower not in stance and subject.lower_ not in DOCUMENT_NOUNS:
                 continue  # "show", "list": reported only when a poll, study or document does it
@@ -973,6 +1056,8 @@ def doc_attributions(
                 ) and not _quoted(token.sent) and not _calls(token, lower) and not (
                     token.dep_ == "relcl" and subject.lower_ == "who" and any(c.dep_ == "dobj" for c in token.children)
                 ):
+                    if subject.dep_ == "nsubjpass" and _unnamed_asker(token):
+                        found.append(_unnamed(token, offset))  # "Trump was asked about it": asked by no one named
                     continue
             if _hedged(token):
                 continue
@@ -1030,6 +1115,37 @@ def doc_attributions(
     return [a for a in found if start <= a.cue[0] < end]
 
 
+#: Passives that report a speech act of someone left unnamed ("was asked about", "was
+#: criticized for", "it was announced"): an attribution with no source.
+_UNNAMED_PASSIVES = frozenset(
+    "asked announced criticized criticised accused described condemned".split()
+)
+
+
+def _unnamed_asker(verb: Token) -> bool:
+    """A passive of asking, announcing or blaming with no agent ("was asked about the
+    fares", "Asked about the fares, she said"), read as a report by no one named."""
+    if verb.tag_ != "VBN" or verb.lower_ not in _UNNAMED_PASSIVES or verb.dep_ in {"ccomp", "acl", "amod", "xcomp"}:
+        return False
+    if any(c.dep_ == "agent" for c in verb.children):
+        return False
+    return any(c.dep_ == "auxpass" for c in verb.children) or verb.lower_ == "asked" and verb.dep_ == "advcl"
+
+
+def _seen_as(verb: Token) -> bool:
+    return (
+        any(c.dep_ == "auxpass" for c in verb.children)
+        and not any(c.dep_ == "agent" for c in verb.children)
+        and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)
+    )
+
+
+def _unnamed(verb: Token, offset: int) -> RawAttribution:
+    cue = (verb.idx + offset, verb.idx + len(verb) + offset)
+    content = tuple((s + offset, e + offset) for s, e in _clause(verb, set()))
+    return RawAttribution(None, cue, content, None, None)
+
+
 def _make(
     doc: Doc,
     subject: Token,
@@ -1057,9 +1173,14 @@ def _make(
         else:
             name = _name(noun)
     else:
+        if phrase is None and (after := _after_dateline(subject)) is not None:
+            subject, phrase = after  # "RANGOON, Burma - Aung San Suu Kyi's allies predicted": not the place
+            lower = subject.lower_
         src = phrase or _phrase(subject)
         # a share of those polled ("About 4 in 10") is named by its whole phrase
         name = src if subject.tag_ == "CD" or lower in _SHARES else _name(subject)
+        if name[0] < src[0] <= name[1]:
+            name = (src[0], name[1])  # no word before the source's own is its name
         named = _named_apposition(subject)
         if named is not None:  # "his boss, Ivan Petrov, said": the name is the source's
             name = named
@@ -1076,6 +1197,32 @@ def _make(
         pronoun,
         pronoun_owner,
     )
+
+
+_DASHES = frozenset({"-", "—", "–", "--"})
+
+
+def _after_dateline(subject: Token) -> tuple[Token, tuple[int, int]] | None:
+    """The subject after a dateline the parser made the subject ("PORTLAND, Ore. - Peter
+    Santilli, a host, was…", "JACKSON, Miss. - Judge Ada Reeves issued"): the name its
+    dash opens, with its phrase from the dash on; None when ``subject`` is no dateline."""
+    doc = subject.doc
+    if not (subject.is_upper and len(subject.text) > 2 and doc[subject.i + 1 : subject.i + 2].text == ","):
+        return None
+    if subject.i > 0 and not (doc[subject.i - 1].is_space and "\n" in doc[subject.i - 1].text) and subject.i != subject.sent.start:
+        return None
+    dash = next((t for t in doc[subject.i + 2 : subject.i + 8] if t.text in _DASHES), None)
+    if dash is None:
+        return None
+    heads = [c for c in subject.children if c.dep_ in {"appos", "conj"} and c.i > dash.i]
+    if not heads:
+        return None
+    head = heads[0]
+    first = dash.i + 1
+    while first < head.i and doc[first].is_space:
+        first += 1
+    span = _phrase(head)
+    return head, (doc[first].idx, max(span[1], head.idx + len(head)))
 
 
 #: Possessive pronouns of a person whose role names a source ("his boss", "her lawyer").

@@ -294,7 +294,19 @@ def signed_quotes(
             content = ((quotes[k][0], quotes[k][1]),) if k >= 0 and quotes[k][1] >= match.start() - 1 else ()
             name = match.span(2)
             found.append(RawAttribution(name, match.span(1), content, name, None))
+        signed = {a.cue[0] for a in found}
+        for match in _TWEET_SIGNED.finditer(text, paragraph.start, paragraph.end):
+            if match.start(1) in signed:
+                continue
+            body = text[paragraph.start : match.start(1)]
+            content = ((paragraph.start, match.start(1)),) if _WORD.search(body) else ()
+            name = match.span(2)
+            found.append(RawAttribution(name, match.span(1), content, name, None))
     return found
+
+
+#: An embedded post signed with a dash, a name and a handle: "… — Ada Lund (@adalund) July 5, 2016".
+_TWEET_SIGNED = re.compile(r"([―—–])[ \t\u00a0]*((?:[A-Z][\w.'’-]*[ \t]+){0,4}[A-Z][\w.'’-]*)[ \t\u00a0]+\(@\w+\)")
 
 
 #: What follows a dateline's place: "MOSCOW —", "LOS ANGELES, Sept. 28 (UPI) —".
