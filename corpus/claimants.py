@@ -6,7 +6,9 @@ for this sentence, who claims it? ``sentence_attribution`` answers with the attr
 whose content covers most of the sentence, else one whose cue or source lies in it
 ("Officials said the fund had grown." holds its own cue); ``claimant_of`` gives the name
 to show: the resolved name, else the source as written ("he", when nobody fits), else
-``OUTLET`` for a statement nobody is said to make (the outlet's own).
+``UNNAMED`` for a statement the outlet passes on from someone it does not name
+("reportedly", "was described as"), else ``OUTLET`` for a statement nobody is said to
+make (the outlet's own).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from corpus.model import Attribution, Segment
 
 #: The claimant of a statement with no attribution: the outlet that published it.
 OUTLET = "outlet"
+#: The claimant of a statement attributed by a cue alone: someone the outlet does not name.
+UNNAMED = "unnamed"
 
 
 def _overlap(a: int, b: int, start: int, end: int) -> int:
@@ -42,14 +46,15 @@ def sentence_attribution(attributions: Sequence[Attribution], start: int, end: i
 
 
 def claimant_of(text: str, attribution: Attribution | None) -> str:
-    """The name a person reads for who claims it: resolved name, source as written, or "outlet"."""
+    """The name a person reads for who claims it: resolved name, source as written,
+    "unnamed" (a cue with no source) or "outlet" (no attribution)."""
     if attribution is None:
         return OUTLET
     if attribution.claimant:
         return " ".join(attribution.claimant.split())
     if attribution.source is not None:
         return " ".join(text[attribution.source[0] : attribution.source[1]].split())
-    return OUTLET
+    return UNNAMED
 
 
 def cue_text(text: str, attribution: Attribution | None) -> str:

@@ -14,7 +14,7 @@ import pytest
 from annotations.claims import claim_rows, claimant_matches
 from annotations.store import Store
 from corpus.articles import load_corpus
-from corpus.claimants import OUTLET, claimant_of, sentence_attribution
+from corpus.claimants import OUTLET, UNNAMED, claimant_of, sentence_attribution
 from corpus.model import Attribution
 
 ARTICLE = (
@@ -38,6 +38,29 @@ def test_the_attribution_covering_most_of_a_sentence_is_its_own() -> None:
     assert claimant_of(text, ana) == "Ana Ruiz"  # the resolved name
     assert claimant_of(text, bo) == "Bo"  # no resolved name: the source as written
     assert claimant_of(text, None) == OUTLET
+
+
+def test_a_cue_with_no_source_is_an_unnamed_claimant(analyzer, tmp_path: Path) -> None:
+    """ "reportedly" passes on what someone the outlet does not name says: the claimant is
+    "unnamed", not the outlet, in the API and in the listing (listed before the outlet)."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "dam.txt").write_text(
+        "Dam repairs\n\nThe dam has reportedly cracked in two places. The river rose 2 metres on Friday.\n",
+        encoding="utf-8",
+    )
+    article = load_corpus(folder).articles[0]
+    analysis = analyzer.analyze(article)
+    first, second = analysis.sentences[-2:]
+    found = sentence_attribution(analysis.attributions, first.start, first.end)
+    assert found is not None and found.source is None
+    assert article.text[found.cue[0] : found.cue[1]] == "reportedly"
+    assert claimant_of(article.text, found) == UNNAMED
+    assert claimant_of(article.text, sentence_attribution(analysis.attributions, second.start, second.end)) == OUTLET
+    done = run_cli("--store", str(tmp_path / "store"), "claims", str(folder))
+    assert done.returncode == 0, done.stderr
+    headings = [line.split("  ")[0] for line in done.stdout.splitlines() if line and not line.startswith(" ")][1:]
+    assert headings == [UNNAMED, OUTLET], done.stdout
 
 
 def test_claimant_matching_takes_words_in_any_case() -> None:

@@ -42,7 +42,8 @@ class RowClaimant(NamedTuple):
 
     ``how``: "found" (the analysis's), "corrected" (a reader marked a source or cue)
     or "outlet" (nobody is said to make it, found so or said so by a reader);
-    ``name``: the claimant as shown (resolved name, the source as written, "outlet");
+    ``name``: the claimant as shown (resolved name, the source as written, "unnamed"
+    for a cue without a source, "outlet");
     ``source``/``cue``: ``(start, end)`` in the sentence, None where there is none or
     it lies outside the sentence.
     """

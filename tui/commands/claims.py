@@ -1,7 +1,8 @@
 """``claimscope claims PATH``: the sentences labelled as claims, with who claims them.
 
 One row per labelled claim: its claimant (the resolved name of the attribution's source;
-"outlet" when nobody is said to make it), the cue ("said", "according to"), the claim
+"unnamed" when a cue names nobody, as "reportedly"; "outlet" when nobody is said to
+make it), the cue ("said", "according to"), the claim
 type, its figures with their readings, and the article. Rows are grouped by claimant.
 ``--claimant NAME`` keeps one claimant's claims ("ministry" finds "the Ministry of
 Defence"), ``--label L`` one claim type; ``--json`` prints one object per claim:
