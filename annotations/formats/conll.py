@@ -138,7 +138,7 @@ def _chunk_form(text: str, tokens: tuple[Token, ...]) -> _Chunk:
     )
 
 
-_EXTENT, _SIZE = attrgetter("extent"), attrgetter("size")
+_EXTENT, _SIZE, _EVERY = attrgetter("extent"), attrgetter("size"), attrgetter("every")
 _CONLL, _HF_TOKENS, _HF_TAGS = attrgetter("conll"), attrgetter("hf_tokens"), attrgetter("hf_tags")
 _LINE = "{} _ _ {}\n".format  # a CoNLL line: word, tag
 
@@ -154,11 +154,6 @@ class _Tags(dict):  # type: ignore[type-arg]
 _TAG_NAMES = _Tags()
 
 
-def _longest_first(span: tuple[int, ...]) -> tuple[int, int]:
-    """Longest first, then earliest: spacy.util.filter_spans' order."""
-    return span[0] - span[1], span[0]
-
-
 def _chunk_tags(spans: Iterable[tuple[int, int, str]], forms: list[_Chunk]) -> dict[int, list[str]]:
     """The tags of the chunks that ``spans`` tag: chunk number -> the tag of each of its
     tokens (``O`` outside the spans); every other chunk is all ``O``. As
@@ -170,6 +165,8 @@ def _chunk_tags(spans: Iterable[tuple[int, int, str]], forms: list[_Chunk]) -> d
     firsts = list(accumulate(map(_SIZE, forms), initial=0))  # the number of its first token
     size = at[count]
     found = []
+    reach = -1  # the last token of the spans so far
+    apart = True  # no two spans share a token (then none is left out, in any order)
     for start, end, label in spans:
         # widened to whole tokens, as annotations.tokens.align does on the token lists
         if not 0 <= start < end <= size:
@@ -186,22 +183,35 @@ def _chunk_tags(spans: Iterable[tuple[int, int, str]], forms: list[_Chunk]) -> d
         k2 = bisect_right(forms[c2].offsets, end - 1 - at[c2]) - 1
         first, last = firsts[c] + k, firsts[c2] + k2
         if first <= last:
-            found.append((first, last, label, c, k, c2, k2))
-    if len(found) > 1:
-        found.sort(key=_longest_first)
+            # (a span before it in any order that shares a token reaches this far)
+            if first <= reach:
+                apart = False
+            if last > reach:
+                reach = last
+            found.append((first - last, first, len(found), label, c, k, c2, k2))
+    if not apart:
+        found.sort()  # longest first, then earliest, then in the rows' order (stable)
     tagged: dict[int, list[str]] = {}
     taken: set[int] = set()
-    for first, last, label, c, k, c2, k2 in found:
-        covered = range(first, last + 1)
-        if not taken.isdisjoint(covered):
-            continue
+    every = all(map(_EVERY, forms))  # no whitespace token in the sentence
+    for width, first, _, label, c, k, c2, k2 in found:
+        if not apart:
+            covered = range(first, first - width + 1)
+            if not taken.isdisjoint(covered):
+                continue
         begin, within = _TAG_NAMES[label]
-        if c == c2 and forms[c].every:  # in one chunk, all of it kept (nearly always)
-            tags = tagged.get(c)
-            if tags is None:
-                tags = tagged[c] = ["O"] * forms[c].size
-            tags[k] = begin
-            tags[k + 1 : k2 + 1] = [within] * (k2 - k)
+        if every or (c == c2 and forms[c].every):  # all its tokens kept (nearly always)
+            tag = begin
+            for chunk in range(c, c2 + 1):  # (mostly one)
+                lo = k if chunk == c else 0
+                hi = k2 + 1 if chunk == c2 else forms[chunk].size
+                tags = tagged.get(chunk)
+                if tags is None:
+                    tags = tagged[chunk] = ["O"] * forms[chunk].size
+                tags[lo] = tag
+                if hi - lo > 1:
+                    tags[lo + 1 : hi] = [within] * (hi - lo - 1)
+                tag = within
         else:
             inside = [
                 (chunk, i)
@@ -218,7 +228,8 @@ def _chunk_tags(spans: Iterable[tuple[int, int, str]], forms: list[_Chunk]) -> d
                     tags = tagged[chunk] = ["O"] * forms[chunk].size
                 tags[i] = tag
                 tag = within
-        taken.update(covered)
+        if not apart:
+            taken.update(covered)
     return tagged
 
 
