@@ -193,16 +193,24 @@ def _chunk_tags(spans: Iterable[tuple[int, int, str]], forms: list[_Chunk]) -> d
         found.sort()  # longest first, then earliest, then in the rows' order (stable)
     tagged: dict[int, list[str]] = {}
     taken: set[int] = set()
-    every = all(map(_EVERY, forms))  # no whitespace token in the sentence
+    every = None  # no whitespace token in the sentence (asked when a span crosses chunks)
     for width, first, _, label, c, k, c2, k2 in found:
         if not apart:
             covered = range(first, first - width + 1)
             if not taken.isdisjoint(covered):
                 continue
         begin, within = _TAG_NAMES[label]
-        if every or (c == c2 and forms[c].every):  # all its tokens kept (nearly always)
+        form = forms[c]
+        if c == c2 and form.every:  # in one chunk, all of it kept (nearly always)
+            tags = tagged.get(c)
+            if tags is None:
+                tags = tagged[c] = ["O"] * form.size
+            tags[k] = begin
+            if k2 > k:
+                tags[k + 1 : k2 + 1] = [within] * (k2 - k)
+        elif every or (every is None and (every := all(map(_EVERY, forms)))):
             tag = begin
-            for chunk in range(c, c2 + 1):  # (mostly one)
+            for chunk in range(c, c2 + 1):
                 lo = k if chunk == c else 0
                 hi = k2 + 1 if chunk == c2 else forms[chunk].size
                 tags = tagged.get(chunk)
@@ -274,6 +282,14 @@ def hf_parts(forms: list[_Chunk], tagged: dict[int, list[str]], number: dict[str
     return words, ", ".join(filter(None, numbers))
 
 
+class _Quoted(dict):  # type: ignore[type-arg]
+    """A string -> its JSON string (None -> null), made once (article ids and labels repeat)."""
+
+    def __missing__(self, text: str | None) -> str:
+        self[text] = value = "null" if text is None else json_str(text)
+        return value
+
+
 def _write_per_row(fh: IO[str], pieces: Iterable[str], context: WriteContext) -> None:
     """Write one piece of text per export row (maybe empty), in batches of rows."""
     batch: list[str] = []
@@ -318,6 +334,8 @@ def write_hf(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int
     number = {name: str(i) for i, name in enumerate(names)}  # tag -> its number, as text
     written = 0
 
+    quoted = _Quoted()
+
     def pieces() -> Iterator[str]:
         nonlocal written
         for row, (forms, tags) in zip(rows, _chunks_and_tags(rows, context.tokens)):
@@ -325,13 +343,14 @@ def write_hf(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int
             if not tokens:
                 yield ""
                 continue
-            label = "null" if row.label is None else json_str(row.label)
+            article = quoted[row.article_id]
             written += 1
+            # the id is the article's JSON string with "#<sentence index>" inside its quotes
             yield (
-                f'{{"id": {json_str(f"{row.article_id}#{row.sentence_index}")}, '
+                f'{{"id": {article[:-1]}#{row.sentence_index}", '
                 f'"tokens": [{tokens}], "ner_tags": [{numbers}], '
-                f'"article_id": {json_str(row.article_id)}, '
-                f'"sentence_index": {row.sentence_index}, "label": {label}}}\n'
+                f'"article_id": {article}, '
+                f'"sentence_index": {row.sentence_index}, "label": {quoted[row.label]}}}\n'
             )
 
     with (out / HF_DATA).open("w", encoding="utf-8", newline="\n") as fh:
