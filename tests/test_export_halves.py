@@ -299,3 +299,8 @@ def test_a_docbin_part_is_joined_only_with_a_part(tmp_path: Path) -> None:
     other.write_bytes(b"")
     with pytest.raises(ExportError, match="not a part of a DocBin"):
         join_docbins(whole, other)
+    from annotations.formats.spacy_docbin import _PART_MAGIC
+
+    whole.write_bytes(_PART_MAGIC + b"{not json" + (9).to_bytes(8, "big"))  # a part cut short
+    with pytest.raises(ExportError, match="whole.spacy: it is not a part of a DocBin"):
+        join_docbins(whole, other)

@@ -521,9 +521,14 @@ def _read_part(path: Path) -> tuple[bytes, list[dict[str, Any]]]:
     """A part's bytes and index (see :func:`_save_part`)."""
     data = path.read_bytes()
     size = int.from_bytes(data[-8:], "big") if len(data) >= 8 else -1
-    if not data.startswith(_PART_MAGIC) or not 0 <= size <= len(data) - 8 - len(_PART_MAGIC):
-        raise ExportError(f"cannot join {path.name}: it is not a part of a DocBin")
-    return data, json.loads(data[-8 - size : -8])
+    if data.startswith(_PART_MAGIC) and 0 <= size <= len(data) - 8 - len(_PART_MAGIC):
+        try:
+            index = json.loads(data[-8 - size : -8])
+        except ValueError:
+            index = None
+        if isinstance(index, list) and all(isinstance(f, dict) and "key" in f for f in index):
+            return data, index
+    raise ExportError(f"cannot join {path.name}: it is not a part of a DocBin")
 
 
 def join_docbins(out: Path, part: Path) -> None:
