@@ -463,6 +463,41 @@ def test_conll_and_hf_tokens_files_follow_the_plain_tagging(case) -> None:
     assert [json.dumps(json.loads(x), ensure_ascii=False) for x in got_hf.splitlines()] == got_hf.splitlines()
 
 
+def test_token_tags_of_spans_in_any_order_follow_the_plain_tagging() -> None:
+    """Spans in no order, overlapping, across chunks and over whitespace: the token
+    writers tag a chunk at a time and skip the overlap rule when no two spans share a
+    token; the tags must still be the plain per-token tagging's."""
+    import random
+
+    from annotations.export import ExportRow
+    from annotations.formats.conll import span_labels, tagged_sentences
+
+    rnd = random.Random(20)
+    words = ["Acme", "Research", "said", "42%", "£3.5m,", "U.S.", "don't", "(BBC)", "x", "\n", "\t", "😀", "e-mail"]
+    rows = []
+    for i in range(600):
+        text = "".join(rnd.choice(words) + rnd.choice([" ", " ", " ", "", "  ", "\n"]) for _ in range(rnd.randint(1, 10)))
+        spans = [
+            (*sorted(rnd.sample(range(len(text) + 1), 2)), rnd.choice(["ORG", "MONEY", "DATE"]))
+            for _ in range(rnd.randint(0, 5) if len(text) > 1 else 0)
+        ]
+        rows.append(ExportRow(f"a{i // 3}", "T", i, 0, len(text), text, "quantity", False, "", "", "", tuple(spans)))
+    assert sum(1 for row in rows if [s[0] for s in row.spans] != sorted(s[0] for s in row.spans)) > 100
+    names = ["O"] + [f"{p}-{label}" for label in span_labels(rows) for p in ("B", "I")]
+    expected = [([w for w, _ in tagged], [names.index(t) for _, t in tagged]) for tagged in tagged_sentences(rows) if tagged]
+    assert any(any(n) for _, n in expected)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_export(rows, "hf-tokens", Path(tmp) / "hf", SCHEME)
+        write_export(rows, "conll", Path(tmp) / "o.conll", SCHEME)
+        got = [json.loads(x) for x in (Path(tmp) / "hf" / "train.jsonl").read_text(encoding="utf-8").splitlines()]
+        conll = (Path(tmp) / "o.conll").read_text(encoding="utf-8")
+    assert [(x["tokens"], x["ner_tags"]) for x in got] == expected
+    sentences = [block for block in conll.split("\n\n") if block and not block.startswith("-DOCSTART-")]
+    assert [[line.rsplit(" ", 1)[1] for line in block.splitlines()] for block in sentences] == [
+        [names[n] for n in tags] for _, tags in expected
+    ]
+
+
 def test_empty_and_spanless_rows(tmp_path: Path) -> None:
     """No rows, empty sentences and rows without spans all write loadable files."""
     import spacy

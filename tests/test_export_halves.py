@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import zlib
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,27 @@ def tree(path: Path) -> dict[str, bytes]:
     return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
 
 
+def unzipped(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: zlib.decompress(data) for name, data in files.items()}
+
+
+def docs_of(path: Path) -> list[tuple]:
+    """What spaCy reads from a DocBin file, doc by doc."""
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    vocab = Vocab()
+    return [
+        (
+            doc.text, [t.text for t in doc], [(e.start, e.end, e.label_) for e in doc.ents],
+            [t.ent_iob_ for t in doc],
+            {key: [(s.start, s.end, s.label_) for s in group] for key, group in doc.spans.items()},
+            doc.cats, dict(doc.user_data),
+        )
+        for doc in DocBin(store_user_data=True).from_disk(path).get_docs(vocab)
+    ]
+
+
 def run_export(root: Path, analyzer, fmt: str, out: Path, fork_sentences: int, **kwargs) -> dict:
     loaded = load_corpus(root)
     with Store.open(loaded.root, annotator="ana", read_only=True) as store:
@@ -118,7 +140,14 @@ def test_two_processes_write_what_one_writes(
     assert 1 <= two["cut"] < two["articles"]
     if fmt in ("brat", "hf-tokens", "label-studio"):
         assert "HARBOUR_FEE" in "".join(v.decode("utf-8") for v in tree(tmp_path / "one").values())
-    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+    if fmt == "spacy":  # joined from zlib pieces: the same bytes, compressed otherwise
+        assert unzipped(tree(tmp_path / "two")) == unzipped(tree(tmp_path / "one"))
+        for name in tree(tmp_path / "one"):
+            path = name.replace("OUT", "{}")
+            docs = docs_of(tmp_path / path.format("one"))
+            assert docs and docs_of(tmp_path / path.format("two")) == docs
+    else:
+        assert tree(tmp_path / "two") == tree(tmp_path / "one")
     assert [(p.name.replace("two", "OUT"), n) for p, n in two["written"]] == [
         (p.name.replace("one", "OUT"), n) for p, n in one["written"]
     ]
@@ -259,3 +288,19 @@ def wait_gone(pid: int) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"process {pid} outlived its parent")
+
+
+def test_a_docbin_part_is_joined_only_with_a_part(tmp_path: Path) -> None:
+    """The spaCy join reads the parts its writer leaves for it; anything else is one line."""
+    from annotations.formats.spacy_docbin import join_docbins
+
+    whole, other = tmp_path / "whole.spacy", tmp_path / "other.spacy"
+    whole.write_bytes(zlib.compress(b"\x80", 1))  # a DocBin, not a part
+    other.write_bytes(b"")
+    with pytest.raises(ExportError, match="not a part of a DocBin"):
+        join_docbins(whole, other)
+    from annotations.formats.spacy_docbin import _PART_MAGIC
+
+    whole.write_bytes(_PART_MAGIC + b"{not json" + (9).to_bytes(8, "big"))  # a part cut short
+    with pytest.raises(ExportError, match="whole.spacy: it is not a part of a DocBin"):
+        join_docbins(whole, other)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from itertools import accumulate, chain
+from itertools import accumulate
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Mapping, NamedTuple, Sequence
@@ -103,16 +103,17 @@ class _Chunk(NamedTuple):
     :class:`~corpus.tokens.ChunkTokenizer`): the tokens, and the chunk's lines
     already written as they are when no span touches it (every tag ``O``)."""
 
+    offsets: tuple[int, ...]  # where each token starts in the chunk
     lens: tuple[int, ...]  # token lengths
-    advances: tuple[int, ...]  # token length + the space after it
+    extent: int  # the tokens' lengths and the spaces after them: where the next chunk starts
     kept: tuple[bool, ...]  # not a whitespace token (those are left out of both files)
     conll_words: tuple[str, ...]  # the CoNLL word of each token ("" for whitespace ones)
     hf_words: tuple[str, ...]  # the JSON string of each token ("" for whitespace ones)
     conll: str  # the CoNLL lines of the kept tokens, all tagged O
     hf_tokens: str  # the kept tokens' JSON strings joined by ", "
     hf_tags: str  # "0, 0, ...": O for each kept token
-    count: int  # kept tokens
     size: int  # tokens
+    every: bool  # every token is kept (nearly always)
 
 
 def _chunk_form(text: str, tokens: tuple[Token, ...]) -> _Chunk:
@@ -121,23 +122,25 @@ def _chunk_form(text: str, tokens: tuple[Token, ...]) -> _Chunk:
     conll_words = tuple(_conll_word(w) if k else "" for w, k in zip(words, kept))
     hf_words = tuple(json_str(w) if k else "" for w, k in zip(words, kept))
     count = sum(kept)
+    advances = [e - s + ws for s, e, _, ws in tokens]  # a token's length and the space after it
     return _Chunk(
+        tuple(accumulate(advances[:-1], initial=0)),
         tuple(e - s for s, e, _, _ in tokens),
-        tuple(e - s + ws for s, e, _, ws in tokens),
+        sum(advances),
         kept,
         conll_words,
         hf_words,
         "".join([f"{w} _ _ O\n" for w, k in zip(conll_words, kept) if k]),
         ", ".join([w for w, k in zip(hf_words, kept) if k]),
         ", ".join(["0"] * count),
-        count,
         len(tokens),
+        count == len(tokens),
     )
 
 
-_LENS, _ADVANCES, _KEPT = attrgetter("lens"), attrgetter("advances"), attrgetter("kept")
+_EXTENT, _SIZE, _EVERY = attrgetter("extent"), attrgetter("size"), attrgetter("every")
 _CONLL, _HF_TOKENS, _HF_TAGS = attrgetter("conll"), attrgetter("hf_tokens"), attrgetter("hf_tags")
-_SIZE = attrgetter("size")
+_LINE = "{} _ _ {}\n".format  # a CoNLL line: word, tag
 
 
 class _Tags(dict):  # type: ignore[type-arg]
@@ -149,93 +152,142 @@ class _Tags(dict):  # type: ignore[type-arg]
 
 
 _TAG_NAMES = _Tags()
-_COUNT = attrgetter("count")
 
 
-def _longest_first(span: tuple[int, int, str]) -> tuple[int, int]:
-    """Longest first, then earliest: spacy.util.filter_spans' order."""
-    return span[0] - span[1], span[0]
-
-
-def _tags(row: ExportRow, forms: list[_Chunk]) -> dict[int, str]:
-    """The B-/I- tags of ``row``'s tokens by token number (every other token is O): as
-    :func:`tagged_sentences`, from the chunks' forms."""
-    starts = list(accumulate(chain.from_iterable(map(_ADVANCES, forms)), initial=0))
-    lens = list(chain.from_iterable(map(_LENS, forms)))
-    # No whitespace token in the sentence (nearly always): every token of a span is kept.
-    kept = None if sum(map(_COUNT, forms)) == len(lens) else list(chain.from_iterable(map(_KEPT, forms)))
-    tags: dict[int, str] = {}
-    taken: set[int] = set()
-    spans = align(starts, lens, row.spans)
-    if len(spans) > 1:
-        spans.sort(key=_longest_first)
-    for first, last, label in spans:
-        covered = range(first, last + 1)
-        inside = covered if kept is None else [i for i in covered if kept[i]]
-        if not inside or not taken.isdisjoint(covered):
+def _chunk_tags(spans: Iterable[tuple[int, int, str]], forms: list[_Chunk]) -> dict[int, list[str]]:
+    """The tags of the chunks that ``spans`` tag: chunk number -> the tag of each of its
+    tokens (``O`` outside the spans); every other chunk is all ``O``. As
+    :func:`tagged_sentences`, from the chunks' forms, without a list per token of the
+    sentence: a span is found by its chunk, then by its token in the chunk.
+    """
+    count = len(forms)
+    at = list(accumulate(map(_EXTENT, forms), initial=0))  # where each chunk starts
+    firsts = list(accumulate(map(_SIZE, forms), initial=0))  # the number of its first token
+    size = at[count]
+    found = []
+    reach = -1  # the last token of the spans so far
+    apart = True  # no two spans share a token (then none is left out, in any order)
+    for start, end, label in spans:
+        # widened to whole tokens, as annotations.tokens.align does on the token lists
+        if not 0 <= start < end <= size:
             continue
-        taken.update(covered)
+        c = bisect_right(at, start, 0, count) - 1
+        form = forms[c]
+        offset = start - at[c]
+        k = bisect_right(form.offsets, offset) - 1
+        if offset == form.offsets[k] + form.lens[k]:  # starts on the space after a token
+            k += 1
+            if k == form.size:
+                c, k = c + 1, 0
+        c2 = bisect_right(at, end - 1, 0, count) - 1
+        k2 = bisect_right(forms[c2].offsets, end - 1 - at[c2]) - 1
+        first, last = firsts[c] + k, firsts[c2] + k2
+        if first <= last:
+            # (a span before it in any order that shares a token reaches this far)
+            if first <= reach:
+                apart = False
+            if last > reach:
+                reach = last
+            found.append((first - last, first, len(found), label, c, k, c2, k2))
+    if not apart:
+        found.sort()  # longest first, then earliest, then in the rows' order (stable)
+    tagged: dict[int, list[str]] = {}
+    taken: set[int] = set()
+    every = None  # no whitespace token in the sentence (asked when a span crosses chunks)
+    for width, first, _, label, c, k, c2, k2 in found:
+        if not apart:
+            covered = range(first, first - width + 1)
+            if not taken.isdisjoint(covered):
+                continue
         begin, within = _TAG_NAMES[label]
-        tags[inside[0]] = begin
-        for i in inside[1:]:
-            tags[i] = within
-    return tags
+        form = forms[c]
+        if c == c2 and form.every:  # in one chunk, all of it kept (nearly always)
+            tags = tagged.get(c)
+            if tags is None:
+                tags = tagged[c] = ["O"] * form.size
+            tags[k] = begin
+            if k2 > k:
+                tags[k + 1 : k2 + 1] = [within] * (k2 - k)
+        elif every or (every is None and (every := all(map(_EVERY, forms)))):
+            tag = begin
+            for chunk in range(c, c2 + 1):
+                lo = k if chunk == c else 0
+                hi = k2 + 1 if chunk == c2 else forms[chunk].size
+                tags = tagged.get(chunk)
+                if tags is None:
+                    tags = tagged[chunk] = ["O"] * forms[chunk].size
+                tags[lo] = tag
+                if hi - lo > 1:
+                    tags[lo + 1 : hi] = [within] * (hi - lo - 1)
+                tag = within
+        else:
+            inside = [
+                (chunk, i)
+                for chunk in range(c, c2 + 1)
+                for i in range(k if chunk == c else 0, k2 + 1 if chunk == c2 else forms[chunk].size)
+                if forms[chunk].kept[i]
+            ]
+            if not inside:  # whitespace tokens only: nothing to tag, nothing taken
+                continue
+            tag = begin
+            for chunk, i in inside:
+                tags = tagged.get(chunk)
+                if tags is None:
+                    tags = tagged[chunk] = ["O"] * forms[chunk].size
+                tags[i] = tag
+                tag = within
+        if not apart:
+            taken.update(covered)
+    return tagged
 
 
 def _chunks_and_tags(
     rows: Sequence[ExportRow], tokens: Mapping[str, SentenceTokens | None]
-) -> Iterator[tuple[list[_Chunk], dict[int, str]]]:
-    """Per row, its chunks' forms and the tags other than O (see :func:`_tags`); the
-    tokens cached with the articles where there are (``tokens``), else spaCy's tokenizer."""
+) -> Iterator[tuple[list[_Chunk], dict[int, list[str]]]]:
+    """Per row, its chunks' forms and the tags of those a span tags (see
+    :func:`_chunk_tags`); the tokens cached with the articles where there are
+    (``tokens``), else spaCy's tokenizer."""
     chunker = ChunkTokenizer(form=_chunk_form)
     for row, forms in zip(rows, chunker.pipe(map(_TEXT, rows), known=known_tokens(rows, tokens))):
-        yield forms, (_tags(row, forms) if row.spans else {})
+        yield forms, (_chunk_tags(row.spans, forms) if row.spans else {})
 
 
-def _touched(forms: list[_Chunk], tags: dict[int, str]) -> dict[int, int]:
-    """The chunks a tag falls in: chunk number -> the number of its first token."""
-    firsts = list(accumulate(map(_SIZE, forms), initial=0))
-    return {chunk: firsts[chunk] for chunk in {bisect_right(firsts, t) - 1 for t in tags}}
-
-
-def conll_lines(forms: list[_Chunk], tags: dict[int, str]) -> str:
+def conll_lines(forms: list[_Chunk], tagged: dict[int, list[str]]) -> str:
     """One sentence's CoNLL lines (``TOKEN _ _ TAG``), without the blank line after."""
     parts = list(map(_CONLL, forms))
-    if tags:
-        for chunk, first in _touched(forms, tags).items():
-            form = forms[chunk]
-            parts[chunk] = "".join([
-                f"{word} _ _ {tags.get(first + i, 'O')}\n"
-                for i, (word, keep) in enumerate(zip(form.conll_words, form.kept)) if keep
-            ])
+    for chunk, tags in tagged.items():
+        form = forms[chunk]
+        if form.every:
+            parts[chunk] = "".join(map(_LINE, form.conll_words, tags))
+        else:
+            parts[chunk] = "".join([_LINE(w, t) for w, t, keep in zip(form.conll_words, tags, form.kept) if keep])
     return "".join(parts)
 
 
-def hf_parts(forms: list[_Chunk], tags: dict[int, str], number: dict[str, int]) -> tuple[str, str]:
-    """One sentence's ``tokens`` and ``ner_tags`` list insides (``"a", "b"``, ``0, 3``)."""
+def hf_parts(forms: list[_Chunk], tagged: dict[int, list[str]], number: dict[str, str]) -> tuple[str, str]:
+    """One sentence's ``tokens`` and ``ner_tags`` list insides (``"a", "b"``, ``0, 3``);
+    ``number`` gives each tag's number as text."""
     # The words are the chunks' own whatever the tags (a chunk of whitespace tokens only
-    # has nothing to add, not even a comma); only the tag numbers of touched chunks change.
+    # has nothing to add, not even a comma); only the tag numbers of tagged chunks change.
     words = ", ".join(filter(None, map(_HF_TOKENS, forms)))
+    if not tagged:
+        return words, ", ".join(filter(None, map(_HF_TAGS, forms)))
     numbers = list(map(_HF_TAGS, forms))
-    if tags:
-        for chunk, first in _touched(forms, tags).items():
-            form = forms[chunk]
-            numbers[chunk] = ", ".join([
-                "0" if (tag := tags.get(first + i)) is None else _TAG_NUMBERS[number[tag]]
-                for i, keep in enumerate(form.kept) if keep
-            ])
+    for chunk, tags in tagged.items():
+        form = forms[chunk]
+        if form.every:
+            numbers[chunk] = ", ".join(map(number.__getitem__, tags))
+        else:
+            numbers[chunk] = ", ".join([number[t] for t, keep in zip(tags, form.kept) if keep])
     return words, ", ".join(filter(None, numbers))
 
 
-class _Numbers(dict):  # type: ignore[type-arg]
-    """A tag's number -> its text, made once per number."""
+class _Quoted(dict):  # type: ignore[type-arg]
+    """A string -> its JSON string (None -> null), made once (article ids and labels repeat)."""
 
-    def __missing__(self, n: int) -> str:
-        self[n] = text = str(n)
-        return text
-
-
-_TAG_NUMBERS = _Numbers()
+    def __missing__(self, text: str | None) -> str:
+        self[text] = value = "null" if text is None else json_str(text)
+        return value
 
 
 def _write_per_row(fh: IO[str], pieces: Iterable[str], context: WriteContext) -> None:
@@ -279,8 +331,10 @@ def write_hf(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int
     """The ``hf-tokens`` folder (``train.jsonl``, ``tags.json``); returns the sentences written."""
     out.mkdir(exist_ok=True)
     names = ["O"] + [f"{p}-{label}" for label in span_labels(rows, context.whole) for p in ("B", "I")]
-    number = {name: i for i, name in enumerate(names)}
+    number = {name: str(i) for i, name in enumerate(names)}  # tag -> its number, as text
     written = 0
+
+    quoted = _Quoted()
 
     def pieces() -> Iterator[str]:
         nonlocal written
@@ -289,13 +343,14 @@ def write_hf(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int
             if not tokens:
                 yield ""
                 continue
-            label = "null" if row.label is None else json_str(row.label)
+            article = quoted[row.article_id]
             written += 1
+            # the id is the article's JSON string with "#<sentence index>" inside its quotes
             yield (
-                f'{{"id": {json_str(f"{row.article_id}#{row.sentence_index}")}, '
+                f'{{"id": {article[:-1]}#{row.sentence_index}", '
                 f'"tokens": [{tokens}], "ner_tags": [{numbers}], '
-                f'"article_id": {json_str(row.article_id)}, '
-                f'"sentence_index": {row.sentence_index}, "label": {label}}}\n'
+                f'"article_id": {article}, '
+                f'"sentence_index": {row.sentence_index}, "label": {quoted[row.label]}}}\n'
             )
 
     with (out / HF_DATA).open("w", encoding="utf-8", newline="\n") as fh:

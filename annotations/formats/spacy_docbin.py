@@ -17,11 +17,13 @@
 The Docs are never made: the token table comes from the chunk tokenizer (from the
 tokens cached with the analyses where there are: no tokenizer loaded), spans are
 aligned for all rows at once with numpy, and the bytes are those ``DocBin.to_bytes``
-writes, streamed through zlib.
+writes, streamed through zlib. A part of an export written by two processes is kept
+in zlib pieces that are joined without being compressed again (:func:`join_docbins`).
 """
 
 from __future__ import annotations
 
+import json
 import zlib
 from array import array
 from itertools import chain, repeat
@@ -34,6 +36,7 @@ from annotations.formats.jsonl import BATCH
 from annotations.formats.registry import Format, WriteContext, register
 from annotations.formats.rows import ExportRow
 from annotations.formats.spacy_strings import ENT_IOB, ENT_TYPE, ORTH, Strings
+from annotations.formats.zlib_pieces import Piece, piece, write_piece, write_stream
 from corpus.tokens import ChunkTokenizer, Token
 from annotations.tokens import known_tokens
 
@@ -210,6 +213,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         cats=doc_cats,
         span_groups=_with_attribution(groups, attribution, len(rows), lengths, strings, label_ids),
         user_data=user_data,
+        part=context.whole is not None,  # one part of a two-process export: joined after
     )
     return len(rows)
 
@@ -429,12 +433,15 @@ def _save_docbin(
     cats: list[dict[str, float]],
     span_groups: list[bytes] | None,
     user_data: list[bytes],
+    part: bool = False,
 ) -> None:
     """Write what ``DocBin.to_bytes`` writes (zlib of a msgpack map), in pieces.
 
     Same keys and values as spaCy 3's DocBin (version 0.1), so ``DocBin().from_disk``
     reads it; the token table (``tokens`` rows, ``table(at, to)`` gives a slice) goes
-    into zlib a slice at a time, without a msgpack copy.
+    into zlib a slice at a time, without a msgpack copy. ``part``: the rows are one
+    part of a bigger export, written as :func:`join_docbins` joins them (see
+    :func:`_save_part`).
     """
     import srsly
 
@@ -451,75 +458,117 @@ def _save_docbin(
         ("span_groups", span_groups or [_NO_GROUPS] * count),
         ("user_data", user_data),
     ]
+    step = (1 << 22) // (len(attrs) * 8)  # tokens per 4 MB slice of the table
+    slices = (memoryview(table(at, min(at + step, tokens))).cast("B") for at in range(0, tokens, step))
+    size = tokens * len(attrs) * 8  # uint64 cells
+    if part:
+        _save_part(out, fields, size, slices)
+        return
     compressor = zlib.compressobj(1)  # level 1: as small as the default on these tables, 3x faster
     with out.open("wb") as fh:
         fh.write(compressor.compress(bytes([0x80 | len(fields)])))  # msgpack fixmap header
         for key, value in fields:
             fh.write(compressor.compress(srsly.msgpack_dumps(key)))
             if key == "tokens":
-                size = tokens * len(attrs) * 8  # uint64 cells
                 fh.write(compressor.compress(b"\xc6" + size.to_bytes(4, "big")))  # bin 32
-                step = (1 << 22) // (len(attrs) * 8)  # tokens per 4 MB slice
-                for at in range(0, tokens, step):
-                    part = table(at, min(at + step, tokens))
-                    fh.write(compressor.compress(memoryview(part).cast("B")))
+                for piece in slices:
+                    fh.write(compressor.compress(piece))
             else:
                 fh.write(compressor.compress(srsly.msgpack_dumps(value)))
         fh.write(compressor.flush())
 
 
-def join_docbins(out: Path, part: Path) -> None:
-    """``Format.join``: the DocBin ``part`` after the DocBin ``out``, as one. A DocBin's
-    fields are per Doc, or per token (whose strings are hashes, not places in the
-    strings list): joined, each is the two concatenated, and the strings both lists.
+#: What a part written by :func:`_save_part` starts with.
+_PART_MAGIC = b"claimscope DocBin part 1\n"
+#: The fields whose values are joined as values (the rest are concatenated).
+_VALUES = ("version", "attrs", "strings")
 
-    Joined as msgpack bytes, never decoded into objects but for the strings: each
-    array or bin gets a new header over both bodies, as ``_save_docbin`` packs them.
+
+def _save_part(out: Path, fields: list[tuple[str, Any]], size: int, slices: Iterable[Any]) -> None:
+    """One part of a DocBin, as :func:`join_docbins` joins it without decompressing it.
+
+    The file is :data:`_PART_MAGIC`, then per concatenated field the msgpack body of
+    its value (without its header: the joined field has a header over both parts'
+    bodies) as a zlib piece (:mod:`~annotations.formats.zlib_pieces`), then a JSON
+    index, then the index's length (8 bytes, big-endian). Per field the index holds
+    its key and either its value (``version``, ``attrs``, ``strings``: joined as
+    values) or the kind and size of its msgpack value and where its piece is, with
+    the piece's Adler-32 and uncompressed length.
     """
     import srsly
 
-    first, second = _docbin_fields(out), _docbin_fields(part)
-    if list(first) != list(second) or first["attrs"] != second["attrs"] or first["version"] != second["version"]:
-        raise ExportError(f"cannot join {out.name}: its parts are not alike")
-    compressor = zlib.compressobj(1)  # as _save_docbin
+    index: list[dict[str, Any]] = []
     with out.open("wb") as fh:
-        fh.write(compressor.compress(bytes([0x80 | len(first)])))
-        for key, value in first.items():
-            fh.write(compressor.compress(srsly.msgpack_dumps(key)))
-            other = second[key]
-            if key in ("version", "attrs"):
-                pieces: list[Any] = [value]
-            elif key == "strings":
-                names = srsly.msgpack_loads(bytes(value)) + srsly.msgpack_loads(bytes(other))
-                pieces = [srsly.msgpack_dumps(sorted(set(names)))]
+        fh.write(_PART_MAGIC)
+        for key, value in fields:
+            if key in _VALUES:
+                index.append({"key": key, "value": value})
+                continue
+            if key == "tokens":
+                kind, n, chunks = "bin32", size, slices  # always a bin 32, as _save_docbin writes it
             else:
-                (kind, n, body), (_, m, more) = _msgpack_body(value), _msgpack_body(other)
-                # the token table is always a bin 32 (see _save_docbin)
-                head = b"\xc6" + (n + m).to_bytes(4, "big") if key == "tokens" else _msgpack_head(kind, n + m)
-                pieces = [head, body, more]
-            for piece in pieces:
-                fh.write(compressor.compress(piece))
-        fh.write(compressor.flush())
+                kind, n, body = _msgpack_body(memoryview(srsly.msgpack_dumps(value)))
+                chunks = (body,)
+            at = fh.tell()
+            adler, length = write_piece(chunks, fh.write)
+            index.append({"key": key, "kind": kind, "n": n, "at": at, "size": fh.tell() - at, "adler": adler, "length": length})
+        data = json.dumps(index).encode("utf-8")
+        fh.write(data)
+        fh.write(len(data).to_bytes(8, "big"))
 
 
-def _docbin_fields(path: Path) -> dict[str, memoryview]:
-    """A DocBin's fields, each the msgpack bytes of its value, in the file's order."""
-    import io
+def _read_part(path: Path) -> tuple[bytes, list[dict[str, Any]]]:
+    """A part's bytes and index (see :func:`_save_part`)."""
+    data = path.read_bytes()
+    size = int.from_bytes(data[-8:], "big") if len(data) >= 8 else -1
+    if data.startswith(_PART_MAGIC) and 0 <= size <= len(data) - 8 - len(_PART_MAGIC):
+        try:
+            index = json.loads(data[-8 - size : -8])
+        except ValueError:
+            index = None
+        if isinstance(index, list) and all(isinstance(f, dict) and "key" in f for f in index):
+            return data, index
+    raise ExportError(f"cannot join {path.name}: it is not a part of a DocBin")
 
-    from srsly.msgpack import Unpacker
 
-    data = zlib.decompress(path.read_bytes())
-    raw = memoryview(data)
-    # Read from a stream (BytesIO shares the bytes): fed whole, the unpacker would copy them.
-    unpacker = Unpacker(io.BytesIO(data), max_buffer_size=len(data) + 1)
-    fields = {}
-    for _ in range(unpacker.read_map_header()):
-        key = unpacker.unpack()
-        key = key.decode("utf-8") if isinstance(key, bytes) else key  # (read raw: keys come as bytes)
-        at = unpacker.tell()
-        unpacker.skip()
-        fields[key] = raw[at : unpacker.tell()]
-    return fields
+def join_docbins(out: Path, part: Path) -> None:
+    """``Format.join``: the DocBin part ``part`` after the part ``out`` (each written by
+    :func:`_save_part`), as one DocBin in ``out``. A DocBin's fields are per Doc, or
+    per token (whose strings are hashes, not places in the strings list): joined, each
+    is the two concatenated, and the strings both lists.
+
+    Nothing is decompressed nor compressed again: each concatenated field gets a new
+    msgpack header over both parts' bodies, compressed here with the keys and the
+    joined values as small pieces, and the parts' compressed bodies are copied after
+    it (:mod:`~annotations.formats.zlib_pieces`). The decompressed bytes are those
+    one process writes for all the rows.
+    """
+    import srsly
+
+    (first, ours), (second, theirs) = _read_part(out), _read_part(part)
+    if [f["key"] for f in ours] != [f["key"] for f in theirs] or any(
+        a.get("value") != b.get("value") for a, b in zip(ours, theirs) if a["key"] in ("version", "attrs")
+    ):
+        raise ExportError(f"cannot join {out.name}: its parts are not alike")
+    pieces: list[Piece] = []
+    head = bytearray([0x80 | len(ours)])  # msgpack fixmap header; then what is made here
+    for a, b in zip(ours, theirs):
+        head += srsly.msgpack_dumps(a["key"])
+        if "value" in a:
+            value = sorted(set(a["value"]) | set(b["value"])) if a["key"] == "strings" else a["value"]
+            head += srsly.msgpack_dumps(value)
+            continue
+        n = a["n"] + b["n"]
+        head += b"\xc6" + n.to_bytes(4, "big") if a["kind"] == "bin32" else _msgpack_head(a["kind"], n)
+        pieces.append(piece(head))
+        head = bytearray()
+        for data, field in ((first, a), (second, b)):
+            at = field["at"]
+            pieces.append(Piece(memoryview(data)[at : at + field["size"]], field["adler"], field["length"]))
+    if head:
+        pieces.append(piece(head))
+    with out.open("wb") as fh:
+        write_stream(pieces, fh.write)
 
 
 def _msgpack_body(value: memoryview) -> tuple[str, int, memoryview]:
