@@ -237,9 +237,9 @@ def read_value(surface: str, label: str, after: str = "") -> tuple[Value | None,
         return (tidy(vague[0]), tidy(vague[1])), None, True
     if lower == "a dozen" or lower == "dozen":
         return 12, None, False
-    for word, times in MULTIPLES.items():
-        if lower.replace("-", "") == word:
-            return tidy(times), "times", False
+    times = MULTIPLES.get(lower.replace("-", ""))
+    if times is not None:
+        return tidy(times), "times", False
     if label == "ORDINAL":
         number = _ORDINAL.match(lower)
         if number:

@@ -108,13 +108,15 @@ _PENCE = re.compile(r"\d+(?:\.\d+)?p", re.I)
 _POUNDS = re.compile(r"\bpounds?\b", re.I)
 _STERLING = re.compile(r"[£]|illion|bn\b")
 
+_IRREGULAR = {"children": "child", "men": "man", "women": "woman", "feet": "ft", "teeth": "tooth",
+              "mice": "mouse", "geese": "goose", "lives": "life", "wives": "wife", "staff": "staff",
+              "series": "series", "species": "species", "news": "news"}
+
+
 def singular(word: str) -> str:
     word = word.lower()
-    irregular = {"children": "child", "men": "man", "women": "woman", "feet": "ft", "teeth": "tooth",
-                 "mice": "mouse", "geese": "goose", "lives": "life", "wives": "wife", "staff": "staff",
-                 "series": "series", "species": "species", "news": "news"}
-    if word in irregular:
-        return irregular[word]
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
     if word.endswith(("children", "men")) and word not in {"specimen", "specimens"}:
         return word[:-3] + ("" if word.endswith("children") else "an")
     if word.endswith("ies") and len(word) > 4:
