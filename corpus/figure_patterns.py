@@ -50,7 +50,12 @@ CURRENCY_WORD = (
     r"cents?|pence|hryvnias?|lira|kronor|krona|koruna|rand|shillings?|kunas?)"
 )
 
+#: Every unit starts with a letter or "°" (under IGNORECASE too: the case partners of its
+#: letters are letters), so the lookahead in front changes no match; it spares the
+#: engine the hundred-odd alternatives at each place a number's end is tried (after
+#: "3,400", before ",", a space...), which were a fifth of the figure rules' time.
 UNIT = (
+    r"(?=[^\W\d_]|°)"
     r"(?:sq\.?\s?(?:m|ft|km|mi)\b|(?:(?:square|sq|cubic)\.?\s?)?(?:km/hr?|km|kilomet(?:re|er)s?|miles?|met(?:re|er)s?|cm|mm|"
     r"centimet(?:re|er)s?|millimet(?:re|er)s?|kg|kilos?|kilogram(?:me)?s?|grams?|grammes?|"
     r"milligrams?|micrograms?|mg|μg|µg|ml|millilit(?:re|er)s?|"

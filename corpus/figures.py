@@ -224,22 +224,35 @@ def _counted_not_year(doc: Doc, i: int) -> bool:
     return i == 0 or doc[i - 1].lower_ not in YEAR_BEFORE
 
 
+# The shapes _not_a_figure, _only_years and _unit_symbol_part test, compiled once (the
+# module-level re functions look each pattern up in re's cache on every call).
+_HALF_AFTER = re.compile(r"[\s-]half\b", re.I)
+_LETTER_DASH = re.compile(r"[^\W\d_]-")
+_GLUED_WORD = re.compile(r"\d[\d.,]*[^\W\d_]\w*")
+_DIGITS_ONLY = re.compile(r"\d+")
+_POSSESSIVE_S = re.compile(r"[′’']s\b")
+_APOSTROPHE_S = re.compile(r"[′’']s")
+_DIGITS_M = re.compile(r"\d+M")
+_NUMBERS = re.compile(r"\d[\d,.]*")
+_CAPITAL = re.compile(r"[A-Z]")
+
+
 def _not_a_figure(doc: Doc, tokens: _Tokens, span: Found) -> bool:
     """A model figure that is not one: ``first`` of ``the first half``, a number glued into a
     word (``high-five``, ``#1``, ``4chan``) or a bare number beside a name (``Explorer 6``)."""
     text = tokens.text
     surface = text[span.start : span.end]
     lower = surface.lower()
-    if lower in {"first", "second"} and re.match(r"[\s-]half\b", text[span.end : span.end + 6], re.I):
+    if lower in {"first", "second"} and _HALF_AFTER.match(text[span.end : span.end + 6]):
         return True
     before = text[max(0, span.start - 2) : span.start]
-    if before.endswith("#") or re.fullmatch(r"[^\W\d_]-", before) or (before and before[-1].isalnum()):
+    if before.endswith("#") or _LETTER_DASH.fullmatch(before) or (before and before[-1].isalnum()):
         return True
     if span.end < len(text) and (text[span.end].isalpha() or text[span.end] == "#"):
         return True
-    if re.fullmatch(r"\d[\d.,]*[^\W\d_]\w*", surface) and not GLUED_OK.fullmatch(surface) and span.label != "MONEY":
+    if _GLUED_WORD.fullmatch(surface) and not GLUED_OK.fullmatch(surface) and span.label != "MONEY":
         return True  # "4chan", "3D": the digits belong to the word
-    if span.label == "CARDINAL" and re.fullmatch(r"\d+", surface):
+    if span.label == "CARDINAL" and _DIGITS_ONLY.fullmatch(surface):
         i = tokens.at(span.start)
         j = tokens.at(span.end - 1)
         prev = doc[i - 1] if i > 0 else None
@@ -248,11 +261,11 @@ def _not_a_figure(doc: Doc, tokens: _Tokens, span: Found) -> bool:
             return True  # "Internet Explorer 6", "FTSE 100", "Nikkei 225"
         if nxt is not None and nxt.tag_ == "NNP" and nxt.is_title and nxt.lower_ not in NOT_NAME_BEFORE:
             return True
-    if YEAR.fullmatch(surface.rstrip("′’'s")) and re.match(r"[′’']s\b", text[span.end - 2 : span.end + 2].lstrip("0123456789")):
+    if YEAR.fullmatch(surface.rstrip("′’'s")) and _POSSESSIVE_S.match(text[span.end - 2 : span.end + 2].lstrip("0123456789")):
         return True  # "2023′s best seller": a year, not a count
-    if re.fullmatch(r"[′’']s", text[span.end : span.end + 2]) and YEAR.fullmatch(surface):
+    if _APOSTROPHE_S.fullmatch(text[span.end : span.end + 2]) and YEAR.fullmatch(surface):
         return True
-    if re.fullmatch(r"\d+M", surface):
+    if _DIGITS_M.fullmatch(surface):
         # "3M" the company: a capital M glued to a whole number, not before a noun it counts
         j = tokens.at(span.end - 1)
         nxt = doc[j + 1] if j + 1 < len(doc) else None
@@ -283,7 +296,7 @@ def _starts_sentence(doc: Doc, i: int) -> bool:
     return i > 0 and bool(doc[i - 1].is_sent_start) and doc[i - 1].is_punct
 
 def _only_years(text: str) -> bool:
-    numbers = re.findall(r"\d[\d,.]*", text)
+    numbers = _NUMBERS.findall(text)
     return bool(numbers) and all(YEAR.fullmatch(number) for number in numbers)
 
 
@@ -369,7 +382,7 @@ def _unit_symbol_part(text: str, rule: Found, span: Found) -> Found | None:
     while start < span.end and not text[start].isalnum():
         start += 1
     # "F Block" keeps a name; "-10 F last night" leaves no name, only the figure's neighbours
-    return Found(start, span.end, span.label) if re.search(r"[A-Z]", text[start : span.end]) else span
+    return Found(start, span.end, span.label) if _CAPITAL.search(text[start : span.end]) else span
 
 
 def _is_real_date(text: str) -> bool:

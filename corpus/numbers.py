@@ -107,20 +107,25 @@ def words_value(words: list[str]) -> float | None:
             return None
     return total + current if seen else None
 
+# split_tokens' words and vague_range's shapes, compiled once (they run for every figure).
+_TOKEN = re.compile(r"\d{1,2}/\d{1,2}(?![/\d])|\d[\d,.]*\d|\d|[½¼¾⅓⅔⅛]|[^\W\d_]+(?:/[^\W\d_]+|\d(?!\w))?|[$£€¥₹₽₩₺%°]|[-–—]")
+_TENS_OF = re.compile(r"(tens|hundreds) of (thousands|millions|billions)")
+_SEVERAL = re.compile(r"(several|a few|many|a couple of) ((?:hundred|thousand|million|billion)s?(?: (?:thousand|million))?)")
+
 def split_tokens(text: str) -> list[str]:
     """Words, numbers and signs; glued scale letters split off (``3.5bn`` -> ``3.5``, ``bn``)."""
     out: list[str] = []
-    for match in re.finditer(r"\d{1,2}/\d{1,2}(?![/\d])|\d[\d,.]*\d|\d|[½¼¾⅓⅔⅛]|[^\W\d_]+(?:/[^\W\d_]+|\d(?!\w))?|[$£€¥₹₽₩₺%°]|[-–—]", text):
+    for match in _TOKEN.finditer(text):
         out.append(match.group().rstrip("."))
     return out
 
 def vague_range(lower: str) -> tuple[float, float] | None:
     """The range a vague count stands for (see the module docstring), or None."""
-    match = re.fullmatch(r"(tens|hundreds) of (thousands|millions|billions)", lower)
+    match = _TENS_OF.fullmatch(lower)
     if match:
         low = (10 if match.group(1) == "tens" else 100) * SCALES[match.group(2)[:-1]]
         return low, low * 10
-    match = re.fullmatch(r"(several|a few|many|a couple of) ((?:hundred|thousand|million|billion)s?(?: (?:thousand|million))?)", lower)
+    match = _SEVERAL.fullmatch(lower)
     if match:
         scale = 1.0
         for word in match.group(2).split():

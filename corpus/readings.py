@@ -106,6 +106,23 @@ _FALL_AFTER = re.compile(r"^[\s-]*(?:fall|drop|decline|decrease|cut|reduction|lo
 _METRE_CUES = re.compile(r"^\s*(?:(?:sprint|race|hurdles|freestyle|tall|high|deep|long|wide|away|below|above|drop)\b|[x×]\s?\d)", re.I)
 
 
+# Shapes read for every figure, compiled once (the module-level re functions look each
+# pattern up in re's cache on every call).
+_BITS = re.compile(r"([KkMmGgTt])b")
+_CLAUSE_BREAK = re.compile(r"[,;:.!?]")
+_BETWEEN_AND = re.compile(r"between\s+(.+?)\s+and\s+(.+)", re.I)
+_DASHED_RANGE = re.compile(r"(.*?\d[\d,.]*\s?(?:[^\W\d_]{1,3})?)\s?(?:-|–|—|to)\s?([$£€¥₹₽₩₺]?\s?\d.*)")
+_YEARS_OLD = re.compile(r"(?:year|month|week|day)s?[\s-]old", re.I)
+_WORDS_RANGE = re.compile(r"([^\W\d_]+)\s(?:to|-|–|—)\s((\w+).*)")
+_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)$")
+_SIDES = re.compile(r"\d+")
+_YO = re.compile(r"\s(?:yo|y\.o\.)$")
+_OF_AGE = re.compile(r"\s(years?|months?|weeks?|days?) of age$")
+_AGE_WORDS = re.compile(r"(.+?)[\s-]+(year|month|week|day)s?(?:[\s-]+old)?$")
+_PENCE = re.compile(r"\s*\d+(?:\.\d+)?p\s*")
+_UP_BEFORE = re.compile(r"\bup\s+$")
+
+
 def _number_of(core: str, after: str) -> tuple[float | None, str | None]:
     """(value, unit from the words of ``core``) for one figure without range or sign handling."""
     tokens = split_tokens(core)
@@ -133,7 +150,7 @@ def _number_of(core: str, after: str) -> tuple[float | None, str | None]:
     if rest:
         joined = " ".join(rest)
         # SI: a small b is a bit, a capital B a byte ("100 Mb" megabits, "100MB" megabytes)
-        bits = re.fullmatch(r"([KkMmGgTt])b", joined)
+        bits = _BITS.fullmatch(joined)
         unit = BITS[bits.group(1).upper()] if bits else unit_words(joined.lower())
     return value, unit
 
@@ -148,7 +165,7 @@ def _change(text: str, start: int, end: int, surface: str) -> Change | None:
         return "down"
     if _BY.search(before):
         # "raise fares by 8%", "cut the grant by 15%": the verb stands a few words before "by"
-        clause = re.split(r"[,;:.!?]", text[max(0, start - 60) : start])[-1]
+        clause = _CLAUSE_BREAK.split(text[max(0, start - 60) : start])[-1]
         verbs = [(m.start(), m.lastgroup) for m in _BY_VERB.finditer(clause)]
         if verbs:
             return "up" if verbs[-1][1] == "up" else "down"
@@ -171,13 +188,13 @@ def _strip_approximator(surface: str) -> str:
 
 def _range_parts(core: str) -> tuple[str, str] | None:
     """``between X and Y``, ``X-Y``, ``X to Y``: the two sides, or None."""
-    match = re.fullmatch(r"between\s+(.+?)\s+and\s+(.+)", core, re.I)
+    match = _BETWEEN_AND.fullmatch(core)
     if match:
         return match.group(1), match.group(2)
-    match = re.fullmatch(r"(.*?\d[\d,.]*\s?(?:[^\W\d_]{1,3})?)\s?(?:-|–|—|to)\s?([$£€¥₹₽₩₺]?\s?\d.*)", core)
-    if match and not re.search(r"(?:year|month|week|day)s?[\s-]old", core, re.I):
+    match = _DASHED_RANGE.fullmatch(core)
+    if match and not _YEARS_OLD.search(core):
         return match.group(1), match.group(2)
-    match = re.fullmatch(r"([^\W\d_]+)\s(?:to|-|–|—)\s((\w+).*)", core)
+    match = _WORDS_RANGE.fullmatch(core)
     if match and words_value([match.group(1)]) is not None and words_value([match.group(3)]) is not None:
         return match.group(1), match.group(2)  # "eight to ten feet"
     return None
@@ -220,16 +237,16 @@ def read_value(surface: str, label: str, after: str = "") -> tuple[Value | None,
         return (tidy(vague[0]), tidy(vague[1])), None, True
     if lower == "a dozen" or lower == "dozen":
         return 12, None, False
-    for word, times in MULTIPLES.items():
-        if lower.replace("-", "") == word:
-            return tidy(times), "times", False
+    times = MULTIPLES.get(lower.replace("-", ""))
+    if times is not None:
+        return tidy(times), "times", False
     if label == "ORDINAL":
-        number = re.match(r"(\d+)(?:st|nd|rd|th)$", lower)
+        number = _ORDINAL.match(lower)
         if number:
             return int(number.group(1)), "ordinal", False
         return ORDINALS.get(lower), "ordinal", False
     if label == "SCORE":
-        sides = re.findall(r"\d+", core)
+        sides = _SIDES.findall(core)
         return (int(sides[0]), int(sides[1])) if len(sides) == 2 else None, "score", False
     fraction = fraction_percent(lower)
     if fraction is not None:
@@ -243,8 +260,8 @@ def read_value(surface: str, label: str, after: str = "") -> tuple[Value | None,
             if major is not None and minor is not None and minor < 100:
                 return tidy(round(major + minor / 100, 2)), code, False
     if label == "AGE":
-        lower = re.sub(r"\s(?:yo|y\.o\.)$", " years old", re.sub(r"\s(years?|months?|weeks?|days?) of age$", r" \1 old", lower))
-        match = re.match(r"(.+?)[\s-]+(year|month|week|day)s?(?:[\s-]+old)?$", lower)
+        lower = _YO.sub(" years old", _OF_AGE.sub(r" \1 old", lower))
+        match = _AGE_WORDS.match(lower)
         number, unit = (match.group(1), match.group(2)) if match else (lower, "year")
         value = words_value(split_tokens(number))
         return (tidy(value) if value is not None else None), unit, False
@@ -270,7 +287,7 @@ def read_value(surface: str, label: str, after: str = "") -> tuple[Value | None,
     value, unit = _number_of(stripped, after)
     if money is not None and value is not None:
         return tidy(value * money[1]), money[0], False
-    if money is not None and re.fullmatch(r"\s*\d+(?:\.\d+)?p\s*", core):
+    if money is not None and _PENCE.fullmatch(core):
         return tidy(float(core.strip()[:-1])), "penny", False
     if value is None:
         return None, unit, False
@@ -298,7 +315,7 @@ def read_span(
     if value is None:
         return None
     change = _change(text, start, end, surface)
-    if change == "up" and label not in {"PERCENT", "MONEY"} and re.search(r"\bup\s+$", text[max(0, start - 6) : start]):
+    if change == "up" and label not in {"PERCENT", "MONEY"} and _UP_BEFORE.search(text[max(0, start - 6) : start]):
         change = None  # "set up four screens": a particle, not a rise
     if unit == "times" and isinstance(value, (int, float)):
         change = "up" if value > 1 else "down"  # "doubled", "halved"

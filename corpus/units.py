@@ -94,13 +94,29 @@ POINTS = re.compile(r"\bpercentage\s+points?\b", re.I)
 
 BITS = {"K": "kilobit", "M": "megabit", "G": "gigabit", "T": "terabit"}
 
+# Shapes of unit_words, currency and unit_from_context, compiled once (they run for
+# every figure; the module-level re functions look a pattern up on every call).
+_SQUARE = re.compile(r"(?:square|sq)\.?\s*(.*)")
+_F_END = re.compile(r"\b(?:fahrenheit|f)$")
+_F_START = re.compile(r"(?:deg|fahrenheit|f$)")
+_C_END = re.compile(r"\b(?:celsius|celcius|centigrade|c)$")
+_C_START = re.compile(r"(?:deg|cel|cent|c$)")
+_DEGREES = re.compile(r"deg(?:rees?|\.)?")
+_SPACE = re.compile(r"\s")
+_WHOLE_PENCE = re.compile(r"\d+p")
+_PENCE = re.compile(r"\d+(?:\.\d+)?p", re.I)
+_POUNDS = re.compile(r"\bpounds?\b", re.I)
+_STERLING = re.compile(r"[£]|illion|bn\b")
+
+_IRREGULAR = {"children": "child", "men": "man", "women": "woman", "feet": "ft", "teeth": "tooth",
+              "mice": "mouse", "geese": "goose", "lives": "life", "wives": "wife", "staff": "staff",
+              "series": "series", "species": "species", "news": "news"}
+
+
 def singular(word: str) -> str:
     word = word.lower()
-    irregular = {"children": "child", "men": "man", "women": "woman", "feet": "ft", "teeth": "tooth",
-                 "mice": "mouse", "geese": "goose", "lives": "life", "wives": "wife", "staff": "staff",
-                 "series": "series", "species": "species", "news": "news"}
-    if word in irregular:
-        return irregular[word]
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
     if word.endswith(("children", "men")) and word not in {"specimen", "specimens"}:
         return word[:-3] + ("" if word.endswith("children") else "an")
     if word.endswith("ies") and len(word) > 4:
@@ -120,7 +136,7 @@ def unit_words(words: str) -> str | None:
         return "percentage point"
     if PERCENT.search(words):
         return "percent"
-    square = re.match(r"(?:square|sq)\.?\s*(.*)", words)
+    square = _SQUARE.match(words)
     if square:
         inner = "m" if square.group(1).strip() == "m" else unit_words(square.group(1))
         return SQUARE.get(inner or "", f"square {inner}" if inner else None)
@@ -132,11 +148,11 @@ def unit_words(words: str) -> str | None:
         return MEASURES[whole]
     if words.startswith("°"):
         words = ("degrees " + words[1:].strip()).strip()  # "100° Celsius", "45°"
-    if re.search(r"\b(?:fahrenheit|f)$", words) and re.match(r"(?:deg|fahrenheit|f$)", words):
+    if _F_END.search(words) and _F_START.match(words):
         return "°F"
-    if re.search(r"\b(?:celsius|celcius|centigrade|c)$", words) and re.match(r"(?:deg|cel|cent|c$)", words):
+    if _C_END.search(words) and _C_START.match(words):
         return "°C"
-    if re.fullmatch(r"deg(?:rees?|\.)?", words):
+    if _DEGREES.fullmatch(words):
         return "degree"
     for table in (MEASURES, DURATIONS):
         if one in table:
@@ -148,7 +164,7 @@ def unit_words(words: str) -> str | None:
 def currency(core: str) -> tuple[str, float] | None:
     sign = SIGN.search(core)
     if sign is not None:
-        return SIGNS.get(re.sub(r"\s", "", sign.group().lower()), "USD"), 1.0
+        return SIGNS.get(_SPACE.sub("", sign.group().lower()), "USD"), 1.0
     code = ISO_WORD.search(core)
     if code is not None and (code.group(2).isupper() or code.group(2).lower() in {"usd", "eur", "gbp", "rmb"}):
         name = code.group(2).upper()
@@ -157,9 +173,9 @@ def currency(core: str) -> tuple[str, float] | None:
         lower = singular(word)
         if lower in CURRENCY_WORDS:
             return CURRENCY_WORDS[lower]
-        if re.fullmatch(r"\d+p", core.strip()):
+        if _WHOLE_PENCE.fullmatch(core.strip()):
             return CURRENCY_WORDS["p"]
-    if re.fullmatch(r"\d+(?:\.\d+)?p", core.strip(), re.I):
+    if _PENCE.fullmatch(core.strip()):
         return CURRENCY_WORDS["p"]
     return None
 
@@ -211,7 +227,7 @@ def unit_from_context(text: str, start: int, end: int, surface: str, unit: str |
         # "1.8m tall", "an outreach of 48m": metres, when the words around speak of length
         if _LENGTH_CUES.search(window):
             return "m"
-    if unit == "GBP" and re.search(r"\bpounds?\b", surface, re.I) and not re.search(r"[£]|illion|bn\b", surface):
+    if unit == "GBP" and _POUNDS.search(surface) and not _STERLING.search(surface):
         before = text[max(0, start - 60) : start]
         if _WEIGHT_CUES.search(window) and not _MONEY_CUES.search(before + " " + text[end : end + 30]):
             return "lb"

@@ -140,3 +140,55 @@ def test_gold_offsets_point_at_their_figures_in_the_real_articles(shared_corpus)
     for item in GOLD["dev"] + GOLD["dev2"]:
         for start, end, surface in item["figures"] + item["dates"]:
             assert item["text"][start:end] == surface
+
+
+def _first_chars(items: list, chars: set[str]) -> bool:
+    """Collect into ``chars`` every character a parsed pattern can start by consuming;
+    False when it can start with something else (a class by category, any character,
+    a back reference) or consume nothing at all."""
+    from re import _constants as c
+
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width: the next item consumes the first character
+        if op is c.LITERAL:
+            chars.add(chr(av))
+            return True
+        if op is c.IN:
+            for member, value in av:
+                if member is c.LITERAL:
+                    chars.add(chr(value))
+                elif member is c.RANGE:
+                    chars.update(map(chr, range(value[0], value[1] + 1)))
+                else:
+                    return False
+            return True
+        if op is c.SUBPATTERN:
+            return _first_chars(list(av[3]), chars)
+        if op is c.BRANCH:
+            return all(_first_chars(list(branch), chars) for branch in av[1])
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, _, body = av
+            if not _first_chars(list(body), chars):
+                return False
+            if low > 0:
+                return True
+            continue  # optional: what follows may start it too
+        return False
+    return False  # can match the empty string
+
+
+def test_every_unit_starts_with_a_letter_or_a_degree_sign():
+    """UNIT leads with a lookahead for a letter or ° (a shortcut for the engine): it must
+    hold for every unit, or a unit written otherwise would silently never match."""
+    import re
+
+    from corpus.figure_patterns import UNIT
+
+    guard = r"(?=[^\W\d_]|°)"
+    assert UNIT.startswith(guard)
+    chars: set[str] = set()
+    assert _first_chars(list(re._parser.parse(UNIT[len(guard) :], re.IGNORECASE)), chars)
+    assert chars and all(ch.isalpha() or ch == "°" for ch in chars), sorted(chars)
+    # under IGNORECASE a letter also matches its case partners, all of them letters
+    assert all(re.match(guard, partner) for ch in chars for partner in {ch.lower(), ch.upper(), ch.casefold()} if len(partner) == 1)
