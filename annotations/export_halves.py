@@ -43,7 +43,7 @@ from annotations.formats.gold import Withheld
 from annotations.formats.jsonl import FORK_ROWS, can_fork, cpus
 from annotations.formats.registry import Format, Progress, WholeExport, WriteContext
 from annotations.formats.rows import ExportRow, overlapping
-from annotations.outputs import fork_child, staged_output
+from annotations.outputs import EarlyWriteback, fork_child, staged_output
 from annotations.store import Store
 
 #: Below this many sentences (from the analysis cache) an export stays in one process.
@@ -262,7 +262,18 @@ def _two_halves(
         job.on_articles(made["articles"])
         job.on_rows(len(rows) + made["rows"])
         whole = whole.merged(WholeExport.from_json(made["whole"]))
-        results = job.write(rows, staged, whole, texts, tokens, job.progress)
+        # The disk starts on this half as it is written (the child's part is only copied:
+        # not worth writing); the fsync before the rename has the rest to do.
+        early = EarlyWriteback([] if job.chosen.folder else job.outputs(staged))
+
+        def progress(n: int) -> None:
+            job.progress(n)
+            early()
+
+        try:
+            results = job.write(rows, staged, whole, texts, tokens, progress)
+        finally:
+            early.close()
         del rows, texts, tokens
         done = _receive(reader)
         pid, why = 0, _ended(pid)
