@@ -113,23 +113,29 @@ def prodigy_byte_lines(
         spans_json = []
         span_key = []
         spans = with_claimant(row)
-        for first, last, (exact_start, exact_end, name) in aligned(starts, lens, spans) if spans else ():
+        readings = row.readings
+        for first, last, span in aligned(starts, lens, spans) if spans else ():
+            exact_start, exact_end, name = span
             s, e = starts[first], starts[last] + lens[last]  # widened to whole tokens
-            meta = {} if (s, e) == (exact_start, exact_end) else {"start": exact_start, "end": exact_end}
-            reading = row.reading((exact_start, exact_end, name)) if row.readings else None
-            if reading is not None:
-                meta.update(reading_json(reading))
-            exact = f', "meta": {dumps(meta)}' if meta else ""
+            reading = row.reading(span) if readings else None
+            if reading is None and s == exact_start and e == exact_end:
+                exact = ""
+            else:
+                meta = {} if (s, e) == (exact_start, exact_end) else {"start": exact_start, "end": exact_end}
+                if reading is not None:
+                    meta.update(reading_json(reading))
+                exact = f', "meta": {dumps(meta)}' if meta else ""
+            quoted = literals.get(name) or literals.setdefault(name, json_str(name))
             spans_json.append(
                 f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, '
-                f'"label": {json_str(name)}{exact}}}'
+                f'"label": {quoted}{exact}}}'
             )
             span_key.append(f"{s},{e},{name}")
-        if row.label is None:
-            answer, accept = "ignore", "[]"
+        label = row.label
+        if label is None:
+            answer, accept, label = "ignore", "[]", ""
         else:
-            answer, accept = "accept", f"[{json_str(row.label)}]"
-        label = row.label or ""
+            answer, accept = "accept", f"[{literals.get(label) or literals.setdefault(label, json_str(label))}]"
         input_hash = hash_bytes(text.encode("utf-8", "surrogatepass"))
         task_key = f"{input_hash}|{label}|{';'.join(span_key)}|{options_key}"
         task_hash = hash_bytes(task_key.encode("utf-8", "surrogatepass"))
