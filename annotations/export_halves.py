@@ -40,7 +40,8 @@ from annotations.errors import ExportError
 from annotations.export import cached_tokens, format_named, write_outputs
 from annotations.formats import collect_rows
 from annotations.formats.gold import Withheld
-from annotations.formats.jsonl import FORK_ROWS, can_fork, cpus
+from annotations.formats.jsonl import FORK_ROWS, can_fork, copy_range, cpus
+from annotations.formats.parts import append_part
 from annotations.formats.registry import Format, Progress, WholeExport, WriteContext
 from annotations.formats.rows import ExportRow, overlapping
 from annotations.outputs import EarlyWriteback, fork_child, staged_output
@@ -270,17 +271,29 @@ def _two_halves(
             job.progress(n)
             early()
 
+        copy: _PartCopy | None = None
         try:
             results = job.write(rows, staged, whole, texts, tokens, progress)
+            del rows, texts, tokens
+            if _streamed(job):  # the part so far goes after this half while the child writes the rest
+                copy = _PartCopy(staged, part)
+            done = _receive(reader)
+            while copy is not None and done is not None and "part" in done:
+                if copy.upto(done["part"]):  # all written so far: the messages queued meanwhile ask for nothing
+                    early()
+                done = _receive(reader)
+            pid, why = 0, _ended(pid)
+            if done is None or why:
+                raise ExportError(f"cannot write {staged}: {why or 'the second export process said nothing'}")
+            if copy is not None:
+                copy.upto(0)  # the rest
+            else:
+                for path, part_path in zip(job.outputs(staged), job.outputs(part)):
+                    job.chosen.join(path, part_path)
         finally:
             early.close()
-        del rows, texts, tokens
-        done = _receive(reader)
-        pid, why = 0, _ended(pid)
-        if done is None or why:
-            raise ExportError(f"cannot write {staged}: {why or 'the second export process said nothing'}")
-        for path, part_path in zip(job.outputs(staged), job.outputs(part)):
-            job.chosen.join(path, part_path)
+            if copy is not None:
+                copy.close()
         job.progress(made["rows"])
         if withheld is not None:
             withheld.disagreements += done["withheld"][0]
@@ -321,8 +334,71 @@ def _second_half(
         theirs = _receive(reader)
     whole = whole.merged(WholeExport.from_json(theirs))
     part.parent.mkdir()
-    files = job.write(rows, part, whole, texts, tokens, lambda n: None)
+    grown = _PartGrowth(part, to_parent) if _streamed(job) else None
+    files = job.write(rows, part, whole, texts, tokens, grown or (lambda n: None))
     _send(to_parent, {"files": files, "problems": problems, "withheld": [withheld.disagreements, withheld.where]})
+
+
+#: The child says how far its part is written each time it has grown by this much.
+PART_STEP = 1 << 22
+
+
+def _streamed(job: _Job) -> bool:
+    """Whether the parent copies the child's part after its own half while the child is
+    still writing it: a file appended whole (``append_part``, a part written from its
+    start to its end), no second file."""
+    return job.chosen.join is append_part and len(job.outputs(Path("part"))) == 1
+
+
+class _PartGrowth:
+    """In the child, the writer's progress: tells the parent ``{"part": size}`` each
+    time the part has grown by :data:`PART_STEP` (its first ``size`` bytes are written:
+    a file's size moves only past the bytes a write has put in it)."""
+
+    def __init__(self, part: Path, to_parent: int) -> None:
+        self.part, self.to_parent, self.told = part, to_parent, 0
+
+    def __call__(self, n: int) -> None:
+        try:
+            size = os.stat(self.part).st_size
+        except OSError:
+            return
+        if size - self.told >= PART_STEP:
+            _send(self.to_parent, {"part": size})
+            self.told = size
+
+
+class _PartCopy:
+    """In the parent, the child's part copied after this half (the join of
+    ``append_part``), as much of it as is written at each :meth:`upto`."""
+
+    def __init__(self, staged: Path, part: Path) -> None:
+        self.part = part
+        self._out = os.open(staged, os.O_WRONLY | os.O_CLOEXEC)
+        self._at = os.fstat(self._out).st_size  # this half's end: where the part goes
+        self._from: int | None = None
+        self.copied = 0
+
+    def upto(self, size: int) -> int:
+        """Copy the part's bytes up to ``size``, or further: as far as it is written now
+        (a file's size moves only past the bytes a write has put in it); returns how
+        many bytes were copied."""
+        if self._from is None:
+            self._from = os.open(self.part, os.O_RDONLY | os.O_CLOEXEC)
+        size = max(size, os.fstat(self._from).st_size)
+        began = self.copied
+        while self.copied < size:
+            n = copy_range(self._from, self._out, self.copied, self._at + self.copied, size - self.copied)
+            if n == 0:
+                raise ExportError(f"cannot join {self.part.name}: it ends before {size} bytes")
+            self.copied += n
+        return self.copied - began
+
+    def close(self) -> None:
+        for fd in (self._out, self._from):
+            if fd is not None:
+                os.close(fd)
+        self._from = None
 
 
 def _send(fd: int, message: dict[str, Any]) -> None:

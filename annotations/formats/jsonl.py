@@ -7,6 +7,7 @@ for the same dict (keys in the order written).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -142,6 +143,28 @@ def write_lines_forked(
 
 def _open_lines(path: Path, binary: bool) -> IO[Any]:
     return path.open("wb") if binary else path.open("w", encoding="utf-8", newline="\n")
+
+
+_COPY_RANGE = hasattr(os, "copy_file_range")  # False once the kernel refused it here
+
+
+def copy_range(src: int, dest: int, src_at: int, dest_at: int, count: int) -> int:
+    """Copy up to ``count`` bytes from ``src`` at ``src_at`` to ``dest`` at ``dest_at``
+    (neither descriptor's position moves); returns how many (0: ``src`` ends there).
+    Inside the kernel where it can (``copy_file_range``), else through a buffer."""
+    global _COPY_RANGE
+    if _COPY_RANGE:
+        try:
+            return os.copy_file_range(src, dest, count, src_at, dest_at)
+        except OSError as error:  # not between these two files (file systems, old kernels)
+            if error.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM):
+                raise
+            _COPY_RANGE = False
+    data = os.pread(src, min(count, 1 << 22), src_at)
+    done = 0
+    while done < len(data):
+        done += os.pwrite(dest, memoryview(data)[done:], dest_at + done)
+    return len(data)
 
 
 def append_file(src: IO[bytes], dest: IO[bytes]) -> None:
