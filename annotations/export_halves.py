@@ -90,13 +90,13 @@ def export_articles(
         from corpus.analysis import Analyzer
 
         analyzer = Analyzer()
-    cut = None
-    if chosen.join is not None and can_fork() and cpus() >= 2:
-        cut = halves(articles, analyzer, fork_sentences)
     job = _Job(
         store, chosen, scheme, label, annotator, include_unreviewed, gold,
         on_articles or (lambda n: None), on_rows or (lambda n: None), progress or (lambda n: None),
     )
+    cut = None
+    if chosen.join is not None and can_fork() and cpus() >= 2:
+        cut = halves(articles, analyzer, fork_sentences, STREAMED_SHARE if _streamed(job) else 0.5)
     if cut is None:
         rows, texts, tokens = job.rows(articles, analyzer, problems, withheld, per_article=True)
         job.on_rows(len(rows))
@@ -107,11 +107,11 @@ def export_articles(
     return _export_forked(job, articles[:cut], articles[cut:], analyzer, Path(out), problems, withheld)
 
 
-def halves(articles: Sequence[Article], analyzer: Any, least: int) -> int | None:
+def halves(articles: Sequence[Article], analyzer: Any, least: int, share: float = 0.5) -> int | None:
     """Where to cut ``articles`` into two halves of about as many sentences (the first
-    half is ``articles[:cut]``), by the sentence counts of the analysis cache; None
-    when the export is too small to share, or an analysis is not cached (spaCy would
-    run: that stays in one process)."""
+    half is ``articles[:cut]``, about ``share`` of the sentences), by the sentence
+    counts of the analysis cache; None when the export is too small to share, or an
+    analysis is not cached (spaCy would run: that stays in one process)."""
     if len(articles) < 2 or analyzer is None:
         return None
     sizes = []
@@ -123,11 +123,12 @@ def halves(articles: Sequence[Article], analyzer: Any, least: int) -> int | None
     total = sum(sizes)
     if total < least or total == 0:
         return None
+    middle = total * share
     run = 0
     for at, n in enumerate(sizes):
-        if (run + n) * 2 >= total:
-            # before or after this article, whichever is nearer the middle
-            cut = at + 1 if (run + n) * 2 - total <= total - run * 2 else at
+        if run + n >= middle:
+            # before or after this article, whichever is nearer the cut
+            cut = at + 1 if run + n - middle <= middle - run else at
             return min(max(cut, 1), len(articles) - 1)
         run += n
     return len(articles) - 1  # pragma: no cover - the loop always reaches half
@@ -341,6 +342,10 @@ def _second_half(
 
 #: The child says how far its part is written each time it has grown by this much.
 PART_STEP = 1 << 22
+#: The first half's share of the sentences when the parent copies the part as it is
+#: written: a little less than half, so that the parent is done first and has copied
+#: nearly all of the part (and started its writeback) when the child ends.
+STREAMED_SHARE = 0.49
 
 
 def _streamed(job: _Job) -> bool:
