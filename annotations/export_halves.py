@@ -44,7 +44,7 @@ from annotations.formats.jsonl import FORK_ROWS, can_fork, copy_range, cpus
 from annotations.formats.parts import append_part
 from annotations.formats.registry import Format, Progress, WholeExport, WriteContext
 from annotations.formats.rows import ExportRow, overlapping
-from annotations.outputs import EarlyWriteback, fork_child, staged_output
+from annotations.outputs import EarlyWriteback, drop_cached, fork_child, punch_hole, staged_output
 from annotations.store import Store
 
 #: Below this many sentences (from the analysis cache) an export stays in one process.
@@ -278,6 +278,9 @@ def _two_halves(
             del rows, texts, tokens
             if _streamed(job):  # the part so far goes after this half while the child writes the rest
                 copy = _PartCopy(staged, part)
+                # While the child is still at work: the pages of the output this one
+                # replaces, which the rename would free (its folder: where the stage is)
+                drop_cached(staged.parent.parent / staged.name)
             done = _receive(reader)
             while copy is not None and done is not None and "part" in done:
                 if copy.upto(done["part"]):  # all written so far: the messages queued meanwhile ask for nothing
@@ -373,6 +376,9 @@ class _PartGrowth:
             self.told = size
 
 
+_BLOCK = 4096
+
+
 class _PartCopy:
     """In the parent, the child's part copied after this half (the join of
     ``append_part``), as much of it as is written at each :meth:`upto`."""
@@ -389,7 +395,7 @@ class _PartCopy:
         (a file's size moves only past the bytes a write has put in it); returns how
         many bytes were copied."""
         if self._from is None:
-            self._from = os.open(self.part, os.O_RDONLY | os.O_CLOEXEC)
+            self._from = os.open(self.part, os.O_RDWR | os.O_CLOEXEC)
         size = max(size, os.fstat(self._from).st_size)
         began = self.copied
         while self.copied < size:
@@ -397,6 +403,8 @@ class _PartCopy:
             if n == 0:
                 raise ExportError(f"cannot join {self.part.name}: it ends before {size} bytes")
             self.copied += n
+        # what is copied is freed now, not all at once when the part is removed
+        punch_hole(self._from, began - began % _BLOCK, self.copied - self.copied % _BLOCK - (began - began % _BLOCK))
         return self.copied - began
 
     def close(self) -> None:

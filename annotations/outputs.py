@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -265,6 +266,48 @@ def start_writeback(fd: int) -> None:
                 pass
     if _sync_file_range:
         _sync_file_range(fd, 0, 0, _SYNC_FILE_RANGE_WRITE)
+
+
+def drop_cached(path: Path) -> None:
+    """Let the kernel drop the cached pages of the regular file at ``path`` now, while
+    there is time (``posix_fadvise(DONTNEED)``): an old output about to be replaced,
+    whose pages would otherwise be freed by the rename, on the export's path. The file
+    itself is left as it is; only a hint, errors ignored."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    except (OSError, AttributeError):
+        pass
+    finally:
+        os.close(fd)
+
+
+_PUNCH_HOLE = 0x01 | 0x02  # FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE
+#: libc's ``fallocate`` once looked up (False: there is none here).
+_fallocate: Any = None
+
+
+def punch_hole(fd: int, offset: int, length: int) -> None:
+    """Free the pages and blocks of ``fd``'s file in ``offset:offset+length`` (whole
+    blocks of it; Linux ``fallocate(PUNCH_HOLE)``), as a temporary file's bytes are
+    used up, so that removing the file has little left to free. Only a help: where it
+    is missing or refused, nothing happens."""
+    global _fallocate
+    if _fallocate is None:
+        _fallocate = False
+        if sys.platform.startswith("linux"):
+            try:
+                function = ctypes.CDLL(None, use_errno=True).fallocate
+                function.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
+                _fallocate = function
+            except (OSError, AttributeError):
+                pass
+    if _fallocate and length > 0:
+        _fallocate(fd, _PUNCH_HOLE, offset, length)
 
 
 class EarlyWriteback:
