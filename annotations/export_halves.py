@@ -376,9 +376,6 @@ class _PartGrowth:
             self.told = size
 
 
-_BLOCK = 4096
-
-
 class _PartCopy:
     """In the parent, the child's part copied after this half (the join of
     ``append_part``), as much of it as is written at each :meth:`upto`."""
@@ -403,8 +400,9 @@ class _PartCopy:
             if n == 0:
                 raise ExportError(f"cannot join {self.part.name}: it ends before {size} bytes")
             self.copied += n
-        # what is copied is freed now, not all at once when the part is removed
-        punch_hole(self._from, began - began % _BLOCK, self.copied - self.copied % _BLOCK - (began - began % _BLOCK))
+        # what is copied is freed now, not all at once when the part is removed (the
+        # bytes of a block partly copied are zeroed: they are copied already)
+        punch_hole(self._from, began, self.copied - began)
         return self.copied - began
 
     def close(self) -> None:
