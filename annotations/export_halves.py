@@ -40,10 +40,11 @@ from annotations.errors import ExportError
 from annotations.export import cached_tokens, format_named, write_outputs
 from annotations.formats import collect_rows
 from annotations.formats.gold import Withheld
-from annotations.formats.jsonl import FORK_ROWS, can_fork, cpus
+from annotations.formats.jsonl import FORK_ROWS, can_fork, copy_range, cpus
+from annotations.formats.parts import append_part
 from annotations.formats.registry import Format, Progress, WholeExport, WriteContext
 from annotations.formats.rows import ExportRow, overlapping
-from annotations.outputs import fork_child, staged_output
+from annotations.outputs import EarlyWriteback, drop_cached, fork_child, punch_hole, staged_output
 from annotations.store import Store
 
 #: Below this many sentences (from the analysis cache) an export stays in one process.
@@ -89,13 +90,13 @@ def export_articles(
         from corpus.analysis import Analyzer
 
         analyzer = Analyzer()
-    cut = None
-    if chosen.join is not None and can_fork() and cpus() >= 2:
-        cut = halves(articles, analyzer, fork_sentences)
     job = _Job(
         store, chosen, scheme, label, annotator, include_unreviewed, gold,
         on_articles or (lambda n: None), on_rows or (lambda n: None), progress or (lambda n: None),
     )
+    cut = None
+    if chosen.join is not None and can_fork() and cpus() >= 2:
+        cut = halves(articles, analyzer, fork_sentences, STREAMED_SHARE if _streamed(job) else 0.5)
     if cut is None:
         rows, texts, tokens = job.rows(articles, analyzer, problems, withheld, per_article=True)
         job.on_rows(len(rows))
@@ -106,11 +107,11 @@ def export_articles(
     return _export_forked(job, articles[:cut], articles[cut:], analyzer, Path(out), problems, withheld)
 
 
-def halves(articles: Sequence[Article], analyzer: Any, least: int) -> int | None:
+def halves(articles: Sequence[Article], analyzer: Any, least: int, share: float = 0.5) -> int | None:
     """Where to cut ``articles`` into two halves of about as many sentences (the first
-    half is ``articles[:cut]``), by the sentence counts of the analysis cache; None
-    when the export is too small to share, or an analysis is not cached (spaCy would
-    run: that stays in one process)."""
+    half is ``articles[:cut]``, about ``share`` of the sentences), by the sentence
+    counts of the analysis cache; None when the export is too small to share, or an
+    analysis is not cached (spaCy would run: that stays in one process)."""
     if len(articles) < 2 or analyzer is None:
         return None
     sizes = []
@@ -122,11 +123,12 @@ def halves(articles: Sequence[Article], analyzer: Any, least: int) -> int | None
     total = sum(sizes)
     if total < least or total == 0:
         return None
+    middle = total * share
     run = 0
     for at, n in enumerate(sizes):
-        if (run + n) * 2 >= total:
-            # before or after this article, whichever is nearer the middle
-            cut = at + 1 if (run + n) * 2 - total <= total - run * 2 else at
+        if run + n >= middle:
+            # before or after this article, whichever is nearer the cut
+            cut = at + 1 if run + n - middle <= middle - run else at
             return min(max(cut, 1), len(articles) - 1)
         run += n
     return len(articles) - 1  # pragma: no cover - the loop always reaches half
@@ -262,14 +264,40 @@ def _two_halves(
         job.on_articles(made["articles"])
         job.on_rows(len(rows) + made["rows"])
         whole = whole.merged(WholeExport.from_json(made["whole"]))
-        results = job.write(rows, staged, whole, texts, tokens, job.progress)
-        del rows, texts, tokens
-        done = _receive(reader)
-        pid, why = 0, _ended(pid)
-        if done is None or why:
-            raise ExportError(f"cannot write {staged}: {why or 'the second export process said nothing'}")
-        for path, part_path in zip(job.outputs(staged), job.outputs(part)):
-            job.chosen.join(path, part_path)
+        # The disk starts on this half as it is written (the child's part is only copied:
+        # not worth writing); the fsync before the rename has the rest to do.
+        early = EarlyWriteback([] if job.chosen.folder else job.outputs(staged))
+
+        def progress(n: int) -> None:
+            job.progress(n)
+            early()
+
+        copy: _PartCopy | None = None
+        try:
+            results = job.write(rows, staged, whole, texts, tokens, progress)
+            del rows, texts, tokens
+            if _streamed(job):  # the part so far goes after this half while the child writes the rest
+                copy = _PartCopy(staged, part)
+                # While the child is still at work: the pages of the output this one
+                # replaces, which the rename would free (its folder: where the stage is)
+                drop_cached(staged.parent.parent / staged.name)
+            done = _receive(reader)
+            while copy is not None and done is not None and "part" in done:
+                if copy.upto(done["part"]):  # all written so far: the messages queued meanwhile ask for nothing
+                    early()
+                done = _receive(reader)
+            pid, why = 0, _ended(pid)
+            if done is None or why:
+                raise ExportError(f"cannot write {staged}: {why or 'the second export process said nothing'}")
+            if copy is not None:
+                copy.upto(0)  # the rest
+            else:
+                for path, part_path in zip(job.outputs(staged), job.outputs(part)):
+                    job.chosen.join(path, part_path)
+        finally:
+            early.close()
+            if copy is not None:
+                copy.close()
         job.progress(made["rows"])
         if withheld is not None:
             withheld.disagreements += done["withheld"][0]
@@ -310,8 +338,78 @@ def _second_half(
         theirs = _receive(reader)
     whole = whole.merged(WholeExport.from_json(theirs))
     part.parent.mkdir()
-    files = job.write(rows, part, whole, texts, tokens, lambda n: None)
+    grown = _PartGrowth(part, to_parent) if _streamed(job) else None
+    files = job.write(rows, part, whole, texts, tokens, grown or (lambda n: None))
     _send(to_parent, {"files": files, "problems": problems, "withheld": [withheld.disagreements, withheld.where]})
+
+
+#: The child says how far its part is written each time it has grown by this much.
+PART_STEP = 1 << 22
+#: The first half's share of the sentences when the parent copies the part as it is
+#: written: a little less than half, so that the parent is done first and has copied
+#: nearly all of the part (and started its writeback) when the child ends.
+STREAMED_SHARE = 0.49
+
+
+def _streamed(job: _Job) -> bool:
+    """Whether the parent copies the child's part after its own half while the child is
+    still writing it: a file appended whole (``append_part``, a part written from its
+    start to its end), no second file."""
+    return job.chosen.join is append_part and len(job.outputs(Path("part"))) == 1
+
+
+class _PartGrowth:
+    """In the child, the writer's progress: tells the parent ``{"part": size}`` each
+    time the part has grown by :data:`PART_STEP` (its first ``size`` bytes are written:
+    a file's size moves only past the bytes a write has put in it)."""
+
+    def __init__(self, part: Path, to_parent: int) -> None:
+        self.part, self.to_parent, self.told = part, to_parent, 0
+
+    def __call__(self, n: int) -> None:
+        try:
+            size = os.stat(self.part).st_size
+        except OSError:
+            return
+        if size - self.told >= PART_STEP:
+            _send(self.to_parent, {"part": size})
+            self.told = size
+
+
+class _PartCopy:
+    """In the parent, the child's part copied after this half (the join of
+    ``append_part``), as much of it as is written at each :meth:`upto`."""
+
+    def __init__(self, staged: Path, part: Path) -> None:
+        self.part = part
+        self._out = os.open(staged, os.O_WRONLY | os.O_CLOEXEC)
+        self._at = os.fstat(self._out).st_size  # this half's end: where the part goes
+        self._from: int | None = None
+        self.copied = 0
+
+    def upto(self, size: int) -> int:
+        """Copy the part's bytes up to ``size``, or further: as far as it is written now
+        (a file's size moves only past the bytes a write has put in it); returns how
+        many bytes were copied."""
+        if self._from is None:
+            self._from = os.open(self.part, os.O_RDWR | os.O_CLOEXEC)
+        size = max(size, os.fstat(self._from).st_size)
+        began = self.copied
+        while self.copied < size:
+            n = copy_range(self._from, self._out, self.copied, self._at + self.copied, size - self.copied)
+            if n == 0:
+                raise ExportError(f"cannot join {self.part.name}: it ends before {size} bytes")
+            self.copied += n
+        # what is copied is freed now, not all at once when the part is removed (the
+        # bytes of a block partly copied are zeroed: they are copied already)
+        punch_hole(self._from, began, self.copied - began)
+        return self.copied - began
+
+    def close(self) -> None:
+        for fd in (self._out, self._from):
+            if fd is not None:
+                os.close(fd)
+        self._from = None
 
 
 def _send(fd: int, message: dict[str, Any]) -> None:

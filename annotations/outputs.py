@@ -28,11 +28,13 @@ import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from annotations.errors import ExportError
 from corpus.files import fsync_dir
@@ -240,6 +242,97 @@ def _fsync_file(path: str | Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+_SYNC_FILE_RANGE_WRITE = 2
+#: libc's ``sync_file_range`` once looked up (False: there is none here).
+_sync_file_range: Any = None
+
+
+def start_writeback(fd: int) -> None:
+    """Have the kernel start writing the dirty pages of ``fd``'s file to the disk now,
+    without waiting for them (Linux ``sync_file_range(SYNC_FILE_RANGE_WRITE)``): the
+    fsync before the rename then finds most of a big output written. Only a hint:
+    where it is missing or fails, nothing happens (the fsync still does it all)."""
+    global _sync_file_range
+    if _sync_file_range is None:
+        _sync_file_range = False
+        if sys.platform.startswith("linux"):
+            try:
+                function = ctypes.CDLL(None, use_errno=True).sync_file_range
+                function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+                _sync_file_range = function
+            except (OSError, AttributeError):
+                pass
+    if _sync_file_range:
+        _sync_file_range(fd, 0, 0, _SYNC_FILE_RANGE_WRITE)
+
+
+def drop_cached(path: Path) -> None:
+    """Let the kernel drop the cached pages of the regular file at ``path`` now, while
+    there is time (``posix_fadvise(DONTNEED)``): an old output about to be replaced,
+    whose pages would otherwise be freed by the rename, on the export's path. The file
+    itself is left as it is; only a hint, errors ignored."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    except (OSError, AttributeError):
+        pass
+    finally:
+        os.close(fd)
+
+
+_PUNCH_HOLE = 0x01 | 0x02  # FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE
+#: libc's ``fallocate`` once looked up (False: there is none here).
+_fallocate: Any = None
+
+
+def punch_hole(fd: int, offset: int, length: int) -> None:
+    """Free the pages and blocks of ``fd``'s file in ``offset:offset+length`` (whole
+    blocks of it; Linux ``fallocate(PUNCH_HOLE)``), as a temporary file's bytes are
+    used up, so that removing the file has little left to free. Only a help: where it
+    is missing or refused, nothing happens."""
+    global _fallocate
+    if _fallocate is None:
+        _fallocate = False
+        if sys.platform.startswith("linux"):
+            try:
+                function = ctypes.CDLL(None, use_errno=True).fallocate
+                function.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
+                _fallocate = function
+            except (OSError, AttributeError):
+                pass
+    if _fallocate and length > 0:
+        _fallocate(fd, _PUNCH_HOLE, offset, length)
+
+
+class EarlyWriteback:
+    """Calling it starts the writeback of ``paths`` (see :func:`start_writeback`) as they
+    are being written; a path that does not exist yet is tried again at the next call.
+    :meth:`close` lets go of the files."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = paths
+        self._fds: dict[Path, int] = {}
+
+    def __call__(self) -> None:
+        for path in self.paths:
+            fd = self._fds.get(path)
+            if fd is None:
+                try:
+                    fd = self._fds[path] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                except OSError:
+                    continue
+            start_writeback(fd)
+
+    def close(self) -> None:
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds.clear()
 
 
 #: fsyncs in flight at once for a folder output: each waits for the disk with the GIL

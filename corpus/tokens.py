@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
+from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 #: One token: ``(start, end, orth, ws)``; offsets into the text it was cut from,
@@ -209,67 +210,72 @@ class ChunkTokenizer:
         ``known`` gives, beside each text, its cached tokens or None (see :class:`Known`);
         the tokenizer is asked only about texts without them.
         """
-        batch: list[str] = []
-        knowns: list[Known | None] = []
+        texts = iter(texts)
         marks = iter(known) if known is not None else None
-        for text in texts:
-            batch.append(text)
-            knowns.append(next(marks) if marks is not None else None)
-            if len(batch) >= batch_size:
-                yield from self._batch(batch, knowns)
-                batch, knowns = [], []
-        if batch:
+        while batch := list(islice(texts, max(batch_size, 1))):
+            knowns: list[Known | None] = list(islice(marks, len(batch))) if marks is not None else []
+            knowns.extend([None] * (len(batch) - len(knowns)))
             yield from self._batch(batch, knowns)
 
     def _batch(self, texts: list[str], knowns: list[Known | None]) -> Iterator[list[Any]]:
+        # A text is answered at once unless a text before it in the batch waits (its
+        # new chunks go to the tokenizer together, after the loop): so the usual
+        # export, every sentence's cuts cached, makes no lists to go through again.
         mid, last = self._mid, self._last
-        split: list[list[str] | None] = []
-        forms: list[list[Any] | None] = []
+        get = mid.get
+        held: list[tuple[str, list[str] | None, list[Any] | None, tuple[Token, ...] | None]] = []
         new: set[str] = set()
-        whole: dict[int, tuple[Token, ...]] = {}
-        for n, (text, known) in enumerate(zip(texts, knowns)):
+        for text, known in zip(texts, knowns):
+            pieces: list[str] | None = None
+            found: list[Any] | None = None
+            whole: tuple[Token, ...] | None = None
             if known is not None:
-                tokens = known.tokens()
-                if tokens is not None:  # cached as tokenised whole
-                    whole[n] = tokens
-                    split.append(None)
-                    forms.append(None)
-                    continue
-                pieces = text.split(" ")
-                found = list(map(mid.get, pieces))
-                if None in found:  # a new chunk: read the sentence's cached cuts
-                    self._teach(pieces, known.cuts())
-                    found = list(map(mid.get, pieces))
-                split.append(pieces)
-                forms.append(found)
-                continue
-            pieces = self.pieces(text)
-            if pieces is not None:
-                found = list(map(mid.get, pieces))
-                if None in found:  # new chunks (or ones that did not tile)
-                    new.update(pieces)
-                split.append(pieces)
-                forms.append(found)
-                continue
-            split.append(None)
-            forms.append(None)
+                if known.owner.whole:
+                    whole = known.tokens()  # cached as tokenised whole, or None
+                if whole is None:
+                    pieces = text.split(" ")
+                    found = list(map(get, pieces))
+                    if None in found:  # a new chunk: read the sentence's cached cuts
+                        self._teach(pieces, known.cuts())
+                        found = list(map(get, pieces))
+                    if not held and None not in found:
+                        found[-1] = last[pieces[-1]]
+                        yield found
+                        continue
+            else:
+                pieces = self.pieces(text)
+                if pieces is not None:
+                    found = list(map(get, pieces))
+                    if None in found:  # new chunks (or ones that did not tile): wait for them
+                        new.update(pieces)
+                        held.append((text, pieces, found, None))
+                        continue
+            if held:
+                held.append((text, pieces, found, whole))
+            else:
+                yield self._forms(text, pieces, found, whole)
+        if not held:
+            return
         new.difference_update(mid)
         if new:
             self._learn(sorted(new))
-        for n, (text, pieces, found) in enumerate(zip(texts, split, forms)):
-            if pieces is not None and found is not None:
-                if None in found:
-                    found = list(map(mid.get, pieces))
-                if None not in found:
-                    found[-1] = last[pieces[-1]]
-                    yield found
-                    continue
-            if not text:
-                yield []
-            elif n in whole:
-                yield [self.form(text, whole[n])]
-            else:
-                yield [self.form(text, self.tokens_of(text))]
+        for text, pieces, found, whole in held:
+            if pieces is not None and found is not None and None in found:
+                found = list(map(get, pieces))
+            yield self._forms(text, pieces, found, whole)
+
+    def _forms(
+        self, text: str, pieces: list[str] | None, found: list[Any] | None, whole: tuple[Token, ...] | None
+    ) -> list[Any]:
+        """One text's answer for :meth:`pipe`, from its chunks' forms when each is known."""
+        if pieces is not None and found is not None and None not in found:
+            found[-1] = self._last[pieces[-1]]
+            return found
+        if not text:
+            return []
+        if whole is not None:
+            return [self.form(text, whole)]
+        return [self.form(text, self.tokens_of(text))]
 
     def _teach(self, pieces: list[str], cuts: Sequence[int]) -> None:
         """Store the chunks of one sentence from its cached ``cuts`` (offsets into the

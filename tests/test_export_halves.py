@@ -21,8 +21,11 @@ import pytest
 
 from annotations.errors import ExportError
 from annotations.export import FORMATS, Withheld, articles_to_export
+from annotations import export_halves
 from annotations.export_halves import export_articles, halves, merge_counted
+from annotations.formats import jsonl
 from annotations.formats.jsonl import can_fork
+from annotations.formats.parts import append_part
 from annotations.scheme import default_scheme
 from annotations.store import Store
 from corpus.articles import load_corpus
@@ -166,6 +169,40 @@ def test_two_processes_write_what_one_writes(
     # nothing beside the output but the output
     beside = ["corpus", "one", "one.unreviewed.spacy", "two", "two.unreviewed.spacy"] if apart else ["corpus", "one", "two"]
     assert sorted(p.name for p in tmp_path.iterdir()) == beside
+
+
+STREAMED = [fmt for fmt in SPLIT if FORMATS[fmt].join is append_part]
+
+
+@pytest.mark.parametrize("fmt", STREAMED)
+@pytest.mark.parametrize("in_kernel", [True, False])
+def test_a_part_copied_while_it_is_written_is_the_part(
+    corpus: Path, tmp_path: Path, analyzer, monkeypatch, fmt: str, in_kernel: bool
+) -> None:
+    """The parent copies the child's part as the child writes it (here: a message each
+    time a line or so reaches the file), over an earlier output it replaces; through copy_file_range, or
+    through a buffer where the kernel refuses it. The output is still one process's,
+    and nothing is left beside it."""
+    assert STREAMED  # prodigy, doccano, conll: the line formats
+    one = run_export(corpus, analyzer, fmt, tmp_path / "one", 10**9)
+    monkeypatch.setattr(export_halves, "PART_STEP", 1)
+    monkeypatch.setattr(jsonl, "BATCH", 1)
+    monkeypatch.setattr(export_halves, "STREAMED_SHARE", 0.05)  # the parent done long before the child
+    monkeypatch.setattr(jsonl, "_COPY_RANGE", in_kernel)
+    (tmp_path / "two").write_bytes(b"an earlier export, replaced whole\n" * 1000)
+    two = run_export(corpus, analyzer, fmt, tmp_path / "two", 1)
+    assert two["cut"] is not None
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+    assert two["problems"] == one["problems"] and two["done"] == one["done"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "one", "two"]
+
+
+def test_halves_takes_the_share_asked_for(corpus: Path, analyzer) -> None:
+    loaded = load_corpus(corpus)
+    sizes = [analyzer.counts(a).sentences for a in loaded.articles]
+    even, less = halves(loaded.articles, analyzer, 1), halves(loaded.articles, analyzer, 1, share=0.2)
+    assert even is not None and less is not None and less < even
+    assert abs(sum(sizes[:less]) - 0.2 * sum(sizes)) <= max(sizes)
 
 
 def test_the_split_keeps_the_halves_about_even(corpus: Path, analyzer) -> None:

@@ -67,6 +67,29 @@ def test_cached_tokens_are_the_tokenizers(tmp_path: Path, texts: list[str]) -> N
         assert cached.known(sentences[0].start, sentences[1].end) is None
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(messy_text, min_size=1, max_size=8), cached=st.lists(st.booleans(), min_size=8, max_size=8),
+       batch=st.sampled_from([1, 2, 3, 2000]))
+@example(texts=["new words here", "a.m. :)", "", "one  two", "new words here"], cached=[True, False] * 4, batch=2000)
+def test_a_batch_of_cached_and_uncached_sentences_keeps_its_order(
+    tmp_path: Path, texts: list[str], cached: list[bool], batch: int
+) -> None:
+    """Sentences with cached tokens and sentences the tokenizer must see, mixed in one
+    batch (one waiting for its new chunks holds back those after it): each gets its
+    own tokens, in order, as the tokenizer gives them one by one."""
+    text = "\n".join(texts)
+    sentences, at = [], 0
+    for part in texts:
+        sentences.append(Segment(at, at + len(part)))
+        at += len(part) + 1
+    tokens = cached_and_read_back(tmp_path, text, sentences)
+    known = [tokens.known(seg.start, seg.end) if use else None for seg, use in zip(sentences, cached)]
+    reference = ChunkTokenizer(tokenizer())
+    expected = [[(s, e, ws) for s, e, _, ws in reference.tokens_of(part)] for part in texts]
+    got = [positions(forms) for forms in ChunkTokenizer(tokenizer()).pipe(texts, batch_size=batch, known=known)]
+    assert got == expected
+
+
 def test_cached_tokens_of_real_articles(shared_corpus: Path, analyzer, tmp_path: Path) -> None:
     """The analyser's cache holds, for every sentence of the real articles, the tokens
     the exports would get from the tokenizer."""

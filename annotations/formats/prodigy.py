@@ -18,8 +18,9 @@ span), and ``meta`` says ``claimant`` (the name) and ``attribution`` (``found``,
 ``corrected`` or ``outlet``). Import reads them back as the reader's correction.
 
 Tokens come from :class:`corpus.tokens.ChunkTokenizer`, which tokenises each
-distinct word once; a token's JSON is four looked-up strings joined in C. A big
-export from the CLI writes its second half in a forked process.
+distinct word once; a token's JSON is four looked-up strings joined in C. The tasks
+are made as UTF-8 bytes (the file gets them as they are, with no pass to encode
+them). A big export from the CLI writes its second half in a forked process.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
 from annotations.formats.jsonl import (
-    FORK_ROWS, can_fork, cpus, dumps, json_str, meta_json, write_jsonl, write_lines_forked,
+    FORK_ROWS, can_fork, cpus, dumps, json_str, meta_json, write_jsonl_bytes, write_lines_forked,
 )
 from annotations.formats.claimant import with_claimant
 from annotations.formats.parts import append_part
@@ -41,14 +42,15 @@ from annotations.scheme import Scheme
 from corpus.tokens import ChunkTokenizer, SentenceTokens, Token
 from annotations.tokens import aligned, known_tokens
 
-def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
+def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[bytes, ...]]:
     """Per chunk: token lengths, advances (length + following space) and the end of each
-    token's JSON object from ``"text"`` on; offsets and ids are filled in per sentence."""
+    token's JSON object from ``"text"`` on, in UTF-8; offsets and ids are filled in per
+    sentence."""
     return (
         tuple(e - s for s, e, _, _ in tokens),
         tuple(e - s + ws for s, e, _, ws in tokens),
         tuple(
-            f', "text": {json_str(text[s:e])}, "ws": {"true" if ws else "false"}}}, '
+            f', "text": {json_str(text[s:e])}, "ws": {"true" if ws else "false"}}}, '.encode()
             for s, e, _, ws in tokens
         ),
     )
@@ -66,6 +68,13 @@ def prodigy_lines(
     ensure_ascii=False)`` of the task dict). ``tokens``: the articles' cached sentence
     tokens (see :class:`~corpus.tokens.SentenceTokens`); spaCy's tokenizer is
     loaded only for a sentence without them."""
+    return (line.decode() for line in prodigy_byte_lines(rows, scheme, tokens))
+
+
+def prodigy_byte_lines(
+    rows: Sequence[ExportRow], scheme: Scheme, tokens: Mapping[str, SentenceTokens | None] | None = None
+) -> Iterator[bytes]:
+    """:func:`prodigy_lines` in UTF-8, as the file holds them."""
     from murmurhash.mrmr import hash_bytes  # 32-bit, as Prodigy's own hashes (a spaCy dependency)
 
     options = dumps([{"id": name, "text": name} for name in scheme.names])
@@ -75,11 +84,12 @@ def prodigy_lines(
     literals: dict[str, str] = {}
     sessions: dict[str, str] = {}
     # '{"end": E' / ', "id": K' / ', "start": S' for every number a sentence can need:
-    # a token's JSON is then four looked-up strings, joined in C.
+    # a token's JSON is then four looked-up strings, joined in C (the ids in order: a
+    # sentence's tokens take the first ones, as many as zip asks for).
     size = min(max((len(r.text) for r in rows), default=0), _TABLE_LIMIT) + 2
-    ends = [f'{{"end": {i}' for i in range(size)]
-    ids = [f', "id": {i}' for i in range(size)]
-    begins = [f', "start": {i}' for i in range(size)]
+    ends = [f'{{"end": {i}'.encode() for i in range(size)]
+    ids = [f', "id": {i}'.encode() for i in range(size)]
+    begins = [f', "start": {i}'.encode() for i in range(size)]
     for row, forms in zip(rows, chunker.pipe(map(_TEXT, rows), known=known)):
         text = row.text
         lens = list(chain.from_iterable(map(_LENS, forms)))
@@ -88,38 +98,44 @@ def prodigy_lines(
         if len(text) + 2 <= size:
             pieces = zip(
                 map(ends.__getitem__, map(add, starts, lens)),
-                map(ids.__getitem__, range(len(lens))),
+                ids,
                 map(begins.__getitem__, starts),
                 tails,
             )
         else:
             pieces = zip(
-                map('{{"end": {}'.format, map(add, starts, lens)),
-                map(', "id": {}'.format, range(len(lens))),
-                map(', "start": {}'.format, starts),
+                map(b'{"end": %d'.__mod__, map(add, starts, lens)),
+                map(b', "id": %d'.__mod__, range(len(lens))),
+                map(b', "start": %d'.__mod__, starts),
                 tails,
             )
-        tokens = "".join(chain.from_iterable(pieces))[:-2]
+        tokens = b"".join(chain.from_iterable(pieces))  # each token's JSON ends ", "
         spans_json = []
         span_key = []
         spans = with_claimant(row)
-        for first, last, (exact_start, exact_end, name) in aligned(starts, lens, spans) if spans else ():
+        readings = row.readings
+        for first, last, span in aligned(starts, lens, spans) if spans else ():
+            exact_start, exact_end, name = span
             s, e = starts[first], starts[last] + lens[last]  # widened to whole tokens
-            meta = {} if (s, e) == (exact_start, exact_end) else {"start": exact_start, "end": exact_end}
-            reading = row.reading((exact_start, exact_end, name)) if row.readings else None
-            if reading is not None:
-                meta.update(reading_json(reading))
-            exact = f', "meta": {dumps(meta)}' if meta else ""
+            reading = row.reading(span) if readings else None
+            if reading is None and s == exact_start and e == exact_end:
+                exact = ""
+            else:
+                meta = {} if (s, e) == (exact_start, exact_end) else {"start": exact_start, "end": exact_end}
+                if reading is not None:
+                    meta.update(reading_json(reading))
+                exact = f', "meta": {dumps(meta)}' if meta else ""
+            quoted = literals.get(name) or literals.setdefault(name, json_str(name))
             spans_json.append(
                 f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, '
-                f'"label": {json_str(name)}{exact}}}'
+                f'"label": {quoted}{exact}}}'
             )
             span_key.append(f"{s},{e},{name}")
-        if row.label is None:
-            answer, accept = "ignore", "[]"
+        label = row.label
+        if label is None:
+            answer, accept, label = "ignore", "[]", ""
         else:
-            answer, accept = "accept", f"[{json_str(row.label)}]"
-        label = row.label or ""
+            answer, accept = "accept", f"[{literals.get(label) or literals.setdefault(label, json_str(label))}]"
         input_hash = hash_bytes(text.encode("utf-8", "surrogatepass"))
         task_key = f"{input_hash}|{label}|{';'.join(span_key)}|{options_key}"
         task_hash = hash_bytes(task_key.encode("utf-8", "surrogatepass"))
@@ -129,12 +145,13 @@ def prodigy_lines(
         session = sessions.get(who) or sessions.setdefault(
             who, f', "_annotator_id": {json_str(who)}, "_session_id": {json_str(who)}' if who else ""
         )
-        yield (
-            f'{{"text": {json_str(text)}, "tokens": [{tokens}], "spans": [{", ".join(spans_json)}], '
-            f'"options": {options}, "accept": {accept}, "answer": "{answer}", '
-            f'"meta": {meta_json(row, literals)}, "_input_hash": {input_hash}, '
-            f'"_task_hash": {task_hash}, "_view_id": "choice"{session}}}'
-        )
+        yield b"".join((
+            f'{{"text": {json_str(text)}, "tokens": ['.encode(),
+            memoryview(tokens)[:-2],
+            f'], "spans": [{", ".join(spans_json)}], "options": {options}, "accept": {accept}, '
+            f'"answer": "{answer}", "meta": {meta_json(row, literals)}, "_input_hash": {input_hash}, '
+            f'"_task_hash": {task_hash}, "_view_id": "choice"{session}}}'.encode(),
+        ))
 
 
 def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
@@ -146,9 +163,10 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         processes = 2 if len(rows) >= FORK_ROWS and cpus() >= 2 else 1
     if processes >= 2 and len(rows) >= 2 and can_fork():
         return write_lines_forked(
-            rows, lambda part: prodigy_lines(part, context.scheme, context.tokens), out, context.advance
+            rows, lambda part: prodigy_byte_lines(part, context.scheme, context.tokens), out, context.advance,
+            binary=True,
         )
-    return write_jsonl(prodigy_lines(rows, context.scheme, context.tokens), out, context.advance)
+    return write_jsonl_bytes(prodigy_byte_lines(rows, context.scheme, context.tokens), out, context.advance)
 
 
 FORMAT = register(
