@@ -305,3 +305,32 @@ def test_agree_reports_agreement_on_the_claimant(labelled, analyzer, capsys) -> 
     table = capsys.readouterr().out
     assert "who claims it: attributed or the outlet's own, on 4 sentences" in table
     assert "0 of 1 (0%)" in table
+
+
+@pytest.mark.anyio
+async def test_claims_view_before_any_label_lists_the_suggested_claims(tmp_path: Path, analyzer) -> None:
+    """A new store: the view shows what the suggestions take for claims, marked so, rather
+    than an empty table (as `claimscope claims` does)."""
+    from textual.widgets import DataTable
+
+    from apps import make_app
+    from tui.screens.claims import ClaimsScreen
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "harbour.txt").write_text(ARTICLE, encoding="utf-8")
+    app = make_app(folder, tmp_path / "store", analyzer)
+    async with app.run_test(size=(140, 30)) as pilot:
+        offered = {command.title: command for command in app.commands.commands(app.screen)}
+        offered["Claims: every labelled claim and who claims it"].run()
+        screen = app.screen
+        assert isinstance(screen, ClaimsScreen)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = screen.query_one(DataTable)
+        assert table.row_count >= 2
+        types = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        assert all(t.endswith("(suggested)") for t in types), types
+        status = str(screen.query_one("#claims-status").render())
+        assert f"{table.row_count} suggested claims" in status and "none labelled yet" in status, status

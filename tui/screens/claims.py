@@ -1,7 +1,9 @@
 """The corpus-wide claims view (palette: "Claims"): every sentence labelled as a claim,
 with who claims it, the cue, the claim type, its figures and the article, grouped by
 claimant; type to filter ("ministry", "percent", a type), enter opens the article at
-the claim's sentence (in the filter: the first match).
+the claim's sentence (in the filter: the first match). Before any claim is labelled,
+the view lists what the suggestions take for claims, marked "suggested", as
+``claimscope claims`` does, rather than an empty table.
 
 The rows are those of ``claimscope claims`` (`annotations.claims.claim_rows`), read in a
 thread from the store and the cached analyses (an article not analysed yet goes through
@@ -59,6 +61,7 @@ class ClaimsScreen(CorpusTableScreen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[tuple[ClaimRow, str]] = []
+        self.suggested = False  # no claim labelled yet: the rows are the suggestions' claims
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="claims")
     def load(self) -> None:
@@ -66,12 +69,17 @@ class ClaimsScreen(CorpusTableScreen):
         from annotations.claims import claim_rows
 
         pairs, missed = self.analysed()
+        app = self.app
         try:
-            rows = claim_rows(self.app.store, pairs)  # type: ignore[attr-defined]
+            rows = claim_rows(app.store, pairs)  # type: ignore[attr-defined]
+            if not rows:  # nothing labelled as a claim yet: what the suggestions take for claims
+                suggester = app.suggestions.suggester  # type: ignore[attr-defined]
+                rows = claim_rows(app.store, pairs, suggester=suggester)  # type: ignore[attr-defined]
+                self.suggested = bool(rows)
         except ClaimscopeError as error:
-            self.app.call_from_thread(self._failed, str(error))
+            app.call_from_thread(self._failed, str(error))
             return
-        self.app.call_from_thread(self._read, [(row, haystack(row)) for row in rows], missed)
+        app.call_from_thread(self._read, [(row, haystack(row)) for row in rows], missed)
 
     def _failed(self, message: str) -> None:
         self.loaded = True
@@ -97,7 +105,7 @@ class ClaimsScreen(CorpusTableScreen):
             cells.append(tuple(map(clean, (
                 Text(name, style="bold" if row.attributed else "dim"),
                 Text(" ".join(row.cue[2].split()) if row.cue else "", style="italic"),
-                Text(row.label),
+                Text(f"{row.label} (suggested)" if row.suggested else row.label, style="dim" if row.suggested else ""),
                 Text("; ".join(figure_words(figure) for figure in row.figures), style="magenta"),
                 Text(row.article_id, style="dim"),
                 Text(" ".join(row.text.split())),
@@ -107,9 +115,11 @@ class ClaimsScreen(CorpusTableScreen):
         missed = f" · {self.missed} articles not analysed (no model)" if self.missed else ""
         matching = f"{len(self.shown)} of {len(self.rows)}" if words else f"{len(self.rows)}"
         plural = "" if len(self.rows) == 1 and not words else "s"
+        what = "suggested claim" if self.suggested else "claim"
         self.status(
-            f"{matching} claim{plural} by {claimants} claimant{'' if claimants == 1 else 's'}"
+            f"{matching} {what}{plural} by {claimants} claimant{'' if claimants == 1 else 's'}"
             f" · enter opens the sentence{missed}"
+            + (" · none labelled yet: label them in the reader to make them claims" if self.suggested else "")
         )
 
     def open_row(self, number: int) -> None:
