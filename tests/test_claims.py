@@ -334,3 +334,15 @@ async def test_claims_view_before_any_label_lists_the_suggested_claims(tmp_path:
         assert all(t.endswith("(suggested)") for t in types), types
         status = str(screen.query_one("#claims-status").render())
         assert f"{table.row_count} suggested claims" in status and "none labelled yet" in status, status
+
+
+def test_a_long_claimant_is_cut_in_the_view_but_found_by_the_filter() -> None:
+    from annotations.claims import ClaimRow
+    from tui.screens.claims import NAME_WIDTH, haystack, shortened
+
+    name = "Those who left the island during the first long winter"
+    shown = shortened(name)
+    assert len(shown) == NAME_WIDTH and shown.endswith("…") and name.startswith(shown[:-1])
+    assert shortened("Maria Lopez") == "Maria Lopez"
+    row = ClaimRow("a.txt", "A", 0, 0, 10, "They left.", "other", "ana", name, None, None, ())
+    assert "winter" in haystack(row)

@@ -28,6 +28,17 @@ if TYPE_CHECKING:
     from annotations.claims import ClaimRow
 
 
+#: The claimant column's widest name: a long source ("Those who fled during the first
+#: wave") is cut with "…" so the cue and type stay on an 80-column screen; the filter
+#: still matches every word of it.
+NAME_WIDTH = 28
+
+
+def shortened(name: str, width: int = NAME_WIDTH) -> str:
+    """``name`` on at most ``width`` characters, cut with "…"."""
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+
+
 def haystack(row: ClaimRow) -> str:
     """The words a filter matches: claimant, cue, type, annotator, figures, article, sentence."""
     from annotations.claims import figure_words
@@ -100,7 +111,7 @@ class ClaimsScreen(CorpusTableScreen):
         previous = None
         cells = []
         for row in self.shown:
-            name = row.claimant if row.claimant != previous else ""
+            name = shortened(row.claimant) if row.claimant != previous else ""
             previous = row.claimant
             cells.append(tuple(map(clean, (
                 Text(name, style="bold" if row.attributed else "dim"),
