@@ -249,6 +249,19 @@ _SYNC_FILE_RANGE_WRITE = 2
 _sync_file_range: Any = None
 
 
+def _linux_libc(name: str, argtypes: list[Any]) -> Any:
+    """The C library's function ``name`` with its argument types, or False where this is
+    not Linux or the library has no such function (the callers then do without it)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        function = getattr(ctypes.CDLL(None, use_errno=True), name)
+    except (OSError, AttributeError):
+        return False
+    function.argtypes = argtypes
+    return function
+
+
 def start_writeback(fd: int) -> None:
     """Have the kernel start writing the dirty pages of ``fd``'s file to the disk now,
     without waiting for them (Linux ``sync_file_range(SYNC_FILE_RANGE_WRITE)``): the
@@ -256,14 +269,7 @@ def start_writeback(fd: int) -> None:
     where it is missing or fails, nothing happens (the fsync still does it all)."""
     global _sync_file_range
     if _sync_file_range is None:
-        _sync_file_range = False
-        if sys.platform.startswith("linux"):
-            try:
-                function = ctypes.CDLL(None, use_errno=True).sync_file_range
-                function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
-                _sync_file_range = function
-            except (OSError, AttributeError):
-                pass
+        _sync_file_range = _linux_libc("sync_file_range", [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint])
     if _sync_file_range:
         _sync_file_range(fd, 0, 0, _SYNC_FILE_RANGE_WRITE)
 
@@ -298,14 +304,7 @@ def punch_hole(fd: int, offset: int, length: int) -> None:
     is missing or refused, nothing happens."""
     global _fallocate
     if _fallocate is None:
-        _fallocate = False
-        if sys.platform.startswith("linux"):
-            try:
-                function = ctypes.CDLL(None, use_errno=True).fallocate
-                function.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
-                _fallocate = function
-            except (OSError, AttributeError):
-                pass
+        _fallocate = _linux_libc("fallocate", [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64])
     if _fallocate and length > 0:
         _fallocate(fd, _PUNCH_HOLE, offset, length)
 

@@ -214,24 +214,30 @@ def test_suggested_claims_leave_out_labelled_sentences(labelled) -> None:
     assert not {(c["article"], c["sentence"]) for c in suggested} & labelled_places
 
 
+async def _open_claims_view(app, pilot):
+    """Run the palette's Claims command and wait until the view has read its rows."""
+    from tui.screens.claims import ClaimsScreen
+
+    offered = {command.title: command for command in app.commands.commands(app.screen)}
+    offered["Claims: every labelled claim and who claims it"].run()
+    screen = app.screen
+    assert isinstance(screen, ClaimsScreen)
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
 @pytest.mark.anyio
 async def test_claims_view_lists_filters_and_opens(labelled, analyzer) -> None:
     from textual.widgets import DataTable, Input
 
     from apps import make_app
-    from tui.screens.claims import ClaimsScreen
 
     folder, store_dir = labelled
     app = make_app(folder, store_dir, analyzer)
     async with app.run_test(size=(140, 30)) as pilot:
-        # The palette offers the view; its command pushes it.
-        offered = {command.title: command for command in app.commands.commands(app.screen)}
-        offered["Claims: every labelled claim and who claims it"].run()
-        screen = app.screen
-        assert isinstance(screen, ClaimsScreen)
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        screen = await _open_claims_view(app, pilot)  # the palette offers the view; its command pushes it
         table = screen.query_one(DataTable)
         assert table.row_count == 4
         claimants = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
@@ -314,20 +320,13 @@ async def test_claims_view_before_any_label_lists_the_suggested_claims(tmp_path:
     from textual.widgets import DataTable
 
     from apps import make_app
-    from tui.screens.claims import ClaimsScreen
 
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "harbour.txt").write_text(ARTICLE, encoding="utf-8")
     app = make_app(folder, tmp_path / "store", analyzer)
     async with app.run_test(size=(140, 30)) as pilot:
-        offered = {command.title: command for command in app.commands.commands(app.screen)}
-        offered["Claims: every labelled claim and who claims it"].run()
-        screen = app.screen
-        assert isinstance(screen, ClaimsScreen)
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        screen = await _open_claims_view(app, pilot)
         table = screen.query_one(DataTable)
         assert table.row_count >= 2
         types = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
