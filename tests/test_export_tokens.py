@@ -46,15 +46,21 @@ def positions(forms: list) -> list[tuple[int, int, bool]]:
     return [(s, e, ws) for s, e, _, ws in flatten(forms)]
 
 
+def lines_as_sentences(texts: list[str]) -> list[Segment]:
+    """The sentences of the lines ``texts`` joined by newlines: one per line."""
+    sentences, at = [], 0
+    for part in texts:
+        sentences.append(Segment(at, at + len(part)))
+        at += len(part) + 1
+    return sentences
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(messy_text, min_size=1, max_size=5))
 @example(texts=[":)a.m. :):)", "one  two", " lead", "trail ", "tab\there"])
 def test_cached_tokens_are_the_tokenizers(tmp_path: Path, texts: list[str]) -> None:
     text = "\n".join(texts)
-    sentences, at = [], 0
-    for part in texts:
-        sentences.append(Segment(at, at + len(part)))
-        at += len(part) + 1
+    sentences = lines_as_sentences(texts)
     cached = cached_and_read_back(tmp_path, text, sentences)
     expected = [positions(forms) for forms in ChunkTokenizer(tokenizer()).pipe(texts)]
     # A fresh chunker that has never seen these chunks, and no tokenizer to ask.
@@ -78,10 +84,7 @@ def test_a_batch_of_cached_and_uncached_sentences_keeps_its_order(
     batch (one waiting for its new chunks holds back those after it): each gets its
     own tokens, in order, as the tokenizer gives them one by one."""
     text = "\n".join(texts)
-    sentences, at = [], 0
-    for part in texts:
-        sentences.append(Segment(at, at + len(part)))
-        at += len(part) + 1
+    sentences = lines_as_sentences(texts)
     tokens = cached_and_read_back(tmp_path, text, sentences)
     known = [tokens.known(seg.start, seg.end) if use else None for seg, use in zip(sentences, cached)]
     reference = ChunkTokenizer(tokenizer())
