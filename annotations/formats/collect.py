@@ -143,12 +143,12 @@ def _article_rows(
     # the corrected sentences when a person merged or split some (annotations/boundaries.py)
     sentences = placed.sentences if placed.sentences is not None else analysis.sentences
     # (start, -end, label) sorts by start, longest first, without a key function.
-    shown = _shown(analysis.span_rows(), placed.corrections)
-    keyed = sorted([(s, -e, n) for s, e, n, _ in shown])
-    if placed.corrections:
+    if not placed.corrections and type(analysis) is SpanColumns:
+        keyed, readings = analysis.sorted_spans()  # the same, straight from the cache's columns
+    else:
+        shown = _shown(analysis.span_rows(), placed.corrections)
+        keyed = sorted([(s, -e, n) for s, e, n, _ in shown])
         readings = _readings(article.text, shown, placed.corrections)
-    else:  # the analysis's own readings (what _readings gives without corrections)
-        readings = {(s, e, n): r for s, e, n, r in shown if r is not None}
     span_starts = [s for s, _, _ in keyed]
     # Where the person's span corrections are; a sentence holding one is reviewed.
     fixed = sorted(placed.corrections)
