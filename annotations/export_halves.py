@@ -98,13 +98,24 @@ def export_articles(
     if chosen.join is not None and can_fork() and cpus() >= 2:
         cut = halves(articles, analyzer, fork_sentences, STREAMED_SHARE if _streamed(job) else 0.5)
     if cut is None:
-        rows, texts, tokens = job.rows(articles, analyzer, problems, withheld, per_article=True)
-        job.on_rows(len(rows))
-        return write_outputs(
-            rows, fmt, out, scheme, include_unreviewed=include_unreviewed, progress=job.progress,
-            texts=texts, tokens=tokens, notes=problems,
-        )
-    return _export_forked(job, articles[:cut], articles[cut:], analyzer, Path(out), problems, withheld)
+        # spaCy may run here (an article not in the cache): the collector as it is
+        items = job.analyses(articles, analyzer, per_article=True)
+        # The rows live until the format has written them, and a collection walks every
+        # object made since the last one: paused until they are dropped, none walks them.
+        with collector_paused():
+            rows, texts, tokens = job.rows(items, problems, withheld)
+            del items
+            job.on_rows(len(rows))
+            written = write_outputs(
+                rows, fmt, out, scheme, include_unreviewed=include_unreviewed, progress=job.progress,
+                texts=texts, tokens=tokens, notes=problems,
+            )
+            del rows, texts, tokens
+        return written
+    # Every analysis is cached (halves): the collector is paused from the first file
+    # read until the rows are dropped (see above), in both processes.
+    with collector_paused():
+        return _export_forked(job, articles[:cut], articles[cut:], analyzer, Path(out), problems, withheld)
 
 
 def halves(articles: Sequence[Article], analyzer: Any, least: int, share: float = 0.5) -> int | None:
@@ -159,13 +170,18 @@ class _Job:
         self.label, self.annotator, self.include_unreviewed, self.gold = label, annotator, include_unreviewed, gold
         self.on_articles, self.on_rows, self.progress = on_articles, on_rows, progress
 
-    def rows(
-        self, articles: Sequence[Article], analyzer: Any, problems: list[str] | None,
-        withheld: Withheld | None, *, per_article: bool,
-    ) -> tuple[list[ExportRow], dict[str, str], dict[str, Any]]:
-        """The rows of ``articles``, their texts and their cached tokens."""
+    def analyses(
+        self, articles: Sequence[Article], analyzer: Any, *, per_article: bool
+    ) -> list[tuple[Article, Any]]:
+        """``(article, analysis)`` of ``articles`` (:func:`analyses_of`); ``per_article``:
+        each one told to ``on_articles``."""
         tell = self.on_articles
-        items = analyses_of(articles, analyzer, (lambda _a: tell(1)) if per_article else None)
+        return analyses_of(articles, analyzer, (lambda _a: tell(1)) if per_article else None)
+
+    def rows(
+        self, items: list[tuple[Article, Any]], problems: list[str] | None, withheld: Withheld | None
+    ) -> tuple[list[ExportRow], dict[str, str], dict[str, Any]]:
+        """The rows of the articles of ``items``, their texts and their cached tokens."""
         rows = list(
             collect_rows(
                 self.store, items, label=self.label, annotator=self.annotator,
@@ -251,7 +267,7 @@ def _two_halves(
     reader = os.fdopen(from_child, "rb")
     try:
         own_problems: list[str] = []
-        rows, texts, tokens = job.rows(mine, analyzer, own_problems, withheld, per_article=True)
+        rows, texts, tokens = job.rows(job.analyses(mine, analyzer, per_article=True), own_problems, withheld)
         whole = WholeExport.of(rows)
         try:
             _send(to_child, whole.to_json())
@@ -331,7 +347,7 @@ def _second_half(
     """The child's work: its rows, what they hold, its part, then its counts and notes."""
     problems: list[str] = []
     withheld = Withheld()
-    rows, texts, tokens = job.rows(articles, analyzer, problems, withheld, per_article=False)
+    rows, texts, tokens = job.rows(job.analyses(articles, analyzer, per_article=False), problems, withheld)
     whole = WholeExport.of(rows)
     _send(to_parent, {"articles": len(articles), "rows": len(rows), "whole": whole.to_json()})
     with os.fdopen(from_parent, "rb") as reader:

@@ -69,6 +69,8 @@ class Counts:
 
 #: The journal's number columns, in ``Counts`` field order.
 _COUNT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Counts))
+#: The one type a span's label index may have (a list index: no bool, no float).
+_INT = frozenset((int,))
 
 
 def word_count(text: str, start: int, end: int, step: int = 1 << 20) -> int:
@@ -273,7 +275,7 @@ class AnalysisCache:
                     return None
             if spans and (min(spans[2::3]) < 0 or max(spans[2::3]) >= len(labels)):
                 return None
-            if not all(type(k) is int for k in spans[2::3]):  # list indices, read later
+            if not set(map(type, spans[2::3])) <= _INT:  # list indices, read later
                 return None
             count = len(spans) // 3
             non_sentences = {int(i) for i in data.get("n", ())}
@@ -286,11 +288,13 @@ class AnalysisCache:
             tokens = data.get("k")
             if tokens is not None:
                 tokens = SentenceTokens.from_json(tokens, sentences, size)
+            starts, ends = sentences[0::2], sentences[1::2]
+            if non_sentences:
+                segments = tuple(map(Segment, starts, ends, [i in non_sentences for i in range(len(starts))]))
+            else:  # (map makes them without a generator's frame per sentence)
+                segments = tuple(map(Segment, starts, ends))
             return SpanColumns(
-                sentences=tuple(
-                    Segment(s, e, i in non_sentences)
-                    for i, (s, e) in enumerate(zip(sentences[0::2], sentences[1::2]))
-                ),
+                sentences=segments,
                 flat_paragraphs=paragraphs,
                 flat_spans=spans,
                 labels=labels,

@@ -233,6 +233,22 @@ class SpanColumns:
             rows[n] = (s, e, label, reading)
         return rows
 
+    def sorted_spans(self) -> tuple[list[tuple[int, int, str]], dict[tuple[int, int, str], Reading]]:
+        """What an export's rows read, made from the columns without a row per span:
+        the spans as ``(start, -end, label)``, sorted (by start, longest first, then
+        label), and the readings by ``(start, end, label)`` (a later span's over an
+        earlier one's, as :meth:`span_rows` read in order give them)."""
+        flat, labels = self._flat_spans, self._labels
+        keyed = sorted(zip(flat[0::3], [-e for e in flat[1::3]], map(labels.__getitem__, flat[2::3])))
+        readings: dict[tuple[int, int, str], Reading] = {}
+        found = self._readings
+        for n in sorted(found):
+            reading = found[n]
+            if reading is not None:
+                at = 3 * n
+                readings[(flat[at], flat[at + 1], labels[flat[at + 2]])] = reading
+        return keyed, readings
+
     @property
     def paragraphs(self) -> tuple[Segment, ...]:
         flat = self._flat_paragraphs

@@ -14,7 +14,7 @@ from corpus import analysis as analysis_module
 from corpus.analysis import Analyzer
 from corpus.cache import JOURNAL, AnalysisCache, Counts, cache_root
 from corpus.errors import ModelNotFoundError
-from corpus.model import Analysis, Article, Segment, Span
+from corpus.model import Analysis, Article, Reading, Segment, Span
 
 TEXT = "Officials in Leeds said 14 people, about 40 per cent of them children, left on Monday."
 
@@ -290,3 +290,50 @@ def test_saves_after_the_cache_folder_was_removed_make_it_again(tmp_path):
     assert cache.path_for(second).is_file() and not cache.path_for(first).exists()
     assert AnalysisCache(tmp_path, "model", "1.0", 1).counts(second) == Counts(tokens=3, words=3, sentences=1)
     assert sorted(p.name for p in cache.folder.iterdir()) == sorted([cache.path_for(second).name, JOURNAL])
+
+
+def test_columns_read_back_give_the_sentences_spans_and_readings_an_export_reads(tmp_path):
+    text = "Prices rose 5% to $20 in 2020. Costs fell. Photo: A. Person"
+    article = make(text)
+    five, twenty = Reading(5, "percent", "up"), Reading(20, "USD")
+    # saved out of order, two spans at one start, two spans with one (start, end, label)
+    spans = (
+        Span(18, 21, "MONEY", "figure", twenty),
+        Span(12, 14, "PERCENT", "figure", five),
+        Span(12, 21, "MONEY", "figure"),
+        Span(12, 14, "CARDINAL", "figure"),
+        Span(25, 29, "DATE", "date"),
+        Span(18, 21, "MONEY", "figure", Reading(21, "USD")),
+    )
+    sentences = (Segment(0, 30), Segment(31, 42), Segment(43, len(text), True))
+    cache = AnalysisCache(tmp_path, "model", "1.0", 1)
+    cache.save(article, Analysis((Segment(0, len(text)),), sentences, spans), tokens=12)
+    columns = cache.load_columns(article)
+    assert columns.sentences == sentences
+    assert [s.non_sentence for s in columns.sentences] == [False, False, True]
+    keyed, readings = columns.sorted_spans()
+    rows = columns.span_rows()
+    assert keyed == sorted((s, -e, label) for s, e, label, _ in rows)
+    assert keyed[:3] == [(12, -21, "MONEY"), (12, -14, "CARDINAL"), (12, -14, "PERCENT")]
+    assert readings == {(s, e, label): r for s, e, label, r in rows if r is not None}
+    assert readings == {(12, 14, "PERCENT"): five, (18, 21, "MONEY"): Reading(21, "USD")}
+    # an analysis without headings or captions
+    plain = make("One. Two.")
+    cache.save(plain, Analysis((Segment(0, 9),), (Segment(0, 4), Segment(5, 9)), ()), tokens=4)
+    read = cache.load_columns(plain)
+    assert read.sentences == (Segment(0, 4), Segment(5, 9)) and not any(s.non_sentence for s in read.sentences)
+    assert read.sorted_spans() == ([], {})
+
+
+def test_a_cached_span_whose_label_index_is_not_an_int_makes_the_file_unusable(tmp_path):
+    article = make()
+    cache = AnalysisCache(tmp_path, "model", "1.0", 1)
+    cache.save(article, Analysis((Segment(0, 4),), (Segment(0, 4),), (Span(0, 2, "ORG", "entity"),)), tokens=1)
+    path = cache.path_for(article)
+    head, body = path.read_text(encoding="utf-8").split("\n")
+    assert cache.load_columns(article) is not None
+    for bad in (0.0, True):
+        data = json.loads(body)
+        data["x"][2] = bad
+        path.write_text(head + "\n" + json.dumps(data), encoding="utf-8")
+        assert cache.load_columns(article) is None

@@ -121,12 +121,6 @@ class _Every:
 _EVERY_SENTENCE: Any = _Every()
 
 
-def _one(name: str) -> str:
-    """One string object per label or annotator name, however many records hold it:
-    100,000 rows otherwise keep 200,000 copies from the store files alive."""
-    return sys.intern(name)
-
-
 def _sentence_of(row: ExportRow) -> int:
     return row.sentence_index
 
@@ -149,15 +143,24 @@ def _article_rows(
     # the corrected sentences when a person merged or split some (annotations/boundaries.py)
     sentences = placed.sentences if placed.sentences is not None else analysis.sentences
     # (start, -end, label) sorts by start, longest first, without a key function.
-    shown = _shown(analysis.span_rows(), placed.corrections)
-    keyed = sorted([(s, -e, n) for s, e, n, _ in shown])
-    readings = _readings(article.text, shown, placed.corrections)
-    spans = [(s, -e, n) for s, e, n in keyed]
+    if not placed.corrections and type(analysis) is SpanColumns:
+        keyed, readings = analysis.sorted_spans()  # the same, straight from the cache's columns
+    else:
+        shown = _shown(analysis.span_rows(), placed.corrections)
+        keyed = sorted([(s, -e, n) for s, e, n, _ in shown])
+        readings = _readings(article.text, shown, placed.corrections)
     span_starts = [s for s, _, _ in keyed]
     # Where the person's span corrections are; a sentence holding one is reviewed.
     fixed = sorted(placed.corrections)
     text, article_id, title = article.text, article.id, article.title
     claimants = _Claimants(text, sentences, analysis.attributions)
+    # Per row, what 100,000 rows would otherwise repeat: the claimant of a sentence
+    # nobody is found saying and nobody corrected, and the spans' search.
+    nobody = claimants.found is None
+    last = len(span_starts)
+    # One string object per label or annotator name, however many records hold it:
+    # 100,000 rows otherwise keep 200,000 copies from the store files alive.
+    intern = sys.intern
     for index in range(len(sentences)) if include_unreviewed else sorted(records):
         record = records.get(index)
         if record is None:
@@ -175,19 +178,26 @@ def _article_rows(
                 continue
         seg = sentences[index]
         a, b = seg.start, seg.end
-        lo, hi = bisect_right(span_starts, a - 1), bisect_right(span_starts, b - 1)
-        inside = tuple([(s - a, e - a, n) for s, e, n in spans[lo:hi] if e <= b]) if lo < hi else ()
+        lo = bisect_right(span_starts, a - 1)
+        if lo < last and span_starts[lo] < b:
+            hi = bisect_right(span_starts, b - 1, lo)
+            inside = tuple([(s - a, -less - a, n) for s, less, n in keyed[lo:hi] if -less <= b])
+        else:
+            inside = ()
         corrected = bool(fixed) and _holds(fixed, a, b)
-        mark = str(record.get("attribution") or "") if record is not None else ""
         if record is None:
             yield _new_row(
                 ExportRow,
                 (
                     article_id, title, index, a, b, text[a:b], None, False, "", "", "", inside, corrected,
-                    readings, "", "", claimants.of(index, ""),
+                    readings, "", "", NOBODY if nobody else claimants.of(index, ""),
                 ),
             )
             continue
+        mark = record.get("attribution") or ""
+        if type(mark) is not str:
+            mark = str(mark)
+        annotated = record.get("annotator") or ""
         yield _new_row(
             ExportRow,
             (
@@ -197,17 +207,17 @@ def _article_rows(
                 a,
                 b,
                 text[a:b],
-                None if name is None else _one(str(name)),
+                None if name is None else intern(name if type(name) is str else str(name)),
                 bool(record.get("checkworthy")),
                 str(record.get("note") or ""),
-                _one(str(record.get("annotator") or "")),
+                intern(annotated if type(annotated) is str else str(annotated)),
                 str(record.get("updated") or ""),
                 inside,
                 corrected,
                 readings,
                 str(record.get("source") or ""),
                 mark,
-                claimants.of(index, mark),
+                NOBODY if nobody and not mark else claimants.of(index, mark),
             ),
         )
 
