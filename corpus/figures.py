@@ -68,7 +68,8 @@ from corpus.figure_patterns import (
 )
 from corpus.figure_joins import from_to, second_years
 from corpus.model import kind_of
-from corpus.unit_context import MONEY_UNITS, symbol_match, symbol_of, unit_for
+from corpus.pattern_starts import StartTable
+from corpus.unit_context import MONEY_UNITS, SYMBOL_AFTER, symbol_match, symbol_of, unit_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -91,6 +92,11 @@ class Found(NamedTuple):
 
 
 _AMOUNT_CHARS = frozenset("0123456789$£€¥=")
+
+# Which of the rules (and the unit symbol pattern, last) may match starting on a character:
+# each candidate token tries only those, not all thirty (corpus/pattern_starts.py).
+_STARTS = StartTable([pattern for pattern, _label, _strong in RULES] + [SYMBOL_AFTER])
+_SYMBOL = len(RULES)
 
 
 class _Tokens:
@@ -164,14 +170,18 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
             if match is not None:
                 found.append((Found(match.start(1), match.end(1), "AGE"), True))
             continue
-        for pattern, label, strong in RULES:
+        starting = _STARTS.indices(text[pos : pos + 1])
+        for k in starting:
+            if k == _SYMBOL:
+                break
+            pattern, label, strong = RULES[k]
             match = pattern.match(text, pos)
             if match is None:
                 continue
             if label == "RANGE" and _only_years(match.group()):
                 continue  # "between 2010 and 2015" is a date range (the DATE rule's)
             found.append((Found(match.start(), match.end(), label), strong))
-        symbol = symbol_match(text, pos)
+        symbol = symbol_match(text, pos) if starting and starting[-1] == _SYMBOL else None
         if symbol is not None:
             # "20 kn", "0.5 R", "10 b": the symbol joins the figure when the words around
             # settle which unit it is (corpus/unit_context.py); "5 a day" stays a bare 5
