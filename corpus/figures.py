@@ -119,23 +119,20 @@ class _Tokens:
     def candidates(self) -> list[int]:
         """Indices of the tokens a figure can start at (digits, currency, number words)."""
         lowers = self.lowers
+        kinds = _START_KINDS
+        new = set(lowers).difference(kinds)
+        if new:
+            if len(kinds) > 200_000:  # a bound on the table over a very large corpus
+                kinds.clear()
+                new = set(lowers)
+            for lower in new:
+                kinds[lower] = _start_kind(lower)
         found = [
             i
-            for i, lower in enumerate(lowers)
-            if lower[:1] in FIRST_CHARS
-            or lower in START_WORDS
-            or (lower in A_AN and i + 1 < len(lowers) and lowers[i + 1] in AFTER_A)
-            or (
-                lower[:1] in SIGN_CHARS
-                and ((lower[1:2] or (lowers[i + 1][:1] if i + 1 < len(lowers) else "")) in _AMOUNT_CHARS)
-            )
-            or (
-                # a currency prefix or code: glued to the amount ("RM45", "USD115") or
-                # right before it ("US $12", "GBP 350"); "us" and "a" alone cost nothing
-                lower[:1] in MONEY_FIRST
-                and (lower[-1:] in _AMOUNT_CHARS or (i + 1 < len(lowers) and lowers[i + 1][:1] in _AMOUNT_CHARS))
-                and MONEY_START.match(lower) is not None
-            )
+            for i, kind in enumerate(map(kinds.__getitem__, lowers))
+            if kind is _MAY_START
+            or kind is _MIGHT_START
+            and _starts_amount(lowers, i)
         ]
         # "US$40", "HK$3m": a currency sign inside the token
         inside = {self.at(match.start()) for match in CURRENCY_INSIDE.finditer(self.text)}
@@ -144,6 +141,47 @@ class _Tokens:
     def at(self, char: int) -> int:
         """Index of the token containing (or starting before) character ``char``."""
         return max(0, bisect_right(self.starts, char) - 1)
+
+
+# What a token's lower-case text alone says about whether a figure may start at it: it
+# may (a digit, a number word), it might (it depends on the token after it) or it never
+# may (most words: nothing after them changes that). Looked up once per distinct word.
+_MAY_START, _MIGHT_START, _NEVER_STARTS = "may", "might", ""
+_START_KINDS: dict[str, str] = {}
+
+
+def _start_kind(lower: str) -> str:
+    if lower[:1] in FIRST_CHARS or lower in START_WORDS:
+        return _MAY_START
+    if (
+        lower in A_AN
+        or lower[:1] in SIGN_CHARS
+        or (lower[:1] in MONEY_FIRST and MONEY_START.match(lower) is not None)
+    ):
+        return _MIGHT_START
+    return _NEVER_STARTS
+
+
+def _starts_amount(lowers: list[str], i: int) -> bool:
+    """Whether a figure may start at token ``i``, given the token after it (every test of
+    :meth:`_Tokens.candidates`)."""
+    lower = lowers[i]
+    return (
+        lower[:1] in FIRST_CHARS
+        or lower in START_WORDS
+        or (lower in A_AN and i + 1 < len(lowers) and lowers[i + 1] in AFTER_A)
+        or (
+            lower[:1] in SIGN_CHARS
+            and ((lower[1:2] or (lowers[i + 1][:1] if i + 1 < len(lowers) else "")) in _AMOUNT_CHARS)
+        )
+        or (
+            # a currency prefix or code: glued to the amount ("RM45", "USD115") or
+            # right before it ("US $12", "GBP 350"); "us" and "a" alone cost nothing
+            lower[:1] in MONEY_FIRST
+            and (lower[-1:] in _AMOUNT_CHARS or (i + 1 < len(lowers) and lowers[i + 1][:1] in _AMOUNT_CHARS))
+            and MONEY_START.match(lower) is not None
+        )
+    )
 
 
 def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> list[tuple[Found, bool]]:
