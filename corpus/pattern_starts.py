@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 try:  # the parser of the re module; private, so a Python without it keeps every pattern
     from re import _constants as _c
@@ -118,14 +118,7 @@ def _node(op, arg, char: str, icase: bool) -> tuple[bool, bool]:
 
 def may_start(pattern: re.Pattern[str], char: str) -> bool:
     """Whether ``pattern.match`` may succeed at a position holding ``char`` (a superset)."""
-    if _sre_parse is None or len(char) != 1 or not char.isascii():
-        return True
-    try:
-        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
-    except Exception:  # pragma: no cover - a pattern this reading cannot take: keep it
-        return True
-    may, empty = _first(list(tree), char, bool(pattern.flags & re.IGNORECASE))
-    return may or empty
+    return bool(StartTable([pattern]).indices(char))
 
 
 class StartTable:
@@ -137,8 +130,8 @@ class StartTable:
         for pattern in self.patterns:
             try:
                 tree = list(_sre_parse.parse(pattern.pattern, pattern.flags)) if _sre_parse is not None else None
-            except Exception:  # pragma: no cover
-                tree = None
+            except (re.error, ValueError, TypeError, AttributeError, RecursionError):  # pragma: no cover
+                tree = None  # a pattern this reading cannot take: kept for every character
             self._trees.append(tree)
         self._every = tuple(range(len(self.patterns)))
         self._by_char: dict[str, tuple[int, ...]] = {}
@@ -147,12 +140,12 @@ class StartTable:
         """Indices, in order, of the patterns that may match starting on ``char``."""
         found = self._by_char.get(char)
         if found is None:
+            if len(char) != 1 or not char.isascii():
+                return self._every  # not worked out, nor kept: the table stays 128 entries at most
             found = self._by_char[char] = self._work_out(char)
         return found
 
     def _work_out(self, char: str) -> tuple[int, ...]:
-        if len(char) != 1 or not char.isascii():
-            return self._every
         kept = []
         for k, (pattern, tree) in enumerate(zip(self.patterns, self._trees)):
             if tree is None:
