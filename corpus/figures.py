@@ -119,11 +119,13 @@ class _Tokens:
     def candidates(self) -> list[int]:
         """Indices of the tokens a figure can start at (digits, currency, number words)."""
         lowers = self.lowers
+        global _START_KINDS
         kinds = _START_KINDS
         new = set(lowers).difference(kinds)
         if new:
-            if len(kinds) > 200_000:  # a bound on the table over a very large corpus
-                kinds.clear()
+            if len(kinds) > 200_000:  # a bound on the table over a very large corpus; a new
+                # table, not a cleared one, so a thread still reading the old one finds its words
+                kinds = _START_KINDS = {}
                 new = set(lowers)
             for lower in new:
                 kinds[lower] = _start_kind(lower)

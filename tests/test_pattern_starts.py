@@ -71,3 +71,23 @@ def test_case_and_scoped_flags():
     assert not may_start(re.compile(r"(?<=x)\d"), "x")
     assert may_start(re.compile(r"\b(?=\d)\w"), "7")
     assert may_start(re.compile(r"\s?\$"), " ") and may_start(re.compile(r"\s?\$"), "$")
+
+
+def test_candidates_stay_the_same_when_the_word_table_is_renewed():
+    import spacy
+
+    import corpus.figures as figures
+
+    nlp = spacy.blank("en")
+    text = "Sales rose by 5% to $4m, about a million more than the 2019 figure of US $3m."
+    doc = nlp(text)
+    expected = figures._Tokens(doc, text).candidates()
+    assert expected == [3, 6, 7, 11, 16, 19, 20, 21]
+    saved = figures._START_KINDS
+    try:
+        figures._START_KINDS = {f"w{i}": "" for i in range(200_001)}  # past the bound
+        other = nlp(text.replace("Sales", "Revenues"))  # a word the table has not seen
+        assert figures._Tokens(other, other.text).candidates() == expected
+        assert len(figures._START_KINDS) < 100  # a new table, with this doc's words
+    finally:
+        figures._START_KINDS = saved
