@@ -34,6 +34,7 @@ into the article text, like every other offset.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
+from unicodedata import category
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
@@ -227,8 +228,6 @@ _TRIM = frozenset(",.;:!?—–-()[]")
 def _symbols(text: str) -> bool:
     """Whether ``text`` is symbols only (an emoji, an arrow, a trademark sign): no
     part of a name, so not of a source's edges either. Currency signs are kept."""
-    from unicodedata import category
-
     return not text.isascii() and all(category(ch) in {"So", "Sk", "Sm"} or category(ch) in {"Mn", "Cf"} for ch in text)
 
 

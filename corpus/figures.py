@@ -68,7 +68,8 @@ from corpus.figure_patterns import (
 )
 from corpus.figure_joins import from_to, second_years
 from corpus.model import kind_of
-from corpus.unit_context import MONEY_UNITS, symbol_match, symbol_of, unit_for
+from corpus.pattern_starts import StartTable
+from corpus.unit_context import MONEY_UNITS, SYMBOL_AFTER, symbol_match, symbol_of, unit_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -92,6 +93,11 @@ class Found(NamedTuple):
 
 _AMOUNT_CHARS = frozenset("0123456789$£€¥=")
 
+# Which of the rules (and the unit symbol pattern, last) may match starting on a character:
+# each candidate token tries only those, not all thirty (corpus/pattern_starts.py).
+_STARTS = StartTable([pattern for pattern, _label, _strong in RULES] + [SYMBOL_AFTER])
+_SYMBOL = len(RULES)
+
 
 class _Tokens:
     """Token boundaries of a doc, read once, for cheap char -> token lookups."""
@@ -113,23 +119,22 @@ class _Tokens:
     def candidates(self) -> list[int]:
         """Indices of the tokens a figure can start at (digits, currency, number words)."""
         lowers = self.lowers
+        global _START_KINDS
+        kinds = _START_KINDS
+        new = set(lowers).difference(kinds)
+        if new:
+            if len(kinds) > 200_000:  # a bound on the table over a very large corpus; a new
+                # table, not a cleared one, so a thread still reading the old one finds its words
+                kinds = _START_KINDS = {}
+                new = set(lowers)
+            for lower in new:
+                kinds[lower] = _start_kind(lower)
         found = [
             i
-            for i, lower in enumerate(lowers)
-            if lower[:1] in FIRST_CHARS
-            or lower in START_WORDS
-            or (lower in A_AN and i + 1 < len(lowers) and lowers[i + 1] in AFTER_A)
-            or (
-                lower[:1] in SIGN_CHARS
-                and ((lower[1:2] or (lowers[i + 1][:1] if i + 1 < len(lowers) else "")) in _AMOUNT_CHARS)
-            )
-            or (
-                # a currency prefix or code: glued to the amount ("RM45", "USD115") or
-                # right before it ("US $12", "GBP 350"); "us" and "a" alone cost nothing
-                lower[:1] in MONEY_FIRST
-                and (lower[-1:] in _AMOUNT_CHARS or (i + 1 < len(lowers) and lowers[i + 1][:1] in _AMOUNT_CHARS))
-                and MONEY_START.match(lower) is not None
-            )
+            for i, kind in enumerate(map(kinds.__getitem__, lowers))
+            if kind is _MAY_START
+            or kind is _MIGHT_START
+            and _starts_amount(lowers, i)
         ]
         # "US$40", "HK$3m": a currency sign inside the token
         inside = {self.at(match.start()) for match in CURRENCY_INSIDE.finditer(self.text)}
@@ -138,6 +143,47 @@ class _Tokens:
     def at(self, char: int) -> int:
         """Index of the token containing (or starting before) character ``char``."""
         return max(0, bisect_right(self.starts, char) - 1)
+
+
+# What a token's lower-case text alone says about whether a figure may start at it: it
+# may (a digit, a number word), it might (it depends on the token after it) or it never
+# may (most words: nothing after them changes that). Looked up once per distinct word.
+_MAY_START, _MIGHT_START, _NEVER_STARTS = "may", "might", ""
+_START_KINDS: dict[str, str] = {}
+
+
+def _start_kind(lower: str) -> str:
+    if lower[:1] in FIRST_CHARS or lower in START_WORDS:
+        return _MAY_START
+    if (
+        lower in A_AN
+        or lower[:1] in SIGN_CHARS
+        or (lower[:1] in MONEY_FIRST and MONEY_START.match(lower) is not None)
+    ):
+        return _MIGHT_START
+    return _NEVER_STARTS
+
+
+def _starts_amount(lowers: list[str], i: int) -> bool:
+    """Whether a figure may start at token ``i``, given the token after it (every test of
+    :meth:`_Tokens.candidates`)."""
+    lower = lowers[i]
+    return (
+        lower[:1] in FIRST_CHARS
+        or lower in START_WORDS
+        or (lower in A_AN and i + 1 < len(lowers) and lowers[i + 1] in AFTER_A)
+        or (
+            lower[:1] in SIGN_CHARS
+            and ((lower[1:2] or (lowers[i + 1][:1] if i + 1 < len(lowers) else "")) in _AMOUNT_CHARS)
+        )
+        or (
+            # a currency prefix or code: glued to the amount ("RM45", "USD115") or
+            # right before it ("US $12", "GBP 350"); "us" and "a" alone cost nothing
+            lower[:1] in MONEY_FIRST
+            and (lower[-1:] in _AMOUNT_CHARS or (i + 1 < len(lowers) and lowers[i + 1][:1] in _AMOUNT_CHARS))
+            and MONEY_START.match(lower) is not None
+        )
+    )
 
 
 def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> list[tuple[Found, bool]]:
@@ -164,14 +210,18 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
             if match is not None:
                 found.append((Found(match.start(1), match.end(1), "AGE"), True))
             continue
-        for pattern, label, strong in RULES:
+        starting = _STARTS.indices(text[pos : pos + 1])
+        for k in starting:
+            if k == _SYMBOL:
+                break
+            pattern, label, strong = RULES[k]
             match = pattern.match(text, pos)
             if match is None:
                 continue
             if label == "RANGE" and _only_years(match.group()):
                 continue  # "between 2010 and 2015" is a date range (the DATE rule's)
             found.append((Found(match.start(), match.end(), label), strong))
-        symbol = symbol_match(text, pos)
+        symbol = symbol_match(text, pos) if starting and starting[-1] == _SYMBOL else None
         if symbol is not None:
             # "20 kn", "0.5 R", "10 b": the symbol joins the figure when the words around
             # settle which unit it is (corpus/unit_context.py); "5 a day" stays a bare 5

@@ -159,11 +159,20 @@ def _change(text: str, start: int, end: int, surface: str) -> Change | None:
     """The change a figure's own words or its neighbours say; None when nothing does."""
     before = text[max(0, start - 30) : start]
     after = text[end : end + 20]
-    if _RISE_BEFORE.search(before) or _RISE_AFTER.match(after):
+    # The three patterns before the figure end in a word ("rose", "by", "cut by") and the
+    # whitespace up to the figure, so a match starts inside the last two words: the
+    # searches start there (same matches), not at each of 30 characters; with no
+    # whitespace at the end, none can match.
+    if before[-1:].isspace():
+        words = before.rsplit(None, 2)
+        near = len(words[0]) if len(words) == 3 else 0
+    else:
+        near = -1
+    if (near >= 0 and _RISE_BEFORE.search(before, near)) or _RISE_AFTER.match(after):
         return "up"
-    if _FALL_BEFORE.search(before) or _FALL_AFTER.match(after):
+    if (near >= 0 and _FALL_BEFORE.search(before, near)) or _FALL_AFTER.match(after):
         return "down"
-    if _BY.search(before):
+    if near >= 0 and _BY.search(before, near):
         # "raise fares by 8%", "cut the grant by 15%": the verb stands a few words before "by"
         clause = _CLAUSE_BREAK.split(text[max(0, start - 60) : start])[-1]
         verbs = [(m.start(), m.lastgroup) for m in _BY_VERB.finditer(clause)]

@@ -1,0 +1,157 @@
+"""Which characters a regular expression's match can begin with, read from the pattern itself.
+
+The figure layer tries some thirty patterns at each token that may start a figure; most of
+them cannot begin with that token's first character (a pattern of digits at ``between``,
+one of number words at ``$4m``). ``StartTable`` answers, for a character, which of a list
+of patterns may match starting on it, worked out once per character from the patterns'
+parse trees; ``pattern.match`` then runs only for those.
+
+The answer is a superset, never less: what the reading does not follow exactly (a
+lookaround, an assertion, a back reference, a character outside ASCII) counts as "may
+start here". A pattern that can match the empty string may start anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+try:  # the parser of the re module; private, so a Python without it keeps every pattern
+    from re import _constants as _c
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover
+    _c = _sre_parse = None
+
+
+def _variants(char: str, icase: bool) -> tuple[str, ...]:
+    return (char, char.lower(), char.upper()) if icase else (char,)
+
+
+def _category(category, char: str) -> bool:
+    """Whether ``char`` (ASCII) is in the class ``category`` (``\\d``, ``\\w``, ``\\s`` and their negations)."""
+    digit = unicodedata.category(char) == "Nd"
+    word = char.isalnum() or char == "_"
+    space = char.isspace()
+    table = {
+        _c.CATEGORY_DIGIT: digit,
+        _c.CATEGORY_NOT_DIGIT: not digit,
+        _c.CATEGORY_WORD: word,
+        _c.CATEGORY_NOT_WORD: not word,
+        _c.CATEGORY_SPACE: space,
+        _c.CATEGORY_NOT_SPACE: not space,
+    }
+    return table.get(category, True)  # a class not read here: may match
+
+
+def _in_set(items, char: str, icase: bool) -> bool:
+    """Whether the character class ``items`` (an ``IN`` node) may match ``char``."""
+    negate = False
+    hit = False
+    for op, arg in items:
+        if op is _c.NEGATE:
+            negate = True
+        elif op is _c.LITERAL:
+            literal = chr(arg)
+            if literal in _variants(char, icase) or (icase and (literal.lower() == char.lower() or literal.upper() == char.upper())):
+                hit = True
+        elif op is _c.RANGE:
+            low, high = arg
+            if icase and high > 127:
+                return True  # a range past ASCII may hold a case partner of an ASCII letter (the Kelvin sign)
+            if any(low <= ord(v) <= high for v in _variants(char, icase)):
+                hit = True
+        elif op is _c.CATEGORY:
+            if _category(arg, char):
+                hit = True
+        else:
+            return True  # not read here: may match
+    if negate:
+        # a negated class under IGNORECASE: leave it as "may match" unless plainly outside
+        return not hit if not icase else True
+    return hit
+
+
+def _first(items, char: str, icase: bool) -> tuple[bool, bool]:
+    """(whether the sequence ``items`` may begin with ``char``, whether it may match empty)."""
+    for op, arg in items:
+        may, empty = _node(op, arg, char, icase)
+        if may:
+            return True, False
+        if not empty:
+            return False, False
+    return False, True
+
+
+def _node(op, arg, char: str, icase: bool) -> tuple[bool, bool]:
+    if op is _c.LITERAL:
+        literal = chr(arg)
+        if icase:
+            return literal.lower() == char.lower() or literal.upper() == char.upper(), False
+        return literal == char, False
+    if op is _c.NOT_LITERAL:
+        return (chr(arg) != char) or icase, False
+    if op is _c.ANY:
+        return True, False
+    if op is _c.IN:
+        return _in_set(arg, char, icase), False
+    if op is _c.BRANCH:
+        may = empty = False
+        for branch in arg[1]:
+            m, e = _first(branch, char, icase)
+            may, empty = may or m, empty or e
+        return may, empty
+    if op is _c.SUBPATTERN:
+        _group, add, remove, items = arg
+        inner = (icase or bool(add & re.IGNORECASE)) and not (remove & re.IGNORECASE)
+        return _first(items, char, inner)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) or op is getattr(_c, "POSSESSIVE_REPEAT", None):
+        low, _high, items = arg
+        may, empty = _first(items, char, icase)
+        return may, empty or low == 0
+    if op is getattr(_c, "ATOMIC_GROUP", None):
+        return _first(arg, char, icase)
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return False, True  # zero width: it only narrows, so passing over it keeps a superset
+    return True, True  # not read here (a back reference, a conditional): may match
+
+
+def may_start(pattern: re.Pattern[str], char: str) -> bool:
+    """Whether ``pattern.match`` may succeed at a position holding ``char`` (a superset)."""
+    return bool(StartTable([pattern]).indices(char))
+
+
+class StartTable:
+    """For each character, the indices of ``patterns`` whose match may start on it."""
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self.patterns = list(patterns)
+        self._trees = []
+        for pattern in self.patterns:
+            try:
+                tree = list(_sre_parse.parse(pattern.pattern, pattern.flags)) if _sre_parse is not None else None
+            except (re.error, ValueError, TypeError, AttributeError, RecursionError):  # pragma: no cover
+                tree = None  # a pattern this reading cannot take: kept for every character
+            self._trees.append(tree)
+        self._every = tuple(range(len(self.patterns)))
+        self._by_char: dict[str, tuple[int, ...]] = {}
+
+    def indices(self, char: str) -> tuple[int, ...]:
+        """Indices, in order, of the patterns that may match starting on ``char``."""
+        found = self._by_char.get(char)
+        if found is None:
+            if len(char) != 1 or not char.isascii():
+                return self._every  # not worked out, nor kept: the table stays 128 entries at most
+            found = self._by_char[char] = self._work_out(char)
+        return found
+
+    def _work_out(self, char: str) -> tuple[int, ...]:
+        kept = []
+        for k, (pattern, tree) in enumerate(zip(self.patterns, self._trees)):
+            if tree is None:
+                kept.append(k)
+                continue
+            may, empty = _first(tree, char, bool(pattern.flags & re.IGNORECASE))
+            if may or empty:
+                kept.append(k)
+        return tuple(kept)

@@ -1,0 +1,93 @@
+"""Which figure rules a character may start: never fewer than the rules that match there."""
+
+from __future__ import annotations
+
+import re
+
+from corpus.figure_patterns import RULES
+from corpus.figures import _STARTS
+from corpus.pattern_starts import StartTable, may_start
+
+# Every figure shape the rules know, and their neighbours, so that each rule matches somewhere.
+SHAPES = """Between 1998 and 2004 the index moved +0.4% then -0.9%; it fell -12 km and rose +£4m, then $-12.3bn.
+Prices hit $250 million, £3.5bn, US$40, €1.2bn, HK $2bn, RM45, Rs. 500 crore, Y=12,400 and A$3 and C $5.
+He paid USD 350, GBP1.2bn, MAUD 60, 115USD, 50 million USD, 30 MUSD and 75 USD million.
+They spent 250 million dollars, 10,000 euros and 50p; 40 per cent, 70%, 0.25 percentage points, 10-15% and 3 pc.
+A 38-year-old, a six-month-old and a 7 year old; she is 95 years of age, he is 87 yo, 30 y.o. at most.
+It cost 3 dollars 50 cents, thirteen dollars and forty-five cents, 15 dollars 50 and 17 USD 25.
+The wall is 2.5 metres, a 10-tonne truck, 41C outside, three tonnes, 6ft 2in tall, 12 ft 2 in, 5 feet 3 in.
+A 2 m x 3 m room, 4 m× 5 m; 10 1/2 miles, 1/4 mile, ½ teaspoon, 7 3/4 %; 100° Celsius, 45°, -3 °F, 41°C.
+Add 40g, 25min, 20 – 25min, 100t; walk 10 – 15 km or 5-10 kg or 3 to 5 km; between 10 and 15, between $5 and $10.
+Tens of thousands, several hundred thousand, a few million, dozens, hundreds, a dozen eggs.
+Two-thirds of voters, a third of them, three quarters of all, one in five, 1 in 20, cut by a third, half of the town.
+A million people, one hundred thousand, an hundred; the 80th, the 21st; 4.2m, 3.5bn, 12 million, 40k.
+Sales doubled, tripled, trebled, quadrupled, halved, twofold, three-fold, ten fold. The ferry made 18 kn, 0.5 R, 10 b.
+Maria Lopez, 34, a nurse; aged 92, age 34, at the age of 12; 1709 schoolchildren; the score was 2-1, 112 – 104.
+ḰELVIN K 5 Kg ſ 5ſt ÅÄ ĳ "quoted" (brackets) ~60g ~ 5 ok.
+"""
+
+
+def test_every_match_starts_on_a_kept_rule():
+    table = _STARTS
+    seen = [0] * len(table.patterns)
+    texts = [SHAPES, SHAPES.upper(), SHAPES.lower(), SHAPES.swapcase()]
+    for text in texts:
+        for pos in range(len(text)):
+            kept = set(table.indices(text[pos : pos + 1]))
+            for k, pattern in enumerate(table.patterns):
+                if pattern.match(text, pos) is not None:
+                    seen[k] += 1
+                    assert k in kept, (k, pattern.pattern[:60], text[pos : pos + 30])
+    # each rule matched somewhere, so the check above was made for every one of them
+    assert all(seen[: len(RULES)]), [k for k, n in enumerate(seen) if not n]
+
+
+def test_rules_are_left_out_where_they_cannot_start():
+    starting = {char: set(_STARTS.indices(char)) for char in "$5bx("}
+    between = next(k for k, (p, _label, _strong) in enumerate(RULES) if p.pattern.startswith(r"\bbetween"))
+    doubled = next(k for k, (p, _label, _strong) in enumerate(RULES) if "doubled" in p.pattern)
+    assert between in starting["b"] and between not in starting["5"] and between not in starting["$"]
+    assert doubled not in starting["5"] and doubled not in starting["b"]
+    assert starting["x"] == set() and starting["("] == set()
+    assert len(starting["$"]) < len(RULES) // 2
+
+
+def test_what_is_not_read_keeps_every_pattern():
+    table = StartTable([re.compile(r"a"), re.compile(r"(x)\1"), re.compile(r"b?")])
+    assert table.indices("é") == (0, 1, 2)  # outside ASCII: every pattern
+    assert table.indices("") == (0, 1, 2)
+    assert table.indices("x") == (1, 2)  # a back reference is not read; "b?" matches empty anywhere
+    assert table.indices("q") == (2,)
+
+
+def test_case_and_scoped_flags():
+    assert may_start(re.compile(r"k", re.IGNORECASE), "K")
+    assert may_start(re.compile("\u212a", re.IGNORECASE), "k")  # the Kelvin sign folds to k
+    assert may_start(re.compile("\u017f", re.IGNORECASE), "S")  # the long s folds to s
+    assert not may_start(re.compile(r"(?-i:AB)", re.IGNORECASE), "a")
+    assert may_start(re.compile(r"(?i:ab)"), "A")
+    assert not may_start(re.compile(r"[^a-z]"), "q")
+    assert may_start(re.compile(r"[^a-z]"), "Q")
+    assert not may_start(re.compile(r"(?<=x)\d"), "x")
+    assert may_start(re.compile(r"\b(?=\d)\w"), "7")
+    assert may_start(re.compile(r"\s?\$"), " ") and may_start(re.compile(r"\s?\$"), "$")
+
+
+def test_candidates_stay_the_same_when_the_word_table_is_renewed():
+    import spacy
+
+    import corpus.figures as figures
+
+    nlp = spacy.blank("en")
+    text = "Sales rose by 5% to $4m, about a million more than the 2019 figure of US $3m."
+    doc = nlp(text)
+    expected = figures._Tokens(doc, text).candidates()
+    assert expected == [3, 6, 7, 11, 16, 19, 20, 21]
+    saved = figures._START_KINDS
+    try:
+        figures._START_KINDS = {f"w{i}": "" for i in range(200_001)}  # past the bound
+        other = nlp(text.replace("Sales", "Revenues"))  # a word the table has not seen
+        assert figures._Tokens(other, other.text).candidates() == expected
+        assert len(figures._START_KINDS) < 100  # a new table, with this doc's words
+    finally:
+        figures._START_KINDS = saved
