@@ -4,8 +4,9 @@ type and figures, for ``claimscope claims`` and the app's Claims view.
 A claim row joins what a person said about a sentence (its label, from the store) with
 what the analysis found in it (the attribution covering it, its figures and their
 readings). Rows come grouped by claimant (the resolved name; "unnamed" for statements a
-cue passes on from nobody named; "outlet" for statements nobody is said to make), then in corpus and sentence order, so "everything the ministry
-claimed, with its figures" is one filter: ``claimant="ministry"``.
+cue passes on from nobody named; "outlet" for statements nobody is said to make), then
+in corpus and sentence order, so "everything the ministry claimed, with its figures" is
+one filter: ``claimant="ministry"``.
 """
 
 from __future__ import annotations
@@ -74,9 +75,14 @@ def figure_words(figure: ClaimFigure) -> str:
     return f"{words} ({read})"
 
 
+#: Claimants listed after every named one, in this order: unnamed sources, then the outlet.
+_LISTED_LAST = {UNNAMED: 1, OUTLET: 2}
+
+
 def claimant_matches(name: str, wanted: str) -> bool:
     """``--claimant`` matching: the words of ``wanted`` all in the claimant, any case
-    ("ministry" finds "the Ministry of Defence"; "outlet" finds unattributed claims, "unnamed" those from unnamed sources)."""
+    ("ministry" finds "the Ministry of Defence"; "outlet" finds unattributed claims,
+    "unnamed" those passed on from unnamed sources)."""
     words = wanted.casefold().split()
     if not words:
         return True
@@ -139,7 +145,7 @@ def claim_rows(
     if suggester is not None:
         labelled = {(row.article_id, row.sentence_index) for row in collect_rows(store, pairs, annotator=annotator)}
         rows.extend(_suggested(pairs, suggester, labelled, label, claimant))
-    rows.sort(key=lambda r: ((r.claimant == UNNAMED) + 2 * (r.claimant == OUTLET), r.claimant.casefold(), order[r.article_id], r.sentence_index, r.annotator))
+    rows.sort(key=lambda r: (_LISTED_LAST.get(r.claimant, 0), r.claimant.casefold(), order[r.article_id], r.sentence_index, r.annotator))
     return rows
 
 
