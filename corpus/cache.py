@@ -87,17 +87,24 @@ def word_count(text: str, start: int, end: int, step: int = 1 << 20) -> int:
     return count + len(text[start:end].split())
 
 
+def listed_counts(analysis: Analysis) -> tuple[int, int, int]:
+    """(entities, figures, sentences) of an analysis, as the article list shows them."""
+    kinds = [span.kind for span in analysis.spans]
+    sentences = sum(1 for s in analysis.sentences if not s.non_sentence)  # what progress counts
+    return kinds.count("entity"), kinds.count("figure"), sentences
+
+
 def counts_of(article: Article, analysis: Analysis, tokens: int) -> Counts:
     """The counts stored beside an analysis."""
     start, end = article.body
-    kinds = [span.kind for span in analysis.spans]
+    entities, figures, sentences = listed_counts(analysis)
     return Counts(
         tokens=tokens,
         words=word_count(article.text, start, end),
-        sentences=sum(1 for s in analysis.sentences if not s.non_sentence),  # what progress counts
-        entities=kinds.count("entity"),
-        figures=kinds.count("figure"),
-        dates=kinds.count("date"),
+        sentences=sentences,
+        entities=entities,
+        figures=figures,
+        dates=sum(1 for span in analysis.spans if span.kind == "date"),
     )
 
 

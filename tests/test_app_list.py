@@ -171,6 +171,33 @@ async def test_progress_columns_follow_labels(corpus_dir: Path, tmp_path: Path, 
     app.store.close()
 
 
+async def test_counts_fill_in_when_an_article_is_first_analysed(corpus_dir: Path, tmp_path: Path, nlp) -> None:
+    """A new corpus: the list starts with dashes and an opened article's row gets its counts."""
+    from corpus.analysis import Analyzer
+
+    fresh = Analyzer(cache_dir=tmp_path / "fresh-cache")  # nothing of this corpus analysed yet
+    app = make_app(corpus_dir, tmp_path / "store", fresh)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.list_screen.query_one(ArticleTable)
+        assert [str(cell) for cell in table.get_row("alpha.txt")[4:6]] == ["–", "–"]
+        app.open_article("alpha.txt")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        analysis = app.reader.analysis
+        entities = sum(1 for span in analysis.spans if span.kind == "entity")
+        figures = sum(1 for span in analysis.spans if span.kind == "figure")
+        assert entities >= 1 and figures >= 1  # "Alpha", "3 million euros"
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticlesScreen)
+        assert [str(cell) for cell in table.get_row("alpha.txt")[4:6]] == [str(entities), str(figures)]
+        assert [str(cell) for cell in table.get_row("gamma.txt")[4:6]] == ["–", "–"]  # not opened
+    app.store.close()
+
+
 async def test_missing_model_opens_and_reads(corpus_dir: Path, tmp_path: Path) -> None:
     notes: list[str] = []
 

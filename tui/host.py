@@ -37,6 +37,10 @@ class ArticleList(Protocol):
         """New expected-claim counts are in."""
         ...
 
+    def analysed(self, article_id: str, entities: int, figures: int, sentences: int) -> None:
+        """An article was analysed while the app ran: its row's counts are known now."""
+        ...
+
 
 class Host(Protocol):
     """The app as its screens see it."""

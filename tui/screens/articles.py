@@ -261,6 +261,28 @@ class ArticlesScreen(Screen[None]):
         self.update_header()
         self.query_one(ArticleTable).refresh_rows()  # one repaint for the lot
 
+    def analysed(self, article_id: str, entities: int, figures: int, sentences: int) -> None:
+        """Fill one row's entity, figure and sentence counts from an analysis made now.
+
+        The counts read at start-up come from the cache alone, so an article first
+        analysed in this session (opened in the reader) would keep its dashes until
+        the next start.
+        """
+        row = self._by_id.get(article_id)
+        if row is None or row.error is not None:
+            return
+        if (row.entities, row.figures) == (entities, figures) and row.total:
+            return
+        row.entities, row.figures = entities, figures
+        row.total = row.total or sentences  # the store's count wins, as in on_counts_ready
+        if not self.is_mounted:
+            return
+        if self.app.screen_stack[-1:] != [self]:
+            self._rows_stale.add(article_id)  # drawn when the list is shown again
+            return
+        self.update_header()
+        self.query_one(ArticleTable).refresh_row(article_id)
+
     def refresh_progress(self, article_id: str | None = None) -> None:
         """Read claims and reviewed counts from the store (all rows, or one)."""
         try:

@@ -28,6 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
+from corpus.cache import listed_counts
 from corpus.errors import ClaimscopeError
 from corpus.model import Analysis, Article, Span
 from tui.screens.reader.bindings import SPAN_ACTIONS
@@ -230,6 +231,9 @@ class ReaderScreen(
         self.post_message(AnalysisReady(article.id, analysis))
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
+        listing = self.host.list_screen
+        if listing is not None:  # an article first analysed now: its row shows the counts
+            listing.analysed(message.article_id, *listed_counts(message.analysis))
         if message.article_id == self.article.id:
             self.apply_analysis(message.analysis)
 
