@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from corpus.files import replace_file
+from corpus.files import write_new_file
 from corpus.model import SHAPES, Analysis, Article, Attribution, Reading, Segment, SpanColumns
 from corpus.tokens import SentenceTokens
 
@@ -357,10 +357,10 @@ class AnalysisCache:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 self._folder_made = True
             try:
-                replace_file(target, data_bytes)
+                write_new_file(target, data_bytes)
             except FileNotFoundError:  # the folder was removed since (the cache cleared): make it again
                 self.folder.mkdir(parents=True, exist_ok=True)
-                replace_file(target, data_bytes)
+                write_new_file(target, data_bytes)
         except OSError:
             return  # a read-only or full cache dir only costs a re-analysis next time
         self._append_journal(key, counts)
