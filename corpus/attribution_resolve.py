@@ -286,9 +286,15 @@ def signed_quotes(
 ) -> list[RawAttribution]:
     """Quotes signed after a dash ('“…” ― Martha Aguilar'): the name is the source, the
     dash the cue, the quote before it the content."""
-    found = []
+    found: list[RawAttribution] = []
+    # both patterns hold a dash: a text (or a paragraph) without one has no match to look for
+    dashes = [dash for dash in _SIGN_DASHES if dash in text]
+    if not dashes:
+        return found
     ends = [e for _, e in quotes]
     for paragraph in paragraphs:
+        if all(text.find(dash, paragraph.start, paragraph.end) < 0 for dash in dashes):
+            continue
         for match in _SIGNED.finditer(text, paragraph.start, paragraph.end):
             k = bisect_right(ends, match.start()) - 1
             content = ((quotes[k][0], quotes[k][1]),) if k >= 0 and quotes[k][1] >= match.start() - 1 else ()
@@ -305,6 +311,8 @@ def signed_quotes(
     return found
 
 
+#: The dashes that sign a quote (each of _SIGNED's and _TWEET_SIGNED's matches holds one).
+_SIGN_DASHES = ("―", "—", "–")
 #: An embedded post signed with a dash, a name and a handle: "… — Ada Lund (@adalund) July 5, 2016".
 _TWEET_SIGNED = re.compile(r"([―—–])[ \t\u00a0]*((?:[A-Z][\w.'’-]*[ \t]+){0,4}[A-Z][\w.'’-]*)[ \t\u00a0]+\(@\w+\)")
 

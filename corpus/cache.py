@@ -12,8 +12,9 @@ where ``key`` hashes the article text and its body range. A file holds two lines
    that are headings, captions or credits; ``a``: attributions; ``k``: the sentences'
    export tokens, see ``corpus.tokens.SentenceTokens``, absent when not worked out)
 
-so a reader of counts needs only the first line. Writes go to a temp file and
-``os.replace`` so a crash never leaves half a file; a file that does not parse or does
+so a reader of counts needs only the first line. Writes go to a file that gets its name
+only when whole (``corpus.files.write_new_file``: an unnamed file linked in, or a temp
+file and ``os.replace``) so a crash never leaves half a file; a file that does not parse or does
 not fit its article is ignored (and rewritten by the next analysis).
 
 Listing 10,000 articles must not open 10,000 files, so the counts are also kept in
@@ -35,7 +36,7 @@ import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from corpus.files import replace_file
+from corpus.files import write_new_file
 from corpus.model import SHAPES, Analysis, Article, Attribution, Reading, Segment, SpanColumns
 from corpus.tokens import SentenceTokens
 
@@ -317,7 +318,7 @@ class AnalysisCache:
     def save(
         self, article: Article, analysis: Analysis, tokens: int, sentence_tokens: SentenceTokens | None = None
     ) -> None:
-        """Store ``analysis`` atomically (temp file + ``os.replace``); errors are ignored.
+        """Store ``analysis`` atomically (``write_new_file``: named only when whole); errors are ignored.
         ``tokens`` is the token count; ``sentence_tokens`` the sentences' export tokens."""
         labels: list[str] = []
         index: dict[str, int] = {}
@@ -364,10 +365,10 @@ class AnalysisCache:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 self._folder_made = True
             try:
-                replace_file(target, data_bytes)
+                write_new_file(target, data_bytes)
             except FileNotFoundError:  # the folder was removed since (the cache cleared): make it again
                 self.folder.mkdir(parents=True, exist_ok=True)
-                replace_file(target, data_bytes)
+                write_new_file(target, data_bytes)
         except OSError:
             return  # a read-only or full cache dir only costs a re-analysis next time
         self._append_journal(key, counts)

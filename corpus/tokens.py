@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
-from itertools import islice
+from itertools import accumulate, compress, islice
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 #: One token: ``(start, end, orth, ws)``; offsets into the text it was cut from,
@@ -471,40 +471,50 @@ _ANALYSER_CHUNKS = 100_000
 _SENTENCES_AT_ONCE = 2_000
 
 
-def _chunk_ends(text: str, tokens: tuple[Token, ...]) -> tuple[int, ...]:
-    """What the analyser keeps per chunk: where its tokens end."""
-    return tuple([e for _, e, _, _ in tokens])
+def _chunk_cuts(text: str, tokens: tuple[Token, ...]) -> tuple[int, ...]:
+    """What the analyser keeps per chunk: where its tokens end inside it (all but the
+    last token's end; none for a chunk of one token, most of them)."""
+    return tuple([e for _, e, _, _ in tokens[:-1]])
 
 
 def analyser_chunker(tokenizer: Any) -> ChunkTokenizer:
-    """The chunk tokenizer :func:`sentence_tokens` wants (it keeps token ends only)."""
-    return ChunkTokenizer(tokenizer, form=_chunk_ends)
+    """The chunk tokenizer :func:`sentence_tokens` wants (it keeps the cuts inside chunks only)."""
+    return ChunkTokenizer(tokenizer, form=_chunk_cuts)
 
 
 def sentence_tokens(text: str, sentences: Sequence[Any], chunker: ChunkTokenizer) -> SentenceTokens:
     """The export tokens of ``sentences`` (``Segment``s of ``text``), exactly as
     ``ChunkTokenizer.pipe`` gives them to an export; ``chunker`` comes from
     :func:`analyser_chunker` and keeps what it learnt for the next article (up to
-    ``_ANALYSER_CHUNKS`` chunks)."""
+    ``_ANALYSER_CHUNKS`` chunks).
+
+    What ``pipe`` does, without its per-text answers: the new chunks of all the
+    sentences learnt at once, then each sentence's cuts read from its chunks."""
     cuts = array("i")
     whole: dict[int, Sequence[int]] = {}
     mid = chunker._mid
+    get = mid.get
     for at in range(0, len(sentences), _SENTENCES_AT_ONCE):
         if len(chunker) > _ANALYSER_CHUNKS:
             chunker.clear()
         some = sentences[at : at + _SENTENCES_AT_ONCE]
-        texts = [text[seg.start : seg.end] for seg in some]
-        for k, (seg, part, forms) in enumerate(zip(some, texts, chunker.pipe(texts)), start=at):
-            pieces = chunker.pieces(part)
-            if pieces is not None and len(forms) == len(pieces) and None not in map(mid.get, pieces):
-                start = seg.start
-                for piece, ends in zip(pieces, forms):
-                    if len(ends) > 1:  # most chunks are one token: no cut inside
-                        cuts.extend([start + e for e in ends[:-1]])
-                    start += len(piece) + 1
-                continue
+        split = [chunker.pieces(text[seg.start : seg.end]) for seg in some]
+        new = set().union(*[pieces for pieces in split if pieces is not None])
+        new.difference_update(mid)
+        if new:
+            chunker._learn(sorted(new))
+        for k, (seg, pieces) in enumerate(zip(some, split), start=at):
+            if pieces is not None:
+                forms = list(map(get, pieces))
+                if None not in forms:  # every chunk tiled: its cuts
+                    if any(forms):  # most chunks are one token: no cut inside, and no step here
+                        ends = list(accumulate(map(len, pieces)))  # where each chunk ends, spaces not counted
+                        for n in compress(range(len(forms)), forms):
+                            begin = seg.start + n + (ends[n - 1] if n else 0)  # a space after each chunk before
+                            cuts.extend([begin + e for e in forms[n]])
+                    continue
             flat = array("i")  # tokenised whole: every token, with the space after it
-            for s, e, _, ws in chunker.tokens_of(part):
+            for s, e, _, ws in chunker.tokens_of(text[seg.start : seg.end]):
                 flat.extend((seg.start + s, seg.start + e, int(ws)))
             whole[k] = flat
     return SentenceTokens([n for seg in sentences for n in (seg.start, seg.end)], cuts, whole, len(text))

@@ -186,3 +186,22 @@ def test_signed_quote_and_transcript_speaker(analyzer):
 def test_call_for_is_a_demand(analyzer):
     text = "The union called for a second vote on the harbour plan.\n"
     assert found(text, analyzer) == [("The union", "called", "union")]
+
+
+def test_signed_quotes_are_found_with_each_dash_and_only_where_one_is():
+    from corpus.attribution_resolve import _SIGN_DASHES, _SIGNED, _TWEET_SIGNED, quote_regions, signed_quotes
+    from corpus.model import Segment
+
+    # each pattern's dashes are the ones a paragraph is checked for first
+    for pattern in (_SIGNED, _TWEET_SIGNED):
+        assert "[" + "".join(_SIGN_DASHES) + "]" in pattern.pattern
+    for dash in _SIGN_DASHES:
+        parts = ["No dash in this one.", f"“The ferry is always late.” {dash} Maria Lopez", f"Also a post {dash} Ada Lund (@adalund) July 5"]
+        text = "\n\n".join(parts)
+        paragraphs, at = [], 0
+        for part in parts:
+            paragraphs.append(Segment(at, at + len(part)))
+            at += len(part) + 2
+        found = signed_quotes(text, paragraphs, quote_regions(text, paragraphs))
+        assert [text[slice(*a.source)] for a in found] == ["Maria Lopez", "Ada Lund"], dash
+    assert signed_quotes("“Late.” - Maria Lopez", [Segment(0, 21)], [(0, 7)]) == []  # a hyphen signs nothing

@@ -337,3 +337,22 @@ def test_a_cached_span_whose_label_index_is_not_an_int_makes_the_file_unusable(t
         data["x"][2] = bad
         path.write_text(head + "\n" + json.dumps(data), encoding="utf-8")
         assert cache.load_columns(article) is None
+
+
+def test_a_new_cache_file_is_linked_in_whole_and_an_existing_one_replaced(tmp_path):
+    from corpus import files
+
+    folder = tmp_path / "analyses"
+    folder.mkdir()
+    target = folder / "key.json"
+    files.write_new_file(target, b'{"a":1}\n{}')
+    assert target.read_bytes() == b'{"a":1}\n{}'
+    if sys.platform.startswith("linux") and Path("/proc/self/fd").is_dir():
+        assert files._LINKABLE is True  # the unnamed-file path was taken, not the fallback
+    files.write_new_file(target, b"second")  # it exists: replaced through a temp file
+    assert target.read_bytes() == b"second"
+    assert [p.name for p in folder.iterdir()] == ["key.json"]  # no temp file left
+    files.replace_file(folder / "other.json", b"x")
+    assert target.stat().st_mode == (folder / "other.json").stat().st_mode  # same permissions as before
+    with pytest.raises(FileNotFoundError):
+        files.write_new_file(tmp_path / "gone" / "key.json", b"x")
