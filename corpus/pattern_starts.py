@@ -7,7 +7,7 @@ of patterns may match starting on it, worked out once per character from the pat
 parse trees; ``pattern.match`` then runs only for those.
 
 The answer is a superset, never less: what the reading does not follow exactly (a
-lookaround, an assertion, a back reference, a character outside ASCII) counts as "may
+lookaround, an assertion, a back reference, a character outside ASCII with a case) counts as "may
 start here". A pattern that can match the empty string may start anywhere.
 """
 
@@ -22,6 +22,22 @@ try:  # the parser of the re module; private, so a Python without it keeps every
     from re import _parser as _sre_parse
 except ImportError:  # pragma: no cover
     _c = _sre_parse = None
+try:  # the characters IGNORECASE matches beyond lower() and upper() (private as well)
+    from re._casefix import _EXTRA_CASES
+except ImportError:  # pragma: no cover
+    _EXTRA_CASES = None
+
+#: How many characters outside ASCII a table works out (currency signs, fractions...).
+_OTHER_CHARS = 256
+
+
+def _uncased(char: str) -> bool:
+    """Whether ``char`` has no case at all: IGNORECASE matches it only to itself, so the
+    reading of the patterns holds for it as for ASCII (``£``, ``€``, ``½``; not ``é``, ``µ``)."""
+    if _EXTRA_CASES is None or not (char.lower() == char == char.upper() == char.casefold()):
+        return False
+    code = ord(char)
+    return code not in _EXTRA_CASES and not any(code in extra for extra in _EXTRA_CASES.values())
 
 
 def _variants(char: str, icase: bool) -> tuple[str, ...]:
@@ -29,7 +45,7 @@ def _variants(char: str, icase: bool) -> tuple[str, ...]:
 
 
 def _category(category, char: str) -> bool:
-    """Whether ``char`` (ASCII) is in the class ``category`` (``\\d``, ``\\w``, ``\\s`` and their negations)."""
+    """Whether ``char`` (ASCII, or without case) is in the class ``category`` (``\\d``, ``\\w``, ``\\s`` and their negations)."""
     digit = unicodedata.category(char) == "Nd"
     word = char.isalnum() or char == "_"
     space = char.isspace()
@@ -140,8 +156,8 @@ class StartTable:
         """Indices, in order, of the patterns that may match starting on ``char``."""
         found = self._by_char.get(char)
         if found is None:
-            if len(char) != 1 or not char.isascii():
-                return self._every  # not worked out, nor kept: the table stays 128 entries at most
+            if len(char) != 1 or not (char.isascii() or (len(self._by_char) < 128 + _OTHER_CHARS and _uncased(char))):
+                return self._every  # not worked out, nor kept: the table stays small
             found = self._by_char[char] = self._work_out(char)
         return found
 

@@ -91,3 +91,18 @@ def test_candidates_stay_the_same_when_the_word_table_is_renewed():
         assert len(figures._START_KINDS) < 100  # a new table, with this doc's words
     finally:
         figures._START_KINDS = saved
+
+
+def test_signs_outside_ascii_without_case_are_worked_out():
+    """``£``, ``€``, ``½`` have no case, so the reading holds for them: only the money rules
+    start on a pound sign, only the fraction rule on ``½``; letters with a case outside
+    ASCII (``é``, the micro sign that IGNORECASE matches to ``μ``) keep every pattern."""
+    money = {k for k, (p, label, _strong) in enumerate(RULES) if label == "MONEY"}
+    for sign in "£€¥":
+        kept = set(_STARTS.indices(sign))
+        assert kept and kept <= money, (sign, kept)
+    fraction = next(k for k, (p, _label, _strong) in enumerate(RULES) if "½" in p.pattern)
+    assert _STARTS.indices("½") == (fraction,)
+    table = StartTable([re.compile(r"a", re.I), re.compile(r"µ", re.I), re.compile(r"£")])
+    assert table.indices("é") == table.indices("µ") == (0, 1, 2)
+    assert table.indices("£") == (2,)
