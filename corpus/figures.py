@@ -65,6 +65,8 @@ from corpus.figure_patterns import (
     CURRENCY_INSIDE,
     HYPHEN_NAME,
     PART_WORDS,
+    AFTER_NUMBER_WORDS,
+    NUMBER_THEN_WORD,
 )
 from corpus.figure_joins import from_to, second_years
 from corpus.model import kind_of
@@ -97,6 +99,28 @@ _AMOUNT_CHARS = frozenset("0123456789$£€¥=")
 # each candidate token tries only those, not all thirty (corpus/pattern_starts.py).
 _STARTS = StartTable([pattern for pattern, _label, _strong in RULES] + [SYMBOL_AFTER])
 _SYMBOL = len(RULES)
+# After a number followed by a space and a plain word ("300 people"), none of the rules
+# that start on digits can match (figure_patterns.AFTER_NUMBER_WORDS): only the symbol check.
+_DIGITS = frozenset("0123456789")
+_ONLY_SYMBOL = (_SYMBOL,) if _SYMBOL in _STARTS.indices("0") else ()
+_PLAIN: dict[str, bool] = {}
+
+
+def _plain_word_after(text: str, pos: int) -> bool:
+    """Whether the number at ``pos`` is followed by one space and a word (in ASCII) that
+    begins with none of :data:`AFTER_NUMBER_WORDS`; looked up once per word."""
+    global _PLAIN
+    match = NUMBER_THEN_WORD.match(text, pos)
+    if match is None:
+        return False
+    word = match.group(1)
+    plain = _PLAIN.get(word)
+    if plain is None:
+        plain = word.isascii() and not word.lower().startswith(AFTER_NUMBER_WORDS)
+        if len(_PLAIN) >= 100_000:  # a bound over a very large corpus; a new table (as _START_KINDS)
+            _PLAIN = {}
+        _PLAIN[word] = plain
+    return plain
 
 
 class _Tokens:
@@ -211,6 +235,8 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
                 found.append((Found(match.start(1), match.end(1), "AGE"), True))
             continue
         starting = _STARTS.indices(text[pos : pos + 1])
+        if lower[:1] in _DIGITS and _plain_word_after(text, pos):
+            starting = _ONLY_SYMBOL
         for k in starting:
             if k == _SYMBOL:
                 break

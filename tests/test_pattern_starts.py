@@ -6,7 +6,7 @@ import re
 
 from corpus.figure_patterns import RULES
 from corpus.figures import _STARTS
-from corpus.pattern_starts import StartTable, may_start
+from corpus.pattern_starts import StartTable, may_start, word_starts
 
 # Every figure shape the rules know, and their neighbours, so that each rule matches somewhere.
 SHAPES = """Between 1998 and 2004 the index moved +0.4% then -0.9%; it fell -12 km and rose +£4m, then $-12.3bn.
@@ -106,3 +106,39 @@ def test_signs_outside_ascii_without_case_are_worked_out():
     table = StartTable([re.compile(r"a", re.I), re.compile(r"µ", re.I), re.compile(r"£")])
     assert table.indices("é") == table.indices("µ") == (0, 1, 2)
     assert table.indices("£") == (2,)
+
+
+def test_a_number_before_a_plain_word_starts_no_digit_rule():
+    """Where the figure layer leaves the digit rules out (a number, a space, a word that
+    begins with none of AFTER_NUMBER_WORDS), none of them matches: after every word of
+    SHAPES and every word the list knows (with endings and in capitals), after numbers of
+    each shape, with what the rules look for next and behind."""
+    from corpus.figure_patterns import AFTER_NUMBER_WORDS
+    from corpus.figures import _SYMBOL, _plain_word_after
+
+    digit_rules = [k for k in _STARTS.indices("0") if k != _SYMBOL]
+    words = set(re.findall(r"[^\W\d_]+", SHAPES)) | {"people", "on", "new", "Tuesday", "ſq", "Km"}
+    for start in AFTER_NUMBER_WORDS:
+        for ending in ("", "s", "x"):
+            words |= {start + ending, (start + ending).upper(), (start + ending).title()}
+    checked = 0
+    for word in sorted(words):
+        for number in ("7", "38", "300", "2019", "3,000", "1.5", "12,50,000"):
+            for before, after in (("", ""), ("", " old"), ("", " of age"), ("ft ", ""), ("x ", " x 3 m"), ("", " 5"), ("", " per cent")):
+                text = f"{before}{number} {word}{after}"
+                if not _plain_word_after(text, len(before)):
+                    continue
+                checked += 1
+                for k in digit_rules:
+                    assert RULES[k][0].match(text, len(before)) is None, (k, text)
+    assert checked > 1000
+    assert _plain_word_after("300 people", 0) and _plain_word_after("2, on", 0)
+    for text in ("300 percent", "5 to 10%", "7 year old", "3 dollars", "40 km", "1 in 20", "10 ſquare", "5 ºC"):
+        assert not _plain_word_after(text, 0), text
+
+
+def test_the_words_a_pattern_begins_with():
+    assert word_starts(r"(?:sq\.?\s?)?(?:km/h|km|miles?)\b|°C|µg|[kM]?b/s", re.I) == ("b", "kb", "km", "mb", "mile", "sq")
+    assert word_starts(r"5+|abc|(?:xy)+z") == ("abc", "xy")  # "5" begins on no word; a repeat counted once
+    assert word_starts(r"[a-z]+") == ("",)  # not read further: every word
+    assert word_starts(r"\u212a") == ("",)  # the Kelvin sign: IGNORECASE may match it to k
