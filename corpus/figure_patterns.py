@@ -221,23 +221,38 @@ RULES: list[tuple[re.Pattern[str], str, bool]] = [
     (re.compile(r"\b(?:doubled|tripled|trebled|quadrupled|halved|(?:two|three|four|ten)-?fold)\b", re.I), "CARDINAL", False),
 ]
 
-#: What the rules that may start on a digit (all of them begin with the number) can go on
-#: with after the number and one space, when a letter follows: a scale, a currency word or
-#: ISO code, a unit, "per cent"/"pc" (PERCENT), "to" (ranges), "in" ("1 in 20", "6ft 2
-#: in"), "m" ("2 m x 3 m"), the age words ("7 year old", "87 yo") and the first letters of
-#: each of these. A number, a space and a word that begins with none of them (``300
-#: people``, ``2 on``) starts no match of those rules; corpus/figures.py leaves them out
-#: there. A rule that may start on a digit and go on with another word adds it here
-#: (tests/test_pattern_starts.py tries every rule after every word it knows).
-AFTER_NUMBER_WORDS: tuple[str, ...] = tuple(
-    sorted(
-        set(word_starts(SCALE))
-        | set(word_starts(ISO))
-        | set(word_starts(CURRENCY_WORD, re.I))
-        | set(word_starts(UNIT, re.I))
-        | {"per", "pc", "to", "in", "m", "y", "month", "week", "day"}
-    )
-)
+_SCALES = word_starts(SCALE)
+
+#: What each rule that may start on a digit (all of them begin with the number) can go on
+#: with after the number and one space, when a letter follows, by its place in RULES and
+#: its label: the first letters of the words it may go on with there, read from its
+#: pattern: a scale, a currency word or ISO code, a unit, "per cent"/"pc", "to" (ranges),
+#: "in" ("1 in 20", "6ft 2 in"), "m" ("2 m x 3 m"), the age words ("7 year old", "87
+#: yo"); none for the rules that go on with no space ("40g", "21st", "41C", "1/4", "45°").
+#: A number, a space and a word that begins with none of a rule's words (``300 people``:
+#: all of them; ``30 years``: the money rules) starts no match of that rule, and
+#: corpus/figures.py leaves it out there. A rule missing here (or whose label no longer
+#: matches its place) is always tried; tests/test_pattern_starts.py tries every rule
+#: after every word it knows.
+WORDS_AFTER_NUMBER: dict[int, tuple[str, tuple[str, ...]]] = {
+    6: ("MONEY", _SCALES + word_starts(ISO)),
+    7: ("MONEY", _SCALES + word_starts(CURRENCY_WORD, re.I)),
+    8: ("PERCENT", _SCALES + ("to", "per", "pc")),
+    9: ("AGE", ("year", "month", "week", "day")),
+    10: ("AGE", ("y", "month", "week", "day")),
+    11: ("MONEY", _SCALES + ("dollar", "euro", "pound", "usd", "eur", "gbp")),
+    12: ("QUANTITY", _SCALES + word_starts(UNIT, re.I)),
+    13: ("QUANTITY", ("in",)),
+    14: ("QUANTITY", ("m",)),
+    15: ("QUANTITY", ()),
+    16: ("QUANTITY", ()),
+    17: ("QUANTITY", ()),
+    18: ("QUANTITY", ()),
+    19: ("QUANTITY", _SCALES + ("to",)),
+    22: ("CARDINAL", ("in",)),
+    24: ("ORDINAL", ()),
+    25: ("CARDINAL", _SCALES),
+}
 
 #: A number in digits, one space and the word after it (its letters).
 NUMBER_THEN_WORD = re.compile(r"[\d.,]*\s([^\W\d_]+)")

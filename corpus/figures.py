@@ -65,7 +65,7 @@ from corpus.figure_patterns import (
     CURRENCY_INSIDE,
     HYPHEN_NAME,
     PART_WORDS,
-    AFTER_NUMBER_WORDS,
+    WORDS_AFTER_NUMBER,
     NUMBER_THEN_WORD,
 )
 from corpus.figure_joins import from_to, second_years
@@ -99,28 +99,38 @@ _AMOUNT_CHARS = frozenset("0123456789$£€¥=")
 # each candidate token tries only those, not all thirty (corpus/pattern_starts.py).
 _STARTS = StartTable([pattern for pattern, _label, _strong in RULES] + [SYMBOL_AFTER])
 _SYMBOL = len(RULES)
-# After a number followed by a space and a plain word ("300 people"), none of the rules
-# that start on digits can match (figure_patterns.AFTER_NUMBER_WORDS): only the symbol check.
+# The rules that may start on a digit, and of them those that may go on with a word after
+# the number and a space (figure_patterns.WORDS_AFTER_NUMBER): "300 people" tries none of
+# them (the unit symbol check only), "30 years" the age rules.
 _DIGITS = frozenset("0123456789")
-_ONLY_SYMBOL = (_SYMBOL,) if _SYMBOL in _STARTS.indices("0") else ()
-_PLAIN: dict[str, bool] = {}
+_ON_DIGITS = _STARTS.indices("0")
+_GOING_ON = {
+    k: words for k, (label, words) in WORDS_AFTER_NUMBER.items() if k < len(RULES) and RULES[k][1] == label
+}
+_AFTER_WORD: dict[str, tuple[int, ...]] = {}
 
 
-def _plain_word_after(text: str, pos: int) -> bool:
-    """Whether the number at ``pos`` is followed by one space and a word (in ASCII) that
-    begins with none of :data:`AFTER_NUMBER_WORDS`; looked up once per word."""
-    global _PLAIN
+def _rules_after_number(text: str, pos: int, starting: tuple[int, ...]) -> tuple[int, ...]:
+    """Of ``starting`` (the rules that may start on the digit at ``pos``), those that may
+    match there given the word after the number and one space; looked up once per word."""
+    global _AFTER_WORD
+    if starting != _ON_DIGITS:
+        return starting
     match = NUMBER_THEN_WORD.match(text, pos)
     if match is None:
-        return False
+        return starting
     word = match.group(1)
-    plain = _PLAIN.get(word)
-    if plain is None:
-        plain = word.isascii() and not word.lower().startswith(AFTER_NUMBER_WORDS)
-        if len(_PLAIN) >= 100_000:  # a bound over a very large corpus; a new table (as _START_KINDS)
-            _PLAIN = {}
-        _PLAIN[word] = plain
-    return plain
+    kept = _AFTER_WORD.get(word)
+    if kept is None:
+        if word.isascii():
+            lower = word.lower()
+            kept = tuple(k for k in starting if k not in _GOING_ON or lower.startswith(_GOING_ON[k]))
+        else:
+            kept = starting  # the words are read in ASCII
+        if len(_AFTER_WORD) >= 100_000:  # a bound over a very large corpus; a new table (as _START_KINDS)
+            _AFTER_WORD = {}
+        _AFTER_WORD[word] = kept
+    return kept
 
 
 class _Tokens:
@@ -235,8 +245,8 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
                 found.append((Found(match.start(1), match.end(1), "AGE"), True))
             continue
         starting = _STARTS.indices(text[pos : pos + 1])
-        if lower[:1] in _DIGITS and _plain_word_after(text, pos):
-            starting = _ONLY_SYMBOL
+        if lower[:1] in _DIGITS:
+            starting = _rules_after_number(text, pos, starting)
         for k in starting:
             if k == _SYMBOL:
                 break

@@ -108,33 +108,39 @@ def test_signs_outside_ascii_without_case_are_worked_out():
     assert table.indices("£") == (2,)
 
 
-def test_a_number_before_a_plain_word_starts_no_digit_rule():
-    """Where the figure layer leaves the digit rules out (a number, a space, a word that
-    begins with none of AFTER_NUMBER_WORDS), none of them matches: after every word of
-    SHAPES and every word the list knows (with endings and in capitals), after numbers of
-    each shape, with what the rules look for next and behind."""
-    from corpus.figure_patterns import AFTER_NUMBER_WORDS
-    from corpus.figures import _SYMBOL, _plain_word_after
+def test_a_rule_left_out_after_a_number_and_a_word_does_not_match_there():
+    """Where the figure layer leaves a digit rule out (a number, a space, a word that begins
+    with none of the rule's WORDS_AFTER_NUMBER), that rule does not match: after every word
+    of SHAPES and every word the table knows (with endings and in capitals), after numbers
+    of each shape, with what the rules look for next and behind."""
+    from corpus.figure_patterns import WORDS_AFTER_NUMBER
+    from corpus.figures import _GOING_ON, _ON_DIGITS, _rules_after_number
 
-    digit_rules = [k for k in _STARTS.indices("0") if k != _SYMBOL]
+    assert all(_STARTS.indices(digit) == _ON_DIGITS for digit in "0123456789")
+    assert set(_GOING_ON) == set(WORDS_AFTER_NUMBER)  # every entry's label matches its rule
     words = set(re.findall(r"[^\W\d_]+", SHAPES)) | {"people", "on", "new", "Tuesday", "ſq", "Km"}
-    for start in AFTER_NUMBER_WORDS:
-        for ending in ("", "s", "x"):
-            words |= {start + ending, (start + ending).upper(), (start + ending).title()}
-    checked = 0
+    for _label, starts in WORDS_AFTER_NUMBER.values():
+        for start in starts:
+            for ending in ("", "s", "x"):
+                words |= {start + ending, (start + ending).upper(), (start + ending).title()}
+    left_out = 0
     for word in sorted(words):
         for number in ("7", "38", "300", "2019", "3,000", "1.5", "12,50,000"):
-            for before, after in (("", ""), ("", " old"), ("", " of age"), ("ft ", ""), ("x ", " x 3 m"), ("", " 5"), ("", " per cent")):
+            for before, after in (("", ""), ("", " old"), ("", " of age"), ("ft ", ""), ("x ", " x 3 m"), ("", " 5"), ("", " 5%"), ("", " 5 km"), ("", " per cent")):
                 text = f"{before}{number} {word}{after}"
-                if not _plain_word_after(text, len(before)):
-                    continue
-                checked += 1
-                for k in digit_rules:
+                kept = _rules_after_number(text, len(before), _ON_DIGITS)
+                for k in set(_ON_DIGITS) - set(kept):
+                    left_out += 1
                     assert RULES[k][0].match(text, len(before)) is None, (k, text)
-    assert checked > 1000
-    assert _plain_word_after("300 people", 0) and _plain_word_after("2, on", 0)
-    for text in ("300 percent", "5 to 10%", "7 year old", "3 dollars", "40 km", "1 in 20", "10 ſquare", "5 ºC"):
-        assert not _plain_word_after(text, 0), text
+    assert left_out > 10_000
+
+    def tried(text):
+        return {RULES[k][1] for k in _rules_after_number(text, 0, _ON_DIGITS) if k < len(RULES)}
+
+    assert tried("300 people") == tried("2, on") == set()
+    assert tried("30 years") == {"AGE"} and "MONEY" in tried("5 million") and tried("40 per cent") == {"PERCENT"}
+    for text in ("5 to 10%", "3 dollars", "40 km", "1 in 20", "10 ſquare", "5 ºC", "5 (or"):
+        assert tried(text), text
 
 
 def test_the_words_a_pattern_begins_with():
