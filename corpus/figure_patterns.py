@@ -254,8 +254,22 @@ WORDS_AFTER_NUMBER: dict[int, tuple[str, tuple[str, ...]]] = {
     25: ("CARDINAL", _SCALES),
 }
 
-#: A number in digits, one space and the word after it (its letters).
-NUMBER_THEN_WORD = re.compile(r"[\d.,]*\s([^\W\d_]+)")
+#: The rules that may start on a digit and go on right after the number with a character
+#: that is neither a letter nor a space, by that character (place in RULES and label):
+#: "-" a range, an age or a unit ("10-15%", "38-year-old", "10-tonne"), "–" a range, "%",
+#: "°" ("45°", "41°C"), "/" and the vulgar fractions ("1/4 mile", "2½ cups"). After any
+#: other character (",", ")", the end of the text), or when the number ends in "." or ","
+#: (a full stop, a list), none of them goes on: corpus/figures.py tries none there.
+CHARS_AFTER_NUMBER: dict[str, tuple[tuple[int, str], ...]] = {
+    "-": ((8, "PERCENT"), (9, "AGE"), (12, "QUANTITY"), (18, "QUANTITY"), (19, "QUANTITY")),
+    "–": ((8, "PERCENT"), (18, "QUANTITY"), (19, "QUANTITY")),
+    "%": ((8, "PERCENT"),),
+    "°": ((12, "QUANTITY"), (16, "QUANTITY"), (17, "QUANTITY")),
+    **{char: ((15, "QUANTITY"),) for char in "/½¼¾⅓⅔⅛"},
+}
+
+#: A number in digits (with its "." and "," marks), and what follows it.
+NUMBER_RUN = re.compile(r"[\d.,]*")
 
 # 2-1, 2 – 1, 112 – 104: a score with a sporting/voting cue nearby, else a range.
 DASH_PAIR = re.compile(rf"{LEFT}(\d{{1,3}})\s?[-–—]\s?(\d{{1,3}}){RIGHT}(?!\s?(?:%|per\b|-))")

@@ -66,7 +66,8 @@ from corpus.figure_patterns import (
     HYPHEN_NAME,
     PART_WORDS,
     WORDS_AFTER_NUMBER,
-    NUMBER_THEN_WORD,
+    CHARS_AFTER_NUMBER,
+    NUMBER_RUN,
 )
 from corpus.figure_joins import from_to, second_years
 from corpus.model import kind_of
@@ -99,24 +100,41 @@ _AMOUNT_CHARS = frozenset("0123456789$£€¥=")
 # each candidate token tries only those, not all thirty (corpus/pattern_starts.py).
 _STARTS = StartTable([pattern for pattern, _label, _strong in RULES] + [SYMBOL_AFTER])
 _SYMBOL = len(RULES)
-# The rules that may start on a digit, and of them those that may go on with a word after
-# the number and a space (figure_patterns.WORDS_AFTER_NUMBER): "300 people" tries none of
-# them (the unit symbol check only), "30 years" the age rules.
+# The rules that may start on a digit, and of them those that may go on with what follows
+# the number (figure_patterns.WORDS_AFTER_NUMBER, CHARS_AFTER_NUMBER): "300 people" or
+# "2020," tries none of them (the unit symbol check only), "30 years" the age rules.
 _DIGITS = frozenset("0123456789")
 _ON_DIGITS = _STARTS.indices("0")
 _GOING_ON = {
     k: words for k, (label, words) in WORDS_AFTER_NUMBER.items() if k < len(RULES) and RULES[k][1] == label
 }
+# A rule whose label no longer matches its place is kept after every character.
+_KEPT_ALWAYS = {k for char_rules in CHARS_AFTER_NUMBER.values() for k, label in char_rules if k >= len(RULES) or RULES[k][1] != label}
+_BY_CHAR = {
+    char: tuple(k for k in _ON_DIGITS if k not in _GOING_ON or k in _KEPT_ALWAYS or (k, RULES[k][1]) in rules)
+    for char, rules in CHARS_AFTER_NUMBER.items()
+}
+_AFTER_OTHER = tuple(k for k in _ON_DIGITS if k not in _GOING_ON or k in _KEPT_ALWAYS)
+_NUMBER_WORD = re.compile(r"\s([^\W\d_]+)")
 _AFTER_WORD: dict[str, tuple[int, ...]] = {}
 
 
 def _rules_after_number(text: str, pos: int, starting: tuple[int, ...]) -> tuple[int, ...]:
     """Of ``starting`` (the rules that may start on the digit at ``pos``), those that may
-    match there given the word after the number and one space; looked up once per word."""
+    match there given what follows the number: a space and a word (looked up once per
+    word), a letter (all of them), another character."""
     global _AFTER_WORD
     if starting != _ON_DIGITS:
         return starting
-    match = NUMBER_THEN_WORD.match(text, pos)
+    end = NUMBER_RUN.match(text, pos).end()
+    if text[end - 1] in ".,":
+        return _AFTER_OTHER  # a number goes on from its last digit: "2020." or "1, 2"
+    after = text[end : end + 1]
+    if after.isalpha():
+        return starting
+    if not after.isspace():
+        return _BY_CHAR.get(after, _AFTER_OTHER)
+    match = _NUMBER_WORD.match(text, end)
     if match is None:
         return starting
     word = match.group(1)

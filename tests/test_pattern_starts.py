@@ -134,10 +134,21 @@ def test_a_rule_left_out_after_a_number_and_a_word_does_not_match_there():
                     assert RULES[k][0].match(text, len(before)) is None, (k, text)
     assert left_out > 10_000
 
+    # and after a number followed by another character, or ending in "." or ","
+    for char in "-–—%°/½¼¾×.,;:!?)(]'\"’′″+$€#&*=_|~" + "\u00a0":
+        for number in ("7", "38", "3,000", "1.5", "2020.", "1,"):
+            for rest in ("", "5", "5%", "15 km", "year-old", "tonne", "C", "F", "°C", "4 mile", "ten percent", "in 5", "½"):
+                text = f"{number}{char}{rest}"
+                kept = _rules_after_number(text, 0, _ON_DIGITS)
+                for k in set(_ON_DIGITS) - set(kept):
+                    left_out += 1
+                    assert RULES[k][0].match(text, 0) is None, (k, text)
+
     def tried(text):
         return {RULES[k][1] for k in _rules_after_number(text, 0, _ON_DIGITS) if k < len(RULES)}
 
-    assert tried("300 people") == tried("2, on") == set()
+    assert tried("300 people") == tried("2, on") == tried("2020.") == tried("(12)") == tried("7") == set()
+    assert tried("10-15%") == {"PERCENT", "AGE", "QUANTITY"} and tried("70%") == {"PERCENT"}
     assert tried("30 years") == {"AGE"} and "MONEY" in tried("5 million") and tried("40 per cent") == {"PERCENT"}
     for text in ("5 to 10%", "3 dollars", "40 km", "1 in 20", "10 ſquare", "5 ºC", "5 (or"):
         assert tried(text), text
