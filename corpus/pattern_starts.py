@@ -7,8 +7,12 @@ of patterns may match starting on it, worked out once per character from the pat
 parse trees; ``pattern.match`` then runs only for those.
 
 The answer is a superset, never less: what the reading does not follow exactly (a
-lookaround, an assertion, a back reference, a character outside ASCII with a case) counts as "may
-start here". A pattern that can match the empty string may start anywhere.
+lookaround, an assertion, a back reference, a character outside ASCII with a case) counts
+as "may start here". A pattern that can match the empty string may start anywhere.
+
+``word_starts(pattern)`` reads the same trees for words: the first letters a match may
+begin with on a word (``km``, ``sq``, ``mile``...), so that the figure layer can tell which
+rules may go on after a number from the word that follows it (``300 people``: none).
 """
 
 from __future__ import annotations
