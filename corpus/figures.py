@@ -119,14 +119,13 @@ _NUMBER_WORD = re.compile(r"\s([^\W\d_]+)")
 _AFTER_WORD: dict[str, tuple[int, ...]] = {}
 
 
-def _rules_after_number(text: str, pos: int, starting: tuple[int, ...]) -> tuple[int, ...]:
+def _rules_after_number(text: str, pos: int, end: int, starting: tuple[int, ...]) -> tuple[int, ...]:
     """Of ``starting`` (the rules that may start on the digit at ``pos``), those that may
-    match there given what follows the number: a space and a word (looked up once per
-    word), a letter (all of them), another character."""
+    match there given what follows the number (``text[pos:end]``, :data:`NUMBER_RUN`): a
+    space and a word (looked up once per word), a letter (all of them), another character."""
     global _AFTER_WORD
     if starting != _ON_DIGITS:
         return starting
-    end = NUMBER_RUN.match(text, pos).end()
     if text[end - 1] in ".,":
         return _AFTER_OTHER  # a number goes on from its last digit: "2020." or "1, 2"
     after = text[end : end + 1]
@@ -149,6 +148,22 @@ def _rules_after_number(text: str, pos: int, starting: tuple[int, ...]) -> tuple
             _AFTER_WORD = {}
         _AFTER_WORD[word] = kept
     return kept
+
+
+_DASHES = frozenset("-–—")
+
+
+def _may_be_pair(text: str, end: int) -> bool:
+    """Whether DASH_PAIR may match at a number ending at ``end`` (``text[end - 1]`` its last
+    mark): only with a dash right after its last digit, or after one space."""
+    return text[end - 1] not in ".," and (
+        text[end : end + 1] in _DASHES or (text[end : end + 1].isspace() and text[end + 1 : end + 2] in _DASHES)
+    )
+
+
+def _may_be_year_count(text: str, pos: int, end: int) -> bool:
+    """Whether YEAR_LIKE_COUNT may match at the number ``text[pos:end]``: four marks and a space."""
+    return end - pos == 4 and text[end : end + 1].isspace()
 
 
 class _Tokens:
@@ -263,8 +278,10 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
                 found.append((Found(match.start(1), match.end(1), "AGE"), True))
             continue
         starting = _STARTS.indices(text[pos : pos + 1])
-        if lower[:1] in _DIGITS:
-            starting = _rules_after_number(text, pos, starting)
+        # the number read once: what follows it decides which rules may go on from it
+        end = NUMBER_RUN.match(text, pos).end() if lower[:1] in _DIGITS else -1
+        if end >= 0:
+            starting = _rules_after_number(text, pos, end, starting)
         for k in starting:
             if k == _SYMBOL:
                 break
@@ -288,10 +305,10 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
                 found.append((Found(pos, symbol[0], label), True))
         if not lower[:1].isdigit():
             continue
-        match = YEAR_LIKE_COUNT.match(text, pos)
+        match = YEAR_LIKE_COUNT.match(text, pos) if end < 0 or _may_be_year_count(text, pos, end) else None
         if match is not None and _counted_not_year(doc, i):
             found.append((Found(match.start(1), match.end(1), "CARDINAL"), True))
-        match = DASH_PAIR.match(text, pos)
+        match = DASH_PAIR.match(text, pos) if end < 0 or _may_be_pair(text, end) else None
         if match is not None:
             window = text[max(0, match.start() - 80) : match.end() + 40]
             if SCORE_CUES.search(window):

@@ -114,7 +114,11 @@ def test_a_rule_left_out_after_a_number_and_a_word_does_not_match_there():
     of SHAPES and every word the table knows (with endings and in capitals), after numbers
     of each shape, with what the rules look for next and behind."""
     from corpus.figure_patterns import WORDS_AFTER_NUMBER
-    from corpus.figures import _GOING_ON, _ON_DIGITS, _rules_after_number
+    from corpus.figure_patterns import DASH_PAIR, NUMBER_RUN, YEAR_LIKE_COUNT
+    from corpus.figures import _GOING_ON, _ON_DIGITS, _may_be_pair, _may_be_year_count, _rules_after_number
+
+    def _end(text, pos):
+        return NUMBER_RUN.match(text, pos).end()
 
     assert all(_STARTS.indices(digit) == _ON_DIGITS for digit in "0123456789")
     assert set(_GOING_ON) == set(WORDS_AFTER_NUMBER)  # every entry's label matches its rule
@@ -128,7 +132,7 @@ def test_a_rule_left_out_after_a_number_and_a_word_does_not_match_there():
         for number in ("7", "38", "300", "2019", "3,000", "1.5", "12,50,000"):
             for before, after in (("", ""), ("", " old"), ("", " of age"), ("ft ", ""), ("x ", " x 3 m"), ("", " 5"), ("", " 5%"), ("", " 5 km"), ("", " per cent")):
                 text = f"{before}{number} {word}{after}"
-                kept = _rules_after_number(text, len(before), _ON_DIGITS)
+                kept = _rules_after_number(text, len(before), _end(text, len(before)), _ON_DIGITS)
                 for k in set(_ON_DIGITS) - set(kept):
                     left_out += 1
                     assert RULES[k][0].match(text, len(before)) is None, (k, text)
@@ -136,16 +140,23 @@ def test_a_rule_left_out_after_a_number_and_a_word_does_not_match_there():
 
     # and after a number followed by another character, or ending in "." or ","
     for char in "-–—%°/½¼¾×.,;:!?)(]'\"’′″+$€#&*=_|~" + "\u00a0":
-        for number in ("7", "38", "3,000", "1.5", "2020.", "1,"):
-            for rest in ("", "5", "5%", "15 km", "year-old", "tonne", "C", "F", "°C", "4 mile", "ten percent", "in 5", "½"):
-                text = f"{number}{char}{rest}"
-                kept = _rules_after_number(text, 0, _ON_DIGITS)
-                for k in set(_ON_DIGITS) - set(kept):
-                    left_out += 1
-                    assert RULES[k][0].match(text, 0) is None, (k, text)
+        for number in ("7", "38", "1709", "3,000", "1.5", "2020.", "1,"):
+            for rest in ("", "5", "5%", "15 km", "year-old", "tonne", "C", "F", "°C", "4 mile", "ten percent", "in 5", "½", "schoolchildren"):
+                for text in (f"{number}{char}{rest}", f"{number} {char}{rest}", f"{number}{char} {rest}"):
+                    end = _end(text, 0)
+                    kept = _rules_after_number(text, 0, end, _ON_DIGITS)
+                    for k in set(_ON_DIGITS) - set(kept):
+                        left_out += 1
+                        assert RULES[k][0].match(text, 0) is None, (k, text)
+                    if not _may_be_pair(text, end):
+                        assert DASH_PAIR.match(text, 0) is None, text
+                    if not _may_be_year_count(text, 0, end):
+                        assert YEAR_LIKE_COUNT.match(text, 0) is None, text
+    for text in ("1709 schoolchildren", "2019 people", "2-1", "112 – 104", "3 —4"):
+        assert _may_be_year_count(text, 0, _end(text, 0)) or _may_be_pair(text, _end(text, 0)), text
 
     def tried(text):
-        return {RULES[k][1] for k in _rules_after_number(text, 0, _ON_DIGITS) if k < len(RULES)}
+        return {RULES[k][1] for k in _rules_after_number(text, 0, _end(text, 0), _ON_DIGITS) if k < len(RULES)}
 
     assert tried("300 people") == tried("2, on") == tried("2020.") == tried("(12)") == tried("7") == set()
     assert tried("10-15%") == {"PERCENT", "AGE", "QUANTITY"} and tried("70%") == {"PERCENT"}
