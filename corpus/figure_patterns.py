@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from corpus.pattern_starts import word_starts
+
 WORD_UNITS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     "fifteen|sixteen|seventeen|eighteen|nineteen"
@@ -218,6 +220,56 @@ RULES: list[tuple[re.Pattern[str], str, bool]] = [
     # doubled, tripled, halved, twofold
     (re.compile(r"\b(?:doubled|tripled|trebled|quadrupled|halved|(?:two|three|four|ten)-?fold)\b", re.I), "CARDINAL", False),
 ]
+
+_SCALES = word_starts(SCALE)
+
+#: What each rule that may start on a digit (all of them begin with the number) can go on
+#: with after the number and one space, when a letter follows, by its place in RULES and
+#: its label: the first letters of the words it may go on with there, read from its
+#: pattern: a scale, a currency word or ISO code, a unit, "per cent"/"pc", "to" (ranges),
+#: "in" ("1 in 20", "6ft 2 in"), "m" ("2 m x 3 m"), the age words ("7 year old", "87
+#: yo"); none for the rules that go on with no space ("40g", "21st", "41C", "1/4", "45°").
+#: A number, a space and a word that begins with none of a rule's words (``300 people``:
+#: all of them; ``30 years``: the money rules) starts no match of that rule, and
+#: corpus/figures.py leaves it out there. A rule missing here (or whose label no longer
+#: matches its place) is always tried; tests/test_pattern_starts.py tries every rule
+#: after every word it knows.
+WORDS_AFTER_NUMBER: dict[int, tuple[str, tuple[str, ...]]] = {
+    6: ("MONEY", _SCALES + word_starts(ISO)),
+    7: ("MONEY", _SCALES + word_starts(CURRENCY_WORD, re.I)),
+    8: ("PERCENT", _SCALES + ("to", "per", "pc")),
+    9: ("AGE", ("year", "month", "week", "day")),
+    10: ("AGE", ("y", "month", "week", "day")),
+    11: ("MONEY", _SCALES + ("dollar", "euro", "pound", "usd", "eur", "gbp")),
+    12: ("QUANTITY", _SCALES + word_starts(UNIT, re.I)),
+    13: ("QUANTITY", ("in",)),
+    14: ("QUANTITY", ("m",)),
+    15: ("QUANTITY", ()),
+    16: ("QUANTITY", ()),
+    17: ("QUANTITY", ()),
+    18: ("QUANTITY", ()),
+    19: ("QUANTITY", _SCALES + ("to",)),
+    22: ("CARDINAL", ("in",)),
+    24: ("ORDINAL", ()),
+    25: ("CARDINAL", _SCALES),
+}
+
+#: The rules that may start on a digit and go on right after the number with a character
+#: that is neither a letter nor a space, by that character (place in RULES and label):
+#: "-" a range, an age or a unit ("10-15%", "38-year-old", "10-tonne"), "–" a range, "%",
+#: "°" ("45°", "41°C"), "/" and the vulgar fractions ("1/4 mile", "2½ cups"). After any
+#: other character (",", ")", the end of the text), or when the number ends in "." or ","
+#: (a full stop, a list), none of them goes on: corpus/figures.py tries none there.
+CHARS_AFTER_NUMBER: dict[str, tuple[tuple[int, str], ...]] = {
+    "-": ((8, "PERCENT"), (9, "AGE"), (12, "QUANTITY"), (18, "QUANTITY"), (19, "QUANTITY")),
+    "–": ((8, "PERCENT"), (18, "QUANTITY"), (19, "QUANTITY")),
+    "%": ((8, "PERCENT"),),
+    "°": ((12, "QUANTITY"), (16, "QUANTITY"), (17, "QUANTITY")),
+    **{char: ((15, "QUANTITY"),) for char in "/½¼¾⅓⅔⅛"},
+}
+
+#: A number in digits (with its "." and "," marks), and what follows it.
+NUMBER_RUN = re.compile(r"[\d.,]*")
 
 # 2-1, 2 – 1, 112 – 104: a score with a sporting/voting cue nearby, else a range.
 DASH_PAIR = re.compile(rf"{LEFT}(\d{{1,3}})\s?[-–—]\s?(\d{{1,3}}){RIGHT}(?!\s?(?:%|per\b|-))")

@@ -65,6 +65,9 @@ from corpus.figure_patterns import (
     CURRENCY_INSIDE,
     HYPHEN_NAME,
     PART_WORDS,
+    WORDS_AFTER_NUMBER,
+    CHARS_AFTER_NUMBER,
+    NUMBER_RUN,
 )
 from corpus.figure_joins import from_to, second_years
 from corpus.model import kind_of
@@ -97,6 +100,70 @@ _AMOUNT_CHARS = frozenset("0123456789$£€¥=")
 # each candidate token tries only those, not all thirty (corpus/pattern_starts.py).
 _STARTS = StartTable([pattern for pattern, _label, _strong in RULES] + [SYMBOL_AFTER])
 _SYMBOL = len(RULES)
+# The rules that may start on a digit, and of them those that may go on with what follows
+# the number (figure_patterns.WORDS_AFTER_NUMBER, CHARS_AFTER_NUMBER): "300 people" or
+# "2020," tries none of them (the unit symbol check only), "30 years" the age rules.
+_DIGITS = frozenset("0123456789")
+_ON_DIGITS = _STARTS.indices("0")
+_GOING_ON = {
+    k: words for k, (label, words) in WORDS_AFTER_NUMBER.items() if k < len(RULES) and RULES[k][1] == label
+}
+# A rule whose label no longer matches its place is kept after every character.
+_KEPT_ALWAYS = {k for char_rules in CHARS_AFTER_NUMBER.values() for k, label in char_rules if k >= len(RULES) or RULES[k][1] != label}
+_BY_CHAR = {
+    char: tuple(k for k in _ON_DIGITS if k not in _GOING_ON or k in _KEPT_ALWAYS or (k, RULES[k][1]) in rules)
+    for char, rules in CHARS_AFTER_NUMBER.items()
+}
+_AFTER_OTHER = tuple(k for k in _ON_DIGITS if k not in _GOING_ON or k in _KEPT_ALWAYS)
+_NUMBER_WORD = re.compile(r"\s([^\W\d_]+)")
+_AFTER_WORD: dict[str, tuple[int, ...]] = {}
+
+
+def _rules_after_number(text: str, pos: int, end: int, starting: tuple[int, ...]) -> tuple[int, ...]:
+    """Of ``starting`` (the rules that may start on the digit at ``pos``), those that may
+    match there given what follows the number (``text[pos:end]``, :data:`NUMBER_RUN`): a
+    space and a word (looked up once per word), a letter (all of them), another character."""
+    global _AFTER_WORD
+    if starting != _ON_DIGITS:
+        return starting
+    if text[end - 1] in ".,":
+        return _AFTER_OTHER  # a number goes on from its last digit: "2020." or "1, 2"
+    after = text[end : end + 1]
+    if after.isalpha():
+        return starting
+    if not after.isspace():
+        return _BY_CHAR.get(after, _AFTER_OTHER)
+    match = _NUMBER_WORD.match(text, end)
+    if match is None:
+        return starting
+    word = match.group(1)
+    kept = _AFTER_WORD.get(word)
+    if kept is None:
+        if word.isascii():
+            lower = word.lower()
+            kept = tuple(k for k in starting if k not in _GOING_ON or lower.startswith(_GOING_ON[k]))
+        else:
+            kept = starting  # the words are read in ASCII
+        if len(_AFTER_WORD) >= 100_000:  # a bound over a very large corpus; a new table (as _START_KINDS)
+            _AFTER_WORD = {}
+        _AFTER_WORD[word] = kept
+    return kept
+
+
+_DASHES = frozenset("-–—")
+
+
+def _may_be_pair(text: str, end: int) -> bool:
+    """Whether DASH_PAIR may match at a number ending at ``end`` (``text[end - 1]`` its last
+    mark): only with a dash right after its last digit, or after one space."""
+    return text[end - 1] not in ".," and (
+        text[end : end + 1] in _DASHES or (text[end : end + 1].isspace() and text[end + 1 : end + 2] in _DASHES)
+    )
+
+
+def _may_be_year_count(text: str, pos: int, end: int) -> bool:
+    """Whether YEAR_LIKE_COUNT may match at the number ``text[pos:end]``: four marks and a space."""
+    return end - pos == 4 and text[end : end + 1].isspace()
 
 
 class _Tokens:
@@ -211,6 +278,10 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
                 found.append((Found(match.start(1), match.end(1), "AGE"), True))
             continue
         starting = _STARTS.indices(text[pos : pos + 1])
+        # the number read once: what follows it decides which rules may go on from it
+        end = NUMBER_RUN.match(text, pos).end() if lower[:1] in _DIGITS else -1
+        if end >= 0:
+            starting = _rules_after_number(text, pos, end, starting)
         for k in starting:
             if k == _SYMBOL:
                 break
@@ -234,10 +305,10 @@ def _rule_matches(doc: Doc, tokens: _Tokens, covered: list[tuple[int, int]]) -> 
                 found.append((Found(pos, symbol[0], label), True))
         if not lower[:1].isdigit():
             continue
-        match = YEAR_LIKE_COUNT.match(text, pos)
+        match = YEAR_LIKE_COUNT.match(text, pos) if end < 0 or _may_be_year_count(text, pos, end) else None
         if match is not None and _counted_not_year(doc, i):
             found.append((Found(match.start(1), match.end(1), "CARDINAL"), True))
-        match = DASH_PAIR.match(text, pos)
+        match = DASH_PAIR.match(text, pos) if end < 0 or _may_be_pair(text, end) else None
         if match is not None:
             window = text[max(0, match.start() - 80) : match.end() + 40]
             if SCORE_CUES.search(window):

@@ -6,7 +6,7 @@ import re
 
 from corpus.figure_patterns import RULES
 from corpus.figures import _STARTS
-from corpus.pattern_starts import StartTable, may_start
+from corpus.pattern_starts import StartTable, may_start, word_starts
 
 # Every figure shape the rules know, and their neighbours, so that each rule matches somewhere.
 SHAPES = """Between 1998 and 2004 the index moved +0.4% then -0.9%; it fell -12 km and rose +£4m, then $-12.3bn.
@@ -91,3 +91,82 @@ def test_candidates_stay_the_same_when_the_word_table_is_renewed():
         assert len(figures._START_KINDS) < 100  # a new table, with this doc's words
     finally:
         figures._START_KINDS = saved
+
+
+def test_signs_outside_ascii_without_case_are_worked_out():
+    """``£``, ``€``, ``½`` have no case, so the reading holds for them: only the money rules
+    start on a pound sign, only the fraction rule on ``½``; letters with a case outside
+    ASCII (``é``, the micro sign that IGNORECASE matches to ``μ``) keep every pattern."""
+    money = {k for k, (p, label, _strong) in enumerate(RULES) if label == "MONEY"}
+    for sign in "£€¥":
+        kept = set(_STARTS.indices(sign))
+        assert kept and kept <= money, (sign, kept)
+    fraction = next(k for k, (p, _label, _strong) in enumerate(RULES) if "½" in p.pattern)
+    assert _STARTS.indices("½") == (fraction,)
+    table = StartTable([re.compile(r"a", re.I), re.compile(r"µ", re.I), re.compile(r"£")])
+    assert table.indices("é") == table.indices("µ") == (0, 1, 2)
+    assert table.indices("£") == (2,)
+
+
+def test_a_rule_left_out_after_a_number_and_a_word_does_not_match_there():
+    """Where the figure layer leaves a digit rule out (a number, a space, a word that begins
+    with none of the rule's WORDS_AFTER_NUMBER), that rule does not match: after every word
+    of SHAPES and every word the table knows (with endings and in capitals), after numbers
+    of each shape, with what the rules look for next and behind."""
+    from corpus.figure_patterns import WORDS_AFTER_NUMBER
+    from corpus.figure_patterns import DASH_PAIR, NUMBER_RUN, YEAR_LIKE_COUNT
+    from corpus.figures import _GOING_ON, _ON_DIGITS, _may_be_pair, _may_be_year_count, _rules_after_number
+
+    def _end(text, pos):
+        return NUMBER_RUN.match(text, pos).end()
+
+    assert all(_STARTS.indices(digit) == _ON_DIGITS for digit in "0123456789")
+    assert set(_GOING_ON) == set(WORDS_AFTER_NUMBER)  # every entry's label matches its rule
+    words = set(re.findall(r"[^\W\d_]+", SHAPES)) | {"people", "on", "new", "Tuesday", "ſq", "Km"}
+    for _label, starts in WORDS_AFTER_NUMBER.values():
+        for start in starts:
+            for ending in ("", "s", "x"):
+                words |= {start + ending, (start + ending).upper(), (start + ending).title()}
+    left_out = 0
+    for word in sorted(words):
+        for number in ("7", "38", "300", "2019", "3,000", "1.5", "12,50,000"):
+            for before, after in (("", ""), ("", " old"), ("", " of age"), ("ft ", ""), ("x ", " x 3 m"), ("", " 5"), ("", " 5%"), ("", " 5 km"), ("", " per cent")):
+                text = f"{before}{number} {word}{after}"
+                kept = _rules_after_number(text, len(before), _end(text, len(before)), _ON_DIGITS)
+                for k in set(_ON_DIGITS) - set(kept):
+                    left_out += 1
+                    assert RULES[k][0].match(text, len(before)) is None, (k, text)
+    assert left_out > 10_000
+
+    # and after a number followed by another character, or ending in "." or ","
+    for char in "-–—%°/½¼¾×.,;:!?)(]'\"’′″+$€#&*=_|~" + "\u00a0":
+        for number in ("7", "38", "1709", "3,000", "1.5", "2020.", "1,"):
+            for rest in ("", "5", "5%", "15 km", "year-old", "tonne", "C", "F", "°C", "4 mile", "ten percent", "in 5", "½", "schoolchildren"):
+                for text in (f"{number}{char}{rest}", f"{number} {char}{rest}", f"{number}{char} {rest}"):
+                    end = _end(text, 0)
+                    kept = _rules_after_number(text, 0, end, _ON_DIGITS)
+                    for k in set(_ON_DIGITS) - set(kept):
+                        left_out += 1
+                        assert RULES[k][0].match(text, 0) is None, (k, text)
+                    if not _may_be_pair(text, end):
+                        assert DASH_PAIR.match(text, 0) is None, text
+                    if not _may_be_year_count(text, 0, end):
+                        assert YEAR_LIKE_COUNT.match(text, 0) is None, text
+    for text in ("1709 schoolchildren", "2019 people", "2-1", "112 – 104", "3 —4"):
+        assert _may_be_year_count(text, 0, _end(text, 0)) or _may_be_pair(text, _end(text, 0)), text
+
+    def tried(text):
+        return {RULES[k][1] for k in _rules_after_number(text, 0, _end(text, 0), _ON_DIGITS) if k < len(RULES)}
+
+    assert tried("300 people") == tried("2, on") == tried("2020.") == tried("(12)") == tried("7") == set()
+    assert tried("10-15%") == {"PERCENT", "AGE", "QUANTITY"} and tried("70%") == {"PERCENT"}
+    assert tried("30 years") == {"AGE"} and "MONEY" in tried("5 million") and tried("40 per cent") == {"PERCENT"}
+    for text in ("5 to 10%", "3 dollars", "40 km", "1 in 20", "10 ſquare", "5 ºC", "5 (or"):
+        assert tried(text), text
+
+
+def test_the_words_a_pattern_begins_with():
+    assert word_starts(r"(?:sq\.?\s?)?(?:km/h|km|miles?)\b|°C|µg|[kM]?b/s", re.I) == ("b", "kb", "km", "mb", "mile", "sq")
+    assert word_starts(r"5+|abc|(?:xy)+z") == ("abc", "xy")  # "5" begins on no word; a repeat counted once
+    assert word_starts(r"[a-z]+") == ("",)  # not read further: every word
+    assert word_starts(r"\u212a") == ("",)  # the Kelvin sign: IGNORECASE may match it to k

@@ -194,3 +194,15 @@ def test_vague_durations_have_a_range_reading(analyzer, text, words, value, unit
     span = next(s for s in analyse(analyzer, text).spans if s.start <= at < s.end)
     assert span.kind == "date"  # still a date for the reader; the value layer reads it
     assert (span.reading.value, span.reading.unit, span.reading.change) == (value, unit, "~")
+
+
+def test_a_figure_read_before_is_read_again_from_its_own_context():
+    """Readings of the same words are kept (news repeats its figures), but the words after
+    still decide an "m": metres before "sprint", million otherwise, in either order."""
+    from corpus.readings import read_span
+
+    sprint, raised = "He won the 100m sprint in Rome.", "The firm raised 100m in May."
+    for text in (sprint, raised, sprint, raised):
+        start = text.index("100m")
+        reading = read_span(text, start, start + 4, "CARDINAL")
+        assert (reading.value, reading.unit) == ((100, "m") if text is sprint else (100_000_000, None))
