@@ -25,8 +25,8 @@ them). A big export from the CLI writes its second half in a forked process.
 
 from __future__ import annotations
 
-from itertools import accumulate, chain
-from operator import add, itemgetter
+from itertools import accumulate, chain, count
+from operator import add, getitem, itemgetter
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
@@ -59,6 +59,11 @@ def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...]
 _LENS, _ADVANCES, _TAILS = itemgetter(0), itemgetter(1), itemgetter(2)
 _TEXT = itemgetter(5)  # ExportRow.text
 _TABLE_LIMIT = 20_000  # longer sentences format their numbers one by one
+#: Sentences up to this many characters (less 2) and :data:`_PAIR_TOKENS` tokens take
+#: a token's id and start as one looked-up string (a table of ids x starts, its rows
+#: made as the sentences need them: at most 160 x 514 strings, about 6 MB).
+_PAIR_WIDTH = 514
+_PAIR_TOKENS = 160
 
 
 def prodigy_lines(
@@ -83,33 +88,37 @@ def prodigy_byte_lines(
     known = known_tokens(rows, tokens or {})
     literals: dict[str, str] = {}
     sessions: dict[str, str] = {}
-    # '{"end": E' / ', "id": K' / ', "start": S' for every number a sentence can need:
-    # a token's JSON is then four looked-up strings, joined in C (the ids in order: a
-    # sentence's tokens take the first ones, as many as zip asks for).
+    # '{"end": E' for every end a sentence can need, and ', "id": K, "start": S' for
+    # every token number and start of a short sentence (pairs[K][S]): a token's JSON is
+    # then three looked-up strings, joined in C.
     size = min(max((len(r.text) for r in rows), default=0), _TABLE_LIMIT) + 2
     ends = [f'{{"end": {i}'.encode() for i in range(size)]
-    ids = [f', "id": {i}'.encode() for i in range(size)]
-    begins = [f', "start": {i}'.encode() for i in range(size)]
+    width = min(size, _PAIR_WIDTH)
+    pairs: list[list[bytes]] = []
+    # The rows of one sentence (one per annotator) follow each other: its tokens' JSON
+    # is made once for them all.
+    last_text: str | None = None
+    tokens = b""
     for row, forms in zip(rows, chunker.pipe(map(_TEXT, rows), known=known)):
         text = row.text
-        lens = list(chain.from_iterable(map(_LENS, forms)))
-        starts = list(accumulate(chain.from_iterable(map(_ADVANCES, forms)), initial=0))
-        tails = chain.from_iterable(map(_TAILS, forms))
-        if len(text) + 2 <= size:
-            pieces = zip(
-                map(ends.__getitem__, map(add, starts, lens)),
-                ids,
-                map(begins.__getitem__, starts),
-                tails,
-            )
-        else:
-            pieces = zip(
-                map(b'{"end": %d'.__mod__, map(add, starts, lens)),
-                map(b', "id": %d'.__mod__, range(len(lens))),
-                map(b', "start": %d'.__mod__, starts),
-                tails,
-            )
-        tokens = b"".join(chain.from_iterable(pieces))  # each token's JSON ends ", "
+        if text != last_text:
+            last_text = text
+            lens = list(chain.from_iterable(map(_LENS, forms)))
+            starts = list(accumulate(chain.from_iterable(map(_ADVANCES, forms)), initial=0))
+            tails = chain.from_iterable(map(_TAILS, forms))
+            if len(text) + 2 <= width and len(lens) <= _PAIR_TOKENS:
+                while len(pairs) < len(lens):
+                    k = len(pairs)
+                    pairs.append([f', "id": {k}, "start": {i}'.encode() for i in range(width)])
+                # pairs is as long as the tokens or longer: map stops at the shortest
+                pieces = zip(map(ends.__getitem__, map(add, starts, lens)), map(getitem, pairs, starts), tails)
+            else:
+                numbers = map(b', "id": %d, "start": %d'.__mod__, zip(count(), starts))
+                if len(text) + 2 <= size:
+                    pieces = zip(map(ends.__getitem__, map(add, starts, lens)), numbers, tails)
+                else:
+                    pieces = zip(map(b'{"end": %d'.__mod__, map(add, starts, lens)), numbers, tails)
+            tokens = b"".join(chain.from_iterable(pieces))  # each token's JSON ends ", "
         spans_json = []
         span_key = []
         spans = with_claimant(row)
