@@ -105,20 +105,24 @@ def prodigy_byte_lines(
             last_text = text
             lens = list(chain.from_iterable(map(_LENS, forms)))
             starts = list(accumulate(chain.from_iterable(map(_ADVANCES, forms)), initial=0))
-            tails = chain.from_iterable(map(_TAILS, forms))
-            if len(text) + 2 <= width and len(lens) <= _PAIR_TOKENS:
-                while len(pairs) < len(lens):
+            n = len(lens)
+            # Every token's three pieces in one list, filled a third at a time (each
+            # slice assignment runs in C): ends, then id and start, then the tails.
+            tails = list(chain.from_iterable(map(_TAILS, forms)))
+            pieces = tails * 3
+            pieces[2::3] = tails
+            if len(text) + 2 <= size:
+                pieces[0::3] = map(ends.__getitem__, map(add, starts, lens))
+            else:
+                pieces[0::3] = map(b'{"end": %d'.__mod__, map(add, starts, lens))
+            if len(text) + 2 <= width and n <= _PAIR_TOKENS:
+                while len(pairs) < n:
                     k = len(pairs)
                     pairs.append([f', "id": {k}, "start": {i}'.encode() for i in range(width)])
-                # pairs is as long as the tokens or longer: map stops at the shortest
-                pieces = zip(map(ends.__getitem__, map(add, starts, lens)), map(getitem, pairs, starts), tails)
+                pieces[1::3] = map(getitem, pairs, starts[:n])
             else:
-                numbers = map(b', "id": %d, "start": %d'.__mod__, zip(count(), starts))
-                if len(text) + 2 <= size:
-                    pieces = zip(map(ends.__getitem__, map(add, starts, lens)), numbers, tails)
-                else:
-                    pieces = zip(map(b'{"end": %d'.__mod__, map(add, starts, lens)), numbers, tails)
-            tokens = b"".join(chain.from_iterable(pieces))  # each token's JSON ends ", "
+                pieces[1::3] = map(b', "id": %d, "start": %d'.__mod__, zip(count(), starts[:n]))
+            tokens = b"".join(pieces)  # each token's JSON ends ", "
         spans_json = []
         span_key = []
         spans = with_claimant(row)
