@@ -184,7 +184,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
 
 FORMAT = register(
     Format(
-        "prodigy", write, ".jsonl", "Prodigy JSONL", join=append_part,
+        "prodigy", write, ".jsonl", "Prodigy JSONL", join=append_part, whole_needed=False,
         overlaps="kept in \"spans\" (Prodigy's spans interfaces show them; ner.manual and "
         "spaCy's ner cannot hold overlapping spans)",
     )
