@@ -25,7 +25,7 @@ them). A big export from the CLI writes its second half in a forked process.
 
 from __future__ import annotations
 
-from itertools import accumulate, chain, count
+from itertools import accumulate, count
 from operator import add, getitem, itemgetter
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
@@ -56,7 +56,6 @@ def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...]
     )
 
 
-_LENS, _ADVANCES, _TAILS = itemgetter(0), itemgetter(1), itemgetter(2)
 _TEXT = itemgetter(5)  # ExportRow.text
 _TABLE_LIMIT = 20_000  # longer sentences format their numbers one by one
 #: Sentences up to this many characters (less 2) and :data:`_PAIR_TOKENS` tokens take
@@ -103,12 +102,16 @@ def prodigy_byte_lines(
         text = row.text
         if text != last_text:
             last_text = text
-            lens = list(chain.from_iterable(map(_LENS, forms)))
-            starts = list(accumulate(chain.from_iterable(map(_ADVANCES, forms)), initial=0))
+            # (a loop of in-place concatenations: half the time of chain() over itemgetters)
+            lens, advances, tails = [], [], []
+            for chunk_lens, chunk_advances, chunk_tails in forms:
+                lens += chunk_lens
+                advances += chunk_advances
+                tails += chunk_tails
+            starts = list(accumulate(advances, initial=0))
             n = len(lens)
             # Every token's three pieces in one list, filled a third at a time (each
             # slice assignment runs in C): ends, then id and start, then the tails.
-            tails = list(chain.from_iterable(map(_TAILS, forms)))
             pieces = tails * 3
             pieces[2::3] = tails
             if len(text) + 2 <= size:
