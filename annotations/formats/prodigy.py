@@ -25,6 +25,7 @@ them). A big export from the CLI writes its second half in a forked process.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from itertools import accumulate, count
 from operator import add, getitem, itemgetter
 from pathlib import Path
@@ -40,7 +41,7 @@ from annotations.formats.rows import ExportRow
 from corpus.readings import reading_json
 from annotations.scheme import Scheme
 from corpus.tokens import ChunkTokenizer, SentenceTokens, Token
-from annotations.tokens import aligned, known_tokens
+from annotations.tokens import known_tokens
 
 def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[bytes, ...]]:
     """Per chunk: token lengths, advances (length + following space) and the end of each
@@ -130,8 +131,17 @@ def prodigy_byte_lines(
         span_key = []
         spans = with_claimant(row)
         readings = row.readings
-        for first, last, span in aligned(starts, lens, spans) if spans else ():
+        for span in spans if n else ():
+            # annotations.tokens.aligned, inline (a call and a list per row less)
             exact_start, exact_end, name = span
+            if not 0 <= exact_start < exact_end <= starts[n]:
+                continue
+            first = bisect_right(starts, exact_start, 0, n) - 1
+            last = bisect_right(starts, exact_end - 1, 0, n) - 1
+            if exact_start == starts[first] + lens[first]:  # starts on the space after a token
+                first += 1
+            if first > last:
+                continue
             s, e = starts[first], starts[last] + lens[last]  # widened to whole tokens
             reading = row.reading(span) if readings else None
             if reading is None and s == exact_start and e == exact_end:
