@@ -195,6 +195,11 @@ class _Job:
         texts = {article.id: article.text for article, _ in items}
         return rows, texts, cached_tokens(items)
 
+    def whole(self, rows: Sequence[ExportRow]) -> WholeExport:
+        """What the writer must know of ``rows`` (for the other part's writer too);
+        nothing for a format whose writer reads none of it."""
+        return WholeExport.of(rows) if self.chosen.whole_needed else WholeExport()
+
     def outputs(self, out: Path) -> list[Path]:
         """The files of one part: ``out``, and the unreviewed sentences' file of a format
         that keeps them apart (written whenever they are asked for, as write_outputs)."""
@@ -271,7 +276,7 @@ def _two_halves(
     try:
         own_problems: list[str] = []
         rows, texts, tokens = job.rows(job.analyses(mine, analyzer, per_article=True), own_problems, withheld)
-        whole = WholeExport.of(rows)
+        whole = job.whole(rows)
         own_rows = len(rows)
         if job.chosen.whole_needed:
             try:
@@ -381,7 +386,7 @@ def _second_half(
     problems: list[str] = []
     withheld = Withheld()
     rows, texts, tokens = job.rows(job.analyses(articles, analyzer, per_article=False), problems, withheld)
-    whole = WholeExport.of(rows)
+    whole = job.whole(rows)
     _send(to_parent, {"articles": len(articles), "rows": len(rows), "whole": whole.to_json()})
     if job.chosen.whole_needed:
         with os.fdopen(from_parent, "rb") as reader:
