@@ -18,8 +18,8 @@ span), and ``meta`` says ``claimant`` (the name) and ``attribution`` (``found``,
 ``corrected`` or ``outlet``). Import reads them back as the reader's correction.
 
 Tokens come from :class:`corpus.tokens.ChunkTokenizer`, which tokenises each
-distinct word once; a token's JSON is four looked-up strings joined in C. The tasks
-are made as UTF-8 bytes (the file gets them as they are, with no pass to encode
+distinct word once; a token's JSON is three looked-up strings joined in C, made once
+per sentence however many annotators' tasks hold it. The tasks are made as UTF-8 bytes (the file gets them as they are, with no pass to encode
 them). A big export from the CLI writes its second half in a forked process.
 """
 
