@@ -340,12 +340,15 @@ def _two_halves(
                 if copy.upto(done["part"]):  # all written so far: the messages queued meanwhile ask for nothing
                     early()
                 done = _receive(reader)
+            if copy is not None and done is not None:
+                # the rest: the part is whole once the child has told its counts, and
+                # it is copied (and its writeback started) while the child exits
+                copy.upto(0)
+                early()
             pid, why = 0, _ended(pid)
             if done is None or why:
                 raise ExportError(f"cannot write {staged}: {why or 'the second export process said nothing'}")
-            if copy is not None:
-                copy.upto(0)  # the rest
-            else:
+            if copy is None:
                 for path, part_path in zip(job.outputs(staged), job.outputs(part)):
                     job.chosen.join(path, part_path)
         finally:
