@@ -407,10 +407,8 @@ def _second_half(
 PART_STEP = 1 << 22
 #: The first half's share of the sentences when the parent copies the part as it is
 #: written: a little less than half, so that the parent is done first and has copied
-#: nearly all of the part (and started its writeback) when the child ends. The parent
-#: also copies the part and starts the writeback of both (at 100k Prodigy labels about
-#: 0.1 s of CPU more than the child at 0.49): 0.47 gives them as much CPU.
-STREAMED_SHARE = 0.47
+#: nearly all of the part (and started its writeback) when the child ends.
+STREAMED_SHARE = 0.49
 
 
 def _streamed(job: _Job) -> bool:
