@@ -11,8 +11,10 @@ anything is read does the second half while this one does the first: each reads 
 analyses, makes its rows and writes its part, the second one into a folder inside
 the export's staging folder (:func:`~annotations.outputs.staged_output`). Once both
 have made their rows they tell each other what the writers must know of all of them
-(:class:`~annotations.formats.registry.WholeExport`: tag numbers, label lists); the
-second part is then joined onto the first (``Format.join``) and the whole renamed
+(:class:`~annotations.formats.registry.WholeExport`: tag numbers, label lists); a
+format whose writer needs none of it (``Format.whole_needed`` False) is written by
+each as soon as its own rows are made, and this one tells the total to ``on_rows``
+when the second's count has come. The second part is then joined onto the first (``Format.join``) and the whole renamed
 into place as any export. The output is byte for byte the one-process output; the
 child's counts, notes and problems come back over a pipe as JSON and are merged
 with this process's as one process would have made them.
@@ -28,6 +30,7 @@ import gc
 import json
 import os
 import re
+import select
 import shutil
 import signal
 from pathlib import Path
@@ -192,6 +195,11 @@ class _Job:
         texts = {article.id: article.text for article, _ in items}
         return rows, texts, cached_tokens(items)
 
+    def whole(self, rows: Sequence[ExportRow]) -> WholeExport:
+        """What the writer must know of ``rows`` (for the other part's writer too);
+        nothing for a format whose writer reads none of it."""
+        return WholeExport.of(rows) if self.chosen.whole_needed else WholeExport()
+
     def outputs(self, out: Path) -> list[Path]:
         """The files of one part: ``out``, and the unreviewed sentences' file of a format
         that keeps them apart (written whenever they are asked for, as write_outputs)."""
@@ -268,30 +276,60 @@ def _two_halves(
     try:
         own_problems: list[str] = []
         rows, texts, tokens = job.rows(job.analyses(mine, analyzer, per_article=True), own_problems, withheld)
-        whole = WholeExport.of(rows)
-        try:
-            _send(to_child, whole.to_json())
-        except BrokenPipeError:  # the child is gone: what became of it is read next
-            pass
-        made = _receive(reader)
-        if made is None:
-            pid, why = 0, _ended(pid)
-            raise ExportError(f"cannot write {staged}: {why}")
-        job.on_articles(made["articles"])
-        job.on_rows(len(rows) + made["rows"])
-        whole = whole.merged(WholeExport.from_json(made["whole"]))
+        whole = job.whole(rows)
+        own_rows = len(rows)
+        if job.chosen.whole_needed:
+            try:
+                _send(to_child, whole.to_json())
+            except BrokenPipeError:  # the child is gone: what became of it is read next
+                pass
+        made: dict[str, Any] | None = None
+        untold = 0  # rows written before the child's count came (the total is told first)
+
+        def told(wait: bool) -> bool:
+            """Whether the child's rows are made and counted (its first message: read
+            when it has come, or waited for), their count told to ``on_rows``."""
+            nonlocal made, pid
+            if made is not None:
+                return True
+            # nothing was read from the pipe before this message: its descriptor says all
+            if not wait and not select.select([reader], [], [], 0)[0]:
+                return False
+            made = _receive(reader)
+            if made is None:
+                pid, why = 0, _ended(pid)
+                raise ExportError(f"cannot write {staged}: {why}")
+            job.on_articles(made["articles"])
+            job.on_rows(own_rows + made["rows"])
+            return True
+
+        if job.chosen.whole_needed:
+            told(wait=True)
+            whole = whole.merged(WholeExport.from_json(made["whole"]))  # type: ignore[index]
         # The disk starts on this half as it is written (the child's part is only copied:
         # not worth writing); the fsync before the rename has the rest to do.
         early = EarlyWriteback([] if job.chosen.folder else job.outputs(staged))
 
         def progress(n: int) -> None:
-            job.progress(n)
+            # Else this half is written while the child still makes its rows; what is
+            # written meanwhile is told once the total is.
+            nonlocal untold
+            if told(wait=False):
+                if untold:
+                    job.progress(untold)
+                    untold = 0
+                job.progress(n)
+            else:
+                untold += n
             early()
 
         copy: _PartCopy | None = None
         try:
             results = job.write(rows, staged, whole, texts, tokens, progress)
             del rows, texts, tokens
+            told(wait=True)
+            if untold:
+                job.progress(untold)
             if _streamed(job):  # the part so far goes after this half while the child writes the rest
                 copy = _PartCopy(staged, part)
                 # While the child is still at work: the pages of the output this one
@@ -302,19 +340,22 @@ def _two_halves(
                 if copy.upto(done["part"]):  # all written so far: the messages queued meanwhile ask for nothing
                     early()
                 done = _receive(reader)
+            if copy is not None and done is not None:
+                # the rest: the part is whole once the child has told its counts, and
+                # it is copied (and its writeback started) while the child exits
+                copy.upto(0)
+                early()
             pid, why = 0, _ended(pid)
             if done is None or why:
                 raise ExportError(f"cannot write {staged}: {why or 'the second export process said nothing'}")
-            if copy is not None:
-                copy.upto(0)  # the rest
-            else:
+            if copy is None:
                 for path, part_path in zip(job.outputs(staged), job.outputs(part)):
                     job.chosen.join(path, part_path)
         finally:
             early.close()
             if copy is not None:
                 copy.close()
-        job.progress(made["rows"])
+        job.progress(made["rows"])  # type: ignore[index]
         if withheld is not None:
             withheld.disagreements += done["withheld"][0]
             withheld.where.extend(done["withheld"][1])
@@ -348,11 +389,14 @@ def _second_half(
     problems: list[str] = []
     withheld = Withheld()
     rows, texts, tokens = job.rows(job.analyses(articles, analyzer, per_article=False), problems, withheld)
-    whole = WholeExport.of(rows)
+    whole = job.whole(rows)
     _send(to_parent, {"articles": len(articles), "rows": len(rows), "whole": whole.to_json()})
-    with os.fdopen(from_parent, "rb") as reader:
-        theirs = _receive(reader)
-    whole = whole.merged(WholeExport.from_json(theirs))
+    if job.chosen.whole_needed:
+        with os.fdopen(from_parent, "rb") as reader:
+            theirs = _receive(reader)
+        whole = whole.merged(WholeExport.from_json(theirs))
+    else:
+        os.close(from_parent)
     part.parent.mkdir()
     grown = _PartGrowth(part, to_parent) if _streamed(job) else None
     files = job.write(rows, part, whole, texts, tokens, grown or (lambda n: None))

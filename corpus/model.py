@@ -129,11 +129,18 @@ class Article:
     body_start: int = 0
     body_end: int = -1  # -1: the end of the text
     warnings: tuple[str, ...] = ()
+    #: The text hash, once asked for (an export asks three times per article: the
+    #: cache key of its analysis, its labels' anchoring, and the halves' counts).
+    _hash: str = field(default="", init=False, repr=False, compare=False)
 
     @property
     def hash(self) -> str:
         """The text hash that annotations use to notice changed articles."""
-        return text_hash(self.text)
+        found = self._hash
+        if not found:
+            found = text_hash(self.text)
+            object.__setattr__(self, "_hash", found)  # frozen: the text it depends on cannot change
+        return found
 
     @property
     def body(self) -> tuple[int, int]:

@@ -651,3 +651,35 @@ def test_collect_rows_pauses_the_collector_and_gives_it_back(labelled) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_prodigy_tokens_of_long_sentences_and_of_every_annotator_are_spacys() -> None:
+    """The Prodigy writer formats a token's numbers from tables for sentences up to a
+    few hundred characters and 160 tokens, else one by one; a sentence's tokens are
+    made once for the tasks of all its annotators. Every way gives spaCy's tokens."""
+    from annotations.export import ExportRow
+    from annotations.formats.prodigy import prodigy_lines
+    from corpus.tokens import tokenizer
+
+    texts = [
+        "Prices rose 12% in Zürich, said the café's owner.",
+        "In 2024, " + "the council spent £3.5m, " * 30 + "officials said.",  # > 514 characters
+        "a " * 199 + "end.",  # 200 tokens in 402 characters
+        "Costs (" + "1,200; " * 4000 + "in all) doubled.",  # > 20,000 characters
+        "",
+    ]
+    rows = [
+        ExportRow("a.txt", "T", i, 0, len(text), text, label, False, "", who, "", ((0, 5, "ORG"),) if len(text) > 5 else ())
+        for i, text in enumerate(texts)
+        for who, label in (("ana", "quantity"), ("bob", None))
+    ]
+    tasks = [json.loads(line) for line in prodigy_lines(rows, SCHEME)]
+    for row, task in zip(rows, tasks):
+        doc = tokenizer()(row.text)
+        assert task["text"] == row.text
+        assert task["tokens"] == [
+            {"end": t.idx + len(t.text), "id": t.i, "start": t.idx, "text": t.text, "ws": bool(t.whitespace_)}
+            for t in doc
+        ]
+        assert task["answer"] == ("accept" if row.label else "ignore")
+    assert [len(task["tokens"]) for task in tasks[4:6]] == [201, 201]

@@ -109,6 +109,10 @@ class Format:
     #: How two parts of an export, split between articles, are joined into one output;
     #: None: the format is written by one process (see :mod:`annotations.export_halves`).
     join: Joiner | None = None
+    #: The writer of one part reads ``WriteContext.whole`` (what the rows of every part
+    #: hold), so the two processes of a split export wait for each other's rows before
+    #: writing; False: each part is written as soon as its own rows are made.
+    whole_needed: bool = True
 
     def output_name(self, stem: str) -> str:
         """``stem`` plus this format's suffix (a folder format's folder keeps ``stem``)."""
