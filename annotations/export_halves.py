@@ -14,10 +14,11 @@ have made their rows they tell each other what the writers must know of all of t
 (:class:`~annotations.formats.registry.WholeExport`: tag numbers, label lists); a
 format whose writer needs none of it (``Format.whole_needed`` False) is written by
 each as soon as its own rows are made, and this one tells the total to ``on_rows``
-when the second's count has come. The second part is then joined onto the first (``Format.join``) and the whole renamed
-into place as any export. The output is byte for byte the one-process output; the
-child's counts, notes and problems come back over a pipe as JSON and are merged
-with this process's as one process would have made them.
+when the second's count has come. The second part is then joined onto the first
+(``Format.join``) and the whole renamed into place as any export. The output is byte
+for byte the one-process output; the child's counts, notes and problems come back
+over a pipe as JSON and are merged with this process's as one process would have
+made them.
 
 A failed child fails the export with its one-line message; a killed export leaves no
 child (:func:`~annotations.outputs.fork_child`) and no part (it was inside the

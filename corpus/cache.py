@@ -14,8 +14,8 @@ where ``key`` hashes the article text and its body range. A file holds two lines
 
 so a reader of counts needs only the first line. Writes go to a file that gets its name
 only when whole (``corpus.files.write_new_file``: an unnamed file linked in, or a temp
-file and ``os.replace``) so a crash never leaves half a file; a file that does not parse or does
-not fit its article is ignored (and rewritten by the next analysis).
+file and ``os.replace``) so a crash never leaves half a file; a file that does not
+parse or does not fit its article is ignored (and rewritten by the next analysis).
 
 Listing 10,000 articles must not open 10,000 files, so the counts are also kept in
 one journal per folder, ``counts-<format>.log``: one line ``<key> <tokens> <words>
