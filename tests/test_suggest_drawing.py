@@ -111,6 +111,38 @@ def test_the_idle_collector_waits_for_a_pause_then_collects_once_and_freezes() -
     assert gc.get_freeze_count() == 0
 
 
+def test_full_collections_wait_for_pauses_while_the_collector_has_taken_over() -> None:
+    """A long run of keys never meets an automatic full collection; release gives it back."""
+    thresholds = gc.get_threshold()
+    now = [100.0]
+    collector = IdleCollector(idle=1.0, clock=lambda: now[0])
+    fulls: list[int] = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] == 2:
+            fulls.append(1)
+
+    try:
+        collector.take_over()
+        gc.collect()  # what came before is out of the way
+        gc.callbacks.append(note)
+        for _key in range(300):  # keys with no pause: each makes cyclic garbage that survives a while
+            collector.input()
+            kept = [[] for _ in range(2000)]
+            for item in kept:
+                item.append(item)
+            del kept
+            assert not collector.tick()
+        assert fulls == []  # ~600k cyclic objects and no full collection among the keys
+        now[0] += 1.5
+        assert collector.tick() and fulls == [1]  # the pause's own full collection
+    finally:
+        if note in gc.callbacks:
+            gc.callbacks.remove(note)
+        collector.release()
+    assert gc.get_threshold() == thresholds
+
+
 def test_a_hold_turns_the_automatic_collections_off_until_resumed_and_never_for_long() -> None:
     now = [100.0]
     collector = IdleCollector(idle=1.0, clock=lambda: now[0])

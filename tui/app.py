@@ -148,6 +148,7 @@ class ClaimscopeApp(App[None]):
                 self.call_after_refresh(self.open_article, position.article_id, position.sentence)
         # Reading positions are a convenience: write them every few seconds, not per key.
         self.set_interval(2.0, self.save_position)
+        self.collector.take_over()  # full collections only at pauses in the keys
         self.set_interval(0.5, self.collector.tick)
         # The reader is not needed for the list: build it once the list is up, so start-up
         # does not wait for it and the first article opens about as fast as the next.

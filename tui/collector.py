@@ -39,6 +39,9 @@ from typing import Callable
 
 #: Seconds without input before the full collection runs.
 IDLE = 1.0
+#: The oldest generation's threshold while the app runs: the automatic collections
+#: then never reach it (a full collection is `IdleCollector.tick`'s, at a pause).
+FULL_AT_PAUSES_ONLY = 1 << 30
 
 
 def hold_during_start() -> None:
@@ -67,6 +70,22 @@ class IdleCollector:
         self.due = True  # start-up made a lot of objects: collect at the first pause
         self.runs = 0
         self.holding = False  # `hold` turned the automatic collections off
+        self._thresholds: tuple[int, int, int] | None = None  # as they were before `take_over`
+
+    def take_over(self) -> None:
+        """From now until `release`, full collections run only at pauses (`tick`).
+
+        Keys that never pause for `IDLE` seconds (a held ``j``, a fast run of labels)
+        otherwise met the automatic full collection as the unfrozen part of the heap
+        grew: 100 to 250 ms each in a long article (benchmarks/session.py, "key to the
+        frame that says saved", p99 216-229 ms), a frame that late. The younger
+        generations are collected as before, and objects without cycles are freed by
+        reference counting at once: what waits for the pause is cyclic garbage.
+        """
+        if self._thresholds is None:
+            self._thresholds = gc.get_threshold()
+            young, middle, _full = self._thresholds
+            gc.set_threshold(young, middle, FULL_AT_PAUSES_ONLY)
 
     def input(self) -> None:
         """A person pressed a key or clicked: a collection is due at the next pause."""
@@ -105,6 +124,10 @@ class IdleCollector:
         return True
 
     def release(self) -> None:
-        """Hand every frozen object back to the collector (the app is closing)."""
+        """Hand every frozen object back to the collector, and the full collections
+        back to it too (the app is closing)."""
         self.resume()
         gc.unfreeze()
+        if self._thresholds is not None:
+            gc.set_threshold(*self._thresholds)
+            self._thresholds = None
