@@ -65,9 +65,9 @@ from corpus.figure_patterns import (
     CURRENCY_INSIDE,
     HYPHEN_NAME,
     PART_WORDS,
-    WORDS_AFTER_NUMBER,
     CHARS_AFTER_NUMBER,
     NUMBER_RUN,
+    WORDS_AFTER_NUMBER,
 )
 from corpus.figure_joins import from_to, second_years
 from corpus.model import kind_of
@@ -109,7 +109,9 @@ _GOING_ON = {
     k: words for k, (label, words) in WORDS_AFTER_NUMBER.items() if k < len(RULES) and RULES[k][1] == label
 }
 # A rule whose label no longer matches its place is kept after every character.
-_KEPT_ALWAYS = {k for char_rules in CHARS_AFTER_NUMBER.values() for k, label in char_rules if k >= len(RULES) or RULES[k][1] != label}
+_KEPT_ALWAYS = {
+    k for char_rules in CHARS_AFTER_NUMBER.values() for k, label in char_rules if k >= len(RULES) or RULES[k][1] != label
+}
 _BY_CHAR = {
     char: tuple(k for k in _ON_DIGITS if k not in _GOING_ON or k in _KEPT_ALWAYS or (k, RULES[k][1]) in rules)
     for char, rules in CHARS_AFTER_NUMBER.items()

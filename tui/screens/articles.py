@@ -275,13 +275,21 @@ class ArticlesScreen(Screen[None]):
             return
         row.entities, row.figures = entities, figures
         row.total = row.total or sentences  # the store's count wins, as in on_counts_ready
+        self._redraw_row(article_id)
+
+    def _redraw_row(self, article_id: str | None) -> None:
+        """Draw the header and the row ``article_id`` again (None: the header alone), or,
+        under the reader, mark the row to be drawn when the list is shown again."""
         if not self.is_mounted:
             return
-        if self.app.screen_stack[-1:] != [self]:
-            self._rows_stale.add(article_id)  # drawn when the list is shown again
+        if article_id is not None and self.app.screen_stack[-1:] != [self]:
+            # Under the reader (a label key): the rows hold the counts now; the hidden
+            # header and row are drawn when the list is shown again, not in the key's frame.
+            self._rows_stale.add(article_id)
             return
         self.update_header()
-        self.query_one(ArticleTable).refresh_row(article_id)
+        if article_id is not None:
+            self.query_one(ArticleTable).refresh_row(article_id)
 
     def refresh_progress(self, article_id: str | None = None) -> None:
         """Read claims and reviewed counts from the store (all rows, or one)."""
@@ -300,15 +308,7 @@ class ArticlesScreen(Screen[None]):
                 if item is not None:
                     row.claims, row.reviewed = item.claims, item.reviewed
                     row.total = item.total or row.total  # 0: never opened, the cache may know
-        if self.is_mounted:
-            if article_id is not None and self.app.screen_stack[-1:] != [self]:
-                # Under the reader (a label key): the rows hold the counts now; the hidden
-                # header and row are drawn when the list is shown again, not in the key's frame.
-                self._rows_stale.add(article_id)
-                return
-            self.update_header()
-            if article_id is not None:
-                self.query_one(ArticleTable).refresh_row(article_id)
+        self._redraw_row(article_id)
 
     def expected_changed(self) -> None:
         """The suggestions scored the corpus (again): show each article's expected claims.
