@@ -25,7 +25,7 @@ from annotations.formats.registry import Format, Progress
 from annotations.formats.gold import Withheld
 from annotations.formats.rows import RowSpan, overlapping
 from annotations.formats.table import CSV_COLUMNS
-from annotations.outputs import staged_output
+from annotations.outputs import replaced_folder, staged_output
 from annotations.stats import stored_outside
 from annotations.store import Store
 from corpus.tokens import tokenizer
@@ -74,7 +74,10 @@ def write_export(
     out = Path(out)
     if out.parent and not out.parent.exists():
         raise ExportError(f"cannot write {out}: folder {out.parent} does not exist")
-    context = WriteContext(scheme, progress or (lambda n: None), processes, texts=texts or {}, tokens=tokens or {})
+    context = WriteContext(
+        scheme, progress or (lambda n: None), processes, texts=texts or {}, tokens=tokens or {},
+        previous=replaced_folder(out) if chosen.folder else None,
+    )
     try:
         # Written beside ``out`` and renamed into place: a killed export leaves the old one.
         with staged_output(out, folder=chosen.folder) as staged:

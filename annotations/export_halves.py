@@ -48,7 +48,7 @@ from annotations.formats.jsonl import FORK_ROWS, can_fork, copy_range, cpus
 from annotations.formats.parts import append_part
 from annotations.formats.registry import Format, Progress, WholeExport, WriteContext
 from annotations.formats.rows import ExportRow, overlapping
-from annotations.outputs import EarlyWriteback, drop_cached, fork_child, punch_hole, staged_output
+from annotations.outputs import EarlyWriteback, drop_cached, fork_child, punch_hole, replaced_folder, staged_output
 from annotations.store import Store
 
 #: Below this many sentences (from the analysis cache) an export stays in one process.
@@ -173,6 +173,8 @@ class _Job:
         self.store, self.chosen, self.scheme = store, chosen, scheme
         self.label, self.annotator, self.include_unreviewed, self.gold = label, annotator, include_unreviewed, gold
         self.on_articles, self.on_rows, self.progress = on_articles, on_rows, progress
+        #: The folder a folder format's output replaces (its unchanged files are linked).
+        self.previous: Path | None = None
 
     def analyses(
         self, articles: Sequence[Article], analyzer: Any, *, per_article: bool
@@ -221,7 +223,10 @@ class _Job:
             groups = [[row for row in rows if row.label is not None], [row for row in rows if row.label is None]]
         results = []
         for path, group in zip(paths, groups):
-            context = WriteContext(self.scheme, progress, 1, texts=texts, tokens=tokens, whole=whole)
+            context = WriteContext(
+                self.scheme, progress, 1, texts=texts, tokens=tokens, whole=whole,
+                previous=self.previous if path == paths[0] else None,
+            )
             with collector_paused():  # the writers' tables are many objects and no cycles
                 written = self.chosen.write(group, path, context)
             overlaps = overlapping(group) if self.chosen.overlaps else 0
@@ -238,6 +243,7 @@ def _export_forked(
     if out.parent and not out.parent.exists():
         raise ExportError(f"cannot write {out}: folder {out.parent} does not exist")
     chosen = job.chosen
+    job.previous = replaced_folder(out) if chosen.folder else None
     try:
         with staged_output(out, folder=chosen.folder) as staged:
             part = staged.parent / PART_FOLDER / staged.name

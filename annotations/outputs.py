@@ -118,6 +118,69 @@ def staged_output(
             os.close(lock)
 
 
+def replaced_folder(destination: Path) -> Path | None:
+    """The folder a folder output written to ``destination`` would replace (where a
+    link there points), or None when there is none yet."""
+    found = Path(os.path.realpath(Path(destination).absolute()))
+    return found if found.is_dir() else None
+
+
+def write_or_link(path: Path, data: bytes, previous: Path | None) -> bool:
+    """Make the new file ``path`` hold ``data``: a hard link to the file of the same name
+    in ``previous`` (the folder this output replaces) when that one holds exactly these
+    bytes, else a file written anew. Returns whether it was linked.
+
+    A repeated export then writes, and later syncs, only what changed, and replacing
+    the old folder frees no inode for an unchanged file (on ext4 without a journal,
+    every inode freed in the last minutes slows each new file made near it). A file
+    changed or replaced between the comparison and the link is written anew, and so is
+    one that cannot be linked (another file system, a file of another user).
+    """
+    if previous is not None and _link_same(previous / path.name, path, data):
+        return True
+    try:
+        out = open(path, "xb")
+    except FileExistsError:  # written before in this output: made anew, never written through
+        os.unlink(path)  # (it may be a link to the old output's file)
+        out = open(path, "xb")
+    with out:
+        out.write(data)
+    return False
+
+
+def _link_same(old: Path, path: Path, data: bytes) -> bool:
+    """Hard-link ``old`` as ``path`` if it is a regular file holding ``data``."""
+    try:
+        fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode) or before.st_size != len(data):
+            return False
+        held = bytearray()
+        while len(held) <= len(data):
+            piece = os.read(fd, len(data) + 1 - len(held))
+            if not piece:
+                break
+            held += piece
+        if held != data:
+            return False
+        try:
+            os.link(old, path)
+        except OSError:
+            return False
+        after, linked = os.fstat(fd), os.stat(path, follow_symlinks=False)
+        if (after.st_mtime_ns, after.st_size) != (before.st_mtime_ns, before.st_size) or (
+            (linked.st_dev, linked.st_ino) != (before.st_dev, before.st_ino)
+        ):
+            os.unlink(path)  # changed or replaced while it was compared: made anew
+            return False
+        return True
+    finally:
+        os.close(fd)
+
+
 def remove_stale_stages(folder: Path) -> list[Path]:
     """Remove the staging folders of dead runs in ``folder``; returns those removed.
 

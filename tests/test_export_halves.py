@@ -27,7 +27,7 @@ from annotations.formats import jsonl
 from annotations.formats.jsonl import can_fork
 from annotations.formats.parts import append_part
 from annotations.scheme import default_scheme
-from annotations.store import Store
+from annotations.store import Store, article_file_name
 from corpus.articles import load_corpus
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="the export forks only on Linux")
@@ -172,6 +172,40 @@ def test_two_processes_write_what_one_writes(
 
 
 STREAMED = [fmt for fmt in SPLIT if FORMATS[fmt].join is append_part]
+
+
+@pytest.mark.parametrize("fork_sentences", [10**9, 1])
+def test_brat_again_links_what_is_unchanged_and_writes_what_changed(
+    corpus: Path, tmp_path: Path, analyzer, fork_sentences: int
+) -> None:
+    """A brat export over an earlier one, after one label changed, in one process and in
+    two: the files that are the same are the old files (hard links: nothing freed,
+    nothing written), the changed one is a new file, the old file is never written
+    through, and the output is what an export into a new folder writes."""
+    out = tmp_path / "brat"
+    run_export(corpus, analyzer, "brat", out, fork_sentences)
+    inodes = {p.name: p.stat().st_ino for p in out.iterdir()}
+    loaded = load_corpus(corpus)
+    changed = loaded.articles[0]
+    ann = out / (article_file_name(changed.id).removesuffix(".json") + ".ann")
+    kept = tmp_path / "kept.ann"
+    os.link(ann, kept)  # the old .ann, held past the swap
+    old_bytes = kept.read_bytes()
+    with Store.open(loaded.root, annotator="ana") as store:
+        doc = store.article(changed, analyzer.analyze(changed).sentences)
+        first = doc.labels[0].label
+        doc.set_label(0, next(name for name in LABELS if name != first))
+    again = run_export(corpus, analyzer, "brat", out, fork_sentences)
+    assert (again["cut"] is None) == (fork_sentences > 1)
+    fresh = tmp_path / "fresh"
+    run_export(corpus, analyzer, "brat", fresh, fork_sentences)
+    assert tree(out) == tree(fresh)
+    now = {p.name: p.stat().st_ino for p in out.iterdir()}
+    assert set(now) == set(inodes)
+    made_anew = {name for name in now if now[name] != inodes[name]}
+    assert made_anew == {ann.name, "annotation.conf"}  # the conf is always written
+    assert kept.read_bytes() == old_bytes != ann.read_bytes()  # written anew, not through the link
+    assert kept.stat().st_nlink == 1  # the old folder is gone
 
 
 @pytest.mark.parametrize("fmt", STREAMED)

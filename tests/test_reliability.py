@@ -2587,6 +2587,36 @@ def test_a_trained_pipeline_gives_sentences_entities_and_cats_and_analyses(
     assert sorted(os.listdir(tmp_path)) == sorted(["corpus", "store", "pipeline"])
 
 
+def test_write_or_link_links_only_a_regular_file_with_the_same_bytes(tmp_path: Path) -> None:
+    from annotations.outputs import write_or_link
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "same.ann").write_bytes(b"T1\tSentence 0 4\tSame\n")
+    (old / "other.ann").write_bytes(b"T1\tSentence 0 4\tOld!\n")
+    (old / "longer.ann").write_bytes(b"T1\tSentence 0 4\tSame\nmore\n")
+    (old / "target.txt").write_bytes(b"abc")
+    (old / "link.txt").symlink_to(old / "target.txt")
+    assert write_or_link(new / "same.ann", b"T1\tSentence 0 4\tSame\n", old) is True
+    assert (new / "same.ann").stat().st_ino == (old / "same.ann").stat().st_ino
+    assert write_or_link(new / "other.ann", b"T1\tSentence 0 4\tSame\n", old) is False
+    assert write_or_link(new / "longer.ann", b"T1\tSentence 0 4\tSame\n", old) is False
+    assert write_or_link(new / "link.txt", b"abc", old) is False  # a link is never followed
+    assert (new / "link.txt").is_file() and not (new / "link.txt").is_symlink()
+    assert write_or_link(new / "missing.txt", b"x", old) is False
+    assert write_or_link(new / "none.txt", b"x", None) is False
+    # Written again in the same output: made anew, never through the link to the old file.
+    assert write_or_link(new / "same.ann", b"changed\n", old) is False
+    assert (old / "same.ann").read_bytes() == b"T1\tSentence 0 4\tSame\n"
+    assert (new / "same.ann").read_bytes() == b"changed\n"
+    assert (old / "other.ann").read_bytes() == b"T1\tSentence 0 4\tOld!\n"
+    assert {p.name: p.read_bytes() for p in new.iterdir()} == {
+        "same.ann": b"changed\n", "other.ann": b"T1\tSentence 0 4\tSame\n",
+        "longer.ann": b"T1\tSentence 0 4\tSame\n", "link.txt": b"abc", "missing.txt": b"x", "none.txt": b"x",
+    }
+
+
 def test_a_staged_output_brings_its_second_file_and_a_failed_one_changes_nothing(tmp_path: Path) -> None:
     """A format that writes a second file beside its main one (as a DocBin of unreviewed
     documents may) gets both renamed into place; a writer that fails leaves all as it was."""

@@ -41,6 +41,7 @@ from annotations.formats.claimant import CUE, SOURCE
 from annotations.formats.conll import span_labels
 from annotations.formats.parts import moving_files
 from annotations.formats.registry import Format, WriteContext, register
+from annotations.outputs import write_or_link
 from annotations.formats.rows import ExportRow
 from annotations.scheme import Scheme
 from annotations.store import article_file_name
@@ -203,17 +204,16 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
     whole = context.whole  # set when these rows are one part of the export
     names = sorted(whole.annotators if whole is not None else {row.annotator for row in rows if row.annotator})
     several = len(names) > 1
+    previous = context.previous  # a repeated export links the files that are the same
     for article_id, group in groupby(rows, key=attrgetter("article_id")):
         mine = list(group)
         text = context.texts.get(article_id)
         if text is None:
             raise ExportError(f"cannot write brat: the text of article {article_id!r} was not given")
         stem = article_file_name(article_id).removesuffix(".json")
-        (out / f"{stem}.txt").write_text(text, encoding="utf-8", newline="")
+        write_or_link(out / f"{stem}.txt", text.encode("utf-8"), previous)
         lines = ann_lines(text, mine, annotators=several)
-        (out / f"{stem}.ann").write_text(
-            "".join(line + "\n" for line in lines), encoding="utf-8", newline="\n"
-        )
+        write_or_link(out / f"{stem}.ann", "".join(line + "\n" for line in lines).encode("utf-8"), previous)
         context.advance(len(mine))
     (out / CONF).write_text(
         annotation_conf(context.scheme, span_labels(rows, whole), names if several else ()),

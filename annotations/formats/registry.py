@@ -32,6 +32,8 @@ class WriteContext:
     (``corpus.tokens.SentenceTokens``), which spare the token formats spaCy's tokenizer.
     ``whole`` is set when the rows are one part of a bigger export (see
     :mod:`annotations.export_halves`): what the writer must know of all its rows.
+    ``previous`` is the folder a folder format's output replaces, if any: a writer may
+    link its unchanged files from there (:func:`annotations.outputs.write_or_link`).
     """
 
     scheme: Scheme
@@ -41,6 +43,7 @@ class WriteContext:
     texts: Mapping[str, str] = field(default_factory=dict)
     tokens: Mapping[str, Any] = field(default_factory=dict)
     whole: WholeExport | None = None
+    previous: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
