@@ -273,6 +273,22 @@ def test_brat_offsets_slice_the_txt_exactly(corpus: Path, tmp_path: Path) -> Non
     assert seen_emoji == 2  # the sentence and the ORG span
 
 
+def test_brat_regions_cut_at_line_breaks_the_same_with_the_breaks_found_first() -> None:
+    """The positions of the line breaks, found once per article, decide as a search of each region does."""
+    from annotations.formats.brat import _breaks_of, _standoff
+
+    text = "ab\r\ncd\u2028e\x85f\n\ngh\x1ci \U0001F600\rj\u2029"
+    breaks = _breaks_of(text)
+    assert [text[i] for i in breaks] == ["\r", "\n", "\u2028", "\x85", "\n", "\n", "\x1c", "\r", "\u2029"]
+    cut = 0
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1):
+            found = _standoff(text, start, end, breaks)
+            assert found == _standoff(text, start, end)
+            cut += found is not None and ";" in found
+    assert cut > 50  # regions over a break were compared too
+
+
 @pytest.mark.anyio
 async def test_the_palette_exports_every_registered_format(tmp_path: Path, analyzer) -> None:
     # The palette lists the registry, not a hand-kept tuple: brat and the others show up.

@@ -31,6 +31,7 @@ overlaps). ``DIR/annotation.conf`` declares the types and the ``Claim`` values.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
@@ -50,6 +51,7 @@ SENTENCE, CLAIM, CHECKWORTHY, ANNOTATOR = "Sentence", "Claim", "Checkworthy", "A
 ATTRIBUTION = "Attribution"  # the relation from a sentence's SOURCE to its CUE
 CONF = "annotation.conf"
 _BREAK = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")  # what str.splitlines splits at
+_ONE_BREAK = re.compile(_BREAK.pattern[:-1])  # one character of a break
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _VALUE_UNSAFE = re.compile(r"[\s|,:=]")
 
@@ -72,15 +74,25 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _standoff(text: str, start: int, end: int) -> str | None:
-    """``START END[;START END...]\\tTEXT`` of a region, or None when it is only line breaks."""
-    if start < end and _BREAK.search(text, start, end) is None:  # one line: the usual case
+def _standoff(text: str, start: int, end: int, breaks: Sequence[int] | None = None) -> str | None:
+    """``START END[;START END...]\\tTEXT`` of a region, or None when it is only line breaks.
+    ``breaks``: where ``text`` has a line break character (:func:`_breaks_of`), if known."""
+    if breaks is not None:
+        at = bisect_left(breaks, start)
+        if start < end and (at == len(breaks) or breaks[at] >= end):  # one line: the usual case
+            return f"{start} {end}\t{text[start:end]}"
+    elif start < end and _BREAK.search(text, start, end) is None:
         return f"{start} {end}\t{text[start:end]}"
     pieces = fragments(text, start, end)
     if not pieces:
         return None
     where = ";".join(f"{s} {e}" for s, e in pieces)
     return f"{where}\t{' '.join(text[s:e] for s, e in pieces)}"
+
+
+def _breaks_of(text: str) -> list[int]:
+    """Where ``text`` has a character that ``str.splitlines`` splits at, in order."""
+    return [found.start() for found in _ONE_BREAK.finditer(text)]
 
 
 def annotator_value(name: str) -> str:
@@ -99,6 +111,7 @@ def ann_lines(text: str, rows: Sequence[ExportRow], *, annotators: bool = False)
     types: dict[str, str] = {}  # brat_type of each label, worked out once
     t = a = k = r = 0
     at = 0
+    breaks = _breaks_of(text)
     while at < len(rows):
         end = at + 1
         while end < len(rows) and rows[end].sentence_index == rows[at].sentence_index:
@@ -108,7 +121,7 @@ def ann_lines(text: str, rows: Sequence[ExportRow], *, annotators: bool = False)
         for row in group:
             if row.label is None:
                 continue
-            where = _standoff(text, row.start, row.end)
+            where = _standoff(text, row.start, row.end, breaks)
             if where is None:
                 continue
             t += 1
@@ -132,7 +145,7 @@ def ann_lines(text: str, rows: Sequence[ExportRow], *, annotators: bool = False)
                     continue
                 written.add(span)
                 s, e, label = span
-                where = _standoff(text, row.start + s, row.start + e)
+                where = _standoff(text, row.start + s, row.start + e, breaks)
                 if where is None:
                     continue
                 t += 1
@@ -213,7 +226,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
         stem = article_file_name(article_id).removesuffix(".json")
         write_or_link(out / f"{stem}.txt", text.encode("utf-8"), previous)
         lines = ann_lines(text, mine, annotators=several)
-        write_or_link(out / f"{stem}.ann", "".join(line + "\n" for line in lines).encode("utf-8"), previous)
+        write_or_link(out / f"{stem}.ann", ("\n".join(lines) + "\n" if lines else "").encode("utf-8"), previous)
         context.advance(len(mine))
     (out / CONF).write_text(
         annotation_conf(context.scheme, span_labels(rows, whole), names if several else ()),
