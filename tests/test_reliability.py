@@ -2617,6 +2617,44 @@ def test_write_or_link_links_only_a_regular_file_with_the_same_bytes(tmp_path: P
     }
 
 
+def test_a_folder_of_many_files_is_made_durable_by_one_syncfs_when_safe(tmp_path: Path, monkeypatch) -> None:
+    from annotations import outputs
+
+    calls: list[str] = []
+    real_syncfs, real_fsync = outputs._syncfs_whole, outputs._fsync_file
+    monkeypatch.setattr(outputs, "_syncfs_whole", lambda held: calls.append("syncfs") or real_syncfs(held))
+    monkeypatch.setattr(outputs, "_fsync_file", lambda path: calls.append("fsync") or real_fsync(path))
+
+    def write(name: str, files: int) -> dict[str, bytes]:
+        with outputs.staged_output(tmp_path / name, folder=True) as staged:
+            staged.mkdir()
+            for n in range(files):
+                (staged / f"{n}.ann").write_bytes(f"T1\tSentence 0 {n}\n".encode())
+        return {p.name: p.read_bytes() for p in (tmp_path / name).iterdir()}
+
+    many = write("many", outputs.SYNCFS_FILES)
+    assert len(many) == outputs.SYNCFS_FILES and many["7.ann"] == b"T1\tSentence 0 7\n"
+    if sys.platform.startswith("linux") and outputs._kernel_at_least(5, 8):
+        assert calls == ["syncfs"]  # one call, no fsync per file
+    calls.clear()
+    assert len(write("few", outputs.SYNCFS_FILES - 1)) == outputs.SYNCFS_FILES - 1
+    assert calls == ["fsync"] * (outputs.SYNCFS_FILES - 1)
+    calls.clear()
+    monkeypatch.setattr(outputs, "SYNCFS_DIRTY", -1)  # as if much else waited to be written
+    assert write("busy", outputs.SYNCFS_FILES) == many
+    assert calls == ["syncfs"] + ["fsync"] * outputs.SYNCFS_FILES
+    assert sorted(os.listdir(tmp_path)) == ["busy", "few", "many"]  # no staging folder left
+
+
+def test_the_kernel_version_and_the_memory_waiting_to_be_written_are_read() -> None:
+    from annotations import outputs
+
+    assert outputs._kernel_at_least(0, 1) == sys.platform.startswith("linux")
+    assert not outputs._kernel_at_least(10**6, 0)
+    if Path("/proc/meminfo").is_file():
+        assert 0 <= outputs._waiting_to_be_written() < 1 << 50
+
+
 def test_a_staged_output_brings_its_second_file_and_a_failed_one_changes_nothing(tmp_path: Path) -> None:
     """A format that writes a second file beside its main one (as a DocBin of unreviewed
     documents may) gets both renamed into place; a writer that fails leaves all as it was."""
