@@ -141,13 +141,18 @@ def write_outputs(
 def summary_lines(written: Sequence[tuple[Path, int]], fmt: str) -> list[str]:
     """What an export wrote, one line per file (the CLI and the app say the same)."""
     (out, count), *rest = written
-    lines = [f"wrote {count} sentences to {out} ({fmt})"]
+    lines = [f"wrote {sentence_count(count)} to {out} ({fmt})"]
     for path, n in rest:
         lines.append(
-            f"wrote {n} unreviewed sentences to {path} (kept apart: in {out.name} spaCy would "
+            f"wrote {sentence_count(n, 'unreviewed ')} to {path} (kept apart: in {out.name} spaCy would "
             "read them as labelled with no class and no spans)"
         )
     return lines
+
+
+def sentence_count(n: int, kind: str = "") -> str:
+    """``1 sentence``, ``2 unreviewed sentences``."""
+    return f"{n} {kind}sentence{'' if n == 1 else 's'}"
 
 
 # ------------------------------------------------------------ whole corpus

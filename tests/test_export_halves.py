@@ -411,3 +411,12 @@ def test_a_docbin_part_is_joined_only_with_a_part(tmp_path: Path) -> None:
     whole.write_bytes(_PART_MAGIC + b"{not json" + (9).to_bytes(8, "big"))  # a part cut short
     with pytest.raises(ExportError, match="whole.spacy: it is not a part of a DocBin"):
         join_docbins(whole, other)
+
+
+def test_the_summary_counts_one_sentence_as_one(tmp_path: Path) -> None:
+    from annotations.export import summary_lines
+
+    assert summary_lines([(tmp_path / "out", 1)], "brat") == [f"wrote 1 sentence to {tmp_path / 'out'} (brat)"]
+    lines = summary_lines([(tmp_path / "a.spacy", 2), (tmp_path / "a.unreviewed.spacy", 1)], "spacy")
+    assert lines[0] == f"wrote 2 sentences to {tmp_path / 'a.spacy'} (spacy)"
+    assert lines[1].startswith(f"wrote 1 unreviewed sentence to {tmp_path / 'a.unreviewed.spacy'} (kept apart")

@@ -401,7 +401,7 @@ class ClaimscopeApp(App[None]):
     def _write_export(
         self, rows: list[Any], fmt: str, output: Path, texts: dict[str, str], said: list[str] | None = None
     ) -> None:
-        from annotations.export import write_export
+        from annotations.export import sentence_count, write_export
 
         try:
             notes: list[str] = list(said or [])  # what was left out, what became of overlapping spans, ...
@@ -412,7 +412,7 @@ class ClaimscopeApp(App[None]):
         except Exception as error:  # never let an export bug close the app
             self.call_from_thread(self.notify, f"export failed: {error}", severity="error")
             return
-        self.call_from_thread(self.notify, f"exported {count} sentences to {output}", timeout=8)
+        self.call_from_thread(self.notify, f"exported {sentence_count(count)} to {output}", timeout=8)
         for note in notes:
             self.call_from_thread(self.notify, note, severity="warning", timeout=12)
 
