@@ -42,8 +42,8 @@ from annotations.formats.claimant import CUE, SOURCE
 from annotations.formats.conll import span_labels
 from annotations.formats.parts import moving_files
 from annotations.formats.registry import Format, WriteContext, register
-from annotations.outputs import write_or_link
 from annotations.formats.rows import ExportRow
+from annotations.outputs import write_or_link
 from annotations.scheme import Scheme
 from annotations.store import article_file_name
 
