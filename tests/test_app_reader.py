@@ -174,6 +174,19 @@ async def test_layers_toggle_and_legend(corpus_dir: Path, tmp_path: Path, analyz
         assert view.show_entities and "entities on" in str(reader.query_one(Legend).render())
 
 
+async def test_at_80_columns_a_named_claimant_comes_before_the_suggestion(
+    corpus_dir: Path, tmp_path: Path, analyzer
+) -> None:
+    app = make_app(corpus_dir, tmp_path / "store", analyzer)
+    async with app.run_test(size=(80, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(reader.query_one("#sentence-status").render())
+        # one space after the sentence number, as when the claimant follows the suggestion
+        assert "reviewed · s1 Westhaven Harbour Authority · said suggested " in status, status
+
+
 async def test_who_claims_layer_status_line_and_panel(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
     app = make_app(corpus_dir, tmp_path / "store", analyzer)
     async with app.run_test(size=(140, 30)) as pilot:

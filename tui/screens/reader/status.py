@@ -123,8 +123,9 @@ class StatusLine:
                 and self._attribution_at(index) is not None
             ):
                 # a narrow line (80 columns) would cut a named claimant off: it goes before
-                # the suggestion ("outlet", the common case, stays after it)
-                suggestion = [*claimant, " ", *suggestion]
+                # the suggestion ("outlet", the common case, stays after it), right after
+                # "s3 " (so without its own leading space)
+                suggestion = [*claimant[1:], " ", *suggestion]
             else:
                 suggestion = [*suggestion, *claimant]  # after the suggestion and its score, which come first
         parts += suggestion
