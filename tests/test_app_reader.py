@@ -174,7 +174,7 @@ async def test_layers_toggle_and_legend(corpus_dir: Path, tmp_path: Path, analyz
         assert view.show_entities and "entities on" in str(reader.query_one(Legend).render())
 
 
-async def test_at_80_columns_a_named_claimant_comes_before_the_suggestion(
+async def test_at_80_columns_marks_then_a_named_claimant_then_the_suggestion(
     corpus_dir: Path, tmp_path: Path, analyzer
 ) -> None:
     app = make_app(corpus_dir, tmp_path / "store", analyzer)
@@ -185,6 +185,19 @@ async def test_at_80_columns_a_named_claimant_comes_before_the_suggestion(
         status = str(reader.query_one("#sentence-status").render())
         # one space after the sentence number, as when the claimant follows the suggestion
         assert "reviewed · s1 Westhaven Harbour Authority · said suggested " in status, status
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"a [b] note", "ctrl+s")
+        await pilot.pause()
+        status = str(reader.query_one("#sentence-status").render())
+        # the reader's note first, then who claims it and the suggestion, one space apart
+        assert "reviewed · s1 ✎ a [b] note Westhaven Harbour Authority · said suggested " in status, status
+        await pilot.press("j", "n")
+        await pilot.pause()
+        await pilot.press(*"only", "ctrl+s")
+        await pilot.pause()
+        status = str(reader.query_one("#sentence-status").render())
+        assert "reviewed · s2 ✎ only Maria Jensen · said suggested quantity" in status, status
 
 
 async def test_who_claims_layer_status_line_and_panel(corpus_dir: Path, tmp_path: Path, analyzer) -> None:

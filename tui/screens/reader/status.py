@@ -110,10 +110,14 @@ class StatusLine:
         if self.span_cursor is None and labelled:
             parts += self._claimant_status(index)  # right after the label: seen at 80 columns
         # The reader's own marks come before what the machine offers: the line is short.
+        # Right after "s3 " (an unlabelled sentence with a suggestion) a mark drops its
+        # leading space, and the suggestion after a mark gets one.
+        marked = len(parts)
         if record is not None and record.checkworthy:
-            parts.append((" ★ check-worthy", "bold"))
+            parts.append(("★ check-worthy" if len(parts) == marked and suggestion else " ★ check-worthy", "bold"))
         if record is not None and record.note:
-            parts += [" ✎ ", Content(visible(record.note))]  # one line: a newline shows as ␊
+            lead = "✎ " if len(parts) == marked and suggestion else " ✎ "
+            parts += [lead, Content(visible(record.note))]  # one line: a newline shows as ␊
         if self.span_cursor is None and not labelled:
             claimant = self._claimant_status(index)
             if (
@@ -123,11 +127,13 @@ class StatusLine:
                 and self._attribution_at(index) is not None
             ):
                 # a narrow line (80 columns) would cut a named claimant off: it goes before
-                # the suggestion ("outlet", the common case, stays after it), right after
-                # "s3 " (so without its own leading space)
+                # the suggestion ("outlet", the common case, stays after it), without its
+                # own leading space (it follows "s3 " or the space below)
                 suggestion = [*claimant[1:], " ", *suggestion]
             else:
                 suggestion = [*suggestion, *claimant]  # after the suggestion and its score, which come first
+        if suggestion and len(parts) > marked:
+            parts.append(" ")
         parts += suggestion
         if self.span_cursor is None:
             parts += self._figure_status(self._first_figure(index))
