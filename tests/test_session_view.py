@@ -367,5 +367,5 @@ async def test_a_named_claimant_stays_on_the_status_line_at_80x24(port_dir: Path
         await pilot.pause()
         status = reader.query_one("#sentence-status")
         line = screen_lines(app)[status.region.y]
-        assert f"s{said + 1}  Maria Jensen · said" in line, line
+        assert f"s{said + 1} Maria Jensen · said" in line, line
     app.store.close()
