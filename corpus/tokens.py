@@ -235,10 +235,12 @@ class ChunkTokenizer:
                 if whole is None:
                     pieces = text.split(" ")
                     found = list(map(get, pieces))
+                    tiled = True  # looked for once: the usual sentence has no new chunk
                     if None in found:  # a new chunk: read the sentence's cached cuts
                         self._teach(pieces, known.cuts())
                         found = list(map(get, pieces))
-                    if not held and None not in found:
+                        tiled = None not in found
+                    if tiled and not held:
                         found[-1] = last[pieces[-1]]
                         yield found
                         continue
@@ -433,9 +435,13 @@ class SentenceTokens:
     def known(self, start: int, end: int) -> Known | None:
         """The cached tokens of the sentence ``start:end``, offsets into its text; None
         when it is not one of the analysis's sentences (a person merged or split it)."""
-        if not self._check():
-            return None
         starts = self._starts
+        if starts is None:
+            if not self._check():
+                return None
+            starts = self._starts
+        elif not starts:  # checked: it did not fit, or has no sentence
+            return None
         k = bisect_left(starts, start)
         if k == len(starts) or starts[k] != start or self.sentences[2 * k + 1] != end:
             return None
