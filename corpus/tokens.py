@@ -29,6 +29,7 @@ import re
 from array import array
 from bisect import bisect_left
 from itertools import accumulate, compress, islice
+from operator import lt
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 #: One token: ``(start, end, orth, ws)``; offsets into the text it was cut from,
@@ -415,7 +416,8 @@ class SentenceTokens:
             if isinstance(self.cuts, str):  # as cached: offsets in one string, read when first used
                 self.cuts = array("i", map(int, self.cuts.split()))
             cuts = self.cuts
-            if cuts and (min(cuts) < 0 or max(cuts) > self.size or list(cuts) != sorted(set(cuts))):
+            # strictly increasing (sorted, no repeat), from 0 to the text's end
+            if cuts and (cuts[0] < 0 or cuts[-1] > self.size or not all(map(lt, cuts, cuts[1:]))):
                 return False
             count = len(self.sentences) // 2
             whole: dict[int, Sequence[int]] = {}
