@@ -93,6 +93,7 @@ def prodigy_line_pieces(
     known = known_tokens(rows, tokens or {})
     literals: dict[str, str] = {}
     sessions: dict[str, str] = {}
+    outcomes: dict[str | None, tuple[str, str]] = {}
     # '{"end": E' for every end a sentence can need, and ', "id": K, "start": S' for
     # every token number and start of a short sentence (pairs[K][S]): a token's JSON is
     # then three looked-up strings, joined in C.
@@ -126,6 +127,8 @@ def prodigy_line_pieces(
             else:
                 pieces[1::3] = map(b', "id": %d, "start": %d'.__mod__, zip(count(), starts[:n]))
             listed = memoryview(b"".join(pieces))[:-2]  # each token's JSON ends ", "
+            head = f'{{"text": {json_str(text)}, "tokens": ['.encode()
+            input_hash = hash_bytes(text.encode("utf-8", "surrogatepass"))
             length = starts[n]
         spans_json = []
         span_key = []
@@ -160,12 +163,17 @@ def prodigy_line_pieces(
                 )
             span_key.append(f"{s},{e},{name}")
         label = row.label
-        if label is None:
-            answer, accept, label = "ignore", "[]", ""
-        else:
-            answer, accept = "accept", f"[{literals.get(label) or literals.setdefault(label, json_str(label))}]"
-        input_hash = hash_bytes(text.encode("utf-8", "surrogatepass"))
-        task_key = f"{input_hash}|{label}|{';'.join(span_key)}|{options_key}"
+        chosen = outcomes.get(label)
+        if chosen is None:  # once per label: what the task says of it, and its part of the task's key
+            if label is None:
+                answer, accept, keyed = "ignore", "[]", ""
+            else:
+                quoted = literals.get(label) or literals.setdefault(label, json_str(label))
+                answer, accept, keyed = "accept", f"[{quoted}]", label
+            chosen = outcomes[label] = (
+                f'], "options": {options}, "accept": {accept}, "answer": "{answer}", "meta": ', f"|{keyed}|"
+            )
+        task_key = f"{input_hash}{chosen[1]}{';'.join(span_key)}|{options_key}"
         task_hash = hash_bytes(task_key.encode("utf-8", "surrogatepass"))
         who = row.annotator
         # Prodigy's own fields for who answered (its review recipe groups by them); an
@@ -174,10 +182,9 @@ def prodigy_line_pieces(
             who, f', "_annotator_id": {json_str(who)}, "_session_id": {json_str(who)}' if who else ""
         )
         yield (
-            f'{{"text": {json_str(text)}, "tokens": ['.encode(),
+            head,
             listed,
-            f'], "spans": [{", ".join(spans_json)}], "options": {options}, "accept": {accept}, '
-            f'"answer": "{answer}", "meta": {meta_json(row, literals)}, "_input_hash": {input_hash}, '
+            f'], "spans": [{", ".join(spans_json)}{chosen[0]}{meta_json(row, literals)}, "_input_hash": {input_hash}, '
             f'"_task_hash": {task_hash}, "_view_id": "choice"{session}}}'.encode(),
         )
 
