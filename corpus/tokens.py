@@ -137,6 +137,9 @@ class Known(NamedTuple):
         return [c - start for c in cuts[lo:hi]]
 
 
+_new_known = tuple.__new__
+
+
 def spacy_version() -> str:
     """The installed spaCy's version, read from its package metadata (no import):
     cached tokens are used only with the spaCy that made them."""
@@ -447,7 +450,7 @@ class SentenceTokens:
         k = bisect_left(starts, start)
         if k == len(starts) or starts[k] != start or self.sentences[2 * k + 1] != end:
             return None
-        return Known(self, k, start, end)
+        return _new_known(Known, (self, k, start, end))  # (no call of the class: one per export row)
 
     def to_json(self) -> dict[str, Any]:
         """The cache's ``k`` field (see ``corpus.cache``); the sentences are the analysis's."""
