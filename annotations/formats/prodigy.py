@@ -19,8 +19,10 @@ span), and ``meta`` says ``claimant`` (the name) and ``attribution`` (``found``,
 
 Tokens come from :class:`corpus.tokens.ChunkTokenizer`, which tokenises each
 distinct word once; a token's JSON is three looked-up strings joined in C, made once
-per sentence however many annotators' tasks hold it. The tasks are made as UTF-8 bytes (the file gets them as they are, with no pass to encode
-them). A big export from the CLI writes its second half in a forked process.
+per sentence however many annotators' tasks hold it. The tasks are made as UTF-8
+bytes, each in three pieces that the file gets as they are (no pass to encode them,
+no copy to join them). A big export from the CLI writes its second half in a forked
+process.
 """
 
 from __future__ import annotations
@@ -54,6 +56,15 @@ def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[int | bytes, ..
 
 
 _TEXT = itemgetter(5)  # ExportRow.text
+
+
+class _Decimal:
+    """``_DECIMAL[n]`` is ``str(n)``: stands in for a table of numerals too short."""
+
+    __getitem__ = staticmethod(str)
+
+
+_DECIMAL = _Decimal()
 _TABLE_LIMIT = 20_000  # longer sentences format their numbers one by one
 #: Sentences up to this many characters (less 2) and :data:`_PAIR_TOKENS` tokens take
 #: a token's id and start as one looked-up string (a table of ids x starts, its rows
@@ -99,6 +110,9 @@ def prodigy_line_pieces(
     # then three looked-up strings, joined in C.
     size = min(max((len(r.text) for r in rows), default=0), _TABLE_LIMIT) + 2
     ends = [f'{{"end": {i}'.encode() for i in range(size)]
+    # The same numbers as text, for the spans' offsets and token numbers (a span of a
+    # longer sentence formats its own: _Decimal).
+    numerals = [str(i) for i in range(size)]
     width = min(size, _PAIR_WIDTH)
     pairs: list[list[bytes]] = []
     # The rows of one sentence (one per annotator) follow each other: its tokens' JSON
@@ -128,8 +142,9 @@ def prodigy_line_pieces(
                 pieces[1::3] = map(b', "id": %d, "start": %d'.__mod__, zip(count(), starts[:n]))
             listed = memoryview(b"".join(pieces))[:-2]  # each token's JSON ends ", "
             head = f'{{"text": {json_str(text)}, "tokens": ['.encode()
-            input_hash = hash_bytes(text.encode("utf-8", "surrogatepass"))
+            input_hash = str(hash_bytes(text.encode("utf-8", "surrogatepass")))  # (formatted once: key and task)
             length = starts[n]
+            number = numerals if len(text) + 2 <= size else _DECIMAL
         spans_json = []
         span_key = []
         readings = row.readings
@@ -150,7 +165,8 @@ def prodigy_line_pieces(
             reading = readings.get((at + exact_start, at + exact_end, name)) if readings else None
             if reading is None and s == exact_start and e == exact_end:
                 spans_json.append(
-                    f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, "label": {quoted}}}'
+                    f'{{"start": {number[s]}, "end": {number[e]}, "token_start": {number[first]}, '
+                    f'"token_end": {number[last]}, "label": {quoted}}}'
                 )
             else:
                 meta = {} if (s, e) == (exact_start, exact_end) else {"start": exact_start, "end": exact_end}
@@ -161,7 +177,7 @@ def prodigy_line_pieces(
                     f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, '
                     f'"label": {quoted}{exact}}}'
                 )
-            span_key.append(f"{s},{e},{name}")
+            span_key.append(f"{number[s]},{number[e]},{name}")
         label = row.label
         chosen = outcomes.get(label)
         if chosen is None:  # once per label: what the task says of it, and its part of the task's key
