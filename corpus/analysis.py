@@ -298,11 +298,8 @@ class Analyzer:
         A batch holds at most ``batch_size`` pieces and ``batch_chars`` characters in
         this process; with ``n_process`` > 1 spaCy's workers batch by count only.
         """
-        # Imported here: the app reads cached analyses at start-up and needs none of these.
-        from corpus.attribution import doc_attributions
-        from corpus.non_sentences import finite_verbs
-        from corpus.pieces import batches, chunk_ranges, split_paragraphs, with_context
-
+        # The parsing modules are imported once an article needs spaCy: the app and an
+        # export read cached analyses and need none of them.
         self.stats = stats = RunStats()
         began = time.perf_counter()
         # finished without spaCy: (article, analysis, from_cache)
@@ -317,6 +314,8 @@ class Analyzer:
                 if found is not None:
                     ready.append((article, found, True))
                     continue
+                from corpus.pieces import chunk_ranges, split_paragraphs, with_context
+
                 text = article.text
                 start, end = article.body
                 paragraphs = split_paragraphs(text, start, end)
@@ -353,6 +352,10 @@ class Analyzer:
         first = next(stream, None)
         yield from drain()
         if first is not None:
+            from corpus.attribution import doc_attributions
+            from corpus.non_sentences import finite_verbs
+            from corpus.pieces import batches
+
             texts = itertools.chain([first], stream)
             if n_process == 1:
                 docs = (

@@ -29,6 +29,7 @@ import re
 from array import array
 from bisect import bisect_left
 from itertools import accumulate, compress, islice
+from operator import lt
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 #: One token: ``(start, end, orth, ws)``; offsets into the text it was cut from,
@@ -136,6 +137,9 @@ class Known(NamedTuple):
         return [c - start for c in cuts[lo:hi]]
 
 
+_new_known = tuple.__new__
+
+
 def spacy_version() -> str:
     """The installed spaCy's version, read from its package metadata (no import):
     cached tokens are used only with the spaCy that made them."""
@@ -235,10 +239,12 @@ class ChunkTokenizer:
                 if whole is None:
                     pieces = text.split(" ")
                     found = list(map(get, pieces))
+                    tiled = True  # looked for once: the usual sentence has no new chunk
                     if None in found:  # a new chunk: read the sentence's cached cuts
                         self._teach(pieces, known.cuts())
                         found = list(map(get, pieces))
-                    if not held and None not in found:
+                        tiled = None not in found
+                    if tiled and not held:
                         found[-1] = last[pieces[-1]]
                         yield found
                         continue
@@ -413,7 +419,8 @@ class SentenceTokens:
             if isinstance(self.cuts, str):  # as cached: offsets in one string, read when first used
                 self.cuts = array("i", map(int, self.cuts.split()))
             cuts = self.cuts
-            if cuts and (min(cuts) < 0 or max(cuts) > self.size or list(cuts) != sorted(set(cuts))):
+            # strictly increasing (sorted, no repeat), from 0 to the text's end
+            if cuts and (cuts[0] < 0 or cuts[-1] > self.size or not all(map(lt, cuts, cuts[1:]))):
                 return False
             count = len(self.sentences) // 2
             whole: dict[int, Sequence[int]] = {}
@@ -433,13 +440,17 @@ class SentenceTokens:
     def known(self, start: int, end: int) -> Known | None:
         """The cached tokens of the sentence ``start:end``, offsets into its text; None
         when it is not one of the analysis's sentences (a person merged or split it)."""
-        if not self._check():
-            return None
         starts = self._starts
+        if starts is None:
+            if not self._check():
+                return None
+            starts = self._starts
+        elif not starts:  # checked: it did not fit, or has no sentence
+            return None
         k = bisect_left(starts, start)
         if k == len(starts) or starts[k] != start or self.sentences[2 * k + 1] != end:
             return None
-        return Known(self, k, start, end)
+        return _new_known(Known, (self, k, start, end))  # (no call of the class: one per export row)
 
     def to_json(self) -> dict[str, Any]:
         """The cache's ``k`` field (see ``corpus.cache``); the sentences are the analysis's."""

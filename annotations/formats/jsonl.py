@@ -230,6 +230,51 @@ def write_byte_lines(lines: Iterable[bytes], fh: IO[bytes], advance: Progress) -
     return n
 
 
+#: Buffers per ``writev`` call (Linux's ``IOV_MAX`` is 1024).
+_IOV_MAX = 1024
+_NEWLINE = b"\n"
+
+
+def write_piece_lines(lines: Iterable[Sequence[bytes | memoryview]], out: Path, advance: Progress) -> int:
+    """Write to ``out`` lines given as pieces (a line's pieces, then ``\\n``); returns
+    how many lines. The file gets the pieces themselves (``writev``, where there is
+    one): no line and no batch of lines is copied whole on the way, as
+    :func:`write_jsonl_bytes` copies them."""
+    writev = getattr(os, "writev", None)
+    if writev is None:  # pragma: no cover - not on POSIX
+        return write_jsonl_bytes(map(b"".join, lines), out, advance)
+    n = 0
+    with out.open("wb", buffering=0) as fh:
+        fd = fh.fileno()
+        batch: list[bytes | memoryview] = []
+        count = 0
+        for pieces in lines:
+            batch += pieces
+            batch.append(_NEWLINE)
+            count += 1
+            if count == BATCH:
+                _write_pieces(fd, batch)
+                n += count
+                advance(count)
+                batch, count = [], 0
+        if count:
+            _write_pieces(fd, batch)
+            n += count
+            advance(count)
+    return n
+
+
+def _write_pieces(fd: int, pieces: list[bytes | memoryview]) -> None:
+    """Write ``pieces`` one after the other to ``fd``, :data:`_IOV_MAX` at a time."""
+    for at in range(0, len(pieces), _IOV_MAX):
+        some = pieces[at : at + _IOV_MAX]
+        done = os.writev(fd, some)
+        if done < sum(map(len, some)):  # a short write: the rest, joined
+            rest = memoryview(b"".join(some))[done:]
+            while rest:
+                rest = rest[os.write(fd, rest):]
+
+
 def write_jsonl_bytes(lines: Iterable[bytes], out: Path, advance: Progress) -> int:
     """Write the UTF-8 ``lines`` to ``out``, each ended by ``\\n``; returns how many."""
     with out.open("wb") as fh:

@@ -19,20 +19,22 @@ span), and ``meta`` says ``claimant`` (the name) and ``attribution`` (``found``,
 
 Tokens come from :class:`corpus.tokens.ChunkTokenizer`, which tokenises each
 distinct word once; a token's JSON is three looked-up strings joined in C, made once
-per sentence however many annotators' tasks hold it. The tasks are made as UTF-8 bytes (the file gets them as they are, with no pass to encode
-them). A big export from the CLI writes its second half in a forked process.
+per sentence however many annotators' tasks hold it. The tasks are made as UTF-8
+bytes, each in three pieces that the file gets as they are (no pass to encode them,
+no copy to join them). A big export from the CLI writes its second half in a forked
+process.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from itertools import accumulate, count
+from itertools import accumulate, chain, count
 from operator import add, getitem, itemgetter
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
 from annotations.formats.jsonl import (
-    FORK_ROWS, can_fork, cpus, dumps, json_str, meta_json, write_jsonl_bytes, write_lines_forked,
+    FORK_ROWS, can_fork, cpus, dumps, json_str, meta_json, write_lines_forked, write_piece_lines,
 )
 from annotations.formats.claimant import with_claimant
 from annotations.formats.parts import append_part
@@ -43,21 +45,26 @@ from annotations.scheme import Scheme
 from corpus.tokens import ChunkTokenizer, SentenceTokens, Token
 from annotations.tokens import known_tokens
 
-def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[bytes, ...]]:
-    """Per chunk: token lengths, advances (length + following space) and the end of each
-    token's JSON object from ``"text"`` on, in UTF-8; offsets and ids are filled in per
-    sentence."""
-    return (
-        tuple(e - s for s, e, _, _ in tokens),
-        tuple(e - s + ws for s, e, _, ws in tokens),
-        tuple(
-            f', "text": {json_str(text[s:e])}, "ws": {"true" if ws else "false"}}}, '.encode()
-            for s, e, _, ws in tokens
-        ),
-    )
+def _prodigy_form(text: str, tokens: tuple[Token, ...]) -> tuple[int | bytes, ...]:
+    """Per chunk, three items a token, flat: its length, its advance (length + following
+    space) and the end of its JSON object from ``"text"`` on, in UTF-8; offsets and ids
+    are filled in per sentence (in place of the first two)."""
+    flat: list[int | bytes] = []
+    for s, e, _, ws in tokens:
+        flat += (e - s, e - s + ws, f', "text": {json_str(text[s:e])}, "ws": {"true" if ws else "false"}}}, '.encode())
+    return tuple(flat)
 
 
 _TEXT = itemgetter(5)  # ExportRow.text
+
+
+class _Decimal:
+    """``_DECIMAL[n]`` is ``str(n)``: stands in for a table of numerals too short."""
+
+    __getitem__ = staticmethod(str)
+
+
+_DECIMAL = _Decimal()
 _TABLE_LIMIT = 20_000  # longer sentences format their numbers one by one
 #: Sentences up to this many characters (less 2) and :data:`_PAIR_TOKENS` tokens take
 #: a token's id and start as one looked-up string (a table of ids x starts, its rows
@@ -80,6 +87,15 @@ def prodigy_byte_lines(
     rows: Sequence[ExportRow], scheme: Scheme, tokens: Mapping[str, SentenceTokens | None] | None = None
 ) -> Iterator[bytes]:
     """:func:`prodigy_lines` in UTF-8, as the file holds them."""
+    return map(b"".join, prodigy_line_pieces(rows, scheme, tokens))
+
+
+def prodigy_line_pieces(
+    rows: Sequence[ExportRow], scheme: Scheme, tokens: Mapping[str, SentenceTokens | None] | None = None
+) -> Iterator[tuple[bytes, memoryview, bytes]]:
+    """:func:`prodigy_byte_lines`, each line in three pieces (its sentence's tokens are
+    one, shared by the rows of that sentence): what the file's writer copies straight
+    from (:func:`~annotations.formats.jsonl.write_piece_lines`)."""
     from murmurhash.mrmr import hash_bytes  # 32-bit, as Prodigy's own hashes (a spaCy dependency)
 
     options = dumps([{"id": name, "text": name} for name in scheme.names])
@@ -88,33 +104,31 @@ def prodigy_byte_lines(
     known = known_tokens(rows, tokens or {})
     literals: dict[str, str] = {}
     sessions: dict[str, str] = {}
+    outcomes: dict[str | None, tuple[str, str]] = {}
     # '{"end": E' for every end a sentence can need, and ', "id": K, "start": S' for
     # every token number and start of a short sentence (pairs[K][S]): a token's JSON is
     # then three looked-up strings, joined in C.
     size = min(max((len(r.text) for r in rows), default=0), _TABLE_LIMIT) + 2
     ends = [f'{{"end": {i}'.encode() for i in range(size)]
+    # The same numbers as text, for the spans' offsets and token numbers (a span of a
+    # longer sentence formats its own: _Decimal).
+    numerals = [str(i) for i in range(size)]
     width = min(size, _PAIR_WIDTH)
     pairs: list[list[bytes]] = []
     # The rows of one sentence (one per annotator) follow each other: its tokens' JSON
     # is made once for them all.
     last_text: str | None = None
-    tokens = b""
+    listed = memoryview(b"")
     for row, forms in zip(rows, chunker.pipe(map(_TEXT, rows), known=known)):
         text = row.text
         if text != last_text:
             last_text = text
-            # (a loop of in-place concatenations: half the time of chain() over itemgetters)
-            lens, advances, tails = [], [], []
-            for chunk_lens, chunk_advances, chunk_tails in forms:
-                lens += chunk_lens
-                advances += chunk_advances
-                tails += chunk_tails
-            starts = list(accumulate(advances, initial=0))
+            # One list of every token's three items: the lengths and advances give
+            # way to the "end" and the "id, start" pieces (each slice assignment in C).
+            pieces = list(chain.from_iterable(forms))
+            lens = pieces[0::3]
+            starts = list(accumulate(pieces[1::3], initial=0))
             n = len(lens)
-            # Every token's three pieces in one list, filled a third at a time (each
-            # slice assignment runs in C): ends, then id and start, then the tails.
-            pieces = tails * 3
-            pieces[2::3] = tails
             if len(text) + 2 <= size:
                 pieces[0::3] = map(ends.__getitem__, map(add, starts, lens))
             else:
@@ -126,15 +140,18 @@ def prodigy_byte_lines(
                 pieces[1::3] = map(getitem, pairs, starts[:n])
             else:
                 pieces[1::3] = map(b', "id": %d, "start": %d'.__mod__, zip(count(), starts[:n]))
-            tokens = b"".join(pieces)  # each token's JSON ends ", "
+            listed = memoryview(b"".join(pieces))[:-2]  # each token's JSON ends ", "
+            head = f'{{"text": {json_str(text)}, "tokens": ['.encode()
+            input_hash = str(hash_bytes(text.encode("utf-8", "surrogatepass")))  # (formatted once: key and task)
+            length = starts[n]
+            number = numerals if len(text) + 2 <= size else _DECIMAL
         spans_json = []
         span_key = []
-        spans = with_claimant(row)
         readings = row.readings
-        for span in spans if n else ():
+        at = row.start
+        for exact_start, exact_end, name in with_claimant(row) if n else ():
             # annotations.tokens.aligned, inline (a call and a list per row less)
-            exact_start, exact_end, name = span
-            if not 0 <= exact_start < exact_end <= starts[n]:
+            if not 0 <= exact_start < exact_end <= length:
                 continue
             first = bisect_right(starts, exact_start, 0, n) - 1
             last = bisect_right(starts, exact_end - 1, 0, n) - 1
@@ -143,27 +160,36 @@ def prodigy_byte_lines(
             if first > last:
                 continue
             s, e = starts[first], starts[last] + lens[last]  # widened to whole tokens
-            reading = row.reading(span) if readings else None
+            quoted = literals.get(name) or literals.setdefault(name, json_str(name))
+            # ExportRow.reading, inline
+            reading = readings.get((at + exact_start, at + exact_end, name)) if readings else None
             if reading is None and s == exact_start and e == exact_end:
-                exact = ""
+                spans_json.append(
+                    f'{{"start": {number[s]}, "end": {number[e]}, "token_start": {number[first]}, '
+                    f'"token_end": {number[last]}, "label": {quoted}}}'
+                )
             else:
                 meta = {} if (s, e) == (exact_start, exact_end) else {"start": exact_start, "end": exact_end}
                 if reading is not None:
                     meta.update(reading_json(reading))
                 exact = f', "meta": {dumps(meta)}' if meta else ""
-            quoted = literals.get(name) or literals.setdefault(name, json_str(name))
-            spans_json.append(
-                f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, '
-                f'"label": {quoted}{exact}}}'
-            )
-            span_key.append(f"{s},{e},{name}")
+                spans_json.append(
+                    f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, '
+                    f'"label": {quoted}{exact}}}'
+                )
+            span_key.append(f"{number[s]},{number[e]},{name}")
         label = row.label
-        if label is None:
-            answer, accept, label = "ignore", "[]", ""
-        else:
-            answer, accept = "accept", f"[{literals.get(label) or literals.setdefault(label, json_str(label))}]"
-        input_hash = hash_bytes(text.encode("utf-8", "surrogatepass"))
-        task_key = f"{input_hash}|{label}|{';'.join(span_key)}|{options_key}"
+        chosen = outcomes.get(label)
+        if chosen is None:  # once per label: what the task says of it, and its part of the task's key
+            if label is None:
+                answer, accept, keyed = "ignore", "[]", ""
+            else:
+                quoted = literals.get(label) or literals.setdefault(label, json_str(label))
+                answer, accept, keyed = "accept", f"[{quoted}]", label
+            chosen = outcomes[label] = (
+                f'], "options": {options}, "accept": {accept}, "answer": "{answer}", "meta": ', f"|{keyed}|"
+            )
+        task_key = f"{input_hash}{chosen[1]}{';'.join(span_key)}|{options_key}"
         task_hash = hash_bytes(task_key.encode("utf-8", "surrogatepass"))
         who = row.annotator
         # Prodigy's own fields for who answered (its review recipe groups by them); an
@@ -171,13 +197,12 @@ def prodigy_byte_lines(
         session = sessions.get(who) or sessions.setdefault(
             who, f', "_annotator_id": {json_str(who)}, "_session_id": {json_str(who)}' if who else ""
         )
-        yield b"".join((
-            f'{{"text": {json_str(text)}, "tokens": ['.encode(),
-            memoryview(tokens)[:-2],
-            f'], "spans": [{", ".join(spans_json)}], "options": {options}, "accept": {accept}, '
-            f'"answer": "{answer}", "meta": {meta_json(row, literals)}, "_input_hash": {input_hash}, '
+        yield (
+            head,
+            listed,
+            f'], "spans": [{", ".join(spans_json)}{chosen[0]}{meta_json(row, literals)}, "_input_hash": {input_hash}, '
             f'"_task_hash": {task_hash}, "_view_id": "choice"{session}}}'.encode(),
-        ))
+        )
 
 
 def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
@@ -192,7 +217,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
             rows, lambda part: prodigy_byte_lines(part, context.scheme, context.tokens), out, context.advance,
             binary=True,
         )
-    return write_jsonl_bytes(prodigy_byte_lines(rows, context.scheme, context.tokens), out, context.advance)
+    return write_piece_lines(prodigy_line_pieces(rows, context.scheme, context.tokens), out, context.advance)
 
 
 FORMAT = register(
