@@ -5,10 +5,10 @@ destination (same folder, so the final rename never crosses file systems), named
 ``.<destination>.claimscope-<random>.tmp``. The writer writes there as if it were the
 destination, siblings included (a format may write a second file beside its main
 one). When the writer returns, every file is fsynced (a folder of many files by one
-``syncfs`` where that is safe) and renamed into place, then the folder is fsynced; a folder output is swapped in with ``renameat2(RENAME_EXCHANGE)``
-where Linux has it, so the old folder is replaced whole. A run killed at any moment
-leaves the previous output (or none), plus a staging folder that the next run in the
-same folder removes.
+``syncfs`` where that is safe) and renamed into place, then the folder is fsynced; a
+folder output is swapped in with ``renameat2(RENAME_EXCHANGE)`` where Linux has it,
+so the old folder is replaced whole. A run killed at any moment leaves the previous
+output (or none), plus a staging folder that the next run in the same folder removes.
 
 A staging folder is recognised by its name and by the lock file inside it, which its
 run holds with ``flock`` for as long as it lives (a forked writer child inherits it):
@@ -424,9 +424,15 @@ def _fsync_tree(folder: Path, held: int | None = None) -> None:
     for root, _dirs, names in os.walk(folder):
         files.extend(os.path.join(root, name) for name in names)
         folders.append(root)
-    if held is not None and len(files) >= SYNCFS_FILES and _syncfs_whole(held):
-        pass
-    elif len(files) > 1:
+    if held is None or len(files) < SYNCFS_FILES or not _syncfs_whole(held):
+        _fsync_files(files)
+    for root in folders:  # once its files are durable, as before
+        fsync_dir(Path(root))
+
+
+def _fsync_files(files: list[str]) -> None:
+    """fsync each of ``files``, several at once (see :data:`_FSYNC_THREADS`)."""
+    if len(files) > 1:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(min(_FSYNC_THREADS, len(files))) as pool:
@@ -435,8 +441,6 @@ def _fsync_tree(folder: Path, held: int | None = None) -> None:
     else:
         for name in files:
             _fsync_file(Path(name))
-    for root in folders:  # once its files are durable, as before
-        fsync_dir(Path(root))
 
 
 def _syncfs_whole(held: int) -> bool:
