@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from textual.notifications import Notify
 
-from corpus.articles import sample_corpus_path
+from corpus.articles import load_corpus, sample_corpus_path
 from corpus.errors import ClaimscopeError
 from tui.app import create_app
 from tui.config import Config, ConfigError, Position, PositionBook, load_config
@@ -312,3 +312,34 @@ def test_start_up_does_not_import_the_reader_screen(corpus_dir: Path, tmp_path: 
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['tui.screens.reader', 'tui.screens.reader.bindings']"
+
+
+async def test_cached_counts_fill_in_after_the_first_frame(corpus_dir: Path, tmp_path: Path, analyzer) -> None:
+    """Counts of articles analysed before start arrive by themselves, whether the app
+    starts on the list or reopens straight into the reader (the list never drawn)."""
+    corpus = load_corpus(corpus_dir)
+    alpha = next(article for article in corpus.articles if article.id == "alpha.txt")
+    if analyzer.counts(alpha) is None:
+        analyzer.analyze(alpha)  # into the cache, as `claimscope analyze` would
+    counts = analyzer.counts(alpha)
+    expected = [str(counts.entities), str(counts.figures)]
+    store_dir = tmp_path / "store"
+    app = make_app(corpus_dir, store_dir, analyzer)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.list_screen.query_one(ArticleTable)
+        assert [str(cell) for cell in table.get_row("alpha.txt")[4:6]] == expected
+        app.remember("alpha.txt", 0)
+        app.save_position()
+    app.store.close()
+    again = make_app(corpus_dir, store_dir, analyzer, restore=True)
+    async with again.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(again.screen, ArticlesScreen)  # reopened in the reader
+        table = again.list_screen.query_one(ArticleTable)
+        assert [str(cell) for cell in table.get_row("alpha.txt")[4:6]] == expected
+    again.store.close()

@@ -153,7 +153,7 @@ class ClaimscopeApp(App[None]):
         # The reader is not needed for the list: build it once the list is up, so start-up
         # does not wait for it and the first article opens about as fast as the next.
         self.set_timer(0.3, self._prepare_reader)
-        self.list_screen.call_after_refresh(self._after_first_paint)
+        self.list_screen.after_first_frame(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
         """What start-up need not wait for, once the list has been painted."""

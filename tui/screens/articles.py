@@ -12,7 +12,7 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
 from textual import on, work
@@ -184,6 +184,8 @@ class ArticlesScreen(Screen[None]):
         self.filter_text = ""
         self._narrow: bool | None = None
         self._store_errors_told: set[str] = set()  # unreadable store files, each named once
+        self._first_frame = True  # the first frame is drawn at the first idle (`on_idle`)
+        self._waiting_first_frame: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
 
     @property
     def host(self) -> Host:
@@ -207,7 +209,29 @@ class ArticlesScreen(Screen[None]):
         self.rebuild()
         self.expected_changed()  # the suggestions may have scored the corpus before the list was up
         # The counts come from a thread: started after the first paint, so it does not slow it.
-        self.call_after_refresh(self.read_counts, list(corpus.articles))
+        self.after_first_frame(self.read_counts, list(corpus.articles))
+
+    def after_first_frame(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Call ``callback(*args)`` once the list's first frame is on the terminal."""
+        if self._first_frame:
+            self._waiting_first_frame.append((callback, args))
+        else:
+            self.call_after_refresh(callback, *args)
+
+    def on_idle(self) -> None:
+        # The list is composed inside the app's start-up batch: a refresh in the batch
+        # is never shown (so `call_after_refresh` would run work before any frame), and
+        # the frame after it would wait for the screen's update timer (1/60 s). The first
+        # idle after the batch draws the frame now, then lets the waiting work start.
+        if not self._first_frame or self.app._batch_count:
+            return
+        self._first_frame = False
+        paint = getattr(self, "_on_timer_update", None)  # what the update timer runs (Textual 8)
+        if paint is not None and self.is_current:
+            paint()
+        for callback, args in self._waiting_first_frame:
+            self.call_after_refresh(callback, *args)
+        self._waiting_first_frame.clear()
 
     def update_header(self) -> None:
         app = self.host
