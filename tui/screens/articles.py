@@ -223,7 +223,7 @@ class ArticlesScreen(Screen[None]):
         # is never shown (so `call_after_refresh` would run work before any frame), and
         # the frame after it would wait for the screen's update timer (1/60 s). The first
         # idle after the batch draws the frame now, then lets the waiting work start.
-        if not self._first_frame or self.app._batch_count:
+        if not self._first_frame or getattr(self.app, "_batch_count", 0):  # (Textual 8's start-up batch)
             return
         self._first_frame = False
         paint = getattr(self, "_on_timer_update", None)  # what the update timer runs (Textual 8)
