@@ -110,14 +110,15 @@ class StatusLine:
         if self.span_cursor is None and labelled:
             parts += self._claimant_status(index)  # right after the label: seen at 80 columns
         # The reader's own marks come before what the machine offers: the line is short.
-        # Right after "s3 " (an unlabelled sentence with a suggestion) a mark drops its
-        # leading space, and the suggestion after a mark gets one.
+        # Right after "s3 " (an unlabelled sentence with a suggestion) the first mark has
+        # no leading space, and the suggestion after a mark gets one.
         marked = len(parts)
+        lead = "" if suggestion else " "
         if record is not None and record.checkworthy:
-            parts.append(("★ check-worthy" if len(parts) == marked and suggestion else " ★ check-worthy", "bold"))
+            parts.append((f"{lead}★ check-worthy", "bold"))
+            lead = " "
         if record is not None and record.note:
-            lead = "✎ " if len(parts) == marked and suggestion else " ✎ "
-            parts += [lead, Content(visible(record.note))]  # one line: a newline shows as ␊
+            parts += [f"{lead}✎ ", Content(visible(record.note))]  # one line: a newline shows as ␊
         if self.span_cursor is None and not labelled:
             claimant = self._claimant_status(index)
             if (
