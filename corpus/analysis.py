@@ -356,17 +356,25 @@ class Analyzer:
             from corpus.non_sentences import finite_verbs
             from corpus.pieces import batches
 
+            from corpus.attributes import RULER, table_for
+
+            # the pipeline's attribute ruler as a table, applied to each doc below (same
+            # attributes, a tenth of the time); None keeps the ruler in the pipeline
+            table = table_for(self.nlp)
+            skip = [RULER] if table is not None else []
             texts = itertools.chain([first], stream)
             if n_process == 1:
                 docs = (
                     pair
                     for batch in batches(texts, batch_size, self.batch_chars)
-                    for pair in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+                    for pair in self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch), disable=skip)
                 )
             else:
-                docs = self.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process)
+                docs = self.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process, disable=skip)
             for doc, (number, offset, doc_end, piece_start, piece_end) in _heap_frozen(docs):
                 yield from drain()
+                if table is not None:
+                    table(doc)
                 got = pending[number]
                 # the doc's text again, sliced (Doc.text would re-join every token)
                 after = got.sentences[-1][1] if got.sentences else 0
