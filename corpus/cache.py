@@ -37,6 +37,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from corpus.files import write_new_file
+from corpus.json_fast import loads_text
 from corpus.model import SHAPES, Analysis, Article, Attribution, Reading, Segment, SpanColumns
 from corpus.tokens import SentenceTokens
 
@@ -270,7 +271,7 @@ class AnalysisCache:
         try:
             head, _, body = raw.partition("\n")
             header = json.loads(head)
-            data = json.loads(body)
+            data = loads_text(body)  # json.loads, in one pass
             size = len(article.text)
             if header.get("f") != FORMAT or header.get("len") != size:
                 return None
