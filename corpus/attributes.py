@@ -31,9 +31,12 @@ if TYPE_CHECKING:  # pragma: no cover
 RULER = "attribute_ruler"
 #: Token attributes a pattern may test here, and whether each is a string (else a flag).
 _TESTABLE = {"ORTH": True, "TEXT": True, "LOWER": True, "TAG": True, "DEP": True, "IS_SPACE": False}
-#: Components that may come after the ruler: they read none of what it sets. The
-#: English pipelines' ``ner`` embeds NORM, PREFIX, SUFFIX and SHAPE of its own.
+#: Components that may come after the ruler: they read none of what it sets, unless
+#: their model's config names one of those attributes among what it embeds (the
+#: English pipelines' ``ner`` embeds NORM, PREFIX, SUFFIX and SHAPE).
 _BLIND_AFTER = frozenset({"ner"})
+#: What a ruler may set that a model could embed.
+_SET_BY_RULERS = frozenset({"TAG", "POS", "MORPH", "LEMMA", "DEP"})
 #: What a token's combination of tested attributes gets: its attributes to set, the
 #: same with the rank of the pattern each comes from, and the (pattern, position) pairs
 #: of the longer patterns whose conditions it meets.
@@ -189,9 +192,31 @@ def table_for(nlp: Language) -> AttributeTable | None:
     return table
 
 
+def _embedded(config: object) -> set[str]:
+    """Every attribute name listed under an ``attrs`` key of a component's config."""
+    found: set[str] = set()
+    if isinstance(config, dict):
+        for key, value in config.items():
+            if key == "attrs" and isinstance(value, (list, tuple)):
+                found.update(str(v).upper() for v in value)
+            else:
+                found |= _embedded(value)
+    elif isinstance(config, (list, tuple)):
+        for value in config:
+            found |= _embedded(value)
+    return found
+
+
 def _made(nlp: Language, ruler, names: tuple[str, ...]) -> AttributeTable | None:
-    if any(name not in _BLIND_AFTER for name in names[names.index(RULER) + 1 :]):
-        return None
+    for name in names[names.index(RULER) + 1 :]:
+        if name not in _BLIND_AFTER:
+            return None
+        try:
+            config = nlp.config["components"][name]
+        except (KeyError, TypeError):
+            return None
+        if _embedded(config) & _SET_BY_RULERS:
+            return None
     try:
         return AttributeTable(ruler)
     except (_Unreadable, ImportError, AttributeError, KeyError, TypeError):

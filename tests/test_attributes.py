@@ -126,3 +126,30 @@ def test_a_reader_after_the_ruler_keeps_it():
     assert table_for(nlp) is not None
     nlp.add_pipe("sentencizer")
     assert table_for(nlp) is None
+
+
+def test_an_entity_recogniser_that_embeds_tags_keeps_the_ruler():
+    nlp = _blank_with_ruler([{"patterns": [[{"LOWER": "a"}]], "attrs": {"POS": "DET"}}])
+    config = {
+        "model": {
+            "@architectures": "spacy.TransitionBasedParser.v2",
+            "state_type": "ner",
+            "extra_state_tokens": False,
+            "hidden_width": 8,
+            "maxout_pieces": 2,
+            "use_upper": True,
+            "tok2vec": {
+                "@architectures": "spacy.Tok2Vec.v2",
+                "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": 8, "attrs": ["NORM", "TAG"],
+                          "rows": [100, 100], "include_static_vectors": False},
+                "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": 8, "depth": 1,
+                           "window_size": 1, "maxout_pieces": 2},
+            },
+        }
+    }
+    nlp.add_pipe("ner", config=config)
+    assert table_for(nlp) is None  # its model reads the tags the ruler may set
+    plain = _blank_with_ruler([{"patterns": [[{"LOWER": "a"}]], "attrs": {"POS": "DET"}}])
+    config["model"]["tok2vec"]["embed"]["attrs"] = ["NORM", "SHAPE"]
+    plain.add_pipe("ner", config=config)
+    assert table_for(plain) is not None
