@@ -11,6 +11,8 @@ what one doc would give; sentences and spans are kept by the piece they start in
 Pieces go to ``nlp.pipe`` in batches of at most ``BATCH_CHARS`` characters, since the
 pipeline's memory grows with the text in flight: memory stays flat however long the
 article, and each piece's offsets are shifted back by where its text starts.
+The pipeline runs without its attribute ruler, whose work (a tag's part of speech and
+morphology) a table of the same result does on each doc (``corpus/attributes.py``).
 Entities come from the model; figures from the model merged with the rule layer
 in ``corpus.figures``, each figure (and each duration date, ``48 hours``) with its
 reading from ``corpus.readings`` (the counted noun taken from the parse while the doc
@@ -353,10 +355,9 @@ class Analyzer:
         yield from drain()
         if first is not None:
             from corpus.attribution import doc_attributions
+            from corpus.attributes import RULER, table_for
             from corpus.non_sentences import finite_verbs
             from corpus.pieces import batches
-
-            from corpus.attributes import RULER, table_for
 
             # the pipeline's attribute ruler as a table, applied to each doc below (same
             # attributes, a tenth of the time); None keeps the ruler in the pipeline

@@ -10,7 +10,6 @@ sentences from a plain ``json.loads`` when nothing moved (:func:`_place_unchange
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
@@ -104,10 +103,10 @@ class StoredFiles:
         """The labels of ``article`` placed on ``sentences``, read from disk; never writes.
 
         The same placement as :meth:`article` gives. The file is parsed as a plain
-        ``json.loads`` would (``corpus.json_fast``), and when every record still sits on its sentence (the usual
-        case: the article has not changed) the records are used as they are, without
-        building a :class:`SentenceLabel` per label: exporting 100,000 labels spends
-        its time on the formats, not here. Anything else (a changed article, orphans,
+        ``json.loads`` would (in one pass: ``corpus.json_fast``), and when every record
+        still sits on its sentence (the usual case: the article has not changed) the
+        records are used as they are, without building a :class:`SentenceLabel` per
+        label: exporting 100,000 labels spends its time on the formats, not here. Anything else (a changed article, orphans,
         an old schema, an unreadable file) goes through :meth:`article`.
         """
         path = self.file_for(article.id)
