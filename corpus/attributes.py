@@ -35,7 +35,8 @@ _TESTABLE = {"ORTH": True, "TEXT": True, "LOWER": True, "TAG": True, "DEP": True
 #: their model's config names one of those attributes among what it embeds (the
 #: English pipelines' ``ner`` embeds NORM, PREFIX, SUFFIX and SHAPE).
 _BLIND_AFTER = frozenset({"ner"})
-#: What a ruler may set that a model could embed.
+#: What the table sets (a ruler setting anything else keeps the ruler); a later
+#: component whose model embeds one of them keeps it too.
 _SET_BY_RULERS = frozenset({"TAG", "POS", "MORPH", "LEMMA", "DEP"})
 #: What a token's combination of tested attributes gets: its attributes to set, the
 #: same with the rank of the pattern each comes from, and the (pattern, position) pairs
@@ -85,9 +86,11 @@ class AttributeTable:
         names: list[str] = []  # the tested attributes, in the order of a doc's array columns
         # each pattern: (rank, per position: [(column, test)], index, attributes to set)
         patterns: list[tuple[int, list[list[tuple[int, Callable[[object], bool]]]], int, dict[int, int]]] = []
+        settable = {ids.IDS[name] for name in _SET_BY_RULERS}
         for rank, (attrs, index) in enumerate(zip(ruler.attrs, ruler.indices)):
-            if not isinstance(attrs, dict) or any(not isinstance(k, int) for k in attrs):
-                raise _Unreadable("attributes")  # extension attributes ("_") and the like
+            if not isinstance(attrs, dict) or not settable.issuperset(attrs):
+                # extension attributes ("_"), or one a later component may read (NORM)
+                raise _Unreadable("attributes")
             for pattern in ruler.matcher.get(str(rank))[1]:
                 positions = []
                 for token in pattern:

@@ -153,3 +153,8 @@ def test_an_entity_recogniser_that_embeds_tags_keeps_the_ruler():
     config["model"]["tok2vec"]["embed"]["attrs"] = ["NORM", "SHAPE"]
     plain.add_pipe("ner", config=config)
     assert table_for(plain) is not None
+
+
+def test_a_ruler_setting_what_a_later_model_reads_keeps_it():
+    nlp = _blank_with_ruler([{"patterns": [[{"LOWER": "a"}]], "attrs": {"NORM": "an"}}])
+    assert table_for(nlp) is None  # NORM is what an entity recogniser embeds
