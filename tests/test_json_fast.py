@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.json_fast import loads_text, loads_utf8
+from corpus.json_fast import loads_text, loads_utf8, spaced_ints
 
 _values = st.recursive(
     st.none()
@@ -76,3 +76,25 @@ def test_broken_json_fails_as_json_fails(raw, error):
         return
     with pytest.raises(error):
         loads_text(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=-(2**40), max_value=2**40), max_size=30))
+def test_spaced_numbers_read_as_int_reads_them(numbers):
+    text = " ".join(map(str, numbers))
+    assert spaced_ints(text) == list(map(int, text.split())) == numbers
+
+
+@pytest.mark.parametrize(
+    "text", ["", "1  2", " 1 2 ", "1\t2", "1 \n2", "01 2", "+3 4", "-0 5", "1_000", "\u0663 1", "10" * 30]
+)
+def test_other_spacing_and_signs_read_as_int_reads_them(text):
+    assert spaced_ints(text) == list(map(int, text.split()))
+
+
+@pytest.mark.parametrize("text", ["1 x", "true", "1.0", "1e3", "1,2", "1, 2", "[1]", "1 ,2"])
+def test_what_is_no_number_fails_as_int_fails(text):
+    with pytest.raises(ValueError):
+        list(map(int, text.split()))
+    with pytest.raises(ValueError):
+        spaced_ints(text)
