@@ -35,6 +35,9 @@ _TESTABLE = {"ORTH": True, "TEXT": True, "LOWER": True, "TAG": True, "DEP": True
 #: their model's config names one of those attributes among what it embeds (the
 #: English pipelines' ``ner`` embeds NORM, PREFIX, SUFFIX and SHAPE).
 _BLIND_AFTER = frozenset({"ner"})
+#: Most combinations held at once (each a tuple of four numbers, ~250 bytes): about
+#: 5 MB. Past it the table starts again (a long text with a large vocabulary).
+_TABLE_SIZE = 20_000
 #: What the table sets (a ruler setting anything else keeps the ruler); a later
 #: component whose model embeds one of them keeps it too.
 _SET_BY_RULERS = frozenset({"TAG", "POS", "MORPH", "LEMMA", "DEP"})
@@ -111,6 +114,9 @@ class AttributeTable:
         self.single = [p for p in patterns if len(p[1]) == 1]
         self.longer = [p for p in patterns if len(p[1]) > 1]
         self._table: dict[tuple[int, ...], _Entry] = {}
+        #: The distinct entries (a few hundred: tags times the words the patterns
+        #: name), shared by every combination that gets the same.
+        self._entries: dict[tuple[object, ...], _Entry] = {}
 
     def _learn(self, key: tuple[int, ...]) -> _Entry:
         """What one combination of tested attributes gets, from the patterns."""
@@ -128,8 +134,11 @@ class AttributeTable:
             for at, tests in enumerate(positions)
             if all(test(values[column]) for column, test in tests)
         )
-        entry = ({attr: value for attr, (_, value) in ranked.items()}, ranked, steps)
-        if len(self._table) >= 100_000:  # a bound; a new table, so a thread reading the old one is fine
+        same = (tuple(sorted(ranked.items())), steps)
+        entry = self._entries.get(same)
+        if entry is None:
+            entry = self._entries.setdefault(same, ({a: v for a, (_, v) in ranked.items()}, ranked, steps))
+        if len(self._table) >= _TABLE_SIZE:  # a bound; a new table, so a thread reading the old one is fine
             self._table = {}
         self._table[key] = entry
         return entry
