@@ -108,7 +108,6 @@ class AttributeTable:
                 if not positions or not -len(positions) <= index < len(positions):
                     raise _Unreadable("index")
                 patterns.append((rank, positions, index % len(positions), dict(attrs)))
-        self.names = names
         self.columns = [ids.IDS["ORTH" if name == "TEXT" else name] for name in names]
         self.is_string = [_TESTABLE[name] for name in names]
         self.single = [p for p in patterns if len(p[1]) == 1]

@@ -1,9 +1,9 @@
 """JSON read in one pass by msgspec's decoder where it can, with ``json``'s result.
 
 The analysis cache and the store's article files are plain JSON that this program
-wrote; an export of 100,000 labels reads 2,000 of each, and ``json.loads`` spends
-0.3 s on the store's alone where msgspec's decoder takes 0.17 s (its own benchmark,
-``benchmarks/store.py``). What msgspec decodes comes out as ``json`` gives it (dicts,
+wrote; an export of 100,000 labels reads 2,000 of each, and ``json.loads`` spent
+0.31 s on the store's alone where msgspec's decoder took 0.18 s (the 100k-label store
+of ``benchmarks/store.py``). What msgspec decodes comes out as ``json`` gives it (dicts,
 lists, str, int of any size, float, bool, None; a repeated key keeps its last
 value); what it refuses (``NaN``, a lone surrogate escape, a float out of range, a
 byte-order mark, bad bytes, broken JSON) goes through ``json``, which answers as it
@@ -52,14 +52,12 @@ def spaced_ints(text: str) -> list[int]:
     """``list(map(int, text.split()))`` for the cache's strings of numbers (``"3 7 12"``):
     decoded as a JSON list of ints in one pass (a third of the time) when it is one
     number after another with single spaces; anything else (other spaces, signs,
-    leading zeros, words) goes through ``int``, which answers as it always did."""
-    try:
-        from msgspec.json import decode
-    except ImportError:  # pragma: no cover - a declared dependency
-        return list(map(int, text.split()))
-    if "," in text:  # "1,2" is no number for int
-        return list(map(int, text.split()))
-    try:
-        return decode(f"[{text.replace(' ', ',')}]", type=list[int])
-    except Exception:  # noqa: BLE001 - whatever msgspec refuses, int decides
-        return list(map(int, text.split()))
+    leading zeros, words, a comma) goes through ``int``, which answers as it always did."""
+    if "," not in text:  # "1,2" is no number for int
+        try:
+            from msgspec.json import decode
+
+            return decode(f"[{text.replace(' ', ',')}]", type=list[int])
+        except Exception:  # noqa: BLE001 - whatever msgspec refuses (or its absence), int decides
+            pass
+    return list(map(int, text.split()))
