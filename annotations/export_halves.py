@@ -20,6 +20,17 @@ for byte the one-process output; the child's counts, notes and problems come bac
 over a pipe as JSON and are merged with this process's as one process would have
 made them.
 
+A format whose lines can be made batch by batch (``Format.lines``: Prodigy) is
+written in blocks instead (:func:`blocks`, about :data:`BLOCK_SENTENCES` sentences of
+whole articles each). The block numbers wait in a pipe; each process takes the next
+one when it is done with its last (a read of four bytes), reads its articles, makes
+its lines and tells the other process their size. A block goes straight to its place
+in the staged file (``pwritev``) as soon as the sizes of all blocks before it are
+known: no part to copy, and whichever process is faster takes more blocks, so
+neither waits for the other at the end for more than one block. Problems, overlap
+counts and withheld sentences are merged in block order: the file and the messages
+are what one process would have written.
+
 A failed child fails the export with its one-line message; a killed export leaves no
 child (:func:`~annotations.outputs.fork_child`) and no part (it was inside the
 staging folder).
@@ -44,11 +55,13 @@ from annotations.errors import ExportError
 from annotations.export import cached_tokens, format_named, write_outputs
 from annotations.formats import collect_rows
 from annotations.formats.gold import Withheld
-from annotations.formats.jsonl import FORK_ROWS, can_fork, copy_range, cpus
+from annotations.formats.jsonl import _IOV_MAX, FORK_ROWS, can_fork, copy_range, cpus
 from annotations.formats.parts import append_part
 from annotations.formats.registry import Format, Progress, WholeExport, WriteContext
 from annotations.formats.rows import ExportRow, overlapping
-from annotations.outputs import EarlyWriteback, drop_cached, fork_child, punch_hole, replaced_folder, staged_output
+from annotations.outputs import (
+    EarlyWriteback, drop_cached, fork_child, punch_hole, replaced_folder, staged_output, start_writeback,
+)
 from annotations.store import Store
 
 #: Below this many sentences (from the analysis cache) an export stays in one process.
@@ -57,7 +70,17 @@ FORK_SENTENCES = FORK_ROWS
 #: (made by that process, when it starts writing: a ``.part`` beside a live writer).
 PART_FOLDER = ".second-half.part"
 
-__all__ = ["FORK_SENTENCES", "analyses_of", "export_articles", "halves", "merge_counted"]
+#: Sentences per block of an export written in blocks (``Format.lines``): small enough
+#: that the process that ends first waits little for the other, big enough that taking
+#: a block (reading its files, one message each way) costs nothing next to its lines.
+BLOCK_SENTENCES = 1000
+#: At most this many blocks (bigger blocks for a bigger export): every message about
+#: them fits in a pipe's buffer, so no process ever waits for the other to read.
+MAX_BLOCKS = 500
+
+__all__ = [
+    "BLOCK_SENTENCES", "FORK_SENTENCES", "analyses_of", "blocks", "export_articles", "halves", "merge_counted",
+]
 
 
 def export_articles(
@@ -78,6 +101,7 @@ def export_articles(
     on_rows: Progress | None = None,
     progress: Progress | None = None,
     fork_sentences: int = FORK_SENTENCES,
+    block_sentences: int = BLOCK_SENTENCES,
 ) -> list[tuple[Path, int]]:
     """Export the labels of ``articles`` (:func:`~annotations.export.articles_to_export`)
     to ``out`` in format ``fmt``; returns ``(path, records written)`` per file, as
@@ -87,7 +111,9 @@ def export_articles(
     ``withheld`` counts what a training format left out. ``on_articles(n)``: ``n``
     more analyses read; ``on_rows(n)``: the rows are made, ``n`` of them (called
     once, before the writing); ``progress(n)``: ``n`` more rows written.
-    ``fork_sentences``: the least number of sentences split between two processes.
+    ``fork_sentences``: the least number of sentences split between two processes;
+    ``block_sentences``: about how many go in a block (a format written in blocks).
+    An export in blocks tells ``on_rows`` the total when every block is written.
     """
     chosen = format_named(fmt)
     if analyzer is None and articles:
@@ -100,6 +126,11 @@ def export_articles(
     )
     cut = None
     if chosen.join is not None and can_fork() and cpus() >= 2:
+        if chosen.lines is not None and not chosen.folder and len(job.outputs(Path(out))) == 1:
+            cuts = blocks(articles, analyzer, fork_sentences, block_sentences)
+            if cuts is not None:
+                with collector_paused():  # as below: every analysis is cached
+                    return _export_blocks(job, articles, cuts, analyzer, Path(out), problems, withheld)
         cut = halves(articles, analyzer, fork_sentences, STREAMED_SHARE if _streamed(job) else 0.5)
     if cut is None:
         # spaCy may run here (an article not in the cache): the collector as it is
@@ -127,14 +158,9 @@ def halves(articles: Sequence[Article], analyzer: Any, least: int, share: float 
     half is ``articles[:cut]``, about ``share`` of the sentences), by the sentence
     counts of the analysis cache; None when the export is too small to share, or an
     analysis is not cached (spaCy would run: that stays in one process)."""
-    if len(articles) < 2 or analyzer is None:
+    sizes = _sentence_counts(articles, analyzer)
+    if sizes is None:
         return None
-    sizes = []
-    for article in articles:
-        counts = analyzer.counts(article)
-        if counts is None:
-            return None
-        sizes.append(counts.sentences)
     total = sum(sizes)
     if total < least or total == 0:
         return None
@@ -147,6 +173,44 @@ def halves(articles: Sequence[Article], analyzer: Any, least: int, share: float 
             return min(max(cut, 1), len(articles) - 1)
         run += n
     return len(articles) - 1  # pragma: no cover - the loop always reaches half
+
+
+def blocks(articles: Sequence[Article], analyzer: Any, least: int, size: int = BLOCK_SENTENCES) -> list[int] | None:
+    """Where to cut ``articles`` into blocks of whole articles, about ``size`` sentences
+    each (at most :data:`MAX_BLOCKS` of them), by the sentence counts of the analysis
+    cache: the first article of each block, then ``len(articles)``. None when the
+    export is too small to share (fewer than ``least`` sentences), or an analysis is
+    not cached (spaCy would run: that stays in one process)."""
+    sizes = _sentence_counts(articles, analyzer)
+    if sizes is None:
+        return None
+    total = sum(sizes)
+    if total < least or total == 0:
+        return None
+    size = max(size, 1, -(-total // MAX_BLOCKS))
+    cuts = [0]
+    run = 0
+    for at, n in enumerate(sizes[:-1]):
+        run += n
+        if run >= size:
+            cuts.append(at + 1)
+            run = 0
+    cuts.append(len(articles))
+    return cuts
+
+
+def _sentence_counts(articles: Sequence[Article], analyzer: Any) -> list[int] | None:
+    """Each article's number of sentences from the analysis cache; None when there are
+    fewer than two articles, or one is not cached."""
+    if len(articles) < 2 or analyzer is None:
+        return None
+    sizes = []
+    for article in articles:
+        counts = analyzer.counts(article)
+        if counts is None:
+            return None
+        sizes.append(counts.sentences)
+    return sizes
 
 
 def analyses_of(
@@ -479,6 +543,262 @@ class _PartCopy:
             if fd is not None:
                 os.close(fd)
         self._from = None
+
+
+# ------------------------------------------------------------------ blocks
+
+
+def _export_blocks(
+    job: _Job, articles: Sequence[Article], cuts: list[int], analyzer: Any, out: Path,
+    problems: list[str] | None, withheld: Withheld | None,
+) -> list[tuple[Path, int]]:
+    """The export in blocks, by two processes (see the module's docstring); returns
+    ``[(out, records written)]``, as :func:`~annotations.export.write_outputs`."""
+    if out.parent and not out.parent.exists():
+        raise ExportError(f"cannot write {out}: folder {out.parent} does not exist")
+    try:
+        with staged_output(out) as staged:
+            try:
+                written = _blocks_in_two(job, articles, cuts, analyzer, staged, problems, withheld)
+            except ExportError as error:  # the messages name the file written
+                raise ExportError(str(error).replace(str(staged), str(out))) from None
+    except OSError as error:
+        raise ExportError(f"cannot write {out} ({error.strerror})") from None
+    return [(out, written)]
+
+
+def _blocks_in_two(
+    job: _Job, articles: Sequence[Article], cuts: list[int], analyzer: Any, staged: Path,
+    problems: list[str] | None, withheld: Withheld | None,
+) -> int:
+    """Both processes' blocks, written into ``staged``; returns the records written."""
+    opened: list[int] = []
+
+    def pipe() -> tuple[int, int]:
+        ends = os.pipe()
+        opened.extend(ends)
+        return ends
+
+    def close(fd: int) -> None:
+        opened.remove(fd)
+        os.close(fd)
+
+    pid = 0
+    try:
+        # Every block number, in order, four bytes each (at most MAX_BLOCKS: the pipe
+        # holds them all): a process takes the next block by reading four bytes, and
+        # reads nothing once they are all taken.
+        claims, filler = pipe()
+        _write_all(filler, b"".join(k.to_bytes(4, "little") for k in range(len(cuts) - 1)))
+        close(filler)
+        from_child, to_parent = pipe()
+        from_parent, to_child = pipe()
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        opened.append(fd)
+        # What both processes hold from before the fork is left out of the collector's
+        # walks: a collection would touch every object's header, copying its page.
+        gc.freeze()
+
+        def second() -> None:
+            os.close(from_child)
+            os.close(to_child)
+            mine = _Blocks(job, articles, cuts, analyzer, fd, claims, from_parent, to_parent, staged, per_article=False)
+            mine.run()
+            _send(to_parent, {"done": mine.summary()})
+
+        pid = fork_child(second, lambda error: _send(to_parent, {"error": _one_line(error)}))
+        close(to_parent)
+        close(from_parent)
+        mine = _Blocks(job, articles, cuts, analyzer, fd, claims, from_child, to_child, staged, per_article=True)
+        try:
+            mine.run()
+            # the pages of the output this one replaces, which the rename would free
+            drop_cached(staged.parent.parent / staged.name)
+            theirs = mine.last_word()
+        except _Silent:
+            pid, why = 0, _ended(pid)
+            raise ExportError(f"cannot write {staged}: {why or 'the second export process said nothing'}") from None
+        pid, why = 0, _ended(pid)
+        if why:
+            raise ExportError(f"cannot write {staged}: {why}")
+        start_writeback(fd)
+        summary = mine.summary()
+        said = dict(summary["problems"]) | dict(theirs["problems"])
+        kept = dict(summary["withheld"]) | dict(theirs["withheld"])
+        if problems is not None:
+            for block in sorted(said):
+                problems.extend(said[block])
+            overlaps = summary["overlaps"] + theirs["overlaps"]
+            if overlaps:
+                problems.append(f"{overlaps} overlapping spans: {job.chosen.overlaps}")
+        if withheld is not None:
+            for block in sorted(kept):
+                disagreements, where = kept[block]
+                withheld.disagreements += disagreements
+                withheld.where.extend(where)
+        total = summary["rows"] + theirs["rows"]
+        job.on_rows(total)
+        job.progress(total)
+        return total
+    finally:
+        if pid:  # this process failed or was interrupted: stop the child
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+        for fd in opened:
+            os.close(fd)
+        gc.unfreeze()
+
+
+class _Silent(Exception):
+    """The other process ended without its last word."""
+
+
+class _Blocks:
+    """One process's share of an export in blocks: it takes block after block, makes
+    its lines and tells the other process their size (``{"b": block, "size": bytes,
+    "rows": n, "articles": n}``), and writes each of its blocks once every block
+    before it has a known size."""
+
+    def __init__(
+        self, job: _Job, articles: Sequence[Article], cuts: list[int], analyzer: Any, fd: int, claims: int,
+        incoming: int, outgoing: int, staged: Path, *, per_article: bool,
+    ) -> None:
+        self.job, self.articles, self.cuts, self.analyzer = job, articles, cuts, analyzer
+        self.fd, self.claims, self.incoming, self.outgoing = fd, claims, incoming, outgoing
+        self.staged, self.per_article = staged, per_article
+        self.lines = job.chosen.lines(job.scheme)  # type: ignore[misc]
+        self.sizes: dict[int, int] = {}  # every block made so far, by either process
+        self.pending: dict[int, list[bytes | memoryview]] = {}  # made here, not written yet
+        self.frontier = 0  # the first block whose size is not known
+        self.at = 0  # where that block starts in the file
+        self.problems: dict[int, list[str]] = {}
+        self.withheld: dict[int, tuple[int, list[str]]] = {}
+        self.rows = self.overlaps = 0
+        self.heard: dict[str, Any] | None = None  # the other process's last word
+        self._buffer = b""
+
+    def run(self) -> None:
+        """Take, make and write blocks until none is left and each made here is written."""
+        try:
+            while (block := self._claim()) is not None:
+                self._make(block)
+                self._receive(wait=False)
+                self._write_ready()
+            while self.pending:
+                self._receive(wait=True)
+                self._write_ready()
+        except OSError as error:
+            if isinstance(error, BrokenPipeError):
+                raise
+            raise ExportError(f"cannot write {self.staged} ({error.strerror})") from None
+
+    def last_word(self) -> dict[str, Any]:
+        """Wait for the other process's summary (see :meth:`summary`)."""
+        while self.heard is None:
+            self._receive(wait=True)
+        return self.heard
+
+    def summary(self) -> dict[str, Any]:
+        """What the other process adds to its own at the end: rows, problems, overlaps."""
+        return {
+            "rows": self.rows, "overlaps": self.overlaps,
+            "problems": sorted(self.problems.items()), "withheld": sorted(self.withheld.items()),
+        }
+
+    def _claim(self) -> int | None:
+        data = os.read(self.claims, 4)
+        return int.from_bytes(data, "little") if len(data) == 4 else None
+
+    def _make(self, block: int) -> None:
+        job, first, end = self.job, self.cuts[block], self.cuts[block + 1]
+        said: list[str] = []
+        kept = Withheld()
+        rows, _texts, tokens = job.rows(
+            job.analyses(self.articles[first:end], self.analyzer, per_article=self.per_article), said, kept
+        )
+        pieces: list[bytes | memoryview] = []
+        for line in self.lines(rows, tokens):
+            pieces += line
+            pieces.append(b"\n")
+        size = sum(map(len, pieces))
+        if job.chosen.overlaps:
+            self.overlaps += overlapping(rows)
+        self.rows += len(rows)
+        if said:
+            self.problems[block] = said
+        if kept.disagreements:
+            self.withheld[block] = (kept.disagreements, kept.where)
+        self.sizes[block] = size
+        self.pending[block] = pieces
+        self._send({"b": block, "size": size, "rows": len(rows), "articles": end - first})
+
+    def _write_ready(self) -> None:
+        """Write each block made here whose place is known (every block before it has a size)."""
+        wrote = False
+        while self.frontier in self.sizes:
+            pieces = self.pending.pop(self.frontier, None)
+            if pieces is not None:
+                _pwrite_all(self.fd, pieces, self.at)
+                wrote = True
+            self.at += self.sizes[self.frontier]
+            self.frontier += 1
+        if wrote:  # the disk starts on it now; the fsync before the rename has the rest to do
+            start_writeback(self.fd)
+
+    def _send(self, message: dict[str, Any]) -> None:
+        try:
+            _send(self.outgoing, message)
+        except BrokenPipeError:  # the other process is gone: done, or failed (its pipe says)
+            pass
+
+    def _receive(self, wait: bool) -> None:
+        """Read what the other process said; ``wait``: until at least one message came."""
+        while True:
+            if not wait and not select.select([self.incoming], [], [], 0)[0]:
+                return
+            data = os.read(self.incoming, 1 << 16)
+            if not data:
+                if self.heard is not None:  # its last word came: nothing more will
+                    return
+                raise _Silent()
+            *lines, self._buffer = (self._buffer + data).split(b"\n")
+            for line in lines:
+                self._hear(json.loads(line.decode("utf-8", "surrogatepass")))
+            if lines and wait:
+                return
+
+    def _hear(self, message: dict[str, Any]) -> None:
+        if "error" in message:
+            raise ExportError(message["error"])
+        if "done" in message:
+            self.heard = message["done"]
+            return
+        self.sizes[message["b"]] = message["size"]
+        if self.per_article:  # this is the first process: the other's articles are read
+            self.job.on_articles(message["articles"])
+
+
+def _pwrite_all(fd: int, pieces: list[bytes | memoryview], at: int) -> None:
+    """Write ``pieces`` one after the other into ``fd`` from offset ``at``."""
+    for first in range(0, len(pieces), _IOV_MAX):
+        some = pieces[first : first + _IOV_MAX]
+        size = sum(map(len, some))
+        done = os.pwritev(fd, some, at)
+        if done < size:  # a short write: the rest, joined
+            rest = memoryview(b"".join(some))[done:]
+            while rest:
+                n = os.pwrite(fd, rest, at + done)
+                rest, done = rest[n:], done + n
+        at += size
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _send(fd: int, message: dict[str, Any]) -> None:

@@ -1,9 +1,10 @@
 """A big export in two processes (annotations/export_halves.py) writes what one process
 writes, byte for byte, with the same counts, notes and progress; a failed second
-process fails the export in one line and leaves nothing behind.
+process fails the export in one line and leaves nothing behind. That holds for both
+ways of sharing the work: halves (most formats) and blocks taken in turn (Prodigy).
 
 The corpus here is small: the threshold is lowered through ``fork_sentences``, the
-parameter the CLI leaves at its default.
+parameter the CLI leaves at its default, and the blocks through ``block_sentences``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,7 +25,7 @@ import pytest
 from annotations.errors import ExportError
 from annotations.export import FORMATS, Withheld, articles_to_export
 from annotations import export_halves
-from annotations.export_halves import export_articles, halves, merge_counted
+from annotations.export_halves import MAX_BLOCKS, blocks, export_articles, halves, merge_counted
 from annotations.formats import jsonl
 from annotations.formats.jsonl import can_fork
 from annotations.formats.parts import append_part
@@ -114,6 +117,7 @@ def docs_of(path: Path) -> list[tuple]:
 
 
 def run_export(root: Path, analyzer, fmt: str, out: Path, fork_sentences: int, **kwargs) -> dict:
+    kwargs.setdefault("block_sentences", 1)  # Prodigy's blocks: an article or so each
     loaded = load_corpus(root)
     with Store.open(loaded.root, annotator="ana", read_only=True) as store:
         articles = articles_to_export(loaded, store, include_unreviewed=kwargs.get("include_unreviewed", False))
@@ -239,6 +243,9 @@ def test_a_half_written_before_the_other_is_made_tells_the_total_first(
     order: the analyses, then once the total of rows, then the rows written, all of them."""
     assert not FORMATS["prodigy"].whole_needed
     one = run_export(corpus, analyzer, "prodigy", tmp_path / "one", 10**9)
+    # in halves, not in blocks: the way a format written in halves that needs nothing
+    # of the other half would go
+    monkeypatch.setitem(FORMATS, "prodigy", replace(FORMATS["prodigy"], lines=None))
     monkeypatch.setattr(jsonl, "BATCH", 1)  # a progress call per row
     monkeypatch.setattr(export_halves, "STREAMED_SHARE", 0.05)
     loaded = load_corpus(corpus)
@@ -302,7 +309,10 @@ def test_a_killed_second_process_fails_the_export_in_one_line(
     with Store.open(loaded.root, annotator="ana", read_only=True) as store:
         articles = articles_to_export(loaded, store)
         with pytest.raises(ExportError) as raised:
-            export_articles(store, articles, analyzer, fmt, out, store.scheme, on_articles=kill_child, fork_sentences=1)
+            export_articles(
+                store, articles, analyzer, fmt, out, store.scheme, on_articles=kill_child, fork_sentences=1,
+                block_sentences=1,
+            )
     message = str(raised.value)
     assert message == f"cannot write {out}: the second export process was killed (SIGKILL)"
     assert set(children(os.getpid())) <= before
@@ -358,6 +368,86 @@ def test_an_export_killed_with_its_child_leaves_no_process_and_no_part(corpus: P
 
         export_articles(store, articles_to_export(loaded, store), Analyzer(), "doccano", out, store.scheme)
     assert [p.name for p in out.parent.iterdir()] == ["export.jsonl"]
+
+
+def test_blocks_cut_between_articles_about_the_size_asked(corpus: Path, analyzer, monkeypatch) -> None:
+    loaded = load_corpus(corpus)
+    articles = loaded.articles
+    sizes = [analyzer.counts(a).sentences for a in articles]
+    cuts = blocks(articles, analyzer, 1, size=4)
+    assert cuts is not None and len(cuts) > 2
+    assert cuts[0] == 0 and cuts[-1] == len(articles) and cuts == sorted(set(cuts))
+    for first, end in zip(cuts, cuts[1:]):
+        # a block ends with the article that brings it to the size (the last one: with the last article)
+        assert sum(sizes[first:end]) >= 4 or end == len(articles)
+        assert sum(sizes[first : end - 1]) < 4
+    assert blocks(articles, analyzer, sum(sizes) + 1) is None  # too small to share
+    assert blocks(articles[:1], analyzer, 1) is None
+    monkeypatch.setattr(export_halves, "MAX_BLOCKS", 2)  # bigger blocks, not more of them
+    cuts = blocks(articles, analyzer, 1, size=1)
+    assert cuts is not None and len(cuts) - 1 <= 2
+    assert MAX_BLOCKS * 64 < 65536  # every message about the blocks fits in a pipe's buffer
+
+
+def _blocks_logged(tmp_path: Path, monkeypatch, fail_in_child: bool = False) -> Path:
+    """Prodigy's lines, with each block's maker (a pid a line) written down; the first
+    process waits in its first block until the second has taken one (so both take
+    some, however fast the first is). ``fail_in_child``: the second process's block fails."""
+    record = tmp_path / "blocks.log"
+    record.write_text("", encoding="utf-8")
+    parent = os.getpid()
+    made = FORMATS["prodigy"].lines
+    assert made is not None
+
+    def lines(scheme):
+        make = made(scheme)
+
+        def logged(rows, tokens):
+            with record.open("a", encoding="utf-8") as fh:  # appended whole: one write each
+                fh.write(f"{os.getpid()}\n")
+            if os.getpid() != parent and fail_in_child:
+                raise ExportError("a block the second process could not make")
+            deadline = time.monotonic() + 60
+            while os.getpid() == parent and set(record.read_text(encoding="utf-8").split()) == {str(parent)}:
+                assert time.monotonic() < deadline, "the second process took no block"
+                time.sleep(0.01)
+            return make(rows, tokens)
+
+        return logged
+
+    monkeypatch.setitem(FORMATS, "prodigy", replace(FORMATS["prodigy"], lines=lines))
+    return record
+
+
+def test_both_processes_take_blocks_and_write_what_one_writes(
+    corpus: Path, tmp_path: Path, analyzer, monkeypatch
+) -> None:
+    one = run_export(corpus, analyzer, "prodigy", tmp_path / "one", 10**9, include_unreviewed=True)
+    record = _blocks_logged(tmp_path, monkeypatch)
+    two = run_export(corpus, analyzer, "prodigy", tmp_path / "two", 1, include_unreviewed=True)
+    makers = record.read_text(encoding="utf-8").split()
+    assert len(set(makers)) == 2 and len(makers) == len(ARTICLES)  # an article a block, each made once
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+    assert two["problems"] == one["problems"]
+    assert any("corrupt store file" in p for p in one["problems"])
+    assert two["read"] == one["read"] == one["articles"]
+    assert two["made"] == one["made"] and two["done"] == one["done"] == one["made"][0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocks.log", "corpus", "one", "two"]
+
+
+def test_a_block_failing_in_the_second_process_fails_the_export_in_one_line(
+    corpus: Path, tmp_path: Path, analyzer, monkeypatch
+) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text("the previous export\n", encoding="utf-8")
+    before = set(children(os.getpid()))
+    _blocks_logged(tmp_path, monkeypatch, fail_in_child=True)
+    with pytest.raises(ExportError) as raised:
+        run_export(corpus, analyzer, "prodigy", out, 1)
+    assert str(raised.value) == "a block the second process could not make"
+    assert set(children(os.getpid())) <= before
+    assert out.read_text(encoding="utf-8") == "the previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocks.log", "corpus", "out.jsonl"]
 
 
 def test_counted_notes_of_two_parts_are_added() -> None:

@@ -2432,8 +2432,10 @@ def test_a_killed_prodigy_export_takes_its_forked_writer_with_it(big_store, tmp_
     destination = out / "tasks.jsonl"
     args = ["export", corpus_dir, "--store", store_dir, "-f", "prodigy", "-o", destination]
 
-    def forked(folder: Path) -> bool:  # the second writer's part file exists
-        return any(p.name.endswith(".part") for p in folder.rglob("*"))
+    def forked(folder: Path) -> bool:
+        # Bytes in the staged output: its blocks are being written, by both processes
+        # (the second is forked before the first block is made).
+        return any(p.is_file() and p.stat().st_size > 0 for p in folder.rglob("*"))
 
     status, children = _kill_once_writing(args, out, started=forked)
     assert status == -signal.SIGKILL

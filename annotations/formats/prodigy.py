@@ -96,113 +96,144 @@ def prodigy_line_pieces(
     """:func:`prodigy_byte_lines`, each line in three pieces (its sentence's tokens are
     one, shared by the rows of that sentence): what the file's writer copies straight
     from (:func:`~annotations.formats.jsonl.write_piece_lines`)."""
-    from murmurhash.mrmr import hash_bytes  # 32-bit, as Prodigy's own hashes (a spaCy dependency)
+    return ProdigyTasks(scheme).pieces(rows, tokens)
 
-    options = dumps([{"id": name, "text": name} for name in scheme.names])
-    options_key = ",".join(scheme.names)
-    chunker = ChunkTokenizer(form=_prodigy_form)
-    known = known_tokens(rows, tokens or {})
-    literals: dict[str, str] = {}
-    sessions: dict[str, str] = {}
-    outcomes: dict[str | None, tuple[str, str]] = {}
-    # '{"end": E' for every end a sentence can need, and ', "id": K, "start": S' for
-    # every token number and start of a short sentence (pairs[K][S]): a token's JSON is
-    # then three looked-up strings, joined in C.
-    size = min(max((len(r.text) for r in rows), default=0), _TABLE_LIMIT) + 2
-    ends = [f'{{"end": {i}'.encode() for i in range(size)]
-    # The same numbers as text, for the spans' offsets and token numbers (a span of a
-    # longer sentence formats its own: _Decimal).
-    numerals = [str(i) for i in range(size)]
-    width = min(size, _PAIR_WIDTH)
-    pairs: list[list[bytes]] = []
-    # The rows of one sentence (one per annotator) follow each other: its tokens' JSON
-    # is made once for them all.
-    last_text: str | None = None
-    listed = memoryview(b"")
-    for row, forms in zip(rows, chunker.pipe(map(_TEXT, rows), known=known)):
-        text = row.text
-        if text != last_text:
-            last_text = text
-            # One list of every token's three items: the lengths and advances give
-            # way to the "end" and the "id, start" pieces (each slice assignment in C).
-            pieces = list(chain.from_iterable(forms))
-            lens = pieces[0::3]
-            starts = list(accumulate(pieces[1::3], initial=0))
-            n = len(lens)
-            if len(text) + 2 <= size:
-                pieces[0::3] = map(ends.__getitem__, map(add, starts, lens))
-            else:
-                pieces[0::3] = map(b'{"end": %d'.__mod__, map(add, starts, lens))
-            if len(text) + 2 <= width and n <= _PAIR_TOKENS:
-                while len(pairs) < n:
-                    k = len(pairs)
-                    pairs.append([f', "id": {k}, "start": {i}'.encode() for i in range(width)])
-                pieces[1::3] = map(getitem, pairs, starts[:n])
-            else:
-                pieces[1::3] = map(b', "id": %d, "start": %d'.__mod__, zip(count(), starts[:n]))
-            listed = memoryview(b"".join(pieces))[:-2]  # each token's JSON ends ", "
-            head = f'{{"text": {json_str(text)}, "tokens": ['.encode()
-            input_hash = str(hash_bytes(text.encode("utf-8", "surrogatepass")))  # (formatted once: key and task)
-            length = starts[n]
-            number = numerals if len(text) + 2 <= size else _DECIMAL
-        spans_json = []
-        span_key = []
-        readings = row.readings
-        at = row.start
-        for exact_start, exact_end, name in with_claimant(row) if n else ():
-            # annotations.tokens.aligned, inline (a call and a list per row less)
-            if not 0 <= exact_start < exact_end <= length:
-                continue
-            first = bisect_right(starts, exact_start, 0, n) - 1
-            last = bisect_right(starts, exact_end - 1, 0, n) - 1
-            if exact_start == starts[first] + lens[first]:  # starts on the space after a token
-                first += 1
-            if first > last:
-                continue
-            s, e = starts[first], starts[last] + lens[last]  # widened to whole tokens
-            quoted = literals.get(name) or literals.setdefault(name, json_str(name))
-            # ExportRow.reading, inline
-            reading = readings.get((at + exact_start, at + exact_end, name)) if readings else None
-            if reading is None and s == exact_start and e == exact_end:
-                spans_json.append(
-                    f'{{"start": {number[s]}, "end": {number[e]}, "token_start": {number[first]}, '
-                    f'"token_end": {number[last]}, "label": {quoted}}}'
+
+class ProdigyTasks:
+    """The tasks of one export, made batch by batch of rows (:meth:`pieces`): what the
+    batches share (the chunks' token JSON, the tables of numbers, the JSON strings of
+    labels and names) is made once, for all of them."""
+
+    def __init__(self, scheme: Scheme) -> None:
+        from murmurhash.mrmr import hash_bytes  # 32-bit, as Prodigy's own hashes (a spaCy dependency)
+
+        self._hash = hash_bytes
+        self._options = dumps([{"id": name, "text": name} for name in scheme.names])
+        self._options_key = ",".join(scheme.names)
+        self._chunker = ChunkTokenizer(form=_prodigy_form)
+        self._literals: dict[str, str] = {}
+        self._sessions: dict[str, str] = {}
+        self._outcomes: dict[str | None, tuple[str, str]] = {}
+        # '{"end": E' for every end a sentence can need, and ', "id": K, "start": S' for
+        # every token number and start of a short sentence (pairs[K][S]): a token's JSON is
+        # then three looked-up strings, joined in C. The same numbers as text, for the
+        # spans' offsets and token numbers (a span of a longer sentence formats its own:
+        # _Decimal). Grown as the batches need them.
+        self._ends: list[bytes] = []
+        self._numerals: list[str] = []
+        self._width = 0
+        self._pairs: list[list[bytes]] = []
+
+    def _grow(self, size: int) -> None:
+        """Tables for sentences of up to ``size`` characters (less 2)."""
+        ends, numerals = self._ends, self._numerals
+        if size > len(ends):
+            ends += [f'{{"end": {i}'.encode() for i in range(len(ends), size)]
+            numerals += [str(i) for i in range(len(numerals), size)]
+        width = min(size, _PAIR_WIDTH)
+        if width > self._width:
+            for k, row in enumerate(self._pairs):
+                row += [f', "id": {k}, "start": {i}'.encode() for i in range(self._width, width)]
+            self._width = width
+
+    def pieces(
+        self, rows: Sequence[ExportRow], tokens: Mapping[str, SentenceTokens | None] | None = None
+    ) -> Iterator[tuple[bytes, memoryview, bytes]]:
+        """The tasks of ``rows`` as :func:`prodigy_line_pieces` makes them."""
+        hash_bytes, options, options_key = self._hash, self._options, self._options_key
+        literals, sessions, outcomes = self._literals, self._sessions, self._outcomes
+        known = known_tokens(rows, tokens or {})
+        self._grow(min(max((len(r.text) for r in rows), default=0), _TABLE_LIMIT) + 2)
+        ends, numerals, pairs = self._ends, self._numerals, self._pairs
+        size, width = len(ends), self._width
+        # The rows of one sentence (one per annotator) follow each other: its tokens' JSON
+        # is made once for them all.
+        last_text: str | None = None
+        listed = memoryview(b"")
+        for row, forms in zip(rows, self._chunker.pipe(map(_TEXT, rows), known=known)):
+            text = row.text
+            if text != last_text:
+                last_text = text
+                # One list of every token's three items: the lengths and advances give
+                # way to the "end" and the "id, start" pieces (each slice assignment in C).
+                pieces = list(chain.from_iterable(forms))
+                lens = pieces[0::3]
+                starts = list(accumulate(pieces[1::3], initial=0))
+                n = len(lens)
+                if len(text) + 2 <= size:
+                    pieces[0::3] = map(ends.__getitem__, map(add, starts, lens))
+                else:
+                    pieces[0::3] = map(b'{"end": %d'.__mod__, map(add, starts, lens))
+                if len(text) + 2 <= width and n <= _PAIR_TOKENS:
+                    while len(pairs) < n:
+                        k = len(pairs)
+                        pairs.append([f', "id": {k}, "start": {i}'.encode() for i in range(width)])
+                    pieces[1::3] = map(getitem, pairs, starts[:n])
+                else:
+                    pieces[1::3] = map(b', "id": %d, "start": %d'.__mod__, zip(count(), starts[:n]))
+                listed = memoryview(b"".join(pieces))[:-2]  # each token's JSON ends ", "
+                head = f'{{"text": {json_str(text)}, "tokens": ['.encode()
+                input_hash = str(hash_bytes(text.encode("utf-8", "surrogatepass")))  # (formatted once: key and task)
+                length = starts[n]
+                number = numerals if len(text) + 2 <= size else _DECIMAL
+            spans_json = []
+            span_key = []
+            readings = row.readings
+            at = row.start
+            for exact_start, exact_end, name in with_claimant(row) if n else ():
+                # annotations.tokens.aligned, inline (a call and a list per row less)
+                if not 0 <= exact_start < exact_end <= length:
+                    continue
+                first = bisect_right(starts, exact_start, 0, n) - 1
+                last = bisect_right(starts, exact_end - 1, 0, n) - 1
+                if exact_start == starts[first] + lens[first]:  # starts on the space after a token
+                    first += 1
+                if first > last:
+                    continue
+                s, e = starts[first], starts[last] + lens[last]  # widened to whole tokens
+                quoted = literals.get(name) or literals.setdefault(name, json_str(name))
+                # ExportRow.reading, inline
+                reading = readings.get((at + exact_start, at + exact_end, name)) if readings else None
+                if reading is None and s == exact_start and e == exact_end:
+                    spans_json.append(
+                        f'{{"start": {number[s]}, "end": {number[e]}, "token_start": {number[first]}, '
+                        f'"token_end": {number[last]}, "label": {quoted}}}'
+                    )
+                else:
+                    meta = {} if (s, e) == (exact_start, exact_end) else {"start": exact_start, "end": exact_end}
+                    if reading is not None:
+                        meta.update(reading_json(reading))
+                    exact = f', "meta": {dumps(meta)}' if meta else ""
+                    spans_json.append(
+                        f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, '
+                        f'"label": {quoted}{exact}}}'
+                    )
+                span_key.append(f"{number[s]},{number[e]},{name}")
+            label = row.label
+            chosen = outcomes.get(label)
+            if chosen is None:  # once per label: what the task says of it, and its part of the task's key
+                if label is None:
+                    answer, accept, keyed = "ignore", "[]", ""
+                else:
+                    quoted = literals.get(label) or literals.setdefault(label, json_str(label))
+                    answer, accept, keyed = "accept", f"[{quoted}]", label
+                chosen = outcomes[label] = (
+                    f'], "options": {options}, "accept": {accept}, "answer": "{answer}", "meta": ', f"|{keyed}|"
                 )
-            else:
-                meta = {} if (s, e) == (exact_start, exact_end) else {"start": exact_start, "end": exact_end}
-                if reading is not None:
-                    meta.update(reading_json(reading))
-                exact = f', "meta": {dumps(meta)}' if meta else ""
-                spans_json.append(
-                    f'{{"start": {s}, "end": {e}, "token_start": {first}, "token_end": {last}, '
-                    f'"label": {quoted}{exact}}}'
-                )
-            span_key.append(f"{number[s]},{number[e]},{name}")
-        label = row.label
-        chosen = outcomes.get(label)
-        if chosen is None:  # once per label: what the task says of it, and its part of the task's key
-            if label is None:
-                answer, accept, keyed = "ignore", "[]", ""
-            else:
-                quoted = literals.get(label) or literals.setdefault(label, json_str(label))
-                answer, accept, keyed = "accept", f"[{quoted}]", label
-            chosen = outcomes[label] = (
-                f'], "options": {options}, "accept": {accept}, "answer": "{answer}", "meta": ', f"|{keyed}|"
+            task_key = f"{input_hash}{chosen[1]}{';'.join(span_key)}|{options_key}"
+            task_hash = hash_bytes(task_key.encode("utf-8", "surrogatepass"))
+            who = row.annotator
+            # Prodigy's own fields for who answered (its review recipe groups by them); an
+            # unreviewed task has no answer, so no annotator.
+            session = sessions.get(who) or sessions.setdefault(
+                who, f', "_annotator_id": {json_str(who)}, "_session_id": {json_str(who)}' if who else ""
             )
-        task_key = f"{input_hash}{chosen[1]}{';'.join(span_key)}|{options_key}"
-        task_hash = hash_bytes(task_key.encode("utf-8", "surrogatepass"))
-        who = row.annotator
-        # Prodigy's own fields for who answered (its review recipe groups by them); an
-        # unreviewed task has no answer, so no annotator.
-        session = sessions.get(who) or sessions.setdefault(
-            who, f', "_annotator_id": {json_str(who)}, "_session_id": {json_str(who)}' if who else ""
-        )
-        yield (
-            head,
-            listed,
-            f'], "spans": [{", ".join(spans_json)}{chosen[0]}{meta_json(row, literals)}, "_input_hash": {input_hash}, '
-            f'"_task_hash": {task_hash}, "_view_id": "choice"{session}}}'.encode(),
-        )
+            yield (
+                head,
+                listed,
+                f'], "spans": [{", ".join(spans_json)}{chosen[0]}{meta_json(row, literals)}, "_input_hash": {input_hash}, '
+                f'"_task_hash": {task_hash}, "_view_id": "choice"{session}}}'.encode(),
+            )
 
 
 def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
@@ -223,6 +254,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
 FORMAT = register(
     Format(
         "prodigy", write, ".jsonl", "Prodigy JSONL", join=append_part, whole_needed=False,
+        lines=lambda scheme: ProdigyTasks(scheme).pieces,
         overlaps="kept in \"spans\" (Prodigy's spans interfaces show them; ner.manual and "
         "spaCy's ner cannot hold overlapping spans)",
     )

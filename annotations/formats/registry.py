@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 if TYPE_CHECKING:
     from annotations.formats.import_records import ImportOptions, ImportReport, ImportRow
@@ -89,6 +89,10 @@ Reader = Callable[
 Joiner = Callable[[Path, Path], None]
 #: ``sniff(path, text)``: True when the import file is in this format.
 Sniffer = Callable[[Path, str], bool]
+#: ``lines(rows, tokens)``: each line of the file for ``rows`` (without its newline) as
+#: byte pieces, ``tokens`` as ``WriteContext.tokens``; called batch after batch of rows
+#: of one export, in order.
+Lines = Callable[["Sequence[ExportRow]", Mapping[str, Any]], "Iterable[Sequence[bytes | memoryview]]"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +120,11 @@ class Format:
     #: hold), so the two processes of a split export wait for each other's rows before
     #: writing; False: each part is written as soon as its own rows are made.
     whole_needed: bool = True
+    #: A file of lines (no header, no file-wide part) whose lines can be made batch by
+    #: batch: ``lines(scheme)`` gives a fresh :data:`Lines` for one export. With it, a big
+    #: export is written in blocks of articles, taken in turn by two processes, each
+    #: block straight to its place in the file (see :mod:`annotations.export_halves`).
+    lines: Callable[["Scheme"], Lines] | None = None
 
     def output_name(self, stem: str) -> str:
         """``stem`` plus this format's suffix (a folder format's folder keeps ``stem``)."""
