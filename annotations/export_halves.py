@@ -45,6 +45,7 @@ import re
 import select
 import shutil
 import signal
+from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -719,10 +720,7 @@ class _Blocks:
         rows, _texts, tokens = job.rows(
             job.analyses(self.articles[first:end], self.analyzer, per_article=self.per_article), said, kept
         )
-        pieces: list[bytes | memoryview] = []
-        for line in self.lines(rows, tokens):
-            pieces += line
-            pieces.append(b"\n")
+        pieces: list[bytes | memoryview] = list(chain.from_iterable(self.lines(rows, tokens)))
         size = sum(map(len, pieces))
         if job.chosen.overlaps:
             self.overlaps += overlapping(rows)

@@ -255,7 +255,9 @@ def bench_exports(store_dir: Path, articles: int, out_dir: Path, repeat: int) ->
     """Each format (and two baselines) ``repeat`` times, each run in a fresh process;
     returns the formats whose run failed. CPU is the export's own process; a big
     export's second process (annotations/export_halves.py) is shown apart: its peak
-    RSS and its CPU time."""
+    RSS and its CPU time. "(read)" is the time until the rows are made and counted;
+    an export in blocks (Prodigy) counts them when its last block is written, so
+    there it is the whole time."""
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     print(
         f"\nexport of {articles * SENTENCES_PER_ARTICLE} labels from {articles} article files, each "

@@ -104,10 +104,12 @@ class ProdigyTasks:
     batches share (the chunks' token JSON, the tables of numbers, the JSON strings of
     labels and names) is made once, for all of them."""
 
-    def __init__(self, scheme: Scheme) -> None:
+    def __init__(self, scheme: Scheme, *, newline: bool = False) -> None:
+        """``newline``: each task's last piece ends with the line's newline."""
         from murmurhash.mrmr import hash_bytes  # 32-bit, as Prodigy's own hashes (a spaCy dependency)
 
         self._hash = hash_bytes
+        self._end = "}\n" if newline else "}"
         self._options = dumps([{"id": name, "text": name} for name in scheme.names])
         self._options_key = ",".join(scheme.names)
         self._chunker = ChunkTokenizer(form=_prodigy_form)
@@ -140,7 +142,7 @@ class ProdigyTasks:
         self, rows: Sequence[ExportRow], tokens: Mapping[str, SentenceTokens | None] | None = None
     ) -> Iterator[tuple[bytes, memoryview, bytes]]:
         """The tasks of ``rows`` as :func:`prodigy_line_pieces` makes them."""
-        hash_bytes, options, options_key = self._hash, self._options, self._options_key
+        hash_bytes, options, options_key, end = self._hash, self._options, self._options_key, self._end
         literals, sessions, outcomes = self._literals, self._sessions, self._outcomes
         known = known_tokens(rows, tokens or {})
         self._grow(min(max((len(r.text) for r in rows), default=0), _TABLE_LIMIT) + 2)
@@ -232,7 +234,7 @@ class ProdigyTasks:
                 head,
                 listed,
                 f'], "spans": [{", ".join(spans_json)}{chosen[0]}{meta_json(row, literals)}, "_input_hash": {input_hash}, '
-                f'"_task_hash": {task_hash}, "_view_id": "choice"{session}}}'.encode(),
+                f'"_task_hash": {task_hash}, "_view_id": "choice"{session}{end}'.encode(),
             )
 
 
@@ -254,7 +256,7 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
 FORMAT = register(
     Format(
         "prodigy", write, ".jsonl", "Prodigy JSONL", join=append_part, whole_needed=False,
-        lines=lambda scheme: ProdigyTasks(scheme).pieces,
+        lines=lambda scheme: ProdigyTasks(scheme, newline=True).pieces,
         overlaps="kept in \"spans\" (Prodigy's spans interfaces show them; ner.manual and "
         "spaCy's ner cannot hold overlapping spans)",
     )

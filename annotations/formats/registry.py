@@ -89,7 +89,7 @@ Reader = Callable[
 Joiner = Callable[[Path, Path], None]
 #: ``sniff(path, text)``: True when the import file is in this format.
 Sniffer = Callable[[Path, str], bool]
-#: ``lines(rows, tokens)``: each line of the file for ``rows`` (without its newline) as
+#: ``lines(rows, tokens)``: each line of the file for ``rows`` (its newline last) as
 #: byte pieces, ``tokens`` as ``WriteContext.tokens``; called batch after batch of rows
 #: of one export, in order.
 Lines = Callable[["Sequence[ExportRow]", Mapping[str, Any]], "Iterable[Sequence[bytes | memoryview]]"]
