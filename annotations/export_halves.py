@@ -56,7 +56,7 @@ from annotations.errors import ExportError
 from annotations.export import cached_tokens, format_named, write_outputs
 from annotations.formats import collect_rows
 from annotations.formats.gold import Withheld
-from annotations.formats.jsonl import _IOV_MAX, FORK_ROWS, can_fork, copy_range, cpus
+from annotations.formats.jsonl import FORK_ROWS, IOV_MAX, can_fork, copy_range, cpus
 from annotations.formats.parts import append_part
 from annotations.formats.registry import Format, Progress, WholeExport, WriteContext
 from annotations.formats.rows import ExportRow, overlapping
@@ -75,8 +75,9 @@ PART_FOLDER = ".second-half.part"
 #: that the process that ends first waits little for the other, big enough that taking
 #: a block (reading its files, one message each way) costs nothing next to its lines.
 BLOCK_SENTENCES = 1000
-#: At most this many blocks (bigger blocks for a bigger export): every message about
-#: them fits in a pipe's buffer, so no process ever waits for the other to read.
+#: At most this many blocks (bigger blocks for a bigger export): their numbers, four
+#: bytes each, are written into a pipe before anyone reads it, so they must fit in the
+#: smallest pipe buffer Linux gives (one page, when a user's pipes take too much).
 MAX_BLOCKS = 500
 
 __all__ = [
@@ -587,8 +588,10 @@ def _blocks_in_two(
     pid = 0
     try:
         # Every block number, in order, four bytes each (at most MAX_BLOCKS: the pipe
-        # holds them all): a process takes the next block by reading four bytes, and
-        # reads nothing once they are all taken.
+        # holds them all): a process takes the next block by reading four bytes (a
+        # pipe's reads come whole, one after the other), and reads nothing once they
+        # are all taken. The messages each way are a few between two reads: neither
+        # process can fill the other's pipe.
         claims, filler = pipe()
         _write_all(filler, b"".join(k.to_bytes(4, "little") for k in range(len(cuts) - 1)))
         close(filler)
@@ -781,8 +784,8 @@ class _Blocks:
 
 def _pwrite_all(fd: int, pieces: list[bytes | memoryview], at: int) -> None:
     """Write ``pieces`` one after the other into ``fd`` from offset ``at``."""
-    for first in range(0, len(pieces), _IOV_MAX):
-        some = pieces[first : first + _IOV_MAX]
+    for first in range(0, len(pieces), IOV_MAX):
+        some = pieces[first : first + IOV_MAX]
         size = sum(map(len, some))
         done = os.pwritev(fd, some, at)
         if done < size:  # a short write: the rest, joined

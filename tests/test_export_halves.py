@@ -386,7 +386,7 @@ def test_blocks_cut_between_articles_about_the_size_asked(corpus: Path, analyzer
     monkeypatch.setattr(export_halves, "MAX_BLOCKS", 2)  # bigger blocks, not more of them
     cuts = blocks(articles, analyzer, 1, size=1)
     assert cuts is not None and len(cuts) - 1 <= 2
-    assert MAX_BLOCKS * 64 < 65536  # every message about the blocks fits in a pipe's buffer
+    assert (MAX_BLOCKS + 1) * 4 <= 4096  # every block number fits in a pipe of one page
 
 
 def _blocks_logged(tmp_path: Path, monkeypatch, fail_in_child: bool = False) -> Path:

@@ -231,7 +231,7 @@ def write_byte_lines(lines: Iterable[bytes], fh: IO[bytes], advance: Progress) -
 
 
 #: Buffers per ``writev`` call (Linux's ``IOV_MAX`` is 1024).
-_IOV_MAX = 1024
+IOV_MAX = 1024
 _NEWLINE = b"\n"
 
 
@@ -265,9 +265,9 @@ def write_piece_lines(lines: Iterable[Sequence[bytes | memoryview]], out: Path, 
 
 
 def _write_pieces(fd: int, pieces: list[bytes | memoryview]) -> None:
-    """Write ``pieces`` one after the other to ``fd``, :data:`_IOV_MAX` at a time."""
-    for at in range(0, len(pieces), _IOV_MAX):
-        some = pieces[at : at + _IOV_MAX]
+    """Write ``pieces`` one after the other to ``fd``, :data:`IOV_MAX` at a time."""
+    for at in range(0, len(pieces), IOV_MAX):
+        some = pieces[at : at + IOV_MAX]
         done = os.writev(fd, some)
         if done < sum(map(len, some)):  # a short write: the rest, joined
             rest = memoryview(b"".join(some))[done:]
