@@ -694,9 +694,7 @@ class _Blocks:
             while self.pending:
                 self._receive(wait=True)
                 self._write_ready()
-        except OSError as error:
-            if isinstance(error, BrokenPipeError):
-                raise
+        except OSError as error:  # the disk full, say: the file is named
             raise ExportError(f"cannot write {self.staged} ({error.strerror})") from None
 
     def last_word(self) -> dict[str, Any]:
@@ -762,7 +760,7 @@ class _Blocks:
                 return
             data = os.read(self.incoming, 1 << 16)
             if not data:
-                if self.heard is not None:  # its last word came: nothing more will
+                if self.heard is not None and not wait:  # its last word came: nothing more will
                     return
                 raise _Silent()
             *lines, self._buffer = (self._buffer + data).split(b"\n")
