@@ -160,13 +160,10 @@ def halves(articles: Sequence[Article], analyzer: Any, least: int, share: float 
     half is ``articles[:cut]``, about ``share`` of the sentences), by the sentence
     counts of the analysis cache; None when the export is too small to share, or an
     analysis is not cached (spaCy would run: that stays in one process)."""
-    sizes = _sentence_counts(articles, analyzer)
+    sizes = _sentence_counts(articles, analyzer, least)
     if sizes is None:
         return None
-    total = sum(sizes)
-    if total < least or total == 0:
-        return None
-    middle = total * share
+    middle = sum(sizes) * share
     run = 0
     for at, n in enumerate(sizes):
         if run + n >= middle:
@@ -183,13 +180,10 @@ def blocks(articles: Sequence[Article], analyzer: Any, least: int, size: int = B
     cache: the first article of each block, then ``len(articles)``. None when the
     export is too small to share (fewer than ``least`` sentences), or an analysis is
     not cached (spaCy would run: that stays in one process)."""
-    sizes = _sentence_counts(articles, analyzer)
+    sizes = _sentence_counts(articles, analyzer, least)
     if sizes is None:
         return None
-    total = sum(sizes)
-    if total < least or total == 0:
-        return None
-    size = max(size, 1, -(-total // MAX_BLOCKS))
+    size = max(size, 1, -(-sum(sizes) // MAX_BLOCKS))
     cuts = [0]
     run = 0
     for at, n in enumerate(sizes[:-1]):
@@ -201,9 +195,10 @@ def blocks(articles: Sequence[Article], analyzer: Any, least: int, size: int = B
     return cuts
 
 
-def _sentence_counts(articles: Sequence[Article], analyzer: Any) -> list[int] | None:
-    """Each article's number of sentences from the analysis cache; None when there are
-    fewer than two articles, or one is not cached."""
+def _sentence_counts(articles: Sequence[Article], analyzer: Any, least: int) -> list[int] | None:
+    """Each article's number of sentences from the analysis cache; None when the export
+    is not to be shared: fewer than two articles or ``least`` sentences, or an article
+    not cached."""
     if len(articles) < 2 or analyzer is None:
         return None
     sizes = []
@@ -212,7 +207,8 @@ def _sentence_counts(articles: Sequence[Article], analyzer: Any) -> list[int] | 
         if counts is None:
             return None
         sizes.append(counts.sentences)
-    return sizes
+    total = sum(sizes)
+    return sizes if total >= least and total > 0 else None
 
 
 def analyses_of(
@@ -445,11 +441,7 @@ def _two_halves(
         return [ours["written"] + theirs["written"] for ours, theirs in zip(results, done["files"])]
     finally:
         if pid:  # this process failed or was interrupted: stop the child
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
+            _stop(pid)
         reader.close()
         os.close(to_child)
         gc.unfreeze()
@@ -646,11 +638,7 @@ def _blocks_in_two(
         return total
     finally:
         if pid:  # this process failed or was interrupted: stop the child
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
+            _stop(pid)
         for fd in opened:
             os.close(fd)
         gc.unfreeze()
@@ -816,6 +804,15 @@ def _receive(reader: Any) -> dict[str, Any] | None:
     if "error" in message:
         raise ExportError(message["error"])
     return message
+
+
+def _stop(pid: int) -> None:
+    """Kill the child ``pid`` and wait for it (this process failed or was interrupted)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
 
 
 def _ended(pid: int) -> str:
