@@ -81,7 +81,8 @@ BLOCK_SENTENCES = 1000
 MAX_BLOCKS = 500
 
 __all__ = [
-    "BLOCK_SENTENCES", "FORK_SENTENCES", "analyses_of", "blocks", "export_articles", "halves", "merge_counted",
+    "BLOCK_SENTENCES", "FORK_SENTENCES", "analyses_of", "block_cuts", "blocks", "export_articles", "halves",
+    "merge_counted",
 ]
 
 
@@ -176,22 +177,33 @@ def halves(articles: Sequence[Article], analyzer: Any, least: int, share: float 
 
 def blocks(articles: Sequence[Article], analyzer: Any, least: int, size: int = BLOCK_SENTENCES) -> list[int] | None:
     """Where to cut ``articles`` into blocks of whole articles, about ``size`` sentences
-    each (at most :data:`MAX_BLOCKS` of them), by the sentence counts of the analysis
-    cache: the first article of each block, then ``len(articles)``. None when the
+    each and a quarter of that in the last tenth of the sentences (at most
+    :data:`MAX_BLOCKS` blocks), by the sentence counts of the analysis cache: the
+    first article of each block, then ``len(articles)``. None when the
     export is too small to share (fewer than ``least`` sentences), or an analysis is
     not cached (spaCy would run: that stays in one process)."""
     sizes = _sentence_counts(articles, analyzer, least)
-    if sizes is None:
-        return None
-    size = max(size, 1, -(-sum(sizes) // MAX_BLOCKS))
+    return None if sizes is None else block_cuts(sizes, size)
+
+
+def block_cuts(sizes: Sequence[int], size: int) -> list[int]:
+    """:func:`blocks` for articles of ``sizes`` sentences: a block ends with the first
+    article that brings it to ``size`` sentences, or to a quarter of that once no more
+    than a tenth of them is left after it (so the process that takes the last block
+    ends about a quarter block after the other, not a whole one); ``size`` grows so
+    that there are at most :data:`MAX_BLOCKS` blocks."""
+    total = sum(sizes)
+    size = max(size, 1, -(-2 * total // MAX_BLOCKS))
+    small = max(size // 4, 1)
     cuts = [0]
-    run = 0
+    run = done = 0
     for at, n in enumerate(sizes[:-1]):
         run += n
-        if run >= size:
+        done += n
+        if run >= (size if (total - done) * 10 > total else small):
             cuts.append(at + 1)
             run = 0
-    cuts.append(len(articles))
+    cuts.append(len(sizes))
     return cuts
 
 

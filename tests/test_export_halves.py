@@ -25,7 +25,7 @@ import pytest
 from annotations.errors import ExportError
 from annotations.export import FORMATS, Withheld, articles_to_export
 from annotations import export_halves
-from annotations.export_halves import MAX_BLOCKS, blocks, export_articles, halves, merge_counted
+from annotations.export_halves import MAX_BLOCKS, block_cuts, blocks, export_articles, halves, merge_counted
 from annotations.formats import jsonl
 from annotations.formats.jsonl import can_fork
 from annotations.formats.parts import append_part
@@ -370,23 +370,37 @@ def test_an_export_killed_with_its_child_leaves_no_process_and_no_part(corpus: P
     assert [p.name for p in out.parent.iterdir()] == ["export.jsonl"]
 
 
-def test_blocks_cut_between_articles_about_the_size_asked(corpus: Path, analyzer, monkeypatch) -> None:
+def test_blocks_cut_between_articles_about_the_size_asked(corpus: Path, analyzer) -> None:
     loaded = load_corpus(corpus)
     articles = loaded.articles
     sizes = [analyzer.counts(a).sentences for a in articles]
-    cuts = blocks(articles, analyzer, 1, size=4)
-    assert cuts is not None and len(cuts) > 2
-    assert cuts[0] == 0 and cuts[-1] == len(articles) and cuts == sorted(set(cuts))
-    for first, end in zip(cuts, cuts[1:]):
-        # a block ends with the article that brings it to the size (the last one: with the last article)
-        assert sum(sizes[first:end]) >= 4 or end == len(articles)
-        assert sum(sizes[first : end - 1]) < 4
+    assert blocks(articles, analyzer, 1, size=4) == block_cuts(sizes, 4)  # the cache's counts
     assert blocks(articles, analyzer, sum(sizes) + 1) is None  # too small to share
     assert blocks(articles[:1], analyzer, 1) is None
-    monkeypatch.setattr(export_halves, "MAX_BLOCKS", 2)  # bigger blocks, not more of them
-    cuts = blocks(articles, analyzer, 1, size=1)
-    assert cuts is not None and len(cuts) - 1 <= 2
+
+
+@pytest.mark.parametrize("sizes", [[3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4], [50] * 40, [7], [0, 0, 9]])
+def test_block_cuts_end_each_block_at_its_size_and_the_last_tenth_at_a_quarter(sizes: list[int]) -> None:
+    total = sum(sizes)
+    cuts = block_cuts(sizes, 8)
+    assert cuts[0] == 0 and cuts[-1] == len(sizes) and cuts == sorted(set(cuts))
+
+    def wanted(k: int) -> int:  # the size once article k is in: a quarter in the last tenth
+        return 8 if (total - sum(sizes[: k + 1])) * 10 > total else 2
+
+    for first, end in zip(cuts, cuts[1:]):
+        # a block ends with the first article that brings it to the size (the last: with the last article)
+        assert all(sum(sizes[first : k + 1]) < wanted(k) for k in range(first, end - 1))
+        assert sum(sizes[first:end]) >= wanted(end - 1) or end == len(sizes)
+
+
+def test_block_cuts_grow_the_blocks_rather_than_make_more_than_max_blocks() -> None:
+    sizes = [10] * 10_000  # 100,000 sentences: 1,000 blocks of 100 asked
+    cuts = block_cuts(sizes, 100)
+    assert len(cuts) - 1 <= MAX_BLOCKS
     assert (MAX_BLOCKS + 1) * 4 <= 4096  # every block number fits in a pipe of one page
+    cuts = block_cuts([5] * 1000, 100)  # 5,000 sentences: 4,500 in blocks of 100, the last 500 of 25
+    assert [(end - first) * 5 for first, end in zip(cuts, cuts[1:])] == [100] * 45 + [25] * 20
 
 
 def _blocks_logged(tmp_path: Path, monkeypatch, fail_in_child: bool = False) -> Path:
