@@ -683,3 +683,24 @@ def test_prodigy_tokens_of_long_sentences_and_of_every_annotator_are_spacys() ->
         ]
         assert task["answer"] == ("accept" if row.label else "ignore")
     assert [len(task["tokens"]) for task in tasks[4:6]] == [201, 201]
+
+
+_SPAN = st.tuples(st.integers(0, 40), st.integers(1, 10)).map(lambda p: (p[0], p[0] + p[1], "X"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_SPAN, max_size=6), max_size=4))
+def test_overlapping_counts_every_span_that_shares_a_character_with_another(sentences) -> None:
+    """The count a Prodigy or CoNLL export reports, against its definition, span by span."""
+    from annotations.formats.rows import ExportRow, overlapping
+
+    rows = []
+    expected = 0
+    for k, found in enumerate(sentences):
+        spans = tuple(sorted(found, key=lambda s: (s[0], -s[1])))  # as rows hold them
+        expected += sum(
+            any(j != i and start < e and s < end for j, (s, e, _) in enumerate(spans))
+            for i, (start, end, _) in enumerate(spans)
+        )
+        rows.append(ExportRow("a", "t", k, 0, 60, "x" * 60, None, False, "", "", "", spans, False, {}, "", "", None))
+    assert overlapping(rows) == expected

@@ -7,7 +7,6 @@ records are in :mod:`annotations.formats.import_records`.
 
 from __future__ import annotations
 
-from operator import le
 from typing import Iterable, Mapping, NamedTuple
 
 from corpus.model import Reading
@@ -72,8 +71,12 @@ def overlapping(rows: Iterable[ExportRow]) -> int:
         spans = row.spans
         if len(spans) < 2:
             continue
-        starts, ends, _ = zip(*spans)
-        if all(map(le, ends, starts[1:])):  # each ends before the next starts: none overlaps
+        end = spans[0][0]
+        for start, stop, _ in spans:
+            if start < end:
+                break
+            end = stop
+        else:  # each ends before the next starts: none overlaps
             continue
         # Spans come sorted by start: one overlaps an earlier one when it starts
         # before the furthest end so far; that earlier one is marked too.
