@@ -56,7 +56,7 @@ from annotations.errors import ExportError
 from annotations.export import cached_tokens, format_named, write_outputs
 from annotations.formats import collect_rows
 from annotations.formats.gold import Withheld
-from annotations.formats.jsonl import FORK_ROWS, IOV_MAX, can_fork, copy_range, cpus
+from annotations.formats.jsonl import FORK_ROWS, can_fork, copy_range, cpus, write_pieces
 from annotations.formats.parts import append_part
 from annotations.formats.registry import Format, Progress, WholeExport, WriteContext
 from annotations.formats.rows import ExportRow, overlapping
@@ -740,7 +740,7 @@ class _Blocks:
         while self.frontier in self.sizes:
             pieces = self.pending.pop(self.frontier, None)
             if pieces is not None:
-                _pwrite_all(self.fd, pieces, self.at)
+                write_pieces(self.fd, pieces, self.at)
                 wrote = True
             self.at += self.sizes[self.frontier]
             self.frontier += 1
@@ -780,20 +780,6 @@ class _Blocks:
             self.job.on_articles(message["articles"])
 
 
-def _pwrite_all(fd: int, pieces: list[bytes | memoryview], at: int) -> None:
-    """Write ``pieces`` one after the other into ``fd`` from offset ``at``."""
-    for first in range(0, len(pieces), IOV_MAX):
-        some = pieces[first : first + IOV_MAX]
-        size = sum(map(len, some))
-        done = os.pwritev(fd, some, at)
-        if done < size:  # a short write: the rest, joined
-            rest = memoryview(b"".join(some))[done:]
-            while rest:
-                n = os.pwrite(fd, rest, at + done)
-                rest, done = rest[n:], done + n
-        at += size
-
-
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -801,9 +787,7 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _send(fd: int, message: dict[str, Any]) -> None:
-    data = memoryview((json.dumps(message, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass"))
-    while data:
-        data = data[os.write(fd, data):]
+    _write_all(fd, (json.dumps(message, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass"))
 
 
 def _receive(reader: Any) -> dict[str, Any] | None:

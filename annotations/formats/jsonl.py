@@ -231,7 +231,7 @@ def write_byte_lines(lines: Iterable[bytes], fh: IO[bytes], advance: Progress) -
 
 
 #: Buffers per ``writev`` call (Linux's ``IOV_MAX`` is 1024).
-IOV_MAX = 1024
+_IOV_MAX = 1024
 _NEWLINE = b"\n"
 
 
@@ -253,26 +253,31 @@ def write_piece_lines(lines: Iterable[Sequence[bytes | memoryview]], out: Path, 
             batch.append(_NEWLINE)
             count += 1
             if count == BATCH:
-                _write_pieces(fd, batch)
+                write_pieces(fd, batch)
                 n += count
                 advance(count)
                 batch, count = [], 0
         if count:
-            _write_pieces(fd, batch)
+            write_pieces(fd, batch)
             n += count
             advance(count)
     return n
 
 
-def _write_pieces(fd: int, pieces: list[bytes | memoryview]) -> None:
-    """Write ``pieces`` one after the other to ``fd``, :data:`IOV_MAX` at a time."""
-    for at in range(0, len(pieces), IOV_MAX):
-        some = pieces[at : at + IOV_MAX]
-        done = os.writev(fd, some)
-        if done < sum(map(len, some)):  # a short write: the rest, joined
+def write_pieces(fd: int, pieces: list[bytes | memoryview], at: int | None = None) -> None:
+    """Write ``pieces`` one after the other to ``fd``, :data:`_IOV_MAX` at a time: where
+    the file stands, or from offset ``at`` (``pwritev``: the file's position stays)."""
+    for first in range(0, len(pieces), _IOV_MAX):
+        some = pieces[first : first + _IOV_MAX]
+        size = sum(map(len, some))
+        done = os.writev(fd, some) if at is None else os.pwritev(fd, some, at)
+        if done < size:  # a short write: the rest, joined
             rest = memoryview(b"".join(some))[done:]
             while rest:
-                rest = rest[os.write(fd, rest):]
+                n = os.write(fd, rest) if at is None else os.pwrite(fd, rest, at + done)
+                rest, done = rest[n:], done + n
+        if at is not None:
+            at += size
 
 
 def write_jsonl_bytes(lines: Iterable[bytes], out: Path, advance: Progress) -> int:
