@@ -304,6 +304,7 @@ WORDS = [
     "a.m.", "U.S.", "don't", "Mr.", "e.g.", ":)", "(", ")", "\"", "'s", "£5m", "42%", "3.9%",
     "1,000", "x", "Zoë", "e\u0301", "👍🏽", "🇬🇧", "مرحبا", "Ѕреаk", "—", "...", "co-op",
     "https://example.org/a?b=c", "#tag", "@ana", "$", "5", "km", "soft\u00adhyphen", "zw\u200dj",
+    "C:\\dir", "\x07bell",
 ]
 GAPS = [" ", " ", " ", "", "  ", "\n", "\r\n", "\t", "\xa0", " \n "]
 messy_text = st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(GAPS)), min_size=1, max_size=12).map(
@@ -704,3 +705,29 @@ def test_overlapping_counts_every_span_that_shares_a_character_with_another(sent
         )
         rows.append(ExportRow("a", "t", k, 0, 60, "x" * 60, None, False, "", "", "", spans, False, {}, "", "", None))
     assert overlapping(rows) == expected
+
+
+def test_a_rows_meta_is_json_dumps_of_its_fields_whoever_claims_it_and_whatever_its_note() -> None:
+    """``meta_json`` (every JSON lines format's ``meta``) against ``json.dumps`` of the
+    same fields, keys sorted: no claimant, the outlet's own sentence (the shared
+    ``NOBODY``, written from a constant), a named claimant; no note, and a note with
+    quotes, markup and a backslash."""
+    from annotations.export import ExportRow
+    from annotations.formats.claimant import NOBODY, RowClaimant
+    from annotations.formats.jsonl import meta_json
+
+    base = ExportRow("feed/1.txt", 'T "x" [b]', 3, 10, 24, "a sentence", "quantity", True, "", "ana", "2026-12-07", ())
+    for claimant in (None, NOBODY, RowClaimant("found", 'Ana "B" \\ C', (0, 3), (4, 8))):
+        for note in ("", 'a "note" [/x] \\ end'):
+            for with_label in (False, True):
+                row = base._replace(claimant=claimant, note=note)
+                fields = {
+                    "annotator": "ana", "article_id": "feed/1.txt", "checkworthy": True, "end": 24, "note": note,
+                    "sentence_index": 3, "start": 10, "title": 'T "x" [b]',
+                }
+                if claimant is not None:
+                    fields |= {"attribution": claimant.how, "claimant": claimant.name}
+                if with_label:
+                    fields["label"] = "quantity"
+                expected = json.dumps(dict(sorted(fields.items())), ensure_ascii=False)
+                assert meta_json(row, {}, with_label=with_label) == expected, (claimant, note, with_label)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Sequence
 
 from annotations.errors import ExportError
+from annotations.formats.claimant import NOBODY
 from annotations.formats.registry import Progress
 from annotations.formats.rows import ExportRow, RowSpan
 from annotations.outputs import fork_child
@@ -39,12 +40,14 @@ def meta_json(row: ExportRow, strings: dict[str, str] | None = None, *, with_lab
     label = f'"label": {json_str(row.label or "")}, ' if with_label else ""
     # Only an accepted suggestion says where its label came from: typed labels export as before.
     source = f'"source": {json_str(row.source)}, ' if row.source else ""
-    how, name = claimant_meta(row, strings)
+    # (most rows: nobody is found saying the sentence, and it has no note)
+    how, name = _NOBODY_META if row.claimant is NOBODY else claimant_meta(row, strings)
+    note = row.note
     return (
         f'{{"annotator": {js(annotator) or strings.setdefault(annotator, json_str(annotator))}, '
         f'"article_id": {js(article_id) or strings.setdefault(article_id, json_str(article_id))}, {how}'
         f'"checkworthy": {"true" if row.checkworthy else "false"}, {name}"end": {row.end}, {label}'
-        f'"note": {json_str(row.note)}, "sentence_index": {row.sentence_index}, '
+        f'"note": {json_str(note) if note else _EMPTY}, "sentence_index": {row.sentence_index}, '
         f'{source}"start": {row.start}, "title": {js(title) or strings.setdefault(title, json_str(title))}}}'
     )
 
@@ -58,6 +61,11 @@ def claimant_meta(row: ExportRow, strings: dict[str, str]) -> tuple[str, str]:
     name = claimant.name
     quoted = strings.get(name) or strings.setdefault(name, json_str(name))
     return f'"attribution": "{claimant.how}", ', f'"claimant": {quoted}, '
+
+
+_EMPTY = json_str("")
+#: :func:`claimant_meta` of a row whose sentence nobody is found saying (the outlet's own)
+_NOBODY_META = (f'"attribution": "{NOBODY.how}", ', f'"claimant": {json_str(NOBODY.name)}, ')
 
 
 def spans_json(spans: Sequence[RowSpan]) -> str:

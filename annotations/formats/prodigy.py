@@ -174,8 +174,12 @@ class ProdigyTasks:
                 else:
                     pieces[1::3] = map(b', "id": %d, "start": %d'.__mod__, zip(count(), starts[:n]))
                 listed = memoryview(b"".join(pieces))[:-2]  # each token's JSON ends ", "
-                head = f'{{"text": {json_str(text)}, "tokens": ['.encode()
-                input_hash = str(hash_bytes(text.encode("utf-8", "surrogatepass")))  # (formatted once: key and task)
+                raw = text.encode("utf-8", "surrogatepass")
+                input_hash = str(hash_bytes(raw))  # (formatted once: key and task)
+                if '"' in text or "\\" in text or not text.isprintable():
+                    head = f'{{"text": {json_str(text)}, "tokens": ['.encode()
+                else:  # nothing to escape (json_str would only add the quotes): its bytes as they are
+                    head = b'{"text": "' + raw + b'", "tokens": ['
                 length = starts[n]
                 number = numerals if len(text) + 2 <= size else _DECIMAL
             spans_json = []
