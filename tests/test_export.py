@@ -686,6 +686,70 @@ def test_prodigy_tokens_of_long_sentences_and_of_every_annotator_are_spacys() ->
     assert [len(task["tokens"]) for task in tasks[4:6]] == [201, 201]
 
 
+def test_prodigy_tasks_are_the_same_whatever_the_batch_of_sentences_made_together(monkeypatch) -> None:
+    """The tokens of a batch's sentences are made together, those too long for the
+    tables one by one: batches of 1, 2, 3 and 100 sentences, short and long sentences
+    mixed, spans on tokens of a batch's later sentences, two annotators' rows of each
+    sentence kept in one batch, give the same file; and each span's token numbers
+    count from its own sentence's first token."""
+    from annotations.export import ExportRow
+    from annotations.formats import prodigy
+    from corpus.tokens import tokenizer
+
+    texts = [
+        "",
+        "Prices rose 12% in Zürich, said the café's owner.",
+        "In 2024, " + "the council spent £3.5m, " * 30 + "officials said.",  # > 514 characters
+        'She said: "It\'s 3.9% of the C:\\ drive."',
+        "a " * 199 + "end.",  # 200 tokens
+        "Acme Research counted 1,000 homes.",
+        "Line one\nline two  with\ttabs.",
+    ]
+    rows = [
+        ExportRow(
+            "a.txt", "T", i, 0, len(text), text, label, False, "", who, "",
+            ((len(text) - 9, len(text) - 2, "ORG"),) if len(text) > 9 else (),
+        )
+        for i, text in enumerate(texts * 3)
+        for who, label in (("ana", "quantity"), ("bob", None))
+    ]
+    made = {}
+    for size in (1, 2, 3, 100):
+        monkeypatch.setattr(prodigy, "_BATCH_SENTENCES", size)
+        made[size] = list(prodigy.prodigy_lines(rows, SCHEME))
+    assert made[1] == made[2] == made[3] == made[100]
+    for row, line in zip(rows, made[3]):
+        task = json.loads(line)
+        doc = tokenizer()(row.text)
+        assert [t["text"] for t in task["tokens"]] == [t.text for t in doc]
+        for span in task["spans"]:
+            piece = doc.char_span(span["start"], span["end"])
+            assert (span["token_start"], span["token_end"]) == (piece.start, piece.end - 1)
+
+
+def test_a_damaged_cached_token_entry_does_not_shift_the_next_sentences_tokens() -> None:
+    """A sentence's cached whole-sentence tokens that do not add up to its length (a
+    damaged cache entry) are made on their own: the next sentence of the batch still
+    has spaCy's tokens at their offsets."""
+    from annotations.export import ExportRow
+    from annotations.formats.prodigy import prodigy_lines
+    from corpus.tokens import SentenceTokens, tokenizer
+
+    text = "Ab cd. Ef gh."
+    # sentence 0 "tokenised whole" with a gap (5 of its 6 characters); sentence 1 cut at 12
+    cached = SentenceTokens([0, 6, 7, 13], "12", [[0, 0, 2, 1, 4, 6, 0]], len(text))
+    rows = [
+        ExportRow("a.txt", "T", k, a, b, text[a:b], "quantity", False, "", "ana", "", ())
+        for k, (a, b) in enumerate([(0, 6), (7, 13)])
+    ]
+    tasks = [json.loads(line) for line in prodigy_lines(rows, SCHEME, {"a.txt": cached})]
+    assert [t["start"] for t in tasks[0]["tokens"]] == [0, 3]  # as cached, left alone
+    assert tasks[1]["tokens"] == [
+        {"end": t.idx + len(t.text), "id": t.i, "start": t.idx, "text": t.text, "ws": bool(t.whitespace_)}
+        for t in tokenizer()("Ef gh.")
+    ]
+
+
 _SPAN = st.tuples(st.integers(0, 40), st.integers(1, 10)).map(lambda p: (p[0], p[0] + p[1], "X"))
 
 

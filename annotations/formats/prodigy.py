@@ -19,7 +19,8 @@ span), and ``meta`` says ``claimant`` (the name) and ``attribution`` (``found``,
 
 Tokens come from :class:`corpus.tokens.ChunkTokenizer`, which tokenises each
 distinct word once; a token's JSON is three looked-up strings joined in C, made once
-per sentence however many annotators' tasks hold it. The tasks are made as UTF-8
+per sentence however many annotators' tasks hold it, and for a hundred sentences at
+a time (one list, one join: :meth:`ProdigyTasks._tokens`). The tasks are made as UTF-8
 bytes, each in three pieces that the file gets as they are (no pass to encode them,
 no copy to join them). A big export from the CLI writes its second half in a forked
 process.
@@ -31,7 +32,7 @@ from bisect import bisect_right
 from itertools import accumulate, chain, count
 from operator import add, getitem, itemgetter
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from annotations.formats.jsonl import (
     FORK_ROWS, can_fork, cpus, dumps, json_str, meta_json, write_lines_forked, write_piece_lines,
@@ -71,6 +72,32 @@ _TABLE_LIMIT = 20_000  # longer sentences format their numbers one by one
 #: made as the sentences need them: at most 160 x 514 strings, about 6 MB).
 _PAIR_WIDTH = 514
 _PAIR_TOKENS = 160
+#: Sentences whose tokens' JSON is made together (:meth:`ProdigyTasks._tokens`): what a
+#: batch holds at once is about 2 KB of JSON a sentence.
+_BATCH_SENTENCES = 100
+#: Between two sentences' tokens in a batch's joined JSON: never inside it (JSON
+#: writes a newline in a string as ``\n``).
+_SEPARATOR = b"\n"
+#: The "id, start" of a separator, for any start.
+_NOTHING = [b""] * _PAIR_WIDTH
+
+
+def _sentence_batches(rows: Sequence[ExportRow], size: int) -> Iterator[tuple[Sequence[ExportRow], list[ExportRow]]]:
+    """``rows`` in batches of whole sentences (the rows of one sentence, one per
+    annotator, follow each other), ``size`` sentences each, with the first row of
+    each sentence."""
+    firsts: list[ExportRow] = []
+    begun = 0
+    last_text: str | None = None
+    for at, row in enumerate(rows):
+        if row.text != last_text:
+            last_text = row.text
+            if len(firsts) == size:
+                yield rows[begun:at], firsts
+                firsts, begun = [], at
+            firsts.append(row)
+    if firsts:
+        yield rows[begun:], firsts
 
 
 def prodigy_lines(
@@ -125,6 +152,9 @@ class ProdigyTasks:
         self._numerals: list[str] = []
         self._width = 0
         self._pairs: list[list[bytes]] = []
+        #: by a sentence's number of tokens n: the "id, start" tables of its tokens, then
+        #: its separator's (the tables are grown in place)
+        self._prefixes: dict[int, tuple[list[bytes], ...]] = {}
 
     def _grow(self, size: int) -> None:
         """Tables for sentences of up to ``size`` characters (less 2)."""
@@ -142,45 +172,105 @@ class ProdigyTasks:
         self, rows: Sequence[ExportRow], tokens: Mapping[str, SentenceTokens | None] | None = None
     ) -> Iterator[tuple[bytes, memoryview, bytes]]:
         """The tasks of ``rows`` as :func:`prodigy_line_pieces` makes them."""
+        self._grow(min(max((len(r.text) for r in rows), default=0), _TABLE_LIMIT) + 2)
+        for batch, firsts in _sentence_batches(rows, _BATCH_SENTENCES):
+            yield from self._tasks(batch, self._tokens(firsts, tokens or {}))
+
+    def _tokens(
+        self, firsts: list[ExportRow], tokens: Mapping[str, SentenceTokens | None]
+    ) -> list[tuple[memoryview, list[int], list[int], int, int]]:
+        """Each sentence's tokens (``firsts``: a row of each): ``(JSON, starts, lengths,
+        first, n)``, its ``n`` tokens' offsets at ``starts[first:first + n]`` (and its
+        length at ``starts[first + n]``), their lengths at ``lengths[first:]``.
+
+        The tokens of every sentence short enough for the tables are made together: one
+        list of every token's three items, each sentence's followed by a separator
+        (``0, -length, "\\n"``: the starts, summed along the list, begin again at 0),
+        in which the lengths and advances give way to the "end" and the "id, start"
+        pieces (each a slice assignment in C, over the whole batch), then one join,
+        cut at the separators. A longer sentence makes its own the same way."""
+        ends, pairs, width, prefixes = self._ends, self._pairs, self._width, self._prefixes
+        texts = list(map(_TEXT, firsts))
+        flat: list[Any] = []
+        counts: list[int] = []  # tokens of each sentence made together
+        made: list[Any] = []  # per sentence: its first token's place in flat, or its own tokens
+        separators: list[int] = []
+        for text, forms in zip(texts, self._chunker.pipe(texts, known=known_tokens(firsts, tokens))):
+            items = list(chain.from_iterable(forms))
+            n = len(items) // 3
+            # A sentence cut at its spaces advances by its length (its chunks' tokens tile
+            # them); one tokenised whole (one form) is checked, as its tokens may come
+            # from a damaged cache entry: the next sentence's starts must begin at 0.
+            if len(text) + 2 <= width and n <= _PAIR_TOKENS and (len(forms) > 1 or sum(items[1::3]) == len(text)):
+                made.append(len(flat) // 3)
+                flat += items
+                separators.append(len(flat))
+                flat += (0, -len(text), _SEPARATOR)
+                counts.append(n)
+            else:
+                made.append(self._alone(text, items, n))
+        if not flat:
+            return made
+        for n in set(counts).difference(prefixes):
+            while len(pairs) < n:
+                k = len(pairs)
+                pairs.append([f', "id": {k}, "start": {i}'.encode() for i in range(width)])
+            prefixes[n] = (*pairs[:n], _NOTHING)  # the separator's "id, start": nothing
+        lens = flat[0::3]
+        starts = list(accumulate(flat[1::3], initial=0))
+        flat[0::3] = map(ends.__getitem__, map(add, starts, lens))
+        flat[1::3] = map(getitem, chain.from_iterable(map(prefixes.__getitem__, counts)), starts)
+        for at in separators:
+            flat[at] = b""  # the separator's "end": nothing
+        joined = b"".join(flat)
+        view = memoryview(joined)
+        find = joined.find
+        done = 0
+        counted = iter(counts)
+        for k, at in enumerate(made):
+            if type(at) is int:
+                cut = find(_SEPARATOR, done)
+                # (each token's JSON ends ", ")
+                made[k] = (view[done : max(cut - 2, done)], starts, lens, at, next(counted))
+                done = cut + 1
+        return made
+
+    def _alone(self, text: str, items: list[Any], n: int) -> tuple[memoryview, list[int], list[int], int, int]:
+        """:meth:`_tokens` of one sentence too long for the tables of "id, start" (or of
+        "end"): the numbers it needs formatted one by one."""
+        lens = items[0::3]
+        starts = list(accumulate(items[1::3], initial=0))
+        if len(text) + 2 <= len(self._ends):
+            items[0::3] = map(self._ends.__getitem__, map(add, starts, lens))
+        else:
+            items[0::3] = map(b'{"end": %d'.__mod__, map(add, starts, lens))
+        items[1::3] = map(b', "id": %d, "start": %d'.__mod__, zip(count(), starts[:n]))
+        return memoryview(b"".join(items))[:-2], starts, lens, 0, n
+
+    def _tasks(
+        self, rows: Sequence[ExportRow], made: list[tuple[memoryview, list[int], list[int], int, int]]
+    ) -> Iterator[tuple[bytes, memoryview, bytes]]:
+        """The tasks of ``rows``, whose sentences' tokens are ``made`` (:meth:`_tokens`)."""
         hash_bytes, options, options_key, end = self._hash, self._options, self._options_key, self._end
         literals, sessions, outcomes = self._literals, self._sessions, self._outcomes
-        known = known_tokens(rows, tokens or {})
-        self._grow(min(max((len(r.text) for r in rows), default=0), _TABLE_LIMIT) + 2)
-        ends, numerals, pairs = self._ends, self._numerals, self._pairs
-        size, width = len(ends), self._width
+        numerals, size = self._numerals, len(self._ends)
         # The rows of one sentence (one per annotator) follow each other: its tokens' JSON
         # is made once for them all.
+        sentences = iter(made)
         last_text: str | None = None
-        listed = memoryview(b"")
-        for row, forms in zip(rows, self._chunker.pipe(map(_TEXT, rows), known=known)):
+        for row in rows:
             text = row.text
             if text != last_text:
                 last_text = text
-                # One list of every token's three items: the lengths and advances give
-                # way to the "end" and the "id, start" pieces (each slice assignment in C).
-                pieces = list(chain.from_iterable(forms))
-                lens = pieces[0::3]
-                starts = list(accumulate(pieces[1::3], initial=0))
-                n = len(lens)
-                if len(text) + 2 <= size:
-                    pieces[0::3] = map(ends.__getitem__, map(add, starts, lens))
-                else:
-                    pieces[0::3] = map(b'{"end": %d'.__mod__, map(add, starts, lens))
-                if len(text) + 2 <= width and n <= _PAIR_TOKENS:
-                    while len(pairs) < n:
-                        k = len(pairs)
-                        pairs.append([f', "id": {k}, "start": {i}'.encode() for i in range(width)])
-                    pieces[1::3] = map(getitem, pairs, starts[:n])
-                else:
-                    pieces[1::3] = map(b', "id": %d, "start": %d'.__mod__, zip(count(), starts[:n]))
-                listed = memoryview(b"".join(pieces))[:-2]  # each token's JSON ends ", "
+                listed, starts, lens, first_token, n = next(sentences)
+                after = first_token + n
                 raw = text.encode("utf-8", "surrogatepass")
                 input_hash = str(hash_bytes(raw))  # (formatted once: key and task)
                 if '"' in text or "\\" in text or not text.isprintable():
                     head = f'{{"text": {json_str(text)}, "tokens": ['.encode()
                 else:  # nothing to escape (json_str would only add the quotes): its bytes as they are
                     head = b'{"text": "' + raw + b'", "tokens": ['
-                length = starts[n]
+                length = starts[after]
                 number = numerals if len(text) + 2 <= size else _DECIMAL
             spans_json = []
             span_key = []
@@ -190,13 +280,15 @@ class ProdigyTasks:
                 # annotations.tokens.aligned, inline (a call and a list per row less)
                 if not 0 <= exact_start < exact_end <= length:
                     continue
-                first = bisect_right(starts, exact_start, 0, n) - 1
-                last = bisect_right(starts, exact_end - 1, 0, n) - 1
+                first = bisect_right(starts, exact_start, first_token, after) - 1
+                last = bisect_right(starts, exact_end - 1, first_token, after) - 1
                 if exact_start == starts[first] + lens[first]:  # starts on the space after a token
                     first += 1
                 if first > last:
                     continue
                 s, e = starts[first], starts[last] + lens[last]  # widened to whole tokens
+                first -= first_token  # (the sentence's token numbers)
+                last -= first_token
                 quoted = literals.get(name) or literals.setdefault(name, json_str(name))
                 # ExportRow.reading, inline
                 reading = readings.get((at + exact_start, at + exact_end, name)) if readings else None
