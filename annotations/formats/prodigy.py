@@ -188,7 +188,8 @@ class ProdigyTasks:
         (``0, -length, "\\n"``: the starts, summed along the list, begin again at 0),
         in which the lengths and advances give way to the "end" and the "id, start"
         pieces (each a slice assignment in C, over the whole batch), then one join,
-        cut at the separators. A longer sentence makes its own the same way."""
+        cut at the separators. A sentence too long for the tables, or tokenised whole
+        with tokens that do not add up to its length, makes its own (:meth:`_alone`)."""
         ends, pairs, width, prefixes = self._ends, self._pairs, self._width, self._prefixes
         texts = list(map(_TEXT, firsts))
         flat: list[Any] = []
@@ -236,8 +237,9 @@ class ProdigyTasks:
         return made
 
     def _alone(self, text: str, items: list[Any], n: int) -> tuple[memoryview, list[int], list[int], int, int]:
-        """:meth:`_tokens` of one sentence too long for the tables of "id, start" (or of
-        "end"): the numbers it needs formatted one by one."""
+        """:meth:`_tokens` of one sentence on its own: too long for the tables of "id,
+        start" (its numbers formatted one by one; "end" too past that table), or whose
+        whole-sentence tokens do not add up to its length."""
         lens = items[0::3]
         starts = list(accumulate(items[1::3], initial=0))
         if len(text) + 2 <= len(self._ends):
