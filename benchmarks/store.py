@@ -2,7 +2,8 @@
 and the time and memory to export 100,000 labels to each format.
 
 Run: ``python benchmarks/store.py`` (a few minutes; writes only to a temp folder);
-``--export-only`` skips the save latencies, ``--save-only`` the exports, ``--repeat N`` sets the runs per export;
+``--export-only`` skips the save latencies, ``--save-only`` the exports, ``--repeat N`` sets the rounds
+of exports (every format once a round; 5);
 ``--quick`` runs every part at 1,000 labels (20 saves, one run per export), for CI.
 Targets: one save (the key's wait; the writer thread makes it durable) p99 <= 2 ms at
 100k labels over 2,000 articles, beside the time until it is durable and the write
@@ -257,51 +258,83 @@ def bench_exports(store_dir: Path, articles: int, out_dir: Path, repeat: int) ->
     export's second process (annotations/export_halves.py) is shown apart: its peak
     RSS and its CPU time. "(read)" is the time until the rows are made and counted;
     an export in blocks (Prodigy) counts them when its last block is written, so
-    there it is the whole time."""
+    there it is the whole time.
+
+    The runs go in rounds, every format once a round: this machine's speed swings by
+    a third for a minute at a time, and a format's runs one after another all fell
+    into the same slow minute (one format at 1.5-2.0 s while the next was at its
+    usual time). In rounds, a format's runs are a round apart, and the baselines'
+    runs show how fast the machine was in each round (printed last)."""
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     print(
         f"\nexport of {articles * SENTENCES_PER_ARTICLE} labels from {articles} article files, each "
-        f"run in a fresh process as `claimscope export` runs; best of {repeat} (load average "
-        f"{load} on {os.cpu_count()} CPUs). Target (issue 20): <= 1.5 s and <= 300 MB RSS per format."
+        f"run in a fresh process as `claimscope export` runs; best and median of {repeat}, in "
+        f"{repeat} rounds of every format (load average {load} on {os.cpu_count()} CPUs). "
+        "Target (issue 20): <= 1.5 s and <= 300 MB RSS per format."
     )
+    names = ("json", "tokenizer", *FORMATS)
+    runs: dict[str, list[dict]] = {fmt: [] for fmt in names}
+    failed: dict[str, str] = {}
+    folders = {}
+    for fmt in names:
+        folders[fmt] = out_dir / f"exports-{fmt}"
+        folders[fmt].mkdir()
+    for k in range(repeat):
+        for fmt in names:
+            if fmt in failed:
+                continue
+            # Each run writes a new output, as a first export does; a folder format's
+            # folders (brat's 4,000 files) stay until the benchmark ends (see above).
+            out = folders[fmt] / f"export-{k}.{fmt}"
+            run = export_run(fmt, store_dir, articles, out)
+            if isinstance(run, str):
+                failed[fmt] = run
+                continue
+            runs[fmt].append(run)
+            if fmt not in FORMATS or not FORMATS[fmt].folder:
+                shutil.rmtree(out) if out.is_dir() else out.unlink(missing_ok=True)
+    # A second brat export over the last one's folder (nothing changed: its files are linked).
+    again = []
+    if "brat" in FORMATS and "brat" not in failed and runs["brat"]:
+        last = folders["brat"] / f"export-{repeat - 1}.brat"
+        for _ in range(repeat):
+            run = export_run("brat", store_dir, articles, last)
+            if isinstance(run, str):
+                failed["brat again"] = run
+                break
+            again.append(run)
     print(
         f"{'format':>14} | {'wall':>6} {'median':>6} {'CPU':>6} {'(read)':>6} | {'file':>8} | {'peak RSS':>8} {'(before)':>8} "
         f"{'(child)':>8} | {'child CPU':>9}"
     )
-    failed = []
-    for fmt in ("json", "tokenizer", *FORMATS):
-        # Each run writes a new output, as a first export does; a second brat export over
-        # the last one's folder (nothing changed: its files are linked) is shown apart.
-        folder = out_dir / f"exports-{fmt}"
-        folder.mkdir()
-        outs = [folder / f"export-{k}.{fmt}" for k in range(repeat)]
-        runs = export_runs(fmt, store_dir, articles, outs)
-        again = export_runs(fmt, store_dir, articles, outs[-1:]) if fmt == "brat" and runs else []
-        if fmt not in FORMATS or not FORMATS[fmt].folder:  # a few big files: removed now;
-            shutil.rmtree(folder)  # the folders (brat's 4,000 files) when the run ends
-        if not runs:
-            failed.append(fmt)
-            continue
-        print_export_row(fmt, runs)
-        if again:
+    for fmt in names:
+        if fmt in failed:
+            print(f"{fmt:>14} | failed: {failed[fmt]}")
+        else:
+            print_export_row(fmt, runs[fmt])
+        if fmt == "brat" and again:
             print_export_row("brat again", again)
-    return failed
+    if "brat again" in failed:
+        print(f"{'brat again':>14} | failed: {failed['brat again']}")
+    for fmt in ("json", "tokenizer"):
+        walls = " ".join(f"{r['wall']:.2f}" for r in runs[fmt])
+        print(f"  {fmt} baseline by round (the machine's speed): {walls} s")
+    for folder in folders.values():
+        shutil.rmtree(folder, ignore_errors=True)
+    return list(failed)
 
 
-def export_runs(fmt: str, store_dir: Path, articles: int, outs: list[Path]) -> list[dict]:
-    """One export of ``fmt`` to each of ``outs``, each in a fresh process; [] when one fails."""
-    runs = []
-    for out in outs:
-        result = subprocess.run(
-            [sys.executable, __file__, "--export", fmt, "--store", str(store_dir),
-             "--articles", str(articles), "--out", str(out)],
-            capture_output=True, text=True, check=False,
-        )
-        if result.returncode != 0:
-            print(f"{fmt:>14} | failed: {(result.stderr.strip().splitlines() or ['?'])[-1]}")
-            return []
-        runs.append(json.loads(result.stdout.strip().splitlines()[-1]))
-    return runs
+def export_run(fmt: str, store_dir: Path, articles: int, out: Path) -> dict | str:
+    """One export of ``fmt`` to ``out`` in a fresh process: its figures, or the last
+    line of its error."""
+    result = subprocess.run(
+        [sys.executable, __file__, "--export", fmt, "--store", str(store_dir),
+         "--articles", str(articles), "--out", str(out)],
+        capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        return (result.stderr.strip().splitlines() or ["?"])[-1]
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def print_export_row(fmt: str, runs: list[dict]) -> None:
@@ -332,7 +365,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="every part at 1k labels, once (CI)")
     parser.add_argument("--export-only", action="store_true", help="only the export of 100k labels")
     parser.add_argument("--save-only", action="store_true", help="only the save latencies, no exports")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per export format (best is shown)")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds of every export format (best and median shown)")
     parser.add_argument("--export", metavar="FORMAT", help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--articles", type=int, help=argparse.SUPPRESS)
