@@ -286,15 +286,20 @@ def test_the_split_keeps_the_halves_about_even(corpus: Path, analyzer) -> None:
     assert halves(loaded.articles[:1], analyzer, 1) is None  # one article is not split
 
 
-@pytest.mark.parametrize("fmt", ["csv", "prodigy"])  # prodigy: this half is written without waiting for the child's rows
+# csv: in halves, this half written without waiting for the child's rows; prodigy: in
+# blocks; hf-tokens: in halves, waiting for the child's rows (its tag list is every part's)
+@pytest.mark.parametrize("fmt", ["csv", "prodigy", "hf-tokens"])
 def test_a_killed_second_process_fails_the_export_in_one_line(
     corpus: Path, tmp_path: Path, analyzer, fmt: str
 ) -> None:
     """The child dies while it makes its rows: the export says so in one line, no
     process is left, and the folder holds only the output that was there before."""
-    assert FORMATS["csv"].whole_needed and not FORMATS["prodigy"].whole_needed
+    assert FORMATS["hf-tokens"].whole_needed and not FORMATS["csv"].whole_needed
+    assert FORMATS["prodigy"].lines is not None and FORMATS["csv"].lines is None
     out = tmp_path / "out.csv"
-    out.write_text("the previous export\n", encoding="utf-8")
+    previous = out / "train.jsonl" if FORMATS[fmt].folder else out
+    previous.parent.mkdir(exist_ok=True)
+    previous.write_text("the previous export\n", encoding="utf-8")
     loaded = load_corpus(corpus)
 
     before = set(children(os.getpid()))
@@ -316,14 +321,16 @@ def test_a_killed_second_process_fails_the_export_in_one_line(
     message = str(raised.value)
     assert message == f"cannot write {out}: the second export process was killed (SIGKILL)"
     assert set(children(os.getpid())) <= before
-    assert out.read_text(encoding="utf-8") == "the previous export\n"
+    assert previous.read_text(encoding="utf-8") == "the previous export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out.csv"]
+    if FORMATS[fmt].folder:
+        assert [p.name for p in out.iterdir()] == ["train.jsonl"]
 
 
 def test_an_export_killed_with_its_child_leaves_no_process_and_no_part(corpus: Path, tmp_path: Path) -> None:
     """kill -9 of a two-process export while both write: the child goes with it, the
     destination stays absent, and the next export removes the staging folder."""
-    out = tmp_path / "out" / "export.jsonl"
+    out = tmp_path / "out" / "export"
     out.parent.mkdir()
     script = textwrap.dedent(
         f"""
@@ -341,10 +348,11 @@ def test_an_export_killed_with_its_child_leaves_no_process_and_no_part(corpus: P
             print("ready", flush=True)
             time.sleep(60)  # killed here, the child reading or waiting for this process
 
-        # doccano: its halves wait for each other's rows, so the child of this small
-        # corpus is still there (a Prodigy child writes at once and may be done; the
-        # big store's kill test in test_reliability.py takes a Prodigy child along)
-        export_articles(store, articles_to_export(loaded, store), Analyzer(), "doccano", {str(out)!r},
+        # hf-tokens: its halves wait for each other's rows (the tag list is every
+        # part's), so the child of this small corpus is still there (a doccano or
+        # Prodigy child writes at once and may be done; the big store's kill test in
+        # test_reliability.py takes a Prodigy child along)
+        export_articles(store, articles_to_export(loaded, store), Analyzer(), "hf-tokens", {str(out)!r},
                         store.scheme, on_articles=made, fork_sentences=1)
         """
     )
@@ -361,13 +369,13 @@ def test_an_export_killed_with_its_child_leaves_no_process_and_no_part(corpus: P
             proc.kill()
             proc.wait()
     left = [p.name for p in out.parent.iterdir()]
-    assert "export.jsonl" not in left and len(left) == 1  # only the dead run's staging folder
+    assert "export" not in left and len(left) == 1  # only the dead run's staging folder
     loaded = load_corpus(corpus)
     with Store.open(loaded.root, annotator="ana", read_only=True) as store:
         from corpus.analysis import Analyzer
 
-        export_articles(store, articles_to_export(loaded, store), Analyzer(), "doccano", out, store.scheme)
-    assert [p.name for p in out.parent.iterdir()] == ["export.jsonl"]
+        export_articles(store, articles_to_export(loaded, store), Analyzer(), "hf-tokens", out, store.scheme)
+    assert [p.name for p in out.parent.iterdir()] == ["export"]
 
 
 def test_blocks_cut_between_articles_about_the_size_asked(corpus: Path, analyzer) -> None:

@@ -371,7 +371,7 @@ OVERLAPS = "tagged as the longest of each overlapping group (IOB tags cannot ove
 CONLL = register(
     Format(
         "conll", write_conll, ".conll", "CoNLL-2003 IOB (spans widened to tokens)", overlaps=OVERLAPS,
-        training=True, join=append_part,
+        training=True, join=append_part, whole_needed=False,
     )
 )
 HF_TOKENS = register(

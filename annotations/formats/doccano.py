@@ -95,11 +95,14 @@ _OVERLAPS = (
     "with \"Allow overlapping spans\" ticked, and drops them silently otherwise"
 )
 FORMAT = register(
-    Format("doccano", write, ".jsonl", "doccano (classification) JSONL", overlaps=_OVERLAPS, join=append_part)
+    Format(
+        "doccano", write, ".jsonl", "doccano (classification) JSONL", overlaps=_OVERLAPS, join=append_part,
+        whole_needed=False,
+    )
 )
 SPANS_FORMAT = register(
     Format(
         "doccano-spans", write_spans, ".jsonl", "doccano-spans (sequence labelling) JSONL",
-        overlaps=_OVERLAPS, join=append_part,
+        overlaps=_OVERLAPS, join=append_part, whole_needed=False,
     )
 )

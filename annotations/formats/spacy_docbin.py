@@ -586,6 +586,7 @@ def _msgpack_body(value: memoryview) -> tuple[str, int, memoryview]:
 FORMAT = register(
     Format(
         "spacy", write, ".spacy", "spacy DocBin", training=True, unreviewed_apart=True, join=join_docbins,
+        whole_needed=False,
         overlaps="all in doc.spans[\"sc\"] (for spancat); doc.ents keeps the longest of "
         "each overlapping group (entities cannot overlap)",
     )

@@ -174,5 +174,6 @@ def write(rows: Sequence[ExportRow], out: Path, context: WriteContext) -> int:
 
 
 FORMAT = register(Format(
-        "csv", write, ".csv", "csv", overlaps="not written: CSV holds no spans", join=append_after_header
+        "csv", write, ".csv", "csv", overlaps="not written: CSV holds no spans", join=append_after_header,
+        whole_needed=False,
     ))
