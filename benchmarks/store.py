@@ -264,7 +264,7 @@ def bench_exports(store_dir: Path, articles: int, out_dir: Path, repeat: int) ->
     a third for a minute at a time, and a format's runs one after another all fell
     into the same slow minute (one format at 1.5-2.0 s while the next was at its
     usual time). In rounds, a format's runs are a round apart, and the baselines'
-    runs show how fast the machine was in each round (printed last)."""
+    runs show how fast the machine was in each round (the walls by round, printed last)."""
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     print(
         f"\nexport of {articles * SENTENCES_PER_ARTICLE} labels from {articles} article files, each "
@@ -316,9 +316,11 @@ def bench_exports(store_dir: Path, articles: int, out_dir: Path, repeat: int) ->
             print_export_row("brat again", again)
     if "brat again" in failed:
         print(f"{'brat again':>14} | failed: {failed['brat again']}")
-    for fmt in ("json", "tokenizer"):
-        walls = " ".join(f"{r['wall']:.2f}" for r in runs[fmt])
-        print(f"  {fmt} baseline by round (the machine's speed): {walls} s")
+    # Every run's wall by round: the baselines show how fast the machine was in each.
+    print(f"\n{'wall by round':>14} | " + " ".join(f"{k + 1:>5}" for k in range(repeat)))
+    for fmt in names:
+        if fmt not in failed:
+            print(f"{fmt:>14} | " + " ".join(f"{r['wall']:5.2f}" for r in runs[fmt]))
     for folder in folders.values():
         shutil.rmtree(folder, ignore_errors=True)
     return list(failed)
