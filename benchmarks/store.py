@@ -304,7 +304,7 @@ def bench_exports(store_dir: Path, articles: int, out_dir: Path, repeat: int) ->
                 break
             again.append(run)
     print(
-        f"{'format':>14} | {'wall':>6} {'median':>6} {'CPU':>6} {'(read)':>6} | {'file':>8} | {'peak RSS':>8} {'(before)':>8} "
+        f"{'format':>14} | {'wall':>7} {'median':>7} {'CPU':>6} {'(read)':>6} | {'file':>8} | {'peak RSS':>8} {'(before)':>8} "
         f"{'(child)':>8} | {'child CPU':>9}"
     )
     for fmt in names:
@@ -356,7 +356,7 @@ def print_export_row(fmt: str, runs: list[dict]) -> None:
             "tokenizer": "  baseline: spaCy's tokenizer over the same sentences",
             "brat again": "  over the last brat export, nothing changed"}.get(fmt, "")
     print(
-        f"{fmt:>14} | {best['wall']:5.2f}s {median:5.2f}s {best['cpu']:5.2f}s {read} | {size} | "
+        f"{fmt:>14} | {best['wall']:6.3f}s {median:6.3f}s {best['cpu']:5.2f}s {read} | {size} | "
         f"{rss:6.0f}MB {best['base']:6.0f}MB {child_text} | {child_cpu}{note}"
     )
 
