@@ -291,8 +291,8 @@ def bench_exports(store_dir: Path, articles: int, out_dir: Path, repeat: int) ->
                 failed[fmt] = run
                 continue
             runs[fmt].append(run)
-            if fmt not in FORMATS or not FORMATS[fmt].folder:
-                shutil.rmtree(out) if out.is_dir() else out.unlink(missing_ok=True)
+            if fmt not in FORMATS or not FORMATS[fmt].folder:  # one big file: removed now
+                out.unlink(missing_ok=True)
     # A second brat export over the last one's folder (nothing changed: its files are linked).
     again = []
     if "brat" in FORMATS and "brat" not in failed and runs["brat"]:
